@@ -1,0 +1,88 @@
+// The log: segmented, append-only files of records, each one zstd-compressed payload with a
+// length and a checksum. The byte format is docs/log-format.md; read that first.
+//
+// The log knows nothing of commits: a payload is opaque bytes (the store above puts one
+// serialized Commit in each). LogWriter is the single writer (it holds LOCK in the log
+// directory) and is not thread-safe; any number of LogReaders may read concurrently with it,
+// seeing whole records only.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/log/env.h"
+#include "engine/status.h"
+
+namespace strata {
+
+// Where a record's frame starts. Stable forever: committed bytes are never rewritten.
+struct RecordPosition {
+  uint32_t segment = 0;  // segment number (file name), from 1
+  uint64_t offset = 0;   // byte offset of the record frame in that segment
+  uint32_t stored_size = 0;  // whole frame size on disk, header included
+};
+
+struct LogOptions {
+  // A new segment starts once the current one holds at least this many bytes.
+  uint64_t segment_target_bytes = 16ull << 20;
+  int compression_level = 3;
+};
+
+// What opening for append found and did to the tail.
+struct RecoveryReport {
+  bool truncated = false;       // a torn tail was cut back
+  uint64_t dropped_bytes = 0;   // how many bytes were cut
+  std::string detail;           // e.g. "segment 3: incomplete record at offset 4096 (12 bytes)"
+};
+
+class LogWriter {
+ public:
+  // Opens (creating when missing) the log in `dir`, takes the lock, and cuts a torn tail back
+  // to the last whole record. FailedPrecondition when another writer holds the lock;
+  // Corruption when damage is found anywhere but the tail.
+  static Result<std::unique_ptr<LogWriter>> Open(Env* env, const std::string& dir,
+                                                 const LogOptions& options);
+  virtual ~LogWriter() = default;
+
+  virtual const RecoveryReport& recovery() const = 0;
+  // Appends one record and returns once it is durable (fsync returned). On failure nothing
+  // later is appended by this writer: reopen to recover.
+  virtual Result<RecordPosition> Append(std::string_view payload) = 0;
+  // Appends several records with one fsync at the end (bulk import, benchmarks).
+  virtual Result<std::vector<RecordPosition>> AppendBatch(
+      const std::vector<std::string>& payloads) = 0;
+  virtual uint64_t record_count() const = 0;
+};
+
+struct ScanOptions {
+  // Start at this record (as returned by Append or a previous scan); the first when unset.
+  std::optional<RecordPosition> from;
+  // Verify each record's checksum (always on for `verify`).
+  bool verify_checksums = true;
+};
+
+class LogReader {
+ public:
+  // Opens the log in `dir` for reading; never writes, never takes the lock. A torn tail is
+  // ignored (reported by tail_note()); other damage is reported by the calls that meet it.
+  static Result<std::unique_ptr<LogReader>> Open(Env* env, const std::string& dir);
+  virtual ~LogReader() = default;
+
+  using Visitor = std::function<Status(const RecordPosition&, std::string_view payload)>;
+  // Calls `visit` for each record payload in order; stops at the first non-Ok (returned).
+  // Damage is a Corruption status naming the segment, offset and what is wrong.
+  virtual Status Scan(const ScanOptions& options, const Visitor& visit) = 0;
+  // One record's payload.
+  virtual Result<std::string> ReadAt(const RecordPosition& position) = 0;
+  // The last whole record, or nullopt for an empty log.
+  virtual Result<std::optional<std::pair<RecordPosition, std::string>>> ReadLast() = 0;
+  // Non-empty when the reader saw a torn tail it ignored.
+  virtual const std::string& tail_note() const = 0;
+};
+
+}  // namespace strata

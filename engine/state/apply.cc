@@ -1,0 +1,57 @@
+#include "engine/state/apply.h"
+
+#include <fmt/format.h>
+
+namespace strata {
+
+pb::Engine EngineOf(const pb::Event& event) {
+  switch (event.kind_case()) {
+    case pb::Event::kDynamodb: return pb::ENGINE_DYNAMODB;
+    case pb::Event::kGlue: return pb::ENGINE_GLUE;
+    case pb::Event::kPostgres: return pb::ENGINE_POSTGRES;
+    case pb::Event::KIND_NOT_SET: break;
+  }
+  return pb::ENGINE_UNSPECIFIED;
+}
+
+Status Apply(const pb::Event& event, pb::SchemaState* state) {
+  const pb::Engine engine = EngineOf(event);
+  if (engine == pb::ENGINE_UNSPECIFIED) return Status::InvalidArgument("event has no change set");
+  if (state->engine() == pb::ENGINE_UNSPECIFIED) {
+    state->set_engine(engine);
+  } else if (state->engine() != engine) {
+    return Status::InvalidArgument(fmt::format("a {} event cannot apply to a {} schema",
+                                               pb::Engine_Name(engine),
+                                               pb::Engine_Name(state->engine())));
+  }
+  switch (engine) {
+    case pb::ENGINE_DYNAMODB: return ApplyDynamo(event.dynamodb(), state->mutable_dynamodb());
+    case pb::ENGINE_GLUE: return ApplyGlue(event.glue(), state->mutable_glue());
+    case pb::ENGINE_POSTGRES: return ApplyPostgres(event.postgres(), state->mutable_postgres());
+    default: break;
+  }
+  return Status::Internal("unreachable engine");
+}
+
+Status ApplyCommit(const pb::Commit& commit, pb::State* state) {
+  if (commit.events_size() == 0) {
+    state->set_seq(commit.seq());
+    return Status::Ok();
+  }
+  auto& schemas = *state->mutable_schemas();
+  auto it = schemas.find(commit.schema());
+  // Work on a copy only when the schema exists: all or nothing without copying a new schema.
+  pb::SchemaState scratch;
+  if (it != schemas.end()) scratch = it->second;
+  for (int i = 0; i < commit.events_size(); ++i) {
+    Status s = Apply(commit.events(i), &scratch);
+    if (!s.ok()) {
+      return s.WithContext(fmt::format("commit {} event {}", commit.seq(), i + 1));
+    }
+  }
+  schemas[commit.schema()] = std::move(scratch);
+  state->set_seq(commit.seq());
+  return Status::Ok();
+}
+
+}  // namespace strata

@@ -1,0 +1,16 @@
+// Canonical form of state messages: sorted sets and name-keyed lists, so that equal schemas
+// are equal messages and diffs never flap.
+//
+// Canonicalize* functions are idempotent and never fail; they do not validate (a table that
+// uses an attribute without a definition keeps it undefined; see validate.h).
+#pragma once
+
+#include "proto/commit.pb.h"
+
+namespace strata {
+
+// Sorts global and local indexes by name, INCLUDE projection attributes by name, and
+// attribute definitions by name, dropping definitions no key uses.
+void CanonicalizeDynamoTable(pb::DynamoTable* table);
+
+}  // namespace strata

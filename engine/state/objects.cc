@@ -1,0 +1,20 @@
+#include "engine/state/objects.h"
+
+#include <algorithm>
+
+namespace strata {
+
+std::vector<std::string> TouchedObjects(const pb::Event& event, const pb::SchemaState& before) {
+  std::vector<std::string> out;
+  switch (event.kind_case()) {
+    case pb::Event::kDynamodb: TouchedDynamo(event.dynamodb(), &out); break;
+    case pb::Event::kGlue: TouchedGlue(event.glue(), before.glue(), &out); break;
+    case pb::Event::kPostgres: TouchedPostgres(event.postgres(), &out); break;
+    case pb::Event::KIND_NOT_SET: break;
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace strata

@@ -1,0 +1,25 @@
+// Object names: how users and the index name the things a schema holds.
+//
+// DynamoDB tables are "orders"; Glue databases "sales" and tables "sales.orders"; PostgreSQL
+// namespaces "public", relations/types "public.users", functions "public.f(integer)", and
+// extensions "ext:pgcrypto". A column or attribute adds one more part ("public.users.email").
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "proto/commit.pb.h"
+
+namespace strata {
+
+// The top-level objects an event touches, given the state *before* it (a dropped Glue
+// database touches each of its tables too). Sorted, unique.
+std::vector<std::string> TouchedObjects(const pb::Event& event, const pb::SchemaState& before);
+
+// Per-engine halves, each in its own file; they append to `out`.
+void TouchedDynamo(const pb::DynamoChange& change, std::vector<std::string>* out);
+void TouchedGlue(const pb::GlueChange& change, const pb::GlueSchema& before,
+                 std::vector<std::string>* out);
+void TouchedPostgres(const pb::PostgresChange& change, std::vector<std::string>* out);
+
+}  // namespace strata

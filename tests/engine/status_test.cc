@@ -1,0 +1,36 @@
+#include "engine/status.h"
+
+#include <gtest/gtest.h>
+
+namespace strata {
+namespace {
+
+Result<int> Half(int x) {
+  if (x % 2 != 0) return Status::InvalidArgument("odd");
+  return x / 2;
+}
+
+Result<int> Quarter(int x) {
+  STRATA_ASSIGN_OR_RETURN(int h, Half(x));
+  STRATA_ASSIGN_OR_RETURN(int q, Half(h));
+  return q;
+}
+
+TEST(StatusTest, WithContextKeepsCodeAndPrefixesMessage) {
+  Status s = Status::Corruption("checksum mismatch").WithContext("segment 3 at offset 4096");
+  EXPECT_EQ(s.code(), Code::kCorruption);
+  EXPECT_EQ(s.message(), "segment 3 at offset 4096: checksum mismatch");
+  EXPECT_EQ(s.ToString(), "CORRUPTION: segment 3 at offset 4096: checksum mismatch");
+  EXPECT_TRUE(Status::Ok().WithContext("x").ok());
+}
+
+TEST(StatusTest, AssignOrReturnPropagatesTheFirstError) {
+  EXPECT_EQ(*Quarter(8), 2);
+  Result<int> r = Quarter(6);  // 6 -> 3 -> odd
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(r.status().message(), "odd");
+}
+
+}  // namespace
+}  // namespace strata
