@@ -1,4 +1,211 @@
+// Diff for DynamoDB: the finest changes DynamoDB itself can make in place, and a whole-table
+// replacement where it cannot (a different key schema, local index or key attribute type).
+//
+// Per table the order is: global index drops, billing, global index adds, index throughput,
+// then the simple properties. Drops come first so an index whose key attribute changes type
+// can be dropped and added again with the new type.
+#include <google/protobuf/util/message_differencer.h>
+
+#include <algorithm>
+#include <set>
+
 #include "engine/diff/diff.h"
+
 namespace strata {
-void DiffDynamo(const pb::DynamoSchema&, const pb::DynamoSchema&, std::vector<pb::Event>*) {}
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+
+template <typename Message>
+bool Same(const Message& x, const Message& y) {
+  return MessageDifferencer::Equals(x, y);
+}
+
+pb::DynamoChange* NewChange(std::vector<pb::Event>* out) {
+  out->emplace_back();
+  return out->back().mutable_dynamodb();
+}
+
+pb::DynamoAttributeType TypeOf(const pb::DynamoTable& t, const std::string& name) {
+  for (const auto& a : t.attributes()) {
+    if (a.name() == name) return a.type();
+  }
+  return pb::DYNAMO_ATTRIBUTE_TYPE_UNSPECIFIED;
+}
+
+const pb::DynamoGlobalIndex* FindGsi(const pb::DynamoTable& t, const std::string& name) {
+  for (const auto& g : t.global_indexes()) {
+    if (g.name() == name) return &g;
+  }
+  return nullptr;
+}
+
+bool KeyTypesDiffer(const pb::DynamoTable& a, const pb::DynamoTable& b,
+                    const pb::DynamoKeySchema& key) {
+  for (const auto& k : {key.partition_key(), key.sort_key()}) {
+    if (!k.empty() && TypeOf(a, k) != TypeOf(b, k)) return true;
+  }
+  return false;
+}
+
+// DynamoDB cannot change these in place: the table must be dropped and created again.
+bool NeedsReplace(const pb::DynamoTable& a, const pb::DynamoTable& b) {
+  if (!Same(a.key(), b.key())) return true;
+  if (a.local_indexes_size() != b.local_indexes_size()) return true;
+  for (int i = 0; i < a.local_indexes_size(); ++i) {
+    if (!Same(a.local_indexes(i), b.local_indexes(i))) return true;
+  }
+  if (KeyTypesDiffer(a, b, a.key())) return true;
+  for (const auto& l : a.local_indexes()) {
+    if (!l.sort_key().empty() && TypeOf(a, l.sort_key()) != TypeOf(b, l.sort_key())) return true;
+  }
+  return false;
+}
+
+// A global index survives in place when b has the same definition (throughput aside) and
+// none of its key attributes changes type.
+bool KeepGsi(const pb::DynamoTable& a, const pb::DynamoTable& b, const pb::DynamoGlobalIndex& g) {
+  const pb::DynamoGlobalIndex* other = FindGsi(b, g.name());
+  if (other == nullptr) return false;
+  if (!Same(g.key(), other->key()) || !Same(g.projection(), other->projection())) return false;
+  return !KeyTypesDiffer(a, b, g.key());
+}
+
+void AddGsi(const pb::DynamoTable& b, const pb::DynamoGlobalIndex& g, std::vector<pb::Event>* out) {
+  auto* e = NewChange(out)->mutable_add_global_index();
+  e->set_table(b.name());
+  *e->mutable_index() = g;
+  for (const auto& k : {g.key().partition_key(), g.key().sort_key()}) {
+    if (k.empty()) continue;
+    auto* attr = e->add_attributes();
+    attr->set_name(k);
+    attr->set_type(TypeOf(b, k));
+  }
+}
+
+void DiffBilling(const pb::DynamoTable& a, const pb::DynamoTable& b,
+                 const std::set<std::string>& kept, std::vector<pb::Event>* out) {
+  if (a.billing_mode() == b.billing_mode() && Same(a.throughput(), b.throughput())) return;
+  auto* e = NewChange(out)->mutable_set_billing();
+  e->set_table(b.name());
+  e->set_billing_mode(b.billing_mode());
+  if (b.has_throughput()) *e->mutable_throughput() = b.throughput();
+  for (const auto& g : b.global_indexes()) {
+    if (kept.count(g.name()) && g.has_throughput()) {
+      (*e->mutable_index_throughput())[g.name()] = g.throughput();
+    }
+  }
+}
+
+void DiffGlobalIndexes(const pb::DynamoTable& a, const pb::DynamoTable& b,
+                       std::vector<pb::Event>* out) {
+  std::set<std::string> kept;
+  for (const auto& g : a.global_indexes()) {
+    if (KeepGsi(a, b, g)) {
+      kept.insert(g.name());
+      continue;
+    }
+    auto* e = NewChange(out)->mutable_drop_global_index();
+    e->set_table(a.name());
+    e->set_index(g.name());
+  }
+  const bool billing_changed = a.billing_mode() != b.billing_mode() ||
+                               !Same(a.throughput(), b.throughput());
+  DiffBilling(a, b, kept, out);
+  for (const auto& g : b.global_indexes()) {
+    if (!kept.count(g.name())) AddGsi(b, g, out);
+  }
+  if (billing_changed) return;  // SetBilling already set the kept indexes' throughput
+  for (const auto& g : b.global_indexes()) {
+    if (!kept.count(g.name())) continue;
+    const pb::DynamoGlobalIndex* before = FindGsi(a, g.name());
+    if (Same(before->throughput(), g.throughput())) continue;
+    auto* e = NewChange(out)->mutable_set_global_index_throughput();
+    e->set_table(b.name());
+    e->set_index(g.name());
+    if (g.has_throughput()) *e->mutable_throughput() = g.throughput();
+  }
+}
+
+void DiffTags(const pb::DynamoTable& a, const pb::DynamoTable& b, std::vector<pb::Event>* out) {
+  std::set<std::string> keys;
+  for (const auto& [k, _] : a.tags()) keys.insert(k);
+  for (const auto& [k, _] : b.tags()) keys.insert(k);
+  for (const auto& k : keys) {
+    auto in_a = a.tags().find(k);
+    auto in_b = b.tags().find(k);
+    if (in_b == b.tags().end()) {
+      auto* e = NewChange(out)->mutable_remove_tag();
+      e->set_table(b.name());
+      e->set_key(k);
+    } else if (in_a == a.tags().end() || in_a->second != in_b->second) {
+      auto* e = NewChange(out)->mutable_set_tag();
+      e->set_table(b.name());
+      e->set_key(k);
+      e->set_value(in_b->second);
+    }
+  }
+}
+
+void DiffProperties(const pb::DynamoTable& a, const pb::DynamoTable& b,
+                    std::vector<pb::Event>* out) {
+  if (a.ttl_attribute() != b.ttl_attribute()) {
+    auto* e = NewChange(out)->mutable_set_time_to_live();
+    e->set_table(b.name());
+    e->set_attribute(b.ttl_attribute());
+  }
+  if (a.stream() != b.stream()) {
+    auto* e = NewChange(out)->mutable_set_stream();
+    e->set_table(b.name());
+    e->set_stream(b.stream());
+  }
+  if (a.table_class() != b.table_class()) {
+    auto* e = NewChange(out)->mutable_set_table_class();
+    e->set_table(b.name());
+    e->set_table_class(b.table_class());
+  }
+  if (a.deletion_protection() != b.deletion_protection()) {
+    auto* e = NewChange(out)->mutable_set_deletion_protection();
+    e->set_table(b.name());
+    e->set_enabled(b.deletion_protection());
+  }
+  DiffTags(a, b, out);
+}
+
+void DiffTable(const pb::DynamoTable& a, const pb::DynamoTable& b, std::vector<pb::Event>* out) {
+  if (Same(a, b)) return;
+  if (NeedsReplace(a, b)) {
+    auto* e = NewChange(out)->mutable_replace_table();
+    *e->mutable_table() = b;
+    e->set_reason(!Same(a.key(), b.key()) ? "key schema changed"
+                                          : "local indexes or key attribute types changed");
+    return;
+  }
+  DiffGlobalIndexes(a, b, out);
+  DiffProperties(a, b, out);
+}
+
+std::vector<std::string> SortedNames(const pb::DynamoSchema& a, const pb::DynamoSchema& b) {
+  std::set<std::string> names;
+  for (const auto& [name, _] : a.tables()) names.insert(name);
+  for (const auto& [name, _] : b.tables()) names.insert(name);
+  return {names.begin(), names.end()};
+}
+
+}  // namespace
+
+void DiffDynamo(const pb::DynamoSchema& a, const pb::DynamoSchema& b, std::vector<pb::Event>* out) {
+  for (const auto& name : SortedNames(a, b)) {
+    auto in_a = a.tables().find(name);
+    auto in_b = b.tables().find(name);
+    if (in_b == b.tables().end()) {
+      NewChange(out)->mutable_drop_table()->set_table(name);
+    } else if (in_a == a.tables().end()) {
+      *NewChange(out)->mutable_create_table()->mutable_table() = in_b->second;
+    } else {
+      DiffTable(in_a->second, in_b->second, out);
+    }
+  }
+}
+
 }  // namespace strata

@@ -13,6 +13,10 @@ void SortProjection(pb::DynamoProjection* projection) {
   attrs->erase(std::unique(attrs->begin(), attrs->end()), attrs->end());
 }
 
+bool IsZero(const pb::DynamoThroughput& t) {
+  return t.read_capacity_units() == 0 && t.write_capacity_units() == 0;
+}
+
 template <typename Repeated>
 void SortByName(Repeated* items) {
   std::sort(items->begin(), items->end(),
@@ -28,7 +32,10 @@ void CanonicalizeDynamoTable(pb::DynamoTable* table) {
   };
   use(table->key().partition_key());
   use(table->key().sort_key());
+  // An all-zero throughput and no throughput are the same thing: keep one form.
+  if (table->has_throughput() && IsZero(table->throughput())) table->clear_throughput();
   for (auto& gsi : *table->mutable_global_indexes()) {
+    if (gsi.has_throughput() && IsZero(gsi.throughput())) gsi.clear_throughput();
     use(gsi.key().partition_key());
     use(gsi.key().sort_key());
     SortProjection(gsi.mutable_projection());

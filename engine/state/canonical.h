@@ -10,7 +10,8 @@
 namespace strata {
 
 // Sorts global and local indexes by name, INCLUDE projection attributes by name, and
-// attribute definitions by name, dropping definitions no key uses.
+// attribute definitions by name, dropping definitions no key uses;
+// an all-zero throughput is cleared.
 void CanonicalizeDynamoTable(pb::DynamoTable* table);
 
 }  // namespace strata

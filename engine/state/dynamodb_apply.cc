@@ -1,9 +1,202 @@
+// Apply for DynamoDB changes. Each handler checks everything first and mutates last, so a
+// failing event leaves the schema untouched.
+#include <fmt/format.h>
+
+#include <algorithm>
+
 #include "engine/state/apply.h"
+#include "engine/state/canonical.h"
 #include "engine/state/objects.h"
-#include "engine/state/validate.h"
 
 namespace strata {
-Status ApplyDynamo(const pb::DynamoChange&, pb::DynamoSchema*) { return Status::Unimplemented("dynamodb apply"); }
-Status ValidateDynamoChange(const pb::DynamoChange&) { return Status::Ok(); }
-void TouchedDynamo(const pb::DynamoChange&, std::vector<std::string>*) {}
+namespace {
+
+using Tables = google::protobuf::Map<std::string, pb::DynamoTable>;
+
+Result<pb::DynamoTable*> FindTable(Tables* tables, const std::string& name) {
+  auto it = tables->find(name);
+  if (it == tables->end()) {
+    return Status::NotFound(fmt::format("dynamodb table {} does not exist", name));
+  }
+  return &it->second;
+}
+
+int FindGlobalIndex(const pb::DynamoTable& table, const std::string& name) {
+  for (int i = 0; i < table.global_indexes_size(); ++i) {
+    if (table.global_indexes(i).name() == name) return i;
+  }
+  return -1;
+}
+
+const pb::DynamoAttributeDefinition* FindAttribute(const pb::DynamoTable& table,
+                                                  const std::string& name) {
+  for (const auto& a : table.attributes()) {
+    if (a.name() == name) return &a;
+  }
+  return nullptr;
+}
+
+Status CreateTable(const pb::DynamoCreateTable& e, Tables* tables) {
+  const auto& name = e.table().name();
+  if (tables->count(name)) {
+    return Status::AlreadyExists(fmt::format("dynamodb table {} already exists", name));
+  }
+  pb::DynamoTable table = e.table();
+  CanonicalizeDynamoTable(&table);
+  (*tables)[name] = std::move(table);
+  return Status::Ok();
+}
+
+Status DropTable(const pb::DynamoDropTable& e, Tables* tables) {
+  if (!tables->erase(e.table())) {
+    return Status::NotFound(fmt::format("dynamodb table {} does not exist", e.table()));
+  }
+  return Status::Ok();
+}
+
+Status ReplaceTable(const pb::DynamoReplaceTable& e, Tables* tables) {
+  STRATA_ASSIGN_OR_RETURN(pb::DynamoTable * table, FindTable(tables, e.table().name()));
+  *table = e.table();
+  CanonicalizeDynamoTable(table);
+  return Status::Ok();
+}
+
+Status SetBilling(const pb::DynamoSetBilling& e, Tables* tables) {
+  STRATA_ASSIGN_OR_RETURN(pb::DynamoTable * table, FindTable(tables, e.table()));
+  for (const auto& [index, _] : e.index_throughput()) {
+    if (FindGlobalIndex(*table, index) < 0) {
+      return Status::NotFound(
+          fmt::format("dynamodb index {}.{} does not exist", e.table(), index));
+    }
+  }
+  table->set_billing_mode(e.billing_mode());
+  *table->mutable_throughput() = e.throughput();
+  for (auto& gsi : *table->mutable_global_indexes()) {
+    auto it = e.index_throughput().find(gsi.name());
+    if (it != e.index_throughput().end()) {
+      *gsi.mutable_throughput() = it->second;
+    } else {
+      gsi.clear_throughput();
+    }
+  }
+  CanonicalizeDynamoTable(table);
+  return Status::Ok();
+}
+
+// The index may bring attribute definitions; an existing definition must agree.
+Status AddGlobalIndex(const pb::DynamoAddGlobalIndex& e, Tables* tables) {
+  STRATA_ASSIGN_OR_RETURN(pb::DynamoTable * table, FindTable(tables, e.table()));
+  const auto& index = e.index();
+  if (FindGlobalIndex(*table, index.name()) >= 0) {
+    return Status::AlreadyExists(
+        fmt::format("dynamodb index {}.{} already exists", e.table(), index.name()));
+  }
+  for (const auto& key : {index.key().partition_key(), index.key().sort_key()}) {
+    if (key.empty()) continue;
+    const auto* existing = FindAttribute(*table, key);
+    auto given = std::find_if(e.attributes().begin(), e.attributes().end(),
+                              [&key](const auto& a) { return a.name() == key; });
+    if (existing == nullptr && given == e.attributes().end()) {
+      return Status::InvalidArgument(fmt::format(
+          "dynamodb index {}.{}: key attribute {} has no type", e.table(), index.name(), key));
+    }
+    if (existing != nullptr && given != e.attributes().end() &&
+        existing->type() != given->type()) {
+      return Status::InvalidArgument(
+          fmt::format("dynamodb index {}.{}: attribute {} is already defined as {}", e.table(),
+                      index.name(), key, pb::DynamoAttributeType_Name(existing->type())));
+    }
+  }
+  *table->add_global_indexes() = index;
+  for (const auto& a : e.attributes()) {
+    if (FindAttribute(*table, a.name()) == nullptr) *table->add_attributes() = a;
+  }
+  CanonicalizeDynamoTable(table);
+  return Status::Ok();
+}
+
+Status DropGlobalIndex(const pb::DynamoDropGlobalIndex& e, Tables* tables) {
+  STRATA_ASSIGN_OR_RETURN(pb::DynamoTable * table, FindTable(tables, e.table()));
+  int i = FindGlobalIndex(*table, e.index());
+  if (i < 0) {
+    return Status::NotFound(
+        fmt::format("dynamodb index {}.{} does not exist", e.table(), e.index()));
+  }
+  table->mutable_global_indexes()->DeleteSubrange(i, 1);
+  CanonicalizeDynamoTable(table);  // drops attribute definitions only that index used
+  return Status::Ok();
+}
+
+Status SetGlobalIndexThroughput(const pb::DynamoSetGlobalIndexThroughput& e, Tables* tables) {
+  STRATA_ASSIGN_OR_RETURN(pb::DynamoTable * table, FindTable(tables, e.table()));
+  int i = FindGlobalIndex(*table, e.index());
+  if (i < 0) {
+    return Status::NotFound(
+        fmt::format("dynamodb index {}.{} does not exist", e.table(), e.index()));
+  }
+  *table->mutable_global_indexes(i)->mutable_throughput() = e.throughput();
+  CanonicalizeDynamoTable(table);
+  return Status::Ok();
+}
+
+template <typename Event, typename Set>
+Status SetField(const Event& e, Tables* tables, Set set) {
+  STRATA_ASSIGN_OR_RETURN(pb::DynamoTable * table, FindTable(tables, e.table()));
+  set(table);
+  return Status::Ok();
+}
+
+Status RemoveTag(const pb::DynamoRemoveTag& e, Tables* tables) {
+  STRATA_ASSIGN_OR_RETURN(pb::DynamoTable * table, FindTable(tables, e.table()));
+  if (!table->mutable_tags()->erase(e.key())) {
+    return Status::NotFound(
+        fmt::format("dynamodb table {} has no tag {}", e.table(), e.key()));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ApplyDynamo(const pb::DynamoChange& c, pb::DynamoSchema* schema) {
+  Tables* t = schema->mutable_tables();
+  switch (c.kind_case()) {
+    case pb::DynamoChange::kCreateTable: return CreateTable(c.create_table(), t);
+    case pb::DynamoChange::kDropTable: return DropTable(c.drop_table(), t);
+    case pb::DynamoChange::kReplaceTable: return ReplaceTable(c.replace_table(), t);
+    case pb::DynamoChange::kSetBilling: return SetBilling(c.set_billing(), t);
+    case pb::DynamoChange::kAddGlobalIndex: return AddGlobalIndex(c.add_global_index(), t);
+    case pb::DynamoChange::kDropGlobalIndex: return DropGlobalIndex(c.drop_global_index(), t);
+    case pb::DynamoChange::kSetGlobalIndexThroughput:
+      return SetGlobalIndexThroughput(c.set_global_index_throughput(), t);
+    case pb::DynamoChange::kSetTimeToLive:
+      return SetField(c.set_time_to_live(), t, [&](pb::DynamoTable* x) {
+        x->set_ttl_attribute(c.set_time_to_live().attribute());
+      });
+    case pb::DynamoChange::kSetStream:
+      return SetField(c.set_stream(), t,
+                      [&](pb::DynamoTable* x) { x->set_stream(c.set_stream().stream()); });
+    case pb::DynamoChange::kSetTableClass:
+      return SetField(c.set_table_class(), t, [&](pb::DynamoTable* x) {
+        x->set_table_class(c.set_table_class().table_class());
+      });
+    case pb::DynamoChange::kSetDeletionProtection:
+      return SetField(c.set_deletion_protection(), t, [&](pb::DynamoTable* x) {
+        x->set_deletion_protection(c.set_deletion_protection().enabled());
+      });
+    case pb::DynamoChange::kSetTag:
+      return SetField(c.set_tag(), t, [&](pb::DynamoTable* x) {
+        (*x->mutable_tags())[c.set_tag().key()] = c.set_tag().value();
+      });
+    case pb::DynamoChange::kRemoveTag: return RemoveTag(c.remove_tag(), t);
+    case pb::DynamoChange::KIND_NOT_SET: break;
+  }
+  return Status::InvalidArgument("dynamodb change: kind is UNSPECIFIED");
+}
+
+// The one top-level object every DynamoDB change touches is its table.
+void TouchedDynamo(const pb::DynamoChange& c, std::vector<std::string>* out) {
+  std::string table = DynamoTableOf(c);
+  if (!table.empty()) out->push_back(std::move(table));
+}
+
 }  // namespace strata

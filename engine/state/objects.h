@@ -17,6 +17,8 @@ namespace strata {
 std::vector<std::string> TouchedObjects(const pb::Event& event, const pb::SchemaState& before);
 
 // Per-engine halves, each in its own file; they append to `out`.
+// The table a DynamoDB change is about; empty for an unset change.
+std::string DynamoTableOf(const pb::DynamoChange& change);
 void TouchedDynamo(const pb::DynamoChange& change, std::vector<std::string>* out);
 void TouchedGlue(const pb::GlueChange& change, const pb::GlueSchema& before,
                  std::vector<std::string>* out);

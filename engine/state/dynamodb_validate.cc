@@ -1,0 +1,112 @@
+// Validation of DynamoDB changes: names present, no UNSPECIFIED enums, keys typed.
+#include <fmt/format.h>
+
+#include "engine/state/objects.h"
+#include "engine/state/validate.h"
+
+namespace strata {
+namespace {
+
+Status Invalid(const std::string& what, const std::string& table, const std::string& problem) {
+  return Status::InvalidArgument(fmt::format("dynamodb {} {}: {}", what, table, problem));
+}
+
+Status ValidateProjection(const pb::DynamoProjection& p, const std::string& where) {
+  if (p.type() == pb::DYNAMO_PROJECTION_TYPE_UNSPECIFIED) {
+    return Status::InvalidArgument(where + ": projection type is UNSPECIFIED");
+  }
+  return Status::Ok();
+}
+
+Status ValidateTable(const pb::DynamoTable& t, const std::string& what) {
+  if (t.name().empty()) return Status::InvalidArgument("dynamodb " + what + ": table name is empty");
+  if (t.key().partition_key().empty()) return Invalid(what, t.name(), "partition key is empty");
+  if (t.billing_mode() == pb::DYNAMO_BILLING_MODE_UNSPECIFIED) {
+    return Invalid(what, t.name(), "billing mode is UNSPECIFIED");
+  }
+  if (t.stream() == pb::DYNAMO_STREAM_VIEW_TYPE_UNSPECIFIED) {
+    return Invalid(what, t.name(), "stream view type is UNSPECIFIED");
+  }
+  if (t.table_class() == pb::DYNAMO_TABLE_CLASS_UNSPECIFIED) {
+    return Invalid(what, t.name(), "table class is UNSPECIFIED");
+  }
+  for (const auto& a : t.attributes()) {
+    if (a.type() == pb::DYNAMO_ATTRIBUTE_TYPE_UNSPECIFIED) {
+      return Invalid(what, t.name(), "attribute " + a.name() + " type is UNSPECIFIED");
+    }
+  }
+  for (const auto& g : t.global_indexes()) {
+    STRATA_RETURN_IF_ERROR(ValidateProjection(
+        g.projection(), fmt::format("dynamodb {} {} index {}", what, t.name(), g.name())));
+  }
+  for (const auto& l : t.local_indexes()) {
+    STRATA_RETURN_IF_ERROR(ValidateProjection(
+        l.projection(), fmt::format("dynamodb {} {} index {}", what, t.name(), l.name())));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string DynamoTableOf(const pb::DynamoChange& c) {
+  switch (c.kind_case()) {
+    case pb::DynamoChange::kCreateTable: return c.create_table().table().name();
+    case pb::DynamoChange::kDropTable: return c.drop_table().table();
+    case pb::DynamoChange::kReplaceTable: return c.replace_table().table().name();
+    case pb::DynamoChange::kSetBilling: return c.set_billing().table();
+    case pb::DynamoChange::kAddGlobalIndex: return c.add_global_index().table();
+    case pb::DynamoChange::kDropGlobalIndex: return c.drop_global_index().table();
+    case pb::DynamoChange::kSetGlobalIndexThroughput: return c.set_global_index_throughput().table();
+    case pb::DynamoChange::kSetTimeToLive: return c.set_time_to_live().table();
+    case pb::DynamoChange::kSetStream: return c.set_stream().table();
+    case pb::DynamoChange::kSetTableClass: return c.set_table_class().table();
+    case pb::DynamoChange::kSetDeletionProtection: return c.set_deletion_protection().table();
+    case pb::DynamoChange::kSetTag: return c.set_tag().table();
+    case pb::DynamoChange::kRemoveTag: return c.remove_tag().table();
+    case pb::DynamoChange::KIND_NOT_SET: break;
+  }
+  return "";
+}
+
+Status ValidateDynamoChange(const pb::DynamoChange& c) {
+  if (c.kind_case() == pb::DynamoChange::KIND_NOT_SET) {
+    return Status::InvalidArgument("dynamodb change: kind is UNSPECIFIED");
+  }
+  const std::string table = DynamoTableOf(c);
+  if (table.empty()) return Status::InvalidArgument("dynamodb change: table name is empty");
+  switch (c.kind_case()) {
+    case pb::DynamoChange::kCreateTable: return ValidateTable(c.create_table().table(), "create_table");
+    case pb::DynamoChange::kReplaceTable:
+      return ValidateTable(c.replace_table().table(), "replace_table");
+    case pb::DynamoChange::kSetBilling:
+      if (c.set_billing().billing_mode() == pb::DYNAMO_BILLING_MODE_UNSPECIFIED) {
+        return Invalid("set_billing", table, "billing mode is UNSPECIFIED");
+      }
+      break;
+    case pb::DynamoChange::kAddGlobalIndex: {
+      const auto& e = c.add_global_index();
+      if (e.index().name().empty()) return Invalid("add_global_index", table, "index name is empty");
+      for (const auto& a : e.attributes()) {
+        if (a.type() == pb::DYNAMO_ATTRIBUTE_TYPE_UNSPECIFIED) {
+          return Invalid("add_global_index", table, "attribute " + a.name() + " type is UNSPECIFIED");
+        }
+      }
+      return ValidateProjection(e.index().projection(),
+                                fmt::format("dynamodb add_global_index {}", table));
+    }
+    case pb::DynamoChange::kSetStream:
+      if (c.set_stream().stream() == pb::DYNAMO_STREAM_VIEW_TYPE_UNSPECIFIED) {
+        return Invalid("set_stream", table, "stream view type is UNSPECIFIED");
+      }
+      break;
+    case pb::DynamoChange::kSetTableClass:
+      if (c.set_table_class().table_class() == pb::DYNAMO_TABLE_CLASS_UNSPECIFIED) {
+        return Invalid("set_table_class", table, "table class is UNSPECIFIED");
+      }
+      break;
+    default: break;
+  }
+  return Status::Ok();
+}
+
+}  // namespace strata

@@ -1,0 +1,147 @@
+#include <google/protobuf/util/message_differencer.h>
+#include <gtest/gtest.h>
+
+#include "engine/diff/diff.h"
+#include "engine/state/apply.h"
+#include "tests/engine/testing/random_dynamo.h"
+
+namespace strata {
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+
+pb::SchemaState Wrap(const pb::DynamoSchema& s) {
+  pb::SchemaState state;
+  state.set_engine(pb::ENGINE_DYNAMODB);
+  *state.mutable_dynamodb() = s;
+  return state;
+}
+
+// Applies Diff(a, b) to a; returns the result (or fails the test).
+pb::SchemaState ApplyDiff(const pb::SchemaState& a, const pb::SchemaState& b,
+                          std::vector<pb::Event>* events) {
+  auto diff = Diff(a, b);
+  EXPECT_TRUE(diff.ok());
+  *events = *diff;
+  pb::SchemaState out = a;
+  for (const auto& e : *events) {
+    Status s = Apply(e, &out);
+    EXPECT_TRUE(s.ok()) << s.ToString() << "\nevent: " << e.ShortDebugString();
+  }
+  return out;
+}
+
+TEST(DynamoDiffLaw, ApplyOfDiffGivesTheTargetForRandomPairs) {
+  constexpr int kPairs = 5000;
+  int non_empty = 0;
+  for (int seed = 0; seed < kPairs; ++seed) {
+    testing::RandomDynamo rnd(seed);
+    pb::SchemaState a = Wrap(rnd.Schema());
+    pb::SchemaState b = Wrap(rnd.Mutated(a.dynamodb()));
+    std::vector<pb::Event> events;
+    pb::SchemaState got = ApplyDiff(a, b, &events);
+    std::string report;
+    MessageDifferencer d;
+    d.ReportDifferencesToString(&report);
+    ASSERT_TRUE(d.Compare(b, got)) << "seed " << seed << "\n" << report;
+    non_empty += !events.empty();
+    auto same = Diff(a, a);
+    ASSERT_TRUE(same.ok());
+    ASSERT_TRUE(same->empty()) << "seed " << seed << ": Diff(a, a) not empty";
+  }
+  EXPECT_GT(non_empty, kPairs * 9 / 10);  // the generator really produces changes
+}
+
+class DynamoDiffTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    testing::RandomDynamo rnd(1);
+    table_ = rnd.Table("orders");
+    table_.clear_global_indexes();
+    table_.clear_local_indexes();
+    rnd.SetBilling(&table_, false);
+    CanonicalizeDynamoTable(&table_);
+  }
+  std::vector<pb::Event> DiffTo(const pb::DynamoTable& b) {
+    pb::DynamoSchema sa, sb;
+    (*sa.mutable_tables())["orders"] = table_;
+    (*sb.mutable_tables())["orders"] = b;
+    std::vector<pb::Event> events;
+    pb::SchemaState got = ApplyDiff(Wrap(sa), Wrap(sb), &events);
+    EXPECT_TRUE(MessageDifferencer::Equals(got, Wrap(sb)));
+    return events;
+  }
+  pb::DynamoTable table_;
+};
+
+TEST_F(DynamoDiffTest, NewSortKeyReplacesTheTable) {
+  pb::DynamoTable b = table_;
+  b.mutable_key()->set_sort_key("created");
+  auto* a = b.add_attributes();
+  a->set_name("created");
+  a->set_type(pb::DYNAMO_ATTRIBUTE_TYPE_N);
+  b.mutable_key()->set_partition_key("pk");
+  CanonicalizeDynamoTable(&b);
+  auto events = DiffTo(b);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_TRUE(events[0].dynamodb().has_replace_table());
+  EXPECT_EQ(events[0].dynamodb().replace_table().reason(), "key schema changed");
+}
+
+TEST_F(DynamoDiffTest, AddedIndexIsOneEventWithItsAttributes) {
+  pb::DynamoTable b = table_;
+  testing::RandomDynamo rnd(2);
+  rnd.AddGsi(&b, "by_x");
+  CanonicalizeDynamoTable(&b);
+  auto events = DiffTo(b);
+  ASSERT_EQ(events.size(), 1u);
+  const auto& add = events[0].dynamodb().add_global_index();
+  EXPECT_EQ(add.index().name(), "by_x");
+  EXPECT_GE(add.attributes_size(), 1);
+}
+
+TEST_F(DynamoDiffTest, RetypedIndexKeyIsDroppedThenAddedAgain) {
+  pb::DynamoTable a = table_;
+  a.mutable_attributes()->Add()->set_name("status");
+  a.mutable_attributes(a.attributes_size() - 1)->set_type(pb::DYNAMO_ATTRIBUTE_TYPE_S);
+  auto* g = a.add_global_indexes();
+  g->set_name("by_status");
+  g->mutable_key()->set_partition_key("status");
+  g->mutable_projection()->set_type(pb::DYNAMO_PROJECTION_TYPE_ALL);
+  CanonicalizeDynamoTable(&a);
+  table_ = a;
+  pb::DynamoTable b = a;
+  for (auto& attr : *b.mutable_attributes()) {
+    if (attr.name() == "status") attr.set_type(pb::DYNAMO_ATTRIBUTE_TYPE_N);
+  }
+  auto events = DiffTo(b);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_TRUE(events[0].dynamodb().has_drop_global_index());
+  EXPECT_TRUE(events[1].dynamodb().has_add_global_index());
+}
+
+TEST_F(DynamoDiffTest, TagChangesAreFineGrained) {
+  pb::DynamoTable a = table_;
+  (*a.mutable_tags())["keep"] = "1";
+  (*a.mutable_tags())["gone"] = "1";
+  table_ = a;
+  pb::DynamoTable b = a;
+  b.mutable_tags()->erase("gone");
+  (*b.mutable_tags())["new"] = "2";
+  auto events = DiffTo(b);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].dynamodb().remove_tag().key(), "gone");
+  EXPECT_EQ(events[1].dynamodb().set_tag().key(), "new");
+}
+
+TEST(DynamoDiffEngines, DifferentEnginesCannotBeDiffed) {
+  pb::SchemaState a, b;
+  a.set_engine(pb::ENGINE_DYNAMODB);
+  b.set_engine(pb::ENGINE_GLUE);
+  auto d = Diff(a, b);
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.status().message(), "cannot diff a ENGINE_DYNAMODB schema against a ENGINE_GLUE schema");
+}
+
+}  // namespace
+}  // namespace strata

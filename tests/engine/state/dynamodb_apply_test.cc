@@ -1,0 +1,137 @@
+#include <google/protobuf/text_format.h>
+#include <google/protobuf/util/message_differencer.h>
+#include <gtest/gtest.h>
+
+#include "engine/state/apply.h"
+#include "engine/state/objects.h"
+#include "engine/state/validate.h"
+
+namespace strata {
+namespace {
+
+using google::protobuf::TextFormat;
+using google::protobuf::util::MessageDifferencer;
+
+pb::Event Ev(const std::string& text) {
+  pb::Event e;
+  EXPECT_TRUE(TextFormat::ParseFromString(text, &e)) << text;
+  return e;
+}
+
+constexpr char kOrders[] = R"(dynamodb { create_table { table {
+  name: "orders" key { partition_key: "customer" sort_key: "id" }
+  attributes { name: "id" type: DYNAMO_ATTRIBUTE_TYPE_S }
+  attributes { name: "customer" type: DYNAMO_ATTRIBUTE_TYPE_S }
+  billing_mode: DYNAMO_BILLING_MODE_PAY_PER_REQUEST
+  stream: DYNAMO_STREAM_DISABLED table_class: DYNAMO_TABLE_CLASS_STANDARD } } })";
+
+class DynamoApplyTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(Apply(Ev(kOrders), &state_).ok()); }
+  const pb::DynamoTable& Orders() { return state_.dynamodb().tables().at("orders"); }
+  pb::SchemaState state_;
+};
+
+TEST_F(DynamoApplyTest, CreateTableCanonicalizesAttributes) {
+  EXPECT_EQ(state_.engine(), pb::ENGINE_DYNAMODB);
+  ASSERT_EQ(Orders().attributes_size(), 2);
+  EXPECT_EQ(Orders().attributes(0).name(), "customer");  // sorted by name
+  EXPECT_EQ(Orders().attributes(1).name(), "id");
+}
+
+TEST_F(DynamoApplyTest, CreatingAnExistingTableFailsAndChangesNothing) {
+  pb::SchemaState before = state_;
+  Status s = Apply(Ev(kOrders), &state_);
+  EXPECT_EQ(s.code(), Code::kAlreadyExists);
+  EXPECT_EQ(s.message(), "dynamodb table orders already exists");
+  EXPECT_TRUE(MessageDifferencer::Equals(before, state_));
+}
+
+TEST_F(DynamoApplyTest, DroppingAMissingTableIsNotFound) {
+  Status s = Apply(Ev(R"(dynamodb { drop_table { table: "carts" } })"), &state_);
+  EXPECT_EQ(s.code(), Code::kNotFound);
+  EXPECT_EQ(s.message(), "dynamodb table carts does not exist");
+}
+
+TEST_F(DynamoApplyTest, GlobalIndexBringsItsAttributeAndDropRemovesIt) {
+  ASSERT_TRUE(Apply(Ev(R"(dynamodb { add_global_index { table: "orders"
+      index { name: "by_status" key { partition_key: "status" }
+              projection { type: DYNAMO_PROJECTION_TYPE_KEYS_ONLY } }
+      attributes { name: "status" type: DYNAMO_ATTRIBUTE_TYPE_S } } })"), &state_).ok());
+  ASSERT_EQ(Orders().global_indexes_size(), 1);
+  EXPECT_EQ(Orders().attributes_size(), 3);
+  ASSERT_TRUE(Apply(Ev(R"(dynamodb { drop_global_index { table: "orders" index: "by_status" } })"),
+                    &state_).ok());
+  EXPECT_EQ(Orders().global_indexes_size(), 0);
+  EXPECT_EQ(Orders().attributes_size(), 2);  // status no longer used by any key
+}
+
+TEST_F(DynamoApplyTest, GlobalIndexWithUntypedKeyIsRejected) {
+  Status s = Apply(Ev(R"(dynamodb { add_global_index { table: "orders"
+      index { name: "by_status" key { partition_key: "status" }
+              projection { type: DYNAMO_PROJECTION_TYPE_ALL } } } })"), &state_);
+  EXPECT_EQ(s.code(), Code::kInvalidArgument);
+  EXPECT_EQ(s.message(), "dynamodb index orders.by_status: key attribute status has no type");
+  EXPECT_EQ(Orders().global_indexes_size(), 0);
+}
+
+TEST_F(DynamoApplyTest, GlobalIndexCannotRetypeAnExistingAttribute) {
+  Status s = Apply(Ev(R"(dynamodb { add_global_index { table: "orders"
+      index { name: "by_id" key { partition_key: "id" } projection { type: DYNAMO_PROJECTION_TYPE_ALL } }
+      attributes { name: "id" type: DYNAMO_ATTRIBUTE_TYPE_N } } })"), &state_);
+  EXPECT_EQ(s.code(), Code::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "dynamodb index orders.by_id: attribute id is already defined as DYNAMO_ATTRIBUTE_TYPE_S");
+}
+
+TEST_F(DynamoApplyTest, RemovingAMissingTagIsNotFound) {
+  ASSERT_TRUE(Apply(Ev(R"(dynamodb { set_tag { table: "orders" key: "team" value: "shop" } })"),
+                    &state_).ok());
+  EXPECT_EQ(Orders().tags().at("team"), "shop");
+  Status s = Apply(Ev(R"(dynamodb { remove_tag { table: "orders" key: "owner" } })"), &state_);
+  EXPECT_EQ(s.code(), Code::kNotFound);
+  EXPECT_EQ(s.message(), "dynamodb table orders has no tag owner");
+}
+
+TEST_F(DynamoApplyTest, EventOfAnotherEngineIsRejected) {
+  Status s = Apply(Ev(R"(glue { drop_database { database: "x" } })"), &state_);
+  EXPECT_EQ(s.code(), Code::kInvalidArgument);
+  EXPECT_EQ(s.message(), "a ENGINE_GLUE event cannot apply to a ENGINE_DYNAMODB schema");
+}
+
+TEST_F(DynamoApplyTest, ApplyCommitIsAllOrNothing) {
+  pb::State state;
+  pb::Commit commit;
+  commit.set_seq(7);
+  commit.set_schema("dynamodb");
+  *commit.add_events() = Ev(kOrders);
+  *commit.add_events() = Ev(R"(dynamodb { drop_table { table: "missing" } })");
+  Status s = ApplyCommit(commit, &state);
+  EXPECT_EQ(s.code(), Code::kNotFound);
+  EXPECT_EQ(s.message(), "commit 7 event 2: dynamodb table missing does not exist");
+  EXPECT_EQ(state.schemas_size(), 0);
+  EXPECT_EQ(state.seq(), 0u);
+}
+
+TEST(DynamoValidateTest, RejectsUnspecifiedEnums) {
+  pb::Event e = Ev(kOrders);
+  EXPECT_TRUE(ValidateEvent(e).ok());
+  e.mutable_dynamodb()->mutable_create_table()->mutable_table()->set_billing_mode(
+      pb::DYNAMO_BILLING_MODE_UNSPECIFIED);
+  Status s = ValidateEvent(e);
+  EXPECT_EQ(s.code(), Code::kInvalidArgument);
+  EXPECT_EQ(s.message(), "dynamodb create_table orders: billing mode is UNSPECIFIED");
+  EXPECT_EQ(ValidateEvent(pb::Event()).message(), "event: no change set (kind is UNSPECIFIED)");
+  EXPECT_EQ(ValidateEvent(Ev(R"(dynamodb { set_stream { table: "orders" } })")).message(),
+            "dynamodb set_stream orders: stream view type is UNSPECIFIED");
+}
+
+TEST(DynamoObjectsTest, EveryChangeTouchesItsTable) {
+  EXPECT_EQ(TouchedObjects(Ev(kOrders), pb::SchemaState()), std::vector<std::string>{"orders"});
+  EXPECT_EQ(TouchedObjects(Ev(R"(dynamodb { set_tag { table: "carts" key: "k" } })"),
+                           pb::SchemaState()),
+            std::vector<std::string>{"carts"});
+}
+
+}  // namespace
+}  // namespace strata
