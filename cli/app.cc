@@ -1,12 +1,198 @@
 #include "cli/app.h"
 
-#include <cstdio>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <map>
+
+#include "cli/commands.h"
+#include "engine/refs/refs.h"
+
+#ifndef STRATA_VERSION
+#define STRATA_VERSION "0.0.0"
+#endif
 
 namespace strata::cli {
+namespace {
+
+namespace po = boost::program_options;
+
+using Runner = std::function<CommandResult(Context&)>;
+
+const std::map<std::string, std::pair<Runner, const char*>>& Commands() {
+  static const std::map<std::string, std::pair<Runner, const char*>> kCommands = {
+      {"init", {RunInit, "write a commented strata.yaml"}},
+      {"generate", {RunGenerate, "record schema file changes as a commit"}},
+      {"status", {RunStatus, "the log head and pending schema file changes"}},
+      {"log", {RunLog, "list commits (filters: object, --actor, --since, --until, --origin)"}},
+      {"show", {RunShow, "the schema, or one object, as of a ref"}},
+      {"diff", {RunDiff, "the changes between two refs"}},
+      {"blame", {RunBlame, "who last changed each part of an object"}},
+      {"verify", {RunVerify, "check checksums, the hash chain and replay of the whole log"}},
+      {"tag", {RunTag, "name a point in history, or list tags"}},
+  };
+  return kCommands;
+}
+
+std::string MainUsage() {
+  std::string s =
+      "usage: strata [--project DIR] [--json] [--no-color] <command> [args]\n\n"
+      "Schema as code for DynamoDB, Glue/Athena and PostgreSQL, with every change kept in a\n"
+      "hash-chained log.\n\ncommands:\n";
+  for (const auto& [name, entry] : Commands()) s += fmt::format("  {:<10} {}\n", name, entry.second);
+  s += "\nrefs: 42, HEAD, HEAD~3, a tag, a hash prefix, @2026-03-01, @2026-03-01T12:00:00Z\n"
+       "exit codes: 0 ok, 1 error, 2 usage, 3 changes present (with --detailed-exitcode)\n";
+  return s;
+}
+
+std::optional<std::string> GetEnvVar(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  return v == nullptr ? std::nullopt : std::optional<std::string>(v);
+}
+
+// STRATA_NOW (RFC 3339) pins the clock, for reproducible demos and golden tests.
+int64_t Now(const GetEnv& getenv) {
+  if (auto pinned = getenv("STRATA_NOW")) {
+    auto ref = ParseRef("@" + *pinned);
+    if (ref.ok() && ref->kind == Ref::Kind::kTime) return ref->unix_micros;
+  }
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+pb::Actor ActorFromEnv(const GetEnv& getenv) {
+  pb::Actor a;
+  auto first = [&getenv](std::initializer_list<const char*> names) -> std::string {
+    for (const char* n : names) {
+      if (auto v = getenv(n); v && !v->empty()) return *v;
+    }
+    return "";
+  };
+  a.set_name(first({"STRATA_ACTOR_NAME", "GIT_AUTHOR_NAME", "USER", "LOGNAME"}));
+  a.set_email(first({"STRATA_ACTOR_EMAIL", "GIT_AUTHOR_EMAIL", "EMAIL"}));
+  std::string host = first({"STRATA_ACTOR_HOST"});
+  if (host.empty()) {
+    char buf[256] = {0};
+    if (gethostname(buf, sizeof buf - 1) == 0) host = buf;
+  }
+  a.set_host(host);
+  if (a.name().empty()) a.set_name("unknown");
+  return a;
+}
+
+// Pulls the global flags out of argv; what remains is the command and its arguments.
+struct Globals {
+  bool json = false, no_color = false, version = false, help = false;
+  std::optional<std::string> project;
+  std::vector<std::string> rest;
+};
+
+Globals ParseGlobals(int argc, char** argv) {
+  Globals g;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--json") g.json = true;
+    else if (a == "--no-color") g.no_color = true;
+    else if (a == "--version") g.version = true;
+    else if ((a == "--help" || a == "-h") && g.rest.empty()) g.help = true;
+    else if (a == "--project" && i + 1 < argc) g.project = argv[++i];
+    else if (a.rfind("--project=", 0) == 0) g.project = a.substr(10);
+    else g.rest.push_back(a);
+  }
+  return g;
+}
+
+int Fail(const Context& ctx, const Status& s) {
+  *ctx.err << ctx.Paint(Color::kRed, "strata: error: ") << s.message() << "\n";
+  return kExitError;
+}
+
+}  // namespace
+
+std::string CommandUsage(const std::string& command) {
+  static const std::map<std::string, std::string> kUsage = {
+      {"init", "strata init [--yes]"},
+      {"generate", "strata generate [-m MESSAGE] [--name NAME] [--schema NAME] [--dry-run]"},
+      {"status", "strata status [--detailed-exitcode]"},
+      {"log", "strata log [OBJECT] [--actor WHO] [--since TIME] [--until TIME] [--origin ORIGIN]\n"
+              "           [-n N] [--events]"},
+      {"show", "strata show [--at REF] [OBJECT]"},
+      {"diff", "strata diff REF [REF2] [--detailed-exitcode]"},
+      {"blame", "strata blame OBJECT[.PART] [--at REF]"},
+      {"verify", "strata verify"},
+      {"tag", "strata tag [NAME [REF]] [--force] [-d NAME] [-m MESSAGE]"},
+  };
+  auto it = kUsage.find(command);
+  std::string usage = it == kUsage.end() ? "strata " + command : it->second;
+  return "usage: " + usage + "\n(global flags: --project DIR, --json, --no-color)\n";
+}
+
+po::variables_map ParseArgs(const Context& ctx, const po::options_description& options,
+                            const po::positional_options_description& positional) {
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(ctx.args).options(options).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError{e.what()};
+  }
+  return vm;
+}
 
 int Main(int argc, char** argv) {
-  std::fprintf(stderr, "strata: not built yet\n");
-  return 1;
+  Globals g = ParseGlobals(argc, argv);
+  auto env = NewPosixEnv();
+  Context ctx;
+  ctx.getenv = GetEnvVar;
+  ctx.env = env.get();
+  ctx.out = &std::cout;
+  ctx.err = &std::cerr;
+  ctx.json = g.json;
+  ctx.color = !g.no_color && !GetEnvVar("NO_COLOR") && isatty(STDOUT_FILENO) && isatty(STDERR_FILENO);
+  ctx.interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+  ctx.project_dir = g.project;
+  if (g.version) {
+    if (ctx.json) ctx.PrintJson({{"version", 1}, {"strata", STRATA_VERSION}});
+    else *ctx.out << "strata " << STRATA_VERSION << "\n";
+    return kExitOk;
+  }
+  if (g.help || g.rest.empty()) {
+    (g.help ? *ctx.out : *ctx.err) << MainUsage();
+    return g.help ? kExitOk : kExitUsage;
+  }
+  ctx.command = g.rest.front();
+  ctx.args.assign(g.rest.begin() + 1, g.rest.end());
+  auto it = Commands().find(ctx.command);
+  if (it == Commands().end()) {
+    *ctx.err << "strata: unknown command \"" << ctx.command << "\"\n\n" << MainUsage();
+    return kExitUsage;
+  }
+  for (const auto& a : ctx.args) {
+    if (a == "--help" || a == "-h") {
+      *ctx.out << CommandUsage(ctx.command);
+      return kExitOk;
+    }
+  }
+  ctx.cwd = std::filesystem::current_path().string();
+  ctx.now_micros = Now(ctx.getenv);
+  ctx.actor = ActorFromEnv(ctx.getenv);
+  auto project = LoadProject(ctx.cwd, ctx.project_dir, ctx.getenv);
+  if (!project.ok()) return Fail(ctx, project.status());
+  ctx.project = std::move(project).value();
+  try {
+    CommandResult r = it->second.first(ctx);
+    if (!r.ok()) return Fail(ctx, r.status());
+    return *r;
+  } catch (const UsageError& e) {
+    *ctx.err << "strata " << ctx.command << ": " << e.message << "\n\n" << CommandUsage(ctx.command);
+    return kExitUsage;
+  }
 }
 
 }  // namespace strata::cli

@@ -13,6 +13,7 @@ std::string_view CodeName(Code code) {
     case Code::kIoError: return "IO_ERROR";
     case Code::kUnavailable: return "UNAVAILABLE";
     case Code::kUnimplemented: return "UNIMPLEMENTED";
+    case Code::kAborted: return "ABORTED";
     case Code::kInternal: return "INTERNAL";
   }
   return "UNKNOWN";

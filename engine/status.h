@@ -24,6 +24,7 @@ enum class Code {
   kIoError,             // the operating system said no
   kUnavailable,         // a server could not be reached; retrying may help
   kUnimplemented,
+  kAborted,             // stopped on purpose (a visitor ending a scan early, a user saying no)
   kInternal,            // a bug in strata
 };
 
@@ -45,6 +46,7 @@ class [[nodiscard]] Status {
   static Status IoError(std::string m) { return {Code::kIoError, std::move(m)}; }
   static Status Unavailable(std::string m) { return {Code::kUnavailable, std::move(m)}; }
   static Status Unimplemented(std::string m) { return {Code::kUnimplemented, std::move(m)}; }
+  static Status Aborted(std::string m) { return {Code::kAborted, std::move(m)}; }
   static Status Internal(std::string m) { return {Code::kInternal, std::move(m)}; }
 
   bool ok() const { return code_ == Code::kOk; }

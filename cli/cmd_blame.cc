@@ -1,0 +1,176 @@
+// strata blame OBJECT[.PART]: for each part of an object, the commit that last changed it.
+//
+// The object's history is replayed commit by commit (only the commits that touched it); after
+// each, the object is flattened into path -> value pairs and changed paths take that commit.
+#include <fmt/format.h>
+#include <google/protobuf/text_format.h>
+
+#include <map>
+#include <ostream>
+#include <set>
+
+#include "cli/commands.h"
+#include "cli/history.h"
+#include "cli/objects_view.h"
+#include "engine/state/apply.h"
+#include "engine/state/objects.h"
+
+namespace strata::cli {
+namespace po = boost::program_options;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+
+namespace {
+
+using Flat = std::map<std::string, std::string>;
+
+std::string ScalarText(const Message& m, const FieldDescriptor* f, int index) {
+  std::string s;
+  google::protobuf::TextFormat::PrintFieldValueToString(m, f, index, &s);
+  return s;
+}
+
+void Flatten(const Message& m, const std::string& prefix, Flat* out);
+
+void FlattenRepeated(const Message& m, const FieldDescriptor* f, const std::string& path, Flat* out) {
+  const auto* r = m.GetReflection();
+  const int n = r->FieldSize(m, f);
+  if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) {
+    std::string joined;
+    for (int i = 0; i < n; ++i) joined += (i ? ", " : "") + ScalarText(m, f, i);
+    (*out)[path] = "[" + joined + "]";
+    return;
+  }
+  for (int i = 0; i < n; ++i) {
+    const Message& item = r->GetRepeatedMessage(m, f, i);
+    const auto* d = item.GetDescriptor();
+    std::string key;
+    if (f->is_map()) {
+      key = item.GetReflection()->GetString(item, d->FindFieldByNumber(1));
+      const FieldDescriptor* value = d->FindFieldByNumber(2);
+      if (value->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) {
+        (*out)[path + "[" + key + "]"] = ScalarText(item, value, -1);
+        continue;
+      }
+      Flatten(item.GetReflection()->GetMessage(item, value), path + "[" + key + "].", out);
+      continue;
+    }
+    const FieldDescriptor* name = d->FindFieldByName("name");
+    key = name != nullptr && name->type() == FieldDescriptor::TYPE_STRING
+              ? item.GetReflection()->GetString(item, name)
+              : std::to_string(i);
+    Flatten(item, path + "[" + key + "].", out);
+  }
+}
+
+void Flatten(const Message& m, const std::string& prefix, Flat* out) {
+  std::vector<const FieldDescriptor*> fields;
+  m.GetReflection()->ListFields(m, &fields);
+  for (const auto* f : fields) {
+    const std::string path = prefix + f->name();
+    if (f->is_repeated()) {
+      FlattenRepeated(m, f, path, out);
+    } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      Flatten(m.GetReflection()->GetMessage(m, f), path + ".", out);
+    } else {
+      (*out)[path] = ScalarText(m, f, -1);
+    }
+  }
+}
+
+// Keeps the paths inside the object and strips everything up to it.
+Flat ObjectPaths(const pb::SchemaState& fragment, const std::string& object) {
+  Flat all, out;
+  Flatten(fragment, "", &all);
+  std::string last = object.substr(object.rfind('.') == std::string::npos ? 0 : object.rfind('.') + 1);
+  for (const auto& [path, value] : all) {
+    for (const std::string& key : {object, last}) {
+      size_t at = path.find("[" + key + "].");
+      if (at == std::string::npos) continue;
+      out[path.substr(at + key.size() + 3)] = value;
+      break;
+    }
+  }
+  return out;
+}
+
+struct Blame {
+  std::string value;
+  uint64_t seq = 0;
+};
+
+}  // namespace
+
+CommandResult RunBlame(Context& ctx) {
+  po::options_description o("blame options");
+  o.add_options()("object", po::value<std::string>(), "OBJECT or OBJECT.PART")(
+      "at", po::value<std::string>()->default_value("HEAD"), "the point in history");
+  po::positional_options_description p;
+  p.add("object", 1);
+  auto vm = ParseArgs(ctx, o, p);
+  if (!vm.count("object")) throw UsageError{"blame needs an OBJECT"};
+
+  STRATA_ASSIGN_OR_RETURN(auto history, History::Open(ctx));
+  STRATA_ASSIGN_OR_RETURN(uint64_t at, history->Resolve(vm["at"].as<std::string>()));
+  STRATA_ASSIGN_OR_RETURN(ObjectRef ref, ParseObjectRef(vm["object"].as<std::string>()));
+  std::string part;
+  STRATA_ASSIGN_OR_RETURN(pb::State final_state, history->index().ObjectStateAt(at, ref.name));
+  if (!FindObject(final_state, ref, at).ok() && ref.name.find('.') != std::string::npos) {
+    part = ref.name.substr(ref.name.rfind('.') + 1);  // orders.by_status, public.users.email
+    ref.name = ref.name.substr(0, ref.name.rfind('.'));
+  }
+
+  const auto objects = ObjectAndParents(ref.name);
+  const std::set<std::string> wanted(objects.begin(), objects.end());
+  std::set<uint64_t> seqs;
+  for (const auto& obj : objects) {
+    STRATA_ASSIGN_OR_RETURN(auto s, history->index().SeqsTouching(obj, at));
+    seqs.insert(s.begin(), s.end());
+  }
+  pb::State state;
+  std::map<std::string, Blame> blame;
+  std::map<uint64_t, CommitSummary> commits;
+  for (uint64_t seq : seqs) {
+    STRATA_ASSIGN_OR_RETURN(auto summary, history->index().CommitAt(seq));
+    STRATA_ASSIGN_OR_RETURN(StoredCommit c, history->reader().ReadAt(summary->position));
+    commits[seq] = *summary;
+    pb::SchemaState& schema = (*state.mutable_schemas())[c.commit.schema()];
+    for (const auto& e : c.commit.events()) {
+      auto touched = TouchedObjects(e, schema);
+      if (std::none_of(touched.begin(), touched.end(), [&](auto& t) { return wanted.count(t); })) continue;
+      STRATA_RETURN_IF_ERROR(Apply(e, &schema));
+    }
+    auto found = FindObject(state, ref, seq);
+    Flat now = found.ok() ? ObjectPaths(found->fragment, ref.name) : Flat();
+    for (auto it = blame.begin(); it != blame.end();) {
+      it = now.count(it->first) ? std::next(it) : blame.erase(it);  // gone: forget
+    }
+    for (const auto& [path, value] : now) {
+      auto& b = blame[path];
+      if (b.seq == 0 || b.value != value) b = {value, seq};
+    }
+  }
+  STRATA_ASSIGN_OR_RETURN(FoundObject found, FindObject(state, ref, at));
+  nlohmann::json out = {{"version", 1}, {"object", ref.name}, {"schema", found.schema},
+                        {"at", at}, {"lines", nlohmann::json::array()}};
+  for (const auto& [path, b] : blame) {
+    if (!part.empty() && path.find("[" + part + "]") == std::string::npos) continue;
+    const CommitSummary& c = commits[b.seq];
+    if (ctx.json) {
+      out["lines"].push_back({{"path", path}, {"value", b.value}, {"seq", b.seq},
+                              {"time", FormatTime(c.time_unix_micros)},
+                              {"actor", {{"name", c.actor_name}, {"email", c.actor_email}}},
+                              {"message", c.message}});
+      continue;
+    }
+    std::string value = b.value.size() > 28 ? b.value.substr(0, 25) + "..." : b.value;
+    *ctx.out << fmt::format("{:<44} {:<28} ", path, value)
+             << ctx.Paint(Color::kYellow, fmt::format("{:>4}", b.seq))
+             << fmt::format("  {}  {}  {}\n", FormatTime(c.time_unix_micros).substr(0, 10),
+                            c.actor_name, c.message);
+  }
+  if (ctx.json) ctx.PrintJson(out);
+  return kExitOk;
+}
+
+}  // namespace strata::cli

@@ -1,0 +1,115 @@
+// strata log: commits newest first, with filters.
+#include <fmt/format.h>
+
+#include <ostream>
+
+#include "cli/commands.h"
+#include "cli/describe.h"
+#include "cli/history.h"
+
+namespace strata::cli {
+namespace po = boost::program_options;
+
+namespace {
+
+Result<pb::Origin> ParseOrigin(const std::string& name) {
+  for (int i = pb::Origin_MIN + 1; i <= pb::Origin_MAX; ++i) {
+    auto o = static_cast<pb::Origin>(i);
+    if (pb::Origin_IsValid(i) && OriginName(o) == name) return o;
+  }
+  return Status::InvalidArgument(fmt::format(
+      "unknown origin \"{}\"; use generate, migrate, import, drop, deploy, push, recovered or tag",
+      name));
+}
+
+Result<int64_t> ParseInstant(const std::string& text) {
+  std::string t = text.rfind('@', 0) == 0 ? text : "@" + text;
+  STRATA_ASSIGN_OR_RETURN(Ref ref, ParseRef(t));
+  if (ref.kind != Ref::Kind::kTime || ref.back != 0) {
+    return Status::InvalidArgument(fmt::format(
+        "\"{}\" is not a time; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", text));
+  }
+  return ref.unix_micros;
+}
+
+nlohmann::json CommitJson(const CommitSummary& c, const std::vector<pb::Event>* events) {
+  nlohmann::json j = {{"seq", c.seq},
+                      {"hash", HashHex(c.hash)},
+                      {"time", FormatTime(c.time_unix_micros)},
+                      {"actor", {{"name", c.actor_name}, {"email", c.actor_email}}},
+                      {"origin", OriginName(c.origin)},
+                      {"schema", c.schema},
+                      {"message", c.message},
+                      {"event_count", c.event_count}};
+  if (events != nullptr) {
+    j["events"] = nlohmann::json::array();
+    for (const auto& e : *events) j["events"].push_back(EventJson(e));
+  }
+  return j;
+}
+
+void PrintCommit(const Context& ctx, const CommitSummary& c, const std::vector<pb::Event>* events) {
+  std::string who = c.actor_email.empty() ? c.actor_name
+                                          : fmt::format("{} <{}>", c.actor_name, c.actor_email);
+  *ctx.out << ctx.Paint(Color::kYellow, fmt::format("{:>5}  {}", c.seq, HashHex(c.hash).substr(0, 12)))
+           << "  " << FormatTime(c.time_unix_micros) << "  " << who << "  "
+           << ctx.Paint(Color::kCyan, OriginName(c.origin))
+           << (c.schema.empty() ? "" : " " + c.schema) << "\n";
+  if (!c.message.empty()) *ctx.out << "       " << c.message << "\n";
+  if (events != nullptr) {
+    for (const auto& e : *events) {
+      EventText t = Describe(e);
+      *ctx.out << "       " << t.sign << " " << t.object << ": " << t.text << "\n";
+    }
+  } else if (c.event_count > 0) {
+    *ctx.out << ctx.Paint(Color::kDim, fmt::format("       ({} change{})", c.event_count,
+                                                   c.event_count == 1 ? "" : "s"))
+             << "\n";
+  }
+}
+
+}  // namespace
+
+CommandResult RunLog(Context& ctx) {
+  po::options_description o("log options");
+  o.add_options()("object", po::value<std::string>(), "only commits that touched this object")(
+      "actor", po::value<std::string>(), "only commits by this name or email")(
+      "since", po::value<std::string>(), "only commits at or after this time")(
+      "until", po::value<std::string>(), "only commits at or before this time")(
+      "origin", po::value<std::string>(), "only commits of this origin")(
+      "max-count,n", po::value<uint64_t>(), "at most N commits")(
+      "events,e", po::bool_switch(), "list each commit's changes");
+  po::positional_options_description p;
+  p.add("object", 1);
+  auto vm = ParseArgs(ctx, o, p);
+
+  CommitFilter f;
+  if (vm.count("object")) f.object = vm["object"].as<std::string>();
+  if (vm.count("actor")) f.actor = vm["actor"].as<std::string>();
+  if (vm.count("since")) STRATA_ASSIGN_OR_RETURN(f.since_micros, ParseInstant(vm["since"].as<std::string>()));
+  if (vm.count("until")) STRATA_ASSIGN_OR_RETURN(f.until_micros, ParseInstant(vm["until"].as<std::string>()));
+  if (vm.count("origin")) STRATA_ASSIGN_OR_RETURN(f.origin, ParseOrigin(vm["origin"].as<std::string>()));
+  if (vm.count("max-count")) f.limit = vm["max-count"].as<uint64_t>();
+  const bool with_events = vm["events"].as<bool>() || ctx.json;
+
+  STRATA_ASSIGN_OR_RETURN(auto history, History::Open(ctx));
+  STRATA_ASSIGN_OR_RETURN(auto commits, history->index().Commits(f));
+  nlohmann::json out = {{"version", 1}, {"commits", nlohmann::json::array()}};
+  for (const auto& c : commits) {
+    std::vector<pb::Event> events;
+    if (with_events && c.event_count > 0) {
+      STRATA_ASSIGN_OR_RETURN(StoredCommit stored, history->reader().ReadAt(c.position));
+      events.assign(stored.commit.events().begin(), stored.commit.events().end());
+    }
+    if (ctx.json) {
+      out["commits"].push_back(CommitJson(c, &events));
+    } else {
+      PrintCommit(ctx, c, with_events ? &events : nullptr);
+    }
+  }
+  if (ctx.json) ctx.PrintJson(out);
+  else if (commits.empty()) ctx.Note("no commits match");
+  return kExitOk;
+}
+
+}  // namespace strata::cli

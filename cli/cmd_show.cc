@@ -1,0 +1,65 @@
+// strata show [--at REF] [OBJECT]: the schema, or one object, as it was at REF.
+#include <fmt/format.h>
+#include <google/protobuf/util/json_util.h>
+
+#include <ostream>
+
+#include "cli/commands.h"
+#include "cli/history.h"
+#include "cli/objects_view.h"
+
+namespace strata::cli {
+namespace po = boost::program_options;
+
+namespace {
+
+void PrintSummary(const Context& ctx, const pb::State& state) {
+  if (state.schemas().empty()) {
+    *ctx.out << "(no schemas recorded yet)\n";
+    return;
+  }
+  for (const auto& name : SortedKeys(state.schemas())) {
+    const pb::SchemaState& schema = state.schemas().at(name);
+    *ctx.out << ctx.Paint(Color::kBold, fmt::format("{} ({})", name, EngineName(schema.engine())))
+             << "\n";
+    for (const auto& line : SummaryLines(schema)) *ctx.out << "  " << line << "\n";
+  }
+}
+
+}  // namespace
+
+CommandResult RunShow(Context& ctx) {
+  po::options_description o("show options");
+  o.add_options()("at", po::value<std::string>()->default_value("HEAD"), "the point in history")(
+      "object", po::value<std::string>(), "one table (schema:name when ambiguous)");
+  po::positional_options_description p;
+  p.add("object", 1);
+  auto vm = ParseArgs(ctx, o, p);
+  const std::string at = vm["at"].as<std::string>();
+
+  STRATA_ASSIGN_OR_RETURN(auto history, History::Open(ctx));
+  STRATA_ASSIGN_OR_RETURN(uint64_t seq, history->Resolve(at));
+  if (!vm.count("object")) {
+    STRATA_ASSIGN_OR_RETURN(pb::State state, history->index().StateAt(seq));
+    if (ctx.json) {
+      ctx.PrintJson({{"version", 1}, {"seq", seq}, {"schemas", StateJson(state)}});
+    } else {
+      *ctx.out << ctx.Paint(Color::kDim, fmt::format("as of seq {} ({})", seq, at)) << "\n";
+      PrintSummary(ctx, state);
+    }
+    return kExitOk;
+  }
+  STRATA_ASSIGN_OR_RETURN(ObjectRef ref, ParseObjectRef(vm["object"].as<std::string>()));
+  STRATA_ASSIGN_OR_RETURN(pb::State state, history->index().ObjectStateAt(seq, ref.name));
+  STRATA_ASSIGN_OR_RETURN(FoundObject found, FindObject(state, ref, seq));
+  if (ctx.json) {
+    ctx.PrintJson({{"version", 1}, {"seq", seq}, {"schema", found.schema},
+                   {"engine", EngineName(found.engine)}, {"object", ref.name},
+                   {"definition", found.definition}});
+  } else {
+    *ctx.out << found.definition.dump(2) << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace strata::cli

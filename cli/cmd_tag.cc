@@ -1,0 +1,73 @@
+// strata tag [NAME [REF]] [-d NAME]: name a point in history (a commit in the log), or list.
+#include <fmt/format.h>
+
+#include <ostream>
+
+#include "cli/commands.h"
+#include "cli/history.h"
+
+namespace strata::cli {
+namespace po = boost::program_options;
+
+namespace {
+
+Result<int> ListTags(Context& ctx, History& history) {
+  STRATA_ASSIGN_OR_RETURN(auto tags, history.index().Tags());
+  nlohmann::json out = {{"version", 1}, {"tags", nlohmann::json::array()}};
+  for (const auto& t : tags) {
+    if (ctx.json) out["tags"].push_back({{"name", t.name}, {"seq", t.seq}, {"tagged_at", t.tagged_at_seq}});
+    else *ctx.out << fmt::format("{:<24} seq {}\n", t.name, t.seq);
+  }
+  if (ctx.json) ctx.PrintJson(out);
+  return kExitOk;
+}
+
+}  // namespace
+
+CommandResult RunTag(Context& ctx) {
+  po::options_description o("tag options");
+  o.add_options()("name", po::value<std::string>(), "the tag")(
+      "ref", po::value<std::string>()->default_value("HEAD"), "what it names")(
+      "delete,d", po::bool_switch(), "remove the tag")(
+      "force,f", po::bool_switch(), "move an existing tag")(
+      "message,m", po::value<std::string>(), "why");
+  po::positional_options_description p;
+  p.add("name", 1).add("ref", 1);
+  auto vm = ParseArgs(ctx, o, p);
+
+  STRATA_ASSIGN_OR_RETURN(auto history, History::Open(ctx));
+  if (!vm.count("name")) return ListTags(ctx, *history);
+  const std::string name = vm["name"].as<std::string>();
+  STRATA_RETURN_IF_ERROR(ValidateTagName(name));
+  STRATA_ASSIGN_OR_RETURN(auto existing, history->index().TagSeq(name));
+  const bool remove = vm["delete"].as<bool>();
+  uint64_t target = 0;
+  if (remove) {
+    if (!existing) return Status::NotFound(fmt::format("no tag \"{}\"", name));
+    target = *existing;
+  } else {
+    if (existing && !vm["force"].as<bool>()) {
+      return Status::AlreadyExists(fmt::format(
+          "tag \"{}\" already names seq {}; use --force to move it", name, *existing));
+    }
+    STRATA_ASSIGN_OR_RETURN(target, history->Resolve(vm["ref"].as<std::string>()));
+  }
+  pb::Commit commit;
+  commit.set_origin(pb::ORIGIN_TAG);
+  commit.mutable_tag()->set_name(name);
+  commit.mutable_tag()->set_target_seq(target);
+  commit.mutable_tag()->set_deleted(remove);
+  commit.set_message(vm.count("message") ? vm["message"].as<std::string>()
+                                         : fmt::format("{} tag {}", remove ? "delete" : "add", name));
+  STRATA_ASSIGN_OR_RETURN(StoredCommit stored, AppendCommit(ctx, commit));
+  if (ctx.json) {
+    ctx.PrintJson({{"version", 1}, {"tag", name}, {"seq", target}, {"deleted", remove},
+                   {"commit", stored.commit.seq()}});
+  } else {
+    *ctx.out << fmt::format("{} tag {} (seq {}), recorded as commit {}\n",
+                            remove ? "Deleted" : "Tagged", name, target, stored.commit.seq());
+  }
+  return kExitOk;
+}
+
+}  // namespace strata::cli

@@ -1,0 +1,28 @@
+// The commands. Each reads its own flags from ctx.args and returns its exit code.
+#pragma once
+
+#include <boost/program_options.hpp>
+
+#include "cli/context.h"
+
+namespace strata::cli {
+
+CommandResult RunInit(Context& ctx);
+CommandResult RunGenerate(Context& ctx);
+CommandResult RunStatus(Context& ctx);
+CommandResult RunLog(Context& ctx);
+CommandResult RunShow(Context& ctx);
+CommandResult RunDiff(Context& ctx);
+CommandResult RunBlame(Context& ctx);
+CommandResult RunVerify(Context& ctx);
+CommandResult RunTag(Context& ctx);
+
+// Parses ctx.args against `options` (and positional names); throws UsageError on bad flags.
+boost::program_options::variables_map ParseArgs(
+    const Context& ctx, const boost::program_options::options_description& options,
+    const boost::program_options::positional_options_description& positional);
+
+// The usage text of one command (for --help and usage errors).
+std::string CommandUsage(const std::string& command);
+
+}  // namespace strata::cli

@@ -1,0 +1,59 @@
+// Context: everything a command may use, passed explicitly. The cli layer is the only one
+// that reads the environment, the clock and the terminal; commands get them from here.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/project.h"
+#include "engine/log/env.h"
+#include "engine/status.h"
+#include "proto/commit.pb.h"
+
+namespace strata::cli {
+
+enum class Color { kRed, kGreen, kYellow, kCyan, kBold, kDim };
+
+struct Context {
+  std::vector<std::string> args;  // the command's own arguments
+  std::string command;
+  bool json = false;
+  bool color = false;             // stdout is a terminal and NO_COLOR is unset
+  bool interactive = false;       // stdin and stderr are terminals
+  std::string cwd;
+  std::optional<std::string> project_dir;
+  GetEnv getenv;
+  Env* env = nullptr;
+  std::ostream* out = nullptr;
+  std::ostream* err = nullptr;
+  int64_t now_micros = 0;
+  pb::Actor actor;
+  Project project;
+
+  std::string Paint(Color c, const std::string& text) const;
+  void PrintJson(const nlohmann::json& j) const;
+  // A progress or notice line on stderr (never stdout, which --json keeps clean).
+  void Note(const std::string& line) const;
+};
+
+// A usage error: exit code 2.
+struct UsageError {
+  std::string message;
+};
+
+// Exit codes shared by every command.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitChanges = 3;
+
+// A command returns its exit code, or a Status that becomes "strata: error: ..." and exit 1.
+using CommandResult = Result<int>;
+
+}  // namespace strata::cli

@@ -1,0 +1,203 @@
+#include "cli/project.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <set>
+
+namespace strata::cli {
+namespace fs = std::filesystem;
+
+const SchemaSource* Project::Schema(const std::string& name) const {
+  auto it = schemas.find(name);
+  return it == schemas.end() ? nullptr : &it->second;
+}
+
+namespace {
+
+constexpr char kConfigName[] = "strata.yaml";
+
+std::optional<std::string> FindConfigDir(fs::path dir) {
+  for (;;) {
+    if (fs::exists(dir / kConfigName)) return dir.string();
+    if (!dir.has_parent_path() || dir.parent_path() == dir) return std::nullopt;
+    dir = dir.parent_path();
+  }
+}
+
+std::string Where(const std::string& file, const YAML::Node& node) {
+  return fmt::format("{}:{}", file, node.Mark().line + 1);
+}
+
+// Replaces ${NAME} with the variable's value; an unset variable is an error.
+Result<std::string> Expand(const std::string& text, const GetEnv& getenv, const std::string& where) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == '{') {
+      size_t end = text.find('}', i);
+      if (end == std::string::npos) {
+        return Status::InvalidArgument(where + ": unterminated ${ in \"" + text + "\"");
+      }
+      std::string name = text.substr(i + 2, end - i - 2);
+      auto value = getenv(name);
+      if (!value) {
+        return Status::InvalidArgument(
+            fmt::format("{}: environment variable {} is not set", where, name));
+      }
+      out += *value;
+      i = end;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+std::string Absolute(const std::string& root, const std::string& path) {
+  fs::path p(path);
+  return (p.is_absolute() ? p : fs::path(root) / p).lexically_normal().string();
+}
+
+void AddDefaults(Project* p) {
+  if (p->log_dir.empty()) p->log_dir = Absolute(p->root, ".strata");
+  if (p->schemas.empty()) {
+    p->schemas["dynamodb"] = {"dynamodb", "dynamodb", Absolute(p->root, "schema/dynamodb"),
+                              Absolute(p->root, "migrations/dynamodb")};
+  }
+}
+
+Status LoadSchemas(const YAML::Node& node, const std::string& file, const GetEnv& getenv,
+                   Project* p) {
+  static const std::set<std::string> kEngines = {"dynamodb", "glue", "postgres"};
+  for (const auto& entry : node) {
+    const std::string name = entry.first.as<std::string>();
+    SchemaSource s{name, name, "", ""};
+    const YAML::Node& v = entry.second;
+    if (v.IsScalar()) {
+      STRATA_ASSIGN_OR_RETURN(s.path, Expand(v.as<std::string>(), getenv, Where(file, v)));
+    } else if (v.IsMap()) {
+      if (v["engine"]) s.engine = v["engine"].as<std::string>();
+      if (v["path"]) STRATA_ASSIGN_OR_RETURN(s.path, Expand(v["path"].as<std::string>(), getenv, Where(file, v)));
+      if (v["artifacts"]) {
+        STRATA_ASSIGN_OR_RETURN(s.artifacts,
+                                Expand(v["artifacts"].as<std::string>(), getenv, Where(file, v)));
+      }
+    }
+    if (!kEngines.count(s.engine)) {
+      return Status::InvalidArgument(fmt::format(
+          "{}: schema {} has unknown engine \"{}\"; use dynamodb, glue or postgres",
+          Where(file, v), name, s.engine));
+    }
+    if (s.path.empty()) {
+      return Status::InvalidArgument(fmt::format("{}: schema {} needs a path", Where(file, v), name));
+    }
+    s.path = Absolute(p->root, s.path);
+    s.artifacts = Absolute(p->root, s.artifacts.empty() ? "migrations/" + name : s.artifacts);
+    p->schemas[name] = s;
+  }
+  return Status::Ok();
+}
+
+Status LoadTargets(const YAML::Node& node, const std::string& file, const GetEnv& getenv,
+                   Project* p) {
+  for (const auto& entry : node) {
+    Target t{entry.first.as<std::string>(), {}};
+    if (!entry.second.IsMap()) {
+      return Status::InvalidArgument(
+          fmt::format("{}: target {} must be a map of settings", Where(file, entry.second), t.name));
+    }
+    for (const auto& kv : entry.second) {
+      STRATA_ASSIGN_OR_RETURN(t.settings[kv.first.as<std::string>()],
+                              Expand(kv.second.as<std::string>(), getenv, Where(file, kv.second)));
+    }
+    p->targets[t.name] = t;
+  }
+  return Status::Ok();
+}
+
+Status LoadConfig(const std::string& file, const GetEnv& getenv, Project* p) {
+  static const std::set<std::string> kKeys = {"version", "log", "schemas", "targets"};
+  YAML::Node root = YAML::LoadFile(file);
+  if (!root.IsMap()) return Status::InvalidArgument(file + ":1: expected a map of settings");
+  for (const auto& entry : root) {
+    const std::string key = entry.first.as<std::string>();
+    if (!kKeys.count(key)) {
+      return Status::InvalidArgument(fmt::format(
+          "{}: unknown key \"{}\"; expected version, log, schemas or targets",
+          Where(file, entry.first), key));
+    }
+  }
+  if (root["version"] && root["version"].as<std::string>() != "1") {
+    return Status::InvalidArgument(fmt::format(
+        "{}: version {} is not supported by this strata; use version: 1",
+        Where(file, root["version"]), root["version"].as<std::string>()));
+  }
+  if (root["log"]) {
+    STRATA_ASSIGN_OR_RETURN(std::string log,
+                            Expand(root["log"].as<std::string>(), getenv, Where(file, root["log"])));
+    if (log.find("://") != std::string::npos) {
+      return Status::Unimplemented(fmt::format(
+          "{}: shared log stores ({}) are not supported yet; use a directory",
+          Where(file, root["log"]), log));
+    }
+    p->log_dir = Absolute(p->root, log);
+  }
+  if (root["schemas"]) STRATA_RETURN_IF_ERROR(LoadSchemas(root["schemas"], file, getenv, p));
+  if (root["targets"]) STRATA_RETURN_IF_ERROR(LoadTargets(root["targets"], file, getenv, p));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Project> LoadProject(const std::string& cwd, const std::optional<std::string>& project_dir,
+                            const GetEnv& getenv) {
+  Project p;
+  std::optional<std::string> dir;
+  if (project_dir) {
+    fs::path d = fs::path(Absolute(cwd, *project_dir));
+    if (!fs::is_directory(d)) {
+      return Status::NotFound(fmt::format("--project {}: no such directory", *project_dir));
+    }
+    dir = d.string();
+    p.root = *dir;
+    if (!fs::exists(d / kConfigName)) dir.reset();
+  } else {
+    dir = FindConfigDir(fs::path(cwd));
+    p.root = dir.value_or(cwd);
+  }
+  if (dir) {
+    p.config_path = (fs::path(*dir) / kConfigName).string();
+    try {
+      STRATA_RETURN_IF_ERROR(LoadConfig(p.config_path, getenv, &p));
+    } catch (const YAML::Exception& e) {
+      return Status::InvalidArgument(
+          fmt::format("{}:{}: {}", p.config_path, e.mark.line + 1, e.msg));
+    }
+  }
+  AddDefaults(&p);
+  return p;
+}
+
+std::string DefaultConfigText(const std::string& dynamodb_dir, const std::string& artifacts_dir) {
+  return fmt::format(R"(# strata project settings. Paths are relative to this file's directory;
+# values may use ${{ENV_VAR}}.
+version: 1
+
+# Where the event log lives. A directory (the embedded default) for now.
+log: .strata
+
+# Desired state, one entry per schema source. The key names the schema in the log.
+schemas:
+  dynamodb:
+    engine: dynamodb
+    path: {}          # table files: YAML or CreateTable JSON
+    artifacts: {}     # numbered migration artifacts and snapshot.json
+
+# Environments the schemas are deployed to (used by plan/apply).
+# targets:
+#   dev-ddb: {{ engine: dynamodb, region: us-east-1, endpoint: http://127.0.0.1:8000 }}
+)", dynamodb_dir, artifacts_dir);
+}
+
+}  // namespace strata::cli

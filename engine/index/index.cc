@@ -1,0 +1,583 @@
+// The index file. Tables:
+//   meta(key, value)                     format version and the indexed head (seq, hash)
+//   commits(seq, hash, time, ...)        one row per commit, with its record position
+//   object_events(object, seq)           which commits touched which top-level object
+//   checkpoints(seq, bytes)              when a checkpoint was taken and how big it is
+//   checkpoint_objects(seq, schema, object, data)   the state then, one fragment per object
+//   tags(name, seq, tag_seq), cursors(target, seq, deployment_seq, outcome)
+// Everything here is recomputed from the log; `synchronous=OFF` is safe because a torn index
+// is detected (it disagrees with the log or fails to open) and rebuilt.
+#include "engine/index/index.h"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include "engine/index/sqlite.h"
+#include "engine/state/apply.h"
+#include "engine/state/fragments.h"
+#include "engine/state/objects.h"
+
+namespace strata {
+namespace {
+
+constexpr int kFormatVersion = 1;
+
+constexpr char kSchema[] = R"(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS commits(
+  seq INTEGER PRIMARY KEY, hash BLOB NOT NULL, hash_hex TEXT NOT NULL, time INTEGER NOT NULL,
+  actor_name TEXT, actor_email TEXT, origin INTEGER, schema_name TEXT, message TEXT,
+  event_count INTEGER, segment INTEGER, offset INTEGER, stored_size INTEGER);
+CREATE INDEX IF NOT EXISTS commits_time ON commits(time);
+CREATE INDEX IF NOT EXISTS commits_hash ON commits(hash_hex);
+CREATE TABLE IF NOT EXISTS object_events(object TEXT, seq INTEGER, PRIMARY KEY(object, seq))
+  WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS checkpoints(seq INTEGER PRIMARY KEY, bytes INTEGER);
+CREATE TABLE IF NOT EXISTS checkpoint_objects(seq INTEGER, schema_name TEXT, object TEXT,
+  data BLOB, PRIMARY KEY(seq, object, schema_name)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS tags(name TEXT PRIMARY KEY, seq INTEGER, tag_seq INTEGER)
+  WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cursors(target TEXT PRIMARY KEY, seq INTEGER, deployment_seq INTEGER,
+  outcome INTEGER) WITHOUT ROWID;
+)";
+
+std::string_view AsBytes(const Hash& h) {
+  return {reinterpret_cast<const char*>(h.data()), h.size()};
+}
+
+Hash ToHash(std::string_view bytes) {
+  Hash h{};
+  std::copy_n(bytes.begin(), std::min(bytes.size(), h.size()), h.begin());
+  return h;
+}
+
+}  // namespace
+
+std::vector<std::string> ObjectAndParents(const std::string& object) {
+  std::vector<std::string> out;
+  if (object.rfind("ext:", 0) != 0) {
+    std::string head = object.substr(0, object.find('('));
+    size_t dot = head.find('.');
+    if (dot != std::string::npos && dot > 0) out.push_back(object.substr(0, dot));
+  }
+  out.push_back(object);
+  return out;
+}
+
+// Walks commits once, writing rows and taking checkpoints; one per indexing run.
+class Index::Builder {
+ public:
+  Builder(Index* index, pb::State state, uint64_t bytes_since, uint64_t last_checkpoint)
+      : index_(index), db_(index->db_), state_(std::move(state)),
+        bytes_since_(bytes_since), last_checkpoint_bytes_(last_checkpoint) {}
+
+  Status Add(const StoredCommit& c) {
+    STRATA_RETURN_IF_ERROR(InsertCommit(c));
+    STRATA_RETURN_IF_ERROR(IndexEvents(c));
+    STRATA_RETURN_IF_ERROR(IndexTagAndDeployment(c));
+    bytes_since_ += c.position.stored_size;
+    const auto spacing = std::max<uint64_t>(
+        index_->options_.min_checkpoint_spacing_bytes,
+        static_cast<uint64_t>(index_->options_.checkpoint_ratio * last_checkpoint_bytes_));
+    if (bytes_since_ >= spacing) STRATA_RETURN_IF_ERROR(Checkpoint(c.commit.seq()));
+    head_ = Head{c.commit.seq(), c.hash, c.position};
+    ++count_;
+    return Status::Ok();
+  }
+
+  Status Finish() {
+    sql::Statement put(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
+    STRATA_RETURN_IF_ERROR(put.Bind(1, "head_seq").Bind(2, head_.seq).Run());
+    STRATA_RETURN_IF_ERROR(put.Bind(1, "head_hash").BindBlob(2, AsBytes(head_.hash)).Run());
+    STRATA_RETURN_IF_ERROR(put.Bind(1, "bytes_since_checkpoint").Bind(2, bytes_since_).Run());
+    STRATA_RETURN_IF_ERROR(put.Bind(1, "last_checkpoint_bytes").Bind(2, last_checkpoint_bytes_).Run());
+    return Status::Ok();
+  }
+
+  void set_head(const Head& h) { head_ = h; }
+  uint64_t count() const { return count_; }
+
+ private:
+  Status InsertCommit(const StoredCommit& c) {
+    const pb::Commit& m = c.commit;
+    insert_commit_.Bind(1, m.seq()).BindBlob(2, AsBytes(c.hash)).Bind(3, HashHex(c.hash));
+    insert_commit_.Bind(4, m.time_unix_micros()).Bind(5, m.actor().name());
+    insert_commit_.Bind(6, m.actor().email()).Bind(7, static_cast<int>(m.origin()));
+    insert_commit_.Bind(8, m.schema()).Bind(9, m.message()).Bind(10, m.events_size());
+    insert_commit_.Bind(11, static_cast<int64_t>(c.position.segment));
+    insert_commit_.Bind(12, c.position.offset).Bind(13, static_cast<int64_t>(c.position.stored_size));
+    return insert_commit_.Run();
+  }
+
+  Status IndexEvents(const StoredCommit& c) {
+    if (c.commit.events_size() == 0) return Status::Ok();
+    pb::SchemaState& schema = (*state_.mutable_schemas())[c.commit.schema()];
+    std::set<std::string> touched;
+    for (int i = 0; i < c.commit.events_size(); ++i) {
+      for (auto& o : TouchedObjects(c.commit.events(i), schema)) touched.insert(std::move(o));
+      Status s = Apply(c.commit.events(i), &schema);
+      if (!s.ok()) {
+        return Status::Corruption(fmt::format("commit {} event {} cannot be replayed: {}",
+                                              c.commit.seq(), i + 1, s.message()));
+      }
+    }
+    state_.set_seq(c.commit.seq());
+    for (const auto& o : touched) {
+      STRATA_RETURN_IF_ERROR(insert_object_.Bind(1, o).Bind(2, c.commit.seq()).Run());
+    }
+    return Status::Ok();
+  }
+
+  Status IndexTagAndDeployment(const StoredCommit& c) {
+    const pb::Commit& m = c.commit;
+    if (m.has_tag()) {
+      if (m.tag().deleted()) {
+        sql::Statement del(db_, "DELETE FROM tags WHERE name = ?");
+        STRATA_RETURN_IF_ERROR(del.Bind(1, m.tag().name()).Run());
+      } else {
+        sql::Statement put(db_, "INSERT OR REPLACE INTO tags(name, seq, tag_seq) VALUES(?,?,?)");
+        STRATA_RETURN_IF_ERROR(
+            put.Bind(1, m.tag().name()).Bind(2, m.tag().target_seq()).Bind(3, m.seq()).Run());
+      }
+    }
+    if (m.has_deployment() && !m.deployment().target().empty()) {
+      sql::Statement put(db_,
+                         "INSERT OR REPLACE INTO cursors(target, seq, deployment_seq, outcome) "
+                         "VALUES(?,?,?,?)");
+      STRATA_RETURN_IF_ERROR(put.Bind(1, m.deployment().target())
+                                 .Bind(2, m.deployment().to_seq())
+                                 .Bind(3, m.seq())
+                                 .Bind(4, static_cast<int>(m.deployment().outcome()))
+                                 .Run());
+    }
+    return Status::Ok();
+  }
+
+  Status Checkpoint(uint64_t seq) {
+    uint64_t bytes = 0;
+    for (const auto& [schema_name, schema] : state_.schemas()) {
+      for (const auto& [object, data] : SplitSchema(schema)) {
+        bytes += data.size() + object.size();
+        insert_fragment_.Bind(1, seq).Bind(2, schema_name).Bind(3, object).BindBlob(4, data);
+        STRATA_RETURN_IF_ERROR(insert_fragment_.Run());
+      }
+    }
+    sql::Statement put(db_, "INSERT OR REPLACE INTO checkpoints(seq, bytes) VALUES(?, ?)");
+    STRATA_RETURN_IF_ERROR(put.Bind(1, seq).Bind(2, bytes).Run());
+    last_checkpoint_bytes_ = bytes;
+    bytes_since_ = 0;
+    return Status::Ok();
+  }
+
+  Index* index_;
+  sqlite3* db_;
+  pb::State state_;
+  uint64_t bytes_since_;
+  uint64_t last_checkpoint_bytes_;
+  Head head_;
+  uint64_t count_ = 0;
+  sql::Statement insert_commit_{db_,
+      "INSERT OR REPLACE INTO commits(seq, hash, hash_hex, time, actor_name, actor_email, origin, "
+      "schema_name, message, event_count, segment, offset, stored_size) "
+      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"};
+  sql::Statement insert_object_{db_,
+      "INSERT OR IGNORE INTO object_events(object, seq) VALUES(?, ?)"};
+  sql::Statement insert_fragment_{db_,
+      "INSERT OR REPLACE INTO checkpoint_objects(seq, schema_name, object, data) "
+      "VALUES(?,?,?,?)"};
+};
+
+// ---- opening and syncing -----------------------------------------------------------------
+
+Index::Index(sqlite3* db, std::string path, CommitReader* reader, IndexOptions options)
+    : db_(db), path_(std::move(path)), reader_(reader), options_(std::move(options)) {}
+
+Index::~Index() { sqlite3_close(db_); }
+
+namespace {
+
+Result<sqlite3*> OpenDb(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
+    Status s = sql::Error(db, "open " + path);
+    sqlite3_close(db);
+    return s;
+  }
+  sqlite3_busy_timeout(db, 30000);
+  return db;
+}
+
+void RemoveIndexFiles(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::remove((path + suffix).c_str());
+  }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Index>> Index::Open(const std::string& path, CommitReader* reader,
+                                           const IndexOptions& options) {
+  STRATA_ASSIGN_OR_RETURN(sqlite3 * db, OpenDb(path));
+  std::unique_ptr<Index> index(new Index(db, path, reader, options));
+  Status s = index->Prepare();
+  if (s.code() == Code::kCorruption) {
+    // A damaged index is only a cache: throw it away and build it again.
+    index.reset();
+    RemoveIndexFiles(path);
+    STRATA_ASSIGN_OR_RETURN(db, OpenDb(path));
+    index.reset(new Index(db, path, reader, options));
+    s = index->Prepare();
+    index->sync_.rebuilt = true;
+    index->sync_.reason = "the index file was damaged";
+  }
+  STRATA_RETURN_IF_ERROR(s);
+  STRATA_RETURN_IF_ERROR(index->Sync());
+  return index;
+}
+
+Status Index::Prepare() {
+  STRATA_RETURN_IF_ERROR(sql::Exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"));
+  STRATA_RETURN_IF_ERROR(sql::Exec(db_, kSchema));
+  sql::Statement get(db_, "SELECT value FROM meta WHERE key = 'format'");
+  STRATA_ASSIGN_OR_RETURN(bool row, get.Step());
+  if (row && get.Int(0) != kFormatVersion) {
+    return Status::Corruption("index format version differs");  // rebuilt by Open
+  }
+  if (!row) {
+    sql::Statement put(db_, "INSERT INTO meta(key, value) VALUES('format', ?)");
+    STRATA_RETURN_IF_ERROR(put.Bind(1, kFormatVersion).Run());
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+struct Meta {
+  Head head;
+  uint64_t bytes_since_checkpoint = 0;
+  uint64_t last_checkpoint_bytes = 0;
+};
+
+Result<Meta> ReadMeta(sqlite3* db) {
+  Meta m;
+  sql::Statement get(db, "SELECT key, value FROM meta");
+  for (;;) {
+    STRATA_ASSIGN_OR_RETURN(bool row, get.Step());
+    if (!row) break;
+    std::string key = get.Text(0);
+    if (key == "head_seq") m.head.seq = get.Int(1);
+    if (key == "head_hash") m.head.hash = ToHash(get.Blob(1));
+    if (key == "bytes_since_checkpoint") m.bytes_since_checkpoint = get.Int(1);
+    if (key == "last_checkpoint_bytes") m.last_checkpoint_bytes = get.Int(1);
+  }
+  return m;
+}
+
+}  // namespace
+
+Status Index::Sync() {
+  STRATA_RETURN_IF_ERROR(sql::Exec(db_, "BEGIN IMMEDIATE"));
+  Status s = [&]() -> Status {
+    STRATA_ASSIGN_OR_RETURN(Head log_head, reader_->ReadHead());
+    STRATA_ASSIGN_OR_RETURN(Meta meta, ReadMeta(db_));
+    if (meta.head.seq == log_head.seq && meta.head.hash == log_head.hash) {
+      head_ = log_head;
+      return Status::Ok();
+    }
+    if (meta.head.seq > log_head.seq) {
+      return Rebuild(fmt::format("the index is ahead of the log (seq {} > {})", meta.head.seq,
+                                 log_head.seq));
+    }
+    if (meta.head.seq == 0) return Rebuild(sync_.reason.empty() ? "no index yet" : sync_.reason);
+    STRATA_ASSIGN_OR_RETURN(auto at, CommitAt(meta.head.seq));
+    if (!at || at->hash != meta.head.hash) {
+      return Rebuild(fmt::format("the index disagrees with the log at seq {}", meta.head.seq));
+    }
+    auto check = reader_->ReadAt(at->position);
+    if (!check.ok() || check->hash != meta.head.hash) {
+      return Rebuild(fmt::format("the index disagrees with the log at seq {}", meta.head.seq));
+    }
+    STRATA_ASSIGN_OR_RETURN(pb::State state, StateAt(meta.head.seq));
+    Head after{meta.head.seq, meta.head.hash, at->position};
+    Builder builder(this, std::move(state), meta.bytes_since_checkpoint,
+                    meta.last_checkpoint_bytes);
+    return IndexFrom(after, &builder);
+  }();
+  if (!s.ok()) {
+    (void)sql::Exec(db_, "ROLLBACK");
+    return s;
+  }
+  return sql::Exec(db_, "COMMIT");
+}
+
+Status Index::Rebuild(const std::string& reason) {
+  sync_.rebuilt = true;
+  sync_.reason = reason;
+  STRATA_RETURN_IF_ERROR(sql::Exec(db_,
+      "DELETE FROM commits; DELETE FROM object_events; DELETE FROM checkpoints; "
+      "DELETE FROM checkpoint_objects; DELETE FROM tags; DELETE FROM cursors; "
+      "DELETE FROM meta WHERE key != 'format';"));
+  Builder builder(this, pb::State(), 0, 0);
+  return IndexFrom(Head{}, &builder);
+}
+
+Status Index::IndexFrom(const Head& after, Builder* builder) {
+  CommitScanOptions scan;
+  if (after.seq > 0) scan.after = after;
+  builder->set_head(after);
+  uint64_t n = 0;
+  STRATA_RETURN_IF_ERROR(reader_->Scan(scan, [&](const StoredCommit& c) -> Status {
+    STRATA_RETURN_IF_ERROR(builder->Add(c));
+    if (options_.progress && ++n % 1000 == 0) options_.progress(n, c.commit.seq());
+    return Status::Ok();
+  }));
+  STRATA_RETURN_IF_ERROR(builder->Finish());
+  sync_.indexed = builder->count();
+  STRATA_ASSIGN_OR_RETURN(Meta meta, ReadMeta(db_));
+  head_ = meta.head;
+  if (head_.seq > 0) {
+    STRATA_ASSIGN_OR_RETURN(auto at, CommitAt(head_.seq));
+    if (at) head_.position = at->position;
+  }
+  return Status::Ok();
+}
+
+// ---- queries -----------------------------------------------------------------------------
+
+namespace {
+
+constexpr char kCommitColumns[] =
+    "seq, hash, time, actor_name, actor_email, origin, schema_name, message, event_count, "
+    "segment, offset, stored_size";
+
+CommitSummary ReadSummary(const sql::Statement& q) {
+  CommitSummary c;
+  c.seq = q.Int(0);
+  c.hash = ToHash(q.Blob(1));
+  c.time_unix_micros = q.Int(2);
+  c.actor_name = q.Text(3);
+  c.actor_email = q.Text(4);
+  c.origin = static_cast<pb::Origin>(q.Int(5));
+  c.schema = q.Text(6);
+  c.message = q.Text(7);
+  c.event_count = static_cast<uint32_t>(q.Int(8));
+  c.position.segment = static_cast<uint32_t>(q.Int(9));
+  c.position.offset = q.Int(10);
+  c.position.stored_size = static_cast<uint32_t>(q.Int(11));
+  return c;
+}
+
+// Rows of `object` itself and of anything inside it ("sales" covers "sales.orders").
+constexpr char kObjectMatch[] = "(object = ?1 OR (object > ?1 || '.' AND object < ?1 || '/'))";
+
+}  // namespace
+
+Result<std::vector<CommitSummary>> Index::Commits(const CommitFilter& f) {
+  std::string sql = fmt::format("SELECT {} FROM commits WHERE 1", kCommitColumns);
+  if (f.object) {
+    sql += fmt::format(" AND seq IN (SELECT seq FROM object_events WHERE {})", kObjectMatch);
+  }
+  if (f.actor) sql += " AND (actor_name = ?2 OR actor_email = ?2)";
+  if (f.since_micros) sql += " AND time >= ?3";
+  if (f.until_micros) sql += " AND time <= ?4";
+  if (f.origin) sql += " AND origin = ?5";
+  if (f.max_seq) sql += " AND seq <= ?6";
+  sql += " ORDER BY seq DESC";
+  if (f.limit > 0) sql += " LIMIT ?7";
+  sql::Statement q(db_, sql);
+  if (f.object) q.Bind(1, *f.object);
+  if (f.actor) q.Bind(2, *f.actor);
+  if (f.since_micros) q.Bind(3, *f.since_micros);
+  if (f.until_micros) q.Bind(4, *f.until_micros);
+  if (f.origin) q.Bind(5, static_cast<int>(*f.origin));
+  if (f.max_seq) q.Bind(6, *f.max_seq);
+  if (f.limit > 0) q.Bind(7, f.limit);
+  std::vector<CommitSummary> out;
+  for (;;) {
+    STRATA_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    out.push_back(ReadSummary(q));
+  }
+  return out;
+}
+
+Result<std::optional<CommitSummary>> Index::CommitAt(uint64_t seq) {
+  sql::Statement q(db_, fmt::format("SELECT {} FROM commits WHERE seq = ?", kCommitColumns));
+  q.Bind(1, seq);
+  STRATA_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return std::optional<CommitSummary>();
+  return std::optional<CommitSummary>(ReadSummary(q));
+}
+
+Result<std::optional<uint64_t>> Index::SeqAtOrBefore(int64_t unix_micros) {
+  // Commit times normally rise with seq; a clock step backwards must not hide later commits,
+  // so take the newest seq whose time is at or before the instant.
+  sql::Statement q(db_, "SELECT max(seq) FROM commits WHERE time <= ?");
+  q.Bind(1, unix_micros);
+  STRATA_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row || q.IsNull(0)) return std::optional<uint64_t>();
+  return std::optional<uint64_t>(q.Int(0));
+}
+
+Result<std::vector<uint64_t>> Index::SeqsByHashPrefix(const std::string& hex_prefix) {
+  sql::Statement q(db_,
+                   "SELECT seq FROM commits WHERE hash_hex >= ?1 AND hash_hex < ?1 || 'g' "
+                   "ORDER BY seq LIMIT 20");
+  q.Bind(1, hex_prefix);
+  std::vector<uint64_t> out;
+  for (;;) {
+    STRATA_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    out.push_back(q.Int(0));
+  }
+  return out;
+}
+
+Result<std::optional<uint64_t>> Index::TagSeq(const std::string& name) {
+  sql::Statement q(db_, "SELECT seq FROM tags WHERE name = ?");
+  q.Bind(1, name);
+  STRATA_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return std::optional<uint64_t>();
+  return std::optional<uint64_t>(q.Int(0));
+}
+
+Result<std::vector<TagInfo>> Index::Tags() {
+  sql::Statement q(db_, "SELECT name, seq, tag_seq FROM tags ORDER BY name");
+  std::vector<TagInfo> out;
+  for (;;) {
+    STRATA_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    out.push_back({q.Text(0), static_cast<uint64_t>(q.Int(1)), static_cast<uint64_t>(q.Int(2))});
+  }
+  return out;
+}
+
+Result<std::vector<CursorInfo>> Index::Cursors() {
+  sql::Statement q(db_, "SELECT target, seq, deployment_seq, outcome FROM cursors ORDER BY target");
+  std::vector<CursorInfo> out;
+  for (;;) {
+    STRATA_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    out.push_back({q.Text(0), static_cast<uint64_t>(q.Int(1)), static_cast<uint64_t>(q.Int(2)),
+                   static_cast<pb::DeploymentOutcome>(q.Int(3))});
+  }
+  return out;
+}
+
+Result<std::vector<uint64_t>> Index::SeqsTouching(const std::string& object, uint64_t max_seq) {
+  sql::Statement q(db_, fmt::format("SELECT DISTINCT seq FROM object_events WHERE {} AND seq <= ?2 "
+                                    "ORDER BY seq", kObjectMatch));
+  q.Bind(1, object).Bind(2, max_seq);
+  std::vector<uint64_t> out;
+  for (;;) {
+    STRATA_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    out.push_back(q.Int(0));
+  }
+  return out;
+}
+
+// ---- time travel -------------------------------------------------------------------------
+
+Result<std::pair<uint64_t, pb::State>> Index::LoadCheckpoint(
+    uint64_t at_or_before, const std::vector<std::string>* objects) {
+  sql::Statement find(db_, "SELECT max(seq) FROM checkpoints WHERE seq <= ?");
+  find.Bind(1, at_or_before);
+  STRATA_ASSIGN_OR_RETURN(bool row, find.Step());
+  pb::State state;
+  if (!row || find.IsNull(0)) return std::make_pair(uint64_t{0}, std::move(state));
+  const uint64_t seq = find.Int(0);
+  std::string sql = "SELECT schema_name, data FROM checkpoint_objects WHERE seq = ?1";
+  if (objects != nullptr) sql += " AND (object = '' OR object IN (SELECT value FROM json_each(?2)))";
+  sql::Statement q(db_, sql);
+  q.Bind(1, seq);
+  if (objects != nullptr) {
+    std::string list = "[";
+    for (size_t i = 0; i < objects->size(); ++i) {
+      if (i) list += ",";
+      list += "\"";
+      for (char ch : (*objects)[i]) {
+        if (ch == '"' || ch == '\\') list += '\\';
+        list += ch;
+      }
+      list += "\"";
+    }
+    q.Bind(2, list + "]");
+  }
+  for (;;) {
+    STRATA_ASSIGN_OR_RETURN(bool more, q.Step());
+    if (!more) break;
+    pb::SchemaState& schema = (*state.mutable_schemas())[q.Text(0)];
+    STRATA_RETURN_IF_ERROR(MergeFragment(q.Blob(1), &schema));
+  }
+  state.set_seq(seq);
+  return std::make_pair(seq, std::move(state));
+}
+
+Result<pb::State> Index::StateAt(uint64_t seq) {
+  STRATA_ASSIGN_OR_RETURN(auto checkpoint, LoadCheckpoint(seq, nullptr));
+  auto& [from, state] = checkpoint;
+  if (from == seq) return std::move(state);
+  CommitScanOptions scan;
+  scan.until_seq = seq;
+  if (from > 0) {
+    STRATA_ASSIGN_OR_RETURN(auto at, CommitAt(from));
+    if (!at) return Status::Corruption(fmt::format("index has a checkpoint at missing seq {}", from));
+    scan.after = Head{from, at->hash, at->position};
+  }
+  STRATA_RETURN_IF_ERROR(reader_->Scan(scan, [&state](const StoredCommit& c) {
+    return ApplyCommit(c.commit, &state);
+  }));
+  if (state.seq() < seq) state.set_seq(seq);
+  return std::move(state);
+}
+
+Result<pb::State> Index::ObjectStateAt(uint64_t seq, const std::string& object) {
+  const std::vector<std::string> objects = ObjectAndParents(object);
+  STRATA_ASSIGN_OR_RETURN(auto checkpoint, LoadCheckpoint(seq, &objects));
+  auto& [from, state] = checkpoint;
+  std::set<uint64_t> seqs;
+  for (const auto& o : objects) {
+    STRATA_ASSIGN_OR_RETURN(auto touching, SeqsTouching(o, seq));
+    for (uint64_t s : touching) {
+      if (s > from) seqs.insert(s);
+    }
+  }
+  const std::set<std::string> wanted(objects.begin(), objects.end());
+  for (uint64_t s : seqs) {
+    STRATA_ASSIGN_OR_RETURN(auto summary, CommitAt(s));
+    if (!summary) return Status::Corruption(fmt::format("index lists missing commit {}", s));
+    STRATA_ASSIGN_OR_RETURN(StoredCommit c, reader_->ReadAt(summary->position));
+    pb::SchemaState& schema = (*state.mutable_schemas())[c.commit.schema()];
+    for (const auto& e : c.commit.events()) {
+      auto touched = TouchedObjects(e, schema);
+      bool relevant = std::any_of(touched.begin(), touched.end(), [&](const std::string& t) {
+        return wanted.count(t) > 0;
+      });
+      if (!relevant) continue;
+      Status applied = Apply(e, &schema);
+      if (!applied.ok()) return applied.WithContext(fmt::format("replaying commit {}", s));
+    }
+  }
+  state.set_seq(seq);
+  return std::move(state);
+}
+
+uint64_t Index::FileBytes() const {
+  uint64_t total = 0;
+  for (const char* suffix : {"", "-wal"}) {
+    if (FILE* f = std::fopen((path_ + suffix).c_str(), "rb")) {
+      std::fseek(f, 0, SEEK_END);
+      total += static_cast<uint64_t>(std::ftell(f));
+      std::fclose(f);
+    }
+  }
+  return total;
+}
+
+}  // namespace strata

@@ -1,0 +1,133 @@
+// Index: a SQLite file derived from the log, for fast history queries and time travel.
+//
+// It holds commits by seq/time/actor/origin, which objects each commit touched, tags,
+// target cursors (from deployment commits) and checkpoints: the full state, one row per
+// object, every so many log bytes (spacing grows with the state's size, so checkpoints never
+// outweigh the log). Deleting the file loses nothing: Open rebuilds it, and brings a stale
+// one up to date (or rebuilds it when it disagrees with the log). Not thread-safe; several
+// processes may open the same file (SQLite locking).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/status.h"
+#include "engine/store/commit_store.h"
+#include "proto/commit.pb.h"
+
+struct sqlite3;
+
+namespace strata {
+
+struct IndexOptions {
+  // A checkpoint is written once the log has grown by max(min_spacing, ratio x the size of
+  // the previous checkpoint) bytes since the last one.
+  uint64_t min_checkpoint_spacing_bytes = 256 << 10;
+  double checkpoint_ratio = 1.0;
+  // Called now and then while indexing many commits: (commits indexed, head seq).
+  std::function<void(uint64_t, uint64_t)> progress;
+};
+
+struct CommitSummary {
+  uint64_t seq = 0;
+  Hash hash{};
+  int64_t time_unix_micros = 0;
+  std::string actor_name;
+  std::string actor_email;
+  pb::Origin origin = pb::ORIGIN_UNSPECIFIED;
+  std::string schema;
+  std::string message;
+  uint32_t event_count = 0;
+  RecordPosition position;
+};
+
+struct CommitFilter {
+  std::optional<std::string> object;  // touched this object (or something inside it)
+  std::optional<std::string> actor;   // name or email, exact
+  std::optional<int64_t> since_micros;
+  std::optional<int64_t> until_micros;
+  std::optional<pb::Origin> origin;
+  std::optional<uint64_t> max_seq;
+  uint64_t limit = 0;  // 0: no limit
+};
+
+struct SyncReport {
+  bool rebuilt = false;
+  std::string reason;        // why it was rebuilt ("no index", "index disagrees with log at seq 7")
+  uint64_t indexed = 0;      // commits added by this open
+};
+
+struct TagInfo {
+  std::string name;
+  uint64_t seq = 0;
+  uint64_t tagged_at_seq = 0;  // the tag commit
+};
+
+struct CursorInfo {
+  std::string target;
+  uint64_t seq = 0;            // the seq the target is at
+  uint64_t deployment_seq = 0;
+  pb::DeploymentOutcome outcome = pb::DEPLOYMENT_OUTCOME_UNSPECIFIED;
+};
+
+class Index {
+ public:
+  // Opens (creating) the index file at `path` and brings it up to date with `reader`'s log.
+  // `reader` must outlive the index. Corruption of the log surfaces here as Corruption.
+  static Result<std::unique_ptr<Index>> Open(const std::string& path, CommitReader* reader,
+                                             const IndexOptions& options);
+  ~Index();
+
+  const SyncReport& sync_report() const { return sync_; }
+  uint64_t head_seq() const { return head_.seq; }
+  const Head& head() const { return head_; }
+
+  // Newest first.
+  Result<std::vector<CommitSummary>> Commits(const CommitFilter& filter);
+  Result<std::optional<CommitSummary>> CommitAt(uint64_t seq);
+  // The newest commit at or before the instant, nullopt when history starts later.
+  Result<std::optional<uint64_t>> SeqAtOrBefore(int64_t unix_micros);
+  // Seqs whose hash (hex) starts with `hex_prefix` (lower case).
+  Result<std::vector<uint64_t>> SeqsByHashPrefix(const std::string& hex_prefix);
+  Result<std::optional<uint64_t>> TagSeq(const std::string& name);
+  Result<std::vector<TagInfo>> Tags();
+  Result<std::vector<CursorInfo>> Cursors();
+
+  // Every schema as of `seq` (checkpoint + replay of the commits after it).
+  Result<pb::State> StateAt(uint64_t seq);
+  // Just `object` (and the objects it lives in, e.g. a Glue table's database) as of `seq`:
+  // cost grows with that object's changes since the last checkpoint, not with the schema.
+  Result<pb::State> ObjectStateAt(uint64_t seq, const std::string& object);
+  // The commits that touched `object` (or something inside it), oldest first, up to max_seq.
+  Result<std::vector<uint64_t>> SeqsTouching(const std::string& object, uint64_t max_seq);
+
+  // Bytes of the index file (for benchmarks).
+  uint64_t FileBytes() const;
+
+ private:
+  Index(sqlite3* db, std::string path, CommitReader* reader, IndexOptions options);
+  class Builder;
+  Status Prepare();
+  Status Sync();
+  Status Rebuild(const std::string& reason);
+  Status IndexFrom(const Head& after, Builder* builder);
+  Result<std::pair<uint64_t, pb::State>> LoadCheckpoint(uint64_t at_or_before,
+                                                        const std::vector<std::string>* objects);
+
+  sqlite3* db_;
+  std::string path_;
+  CommitReader* reader_;
+  IndexOptions options_;
+  Head head_;
+  SyncReport sync_;
+};
+
+// The objects whose state `object` needs: itself and its parents ("sales.orders" -> "sales",
+// "public.users" -> "public"). Functions and extensions have no parent.
+std::vector<std::string> ObjectAndParents(const std::string& object);
+
+}  // namespace strata

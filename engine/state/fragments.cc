@@ -1,0 +1,115 @@
+#include "engine/state/fragments.h"
+
+namespace strata {
+namespace {
+
+using Out = std::vector<std::pair<std::string, std::string>>;
+
+void Emit(const std::string& object, const pb::SchemaState& fragment, Out* out) {
+  out->emplace_back(object, fragment.SerializeAsString());
+}
+
+void SplitDynamo(const pb::SchemaState& s, Out* out) {
+  for (const auto& [name, table] : s.dynamodb().tables()) {
+    pb::SchemaState f;
+    f.set_engine(s.engine());
+    (*f.mutable_dynamodb()->mutable_tables())[name] = table;
+    Emit(name, f, out);
+  }
+}
+
+void SplitGlue(const pb::SchemaState& s, Out* out) {
+  for (const auto& [db_name, db] : s.glue().databases()) {
+    pb::SchemaState f;
+    f.set_engine(s.engine());
+    pb::GlueDatabase& shell = (*f.mutable_glue()->mutable_databases())[db_name];
+    shell = db;
+    shell.clear_tables();
+    Emit(db_name, f, out);
+    for (const auto& [table_name, table] : db.tables()) {
+      pb::SchemaState tf;
+      tf.set_engine(s.engine());
+      pb::GlueDatabase& holder = (*tf.mutable_glue()->mutable_databases())[db_name];
+      holder.set_name(db_name);
+      (*holder.mutable_tables())[table_name] = table;
+      Emit(db_name + "." + table_name, tf, out);
+    }
+  }
+}
+
+template <typename Map>
+void SplitMap(const pb::SchemaState& s, const Map& map, const std::string& prefix,
+              Map* (pb::PostgresSchema::*mutable_map)(), Out* out) {
+  for (const auto& [key, value] : map) {
+    pb::SchemaState f;
+    f.set_engine(s.engine());
+    (*(f.mutable_postgres()->*mutable_map)())[key] = value;
+    Emit(prefix + key, f, out);
+  }
+}
+
+void SplitPostgres(const pb::SchemaState& s, Out* out) {
+  const auto& pg = s.postgres();
+  using P = pb::PostgresSchema;
+  SplitMap(s, pg.namespaces(), "", &P::mutable_namespaces, out);
+  SplitMap(s, pg.tables(), "", &P::mutable_tables, out);
+  SplitMap(s, pg.views(), "", &P::mutable_views, out);
+  SplitMap(s, pg.sequences(), "", &P::mutable_sequences, out);
+  SplitMap(s, pg.types(), "", &P::mutable_types, out);
+  SplitMap(s, pg.extensions(), "ext:", &P::mutable_extensions, out);
+  SplitMap(s, pg.functions(), "", &P::mutable_functions, out);
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> SplitSchema(const pb::SchemaState& state) {
+  Out out;
+  switch (state.kind_case()) {
+    case pb::SchemaState::kDynamodb: SplitDynamo(state, &out); break;
+    case pb::SchemaState::kGlue: SplitGlue(state, &out); break;
+    case pb::SchemaState::kPostgres: SplitPostgres(state, &out); break;
+    case pb::SchemaState::KIND_NOT_SET: break;
+  }
+  if (out.empty()) {
+    pb::SchemaState engine_only;
+    engine_only.set_engine(state.engine());
+    Emit("", engine_only, &out);
+  }
+  return out;
+}
+
+void MergeFragment(const pb::SchemaState& f, pb::SchemaState* into) {
+  if (f.engine() != pb::ENGINE_UNSPECIFIED) into->set_engine(f.engine());
+  if (f.kind_case() != pb::SchemaState::kGlue) {
+    // Every DynamoDB and PostgreSQL object is a top-level map entry: a plain merge is exact.
+    // An empty schema's engine-only fragment still sets which oneof member exists.
+    if (f.engine() == pb::ENGINE_DYNAMODB) into->mutable_dynamodb();
+    if (f.engine() == pb::ENGINE_POSTGRES) into->mutable_postgres();
+    if (f.engine() == pb::ENGINE_GLUE) into->mutable_glue();
+    into->MergeFrom(f);
+    return;
+  }
+  // Glue tables live inside their database: merge table maps, keep the database's fields.
+  for (const auto& [db_name, db] : f.glue().databases()) {
+    pb::GlueDatabase& target = (*into->mutable_glue()->mutable_databases())[db_name];
+    if (db.tables().empty()) {
+      auto tables = std::move(*target.mutable_tables());
+      target = db;
+      *target.mutable_tables() = std::move(tables);
+    } else {
+      target.set_name(db_name);
+      for (const auto& [t, table] : db.tables()) (*target.mutable_tables())[t] = table;
+    }
+  }
+}
+
+Status MergeFragment(std::string_view bytes, pb::SchemaState* into) {
+  pb::SchemaState f;
+  if (!f.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return Status::Corruption("checkpoint fragment does not parse");
+  }
+  MergeFragment(f, into);
+  return Status::Ok();
+}
+
+}  // namespace strata

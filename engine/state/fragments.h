@@ -1,0 +1,28 @@
+// Fragments: a schema state cut into one piece per top-level object, and put back together.
+//
+// Checkpoints store one row per object so that time travel for one object reads only that
+// object's row. A fragment is a serialized pb::SchemaState holding just that object (a Glue
+// table's fragment holds its database with only that table); object names are those of
+// engine/state/objects.h. MergeFragment(Split(s)) == s for every canonical state s.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "engine/status.h"
+#include "proto/commit.pb.h"
+
+namespace strata {
+
+// (object name, serialized fragment) pairs; an empty schema gives one ("", engine-only) pair.
+std::vector<std::pair<std::string, std::string>> SplitSchema(const pb::SchemaState& state);
+
+// Merges one fragment into `into`. Corruption when the bytes do not parse.
+Status MergeFragment(std::string_view bytes, pb::SchemaState* into);
+
+// The same merge for an already parsed fragment.
+void MergeFragment(const pb::SchemaState& fragment, pb::SchemaState* into);
+
+}  // namespace strata
