@@ -1,0 +1,267 @@
+#include "adapters/dynamodb/render.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <map>
+#include <vector>
+
+namespace strata::dynamodb {
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json KeySchema(std::string_view partition_key, std::string_view sort_key) {
+  ordered_json out = ordered_json::array();
+  out.push_back({{"AttributeName", partition_key}, {"KeyType", "HASH"}});
+  if (!sort_key.empty()) out.push_back({{"AttributeName", sort_key}, {"KeyType", "RANGE"}});
+  return out;
+}
+
+ordered_json Projection(const pb::DynamoProjection& projection) {
+  ordered_json out = {{"ProjectionType", ProjectionTypeName(projection.type())}};
+  if (projection.non_key_attributes_size() > 0) {
+    out["NonKeyAttributes"] = std::vector<std::string>(projection.non_key_attributes().begin(),
+                                                       projection.non_key_attributes().end());
+  }
+  return out;
+}
+
+ordered_json LocalIndex(const pb::DynamoLocalIndex& index, std::string_view partition_key) {
+  return {{"IndexName", index.name()},
+          {"KeySchema", KeySchema(partition_key, index.sort_key())},
+          {"Projection", Projection(index.projection())}};
+}
+
+// Proto maps have no order; output does.
+std::map<std::string, std::string> SortedTags(const pb::DynamoTable& table) {
+  return {table.tags().begin(), table.tags().end()};
+}
+
+ordered_json Tags(const pb::DynamoTable& table) {
+  ordered_json out = ordered_json::array();
+  for (const auto& [key, value] : SortedTags(table)) {
+    out.push_back({{"Key", key}, {"Value", value}});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view BillingModeName(pb::DynamoBillingMode mode) {
+  switch (mode) {
+    case pb::DYNAMO_BILLING_MODE_PROVISIONED: return "PROVISIONED";
+    case pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST: return "PAY_PER_REQUEST";
+    default: return "UNSPECIFIED";
+  }
+}
+
+std::string_view StreamViewTypeName(pb::DynamoStreamViewType stream) {
+  switch (stream) {
+    case pb::DYNAMO_STREAM_DISABLED: return "DISABLED";
+    case pb::DYNAMO_STREAM_KEYS_ONLY: return "KEYS_ONLY";
+    case pb::DYNAMO_STREAM_NEW_IMAGE: return "NEW_IMAGE";
+    case pb::DYNAMO_STREAM_OLD_IMAGE: return "OLD_IMAGE";
+    case pb::DYNAMO_STREAM_NEW_AND_OLD_IMAGES: return "NEW_AND_OLD_IMAGES";
+    default: return "UNSPECIFIED";
+  }
+}
+
+std::string_view TableClassName(pb::DynamoTableClass table_class) {
+  switch (table_class) {
+    case pb::DYNAMO_TABLE_CLASS_STANDARD: return "STANDARD";
+    case pb::DYNAMO_TABLE_CLASS_STANDARD_INFREQUENT_ACCESS: return "STANDARD_INFREQUENT_ACCESS";
+    default: return "UNSPECIFIED";
+  }
+}
+
+std::string_view ProjectionTypeName(pb::DynamoProjectionType type) {
+  switch (type) {
+    case pb::DYNAMO_PROJECTION_TYPE_ALL: return "ALL";
+    case pb::DYNAMO_PROJECTION_TYPE_KEYS_ONLY: return "KEYS_ONLY";
+    case pb::DYNAMO_PROJECTION_TYPE_INCLUDE: return "INCLUDE";
+    default: return "UNSPECIFIED";
+  }
+}
+
+std::string_view AttributeTypeName(pb::DynamoAttributeType type) {
+  switch (type) {
+    case pb::DYNAMO_ATTRIBUTE_TYPE_S: return "S";
+    case pb::DYNAMO_ATTRIBUTE_TYPE_N: return "N";
+    case pb::DYNAMO_ATTRIBUTE_TYPE_B: return "B";
+    default: return "UNSPECIFIED";
+  }
+}
+
+ordered_json RenderAttributeDefinition(const pb::DynamoAttributeDefinition& attribute) {
+  return {{"AttributeName", attribute.name()},
+          {"AttributeType", AttributeTypeName(attribute.type())}};
+}
+
+ordered_json RenderAttributeDefinitions(const pb::DynamoTable& table) {
+  ordered_json out = ordered_json::array();
+  for (const auto& a : table.attributes()) out.push_back(RenderAttributeDefinition(a));
+  return out;
+}
+
+ordered_json RenderThroughput(const pb::DynamoThroughput& throughput) {
+  return {{"ReadCapacityUnits", throughput.read_capacity_units()},
+          {"WriteCapacityUnits", throughput.write_capacity_units()}};
+}
+
+ordered_json RenderGlobalIndex(const pb::DynamoGlobalIndex& index) {
+  ordered_json out = {{"IndexName", index.name()},
+                      {"KeySchema", KeySchema(index.key().partition_key(), index.key().sort_key())},
+                      {"Projection", Projection(index.projection())}};
+  if (index.has_throughput()) out["ProvisionedThroughput"] = RenderThroughput(index.throughput());
+  return out;
+}
+
+ordered_json RenderCreateTable(const pb::DynamoTable& table) {
+  ordered_json out;
+  out["AttributeDefinitions"] = RenderAttributeDefinitions(table);
+  out["TableName"] = table.name();
+  out["KeySchema"] = KeySchema(table.key().partition_key(), table.key().sort_key());
+  if (table.local_indexes_size() > 0) {
+    ordered_json& list = out["LocalSecondaryIndexes"] = ordered_json::array();
+    for (const auto& l : table.local_indexes()) {
+      list.push_back(LocalIndex(l, table.key().partition_key()));
+    }
+  }
+  if (table.global_indexes_size() > 0) {
+    ordered_json& list = out["GlobalSecondaryIndexes"] = ordered_json::array();
+    for (const auto& g : table.global_indexes()) list.push_back(RenderGlobalIndex(g));
+  }
+  out["BillingMode"] = BillingModeName(table.billing_mode());
+  if (table.has_throughput()) out["ProvisionedThroughput"] = RenderThroughput(table.throughput());
+  if (table.stream() != pb::DYNAMO_STREAM_DISABLED &&
+      table.stream() != pb::DYNAMO_STREAM_VIEW_TYPE_UNSPECIFIED) {
+    out["StreamSpecification"] = {{"StreamEnabled", true},
+                                  {"StreamViewType", StreamViewTypeName(table.stream())}};
+  }
+  if (!table.tags().empty()) out["Tags"] = Tags(table);
+  out["TableClass"] = TableClassName(table.table_class());
+  out["DeletionProtectionEnabled"] = table.deletion_protection();
+  if (!table.ttl_attribute().empty()) {
+    out["TimeToLiveSpecification"] = {{"AttributeName", table.ttl_attribute()},
+                                      {"Enabled", true}};
+  }
+  return out;
+}
+
+std::string RenderCreateTableText(const pb::DynamoTable& table) {
+  return RenderCreateTable(table).dump(2) + "\n";
+}
+
+// ---- YAML ---------------------------------------------------------------------------------
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Finds a key attribute's type among the table's definitions ("S" when undefined, which a
+// valid table never is).
+std::string_view TypeOf(const pb::DynamoTable& table, const std::string& name) {
+  for (const auto& a : table.attributes()) {
+    if (a.name() == name) return AttributeTypeName(a.type());
+  }
+  return "S";
+}
+
+void EmitKey(YAML::Emitter& out, const pb::DynamoTable& table, std::string_view key,
+             const std::string& attribute) {
+  out << YAML::Key << std::string(key) << YAML::Value << YAML::Flow << YAML::BeginMap;
+  out << YAML::Key << "name" << YAML::Value << attribute;
+  out << YAML::Key << "type" << YAML::Value << std::string(TypeOf(table, attribute));
+  out << YAML::EndMap;
+}
+
+void EmitCapacity(YAML::Emitter& out, const pb::DynamoThroughput& t) {
+  out << YAML::Key << "capacity" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  out << YAML::Key << "read" << YAML::Value << t.read_capacity_units();
+  out << YAML::Key << "write" << YAML::Value << t.write_capacity_units();
+  out << YAML::EndMap;
+}
+
+void EmitProjection(YAML::Emitter& out, const pb::DynamoProjection& p) {
+  out << YAML::Key << "projection" << YAML::Value;
+  if (p.type() != pb::DYNAMO_PROJECTION_TYPE_INCLUDE) {
+    out << Lower(ProjectionTypeName(p.type()));
+    return;
+  }
+  out << YAML::Flow << YAML::BeginMap << YAML::Key << "include" << YAML::Value << YAML::Flow
+      << YAML::BeginSeq;
+  for (const auto& attr : p.non_key_attributes()) out << attr;
+  out << YAML::EndSeq << YAML::EndMap;
+}
+
+void EmitGlobalIndexes(YAML::Emitter& out, const pb::DynamoTable& table) {
+  if (table.global_indexes_size() == 0) return;
+  out << YAML::Key << "global_indexes" << YAML::Value << YAML::BeginSeq;
+  for (const auto& g : table.global_indexes()) {
+    out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << g.name();
+    EmitKey(out, table, "partition_key", g.key().partition_key());
+    if (!g.key().sort_key().empty()) EmitKey(out, table, "sort_key", g.key().sort_key());
+    EmitProjection(out, g.projection());
+    if (g.has_throughput()) EmitCapacity(out, g.throughput());
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+}
+
+void EmitLocalIndexes(YAML::Emitter& out, const pb::DynamoTable& table) {
+  if (table.local_indexes_size() == 0) return;
+  out << YAML::Key << "local_indexes" << YAML::Value << YAML::BeginSeq;
+  for (const auto& l : table.local_indexes()) {
+    out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << l.name();
+    EmitKey(out, table, "sort_key", l.sort_key());
+    EmitProjection(out, l.projection());
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+}
+
+void EmitSettings(YAML::Emitter& out, const pb::DynamoTable& table) {
+  if (!table.ttl_attribute().empty()) {
+    out << YAML::Key << "ttl" << YAML::Value << table.ttl_attribute();
+  }
+  if (table.stream() != pb::DYNAMO_STREAM_DISABLED) {
+    out << YAML::Key << "stream" << YAML::Value << Lower(StreamViewTypeName(table.stream()));
+  }
+  if (table.table_class() != pb::DYNAMO_TABLE_CLASS_STANDARD) {
+    out << YAML::Key << "table_class" << YAML::Value
+        << Lower(TableClassName(table.table_class()));
+  }
+  if (table.deletion_protection()) {
+    out << YAML::Key << "deletion_protection" << YAML::Value << true;
+  }
+  if (table.tags().empty()) return;
+  out << YAML::Key << "tags" << YAML::Value << YAML::BeginMap;
+  for (const auto& [key, value] : SortedTags(table)) {
+    out << YAML::Key << key << YAML::Value << value;
+  }
+  out << YAML::EndMap;
+}
+
+}  // namespace
+
+std::string RenderTableYaml(const pb::DynamoTable& table) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  out << YAML::Key << "table" << YAML::Value << table.name();
+  EmitKey(out, table, "partition_key", table.key().partition_key());
+  if (!table.key().sort_key().empty()) EmitKey(out, table, "sort_key", table.key().sort_key());
+  out << YAML::Key << "billing" << YAML::Value << Lower(BillingModeName(table.billing_mode()));
+  if (table.has_throughput()) EmitCapacity(out, table.throughput());
+  EmitGlobalIndexes(out, table);
+  EmitLocalIndexes(out, table);
+  EmitSettings(out, table);
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace strata::dynamodb

@@ -1,0 +1,42 @@
+// Rendering a pb::DynamoTable as text users and AWS read: CreateTable input JSON (AWS field
+// names, in the order the AWS CLI shows them) and the friendly YAML table-file form.
+//
+// For every canonical, valid table t: ParseCreateTableJson(RenderCreateTableText(t)) == t and
+// ParseTableYaml(RenderTableYaml(t)) == t. Pure functions; none fails or throws.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "proto/dynamodb.pb.h"
+
+namespace strata::dynamodb {
+
+// CreateTable input, plus strata's TimeToLiveSpecification extension when TTL is on.
+// Defaults are written out (BillingMode, TableClass, DeletionProtectionEnabled); a disabled
+// stream and empty tags are left out, as the CLI would.
+nlohmann::ordered_json RenderCreateTable(const pb::DynamoTable& table);
+// RenderCreateTable as text: two-space indent, trailing newline.
+std::string RenderCreateTableText(const pb::DynamoTable& table);
+
+// The pieces, for other renderers (snapshots, migration artifacts).
+nlohmann::ordered_json RenderAttributeDefinitions(const pb::DynamoTable& table);
+nlohmann::ordered_json RenderGlobalIndex(const pb::DynamoGlobalIndex& index);
+nlohmann::ordered_json RenderThroughput(const pb::DynamoThroughput& throughput);
+nlohmann::ordered_json RenderAttributeDefinition(const pb::DynamoAttributeDefinition& attribute);
+
+// AWS's names for the enums ("PAY_PER_REQUEST", "NEW_AND_OLD_IMAGES", "DISABLED" for a stream
+// that is off, "STANDARD", "ALL", "S"); "UNSPECIFIED" for 0.
+std::string_view BillingModeName(pb::DynamoBillingMode mode);
+std::string_view StreamViewTypeName(pb::DynamoStreamViewType stream);
+std::string_view TableClassName(pb::DynamoTableClass table_class);
+std::string_view ProjectionTypeName(pb::DynamoProjectionType type);
+std::string_view AttributeTypeName(pb::DynamoAttributeType type);
+
+// The friendly YAML form (docs/dynamodb-table-files.md). Settings at their default (stream
+// disabled, standard table class, no deletion protection, no TTL, no tags) are left out.
+std::string RenderTableYaml(const pb::DynamoTable& table);
+
+}  // namespace strata::dynamodb
