@@ -1,0 +1,38 @@
+#include "engine/state/canonical_glue_postgres.h"
+
+#include <algorithm>
+
+namespace strata {
+namespace {
+
+template <typename Repeated>
+void SortByName(Repeated* items) {
+  std::stable_sort(items->begin(), items->end(),
+                   [](const auto& x, const auto& y) { return x.name() < y.name(); });
+}
+
+bool IsEmpty(const pb::GlueSerDe& serde) {
+  return serde.name().empty() && serde.serialization_library().empty() &&
+         serde.parameters().empty();
+}
+
+}  // namespace
+
+void CanonicalizeGlueTable(pb::GlueTable* table) {
+  // An unset and an empty SerDe describe the same table; keep only the unset form.
+  if (table->has_serde() && IsEmpty(table->serde())) table->clear_serde();
+}
+
+void CanonicalizePgTable(pb::PgTable* table) {
+  SortByName(table->mutable_constraints());
+  SortByName(table->mutable_indexes());
+  SortByName(table->mutable_triggers());
+}
+
+void CanonicalizePgView(pb::PgView* view) { SortByName(view->mutable_indexes()); }
+
+void CanonicalizePgType(pb::PgType* type) {
+  if (type->has_domain()) SortByName(type->mutable_domain()->mutable_constraints());
+}
+
+}  // namespace strata

@@ -1,0 +1,19 @@
+// Canonical form of Glue and PostgreSQL state messages (see canonical.h for DynamoDB): equal
+// schemas are equal messages, so MessageDifferencer::Equals is schema equality.
+//
+// Glue: an empty SerDe is no SerDe. PostgreSQL: a table's constraints, indexes and triggers, a
+// materialized view's indexes and a domain's constraints are sorted by name; columns, enum
+// labels and composite attributes keep their (meaningful) order. Idempotent; never fails.
+#pragma once
+
+#include "proto/commit.pb.h"
+
+namespace strata {
+
+void CanonicalizeGlueTable(pb::GlueTable* table);
+
+void CanonicalizePgTable(pb::PgTable* table);
+void CanonicalizePgView(pb::PgView* view);
+void CanonicalizePgType(pb::PgType* type);
+
+}  // namespace strata
