@@ -1,0 +1,37 @@
+// A directory of DynamoDB table files (the `schemas.dynamodb` directory of a project) loaded
+// into one pb::DynamoSchema: every *.yaml, *.yml and *.json file in it and in its immediate
+// subdirectories, in path order. Dotfiles, dot-directories and README files are skipped;
+// other files are ignored. Each table name may be defined by one file only.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "engine/status.h"
+#include "proto/dynamodb.pb.h"
+
+namespace strata::dynamodb {
+
+// One table file's name (as it should appear in messages) and text.
+struct TableFileText {
+  std::string name;
+  std::string text;
+};
+
+// The table files under `dir`, sorted by path. Returns NotFound when `dir` does not exist or
+// is not a directory, IoError when it cannot be listed.
+Result<std::vector<std::filesystem::path>> ListTableFiles(const std::filesystem::path& dir);
+
+// Parses `files` into one schema. Returns the first file's parse error, or InvalidArgument
+// naming both files when two define the same table.
+Result<pb::DynamoSchema> ParseTableFiles(const std::vector<TableFileText>& files);
+
+// ListTableFiles, then ReadTextFile for each, then ParseTableFiles; file names in messages are
+// `dir` joined with the file's relative path. Errors as those three return.
+Result<pb::DynamoSchema> LoadTableDir(const std::filesystem::path& dir);
+
+// The bytes of a file. Returns NotFound when it does not exist, IoError when it cannot be read.
+Result<std::string> ReadTextFile(const std::filesystem::path& path);
+
+}  // namespace strata::dynamodb
