@@ -151,8 +151,8 @@ CommandResult RunBlame(Context& ctx) {
     }
   }
   STRATA_ASSIGN_OR_RETURN(FoundObject found, FindObject(state, ref, at));
-  nlohmann::json out = {{"version", 1}, {"object", ref.name}, {"schema", found.schema},
-                        {"at", at}, {"lines", nlohmann::json::array()}};
+  nlohmann::ordered_json out = {{"version", 1}, {"object", ref.name}, {"schema", found.schema},
+                        {"at", at}, {"lines", nlohmann::ordered_json::array()}};
   for (const auto& [path, b] : blame) {
     if (!part.empty() && path.find("[" + part + "]") == std::string::npos) continue;
     const CommitSummary& c = commits[b.seq];

@@ -34,7 +34,7 @@ CommandResult RunDiff(Context& ctx) {
   std::set<std::string> names;
   for (const auto& [n, _] : a.schemas()) names.insert(n);
   for (const auto& [n, _] : b.schemas()) names.insert(n);
-  nlohmann::json out = {{"version", 1}, {"from", from}, {"to", to}, {"schemas", nlohmann::json::object()}};
+  nlohmann::ordered_json out = {{"version", 1}, {"from", from}, {"to", to}, {"schemas", nlohmann::ordered_json::object()}};
   DiffSummary total;
   size_t count = 0;
   for (const auto& n : names) {
@@ -42,7 +42,7 @@ CommandResult RunDiff(Context& ctx) {
                                               b.schemas().count(n) ? b.schemas().at(n) : pb::SchemaState()));
     count += events.size();
     if (ctx.json) {
-      auto& list = out["schemas"][n] = nlohmann::json::array();
+      auto& list = out["schemas"][n] = nlohmann::ordered_json::array();
       for (const auto& e : events) list.push_back(EventJson(e));
       continue;
     }

@@ -97,18 +97,17 @@ Status WriteArtifacts(const Context& ctx, const Pending& p, const StoredCommit& 
                       const std::string& name, std::string* artifact_path) {
   const std::string& dir = p.source->artifacts;
   STRATA_RETURN_IF_ERROR(ctx.env->CreateDirs(dir));
-  STRATA_ASSIGN_OR_RETURN(std::string file, dynamodb::NextArtifactFileName(dir, name));
-  dynamodb::ArtifactInfo info;
-  info.seq = stored.commit.seq();
-  info.name = name;
-  info.message = stored.commit.message();
-  info.time = FormatTime(stored.commit.time_unix_micros());
-  info.hash = HashHex(stored.hash);
-  const std::string body = dynamodb::RenderArtifact(info, p.events).dump(2) + "\n";
+  STRATA_ASSIGN_OR_RETURN(std::string file, dynamodb::NextArtifactFileNameIn(dir, name));
+  dynamodb::ArtifactMetadata meta;
+  meta.seq = stored.commit.seq();
+  meta.name = name;
+  meta.message = stored.commit.message();
+  meta.time = FormatTime(stored.commit.time_unix_micros());
+  STRATA_ASSIGN_OR_RETURN(std::string body, dynamodb::RenderArtifactText(p.events, meta));
   *artifact_path = (fs::path(dir) / file).string();
   STRATA_RETURN_IF_ERROR(ctx.env->WriteFileAtomic(*artifact_path, body));
-  const std::string snapshot = dynamodb::RenderSnapshot(p.desired.dynamodb()).dump(2) + "\n";
-  return ctx.env->WriteFileAtomic((fs::path(dir) / "snapshot.json").string(), snapshot);
+  return ctx.env->WriteFileAtomic((fs::path(dir) / "snapshot.json").string(),
+                                  dynamodb::RenderSnapshotText(p.desired.dynamodb()));
 }
 
 }  // namespace
@@ -124,8 +123,8 @@ CommandResult RunGenerate(Context& ctx) {
   STRATA_ASSIGN_OR_RETURN(const SchemaSource* source, PickSchema(ctx, vm));
   STRATA_ASSIGN_OR_RETURN(auto history, History::Open(ctx));
   STRATA_ASSIGN_OR_RETURN(Pending p, ComputePending(ctx, *history, *source));
-  nlohmann::json out = {{"version", 1}, {"schema", source->name}, {"changes", p.events.size()},
-                        {"events", nlohmann::json::array()}};
+  nlohmann::ordered_json out = {{"version", 1}, {"schema", source->name}, {"changes", p.events.size()},
+                        {"events", nlohmann::ordered_json::array()}};
   for (const auto& e : p.events) out["events"].push_back(EventJson(e));
   if (p.events.empty()) {
     if (ctx.json) ctx.PrintJson(out);
@@ -178,18 +177,18 @@ CommandResult RunStatus(Context& ctx) {
   STRATA_ASSIGN_OR_RETURN(auto history, History::Open(ctx));
   const Head& head = history->index().head();
   STRATA_ASSIGN_OR_RETURN(auto top, history->index().CommitAt(head.seq));
-  nlohmann::json out = {{"version", 1},
+  nlohmann::ordered_json out = {{"version", 1},
                         {"project", ctx.project.root},
                         {"config", ctx.project.config_path},
                         {"log", ctx.project.log_dir},
                         {"head", {{"seq", head.seq}, {"hash", HashHex(head.hash)}}},
-                        {"schemas", nlohmann::json::object()}};
+                        {"schemas", nlohmann::ordered_json::object()}};
   if (top) out["head"]["time"] = FormatTime(top->time_unix_micros);
   size_t pending_total = 0;
   std::vector<std::pair<std::string, std::vector<pb::Event>>> pending;
   for (const auto& [name, source] : ctx.project.schemas) {
     auto p = ComputePending(ctx, *history, source);
-    nlohmann::json js = {{"engine", source.engine}, {"path", source.path}};
+    nlohmann::ordered_json js = {{"engine", source.engine}, {"path", source.path}};
     if (!p.ok()) {
       js["error"] = p.status().message();
     } else {

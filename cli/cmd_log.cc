@@ -32,8 +32,8 @@ Result<int64_t> ParseInstant(const std::string& text) {
   return ref.unix_micros;
 }
 
-nlohmann::json CommitJson(const CommitSummary& c, const std::vector<pb::Event>* events) {
-  nlohmann::json j = {{"seq", c.seq},
+nlohmann::ordered_json CommitJson(const CommitSummary& c, const std::vector<pb::Event>* events) {
+  nlohmann::ordered_json j = {{"seq", c.seq},
                       {"hash", HashHex(c.hash)},
                       {"time", FormatTime(c.time_unix_micros)},
                       {"actor", {{"name", c.actor_name}, {"email", c.actor_email}}},
@@ -42,7 +42,7 @@ nlohmann::json CommitJson(const CommitSummary& c, const std::vector<pb::Event>* 
                       {"message", c.message},
                       {"event_count", c.event_count}};
   if (events != nullptr) {
-    j["events"] = nlohmann::json::array();
+    j["events"] = nlohmann::ordered_json::array();
     for (const auto& e : *events) j["events"].push_back(EventJson(e));
   }
   return j;
@@ -86,15 +86,21 @@ CommandResult RunLog(Context& ctx) {
   CommitFilter f;
   if (vm.count("object")) f.object = vm["object"].as<std::string>();
   if (vm.count("actor")) f.actor = vm["actor"].as<std::string>();
-  if (vm.count("since")) STRATA_ASSIGN_OR_RETURN(f.since_micros, ParseInstant(vm["since"].as<std::string>()));
-  if (vm.count("until")) STRATA_ASSIGN_OR_RETURN(f.until_micros, ParseInstant(vm["until"].as<std::string>()));
-  if (vm.count("origin")) STRATA_ASSIGN_OR_RETURN(f.origin, ParseOrigin(vm["origin"].as<std::string>()));
+  if (vm.count("since")) {
+    STRATA_ASSIGN_OR_RETURN(f.since_micros, ParseInstant(vm["since"].as<std::string>()));
+  }
+  if (vm.count("until")) {
+    STRATA_ASSIGN_OR_RETURN(f.until_micros, ParseInstant(vm["until"].as<std::string>()));
+  }
+  if (vm.count("origin")) {
+    STRATA_ASSIGN_OR_RETURN(f.origin, ParseOrigin(vm["origin"].as<std::string>()));
+  }
   if (vm.count("max-count")) f.limit = vm["max-count"].as<uint64_t>();
   const bool with_events = vm["events"].as<bool>() || ctx.json;
 
   STRATA_ASSIGN_OR_RETURN(auto history, History::Open(ctx));
   STRATA_ASSIGN_OR_RETURN(auto commits, history->index().Commits(f));
-  nlohmann::json out = {{"version", 1}, {"commits", nlohmann::json::array()}};
+  nlohmann::ordered_json out = {{"version", 1}, {"commits", nlohmann::ordered_json::array()}};
   for (const auto& c : commits) {
     std::vector<pb::Event> events;
     if (with_events && c.event_count > 0) {

@@ -13,7 +13,7 @@ namespace {
 
 Result<int> ListTags(Context& ctx, History& history) {
   STRATA_ASSIGN_OR_RETURN(auto tags, history.index().Tags());
-  nlohmann::json out = {{"version", 1}, {"tags", nlohmann::json::array()}};
+  nlohmann::ordered_json out = {{"version", 1}, {"tags", nlohmann::ordered_json::array()}};
   for (const auto& t : tags) {
     if (ctx.json) out["tags"].push_back({{"name", t.name}, {"seq", t.seq}, {"tagged_at", t.tagged_at_seq}});
     else *ctx.out << fmt::format("{:<24} seq {}\n", t.name, t.seq);

@@ -38,7 +38,7 @@ CommandResult RunVerify(Context& ctx) {
   });
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  nlohmann::json j = {{"version", 1}, {"ok", s.ok()}, {"commits", commits},
+  nlohmann::ordered_json j = {{"version", 1}, {"ok", s.ok()}, {"commits", commits},
                       {"events", events}, {"bytes", bytes}, {"head_seq", head.seq},
                       {"head_hash", HashHex(head.hash)}, {"seconds", seconds}};
   if (!reader->tail_note().empty()) j["tail_note"] = reader->tail_note();

@@ -18,7 +18,7 @@ std::string Context::Paint(Color c, const std::string& text) const {
   return std::string("\033[") + code + "m" + text + "\033[0m";
 }
 
-void Context::PrintJson(const nlohmann::json& j) const { *out << j.dump(2) << "\n"; }
+void Context::PrintJson(const nlohmann::ordered_json& j) const { *out << j.dump(2) << "\n"; }
 
 void Context::Note(const std::string& line) const { *err << line << "\n"; }
 

@@ -37,7 +37,7 @@ struct Context {
   Project project;
 
   std::string Paint(Color c, const std::string& text) const;
-  void PrintJson(const nlohmann::json& j) const;
+  void PrintJson(const nlohmann::ordered_json& j) const;
   // A progress or notice line on stderr (never stdout, which --json keeps clean).
   void Note(const std::string& line) const;
 };

@@ -110,7 +110,7 @@ EventText Describe(const pb::Event& e) {
   return t;
 }
 
-nlohmann::json EventJson(const pb::Event& e) {
+nlohmann::ordered_json EventJson(const pb::Event& e) {
   std::string change_json;
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
@@ -119,7 +119,7 @@ nlohmann::json EventJson(const pb::Event& e) {
   return {{"op", ChangeKind(e)},
           {"object", t.object},
           {"description", t.text},
-          {"change", nlohmann::json::parse(change_json, nullptr, false)}};
+          {"change", nlohmann::ordered_json::parse(change_json, nullptr, false)}};
 }
 
 std::string OriginName(pb::Origin origin) {

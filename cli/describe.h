@@ -18,7 +18,7 @@ struct EventText {
 
 EventText Describe(const pb::Event& event);
 // The event as JSON: {"op": "...", "object": "...", "description": "...", "change": {...}}.
-nlohmann::json EventJson(const pb::Event& event);
+nlohmann::ordered_json EventJson(const pb::Event& event);
 std::string OriginName(pb::Origin origin);
 // The one-word name of the oneof member that is set ("add_global_index").
 std::string ChangeKind(const pb::Event& event);

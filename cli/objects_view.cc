@@ -10,12 +10,12 @@
 
 namespace strata::cli {
 
-nlohmann::json ProtoJson(const google::protobuf::Message& m) {
+nlohmann::ordered_json ProtoJson(const google::protobuf::Message& m) {
   std::string text;
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
   (void)google::protobuf::util::MessageToJsonString(m, &text, options);
-  return nlohmann::json::parse(text, nullptr, false);
+  return nlohmann::ordered_json::parse(text, nullptr, false);
 }
 
 std::string EngineName(pb::Engine engine) {
@@ -44,9 +44,9 @@ Result<ObjectRef> ParseObjectRef(const std::string& text) {
 
 namespace {
 
-nlohmann::json Definition(const pb::SchemaState& fragment) {
+nlohmann::ordered_json Definition(const pb::SchemaState& fragment) {
   if (fragment.has_dynamodb() && fragment.dynamodb().tables_size() == 1) {
-    return adapters::dynamodb::RenderCreateTableJson(fragment.dynamodb().tables().begin()->second);
+    return dynamodb::RenderCreateTable(fragment.dynamodb().tables().begin()->second);
   }
   return ProtoJson(fragment);
 }
@@ -125,14 +125,14 @@ std::vector<std::string> SummaryLines(const pb::SchemaState& schema) {
   return lines;
 }
 
-nlohmann::json StateJson(const pb::State& state) {
-  nlohmann::json out = nlohmann::json::object();
+nlohmann::ordered_json StateJson(const pb::State& state) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
   for (const auto& name : SortedKeys(state.schemas())) {
     const pb::SchemaState& schema = state.schemas().at(name);
-    nlohmann::json objects = nlohmann::json::object();
+    nlohmann::ordered_json objects = nlohmann::ordered_json::object();
     if (schema.has_dynamodb()) {
       for (const auto& t : SortedKeys(schema.dynamodb().tables())) {
-        objects[t] = adapters::dynamodb::RenderCreateTableJson(schema.dynamodb().tables().at(t));
+        objects[t] = dynamodb::RenderCreateTable(schema.dynamodb().tables().at(t));
       }
     } else {
       for (const auto& [object, bytes] : SplitSchema(schema)) {

@@ -22,7 +22,7 @@ struct FoundObject {
   std::string schema;
   pb::Engine engine = pb::ENGINE_UNSPECIFIED;
   pb::SchemaState fragment;        // just this object
-  nlohmann::json definition;       // DynamoDB: CreateTable JSON; others: the state as JSON
+  nlohmann::ordered_json definition;       // DynamoDB: CreateTable JSON; others: the state as JSON
 };
 
 Result<ObjectRef> ParseObjectRef(const std::string& text);
@@ -31,8 +31,8 @@ Result<FoundObject> FindObject(const pb::State& state, const ObjectRef& ref, uin
 
 std::string EngineName(pb::Engine engine);
 std::vector<std::string> SummaryLines(const pb::SchemaState& schema);
-nlohmann::json StateJson(const pb::State& state);
-nlohmann::json ProtoJson(const google::protobuf::Message& m);
+nlohmann::ordered_json StateJson(const pb::State& state);
+nlohmann::ordered_json ProtoJson(const google::protobuf::Message& m);
 
 template <typename Map>
 std::vector<std::string> SortedKeys(const Map& map) {

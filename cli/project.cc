@@ -78,7 +78,9 @@ Status LoadSchemas(const YAML::Node& node, const std::string& file, const GetEnv
       STRATA_ASSIGN_OR_RETURN(s.path, Expand(v.as<std::string>(), getenv, Where(file, v)));
     } else if (v.IsMap()) {
       if (v["engine"]) s.engine = v["engine"].as<std::string>();
-      if (v["path"]) STRATA_ASSIGN_OR_RETURN(s.path, Expand(v["path"].as<std::string>(), getenv, Where(file, v)));
+      if (v["path"]) {
+        STRATA_ASSIGN_OR_RETURN(s.path, Expand(v["path"].as<std::string>(), getenv, Where(file, v)));
+      }
       if (v["artifacts"]) {
         STRATA_ASSIGN_OR_RETURN(s.artifacts,
                                 Expand(v["artifacts"].as<std::string>(), getenv, Where(file, v)));

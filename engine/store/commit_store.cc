@@ -1,6 +1,8 @@
 #include "engine/store/commit_store.h"
 
 #include <fmt/format.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <openssl/evp.h>
 
 #include "engine/state/validate.h"
@@ -63,7 +65,15 @@ Status CommitWriter::Prepare(pb::Commit* commit, uint64_t seq, const Hash& prev,
   commit->set_seq(seq);
   commit->set_prev_hash(std::string(HashBytes(prev)));
   STRATA_RETURN_IF_ERROR(ValidateCommit(*commit));
-  if (!commit->SerializeToString(payload)) return Status::Internal("commit did not serialize");
+  // Deterministic: map entries in key order, so the same commit always hashes the same
+  // (reproducible demos and tests). The chain never depends on it: readers hash what is stored.
+  payload->clear();
+  {
+    google::protobuf::io::StringOutputStream stream(payload);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    if (!commit->SerializeToCodedStream(&coded)) return Status::Internal("commit did not serialize");
+  }
   return Status::Ok();
 }
 
