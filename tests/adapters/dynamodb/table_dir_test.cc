@@ -36,6 +36,20 @@ TEST(TableDirTest, LoadsEveryTableIntoOneSchema) {
             pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST);
 }
 
+// The sample shop's table files stay loadable as the format evolves.
+TEST(TableDirTest, ExampleShopSchemaLoads) {
+  const fs::path dir = fs::path(STRATA_TESTDATA_DIR) / ".." / ".." / ".." / "examples" / "shop" /
+                       "schema" / "dynamodb";
+  Result<pb::DynamoSchema> schema = LoadTableDir(dir);
+  ASSERT_TRUE(schema.ok()) << schema.status().ToString();
+  EXPECT_EQ(schema->tables_size(), 4);
+  const pb::DynamoTable& carts = schema->tables().at("carts");
+  EXPECT_EQ(carts.billing_mode(), pb::DYNAMO_BILLING_MODE_PROVISIONED);
+  EXPECT_EQ(carts.global_indexes(0).throughput().read_capacity_units(), 5);
+  EXPECT_EQ(schema->tables().at("sessions").ttl_attribute(), "expires_at");
+  EXPECT_EQ(schema->tables().at("orders").local_indexes(0).name(), "by_placed_at");
+}
+
 TEST(TableDirTest, TheSameTableInTwoFilesNamesBoth) {
   Result<pb::DynamoSchema> schema = LoadTableDir(kTestdata / "dup");
   ASSERT_EQ(schema.status().code(), Code::kInvalidArgument);

@@ -5,7 +5,12 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <random>
+#include <regex>
 #include <string>
+
+#include "adapters/dynamodb/render.h"
+#include "tests/adapters/dynamodb/random_table.h"
 
 namespace strata::dynamodb {
 namespace {
@@ -789,6 +794,57 @@ TEST(JsonDocumentTest, ANumberAtTheEndOfALineStaysOnThatLine) {
   using P = JsonDocument::Pointer;
   EXPECT_EQ(doc->LineOf(P("/1")), 2);
   EXPECT_EQ(doc->LineOf(P("/2")), 4);
+}
+
+// ---- Damaged input ------------------------------------------------------------------------
+
+// Breaks `text` the way hands and merges do: a character lost, a stray one typed, a line
+// doubled or two lines swapped.
+std::string Damage(std::string text, std::mt19937_64& rng) {
+  static const std::string kStray = "{}[]:,\"'\n #-&*!|>?%@`\\\t0aZ";
+  auto pick = [&rng](size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng); };
+  for (int edits = static_cast<int>(pick(4)) + 1; edits > 0 && !text.empty(); --edits) {
+    size_t at = pick(text.size());
+    switch (pick(4)) {
+      case 0: text.erase(at, 1); break;
+      case 1: text.insert(at, 1, kStray[pick(kStray.size())]); break;
+      case 2: {
+        size_t start = text.rfind('\n', at);
+        start = start == std::string::npos ? 0 : start + 1;
+        size_t end = text.find('\n', at);
+        std::string line = text.substr(start, end == std::string::npos ? end : end - start + 1);
+        text.insert(start, line);
+        break;
+      }
+      default: {
+        size_t other = pick(text.size());
+        std::swap(text[at], text[other]);
+        break;
+      }
+    }
+  }
+  return text;
+}
+
+// Whatever the damage, parsing returns a table or an InvalidArgument pointing at a line.
+TEST(TableFilePropertyTest, DamagedFilesFailWithALineNeverACrash) {
+  const std::regex kLocated(R"(t\.(yaml|json):[1-9][0-9]*: .+)");
+  std::mt19937_64 rng(42);
+  int failures = 0;
+  for (uint64_t seed = 1; seed <= 1500; ++seed) {
+    pb::DynamoTable t = testing::RandomTable(seed).Table();
+    for (const auto& [text, file] : {std::pair(RenderTableYaml(t), "t.yaml"),
+                                     std::pair(RenderCreateTableText(t), "t.json")}) {
+      const std::string damaged = Damage(text, rng);
+      Result<pb::DynamoTable> r = ParseTableFile(damaged, file);
+      if (r.ok()) continue;
+      ++failures;
+      ASSERT_EQ(r.status().code(), Code::kInvalidArgument) << damaged;
+      ASSERT_TRUE(std::regex_match(r.status().message(), kLocated))
+          << r.status().message() << "\n" << damaged;
+    }
+  }
+  EXPECT_GT(failures, 1000);  // the damage is real
 }
 
 }  // namespace
