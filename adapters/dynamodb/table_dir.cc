@@ -54,7 +54,9 @@ Status Collect(const fs::path& dir, int depth, std::vector<fs::path>* out) {
 
 Result<std::string> ReadTextFile(const std::filesystem::path& path) {
   std::error_code ec;
-  if (!fs::exists(path, ec)) return Status::NotFound(fmt::format("{}: no such file", path.string()));
+  if (!fs::exists(path, ec)) {
+    return Status::NotFound(fmt::format("{}: no such file", path.string()));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::IoError(fmt::format("{}: cannot open for reading", path.string()));
   std::ostringstream text;

@@ -201,7 +201,9 @@ class TableRules {
   }
 
   Status CheckNames() const {
-    if (!IsValidName(t_.name())) return Error(at_.name_line, InvalidNameMessage("table", t_.name()));
+    if (!IsValidName(t_.name())) {
+      return Error(at_.name_line, InvalidNameMessage("table", t_.name()));
+    }
     std::map<std::string, int> seen;  // index name -> line
     auto check = [&](const std::string& name, const IndexPlace& place) -> Status {
       if (!IsValidName(name)) return Error(place.name_line, InvalidNameMessage("index", name));
@@ -307,11 +309,13 @@ class TableRules {
     };
     for (int i = 0; i < t_.global_indexes_size(); ++i) {
       const auto& g = t_.global_indexes(i);
-      STRATA_RETURN_IF_ERROR(check(g.name(), g.projection(), at_.global_indexes[i].projection_line));
+      const int line = at_.global_indexes[i].projection_line;
+      STRATA_RETURN_IF_ERROR(check(g.name(), g.projection(), line));
     }
     for (int i = 0; i < t_.local_indexes_size(); ++i) {
       const auto& l = t_.local_indexes(i);
-      STRATA_RETURN_IF_ERROR(check(l.name(), l.projection(), at_.local_indexes[i].projection_line));
+      const int line = at_.local_indexes[i].projection_line;
+      STRATA_RETURN_IF_ERROR(check(l.name(), l.projection(), line));
     }
     return Status::Ok();
   }
@@ -411,6 +415,11 @@ const KeyList kYamlKeyKeys = {"name", "type"};
 const KeyList kYamlCapacityKeys = {"read", "write"};
 const KeyList kYamlProjectionKeys = {"include"};
 
+// Lists and maps that may be written with nothing under them (`tags:`).
+bool MayBeEmpty(std::string_view key) {
+  return key == "global_indexes" || key == "local_indexes" || key == "tags";
+}
+
 int LineOf(const YAML::Node& node) { return node.Mark().line >= 0 ? node.Mark().line + 1 : 0; }
 
 std::string_view KindName(const YAML::Node& node) {
@@ -492,6 +501,10 @@ Result<YamlReader::Fields> YamlReader::MapFields(const YAML::Node& node,
     }
     if (allowed && std::find(allowed->begin(), allowed->end(), key) == allowed->end()) {
       return Error(member.first, UnknownKeyMessage(key, context, *allowed));
+    }
+    // A missing value is marked where the next token starts: point at the key instead.
+    if (allowed && member.second.IsNull() && !MayBeEmpty(key)) {
+      return Error(member.first, fmt::format("{} has no value", key));
     }
     fields.push_back({std::move(key), member.first, member.second});
   }

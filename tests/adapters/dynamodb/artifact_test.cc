@@ -70,8 +70,10 @@ TEST(ArtifactTest, EveryChangeKindHasItsOperation) {
       {R"pb(drop_table { table: "carts" })pb", R"({"op":"drop_table","table":"carts"})"},
       {R"pb(set_billing { table: "carts" billing_mode: DYNAMO_BILLING_MODE_PROVISIONED
             throughput { read_capacity_units: 5 write_capacity_units: 1 }
-            index_throughput { key: "by_b" value { read_capacity_units: 2 write_capacity_units: 2 } }
-            index_throughput { key: "by_a" value { read_capacity_units: 1 write_capacity_units: 1 } } })pb",
+            index_throughput { key: "by_b"
+                               value { read_capacity_units: 2 write_capacity_units: 2 } }
+            index_throughput { key: "by_a"
+                               value { read_capacity_units: 1 write_capacity_units: 1 } } })pb",
        R"({"op":"set_billing","table":"carts","billing_mode":"PROVISIONED",)"
        R"("throughput":{"ReadCapacityUnits":5,"WriteCapacityUnits":1},"index_throughput":)"
        R"({"by_a":{"ReadCapacityUnits":1,"WriteCapacityUnits":1},)"

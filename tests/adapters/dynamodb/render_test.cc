@@ -7,6 +7,7 @@
 #include <string>
 
 #include "adapters/dynamodb/table_file.h"
+#include "engine/state/validate.h"
 #include "tests/adapters/dynamodb/random_table.h"
 
 namespace strata::dynamodb {
@@ -203,6 +204,10 @@ void ExpectRoundTrip(const pb::DynamoTable& t, const std::string& text, const ch
   ASSERT_TRUE(MessageDifferencer::Equals(t, *back))
       << "seed " << seed << "\n" << text << "\nexpected:\n" << t.DebugString() << "actual:\n"
       << back->DebugString();
+  // What the loaders produce is a table the log accepts: no UNSPECIFIED anywhere.
+  pb::DynamoChange create;
+  *create.mutable_create_table()->mutable_table() = *back;
+  ASSERT_TRUE(ValidateDynamoChange(create).ok()) << ValidateDynamoChange(create).ToString();
 }
 
 TEST(RenderPropertyTest, CreateTableJsonRoundTrips) {

@@ -95,7 +95,8 @@ TEST(SnapshotTest, WritesTablesInNameOrder) {
   for (const auto& [name, table] : doc["tables"].items()) names.push_back(name);
   EXPECT_EQ(names, (std::vector<std::string>{"alpha", "zebra"}));
   EXPECT_EQ(doc["tables"]["alpha"]["TableName"], "alpha");
-  EXPECT_EQ(RenderSnapshotText(pb::DynamoSchema()), "{\n  \"version\": \"1\",\n  \"tables\": {}\n}\n");
+  EXPECT_EQ(RenderSnapshotText(pb::DynamoSchema()),
+            "{\n  \"version\": \"1\",\n  \"tables\": {}\n}\n");
 }
 
 TEST(SnapshotPropertyTest, RenderThenParseIsIdentity) {

@@ -134,7 +134,9 @@ constexpr char kOrdersJson[] = R"({
 }
 )";
 
-TEST(TableFileTest, YamlWithEveryKey) { ExpectSame(Proto(kOrdersProto), Parsed(kOrdersYaml, "orders.yaml")); }
+TEST(TableFileTest, YamlWithEveryKey) {
+  ExpectSame(Proto(kOrdersProto), Parsed(kOrdersYaml, "orders.yaml"));
+}
 
 TEST(TableFileTest, CreateTableJsonWithEveryField) {
   ExpectSame(Proto(kOrdersProto), Parsed(kOrdersJson, "orders.json"));
@@ -454,6 +456,13 @@ TEST(TableFileYamlErrorTest, SameAttributeAsPartitionAndSortKey) {
   EXPECT_EQ(ErrorOf("table: orders\n" + std::string(kKey) + "sort_key: {name: id, type: S}\n",
                     "o.yaml"),
             "o.yaml:3: partition key and sort key are both \"id\"; use two different attributes");
+}
+
+TEST(TableFileYamlErrorTest, KeyWithoutValue) {
+  EXPECT_EQ(ErrorOf("table: orders\n" + std::string(kKey) + "sort_key:\n\nttl: x\n", "o.yaml"),
+            "o.yaml:3: sort_key has no value");
+  EXPECT_EQ(ErrorOf("table: orders\n" + std::string(kKey) + "global_indexes:\ntags:\n", "o.yaml"),
+            "OK");
 }
 
 TEST(TableFileYamlErrorTest, BadSettingValues) {
