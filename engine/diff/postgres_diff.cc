@@ -1,6 +1,149 @@
-// Placeholder until the Postgres diff lands.
+// Diff for PostgreSQL, in an order the server can follow:
+//   1. new namespaces, extensions, types, sequences and functions, and changes to them
+//      (tables and views may use any of these);
+//   2. drops of removed views and of views that change between plain and materialized
+//      (they depend on tables);
+//   3. every table change (postgres_diff_table.cc);
+//   4. new, replaced and re-indexed views;
+//   5. drops of removed functions, sequences, types and extensions, then namespaces (a
+//      namespace is dropped after everything in it).
+// Within each step objects go in key order. An object whose only change is its comment gets
+// a SetComment; any other change replaces it whole (AlterType, AlterSequence, ...).
 #include "engine/diff/diff.h"
+#include "engine/diff/postgres_diff_internal.h"
 
 namespace strata {
-void DiffPostgres(const pb::PostgresSchema&, const pb::PostgresSchema&, std::vector<pb::Event>*) {}
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+using pg_diff::NewChange;
+using pg_diff::Ref;
+
+struct NamespaceKind {
+  static void Create(const pb::PgNamespace& n, pb::PostgresChange* c) {
+    *c->mutable_create_schema()->mutable_schema() = n;
+  }
+  // A namespace has nothing but its comment to alter (SameButComment always holds first).
+  static void Alter(const pb::PgNamespace& n, pb::PostgresChange* c) {
+    *c->mutable_set_comment()->mutable_target() = Ref(pb::PG_OBJECT_SCHEMA, "", n.name());
+    c->mutable_set_comment()->set_comment(n.comment());
+  }
+  static void Drop(const pb::PgNamespace& n, pb::PostgresChange* c) {
+    c->mutable_drop_schema()->set_schema(n.name());
+  }
+  static pb::PgObjectRef RefTo(const pb::PgNamespace& n) {
+    return Ref(pb::PG_OBJECT_SCHEMA, "", n.name());
+  }
+};
+
+struct ExtensionKind {
+  static void Create(const pb::PgExtension& x, pb::PostgresChange* c) {
+    *c->mutable_create_extension()->mutable_extension() = x;
+  }
+  static void Alter(const pb::PgExtension& x, pb::PostgresChange* c) {
+    *c->mutable_alter_extension()->mutable_extension() = x;
+  }
+  static void Drop(const pb::PgExtension& x, pb::PostgresChange* c) {
+    c->mutable_drop_extension()->set_extension(x.name());
+  }
+  static pb::PgObjectRef RefTo(const pb::PgExtension& x) {
+    return Ref(pb::PG_OBJECT_EXTENSION, "", x.name());
+  }
+};
+
+struct TypeKind {
+  static void Create(const pb::PgType& t, pb::PostgresChange* c) {
+    *c->mutable_create_type()->mutable_type() = t;
+  }
+  static void Alter(const pb::PgType& t, pb::PostgresChange* c) {
+    *c->mutable_alter_type()->mutable_type() = t;
+  }
+  static void Drop(const pb::PgType& t, pb::PostgresChange* c) {
+    c->mutable_drop_type()->set_schema(t.schema());
+    c->mutable_drop_type()->set_type(t.name());
+  }
+  static pb::PgObjectRef RefTo(const pb::PgType& t) {
+    return Ref(pb::PG_OBJECT_TYPE, t.schema(), t.name());
+  }
+};
+
+struct SequenceKind {
+  static void Create(const pb::PgSequence& s, pb::PostgresChange* c) {
+    *c->mutable_create_sequence()->mutable_sequence() = s;
+  }
+  static void Alter(const pb::PgSequence& s, pb::PostgresChange* c) {
+    *c->mutable_alter_sequence()->mutable_sequence() = s;
+  }
+  static void Drop(const pb::PgSequence& s, pb::PostgresChange* c) {
+    c->mutable_drop_sequence()->set_schema(s.schema());
+    c->mutable_drop_sequence()->set_sequence(s.name());
+  }
+  static pb::PgObjectRef RefTo(const pb::PgSequence& s) {
+    return Ref(pb::PG_OBJECT_SEQUENCE, s.schema(), s.name());
+  }
+};
+
+struct FunctionKind {
+  static void Create(const pb::PgFunction& f, pb::PostgresChange* c) {
+    *c->mutable_create_function()->mutable_function() = f;
+  }
+  static void Alter(const pb::PgFunction& f, pb::PostgresChange* c) {
+    *c->mutable_replace_function()->mutable_function() = f;
+  }
+  static void Drop(const pb::PgFunction& f, pb::PostgresChange* c) {
+    auto* e = c->mutable_drop_function();
+    e->set_schema(f.schema());
+    e->set_name(f.name());
+    e->set_identity_arguments(f.identity_arguments());
+  }
+  static pb::PgObjectRef RefTo(const pb::PgFunction& f) {
+    return Ref(pb::PG_OBJECT_FUNCTION, f.schema(), f.name(), f.identity_arguments());
+  }
+};
+
+template <typename Kind, typename Map>
+void CreateOrAlter(const Map& a, const Map& b, std::vector<pb::Event>* out) {
+  for (const auto& key : pg_diff::SortedKeys(a, b)) {
+    auto in_a = a.find(key);
+    auto in_b = b.find(key);
+    if (in_b == b.end()) continue;  // dropped in step 5
+    const auto& target = in_b->second;
+    if (in_a == a.end()) {
+      Kind::Create(target, NewChange(out));
+    } else if (MessageDifferencer::Equals(in_a->second, target)) {
+      continue;
+    } else if (pg_diff::SameButComment(in_a->second, target)) {
+      pg_diff::SetComment(Kind::RefTo(target), target.comment(), out);
+    } else {
+      Kind::Alter(target, NewChange(out));
+    }
+  }
+}
+
+template <typename Kind, typename Map>
+void DropRemoved(const Map& a, const Map& b, std::vector<pb::Event>* out) {
+  for (const auto& key : pg_diff::SortedKeys(a, b)) {
+    if (!b.count(key)) Kind::Drop(a.at(key), NewChange(out));
+  }
+}
+
+}  // namespace
+
+void DiffPostgres(const pb::PostgresSchema& a, const pb::PostgresSchema& b,
+                  std::vector<pb::Event>* out) {
+  CreateOrAlter<NamespaceKind>(a.namespaces(), b.namespaces(), out);
+  CreateOrAlter<ExtensionKind>(a.extensions(), b.extensions(), out);
+  CreateOrAlter<TypeKind>(a.types(), b.types(), out);
+  CreateOrAlter<SequenceKind>(a.sequences(), b.sequences(), out);
+  CreateOrAlter<FunctionKind>(a.functions(), b.functions(), out);
+  pg_diff::DropViews(a.views(), b.views(), out);
+  pg_diff::DiffTables(a.tables(), b.tables(), out);
+  pg_diff::CreateAndAlterViews(a.views(), b.views(), out);
+  DropRemoved<FunctionKind>(a.functions(), b.functions(), out);
+  DropRemoved<SequenceKind>(a.sequences(), b.sequences(), out);
+  DropRemoved<TypeKind>(a.types(), b.types(), out);
+  DropRemoved<ExtensionKind>(a.extensions(), b.extensions(), out);
+  DropRemoved<NamespaceKind>(a.namespaces(), b.namespaces(), out);
+}
+
 }  // namespace strata

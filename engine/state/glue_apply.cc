@@ -105,9 +105,13 @@ void InsertAt(Columns* columns, const pb::GlueColumn& column, int position) {
 Status AddColumn(const pb::GlueAddColumn& e, Databases* dbs) {
   STRATA_ASSIGN_OR_RETURN(pb::GlueTable * table, FindTable(dbs, e));
   const auto& name = e.column().name();
-  if (IndexOf(table->columns(), name) >= 0 || IndexOf(table->partition_keys(), name) >= 0) {
+  if (IndexOf(table->columns(), name) >= 0) {
     return Status::AlreadyExists(
         fmt::format("glue column {}.{}.{} already exists", e.database(), e.table(), name));
+  }
+  if (IndexOf(table->partition_keys(), name) >= 0) {
+    return Status::AlreadyExists(fmt::format(
+        "glue column {}.{}.{} already exists as a partition key", e.database(), e.table(), name));
   }
   if (e.position() > static_cast<uint32_t>(table->columns_size())) {
     return Status::InvalidArgument(

@@ -6,7 +6,7 @@
 
 #include "engine/diff/diff.h"
 #include "engine/state/apply.h"
-#include "engine/state/validate.h"
+#include "tests/engine/testing/diff_law.h"
 #include "tests/engine/testing/random_glue_postgres.h"
 
 namespace strata {
@@ -22,25 +22,7 @@ pb::SchemaState Wrap(const pb::GlueSchema& s) {
   return state;
 }
 
-// Checks the law for one pair: every event of Diff(a, b) is valid and applies, and the result
-// equals b. Returns the events.
-std::vector<pb::Event> ExpectLaw(const pb::SchemaState& a, const pb::SchemaState& b,
-                                 const std::string& label) {
-  auto diff = Diff(a, b);
-  EXPECT_TRUE(diff.ok()) << label;
-  pb::SchemaState got = a;
-  for (const auto& e : *diff) {
-    Status valid = ValidateEvent(e);
-    EXPECT_TRUE(valid.ok()) << label << ": " << valid.ToString() << "\n" << e.ShortDebugString();
-    Status s = Apply(e, &got);
-    EXPECT_TRUE(s.ok()) << label << ": " << s.ToString() << "\nevent: " << e.ShortDebugString();
-  }
-  std::string report;
-  MessageDifferencer d;
-  d.ReportDifferencesToString(&report);
-  EXPECT_TRUE(d.Compare(b, got)) << label << "\n" << report;
-  return *diff;
-}
+using testing::ExpectDiffLaw;
 
 TEST(GlueDiffLaw, ApplyOfDiffGivesTheTargetForRandomPairs) {
   constexpr int kPairs = 3000;
@@ -50,10 +32,10 @@ TEST(GlueDiffLaw, ApplyOfDiffGivesTheTargetForRandomPairs) {
     testing::RandomGlue rnd(seed);
     pb::SchemaState a = Wrap(rnd.Schema());
     pb::SchemaState b = Wrap(rnd.Mutated(a.glue()));
-    auto events = ExpectLaw(a, b, "seed " + std::to_string(seed));
+    auto events = ExpectDiffLaw(a, b, "seed " + std::to_string(seed));
     non_empty += !events.empty();
     for (const auto& e : events) kinds.insert(e.glue().kind_case());
-    ExpectLaw(b, a, "reverse of seed " + std::to_string(seed));
+    ExpectDiffLaw(b, a, "reverse of seed " + std::to_string(seed));
     auto same = Diff(a, a);
     ASSERT_TRUE(same.ok());
     ASSERT_TRUE(same->empty()) << "seed " << seed << ": Diff(a, a) not empty";
@@ -70,10 +52,10 @@ TEST(GlueDiffLaw, FromAndToTheEmptySchema) {
   for (int seed = 0; seed < 200; ++seed) {
     testing::RandomGlue rnd(seed);
     pb::SchemaState a = Wrap(rnd.Schema());
-    ExpectLaw(Wrap(pb::GlueSchema()), a, "create seed " + std::to_string(seed));
-    ExpectLaw(a, Wrap(pb::GlueSchema()), "drop seed " + std::to_string(seed));
+    ExpectDiffLaw(Wrap(pb::GlueSchema()), a, "create seed " + std::to_string(seed));
+    ExpectDiffLaw(a, Wrap(pb::GlueSchema()), "drop seed " + std::to_string(seed));
     // A schema that never saw an event takes its engine from the first one.
-    if (!a.glue().databases().empty()) ExpectLaw(pb::SchemaState(), a, "from nothing");
+    if (!a.glue().databases().empty()) ExpectDiffLaw(pb::SchemaState(), a, "from nothing");
   }
 }
 
@@ -101,7 +83,7 @@ class GlueDiffTest : public ::testing::Test {
   }
   // The events turning orders_ into `b`, after checking the law on them.
   std::vector<pb::GlueChange> DiffTo(const pb::GlueTable& b) {
-    ExpectLaw(WithTable(orders_), WithTable(b), "unit");
+    ExpectDiffLaw(WithTable(orders_), WithTable(b), "unit");
     std::vector<pb::GlueChange> out;
     auto events = Diff(WithTable(orders_), WithTable(b));
     for (const auto& e : *events) out.push_back(e.glue());

@@ -129,7 +129,8 @@ TEST_F(GlueApplyTest, AddColumnErrors) {
               Code::kAlreadyExists, "glue column sales.orders.id already exists");
   ExpectError(R"pb(glue { add_column { database: "sales" table: "orders"
       column { name: "dt" type: "string" } } })pb",
-              Code::kAlreadyExists, "glue column sales.orders.dt already exists");
+              Code::kAlreadyExists,
+              "glue column sales.orders.dt already exists as a partition key");
   ExpectError(R"pb(glue { add_column { database: "sales" table: "carts"
       column { name: "id" type: "int" } } })pb",
               Code::kNotFound, "glue table sales.carts does not exist");

@@ -240,4 +240,425 @@ class RandomGlue : public RandomBase {
   }
 };
 
+// ---- PostgreSQL ------------------------------------------------------------------------
+
+class RandomPostgres : public RandomBase {
+ public:
+  using RandomBase::RandomBase;
+
+  static std::vector<std::string> Schemas() { return {"public", "app", "audit"}; }
+  static std::vector<std::string> ColumnPool() {
+    return {"id", "name", "email", "created_at", "amount", "c0", "c1", "c2", "c3"};
+  }
+
+  std::string ColumnType() {
+    return Pick<std::string>({"integer", "bigint", "text", "character varying(255)", "boolean",
+                              "timestamp with time zone", "numeric(10,2)", "uuid", "jsonb"});
+  }
+
+  // A default, an identity or a generation expression: at most one of them, as PostgreSQL
+  // requires.
+  void SetValueSource(pb::PgColumn* c) {
+    c->clear_default_expr();
+    c->clear_generated_expr();
+    c->set_identity(pb::PG_IDENTITY_NONE);
+    switch (Int(0, 5)) {
+      case 0: c->set_default_expr(Pick<std::string>({"0", "now()", "'x'::text"})); break;
+      case 1: c->set_default_expr("nextval('app.s0'::regclass)"); break;
+      case 2:
+        c->set_identity(Chance(50) ? pb::PG_IDENTITY_ALWAYS : pb::PG_IDENTITY_BY_DEFAULT);
+        break;
+      case 3: c->set_generated_expr("(id * " + std::to_string(Int(1, 3)) + ")"); break;
+      default: break;
+    }
+  }
+
+  pb::PgColumn Column(const std::string& name) {
+    pb::PgColumn c;
+    c.set_name(name);
+    c.set_type(ColumnType());
+    c.set_not_null(Chance(40));
+    SetValueSource(&c);
+    if (Chance(10)) c.set_collation(Pick<std::string>({"C", "en_US"}));
+    c.set_comment(MaybeText("column"));
+    return c;
+  }
+
+  pb::PgConstraint Constraint(const std::string& table, int n) {
+    pb::PgConstraint c;
+    c.set_type(static_cast<pb::PgConstraintType>(Int(1, 5)));
+    static const char* kSuffix[] = {"", "pkey", "key", "fkey", "check", "excl"};
+    c.set_name(table + "_" + kSuffix[c.type()] + std::to_string(n));
+    c.set_definition(Pick<std::string>({"PRIMARY KEY (id)", "UNIQUE (email)",
+                                        "CHECK ((amount > 0))",
+                                        "FOREIGN KEY (c0) REFERENCES app.t0(id)",
+                                        "EXCLUDE USING gist (c1 WITH &&)"}));
+    if (Chance(20)) c.set_comment(MaybeText("constraint"));
+    return c;
+  }
+
+  pb::PgIndex Index(const std::string& schema, const std::string& owner, int n) {
+    pb::PgIndex i;
+    i.set_name(owner + "_idx" + std::to_string(n));
+    i.set_definition("CREATE INDEX " + i.name() + " ON " + schema + "." + owner +
+                     " USING btree (" + Pick(ColumnPool()) + ")");
+    if (Chance(20)) i.set_comment(MaybeText("index"));
+    return i;
+  }
+
+  pb::PgTrigger Trigger(const std::string& table, int n) {
+    pb::PgTrigger t;
+    t.set_name(table + "_trg" + std::to_string(n));
+    t.set_definition("CREATE TRIGGER " + t.name() + " BEFORE " +
+                     Pick<std::string>({"INSERT", "UPDATE", "DELETE"}) +
+                     " ON tbl FOR EACH ROW EXECUTE FUNCTION app.f0()");
+    if (Chance(20)) t.set_comment(MaybeText("trigger"));
+    return t;
+  }
+
+  // Adds `item` unless the list has its name already.
+  template <typename Repeated, typename Item>
+  static void AddUnique(Repeated* items, const Item& item) {
+    for (const auto& x : *items) {
+      if (x.name() == item.name()) return;
+    }
+    *items->Add() = item;
+  }
+
+  pb::PgTable Table(const std::string& schema, const std::string& name) {
+    pb::PgTable t;
+    t.set_schema(schema);
+    t.set_name(name);
+    for (const auto& c : Distinct(ColumnPool(), Int(0, 6))) *t.add_columns() = Column(c);
+    for (int i = Int(0, 3); i > 0; --i) {
+      AddUnique(t.mutable_constraints(), Constraint(name, Int(0, 3)));
+    }
+    for (int i = Int(0, 2); i > 0; --i) {
+      AddUnique(t.mutable_indexes(), Index(schema, name, Int(0, 3)));
+    }
+    for (int i = Int(0, 2); i > 0; --i) AddUnique(t.mutable_triggers(), Trigger(name, Int(0, 2)));
+    t.set_comment(MaybeText("table"));
+    CanonicalizePgTable(&t);
+    return t;
+  }
+
+  pb::PgView View(const std::string& schema, const std::string& name) {
+    pb::PgView v;
+    v.set_schema(schema);
+    v.set_name(name);
+    v.set_definition(ViewDefinition());
+    v.set_materialized(Chance(30));
+    if (v.materialized()) {
+      for (int i = Int(0, 2); i > 0; --i) {
+        AddUnique(v.mutable_indexes(), Index(schema, name, Int(0, 3)));
+      }
+    }
+    v.set_comment(MaybeText("view"));
+    CanonicalizePgView(&v);
+    return v;
+  }
+
+  std::string ViewDefinition() {
+    return " SELECT " + Pick(ColumnPool()) + " FROM app.t" + std::to_string(Int(0, 3)) + ";";
+  }
+
+  pb::PgSequence Sequence(const std::string& schema, const std::string& name) {
+    pb::PgSequence q;
+    q.set_schema(schema);
+    q.set_name(name);
+    q.set_data_type(Pick<std::string>({"bigint", "integer"}));
+    q.set_start(Int(1, 3));
+    q.set_increment(Int(1, 2));
+    q.set_min_value(1);
+    q.set_max_value(Chance(50) ? 2147483647 : 9223372036854775807LL);
+    q.set_cache(Int(1, 2));
+    q.set_cycle(Chance(20));
+    if (Chance(30)) q.set_owned_by(schema + ".t0.id");
+    q.set_comment(MaybeText("sequence"));
+    return q;
+  }
+
+  pb::PgType Type(const std::string& schema, const std::string& name) {
+    pb::PgType t;
+    t.set_schema(schema);
+    t.set_name(name);
+    switch (Int(0, 3)) {
+      case 0:
+        for (const auto& l : Distinct({"new", "open", "done", "lost"}, Int(0, 4))) {
+          t.mutable_enum_type()->add_labels(l);
+        }
+        t.mutable_enum_type();  // an enum without labels is still an enum
+        break;
+      case 1:
+        for (const auto& a : Distinct({"x", "y", "z"}, Int(1, 3))) {
+          auto* attr = t.mutable_composite()->add_attributes();
+          attr->set_name(a);
+          attr->set_type(ColumnType());
+        }
+        break;
+      case 2: {
+        auto* d = t.mutable_domain();
+        d->set_base_type(ColumnType());
+        d->set_not_null(Chance(30));
+        if (Chance(30)) d->set_default_expr("0");
+        for (int i = Int(0, 2); i > 0; --i) {
+          pb::PgConstraint c;
+          c.set_name(name + "_check" + std::to_string(Int(0, 2)));
+          c.set_type(pb::PG_CONSTRAINT_CHECK);
+          c.set_definition("CHECK ((VALUE > " + std::to_string(Int(0, 9)) + "))");
+          AddUnique(d->mutable_constraints(), c);
+        }
+        break;
+      }
+      default:
+        t.mutable_other()->set_definition("RANGE (subtype = int" + std::to_string(Int(4, 8)) +
+                                          ")");
+    }
+    t.set_comment(MaybeText("type"));
+    CanonicalizePgType(&t);
+    return t;
+  }
+
+  pb::PgExtension Extension(const std::string& name) {
+    pb::PgExtension x;
+    x.set_name(name);
+    x.set_version(Pick<std::string>({"1.0", "1.1", "1.3"}));
+    x.set_schema(Pick<std::string>({"public", "app"}));
+    x.set_comment(MaybeText("extension"));
+    return x;
+  }
+
+  pb::PgFunction Function(const std::string& schema, const std::string& name,
+                          const std::string& args) {
+    pb::PgFunction f;
+    f.set_schema(schema);
+    f.set_name(name);
+    f.set_identity_arguments(args);
+    f.set_definition("CREATE OR REPLACE FUNCTION " + schema + "." + name + "(" + args +
+                     ") RETURNS integer LANGUAGE sql AS $$ SELECT " + std::to_string(Int(0, 9)) +
+                     " $$");
+    f.set_comment(MaybeText("function"));
+    return f;
+  }
+
+  pb::PostgresSchema Schema() {
+    pb::PostgresSchema s;
+    for (const auto& n : Schemas()) {
+      if (Chance(n == "public" ? 50 : 70)) AddNamespace(&s, n);
+    }
+    for (int i = Int(0, 6); i > 0; --i) AddTable(&s);
+    for (int i = Int(0, 3); i > 0; --i) AddView(&s);
+    for (int i = Int(0, 2); i > 0; --i) AddSequence(&s);
+    for (int i = Int(0, 3); i > 0; --i) AddType(&s);
+    for (int i = Int(0, 2); i > 0; --i) AddExtension(&s);
+    for (int i = Int(0, 3); i > 0; --i) AddFunction(&s);
+    return s;
+  }
+
+  void AddNamespace(pb::PostgresSchema* s, const std::string& name) {
+    pb::PgNamespace n;
+    n.set_name(name);
+    n.set_comment(MaybeText("schema"));
+    (*s->mutable_namespaces())[name] = n;
+  }
+
+  // Tables and views share keys: adding one removes the other kind's object of that key
+  // (so the diff must drop one and create the other).
+  void AddTable(pb::PostgresSchema* s) {
+    std::string schema = Pick(Schemas()), name = Name("t", 5);
+    if (Chance(10)) name = Name("v", 3);
+    s->mutable_views()->erase(PgKey(schema, name));
+    (*s->mutable_tables())[PgKey(schema, name)] = Table(schema, name);
+  }
+  void AddView(pb::PostgresSchema* s) {
+    std::string schema = Pick(Schemas()), name = Name("v", 3);
+    if (Chance(10)) name = Name("t", 5);
+    s->mutable_tables()->erase(PgKey(schema, name));
+    (*s->mutable_views())[PgKey(schema, name)] = View(schema, name);
+  }
+  void AddSequence(pb::PostgresSchema* s) {
+    std::string schema = Pick(Schemas()), name = Name("s", 3);
+    (*s->mutable_sequences())[PgKey(schema, name)] = Sequence(schema, name);
+  }
+  void AddType(pb::PostgresSchema* s) {
+    std::string schema = Pick(Schemas()), name = Name("ty", 4);
+    (*s->mutable_types())[PgKey(schema, name)] = Type(schema, name);
+  }
+  void AddExtension(pb::PostgresSchema* s) {
+    std::string name = Pick<std::string>({"pgcrypto", "uuid-ossp", "citext", "hstore"});
+    (*s->mutable_extensions())[name] = Extension(name);
+  }
+  void AddFunction(pb::PostgresSchema* s) {
+    std::string schema = Pick(Schemas()), name = Name("f", 3);
+    std::string args = Pick<std::string>({"", "integer", "text, integer"});
+    (*s->mutable_functions())[PgFunctionKey(schema, name, args)] = Function(schema, name, args);
+  }
+
+  // ---- mutations ----
+
+  std::string UnusedColumnName(const pb::PgTable& t) {
+    std::vector<std::string> free;
+    for (const auto& name : ColumnPool()) {
+      bool used = false;
+      for (const auto& c : t.columns()) used |= c.name() == name;
+      if (!used) free.push_back(name);
+    }
+    return free.empty() ? "" : Pick(free);
+  }
+
+  // Edits one random part list entry: removed, redefined, re-commented or a new one added.
+  template <typename Repeated, typename Make>
+  void MutateParts(Repeated* items, Make make) {
+    const int n = items->size();
+    const int at = n > 0 ? Int(0, n - 1) : -1;
+    switch (at < 0 ? 0 : Int(0, 3)) {
+      case 0: AddUnique(items, make()); break;
+      case 1: items->DeleteSubrange(at, 1); break;
+      case 2: items->Mutable(at)->set_definition(make().definition()); break;
+      case 3: items->Mutable(at)->set_comment(MaybeText("changed")); break;
+    }
+  }
+
+  void MutateColumn(pb::PgColumn* c) {
+    switch (Int(0, 5)) {
+      case 0: c->set_type(ColumnType()); break;
+      case 1: c->set_not_null(!c->not_null()); break;
+      case 2: SetValueSource(c); break;
+      case 3: c->set_comment(MaybeText("changed")); break;
+      case 4: c->set_collation(c->collation().empty() ? "C" : ""); break;
+      case 5: if (c->has_default_expr()) c->set_default_expr("42"); break;
+    }
+  }
+
+  void Mutate(pb::PgTable* t) {
+    const int n = t->columns_size();
+    const int at = n > 0 ? Int(0, n - 1) : -1;
+    switch (Int(0, 9)) {
+      case 0: *t = Table(t->schema(), t->name()); break;
+      case 1: {  // a new column, usually at the end, sometimes in the middle
+        std::string name = UnusedColumnName(*t);
+        if (name.empty()) break;
+        *t->add_columns() = Column(name);
+        if (Chance(30)) t->mutable_columns()->SwapElements(t->columns_size() - 1, Int(0, n));
+        break;
+      }
+      case 2: if (at >= 0) t->mutable_columns()->DeleteSubrange(at, 1); break;
+      case 3: if (at >= 0) MutateColumn(t->mutable_columns(at)); break;
+      case 4: if (n > 1) t->mutable_columns()->SwapElements(at, Int(0, n - 1)); break;
+      case 5: {  // a rename: drop + add
+        std::string name = UnusedColumnName(*t);
+        if (at >= 0 && !name.empty()) t->mutable_columns(at)->set_name(name);
+        break;
+      }
+      case 6:
+        MutateParts(t->mutable_constraints(), [&] { return Constraint(t->name(), Int(0, 3)); });
+        break;
+      case 7:
+        MutateParts(t->mutable_indexes(), [&] { return Index(t->schema(), t->name(), Int(0, 3)); });
+        break;
+      case 8:
+        MutateParts(t->mutable_triggers(), [&] { return Trigger(t->name(), Int(0, 2)); });
+        break;
+      case 9: t->set_comment(MaybeText("changed")); break;
+    }
+    if (Chance(10) && t->constraints_size() > 0) {  // same name, another kind of constraint
+      auto* c = t->mutable_constraints(0);
+      c->set_type(static_cast<pb::PgConstraintType>(c->type() % 5 + 1));
+    }
+    CanonicalizePgTable(t);
+  }
+
+  void Mutate(pb::PgView* v) {
+    switch (Int(0, 4)) {
+      case 0: v->set_definition(ViewDefinition() + " -- v2"); break;
+      case 1:
+        v->set_materialized(!v->materialized());
+        if (!v->materialized()) v->clear_indexes();
+        break;
+      case 2:
+        if (v->materialized()) {
+          MutateParts(v->mutable_indexes(),
+                      [&] { return Index(v->schema(), v->name(), Int(0, 3)); });
+        }
+        break;
+      case 3: v->set_comment(MaybeText("changed")); break;
+      case 4: *v = View(v->schema(), v->name()); break;
+    }
+    CanonicalizePgView(v);
+  }
+
+  void Mutate(pb::PgType* t) {
+    if (Chance(40)) {
+      t->set_comment(MaybeText("changed"));
+    } else if (t->has_enum_type() && Chance(70)) {
+      t->mutable_enum_type()->add_labels("added" + std::to_string(t->enum_type().labels_size()));
+    } else {
+      *t = Type(t->schema(), t->name());
+    }
+  }
+
+  // A random key of a non-empty map; sorted first, as map iteration order is unspecified.
+  template <typename Map>
+  std::string PickKey(const Map& map) {
+    std::vector<std::string> keys;
+    for (const auto& [k, _] : map) keys.push_back(k);
+    std::sort(keys.begin(), keys.end());
+    return Pick(keys);
+  }
+
+  template <typename Map, typename Edit>
+  void EditSome(Map* map, Edit edit) {
+    if (!map->empty()) edit(&(*map)[PickKey(*map)]);
+  }
+
+  template <typename Map>
+  void DropSome(Map* map) {
+    if (!map->empty()) map->erase(PickKey(*map));
+  }
+
+  void MutateOnce(pb::PostgresSchema* s) {
+    switch (Int(0, 19)) {
+      case 0: AddNamespace(s, Pick(Schemas())); break;
+      case 1: DropSome(s->mutable_namespaces()); break;
+      case 2: AddTable(s); break;
+      case 3: DropSome(s->mutable_tables()); break;
+      case 4: case 5: case 6: case 7:
+        EditSome(s->mutable_tables(), [this](pb::PgTable* t) { Mutate(t); });
+        break;
+      case 8: AddView(s); break;
+      case 9: DropSome(s->mutable_views()); break;
+      case 10: EditSome(s->mutable_views(), [this](pb::PgView* v) { Mutate(v); }); break;
+      case 11: AddSequence(s); break;
+      case 12: DropSome(s->mutable_sequences()); break;
+      case 13:
+        EditSome(s->mutable_sequences(), [this](pb::PgSequence* q) {
+          if (Chance(50)) q->set_comment(MaybeText("changed")); else q->set_increment(Int(3, 5));
+        });
+        break;
+      case 14: AddType(s); if (Chance(50)) DropSome(s->mutable_types()); break;
+      case 15: EditSome(s->mutable_types(), [this](pb::PgType* t) { Mutate(t); }); break;
+      case 16: AddExtension(s); if (Chance(50)) DropSome(s->mutable_extensions()); break;
+      case 17:
+        EditSome(s->mutable_extensions(), [this](pb::PgExtension* x) {
+          if (Chance(50)) x->set_comment(MaybeText("changed")); else x->set_version("2.0");
+        });
+        break;
+      case 18: AddFunction(s); if (Chance(50)) DropSome(s->mutable_functions()); break;
+      case 19:
+        EditSome(s->mutable_functions(), [this](pb::PgFunction* f) {
+          if (Chance(50)) f->set_comment(MaybeText("changed")); else f->set_definition("-- new");
+        });
+        break;
+    }
+    EditSome(s->mutable_namespaces(), [this](pb::PgNamespace* n) {
+      if (Chance(10)) n->set_comment(MaybeText("changed"));
+    });
+  }
+
+  pb::PostgresSchema Mutated(pb::PostgresSchema s) {
+    for (int i = Int(1, 5); i > 0; --i) MutateOnce(&s);
+    return s;
+  }
+};
+
 }  // namespace strata::testing

@@ -1,0 +1,70 @@
+// Shared by the postgres_apply*.cc files (not a public contract): finding objects and parts
+// with the NotFound messages Apply promises, and keeping name-sorted lists sorted.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <string>
+#include <string_view>
+
+#include "engine/state/postgres_keys.h"
+#include "engine/status.h"
+#include "proto/commit.pb.h"
+
+namespace strata::pg_apply {
+
+using Indexes = google::protobuf::RepeatedPtrField<pb::PgIndex>;
+
+template <typename Repeated>
+int IndexByName(const Repeated& items, const std::string& name) {
+  for (int i = 0; i < items.size(); ++i) {
+    if (items.Get(i).name() == name) return i;
+  }
+  return -1;
+}
+
+// Appends and moves the item back to its place: lists stay sorted by name.
+template <typename Repeated, typename Item>
+void InsertSorted(Repeated* items, const Item& item) {
+  *items->Add() = item;
+  for (int i = items->size() - 1; i > 0 && items->Get(i - 1).name() > items->Get(i).name(); --i) {
+    items->SwapElements(i, i - 1);
+  }
+}
+
+// A map entry by key, or NotFound "postgres <what> <key> does not exist".
+template <typename Map>
+Result<typename Map::mapped_type*> Find(Map* map, const std::string& key, std::string_view what) {
+  auto it = map->find(key);
+  if (it == map->end()) {
+    return Status::NotFound(fmt::format("postgres {} {} does not exist", what, key));
+  }
+  return &it->second;
+}
+
+inline Result<pb::PgTable*> FindTable(pb::PostgresSchema* s, const std::string& schema,
+                                      const std::string& table) {
+  return Find(s->mutable_tables(), PgKey(schema, table), "table");
+}
+
+// The index list of a table or of a materialized view (tables and views share names).
+Result<Indexes*> FindIndexOwner(pb::PostgresSchema* s, const std::string& schema,
+                                const std::string& owner);
+
+// The part `name` of `items`, or NotFound "postgres <what> schema.table.name does not exist".
+template <typename Repeated>
+Result<int> FindPart(const Repeated& items, std::string_view what, const std::string& owner_key,
+                     const std::string& name) {
+  int i = IndexByName(items, name);
+  if (i < 0) {
+    return Status::NotFound(fmt::format("postgres {} {}.{} does not exist", what, owner_key, name));
+  }
+  return i;
+}
+
+// Changes to columns, constraints, indexes and triggers (postgres_apply_table.cc).
+Status ApplyTablePart(const pb::PostgresChange& c, pb::PostgresSchema* s);
+// SetComment (postgres_apply_comment.cc).
+Status SetComment(const pb::PgSetComment& e, pb::PostgresSchema* s);
+
+}  // namespace strata::pg_apply

@@ -1,0 +1,251 @@
+// Validation of PostgreSQL changes: a change is set, the names that address an object are
+// present, no enum is UNSPECIFIED, no type lacks its kind, and names within one object are
+// unique. Everything here is checkable without a state; Apply checks the rest.
+//
+// Messages read "postgres <change> <object>: <problem>". A change about one part (add_column,
+// add_constraint) calls it "column"/"constraint"; a list (create_table) names each element.
+#include <fmt/format.h>
+
+#include <initializer_list>
+#include <set>
+#include <string_view>
+#include <utility>
+
+#include "engine/state/targets.h"
+#include "engine/state/validate.h"
+
+namespace strata {
+namespace {
+
+using Labelled = std::pair<std::string_view, std::string_view>;
+
+// The names addressing the object, in order: the first empty one is reported.
+Status Present(const PgTarget& t, std::initializer_list<Labelled> names) {
+  for (const auto& [label, value] : names) {
+    if (value.empty()) {
+      return Status::InvalidArgument(fmt::format("postgres {}: {} name is empty", t.verb, label));
+    }
+  }
+  return Status::Ok();
+}
+
+Status Invalid(const PgTarget& t, std::string_view problem) {
+  return Status::InvalidArgument(fmt::format("postgres {} {}: {}", t.verb, t.object, problem));
+}
+
+Status ValidateColumn(const PgTarget& t, const pb::PgColumn& c) {
+  if (c.name().empty()) return Invalid(t, "column name is empty");
+  if (c.type().empty()) return Invalid(t, fmt::format("column {} type is empty", c.name()));
+  if (c.identity() == pb::PG_IDENTITY_UNSPECIFIED) {
+    return Invalid(t, fmt::format("column {} identity is UNSPECIFIED", c.name()));
+  }
+  return Status::Ok();
+}
+
+// `label` is "constraint" for a change about one constraint, "constraint NAME" in a list.
+Status ValidateConstraint(const PgTarget& t, const pb::PgConstraint& c, std::string_view label) {
+  if (c.name().empty()) return Invalid(t, "constraint name is empty");
+  if (c.type() == pb::PG_CONSTRAINT_TYPE_UNSPECIFIED) {
+    return Invalid(t, fmt::format("{} type is UNSPECIFIED", label));
+  }
+  return Status::Ok();
+}
+
+// Names of one kind of part (columns, indexes, ...) present and unique.
+template <typename Repeated>
+Status UniqueNames(const PgTarget& t, const Repeated& items, std::string_view what) {
+  std::set<std::string> seen;
+  for (const auto& item : items) {
+    if (item.name().empty()) return Invalid(t, fmt::format("{} name is empty", what));
+    if (!seen.insert(item.name()).second) {
+      return Invalid(t, fmt::format("{} {} appears twice", what, item.name()));
+    }
+  }
+  return Status::Ok();
+}
+
+template <typename Repeated>
+Status ValidateConstraints(const PgTarget& t, const Repeated& constraints) {
+  STRATA_RETURN_IF_ERROR(UniqueNames(t, constraints, "constraint"));
+  for (const auto& c : constraints) {
+    STRATA_RETURN_IF_ERROR(ValidateConstraint(t, c, "constraint " + c.name()));
+  }
+  return Status::Ok();
+}
+
+Status ValidateTable(const PgTarget& t, const pb::PgTable& table) {
+  STRATA_RETURN_IF_ERROR(Present(t, {{"schema", table.schema()}, {"table", table.name()}}));
+  STRATA_RETURN_IF_ERROR(UniqueNames(t, table.columns(), "column"));
+  for (const auto& c : table.columns()) STRATA_RETURN_IF_ERROR(ValidateColumn(t, c));
+  STRATA_RETURN_IF_ERROR(ValidateConstraints(t, table.constraints()));
+  STRATA_RETURN_IF_ERROR(UniqueNames(t, table.indexes(), "index"));
+  return UniqueNames(t, table.triggers(), "trigger");
+}
+
+Status ValidateView(const PgTarget& t, const pb::PgView& view) {
+  STRATA_RETURN_IF_ERROR(Present(t, {{"schema", view.schema()}, {"view", view.name()}}));
+  if (!view.materialized() && view.indexes_size() > 0) {
+    return Invalid(t, "only a materialized view has indexes");
+  }
+  return UniqueNames(t, view.indexes(), "index");
+}
+
+Status ValidateLabels(const PgTarget& t, const pb::PgEnumType& e) {
+  std::set<std::string> seen;
+  for (const auto& label : e.labels()) {
+    if (label.empty()) return Invalid(t, "enum label is empty");
+    if (!seen.insert(label).second) return Invalid(t, fmt::format("label {} appears twice", label));
+  }
+  return Status::Ok();
+}
+
+Status ValidateType(const PgTarget& t, const pb::PgType& type) {
+  STRATA_RETURN_IF_ERROR(Present(t, {{"schema", type.schema()}, {"type", type.name()}}));
+  switch (type.kind_case()) {
+    case pb::PgType::kEnumType: return ValidateLabels(t, type.enum_type());
+    case pb::PgType::kComposite: return UniqueNames(t, type.composite().attributes(), "attribute");
+    case pb::PgType::kDomain:
+      if (type.domain().base_type().empty()) return Invalid(t, "domain base type is empty");
+      return ValidateConstraints(t, type.domain().constraints());
+    case pb::PgType::kOther: return Status::Ok();
+    case pb::PgType::KIND_NOT_SET: break;
+  }
+  return Invalid(t, "type kind is UNSPECIFIED");
+}
+
+// A part of a table: schema, table and the part's own name.
+template <typename Event>
+Status ValidatePart(const PgTarget& t, const Event& e, std::string_view what,
+                    std::string_view name) {
+  return Present(t, {{"schema", e.schema()}, {"table", e.table()}, {what, name}});
+}
+
+// What a comment's target must name: SCHEMA and EXTENSION refs carry their name in `name`; the
+// parts of a table also name the part in `sub`; a function's `sub` (its arguments) may be empty.
+Status ValidateComment(const PgTarget& t, const pb::PgSetComment& e) {
+  const auto& r = e.target();
+  switch (r.kind()) {
+    case pb::PG_OBJECT_KIND_UNSPECIFIED:
+      return Status::InvalidArgument("postgres set_comment: object kind is UNSPECIFIED");
+    case pb::PG_OBJECT_SCHEMA: return Present(t, {{"schema", r.name()}});
+    case pb::PG_OBJECT_EXTENSION: return Present(t, {{"extension", r.name()}});
+    case pb::PG_OBJECT_COLUMN:
+      return Present(t, {{"schema", r.schema()}, {"table", r.name()}, {"column", r.sub()}});
+    case pb::PG_OBJECT_INDEX:
+      return Present(t, {{"schema", r.schema()}, {"table", r.name()}, {"index", r.sub()}});
+    case pb::PG_OBJECT_CONSTRAINT:
+      return Present(t, {{"schema", r.schema()}, {"table", r.name()}, {"constraint", r.sub()}});
+    case pb::PG_OBJECT_TRIGGER:
+      return Present(t, {{"schema", r.schema()}, {"table", r.name()}, {"trigger", r.sub()}});
+    default: return Present(t, {{"schema", r.schema()}, {"object", r.name()}});
+  }
+}
+
+Status ValidateColumnChange(const PgTarget& t, const pb::PostgresChange& c) {
+  using C = pb::PostgresChange;
+  switch (c.kind_case()) {
+    case C::kAddColumn: {
+      const auto& e = c.add_column();
+      STRATA_RETURN_IF_ERROR(Present(t, {{"schema", e.schema()}, {"table", e.table()}}));
+      return ValidateColumn(t, e.column());
+    }
+    case C::kDropColumn:
+      return ValidatePart(t, c.drop_column(), "column", c.drop_column().column());
+    case C::kAlterColumnType: {
+      const auto& e = c.alter_column_type();
+      STRATA_RETURN_IF_ERROR(ValidatePart(t, e, "column", e.column()));
+      if (e.type().empty()) return Invalid(t, fmt::format("column {} type is empty", e.column()));
+      return Status::Ok();
+    }
+    case C::kSetColumnNotNull:
+      return ValidatePart(t, c.set_column_not_null(), "column", c.set_column_not_null().column());
+    case C::kSetColumnDefault:
+      return ValidatePart(t, c.set_column_default(), "column", c.set_column_default().column());
+    case C::kSetColumnIdentity: {
+      const auto& e = c.set_column_identity();
+      STRATA_RETURN_IF_ERROR(ValidatePart(t, e, "column", e.column()));
+      if (e.identity() == pb::PG_IDENTITY_UNSPECIFIED) {
+        return Invalid(t, fmt::format("column {} identity is UNSPECIFIED", e.column()));
+      }
+      return Status::Ok();
+    }
+    case C::kSetColumnGenerated:
+      return ValidatePart(t, c.set_column_generated(), "column", c.set_column_generated().column());
+    default: break;
+  }
+  return Status::Internal("postgres " + t.verb + ": not a column change");
+}
+
+// Tables and their parts: columns, constraints, indexes, triggers.
+Status ValidateTableChange(const PgTarget& t, const pb::PostgresChange& c) {
+  using C = pb::PostgresChange;
+  switch (c.kind_case()) {
+    case C::kCreateTable: return ValidateTable(t, c.create_table().table());
+    case C::kDropTable:
+      return Present(t, {{"schema", c.drop_table().schema()}, {"table", c.drop_table().table()}});
+    case C::kAddConstraint: {
+      const auto& e = c.add_constraint();
+      STRATA_RETURN_IF_ERROR(Present(t, {{"schema", e.schema()}, {"table", e.table()}}));
+      return ValidateConstraint(t, e.constraint(), "constraint");
+    }
+    case C::kDropConstraint:
+      return ValidatePart(t, c.drop_constraint(), "constraint", c.drop_constraint().constraint());
+    case C::kCreateIndex:
+      return ValidatePart(t, c.create_index(), "index", c.create_index().index().name());
+    case C::kDropIndex: return ValidatePart(t, c.drop_index(), "index", c.drop_index().index());
+    case C::kCreateTrigger:
+      return ValidatePart(t, c.create_trigger(), "trigger", c.create_trigger().trigger().name());
+    case C::kDropTrigger:
+      return ValidatePart(t, c.drop_trigger(), "trigger", c.drop_trigger().trigger());
+    default: return ValidateColumnChange(t, c);
+  }
+}
+
+template <typename Object>
+Status ValidateNamed(const PgTarget& t, const Object& o, std::string_view what) {
+  return Present(t, {{"schema", o.schema()}, {what, o.name()}});
+}
+
+// Everything that is not a table: schemas, views, sequences, types, extensions, functions.
+Status ValidateObjectChange(const PgTarget& t, const pb::PostgresChange& c) {
+  using C = pb::PostgresChange;
+  switch (c.kind_case()) {
+    case C::kCreateSchema: return Present(t, {{"schema", c.create_schema().schema().name()}});
+    case C::kDropSchema: return Present(t, {{"schema", c.drop_schema().schema()}});
+    case C::kCreateView: return ValidateView(t, c.create_view().view());
+    case C::kReplaceView: return ValidateView(t, c.replace_view().view());
+    case C::kDropView:
+      return Present(t, {{"schema", c.drop_view().schema()}, {"view", c.drop_view().view()}});
+    case C::kCreateSequence: return ValidateNamed(t, c.create_sequence().sequence(), "sequence");
+    case C::kAlterSequence: return ValidateNamed(t, c.alter_sequence().sequence(), "sequence");
+    case C::kDropSequence: {
+      const auto& e = c.drop_sequence();
+      return Present(t, {{"schema", e.schema()}, {"sequence", e.sequence()}});
+    }
+    case C::kCreateType: return ValidateType(t, c.create_type().type());
+    case C::kAlterType: return ValidateType(t, c.alter_type().type());
+    case C::kDropType:
+      return Present(t, {{"schema", c.drop_type().schema()}, {"type", c.drop_type().type()}});
+    case C::kCreateExtension:
+      return Present(t, {{"extension", c.create_extension().extension().name()}});
+    case C::kAlterExtension:
+      return Present(t, {{"extension", c.alter_extension().extension().name()}});
+    case C::kDropExtension: return Present(t, {{"extension", c.drop_extension().extension()}});
+    case C::kCreateFunction: return ValidateNamed(t, c.create_function().function(), "function");
+    case C::kReplaceFunction: return ValidateNamed(t, c.replace_function().function(), "function");
+    case C::kDropFunction: return ValidateNamed(t, c.drop_function(), "function");
+    case C::kSetComment: return ValidateComment(t, c.set_comment());
+    default: return ValidateTableChange(t, c);
+  }
+}
+
+}  // namespace
+
+Status ValidatePostgresChange(const pb::PostgresChange& c) {
+  if (c.kind_case() == pb::PostgresChange::KIND_NOT_SET) {
+    return Status::InvalidArgument("postgres change: kind is UNSPECIFIED");
+  }
+  return ValidateObjectChange(PgTargetOf(c), c);
+}
+
+}  // namespace strata
