@@ -6,6 +6,7 @@
 // add_constraint) calls it "column"/"constraint"; a list (create_table) names each element.
 #include <fmt/format.h>
 
+#include <cctype>
 #include <initializer_list>
 #include <set>
 #include <string_view>
@@ -120,24 +121,29 @@ Status ValidatePart(const PgTarget& t, const Event& e, std::string_view what,
   return Present(t, {{"schema", e.schema()}, {"table", e.table()}, {what, name}});
 }
 
+// "column" for PG_OBJECT_COLUMN: the kind as the messages name it.
+std::string KindLabel(pb::PgObjectKind kind) {
+  std::string label = pb::PgObjectKind_Name(kind).substr(sizeof("PG_OBJECT_") - 1);
+  for (char& ch : label) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return label;
+}
+
 // What a comment's target must name: SCHEMA and EXTENSION refs carry their name in `name`; the
 // parts of a table also name the part in `sub`; a function's `sub` (its arguments) may be empty.
 Status ValidateComment(const PgTarget& t, const pb::PgSetComment& e) {
   const auto& r = e.target();
+  const std::string label = KindLabel(r.kind());
   switch (r.kind()) {
     case pb::PG_OBJECT_KIND_UNSPECIFIED:
       return Status::InvalidArgument("postgres set_comment: object kind is UNSPECIFIED");
-    case pb::PG_OBJECT_SCHEMA: return Present(t, {{"schema", r.name()}});
-    case pb::PG_OBJECT_EXTENSION: return Present(t, {{"extension", r.name()}});
+    case pb::PG_OBJECT_SCHEMA:
+    case pb::PG_OBJECT_EXTENSION: return Present(t, {{label, r.name()}});
     case pb::PG_OBJECT_COLUMN:
-      return Present(t, {{"schema", r.schema()}, {"table", r.name()}, {"column", r.sub()}});
     case pb::PG_OBJECT_INDEX:
-      return Present(t, {{"schema", r.schema()}, {"table", r.name()}, {"index", r.sub()}});
     case pb::PG_OBJECT_CONSTRAINT:
-      return Present(t, {{"schema", r.schema()}, {"table", r.name()}, {"constraint", r.sub()}});
     case pb::PG_OBJECT_TRIGGER:
-      return Present(t, {{"schema", r.schema()}, {"table", r.name()}, {"trigger", r.sub()}});
-    default: return Present(t, {{"schema", r.schema()}, {"object", r.name()}});
+      return Present(t, {{"schema", r.schema()}, {"table", r.name()}, {label, r.sub()}});
+    default: return Present(t, {{"schema", r.schema()}, {label, r.name()}});
   }
 }
 

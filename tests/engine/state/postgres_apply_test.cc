@@ -328,6 +328,10 @@ TEST(PostgresValidate, NamesAreRequiredAndUnique) {
   EXPECT_EQ(msg(R"pb(set_comment { target { kind: PG_OBJECT_COLUMN schema: "s" name: "t" } })pb"),
             "postgres set_comment: column name is empty");
   EXPECT_EQ(msg(R"pb(drop_extension {})pb"), "postgres drop_extension: extension name is empty");
+  EXPECT_EQ(msg(R"pb(set_comment { target { kind: PG_OBJECT_FUNCTION schema: "s" } })pb"),
+            "postgres set_comment: function name is empty");
+  EXPECT_EQ(msg(R"pb(set_comment { target { kind: PG_OBJECT_EXTENSION } })pb"),
+            "postgres set_comment: extension name is empty");
   EXPECT_EQ(msg(R"pb(create_type { type { schema: "s" name: "d" domain {} } })pb"),
             "postgres create_type s.d: domain base type is empty");
   EXPECT_EQ(msg(R"pb(create_type { type { schema: "s" name: "e"
