@@ -909,7 +909,7 @@ class JsonLineRecorder : public nlohmann::json_sax<json> {
     return &slot;
   }
 
-  std::string PointerOfLast(json* placed) const {
+  std::string PointerOfLast() const {
     if (stack_.empty()) return "";
     const Frame& top = stack_.back();
     if (top.value->is_array()) return top.pointer + "/" + std::to_string(top.value->size() - 1);
@@ -922,7 +922,7 @@ class JsonLineRecorder : public nlohmann::json_sax<json> {
   }
   bool Open(json container) {
     json* placed = Place(std::move(container));
-    stack_.push_back({placed, PointerOfLast(placed)});
+    stack_.push_back({placed, PointerOfLast()});
     return true;
   }
   bool Close() {
