@@ -131,7 +131,10 @@ CommandResult RunGenerate(Context& ctx) {
     else *ctx.out << fmt::format("No changes: {} matches the log at seq {}.\n", source->name, p.head_seq);
     return kExitOk;
   }
-  const std::string name = vm.count("name") ? vm["name"].as<std::string>() : DefaultName(p.events);
+  // The artifact's name: --name, else the message, else what the changes are about.
+  const std::string name = vm.count("name")      ? vm["name"].as<std::string>()
+                           : vm.count("message") ? vm["message"].as<std::string>()
+                                                 : DefaultName(p.events);
   if (vm["dry-run"].as<bool>()) {
     if (ctx.json) {
       out["dry_run"] = true;

@@ -17,20 +17,23 @@ pb::Engine EngineOf(const pb::Event& event) {
 Status Apply(const pb::Event& event, pb::SchemaState* state) {
   const pb::Engine engine = EngineOf(event);
   if (engine == pb::ENGINE_UNSPECIFIED) return Status::InvalidArgument("event has no change set");
-  if (state->engine() == pb::ENGINE_UNSPECIFIED) {
+  const bool fresh = state->engine() == pb::ENGINE_UNSPECIFIED;
+  if (fresh) {
     state->set_engine(engine);
   } else if (state->engine() != engine) {
     return Status::InvalidArgument(fmt::format("a {} event cannot apply to a {} schema",
                                                pb::Engine_Name(engine),
                                                pb::Engine_Name(state->engine())));
   }
+  Status s = Status::Internal("unreachable engine");
   switch (engine) {
-    case pb::ENGINE_DYNAMODB: return ApplyDynamo(event.dynamodb(), state->mutable_dynamodb());
-    case pb::ENGINE_GLUE: return ApplyGlue(event.glue(), state->mutable_glue());
-    case pb::ENGINE_POSTGRES: return ApplyPostgres(event.postgres(), state->mutable_postgres());
+    case pb::ENGINE_DYNAMODB: s = ApplyDynamo(event.dynamodb(), state->mutable_dynamodb()); break;
+    case pb::ENGINE_GLUE: s = ApplyGlue(event.glue(), state->mutable_glue()); break;
+    case pb::ENGINE_POSTGRES: s = ApplyPostgres(event.postgres(), state->mutable_postgres()); break;
     default: break;
   }
-  return Status::Internal("unreachable engine");
+  if (!s.ok() && fresh) state->Clear();  // "unchanged" includes not gaining an engine
+  return s;
 }
 
 Status ApplyCommit(const pb::Commit& commit, pb::State* state) {

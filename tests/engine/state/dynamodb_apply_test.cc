@@ -135,3 +135,17 @@ TEST(DynamoObjectsTest, EveryChangeTouchesItsTable) {
 
 }  // namespace
 }  // namespace strata
+
+namespace strata {
+namespace {
+
+TEST(ApplyTest, FailedFirstEventLeavesAFreshStateEmpty) {
+  pb::SchemaState fresh;
+  Status s = Apply(Ev(R"(dynamodb { drop_table { table: "x" } })"), &fresh);
+  EXPECT_EQ(s.code(), Code::kNotFound);
+  EXPECT_EQ(fresh.engine(), pb::ENGINE_UNSPECIFIED);
+  EXPECT_EQ(fresh.kind_case(), pb::SchemaState::KIND_NOT_SET);
+}
+
+}  // namespace
+}  // namespace strata
