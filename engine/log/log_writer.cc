@@ -223,10 +223,12 @@ Status LogWriterImpl::RecoverLastSegment(uint32_t segment) {
 }
 
 // What an earlier writer left may not be durable yet (it may have died after writing and
-// before its fsync returned): make it so before anything is built on it.
+// before its fsync returned, or before the directory sync that makes a new segment's name
+// durable): make it so before anything is built on it.
 Status LogWriterImpl::SyncFoundSegment(const std::string& path) {
   STRATA_ASSIGN_OR_RETURN(auto file, env_->OpenAppendable(path));
   STRATA_RETURN_IF_ERROR(file->Sync());
+  STRATA_RETURN_IF_ERROR(env_->SyncDir(dir_));
   if (sealed_) return file->Close();
   file_ = std::move(file);
   return Status::Ok();

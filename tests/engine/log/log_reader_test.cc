@@ -1,0 +1,383 @@
+// One test per kind of damage (docs/log-format.md, "Damage readers report"): each corrupts a
+// real log on disk and checks the exact code and message from the reader and, where the
+// writer checks the spot on opening, from the writer too.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "engine/log/crc32c.h"
+#include "engine/log/log.h"
+#include "engine/log/log_format.h"
+#include "tests/engine/log/log_test_util.h"
+
+namespace strata {
+namespace {
+
+using log_format::DecodeFixed32;
+using log_format::EncodeFixed32;
+using log_test::ReadBytes;
+using log_test::ScanStatus;
+using log_test::SegmentFile;
+using log_test::WriteBytes;
+
+class LogReaderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    env_ = NewPosixEnv();
+    dir_ = temp_.log();
+    options_.segment_target_bytes = 8 << 10;
+    options_.dictionary_bytes = 4 << 10;
+    options_.dictionary_min_records = 20;
+    options_.dictionary_min_sample_bytes = 8 << 10;
+    log_test::PayloadGenerator gen(21);
+    for (int i = 0; i < 200; ++i) payloads_.push_back(gen.Commit(gen.Uniform(1, 3)));
+    auto writer = LogWriter::Open(env_.get(), dir_, options_);
+    ASSERT_TRUE(writer.ok());
+    auto positions = (*writer)->AppendBatch(payloads_);
+    ASSERT_TRUE(positions.ok()) << positions.status().ToString();
+    positions_ = *positions;
+    last_segment_ = positions_.back().segment;
+    ASSERT_GE(last_segment_, 4u);
+  }
+
+  // A record in the middle of `segment` (not its first or last).
+  RecordPosition Middle(uint32_t segment) const {
+    std::vector<RecordPosition> in;
+    for (const auto& p : positions_) {
+      if (p.segment == segment) in.push_back(p);
+    }
+    EXPECT_GE(in.size(), 3u);
+    return in[in.size() / 2];
+  }
+
+  std::string Path(uint32_t segment) const { return SegmentFile(dir_, segment); }
+
+  // Rewrites the frame at `p` with `edit` applied and its checksum made valid again.
+  void EditFrameKeepingChecksum(const RecordPosition& p, const std::function<void(char*)>& edit) {
+    std::string b = ReadBytes(Path(p.segment));
+    char* f = b.data() + p.offset;
+    edit(f);
+    EncodeFixed32(f, crc32c::Mask(crc32c::Extend(0, f + 4, p.stored_size - 4)));
+    WriteBytes(Path(p.segment), b);
+  }
+
+  Status WriterOpenStatus() {
+    return LogWriter::Open(env_.get(), dir_, options_).status();
+  }
+
+  std::string Where(const RecordPosition& p) const {
+    return "segment " + std::to_string(p.segment) + " at offset " + std::to_string(p.offset);
+  }
+
+  log_test::TempDir temp_;
+  std::unique_ptr<Env> env_;
+  std::string dir_;
+  LogOptions options_;
+  std::vector<std::string> payloads_;
+  std::vector<RecordPosition> positions_;
+  uint32_t last_segment_ = 0;
+};
+
+TEST_F(LogReaderTest, IntactLogScansCleanly) {
+  EXPECT_EQ(log_test::Payloads(log_test::ReadAllRecords(env_.get(), dir_)), payloads_);
+  EXPECT_TRUE(WriterOpenStatus().ok());
+}
+
+TEST_F(LogReaderTest, FlippedPayloadByteIsAChecksumMismatch) {
+  const RecordPosition p = Middle(2);
+  log_test::FlipByte(Path(2), p.offset + p.stored_size / 2);
+  Status s = ScanStatus(env_.get(), dir_);
+  EXPECT_EQ(s.code(), Code::kCorruption);
+  EXPECT_EQ(s.message(), Where(p) + ": checksum mismatch");
+  auto reader = LogReader::Open(env_.get(), dir_);
+  ASSERT_TRUE(reader.ok());
+  auto one = (*reader)->ReadAt(p);
+  EXPECT_EQ(one.status().code(), Code::kCorruption);
+  EXPECT_EQ(one.status().message(), Where(p) + ": checksum mismatch");
+  // Records elsewhere still read.
+  auto other = (*reader)->ReadAt(positions_.front());
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(*other, payloads_.front());
+}
+
+TEST_F(LogReaderTest, FlippedByteInTheLastSegmentFailsTheWriterToo) {
+  const RecordPosition p = Middle(last_segment_);
+  log_test::FlipByte(Path(last_segment_), p.offset + p.stored_size - 6);
+  EXPECT_EQ(ScanStatus(env_.get(), dir_).message(), Where(p) + ": checksum mismatch");
+  Status w = WriterOpenStatus();
+  EXPECT_EQ(w.code(), Code::kCorruption);
+  EXPECT_EQ(w.message(), Where(p) + ": checksum mismatch");
+}
+
+TEST_F(LogReaderTest, FlippedHeaderBytesAreChecksumMismatches) {
+  const RecordPosition p = Middle(3);
+  for (uint64_t at : {uint64_t{1}, uint64_t{4}, uint64_t{8}}) {  // checksum, length, type
+    const std::string pristine = ReadBytes(Path(3));
+    log_test::FlipByte(Path(3), p.offset + at, 0x01);
+    Status s = ScanStatus(env_.get(), dir_);
+    EXPECT_EQ(s.code(), Code::kCorruption) << at;
+    EXPECT_EQ(s.message(), Where(p) + ": checksum mismatch") << at;
+    WriteBytes(Path(3), pristine);
+  }
+}
+
+TEST_F(LogReaderTest, TruncatedNonLastSegmentMidRecord) {
+  const RecordPosition p = Middle(2);
+  log_test::CutFile(Path(2), p.offset + 10);
+  const std::string want = Where(p) + ": truncated record in a non-last segment (10 of " +
+                           std::to_string(p.stored_size) + " bytes)";
+  Status s = ScanStatus(env_.get(), dir_);
+  EXPECT_EQ(s.code(), Code::kCorruption);
+  EXPECT_EQ(s.message(), want);
+  Status w = WriterOpenStatus();
+  EXPECT_EQ(w.code(), Code::kCorruption);
+  EXPECT_EQ(w.message(), want);
+}
+
+TEST_F(LogReaderTest, TruncatedNonLastSegmentBetweenRecords) {
+  const RecordPosition p = Middle(2);
+  log_test::CutFile(Path(2), p.offset);
+  const std::string want =
+      Where(p) + ": truncated segment (no segment end record) in a non-last segment";
+  EXPECT_EQ(ScanStatus(env_.get(), dir_).message(), want);
+  Status w = WriterOpenStatus();
+  EXPECT_EQ(w.code(), Code::kCorruption);
+  EXPECT_EQ(w.message(), want);
+}
+
+TEST_F(LogReaderTest, BadLengthPastTheEndOfTheSegment) {
+  const RecordPosition p = Middle(2);
+  const uint64_t left = std::filesystem::file_size(Path(2)) - p.offset;
+  std::string b = ReadBytes(Path(2));
+  EncodeFixed32(b.data() + p.offset + 4, 0x00ffffff);
+  WriteBytes(Path(2), b);
+  Status s = ScanStatus(env_.get(), dir_);
+  EXPECT_EQ(s.code(), Code::kCorruption);
+  EXPECT_EQ(s.message(),
+            Where(p) + ": bad length 16777215 (" + std::to_string(left) + " bytes left in the segment)");
+}
+
+TEST_F(LogReaderTest, AbsurdLength) {
+  const RecordPosition p = Middle(2);
+  std::string b = ReadBytes(Path(2));
+  EncodeFixed32(b.data() + p.offset + 4, 0xffffffff);
+  WriteBytes(Path(2), b);
+  EXPECT_EQ(ScanStatus(env_.get(), dir_).message(),
+            Where(p) + ": bad length 4294967295 (more than the 1073741824 byte limit)");
+}
+
+TEST_F(LogReaderTest, BadLengthInTheLastSegmentIsNotMistakenForATornTail) {
+  const RecordPosition p = Middle(last_segment_);
+  std::string b = ReadBytes(Path(last_segment_));
+  const uint64_t left = b.size() - p.offset;
+  EncodeFixed32(b.data() + p.offset + 4, 0x00ffffff);
+  WriteBytes(Path(last_segment_), b);
+  const std::string want =
+      Where(p) + ": bad length 16777215 (" + std::to_string(left) + " bytes left in the segment)";
+  EXPECT_EQ(ScanStatus(env_.get(), dir_).message(), want);
+  Status w = WriterOpenStatus();
+  EXPECT_EQ(w.code(), Code::kCorruption);
+  EXPECT_EQ(w.message(), want);
+  EXPECT_EQ(std::filesystem::file_size(Path(last_segment_)), b.size()) << "nothing was cut";
+}
+
+TEST_F(LogReaderTest, UnknownTypeWithoutTheIgnorableBitIsABadType) {
+  const RecordPosition p = Middle(2);
+  EditFrameKeepingChecksum(p, [](char* f) { f[8] = 0x05; });
+  Status s = ScanStatus(env_.get(), dir_);
+  EXPECT_EQ(s.code(), Code::kCorruption);
+  EXPECT_EQ(s.message(), Where(p) + ": bad record type 0x05");
+  // Type 0 (what zero-filled space reads as) is no record either.
+  EditFrameKeepingChecksum(p, [](char* f) { f[8] = 0x00; });
+  EXPECT_EQ(ScanStatus(env_.get(), dir_).message(), Where(p) + ": bad record type 0x00");
+}
+
+TEST_F(LogReaderTest, UnknownTypeInTheLastRecordIsABadTypeNotATornTail) {
+  const RecordPosition p = positions_.back();
+  EditFrameKeepingChecksum(p, [](char* f) { f[8] = 0x7f; });
+  Status w = WriterOpenStatus();
+  EXPECT_EQ(w.code(), Code::kCorruption);
+  EXPECT_EQ(w.message(), Where(p) + ": bad record type 0x7f");
+}
+
+TEST_F(LogReaderTest, IgnorableUnknownTypesAreSkipped) {
+  // A later version's record (type 0x85) between two records and at the very end.
+  const RecordPosition p = Middle(last_segment_);
+  std::string b = ReadBytes(Path(last_segment_));
+  std::string extra;
+  log_format::AppendFrame(&extra, static_cast<log_format::RecordType>(0x85), "from the future");
+  b.insert(p.offset, extra);
+  b.append(extra);
+  WriteBytes(Path(last_segment_), b);
+
+  EXPECT_EQ(log_test::Payloads(log_test::ReadAllRecords(env_.get(), dir_)), payloads_);
+  auto reader = LogReader::Open(env_.get(), dir_);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ((*reader)->tail_note(), "");
+  auto last = (*reader)->ReadLast();
+  ASSERT_TRUE(last.ok()) << last.status().ToString();
+  ASSERT_TRUE(last->has_value());
+  EXPECT_EQ((*last)->second, payloads_.back());
+  auto writer = LogWriter::Open(env_.get(), dir_, options_);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  EXPECT_FALSE((*writer)->recovery().truncated);
+  ASSERT_TRUE((*writer)->Append("after").ok());
+  auto all = log_test::Payloads(log_test::ReadAllRecords(env_.get(), dir_));
+  ASSERT_EQ(all.size(), payloads_.size() + 1);
+  EXPECT_EQ(all.back(), "after");
+}
+
+TEST_F(LogReaderTest, BadMagic) {
+  log_test::FlipByte(Path(2), 3);
+  const std::string want = "segment 2 at offset 0: bad segment header (bad magic)";
+  Status s = ScanStatus(env_.get(), dir_);
+  EXPECT_EQ(s.code(), Code::kCorruption);
+  EXPECT_EQ(s.message(), want);
+  Status w = WriterOpenStatus();
+  EXPECT_EQ(w.code(), Code::kCorruption);
+  EXPECT_EQ(w.message(), want);
+}
+
+TEST_F(LogReaderTest, UnsupportedVersion) {
+  for (uint32_t segment : {uint32_t{2}, last_segment_}) {
+    std::string b = ReadBytes(Path(segment));
+    const std::string pristine = b;
+    EncodeFixed32(b.data() + 8, 2);
+    EncodeFixed32(b.data() + 16, crc32c::Mask(crc32c::Value(std::string_view(b).substr(0, 16))));
+    WriteBytes(Path(segment), b);
+    const std::string want = "segment " + std::to_string(segment) +
+                             " at offset 0: bad segment header (unsupported format version 2; "
+                             "this build reads 1)";
+    EXPECT_EQ(ScanStatus(env_.get(), dir_).message(), want);
+    Status w = WriterOpenStatus();
+    EXPECT_EQ(w.code(), Code::kCorruption);
+    EXPECT_EQ(w.message(), want);
+    if (segment == last_segment_) {
+      auto reader = LogReader::Open(env_.get(), dir_);
+      ASSERT_TRUE(reader.ok());
+      EXPECT_EQ((*reader)->ReadLast().status().message(), want);
+    }
+    WriteBytes(Path(segment), pristine);
+  }
+}
+
+TEST_F(LogReaderTest, SegmentFileUnderTheWrongName) {
+  std::filesystem::copy_file(Path(3), Path(2), std::filesystem::copy_options::overwrite_existing);
+  EXPECT_EQ(ScanStatus(env_.get(), dir_).message(),
+            "segment 2 at offset 0: bad segment header (the header says segment 3)");
+}
+
+TEST_F(LogReaderTest, MissingSegment) {
+  std::filesystem::remove(Path(2));
+  const std::string want = "segment 2 at offset 0: missing segment (the log has segments 1 and 3)";
+  Status s = ScanStatus(env_.get(), dir_);
+  EXPECT_EQ(s.code(), Code::kCorruption);
+  EXPECT_EQ(s.message(), want);
+  Status w = WriterOpenStatus();
+  EXPECT_EQ(w.code(), Code::kCorruption);
+  EXPECT_EQ(w.message(), want);
+  auto reader = LogReader::Open(env_.get(), dir_);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ((*reader)->ReadAt(positions_.front()).status().ok(), true);
+  EXPECT_EQ((*reader)->ReadAt(Middle(2)).status().message(),
+            "segment 2 at offset 0: missing segment (no file 000002.log)");
+}
+
+TEST_F(LogReaderTest, MissingFirstSegment) {
+  std::filesystem::remove(Path(1));
+  const std::string want = "segment 1 at offset 0: missing segment (the log starts at segment 2)";
+  EXPECT_EQ(ScanStatus(env_.get(), dir_).message(), want);
+  EXPECT_EQ(WriterOpenStatus().message(), want);
+}
+
+TEST_F(LogReaderTest, DamagedDictionaryRecord) {
+  const uint64_t at = log_format::kSegmentHeaderSize;
+  std::string b = ReadBytes(Path(3));
+  ASSERT_EQ(static_cast<uint8_t>(b[at + 8]),
+            static_cast<uint8_t>(log_format::RecordType::kDictionary));
+  log_test::FlipByte(Path(3), at + 100);
+  EXPECT_EQ(ScanStatus(env_.get(), dir_).message(), "segment 3 at offset 20: checksum mismatch");
+  auto reader = LogReader::Open(env_.get(), dir_);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ((*reader)->ReadAt(Middle(3)).status().message(),
+            "segment 3 at offset 20: checksum mismatch");
+}
+
+TEST_F(LogReaderTest, DataAfterTheSegmentEndRecord) {
+  std::string b = ReadBytes(Path(2));
+  const uint64_t end = b.size();
+  log_format::AppendFrame(&b, log_format::RecordType::kZstdPayload, "x");
+  WriteBytes(Path(2), b);
+  EXPECT_EQ(ScanStatus(env_.get(), dir_).message(),
+            "segment 2 at offset " + std::to_string(end) + ": data after the segment end record");
+}
+
+TEST_F(LogReaderTest, RecordNamingAnotherDictionary) {
+  const RecordPosition p = Middle(3);
+  std::string b = ReadBytes(Path(3));
+  ASSERT_EQ(static_cast<uint8_t>(b[p.offset + 8]),
+            static_cast<uint8_t>(log_format::RecordType::kZstdDictPayload));
+  const uint32_t id = DecodeFixed32(b.data() + p.offset + 9);
+  EditFrameKeepingChecksum(p, [&](char* f) { EncodeFixed32(f + 9, id + 100); });
+  const std::string want = Where(p) + ": dictionary " + std::to_string(id + 100) +
+                           " used but the segment holds dictionary " + std::to_string(id);
+  EXPECT_EQ(ScanStatus(env_.get(), dir_).message(), want);
+  auto reader = LogReader::Open(env_.get(), dir_);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ((*reader)->ReadAt(p).status().message(), want);
+}
+
+TEST_F(LogReaderTest, GarbledCompressedPayloadWithAValidChecksum) {
+  const RecordPosition p = Middle(2);
+  EditFrameKeepingChecksum(p, [&](char* f) {
+    for (uint32_t i = 13; i < p.stored_size - 4; ++i) f[i] = static_cast<char>(0xA5 ^ i);
+  });
+  Status s = ScanStatus(env_.get(), dir_);
+  EXPECT_EQ(s.code(), Code::kCorruption);
+  EXPECT_EQ(s.message().rfind(Where(p) + ": bad compressed payload (", 0), 0u) << s.message();
+}
+
+TEST_F(LogReaderTest, ScanWithoutChecksumsStillFindsStructuralDamage) {
+  const RecordPosition p = Middle(2);
+  log_test::CutFile(Path(2), p.offset + 5);
+  auto reader = LogReader::Open(env_.get(), dir_);
+  ASSERT_TRUE(reader.ok());
+  ScanOptions fast;
+  fast.verify_checksums = false;
+  Status s = (*reader)->Scan(fast, [](const RecordPosition&, std::string_view) {
+    return Status::Ok();
+  });
+  EXPECT_EQ(s.message(), Where(p) + ": truncated record in a non-last segment (only 5 bytes of a "
+                                    "frame header)");
+}
+
+TEST_F(LogReaderTest, VisitorErrorStopsTheScan) {
+  auto reader = LogReader::Open(env_.get(), dir_);
+  ASSERT_TRUE(reader.ok());
+  int seen = 0;
+  Status s = (*reader)->Scan({}, [&](const RecordPosition&, std::string_view) {
+    return ++seen == 10 ? Status::Aborted("enough") : Status::Ok();
+  });
+  EXPECT_EQ(s.code(), Code::kAborted);
+  EXPECT_EQ(seen, 10);
+}
+
+TEST_F(LogReaderTest, ReadAtAWrongPositionIsInvalidArgument) {
+  auto reader = LogReader::Open(env_.get(), dir_);
+  ASSERT_TRUE(reader.ok());
+  RecordPosition p = positions_[5];
+  p.stored_size += 1;
+  auto r = (*reader)->ReadAt(p);
+  EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(r.status().message(), Where(p) + ": the position says " +
+                                      std::to_string(p.stored_size) + " bytes, the record is " +
+                                      std::to_string(p.stored_size - 1));
+  // Not where a frame starts: what is read there is no valid frame.
+  RecordPosition q = positions_[5];
+  q.offset += 1;
+  q.stored_size = 0;
+  EXPECT_EQ((*reader)->ReadAt(q).status().code(), Code::kCorruption);
+}
+
+}  // namespace
+}  // namespace strata
