@@ -24,9 +24,32 @@ namespace {
 
 using Flat = std::map<std::string, std::string>;
 
+// The part all of an enum's named values share ("DYNAMO_STREAM_"), which readers do not need.
+std::string EnumPrefix(const google::protobuf::EnumDescriptor* e) {
+  std::string prefix;
+  bool first = true;
+  for (int i = 0; i < e->value_count(); ++i) {
+    const std::string& name = e->value(i)->name();
+    if (e->value(i)->number() == 0) continue;  // UNSPECIFIED never appears in a state
+    if (first) {
+      prefix = name;
+      first = false;
+      continue;
+    }
+    size_t n = 0;
+    while (n < prefix.size() && n < name.size() && prefix[n] == name[n]) ++n;
+    prefix.resize(n);
+  }
+  return prefix.substr(0, prefix.rfind('_') + 1);
+}
+
 std::string ScalarText(const Message& m, const FieldDescriptor* f, int index) {
   std::string s;
   google::protobuf::TextFormat::PrintFieldValueToString(m, f, index, &s);
+  if (f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+    const std::string prefix = EnumPrefix(f->enum_type());
+    if (s.rfind(prefix, 0) == 0 && s.size() > prefix.size()) s = s.substr(prefix.size());
+  }
   return s;
 }
 
@@ -87,7 +110,10 @@ Flat ObjectPaths(const pb::SchemaState& fragment, const std::string& object) {
     for (const std::string& key : {object, last}) {
       size_t at = path.find("[" + key + "].");
       if (at == std::string::npos) continue;
-      out[path.substr(at + key.size() + 3)] = value;
+      std::string inner = path.substr(at + key.size() + 3);
+      // "global_indexes[by_status].name" repeats what the brackets already say.
+      const bool redundant_name = inner.size() > 6 && inner.compare(inner.size() - 6, 6, "].name") == 0;
+      if (inner != "name" && !redundant_name) out[inner] = value;
       break;
     }
   }
@@ -153,6 +179,8 @@ CommandResult RunBlame(Context& ctx) {
   STRATA_ASSIGN_OR_RETURN(FoundObject found, FindObject(state, ref, at));
   nlohmann::ordered_json out = {{"version", 1}, {"object", ref.name}, {"schema", found.schema},
                         {"at", at}, {"lines", nlohmann::ordered_json::array()}};
+  size_t width = 0;
+  for (const auto& [path, b] : blame) width = std::max(width, path.size());
   for (const auto& [path, b] : blame) {
     if (!part.empty() && path.find("[" + part + "]") == std::string::npos) continue;
     const CommitSummary& c = commits[b.seq];
@@ -163,8 +191,8 @@ CommandResult RunBlame(Context& ctx) {
                               {"message", c.message}});
       continue;
     }
-    std::string value = b.value.size() > 28 ? b.value.substr(0, 25) + "..." : b.value;
-    *ctx.out << fmt::format("{:<44} {:<28} ", path, value)
+    std::string value = b.value.size() > 30 ? b.value.substr(0, 27) + "..." : b.value;
+    *ctx.out << fmt::format("{:<{}}  {:<30} ", path, width, value)
              << ctx.Paint(Color::kYellow, fmt::format("{:>4}", b.seq))
              << fmt::format("  {}  {}  {}\n", FormatTime(c.time_unix_micros).substr(0, 10),
                             c.actor_name, c.message);

@@ -64,8 +64,13 @@ CommandResult RunTag(Context& ctx) {
     ctx.PrintJson({{"version", 1}, {"tag", name}, {"seq", target}, {"deleted", remove},
                    {"commit", stored.commit.seq()}});
   } else {
-    *ctx.out << fmt::format("{} tag {} (seq {}), recorded as commit {}\n",
-                            remove ? "Deleted" : "Tagged", name, target, stored.commit.seq());
+    if (remove) {
+      *ctx.out << fmt::format("Deleted tag {} (it named seq {}); recorded as commit {}\n", name,
+                              target, stored.commit.seq());
+    } else {
+      *ctx.out << fmt::format("Tagged seq {} as {}; recorded as commit {}\n", target, name,
+                              stored.commit.seq());
+    }
   }
   return kExitOk;
 }

@@ -85,7 +85,7 @@ namespace {
 
 std::string TypeLetter(const pb::DynamoTable& t, const std::string& attr) {
   for (const auto& a : t.attributes()) {
-    if (a.name() == attr) return pb::DynamoAttributeType_Name(a.type()).substr(23);
+    if (a.name() == attr) return std::string(dynamodb::AttributeTypeName(a.type()));
   }
   return "?";
 }

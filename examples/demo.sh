@@ -8,15 +8,21 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 strata=${STRATA:?set STRATA to the strata binary}
-work=${STRATA_DEMO_DIR:-$here/../build/demo}/shop
+work=$(mkdir -p "${STRATA_DEMO_DIR:-$here/../build/demo}" && cd "${STRATA_DEMO_DIR:-$here/../build/demo}" && pwd)/shop
 
 rm -rf "$work"
 mkdir -p "$work/schema/dynamodb"
 cp "$here/shop/strata.yaml" "$work/"
 cd "$work"
 
-step() { printf '\n\033[1m## %s\033[0m\n' "$*"; }
-run() { printf '$ strata %s\n' "$*"; "$strata" "$@"; }
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold="" plain=""; fi
+step() { printf '\n%s## %s%s\n' "$bold" "$*" "$plain"; }
+run() {
+  local shown="strata"
+  for a in "$@"; do case "$a" in *[[:space:]\;]*) shown+=" \"$a\"" ;; *) shown+=" $a" ;; esac; done
+  printf '$ %s\n' "$shown"
+  "$strata" "$@"
+}
 
 # Each round replaces the table files with the next step's and records the difference,
 # as a different person on a different day (pinned so the demo's output is stable).
