@@ -1,0 +1,265 @@
+#include "engine/index/index.h"
+
+#include <google/protobuf/util/message_differencer.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "engine/diff/diff.h"
+#include "tests/engine/testing/random_dynamo.h"
+#include "tests/engine/testing/temp_dir.h"
+
+namespace strata {
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+
+constexpr int64_t kDay = 86400LL * 1000000;
+
+// A random but valid DynamoDB history, with the expected schema after every commit.
+class IndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    env_ = NewPosixEnv();
+    log_ = tmp_ / "log";
+    index_path_ = tmp_ / "index.sqlite";
+    options_.min_checkpoint_spacing_bytes = 2048;  // many checkpoints even in a small log
+  }
+
+  void Record(int commits, uint64_t seed) {
+    auto w = CommitWriter::Open(env_.get(), log_, LogOptions{});
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    testing::RandomDynamo rnd(seed);
+    if (models_.empty()) models_.push_back(pb::DynamoSchema());  // seq 0
+    for (int i = 0; i < commits;) {
+      pb::DynamoSchema next = rnd.Mutated(models_.back());
+      pb::SchemaState a, b;
+      a.set_engine(pb::ENGINE_DYNAMODB);
+      b.set_engine(pb::ENGINE_DYNAMODB);
+      *a.mutable_dynamodb() = models_.back();
+      *b.mutable_dynamodb() = next;
+      auto events = Diff(a, b);
+      ASSERT_TRUE(events.ok());
+      if (events->empty()) continue;
+      pb::Commit c;
+      c.set_origin(pb::ORIGIN_GENERATE);
+      c.set_schema("dynamodb");
+      c.set_engine(pb::ENGINE_DYNAMODB);
+      c.set_time_unix_micros(static_cast<int64_t>(models_.size()) * kDay);
+      c.mutable_actor()->set_name(models_.size() % 2 ? "alice" : "bob");
+      for (auto& e : *events) *c.add_events() = e;
+      ASSERT_TRUE((*w)->Append(c).ok());
+      models_.push_back(next);
+      ++i;
+    }
+  }
+
+  std::unique_ptr<Index> OpenIndex() {
+    reader_ = std::move(CommitReader::Open(env_.get(), log_)).value();
+    auto index = Index::Open(index_path_, reader_.get(), options_);
+    EXPECT_TRUE(index.ok()) << index.status().ToString();
+    return index.ok() ? std::move(index).value() : nullptr;
+  }
+
+  void ExpectStateMatchesModel(Index& index, uint64_t seq) {
+    auto state = index.StateAt(seq);
+    ASSERT_TRUE(state.ok()) << state.status().ToString();
+    pb::DynamoSchema got;
+    if (state->schemas().count("dynamodb")) got = state->schemas().at("dynamodb").dynamodb();
+    std::string report;
+    MessageDifferencer d;
+    d.ReportDifferencesToString(&report);
+    EXPECT_TRUE(d.Compare(models_[seq], got)) << "seq " << seq << "\n" << report;
+  }
+
+  std::unique_ptr<Env> env_;
+  testing::TempDir tmp_;
+  std::string log_, index_path_;
+  IndexOptions options_;
+  std::unique_ptr<CommitReader> reader_;
+  std::vector<pb::DynamoSchema> models_;
+};
+
+TEST_F(IndexTest, StateAtEverySeqEqualsTheModel) {
+  Record(150, 1);
+  auto index = OpenIndex();
+  ASSERT_TRUE(index);
+  EXPECT_TRUE(index->sync_report().rebuilt);
+  EXPECT_EQ(index->sync_report().indexed, 150u);
+  for (uint64_t seq = 0; seq <= 150; ++seq) ExpectStateMatchesModel(*index, seq);
+}
+
+TEST_F(IndexTest, OneTableAtAnySeqEqualsTheModelsTable) {
+  Record(150, 2);
+  auto index = OpenIndex();
+  ASSERT_TRUE(index);
+  for (uint64_t seq = 1; seq <= 150; seq += 7) {
+    for (int t = 0; t < 10; ++t) {
+      const std::string name = "t" + std::to_string(t);
+      auto state = index->ObjectStateAt(seq, name);
+      ASSERT_TRUE(state.ok()) << state.status().ToString();
+      const auto& tables = state->schemas().count("dynamodb")
+                               ? state->schemas().at("dynamodb").dynamodb().tables()
+                               : pb::DynamoSchema().tables();
+      const bool expected = models_[seq].tables().count(name) > 0;
+      ASSERT_EQ(tables.count(name) > 0, expected) << name << " at seq " << seq;
+      if (expected) {
+        EXPECT_TRUE(MessageDifferencer::Equals(tables.at(name), models_[seq].tables().at(name)))
+            << name << " at seq " << seq;
+      }
+      for (const auto& [other, _] : tables) EXPECT_EQ(other, name);  // only what was asked
+    }
+  }
+}
+
+TEST_F(IndexTest, CheckpointsAreSpacedByBytesAndStayWithinTheLogSize) {
+  Record(200, 3);
+  auto index = OpenIndex();
+  ASSERT_TRUE(index);
+  uint64_t log_bytes = 0;
+  for (const auto& e : std::filesystem::directory_iterator(log_)) {
+    if (e.path().extension() == ".log") log_bytes += e.file_size();
+  }
+  EXPECT_GT(log_bytes, 0u);
+  EXPECT_LT(index->FileBytes(), 40 * log_bytes);  // SQLite pages dominate a tiny log
+}
+
+TEST_F(IndexTest, StaleIndexCatchesUpWithoutARebuild) {
+  Record(40, 4);
+  { auto index = OpenIndex(); }
+  Record(25, 5);
+  auto index = OpenIndex();
+  ASSERT_TRUE(index);
+  EXPECT_FALSE(index->sync_report().rebuilt);
+  EXPECT_EQ(index->sync_report().indexed, 25u);
+  EXPECT_EQ(index->head_seq(), 65u);
+  for (uint64_t seq : {10u, 40u, 41u, 65u}) ExpectStateMatchesModel(*index, seq);
+}
+
+TEST_F(IndexTest, DeletedIndexIsRebuiltWithTheSameAnswers) {
+  Record(60, 6);
+  std::vector<CommitSummary> before;
+  {
+    auto index = OpenIndex();
+    before = *index->Commits({});
+  }
+  std::filesystem::remove(index_path_);
+  auto index = OpenIndex();
+  ASSERT_TRUE(index);
+  EXPECT_TRUE(index->sync_report().rebuilt);
+  auto after = *index->Commits({});
+  ASSERT_EQ(after.size(), before.size());
+  for (size_t i = 0; i < after.size(); ++i) EXPECT_EQ(after[i].hash, before[i].hash);
+  ExpectStateMatchesModel(*index, 33);
+}
+
+TEST_F(IndexTest, DamagedIndexFileIsRebuilt) {
+  Record(20, 7);
+  { auto index = OpenIndex(); }
+  std::ofstream(index_path_, std::ios::binary | std::ios::trunc) << std::string(8192, 'x');
+  auto index = OpenIndex();
+  ASSERT_TRUE(index);
+  EXPECT_TRUE(index->sync_report().rebuilt);
+  EXPECT_EQ(index->sync_report().reason, "the index file was damaged");
+  EXPECT_EQ(index->head_seq(), 20u);
+}
+
+TEST_F(IndexTest, IndexOfAnotherHistoryIsRebuilt) {
+  Record(30, 8);
+  { auto index = OpenIndex(); }
+  std::filesystem::remove_all(log_);
+  models_.clear();
+  Record(35, 9);  // a different history, longer than the indexed one
+  auto index = OpenIndex();
+  ASSERT_TRUE(index);
+  EXPECT_TRUE(index->sync_report().rebuilt);
+  EXPECT_EQ(index->sync_report().reason, "the index disagrees with the log at seq 30");
+  ExpectStateMatchesModel(*index, 35);
+}
+
+TEST_F(IndexTest, CommitFiltersAndTimeLookups) {
+  Record(20, 10);
+  auto index = OpenIndex();
+  ASSERT_TRUE(index);
+  CommitFilter by_alice;
+  by_alice.actor = "alice";
+  for (const auto& c : *index->Commits(by_alice)) EXPECT_EQ(c.actor_name, "alice");
+  EXPECT_EQ(index->Commits(by_alice)->size(), 10u);
+  CommitFilter window;
+  window.since_micros = 5 * kDay;
+  window.until_micros = 7 * kDay;
+  auto w = *index->Commits(window);
+  ASSERT_EQ(w.size(), 3u);
+  EXPECT_EQ(w.front().seq, 7u);  // newest first
+  CommitFilter last;
+  last.limit = 2;
+  EXPECT_EQ(index->Commits(last)->front().seq, 20u);
+  EXPECT_EQ(**index->SeqAtOrBefore(7 * kDay + 5), 7u);
+  EXPECT_FALSE(index->SeqAtOrBefore(kDay - 1)->has_value());
+  auto c3 = **index->CommitAt(3);
+  auto by_hash = *index->SeqsByHashPrefix(HashHex(c3.hash).substr(0, 10));
+  EXPECT_EQ(by_hash, std::vector<uint64_t>{3});
+}
+
+TEST_F(IndexTest, ObjectFilterListsExactlyTheCommitsThatTouchedIt) {
+  Record(80, 11);
+  auto index = OpenIndex();
+  ASSERT_TRUE(index);
+  CommitFilter f;
+  f.object = "t3";
+  std::set<uint64_t> listed;
+  for (const auto& c : *index->Commits(f)) listed.insert(c.seq);
+  std::set<uint64_t> expected;
+  for (uint64_t s = 1; s < models_.size(); ++s) {
+    const auto& a = models_[s - 1].tables();
+    const auto& b = models_[s].tables();
+    bool in_a = a.count("t3"), in_b = b.count("t3");
+    if (in_a != in_b || (in_a && !MessageDifferencer::Equals(a.at("t3"), b.at("t3")))) {
+      expected.insert(s);
+    }
+  }
+  EXPECT_EQ(listed, expected);
+}
+
+TEST_F(IndexTest, TagsAndCursorsComeFromTheLog) {
+  Record(5, 12);
+  {
+    auto w = CommitWriter::Open(env_.get(), log_, LogOptions{});
+    pb::Commit tag;
+    tag.set_origin(pb::ORIGIN_TAG);
+    tag.mutable_tag()->set_name("v1");
+    tag.mutable_tag()->set_target_seq(3);
+    ASSERT_TRUE((*w)->Append(tag).ok());
+    pb::Commit deploy;
+    deploy.set_origin(pb::ORIGIN_DEPLOY);
+    deploy.mutable_deployment()->set_target("prod");
+    deploy.mutable_deployment()->set_to_seq(5);
+    deploy.mutable_deployment()->set_outcome(pb::DEPLOYMENT_SUCCEEDED);
+    ASSERT_TRUE((*w)->Append(deploy).ok());
+    tag.mutable_tag()->set_deleted(true);
+    pb::Commit other = tag;
+    other.mutable_tag()->set_name("v0");
+    other.mutable_tag()->set_deleted(false);
+    ASSERT_TRUE((*w)->Append(other).ok());
+  }
+  auto index = OpenIndex();
+  ASSERT_TRUE(index);
+  EXPECT_EQ(**index->TagSeq("v1"), 3u);
+  auto tags = *index->Tags();
+  ASSERT_EQ(tags.size(), 2u);
+  auto cursors = *index->Cursors();
+  ASSERT_EQ(cursors.size(), 1u);
+  EXPECT_EQ(cursors[0].target, "prod");
+  EXPECT_EQ(cursors[0].seq, 5u);
+}
+
+TEST(ObjectAndParentsTest, NamesTheContainers) {
+  EXPECT_EQ(ObjectAndParents("orders"), std::vector<std::string>{"orders"});
+  EXPECT_EQ(ObjectAndParents("sales.orders"), (std::vector<std::string>{"sales", "sales.orders"}));
+  EXPECT_EQ(ObjectAndParents("public.f(a.b)"), (std::vector<std::string>{"public", "public.f(a.b)"}));
+  EXPECT_EQ(ObjectAndParents("ext:pg.crypto"), std::vector<std::string>{"ext:pg.crypto"});
+}
+
+}  // namespace
+}  // namespace strata

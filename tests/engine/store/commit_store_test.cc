@@ -1,0 +1,196 @@
+#include "engine/store/commit_store.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/engine/testing/temp_dir.h"
+
+namespace strata {
+namespace {
+
+pb::Commit Tagging(const std::string& name, uint64_t target) {
+  pb::Commit c;
+  c.set_origin(pb::ORIGIN_TAG);
+  c.set_time_unix_micros(1000 + target);
+  c.mutable_tag()->set_name(name);
+  c.mutable_tag()->set_target_seq(target);
+  return c;
+}
+
+class CommitStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { env_ = NewPosixEnv(); }
+
+  // Appends `n` valid commits to a log at `dir`; returns their stored form.
+  std::vector<StoredCommit> Write(const std::string& dir, int n, const std::string& prefix) {
+    auto w = CommitWriter::Open(env_.get(), dir, LogOptions{});
+    EXPECT_TRUE(w.ok()) << w.status().ToString();
+    std::vector<StoredCommit> out;
+    for (int i = 0; i < n; ++i) {
+      auto s = (*w)->Append(Tagging(prefix + std::to_string(i), 1));
+      EXPECT_TRUE(s.ok()) << s.status().ToString();
+      out.push_back(*s);
+    }
+    return out;
+  }
+
+  // Writes raw commit payloads, in the given order, as a log at `dir`.
+  void WriteRaw(const std::string& dir, const std::vector<std::string>& payloads) {
+    auto w = LogWriter::Open(env_.get(), dir, LogOptions{});
+    ASSERT_TRUE(w.ok());
+    for (const auto& p : payloads) ASSERT_TRUE((*w)->Append(p).ok());
+  }
+
+  std::vector<std::string> Payloads(const std::string& dir) {
+    std::vector<std::string> out;
+    auto r = LogReader::Open(env_.get(), dir);
+    EXPECT_TRUE(r.ok());
+    EXPECT_TRUE((*r)->Scan({}, [&](const RecordPosition&, std::string_view p) {
+                  out.emplace_back(p);
+                  return Status::Ok();
+                }).ok());
+    return out;
+  }
+
+  Status ScanAll(const std::string& dir, uint64_t* seen) {
+    auto r = CommitReader::Open(env_.get(), dir);
+    if (!r.ok()) return r.status();
+    *seen = 0;
+    return (*r)->Scan({}, [seen](const StoredCommit&) {
+      ++*seen;
+      return Status::Ok();
+    });
+  }
+
+  std::unique_ptr<Env> env_;
+  testing::TempDir tmp_;
+};
+
+TEST_F(CommitStoreTest, EachCommitCarriesTheHashOfThePreviousStoredBytes) {
+  auto commits = Write(tmp_ / "log", 3, "t");
+  EXPECT_EQ(commits[0].commit.seq(), 1u);
+  EXPECT_EQ(commits[0].commit.prev_hash(), std::string(32, '\0'));
+  auto payloads = Payloads(tmp_ / "log");
+  ASSERT_EQ(payloads.size(), 3u);
+  for (int i = 1; i < 3; ++i) {
+    Hash prev = Sha256(payloads[i - 1]);
+    EXPECT_EQ(commits[i].commit.prev_hash(), std::string(prev.begin(), prev.end()));
+    EXPECT_EQ(commits[i].hash, Sha256(payloads[i]));
+  }
+  auto reader = CommitReader::Open(env_.get(), tmp_ / "log");
+  auto head = (*reader)->ReadHead();
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->seq, 3u);
+  EXPECT_EQ(head->hash, commits[2].hash);
+}
+
+TEST_F(CommitStoreTest, ReopenedWriterContinuesTheChain) {
+  Write(tmp_ / "log", 2, "a");
+  auto more = Write(tmp_ / "log", 2, "b");
+  EXPECT_EQ(more[0].commit.seq(), 3u);
+  uint64_t seen = 0;
+  EXPECT_TRUE(ScanAll(tmp_ / "log", &seen).ok());
+  EXPECT_EQ(seen, 4u);
+}
+
+TEST_F(CommitStoreTest, InvalidCommitIsRefusedAndNothingIsWritten) {
+  auto w = CommitWriter::Open(env_.get(), tmp_ / "log", LogOptions{});
+  pb::Commit c = Tagging("x", 1);
+  c.set_origin(pb::ORIGIN_UNSPECIFIED);
+  auto r = (*w)->Append(c);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(r.status().message(), "commit 1: origin is UNSPECIFIED");
+  EXPECT_EQ((*w)->head().seq, 0u);
+  EXPECT_TRUE(Payloads(tmp_ / "log").empty());
+}
+
+TEST_F(CommitStoreTest, ReorderedCommitsAreCaughtAtTheFirstOutOfPlaceSeq) {
+  Write(tmp_ / "a", 3, "t");
+  auto p = Payloads(tmp_ / "a");
+  WriteRaw(tmp_ / "b", {p[0], p[2], p[1]});
+  uint64_t seen = 0;
+  Status s = ScanAll(tmp_ / "b", &seen);
+  EXPECT_EQ(s.code(), Code::kCorruption);
+  EXPECT_NE(s.message().find("found seq 3 where 2 was expected (reordered or missing commits)"),
+            std::string::npos) << s.message();
+  EXPECT_EQ(seen, 1u);
+}
+
+TEST_F(CommitStoreTest, SplicedHistoryIsCaughtByThePrevHash) {
+  Write(tmp_ / "a", 3, "a");
+  Write(tmp_ / "b", 3, "b");  // same seqs, different content
+  auto a = Payloads(tmp_ / "a");
+  auto b = Payloads(tmp_ / "b");
+  WriteRaw(tmp_ / "spliced", {a[0], a[1], b[2]});
+  uint64_t seen = 0;
+  Status s = ScanAll(tmp_ / "spliced", &seen);
+  EXPECT_EQ(s.code(), Code::kCorruption);
+  EXPECT_NE(s.message().find("commit 3 (segment 1 at offset "), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("prev_hash does not match the hash of commit 2 (spliced or edited "
+                             "history)"), std::string::npos) << s.message();
+  EXPECT_EQ(seen, 2u);
+}
+
+TEST_F(CommitStoreTest, EditedCommitWithValidChecksumIsCaughtAtTheNextSeq) {
+  Write(tmp_ / "a", 3, "t");
+  auto p = Payloads(tmp_ / "a");
+  pb::Commit edited;
+  ASSERT_TRUE(edited.ParseFromString(p[1]));
+  edited.set_message("nothing to see here");  // rewritten history, framed correctly
+  WriteRaw(tmp_ / "b", {p[0], edited.SerializeAsString(), p[2]});
+  uint64_t seen = 0;
+  Status s = ScanAll(tmp_ / "b", &seen);
+  EXPECT_EQ(s.code(), Code::kCorruption);
+  EXPECT_NE(s.message().find("commit 3 "), std::string::npos) << s.message();
+  EXPECT_EQ(seen, 2u);
+}
+
+TEST_F(CommitStoreTest, PayloadThatIsNotACommitIsCorruption) {
+  Write(tmp_ / "a", 1, "t");
+  auto p = Payloads(tmp_ / "a");
+  WriteRaw(tmp_ / "b", {p[0], std::string("\xff\xff\xff\xff", 4)});
+  uint64_t seen = 0;
+  Status s = ScanAll(tmp_ / "b", &seen);
+  EXPECT_EQ(s.code(), Code::kCorruption);
+  EXPECT_NE(s.message().find("record is not a commit"), std::string::npos) << s.message();
+}
+
+TEST_F(CommitStoreTest, InvalidCommitInTheLogIsCorruptionNamingTheSeq) {
+  Write(tmp_ / "a", 1, "t");
+  auto p = Payloads(tmp_ / "a");
+  pb::Commit bad = Tagging("x", 1);
+  bad.set_seq(2);
+  Hash prev = Sha256(p[0]);
+  bad.set_prev_hash(std::string(prev.begin(), prev.end()));
+  bad.set_origin(pb::ORIGIN_UNSPECIFIED);
+  WriteRaw(tmp_ / "b", {p[0], bad.SerializeAsString()});
+  uint64_t seen = 0;
+  Status s = ScanAll(tmp_ / "b", &seen);
+  EXPECT_EQ(s.code(), Code::kCorruption);
+  EXPECT_NE(s.message().find("origin is UNSPECIFIED"), std::string::npos) << s.message();
+}
+
+TEST_F(CommitStoreTest, ScanCanStartAfterACommitAndStopAtASeq) {
+  auto commits = Write(tmp_ / "log", 6, "t");
+  auto r = CommitReader::Open(env_.get(), tmp_ / "log");
+  CommitScanOptions o;
+  o.after = Head{2, commits[1].hash, commits[1].position};
+  o.until_seq = 4;
+  std::vector<uint64_t> seqs;
+  ASSERT_TRUE((*r)->Scan(o, [&](const StoredCommit& c) {
+                 seqs.push_back(c.commit.seq());
+                 return Status::Ok();
+               }).ok());
+  EXPECT_EQ(seqs, (std::vector<uint64_t>{3, 4}));
+}
+
+TEST_F(CommitStoreTest, SecondWriterIsRefused) {
+  auto first = CommitWriter::Open(env_.get(), tmp_ / "log", LogOptions{});
+  ASSERT_TRUE(first.ok());
+  auto second = CommitWriter::Open(env_.get(), tmp_ / "log", LogOptions{});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), Code::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace strata
