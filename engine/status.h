@@ -84,6 +84,8 @@ class [[nodiscard]] Result {
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
+  // By value on a temporary, so `for (auto& x : *MakeList())` does not dangle.
+  T operator*() && { return std::move(value()); }
 
  private:
   std::variant<T, Status> v_;

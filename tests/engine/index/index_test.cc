@@ -101,7 +101,7 @@ TEST_F(IndexTest, OneTableAtAnySeqEqualsTheModelsTable) {
       ASSERT_TRUE(state.ok()) << state.status().ToString();
       const auto& tables = state->schemas().count("dynamodb")
                                ? state->schemas().at("dynamodb").dynamodb().tables()
-                               : pb::DynamoSchema().tables();
+                               : pb::DynamoSchema::default_instance().tables();
       const bool expected = models_[seq].tables().count(name) > 0;
       ASSERT_EQ(tables.count(name) > 0, expected) << name << " at seq " << seq;
       if (expected) {
@@ -184,8 +184,10 @@ TEST_F(IndexTest, CommitFiltersAndTimeLookups) {
   ASSERT_TRUE(index);
   CommitFilter by_alice;
   by_alice.actor = "alice";
-  for (const auto& c : *index->Commits(by_alice)) EXPECT_EQ(c.actor_name, "alice");
-  EXPECT_EQ(index->Commits(by_alice)->size(), 10u);
+  auto alices = index->Commits(by_alice);
+  ASSERT_TRUE(alices.ok()) << alices.status().ToString();
+  for (const auto& c : *alices) EXPECT_EQ(c.actor_name, "alice");
+  EXPECT_EQ(alices->size(), 10u);
   CommitFilter window;
   window.since_micros = 5 * kDay;
   window.until_micros = 7 * kDay;
@@ -209,7 +211,9 @@ TEST_F(IndexTest, ObjectFilterListsExactlyTheCommitsThatTouchedIt) {
   CommitFilter f;
   f.object = "t3";
   std::set<uint64_t> listed;
-  for (const auto& c : *index->Commits(f)) listed.insert(c.seq);
+  auto commits = index->Commits(f);
+  ASSERT_TRUE(commits.ok()) << commits.status().ToString();
+  for (const auto& c : *commits) listed.insert(c.seq);
   std::set<uint64_t> expected;
   for (uint64_t s = 1; s < models_.size(); ++s) {
     const auto& a = models_[s - 1].tables();

@@ -26,7 +26,9 @@ TEST(FragmentsTest, DynamoStatesSplitAndMergeBackExactly) {
     *s.mutable_dynamodb() = rnd.Schema();
     ASSERT_TRUE(MessageDifferencer::Equals(Reassemble(s), s)) << "seed " << seed;
     for (const auto& [object, bytes] : SplitSchema(s)) {
-      if (!object.empty()) EXPECT_TRUE(s.dynamodb().tables().count(object)) << object;
+      if (!object.empty()) {
+        EXPECT_TRUE(s.dynamodb().tables().count(object)) << object;
+      }
     }
   }
 }
