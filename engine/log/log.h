@@ -64,7 +64,8 @@ class LogWriter {
   virtual const RecoveryReport& recovery() const = 0;
   // Appends one record and returns once it is durable (fsync returned). On failure nothing
   // later is appended by this writer: reopen to recover. InvalidArgument for a payload over
-  // 1 GiB; IoError from the file system; FailedPrecondition after an earlier failure.
+  // 1000 MiB (the writer stays usable); IoError from the file system; FailedPrecondition
+  // after an earlier failure.
   virtual Result<RecordPosition> Append(std::string_view payload) = 0;
   // Appends several records with one fsync at the end (bulk import, benchmarks). Errors as
   // for Append; on failure none of the batch is acknowledged (a prefix may survive).

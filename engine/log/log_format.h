@@ -25,7 +25,8 @@ inline constexpr size_t kFrameHeaderSize = 9;   // crc, length, type
 inline constexpr size_t kFrameTrailerSize = 4;  // length again
 inline constexpr size_t kFrameOverhead = kFrameHeaderSize + kFrameTrailerSize;
 inline constexpr uint32_t kMaxBodyBytes = 1u << 30;
-inline constexpr uint64_t kMaxPayloadBytes = 1ull << 30;
+// Payloads are kept small enough that even incompressible ones fit a frame body.
+inline constexpr uint64_t kMaxPayloadBytes = 1000ull << 20;
 inline constexpr size_t kDictionaryIdSize = 4;
 inline constexpr size_t kSegmentEndBodySize = 16;
 

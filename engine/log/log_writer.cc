@@ -293,7 +293,8 @@ Result<RecordPosition> LogWriterImpl::Append(std::string_view payload) {
   STRATA_RETURN_IF_ERROR(CheckUsable());
   if (payload.size() > log_format::kMaxPayloadBytes) {
     return Status::InvalidArgument(
-        fmt::format("payload of {} bytes is over the 1 GiB limit", payload.size()));
+        fmt::format("payload of {} bytes is over the limit of {} bytes", payload.size(),
+                    log_format::kMaxPayloadBytes));
   }
   RecordPosition position;
   Status s = PrepareForRecord();
@@ -310,7 +311,8 @@ Result<std::vector<RecordPosition>> LogWriterImpl::AppendBatch(
   for (const std::string& p : payloads) {
     if (p.size() > log_format::kMaxPayloadBytes) {
       return Status::InvalidArgument(
-          fmt::format("payload of {} bytes is over the 1 GiB limit", p.size()));
+          fmt::format("payload of {} bytes is over the limit of {} bytes", p.size(),
+                      log_format::kMaxPayloadBytes));
     }
   }
   std::vector<RecordPosition> positions(payloads.size());
@@ -358,7 +360,7 @@ Status LogWriterImpl::EncodeRecord(std::string_view payload, RecordPosition* pos
   STRATA_RETURN_IF_ERROR(compressor_->Compress(payload, &pending_));
   if (pending_.size() - start - log_format::kFrameHeaderSize > log_format::kMaxBodyBytes) {
     pending_.resize(start);
-    return Status::InvalidArgument("compressed payload is over the 1 GiB limit");
+    return Status::Internal("compressed payload is over the frame body limit");
   }
   log_format::FinishFrame(&pending_, start, type);
   const auto size = static_cast<uint32_t>(pending_.size() - start);

@@ -3,7 +3,11 @@
 // writer checks the spot on opening, from the writer too.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <filesystem>
+#include <random>
+#include <thread>
 
 #include "engine/log/crc32c.h"
 #include "engine/log/log.h"
@@ -362,6 +366,93 @@ TEST_F(LogReaderTest, VisitorErrorStopsTheScan) {
   EXPECT_EQ(seen, 10);
 }
 
+// Every byte of a log is covered by a checksum: a flip anywhere is reported as damage, or,
+// in the last record of the last segment, as a torn tail that drops exactly that record.
+TEST_F(LogReaderTest, EveryRandomByteFlipIsDetected) {
+  std::mt19937_64 rng(99);
+  std::vector<std::pair<uint32_t, uint64_t>> spots;
+  for (int i = 0; i < 300; ++i) {
+    const uint32_t segment = 1 + static_cast<uint32_t>(rng() % last_segment_);
+    const uint64_t size = std::filesystem::file_size(Path(segment));
+    spots.emplace_back(segment, rng() % size);
+  }
+  for (const auto& [segment, offset] : spots) {
+    SCOPED_TRACE("segment " + std::to_string(segment) + " offset " + std::to_string(offset));
+    const std::string pristine = ReadBytes(Path(segment));
+    log_test::FlipByte(Path(segment), offset, static_cast<uint8_t>(1u << (rng() % 8)));
+    auto reader = LogReader::Open(env_.get(), dir_);
+    ASSERT_TRUE(reader.ok());
+    size_t seen = 0;
+    Status s = (*reader)->Scan({}, [&](const RecordPosition&, std::string_view p) {
+      EXPECT_EQ(p, payloads_[seen]);
+      ++seen;
+      return Status::Ok();
+    });
+    const bool in_last_record =
+        segment == last_segment_ && offset >= positions_.back().offset;
+    if (in_last_record) {
+      EXPECT_TRUE(s.ok()) << s.ToString();
+      EXPECT_EQ(seen, payloads_.size() - 1);
+      EXPECT_NE((*reader)->tail_note(), "");
+    } else {
+      EXPECT_EQ(s.code(), Code::kCorruption);
+      EXPECT_EQ(s.message().rfind("segment " + std::to_string(segment) + " at offset ", 0), 0u)
+          << s.message();
+    }
+    WriteBytes(Path(segment), pristine);
+  }
+}
+
+TEST(LogReaderConcurrencyTest, ReaderBesideAWriterSeesWholeRecordsOnly) {
+  log_test::TempDir dir;
+  auto env = NewPosixEnv();
+  LogOptions options;
+  options.segment_target_bytes = 8 << 10;
+  options.dictionary_bytes = 4 << 10;
+  options.dictionary_min_records = 20;
+  options.dictionary_min_sample_bytes = 8 << 10;
+  log_test::PayloadGenerator gen(55);
+  std::vector<std::string> payloads;
+  for (int i = 0; i < 400; ++i) payloads.push_back(gen.Commit(gen.Uniform(1, 3)));
+  auto writer = LogWriter::Open(env.get(), dir.log(), options);
+  ASSERT_TRUE(writer.ok());
+  std::atomic<bool> done{false};
+  std::thread appender([&] {
+    for (size_t i = 0; i < payloads.size(); i += 4) {
+      std::vector<std::string> batch(payloads.begin() + i, payloads.begin() + i + 4);
+      if (!(*writer)->AppendBatch(batch).ok()) break;
+    }
+    done = true;
+  });
+  auto reader = LogReader::Open(env.get(), dir.log());
+  ASSERT_TRUE(reader.ok());
+  size_t previous = 0;
+  int rounds = 0;
+  while (!done || rounds == 0) {
+    ++rounds;
+    size_t seen = 0;
+    Status s = (*reader)->Scan({}, [&](const RecordPosition&, std::string_view p) {
+      if (seen >= payloads.size() || p != payloads[seen]) {
+        return Status::Internal("unexpected record " + std::to_string(seen));
+      }
+      ++seen;
+      return Status::Ok();
+    });
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_GE(seen, previous);
+    previous = seen;
+    auto last = (*reader)->ReadLast();
+    ASSERT_TRUE(last.ok()) << last.status().ToString();
+    if (last->has_value()) {
+      auto it = std::find(payloads.begin(), payloads.end(), (*last)->second);
+      ASSERT_NE(it, payloads.end());
+      ASSERT_GE(static_cast<size_t>(it - payloads.begin()) + 1, seen);
+    }
+  }
+  appender.join();
+  EXPECT_EQ(log_test::Payloads(log_test::ReadAllRecords(env.get(), dir.log())), payloads);
+}
+
 TEST_F(LogReaderTest, ReadAtAWrongPositionIsInvalidArgument) {
   auto reader = LogReader::Open(env_.get(), dir_);
   ASSERT_TRUE(reader.ok());
@@ -377,6 +468,94 @@ TEST_F(LogReaderTest, ReadAtAWrongPositionIsInvalidArgument) {
   q.offset += 1;
   q.stored_size = 0;
   EXPECT_EQ((*reader)->ReadAt(q).status().code(), Code::kCorruption);
+}
+
+}  // namespace
+}  // namespace strata
+
+namespace strata {
+namespace {
+
+// Counts the bytes read through it, to show which calls stay cheap.
+class CountingEnv final : public Env {
+ public:
+  explicit CountingEnv(Env* base) : base_(base) {}
+  uint64_t bytes_read() const { return bytes_read_; }
+
+  Result<std::unique_ptr<WritableFile>> OpenAppendable(const std::string& p) override {
+    return base_->OpenAppendable(p);
+  }
+  Result<std::unique_ptr<RandomAccessFile>> OpenReadable(const std::string& p) override {
+    STRATA_ASSIGN_OR_RETURN(auto f, base_->OpenReadable(p));
+    return std::unique_ptr<RandomAccessFile>(new File(std::move(f), &bytes_read_));
+  }
+  Result<std::string> ReadFile(const std::string& p) override { return base_->ReadFile(p); }
+  Status WriteFileAtomic(const std::string& p, std::string_view d) override {
+    return base_->WriteFileAtomic(p, d);
+  }
+  Result<std::vector<std::string>> ListDir(const std::string& d) override {
+    return base_->ListDir(d);
+  }
+  Status CreateDirs(const std::string& d) override { return base_->CreateDirs(d); }
+  bool Exists(const std::string& p) override { return base_->Exists(p); }
+  Result<uint64_t> FileSize(const std::string& p) override { return base_->FileSize(p); }
+  Status Truncate(const std::string& p, uint64_t n) override { return base_->Truncate(p, n); }
+  Status RemoveFile(const std::string& p) override { return base_->RemoveFile(p); }
+  Status SyncDir(const std::string& d) override { return base_->SyncDir(d); }
+  Result<std::unique_ptr<FileLock>> LockFile(const std::string& p) override {
+    return base_->LockFile(p);
+  }
+
+ private:
+  class File final : public RandomAccessFile {
+   public:
+    File(std::unique_ptr<RandomAccessFile> base, uint64_t* counter)
+        : base_(std::move(base)), counter_(counter) {}
+    Status Read(uint64_t offset, size_t n, std::string* out) const override {
+      Status s = base_->Read(offset, n, out);
+      *counter_ += out->size();
+      return s;
+    }
+    Result<uint64_t> Size() const override { return base_->Size(); }
+
+   private:
+    std::unique_ptr<RandomAccessFile> base_;
+    uint64_t* counter_;
+  };
+  Env* base_;
+  uint64_t bytes_read_ = 0;
+};
+
+// Finding the head must not cost a scan: ReadLast reads the dictionary and the last frames,
+// not the segment. (Scan throughput is measured in bench/, not here.)
+TEST(LogReaderReadLastTest, ReadsTheTailNotTheSegment) {
+  log_test::TempDir dir;
+  auto posix = NewPosixEnv();
+  log_test::PayloadGenerator gen(77);
+  std::string last_payload;
+  {
+    auto writer = LogWriter::Open(posix.get(), dir.log(), LogOptions{});
+    ASSERT_TRUE(writer.ok());
+    std::vector<std::string> batch;
+    for (int i = 0; i < 10000; ++i) {
+      batch.push_back(gen.Commit());
+      if (batch.size() == 1000) {
+        last_payload = batch.back();
+        ASSERT_TRUE((*writer)->AppendBatch(batch).ok());
+        batch.clear();
+      }
+    }
+  }
+  ASSERT_GT(log_test::LogBytes(dir.log()), 1u << 20);
+
+  CountingEnv env(posix.get());
+  auto reader = LogReader::Open(&env, dir.log());
+  ASSERT_TRUE(reader.ok());
+  auto last = (*reader)->ReadLast();
+  ASSERT_TRUE(last.ok() && last->has_value());
+  EXPECT_EQ((*last)->second, last_payload);
+  // The dictionary (32 KiB) and the last frames, not the segment (megabytes).
+  EXPECT_LT(env.bytes_read(), 64u << 10);
 }
 
 }  // namespace

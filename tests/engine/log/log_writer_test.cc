@@ -207,11 +207,12 @@ TEST(LogWriterTest, RefusesOversizedPayload) {
   auto env = NewPosixEnv();
   auto writer = LogWriter::Open(env.get(), dir.log(), LogOptions{});
   ASSERT_TRUE(writer.ok());
-  std::string huge((1u << 30) + 1, 'x');
+  std::string huge((1000u << 20) + 1, 'x');
   auto pos = (*writer)->Append(huge);
   ASSERT_FALSE(pos.ok());
   EXPECT_EQ(pos.status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(pos.status().message(), "payload of 1073741825 bytes is over the 1 GiB limit");
+  EXPECT_EQ(pos.status().message(),
+            "payload of 1048576001 bytes is over the limit of 1048576000 bytes");
   EXPECT_TRUE((*writer)->Append("still fine").ok());
 }
 
