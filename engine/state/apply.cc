@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "engine/state/object_undo.h"
+#include "engine/state/objects.h"
+
 namespace strata {
 
 pb::Engine EngineOf(const pb::Event& event) {
@@ -42,17 +45,24 @@ Status ApplyCommit(const pb::Commit& commit, pb::State* state) {
     return Status::Ok();
   }
   auto& schemas = *state->mutable_schemas();
-  auto it = schemas.find(commit.schema());
-  // Work on a copy only when the schema exists: all or nothing without copying a new schema.
-  pb::SchemaState scratch;
-  if (it != schemas.end()) scratch = it->second;
+  const bool existed = schemas.count(commit.schema()) > 0;
+  pb::SchemaState& schema = schemas[commit.schema()];
+  // In place, saving each touched object first: all or nothing without copying the schema.
+  ObjectUndo undo;
   for (int i = 0; i < commit.events_size(); ++i) {
-    Status s = Apply(commit.events(i), &scratch);
+    for (const std::string& object : TouchedObjects(commit.events(i), schema)) {
+      undo.Save(schema, object);
+    }
+    Status s = Apply(commit.events(i), &schema);
     if (!s.ok()) {
+      if (existed) {
+        undo.Restore(&schema);
+      } else {
+        schemas.erase(commit.schema());
+      }
       return s.WithContext(fmt::format("commit {} event {}", commit.seq(), i + 1));
     }
   }
-  schemas[commit.schema()] = std::move(scratch);
   state->set_seq(commit.seq());
   return Status::Ok();
 }

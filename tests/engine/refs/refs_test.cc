@@ -74,10 +74,25 @@ std::string Describe(const Ref& r) {
 
 // ---- grammar: valid refs --------------------------------------------------------------------
 
+// Test names show the ref text (printable ASCII only, so CTest's listing stays readable).
+std::string Printable(const std::string& text) {
+  std::string out = "\"";
+  for (unsigned char ch : text) {
+    if (ch >= 0x20 && ch < 0x7f) {
+      out += static_cast<char>(ch);
+    } else {
+      out += fmt::format("\\x{:02x}", ch);
+    }
+  }
+  if (out.size() > 48) out = out.substr(0, 45) + "...";
+  return out + "\"";
+}
+
 struct ValidCase {
   std::string text;
   Ref want;
 };
+void PrintTo(const ValidCase& c, std::ostream* os) { *os << Printable(c.text); }
 
 class RefGrammarValidTest : public ::testing::TestWithParam<ValidCase> {};
 
@@ -167,6 +182,7 @@ struct InvalidCase {
   std::string text;
   std::string message;
 };
+void PrintTo(const InvalidCase& c, std::ostream* os) { *os << Printable(c.text); }
 
 class RefGrammarInvalidTest : public ::testing::TestWithParam<InvalidCase> {};
 
