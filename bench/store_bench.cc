@@ -207,7 +207,7 @@ void BM_ScanVerifyReplay(benchmark::State& state) {
     auto reader = Check(CommitReader::Open(PosixEnv(), h.log_dir), "open reader");
     pb::State replayed;
     Status s = reader->Scan({}, [&replayed](const StoredCommit& c) {
-      return ApplyCommit(c.commit, &replayed);
+      return ApplyCommit(c.commit, &replayed, OnFailure::kDiscard);
     });
     if (!s.ok()) Die("scan", s);
     benchmark::DoNotOptimize(replayed);

@@ -22,7 +22,7 @@ CommandResult RunVerify(Context& ctx) {
   uint64_t commits = 0, events = 0, bytes = 0;
   Head head;
   Status s = reader->Scan({}, [&](const StoredCommit& c) -> Status {
-    Status applied = ApplyCommit(c.commit, &state);
+    Status applied = ApplyCommit(c.commit, &state, OnFailure::kDiscard);
     if (!applied.ok()) {
       return Status::Corruption(fmt::format("commit {}: cannot be replayed: {}", c.commit.seq(),
                                             applied.message()));

@@ -531,7 +531,7 @@ Result<pb::State> Index::StateAt(uint64_t seq) {
     scan.after = Head{from, at->hash, at->position};
   }
   STRATA_RETURN_IF_ERROR(reader_->Scan(scan, [&state](const StoredCommit& c) {
-    return ApplyCommit(c.commit, &state);
+    return ApplyCommit(c.commit, &state, OnFailure::kDiscard);
   }));
   if (state.seq() < seq) state.set_seq(seq);
   return std::move(state);

@@ -39,7 +39,7 @@ Status Apply(const pb::Event& event, pb::SchemaState* state) {
   return s;
 }
 
-Status ApplyCommit(const pb::Commit& commit, pb::State* state) {
+Status ApplyCommit(const pb::Commit& commit, pb::State* state, OnFailure on_failure) {
   if (commit.events_size() == 0) {
     state->set_seq(commit.seq());
     return Status::Ok();
@@ -48,18 +48,18 @@ Status ApplyCommit(const pb::Commit& commit, pb::State* state) {
   const bool existed = schemas.count(commit.schema()) > 0;
   pb::SchemaState& schema = schemas[commit.schema()];
   // In place, saving each touched object first: all or nothing without copying the schema.
+  const bool restore = on_failure == OnFailure::kRestore;
   ObjectUndo undo;
   for (int i = 0; i < commit.events_size(); ++i) {
-    for (const std::string& object : TouchedObjects(commit.events(i), schema)) {
-      undo.Save(schema, object);
+    if (restore) {
+      for (const std::string& object : TouchedObjects(commit.events(i), schema)) {
+        undo.Save(schema, object);
+      }
     }
     Status s = Apply(commit.events(i), &schema);
     if (!s.ok()) {
-      if (existed) {
-        undo.Restore(&schema);
-      } else {
-        schemas.erase(commit.schema());
-      }
+      if (restore && existed) undo.Restore(&schema);
+      if (restore && !existed) schemas.erase(commit.schema());
       return s.WithContext(fmt::format("commit {} event {}", commit.seq(), i + 1));
     }
   }

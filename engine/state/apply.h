@@ -16,9 +16,18 @@ namespace strata {
 // schema that has never seen an event; it is then set from the event.
 Status Apply(const pb::Event& event, pb::SchemaState* state);
 
+// What ApplyCommit leaves behind when an event fails.
+enum class OnFailure {
+  kRestore,  // `state` exactly as it was: each touched object is saved before its first change
+  kDiscard,  // `state` part-way through the commit; for replays that drop it on any error
+};
+
 // Applies every event of `commit` to `state->schemas()[commit.schema()]` and sets
-// `state->seq()`. All or nothing: on failure `state` is unchanged.
-Status ApplyCommit(const pb::Commit& commit, pb::State* state);
+// `state->seq()`. All or nothing by default: on failure `state` is unchanged. A replay that
+// abandons its state on the first error (verify, time travel) passes kDiscard and skips the
+// per-object copies, which otherwise dominate replay time.
+Status ApplyCommit(const pb::Commit& commit, pb::State* state,
+                   OnFailure on_failure = OnFailure::kRestore);
 
 // Per-engine halves, each in its own file. Same contract as Apply.
 Status ApplyDynamo(const pb::DynamoChange& change, pb::DynamoSchema* schema);

@@ -1,14 +1,19 @@
 #include "engine/state/canonical.h"
 
 #include <algorithm>
-#include <set>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace strata {
 namespace {
 
 void SortProjection(pb::DynamoProjection* projection) {
   auto* attrs = projection->mutable_non_key_attributes();
+  if (std::is_sorted(attrs->begin(), attrs->end()) &&
+      std::adjacent_find(attrs->begin(), attrs->end()) == attrs->end()) {
+    return;
+  }
   std::sort(attrs->begin(), attrs->end());
   attrs->erase(std::unique(attrs->begin(), attrs->end()), attrs->end());
 }
@@ -19,23 +24,33 @@ bool IsZero(const pb::DynamoThroughput& t) {
 
 template <typename Repeated>
 void SortByName(Repeated* items) {
-  std::sort(items->begin(), items->end(),
-            [](const auto& x, const auto& y) { return x.name() < y.name(); });
+  auto by_name = [](const auto& x, const auto& y) { return x.name() < y.name(); };
+  if (!std::is_sorted(items->begin(), items->end(), by_name)) {
+    std::sort(items->begin(), items->end(), by_name);
+  }
 }
 
 }  // namespace
 
-void CanonicalizeDynamoTable(pb::DynamoTable* table) {
-  std::set<std::string> used;
-  auto use = [&used](const std::string& name) {
-    if (!name.empty()) used.insert(name);
-  };
-  use(table->key().partition_key());
-  use(table->key().sort_key());
+void CanonicalizeDynamoThroughput(pb::DynamoTable* table) {
   // An all-zero throughput and no throughput are the same thing: keep one form.
   if (table->has_throughput() && IsZero(table->throughput())) table->clear_throughput();
   for (auto& gsi : *table->mutable_global_indexes()) {
     if (gsi.has_throughput() && IsZero(gsi.throughput())) gsi.clear_throughput();
+  }
+}
+
+void CanonicalizeDynamoTable(pb::DynamoTable* table) {
+  CanonicalizeDynamoThroughput(table);
+  // Replay calls this for most events: no allocation beyond one small vector.
+  std::vector<std::string_view> used;
+  used.reserve(2 + 2 * table->global_indexes_size() + table->local_indexes_size());
+  auto use = [&used](const std::string& name) {
+    if (!name.empty()) used.push_back(name);
+  };
+  use(table->key().partition_key());
+  use(table->key().sort_key());
+  for (auto& gsi : *table->mutable_global_indexes()) {
     use(gsi.key().partition_key());
     use(gsi.key().sort_key());
     SortProjection(gsi.mutable_projection());
@@ -44,6 +59,7 @@ void CanonicalizeDynamoTable(pb::DynamoTable* table) {
     use(lsi.sort_key());
     SortProjection(lsi.mutable_projection());
   }
+  std::sort(used.begin(), used.end());
   SortByName(table->mutable_global_indexes());
   SortByName(table->mutable_local_indexes());
 
@@ -53,7 +69,7 @@ void CanonicalizeDynamoTable(pb::DynamoTable* table) {
   int keep = 0;
   for (int i = 0; i < attrs->size(); ++i) {
     const auto& a = attrs->Get(i);
-    if (!used.count(a.name())) continue;
+    if (!std::binary_search(used.begin(), used.end(), std::string_view(a.name()))) continue;
     if (keep > 0 && attrs->Get(keep - 1).name() == a.name()) continue;
     if (keep != i) attrs->SwapElements(keep, i);
     ++keep;

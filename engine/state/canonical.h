@@ -14,4 +14,8 @@ namespace strata {
 // an all-zero throughput is cleared.
 void CanonicalizeDynamoTable(pb::DynamoTable* table);
 
+// Only the throughput part of CanonicalizeDynamoTable: enough after a change that touched
+// nothing but throughputs of an already canonical table.
+void CanonicalizeDynamoThroughput(pb::DynamoTable* table);
+
 }  // namespace strata

@@ -79,7 +79,7 @@ Status SetBilling(const pb::DynamoSetBilling& e, Tables* tables) {
       gsi.clear_throughput();
     }
   }
-  CanonicalizeDynamoTable(table);
+  CanonicalizeDynamoThroughput(table);
   return Status::Ok();
 }
 
@@ -135,7 +135,7 @@ Status SetGlobalIndexThroughput(const pb::DynamoSetGlobalIndexThroughput& e, Tab
         fmt::format("dynamodb index {}.{} does not exist", e.table(), e.index()));
   }
   *table->mutable_global_indexes(i)->mutable_throughput() = e.throughput();
-  CanonicalizeDynamoTable(table);
+  CanonicalizeDynamoThroughput(table);
   return Status::Ok();
 }
 
