@@ -21,7 +21,9 @@ CommandResult RunVerify(Context& ctx) {
   pb::State state;
   uint64_t commits = 0, events = 0, bytes = 0;
   Head head;
-  Status s = reader->Scan({}, [&](const StoredCommit& c) -> Status {
+  CommitScanOptions scan;
+  scan.decode_ahead = true;
+  Status s = reader->Scan(scan, [&](const StoredCommit& c) -> Status {
     Status applied = ApplyCommit(c.commit, &state, OnFailure::kDiscard);
     if (!applied.ok()) {
       return Status::Corruption(fmt::format("commit {}: cannot be replayed: {}", c.commit.seq(),

@@ -328,6 +328,7 @@ Status Index::Rebuild(const std::string& reason) {
 
 Status Index::IndexFrom(const Head& after, Builder* builder) {
   CommitScanOptions scan;
+  scan.decode_ahead = true;
   if (after.seq > 0) scan.after = after;
   builder->set_head(after);
   uint64_t n = 0;

@@ -77,4 +77,33 @@ void CanonicalizeDynamoTable(pb::DynamoTable* table) {
   while (attrs->size() > keep) attrs->RemoveLast();
 }
 
+void AddDynamoGlobalIndexCanonical(
+    const pb::DynamoGlobalIndex& index,
+    const google::protobuf::RepeatedPtrField<pb::DynamoAttributeDefinition>& definitions,
+    pb::DynamoTable* table) {
+  auto by_name = [](const auto& x, const auto& y) { return x.name() < y.name(); };
+  auto* indexes = table->mutable_global_indexes();
+  *indexes->Add() = index;
+  pb::DynamoGlobalIndex& added = *indexes->Mutable(indexes->size() - 1);
+  if (added.has_throughput() && IsZero(added.throughput())) added.clear_throughput();
+  SortProjection(added.mutable_projection());
+  // Rotate the new last element into place; the rest is already sorted.
+  auto pos = std::upper_bound(indexes->begin(), indexes->end() - 1, added, by_name);
+  std::rotate(pos, indexes->end() - 1, indexes->end());
+
+  auto* attrs = table->mutable_attributes();
+  for (const std::string* key : {&index.key().partition_key(), &index.key().sort_key()}) {
+    if (key->empty()) continue;
+    auto at = std::lower_bound(attrs->begin(), attrs->end(), *key,
+                               [](const auto& a, const std::string& k) { return a.name() < k; });
+    if (at != attrs->end() && at->name() == *key) continue;
+    auto given = std::find_if(definitions.begin(), definitions.end(),
+                              [key](const auto& a) { return a.name() == *key; });
+    if (given == definitions.end()) continue;  // left undefined, as Canonicalize would
+    const auto offset = at - attrs->begin();
+    *attrs->Add() = *given;
+    std::rotate(attrs->begin() + offset, attrs->end() - 1, attrs->end());
+  }
+}
+
 }  // namespace strata

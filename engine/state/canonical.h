@@ -18,4 +18,12 @@ void CanonicalizeDynamoTable(pb::DynamoTable* table);
 // nothing but throughputs of an already canonical table.
 void CanonicalizeDynamoThroughput(pb::DynamoTable* table);
 
+// Adds `index` and the definitions of its key attributes the table lacks to a canonical
+// table, keeping it canonical without re-sorting it: the same result as appending both and
+// calling CanonicalizeDynamoTable. The caller has checked that the name is free.
+void AddDynamoGlobalIndexCanonical(const pb::DynamoGlobalIndex& index,
+                                   const google::protobuf::RepeatedPtrField<
+                                       pb::DynamoAttributeDefinition>& definitions,
+                                   pb::DynamoTable* table);
+
 }  // namespace strata

@@ -107,11 +107,7 @@ Status AddGlobalIndex(const pb::DynamoAddGlobalIndex& e, Tables* tables) {
                       index.name(), key, pb::DynamoAttributeType_Name(existing->type())));
     }
   }
-  *table->add_global_indexes() = index;
-  for (const auto& a : e.attributes()) {
-    if (FindAttribute(*table, a.name()) == nullptr) *table->add_attributes() = a;
-  }
-  CanonicalizeDynamoTable(table);
+  AddDynamoGlobalIndexCanonical(index, e.attributes(), table);
   return Status::Ok();
 }
 

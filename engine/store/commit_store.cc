@@ -5,6 +5,13 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <openssl/evp.h>
 
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
 #include "engine/state/validate.h"
 
 namespace strata {
@@ -37,16 +44,23 @@ std::string_view HashBytes(const Hash& h) {
   return {reinterpret_cast<const char*>(h.data()), h.size()};
 }
 
+// Parses into `out`, reusing what its earlier contents allocated (a scan decodes every record
+// into one StoredCommit, which saves most of the allocations of a parse).
+Status DecodeInto(const RecordPosition& position, std::string_view payload, StoredCommit* out) {
+  if (!out->commit.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+    return Status::Corruption(Where(position) + ": record is not a commit");
+  }
+  out->hash = Sha256(payload);
+  out->position = position;
+  out->payload_bytes = payload.size();
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<StoredCommit> DecodeCommit(const RecordPosition& position, std::string_view payload) {
   StoredCommit out;
-  if (!out.commit.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
-    return Status::Corruption(Where(position) + ": record is not a commit");
-  }
-  out.hash = Sha256(payload);
-  out.position = position;
-  out.payload_bytes = payload.size();
+  STRATA_RETURN_IF_ERROR(DecodeInto(position, payload, &out));
   return out;
 }
 
@@ -126,6 +140,15 @@ Result<StoredCommit> CommitReader::ReadAt(const RecordPosition& position) {
 }
 
 Status CommitReader::Scan(const CommitScanOptions& options, const Visitor& visit) {
+  if (options.decode_ahead) return ScanAhead(options, visit);
+  StoredCommit c;  // reused: a parse into it recycles what the previous one allocated
+  return ScanChecked(
+      options, [&c] { return &c; }, [&visit](StoredCommit* got) { return visit(*got); });
+}
+
+Status CommitReader::ScanChecked(const CommitScanOptions& options,
+                                 const std::function<StoredCommit*()>& slot,
+                                 const std::function<Status(StoredCommit*)>& emit) {
   Head prev = options.after.value_or(Head{});
   ScanOptions scan;
   scan.verify_checksums = options.verify_checksums;
@@ -140,19 +163,21 @@ Status CommitReader::Scan(const CommitScanOptions& options, const Visitor& visit
       skip_first = false;
       return Status::Ok();
     }
-    STRATA_ASSIGN_OR_RETURN(StoredCommit c, DecodeCommit(pos, payload));
-    const uint64_t seq = c.commit.seq();
+    StoredCommit* c = slot();
+    if (c == nullptr) return Status::Aborted("the scan was stopped");
+    STRATA_RETURN_IF_ERROR(DecodeInto(pos, payload, c));
+    const uint64_t seq = c->commit.seq();
     if (seq != prev.seq + 1) {
       return Status::Corruption(fmt::format(
           "commit after {} ({}): found seq {} where {} was expected (reordered or missing commits)",
           prev.seq, Where(pos), seq, prev.seq + 1));
     }
-    if (c.commit.prev_hash() != HashBytes(prev.hash)) {
+    if (c->commit.prev_hash() != HashBytes(prev.hash)) {
       return Status::Corruption(fmt::format(
           "commit {} ({}): prev_hash does not match the hash of commit {} (spliced or edited "
           "history)", seq, Where(pos), prev.seq));
     }
-    Status valid = ValidateCommit(c.commit);
+    Status valid = ValidateCommit(c->commit);
     if (!valid.ok()) {
       return Status::Corruption(fmt::format("commit {} ({}): {}", seq, Where(pos), valid.message()));
     }
@@ -160,8 +185,8 @@ Status CommitReader::Scan(const CommitScanOptions& options, const Visitor& visit
       stopped = true;
       return Status::Aborted("until reached");
     }
-    prev = Head{seq, c.hash, pos};
-    return visit(c);
+    prev = Head{seq, c->hash, pos};
+    return emit(c);
   });
   if (stopped) return Status::Ok();
   if (s.code() == Code::kCorruption && s.message().rfind("commit ", 0) != 0) {
@@ -169,6 +194,98 @@ Status CommitReader::Scan(const CommitScanOptions& options, const Visitor& visit
     return s.WithContext(fmt::format("commit {}", prev.seq + 1));
   }
   return s;
+}
+
+namespace {
+
+// Decoded commits passed from the decoding thread to the visiting one, in order, with a
+// bounded number in flight; visited ones go back to be decoded into again.
+class Handoff {
+ public:
+  static constexpr size_t kInFlight = 64;
+
+  // Decoding side. nullptr once the visitor has stopped.
+  StoredCommit* Slot() {
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [this] { return cancelled_ || full_.size() < kInFlight; });
+    if (cancelled_) return nullptr;
+    if (free_.empty()) return owned_.emplace_back(std::make_unique<StoredCommit>()).get();
+    StoredCommit* c = free_.back();
+    free_.pop_back();
+    return c;
+  }
+  Status Push(StoredCommit* c) {
+    std::lock_guard lock(mu_);
+    if (cancelled_) return Status::Aborted("the visitor stopped");
+    full_.push_back(c);
+    changed_.notify_all();
+    return Status::Ok();
+  }
+  void Finish(Status s) {
+    std::lock_guard lock(mu_);
+    done_ = true;
+    decoder_status_ = std::move(s);
+    changed_.notify_all();
+  }
+
+  // Visiting side. nullptr when the decoder has finished and everything was visited.
+  StoredCommit* Next() {
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [this] { return done_ || !full_.empty(); });
+    if (full_.empty()) return nullptr;
+    StoredCommit* c = full_.front();
+    full_.pop_front();
+    return c;
+  }
+  void Recycle(StoredCommit* c) {
+    std::lock_guard lock(mu_);
+    free_.push_back(c);
+    changed_.notify_all();
+  }
+  void Cancel() {
+    std::lock_guard lock(mu_);
+    cancelled_ = true;
+    changed_.notify_all();
+  }
+  Status decoder_status() {
+    std::lock_guard lock(mu_);
+    return decoder_status_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::deque<StoredCommit*> full_;
+  std::vector<StoredCommit*> free_;
+  std::vector<std::unique_ptr<StoredCommit>> owned_;  // only the decoding side adds
+  bool cancelled_ = false;
+  bool done_ = false;
+  Status decoder_status_;
+};
+
+}  // namespace
+
+Status CommitReader::ScanAhead(const CommitScanOptions& options, const Visitor& visit) {
+  Handoff handoff;
+  std::thread decoder([&] {
+    Status s = ScanChecked(
+        options,
+        [&handoff] { return handoff.Slot(); },
+        [&handoff](StoredCommit* c) { return handoff.Push(c); });
+    handoff.Finish(std::move(s));
+  });
+  Status visited;
+  while (StoredCommit* c = handoff.Next()) {
+    visited = visit(*c);
+    handoff.Recycle(c);
+    if (!visited.ok()) {
+      handoff.Cancel();
+      break;
+    }
+  }
+  decoder.join();
+  // A visitor error comes from an earlier commit than anything the decoder found after it.
+  return visited.ok() ? handoff.decoder_status() : visited;
 }
 
 }  // namespace strata

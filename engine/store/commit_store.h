@@ -70,6 +70,10 @@ struct CommitScanOptions {
   // Stop after this seq (inclusive); everything when unset.
   std::optional<uint64_t> until_seq;
   bool verify_checksums = true;
+  // Read, decompress, parse and check commits on a second thread while the visitor runs on
+  // the caller's: for long scans whose visitor does real work (verify, index builds, replay).
+  // Same results and errors, in the same order.
+  bool decode_ahead = false;
 };
 
 class CommitReader {
@@ -89,6 +93,11 @@ class CommitReader {
 
  private:
   explicit CommitReader(std::unique_ptr<LogReader> log) : log_(std::move(log)) {}
+  // Decodes each commit into a StoredCommit from `slot`, checks it, and passes it to `emit`.
+  Status ScanChecked(const CommitScanOptions& options,
+                     const std::function<StoredCommit*()>& slot,
+                     const std::function<Status(StoredCommit*)>& emit);
+  Status ScanAhead(const CommitScanOptions& options, const Visitor& visit);
   std::unique_ptr<LogReader> log_;
 };
 

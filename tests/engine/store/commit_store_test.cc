@@ -16,7 +16,8 @@ pb::Commit Tagging(const std::string& name, uint64_t target) {
   return c;
 }
 
-class CommitStoreTest : public ::testing::Test {
+// Parameter: CommitScanOptions::decode_ahead (every scan behaves the same either way).
+class CommitStoreTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override { env_ = NewPosixEnv(); }
 
@@ -55,17 +56,23 @@ class CommitStoreTest : public ::testing::Test {
     auto r = CommitReader::Open(env_.get(), dir);
     if (!r.ok()) return r.status();
     *seen = 0;
-    return (*r)->Scan({}, [seen](const StoredCommit&) {
+    return (*r)->Scan(Options(), [seen](const StoredCommit&) {
       ++*seen;
       return Status::Ok();
     });
+  }
+
+  CommitScanOptions Options() const {
+    CommitScanOptions o;
+    o.decode_ahead = GetParam();
+    return o;
   }
 
   std::unique_ptr<Env> env_;
   testing::TempDir tmp_;
 };
 
-TEST_F(CommitStoreTest, EachCommitCarriesTheHashOfThePreviousStoredBytes) {
+TEST_P(CommitStoreTest, EachCommitCarriesTheHashOfThePreviousStoredBytes) {
   auto commits = Write(tmp_ / "log", 3, "t");
   EXPECT_EQ(commits[0].commit.seq(), 1u);
   EXPECT_EQ(commits[0].commit.prev_hash(), std::string(32, '\0'));
@@ -83,7 +90,7 @@ TEST_F(CommitStoreTest, EachCommitCarriesTheHashOfThePreviousStoredBytes) {
   EXPECT_EQ(head->hash, commits[2].hash);
 }
 
-TEST_F(CommitStoreTest, ReopenedWriterContinuesTheChain) {
+TEST_P(CommitStoreTest, ReopenedWriterContinuesTheChain) {
   Write(tmp_ / "log", 2, "a");
   auto more = Write(tmp_ / "log", 2, "b");
   EXPECT_EQ(more[0].commit.seq(), 3u);
@@ -92,7 +99,7 @@ TEST_F(CommitStoreTest, ReopenedWriterContinuesTheChain) {
   EXPECT_EQ(seen, 4u);
 }
 
-TEST_F(CommitStoreTest, InvalidCommitIsRefusedAndNothingIsWritten) {
+TEST_P(CommitStoreTest, InvalidCommitIsRefusedAndNothingIsWritten) {
   auto w = CommitWriter::Open(env_.get(), tmp_ / "log", LogOptions{});
   pb::Commit c = Tagging("x", 1);
   c.set_origin(pb::ORIGIN_UNSPECIFIED);
@@ -104,7 +111,7 @@ TEST_F(CommitStoreTest, InvalidCommitIsRefusedAndNothingIsWritten) {
   EXPECT_TRUE(Payloads(tmp_ / "log").empty());
 }
 
-TEST_F(CommitStoreTest, ReorderedCommitsAreCaughtAtTheFirstOutOfPlaceSeq) {
+TEST_P(CommitStoreTest, ReorderedCommitsAreCaughtAtTheFirstOutOfPlaceSeq) {
   Write(tmp_ / "a", 3, "t");
   auto p = Payloads(tmp_ / "a");
   WriteRaw(tmp_ / "b", {p[0], p[2], p[1]});
@@ -116,7 +123,7 @@ TEST_F(CommitStoreTest, ReorderedCommitsAreCaughtAtTheFirstOutOfPlaceSeq) {
   EXPECT_EQ(seen, 1u);
 }
 
-TEST_F(CommitStoreTest, SplicedHistoryIsCaughtByThePrevHash) {
+TEST_P(CommitStoreTest, SplicedHistoryIsCaughtByThePrevHash) {
   Write(tmp_ / "a", 3, "a");
   Write(tmp_ / "b", 3, "b");  // same seqs, different content
   auto a = Payloads(tmp_ / "a");
@@ -131,7 +138,7 @@ TEST_F(CommitStoreTest, SplicedHistoryIsCaughtByThePrevHash) {
   EXPECT_EQ(seen, 2u);
 }
 
-TEST_F(CommitStoreTest, EditedCommitWithValidChecksumIsCaughtAtTheNextSeq) {
+TEST_P(CommitStoreTest, EditedCommitWithValidChecksumIsCaughtAtTheNextSeq) {
   Write(tmp_ / "a", 3, "t");
   auto p = Payloads(tmp_ / "a");
   pb::Commit edited;
@@ -145,7 +152,7 @@ TEST_F(CommitStoreTest, EditedCommitWithValidChecksumIsCaughtAtTheNextSeq) {
   EXPECT_EQ(seen, 2u);
 }
 
-TEST_F(CommitStoreTest, PayloadThatIsNotACommitIsCorruption) {
+TEST_P(CommitStoreTest, PayloadThatIsNotACommitIsCorruption) {
   Write(tmp_ / "a", 1, "t");
   auto p = Payloads(tmp_ / "a");
   WriteRaw(tmp_ / "b", {p[0], std::string("\xff\xff\xff\xff", 4)});
@@ -155,7 +162,7 @@ TEST_F(CommitStoreTest, PayloadThatIsNotACommitIsCorruption) {
   EXPECT_NE(s.message().find("record is not a commit"), std::string::npos) << s.message();
 }
 
-TEST_F(CommitStoreTest, InvalidCommitInTheLogIsCorruptionNamingTheSeq) {
+TEST_P(CommitStoreTest, InvalidCommitInTheLogIsCorruptionNamingTheSeq) {
   Write(tmp_ / "a", 1, "t");
   auto p = Payloads(tmp_ / "a");
   pb::Commit bad = Tagging("x", 1);
@@ -170,10 +177,10 @@ TEST_F(CommitStoreTest, InvalidCommitInTheLogIsCorruptionNamingTheSeq) {
   EXPECT_NE(s.message().find("origin is UNSPECIFIED"), std::string::npos) << s.message();
 }
 
-TEST_F(CommitStoreTest, ScanCanStartAfterACommitAndStopAtASeq) {
+TEST_P(CommitStoreTest, ScanCanStartAfterACommitAndStopAtASeq) {
   auto commits = Write(tmp_ / "log", 6, "t");
   auto r = CommitReader::Open(env_.get(), tmp_ / "log");
-  CommitScanOptions o;
+  CommitScanOptions o = Options();
   o.after = Head{2, commits[1].hash, commits[1].position};
   o.until_seq = 4;
   std::vector<uint64_t> seqs;
@@ -184,13 +191,51 @@ TEST_F(CommitStoreTest, ScanCanStartAfterACommitAndStopAtASeq) {
   EXPECT_EQ(seqs, (std::vector<uint64_t>{3, 4}));
 }
 
-TEST_F(CommitStoreTest, SecondWriterIsRefused) {
+TEST_P(CommitStoreTest, SecondWriterIsRefused) {
   auto first = CommitWriter::Open(env_.get(), tmp_ / "log", LogOptions{});
   ASSERT_TRUE(first.ok());
   auto second = CommitWriter::Open(env_.get(), tmp_ / "log", LogOptions{});
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), Code::kFailedPrecondition);
 }
+
+// More commits than the decoding thread keeps in flight: each visited once, in order, with
+// its own content (decode-ahead recycles StoredCommits, so a stale one would show).
+TEST_P(CommitStoreTest, LongScanVisitsEveryCommitOnceInOrder) {
+  auto written = Write(tmp_ / "log", 300, "t");
+  auto r = CommitReader::Open(env_.get(), tmp_ / "log");
+  ASSERT_TRUE(r.ok());
+  uint64_t want = 0;
+  ASSERT_TRUE((*r)->Scan(Options(), [&](const StoredCommit& c) {
+                 EXPECT_EQ(c.commit.seq(), want + 1);
+                 EXPECT_EQ(c.commit.tag().name(), "t" + std::to_string(want));
+                 EXPECT_EQ(c.hash, written[want].hash);
+                 ++want;
+                 return Status::Ok();
+               }).ok());
+  EXPECT_EQ(want, 300u);
+}
+
+// The visitor's error ends the scan at once, even with later commits damaged.
+TEST_P(CommitStoreTest, VisitorErrorStopsTheScanAndWinsOverLaterDamage) {
+  Write(tmp_ / "a", 200, "t");
+  auto p = Payloads(tmp_ / "a");
+  p[150] = std::string("\xff\xff\xff\xff", 4);
+  WriteRaw(tmp_ / "b", p);
+  auto r = CommitReader::Open(env_.get(), tmp_ / "b");
+  ASSERT_TRUE(r.ok());
+  uint64_t seen = 0;
+  Status s = (*r)->Scan(Options(), [&](const StoredCommit& c) {
+    ++seen;
+    return c.commit.seq() == 100 ? Status::InvalidArgument("stop at 100") : Status::Ok();
+  });
+  EXPECT_EQ(s.code(), Code::kInvalidArgument) << s.ToString();
+  EXPECT_EQ(s.message(), "stop at 100");
+  EXPECT_EQ(seen, 100u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Inline, CommitStoreTest, ::testing::Values(false));
+INSTANTIATE_TEST_SUITE_P(DecodeAhead, CommitStoreTest, ::testing::Values(true));
 
 }  // namespace
 }  // namespace strata
