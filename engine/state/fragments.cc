@@ -1,5 +1,7 @@
 #include "engine/state/fragments.h"
 
+#include <google/protobuf/io/coded_stream.h>
+
 namespace strata {
 namespace {
 
@@ -104,6 +106,19 @@ void MergeFragment(const pb::SchemaState& f, pb::SchemaState* into) {
 }
 
 Status MergeFragment(std::string_view bytes, pb::SchemaState* into) {
+  if (into->kind_case() != pb::SchemaState::kGlue) {
+    // Parsing into the state merges map entries by key, which is exact for DynamoDB and
+    // PostgreSQL objects and for a first Glue fragment; no temporary, no copy.
+    google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                              static_cast<int>(bytes.size()));
+    if (!into->MergeFromCodedStream(&in) || !in.ConsumedEntireMessage()) {
+      return Status::Corruption("checkpoint fragment does not parse");
+    }
+    if (into->engine() == pb::ENGINE_DYNAMODB) into->mutable_dynamodb();
+    if (into->engine() == pb::ENGINE_POSTGRES) into->mutable_postgres();
+    if (into->engine() == pb::ENGINE_GLUE) into->mutable_glue();
+    return Status::Ok();
+  }
   pb::SchemaState f;
   if (!f.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return Status::Corruption("checkpoint fragment does not parse");
