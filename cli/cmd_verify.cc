@@ -57,8 +57,8 @@ CommandResult RunVerify(Context& ctx) {
     if (!reader->tail_note().empty()) *ctx.out << "note: " << reader->tail_note() << "\n";
   } else {
     *ctx.out << ctx.Paint(Color::kRed, "FAILED") << fmt::format(
-        " at seq {}: {}\n{} commits before it are intact (up to seq {}).\n", head.seq + 1,
-        s.message(), commits, head.seq);
+        " at seq {}: {}\n{} commit{} before it {} intact (up to seq {}).\n", head.seq + 1,
+        s.message(), commits, commits == 1 ? "" : "s", commits == 1 ? "is" : "are", head.seq);
   }
   return s.ok() ? kExitOk : kExitError;
 }

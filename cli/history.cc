@@ -21,6 +21,13 @@ Result<std::unique_ptr<History>> History::Open(const Context& ctx) {
     if (done % 10000 == 0) ctx.Note(fmt::format("  indexed {} commits (seq {})", done, seq));
   };
   auto index = Index::Open(IndexPath(ctx), h->reader_.get(), options);
+  if (!index.ok() && index.status().code() == Code::kCorruption) {
+    // The log itself is damaged: the index cannot be brought up to date past the damage.
+    return Status::Corruption(fmt::format(
+        "the log is damaged: {}; run `strata verify` for details (history up to the damage is "
+        "intact; restore the log from a copy or backup to read past it)",
+        index.status().message()));
+  }
   if (!index.ok()) return index.status().WithContext("opening the index");
   h->index_ = std::move(index).value();
   const SyncReport& sync = h->index_->sync_report();
