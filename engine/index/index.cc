@@ -1,9 +1,11 @@
 // The index file. Tables:
 //   meta(key, value)                     format version and the indexed head (seq, hash)
 //   commits(seq, hash, time, ...)        one row per commit, with its record position
-//   object_events(object, seq)           which commits touched which top-level object
-//   checkpoints(seq, bytes)              when a checkpoint was taken and how big it is
-//   checkpoint_objects(seq, schema, object, data)   the state then, one fragment per object
+//   objects(id, name)                    top-level object names, numbered
+//   object_events(object_id, seq)        which commits touched which top-level object
+//   checkpoints(seq, bytes)              when a checkpoint was taken and its stored size
+//   checkpoint_objects(seq, schema, object, data)   the state then, one zstd-compressed
+//                                        fragment per object
 //   tags(name, seq, tag_seq), cursors(target, seq, deployment_seq, outcome)
 // Everything here is recomputed from the log; `synchronous=OFF` is safe because a torn index
 // is detected (it disagrees with the log or fails to open) and rebuilt.
@@ -15,8 +17,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <set>
+#include <unordered_map>
 
 #include "engine/index/sqlite.h"
+#include "engine/log/zstd_codec.h"
 #include "engine/state/apply.h"
 #include "engine/state/fragments.h"
 #include "engine/state/objects.h"
@@ -24,18 +28,19 @@
 namespace strata {
 namespace {
 
-constexpr int kFormatVersion = 1;
+constexpr int kFormatVersion = 2;  // 2: object ids, compressed checkpoints
 
 constexpr char kSchema[] = R"(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS commits(
-  seq INTEGER PRIMARY KEY, hash BLOB NOT NULL, hash_hex TEXT NOT NULL, time INTEGER NOT NULL,
+  seq INTEGER PRIMARY KEY, hash BLOB NOT NULL, time INTEGER NOT NULL,
   actor_name TEXT, actor_email TEXT, origin INTEGER, schema_name TEXT, message TEXT,
   event_count INTEGER, segment INTEGER, offset INTEGER, stored_size INTEGER);
 CREATE INDEX IF NOT EXISTS commits_time ON commits(time);
-CREATE INDEX IF NOT EXISTS commits_hash ON commits(hash_hex);
-CREATE TABLE IF NOT EXISTS object_events(object TEXT, seq INTEGER, PRIMARY KEY(object, seq))
-  WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS commits_hash ON commits(hash);
+CREATE TABLE IF NOT EXISTS objects(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS object_events(object_id INTEGER, seq INTEGER,
+  PRIMARY KEY(object_id, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS checkpoints(seq INTEGER PRIMARY KEY, bytes INTEGER);
 CREATE TABLE IF NOT EXISTS checkpoint_objects(seq INTEGER, schema_name TEXT, object TEXT,
   data BLOB, PRIMARY KEY(seq, object, schema_name)) WITHOUT ROWID;
@@ -47,6 +52,21 @@ CREATE TABLE IF NOT EXISTS cursors(target TEXT PRIMARY KEY, seq INTEGER, deploym
 
 std::string_view AsBytes(const Hash& h) {
   return {reinterpret_cast<const char*>(h.data()), h.size()};
+}
+
+// "0a1f..." (even length, lower or upper case) to bytes; other characters count as 0.
+std::string HexToBytes(const std::string& hex) {
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return 0;
+  };
+  std::string out;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    out.push_back(static_cast<char>(nibble(hex[i]) << 4 | nibble(hex[i + 1])));
+  }
+  return out;
 }
 
 Hash ToHash(std::string_view bytes) {
@@ -104,12 +124,12 @@ class Index::Builder {
  private:
   Status InsertCommit(const StoredCommit& c) {
     const pb::Commit& m = c.commit;
-    insert_commit_.Bind(1, m.seq()).BindBlob(2, AsBytes(c.hash)).Bind(3, HashHex(c.hash));
-    insert_commit_.Bind(4, m.time_unix_micros()).Bind(5, m.actor().name());
-    insert_commit_.Bind(6, m.actor().email()).Bind(7, static_cast<int>(m.origin()));
-    insert_commit_.Bind(8, m.schema()).Bind(9, m.message()).Bind(10, m.events_size());
-    insert_commit_.Bind(11, static_cast<int64_t>(c.position.segment));
-    insert_commit_.Bind(12, c.position.offset).Bind(13, static_cast<int64_t>(c.position.stored_size));
+    insert_commit_.Bind(1, m.seq()).BindBlob(2, AsBytes(c.hash));
+    insert_commit_.Bind(3, m.time_unix_micros()).Bind(4, m.actor().name());
+    insert_commit_.Bind(5, m.actor().email()).Bind(6, static_cast<int>(m.origin()));
+    insert_commit_.Bind(7, m.schema()).Bind(8, m.message()).Bind(9, m.events_size());
+    insert_commit_.Bind(10, static_cast<int64_t>(c.position.segment));
+    insert_commit_.Bind(11, c.position.offset).Bind(12, static_cast<int64_t>(c.position.stored_size));
     return insert_commit_.Run();
   }
 
@@ -127,9 +147,25 @@ class Index::Builder {
     }
     state_.set_seq(c.commit.seq());
     for (const auto& o : touched) {
-      STRATA_RETURN_IF_ERROR(insert_object_.Bind(1, o).Bind(2, c.commit.seq()).Run());
+      STRATA_ASSIGN_OR_RETURN(int64_t id, ObjectId(o));
+      STRATA_RETURN_IF_ERROR(insert_object_.Bind(1, id).Bind(2, c.commit.seq()).Run());
     }
     return Status::Ok();
+  }
+
+  // The number of an object name, given one on first sight (kept across indexing runs).
+  Result<int64_t> ObjectId(const std::string& name) {
+    if (auto it = object_ids_.find(name); it != object_ids_.end()) return it->second;
+    find_object_id_.Bind(1, name);
+    STRATA_ASSIGN_OR_RETURN(bool row, find_object_id_.Step());
+    int64_t id = row ? find_object_id_.Int(0) : 0;
+    find_object_id_.Reset();
+    if (!row) {
+      STRATA_RETURN_IF_ERROR(insert_object_name_.Bind(1, name).Run());
+      id = sqlite3_last_insert_rowid(db_);
+    }
+    object_ids_.emplace(name, id);
+    return id;
   }
 
   Status IndexTagAndDeployment(const StoredCommit& c) {
@@ -158,11 +194,17 @@ class Index::Builder {
   }
 
   Status Checkpoint(uint64_t seq) {
+    if (!compressor_) {
+      STRATA_ASSIGN_OR_RETURN(compressor_, log_codec::Compressor::Create(3));
+    }
     uint64_t bytes = 0;
     for (const auto& [schema_name, schema] : state_.schemas()) {
       for (const auto& [object, data] : SplitSchema(schema)) {
-        bytes += data.size() + object.size();
-        insert_fragment_.Bind(1, seq).Bind(2, schema_name).Bind(3, object).BindBlob(4, data);
+        compressed_.clear();
+        STRATA_RETURN_IF_ERROR(compressor_->Compress(data, &compressed_));
+        bytes += compressed_.size() + object.size();
+        insert_fragment_.Bind(1, seq).Bind(2, schema_name).Bind(3, object);
+        insert_fragment_.BindBlob(4, compressed_);
         STRATA_RETURN_IF_ERROR(insert_fragment_.Run());
       }
     }
@@ -181,11 +223,16 @@ class Index::Builder {
   Head head_;
   uint64_t count_ = 0;
   sql::Statement insert_commit_{db_,
-      "INSERT OR REPLACE INTO commits(seq, hash, hash_hex, time, actor_name, actor_email, origin, "
+      "INSERT OR REPLACE INTO commits(seq, hash, time, actor_name, actor_email, origin, "
       "schema_name, message, event_count, segment, offset, stored_size) "
-      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"};
+      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"};
   sql::Statement insert_object_{db_,
-      "INSERT OR IGNORE INTO object_events(object, seq) VALUES(?, ?)"};
+      "INSERT OR IGNORE INTO object_events(object_id, seq) VALUES(?, ?)"};
+  sql::Statement find_object_id_{db_, "SELECT id FROM objects WHERE name = ?"};
+  sql::Statement insert_object_name_{db_, "INSERT INTO objects(name) VALUES(?)"};
+  std::unordered_map<std::string, int64_t> object_ids_;
+  std::unique_ptr<log_codec::Compressor> compressor_;
+  std::string compressed_;
   sql::Statement insert_fragment_{db_,
       "INSERT OR REPLACE INTO checkpoint_objects(seq, schema_name, object, data) "
       "VALUES(?,?,?,?)"};
@@ -242,12 +289,15 @@ Result<std::unique_ptr<Index>> Index::Open(const std::string& path, CommitReader
 
 Status Index::Prepare() {
   STRATA_RETURN_IF_ERROR(sql::Exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"));
-  STRATA_RETURN_IF_ERROR(sql::Exec(db_, kSchema));
+  // The format first: an index of another version may have tables kSchema does not expect.
+  STRATA_RETURN_IF_ERROR(sql::Exec(
+      db_, "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;"));
   sql::Statement get(db_, "SELECT value FROM meta WHERE key = 'format'");
   STRATA_ASSIGN_OR_RETURN(bool row, get.Step());
   if (row && get.Int(0) != kFormatVersion) {
     return Status::Corruption("index format version differs");  // rebuilt by Open
   }
+  STRATA_RETURN_IF_ERROR(sql::Exec(db_, kSchema));
   if (!row) {
     sql::Statement put(db_, "INSERT INTO meta(key, value) VALUES('format', ?)");
     STRATA_RETURN_IF_ERROR(put.Bind(1, kFormatVersion).Run());
@@ -319,7 +369,8 @@ Status Index::Rebuild(const std::string& reason) {
   sync_.rebuilt = true;
   sync_.reason = reason;
   STRATA_RETURN_IF_ERROR(sql::Exec(db_,
-      "DELETE FROM commits; DELETE FROM object_events; DELETE FROM checkpoints; "
+      "DELETE FROM commits; DELETE FROM objects; DELETE FROM object_events; "
+      "DELETE FROM checkpoints; "
       "DELETE FROM checkpoint_objects; DELETE FROM tags; DELETE FROM cursors; "
       "DELETE FROM meta WHERE key != 'format';"));
   Builder builder(this, pb::State(), 0, 0);
@@ -374,7 +425,10 @@ CommitSummary ReadSummary(const sql::Statement& q) {
 }
 
 // Rows of `object` itself and of anything inside it ("sales" covers "sales.orders").
-constexpr char kObjectMatch[] = "(object = ?1 OR (object > ?1 || '.' AND object < ?1 || '/'))";
+// An object and the ones inside it ("orders" and "orders.x"), by id.
+constexpr char kObjectMatch[] =
+    "object_id IN (SELECT id FROM objects WHERE name = ?1 OR "
+    "(name > ?1 || '.' AND name < ?1 || '/'))";
 
 }  // namespace
 
@@ -427,9 +481,11 @@ Result<std::optional<uint64_t>> Index::SeqAtOrBefore(int64_t unix_micros) {
 
 Result<std::vector<uint64_t>> Index::SeqsByHashPrefix(const std::string& hex_prefix) {
   sql::Statement q(db_,
-                   "SELECT seq FROM commits WHERE hash_hex >= ?1 AND hash_hex < ?1 || 'g' "
-                   "ORDER BY seq LIMIT 20");
-  q.Bind(1, hex_prefix);
+                   "SELECT seq FROM commits WHERE hash >= ?1 AND hash <= ?2 ORDER BY seq LIMIT 20");
+  // Every hash with this hex prefix lies between the prefix padded with 0s and with fs.
+  const std::string lo = HexToBytes(hex_prefix + std::string(64 - std::min<size_t>(64, hex_prefix.size()), '0'));
+  const std::string hi = HexToBytes(hex_prefix + std::string(64 - std::min<size_t>(64, hex_prefix.size()), 'f'));
+  q.BindBlob(1, lo).BindBlob(2, hi);
   std::vector<uint64_t> out;
   for (;;) {
     STRATA_ASSIGN_OR_RETURN(bool row, q.Step());
@@ -493,6 +549,8 @@ Result<std::pair<uint64_t, pb::State>> Index::LoadCheckpoint(
   pb::State state;
   if (!row || find.IsNull(0)) return std::make_pair(uint64_t{0}, std::move(state));
   const uint64_t seq = find.Int(0);
+  STRATA_ASSIGN_OR_RETURN(auto decompressor, log_codec::Decompressor::Create());
+  std::string fragment;
   std::string sql = "SELECT schema_name, data FROM checkpoint_objects WHERE seq = ?1";
   if (objects != nullptr) sql += " AND (object = '' OR object IN (SELECT value FROM json_each(?2)))";
   sql::Statement q(db_, sql);
@@ -514,7 +572,9 @@ Result<std::pair<uint64_t, pb::State>> Index::LoadCheckpoint(
     STRATA_ASSIGN_OR_RETURN(bool more, q.Step());
     if (!more) break;
     pb::SchemaState& schema = (*state.mutable_schemas())[q.Text(0)];
-    STRATA_RETURN_IF_ERROR(MergeFragment(q.Blob(1), &schema));
+    fragment.clear();
+    STRATA_RETURN_IF_ERROR(decompressor->Decompress(q.Blob(1), nullptr, &fragment));
+    STRATA_RETURN_IF_ERROR(MergeFragment(fragment, &schema));
   }
   state.set_seq(seq);
   return std::make_pair(seq, std::move(state));

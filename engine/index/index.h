@@ -27,7 +27,7 @@ struct IndexOptions {
   // A checkpoint is written once the log has grown by max(min_spacing, ratio x the size of
   // the previous checkpoint) bytes since the last one.
   uint64_t min_checkpoint_spacing_bytes = 256 << 10;
-  double checkpoint_ratio = 1.0;
+  double checkpoint_ratio = 1.5;
   // Called now and then while indexing many commits: (commits indexed, head seq).
   std::function<void(uint64_t, uint64_t)> progress;
 };

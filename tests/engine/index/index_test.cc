@@ -202,6 +202,15 @@ TEST_F(IndexTest, CommitFiltersAndTimeLookups) {
   auto c3 = **index->CommitAt(3);
   auto by_hash = *index->SeqsByHashPrefix(HashHex(c3.hash).substr(0, 10));
   EXPECT_EQ(by_hash, std::vector<uint64_t>{3});
+  // Every prefix length, odd ones included, finds exactly the commits whose hex starts so.
+  for (size_t len : {1u, 2u, 3u, 4u, 7u, 63u, 64u}) {
+    const std::string prefix = HashHex(c3.hash).substr(0, len);
+    std::vector<uint64_t> want;
+    for (uint64_t seq = 1; seq <= 20 && want.size() < 20; ++seq) {
+      if (HashHex((**index->CommitAt(seq)).hash).rfind(prefix, 0) == 0) want.push_back(seq);
+    }
+    EXPECT_EQ(*index->SeqsByHashPrefix(prefix), want) << prefix;
+  }
 }
 
 TEST_F(IndexTest, ObjectFilterListsExactlyTheCommitsThatTouchedIt) {
