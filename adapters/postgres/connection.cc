@@ -157,6 +157,11 @@ Status Connection::ExecScript(std::string_view sql) {
 
 int Connection::server_version() const { return PQserverVersion(impl_->conn); }
 
+bool Connection::in_transaction() const {
+  const PGTransactionStatusType status = PQtransactionStatus(impl_->conn);
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
+}
+
 std::string Connection::QuoteIdent(std::string_view name) {
   std::string out = "\"";
   for (char c : name) {

@@ -50,6 +50,8 @@ class Connection {
   const std::string& description() const { return description_; }
   // The server's version number, e.g. 150018.
   int server_version() const;
+  // True inside a transaction block (BEGIN ... not yet committed), failed ones included.
+  bool in_transaction() const;
   // Quotes an identifier for SQL text ("my table" -> "\"my table\"").
   static std::string QuoteIdent(std::string_view name);
   // Quotes a literal for SQL text ('it''s').

@@ -1,0 +1,672 @@
+// Reads the catalog kind by kind: one query per kind, never one per object, so the cost is a
+// fixed number of round trips plus the server's own work. Rows are joined to their owners
+// (columns to tables, labels to enums) by oid on this side; rows whose owner was filtered out
+// (an extension's table, a history table) are dropped here rather than by more SQL.
+//
+// All queries run with search_path = '' so the server's deparsers qualify every name outside
+// pg_catalog: the text then means the same thing in any session, which is what makes it a
+// canonical form. pg_catalog is still searched implicitly, so catalog names need no prefix.
+#include "adapters/postgres/introspect.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <chrono>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include "engine/diff/diff.h"
+#include "engine/state/canonical_glue_postgres.h"
+#include "engine/state/postgres_keys.h"
+#include "engine/state/validate.h"
+
+namespace strata::postgres {
+namespace {
+
+using Row = std::vector<std::optional<std::string>>;
+
+const std::string& Text(const Row& row, int i) {
+  static const std::string kEmpty;
+  return row[i] ? *row[i] : kEmpty;
+}
+bool Bool(const Row& row, int i) { return row[i] && *row[i] == "t"; }
+int64_t Int(const Row& row, int i) {
+  int64_t v = 0;
+  if (row[i]) std::from_chars(row[i]->data(), row[i]->data() + row[i]->size(), v);
+  return v;
+}
+
+// Deparsed text without surrounding whitespace (pg_get_functiondef ends in a newline,
+// pg_get_viewdef starts with a space) and, for views, without the final semicolon.
+std::string Trimmed(std::string_view s, bool drop_semicolon = false) {
+  auto space = [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  if (drop_semicolon && !s.empty() && s.back() == ';') s.remove_suffix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return std::string(s);
+}
+
+// ---- SQL fragments shared by the queries --------------------------------------------------
+
+// Keeps the namespace alias `n` when it is the user's: not a system schema, not excluded.
+// Users cannot create schemas named pg_*, so the prefix covers pg_catalog, pg_toast* and
+// pg_temp_*.
+std::string UserSchemaSql(const IntrospectOptions& o, std::string_view n) {
+  std::string sql =
+      fmt::format("left({0}.nspname, 3) <> 'pg_' AND {0}.nspname <> 'information_schema'", n);
+  if (o.exclude_schemas.empty()) return sql;
+  std::string list;
+  for (const auto& s : o.exclude_schemas) {
+    if (!list.empty()) list += ", ";
+    list += Connection::QuoteLiteral(s);
+  }
+  return sql + fmt::format(" AND {}.nspname <> ALL (ARRAY[{}]::text[])", n, list);
+}
+
+// Keeps the object `oid` of `catalog` unless it is part of another object: a member of an
+// extension (pg_depend deptype 'e') or made with and for another object (deptype 'i': array and
+// multirange types, a range's constructor functions, identity sequences).
+std::string OwnObject(std::string_view catalog, std::string_view oid) {
+  return fmt::format(
+      "NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = '{}'::regclass "
+      "AND x.objid = {} AND x.deptype IN ('e', 'i'))",
+      catalog, oid);
+}
+
+// True for a table `c` named <prefix><track> with the history table's two telling columns.
+std::string IsHistoryTable(const IntrospectOptions& o) {
+  if (o.history_table_prefix.empty()) return "false";
+  return fmt::format(
+      "(c.relkind IN ('r', 'p') AND length(c.relname) > length({0}) "
+      "AND left(c.relname, length({0})) = {0} "
+      "AND (SELECT count(*) FROM pg_attribute h WHERE h.attrelid = c.oid AND NOT h.attisdropped "
+      "AND h.attname IN ('migration_name', 'migration_hash')) = 2)",
+      Connection::QuoteLiteral(o.history_table_prefix));
+}
+
+// A collation `co` in namespace `cn` as SQL text; pg_catalog ones unqualified.
+constexpr std::string_view kCollationText =
+    "CASE WHEN cn.nspname = 'pg_catalog' THEN quote_ident(co.collname) "
+    "ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END";
+
+// ---- The session: counting, search_path, transaction ---------------------------------------
+
+class Session {
+ public:
+  Session(Connection& conn, IntrospectStats* stats) : conn_(conn), stats_(stats) {}
+
+  Result<QueryResult> Query(std::string_view what, const std::string& sql) {
+    if (stats_) ++stats_->queries;
+    auto r = conn_.Exec(sql);
+    if (!r.ok()) return r.status().WithContext(fmt::format("reading {}", what));
+    return r;
+  }
+
+  // Own read-only transaction unless the caller has one; search_path '' for its duration.
+  Status Begin() {
+    own_transaction_ = !conn_.in_transaction();
+    if (own_transaction_) {
+      STRATA_RETURN_IF_ERROR(
+          Query("the catalog", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").status());
+    } else {
+      STRATA_ASSIGN_OR_RETURN(auto r,
+                              Query("search_path", "SELECT current_setting('search_path')"));
+      saved_search_path_ = Text(r.rows.at(0), 0);
+    }
+    return Query("search_path", "SELECT set_config('search_path', '', true)").status();
+  }
+
+  // Ends our transaction, or puts the caller's search_path back. After a failure the
+  // caller's transaction is aborted anyway; ours is rolled back.
+  Status End(bool ok) {
+    if (own_transaction_) return Query("the catalog", ok ? "COMMIT" : "ROLLBACK").status();
+    if (!ok) return Status::Ok();
+    return Query("search_path", fmt::format("SELECT set_config('search_path', {}, true)",
+                                            Connection::QuoteLiteral(saved_search_path_)))
+        .status();
+  }
+
+  const Connection& conn() const { return conn_; }
+
+ private:
+  Connection& conn_;
+  IntrospectStats* stats_;
+  bool own_transaction_ = false;
+  std::string saved_search_path_;
+};
+
+// ---- Reading ---------------------------------------------------------------------------
+
+// Objects by oid while rows are joined to them; moved into the schema at the end.
+struct Catalog {
+  pb::PostgresSchema schema;
+  std::unordered_map<std::string, pb::PgTable> tables;
+  std::unordered_map<std::string, pb::PgView> views;
+  std::unordered_map<std::string, pb::PgType> types;
+  std::unordered_set<std::string> history_tables;
+};
+
+class Reader {
+ public:
+  Reader(Session& session, const IntrospectOptions& options)
+      : session_(session), options_(options) {}
+
+  Status ReadAll(Catalog* catalog) {
+    catalog_ = catalog;
+    STRATA_RETURN_IF_ERROR(Namespaces());
+    STRATA_RETURN_IF_ERROR(Extensions());
+    STRATA_RETURN_IF_ERROR(Relations());
+    STRATA_RETURN_IF_ERROR(Columns());
+    STRATA_RETURN_IF_ERROR(Types());
+    STRATA_RETURN_IF_ERROR(Constraints());
+    STRATA_RETURN_IF_ERROR(Indexes());
+    STRATA_RETURN_IF_ERROR(Triggers());
+    STRATA_RETURN_IF_ERROR(Sequences());
+    STRATA_RETURN_IF_ERROR(EnumLabels());
+    STRATA_RETURN_IF_ERROR(CompositeAttributes());
+    return Functions();
+  }
+
+ private:
+  std::string UserSchema(std::string_view n) const { return UserSchemaSql(options_, n); }
+
+  Status Namespaces() {
+    STRATA_ASSIGN_OR_RETURN(
+        auto r, session_.Query("schemas",
+                               fmt::format("SELECT n.nspname, obj_description(n.oid, "
+                                           "'pg_namespace') FROM pg_namespace n "
+                                           "WHERE {} AND n.nspname <> 'public' AND {}",
+                                           UserSchema("n"), OwnObject("pg_namespace", "n.oid"))));
+    for (const Row& row : r.rows) {
+      pb::PgNamespace& n = (*catalog_->schema.mutable_namespaces())[Text(row, 0)];
+      n.set_name(Text(row, 0));
+      n.set_comment(Text(row, 1));
+    }
+    return Status::Ok();
+  }
+
+  Status Extensions() {
+    STRATA_ASSIGN_OR_RETURN(
+        auto r,
+        session_.Query("extensions", fmt::format("SELECT x.extname, x.extversion, n.nspname, "
+                                                 "obj_description(x.oid, 'pg_extension') "
+                                                 "FROM pg_extension x "
+                                                 "JOIN pg_namespace n ON n.oid = x.extnamespace "
+                                                 "WHERE {}",
+                                                 UserSchema("n"))));
+    for (const Row& row : r.rows) {
+      pb::PgExtension& x = (*catalog_->schema.mutable_extensions())[Text(row, 0)];
+      x.set_name(Text(row, 0));
+      x.set_version(Text(row, 1));
+      x.set_schema(Text(row, 2));
+      x.set_comment(Text(row, 3));
+    }
+    return Status::Ok();
+  }
+
+  // Tables, views and materialized views; history tables are remembered, not kept.
+  Status Relations() {
+    enum { kOid, kSchema, kName, kKind, kComment, kDefinition, kHistory };
+    STRATA_ASSIGN_OR_RETURN(
+        auto r, session_.Query(
+                    "tables and views",
+                    fmt::format("SELECT c.oid, n.nspname, c.relname, c.relkind, "
+                                "obj_description(c.oid, 'pg_class'), "
+                                "CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END, "
+                                "{} FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                "WHERE c.relkind IN ('r', 'p', 'v', 'm') AND {} AND {}",
+                                IsHistoryTable(options_), UserSchema("n"),
+                                OwnObject("pg_class", "c.oid"))));
+    for (const Row& row : r.rows) {
+      const std::string& oid = Text(row, kOid);
+      const std::string& kind = Text(row, kKind);
+      if (Bool(row, kHistory)) {
+        catalog_->history_tables.insert(oid);
+      } else if (kind == "r" || kind == "p") {
+        pb::PgTable& t = catalog_->tables[oid];
+        t.set_schema(Text(row, kSchema));
+        t.set_name(Text(row, kName));
+        t.set_comment(Text(row, kComment));
+      } else {
+        pb::PgView& v = catalog_->views[oid];
+        v.set_schema(Text(row, kSchema));
+        v.set_name(Text(row, kName));
+        v.set_definition(Trimmed(Text(row, kDefinition), /*drop_semicolon=*/true));
+        v.set_materialized(kind == "m");
+        v.set_comment(Text(row, kComment));
+      }
+    }
+    return Status::Ok();
+  }
+
+  static pb::PgIdentity Identity(std::string_view attidentity) {
+    if (attidentity == "a") return pb::PG_IDENTITY_ALWAYS;
+    if (attidentity == "d") return pb::PG_IDENTITY_BY_DEFAULT;
+    return pb::PG_IDENTITY_NONE;
+  }
+
+  Status Columns() {
+    enum { kOwner, kName, kType, kNotNull, kIdentity, kGenerated, kExpr, kCollation, kComment };
+    STRATA_ASSIGN_OR_RETURN(
+        auto r,
+        session_.Query(
+            "columns",
+            fmt::format(
+                "SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), "
+                "a.attnotnull, a.attidentity, a.attgenerated, pg_get_expr(d.adbin, d.adrelid), "
+                "CASE WHEN a.attcollation <> t.typcollation THEN {} END, "
+                "col_description(a.attrelid, a.attnum) "
+                "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "JOIN pg_type t ON t.oid = a.atttypid "
+                "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+                "LEFT JOIN pg_collation co ON co.oid = a.attcollation "
+                "LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace "
+                "WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND {} "
+                "ORDER BY a.attrelid, a.attnum",
+                kCollationText, UserSchema("n"))));
+    for (const Row& row : r.rows) {
+      auto table = catalog_->tables.find(Text(row, kOwner));
+      if (table == catalog_->tables.end()) continue;
+      pb::PgColumn* c = table->second.add_columns();
+      c->set_name(Text(row, kName));
+      c->set_type(Text(row, kType));
+      c->set_not_null(Bool(row, kNotNull));
+      c->set_identity(Identity(Text(row, kIdentity)));
+      if (row[kExpr]) {
+        // pg_attrdef holds the generation expression of a generated column.
+        if (Text(row, kGenerated).empty()) {
+          c->set_default_expr(*row[kExpr]);
+        } else {
+          c->set_generated_expr(*row[kExpr]);
+        }
+      }
+      c->set_collation(Text(row, kCollation));
+      c->set_comment(Text(row, kComment));
+    }
+    return Status::Ok();
+  }
+
+  // Table and domain constraints; NOT NULL lives in the column or domain, not here.
+  Status Constraints() {
+    enum { kTable, kDomain, kName, kType, kDefinition, kComment };
+    STRATA_ASSIGN_OR_RETURN(
+        auto r,
+        session_.Query(
+            "constraints",
+            fmt::format("SELECT k.conrelid, k.contypid, k.conname, k.contype, "
+                        "pg_get_constraintdef(k.oid), "
+                        "obj_description(k.oid, 'pg_constraint') "
+                        "FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace "
+                        "WHERE k.contype IN ('p', 'u', 'f', 'c', 'x') AND {}",
+                        UserSchema("n"))));
+    for (const Row& row : r.rows) {
+      google::protobuf::RepeatedPtrField<pb::PgConstraint>* list = nullptr;
+      if (auto t = catalog_->tables.find(Text(row, kTable)); t != catalog_->tables.end()) {
+        list = t->second.mutable_constraints();
+      } else if (auto d = catalog_->types.find(Text(row, kDomain));
+                 d != catalog_->types.end() && d->second.has_domain()) {
+        list = d->second.mutable_domain()->mutable_constraints();
+      } else {
+        continue;
+      }
+      pb::PgConstraint* c = list->Add();
+      c->set_name(Text(row, kName));
+      c->set_type(ConstraintType(Text(row, kType)));
+      c->set_definition(Trimmed(Text(row, kDefinition)));
+      c->set_comment(Text(row, kComment));
+    }
+    return Status::Ok();
+  }
+
+  static pb::PgConstraintType ConstraintType(std::string_view contype) {
+    if (contype == "p") return pb::PG_CONSTRAINT_PRIMARY_KEY;
+    if (contype == "u") return pb::PG_CONSTRAINT_UNIQUE;
+    if (contype == "f") return pb::PG_CONSTRAINT_FOREIGN_KEY;
+    if (contype == "c") return pb::PG_CONSTRAINT_CHECK;
+    return pb::PG_CONSTRAINT_EXCLUSION;
+  }
+
+  // Indexes of tables and materialized views, except those a constraint owns.
+  Status Indexes() {
+    enum { kOwner, kName, kDefinition, kComment };
+    STRATA_ASSIGN_OR_RETURN(
+        auto r,
+        session_.Query("indexes",
+                       fmt::format("SELECT i.indrelid, c.relname, pg_get_indexdef(i.indexrelid), "
+                                   "obj_description(i.indexrelid, 'pg_class') "
+                                   "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                                   "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                   "WHERE {} AND NOT EXISTS (SELECT 1 FROM pg_constraint k "
+                                   "WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid "
+                                   "AND k.contype IN ('p', 'u', 'x'))",
+                                   UserSchema("n"))));
+    for (const Row& row : r.rows) {
+      pb::PgIndex* index = nullptr;
+      if (auto t = catalog_->tables.find(Text(row, kOwner)); t != catalog_->tables.end()) {
+        index = t->second.add_indexes();
+      } else if (auto v = catalog_->views.find(Text(row, kOwner)); v != catalog_->views.end()) {
+        index = v->second.add_indexes();
+      } else {
+        continue;
+      }
+      index->set_name(Text(row, kName));
+      index->set_definition(Trimmed(Text(row, kDefinition)));
+      index->set_comment(Text(row, kComment));
+    }
+    return Status::Ok();
+  }
+
+  // Triggers the user made (not the ones behind foreign keys); triggers on views have no
+  // place in the model and are not read.
+  Status Triggers() {
+    enum { kOwner, kName, kDefinition, kComment };
+    STRATA_ASSIGN_OR_RETURN(
+        auto r, session_.Query("triggers",
+                               fmt::format("SELECT t.tgrelid, t.tgname, pg_get_triggerdef(t.oid), "
+                                           "obj_description(t.oid, 'pg_trigger') "
+                                           "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                                           "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                           "WHERE NOT t.tgisinternal AND {}",
+                                           UserSchema("n"))));
+    for (const Row& row : r.rows) {
+      auto t = catalog_->tables.find(Text(row, kOwner));
+      if (t == catalog_->tables.end()) continue;
+      pb::PgTrigger* trigger = t->second.add_triggers();
+      trigger->set_name(Text(row, kName));
+      trigger->set_definition(Trimmed(Text(row, kDefinition)));
+      trigger->set_comment(Text(row, kComment));
+    }
+    return Status::Ok();
+  }
+
+  Status Sequences();
+  Status Types();
+  Status EnumLabels();
+  Status CompositeAttributes();
+  Status Functions();
+
+  Session& session_;
+  const IntrospectOptions& options_;
+  Catalog* catalog_ = nullptr;
+};
+
+// Identity sequences belong to their column and are not listed; a sequence owned by a history
+// table is bookkeeping too.
+Status Reader::Sequences() {
+  enum {
+    kSchema,
+    kName,
+    kType,
+    kStart,
+    kIncrement,
+    kMin,
+    kMax,
+    kCache,
+    kCycle,
+    kComment,
+    kOwner,
+    kOwnerSchema,
+    kOwnerTable,
+    kOwnerColumn
+  };
+  STRATA_ASSIGN_OR_RETURN(
+      auto r,
+      session_.Query(
+          "sequences",
+          fmt::format(
+              "SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, "
+              "s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle, "
+              "obj_description(c.oid, 'pg_class'), o.oid, o.nspname, o.relname, o.attname "
+              "FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid "
+              "JOIN pg_namespace n ON n.oid = c.relnamespace "
+              "LEFT JOIN LATERAL (SELECT oc.oid, od.deptype, onn.nspname, oc.relname, oa.attname "
+              "FROM pg_depend od JOIN pg_class oc ON oc.oid = od.refobjid "
+              "JOIN pg_namespace onn ON onn.oid = oc.relnamespace "
+              "JOIN pg_attribute oa ON oa.attrelid = oc.oid AND oa.attnum = od.refobjsubid "
+              "WHERE od.classid = 'pg_class'::regclass AND od.objid = c.oid "
+              "AND od.refclassid = 'pg_class'::regclass AND od.deptype IN ('a', 'i') "
+              "AND od.refobjsubid > 0 LIMIT 1) o ON true "
+              "WHERE {} AND {} AND o.deptype IS DISTINCT FROM 'i'",
+              UserSchema("n"), OwnObject("pg_class", "c.oid"))));
+  for (const Row& row : r.rows) {
+    if (row[kOwner] && catalog_->history_tables.count(*row[kOwner])) continue;
+    const std::string key = PgKey(Text(row, kSchema), Text(row, kName));
+    pb::PgSequence& q = (*catalog_->schema.mutable_sequences())[key];
+    q.set_schema(Text(row, kSchema));
+    q.set_name(Text(row, kName));
+    q.set_data_type(Text(row, kType));
+    q.set_start(Int(row, kStart));
+    q.set_increment(Int(row, kIncrement));
+    q.set_min_value(Int(row, kMin));
+    q.set_max_value(Int(row, kMax));
+    q.set_cache(Int(row, kCache));
+    q.set_cycle(Bool(row, kCycle));
+    if (row[kOwner]) {
+      q.set_owned_by(fmt::format("{}.{}.{}", Text(row, kOwnerSchema), Text(row, kOwnerTable),
+                                 Text(row, kOwnerColumn)));
+    }
+    q.set_comment(Text(row, kComment));
+  }
+  return Status::Ok();
+}
+
+// The definition of a range as `RANGE (subtype = ..., ...)`, options at their default left
+// out; the multirange name is always written (PostgreSQL 14 and later) so that it is kept.
+std::string RangeDefinitionSql(bool has_multirange) {
+  return fmt::format(
+      "'RANGE (subtype = ' || format_type(rg.rngsubtype, NULL)"
+      " || CASE WHEN NOT oc.opcdefault THEN ', subtype_opclass = ' || CASE WHEN ocn.nspname = "
+      "'pg_catalog' THEN quote_ident(oc.opcname) ELSE quote_ident(ocn.nspname) || '.' || "
+      "quote_ident(oc.opcname) END ELSE '' END"
+      " || CASE WHEN rg.rngcollation <> 0 AND rg.rngcollation <> st.typcollation THEN "
+      "', collation = ' || {} ELSE '' END"
+      " || CASE WHEN rg.rngcanonical <> 0 THEN ', canonical = ' || rg.rngcanonical::regproc "
+      "ELSE '' END"
+      " || CASE WHEN rg.rngsubdiff <> 0 THEN ', subtype_diff = ' || rg.rngsubdiff::regproc "
+      "ELSE '' END"
+      " {} || ')'",
+      kCollationText,
+      has_multirange ? "|| ', multirange_type_name = ' || format_type(rg.rngmultitypid, NULL)"
+                     : "");
+}
+
+// The definition of a base type as the parenthesised list CREATE TYPE takes.
+constexpr std::string_view kBaseDefinitionSql =
+    "'(INPUT = ' || t.typinput::regproc || ', OUTPUT = ' || t.typoutput::regproc"
+    " || CASE WHEN t.typreceive <> 0 THEN ', RECEIVE = ' || t.typreceive::regproc ELSE '' END"
+    " || CASE WHEN t.typsend <> 0 THEN ', SEND = ' || t.typsend::regproc ELSE '' END"
+    " || CASE WHEN t.typmodin <> 0 THEN ', TYPMOD_IN = ' || t.typmodin::regproc ELSE '' END"
+    " || CASE WHEN t.typmodout <> 0 THEN ', TYPMOD_OUT = ' || t.typmodout::regproc ELSE '' END"
+    " || CASE WHEN t.typanalyze <> 0 THEN ', ANALYZE = ' || t.typanalyze::regproc ELSE '' END"
+    " || ', INTERNALLENGTH = ' || CASE WHEN t.typlen < 0 THEN 'VARIABLE' ELSE t.typlen::text END"
+    " || CASE WHEN t.typbyval THEN ', PASSEDBYVALUE' ELSE '' END"
+    " || ', ALIGNMENT = ' || CASE t.typalign WHEN 'c' THEN 'char' WHEN 's' THEN 'int2'"
+    " WHEN 'i' THEN 'int4' ELSE 'double' END"
+    " || ', STORAGE = ' || CASE t.typstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external'"
+    " WHEN 'm' THEN 'main' ELSE 'extended' END"
+    " || ', CATEGORY = ' || quote_literal(t.typcategory::text)"
+    " || CASE WHEN t.typispreferred THEN ', PREFERRED = true' ELSE '' END"
+    " || CASE WHEN t.typdefault IS NOT NULL THEN ', DEFAULT = ' || quote_literal(t.typdefault)"
+    " ELSE '' END"
+    " || CASE WHEN t.typelem <> 0 THEN ', ELEMENT = ' || format_type(t.typelem, NULL) ELSE '' END"
+    " || CASE WHEN t.typdelim <> ',' THEN ', DELIMITER = ' || quote_literal(t.typdelim::text)"
+    " ELSE '' END"
+    " || CASE WHEN t.typcollation <> 0 THEN ', COLLATABLE = true' ELSE '' END || ')'";
+
+// Enums, composites, domains, ranges and base types; array types, multiranges and the row
+// types of tables come with another object and are not listed. Labels, attributes and domain
+// constraints are filled by their own queries.
+Status Reader::Types() {
+  enum { kOid, kSchema, kName, kKind, kComment, kBase, kNotNull, kDefault, kDefinition };
+  const bool has_multirange = session_.conn().server_version() >= 140000;
+  STRATA_ASSIGN_OR_RETURN(
+      auto r,
+      session_.Query(
+          "types",
+          fmt::format(
+              "SELECT t.oid, n.nspname, t.typname, t.typtype, obj_description(t.oid, 'pg_type'), "
+              "CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END, "
+              "t.typnotnull, pg_get_expr(t.typdefaultbin, 0), "
+              "CASE t.typtype WHEN 'r' THEN {} WHEN 'b' THEN {} END "
+              "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+              "LEFT JOIN pg_range rg ON rg.rngtypid = t.oid "
+              "LEFT JOIN pg_type st ON st.oid = rg.rngsubtype "
+              "LEFT JOIN pg_opclass oc ON oc.oid = rg.rngsubopc "
+              "LEFT JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace "
+              "LEFT JOIN pg_collation co ON co.oid = rg.rngcollation "
+              "LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace "
+              "WHERE t.typtype IN ('b', 'c', 'd', 'e', 'r') AND {} AND {} "
+              "AND (t.typtype <> 'c' OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) "
+              "= 'c') AND NOT EXISTS (SELECT 1 FROM pg_type a WHERE a.typarray = t.oid)",
+              RangeDefinitionSql(has_multirange), kBaseDefinitionSql, UserSchema("n"),
+              OwnObject("pg_type", "t.oid"))));
+  for (const Row& row : r.rows) {
+    pb::PgType& t = catalog_->types[Text(row, kOid)];
+    t.set_schema(Text(row, kSchema));
+    t.set_name(Text(row, kName));
+    t.set_comment(Text(row, kComment));
+    const std::string& kind = Text(row, kKind);
+    if (kind == "e") {
+      t.mutable_enum_type();
+    } else if (kind == "c") {
+      t.mutable_composite();
+    } else if (kind == "d") {
+      pb::PgDomainType* d = t.mutable_domain();
+      d->set_base_type(Text(row, kBase));
+      d->set_not_null(Bool(row, kNotNull));
+      if (row[kDefault]) d->set_default_expr(*row[kDefault]);
+    } else {
+      t.mutable_other()->set_definition(Text(row, kDefinition));
+    }
+  }
+  return Status::Ok();
+}
+
+Status Reader::EnumLabels() {
+  STRATA_ASSIGN_OR_RETURN(
+      auto r,
+      session_.Query("enum labels", fmt::format("SELECT e.enumtypid, e.enumlabel FROM pg_enum e "
+                                                "JOIN pg_type t ON t.oid = e.enumtypid "
+                                                "JOIN pg_namespace n ON n.oid = t.typnamespace "
+                                                "WHERE {} ORDER BY e.enumtypid, e.enumsortorder",
+                                                UserSchema("n"))));
+  for (const Row& row : r.rows) {
+    auto t = catalog_->types.find(Text(row, 0));
+    if (t == catalog_->types.end() || !t->second.has_enum_type()) continue;
+    t->second.mutable_enum_type()->add_labels(Text(row, 1));
+  }
+  return Status::Ok();
+}
+
+Status Reader::CompositeAttributes() {
+  STRATA_ASSIGN_OR_RETURN(
+      auto r,
+      session_.Query("composite type attributes",
+                     fmt::format("SELECT t.oid, a.attname, format_type(a.atttypid, a.atttypmod) "
+                                 "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+                                 "JOIN pg_class c ON c.oid = t.typrelid AND c.relkind = 'c' "
+                                 "JOIN pg_attribute a ON a.attrelid = c.oid "
+                                 "WHERE a.attnum > 0 AND NOT a.attisdropped AND {} "
+                                 "ORDER BY t.oid, a.attnum",
+                                 UserSchema("n"))));
+  for (const Row& row : r.rows) {
+    auto t = catalog_->types.find(Text(row, 0));
+    if (t == catalog_->types.end() || !t->second.has_composite()) continue;
+    pb::PgCompositeAttribute* a = t->second.mutable_composite()->add_attributes();
+    a->set_name(Text(row, 1));
+    a->set_type(Text(row, 2));
+  }
+  return Status::Ok();
+}
+
+// Functions and procedures; aggregates have no pg_get_functiondef and are not read.
+Status Reader::Functions() {
+  STRATA_ASSIGN_OR_RETURN(
+      auto r,
+      session_.Query("functions", fmt::format("SELECT n.nspname, p.proname, "
+                                              "pg_get_function_identity_arguments(p.oid), "
+                                              "pg_get_functiondef(p.oid), "
+                                              "obj_description(p.oid, 'pg_proc') "
+                                              "FROM pg_proc p JOIN pg_namespace n ON n.oid = "
+                                              "p.pronamespace WHERE p.prokind <> 'a' AND {} AND {}",
+                                              UserSchema("n"), OwnObject("pg_proc", "p.oid"))));
+  for (const Row& row : r.rows) {
+    const std::string key = PgFunctionKey(Text(row, 0), Text(row, 1), Text(row, 2));
+    pb::PgFunction& f = (*catalog_->schema.mutable_functions())[key];
+    f.set_schema(Text(row, 0));
+    f.set_name(Text(row, 1));
+    f.set_identity_arguments(Text(row, 2));
+    f.set_definition(Trimmed(Text(row, 3)));
+    f.set_comment(Text(row, 4));
+  }
+  return Status::Ok();
+}
+
+// ---- Assembly ------------------------------------------------------------------------
+
+pb::PostgresSchema Assemble(Catalog&& catalog) {
+  pb::PostgresSchema out = std::move(catalog.schema);
+  for (auto& [_, t] : catalog.tables) {
+    CanonicalizePgTable(&t);
+    (*out.mutable_tables())[PgKey(t.schema(), t.name())] = std::move(t);
+  }
+  for (auto& [_, v] : catalog.views) {
+    CanonicalizePgView(&v);
+    (*out.mutable_views())[PgKey(v.schema(), v.name())] = std::move(v);
+  }
+  for (auto& [_, t] : catalog.types) {
+    CanonicalizePgType(&t);
+    (*out.mutable_types())[PgKey(t.schema(), t.name())] = std::move(t);
+  }
+  return out;
+}
+
+// What the engine would say about creating every object: a complaint here is a bug in the
+// reader (or a catalog shape it does not know), better reported than recorded.
+Status CheckAgainstEngine(const pb::PostgresSchema& schema, const std::string& server) {
+  std::vector<pb::Event> creates;
+  DiffPostgres(pb::PostgresSchema(), schema, &creates);
+  for (const auto& e : creates) {
+    Status s = ValidatePostgresChange(e.postgres());
+    if (!s.ok()) {
+      return Status::Internal(
+          fmt::format("introspecting {} gave a state the engine rejects: {}", server, s.message()));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<pb::PostgresSchema> Introspect(Connection& conn, const IntrospectOptions& options,
+                                      IntrospectStats* stats) {
+  const auto start = std::chrono::steady_clock::now();
+  if (conn.server_version() < 120000) {
+    return Status::FailedPrecondition(
+        fmt::format("introspecting {}: PostgreSQL 12 or newer is needed (server is {})",
+                    conn.description(), conn.server_version()));
+  }
+  if (stats) *stats = IntrospectStats();
+  Session session(conn, stats);
+  STRATA_RETURN_IF_ERROR(session.Begin());
+  Catalog catalog;
+  Status read = Reader(session, options).ReadAll(&catalog);
+  Status end = session.End(read.ok());
+  STRATA_RETURN_IF_ERROR(read);
+  STRATA_RETURN_IF_ERROR(end);
+  pb::PostgresSchema schema = Assemble(std::move(catalog));
+  STRATA_RETURN_IF_ERROR(CheckAgainstEngine(schema, conn.description()));
+  if (stats) {
+    stats->micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+  }
+  return schema;
+}
+
+}  // namespace strata::postgres

@@ -1,0 +1,56 @@
+// Introspect: the live catalog of one PostgreSQL database read into a pb::PostgresSchema.
+//
+// The result is canonical engine state (keys, order and text forms as proto/postgres.proto and
+// engine/state/canonical_glue_postgres.h define them), so Diff(Introspect(db), state) is empty
+// exactly when the database and the state agree. A fixed number of catalog queries is issued,
+// however many objects the database holds. Uses the caller's connection; not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "adapters/postgres/connection.h"
+#include "engine/status.h"
+#include "proto/postgres.pb.h"
+
+namespace strata::postgres {
+
+struct IntrospectOptions {
+  // Tables named <prefix><track> with the migration history table's shape (columns
+  // migration_name and migration_hash) are bookkeeping, not schema: they are left out, with
+  // their sequences. Empty: keep every table.
+  std::string history_table_prefix = "migrations_";
+  // Schemas never read. System schemas (pg_catalog, information_schema, pg_toast*, pg_temp_*)
+  // are always skipped, and so is everything in them, the plpgsql extension included.
+  std::vector<std::string> exclude_schemas;
+};
+
+struct IntrospectStats {
+  int queries = 0;     // statements sent to the server, setup included
+  int64_t micros = 0;  // wall time of the whole call (monotonic clock)
+};
+
+// The catalog as engine state. What it holds and how the text forms are made:
+// - Definitions come from the server's own deparsers (format_type, pg_get_expr,
+//   pg_get_constraintdef, pg_get_indexdef, pg_get_triggerdef, pg_get_viewdef,
+//   pg_get_functiondef) run with an empty search_path, so every name outside pg_catalog is
+//   schema-qualified and the text does not depend on the session. Surrounding whitespace and
+//   a view's final ';' are trimmed.
+// - Collations are SQL text (`"C"`, `public.mycoll`); sequence owners "schema.table.column".
+// - The "public" namespace is not listed (every database has it); objects in it are.
+// - Left out: objects owned by an extension, objects made with and for another one (array,
+//   multirange and table row types, a range's constructor functions, identity sequences: their
+//   column holds them), internal triggers (behind foreign keys), indexes backing a primary
+//   key, unique or exclusion constraint (the constraint holds them), aggregates, triggers on
+//   views (the model has no place for them), and history tables (see IntrospectOptions).
+// - Partitioned tables and partitions are read as plain tables: the model has no partition
+//   bounds or keys.
+// Runs inside the caller's transaction when there is one (for before/after captures of a
+// migration), otherwise in its own read-only one; the session's search_path is left as it was.
+// FailedPrecondition or Unavailable from the connection on failure; Internal when the catalog
+// yields something the engine would reject (a bug here, named in the message).
+Result<pb::PostgresSchema> Introspect(Connection& conn, const IntrospectOptions& options,
+                                      IntrospectStats* stats = nullptr);
+
+}  // namespace strata::postgres
