@@ -4,6 +4,7 @@
 
 #include <ostream>
 
+#include "adapters/postgres/render.h"
 #include "cli/commands.h"
 #include "cli/history.h"
 #include "cli/objects_view.h"
@@ -31,7 +32,7 @@ void PrintSummary(const Context& ctx, const pb::State& state) {
 CommandResult RunShow(Context& ctx) {
   po::options_description o("show options");
   o.add_options()("at", po::value<std::string>()->default_value("HEAD"), "the point in history")(
-      "object", po::value<std::string>(), "one table (schema:name when ambiguous)");
+      "object", po::value<std::string>(), "one object: a DynamoDB table, a Glue table, a PostgreSQL object such as public.users (schema:name when ambiguous)");
   po::positional_options_description p;
   p.add("object", 1);
   auto vm = ParseArgs(ctx, o, p);
@@ -56,6 +57,11 @@ CommandResult RunShow(Context& ctx) {
     ctx.PrintJson({{"version", 1}, {"seq", seq}, {"schema", found.schema},
                    {"engine", EngineName(found.engine)}, {"object", ref.name},
                    {"definition", found.definition}});
+  } else if (found.engine == pb::ENGINE_POSTGRES) {
+    // PostgreSQL objects read best as the DDL that would create them.
+    STRATA_ASSIGN_OR_RETURN(std::string ddl,
+                            postgres::RenderObjectDdl(found.fragment.postgres(), ref.name));
+    *ctx.out << ddl << (ddl.empty() || ddl.back() == '\n' ? "" : "\n");
   } else {
     *ctx.out << found.definition.dump(2) << "\n";
   }
