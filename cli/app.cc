@@ -35,6 +35,7 @@ const std::map<std::string, std::pair<Runner, const char*>>& Commands() {
       {"blame", {RunBlame, "who last changed each part of an object"}},
       {"verify", {RunVerify, "check checksums, the hash chain and replay of the whole log"}},
       {"tag", {RunTag, "name a point in history, or list tags"}},
+      {"migrate", {RunMigrate, "PostgreSQL migration tracks: add, status, run, history, validate"}},
   };
   return kCommands;
 }
@@ -127,6 +128,15 @@ std::string CommandUsage(const std::string& command) {
       {"blame", "strata blame OBJECT[.PART] [--at REF]"},
       {"verify", "strata verify"},
       {"tag", "strata tag [NAME [REF]] [--force] [-d NAME] [-m MESSAGE]"},
+      {"migrate",
+       "strata migrate add [PATH] DESCRIPTION [--track T] [--with-validation[=sh|sql]]\n"
+       "       strata migrate status [PATH] [--track T] [--detailed-exitcode]\n"
+       "       strata migrate run [PATH] [--track T] [--allow-out-of-order] [--lock-timeout SECONDS]\n"
+       "                          [--dry-run] [--psql PROGRAM]\n"
+       "       strata migrate history [PATH] [--track T]\n"
+       "       strata migrate validate [PATH] [--track T] [--all] [--psql PROGRAM]\n"
+       "(status, run, history, validate: [--target T] [--history-schema SCHEMA]; PATH defaults to\n"
+       "the postgres schema directory in strata.yaml)"},
   };
   auto it = kUsage.find(command);
   std::string usage = it == kUsage.end() ? "strata " + command : it->second;

@@ -16,6 +16,7 @@ CommandResult RunDiff(Context& ctx);
 CommandResult RunBlame(Context& ctx);
 CommandResult RunVerify(Context& ctx);
 CommandResult RunTag(Context& ctx);
+CommandResult RunMigrate(Context& ctx);
 
 // Parses ctx.args against `options` (and positional names); throws UsageError on bad flags.
 boost::program_options::variables_map ParseArgs(

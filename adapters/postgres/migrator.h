@@ -1,0 +1,153 @@
+// Migrator: applies migration tracks to one PostgreSQL database, each migration exactly once.
+//
+// Per track, in track order: take the track's advisory lock (waiting at most the lock
+// timeout), create the history table if missing, read it, plan, then for each pending
+// migration run its validation script, then psql (the migration and its history row commit
+// together). Pending means "not in the history table" (a set, not a high-water mark).
+// A plan refers to the MigrationFiles it was made from: keep the tracks alive while using it.
+// Not thread-safe; one Migrator per connection.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adapters/postgres/connection.h"
+#include "adapters/postgres/history_table.h"
+#include "adapters/postgres/migration_files.h"
+#include "adapters/postgres/migration_process.h"
+#include "adapters/postgres/process_runner.h"
+#include "engine/status.h"
+
+namespace strata::postgres {
+
+// ---- plan: pure, from files and history rows ---------------------------------------------
+
+enum class MigrationState {
+  kApplied,     // in the history table with the file's checksum
+  kPending,     // not in the history table
+  kOutOfOrder,  // pending, but a later migration of its track is applied
+  kModified,    // applied, but the file changed since
+};
+// "applied", "pending", "out_of_order", "modified".
+std::string_view StateName(MigrationState state);
+
+struct PlannedMigration {
+  const MigrationFile* file = nullptr;
+  MigrationState state = MigrationState::kPending;
+  std::optional<AppliedMigration> applied;  // the history row, when there is one
+  HashMatch match = HashMatch::kMismatch;   // of the row's hash, when applied
+};
+
+struct TrackPlan {
+  const MigrationTrack* track = nullptr;
+  HistoryTable table;
+  bool table_exists = false;
+  std::vector<PlannedMigration> migrations;  // in run order
+  std::vector<AppliedMigration> missing;     // history rows without a file
+
+  size_t Count(MigrationState state) const;
+  // The migrations a run applies, in order (pending and out-of-order ones).
+  std::vector<const PlannedMigration*> ToRun() const;
+};
+
+// Plans one track against its history rows.
+TrackPlan PlanTrack(const MigrationTrack& track, HistoryTable table, bool table_exists,
+                    const std::vector<AppliedMigration>& applied);
+
+// FailedPrecondition listing every modified migration, and every out-of-order one unless
+// allowed, with what to do about them; Ok when the plans may run.
+Status CheckRunnable(const std::vector<TrackPlan>& plans, bool allow_out_of_order);
+
+// ---- run -----------------------------------------------------------------------------------
+
+// Where the lead records each applied migration in the log. Each hook gets the migrator's
+// own connection (the one holding the track's advisory lock). A hook error stops the run
+// with that error; a migration already applied stays applied.
+struct MigrationHooks {
+  // After the lock is taken and the history read, before anything of the track runs.
+  std::function<Status(Connection&, const std::vector<AppliedMigration>& applied)> on_locked;
+  // Before psql runs a migration (after its validation script passed).
+  std::function<Status(Connection&, const MigrationFile&)> before_each;
+  // After the migration and its history row are committed.
+  std::function<Status(Connection&, const MigrationFile&, const AppliedMigration&)> after_each;
+};
+
+struct MigratorOptions {
+  std::string history_schema = "public";
+  bool allow_out_of_order = false;
+  // How long to wait for another run's lock; 0 means do not wait.
+  int64_t lock_timeout_ms = 60000;
+  // The run's UUID, given to psql as :execution_id (the caller makes it).
+  std::string execution_id;
+};
+
+struct AppliedStep {
+  const MigrationFile* file = nullptr;
+  AppliedMigration row;
+  std::string output;  // psql's output
+  std::optional<ValidationOutcome> validation;
+};
+
+// Progress as it happens, for the caller to show. Any member may be empty.
+struct RunObserver {
+  std::function<void(const TrackPlan&)> on_track;  // planned under the lock
+  std::function<void(const MigrationFile&)> on_start;
+  std::function<void(const MigrationFile&, const ValidationOutcome&)> on_validated;
+  std::function<void(const AppliedStep&)> on_applied;
+};
+
+enum class FailureStage { kValidation, kMigration, kRecording, kHook };
+// "validation", "migration", "recording", "hook".
+std::string_view FailureStageName(FailureStage stage);
+
+struct FailedMigration {
+  const MigrationFile* file = nullptr;
+  FailureStage stage = FailureStage::kMigration;
+  int exit_code = 0;   // of psql or the validation script
+  std::string output;  // what it printed, with psql's "psql:FILE:LINE: ERROR: ..."
+};
+
+struct RunReport {
+  std::vector<TrackPlan> plans;  // as planned under each track's lock
+  std::vector<AppliedStep> applied;
+  Status status;  // Ok when every pending migration was applied
+  std::optional<FailedMigration> failed;
+};
+
+class Migrator {
+ public:
+  // `conn` and `runner` must outlive the Migrator.
+  Migrator(Connection* conn, ProcessRunner* runner, ChildSetup children, MigratorOptions options,
+           MigrationHooks hooks = {});
+
+  // Plans every track from its history table as it is now; takes no lock, writes nothing.
+  Result<std::vector<TrackPlan>> Plan(const std::vector<MigrationTrack>& tracks);
+  // Applies every pending migration. Refuses up front (report.status, nothing run) when
+  // CheckRunnable does; stops at the first failure, which report.failed describes.
+  RunReport Run(const std::vector<MigrationTrack>& tracks, const RunObserver& observer = {});
+  // Runs validation scripts without applying anything: of pending migrations, or of every
+  // migration with `all`. One entry per planned migration; nullopt when not run.
+  struct Validation {
+    const PlannedMigration* planned = nullptr;
+    std::optional<ValidationOutcome> outcome;
+  };
+  Result<std::vector<Validation>> Validate(const std::vector<TrackPlan>& plans, bool all);
+
+ private:
+  class TrackLock;
+  Status RunTrack(const MigrationTrack& track, const RunObserver& observer, RunReport* report);
+  Status ApplyOne(const PlannedMigration& m, const HistoryTable& table,
+                  const RunObserver& observer, RunReport* report);
+  Result<TrackPlan> PlanOne(const MigrationTrack& track);
+
+  Connection* conn_;
+  ProcessRunner* runner_;
+  ChildSetup children_;
+  MigratorOptions options_;
+  MigrationHooks hooks_;
+};
+
+}  // namespace strata::postgres

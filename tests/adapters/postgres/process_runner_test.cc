@@ -1,0 +1,78 @@
+#include "adapters/postgres/process_runner.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/engine/testing/temp_dir.h"
+
+namespace strata::postgres {
+namespace {
+
+ProcessRequest Shell(const std::string& script) {
+  ProcessRequest r;
+  r.argv = {"/bin/sh", "-c", script};
+  r.environment = {"PATH=/usr/bin:/bin"};
+  return r;
+}
+
+TEST(PosixProcessRunnerTest, CapturesStdoutAndStderrApartAndTheExitCode) {
+  auto runner = NewPosixProcessRunner();
+  auto r = runner->Run(Shell("echo out; echo err >&2; exit 3"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->exit_code, 3);
+  EXPECT_EQ(r->output, "out\n");
+  EXPECT_EQ(r->errors, "err\n");
+}
+
+TEST(PosixProcessRunnerTest, MergedOutputKeepsItsOrder) {
+  auto runner = NewPosixProcessRunner();
+  ProcessRequest req = Shell("echo 1; echo 2 >&2; echo 3; echo 4 >&2");
+  req.merge_stderr = true;
+  auto r = runner->Run(req);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->output, "1\n2\n3\n4\n");
+  EXPECT_EQ(r->errors, "");
+}
+
+TEST(PosixProcessRunnerTest, TheEnvironmentIsExactlyTheGivenOneAndArgumentsAreNotShellWords) {
+  auto runner = NewPosixProcessRunner();
+  ProcessRequest req;
+  req.argv = {"/bin/sh", "-c", "printf '%s|' \"$0\" \"$1\"", "a b", "$HOME;`x`"};
+  req.environment = {"ONLY=1"};
+  auto r = runner->Run(req);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->output, "a b|$HOME;`x`|");
+  // sh may add PWD, SHLVL and _ on its own; nothing from the parent comes through.
+  auto env = runner->Run(Shell("env"));
+  ASSERT_TRUE(env.ok());
+  EXPECT_EQ(env->output.find("HOME="), std::string::npos) << env->output;
+}
+
+TEST(PosixProcessRunnerTest, RunsInTheWorkingDirectoryWithStdinClosed) {
+  strata::testing::TempDir dir;
+  auto runner = NewPosixProcessRunner();
+  ProcessRequest req = Shell("pwd; cat; echo done");
+  req.working_dir = dir.path();
+  auto r = runner->Run(req);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->output, dir.path() + "\ndone\n");
+}
+
+TEST(PosixProcessRunnerTest, AProgramThatCannotStartIsAnIoError) {
+  auto runner = NewPosixProcessRunner();
+  ProcessRequest req;
+  req.argv = {"/no/such/program"};
+  auto r = runner->Run(req);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kIoError);
+  EXPECT_EQ(r.status().message(), "cannot run /no/such/program: No such file or directory");
+}
+
+TEST(PosixProcessRunnerTest, ASignalIsAnExitCodeAbove128) {
+  auto runner = NewPosixProcessRunner();
+  auto r = runner->Run(Shell("kill -9 $$"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->exit_code, 128 + 9);
+}
+
+}  // namespace
+}  // namespace strata::postgres
