@@ -16,6 +16,7 @@
 #include "adapters/postgres/migration_files.h"
 #include "adapters/postgres/migrator.h"
 #include "cli/commands.h"
+#include "cli/pg_capture.h"
 #include "engine/refs/refs.h"
 
 extern char** environ;
@@ -177,7 +178,13 @@ Result<Session> OpenSession(const Context& ctx, const po::variables_map& vm,
   return s;
 }
 
-json NullOr(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+// The log's name for the PostgreSQL schema source: the project's postgres entry, or "postgres".
+std::string PostgresSchemaName(const Context& ctx) {
+  for (const auto& [name, source] : ctx.project.schemas) {
+    if (source.engine == "postgres") return name;
+  }
+  return "postgres";
+}
 
 std::string Indented(const std::string& text, const std::string& prefix) {
   std::string out;
@@ -383,18 +390,29 @@ json FailedJson(const Context& ctx, const pg::FailedMigration& f) {
           {"exit_code", f.exit_code}, {"output", f.output}};
 }
 
-int ReportRun(Context& ctx, Session& s, const pg::RunReport& r) {
+int ReportRun(Context& ctx, Session& s, const pg::RunReport& r, const MigrationCapture& capture) {
   if (ctx.json) {
     json j = {{"version", 1}, {"database", s.conn->description()}, {"execution_id", s.execution_id},
-              {"dry_run", false}, {"ok", r.status.ok()}, {"applied", json::array()}};
+              {"dry_run", false}, {"ok", r.status.ok()}, {"applied", json::array()},
+              {"recorded", json::array()}};
     for (const auto& a : r.applied) j["applied"].push_back(AppliedJson(ctx, a));
+    for (const auto& c : capture.recorded()) {
+      j["recorded"].push_back({{"seq", c.seq}, {"name", c.stem}, {"kind", c.kind},
+                               {"events", c.events}, {"drift", c.drift.empty() ? json(nullptr) : json(c.drift)}});
+    }
     if (!r.status.ok()) j["error"] = r.status.message();
     if (r.failed) j["failed"] = FailedJson(ctx, *r.failed);
     ctx.PrintJson(j);
-  } else if (r.status.ok()) {
-    *ctx.out << (r.applied.empty() ? std::string("Nothing to apply; every migration is applied.")
-                                   : fmt::format("Applied {} migration(s).", r.applied.size()))
-             << "\n";
+  } else {
+    for (const auto& c : capture.recorded()) {
+      *ctx.out << fmt::format("  recorded {} as commit {} ({}, {} change{})\n", c.stem, c.seq,
+                              c.kind, c.events, c.events == 1 ? "" : "s");
+    }
+    if (r.status.ok()) {
+      *ctx.out << (r.applied.empty() ? std::string("Nothing to apply; every migration is applied.")
+                                     : fmt::format("Applied {} migration(s).", r.applied.size()))
+               << "\n";
+    }
   }
   if (r.status.ok()) return kExitOk;
   std::string message = r.status.message();
@@ -423,11 +441,17 @@ CommandResult MigrateRun(Context& ctx) {
   const bool dry_run = vm["dry-run"].as<bool>();
   STRATA_ASSIGN_OR_RETURN(Session s, OpenSession(ctx, vm, options, !dry_run));
   if (dry_run) return DryRun(ctx, s, tracks, options.allow_out_of_order);
+  // Every migration applied becomes a commit in the log (see cli/pg_capture.h).
+  const std::string database =
+      vm.count("target") ? vm["target"].as<std::string>() : s.conn->description();
+  STRATA_ASSIGN_OR_RETURN(auto capture,
+                          MigrationCapture::Open(ctx, PostgresSchemaName(ctx), database, &tracks));
+  s.migrator->set_hooks(capture->Hooks());
   pg::RunReport r = s.migrator->Run(tracks, ctx.json ? JsonProgress(ctx) : HumanProgress(ctx));
   if (!ctx.json && !r.status.ok() && r.failed == std::nullopt && r.applied.empty()) {
     WarnMissing(ctx, r.plans);
   }
-  return ReportRun(ctx, s, r);
+  return ReportRun(ctx, s, r, *capture);
 }
 
 // ---- history -------------------------------------------------------------------------------

@@ -123,6 +123,9 @@ class Migrator {
   Migrator(Connection* conn, ProcessRunner* runner, ChildSetup children, MigratorOptions options,
            MigrationHooks hooks = {});
 
+  // Replaces the hooks (for a caller that can make them only once the connection is open).
+  void set_hooks(MigrationHooks hooks) { hooks_ = std::move(hooks); }
+
   // Plans every track from its history table as it is now; takes no lock, writes nothing.
   Result<std::vector<TrackPlan>> Plan(const std::vector<MigrationTrack>& tracks);
   // Applies every pending migration. Refuses up front (report.status, nothing run) when

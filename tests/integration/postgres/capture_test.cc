@@ -1,0 +1,183 @@
+// Captured history: what `strata migrate run` records in the log, read back with the engine's
+// commands (log, show, blame, verify), on a real server with the real binary.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/postgres/process_runner.h"
+#include "engine/store/commit_store.h"
+#include "integration/postgres/test_database.h"
+#include "tests/engine/testing/temp_dir.h"
+
+namespace strata::postgres {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using strata::testing::TempDir;
+using strata::testing::TestDatabase;
+
+struct CliRun {
+  int code = -1;
+  std::string out, err;
+};
+
+std::ostream& operator<<(std::ostream& os, const CliRun& r) {
+  return os << "exit " << r.code << "\n--- stdout\n" << r.out << "--- stderr\n" << r.err;
+}
+
+class CaptureTest : public ::testing::Test {
+ protected:
+  CliRun Strata(const TestDatabase& db, std::vector<std::string> args) const {
+    ProcessRequest req;
+    req.argv = {STRATA_BINARY};
+    req.argv.insert(req.argv.end(), args.begin(), args.end());
+    req.environment = {"PATH=/usr/bin:/bin", "NO_COLOR=1", "PGHOST=127.0.0.1",
+                       "PGPORT=" + std::to_string(STRATA_TEST_PGPORT), "PGUSER=postgres",
+                       "PGDATABASE=" + db.name(), "STRATA_ACTOR_NAME=alice",
+                       "STRATA_ACTOR_EMAIL=alice@example.com"};
+    req.working_dir = work_.path();
+    auto r = NewPosixProcessRunner()->Run(req);
+    if (!r.ok()) {
+      ADD_FAILURE() << r.status().ToString();
+      return {};
+    }
+    return {r->exit_code, r->output, r->errors};
+  }
+  json Json(const CliRun& r) const {
+    try {
+      return json::parse(r.out);
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "not JSON: " << e.what() << "\n" << r;
+      return json();
+    }
+  }
+  void Migration(const std::string& file, const std::string& sql) {
+    fs::create_directories(work_ / "migrations");
+    std::ofstream(fs::path(work_ / "migrations") / file, std::ios::binary) << sql;
+  }
+  json Log(const TestDatabase& db) { return Json(Strata(db, {"log", "--json"})); }
+
+  TempDir work_;
+  TestDatabase app_;
+};
+
+TEST_F(CaptureTest, EachAppliedMigrationIsACommitWithItsTypedEventsAndSql) {
+  Migration("20240101000000_core_users.sql",
+            "CREATE TABLE users (id bigint PRIMARY KEY, name text NOT NULL);\n");
+  Migration("20240102000000_core_email.sql", "ALTER TABLE users ADD COLUMN email text;\n");
+  CliRun r = Strata(app_, {"migrate", "run", "migrations", "--json"});
+  ASSERT_EQ(r.code, 0) << r;
+  json j = Json(r);
+  ASSERT_EQ(j["recorded"].size(), 2u) << j.dump(2);
+  EXPECT_EQ(j["recorded"][0]["kind"], "migration");
+  EXPECT_EQ(j["recorded"][1]["name"], "20240102000000_core_email");
+  EXPECT_EQ(j["recorded"][1]["events"], 1);  // one added column, nothing else
+
+  // The log: two migrate commits by alice, the SQL kept beside the events.
+  json log = Log(app_);
+  ASSERT_EQ(log["commits"].size(), 2u) << log.dump(2);
+  EXPECT_EQ(log["commits"][0]["origin"], "migrate");
+  EXPECT_EQ(log["commits"][0]["actor"]["name"], "alice");
+
+  // Time travel renders DDL: before the second migration there is no email column.
+  CliRun before = Strata(app_, {"show", "--at", "1", "public.users"});
+  ASSERT_EQ(before.code, 0) << before;
+  EXPECT_NE(before.out.find("CREATE TABLE public.users"), std::string::npos) << before;
+  EXPECT_EQ(before.out.find("email"), std::string::npos) << before;
+  CliRun now = Strata(app_, {"show", "public.users"});
+  EXPECT_NE(now.out.find("email text"), std::string::npos) << now;
+
+  // Blame names the migration that added the column.
+  CliRun blame = Strata(app_, {"blame", "public.users.email", "--json"});
+  ASSERT_EQ(blame.code, 0) << blame;
+  EXPECT_NE(blame.out.find("20240102000000_core_email"), std::string::npos) << blame;
+  EXPECT_EQ(Strata(app_, {"verify"}).code, 0);
+}
+
+TEST_F(CaptureTest, ASecondDatabaseRecordsDeploymentsAndReportsDrift) {
+  Migration("20240101000000_core_users.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n");
+  ASSERT_EQ(Strata(app_, {"migrate", "run", "migrations"}).code, 0);
+
+  // Staging already has the column the next migration adds with IF NOT EXISTS: the same file
+  // changes less there than it did on app.
+  TestDatabase staging;
+  ASSERT_EQ(Strata(staging, {"migrate", "run", "migrations"}).code, 0);
+  Migration("20240102000000_core_email.sql",
+            "ALTER TABLE users ADD COLUMN IF NOT EXISTS email text;\n");
+  ASSERT_EQ(Strata(app_, {"migrate", "run", "migrations"}).code, 0);
+  auto conn = staging.Connect();
+  ASSERT_TRUE(conn);
+  ASSERT_TRUE(conn->ExecScript("ALTER TABLE users ADD COLUMN email text").ok());
+  CliRun r = Strata(staging, {"migrate", "run", "migrations", "--json"});
+  ASSERT_EQ(r.code, 0) << r;
+  json j = Json(r);
+  ASSERT_EQ(j["recorded"].size(), 1u) << j.dump(2);
+  EXPECT_EQ(j["recorded"][0]["kind"], "deployment");
+  ASSERT_TRUE(j["recorded"][0]["drift"].is_string()) << j.dump(2);
+  EXPECT_NE(j["recorded"][0]["drift"].get<std::string>().find("missing here"), std::string::npos);
+  EXPECT_NE(r.err.find("warning: drift"), std::string::npos) << r;
+
+  // Four commits: two migrations (the typed events, once) and two deployments.
+  json log = Log(app_);
+  ASSERT_EQ(log["commits"].size(), 4u) << log.dump(2);
+  int deploys = 0, migrates = 0;
+  for (const auto& c : log["commits"]) {
+    deploys += c["origin"] == "deploy";
+    migrates += c["origin"] == "migrate";
+  }
+  EXPECT_EQ(deploys, 2);
+  EXPECT_EQ(migrates, 2);
+}
+
+// The database committed but the log append never happened (the process died in between):
+// the next run notices the history row the log lacks and records it as recovered.
+TEST_F(CaptureTest, AHistoryRowMissingFromTheLogIsRecordedAsRecovered) {
+  Migration("20240101000000_core_users.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n");
+  ASSERT_EQ(Strata(app_, {"migrate", "run", "migrations"}).code, 0);
+  // What a run that died after psql's commit leaves behind: the table and its history row.
+  auto conn = app_.Connect();
+  ASSERT_TRUE(conn);
+  const std::string sql = "CREATE TABLE tags (name text PRIMARY KEY);\n";
+  Migration("20240102000000_core_tags.sql", sql);
+  ASSERT_TRUE(conn->ExecScript("BEGIN; " + sql +
+                               "INSERT INTO migrations_core(migration_name, migration_hash, "
+                               "execution_time_ms) VALUES ('20240102000000_core_tags', '" +
+                               HashHex(Sha256(sql)) + "', 3); COMMIT;")
+                  .ok());
+
+  CliRun r = Strata(app_, {"migrate", "run", "migrations", "--json"});
+  ASSERT_EQ(r.code, 0) << r;
+  json j = Json(r);
+  ASSERT_EQ(j["recorded"].size(), 1u) << j.dump(2);
+  EXPECT_EQ(j["recorded"][0]["kind"], "recovered");
+  EXPECT_EQ(j["recorded"][0]["events"], 1);  // the tags table
+
+  json log = Log(app_);
+  ASSERT_EQ(log["commits"].size(), 2u);
+  EXPECT_EQ(log["commits"][0]["origin"], "recovered");  // newest first
+  EXPECT_EQ(Strata(app_, {"show", "public.tags"}).code, 0);
+
+  // Nothing is recorded twice.
+  CliRun again = Strata(app_, {"migrate", "run", "migrations", "--json"});
+  ASSERT_EQ(again.code, 0) << again;
+  EXPECT_TRUE(Json(again)["recorded"].empty());
+  EXPECT_EQ(Log(app_)["commits"].size(), 2u);
+}
+
+TEST_F(CaptureTest, AFailedMigrationRecordsNothing) {
+  Migration("20240101000000_core_users.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n");
+  Migration("20240102000000_core_broken.sql", "CREATE TABLE t (x int);\nSELECT 1/0;\n");
+  CliRun r = Strata(app_, {"migrate", "run", "migrations"});
+  EXPECT_NE(r.code, 0) << r;
+  json log = Log(app_);
+  ASSERT_EQ(log["commits"].size(), 1u) << log.dump(2);
+  CliRun show = Strata(app_, {"show", "public.t"});
+  EXPECT_NE(show.code, 0) << show;
+}
+
+}  // namespace
+}  // namespace strata::postgres
