@@ -36,6 +36,8 @@ const std::map<std::string, std::pair<Runner, const char*>>& Commands() {
       {"verify", {RunVerify, "check checksums, the hash chain and replay of the whole log"}},
       {"tag", {RunTag, "name a point in history, or list tags"}},
       {"migrate", {RunMigrate, "PostgreSQL migration tracks: add, status, run, history, validate"}},
+      {"drift", {RunDrift, "compare a live PostgreSQL database with the recorded schema (exit 3 on drift)"}},
+      {"replay", {RunReplay, "run the recorded migrations into an empty database and check the result"}},
   };
   return kCommands;
 }
@@ -128,6 +130,8 @@ std::string CommandUsage(const std::string& command) {
       {"blame", "strata blame OBJECT[.PART] [--at REF]"},
       {"verify", "strata verify"},
       {"tag", "strata tag [NAME [REF]] [--force] [-d NAME] [-m MESSAGE]"},
+      {"drift", "strata drift [--target T] [--at REF]"},
+      {"replay", "strata replay [--target T] [--until REF] [--psql PROGRAM] [--history-schema SCHEMA]"},
       {"migrate",
        "strata migrate add [PATH] DESCRIPTION [--track T] [--with-validation[=sh|sql]]\n"
        "       strata migrate status [PATH] [--track T] [--detailed-exitcode]\n"

@@ -17,6 +17,7 @@
 #include "adapters/postgres/migrator.h"
 #include "cli/commands.h"
 #include "cli/pg_capture.h"
+#include "cli/pg_target.h"
 #include "engine/refs/refs.h"
 
 extern char** environ;
@@ -86,8 +87,16 @@ Result<std::vector<pg::MigrationTrack>> LoadTracks(const std::string& dir,
 
 // The conninfo of --target, or "" for libpq's environment.
 Result<std::string> Conninfo(const Context& ctx, const po::variables_map& vm) {
-  if (!vm.count("target")) return std::string();
-  const std::string name = vm["target"].as<std::string>();
+  return PostgresConninfo(ctx, vm.count("target") ? std::optional<std::string>(
+                                                        vm["target"].as<std::string>())
+                                                  : std::nullopt);
+}
+
+}  // namespace
+
+Result<std::string> PostgresConninfo(const Context& ctx, const std::optional<std::string>& target) {
+  if (!target) return std::string();
+  const std::string& name = *target;
   auto it = ctx.project.targets.find(name);
   if (it == ctx.project.targets.end()) {
     return Status::NotFound(fmt::format("no target \"{}\" in {}", name,
@@ -109,6 +118,8 @@ Result<std::string> Conninfo(const Context& ctx, const po::variables_map& vm) {
   }
   return dsn->second;
 }
+
+namespace {
 
 Result<std::unique_ptr<pg::Connection>> Connect(const std::string& conninfo) {
   return pg::Connection::Open(conninfo);
@@ -178,13 +189,6 @@ Result<Session> OpenSession(const Context& ctx, const po::variables_map& vm,
   return s;
 }
 
-// The log's name for the PostgreSQL schema source: the project's postgres entry, or "postgres".
-std::string PostgresSchemaName(const Context& ctx) {
-  for (const auto& [name, source] : ctx.project.schemas) {
-    if (source.engine == "postgres") return name;
-  }
-  return "postgres";
-}
 
 std::string Indented(const std::string& text, const std::string& prefix) {
   std::string out;
@@ -682,6 +686,23 @@ CommandResult RunMigrate(Context& ctx) {
   Context sub = ctx;
   sub.args.erase(sub.args.begin());
   return it->second(sub);
+}
+
+std::string PostgresSchemaName(const Context& ctx) {
+  for (const auto& [name, source] : ctx.project.schemas) {
+    if (source.engine == "postgres") return name;
+  }
+  return "postgres";
+}
+
+Result<PostgresChildren> OpenPostgresChildren(const Context& ctx, const std::string& conninfo,
+                                              const std::optional<std::string>& psql) {
+  po::variables_map vm;
+  if (psql) vm.insert({"psql", po::variable_value(*psql, false)});
+  PostgresChildren out;
+  STRATA_ASSIGN_OR_RETURN(std::string path, FindPsql(ctx, vm));
+  STRATA_ASSIGN_OR_RETURN(out.setup, pg::MakeChildSetup(path, conninfo, ProcessEnvironment()));
+  return out;
 }
 
 }  // namespace strata::cli

@@ -17,6 +17,8 @@ CommandResult RunBlame(Context& ctx);
 CommandResult RunVerify(Context& ctx);
 CommandResult RunTag(Context& ctx);
 CommandResult RunMigrate(Context& ctx);
+CommandResult RunDrift(Context& ctx);
+CommandResult RunReplay(Context& ctx);
 
 // Parses ctx.args against `options` (and positional names); throws UsageError on bad flags.
 boost::program_options::variables_map ParseArgs(

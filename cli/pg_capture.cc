@@ -258,8 +258,9 @@ Status MigrationCapture::After(pg::Connection& conn, const pg::MigrationFile& fi
         // The database did not match the log before this migration: record what makes the log
         // match the database now, and say so.
         STRATA_ASSIGN_OR_RETURN(events, Diff(head_state_, after));
-        r.drift = "the database differed from the log before this migration; the commit holds "
-                  "the changes that bring the log to the database's state";
+        r.drift =
+            "the database differed from the log before this migration; the commit holds "
+            "the changes that bring the log to the database's state";
       }
       for (const auto& e : events) *c.add_events() = e;
       r.kind = "migration";
@@ -281,10 +282,10 @@ Status MigrationCapture::After(pg::Connection& conn, const pg::MigrationFile& fi
   };
   std::vector<pb::Event> recorded;
   STRATA_ASSIGN_OR_RETURN(r.seq, Append([&]() -> Result<pb::Commit> {
-    STRATA_ASSIGN_OR_RETURN(pb::Commit c, make());
-    recorded.assign(c.events().begin(), c.events().end());
-    return c;
-  }));
+                            STRATA_ASSIGN_OR_RETURN(pb::Commit c, make());
+                            recorded.assign(c.events().begin(), c.events().end());
+                            return c;
+                          }));
   Known& k = known_[file.name.stem];
   if (r.kind == "migration") {
     k.seq = r.seq;

@@ -28,9 +28,9 @@ class MigrationCapture {
  public:
   // `schema` is the log's name for this PostgreSQL source; `database` names where migrations
   // run (the target's name, or host:port/dbname).
-  static Result<std::unique_ptr<MigrationCapture>> Open(const Context& ctx, std::string schema,
-                                                        std::string database,
-                                                        const std::vector<postgres::MigrationTrack>* tracks);
+  static Result<std::unique_ptr<MigrationCapture>> Open(
+      const Context& ctx, std::string schema, std::string database,
+      const std::vector<postgres::MigrationTrack>* tracks);
 
   postgres::MigrationHooks Hooks();
 
@@ -50,9 +50,9 @@ class MigrationCapture {
 
   // What the log says about migrations of this schema.
   struct Known {
-    uint64_t seq = 0;                  // the commit that carried its events
+    uint64_t seq = 0;  // the commit that carried its events
     std::vector<pb::Event> events;
-    std::set<std::string> databases;   // where it is recorded as applied
+    std::set<std::string> databases;  // where it is recorded as applied
   };
   Status LoadLog();
   Status OnLocked(postgres::Connection& conn, const std::vector<postgres::AppliedMigration>& rows);
@@ -63,7 +63,8 @@ class MigrationCapture {
   // process appended), keeping head_state_ current. Waits for the log's writer lock.
   Result<uint64_t> Append(const std::function<Result<pb::Commit>()>& make);
   const postgres::MigrationFile* FindFile(const std::string& stem) const;
-  std::string Drift(const std::vector<pb::Event>& recorded, const std::vector<pb::Event>& now) const;
+  std::string Drift(const std::vector<pb::Event>& recorded,
+                    const std::vector<pb::Event>& now) const;
 
   const Context& ctx_;
   std::string schema_;

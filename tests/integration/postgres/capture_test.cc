@@ -181,3 +181,64 @@ TEST_F(CaptureTest, AFailedMigrationRecordsNothing) {
 
 }  // namespace
 }  // namespace strata::postgres
+
+namespace strata::postgres {
+namespace {
+
+TEST_F(CaptureTest, DriftComparesALiveDatabaseWithTheRecordedSchema) {
+  Migration("20240101000000_core_users.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n");
+  ASSERT_EQ(Strata(app_, {"migrate", "run", "migrations"}).code, 0);
+  CliRun clean = Strata(app_, {"drift"});
+  EXPECT_EQ(clean.code, 0) << clean;
+  EXPECT_NE(clean.out.find("No drift"), std::string::npos) << clean;
+
+  // A change behind strata's back.
+  auto conn = app_.Connect();
+  ASSERT_TRUE(conn);
+  ASSERT_TRUE(conn->ExecScript("ALTER TABLE users ADD COLUMN nickname text").ok());
+  CliRun drift = Strata(app_, {"drift", "--json"});
+  EXPECT_EQ(drift.code, 3) << drift;
+  json j = Json(drift);
+  EXPECT_EQ(j["drift"], true);
+  ASSERT_EQ(j["changes"].size(), 1u) << j.dump(2);
+  EXPECT_NE(j["changes"][0].dump().find("nickname"), std::string::npos) << j.dump(2);
+}
+
+TEST_F(CaptureTest, ReplayRebuildsTheRecordedSchemaInAnEmptyDatabase) {
+  Migration("20240101000000_core_users.sql",
+            "CREATE TYPE mood AS ENUM ('ok', 'sad');\n"
+            "CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, m mood);\n");
+  Migration("20240102000000_core_email.sql",
+            "\\set col email\nALTER TABLE users ADD COLUMN :col text UNIQUE;\n");
+  Migration("20240103000000_feature_audit.sql",
+            "CREATE TABLE audit (at timestamptz DEFAULT now(), who bigint REFERENCES users(id));\n");
+  ASSERT_EQ(Strata(app_, {"migrate", "run", "migrations"}).code, 0);
+
+  TestDatabase fresh;
+  CliRun r = Strata(fresh, {"replay", "--json"});
+  ASSERT_EQ(r.code, 0) << r;
+  json j = Json(r);
+  EXPECT_EQ(j["matches"], true) << j.dump(2);
+  EXPECT_EQ(j["replayed"].size(), 3u);
+  EXPECT_EQ(Strata(fresh, {"drift"}).code, 0);
+
+  // Up to the first migration only: no email column, no audit table.
+  TestDatabase early;
+  CliRun part = Strata(early, {"replay", "--until", "1", "--json"});
+  ASSERT_EQ(part.code, 0) << part;
+  EXPECT_EQ(Json(part)["replayed"].size(), 1u);
+  auto conn = early.Connect();
+  ASSERT_TRUE(conn);
+  auto cols = conn->Exec("SELECT count(*) FROM information_schema.columns "
+                         "WHERE table_name = 'users' AND column_name = 'email'", {});
+  ASSERT_TRUE(cols.ok());
+  EXPECT_EQ(cols->rows[0][0].value_or(""), "0");
+
+  // A database that is not empty is refused, and left as it was.
+  CliRun again = Strata(fresh, {"replay"});
+  EXPECT_EQ(again.code, 1) << again;
+  EXPECT_NE(again.err.find("is not empty"), std::string::npos) << again;
+}
+
+}  // namespace
+}  // namespace strata::postgres
