@@ -68,3 +68,37 @@ run verify
 step "Artifacts written beside the log"
 ls migrations/dynamodb
 printf '\nThe demo project is in %s; try: cd %s && %s log\n' "$work" "$work" "$strata"
+
+# ---- PostgreSQL: migration tracks with a captured history, on a throwaway local server ----
+pg_work=$(dirname "$work")/accounts
+pg_state=$(dirname "$work")/pg
+pg_port=${STRATA_DEMO_PGPORT:-55439}
+bash "$here/../tests/support/postgres_server.sh" stop "$pg_state" >/dev/null 2>&1 || true
+rm -rf "$pg_work"
+cp -r "$here/accounts" "$pg_work"
+cd "$pg_work"
+unset STRATA_NOW
+export STRATA_ACTOR_NAME=dana STRATA_ACTOR_EMAIL=dana@shop.example STRATA_ACTOR_HOST=laptop-dana
+bash "$here/../tests/support/postgres_server.sh" start "$pg_state" "$pg_port" >/dev/null
+trap 'bash "$here/../tests/support/postgres_server.sh" stop "$pg_state" >/dev/null 2>&1 || true' EXIT
+export PGHOST=127.0.0.1 PGPORT=$pg_port PGUSER=postgres
+for db in dev staging scratch; do psql -X -q -d postgres -c "CREATE DATABASE $db"; done
+
+step "PostgreSQL: two tracks (core first, then billing), pending on dev"
+PGDATABASE=dev run migrate status
+step "Apply them: psql runs each file; strata records what each one changed"
+PGDATABASE=dev run migrate run
+step "The captured history"
+run log --events
+step "users as it was after the first migration, as DDL"
+run show --at 1 public.users
+step "Who added users.email, and when"
+run blame public.users.email
+step "Deploy the same migrations to staging (recorded as deployments)"
+PGDATABASE=staging run migrate run
+step "A change made behind strata's back is drift (exit 3)"
+psql -X -q -d staging -c "ALTER TABLE users ADD COLUMN nickname text"
+PGDATABASE=staging run drift || echo "(exit $?)"
+step "Replay the recorded SQL into an empty database and check it against the log"
+PGDATABASE=scratch run replay
+run verify
