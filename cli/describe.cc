@@ -74,6 +74,35 @@ std::string DescribeDynamo(const pb::DynamoChange& c) {
   return "unknown change";
 }
 
+// The part of a table an event is about ("email text" for an added column, "users_pkey" for
+// a constraint), found by field name so every Glue and PostgreSQL change gets it.
+std::string PartOf(const google::protobuf::Message& payload) {
+  using FD = google::protobuf::FieldDescriptor;
+  static const char* kParts[] = {"column", "constraint", "index", "trigger", "sub"};
+  const auto* d = payload.GetDescriptor();
+  const auto* r = payload.GetReflection();
+  for (const char* part : kParts) {
+    const FD* f = d->FindFieldByName(part);
+    if (f == nullptr || f->is_repeated()) continue;
+    if (f->type() == FD::TYPE_STRING) {
+      std::string v = r->GetString(payload, f);
+      if (!v.empty()) return v;
+    } else if (f->type() == FD::TYPE_MESSAGE && r->HasField(payload, f)) {
+      const auto& sub = r->GetMessage(payload, f);
+      const FD* name = sub.GetDescriptor()->FindFieldByName("name");
+      if (name == nullptr || name->type() != FD::TYPE_STRING) continue;
+      std::string v = sub.GetReflection()->GetString(sub, name);
+      const FD* type = sub.GetDescriptor()->FindFieldByName("type");
+      if (type != nullptr && type->type() == FD::TYPE_STRING) {
+        const std::string t = sub.GetReflection()->GetString(sub, type);
+        if (!t.empty()) v += " " + t;
+      }
+      if (!v.empty()) return v;
+    }
+  }
+  return "";
+}
+
 char SignOf(const std::string& kind) {
   if (kind.rfind("create_", 0) == 0 || kind.rfind("add_", 0) == 0) return '+';
   if (kind.rfind("drop_", 0) == 0 || kind.rfind("remove_", 0) == 0) return '-';
@@ -106,6 +135,13 @@ EventText Describe(const pb::Event& e) {
     std::string words = kind;
     for (auto& ch : words) ch = ch == '_' ? ' ' : ch;
     t.text = words;
+    const google::protobuf::Message* change = ChangeOf(e);
+    const auto* field = change->GetReflection()->GetOneofFieldDescriptor(
+        *change, change->GetDescriptor()->oneof_decl(0));
+    if (field != nullptr && field->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
+      const std::string part = PartOf(change->GetReflection()->GetMessage(*change, field));
+      if (!part.empty()) t.text += " " + part;
+    }
   }
   return t;
 }

@@ -169,49 +169,57 @@ Result<uint64_t> MigrationCapture::Append(const std::function<Result<pb::Commit>
 
 Status MigrationCapture::OnLocked(pg::Connection& conn,
                                   const std::vector<pg::AppliedMigration>& rows) {
+  // Under the track's advisory lock nobody else records this track on this database: read
+  // the log as it is now, so rows another run just recorded are not taken for missing ones.
+  STRATA_RETURN_IF_ERROR(LoadLog());
   std::optional<pb::SchemaState> live;
   for (const auto& row : rows) {
-    auto it = known_.find(row.name);
-    if (it != known_.end() && it->second.databases.count(database_)) continue;
+    auto known = known_.find(row.name);
+    if (known != known_.end() && known->second.databases.count(database_)) continue;
+    if (!live) {
+      STRATA_ASSIGN_OR_RETURN(live, Live(conn));
+    }
     // Applied to this database but not in the log: record it now, marked as recovered.
-    pb::Commit c;
-    c.set_origin(pb::ORIGIN_RECOVERED);
-    auto* body = c.mutable_migration();
-    body->set_name(row.name);
-    if (const pg::MigrationFile* f = FindFile(row.name)) {
-      body->set_track(f->name.track);
-      body->set_sql(ReadFile(f->path));
-    }
-    body->set_checksum_sha256(row.hash.size() == 64 ? row.hash : "");
-    body->set_duration_ms(row.execution_time_ms.value_or(0));
-    body->set_database(database_);
     Recorded r{0, row.name, "recovered", 0, ""};
-    if (it == known_.end()) {
-      // The first unrecorded row carries whatever the log lacks of the live schema.
-      if (!live) {
-        STRATA_ASSIGN_OR_RETURN(live, Live(conn));
-        STRATA_ASSIGN_OR_RETURN(auto events, Diff(head_state_, *live));
-        for (auto& e : events) *c.add_events() = std::move(e);
+    bool carries = false;
+    std::vector<pb::Event> carried;
+    auto make = [&]() -> Result<pb::Commit> {
+      pb::Commit c;
+      c.set_origin(pb::ORIGIN_RECOVERED);
+      auto* body = c.mutable_migration();
+      body->set_name(row.name);
+      if (const pg::MigrationFile* f = FindFile(row.name)) {
+        body->set_track(f->name.track);
+        body->set_sql(ReadFile(f->path));
       }
-      c.set_message(fmt::format("recovered {}: applied to {} at {} but missing from the log",
-                                row.name, database_, row.applied_at));
-    } else {
-      auto* d = c.mutable_deployment();
-      d->set_target(database_);
-      d->set_refers_to_seq(it->second.seq);
-      d->set_to_seq(head_seq_);
-      d->set_outcome(pb::DEPLOYMENT_SUCCEEDED);
-      d->set_detail("recovered: applied before this run, missing from the log");
-      c.set_message(fmt::format("recovered deployment of {} to {}", row.name, database_));
-    }
-    r.events = static_cast<size_t>(c.events_size());
-    std::vector<pb::Event> events(c.events().begin(), c.events().end());
-    const bool carries = !c.has_deployment();
-    STRATA_ASSIGN_OR_RETURN(r.seq, Append([&c]() -> Result<pb::Commit> { return c; }));
+      body->set_checksum_sha256(row.hash.size() == 64 ? row.hash : "");
+      body->set_duration_ms(row.execution_time_ms.value_or(0));
+      body->set_database(database_);
+      auto it = known_.find(row.name);  // as of the log's head now
+      carries = it == known_.end();
+      if (carries) {
+        // It carries whatever the log lacks of the live schema (the first such row does).
+        STRATA_ASSIGN_OR_RETURN(carried, Diff(head_state_, *live));
+        for (const auto& e : carried) *c.add_events() = e;
+        c.set_message(fmt::format("recovered {}: applied to {} at {} but missing from the log",
+                                  row.name, database_, row.applied_at));
+      } else {
+        auto* d = c.mutable_deployment();
+        d->set_target(database_);
+        d->set_refers_to_seq(it->second.seq);
+        d->set_to_seq(head_seq_);
+        d->set_outcome(pb::DEPLOYMENT_SUCCEEDED);
+        d->set_detail("recovered: applied before this run, missing from the log");
+        c.set_message(fmt::format("recovered deployment of {} to {}", row.name, database_));
+      }
+      return c;
+    };
+    STRATA_ASSIGN_OR_RETURN(r.seq, Append(make));
+    r.events = carries ? carried.size() : 0;
     Known& k = known_[row.name];
     if (carries && k.seq == 0) {
       k.seq = r.seq;
-      k.events = std::move(events);
+      k.events = std::move(carried);
     }
     k.databases.insert(database_);
     ctx_.Note(fmt::format("note: recorded {} as commit {} (applied to {} but missing from the log)",
