@@ -30,18 +30,11 @@ std::optional<std::string> Opt(const po::variables_map& vm, const char* name) {
   return vm[name].as<std::string>();
 }
 
-pb::SchemaState AsState(pb::PostgresSchema schema) {
-  pb::SchemaState s;
-  s.set_engine(pb::ENGINE_POSTGRES);
-  *s.mutable_postgres() = std::move(schema);
-  return s;
-}
-
 // The recorded PostgreSQL schema as of `seq` (empty when nothing is recorded).
 Result<pb::SchemaState> RecordedAt(const Context& ctx, History& history, uint64_t seq) {
   STRATA_ASSIGN_OR_RETURN(pb::State state, history.index().StateAt(seq));
   auto it = state.schemas().find(PostgresSchemaName(ctx));
-  if (it == state.schemas().end()) return AsState(pb::PostgresSchema());
+  if (it == state.schemas().end()) return PostgresState(pb::PostgresSchema());
   return it->second;
 }
 
@@ -66,7 +59,8 @@ CommandResult RunDrift(Context& ctx) {
   STRATA_ASSIGN_OR_RETURN(uint64_t seq, history->Resolve(vm["at"].as<std::string>()));
   STRATA_ASSIGN_OR_RETURN(pb::SchemaState recorded, RecordedAt(ctx, *history, seq));
   // The changes that would bring the recorded schema to what the database has.
-  STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> drift, Diff(recorded, AsState(std::move(live))));
+  STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> drift,
+                          Diff(recorded, PostgresState(std::move(live))));
   const std::string schema = PostgresSchemaName(ctx);
   if (ctx.json) {
     ctx.PrintJson({{"version", 1},
@@ -166,7 +160,8 @@ CommandResult RunReplay(Context& ctx) {
   // The result must be the recorded schema at that point.
   STRATA_ASSIGN_OR_RETURN(pb::PostgresSchema after, pg::Introspect(*conn, pg::IntrospectOptions{}));
   STRATA_ASSIGN_OR_RETURN(pb::SchemaState recorded, RecordedAt(ctx, *history, until));
-  STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> diff, Diff(recorded, AsState(std::move(after))));
+  STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> diff,
+                          Diff(recorded, PostgresState(std::move(after))));
   if (ctx.json) {
     ctx.PrintJson({{"version", 1},
                    {"database", conn->description()},

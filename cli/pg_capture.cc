@@ -11,6 +11,7 @@
 #include "adapters/postgres/introspect.h"
 #include "cli/describe.h"
 #include "cli/history.h"
+#include "cli/pg_target.h"
 #include "engine/diff/diff.h"
 #include "engine/state/apply.h"
 #include "engine/store/commit_store.h"
@@ -20,16 +21,9 @@ namespace pg = strata::postgres;
 
 namespace {
 
-pb::SchemaState AsState(pb::PostgresSchema schema) {
-  pb::SchemaState s;
-  s.set_engine(pb::ENGINE_POSTGRES);
-  *s.mutable_postgres() = std::move(schema);
-  return s;
-}
-
 Result<pb::SchemaState> Live(pg::Connection& conn) {
   STRATA_ASSIGN_OR_RETURN(pb::PostgresSchema live, pg::Introspect(conn, pg::IntrospectOptions{}));
-  return AsState(std::move(live));
+  return PostgresState(std::move(live));
 }
 
 std::string ReadFile(const std::string& path) {
@@ -239,7 +233,7 @@ Status MigrationCapture::After(pg::Connection& conn, const pg::MigrationFile& fi
                                const pg::AppliedMigration& row) {
   if (!before_) return Status::Internal("migration captured without a before state");
   STRATA_ASSIGN_OR_RETURN(pb::SchemaState after, Live(conn));
-  STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> events, Diff(AsState(*before_), after));
+  STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> events, Diff(PostgresState(*before_), after));
   before_.reset();
 
   Recorded r{0, file.name.stem, "", events.size(), ""};

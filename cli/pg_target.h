@@ -7,6 +7,7 @@
 
 #include "adapters/postgres/migration_process.h"
 #include "cli/context.h"
+#include "proto/commit.pb.h"
 
 namespace strata::cli {
 
@@ -16,6 +17,14 @@ Result<std::string> PostgresConninfo(const Context& ctx, const std::optional<std
 
 // The project's PostgreSQL schema source name, or "postgres".
 std::string PostgresSchemaName(const Context& ctx);
+
+// An introspected catalog as the engine's schema state (for Diff against recorded states).
+inline pb::SchemaState PostgresState(pb::PostgresSchema schema) {
+  pb::SchemaState s;
+  s.set_engine(pb::ENGINE_POSTGRES);
+  *s.mutable_postgres() = std::move(schema);
+  return s;
+}
 
 struct PostgresChildren {
   postgres::ChildSetup setup;
