@@ -18,7 +18,6 @@
 #include <unordered_set>
 #include <utility>
 
-#include "engine/diff/diff.h"
 #include "engine/state/canonical_glue_postgres.h"
 #include "engine/state/postgres_keys.h"
 #include "engine/state/validate.h"
@@ -75,6 +74,16 @@ std::string OwnObject(std::string_view catalog, std::string_view oid) {
       "NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = '{}'::regclass "
       "AND x.objid = {} AND x.deptype IN ('e', 'i'))",
       catalog, oid);
+}
+
+// The comment of object `oid` in `catalog` (part `sub` of it for columns) as `ds.description`:
+// a join, because obj_description and col_description cost a lookup per row.
+std::string CommentJoin(std::string_view catalog, std::string_view oid,
+                        std::string_view sub = "0") {
+  return fmt::format(
+      " LEFT JOIN pg_description ds ON ds.objoid = {} AND ds.classoid = '{}'::regclass "
+      "AND ds.objsubid = {} ",
+      oid, catalog, sub);
 }
 
 // True for a table `c` named <prefix><track> with the history table's two telling columns.
@@ -176,11 +185,12 @@ class Reader {
 
   Status Namespaces() {
     STRATA_ASSIGN_OR_RETURN(
-        auto r, session_.Query("schemas",
-                               fmt::format("SELECT n.nspname, obj_description(n.oid, "
-                                           "'pg_namespace') FROM pg_namespace n "
-                                           "WHERE {} AND n.nspname <> 'public' AND {}",
-                                           UserSchema("n"), OwnObject("pg_namespace", "n.oid"))));
+        auto r,
+        session_.Query("schemas",
+                       fmt::format("SELECT n.nspname, ds.description FROM pg_namespace n {} "
+                                   "WHERE {} AND n.nspname <> 'public' AND {}",
+                                   CommentJoin("pg_namespace", "n.oid"), UserSchema("n"),
+                                   OwnObject("pg_namespace", "n.oid"))));
     for (const Row& row : r.rows) {
       pb::PgNamespace& n = (*catalog_->schema.mutable_namespaces())[Text(row, 0)];
       n.set_name(Text(row, 0));
@@ -191,13 +201,12 @@ class Reader {
 
   Status Extensions() {
     STRATA_ASSIGN_OR_RETURN(
-        auto r,
-        session_.Query("extensions", fmt::format("SELECT x.extname, x.extversion, n.nspname, "
-                                                 "obj_description(x.oid, 'pg_extension') "
-                                                 "FROM pg_extension x "
-                                                 "JOIN pg_namespace n ON n.oid = x.extnamespace "
-                                                 "WHERE {}",
-                                                 UserSchema("n"))));
+        auto r, session_.Query("extensions",
+                               fmt::format("SELECT x.extname, x.extversion, n.nspname, "
+                                           "ds.description FROM pg_extension x "
+                                           "JOIN pg_namespace n ON n.oid = x.extnamespace {}"
+                                           "WHERE {}",
+                                           CommentJoin("pg_extension", "x.oid"), UserSchema("n"))));
     for (const Row& row : r.rows) {
       pb::PgExtension& x = (*catalog_->schema.mutable_extensions())[Text(row, 0)];
       x.set_name(Text(row, 0));
@@ -212,15 +221,16 @@ class Reader {
   Status Relations() {
     enum { kOid, kSchema, kName, kKind, kComment, kDefinition, kHistory };
     STRATA_ASSIGN_OR_RETURN(
-        auto r, session_.Query(
-                    "tables and views",
-                    fmt::format("SELECT c.oid, n.nspname, c.relname, c.relkind, "
-                                "obj_description(c.oid, 'pg_class'), "
-                                "CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END, "
-                                "{} FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                                "WHERE c.relkind IN ('r', 'p', 'v', 'm') AND {} AND {}",
-                                IsHistoryTable(options_), UserSchema("n"),
-                                OwnObject("pg_class", "c.oid"))));
+        auto r,
+        session_.Query(
+            "tables and views",
+            fmt::format("SELECT c.oid, n.nspname, c.relname, c.relkind, "
+                        "ds.description, "
+                        "CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END, "
+                        "{} FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace {}"
+                        "WHERE c.relkind IN ('r', 'p', 'v', 'm') AND {} AND {}",
+                        IsHistoryTable(options_), CommentJoin("pg_class", "c.oid"), UserSchema("n"),
+                        OwnObject("pg_class", "c.oid"))));
     for (const Row& row : r.rows) {
       const std::string& oid = Text(row, kOid);
       const std::string& kind = Text(row, kKind);
@@ -259,16 +269,17 @@ class Reader {
                 "SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), "
                 "a.attnotnull, a.attidentity, a.attgenerated, pg_get_expr(d.adbin, d.adrelid), "
                 "CASE WHEN a.attcollation <> t.typcollation THEN {} END, "
-                "col_description(a.attrelid, a.attnum) "
+                "ds.description "
                 "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
                 "JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "JOIN pg_type t ON t.oid = a.atttypid "
                 "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
                 "LEFT JOIN pg_collation co ON co.oid = a.attcollation "
-                "LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace "
+                "LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace {}"
                 "WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND {} "
                 "ORDER BY a.attrelid, a.attnum",
-                kCollationText, UserSchema("n"))));
+                kCollationText, CommentJoin("pg_class", "a.attrelid", "a.attnum"),
+                UserSchema("n"))));
     for (const Row& row : r.rows) {
       auto table = catalog_->tables.find(Text(row, kOwner));
       if (table == catalog_->tables.end()) continue;
@@ -300,10 +311,10 @@ class Reader {
             "constraints",
             fmt::format("SELECT k.conrelid, k.contypid, k.conname, k.contype, "
                         "pg_get_constraintdef(k.oid), "
-                        "obj_description(k.oid, 'pg_constraint') "
+                        "ds.description "
                         "FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace "
-                        "WHERE k.contype IN ('p', 'u', 'f', 'c', 'x') AND {}",
-                        UserSchema("n"))));
+                        "{} WHERE k.contype IN ('p', 'u', 'f', 'c', 'x') AND {}",
+                        CommentJoin("pg_constraint", "k.oid"), UserSchema("n"))));
     for (const Row& row : r.rows) {
       google::protobuf::RepeatedPtrField<pb::PgConstraint>* list = nullptr;
       if (auto t = catalog_->tables.find(Text(row, kTable)); t != catalog_->tables.end()) {
@@ -338,13 +349,13 @@ class Reader {
         auto r,
         session_.Query("indexes",
                        fmt::format("SELECT i.indrelid, c.relname, pg_get_indexdef(i.indexrelid), "
-                                   "obj_description(i.indexrelid, 'pg_class') "
+                                   "ds.description "
                                    "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-                                   "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                   "JOIN pg_namespace n ON n.oid = c.relnamespace {}"
                                    "WHERE {} AND NOT EXISTS (SELECT 1 FROM pg_constraint k "
                                    "WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid "
                                    "AND k.contype IN ('p', 'u', 'x'))",
-                                   UserSchema("n"))));
+                                   CommentJoin("pg_class", "i.indexrelid"), UserSchema("n"))));
     for (const Row& row : r.rows) {
       pb::PgIndex* index = nullptr;
       if (auto t = catalog_->tables.find(Text(row, kOwner)); t != catalog_->tables.end()) {
@@ -368,11 +379,11 @@ class Reader {
     STRATA_ASSIGN_OR_RETURN(
         auto r, session_.Query("triggers",
                                fmt::format("SELECT t.tgrelid, t.tgname, pg_get_triggerdef(t.oid), "
-                                           "obj_description(t.oid, 'pg_trigger') "
+                                           "ds.description "
                                            "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                                           "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                           "JOIN pg_namespace n ON n.oid = c.relnamespace {}"
                                            "WHERE NOT t.tgisinternal AND {}",
-                                           UserSchema("n"))));
+                                           CommentJoin("pg_trigger", "t.oid"), UserSchema("n"))));
     for (const Row& row : r.rows) {
       auto t = catalog_->tables.find(Text(row, kOwner));
       if (t == catalog_->tables.end()) continue;
@@ -421,7 +432,7 @@ Status Reader::Sequences() {
           fmt::format(
               "SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, "
               "s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle, "
-              "obj_description(c.oid, 'pg_class'), o.oid, o.nspname, o.relname, o.attname "
+              "ds.description, o.oid, o.nspname, o.relname, o.attname "
               "FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid "
               "JOIN pg_namespace n ON n.oid = c.relnamespace "
               "LEFT JOIN LATERAL (SELECT oc.oid, od.deptype, onn.nspname, oc.relname, oa.attname "
@@ -430,9 +441,9 @@ Status Reader::Sequences() {
               "JOIN pg_attribute oa ON oa.attrelid = oc.oid AND oa.attnum = od.refobjsubid "
               "WHERE od.classid = 'pg_class'::regclass AND od.objid = c.oid "
               "AND od.refclassid = 'pg_class'::regclass AND od.deptype IN ('a', 'i') "
-              "AND od.refobjsubid > 0 LIMIT 1) o ON true "
+              "AND od.refobjsubid > 0 LIMIT 1) o ON true {}"
               "WHERE {} AND {} AND o.deptype IS DISTINCT FROM 'i'",
-              UserSchema("n"), OwnObject("pg_class", "c.oid"))));
+              CommentJoin("pg_class", "c.oid"), UserSchema("n"), OwnObject("pg_class", "c.oid"))));
   for (const Row& row : r.rows) {
     if (row[kOwner] && catalog_->history_tables.count(*row[kOwner])) continue;
     const std::string key = PgKey(Text(row, kSchema), Text(row, kName));
@@ -508,23 +519,21 @@ Status Reader::Types() {
       auto r,
       session_.Query(
           "types",
-          fmt::format(
-              "SELECT t.oid, n.nspname, t.typname, t.typtype, obj_description(t.oid, 'pg_type'), "
-              "CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END, "
-              "t.typnotnull, pg_get_expr(t.typdefaultbin, 0), "
-              "CASE t.typtype WHEN 'r' THEN {} WHEN 'b' THEN {} END "
-              "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
-              "LEFT JOIN pg_range rg ON rg.rngtypid = t.oid "
-              "LEFT JOIN pg_type st ON st.oid = rg.rngsubtype "
-              "LEFT JOIN pg_opclass oc ON oc.oid = rg.rngsubopc "
-              "LEFT JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace "
-              "LEFT JOIN pg_collation co ON co.oid = rg.rngcollation "
-              "LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace "
-              "WHERE t.typtype IN ('b', 'c', 'd', 'e', 'r') AND {} AND {} "
-              "AND (t.typtype <> 'c' OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) "
-              "= 'c') AND NOT EXISTS (SELECT 1 FROM pg_type a WHERE a.typarray = t.oid)",
-              RangeDefinitionSql(has_multirange), kBaseDefinitionSql, UserSchema("n"),
-              OwnObject("pg_type", "t.oid"))));
+          fmt::format("SELECT t.oid, n.nspname, t.typname, t.typtype, ds.description, "
+                      "CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) END, "
+                      "t.typnotnull, pg_get_expr(t.typdefaultbin, 0), "
+                      "CASE t.typtype WHEN 'r' THEN {} WHEN 'b' THEN {} END "
+                      "FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+                      "LEFT JOIN pg_range rg ON rg.rngtypid = t.oid "
+                      "LEFT JOIN pg_type st ON st.oid = rg.rngsubtype "
+                      "LEFT JOIN pg_opclass oc ON oc.oid = rg.rngsubopc "
+                      "LEFT JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace "
+                      "LEFT JOIN pg_collation co ON co.oid = rg.rngcollation "
+                      "LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace {}"
+                      "WHERE t.typtype IN ('b', 'c', 'd', 'e', 'r') AND {} AND {}",
+                      RangeDefinitionSql(has_multirange), kBaseDefinitionSql,
+                      CommentJoin("pg_type", "t.oid"), UserSchema("n"),
+                      OwnObject("pg_type", "t.oid"))));
   for (const Row& row : r.rows) {
     pb::PgType& t = catalog_->types[Text(row, kOid)];
     t.set_schema(Text(row, kSchema));
@@ -587,14 +596,15 @@ Status Reader::CompositeAttributes() {
 // Functions and procedures; aggregates have no pg_get_functiondef and are not read.
 Status Reader::Functions() {
   STRATA_ASSIGN_OR_RETURN(
-      auto r,
-      session_.Query("functions", fmt::format("SELECT n.nspname, p.proname, "
-                                              "pg_get_function_identity_arguments(p.oid), "
-                                              "pg_get_functiondef(p.oid), "
-                                              "obj_description(p.oid, 'pg_proc') "
-                                              "FROM pg_proc p JOIN pg_namespace n ON n.oid = "
-                                              "p.pronamespace WHERE p.prokind <> 'a' AND {} AND {}",
-                                              UserSchema("n"), OwnObject("pg_proc", "p.oid"))));
+      auto r, session_.Query("functions",
+                             fmt::format("SELECT n.nspname, p.proname, "
+                                         "pg_get_function_identity_arguments(p.oid), "
+                                         "pg_get_functiondef(p.oid), "
+                                         "ds.description "
+                                         "FROM pg_proc p JOIN pg_namespace n ON n.oid = "
+                                         "p.pronamespace {} WHERE p.prokind <> 'a' AND {} AND {}",
+                                         CommentJoin("pg_proc", "p.oid"), UserSchema("n"),
+                                         OwnObject("pg_proc", "p.oid"))));
   for (const Row& row : r.rows) {
     const std::string key = PgFunctionKey(Text(row, 0), Text(row, 1), Text(row, 2));
     pb::PgFunction& f = (*catalog_->schema.mutable_functions())[key];
@@ -626,19 +636,47 @@ pb::PostgresSchema Assemble(Catalog&& catalog) {
   return out;
 }
 
-// What the engine would say about creating every object: a complaint here is a bug in the
-// reader (or a catalog shape it does not know), better reported than recorded.
-Status CheckAgainstEngine(const pb::PostgresSchema& schema, const std::string& server) {
-  std::vector<pb::Event> creates;
-  DiffPostgres(pb::PostgresSchema(), schema, &creates);
-  for (const auto& e : creates) {
-    Status s = ValidatePostgresChange(e.postgres());
+// Validates the create event of every object in `map`; `slot` gives the object's place in a
+// change. Objects are swapped in and back out rather than copied: this runs on every call.
+template <typename Map, typename Slot>
+Status ValidateCreates(Map* map, Slot slot, const std::string& server) {
+  pb::PostgresChange change;
+  for (auto& [key, object] : *map) {
+    auto* in_change = slot(&change);
+    in_change->Swap(&object);
+    Status s = ValidatePostgresChange(change);
+    in_change->Swap(&object);
     if (!s.ok()) {
-      return Status::Internal(
-          fmt::format("introspecting {} gave a state the engine rejects: {}", server, s.message()));
+      return Status::Internal(fmt::format("introspecting {} gave {}, which the engine rejects: {}",
+                                          server, key, s.message()));
     }
   }
   return Status::Ok();
+}
+
+// What the engine would say about creating every object: a complaint here is a bug in the
+// reader (or a catalog shape it does not know), better reported than recorded.
+Status CheckAgainstEngine(pb::PostgresSchema* s, const std::string& server) {
+  using C = pb::PostgresChange;
+  STRATA_RETURN_IF_ERROR(ValidateCreates(
+      s->mutable_namespaces(), [](C* c) { return c->mutable_create_schema()->mutable_schema(); },
+      server));
+  STRATA_RETURN_IF_ERROR(ValidateCreates(
+      s->mutable_extensions(),
+      [](C* c) { return c->mutable_create_extension()->mutable_extension(); }, server));
+  STRATA_RETURN_IF_ERROR(ValidateCreates(
+      s->mutable_tables(), [](C* c) { return c->mutable_create_table()->mutable_table(); },
+      server));
+  STRATA_RETURN_IF_ERROR(ValidateCreates(
+      s->mutable_views(), [](C* c) { return c->mutable_create_view()->mutable_view(); }, server));
+  STRATA_RETURN_IF_ERROR(ValidateCreates(
+      s->mutable_sequences(), [](C* c) { return c->mutable_create_sequence()->mutable_sequence(); },
+      server));
+  STRATA_RETURN_IF_ERROR(ValidateCreates(
+      s->mutable_types(), [](C* c) { return c->mutable_create_type()->mutable_type(); }, server));
+  return ValidateCreates(
+      s->mutable_functions(), [](C* c) { return c->mutable_create_function()->mutable_function(); },
+      server);
 }
 
 }  // namespace
@@ -660,7 +698,7 @@ Result<pb::PostgresSchema> Introspect(Connection& conn, const IntrospectOptions&
   STRATA_RETURN_IF_ERROR(read);
   STRATA_RETURN_IF_ERROR(end);
   pb::PostgresSchema schema = Assemble(std::move(catalog));
-  STRATA_RETURN_IF_ERROR(CheckAgainstEngine(schema, conn.description()));
+  STRATA_RETURN_IF_ERROR(CheckAgainstEngine(&schema, conn.description()));
   if (stats) {
     stats->micros = std::chrono::duration_cast<std::chrono::microseconds>(
                         std::chrono::steady_clock::now() - start)

@@ -1,0 +1,139 @@
+// pg_introspect_tool: times postgres::Introspect on a large generated schema.
+//
+//   pg_introspect_tool --conninfo "host=127.0.0.1 port=55462 user=postgres dbname=bench"
+//                      [--tables 1000] [--columns 11000] [--runs 5]
+//
+// Creates the schema when the database has none of its tables yet (schema "bench": tables
+// with identity keys, defaults, NOT NULL, unique, check and foreign-key constraints, an index
+// each, comments on some columns and tables), then runs Introspect --runs times and prints
+// each run and the best, median and worst wall times with the query count.
+// bench/pg_introspect.sh runs it against a throwaway cluster.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/program_options.hpp>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "adapters/postgres/connection.h"
+#include "adapters/postgres/introspect.h"
+
+namespace {
+
+namespace po = boost::program_options;
+using strata::Result;
+using strata::Status;
+using strata::postgres::Connection;
+
+struct ToolOptions {
+  std::string conninfo;
+  int tables = 1000;
+  int columns = 11000;
+  int runs = 5;
+};
+
+// The DDL of table `i` with `columns` columns; every third table points at the one before.
+std::string TableDdl(int i, int columns) {
+  static const char* kTypes[] = {"text",    "integer",     "numeric(12,2)", "timestamptz",
+                                 "boolean", "varchar(80)", "jsonb",         "uuid",
+                                 "bigint",  "date"};
+  std::string sql = fmt::format(
+      "CREATE TABLE bench.t{0} (\n  id bigint GENERATED ALWAYS AS "
+      "IDENTITY PRIMARY KEY",
+      i);
+  for (int c = 1; c < columns; ++c) {
+    const char* type = kTypes[(i + c) % 10];
+    sql += fmt::format(",\n  c{} {}", c, type);
+    if (c % 4 == 1) sql += " NOT NULL";
+    if (c % 5 == 2 && std::string(type) == "integer") sql += " DEFAULT 0";
+    if (c % 5 == 3 && std::string(type) == "text") sql += " DEFAULT ''";
+  }
+  if (i % 3 == 2) sql += fmt::format(",\n  parent_id bigint REFERENCES bench.t{}(id)", i - 1);
+  sql += fmt::format(",\n  CONSTRAINT t{0}_c1_key UNIQUE (c1)", i);
+  sql += fmt::format(",\n  CONSTRAINT t{0}_id_check CHECK (id > 0)\n);\n", i);
+  sql += fmt::format("CREATE INDEX t{0}_c2_idx ON bench.t{0} (c2);\n", i);
+  if (i % 2 == 0) {
+    sql += fmt::format("COMMENT ON TABLE bench.t{0} IS 'table {0}';\n", i);
+    sql += fmt::format("COMMENT ON COLUMN bench.t{0}.c1 IS 'first of {0}';\n", i);
+  }
+  return sql;
+}
+
+// Spreads `total` columns over `tables` tables (parent_id columns come on top).
+Status CreateSchema(Connection& conn, const ToolOptions& o) {
+  std::string sql = "CREATE SCHEMA bench;\n";
+  for (int i = 0; i < o.tables; ++i) {
+    const int columns = o.columns / o.tables + (i < o.columns % o.tables ? 1 : 0);
+    sql += TableDdl(i, std::max(columns, 2));
+  }
+  return conn.ExecScript(sql);  // one implicit transaction
+}
+
+Status Run(const ToolOptions& o) {
+  STRATA_ASSIGN_OR_RETURN(auto conn, Connection::Open(o.conninfo));
+  STRATA_ASSIGN_OR_RETURN(auto existing,
+                          conn->Exec("SELECT count(*) FROM pg_namespace WHERE nspname = 'bench'"));
+  if (existing.rows.at(0).at(0) == "0") {
+    std::cout << fmt::format("creating {} tables with {} columns on {}\n", o.tables, o.columns,
+                             conn->description());
+    STRATA_RETURN_IF_ERROR(CreateSchema(*conn, o));
+    STRATA_RETURN_IF_ERROR(conn->ExecScript("ANALYZE"));
+  }
+  std::vector<double> ms;
+  strata::postgres::IntrospectStats stats;
+  size_t tables = 0, columns = 0, constraints = 0, indexes = 0;
+  for (int run = 0; run < o.runs; ++run) {
+    STRATA_ASSIGN_OR_RETURN(auto schema, strata::postgres::Introspect(*conn, {}, &stats));
+    ms.push_back(stats.micros / 1000.0);
+    tables = schema.tables_size();
+    columns = constraints = indexes = 0;
+    for (const auto& [_, t] : schema.tables()) {
+      columns += t.columns_size();
+      constraints += t.constraints_size();
+      indexes += t.indexes_size();
+    }
+    std::cout << fmt::format("run {}: {:.1f} ms, {} queries\n", run + 1, ms.back(), stats.queries);
+  }
+  std::sort(ms.begin(), ms.end());
+  std::cout << fmt::format(
+      "Introspect of {} tables, {} columns, {} constraints, {} indexes: best {:.1f} ms, "
+      "median {:.1f} ms, worst {:.1f} ms over {} runs; {} queries per run\n",
+      tables, columns, constraints, indexes, ms.front(), ms[ms.size() / 2], ms.back(), ms.size(),
+      stats.queries);
+  return Status::Ok();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ToolOptions o;
+  po::options_description desc("pg_introspect_tool options");
+  desc.add_options()("help", "this text")("conninfo", po::value(&o.conninfo)->required(),
+                                          "libpq conninfo of the database to use")(
+      "tables", po::value(&o.tables)->default_value(o.tables), "tables to create")(
+      "columns", po::value(&o.columns)->default_value(o.columns), "columns over all tables")(
+      "runs", po::value(&o.runs)->default_value(o.runs), "Introspect calls to time");
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, desc), vm);
+    if (vm.count("help")) {
+      std::cout << desc << "\n";
+      return 0;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "pg_introspect_tool: " << e.what() << "\n" << desc << "\n";
+    return 2;
+  }
+  if (o.tables < 1 || o.runs < 1 || o.columns < o.tables) {
+    std::cerr << "pg_introspect_tool: need --tables >= 1, --runs >= 1, --columns >= --tables\n";
+    return 2;
+  }
+  Status s = Run(o);
+  if (!s.ok()) {
+    std::cerr << "pg_introspect_tool: " << s.ToString() << "\n";
+    return 1;
+  }
+  return 0;
+}
