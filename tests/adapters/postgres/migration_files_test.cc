@@ -137,7 +137,7 @@ TEST(DiscoverTracksTest, AMalformedSqlFileIsAnErrorWithItsPath) {
   Write(dir / "sub/seed.sql", "");
   auto tracks = DiscoverTracks(dir.path());
   ASSERT_EQ(tracks.status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(tracks.status().message().rfind(dir / "sub/seed.sql: timestamp \"seed\"", 0), 0u)
+  EXPECT_EQ(tracks.status().message().rfind(dir / "sub/seed.sql: no track and description", 0), 0u)
       << tracks.status().message();
 }
 
