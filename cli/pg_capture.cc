@@ -152,11 +152,22 @@ Result<uint64_t> MigrationCapture::Append(const std::function<Result<pb::Commit>
   commit.set_engine(pb::ENGINE_POSTGRES);
   commit.set_time_unix_micros(ctx_.now_micros);
   *commit.mutable_actor() = ctx_.actor;
+  // Applied in place (all or nothing): the recorded schema can be large.
   pb::State state;
-  (*state.mutable_schemas())[schema_] = head_state_;
-  STRATA_RETURN_IF_ERROR(ApplyCommit(commit, &state));
-  STRATA_ASSIGN_OR_RETURN(StoredCommit stored, writer->Append(std::move(commit)));
-  head_state_ = state.schemas().at(schema_);
+  (*state.mutable_schemas())[schema_].Swap(&head_state_);
+  Status applied = ApplyCommit(commit, &state);
+  Result<StoredCommit> appended = applied.ok() ? writer->Append(std::move(commit))
+                                               : Result<StoredCommit>(applied);
+  if (!appended.ok()) {
+    if (applied.ok()) {
+      // Not written: the log's head is what LoadLog reads next time.
+      STRATA_RETURN_IF_ERROR(LoadLog());
+      return appended.status();
+    }
+  }
+  (*state.mutable_schemas())[schema_].Swap(&head_state_);
+  STRATA_RETURN_IF_ERROR(appended.status());
+  StoredCommit& stored = *appended;
   head_seq_ = stored.commit.seq();
   return stored.commit.seq();
 }
@@ -166,6 +177,7 @@ Status MigrationCapture::OnLocked(pg::Connection& conn,
   // Under the track's advisory lock nobody else records this track on this database: read
   // the log as it is now, so rows another run just recorded are not taken for missing ones.
   STRATA_RETURN_IF_ERROR(LoadLog());
+  last_after_.reset();  // the lock was free before this track: anything may have changed
   std::optional<pb::SchemaState> live;
   for (const auto& row : rows) {
     auto known = known_.find(row.name);
@@ -224,6 +236,13 @@ Status MigrationCapture::OnLocked(pg::Connection& conn,
 }
 
 Status MigrationCapture::Before(pg::Connection& conn, const pg::MigrationFile&) {
+  if (last_after_) {
+    // Nothing ran since the previous migration's capture (this run holds the lock): its
+    // after-state is this one's before-state, which saves one introspection per migration.
+    before_ = std::move(last_after_);
+    last_after_.reset();
+    return Status::Ok();
+  }
   STRATA_ASSIGN_OR_RETURN(auto before, pg::Introspect(conn, pg::IntrospectOptions{}));
   before_ = std::move(before);
   return Status::Ok();
@@ -235,6 +254,7 @@ Status MigrationCapture::After(pg::Connection& conn, const pg::MigrationFile& fi
   STRATA_ASSIGN_OR_RETURN(pb::SchemaState after, Live(conn));
   STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> events, Diff(PostgresState(*before_), after));
   before_.reset();
+  last_after_ = after.postgres();
 
   Recorded r{0, file.name.stem, "", events.size(), ""};
   auto make = [&]() -> Result<pb::Commit> {

@@ -74,6 +74,9 @@ class MigrationCapture {
   pb::SchemaState head_state_;
   uint64_t head_seq_ = 0;
   std::optional<pb::PostgresSchema> before_;
+  // The catalog after the previous migration of this run, reused as the next one's before.
+  // Cleared whenever the run's lock was released in between (see OnLocked).
+  std::optional<pb::PostgresSchema> last_after_;
   std::vector<Recorded> recorded_;
 };
 
