@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -470,6 +471,20 @@ TEST_F(MigrateTest, FiveConcurrentRunsApplyEachMigrationOnce) {
                    "5_core_step:1", "6_core_step:1", "7_other_x:1"}));
   EXPECT_EQ(History().size(), 6u);
   EXPECT_EQ(History("other").size(), 1u);
+  // The log records each migration exactly once, whichever run applied it.
+  Cli log = Strata({"log", "--json"});
+  ASSERT_EQ(log.code, 0) << log;
+  std::set<std::string> messages;
+  size_t commits = 0;
+  const json listed = log.Json();  // kept alive: the loop reads into it
+  for (const auto& c : listed["commits"]) {
+    messages.insert(c["message"].get<std::string>());
+    ++commits;
+    EXPECT_EQ(c["origin"], "migrate") << c.dump();
+  }
+  EXPECT_EQ(commits, 7u) << log;
+  EXPECT_EQ(messages.size(), 7u);
+  EXPECT_EQ(Strata({"verify"}).code, 0);
 }
 
 TEST_F(MigrateTest, LockTimeoutWhenAnotherRunHoldsTheLock) {
