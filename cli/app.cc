@@ -147,6 +147,11 @@ std::string CommandUsage(const std::string& command) {
   return "usage: " + usage + "\n(global flags: --project DIR, --json, --no-color)\n";
 }
 
+std::optional<std::string> OptArg(const po::variables_map& vm, const char* name) {
+  if (!vm.count(name)) return std::nullopt;
+  return vm[name].as<std::string>();
+}
+
 po::variables_map ParseArgs(const Context& ctx, const po::options_description& options,
                             const po::positional_options_description& positional) {
   po::variables_map vm;

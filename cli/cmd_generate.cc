@@ -15,6 +15,7 @@
 #include "adapters/dynamodb/table_dir.h"
 #include "cli/commands.h"
 #include "cli/describe.h"
+#include "cli/generate.h"
 #include "cli/history.h"
 #include "engine/diff/diff.h"
 
@@ -23,14 +24,6 @@ namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 namespace {
-
-// What the schema files want, against what the log holds, for one schema source.
-struct Pending {
-  const SchemaSource* source = nullptr;
-  pb::SchemaState desired;
-  std::vector<pb::Event> events;
-  uint64_t head_seq = 0;
-};
 
 Result<pb::SchemaState> LoadDesired(const SchemaSource& source) {
   pb::SchemaState s;
@@ -48,6 +41,8 @@ Result<pb::SchemaState> LoadDesired(const SchemaSource& source) {
   return s;
 }
 
+}  // namespace
+
 Result<Pending> ComputePending(const Context& ctx, History& history, const SchemaSource& source) {
   Pending p;
   p.source = &source;
@@ -60,9 +55,10 @@ Result<Pending> ComputePending(const Context& ctx, History& history, const Schem
   return p;
 }
 
-Result<const SchemaSource*> PickSchema(const Context& ctx, const po::variables_map& vm) {
-  if (vm.count("schema")) {
-    const std::string name = vm["schema"].as<std::string>();
+Result<const SchemaSource*> PickDynamoSchema(const Context& ctx,
+                                             const std::optional<std::string>& schema) {
+  if (schema) {
+    const std::string& name = *schema;
     const SchemaSource* s = ctx.project.Schema(name);
     if (s == nullptr) return Status::NotFound(fmt::format("no schema \"{}\" in the project", name));
     return s;
@@ -72,6 +68,8 @@ Result<const SchemaSource*> PickSchema(const Context& ctx, const po::variables_m
   }
   return Status::NotFound("the project has no dynamodb schema; add one under schemas: in strata.yaml");
 }
+
+namespace {
 
 std::string DefaultName(const std::vector<pb::Event>& events) {
   std::set<std::string> objects;
@@ -112,6 +110,27 @@ Status WriteArtifacts(const Context& ctx, const Pending& p, const StoredCommit& 
 
 }  // namespace
 
+Result<Recorded> RecordPending(const Context& ctx, const Pending& p, const RecordOptions& options) {
+  const std::string name = !options.name.empty()      ? options.name
+                           : !options.message.empty() ? options.message
+                                                      : DefaultName(p.events);
+  pb::Commit commit;
+  commit.set_origin(options.origin);
+  commit.set_schema(p.source->name);
+  commit.set_engine(pb::ENGINE_DYNAMODB);
+  commit.set_message(!options.message.empty() ? options.message : DefaultMessage(p.events));
+  for (const auto& e : p.events) *commit.add_events() = e;
+  Recorded r;
+  STRATA_ASSIGN_OR_RETURN(r.stored, AppendCommit(ctx, std::move(commit)));
+  Status written = WriteArtifacts(ctx, p, r.stored, name, &r.artifact);
+  if (!written.ok()) {
+    return written.WithContext(fmt::format(
+        "commit {} is recorded, but writing its artifacts failed (they can be written again)",
+        r.stored.commit.seq()));
+  }
+  return r;
+}
+
 CommandResult RunGenerate(Context& ctx) {
   po::options_description o("generate options");
   o.add_options()("message,m", po::value<std::string>(), "why (recorded in the commit)")(
@@ -120,7 +139,7 @@ CommandResult RunGenerate(Context& ctx) {
       "dry-run", po::bool_switch(), "show what would be recorded; write nothing");
   auto vm = ParseArgs(ctx, o, {});
 
-  STRATA_ASSIGN_OR_RETURN(const SchemaSource* source, PickSchema(ctx, vm));
+  STRATA_ASSIGN_OR_RETURN(const SchemaSource* source, PickDynamoSchema(ctx, OptArg(vm, "schema")));
   STRATA_ASSIGN_OR_RETURN(auto history, History::Open(ctx));
   STRATA_ASSIGN_OR_RETURN(Pending p, ComputePending(ctx, *history, *source));
   nlohmann::ordered_json out = {{"version", 1}, {"schema", source->name}, {"changes", p.events.size()},
@@ -131,10 +150,6 @@ CommandResult RunGenerate(Context& ctx) {
     else *ctx.out << fmt::format("No changes: {} matches the log at seq {}.\n", source->name, p.head_seq);
     return kExitOk;
   }
-  // The artifact's name: --name, else the message, else what the changes are about.
-  const std::string name = vm.count("name")      ? vm["name"].as<std::string>()
-                           : vm.count("message") ? vm["message"].as<std::string>()
-                                                 : DefaultName(p.events);
   if (vm["dry-run"].as<bool>()) {
     if (ctx.json) {
       out["dry_run"] = true;
@@ -145,20 +160,13 @@ CommandResult RunGenerate(Context& ctx) {
     }
     return kExitOk;
   }
-  pb::Commit commit;
-  commit.set_origin(pb::ORIGIN_GENERATE);
-  commit.set_schema(source->name);
-  commit.set_engine(pb::ENGINE_DYNAMODB);
-  commit.set_message(vm.count("message") ? vm["message"].as<std::string>() : DefaultMessage(p.events));
-  for (const auto& e : p.events) *commit.add_events() = e;
-  STRATA_ASSIGN_OR_RETURN(StoredCommit stored, AppendCommit(ctx, std::move(commit)));
-  std::string artifact;
-  Status written = WriteArtifacts(ctx, p, stored, name, &artifact);
-  if (!written.ok()) {
-    return written.WithContext(fmt::format(
-        "commit {} is recorded, but writing its artifacts failed (they can be written again)",
-        stored.commit.seq()));
-  }
+  RecordOptions record;
+  record.origin = pb::ORIGIN_GENERATE;
+  if (vm.count("message")) record.message = vm["message"].as<std::string>();
+  if (vm.count("name")) record.name = vm["name"].as<std::string>();
+  STRATA_ASSIGN_OR_RETURN(Recorded recorded, RecordPending(ctx, p, record));
+  const StoredCommit& stored = recorded.stored;
+  const std::string& artifact = recorded.artifact;
   if (ctx.json) {
     out["seq"] = stored.commit.seq();
     out["hash"] = HashHex(stored.hash);

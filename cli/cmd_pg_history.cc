@@ -25,11 +25,6 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
-std::optional<std::string> Opt(const po::variables_map& vm, const char* name) {
-  if (!vm.count(name)) return std::nullopt;
-  return vm[name].as<std::string>();
-}
-
 // The recorded PostgreSQL schema as of `seq` (empty when nothing is recorded).
 Result<pb::SchemaState> RecordedAt(const Context& ctx, History& history, uint64_t seq) {
   STRATA_ASSIGN_OR_RETURN(pb::State state, history.index().StateAt(seq));
@@ -52,7 +47,7 @@ CommandResult RunDrift(Context& ctx) {
                   "a PostgreSQL target in strata.yaml (default: the libpq environment)")(
       "at", po::value<std::string>()->default_value("HEAD"), "the recorded point to compare with");
   auto vm = ParseArgs(ctx, o, {});
-  STRATA_ASSIGN_OR_RETURN(std::string conninfo, PostgresConninfo(ctx, Opt(vm, "target")));
+  STRATA_ASSIGN_OR_RETURN(std::string conninfo, PostgresConninfo(ctx, OptArg(vm, "target")));
   STRATA_ASSIGN_OR_RETURN(auto conn, pg::Connection::Open(conninfo));
   STRATA_ASSIGN_OR_RETURN(pb::PostgresSchema live, pg::Introspect(*conn, pg::IntrospectOptions{}));
   STRATA_ASSIGN_OR_RETURN(auto history, History::Open(ctx));
@@ -93,7 +88,7 @@ CommandResult RunReplay(Context& ctx) {
       "history-schema", po::value<std::string>()->default_value("public"),
       "the schema of the migrations_<track> tables");
   auto vm = ParseArgs(ctx, o, {});
-  STRATA_ASSIGN_OR_RETURN(std::string conninfo, PostgresConninfo(ctx, Opt(vm, "target")));
+  STRATA_ASSIGN_OR_RETURN(std::string conninfo, PostgresConninfo(ctx, OptArg(vm, "target")));
   STRATA_ASSIGN_OR_RETURN(auto conn, pg::Connection::Open(conninfo));
   STRATA_ASSIGN_OR_RETURN(pb::PostgresSchema live, pg::Introspect(*conn, pg::IntrospectOptions{}));
   const size_t objects = live.tables_size() + live.views_size() + live.sequences_size() +
@@ -121,7 +116,7 @@ CommandResult RunReplay(Context& ctx) {
   }));
 
   STRATA_ASSIGN_OR_RETURN(PostgresChildren children,
-                          OpenPostgresChildren(ctx, conninfo, Opt(vm, "psql")));
+                          OpenPostgresChildren(ctx, conninfo, OptArg(vm, "psql")));
   auto runner = pg::NewPosixProcessRunner();
   const fs::path work = fs::temp_directory_path() / fmt::format("strata-replay-{}", ::getpid());
   json replayed = json::array();

@@ -25,6 +25,9 @@ boost::program_options::variables_map ParseArgs(
     const Context& ctx, const boost::program_options::options_description& options,
     const boost::program_options::positional_options_description& positional);
 
+// The value of a string option, or nullopt when it was not given.
+std::optional<std::string> OptArg(const boost::program_options::variables_map& vm, const char* name);
+
 // The usage text of one command (for --help and usage errors).
 std::string CommandUsage(const std::string& command);
 
