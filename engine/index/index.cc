@@ -442,6 +442,8 @@ Result<std::vector<CommitSummary>> Index::Commits(const CommitFilter& f) {
   if (f.until_micros) sql += " AND time <= ?4";
   if (f.origin) sql += " AND origin = ?5";
   if (f.max_seq) sql += " AND seq <= ?6";
+  if (f.min_seq) sql += " AND seq >= ?8";
+  if (f.schema) sql += " AND schema_name = ?9";
   sql += " ORDER BY seq DESC";
   if (f.limit > 0) sql += " LIMIT ?7";
   sql::Statement q(db_, sql);
@@ -452,6 +454,8 @@ Result<std::vector<CommitSummary>> Index::Commits(const CommitFilter& f) {
   if (f.origin) q.Bind(5, static_cast<int>(*f.origin));
   if (f.max_seq) q.Bind(6, *f.max_seq);
   if (f.limit > 0) q.Bind(7, f.limit);
+  if (f.min_seq) q.Bind(8, *f.min_seq);
+  if (f.schema) q.Bind(9, *f.schema);
   std::vector<CommitSummary> out;
   for (;;) {
     STRATA_ASSIGN_OR_RETURN(bool row, q.Step());

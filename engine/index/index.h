@@ -52,6 +52,8 @@ struct CommitFilter {
   std::optional<int64_t> until_micros;
   std::optional<pb::Origin> origin;
   std::optional<uint64_t> max_seq;
+  std::optional<uint64_t> min_seq;
+  std::optional<std::string> schema;  // commits of this schema source only
   uint64_t limit = 0;  // 0: no limit
 };
 
