@@ -36,7 +36,10 @@ const std::map<std::string, std::pair<Runner, const char*>>& Commands() {
       {"verify", {RunVerify, "check checksums, the hash chain and replay of the whole log"}},
       {"tag", {RunTag, "name a point in history, or list tags"}},
       {"migrate", {RunMigrate, "PostgreSQL migration tracks: add, status, run, history, validate"}},
-      {"drift", {RunDrift, "compare a live PostgreSQL database with the recorded schema (exit 3 on drift)"}},
+      {"drift", {RunDrift, "compare a live database or DynamoDB target with the recorded schema (exit 3 on drift)"}},
+      {"plan", {RunPlan, "what apply would do to a DynamoDB target (exit 3 with --detailed-exitcode)"}},
+      {"apply", {RunApply, "bring a DynamoDB target to the log head, and record the deployment"}},
+      {"push", {RunPush, "generate and apply in one step, for development loops"}},
       {"replay", {RunReplay, "run the recorded migrations into an empty database and check the result"}},
   };
   return kCommands;
@@ -130,7 +133,17 @@ std::string CommandUsage(const std::string& command) {
       {"blame", "strata blame OBJECT[.PART] [--at REF]"},
       {"verify", "strata verify"},
       {"tag", "strata tag [NAME [REF]] [--force] [-d NAME] [-m MESSAGE]"},
-      {"drift", "strata drift [--target T] [--at REF]"},
+      {"drift", "strata drift [--target T] [--at REF]\n"
+                "(a dynamodb target: [--region R] [--profile P] [--endpoint-url URL] [--schema NAME];\n"
+                "--at defaults to what the target was last deployed with)"},
+      {"plan", "strata plan [--target T] [--detailed-exitcode] [--allow-replace TABLE]...\n"
+               "            [--region R] [--profile P] [--endpoint-url URL] [--schema NAME]"},
+      {"apply", "strata apply [--target T] [--auto-approve] [--dry-run] [--no-wait]\n"
+                "             [--allow-replace TABLE]... [--allow-delete TABLE]...\n"
+                "             [--region R] [--profile P] [--endpoint-url URL] [--schema NAME]"},
+      {"push", "strata push [--target T] [-m MESSAGE] [--dry-run] [--no-wait]\n"
+               "            [--allow-replace TABLE]... [--allow-delete TABLE]...\n"
+               "            [--region R] [--profile P] [--endpoint-url URL] [--schema NAME]"},
       {"replay", "strata replay [--target T] [--until REF] [--psql PROGRAM] [--history-schema SCHEMA]"},
       {"migrate",
        "strata migrate add [PATH] DESCRIPTION [--track T] [--with-validation[=sh|sql]]\n"

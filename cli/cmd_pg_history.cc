@@ -42,6 +42,12 @@ json ChangesJson(const std::vector<pb::Event>& events) {
 }  // namespace
 
 CommandResult RunDrift(Context& ctx) {
+  for (size_t i = 0; i < ctx.args.size(); ++i) {
+    std::optional<std::string> target;
+    if (ctx.args[i] == "--target" && i + 1 < ctx.args.size()) target = ctx.args[i + 1];
+    if (ctx.args[i].rfind("--target=", 0) == 0) target = ctx.args[i].substr(9);
+    if (IsDynamoTarget(ctx, target)) return RunDynamoDrift(ctx);
+  }
   po::options_description o("drift options");
   o.add_options()("target", po::value<std::string>(),
                   "a PostgreSQL target in strata.yaml (default: the libpq environment)")(

@@ -19,6 +19,13 @@ CommandResult RunTag(Context& ctx);
 CommandResult RunMigrate(Context& ctx);
 CommandResult RunDrift(Context& ctx);
 CommandResult RunReplay(Context& ctx);
+CommandResult RunPlan(Context& ctx);
+CommandResult RunApply(Context& ctx);
+CommandResult RunPush(Context& ctx);
+// drift for a DynamoDB target (RunDrift hands over when --target names one).
+CommandResult RunDynamoDrift(Context& ctx);
+// True when `target` names a target in strata.yaml whose engine is dynamodb.
+bool IsDynamoTarget(const Context& ctx, const std::optional<std::string>& target);
 
 // Parses ctx.args against `options` (and positional names); throws UsageError on bad flags.
 boost::program_options::variables_map ParseArgs(
