@@ -38,6 +38,10 @@ const std::map<std::string, std::pair<Runner, const char*>>& Commands() {
       {"migrate", {RunMigrate, "PostgreSQL migration tracks: add, status, run, history, validate"}},
       {"drift", {RunDrift, "compare a live PostgreSQL database with the recorded schema (exit 3 on drift)"}},
       {"replay", {RunReplay, "run the recorded migrations into an empty database and check the result"}},
+      {"list", {RunList, "the live tables of a DynamoDB target: keys, indexes, billing, managed or not"}},
+      {"drop", {RunDrop, "delete DynamoDB tables strata manages, with consent per table, and record it"}},
+      {"import", {RunImport, "adopt live DynamoDB tables (or a Mizzle snapshot) into the log"}},
+      {"export", {RunExport, "write the live tables of a DynamoDB target as table files"}},
   };
   return kCommands;
 }
@@ -132,6 +136,15 @@ std::string CommandUsage(const std::string& command) {
       {"tag", "strata tag [NAME [REF]] [--force] [-d NAME] [-m MESSAGE]"},
       {"drift", "strata drift [--target T] [--at REF]"},
       {"replay", "strata replay [--target T] [--until REF] [--psql PROGRAM] [--history-schema SCHEMA]"},
+      {"list", "strata list [--target T] [--region R] [--profile P] [--endpoint-url URL]"},
+      {"drop", "strata drop [--target T] [TABLE...] [--yes] [--lift-deletion-protection] [--no-wait]\n"
+               "            [-m MESSAGE] [--region R] [--profile P] [--endpoint-url URL]\n"
+               "(without a terminal, --yes and the table names are required)"},
+      {"import", "strata import [--target T] [TABLE...] [-m MESSAGE]\n"
+                 "                     [--region R] [--profile P] [--endpoint-url URL]\n"
+                 "       strata import mizzle PATH/snapshot.json [-m MESSAGE] [--force]"},
+      {"export", "strata export [--target T] [TABLE...] [--dir DIR] [--format yaml|json] [--force]\n"
+                 "              [--region R] [--profile P] [--endpoint-url URL]"},
       {"migrate",
        "strata migrate add [PATH] DESCRIPTION [--track T] [--with-validation[=sh|sql]]\n"
        "       strata migrate status [PATH] [--track T] [--detailed-exitcode]\n"

@@ -19,6 +19,11 @@ CommandResult RunTag(Context& ctx);
 CommandResult RunMigrate(Context& ctx);
 CommandResult RunDrift(Context& ctx);
 CommandResult RunReplay(Context& ctx);
+// DynamoDB targets: live tables, dropping, adopting and writing them as files.
+CommandResult RunList(Context& ctx);
+CommandResult RunDrop(Context& ctx);
+CommandResult RunImport(Context& ctx);
+CommandResult RunExport(Context& ctx);
 
 // Parses ctx.args against `options` (and positional names); throws UsageError on bad flags.
 boost::program_options::variables_map ParseArgs(

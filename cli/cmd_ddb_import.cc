@@ -1,0 +1,394 @@
+// strata import and strata export for DynamoDB: live tables (or a Mizzle snapshot) adopted
+// into the log as a baseline commit, and live tables written out as table files.
+//
+// import: read the live tables, diff each against the log head's record of it (a new table is
+//         a DynamoCreateTable; a recorded one that differs gets the events that bring the
+//         record to the live table), append one ORIGIN_IMPORT commit.
+// import mizzle: a Mizzle snapshot.json becomes the first commit of the dynamodb schema.
+// export: render each live table in its own file, never replacing a different definition
+//         without --force.
+#include <fmt/format.h>
+#include <google/protobuf/util/message_differencer.h>
+
+#include <filesystem>
+#include <set>
+
+#include "adapters/dynamodb/render.h"
+#include "adapters/dynamodb/snapshot.h"
+#include "adapters/dynamodb/table_file.h"
+#include "cli/aws_target.h"
+#include "cli/commands.h"
+#include "cli/ddb_files.h"
+#include "cli/ddb_live.h"
+#include "cli/describe.h"
+#include "cli/generate.h"
+#include "cli/history.h"
+#include "engine/diff/diff.h"
+#include "engine/state/canonical.h"
+
+namespace strata::cli {
+namespace po = boost::program_options;
+namespace ddb = strata::dynamodb;
+namespace fs = std::filesystem;
+using json = nlohmann::ordered_json;
+using google::protobuf::util::MessageDifferencer;
+
+namespace {
+
+pb::SchemaState DynamoState(pb::DynamoSchema schema) {
+  pb::SchemaState s;
+  s.set_engine(pb::ENGINE_DYNAMODB);
+  *s.mutable_dynamodb() = std::move(schema);
+  return s;
+}
+
+Result<pb::DynamoSchema> RecordedAtHead(History& history, const std::string& schema) {
+  STRATA_ASSIGN_OR_RETURN(pb::State state, history.index().StateAt(history.index().head_seq()));
+  auto it = state.schemas().find(schema);
+  if (it == state.schemas().end()) return pb::DynamoSchema();
+  return it->second.dynamodb();
+}
+
+std::string Relative(const Context& ctx, const fs::path& path) {
+  std::error_code ec;
+  fs::path rel = fs::relative(path, ctx.project.root, ec);
+  return ec || rel.empty() || *rel.begin() == ".." ? path.string() : rel.string();
+}
+
+// After an import the log may define tables the files do not (or differently): the next
+// generate would record the files' version, so say what to do before that happens.
+void NoteFilesDiffer(const Context& ctx, const SchemaSource& source, bool from_target) {
+  auto history = History::Open(ctx);
+  if (!history.ok()) return;
+  auto pending = ComputePending(ctx, **history, source);
+  if (!pending.ok() || pending->events.empty()) return;
+  ctx.Note(fmt::format(
+      "note: the schema files in {} differ from the log now ({} change{}); {}strata status shows "
+      "them, and the next strata generate would record them",
+      Relative(ctx, source.path), pending->events.size(), pending->events.size() == 1 ? "" : "s",
+      from_target ? "strata export writes the live tables as files; " : ""));
+}
+
+// ---- import from a target ----------------------------------------------------------------
+
+struct Adopted {
+  std::string table;
+  std::string action;  // "created" | "updated" | "unchanged"
+  size_t changes = 0;
+};
+
+// The events that bring the log's record of each live table to what the table is.
+Result<std::vector<pb::Event>> AdoptionEvents(const pb::DynamoSchema& recorded,
+                                              const std::vector<ddb::LiveTable>& live,
+                                              std::vector<Adopted>* adopted) {
+  std::vector<pb::Event> events;
+  for (const auto& t : live) {
+    pb::DynamoTable table = t.table;
+    CanonicalizeDynamoTable(&table);
+    pb::DynamoSchema want;
+    (*want.mutable_tables())[table.name()] = table;
+    pb::DynamoSchema have;
+    auto it = recorded.tables().find(table.name());
+    if (it != recorded.tables().end()) (*have.mutable_tables())[table.name()] = it->second;
+    STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> diff,
+                            Diff(DynamoState(std::move(have)), DynamoState(std::move(want))));
+    const std::string action = it == recorded.tables().end() ? "created"
+                               : diff.empty()                ? "unchanged"
+                                                             : "updated";
+    adopted->push_back({table.name(), action, diff.size()});
+    events.insert(events.end(), diff.begin(), diff.end());
+  }
+  return events;
+}
+
+json AdoptedJson(const std::vector<Adopted>& adopted) {
+  json out = json::array();
+  for (const auto& a : adopted) {
+    out.push_back({{"table", a.table}, {"action", a.action}, {"changes", a.changes}});
+  }
+  return out;
+}
+
+CommandResult ImportFromTarget(Context& ctx, const po::variables_map& vm,
+                               const std::vector<std::string>& names) {
+  STRATA_ASSIGN_OR_RETURN(const SchemaSource* source, PickDynamoSchema(ctx, OptArg(vm, "schema")));
+  STRATA_ASSIGN_OR_RETURN(DynamoTarget target, OpenDynamoTarget(ctx, ReadTargetFlags(vm)));
+  std::optional<std::vector<std::string>> only;
+  if (!names.empty()) only = names;
+  STRATA_ASSIGN_OR_RETURN(std::vector<ddb::LiveTable> all, ReadLiveTables(ctx, target, only));
+  std::vector<ddb::LiveTable> live;
+  for (auto& t : all) {
+    if (t.status == "DELETING") {
+      if (!names.empty()) {
+        return Status::FailedPrecondition(
+            fmt::format("{} is being deleted on {}; nothing was imported", t.table.name(),
+                        TargetText(target)));
+      }
+      ctx.Note(fmt::format("note: skipping {}: it is being deleted", t.table.name()));
+      continue;
+    }
+    live.push_back(std::move(t));
+  }
+  STRATA_ASSIGN_OR_RETURN(auto history, History::Open(ctx));
+  STRATA_ASSIGN_OR_RETURN(pb::DynamoSchema recorded, RecordedAtHead(*history, source->name));
+  std::vector<Adopted> adopted;
+  STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> events, AdoptionEvents(recorded, live, &adopted));
+
+  json out = {{"version", 1}, {"target", TargetJson(target)}, {"schema", source->name},
+              {"tables", AdoptedJson(adopted)}, {"seq", json()}};
+  if (!ctx.json) {
+    for (const auto& a : adopted) {
+      if (a.action == "unchanged") {
+        *ctx.out << fmt::format("  {} is already recorded as it is\n", a.table);
+      }
+    }
+  }
+  if (events.empty()) {
+    if (ctx.json) ctx.PrintJson(out);
+    else *ctx.out << fmt::format("Nothing to import: the log records {} as {} {}.\n",
+                                 live.empty() ? "no table" : "every table", TargetText(target),
+                                 live.empty() ? "has none" : "has it");
+    return kExitOk;
+  }
+  AddCallerToActor(ctx, target);
+  size_t created = 0, updated = 0;
+  for (const auto& a : adopted) {
+    created += a.action == "created";
+    updated += a.action == "updated";
+  }
+  pb::Commit c;
+  c.set_origin(pb::ORIGIN_IMPORT);
+  c.set_schema(source->name);
+  c.set_engine(pb::ENGINE_DYNAMODB);
+  c.set_message(vm.count("message") ? vm["message"].as<std::string>()
+                                    : fmt::format("import {} table{} from {}", created + updated,
+                                                  created + updated == 1 ? "" : "s",
+                                                  target.Label()));
+  for (const auto& e : events) *c.add_events() = e;
+  STRATA_ASSIGN_OR_RETURN(StoredCommit stored, AppendCommit(ctx, std::move(c)));
+  if (ctx.json) {
+    out["seq"] = stored.commit.seq();
+    out["hash"] = HashHex(stored.hash);
+    ctx.PrintJson(out);
+  } else {
+    DiffSummary s = PrintChanges(ctx, source->name, events);
+    PrintSummaryLine(ctx, s, fmt::format("Recorded commit {} ({}): {} imported, {} brought up to date",
+                                         stored.commit.seq(), HashHex(stored.hash).substr(0, 12),
+                                         created, updated));
+  }
+  NoteFilesDiffer(ctx, *source, /*from_target=*/true);
+  return kExitOk;
+}
+
+// ---- import mizzle -----------------------------------------------------------------------
+
+CommandResult ImportMizzle(Context& ctx, const po::variables_map& vm, const std::string& arg) {
+  STRATA_ASSIGN_OR_RETURN(const SchemaSource* source, PickDynamoSchema(ctx, OptArg(vm, "schema")));
+  fs::path path = fs::path(arg).is_absolute() ? fs::path(arg) : fs::path(ctx.cwd) / arg;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) path /= "snapshot.json";
+  STRATA_ASSIGN_OR_RETURN(pb::DynamoSchema snapshot, ddb::ReadSnapshotFile(path));
+  STRATA_ASSIGN_OR_RETURN(auto history, History::Open(ctx));
+  CommitFilter filter;
+  filter.schema = source->name;
+  STRATA_ASSIGN_OR_RETURN(auto commits, history->index().Commits(filter));
+  const bool force = vm["force"].as<bool>();
+  if (!commits.empty() && !force) {
+    return Status::FailedPrecondition(fmt::format(
+        "schema {} already has history ({} commit{}, the newest seq {}); a Mizzle snapshot can "
+        "only start it. Pass --force to record what differs between the log and the snapshot "
+        "as an import commit instead",
+        source->name, commits.size(), commits.size() == 1 ? "" : "s", commits.front().seq));
+  }
+  STRATA_ASSIGN_OR_RETURN(pb::DynamoSchema recorded, RecordedAtHead(*history, source->name));
+  STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> events,
+                          Diff(DynamoState(recorded), DynamoState(snapshot)));
+  json out = {{"version", 1}, {"snapshot", path.string()}, {"schema", source->name},
+              {"tables", snapshot.tables_size()}, {"changes", events.size()}, {"seq", json()}};
+  if (events.empty()) {
+    if (ctx.json) ctx.PrintJson(out);
+    else *ctx.out << fmt::format("Nothing to import: the log already matches {}.\n", path.string());
+    return kExitOk;
+  }
+  pb::Commit c;
+  c.set_origin(pb::ORIGIN_IMPORT);
+  c.set_schema(source->name);
+  c.set_engine(pb::ENGINE_DYNAMODB);
+  c.set_message(vm.count("message") ? vm["message"].as<std::string>()
+                                    : fmt::format("import Mizzle snapshot {}", Relative(ctx, path)));
+  for (const auto& e : events) *c.add_events() = e;
+  STRATA_ASSIGN_OR_RETURN(StoredCommit stored, AppendCommit(ctx, std::move(c)));
+  if (ctx.json) {
+    out["seq"] = stored.commit.seq();
+    out["hash"] = HashHex(stored.hash);
+    ctx.PrintJson(out);
+  } else {
+    DiffSummary s = PrintChanges(ctx, source->name, events);
+    PrintSummaryLine(ctx, s, fmt::format("Recorded commit {} ({}) from {}", stored.commit.seq(),
+                                         HashHex(stored.hash).substr(0, 12), Relative(ctx, path)));
+  }
+  NoteFilesDiffer(ctx, *source, /*from_target=*/false);
+  return kExitOk;
+}
+
+// ---- export ------------------------------------------------------------------------------
+
+struct Written {
+  std::string table;
+  fs::path path;
+  std::string action;  // "written" | "overwritten" | "unchanged" | "differs"
+  std::string reason;  // for "differs"
+};
+
+struct ExportPlan {
+  fs::path dir;
+  ddb::TableFileFormat format = ddb::TableFileFormat::kYaml;
+  bool force = false;
+};
+
+std::string Render(const pb::DynamoTable& t, ddb::TableFileFormat format) {
+  return format == ddb::TableFileFormat::kJson ? ddb::RenderCreateTableText(t)
+                                               : ddb::RenderTableYaml(t);
+}
+
+// Where table `t` goes and whether it may be written: its own file when one defines it (in
+// that file's format), else DIR/<name>.<format>.
+Written Decide(const pb::DynamoTable& t, const std::map<std::string, DynamoTableFile>& files,
+               const ExportPlan& plan) {
+  Written w{t.name(), {}, "written", ""};
+  if (auto it = files.find(t.name()); it != files.end()) {
+    w.path = it->second.path;
+    if (MessageDifferencer::Equals(it->second.table, t)) w.action = "unchanged";
+    else if (plan.force) w.action = "overwritten";
+    else {
+      w.action = "differs";
+      w.reason = "it defines the table differently from the live one";
+    }
+    return w;
+  }
+  w.path = plan.dir / (t.name() + (plan.format == ddb::TableFileFormat::kJson ? ".json" : ".yaml"));
+  std::error_code ec;
+  if (fs::exists(w.path, ec)) {
+    // Not a table file of this directory's (another table's, or not one at all).
+    w.action = plan.force ? "overwritten" : "differs";
+    w.reason = "it exists and does not define this table";
+  }
+  return w;
+}
+
+Status WriteTable(const Context& ctx, const pb::DynamoTable& t, const Written& w) {
+  auto format = ddb::TableFileFormatOf(w.path.filename().string());
+  const std::string text = Render(t, format.ok() ? *format : ddb::TableFileFormat::kYaml);
+  STRATA_RETURN_IF_ERROR(ctx.env->CreateDirs(w.path.parent_path().string()));
+  return ctx.env->WriteFileAtomic(w.path.string(), text);
+}
+
+Result<ExportPlan> ReadExportPlan(const Context& ctx, const po::variables_map& vm,
+                                  const SchemaSource& source) {
+  ExportPlan plan;
+  plan.dir = source.path;
+  if (vm.count("dir")) {
+    fs::path dir = vm["dir"].as<std::string>();
+    plan.dir = dir.is_absolute() ? dir : fs::path(ctx.cwd) / dir;
+  }
+  const std::string format = vm["format"].as<std::string>();
+  if (format == "json") plan.format = ddb::TableFileFormat::kJson;
+  else if (format != "yaml") throw UsageError{"--format must be yaml or json, not \"" + format + "\""};
+  plan.force = vm["force"].as<bool>();
+  return plan;
+}
+
+void PrintWritten(const Context& ctx, const std::vector<Written>& written) {
+  for (const auto& w : written) {
+    const std::string file = Relative(ctx, w.path);
+    if (w.action == "written") *ctx.out << ctx.Paint(Color::kGreen, "wrote ") << file << "\n";
+    else if (w.action == "overwritten") *ctx.out << ctx.Paint(Color::kYellow, "overwrote ") << file << "\n";
+    else if (w.action == "unchanged") *ctx.out << ctx.Paint(Color::kDim, "unchanged ") << file << "\n";
+    else *ctx.out << ctx.Paint(Color::kRed, "left alone ") << file << " (" << w.reason << ")\n";
+  }
+}
+
+}  // namespace
+
+CommandResult RunImport(Context& ctx) {
+  po::options_description o("import options");
+  AddTargetOptions(o);
+  o.add_options()("tables", po::value<std::vector<std::string>>(), "tables to import")(
+      "message,m", po::value<std::string>(), "why (recorded in the commit)")(
+      "schema", po::value<std::string>(), "which schema source (default: the dynamodb one)")(
+      "force", po::bool_switch(), "mizzle: import even when the schema already has history");
+  po::positional_options_description positional;
+  positional.add("tables", -1);
+  auto vm = ParseArgs(ctx, o, positional);
+  std::vector<std::string> names;
+  if (vm.count("tables")) names = vm["tables"].as<std::vector<std::string>>();
+  // `import mizzle PATH`; with --target every word is a table name.
+  if (!names.empty() && names.front() == "mizzle" && !vm.count("target")) {
+    if (names.size() != 2) throw UsageError{"import mizzle takes one PATH (a snapshot.json or its directory)"};
+    return ImportMizzle(ctx, vm, names[1]);
+  }
+  if (vm["force"].as<bool>()) throw UsageError{"--force only applies to import mizzle"};
+  return ImportFromTarget(ctx, vm, names);
+}
+
+CommandResult RunExport(Context& ctx) {
+  po::options_description o("export options");
+  AddTargetOptions(o);
+  o.add_options()("tables", po::value<std::vector<std::string>>(), "tables to export (default: all)")(
+      "dir", po::value<std::string>(), "where to write (default: the dynamodb schema directory)")(
+      "format", po::value<std::string>()->default_value("yaml"), "yaml or json, for new files")(
+      "schema", po::value<std::string>(), "which schema source (default: the dynamodb one)")(
+      "force", po::bool_switch(), "overwrite files that define a table differently");
+  po::positional_options_description positional;
+  positional.add("tables", -1);
+  auto vm = ParseArgs(ctx, o, positional);
+  STRATA_ASSIGN_OR_RETURN(const SchemaSource* source, PickDynamoSchema(ctx, OptArg(vm, "schema")));
+  STRATA_ASSIGN_OR_RETURN(ExportPlan plan, ReadExportPlan(ctx, vm, *source));
+  STRATA_ASSIGN_OR_RETURN(DynamoTarget target, OpenDynamoTarget(ctx, ReadTargetFlags(vm)));
+  std::optional<std::vector<std::string>> only;
+  if (vm.count("tables")) only = vm["tables"].as<std::vector<std::string>>();
+  STRATA_ASSIGN_OR_RETURN(std::vector<ddb::LiveTable> live, ReadLiveTables(ctx, target, only));
+  auto files = DynamoTableFiles(plan.dir);
+  if (!files.ok()) {
+    return files.status().WithContext(
+        fmt::format("reading the table files already in {}", Relative(ctx, plan.dir)));
+  }
+  std::vector<Written> written;
+  for (const auto& l : live) {
+    if (l.status == "DELETING") continue;
+    pb::DynamoTable t = l.table;
+    CanonicalizeDynamoTable(&t);
+    Written w = Decide(t, *files, plan);
+    if (w.action == "written" || w.action == "overwritten") {
+      Status s = WriteTable(ctx, t, w);
+      if (!s.ok()) return s.WithContext(fmt::format("writing {}", w.path.string()));
+    }
+    written.push_back(std::move(w));
+  }
+  std::vector<std::string> refused;
+  for (const auto& w : written) {
+    if (w.action == "differs") refused.push_back(Relative(ctx, w.path));
+  }
+  if (ctx.json) {
+    json list = json::array();
+    for (const auto& w : written) {
+      json j = {{"table", w.table}, {"file", Relative(ctx, w.path)}, {"action", w.action}};
+      if (!w.reason.empty()) j["reason"] = w.reason;
+      list.push_back(std::move(j));
+    }
+    ctx.PrintJson({{"version", 1}, {"target", TargetJson(target)}, {"dir", plan.dir.string()},
+                   {"files", list}});
+  } else if (written.empty()) {
+    *ctx.out << fmt::format("No tables on {}; nothing written.\n", TargetText(target));
+  } else {
+    PrintWritten(ctx, written);
+  }
+  if (!refused.empty()) {
+    return Status::FailedPrecondition(fmt::format(
+        "left {} alone: {} from the live table{}; pass --force to overwrite", fmt::join(refused, ", "),
+        refused.size() == 1 ? "it differs" : "they differ", refused.size() == 1 ? "" : "s"));
+  }
+  return kExitOk;
+}
+
+}  // namespace strata::cli
