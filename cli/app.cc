@@ -142,7 +142,8 @@ std::string CommandUsage(const std::string& command) {
                "(without a terminal, --yes and the table names are required)"},
       {"import", "strata import [--target T] [TABLE...] [-m MESSAGE]\n"
                  "                     [--region R] [--profile P] [--endpoint-url URL]\n"
-                 "       strata import mizzle PATH/snapshot.json [-m MESSAGE] [--force]"},
+                 "       strata import mizzle PATH/snapshot.json [-m MESSAGE] [--force]\n"
+                 "                     [--write-files [--dir DIR] [--format yaml|json]]"},
       {"export", "strata export [--target T] [TABLE...] [--dir DIR] [--format yaml|json] [--force]\n"
                  "              [--region R] [--profile P] [--endpoint-url URL]"},
       {"migrate",

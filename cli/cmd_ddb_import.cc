@@ -57,16 +57,16 @@ std::string Relative(const Context& ctx, const fs::path& path) {
 
 // After an import the log may define tables the files do not (or differently): the next
 // generate would record the files' version, so say what to do before that happens.
-void NoteFilesDiffer(const Context& ctx, const SchemaSource& source, bool from_target) {
+void NoteFilesDiffer(const Context& ctx, const SchemaSource& source, const std::string& hint) {
   auto history = History::Open(ctx);
   if (!history.ok()) return;
   auto pending = ComputePending(ctx, **history, source);
   if (!pending.ok() || pending->events.empty()) return;
   ctx.Note(fmt::format(
-      "note: the schema files in {} differ from the log now ({} change{}); {}strata status shows "
-      "them, and the next strata generate would record them",
+      "note: the schema files in {} differ from the log now ({} change{}): strata status shows "
+      "them, and the next strata generate would record them; {}",
       Relative(ctx, source.path), pending->events.size(), pending->events.size() == 1 ? "" : "s",
-      from_target ? "strata export writes the live tables as files; " : ""));
+      hint));
 }
 
 // ---- import from a target ----------------------------------------------------------------
@@ -176,62 +176,11 @@ CommandResult ImportFromTarget(Context& ctx, const po::variables_map& vm,
                                          stored.commit.seq(), HashHex(stored.hash).substr(0, 12),
                                          created, updated));
   }
-  NoteFilesDiffer(ctx, *source, /*from_target=*/true);
+  NoteFilesDiffer(ctx, *source, "strata export writes the live tables as table files");
   return kExitOk;
 }
 
-// ---- import mizzle -----------------------------------------------------------------------
-
-CommandResult ImportMizzle(Context& ctx, const po::variables_map& vm, const std::string& arg) {
-  STRATA_ASSIGN_OR_RETURN(const SchemaSource* source, PickDynamoSchema(ctx, OptArg(vm, "schema")));
-  fs::path path = fs::path(arg).is_absolute() ? fs::path(arg) : fs::path(ctx.cwd) / arg;
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) path /= "snapshot.json";
-  STRATA_ASSIGN_OR_RETURN(pb::DynamoSchema snapshot, ddb::ReadSnapshotFile(path));
-  STRATA_ASSIGN_OR_RETURN(auto history, History::Open(ctx));
-  CommitFilter filter;
-  filter.schema = source->name;
-  STRATA_ASSIGN_OR_RETURN(auto commits, history->index().Commits(filter));
-  const bool force = vm["force"].as<bool>();
-  if (!commits.empty() && !force) {
-    return Status::FailedPrecondition(fmt::format(
-        "schema {} already has history ({} commit{}, the newest seq {}); a Mizzle snapshot can "
-        "only start it. Pass --force to record what differs between the log and the snapshot "
-        "as an import commit instead",
-        source->name, commits.size(), commits.size() == 1 ? "" : "s", commits.front().seq));
-  }
-  STRATA_ASSIGN_OR_RETURN(pb::DynamoSchema recorded, RecordedAtHead(*history, source->name));
-  STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> events,
-                          Diff(DynamoState(recorded), DynamoState(snapshot)));
-  json out = {{"version", 1}, {"snapshot", path.string()}, {"schema", source->name},
-              {"tables", snapshot.tables_size()}, {"changes", events.size()}, {"seq", json()}};
-  if (events.empty()) {
-    if (ctx.json) ctx.PrintJson(out);
-    else *ctx.out << fmt::format("Nothing to import: the log already matches {}.\n", path.string());
-    return kExitOk;
-  }
-  pb::Commit c;
-  c.set_origin(pb::ORIGIN_IMPORT);
-  c.set_schema(source->name);
-  c.set_engine(pb::ENGINE_DYNAMODB);
-  c.set_message(vm.count("message") ? vm["message"].as<std::string>()
-                                    : fmt::format("import Mizzle snapshot {}", Relative(ctx, path)));
-  for (const auto& e : events) *c.add_events() = e;
-  STRATA_ASSIGN_OR_RETURN(StoredCommit stored, AppendCommit(ctx, std::move(c)));
-  if (ctx.json) {
-    out["seq"] = stored.commit.seq();
-    out["hash"] = HashHex(stored.hash);
-    ctx.PrintJson(out);
-  } else {
-    DiffSummary s = PrintChanges(ctx, source->name, events);
-    PrintSummaryLine(ctx, s, fmt::format("Recorded commit {} ({}) from {}", stored.commit.seq(),
-                                         HashHex(stored.hash).substr(0, 12), Relative(ctx, path)));
-  }
-  NoteFilesDiffer(ctx, *source, /*from_target=*/false);
-  return kExitOk;
-}
-
-// ---- export ------------------------------------------------------------------------------
+// ---- table files (export, import mizzle --write-files) ------------------------------------------------------------------------------
 
 struct Written {
   std::string table;
@@ -262,7 +211,7 @@ Written Decide(const pb::DynamoTable& t, const std::map<std::string, DynamoTable
     else if (plan.force) w.action = "overwritten";
     else {
       w.action = "differs";
-      w.reason = "it defines the table differently from the live one";
+      w.reason = "it defines the table differently";
     }
     return w;
   }
@@ -308,6 +257,129 @@ void PrintWritten(const Context& ctx, const std::vector<Written>& written) {
   }
 }
 
+// Writes each table's file as Decide says (never a "differs" one).
+Result<std::vector<Written>> WriteTableFiles(const Context& ctx,
+                                             const std::vector<pb::DynamoTable>& tables,
+                                             const ExportPlan& plan) {
+  auto files = DynamoTableFiles(plan.dir);
+  if (!files.ok()) {
+    return files.status().WithContext(
+        fmt::format("reading the table files already in {}", Relative(ctx, plan.dir)));
+  }
+  std::vector<Written> written;
+  for (pb::DynamoTable t : tables) {
+    CanonicalizeDynamoTable(&t);
+    Written w = Decide(t, *files, plan);
+    if (w.action == "written" || w.action == "overwritten") {
+      Status s = WriteTable(ctx, t, w);
+      if (!s.ok()) return s.WithContext(fmt::format("writing {}", w.path.string()));
+    }
+    written.push_back(std::move(w));
+  }
+  return written;
+}
+
+json WrittenJson(const Context& ctx, const std::vector<Written>& written) {
+  json list = json::array();
+  for (const auto& w : written) {
+    json j = {{"table", w.table}, {"file", Relative(ctx, w.path)}, {"action", w.action}};
+    if (!w.reason.empty()) j["reason"] = w.reason;
+    list.push_back(std::move(j));
+  }
+  return list;
+}
+
+// FailedPrecondition listing the files left alone and what to do (`fix`), or Ok.
+Status Refused(const Context& ctx, const std::vector<Written>& written, const std::string& fix) {
+  std::vector<std::string> refused;
+  for (const auto& w : written) {
+    if (w.action == "differs") refused.push_back(Relative(ctx, w.path));
+  }
+  if (refused.empty()) return Status::Ok();
+  return Status::FailedPrecondition(fmt::format(
+      "left {} alone: {} the table differently; {}", fmt::join(refused, ", "),
+      refused.size() == 1 ? "it defines" : "they define", fix));
+}
+
+// ---- import mizzle -----------------------------------------------------------------------
+
+// The snapshot's path: PATH itself, or PATH/snapshot.json for a directory.
+fs::path SnapshotPath(const Context& ctx, const std::string& arg) {
+  fs::path path = fs::path(arg).is_absolute() ? fs::path(arg) : fs::path(ctx.cwd) / arg;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) path /= "snapshot.json";
+  return path;
+}
+
+// Step: the events that bring the log to the snapshot; refused when the schema has history
+// and --force was not given.
+Result<std::vector<pb::Event>> SnapshotEvents(const Context& ctx, const SchemaSource& source,
+                                              const pb::DynamoSchema& snapshot, bool force) {
+  STRATA_ASSIGN_OR_RETURN(auto history, History::Open(ctx));
+  CommitFilter filter;
+  filter.schema = source.name;
+  STRATA_ASSIGN_OR_RETURN(auto commits, history->index().Commits(filter));
+  if (!commits.empty() && !force) {
+    return Status::FailedPrecondition(fmt::format(
+        "schema {} already has history ({} commit{}, the newest seq {}); a Mizzle snapshot can "
+        "only start it. Pass --force to record what differs between the log and the snapshot "
+        "as an import commit instead",
+        source.name, commits.size(), commits.size() == 1 ? "" : "s", commits.front().seq));
+  }
+  STRATA_ASSIGN_OR_RETURN(pb::DynamoSchema recorded, RecordedAtHead(*history, source.name));
+  return Diff(DynamoState(recorded), DynamoState(snapshot));
+}
+
+CommandResult ImportMizzle(Context& ctx, const po::variables_map& vm, const std::string& arg) {
+  STRATA_ASSIGN_OR_RETURN(const SchemaSource* source, PickDynamoSchema(ctx, OptArg(vm, "schema")));
+  std::optional<ExportPlan> files;
+  if (vm["write-files"].as<bool>()) {
+    STRATA_ASSIGN_OR_RETURN(files, ReadExportPlan(ctx, vm, *source));
+    files->force = false;  // --force means "despite history" here, never "overwrite files"
+  }
+  const fs::path path = SnapshotPath(ctx, arg);
+  STRATA_ASSIGN_OR_RETURN(pb::DynamoSchema snapshot, ddb::ReadSnapshotFile(path));
+  STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> events,
+                          SnapshotEvents(ctx, *source, snapshot, vm["force"].as<bool>()));
+  json out = {{"version", 1}, {"snapshot", Relative(ctx, path)}, {"schema", source->name},
+              {"tables", snapshot.tables_size()}, {"changes", events.size()}, {"seq", json()}};
+  if (events.empty()) {
+    if (!ctx.json) {
+      *ctx.out << fmt::format("Nothing to import: the log already matches {}.\n", Relative(ctx, path));
+    }
+  } else {
+    pb::Commit c;
+    c.set_origin(pb::ORIGIN_IMPORT);
+    c.set_schema(source->name);
+    c.set_engine(pb::ENGINE_DYNAMODB);
+    c.set_message(vm.count("message") ? vm["message"].as<std::string>()
+                                      : fmt::format("import Mizzle snapshot {}", Relative(ctx, path)));
+    for (const auto& e : events) *c.add_events() = e;
+    STRATA_ASSIGN_OR_RETURN(StoredCommit stored, AppendCommit(ctx, std::move(c)));
+    out["seq"] = stored.commit.seq();
+    out["hash"] = HashHex(stored.hash);
+    if (!ctx.json) {
+      DiffSummary s = PrintChanges(ctx, source->name, events);
+      PrintSummaryLine(ctx, s, fmt::format("Recorded commit {} ({}) from {}", stored.commit.seq(),
+                                           HashHex(stored.hash).substr(0, 12), Relative(ctx, path)));
+    }
+  }
+  Status refused = Status::Ok();
+  if (files) {
+    std::vector<pb::DynamoTable> tables;
+    for (const auto& [name, t] : snapshot.tables()) tables.push_back(t);
+    STRATA_ASSIGN_OR_RETURN(std::vector<Written> written, WriteTableFiles(ctx, tables, *files));
+    out["files"] = WrittenJson(ctx, written);
+    if (!ctx.json) PrintWritten(ctx, written);
+    refused = Refused(ctx, written, "edit or remove it, then run again");
+  }
+  if (ctx.json) ctx.PrintJson(out);
+  if (!files && !events.empty()) NoteFilesDiffer(ctx, *source,
+                    "import mizzle --write-files writes the snapshot's tables as table files");
+  STRATA_RETURN_IF_ERROR(refused);
+  return kExitOk;
+}
+
 }  // namespace
 
 CommandResult RunImport(Context& ctx) {
@@ -316,7 +388,10 @@ CommandResult RunImport(Context& ctx) {
   o.add_options()("tables", po::value<std::vector<std::string>>(), "tables to import")(
       "message,m", po::value<std::string>(), "why (recorded in the commit)")(
       "schema", po::value<std::string>(), "which schema source (default: the dynamodb one)")(
-      "force", po::bool_switch(), "mizzle: import even when the schema already has history");
+      "force", po::bool_switch(), "mizzle: import even when the schema already has history")(
+      "write-files", po::bool_switch(), "mizzle: also write each table's file into the schema directory")(
+      "dir", po::value<std::string>(), "mizzle --write-files: where (default: the dynamodb schema directory)")(
+      "format", po::value<std::string>()->default_value("yaml"), "mizzle --write-files: yaml or json");
   po::positional_options_description positional;
   positional.add("tables", -1);
   auto vm = ParseArgs(ctx, o, positional);
@@ -327,7 +402,11 @@ CommandResult RunImport(Context& ctx) {
     if (names.size() != 2) throw UsageError{"import mizzle takes one PATH (a snapshot.json or its directory)"};
     return ImportMizzle(ctx, vm, names[1]);
   }
-  if (vm["force"].as<bool>()) throw UsageError{"--force only applies to import mizzle"};
+  for (const char* only_mizzle : {"force", "write-files"}) {
+    if (vm[only_mizzle].as<bool>()) {
+      throw UsageError{fmt::format("--{} only applies to import mizzle", only_mizzle)};
+    }
+  }
   return ImportFromTarget(ctx, vm, names);
 }
 
@@ -348,46 +427,20 @@ CommandResult RunExport(Context& ctx) {
   std::optional<std::vector<std::string>> only;
   if (vm.count("tables")) only = vm["tables"].as<std::vector<std::string>>();
   STRATA_ASSIGN_OR_RETURN(std::vector<ddb::LiveTable> live, ReadLiveTables(ctx, target, only));
-  auto files = DynamoTableFiles(plan.dir);
-  if (!files.ok()) {
-    return files.status().WithContext(
-        fmt::format("reading the table files already in {}", Relative(ctx, plan.dir)));
-  }
-  std::vector<Written> written;
+  std::vector<pb::DynamoTable> tables;
   for (const auto& l : live) {
-    if (l.status == "DELETING") continue;
-    pb::DynamoTable t = l.table;
-    CanonicalizeDynamoTable(&t);
-    Written w = Decide(t, *files, plan);
-    if (w.action == "written" || w.action == "overwritten") {
-      Status s = WriteTable(ctx, t, w);
-      if (!s.ok()) return s.WithContext(fmt::format("writing {}", w.path.string()));
-    }
-    written.push_back(std::move(w));
+    if (l.status != "DELETING") tables.push_back(l.table);
   }
-  std::vector<std::string> refused;
-  for (const auto& w : written) {
-    if (w.action == "differs") refused.push_back(Relative(ctx, w.path));
-  }
+  STRATA_ASSIGN_OR_RETURN(std::vector<Written> written, WriteTableFiles(ctx, tables, plan));
   if (ctx.json) {
-    json list = json::array();
-    for (const auto& w : written) {
-      json j = {{"table", w.table}, {"file", Relative(ctx, w.path)}, {"action", w.action}};
-      if (!w.reason.empty()) j["reason"] = w.reason;
-      list.push_back(std::move(j));
-    }
     ctx.PrintJson({{"version", 1}, {"target", TargetJson(target)}, {"dir", plan.dir.string()},
-                   {"files", list}});
+                   {"files", WrittenJson(ctx, written)}});
   } else if (written.empty()) {
     *ctx.out << fmt::format("No tables on {}; nothing written.\n", TargetText(target));
   } else {
     PrintWritten(ctx, written);
   }
-  if (!refused.empty()) {
-    return Status::FailedPrecondition(fmt::format(
-        "left {} alone: {} from the live table{}; pass --force to overwrite", fmt::join(refused, ", "),
-        refused.size() == 1 ? "it differs" : "they differ", refused.size() == 1 ? "" : "s"));
-  }
+  STRATA_RETURN_IF_ERROR(Refused(ctx, written, "pass --force to overwrite"));
   return kExitOk;
 }
 
