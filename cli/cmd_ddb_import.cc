@@ -145,9 +145,10 @@ CommandResult ImportFromTarget(Context& ctx, const po::variables_map& vm,
   }
   if (events.empty()) {
     if (ctx.json) ctx.PrintJson(out);
-    else *ctx.out << fmt::format("Nothing to import: the log records {} as {} {}.\n",
-                                 live.empty() ? "no table" : "every table", TargetText(target),
-                                 live.empty() ? "has none" : "has it");
+    else if (live.empty()) *ctx.out << fmt::format("Nothing to import: no tables on {}.\n", TargetText(target));
+    else *ctx.out << fmt::format("Nothing to import: the log already records {} as {} has {}.\n",
+                                 live.size() == 1 ? "the table" : "every table", TargetText(target),
+                                 live.size() == 1 ? "it" : "them");
     return kExitOk;
   }
   AddCallerToActor(ctx, target);
@@ -172,9 +173,11 @@ CommandResult ImportFromTarget(Context& ctx, const po::variables_map& vm,
     ctx.PrintJson(out);
   } else {
     DiffSummary s = PrintChanges(ctx, source->name, events);
-    PrintSummaryLine(ctx, s, fmt::format("Recorded commit {} ({}): {} imported, {} brought up to date",
-                                         stored.commit.seq(), HashHex(stored.hash).substr(0, 12),
-                                         created, updated));
+    std::string what = fmt::format("Recorded commit {} ({}), importing {} table{}",
+                                   stored.commit.seq(), HashHex(stored.hash).substr(0, 12), created,
+                                   created == 1 ? "" : "s");
+    if (updated > 0) what += fmt::format(" and updating the record of {}", updated);
+    PrintSummaryLine(ctx, s, what);
   }
   NoteFilesDiffer(ctx, *source, "strata export writes the live tables as table files");
   return kExitOk;
