@@ -151,17 +151,31 @@ int64_t PollMs(const Context& ctx) {
   }
 }
 
-ddb::DropReport DeleteTables(const Context& ctx, Drop& d, const DropFlags& flags) {
+ddb::ExecuteReport DeleteTables(const Context& ctx, Drop& d, const DropFlags& flags) {
   ddb::DropOptions o;
   o.lift_protection = flags.lift_protection;
   o.wait = flags.wait;
   o.poll_interval_ms = PollMs(ctx);
   o.sleep = [](int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); };
   o.now_ms = SteadyMillis;
-  o.progress = [&ctx](const std::string& table, const std::string& what) {
-    ctx.Note(fmt::format("{}: {}", table, what));
+  o.progress = [&ctx](const ddb::ProgressEvent& e) {
+    if (e.phase == "done") return;
+    ctx.Note(fmt::format("[{}/{}] {}: {}{}", e.index, e.total, e.table, e.summary,
+                         e.phase == "waiting" ? " (waiting)" : ""));
   };
   return ddb::DropTables(*d.target.ddb, d.chosen, o);
+}
+
+// The chosen tables DynamoDB agreed to delete: gone, or on their way. Asked of DynamoDB itself
+// so that the log never records a drop that did not happen, whatever stopped the run.
+Result<std::vector<std::string>> Dropped(Drop& d) {
+  std::vector<std::string> dropped;
+  for (const auto& name : d.chosen) {
+    STRATA_ASSIGN_OR_RETURN(std::optional<ddb::LiveTable> now,
+                            ddb::DescribeLiveTable(*d.target.ddb, name));
+    if (!now || now->status == "DELETING") dropped.push_back(name);
+  }
+  return dropped;
 }
 
 struct DropRecord {
@@ -301,23 +315,31 @@ CommandResult RunDrop(Context& ctx) {
     }));
   }
   const int64_t start = SteadyMillis();
-  ddb::DropReport report = DeleteTables(ctx, d, flags);
+  ddb::ExecuteReport report = DeleteTables(ctx, d, flags);
   const int64_t duration_ms = SteadyMillis() - start;
-  if (report.dropped.empty()) {
-    return report.status.WithContext(fmt::format("nothing was dropped on {}", TargetText(d.target)));
+  auto dropped = Dropped(d);
+  if (!dropped.ok()) {
+    return dropped.status().WithContext(fmt::format(
+        "after deleting on {}, checking which tables are gone failed{}; nothing was recorded "
+        "(strata list shows what is left)",
+        TargetText(d.target), report.status.ok() ? "" : " (" + report.status.message() + ")"));
   }
-  auto recorded = Record(ctx, d, report.dropped, flags, duration_ms);
+  if (dropped->empty()) {
+    Status why = report.status.ok() ? Status::Internal("DynamoDB deleted none of them") : report.status;
+    return why.WithContext(fmt::format("nothing was dropped on {}", TargetText(d.target)));
+  }
+  auto recorded = Record(ctx, d, *dropped, flags, duration_ms);
   if (!recorded.ok()) {
     return recorded.status().WithContext(fmt::format(
         "{} {} dropped on {}, but the log could not record it; remove {} from the schema files "
         "and run strata generate to record the drop",
-        fmt::join(report.dropped, ", "), report.dropped.size() == 1 ? "was" : "were",
-        d.target.Label(), report.dropped.size() == 1 ? "its definition" : "their definitions"));
+        fmt::join(*dropped, ", "), dropped->size() == 1 ? "was" : "were", d.target.Label(),
+        dropped->size() == 1 ? "its definition" : "their definitions"));
   }
-  PrintResult(ctx, d, report.dropped, *recorded, flags.wait);
+  PrintResult(ctx, d, *dropped, *recorded, flags.wait);
   if (!report.status.ok()) {
     return report.status.WithContext(fmt::format("dropped {} (recorded), then stopped",
-                                                 fmt::join(report.dropped, ", ")));
+                                                 fmt::join(*dropped, ", ")));
   }
   return kExitOk;
 }

@@ -85,11 +85,15 @@ Result<std::vector<pb::Event>> AdoptionEvents(const pb::DynamoSchema& recorded,
   for (const auto& t : live) {
     pb::DynamoTable table = t.table;
     CanonicalizeDynamoTable(&table);
-    pb::DynamoSchema want;
-    (*want.mutable_tables())[table.name()] = table;
     pb::DynamoSchema have;
     auto it = recorded.tables().find(table.name());
-    if (it != recorded.tables().end()) (*have.mutable_tables())[table.name()] = it->second;
+    if (it != recorded.tables().end()) {
+      (*have.mutable_tables())[table.name()] = it->second;
+      // A target that cannot tag (DynamoDB Local) says nothing about tags: keep the record's.
+      if (!t.tags_supported) *table.mutable_tags() = it->second.tags();
+    }
+    pb::DynamoSchema want;
+    (*want.mutable_tables())[table.name()] = table;
     STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> diff,
                             Diff(DynamoState(std::move(have)), DynamoState(std::move(want))));
     const std::string action = it == recorded.tables().end() ? "created"
@@ -260,9 +264,14 @@ void PrintWritten(const Context& ctx, const std::vector<Written>& written) {
   }
 }
 
+struct ExportTable {
+  pb::DynamoTable table;
+  bool tags_known = true;  // false: the target cannot tag, so a file's tags are kept
+};
+
 // Writes each table's file as Decide says (never a "differs" one).
 Result<std::vector<Written>> WriteTableFiles(const Context& ctx,
-                                             const std::vector<pb::DynamoTable>& tables,
+                                             const std::vector<ExportTable>& tables,
                                              const ExportPlan& plan) {
   auto files = DynamoTableFiles(plan.dir);
   if (!files.ok()) {
@@ -270,8 +279,11 @@ Result<std::vector<Written>> WriteTableFiles(const Context& ctx,
         fmt::format("reading the table files already in {}", Relative(ctx, plan.dir)));
   }
   std::vector<Written> written;
-  for (pb::DynamoTable t : tables) {
+  for (const ExportTable& e : tables) {
+    pb::DynamoTable t = e.table;
     CanonicalizeDynamoTable(&t);
+    auto own = files->find(t.name());
+    if (!e.tags_known && own != files->end()) *t.mutable_tags() = own->second.table.tags();
     Written w = Decide(t, *files, plan);
     if (w.action == "written" || w.action == "overwritten") {
       Status s = WriteTable(ctx, t, w);
@@ -369,8 +381,8 @@ CommandResult ImportMizzle(Context& ctx, const po::variables_map& vm, const std:
   }
   Status refused = Status::Ok();
   if (files) {
-    std::vector<pb::DynamoTable> tables;
-    for (const auto& [name, t] : snapshot.tables()) tables.push_back(t);
+    std::vector<ExportTable> tables;
+    for (const auto& [name, t] : snapshot.tables()) tables.push_back({t, true});
     STRATA_ASSIGN_OR_RETURN(std::vector<Written> written, WriteTableFiles(ctx, tables, *files));
     out["files"] = WrittenJson(ctx, written);
     if (!ctx.json) PrintWritten(ctx, written);
@@ -430,9 +442,9 @@ CommandResult RunExport(Context& ctx) {
   std::optional<std::vector<std::string>> only;
   if (vm.count("tables")) only = vm["tables"].as<std::vector<std::string>>();
   STRATA_ASSIGN_OR_RETURN(std::vector<ddb::LiveTable> live, ReadLiveTables(ctx, target, only));
-  std::vector<pb::DynamoTable> tables;
+  std::vector<ExportTable> tables;
   for (const auto& l : live) {
-    if (l.status != "DELETING") tables.push_back(l.table);
+    if (l.status != "DELETING") tables.push_back({l.table, l.tags_supported});
   }
   STRATA_ASSIGN_OR_RETURN(std::vector<Written> written, WriteTableFiles(ctx, tables, plan));
   if (ctx.json) {

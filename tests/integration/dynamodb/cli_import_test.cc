@@ -94,6 +94,21 @@ TEST_F(CliImportTest, RecordedTablesRecordNothingUnlessTheyDiffer) {
   EXPECT_EQ(Strata({"verify"}).code, 0);
 }
 
+// DynamoDB Local cannot tag tables, so its tables say nothing about tags: the record's stand.
+TEST_F(CliImportTest, TagsATargetCannotReportAreNeitherDroppedFromTheLogNorFromFiles) {
+  WriteFile("schema/dynamodb/t.yaml",
+            "table: " + T("tagged") + "\npartition_key: { name: pk, type: S }\ntags: { team: core }\n");
+  ASSERT_EQ(Strata({"generate"}).code, 0);
+  CreateTable(T("tagged"));
+  StrataRun r = Strata({"--json", "import", "--target", "local", T("tagged")});
+  ASSERT_EQ(r.code, 0) << r;
+  EXPECT_EQ(Find(r.Json()["tables"], T("tagged"), "table")["action"], "unchanged") << r;
+  StrataRun e = Strata({"--json", "export", "--target", "local", T("tagged")});
+  ASSERT_EQ(e.code, 0) << e;
+  EXPECT_EQ(e.Json()["files"][0]["action"], "unchanged") << e;
+  EXPECT_TRUE(Contains(ReadFile("schema/dynamodb/t.yaml"), "team: core"));
+}
+
 TEST_F(CliImportTest, ExportedFilesLoadBackEqualSoGenerateRecordsNothing) {
   CreateTables();
   ASSERT_EQ(Strata({"import", "--target", "local", T("accounts"), T("tags")}).code, 0);
