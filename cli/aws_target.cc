@@ -100,12 +100,11 @@ std::string EndpointLabel(const Context& ctx, const std::string& explicit_url,
   return fmt::format("https://dynamodb.{}.amazonaws.com", region);
 }
 
-// Proxies as curl users set them: the scheme's own variable, lower case first.
-aws::HttpOptions HttpFromEnv(const Context& ctx, const std::string& endpoint) {
+// Proxies as curl users set them, the lower-case names first.
+aws::HttpOptions HttpFromEnv(const Context& ctx) {
   aws::HttpOptions http;
-  const bool plain = endpoint.rfind("http://", 0) == 0;
-  http.proxy = plain ? FirstEnv(ctx, {"http_proxy", "HTTP_PROXY"})
-                     : FirstEnv(ctx, {"https_proxy", "HTTPS_PROXY"});
+  http.https_proxy = FirstEnv(ctx, {"https_proxy", "HTTPS_PROXY"});
+  http.http_proxy = FirstEnv(ctx, {"http_proxy", "HTTP_PROXY"});
   http.no_proxy = FirstEnv(ctx, {"no_proxy", "NO_PROXY"});
   return http;
 }
@@ -139,8 +138,7 @@ Result<DynamoTarget> OpenDynamoTarget(const Context& ctx, const TargetFlags& fla
   o.region = flags.region.value_or(Setting(target, "region"));
   o.profile = flags.profile.value_or(Setting(target, "profile"));
   o.endpoint_url = flags.endpoint.value_or(Setting(target, "endpoint"));
-  // Without an explicit or environment URL requests go to AWS itself, over https.
-  o.http = HttpFromEnv(ctx, EndpointLabel(ctx, o.endpoint_url, ""));
+  o.http = HttpFromEnv(ctx);
   const std::string label_for = target ? "target " + target->name : "the AWS environment";
   DynamoTarget t;
   t.name = target ? target->name : "";
