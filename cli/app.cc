@@ -41,6 +41,10 @@ const std::map<std::string, std::pair<Runner, const char*>>& Commands() {
       {"apply", {RunApply, "bring a DynamoDB target to the log head, and record the deployment"}},
       {"push", {RunPush, "generate and apply in one step, for development loops"}},
       {"replay", {RunReplay, "run the recorded migrations into an empty database and check the result"}},
+      {"list", {RunList, "the live tables of a DynamoDB target: keys, indexes, billing, managed or not"}},
+      {"drop", {RunDrop, "delete DynamoDB tables strata manages, with consent per table, and record it"}},
+      {"import", {RunImport, "adopt live DynamoDB tables (or a Mizzle snapshot) into the log"}},
+      {"export", {RunExport, "write the live tables of a DynamoDB target as table files"}},
   };
   return kCommands;
 }
@@ -145,6 +149,16 @@ std::string CommandUsage(const std::string& command) {
                "            [--allow-replace TABLE]... [--allow-delete TABLE]...\n"
                "            [--region R] [--profile P] [--endpoint-url URL] [--schema NAME]"},
       {"replay", "strata replay [--target T] [--until REF] [--psql PROGRAM] [--history-schema SCHEMA]"},
+      {"list", "strata list [--target T] [--region R] [--profile P] [--endpoint-url URL]"},
+      {"drop", "strata drop [--target T] [TABLE...] [--yes] [--lift-deletion-protection] [--no-wait]\n"
+               "            [-m MESSAGE] [--region R] [--profile P] [--endpoint-url URL]\n"
+               "(without a terminal, --yes and the table names are required)"},
+      {"import", "strata import [--target T] [TABLE...] [-m MESSAGE]\n"
+                 "                     [--region R] [--profile P] [--endpoint-url URL]\n"
+                 "       strata import mizzle PATH/snapshot.json [-m MESSAGE] [--force]\n"
+                 "                     [--write-files [--dir DIR] [--format yaml|json]]"},
+      {"export", "strata export [--target T] [TABLE...] [--dir DIR] [--format yaml|json] [--force]\n"
+                 "              [--region R] [--profile P] [--endpoint-url URL]"},
       {"migrate",
        "strata migrate add [PATH] DESCRIPTION [--track T] [--with-validation[=sh|sql]]\n"
        "       strata migrate status [PATH] [--track T] [--detailed-exitcode]\n"

@@ -26,6 +26,11 @@ CommandResult RunPush(Context& ctx);
 CommandResult RunDynamoDrift(Context& ctx);
 // True when `target` names a target in strata.yaml whose engine is dynamodb.
 bool IsDynamoTarget(const Context& ctx, const std::optional<std::string>& target);
+// DynamoDB targets: live tables, dropping, adopting and writing them as files.
+CommandResult RunList(Context& ctx);
+CommandResult RunDrop(Context& ctx);
+CommandResult RunImport(Context& ctx);
+CommandResult RunExport(Context& ctx);
 
 // Parses ctx.args against `options` (and positional names); throws UsageError on bad flags.
 boost::program_options::variables_map ParseArgs(

@@ -7,59 +7,36 @@
 
 #include <nlohmann/json.hpp>
 
-#include "adapters/postgres/process_runner.h"
 #include "engine/store/commit_store.h"
 #include "integration/postgres/test_database.h"
 #include "tests/engine/testing/temp_dir.h"
+#include "tests/support/strata_runner.h"
 
 namespace strata::postgres {
 namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
+using strata::testing::RunStrata;
+using strata::testing::StrataRun;
 using strata::testing::TempDir;
 using strata::testing::TestDatabase;
 
-struct CliRun {
-  int code = -1;
-  std::string out, err;
-};
-
-std::ostream& operator<<(std::ostream& os, const CliRun& r) {
-  return os << "exit " << r.code << "\n--- stdout\n" << r.out << "--- stderr\n" << r.err;
-}
-
 class CaptureTest : public ::testing::Test {
  protected:
-  CliRun Strata(const TestDatabase& db, std::vector<std::string> args) const {
-    ProcessRequest req;
-    req.argv = {STRATA_BINARY};
-    req.argv.insert(req.argv.end(), args.begin(), args.end());
-    req.environment = {"PATH=/usr/bin:/bin", "NO_COLOR=1", "PGHOST=127.0.0.1",
-                       "PGPORT=" + std::to_string(STRATA_TEST_PGPORT), "PGUSER=postgres",
-                       "PGDATABASE=" + db.name(), "STRATA_ACTOR_NAME=alice",
-                       "STRATA_ACTOR_EMAIL=alice@example.com"};
-    req.working_dir = work_.path();
-    auto r = NewPosixProcessRunner()->Run(req);
-    if (!r.ok()) {
-      ADD_FAILURE() << r.status().ToString();
-      return {};
-    }
-    return {r->exit_code, r->output, r->errors};
-  }
-  json Json(const CliRun& r) const {
-    try {
-      return json::parse(r.out);
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << "not JSON: " << e.what() << "\n" << r;
-      return json();
-    }
+  StrataRun Strata(const TestDatabase& db, std::vector<std::string> args) const {
+    return RunStrata(args,
+                     {"PATH=/usr/bin:/bin", "NO_COLOR=1", "PGHOST=127.0.0.1",
+                      "PGPORT=" + std::to_string(STRATA_TEST_PGPORT), "PGUSER=postgres",
+                      "PGDATABASE=" + db.name(), "STRATA_ACTOR_NAME=alice",
+                      "STRATA_ACTOR_EMAIL=alice@example.com"},
+                     work_.path());
   }
   void Migration(const std::string& file, const std::string& sql) {
     fs::create_directories(work_ / "migrations");
     std::ofstream(fs::path(work_ / "migrations") / file, std::ios::binary) << sql;
   }
-  json Log(const TestDatabase& db) { return Json(Strata(db, {"log", "--json"})); }
+  json Log(const TestDatabase& db) { return Strata(db, {"log", "--json"}).Json(); }
 
   TempDir work_;
   TestDatabase app_;
@@ -69,9 +46,9 @@ TEST_F(CaptureTest, EachAppliedMigrationIsACommitWithItsTypedEventsAndSql) {
   Migration("20240101000000_core_users.sql",
             "CREATE TABLE users (id bigint PRIMARY KEY, name text NOT NULL);\n");
   Migration("20240102000000_core_email.sql", "ALTER TABLE users ADD COLUMN email text;\n");
-  CliRun r = Strata(app_, {"migrate", "run", "migrations", "--json"});
+  StrataRun r = Strata(app_, {"migrate", "run", "migrations", "--json"});
   ASSERT_EQ(r.code, 0) << r;
-  json j = Json(r);
+  json j = r.Json();
   ASSERT_EQ(j["recorded"].size(), 2u) << j.dump(2);
   EXPECT_EQ(j["recorded"][0]["kind"], "migration");
   EXPECT_EQ(j["recorded"][1]["name"], "20240102000000_core_email");
@@ -84,15 +61,15 @@ TEST_F(CaptureTest, EachAppliedMigrationIsACommitWithItsTypedEventsAndSql) {
   EXPECT_EQ(log["commits"][0]["actor"]["name"], "alice");
 
   // Time travel renders DDL: before the second migration there is no email column.
-  CliRun before = Strata(app_, {"show", "--at", "1", "public.users"});
+  StrataRun before = Strata(app_, {"show", "--at", "1", "public.users"});
   ASSERT_EQ(before.code, 0) << before;
   EXPECT_NE(before.out.find("CREATE TABLE public.users"), std::string::npos) << before;
   EXPECT_EQ(before.out.find("email"), std::string::npos) << before;
-  CliRun now = Strata(app_, {"show", "public.users"});
+  StrataRun now = Strata(app_, {"show", "public.users"});
   EXPECT_NE(now.out.find("email text"), std::string::npos) << now;
 
   // Blame names the migration that added the column.
-  CliRun blame = Strata(app_, {"blame", "public.users.email", "--json"});
+  StrataRun blame = Strata(app_, {"blame", "public.users.email", "--json"});
   ASSERT_EQ(blame.code, 0) << blame;
   EXPECT_NE(blame.out.find("20240102000000_core_email"), std::string::npos) << blame;
   EXPECT_EQ(Strata(app_, {"verify"}).code, 0);
@@ -112,9 +89,9 @@ TEST_F(CaptureTest, ASecondDatabaseRecordsDeploymentsAndReportsDrift) {
   auto conn = staging.Connect();
   ASSERT_TRUE(conn);
   ASSERT_TRUE(conn->ExecScript("ALTER TABLE users ADD COLUMN email text").ok());
-  CliRun r = Strata(staging, {"migrate", "run", "migrations", "--json"});
+  StrataRun r = Strata(staging, {"migrate", "run", "migrations", "--json"});
   ASSERT_EQ(r.code, 0) << r;
-  json j = Json(r);
+  json j = r.Json();
   ASSERT_EQ(j["recorded"].size(), 1u) << j.dump(2);
   EXPECT_EQ(j["recorded"][0]["kind"], "deployment");
   ASSERT_TRUE(j["recorded"][0]["drift"].is_string()) << j.dump(2);
@@ -149,9 +126,9 @@ TEST_F(CaptureTest, AHistoryRowMissingFromTheLogIsRecordedAsRecovered) {
                                HashHex(Sha256(sql)) + "', 3); COMMIT;")
                   .ok());
 
-  CliRun r = Strata(app_, {"migrate", "run", "migrations", "--json"});
+  StrataRun r = Strata(app_, {"migrate", "run", "migrations", "--json"});
   ASSERT_EQ(r.code, 0) << r;
-  json j = Json(r);
+  json j = r.Json();
   ASSERT_EQ(j["recorded"].size(), 1u) << j.dump(2);
   EXPECT_EQ(j["recorded"][0]["kind"], "recovered");
   EXPECT_EQ(j["recorded"][0]["events"], 1);  // the tags table
@@ -162,20 +139,20 @@ TEST_F(CaptureTest, AHistoryRowMissingFromTheLogIsRecordedAsRecovered) {
   EXPECT_EQ(Strata(app_, {"show", "public.tags"}).code, 0);
 
   // Nothing is recorded twice.
-  CliRun again = Strata(app_, {"migrate", "run", "migrations", "--json"});
+  StrataRun again = Strata(app_, {"migrate", "run", "migrations", "--json"});
   ASSERT_EQ(again.code, 0) << again;
-  EXPECT_TRUE(Json(again)["recorded"].empty());
+  EXPECT_TRUE(again.Json()["recorded"].empty());
   EXPECT_EQ(Log(app_)["commits"].size(), 2u);
 }
 
 TEST_F(CaptureTest, AFailedMigrationRecordsNothing) {
   Migration("20240101000000_core_users.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n");
   Migration("20240102000000_core_broken.sql", "CREATE TABLE t (x int);\nSELECT 1/0;\n");
-  CliRun r = Strata(app_, {"migrate", "run", "migrations"});
+  StrataRun r = Strata(app_, {"migrate", "run", "migrations"});
   EXPECT_NE(r.code, 0) << r;
   json log = Log(app_);
   ASSERT_EQ(log["commits"].size(), 1u) << log.dump(2);
-  CliRun show = Strata(app_, {"show", "public.t"});
+  StrataRun show = Strata(app_, {"show", "public.t"});
   EXPECT_NE(show.code, 0) << show;
 }
 
@@ -188,7 +165,7 @@ namespace {
 TEST_F(CaptureTest, DriftComparesALiveDatabaseWithTheRecordedSchema) {
   Migration("20240101000000_core_users.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n");
   ASSERT_EQ(Strata(app_, {"migrate", "run", "migrations"}).code, 0);
-  CliRun clean = Strata(app_, {"drift"});
+  StrataRun clean = Strata(app_, {"drift"});
   EXPECT_EQ(clean.code, 0) << clean;
   EXPECT_NE(clean.out.find("No drift"), std::string::npos) << clean;
 
@@ -196,9 +173,9 @@ TEST_F(CaptureTest, DriftComparesALiveDatabaseWithTheRecordedSchema) {
   auto conn = app_.Connect();
   ASSERT_TRUE(conn);
   ASSERT_TRUE(conn->ExecScript("ALTER TABLE users ADD COLUMN nickname text").ok());
-  CliRun drift = Strata(app_, {"drift", "--json"});
+  StrataRun drift = Strata(app_, {"drift", "--json"});
   EXPECT_EQ(drift.code, 3) << drift;
-  json j = Json(drift);
+  json j = drift.Json();
   EXPECT_EQ(j["drift"], true);
   ASSERT_EQ(j["changes"].size(), 1u) << j.dump(2);
   EXPECT_NE(j["changes"][0].dump().find("nickname"), std::string::npos) << j.dump(2);
@@ -215,18 +192,18 @@ TEST_F(CaptureTest, ReplayRebuildsTheRecordedSchemaInAnEmptyDatabase) {
   ASSERT_EQ(Strata(app_, {"migrate", "run", "migrations"}).code, 0);
 
   TestDatabase fresh;
-  CliRun r = Strata(fresh, {"replay", "--json"});
+  StrataRun r = Strata(fresh, {"replay", "--json"});
   ASSERT_EQ(r.code, 0) << r;
-  json j = Json(r);
+  json j = r.Json();
   EXPECT_EQ(j["matches"], true) << j.dump(2);
   EXPECT_EQ(j["replayed"].size(), 3u);
   EXPECT_EQ(Strata(fresh, {"drift"}).code, 0);
 
   // Up to the first migration only: no email column, no audit table.
   TestDatabase early;
-  CliRun part = Strata(early, {"replay", "--until", "1", "--json"});
+  StrataRun part = Strata(early, {"replay", "--until", "1", "--json"});
   ASSERT_EQ(part.code, 0) << part;
-  EXPECT_EQ(Json(part)["replayed"].size(), 1u);
+  EXPECT_EQ(part.Json()["replayed"].size(), 1u);
   auto conn = early.Connect();
   ASSERT_TRUE(conn);
   auto cols = conn->Exec("SELECT count(*) FROM information_schema.columns "
@@ -235,7 +212,7 @@ TEST_F(CaptureTest, ReplayRebuildsTheRecordedSchemaInAnEmptyDatabase) {
   EXPECT_EQ(cols->rows[0][0].value_or(""), "0");
 
   // A database that is not empty is refused, and left as it was.
-  CliRun again = Strata(fresh, {"replay"});
+  StrataRun again = Strata(fresh, {"replay"});
   EXPECT_EQ(again.code, 1) << again;
   EXPECT_NE(again.err.find("is not empty"), std::string::npos) << again;
 }

@@ -15,6 +15,7 @@
 #include "adapters/postgres/process_runner.h"
 #include "integration/postgres/test_database.h"
 #include "tests/engine/testing/temp_dir.h"
+#include "tests/support/strata_runner.h"
 
 namespace strata::postgres {
 namespace {
@@ -24,22 +25,7 @@ using json = nlohmann::json;
 using strata::testing::TempDir;
 using strata::testing::TestDatabase;
 
-struct Cli {
-  int code = -1;
-  std::string out, err;
-  json Json() const {
-    try {
-      return json::parse(out);
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << "not JSON: " << e.what() << "\n" << out;
-      return json();
-    }
-  }
-};
-
-std::ostream& operator<<(std::ostream& os, const Cli& c) {
-  return os << "exit " << c.code << "\n--- stdout\n" << c.out << "--- stderr\n" << c.err;
-}
+using Cli = strata::testing::StrataRun;
 
 void Write(const std::string& path, const std::string& body, bool executable = false) {
   fs::create_directories(fs::path(path).parent_path());
@@ -62,17 +48,7 @@ class MigrateTest : public ::testing::Test {
 
   Cli Strata(std::vector<std::string> args, std::vector<std::string> env = {}) const {
     if (env.empty()) env = Environment();
-    ProcessRequest req;
-    req.argv = {STRATA_BINARY};
-    req.argv.insert(req.argv.end(), args.begin(), args.end());
-    req.environment = env;
-    req.working_dir = work_.path();
-    auto r = NewPosixProcessRunner()->Run(req);
-    if (!r.ok()) {
-      ADD_FAILURE() << r.status().ToString();
-      return {};
-    }
-    return {r->exit_code, r->output, r->errors};
+    return strata::testing::RunStrata(args, env, work_.path());
   }
 
   std::string Dir() const { return work_ / "migrations"; }

@@ -1,0 +1,178 @@
+// strata import and export against DynamoDB Local: live tables adopted as a baseline commit
+// that history commands then work on; tables written as files that load back equal; a Mizzle
+// snapshot as the first commit.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "integration/dynamodb/cli_fixture.h"
+
+namespace strata::testing {
+namespace {
+
+using json = nlohmann::json;
+
+class CliImportTest : public DynamoCliTest {
+ protected:
+  // accounts: pk S + sk S, a GSI, provisioned; tags: pk S only, on demand.
+  void CreateTables() {
+    Must("CreateTable",
+         {{"TableName", T("accounts")},
+          {"AttributeDefinitions",
+           {{{"AttributeName", "pk"}, {"AttributeType", "S"}},
+            {{"AttributeName", "sk"}, {"AttributeType", "S"}},
+            {{"AttributeName", "email"}, {"AttributeType", "S"}}}},
+          {"KeySchema",
+           {{{"AttributeName", "pk"}, {"KeyType", "HASH"}},
+            {{"AttributeName", "sk"}, {"KeyType", "RANGE"}}}},
+          {"GlobalSecondaryIndexes",
+           {{{"IndexName", "by_email"},
+             {"KeySchema", {{{"AttributeName", "email"}, {"KeyType", "HASH"}}}},
+             {"Projection", {{"ProjectionType", "KEYS_ONLY"}}},
+             {"ProvisionedThroughput", {{"ReadCapacityUnits", 2}, {"WriteCapacityUnits", 1}}}}}},
+          {"BillingMode", "PROVISIONED"},
+          {"ProvisionedThroughput", {{"ReadCapacityUnits", 4}, {"WriteCapacityUnits", 2}}}});
+    CreateTable(T("tags"));
+  }
+  size_t Commits() { return Strata({"--json", "log"}).Json()["commits"].size(); }
+};
+
+TEST_F(CliImportTest, ABaselineCommitThatShowLogAndBlameWorkOn) {
+  CreateTables();
+  StrataRun r = Strata({"--json", "import", "--target", "local", T("accounts"), T("tags")});
+  ASSERT_EQ(r.code, 0) << r;
+  json doc = r.Json();
+  EXPECT_EQ(doc["seq"], 1);
+  EXPECT_EQ(Find(doc["tables"], T("accounts"), "table")["action"], "created") << doc.dump(2);
+  EXPECT_EQ(Find(doc["tables"], T("tags"), "table")["action"], "created") << doc.dump(2);
+
+  json log = Strata({"--json", "log"}).Json();
+  ASSERT_EQ(log["commits"].size(), 1u);
+  EXPECT_EQ(log["commits"][0]["origin"], "import");
+  EXPECT_EQ(log["commits"][0]["schema"], "dynamodb");
+
+  StrataRun show = Strata({"--json", "show", T("accounts")});
+  ASSERT_EQ(show.code, 0) << show;
+  EXPECT_TRUE(Contains(show.out, "by_email")) << show;
+  StrataRun blame = Strata({"blame", T("accounts")});
+  ASSERT_EQ(blame.code, 0) << blame;
+  EXPECT_TRUE(Contains(blame.out, "alice")) << blame;
+  StrataRun object_log = Strata({"--json", "log", T("tags")});
+  ASSERT_EQ(object_log.code, 0) << object_log;
+  EXPECT_EQ(object_log.Json()["commits"].size(), 1u);
+  EXPECT_EQ(Strata({"verify"}).code, 0);
+}
+
+TEST_F(CliImportTest, RecordedTablesRecordNothingUnlessTheyDiffer) {
+  CreateTables();
+  ASSERT_EQ(Strata({"import", "--target", "local", T("accounts")}).code, 0);
+  StrataRun again = Strata({"import", "--target", "local", T("accounts")});
+  ASSERT_EQ(again.code, 0) << again;
+  EXPECT_TRUE(Contains(again.out, T("accounts") + " is already recorded as it is")) << again;
+  EXPECT_TRUE(Contains(again.out, "Nothing to import")) << again;
+  EXPECT_EQ(Commits(), 1u);
+
+  // Someone adds an index behind strata's back: the next import records just that.
+  Must("UpdateTable",
+       {{"TableName", T("accounts")},
+        {"AttributeDefinitions", {{{"AttributeName", "name"}, {"AttributeType", "S"}}}},
+        {"GlobalSecondaryIndexUpdates",
+         {{{"Create",
+            {{"IndexName", "by_name"},
+             {"KeySchema", {{{"AttributeName", "name"}, {"KeyType", "HASH"}}}},
+             {"Projection", {{"ProjectionType", "ALL"}}},
+             {"ProvisionedThroughput", {{"ReadCapacityUnits", 1}, {"WriteCapacityUnits", 1}}}}}}}}});
+  StrataRun changed = Strata({"--json", "import", "--target", "local", T("accounts")});
+  ASSERT_EQ(changed.code, 0) << changed;
+  json doc = changed.Json();
+  EXPECT_EQ(doc["seq"], 2);
+  json entry = Find(doc["tables"], T("accounts"), "table");
+  EXPECT_EQ(entry["action"], "updated") << doc.dump(2);
+  EXPECT_EQ(entry["changes"], 1) << doc.dump(2);
+  StrataRun events = Strata({"--json", "log", "-n", "1", "--events"});
+  EXPECT_TRUE(Contains(events.out, "add_global_index")) << events;
+  EXPECT_EQ(Strata({"verify"}).code, 0);
+}
+
+// DynamoDB Local cannot tag tables, so its tables say nothing about tags: the record's stand.
+TEST_F(CliImportTest, TagsATargetCannotReportAreNeitherDroppedFromTheLogNorFromFiles) {
+  WriteFile("schema/dynamodb/t.yaml",
+            "table: " + T("tagged") + "\npartition_key: { name: pk, type: S }\ntags: { team: core }\n");
+  ASSERT_EQ(Strata({"generate"}).code, 0);
+  CreateTable(T("tagged"));
+  StrataRun r = Strata({"--json", "import", "--target", "local", T("tagged")});
+  ASSERT_EQ(r.code, 0) << r;
+  EXPECT_EQ(Find(r.Json()["tables"], T("tagged"), "table")["action"], "unchanged") << r;
+  StrataRun e = Strata({"--json", "export", "--target", "local", T("tagged")});
+  ASSERT_EQ(e.code, 0) << e;
+  EXPECT_EQ(e.Json()["files"][0]["action"], "unchanged") << e;
+  EXPECT_TRUE(Contains(ReadFile("schema/dynamodb/t.yaml"), "team: core"));
+}
+
+TEST_F(CliImportTest, ExportedFilesLoadBackEqualSoGenerateRecordsNothing) {
+  CreateTables();
+  ASSERT_EQ(Strata({"import", "--target", "local", T("accounts"), T("tags")}).code, 0);
+  StrataRun e = Strata({"export", "--target", "local", T("accounts"), T("tags")});
+  ASSERT_EQ(e.code, 0) << e;
+  EXPECT_TRUE(Contains(e.out, "wrote schema/dynamodb/" + T("accounts") + ".yaml")) << e;
+  EXPECT_TRUE(std::filesystem::exists(work_ / ("schema/dynamodb/" + T("tags") + ".yaml")));
+
+  StrataRun g = Strata({"--json", "generate"});
+  ASSERT_EQ(g.code, 0) << g;
+  EXPECT_EQ(g.Json()["changes"], 0) << g;
+
+  StrataRun again = Strata({"--json", "export", "--target", "local", T("accounts")});
+  ASSERT_EQ(again.code, 0) << again;
+  EXPECT_EQ(again.Json()["files"][0]["action"], "unchanged") << again;
+}
+
+TEST_F(CliImportTest, ExportLeavesADifferentDefinitionAloneUnlessForced) {
+  CreateTables();
+  // The table's own file (under another name, in JSON) says something else.
+  WriteFile("schema/dynamodb/legacy/acc.yaml",
+            "table: " + T("accounts") + "\npartition_key: { name: pk, type: S }\n");
+  StrataRun e = Strata({"export", "--target", "local", T("accounts")});
+  EXPECT_EQ(e.code, 1) << e;
+  EXPECT_TRUE(Contains(e.out, "left alone schema/dynamodb/legacy/acc.yaml")) << e;
+  EXPECT_TRUE(Contains(e.err, "pass --force to overwrite")) << e;
+  EXPECT_FALSE(std::filesystem::exists(work_ / ("schema/dynamodb/" + T("accounts") + ".yaml")));
+
+  StrataRun forced = Strata({"export", "--target", "local", "--force", T("accounts")});
+  ASSERT_EQ(forced.code, 0) << forced;
+  EXPECT_TRUE(Contains(forced.out, "overwrote schema/dynamodb/legacy/acc.yaml")) << forced;
+  EXPECT_TRUE(Contains(ReadFile("schema/dynamodb/legacy/acc.yaml"), "by_email"));
+}
+
+TEST_F(CliImportTest, ExportAsJsonIntoAnotherDirectory) {
+  CreateTables();
+  StrataRun e = Strata({"--json", "export", "--target", "local", "--format", "json", "--dir",
+                        "out", T("tags")});
+  ASSERT_EQ(e.code, 0) << e;
+  EXPECT_EQ(e.Json()["files"][0]["file"], "out/" + T("tags") + ".json") << e;
+  EXPECT_TRUE(Contains(ReadFile("out/" + T("tags") + ".json"), "\"TableName\": \"" + T("tags")));
+}
+
+TEST_F(CliImportTest, AMizzleSnapshotIsTheFirstCommit) {
+  WriteFile("mizzle/snapshot.json",
+            "{\"version\": \"1\", \"tables\": {\"" + T("m") + "\": {\"TableName\": \"" + T("m") +
+                "\", \"AttributeDefinitions\": [{\"AttributeName\": \"id\", \"AttributeType\": "
+                "\"S\"}], \"KeySchema\": [{\"AttributeName\": \"id\", \"KeyType\": \"HASH\"}], "
+                "\"BillingMode\": \"PAY_PER_REQUEST\"}}}\n");
+  StrataRun r = Strata({"--json", "import", "mizzle", "mizzle"});
+  ASSERT_EQ(r.code, 0) << r;
+  EXPECT_EQ(r.Json()["seq"], 1);
+  EXPECT_EQ(Strata({"show", T("m")}).code, 0);
+  StrataRun twice = Strata({"import", "mizzle", "mizzle/snapshot.json"});
+  EXPECT_EQ(twice.code, 1) << twice;
+  EXPECT_TRUE(Contains(twice.err, "already has history")) << twice;
+}
+
+TEST_F(CliImportTest, ATableThatIsNotThereIsNamedAndNothingIsRecorded) {
+  StrataRun r = Strata({"import", "--target", "local", T("ghost")});
+  EXPECT_EQ(r.code, 1) << r;
+  EXPECT_TRUE(Contains(r.err, "no table " + T("ghost"))) << r;
+  EXPECT_EQ(Strata({"--json", "log"}).Json()["commits"].size(), 0u);
+}
+
+}  // namespace
+}  // namespace strata::testing
