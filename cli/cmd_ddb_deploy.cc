@@ -57,6 +57,7 @@ struct Deploy {
   std::optional<CursorInfo> cursor;
   std::vector<CommitSummary> unapplied;  // commits of this schema after the cursor, newest first
   size_t unrecorded = 0;                 // schema file changes not in the log yet
+  std::string files_error;               // why the schema files could not be read, if so
   DynamoTarget target;
   std::string label;                     // the target's name in deployment records
   std::vector<ddb::LiveTable> live;
@@ -126,6 +127,7 @@ Status LoadRecorded(const Context& ctx, Deploy& d) {
 void CountUnrecorded(const Context& ctx, Deploy& d) {
   auto pending = ComputePending(ctx, *d.history, *d.source);
   d.unrecorded = pending.ok() ? pending->events.size() : 0;
+  if (!pending.ok()) d.files_error = pending.status().message();
 }
 
 std::vector<std::string> TablesToRead(const Deploy& d) {
@@ -234,6 +236,7 @@ json PlanJson(const Deploy& d) {
               {"head_seq", d.head_seq},
               {"target_seq", CursorSeq(d)},
               {"unrecorded_changes", d.unrecorded},
+              {"files_error", d.files_error.empty() ? json() : json(d.files_error)},
               {"unapplied_commits", unapplied},
               {"tables", tables},
               {"summary", {{"add", s.add}, {"change", s.change}, {"destroy", s.destroy}}}};
@@ -262,6 +265,9 @@ void PrintHeader(const Context& ctx, const Deploy& d) {
       *ctx.out << fmt::format("    {:>5}  {}  {}  {}\n", c.seq, FormatTime(c.time_unix_micros),
                               c.actor_name, c.message);
     }
+  }
+  if (!d.files_error.empty()) {
+    *ctx.out << ctx.Paint(Color::kYellow, "  the schema files cannot be read: " + d.files_error) << "\n";
   }
   if (d.unrecorded > 0) {
     *ctx.out << ctx.Paint(Color::kYellow,
@@ -395,7 +401,7 @@ ddb::ExecuteReport Execute(const Context& ctx, const Deploy& d, bool wait) {
   o.now_ms = SteadyMillis;
   o.progress = [&ctx](const ddb::ProgressEvent& e) {
     if (e.phase == "done") return;
-    ctx.Note(fmt::format("[{}/{}] {}: {}{}", e.index + 1, e.total, e.table, e.summary,
+    ctx.Note(fmt::format("[{}/{}] {}: {}{}", e.index, e.total, e.table, e.summary,
                          e.phase == "waiting" ? " (waiting)" : ""));
   };
   return ddb::Execute(*d.target.ddb, d.plan, o);
@@ -478,7 +484,7 @@ void PrintOutcome(const Context& ctx, const Deploy& d, const ddb::ExecuteReport&
 CommandResult ApplyPlan(Context& ctx, Deploy& d, const DeployFlags& flags, bool ask_approval) {
   if (!ctx.json) PrintPlan(ctx, d);
   if (d.plan.tables.empty()) {
-    if (CursorSeq(d) == d.head_seq || flags.dry_run) {
+    if (d.unapplied.empty() || flags.dry_run) {
       if (ctx.json) ctx.PrintJson(PlanJson(d));
       return kExitOk;
     }
@@ -537,7 +543,7 @@ CommandResult RunPlan(Context& ctx) {
   STRATA_ASSIGN_OR_RETURN(Deploy d, Prepare(ctx, flags));
   if (ctx.json) ctx.PrintJson(PlanJson(d));
   else PrintPlan(ctx, d);
-  const bool pending = !d.plan.tables.empty() || d.unrecorded > 0 || CursorSeq(d) != d.head_seq;
+  const bool pending = !d.plan.tables.empty() || d.unrecorded > 0 || !d.unapplied.empty();
   return flags.detailed_exitcode && pending ? kExitChanges : kExitOk;
 }
 
@@ -614,6 +620,15 @@ CommandResult RunDynamoDrift(Context& ctx) {
   have.set_engine(pb::ENGINE_DYNAMODB);
   *want.mutable_dynamodb() = recorded;
   *have.mutable_dynamodb() = ddb::SchemaOf(d.live);
+  // A target that cannot report tags (DynamoDB Local) is taken to have the recorded ones.
+  for (const auto& t : d.live) {
+    auto rec = recorded.tables().find(t.table.name());
+    auto live = have.mutable_dynamodb()->mutable_tables()->find(t.table.name());
+    if (!t.tags_supported && rec != recorded.tables().end() &&
+        live != have.mutable_dynamodb()->mutable_tables()->end()) {
+      *live->second.mutable_tags() = rec->second.tags();
+    }
+  }
   // The changes that turn the recorded tables into what the target has.
   STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> drift, Diff(want, have));
   if (ctx.json) {
@@ -622,8 +637,9 @@ CommandResult RunDynamoDrift(Context& ctx) {
     ctx.PrintJson({{"version", 1}, {"target", d.label}, {"schema", d.source->name}, {"seq", seq},
                    {"drift", !drift.empty()}, {"changes", changes}});
   } else if (drift.empty()) {
-    *ctx.out << fmt::format("No drift: the {} tables of {} match the recorded schema at seq {}.\n",
-                            recorded.tables_size(), d.label, seq);
+    *ctx.out << fmt::format("No drift: the {} recorded table{} of {} match{} the live ones (seq {}).\n",
+                            recorded.tables_size(), recorded.tables_size() == 1 ? "" : "s", d.label,
+                            recorded.tables_size() == 1 ? "es" : "", seq);
   } else {
     *ctx.out << fmt::format(
         "{} differs from the recorded {} schema at seq {}; what turns the record into the live "

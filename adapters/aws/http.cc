@@ -70,7 +70,8 @@ class CurlHttpClient : public HttpClient {
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
     // Proxies only as configured here: an empty string switches off curl's own env lookup.
-    curl_easy_setopt(h, CURLOPT_PROXY, options_.proxy.c_str());
+    const bool https = request.url.rfind("https:", 0) == 0;
+    curl_easy_setopt(h, CURLOPT_PROXY, (https ? options_.https_proxy : options_.http_proxy).c_str());
     curl_easy_setopt(h, CURLOPT_NOPROXY, options_.no_proxy.c_str());
     char error[CURL_ERROR_SIZE] = {0};
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);

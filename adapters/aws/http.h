@@ -21,7 +21,8 @@ namespace strata::aws {
 struct HttpOptions {
   int64_t connect_timeout_ms = 3000;
   int64_t request_timeout_ms = 60000;
-  std::string proxy;     // "http://proxy:3128"; empty: none
+  std::string https_proxy;  // "http://proxy:3128" for https:// URLs; empty: none
+  std::string http_proxy;   // the same for http:// URLs
   std::string no_proxy;  // comma-separated hosts that bypass the proxy
   size_t max_idle_connections = 32;
 };
