@@ -1,0 +1,278 @@
+// strata plan, apply, push and drift against DynamoDB Local, through the strata binary:
+// what each plans, what reaches DynamoDB, what consent each destructive step needs, and the
+// deployment commits the log keeps.
+#include <gtest/gtest.h>
+
+#include "adapters/postgres/process_runner.h"
+#include "integration/dynamodb/cli_fixture.h"
+
+namespace strata::testing {
+namespace {
+
+using json = nlohmann::json;
+
+class CliDeployTest : public DynamoCliTest {
+ protected:
+  json Describe(const std::string& table) { return Must("DescribeTable", {{"TableName", table}})["Table"]; }
+  std::vector<std::string> IndexNames(const std::string& table) {
+    std::vector<std::string> names;
+    for (const auto& g : Describe(table).value("GlobalSecondaryIndexes", json::array())) {
+      names.push_back(g["IndexName"]);
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+  json Commits() { return Strata({"--json", "log"}).Json()["commits"]; }
+  // The deployment commits of the log, newest first.
+  std::vector<json> Deployments() {
+    std::vector<json> out;
+    for (const auto& c : Commits()) {
+      if (c["origin"] == "deploy") out.push_back(c);
+    }
+    return out;
+  }
+  std::string Users(const std::string& extra) {
+    return "table: " + T("users") + "\npartition_key: { name: pk, type: S }\n" + extra;
+  }
+  // The AWS CLI, as a user changing a table behind strata's back would run it.
+  int AwsCli(const std::vector<std::string>& args) {
+    postgres::ProcessRequest req;
+    req.argv = {"/bin/bash", std::string(STRATA_SOURCE_DIR) + "/tests/support/aws_cli.sh",
+                "--endpoint-url", DynamoLocalEndpoint(), "--region", "us-east-1", "--output", "json"};
+    req.argv.insert(req.argv.end(), args.begin(), args.end());
+    req.environment = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + work_.path(),
+                       "AWS_ACCESS_KEY_ID=fake", "AWS_SECRET_ACCESS_KEY=fake",
+                       "XDG_CACHE_HOME=" + CacheHome()};
+    req.working_dir = work_.path();
+    auto r = postgres::NewPosixProcessRunner()->Run(req);
+    if (!r.ok()) {
+      ADD_FAILURE() << r.status().ToString();
+      return -1;
+    }
+    EXPECT_EQ(r->exit_code, 0) << r->output << r->errors;
+    return r->exit_code;
+  }
+  static std::string CacheHome() {
+    if (const char* x = std::getenv("XDG_CACHE_HOME")) return x;
+    return std::string(std::getenv("HOME") ? std::getenv("HOME") : "/root") + "/.cache";
+  }
+};
+
+TEST_F(CliDeployTest, PlanListsUnrecordedChangesUnappliedCommitsAndOperations) {
+  WriteFile("schema/dynamodb/users.yaml", Users(""));
+  StrataRun before = Strata({"plan", "--target", "local", "--detailed-exitcode"});
+  EXPECT_EQ(before.code, 3) << before;
+  EXPECT_TRUE(Contains(before.out, "1 change not recorded yet")) << before;
+  ASSERT_EQ(Strata({"generate", "-m", "users"}).code, 0);
+  StrataRun plan = Strata({"--json", "plan", "--target", "local", "--detailed-exitcode"});
+  EXPECT_EQ(plan.code, 3) << plan;
+  json j = plan.Json();
+  EXPECT_EQ(j["version"], 1);
+  EXPECT_EQ(j["unrecorded_changes"], 0);
+  EXPECT_EQ(j["target_seq"], 0);
+  ASSERT_EQ(j["unapplied_commits"].size(), 1u);
+  EXPECT_EQ(j["unapplied_commits"][0]["message"], "users");
+  ASSERT_EQ(j["tables"].size(), 1u);
+  EXPECT_EQ(j["tables"][0]["table"], T("users"));
+  EXPECT_EQ(j["tables"][0]["action"], "create");
+  EXPECT_EQ(j["tables"][0]["operations"][0]["api"], "CreateTable");
+  EXPECT_EQ(j["summary"]["add"], 1);
+  EXPECT_FALSE(Exists(T("users")));  // plan changes nothing
+}
+
+TEST_F(CliDeployTest, ApplyWithoutATerminalNeedsAutoApprove) {
+  WriteFile("schema/dynamodb/users.yaml", Users(""));
+  ASSERT_EQ(Strata({"generate"}).code, 0);
+  StrataRun r = Strata({"apply", "--target", "local"});
+  EXPECT_EQ(r.code, 1) << r;
+  EXPECT_TRUE(Contains(r.err, "pass --auto-approve")) << r;
+  EXPECT_FALSE(Exists(T("users")));
+  EXPECT_TRUE(Deployments().empty());
+  StrataRun dry = Strata({"apply", "--target", "local", "--dry-run"});
+  EXPECT_EQ(dry.code, 0) << dry;
+  EXPECT_TRUE(Contains(dry.out, "Dry run: nothing was applied.")) << dry;
+  EXPECT_FALSE(Exists(T("users")));
+}
+
+TEST_F(CliDeployTest, PushCreatesTheTableWithItsSettingsAndRecordsTheDeployment) {
+  WriteFile("schema/dynamodb/users.yaml",
+            Users("global_indexes:\n"
+                  "  - name: by_email\n"
+                  "    partition_key: { name: email, type: S }\n"
+                  "ttl: expires_at\n"
+                  "stream: new_image\n"));
+  StrataRun r = Strata({"--json", "push", "--target", "local"});
+  ASSERT_EQ(r.code, 0) << r;
+  json j = r.Json();
+  EXPECT_EQ(j["applied"]["outcome"], "succeeded");
+  json t = Describe(T("users"));
+  EXPECT_EQ(t["TableStatus"], "ACTIVE");
+  EXPECT_EQ(IndexNames(T("users")), std::vector<std::string>{"by_email"});
+  EXPECT_EQ(t["StreamSpecification"]["StreamViewType"], "NEW_IMAGE");
+  json ttl = Must("DescribeTimeToLive", {{"TableName", T("users")}});
+  EXPECT_EQ(ttl["TimeToLiveDescription"]["TimeToLiveStatus"], "ENABLED");
+  EXPECT_EQ(ttl["TimeToLiveDescription"]["AttributeName"], "expires_at");
+  // The log: the push commit, then the deployment that carried it out.
+  json commits = Commits();
+  ASSERT_EQ(commits.size(), 2u);
+  EXPECT_EQ(commits[1]["origin"], "push");
+  EXPECT_EQ(commits[0]["origin"], "deploy");
+  StrataRun again = Strata({"plan", "--target", "local", "--detailed-exitcode"});
+  EXPECT_EQ(again.code, 0) << again;
+  EXPECT_TRUE(Contains(again.out, "No changes")) << again;
+  EXPECT_EQ(Strata({"verify"}).code, 0);
+}
+
+TEST_F(CliDeployTest, GlobalIndexesAreAddedAndRemovedOneUpdateTableAtATime) {
+  WriteFile("schema/dynamodb/users.yaml",
+            Users("global_indexes:\n"
+                  "  - name: by_email\n"
+                  "    partition_key: { name: email, type: S }\n"));
+  ASSERT_EQ(Strata({"push", "--target", "local"}).code, 0);
+  WriteFile("schema/dynamodb/users.yaml",
+            Users("global_indexes:\n"
+                  "  - name: by_name\n"
+                  "    partition_key: { name: name, type: S }\n"
+                  "  - name: by_team\n"
+                  "    partition_key: { name: team, type: S }\n"
+                  "    sort_key: { name: joined, type: N }\n"));
+  ASSERT_EQ(Strata({"generate"}).code, 0);
+  StrataRun r = Strata({"--json", "apply", "--target", "local", "--auto-approve"});
+  ASSERT_EQ(r.code, 0) << r;
+  json ops = r.Json()["tables"][0]["operations"];
+  ASSERT_EQ(ops.size(), 3u);
+  for (const auto& op : ops) {
+    EXPECT_EQ(op["api"], "UpdateTable");
+    EXPECT_TRUE(op["waits"].get<bool>());
+  }
+  EXPECT_EQ(IndexNames(T("users")), (std::vector<std::string>{"by_name", "by_team"}));
+  EXPECT_TRUE(Contains(r.err, "[3/3]")) << r;  // progress, one line per step
+  EXPECT_EQ(r.Json()["applied"]["operations_done"], 3);
+}
+
+TEST_F(CliDeployTest, ReplacingATableNeedsConsentForThatTable) {
+  WriteFile("schema/dynamodb/users.yaml", Users(""));
+  ASSERT_EQ(Strata({"push", "--target", "local"}).code, 0);
+  Must("PutItem", {{"TableName", T("users")}, {"Item", {{"pk", {{"S", "a"}}}}}});
+  WriteFile("schema/dynamodb/users.yaml", "table: " + T("users") +
+                                              "\npartition_key: { name: pk, type: S }\n"
+                                              "sort_key: { name: sk, type: N }\n");
+  ASSERT_EQ(Strata({"generate"}).code, 0);
+  StrataRun plan = Strata({"plan", "--target", "local"});
+  EXPECT_TRUE(Contains(plan.out, "-/+ replace " + T("users"))) << plan;
+  EXPECT_TRUE(Contains(plan.out, "blocked")) << plan;
+  StrataRun refused = Strata({"apply", "--target", "local", "--auto-approve"});
+  EXPECT_EQ(refused.code, 1) << refused;
+  EXPECT_TRUE(Contains(refused.err, "--allow-replace " + T("users"))) << refused;
+  EXPECT_EQ(Describe(T("users"))["ItemCount"], 1);  // untouched: the item is still there
+  EXPECT_EQ(Describe(T("users"))["KeySchema"].size(), 1u);
+  // Consent for another table is no consent for this one.
+  StrataRun other = Strata({"apply", "--target", "local", "--auto-approve", "--allow-replace", T("orders")});
+  EXPECT_EQ(other.code, 1) << other;
+  StrataRun done = Strata({"apply", "--target", "local", "--auto-approve", "--allow-replace", T("users")});
+  ASSERT_EQ(done.code, 0) << done;
+  EXPECT_EQ(Describe(T("users"))["KeySchema"].size(), 2u);
+}
+
+TEST_F(CliDeployTest, BillingTtlAndStreamChangesReachTheTable) {
+  WriteFile("schema/dynamodb/users.yaml", Users("ttl: expires_at\n"));
+  ASSERT_EQ(Strata({"push", "--target", "local"}).code, 0);
+  WriteFile("schema/dynamodb/users.yaml",
+            Users("billing: provisioned\ncapacity: { read: 7, write: 3 }\n"
+                  "stream: keys_only\n"));
+  StrataRun r = Strata({"push", "--target", "local"});
+  ASSERT_EQ(r.code, 0) << r;
+  json t = Describe(T("users"));
+  EXPECT_EQ(t["ProvisionedThroughput"]["ReadCapacityUnits"], 7);
+  EXPECT_EQ(t["ProvisionedThroughput"]["WriteCapacityUnits"], 3);
+  EXPECT_EQ(t["StreamSpecification"]["StreamViewType"], "KEYS_ONLY");
+  json ttl = Must("DescribeTimeToLive", {{"TableName", T("users")}});
+  EXPECT_EQ(ttl["TimeToLiveDescription"]["TimeToLiveStatus"], "DISABLED");
+  StrataRun drift = Strata({"drift", "--target", "local"});
+  EXPECT_EQ(drift.code, 0) << drift;
+}
+
+TEST_F(CliDeployTest, DeletingATableNeedsConsentForThatTable) {
+  WriteFile("schema/dynamodb/users.yaml", Users(""));
+  WriteSimpleTableFile(T("orders"));
+  ASSERT_EQ(Strata({"push", "--target", "local"}).code, 0);
+  std::filesystem::remove(std::filesystem::path(work_.path()) / "schema/dynamodb" / (T("orders") + ".yaml"));
+  ASSERT_EQ(Strata({"generate"}).code, 0);
+  StrataRun refused = Strata({"apply", "--target", "local", "--auto-approve"});
+  EXPECT_EQ(refused.code, 1) << refused;
+  EXPECT_TRUE(Contains(refused.err, "--allow-delete " + T("orders"))) << refused;
+  EXPECT_TRUE(Exists(T("orders")));
+  StrataRun done = Strata({"apply", "--target", "local", "--auto-approve", "--allow-delete", T("orders")});
+  ASSERT_EQ(done.code, 0) << done;
+  EXPECT_FALSE(Exists(T("orders")));
+  EXPECT_TRUE(Exists(T("users")));
+}
+
+TEST_F(CliDeployTest, UnmanagedTablesAreNeverTouched) {
+  CreateTable(T("theirs"));
+  WriteFile("schema/dynamodb/users.yaml", Users(""));
+  StrataRun r = Strata({"--json", "push", "--target", "local"});
+  ASSERT_EQ(r.code, 0) << r;
+  for (const auto& t : r.Json()["tables"]) EXPECT_NE(t["table"], T("theirs"));
+  EXPECT_TRUE(Exists(T("theirs")));
+}
+
+TEST_F(CliDeployTest, NoWaitRecordsAPartialDeploymentThatApplyResumes) {
+  WriteFile("schema/dynamodb/users.yaml",
+            Users("global_indexes:\n"
+                  "  - name: by_a\n"
+                  "    partition_key: { name: a, type: S }\n"
+                  "  - name: by_b\n"
+                  "    partition_key: { name: b, type: S }\n"));
+  ASSERT_EQ(Strata({"generate"}).code, 0);
+  StrataRun first = Strata({"--json", "apply", "--target", "local", "--auto-approve", "--no-wait"});
+  ASSERT_EQ(first.code, 0) << first;
+  json applied = first.Json()["applied"];
+  EXPECT_EQ(applied["outcome"], "partial");
+  EXPECT_EQ(applied["target_seq"], 0);  // the cursor stays until everything is done
+  StrataRun plan = Strata({"plan", "--target", "local", "--detailed-exitcode"});
+  EXPECT_EQ(plan.code, 3) << plan;
+  StrataRun rest = Strata({"--json", "apply", "--target", "local", "--auto-approve"});
+  ASSERT_EQ(rest.code, 0) << rest;
+  EXPECT_EQ(rest.Json()["applied"]["outcome"], "succeeded");
+  EXPECT_EQ(Describe(T("users")).value("GlobalSecondaryIndexes", json::array()).size(), 2u);
+  auto deployments = Deployments();
+  ASSERT_EQ(deployments.size(), 2u);
+  EXPECT_EQ(Strata({"plan", "--target", "local", "--detailed-exitcode"}).code, 0);
+}
+
+TEST_F(CliDeployTest, DriftShowsAChangeMadeWithTheAwsCli) {
+  WriteFile("schema/dynamodb/users.yaml",
+            Users("global_indexes:\n"
+                  "  - name: by_email\n"
+                  "    partition_key: { name: email, type: S }\n"));
+  ASSERT_EQ(Strata({"push", "--target", "local"}).code, 0);
+  EXPECT_EQ(Strata({"drift", "--target", "local"}).code, 0);
+  ASSERT_EQ(AwsCli({"dynamodb", "update-table", "--table-name", T("users"),
+                    "--global-secondary-index-updates", R"([{"Delete":{"IndexName":"by_email"}}])"}),
+            0);
+  StrataRun drift = Strata({"--json", "drift", "--target", "local"});
+  EXPECT_EQ(drift.code, 3) << drift;
+  json j = drift.Json();
+  EXPECT_TRUE(j["drift"].get<bool>());
+  ASSERT_EQ(j["changes"].size(), 1u);
+  EXPECT_EQ(j["changes"][0]["op"], "drop_global_index");
+  // apply puts it back.
+  StrataRun fix = Strata({"apply", "--target", "local", "--auto-approve"});
+  ASSERT_EQ(fix.code, 0) << fix;
+  EXPECT_EQ(IndexNames(T("users")), std::vector<std::string>{"by_email"});
+  EXPECT_EQ(Strata({"drift", "--target", "local"}).code, 0);
+}
+
+TEST_F(CliDeployTest, AnUnreachableEndpointIsAClearError) {
+  WriteFile("schema/dynamodb/users.yaml", Users(""));
+  ASSERT_EQ(Strata({"generate"}).code, 0);
+  StrataRun r = Strata({"plan", "--target", "local", "--endpoint-url", "http://127.0.0.1:1"});
+  EXPECT_EQ(r.code, 1) << r;
+  EXPECT_TRUE(Contains(r.err, "127.0.0.1:1")) << r;
+  EXPECT_TRUE(Contains(r.err, "is the endpoint right")) << r;
+  EXPECT_FALSE(Contains(r.err, "fake")) << r;  // no credentials in messages
+}
+
+}  // namespace
+}  // namespace strata::testing
