@@ -1,62 +1,51 @@
-// Where AWS credentials and settings come from: the shared config and credentials files
-// (INI with profiles) and the credential chain the SDKs use, in their order:
-//   1. environment: AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN), unless a
-//      profile was named explicitly (--profile / the target's profile:), as the AWS CLI does;
-//   2. web identity: AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN via STS
-//      AssumeRoleWithWebIdentity (also a profile's web_identity_token_file + role_arn);
-//   3. the profile in the shared files: static keys, then credential_process;
-//   4. container credentials: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (169.254.170.2) or
-//      AWS_CONTAINER_CREDENTIALS_FULL_URI, with AWS_CONTAINER_AUTHORIZATION_TOKEN[_FILE];
-//   5. instance metadata (IMDSv2: a PUT for a token, then the role and its credentials),
-//      unless AWS_EC2_METADATA_DISABLED=true; AWS_EC2_METADATA_SERVICE_ENDPOINT moves it.
-// Everything outside comes in through CredentialSources, so each step is testable.
+// Credentials and the interface of everything that supplies them.
+//
+// A CredentialsProvider answers "which keys do I sign with right now?". The sources (environment,
+// profiles, web identity, container, instance metadata) and the chain that tries them in the AWS
+// SDKs' order are in credential_chain.h; here are the types they share, the static provider and
+// the cache that refreshes expiring credentials. Providers are thread-safe.
 #pragma once
 
+#include <chrono>
 #include <functional>
-#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
-#include "adapters/aws/http.h"
-#include "adapters/aws/sigv4.h"
 #include "engine/status.h"
 
 namespace strata::aws {
 
+using Clock = std::function<std::chrono::system_clock::time_point()>;
+// Reads one environment variable; nullopt when unset. The cli passes the real environment.
 using GetEnv = std::function<std::optional<std::string>(const std::string&)>;
 
-// One INI file: section -> key -> value. Sections of the config file keep their "profile "
-// prefix; `ProfileSection` hides the difference.
-using IniFile = std::map<std::string, std::map<std::string, std::string>>;
-// InvalidArgument "FILE:LINE: ..." for a line that is neither a section, a key = value, a
-// comment nor a continuation.
-Result<IniFile> ParseIni(const std::string& text, const std::string& file_name);
-
-struct SharedConfig {
-  IniFile credentials;  // ~/.aws/credentials
-  IniFile config;       // ~/.aws/config
-  // The merged settings of `profile` (credentials file wins), empty when it is in neither.
-  std::map<std::string, std::string> Profile(const std::string& profile) const;
-  bool HasProfile(const std::string& profile) const;
+struct Credentials {
+  std::string access_key_id;
+  std::string secret_access_key;
+  std::string session_token;  // empty for long-term keys
+  // When temporary credentials stop working; nullopt for keys that do not expire.
+  std::optional<std::chrono::system_clock::time_point> expiration;
+  // Where they came from, for messages: "environment", "profile dev in ~/.aws/credentials", ...
+  std::string source;
 };
 
-struct CredentialSources {
-  GetEnv getenv;
-  SharedConfig files;
-  std::string profile;            // resolved name ("default" when none was given)
-  bool profile_explicit = false;  // named by --profile or the target, not by AWS_PROFILE
-  HttpClient* http = nullptr;     // for container, instance metadata and STS
-  std::function<Result<std::string>(const std::string&)> read_file;
-  // Runs a credential_process command line; returns its stdout. Failure: its stderr, exit code.
-  std::function<Result<std::string>(const std::string&)> run_process;
-  std::function<int64_t()> now_unix;
-  std::string sts_endpoint;  // for web identity
-  std::string region;
+class CredentialsProvider {
+ public:
+  virtual ~CredentialsProvider() = default;
+  // The credentials to sign with. NotFound when this source has none (the chain then asks the
+  // next one); any other error stops the chain (a source that is configured but broken).
+  virtual Result<Credentials> Get() = 0;
 };
 
-// Walks the chain. FailedPrecondition with the message that tells the user what to set when
-// no source yields credentials; the error of a source that was configured but failed (a
-// credential_process that exits 1) otherwise. Never puts a secret in a message.
-Result<Credentials> ResolveCredentials(const CredentialSources& sources);
+// A provider that always answers the same keys (tests, and profiles with static keys).
+std::unique_ptr<CredentialsProvider> NewStaticCredentialsProvider(Credentials credentials);
+
+// Remembers what `inner` answered and asks again only when the credentials are within
+// `refresh_before` of their expiration. When a refresh fails while the old credentials are still
+// valid, keeps using them; once expired, the failure is returned.
+std::unique_ptr<CredentialsProvider> NewCachingCredentialsProvider(
+    std::unique_ptr<CredentialsProvider> inner, Clock clock,
+    std::chrono::seconds refresh_before = std::chrono::minutes(5));
 
 }  // namespace strata::aws

@@ -1,40 +1,63 @@
-// The SDKs' "standard" retry mode: up to max_attempts tries; retry on throttling, transient
-// errors, HTTP 500/502/503/504 and connections that failed; exponential backoff with full
-// jitter (random(0,1) x 2^attempt seconds, capped at 20 s); and a retry quota shared by a
-// client's calls (500 tokens, 5 per retry, 10 after a timeout, given back on success), so an
-// outage does not multiply the load. Thread-safe.
+// The AWS SDKs' "standard" retry mode: which failures are worth another attempt, how long to
+// wait before it (exponential backoff with full jitter), and a retry quota shared by all calls of
+// a session so that a struggling service is not hammered by every caller at once.
+//
+// Time and randomness come in as functions, so tests decide both. RetryQuota is thread-safe;
+// the free functions are pure.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <mutex>
-#include <string>
+#include <string_view>
+
+#include "adapters/aws/http.h"
 
 namespace strata::aws {
 
-// True for AWS error codes that mean "slow down".
-bool IsThrottlingCode(const std::string& code);
-// True for codes and statuses the standard mode retries (throttling included).
-bool IsRetryable(int http_status, const std::string& code, bool no_response);
-
 struct RetryOptions {
-  int max_attempts = 3;
-  std::function<double()> random;  // uniform in [0, 1)
+  int max_attempts = 3;  // the first attempt included
+  std::chrono::milliseconds base_delay{1000};
+  std::chrono::milliseconds max_backoff{20000};
+  int quota_capacity = 500;
+  int retry_cost = 5;
+  int timeout_retry_cost = 10;
+  int success_refill = 1;  // tokens a first-attempt success puts back
 };
 
+enum class RetryKind {
+  kNone,        // do not retry: the answer stands
+  kThrottling,  // the service asked us to slow down
+  kTransient,   // a 5xx or a transient error code
+  kTimeout,     // no answer in time
+  kConnection,  // no connection
+};
+
+// What kind of failure this is. `http_status` is 0 when no answer arrived (see `transport`);
+// `code` is the AWS error code without namespace.
+RetryKind ClassifyFailure(int http_status, std::string_view code, TransportError transport);
+bool IsThrottlingCode(std::string_view code);
+
+// The wait before attempt `attempt` + 1 (attempt counts from 1): a uniformly random share
+// (`random01` in [0, 1)) of min(base * 2^(attempt-1), max_backoff).
+std::chrono::milliseconds Backoff(const RetryOptions& options, int attempt, double random01);
+
+// Tokens that retries spend and successes give back.
 class RetryQuota {
  public:
-  // Takes the cost of one retry; false when the quota is spent (do not retry).
-  bool Acquire(bool timeout);
-  // A call succeeded: give back what its retries took (or 1 token when it needed none).
-  void Release(int acquired_cost);
+  explicit RetryQuota(const RetryOptions& options);
+  // Takes the cost of one retry of `kind`; false (nothing taken) when the quota is spent.
+  // `*cost` receives what was taken, for Refund.
+  bool Acquire(RetryKind kind, int* cost);
+  // After a call succeeds: gives back what its retry cost (`cost` > 0) or, after a first-attempt
+  // success, the success refill; never above capacity.
+  void Refund(int cost);
   int available() const;
 
  private:
+  const RetryOptions options_;
   mutable std::mutex mu_;
-  int tokens_ = 500;
+  int available_;  // guarded by mu_
 };
-
-// Seconds to wait before attempt `attempt` (1 = the first retry).
-double BackoffSeconds(int attempt, double random);
 
 }  // namespace strata::aws

@@ -1,354 +1,238 @@
 #include "adapters/aws/session.h"
 
-#include <fmt/format.h>
-#include <sys/wait.h>
+#include <algorithm>
+#include <array>
+#include <cctype>
 
-#include <chrono>
-#include <cstdio>
-#include <fstream>
-#include <random>
-#include <sstream>
-#include <thread>
-
-#include "adapters/aws/xml_text.h"
+#include "adapters/aws/json_client.h"
 
 namespace strata::aws {
 namespace {
 
-struct JsonProtocol {
-  const char* content_type;
-  const char* target_prefix;
+struct JsonServiceInfo {
+  std::string_view name;
+  std::string_view version;
+  std::string_view target_prefix;
 };
 
-std::optional<JsonProtocol> ProtocolOf(std::string_view service) {
-  if (service == "dynamodb") return JsonProtocol{"application/x-amz-json-1.0", "DynamoDB_20120810"};
-  if (service == "glue") return JsonProtocol{"application/x-amz-json-1.1", "AWSGlue"};
-  if (service == "athena") return JsonProtocol{"application/x-amz-json-1.1", "AmazonAthena"};
-  return std::nullopt;
-}
+constexpr std::array<JsonServiceInfo, 3> kJsonServices = {{
+    {"dynamodb", "1.0", "DynamoDB_20120810"},
+    {"glue", "1.1", "AWSGlue"},
+    {"athena", "1.1", "AmazonAthena"},
+}};
 
-std::string Upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
-Result<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound(fmt::format("cannot read {}", path));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-Result<std::string> RunShell(const std::string& command) {
-  FILE* p = popen(command.c_str(), "r");
-  if (p == nullptr) return Status::IoError("cannot start the command");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  int rc = pclose(p);
-  if (rc != 0) {
-    return Status::FailedPrecondition(fmt::format(
-        "the command exited with status {}", WIFEXITED(rc) ? WEXITSTATUS(rc) : rc));
-  }
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
-// The service's error: JSON (__type / message) or XML (<Code>/<Message>), plus headers.
-ServiceError ParseError(const HttpResponse& r) {
-  ServiceError e;
-  e.http_status = r.status;
-  e.request_id = r.Header("x-amzn-requestid");
-  if (e.request_id.empty()) e.request_id = r.Header("x-amz-request-id");
-  std::string type = r.Header("x-amzn-errortype");
-  auto j = nlohmann::json::parse(r.body, nullptr, false);
-  if (!j.is_discarded() && j.is_object()) {
-    if (j.contains("__type") && j["__type"].is_string()) type = j["__type"].get<std::string>();
-    else if (j.contains("code") && j["code"].is_string()) type = j["code"].get<std::string>();
-    for (const char* k : {"message", "Message", "errorMessage"}) {
-      if (j.contains(k) && j[k].is_string()) e.message = j[k].get<std::string>();
-    }
-  } else if (r.body.find("<") != std::string::npos) {
-    type = XmlElementText(r.body, "Code");
-    e.message = XmlElementText(r.body, "Message");
-    if (e.request_id.empty()) e.request_id = XmlElementText(r.body, "RequestId");
-  }
-  type = type.substr(0, type.find(':'));
-  if (auto hash = type.rfind('#'); hash != std::string::npos) type = type.substr(hash + 1);
-  e.code = type;
-  if (e.code.empty()) e.code = fmt::format("HTTP{}", r.status);
-  return e;
+bool IsTrue(std::string_view s) {
+  std::string lower(s);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "true";
 }
 
-bool IsCredentialError(const std::string& code) {
-  return code == "UnrecognizedClientException" || code == "InvalidSignatureException" ||
-         code == "SignatureDoesNotMatch" || code == "InvalidClientTokenId" ||
-         code == "ExpiredToken" || code == "ExpiredTokenException" || code == "AccessDenied" ||
-         code == "AccessDeniedException" || code == "MissingAuthenticationToken" ||
-         code == "IncompleteSignature" || code == "AuthFailure";
+std::string TrimSlash(std::string url) {
+  while (url.ends_with("/")) url.pop_back();
+  return url;
 }
-
-class JsonClient : public JsonService {
- public:
-  JsonClient(Session* session, std::string service, std::string endpoint, JsonProtocol protocol)
-      : session_(session), service_(std::move(service)), endpoint_(std::move(endpoint)), protocol_(protocol) {}
-
-  Result<nlohmann::json> Call(std::string_view operation, const nlohmann::json& input,
-                              ServiceError* error) override {
-    Session::Call call;
-    call.service = service_;
-    call.operation = std::string(operation);
-    call.request.method = "POST";
-    call.request.url = endpoint_ + "/";
-    call.request.headers = {{"Content-Type", protocol_.content_type},
-                            {"X-Amz-Target", std::string(protocol_.target_prefix) + "." + call.operation}};
-    call.request.body = input.is_null() ? "{}" : input.dump();
-    STRATA_ASSIGN_OR_RETURN(HttpResponse r, session_->Send(call, error));
-    if (r.body.empty()) return nlohmann::json::object();
-    auto j = nlohmann::json::parse(r.body, nullptr, false);
-    if (j.is_discarded()) {
-      return Status::Unavailable(fmt::format("{} {}: the answer from {} is not JSON", service_,
-                                             operation, endpoint_));
-    }
-    return j;
-  }
-  std::string_view service() const override { return service_; }
-
- private:
-  Session* session_;
-  std::string service_, endpoint_;
-  JsonProtocol protocol_;
-};
 
 }  // namespace
 
 struct Session::State {
   SessionOptions options;
-  SharedConfig files;
+  SessionParts parts;
+  std::shared_ptr<const SharedConfig> config;
+  std::string profile;
   bool profile_explicit = false;
-  int max_attempts = 3;
-  std::shared_ptr<HttpClient> http;
-  RetryQuota quota;
-  std::mutex mu;
-  std::optional<Credentials> credentials;
-  std::optional<Result<CallerIdentity>> caller;
-  std::mt19937_64 rng{std::random_device{}()};
+  std::string region;
+  RetryOptions retry;
+  std::shared_ptr<RetryQuota> quota;
 
-  std::optional<std::string> Env(const char* name) const {
-    if (!options.getenv) return std::nullopt;
-    auto v = options.getenv(name);
-    if (!v || v->empty()) return std::nullopt;
-    return v;
+  std::mutex mu;
+  std::shared_ptr<CredentialsProvider> credentials;  // guarded by mu; made on first use
+  std::optional<CallerIdentity> caller;               // guarded by mu
+
+  std::string Env(const std::string& name) const {
+    auto value = options.getenv ? options.getenv(name) : std::nullopt;
+    return value.value_or("");
   }
-  double Random() {
-    std::lock_guard<std::mutex> lock(mu);
-    return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+  std::string Setting(std::string_view key) const {
+    return config->Get(profile, key).value_or("");
+  }
+  std::string ExpandHome(std::string path) const {
+    if (path.starts_with("~/")) path = options.home_dir + path.substr(1);
+    return path;
   }
 };
 
-Session::~Session() = default;
-
 Result<std::unique_ptr<Session>> Session::Open(SessionOptions options) {
-  auto s = std::unique_ptr<Session>(new Session());
-  s->state_ = std::make_unique<State>();
-  State& st = *s->state_;
-  st.options = std::move(options);
-  const SessionOptions& o = st.options;
-  if (!st.options.now_unix) {
-    st.options.now_unix = [] {
-      return static_cast<int64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                      std::chrono::system_clock::now().time_since_epoch())
-                                      .count());
-    };
-  }
-  if (!st.options.sleep) {
-    st.options.sleep = [](double secs) {
-      std::this_thread::sleep_for(std::chrono::duration<double>(secs));
-    };
-  }
-  if (!st.options.run_process) st.options.run_process = RunShell;
-  st.http = o.http_client ? o.http_client : std::shared_ptr<HttpClient>(NewCurlHttpClient(o.http));
-  // Profile and shared files.
-  st.profile_explicit = !o.profile.empty();
-  s->profile_ = !o.profile.empty() ? o.profile : st.Env("AWS_PROFILE").value_or(st.Env("AWS_DEFAULT_PROFILE").value_or("default"));
-  const std::string aws_dir = o.home_dir + "/.aws/";
-  const std::string cred_path = st.Env("AWS_SHARED_CREDENTIALS_FILE").value_or(aws_dir + "credentials");
-  const std::string config_path = st.Env("AWS_CONFIG_FILE").value_or(aws_dir + "config");
-  if (auto text = ReadWholeFile(cred_path); text.ok()) {
-    STRATA_ASSIGN_OR_RETURN(st.files.credentials, ParseIni(*text, cred_path));
-  }
-  if (auto text = ReadWholeFile(config_path); text.ok()) {
-    STRATA_ASSIGN_OR_RETURN(st.files.config, ParseIni(*text, config_path));
-  }
-  if (st.profile_explicit && !st.files.HasProfile(s->profile_)) {
-    return Status::InvalidArgument(fmt::format("profile {} is in neither {} nor {}", s->profile_,
-                                               cred_path, config_path));
-  }
-  const auto profile = st.files.Profile(s->profile_);
-  // Region.
-  s->region_ = o.region;
-  if (s->region_.empty()) s->region_ = st.Env("AWS_REGION").value_or(st.Env("AWS_DEFAULT_REGION").value_or(""));
-  if (s->region_.empty() && profile.count("region")) s->region_ = profile.at("region");
-  if (s->region_.empty()) {
-    return Status::InvalidArgument(
-        "no AWS region: set region: in the target, --region, AWS_REGION, or region in the profile");
-  }
-  // Attempts.
-  std::string attempts = o.max_attempts > 0 ? std::to_string(o.max_attempts) : st.Env("AWS_MAX_ATTEMPTS").value_or(profile.count("max_attempts") ? profile.at("max_attempts") : "3");
-  try {
-    st.max_attempts = std::max(1, std::stoi(attempts));
-  } catch (const std::exception&) {
-    return Status::InvalidArgument(fmt::format("AWS_MAX_ATTEMPTS / max_attempts \"{}\" is not a number", attempts));
-  }
-  return s;
+  return Open(std::move(options), SessionParts{});
 }
 
+Result<std::unique_ptr<Session>> Session::Open(SessionOptions options, SessionParts parts) {
+  auto state = std::make_unique<State>();
+  State& s = *state;
+  s.options = std::move(options);
+  s.parts = std::move(parts);
+  if (!s.parts.read_file) s.parts.read_file = RealFileReader();
+  if (!s.parts.retry_environment) s.parts.retry_environment = RetryEnvironment::Real();
+  if (!s.parts.processes) s.parts.processes = postgres::NewPosixProcessRunner();
+  if (!s.parts.http) {
+    STRATA_ASSIGN_OR_RETURN(std::unique_ptr<HttpClient> http, NewCurlHttpClient(s.options.http));
+    s.parts.http = std::move(http);
+  }
+
+  std::string config_path = s.Env("AWS_CONFIG_FILE");
+  if (config_path.empty()) config_path = s.options.home_dir + "/.aws/config";
+  std::string credentials_path = s.Env("AWS_SHARED_CREDENTIALS_FILE");
+  if (credentials_path.empty()) credentials_path = s.options.home_dir + "/.aws/credentials";
+  STRATA_ASSIGN_OR_RETURN(SharedConfig config,
+                          LoadSharedConfig(s.parts.read_file, s.ExpandHome(config_path),
+                                           s.ExpandHome(credentials_path)));
+  s.config = std::make_shared<const SharedConfig>(std::move(config));
+
+  s.profile_explicit = !s.options.profile.empty();
+  s.profile = s.profile_explicit ? s.options.profile : s.Env("AWS_PROFILE");
+  if (s.profile.empty()) s.profile = "default";
+  if ((s.profile_explicit || !s.Env("AWS_PROFILE").empty()) && !s.config->HasProfile(s.profile)) {
+    return Status::InvalidArgument("AWS profile " + s.profile + " is not defined in " +
+                                   s.config->config_path + " or " + s.config->credentials_path);
+  }
+  if (std::string services = s.Setting("services"); !services.empty()) {
+    if (s.config->config.services.count(services) == 0) {
+      return Status::InvalidArgument(s.config->Where(s.profile) + ": profile " + s.profile +
+                                     " names services " + services +
+                                     ", but there is no [services " + services + "] section");
+    }
+  }
+
+  s.region = s.options.region;
+  for (const char* name : {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
+    if (s.region.empty()) s.region = s.Env(name);
+  }
+  if (s.region.empty()) s.region = s.Setting("region");
+  if (s.region.empty()) {
+    return Status::InvalidArgument(
+        "no AWS region: set region: in the target, AWS_REGION, or region in profile " +
+        s.profile + " of " + s.config->config_path);
+  }
+
+  s.retry = s.parts.retry.value_or(RetryOptions{});
+  s.retry.max_attempts = s.options.max_attempts;
+  for (auto [value, origin] : {std::pair{s.Env("AWS_MAX_ATTEMPTS"), std::string("AWS_MAX_ATTEMPTS")},
+                               std::pair{s.Setting("max_attempts"),
+                                         "max_attempts in profile " + s.profile}}) {
+    if (s.retry.max_attempts > 0 || value.empty()) continue;
+    int attempts = 0;
+    if (std::sscanf(value.c_str(), "%d", &attempts) != 1 || attempts < 1 ||
+        std::to_string(attempts) != value) {
+      return Status::InvalidArgument(origin + " must be a whole number of at least 1, not '" +
+                                     value + "'");
+    }
+    s.retry.max_attempts = attempts;
+  }
+  if (s.retry.max_attempts <= 0) s.retry.max_attempts = 3;
+  s.quota = std::make_shared<RetryQuota>(s.retry);
+  return std::unique_ptr<Session>(new Session(std::move(state)));
+}
+
+Session::Session(std::unique_ptr<State> state) : state_(std::move(state)) {}
+Session::~Session() = default;
+
+const std::string& Session::region() const { return state_->region; }
+
 std::string Session::EndpointFor(std::string_view service) const {
-  const State& st = *state_;
-  auto trim = [](std::string url) {
-    while (!url.empty() && url.back() == '/') url.pop_back();
-    return url;
-  };
-  if (!st.options.endpoint_url.empty() && service != "sts") return trim(st.options.endpoint_url);
-  const bool ignore = st.Env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").value_or("") == "true";
+  const State& s = *state_;
+  if (!s.options.endpoint_url.empty() && service != "sts") {
+    return TrimSlash(s.options.endpoint_url);
+  }
+  bool ignore = IsTrue(s.Env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) ||
+                IsTrue(s.Setting("ignore_configured_endpoint_urls"));
   if (!ignore) {
-    if (auto v = st.Env(("AWS_ENDPOINT_URL_" + Upper(std::string(service))).c_str())) return trim(*v);
-    const auto profile = st.files.Profile(profile_);
-    if (profile.count("services")) {
-      auto section = st.files.config.find("services " + profile.at("services"));
-      if (section != st.files.config.end()) {
-        auto it = section->second.find(std::string(service) + ".endpoint_url");
-        if (it != section->second.end()) return trim(it->second);
+    // The SDKs' order: service variable, global variable, the profile's services section,
+    // the profile's endpoint_url.
+    std::string url = s.Env("AWS_ENDPOINT_URL_" + Upper(service));
+    if (url.empty()) url = s.Env("AWS_ENDPOINT_URL");
+    if (url.empty()) {
+      auto section = s.config->config.services.find(s.Setting("services"));
+      if (section != s.config->config.services.end()) {
+        auto block = section->second.nested.find(std::string(service));
+        if (block != section->second.nested.end()) {
+          auto it = block->second.find("endpoint_url");
+          if (it != block->second.end()) url = it->second;
+        }
       }
     }
-    if (profile.count("endpoint_url")) return trim(profile.at("endpoint_url"));
-    if (auto v = st.Env("AWS_ENDPOINT_URL")) return trim(*v);
+    if (url.empty()) url = s.Setting("endpoint_url");
+    if (!url.empty()) return TrimSlash(url);
   }
-  return fmt::format("https://{}.{}.amazonaws.com", service, region_);
+  std::string suffix = s.region.starts_with("cn-") ? ".amazonaws.com.cn" : ".amazonaws.com";
+  return "https://" + std::string(service) + "." + s.region + suffix;
+}
+
+ServiceClientParts Session::ClientParts() const {
+  ServiceClientParts parts;
+  parts.http = state_->parts.http;
+  parts.quota = state_->quota;
+  parts.retry = state_->retry;
+  parts.environment = *state_->parts.retry_environment;
+  std::lock_guard<std::mutex> lock(state_->mu);
+  if (state_->credentials == nullptr) {
+    CredentialsContext context;
+    context.getenv = state_->options.getenv;
+    context.config = state_->config;
+    context.profile = state_->profile;
+    context.profile_explicit = state_->profile_explicit;
+    context.http = state_->parts.http;
+    context.processes = state_->parts.processes;
+    context.read_file = state_->parts.read_file;
+    context.clock = parts.environment.clock;
+    context.sts_endpoint = {"sts", state_->region, EndpointFor("sts")};
+    context.sts_parts = parts;
+    state_->credentials = NewDefaultCredentialsChain(std::move(context));
+  }
+  parts.credentials = state_->credentials;
+  return parts;
 }
 
 Result<std::unique_ptr<JsonService>> Session::Json(std::string_view service) {
-  auto protocol = ProtocolOf(service);
-  if (!protocol) return Status::InvalidArgument(fmt::format("no JSON client for the AWS service \"{}\"", service));
-  return std::unique_ptr<JsonService>(new JsonClient(this, std::string(service), EndpointFor(service), *protocol));
-}
-
-Result<Credentials> Session::CurrentCredentials() {
-  State& st = *state_;
-  std::lock_guard<std::mutex> lock(st.mu);
-  const int64_t now = st.options.now_unix();
-  // Refresh five minutes before expiry, as the SDKs do.
-  if (st.credentials && (st.credentials->expires_unix == 0 || st.credentials->expires_unix - 300 > now)) {
-    return *st.credentials;
+  auto info = std::find_if(kJsonServices.begin(), kJsonServices.end(),
+                           [&](const JsonServiceInfo& i) { return i.name == service; });
+  if (info == kJsonServices.end()) {
+    return Status::InvalidArgument("no JSON AWS service called '" + std::string(service) +
+                                   "' (known: dynamodb, glue, athena)");
   }
-  CredentialSources src;
-  src.getenv = st.options.getenv;
-  src.files = st.files;
-  src.profile = profile_;
-  src.profile_explicit = st.profile_explicit;
-  src.http = st.http.get();
-  src.read_file = ReadWholeFile;
-  src.run_process = st.options.run_process;
-  src.now_unix = st.options.now_unix;
-  src.sts_endpoint = EndpointFor("sts");
-  src.region = region_;
-  STRATA_ASSIGN_OR_RETURN(Credentials c, ResolveCredentials(src));
-  st.credentials = c;
-  return c;
-}
-
-Result<HttpResponse> Session::Send(const Call& call, ServiceError* error) {
-  State& st = *state_;
-  STRATA_ASSIGN_OR_RETURN(UrlParts url, ParseUrl(call.request.url));
-  int retry_cost = 0;
-  for (int attempt = 1;; ++attempt) {
-    STRATA_ASSIGN_OR_RETURN(Credentials creds, CurrentCredentials());
-    HttpRequest req = call.request;
-    SigningInput in;
-    in.method = req.method;
-    in.path = url.path;
-    in.query = url.query;
-    in.headers = req.headers;
-    in.headers.emplace_back("Host", url.HostHeader());
-    in.payload = req.body;
-    in.region = region_;
-    in.service = call.service;
-    in.unix_seconds = st.options.now_unix();
-    for (auto& h : SignV4(in, creds).headers) req.headers.push_back(std::move(h));
-    auto sent = st.http->Send(req);
-    ServiceError e;
-    bool no_response = !sent.ok();
-    if (sent.ok() && sent->status < 300) {
-      st.quota.Release(retry_cost);
-      return std::move(sent).value();
-    }
-    if (sent.ok()) e = ParseError(*sent);
-    const bool retry = attempt < st.max_attempts && IsRetryable(e.http_status, e.code, no_response) &&
-                       st.quota.Acquire(no_response);
-    if (!retry) {
-      if (error != nullptr) *error = e;
-      const std::string tries = attempt > 1 ? fmt::format(" (after {} attempts)", attempt) : "";
-      if (no_response) {
-        return Status::Unavailable(fmt::format(
-            "{} {}: {}{}; is the endpoint right and the server running?", call.service,
-            call.operation, sent.status().message(), tries));
-      }
-      std::string text = DescribeServiceError(call.service, call.operation, e) + tries;
-      if (IsRetryable(e.http_status, e.code, false)) return Status::Unavailable(text);
-      if (IsCredentialError(e.code)) {
-        return Status::FailedPrecondition(text + fmt::format(" (credentials from {})", creds.source));
-      }
-      return Status::FailedPrecondition(text);
-    }
-    retry_cost += no_response ? 10 : 5;
-    st.options.sleep(BackoffSeconds(attempt, st.Random()));
-  }
+  auto client = std::make_shared<const ServiceClient>(
+      ServiceEndpoint{std::string(service), state_->region, EndpointFor(service)}, ClientParts());
+  return NewJsonService(std::move(client),
+                        JsonProtocol{std::string(info->version), std::string(info->target_prefix)});
 }
 
 Result<CallerIdentity> Session::Caller() {
-  State& st = *state_;
   {
-    std::lock_guard<std::mutex> lock(st.mu);
-    if (st.caller) return *st.caller;
+    std::lock_guard<std::mutex> lock(state_->mu);
+    if (state_->caller) return *state_->caller;
   }
-  const std::string endpoint = EndpointFor("sts");
-  Result<CallerIdentity> result = CallerIdentity{};
-  if (!st.options.endpoint_url.empty() && endpoint.find(".amazonaws.com") != std::string::npos) {
-    result = Status::FailedPrecondition(
-        "not asking STS who the caller is: the target uses a local endpoint and STS would be AWS's");
-  } else {
-    Call call;
-    call.service = "sts";
-    call.operation = "GetCallerIdentity";
-    call.request.url = endpoint + "/";
-    call.request.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
-    call.request.body = "Action=GetCallerIdentity&Version=2011-06-15";
-    auto r = Send(call, nullptr);
-    if (!r.ok()) {
-      result = r.status();
-    } else {
-      CallerIdentity id{XmlElementText(r->body, "Account"), XmlElementText(r->body, "Arn"),
-                        XmlElementText(r->body, "UserId")};
-      if (id.arn.empty()) result = Status::FailedPrecondition("STS GetCallerIdentity answered without an Arn");
-      else result = id;
-    }
+  std::string sts = EndpointFor("sts");
+  bool overridden = !state_->options.endpoint_url.empty();
+  for (const JsonServiceInfo& info : kJsonServices) {
+    overridden = overridden || !state_->Env("AWS_ENDPOINT_URL_" + Upper(info.name)).empty();
   }
-  std::lock_guard<std::mutex> lock(st.mu);
-  st.caller = result;
-  return result;
+  if (overridden && (sts.ends_with(".amazonaws.com") || sts.ends_with(".amazonaws.com.cn"))) {
+    return Status::FailedPrecondition(
+        "not asking STS who the caller is: the session's endpoint points away from AWS, but STS "
+        "would be " + sts + "; set AWS_ENDPOINT_URL_STS to ask a local STS");
+  }
+  StsClient client(std::make_shared<const ServiceClient>(
+      ServiceEndpoint{"sts", state_->region, sts}, ClientParts()));
+  STRATA_ASSIGN_OR_RETURN(CallerIdentity identity, client.GetCallerIdentity());
+  std::lock_guard<std::mutex> lock(state_->mu);
+  state_->caller = identity;
+  return identity;
 }
 
-std::string DescribeServiceError(std::string_view service, std::string_view operation,
-                                 const ServiceError& e) {
-  std::string text = fmt::format("{} {}: {}{}{}", service, operation, e.code,
-                                 e.message.empty() ? "" : ": ", e.message);
-  if (IsCredentialError(e.code)) {
-    text = fmt::format("the {} endpoint rejected the credentials ({}: {}); check AWS_PROFILE, "
-                       "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
-                       service, e.code, e.message);
-  }
-  return text;
-}
+Result<Credentials> Session::ResolveCredentials() { return ClientParts().credentials->Get(); }
 
 }  // namespace strata::aws

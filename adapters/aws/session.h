@@ -1,12 +1,10 @@
-// Session: the AWS side of one run of strata — region, endpoints, credentials (resolved once,
-// on first use, refreshed before they expire), one HTTP client with pooled connections, and
-// the retry quota — handing out JsonService clients for DynamoDB, Glue and Athena and the
-// caller's identity from STS. Thread-safe.
+// Session: everything needed to call AWS for one target: region, endpoints, credentials,
+// HTTP transport, retry policy. The cli builds one from flags, the target's settings and the
+// process environment; adapters get JsonService objects from it.
 //
-// Endpoint of a service, highest first: SessionOptions::endpoint_url, AWS_ENDPOINT_URL_<SERVICE>,
-// the profile's services section, the profile's endpoint_url, AWS_ENDPOINT_URL, then
-// https://{service}.{region}.amazonaws.com. AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true skips
-// all but the first.
+// Open reads the shared config files and settles region, endpoints and retry settings at once
+// (so a bad config file fails early, naming FILE:LINE); credentials are resolved lazily, on the
+// first signed call, and cached until shortly before they expire. Thread-safe.
 #pragma once
 
 #include <functional>
@@ -16,72 +14,67 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/aws/config_file.h"
 #include "adapters/aws/credentials.h"
 #include "adapters/aws/http.h"
 #include "adapters/aws/json_service.h"
-#include "adapters/aws/retry.h"
+#include "adapters/aws/credential_chain.h"
+#include "adapters/aws/service_client.h"
+#include "adapters/aws/sts.h"
 
 namespace strata::aws {
 
 struct SessionOptions {
-  GetEnv getenv;              // the process environment (the cli passes it)
-  std::string home_dir;       // for ~/.aws/credentials and ~/.aws/config
-  std::string profile;        // explicit profile; empty: AWS_PROFILE, else "default"
-  std::string region;         // explicit region; empty: AWS_REGION, AWS_DEFAULT_REGION, profile
-  std::string endpoint_url;   // wins over everything for the session's services
-  HttpOptions http;
-  int max_attempts = 0;       // 0: AWS_MAX_ATTEMPTS, the profile's max_attempts, else 3
-  // Injected for tests; defaults: a libcurl client, the system clock, real sleeping, /bin/sh.
-  std::shared_ptr<HttpClient> http_client;
-  std::function<int64_t()> now_unix;
-  std::function<void(double seconds)> sleep;
-  std::function<Result<std::string>(const std::string&)> run_process;
+  GetEnv getenv;              // the process environment; the cli passes it (no getenv below cli/)
+  std::string home_dir;       // for ~/.aws/credentials and ~/.aws/config (AWS_SHARED_CREDENTIALS_FILE,
+                              // AWS_CONFIG_FILE override them)
+  std::string profile;        // --profile / the target's `profile:`; empty: AWS_PROFILE, else "default"
+  std::string region;         // --region / the target's `region:`; empty: AWS_REGION,
+                              // AWS_DEFAULT_REGION, then the profile's region
+  std::string endpoint_url;   // the target's `endpoint:` (wins over everything for the services
+                              // the session serves, STS excepted; see docs/aws.md)
+  HttpOptions http;           // timeouts, connection pool size, proxy (from http.h)
+  int max_attempts = 0;       // 0: AWS_MAX_ATTEMPTS, profile max_attempts, else 3
 };
 
-struct CallerIdentity {
-  std::string account, arn, user_id;
+// The parts a Session would otherwise make for itself; tests replace them with fakes. Any
+// member left empty gets the real thing.
+struct SessionParts {
+  std::shared_ptr<HttpClient> http;
+  ReadFile read_file;
+  std::shared_ptr<ProcessRunner> processes;
+  std::optional<RetryEnvironment> retry_environment;
+  std::optional<RetryOptions> retry;  // max_attempts is still settled by Open
 };
 
-class Session {
+class Session {  // thread-safe
  public:
-  // InvalidArgument for an unreadable config file (FILE:LINE), an unknown explicit profile or
-  // no region. Credentials are resolved on the first call, not here.
+  // InvalidArgument for a bad config file (FILE:LINE), a missing named profile, a bad
+  // max_attempts or no region.
   static Result<std::unique_ptr<Session>> Open(SessionOptions options);
+  static Result<std::unique_ptr<Session>> Open(SessionOptions options, SessionParts parts);
   ~Session();
 
-  const std::string& region() const { return region_; }
-  const std::string& profile() const { return profile_; }
+  const std::string& region() const;
+  // The endpoint URL `service` resolves to (see docs/aws.md for the order).
   std::string EndpointFor(std::string_view service) const;
-
-  // "dynamodb", "glue", "athena"; InvalidArgument for others.
+  // "dynamodb" (awsJson1.0, target prefix DynamoDB_20120810), "glue" (1.1, AWSGlue),
+  // "athena" (1.1, AmazonAthena); InvalidArgument for any other name.
   Result<std::unique_ptr<JsonService>> Json(std::string_view service);
-
-  // STS GetCallerIdentity, cached. FailedPrecondition without a network call when STS would be
-  // the public endpoint while the session's own endpoint override points elsewhere (local
-  // development against DynamoDB Local: never reach out to AWS from there).
+  // STS GetCallerIdentity, cached for the session's lifetime. FailedPrecondition without
+  // touching the network when STS would be the public AWS endpoint but the session's endpoint
+  // override points elsewhere (a local DynamoDB): tests must never reach the internet.
   Result<CallerIdentity> Caller();
-
-  // Credentials for signing (resolved on first use, refreshed when about to expire).
-  Result<Credentials> CurrentCredentials();
-
-  // Signs and sends one request to `service`, with retries. Used by the JSON clients and STS.
-  struct Call {
-    std::string service;       // signing name
-    std::string operation;     // for messages
-    HttpRequest request;       // url, method, headers (no auth), body
-  };
-  Result<HttpResponse> Send(const Call& call, ServiceError* error);
+  // The credentials the session signs with (resolving them when not yet done); for commands
+  // that show which principal and source are in use. Never print the secret parts.
+  Result<Credentials> ResolveCredentials();
 
  private:
-  Session() = default;
   struct State;
-  std::unique_ptr<State> state_;
-  std::string region_, profile_;
-};
+  explicit Session(std::unique_ptr<State> state);
+  ServiceClientParts ClientParts() const;
 
-// A readable sentence for a refused call ("dynamodb DescribeTable: ResourceNotFoundException:
-// Requested resource not found"), with hints for credential errors. Never contains secrets.
-std::string DescribeServiceError(std::string_view service, std::string_view operation,
-                                 const ServiceError& error);
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace strata::aws

@@ -1,52 +1,55 @@
-// AWS Signature Version 4, as a pure function: a request's method, path, query, headers and
-// payload plus credentials, region, service and time in; the headers that sign it out.
+// AWS Signature Version 4 for requests signed in headers, as a pure function of the request,
+// the credentials, the scope and the time: no clock, no I/O.
 //
-// Follows the published algorithm: canonical request -> string to sign -> HMAC-SHA256 chain of
-// the date, region, service and "aws4_request" -> signature. No I/O, no clock: the caller
-// passes the time, so the function is deterministic and testable against the AWS test suite.
+// Sign adds X-Amz-Date, X-Amz-Security-Token (temporary credentials), x-amz-content-sha256
+// (when the service wants it, as S3 does) and Authorization to the request, and returns the
+// intermediate texts (canonical request, string to sign) so tests can compare each step with the
+// published test suite.
 #pragma once
 
-#include <cstdint>
+#include <chrono>
 #include <string>
-#include <utility>
-#include <vector>
+#include <string_view>
+
+#include "adapters/aws/credentials.h"
+#include "adapters/aws/http.h"
+#include "engine/status.h"
 
 namespace strata::aws {
 
-struct Credentials {
-  std::string access_key_id;
-  std::string secret_access_key;
-  std::string session_token;  // empty for long-term keys
-  int64_t expires_unix = 0;   // 0: does not expire
-  std::string source;         // where they came from ("environment", "profile dev", ...)
-};
-
-struct SigningInput {
-  std::string method;                                        // "POST"
-  std::string path;                                          // "/" (already URI-encoded)
-  std::string query;                                         // "a=1&b=2", not encoded yet
-  std::vector<std::pair<std::string, std::string>> headers;  // must include host
-  std::string payload;
+struct SigningOptions {
+  std::string service;  // the signing name: "dynamodb", "glue", "sts", "s3", ...
   std::string region;
-  std::string service;
-  int64_t unix_seconds = 0;
-  bool sign_payload_header = false;  // add x-amz-content-sha256 (S3)
+  std::chrono::system_clock::time_point time;
+  // Every service but S3 signs the path with dot segments and repeated slashes removed, and
+  // percent-encodes the (already encoded) path once more.
+  bool normalize_path = true;
+  bool encode_path_again = true;
+  // S3 wants the payload hash in an x-amz-content-sha256 header too.
+  bool add_content_sha256 = false;
 };
 
-struct SigningOutput {
+// The options the named service signs with (S3's exceptions included).
+SigningOptions SigningOptionsFor(std::string_view service, std::string_view region,
+                                 std::chrono::system_clock::time_point time);
+
+struct SigningResult {
   std::string canonical_request;
   std::string string_to_sign;
-  std::string signature;  // lower-case hex
-  // Headers to add to the request: X-Amz-Date, Authorization, and X-Amz-Security-Token /
-  // x-amz-content-sha256 when they apply.
-  std::vector<std::pair<std::string, std::string>> headers;
+  std::string signature;      // lower-case hex
+  std::string authorization;  // the Authorization header's value
 };
 
-SigningOutput SignV4(const SigningInput& input, const Credentials& credentials);
+// Signs `request` in place (see the file comment). InvalidArgument when the URL cannot be
+// parsed or the credentials lack a key. Never puts the secret key anywhere but in the HMAC.
+Result<SigningResult> Sign(const SigningOptions& options, const Credentials& credentials,
+                           HttpRequest& request);
 
-// Helpers shared with tests and other signers.
-std::string Sha256Hex(const std::string& data);
-std::string UriEncode(const std::string& s, bool encode_slash);
-std::string AmzDate(int64_t unix_seconds);  // 20150830T123600Z
+// "20150830T123600Z".
+std::string AmzDate(std::chrono::system_clock::time_point time);
+// Lower-case hex SHA-256 of `data`.
+std::string Sha256Hex(std::string_view data);
+// Percent-encodes everything but A-Z a-z 0-9 - _ . ~ (and '/' when `keep_slash`).
+std::string UriEncode(std::string_view text, bool keep_slash);
 
 }  // namespace strata::aws

@@ -1,38 +1,23 @@
-// The text of one element in a small XML answer (STS, the query protocol's errors): enough to
-// read <Arn>...</Arn> without a general XML parser. Entities &amp; &lt; &gt; &quot; &apos;
-// are decoded; nested markup is not expected in the elements read this way.
+// Reading a few named fields out of the small XML documents the query protocol (STS) answers
+// with. Not an XML parser: it finds the first element with a given name (optionally inside a
+// given parent element), takes its text and decodes the five predefined entities and numeric
+// character references. Enough for STS answers and errors, which have no CDATA, comments or
+// attributes that matter. Pure functions.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace strata::aws {
 
-// The text of the first <tag>...</tag>, or "" when there is none.
-inline std::string XmlElementText(const std::string& xml, const std::string& tag) {
-  const std::string open = "<" + tag + ">", close = "</" + tag + ">";
-  auto start = xml.find(open);
-  if (start == std::string::npos) return "";
-  start += open.size();
-  auto end = xml.find(close, start);
-  if (end == std::string::npos) return "";
-  std::string raw = xml.substr(start, end - start), out;
-  for (size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] != '&') {
-      out += raw[i];
-      continue;
-    }
-    auto semi = raw.find(';', i);
-    std::string entity = semi == std::string::npos ? "" : raw.substr(i + 1, semi - i - 1);
-    const char* c = entity == "amp" ? "&" : entity == "lt" ? "<" : entity == "gt" ? ">"
-                    : entity == "quot" ? "\"" : entity == "apos" ? "'" : nullptr;
-    if (c == nullptr) {
-      out += '&';
-      continue;
-    }
-    out += c;
-    i = semi;
-  }
-  return out;
-}
+// The text of the first <name>...</name> (or <ns:name>) in `xml`; nullopt when there is none.
+// With `parent`, only inside the first <parent> element. Nested markup inside the element is
+// returned as it is.
+std::optional<std::string> XmlText(std::string_view xml, std::string_view name,
+                                   std::string_view parent = {});
+
+// "&lt;a&gt; &amp; &#65;" -> "<a> & A". Unknown entities stay as they are.
+std::string XmlUnescape(std::string_view text);
 
 }  // namespace strata::aws
