@@ -117,7 +117,9 @@ void AddTargetOptions(po::options_description& o) {
                   "environment)")("region", po::value<std::string>(), "AWS region (overrides the target's)")(
       "profile", po::value<std::string>(), "AWS profile (overrides the target's)")(
       "endpoint-url", po::value<std::string>(),
-      "DynamoDB endpoint, e.g. http://127.0.0.1:8000 (overrides the target's)");
+      "DynamoDB endpoint, e.g. http://127.0.0.1:8000 (overrides the target's)")(
+      "concurrency", po::value<int>()->default_value(16),
+      "tables described at once (1: one request at a time)");
 }
 
 TargetFlags ReadTargetFlags(const po::variables_map& vm) {
@@ -126,6 +128,12 @@ TargetFlags ReadTargetFlags(const po::variables_map& vm) {
   f.region = OptArg(vm, "region");
   f.profile = OptArg(vm, "profile");
   f.endpoint = OptArg(vm, "endpoint-url");
+  if (vm.count("concurrency")) {
+    f.concurrency = vm["concurrency"].as<int>();
+    if (f.concurrency < 1 || f.concurrency > 256) {
+      throw UsageError{"--concurrency takes a number from 1 to 256"};
+    }
+  }
   return f;
 }
 
@@ -142,6 +150,7 @@ Result<DynamoTarget> OpenDynamoTarget(const Context& ctx, const TargetFlags& fla
   const std::string label_for = target ? "target " + target->name : "the AWS environment";
   DynamoTarget t;
   t.name = target ? target->name : "";
+  t.concurrency = flags.concurrency;
   auto session = aws::Session::Open(o);
   if (!session.ok()) return session.status().WithContext(label_for);
   t.session = std::move(session).value();

@@ -21,6 +21,7 @@ namespace strata::cli {
 
 struct TargetFlags {
   std::optional<std::string> target, region, profile, endpoint;
+  int concurrency = 16;  // --concurrency: DynamoDB calls in flight at once when reading tables
 };
 
 // --target, --region, --profile, --endpoint-url.
@@ -32,6 +33,7 @@ struct DynamoTarget {
   std::unique_ptr<aws::Session> session;
   std::unique_ptr<aws::JsonService> ddb;
   std::string endpoint;  // the DynamoDB endpoint URL requests go to
+  int concurrency = 16;  // tables described at once
   // What deployment records and messages call the target: its name, else its endpoint.
   std::string Label() const { return name.empty() ? endpoint : name; }
 };

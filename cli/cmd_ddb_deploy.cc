@@ -141,6 +141,7 @@ std::vector<std::string> TablesToRead(const Deploy& d) {
 Status ReadLive(const Context& ctx, Deploy& d) {
   ddb::IntrospectOptions o;
   o.only = TablesToRead(d);
+  o.max_concurrency = d.target.concurrency;
   const size_t total = o.only->size();
   size_t last_note = 0;
   if (total >= 50) {

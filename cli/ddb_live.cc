@@ -18,6 +18,7 @@ Result<std::vector<dynamodb::LiveTable>> ReadLiveTables(
     const Context& ctx, DynamoTarget& target, const std::optional<std::vector<std::string>>& only) {
   dynamodb::IntrospectOptions o;
   o.only = only;
+  o.max_concurrency = target.concurrency;
   size_t last_note = 0;
   o.progress = [&ctx, &last_note](size_t done, size_t all) {
     if (all < kProgressFrom) return;
