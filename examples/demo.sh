@@ -67,6 +67,38 @@ run verify
 
 step "Artifacts written beside the log"
 ls migrations/dynamodb
+# ---- DynamoDB: deploy the recorded history to a throwaway DynamoDB Local ----------------
+ddb_state=$(dirname "$work")/ddb
+ddb_port=${STRATA_DEMO_DDB_PORT:-55449}
+export AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_REGION=us-east-1
+export STRATA_POLL_INTERVAL_MS=100 DEMO_DDB_ENDPOINT=http://127.0.0.1:$ddb_port
+unset STRATA_NOW
+bash "$here/../tests/support/dynamodb_local.sh" start "$ddb_state" "$ddb_port" >/dev/null
+trap 'bash "$here/../tests/support/dynamodb_local.sh" stop "$ddb_state" >/dev/null 2>&1 || true' EXIT
+cat >>strata.yaml <<'YAML'
+targets:
+  dev: { engine: dynamodb, region: us-east-1, endpoint: "${DEMO_DDB_ENDPOINT}" }
+YAML
+
+step "DynamoDB: what applying the log to a fresh DynamoDB Local would do"
+run plan --target dev || true
+step "Apply it (progress on stderr; the deployment is recorded in the log)"
+run apply --target dev --auto-approve
+step "The live tables, with keys, indexes and whether strata manages them"
+run list --target dev
+step "A change made behind strata's back (with the DynamoDB API) is drift (exit 3)"
+curl -s -o /dev/null -X POST "$DEMO_DDB_ENDPOINT/" -H 'X-Amz-Target: DynamoDB_20120810.UpdateTable' \
+  -H 'Content-Type: application/x-amz-json-1.0' \
+  -H 'Authorization: AWS4-HMAC-SHA256 Credential=demo/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0' \
+  -d '{"TableName":"customers","GlobalSecondaryIndexUpdates":[{"Delete":{"IndexName":"by_email"}}]}'
+run drift --target dev || echo "(exit $?)"
+step "apply puts the index back; the plan shows one UpdateTable"
+run apply --target dev --auto-approve
+step "Deployments are commits too"
+run log --origin deploy
+bash "$here/../tests/support/dynamodb_local.sh" stop "$ddb_state" >/dev/null 2>&1 || true
+trap - EXIT
+
 printf '\nThe demo project is in %s; try: cd %s && %s log\n' "$work" "$work" "$strata"
 
 # ---- PostgreSQL: migration tracks with a captured history, on a throwaway local server ----
