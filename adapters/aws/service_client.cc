@@ -84,11 +84,12 @@ Result<HttpResponse> ServiceClient::Send(const ServiceCall& call, ServiceError* 
     RetryKind kind = ClassifyFailure(answer.http_status, answer.code, transport);
     if (kind == RetryKind::kNone || attempt >= parts_.retry.max_attempts ||
         !parts_.quota->Acquire(kind, &retry_cost)) {
-      if (error != nullptr) {
-        *error = answer;
-        error->message = RedactSecrets(error->message, call.secrets);
-      }
-      return Failure(call, answer, transport_reason, credentials, attempt);
+      std::vector<std::string> secrets = call.secrets;
+      secrets.push_back(credentials.secret_access_key);
+      secrets.push_back(credentials.session_token);
+      answer.message = RedactSecrets(std::move(answer.message), secrets);
+      if (error != nullptr) *error = answer;
+      return Failure(call, answer, transport_reason, credentials.source, secrets, attempt);
     }
     parts_.environment.sleep(Backoff(parts_.retry, attempt, parts_.environment.random()));
   }
@@ -96,17 +97,15 @@ Result<HttpResponse> ServiceClient::Send(const ServiceCall& call, ServiceError* 
 
 Status ServiceClient::Failure(const ServiceCall& call, const ServiceError& error,
                               const std::string& transport_reason,
-                              const Credentials& credentials, int attempts) const {
-  std::vector<std::string> secrets = call.secrets;
-  secrets.push_back(credentials.secret_access_key);
-  secrets.push_back(credentials.session_token);
+                              const std::string& credentials_source,
+                              const std::vector<std::string>& secrets, int attempts) const {
   if (error.http_status == 0) {
     return Status::Unavailable(RedactSecrets(
         DescribeUnreachable(endpoint_.service, endpoint_.url, transport_reason, attempts),
         secrets));
   }
   std::string message = DescribeServiceError(endpoint_.service, call.operation, error,
-                                             credentials.source, attempts);
+                                             credentials_source, attempts);
   return Status(CodeFor(error), RedactSecrets(std::move(message), secrets));
 }
 

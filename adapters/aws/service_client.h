@@ -71,8 +71,8 @@ class ServiceClient {
 
  private:
   Status Failure(const ServiceCall& call, const ServiceError& error,
-                 const std::string& transport_reason, const Credentials& credentials,
-                 int attempts) const;
+                 const std::string& transport_reason, const std::string& credentials_source,
+                 const std::vector<std::string>& secrets, int attempts) const;
 
   const ServiceEndpoint endpoint_;
   const ServiceClientParts parts_;

@@ -1,0 +1,81 @@
+// A scripted HttpClient for unit tests: answers each request with the next scripted answer
+// (an HttpResponse, or a transport failure) and records what was sent.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "adapters/aws/http.h"
+
+namespace strata::aws::testing {
+
+class FakeHttpClient : public HttpClient {
+ public:
+  struct Answer {
+    HttpResponse response;
+    TransportError failure = TransportError::kNone;
+    std::string reason;  // the failure's message
+  };
+
+  static Answer Ok(std::string body, int status = 200, Headers headers = {}) {
+    return Answer{HttpResponse{status, std::move(headers), std::move(body)}, TransportError::kNone, ""};
+  }
+  static Answer Fail(TransportError failure, std::string reason) {
+    return Answer{{}, failure, std::move(reason)};
+  }
+
+  FakeHttpClient& Then(Answer answer) {
+    std::lock_guard<std::mutex> lock(mu_);
+    script_.push_back(std::move(answer));
+    return *this;
+  }
+  // Answers requests whose URL starts with `prefix` by `handler`, before the script.
+  FakeHttpClient& Route(std::string prefix, std::function<Answer(const HttpRequest&)> handler) {
+    std::lock_guard<std::mutex> lock(mu_);
+    routes_.emplace_back(std::move(prefix), std::move(handler));
+    return *this;
+  }
+
+  Result<HttpResponse> Send(const HttpRequest& request, TransportError* error) override {
+    Answer answer;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      sent_.push_back(request);
+      bool routed = false;
+      for (const auto& [prefix, handler] : routes_) {
+        if (request.url.starts_with(prefix)) {
+          answer = handler(request);
+          routed = true;
+          break;
+        }
+      }
+      if (!routed) {
+        if (script_.empty()) {
+          answer = Fail(TransportError::kConnect, "no scripted answer for " + request.url);
+        } else {
+          answer = std::move(script_.front());
+          script_.pop_front();
+        }
+      }
+    }
+    if (error != nullptr) *error = answer.failure;
+    if (answer.failure != TransportError::kNone) return Status::Unavailable(answer.reason);
+    return answer.response;
+  }
+
+  std::vector<HttpRequest> sent() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return sent_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::deque<Answer> script_;
+  std::vector<std::pair<std::string, std::function<Answer(const HttpRequest&)>>> routes_;
+  std::vector<HttpRequest> sent_;
+};
+
+}  // namespace strata::aws::testing
