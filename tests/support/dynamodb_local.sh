@@ -67,6 +67,7 @@ start() {
   install
   stop "$state"
   mkdir -p "$state"
+  state=$(cd "$state" && pwd)
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     die "port $port on 127.0.0.1 is taken; set STRATA_TEST_DDB_PORT / STRATA_TEST_DDB_DELAYED_PORT to free ports and reconfigure"
   fi
