@@ -7,6 +7,7 @@
 #include "engine/state/canonical.h"
 #include "tests/adapters/dynamodb/fake_dynamodb.h"
 #include "tests/adapters/dynamodb/random_table.h"
+#include "tests/adapters/dynamodb/test_tables.h"
 
 namespace strata::dynamodb {
 namespace {
@@ -14,6 +15,10 @@ namespace {
 using google::protobuf::util::MessageDifferencer;
 using nlohmann::json;
 using strata::testing::FakeDynamoDb;
+using strata::dynamodb::testing::SimpleTable;
+using strata::dynamodb::testing::AddGlobalIndex;
+using strata::dynamodb::testing::DefineAttribute;
+using strata::dynamodb::testing::SchemaOfTables;
 
 // A clock that moves only when the code under test sleeps.
 struct FakeClock {
@@ -46,34 +51,10 @@ struct FakeClock {
   }
 };
 
-pb::DynamoTable Orders() {
-  pb::DynamoTable t;
-  t.set_name("orders");
-  t.mutable_key()->set_partition_key("id");
-  auto* a = t.add_attributes();
-  a->set_name("id");
-  a->set_type(pb::DYNAMO_ATTRIBUTE_TYPE_S);
-  t.set_billing_mode(pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST);
-  t.set_stream(pb::DYNAMO_STREAM_DISABLED);
-  t.set_table_class(pb::DYNAMO_TABLE_CLASS_STANDARD);
-  return t;
-}
+pb::DynamoTable Orders() { return SimpleTable("orders"); }
 
 void AddIndex(pb::DynamoTable* t, const std::string& name, const std::string& key) {
-  auto* g = t->add_global_indexes();
-  g->set_name(name);
-  g->mutable_key()->set_partition_key(key);
-  g->mutable_projection()->set_type(pb::DYNAMO_PROJECTION_TYPE_KEYS_ONLY);
-  auto* a = t->add_attributes();
-  a->set_name(key);
-  a->set_type(pb::DYNAMO_ATTRIBUTE_TYPE_N);
-  CanonicalizeDynamoTable(t);
-}
-
-pb::DynamoSchema Schema(std::initializer_list<pb::DynamoTable> tables) {
-  pb::DynamoSchema s;
-  for (const auto& t : tables) (*s.mutable_tables())[t.name()] = t;
-  return s;
+  AddGlobalIndex(t, name, key, pb::DYNAMO_PROJECTION_TYPE_KEYS_ONLY, pb::DYNAMO_ATTRIBUTE_TYPE_N);
 }
 
 std::vector<LiveTable> Live(FakeDynamoDb& ddb) {
@@ -103,7 +84,7 @@ TEST(Execute, AddsIndexesOneAtATimeWaitingBetween) {
   AddIndex(&want, "by_a", "a");
   AddIndex(&want, "by_b", "b");
   want.set_ttl_attribute("expires");
-  ExecuteReport r = Execute(ddb, MustPlan(ddb, Schema({want})), clock.Options());
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({want})), clock.Options());
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
   EXPECT_EQ(r.done, (std::vector<std::string>{"orders: create table orders",
                                               "orders: turn on time to live on attribute expires"}));
@@ -112,16 +93,16 @@ TEST(Execute, AddsIndexesOneAtATimeWaitingBetween) {
   pb::DynamoTable more = want;
   AddIndex(&more, "by_c", "c");
   AddIndex(&more, "by_d", "d");
-  r = Execute(ddb, MustPlan(ddb, Schema({more})), clock.Options());
+  r = Execute(ddb, MustPlan(ddb, SchemaOfTables({more})), clock.Options());
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
   EXPECT_EQ(r.operations_done, 2u);
-  EXPECT_TRUE(MustPlan(ddb, Schema({more})).empty()) << "live now matches";
+  EXPECT_TRUE(MustPlan(ddb, SchemaOfTables({more})).empty()) << "live now matches";
 
-  r = Execute(ddb, MustPlan(ddb, Schema({want})), clock.Options());
+  r = Execute(ddb, MustPlan(ddb, SchemaOfTables({want})), clock.Options());
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
   EXPECT_EQ(r.done, (std::vector<std::string>{"orders: delete global index by_c",
                                               "orders: delete global index by_d"}));
-  EXPECT_TRUE(MustPlan(ddb, Schema({want})).empty());
+  EXPECT_TRUE(MustPlan(ddb, SchemaOfTables({want})).empty());
 
   bool waited = false;
   for (const auto& e : clock.events) {
@@ -140,7 +121,7 @@ TEST(Execute, ProgressNumbersOperationsAcrossTables) {
   pb::DynamoTable b = Orders();
   b.set_name("payments");
   b.set_ttl_attribute("exp");
-  ExecuteReport r = Execute(ddb, MustPlan(ddb, Schema({a, b})), clock.Options());
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({a, b})), clock.Options());
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
   std::vector<std::string> seen;
   for (const auto& e : clock.events) {
@@ -168,7 +149,7 @@ TEST(Execute, NoWaitStopsAtTheFirstWaitAndAResumeFinishes) {
   pb::DynamoTable other = Orders();
   other.set_name("other");
 
-  ExecuteReport r = Execute(ddb, MustPlan(ddb, Schema({want, other})), clock.Options(false));
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({want, other})), clock.Options(false));
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
   EXPECT_EQ(r.done, (std::vector<std::string>{"orders: add global index by_a",
                                               "other: create table other"}));
@@ -176,31 +157,28 @@ TEST(Execute, NoWaitStopsAtTheFirstWaitAndAResumeFinishes) {
   EXPECT_EQ(clock.sleeps, 0);
 
   // Resuming without waiting: the index is still CREATING, so nothing is issued for it.
-  r = Execute(ddb, MustPlan(ddb, Schema({want, other})), clock.Options(false));
+  r = Execute(ddb, MustPlan(ddb, SchemaOfTables({want, other})), clock.Options(false));
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
   EXPECT_TRUE(r.done.empty());
   EXPECT_EQ(r.pending, (std::vector<std::string>{"orders"}));
 
   // Resuming with waits: wait for by_a first, then add by_b.
-  r = Execute(ddb, MustPlan(ddb, Schema({want, other})), clock.Options(true));
+  r = Execute(ddb, MustPlan(ddb, SchemaOfTables({want, other})), clock.Options(true));
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
   EXPECT_EQ(r.done, (std::vector<std::string>{"orders: add global index by_b"}));
   EXPECT_TRUE(r.pending.empty());
-  EXPECT_TRUE(MustPlan(ddb, Schema({want, other})).empty());
+  EXPECT_TRUE(MustPlan(ddb, SchemaOfTables({want, other})).empty());
 }
 
 TEST(Execute, BlockedTablesAreSkippedAndReported) {
   FakeDynamoDb ddb;
   FakeClock clock;
-  ASSERT_TRUE(Execute(ddb, MustPlan(ddb, Schema({Orders()})), clock.Options()).status.ok());
+  ASSERT_TRUE(Execute(ddb, MustPlan(ddb, SchemaOfTables({Orders()})), clock.Options()).status.ok());
   pb::DynamoTable rekeyed = Orders();
   rekeyed.mutable_key()->set_partition_key("order_id");
-  auto* a = rekeyed.add_attributes();
-  a->set_name("order_id");
-  a->set_type(pb::DYNAMO_ATTRIBUTE_TYPE_S);
-  CanonicalizeDynamoTable(&rekeyed);
+  DefineAttribute(&rekeyed, "order_id", pb::DYNAMO_ATTRIBUTE_TYPE_S);
 
-  ExecuteReport r = Execute(ddb, MustPlan(ddb, Schema({rekeyed})), clock.Options());
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({rekeyed})), clock.Options());
   ASSERT_TRUE(r.status.ok());
   EXPECT_EQ(r.operations_done, 0u);
   ASSERT_EQ(r.skipped.size(), 1u);
@@ -209,7 +187,7 @@ TEST(Execute, BlockedTablesAreSkippedAndReported) {
             "it with --allow-replace orders");
   EXPECT_EQ(ddb.mutations(), (std::vector<std::string>{"CreateTable"}));
 
-  r = Execute(ddb, MustPlan(ddb, Schema({rekeyed}), {"orders"}), clock.Options());
+  r = Execute(ddb, MustPlan(ddb, SchemaOfTables({rekeyed}), {"orders"}), clock.Options());
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
   EXPECT_EQ(r.done, (std::vector<std::string>{"orders: delete table orders",
                                               "orders: create table orders"}));
@@ -219,12 +197,12 @@ TEST(Execute, BlockedTablesAreSkippedAndReported) {
 TEST(Execute, ResourceInUseNamesTheTableAndWhatToDo) {
   FakeDynamoDb ddb;
   FakeClock clock;
-  ASSERT_TRUE(Execute(ddb, MustPlan(ddb, Schema({Orders()})), clock.Options()).status.ok());
+  ASSERT_TRUE(Execute(ddb, MustPlan(ddb, SchemaOfTables({Orders()})), clock.Options()).status.ok());
   pb::DynamoTable want = Orders();
   AddIndex(&want, "by_email", "email");
   ddb.FailNext("UpdateTable", "ResourceInUseException",
                "Attempt to change a resource which is still in use: Table is being updated");
-  ExecuteReport r = Execute(ddb, MustPlan(ddb, Schema({want})), clock.Options());
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({want})), clock.Options());
   EXPECT_EQ(r.status.code(), Code::kFailedPrecondition);
   EXPECT_EQ(r.status.message(),
             "table orders: add global index by_email (UpdateTable): table orders is being "
@@ -241,7 +219,7 @@ TEST(Execute, StopsAtTheFirstFailure) {
   pb::DynamoTable b = Orders();
   b.set_name("bbb");
   ddb.FailNext("CreateTable", "LimitExceededException", "Too many tables being created");
-  ExecuteReport r = Execute(ddb, MustPlan(ddb, Schema({a, b})), clock.Options());
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({a, b})), clock.Options());
   EXPECT_EQ(r.status.code(), Code::kFailedPrecondition);
   EXPECT_NE(r.status.message().find("table aaa: create table aaa (CreateTable): CreateTable for "
                                     "table aaa: a DynamoDB limit was reached"),
@@ -256,7 +234,7 @@ TEST(Execute, GivesUpAfterTheTimeoutSayingWhatItSaw) {
   FakeClock clock;
   ExecuteOptions options = clock.Options();
   options.wait_timeout_ms = 10'000;
-  ExecuteReport r = Execute(ddb, MustPlan(ddb, Schema({Orders()})), options);
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({Orders()})), options);
   EXPECT_EQ(r.status.code(), Code::kFailedPrecondition);
   EXPECT_EQ(r.status.message(),
             "gave up after 10 s waiting for table orders to be ACTIVE (it is CREATING); run "
@@ -267,7 +245,7 @@ TEST(Execute, GivesUpAfterTheTimeoutSayingWhatItSaw) {
 TEST(Execute, WaitingWithoutAClockIsAnError) {
   FakeDynamoDb ddb;
   ddb.transient_describes = 2;
-  ExecuteReport r = Execute(ddb, MustPlan(ddb, Schema({Orders()})), ExecuteOptions{});
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({Orders()})), ExecuteOptions{});
   EXPECT_EQ(r.status.code(), Code::kInvalidArgument);
 }
 
@@ -279,7 +257,7 @@ TEST(DropTables, RefusesProtectedTablesAndDeletesNothing) {
   guarded.set_deletion_protection(true);
   pb::DynamoTable plain = Orders();
   plain.set_name("plain");
-  ASSERT_TRUE(Execute(ddb, MustPlan(ddb, Schema({guarded, plain})), clock.Options()).status.ok());
+  ASSERT_TRUE(Execute(ddb, MustPlan(ddb, SchemaOfTables({guarded, plain})), clock.Options()).status.ok());
 
   ExecuteReport r = DropTables(ddb, {"plain", "guarded"}, clock.Drop(false));
   EXPECT_EQ(r.status.code(), Code::kFailedPrecondition);
@@ -296,7 +274,7 @@ TEST(DropTables, LiftsProtectionWhenAskedThenDeletesAndWaits) {
   FakeClock clock;
   pb::DynamoTable guarded = Orders();
   guarded.set_deletion_protection(true);
-  ASSERT_TRUE(Execute(ddb, MustPlan(ddb, Schema({guarded})), clock.Options()).status.ok());
+  ASSERT_TRUE(Execute(ddb, MustPlan(ddb, SchemaOfTables({guarded})), clock.Options()).status.ok());
   ExecuteReport r = DropTables(ddb, {"orders"}, clock.Drop(true));
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
   EXPECT_EQ(r.done, (std::vector<std::string>{
@@ -377,18 +355,18 @@ TEST(Execute, ReachesTheDesiredStateFromAnyLiveState) {
     pb::DynamoTable b = Mutate(a, rnd, round);
     SCOPED_TRACE(fmt::format("round {}\nfrom {}\nto {}", round, a.DebugString(), b.DebugString()));
 
-    ExecuteReport r = Execute(ddb, MustPlan(ddb, Schema({a})), clock.Options());
+    ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({a})), clock.Options());
     ASSERT_TRUE(r.status.ok()) << r.status.ToString();
     auto live = Live(ddb);
     ASSERT_EQ(live.size(), 1u);
     ASSERT_TRUE(MessageDifferencer::Equals(live[0].table, a)) << live[0].table.DebugString();
 
-    r = Execute(ddb, MustPlan(ddb, Schema({b}), {b.name()}), clock.Options());
+    r = Execute(ddb, MustPlan(ddb, SchemaOfTables({b}), {b.name()}), clock.Options());
     ASSERT_TRUE(r.status.ok()) << r.status.ToString();
     live = Live(ddb);
     ASSERT_EQ(live.size(), 1u);
     ASSERT_TRUE(MessageDifferencer::Equals(live[0].table, b)) << live[0].table.DebugString();
-    ASSERT_TRUE(MustPlan(ddb, Schema({b})).empty());
+    ASSERT_TRUE(MustPlan(ddb, SchemaOfTables({b})).empty());
   }
 }
 

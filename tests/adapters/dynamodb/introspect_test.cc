@@ -7,6 +7,7 @@
 #include <atomic>
 
 #include "tests/adapters/dynamodb/fake_dynamodb.h"
+#include "tests/adapters/dynamodb/test_tables.h"
 
 namespace strata::dynamodb {
 namespace {
@@ -14,12 +15,7 @@ namespace {
 using google::protobuf::util::MessageDifferencer;
 using nlohmann::json;
 using strata::testing::FakeDynamoDb;
-
-pb::DynamoTable Parse(const std::string& text) {
-  pb::DynamoTable t;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &t)) << text;
-  return t;
-}
+using strata::dynamodb::testing::ParseTable;
 
 // A DescribeTable answer shaped like the real service's, with every setting strata models.
 json OrdersDescription() {
@@ -64,7 +60,7 @@ TEST(LiveTableFromDescription, ReadsEverySettingCanonically) {
       OrdersDescription(), {{"TimeToLiveStatus", "ENABLED"}, {"AttributeName", "expires"}},
       {{"team", "payments"}, {"env", "prod"}});
   ASSERT_TRUE(live.ok()) << live.status().ToString();
-  pb::DynamoTable want = Parse(R"pb(
+  pb::DynamoTable want = ParseTable(R"pb(
     name: "orders"
     key { partition_key: "customer" sort_key: "order" }
     attributes { name: "created" type: DYNAMO_ATTRIBUTE_TYPE_N }

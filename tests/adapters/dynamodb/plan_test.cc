@@ -4,45 +4,18 @@
 #include <gtest/gtest.h>
 
 #include "engine/state/canonical.h"
+#include "tests/adapters/dynamodb/test_tables.h"
 
 namespace strata::dynamodb {
 namespace {
 
 using nlohmann::json;
+using strata::dynamodb::testing::SimpleTable;
+using strata::dynamodb::testing::AddGlobalIndex;
+using strata::dynamodb::testing::DefineAttribute;
+using strata::dynamodb::testing::SchemaOfTables;
 
-pb::DynamoTable Parse(const std::string& text) {
-  pb::DynamoTable t;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &t)) << text;
-  CanonicalizeDynamoTable(&t);
-  return t;
-}
-
-pb::DynamoTable Users() {
-  return Parse(R"pb(
-    name: "users"
-    key { partition_key: "id" }
-    attributes { name: "id" type: DYNAMO_ATTRIBUTE_TYPE_S }
-    billing_mode: DYNAMO_BILLING_MODE_PAY_PER_REQUEST
-    stream: DYNAMO_STREAM_DISABLED
-    table_class: DYNAMO_TABLE_CLASS_STANDARD
-  )pb");
-}
-
-pb::DynamoGlobalIndex Index(const std::string& name, const std::string& key) {
-  pb::DynamoGlobalIndex g;
-  g.set_name(name);
-  g.mutable_key()->set_partition_key(key);
-  g.mutable_projection()->set_type(pb::DYNAMO_PROJECTION_TYPE_ALL);
-  return g;
-}
-
-void AddIndex(pb::DynamoTable* t, const std::string& name, const std::string& key) {
-  *t->add_global_indexes() = Index(name, key);
-  auto* a = t->add_attributes();
-  a->set_name(key);
-  a->set_type(pb::DYNAMO_ATTRIBUTE_TYPE_S);
-  CanonicalizeDynamoTable(t);
-}
+pb::DynamoTable Users() { return SimpleTable("users"); }
 
 LiveTable Live(const pb::DynamoTable& t) {
   LiveTable live;
@@ -50,12 +23,6 @@ LiveTable Live(const pb::DynamoTable& t) {
   live.status = "ACTIVE";
   live.arn = "arn:aws:dynamodb:us-east-1:123456789012:table/" + t.name();
   return live;
-}
-
-pb::DynamoSchema Schema(std::initializer_list<pb::DynamoTable> tables) {
-  pb::DynamoSchema s;
-  for (const auto& t : tables) (*s.mutable_tables())[t.name()] = t;
-  return s;
 }
 
 PlanOptions Managing(std::set<std::string> managed, std::set<std::string> allow = {}) {
@@ -77,7 +44,7 @@ TEST(PlanChanges, CreateCarriesEverythingButTimeToLiveWhichFollowsOnceActive) {
   t.set_deletion_protection(true);
   t.set_stream(pb::DYNAMO_STREAM_NEW_IMAGE);
   (*t.mutable_tags())["team"] = "core";
-  auto plan = PlanChanges({}, Schema({t}), Managing({"users"}));
+  auto plan = PlanChanges({}, SchemaOfTables({t}), Managing({"users"}));
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   ASSERT_EQ(plan->tables.size(), 1u);
   const TablePlan& p = plan->tables[0];
@@ -100,11 +67,11 @@ TEST(PlanChanges, CreateCarriesEverythingButTimeToLiveWhichFollowsOnceActive) {
 
 TEST(PlanChanges, OneGlobalIndexPerUpdateTableEachFollowedByAWait) {
   pb::DynamoTable before = Users();
-  AddIndex(&before, "by_old", "old");
+  AddGlobalIndex(&before, "by_old", "old");
   pb::DynamoTable after = Users();
-  AddIndex(&after, "by_email", "email");
-  AddIndex(&after, "by_name", "name");
-  auto plan = PlanChanges({Live(before)}, Schema({after}), Managing({"users"}));
+  AddGlobalIndex(&after, "by_email", "email");
+  AddGlobalIndex(&after, "by_name", "name");
+  auto plan = PlanChanges({Live(before)}, SchemaOfTables({after}), Managing({"users"}));
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   ASSERT_EQ(plan->tables.size(), 1u);
   const TablePlan& p = plan->tables[0];
@@ -134,7 +101,7 @@ TEST(PlanChanges, StreamChangesViewTypeByTurningOffThenOn) {
   before.set_stream(pb::DYNAMO_STREAM_KEYS_ONLY);
   pb::DynamoTable after = Users();
   after.set_stream(pb::DYNAMO_STREAM_NEW_AND_OLD_IMAGES);
-  auto plan = PlanChanges({Live(before)}, Schema({after}), Managing({"users"}));
+  auto plan = PlanChanges({Live(before)}, SchemaOfTables({after}), Managing({"users"}));
   ASSERT_TRUE(plan.ok());
   const TablePlan& p = plan->tables.at(0);
   EXPECT_EQ(Summaries(p),
@@ -152,7 +119,7 @@ TEST(PlanChanges, TimeToLiveMovesToAnotherAttributeByTurningOffThenOn) {
   before.set_ttl_attribute("a");
   pb::DynamoTable after = Users();
   after.set_ttl_attribute("b");
-  auto plan = PlanChanges({Live(before)}, Schema({after}), Managing({"users"}));
+  auto plan = PlanChanges({Live(before)}, SchemaOfTables({after}), Managing({"users"}));
   ASSERT_TRUE(plan.ok());
   const TablePlan& p = plan->tables.at(0);
   ASSERT_EQ(p.operations.size(), 2u);
@@ -164,14 +131,14 @@ TEST(PlanChanges, TimeToLiveMovesToAnotherAttributeByTurningOffThenOn) {
 
 TEST(PlanChanges, BillingSwitchToProvisionedSetsEveryKeptIndex) {
   pb::DynamoTable before = Users();
-  AddIndex(&before, "by_email", "email");
+  AddGlobalIndex(&before, "by_email", "email");
   pb::DynamoTable after = before;
   after.set_billing_mode(pb::DYNAMO_BILLING_MODE_PROVISIONED);
   after.mutable_throughput()->set_read_capacity_units(5);
   after.mutable_throughput()->set_write_capacity_units(4);
   after.mutable_global_indexes(0)->mutable_throughput()->set_read_capacity_units(2);
   after.mutable_global_indexes(0)->mutable_throughput()->set_write_capacity_units(1);
-  auto plan = PlanChanges({Live(before)}, Schema({after}), Managing({"users"}));
+  auto plan = PlanChanges({Live(before)}, SchemaOfTables({after}), Managing({"users"}));
   ASSERT_TRUE(plan.ok());
   const TablePlan& p = plan->tables.at(0);
   ASSERT_EQ(p.operations.size(), 1u);
@@ -186,7 +153,7 @@ TEST(PlanChanges, BillingSwitchToProvisionedSetsEveryKeptIndex) {
 // DynamoDB rejects an update that sets an index's throughput to what it already is.
 TEST(PlanChanges, ThroughputChangeLeavesUnchangedIndexesOut) {
   pb::DynamoTable before = Users();
-  AddIndex(&before, "by_email", "email");
+  AddGlobalIndex(&before, "by_email", "email");
   before.set_billing_mode(pb::DYNAMO_BILLING_MODE_PROVISIONED);
   before.mutable_throughput()->set_read_capacity_units(5);
   before.mutable_throughput()->set_write_capacity_units(5);
@@ -194,7 +161,7 @@ TEST(PlanChanges, ThroughputChangeLeavesUnchangedIndexesOut) {
   before.mutable_global_indexes(0)->mutable_throughput()->set_write_capacity_units(1);
   pb::DynamoTable after = before;
   after.mutable_throughput()->set_read_capacity_units(50);
-  auto plan = PlanChanges({Live(before)}, Schema({after}), Managing({"users"}));
+  auto plan = PlanChanges({Live(before)}, SchemaOfTables({after}), Managing({"users"}));
   ASSERT_TRUE(plan.ok());
   const TablePlan& p = plan->tables.at(0);
   ASSERT_EQ(p.operations.size(), 1u);
@@ -212,7 +179,7 @@ TEST(PlanChanges, SimpleSettingsEachGetTheirOwnCallAndTagsGoByArn) {
   after.set_deletion_protection(true);
   (*after.mutable_tags())["team"] = "platform";
   (*after.mutable_tags())["env"] = "prod";
-  auto plan = PlanChanges({Live(before)}, Schema({after}), Managing({"users"}));
+  auto plan = PlanChanges({Live(before)}, SchemaOfTables({after}), Managing({"users"}));
   ASSERT_TRUE(plan.ok());
   const TablePlan& p = plan->tables.at(0);
   EXPECT_EQ(Summaries(p), (std::vector<std::string>{
@@ -230,12 +197,9 @@ TEST(PlanChanges, KeyChangeIsABlockedReplaceWithoutConsent) {
   before.set_deletion_protection(true);
   pb::DynamoTable after = Users();
   after.mutable_key()->set_sort_key("created");
-  auto* a = after.add_attributes();
-  a->set_name("created");
-  a->set_type(pb::DYNAMO_ATTRIBUTE_TYPE_N);
-  CanonicalizeDynamoTable(&after);
+  DefineAttribute(&after, "created", pb::DYNAMO_ATTRIBUTE_TYPE_N);
 
-  auto plan = PlanChanges({Live(before)}, Schema({after}), Managing({"users"}));
+  auto plan = PlanChanges({Live(before)}, SchemaOfTables({after}), Managing({"users"}));
   ASSERT_TRUE(plan.ok());
   const TablePlan& p = plan->tables.at(0);
   EXPECT_EQ(p.action, TableAction::kReplace);
@@ -252,7 +216,7 @@ TEST(PlanChanges, KeyChangeIsABlockedReplaceWithoutConsent) {
   EXPECT_TRUE(p.operations[1].wait_for_deleted);
   EXPECT_TRUE(p.operations[2].wait_for_active);
 
-  auto allowed = PlanChanges({Live(before)}, Schema({after}), Managing({"users"}, {"users"}));
+  auto allowed = PlanChanges({Live(before)}, SchemaOfTables({after}), Managing({"users"}, {"users"}));
   ASSERT_TRUE(allowed.ok());
   EXPECT_FALSE(allowed->tables.at(0).blocked);
   EXPECT_EQ(allowed->tables.at(0).operations.size(), 3u);
@@ -261,7 +225,7 @@ TEST(PlanChanges, KeyChangeIsABlockedReplaceWithoutConsent) {
 TEST(PlanChanges, DeletingAProtectedTableIsBlockedAndSaysWhy) {
   pb::DynamoTable t = Users();
   t.set_deletion_protection(true);
-  auto plan = PlanChanges({Live(t)}, Schema({}), Managing({"users"}));
+  auto plan = PlanChanges({Live(t)}, SchemaOfTables({}), Managing({"users"}));
   ASSERT_TRUE(plan.ok());
   const TablePlan& p = plan->tables.at(0);
   EXPECT_EQ(p.action, TableAction::kDelete);
@@ -273,7 +237,7 @@ TEST(PlanChanges, DeletingAProtectedTableIsBlockedAndSaysWhy) {
   EXPECT_TRUE(p.operations[0].destructive);
 
   t.set_deletion_protection(false);
-  plan = PlanChanges({Live(t)}, Schema({}), Managing({"users"}));
+  plan = PlanChanges({Live(t)}, SchemaOfTables({}), Managing({"users"}));
   ASSERT_TRUE(plan.ok());
   EXPECT_FALSE(plan->tables.at(0).blocked);
 }
@@ -283,7 +247,7 @@ TEST(PlanChanges, UnmanagedTablesAreListedAndNeverTouched) {
   other.set_name("legacy");
   pb::DynamoTable stray = Users();
   stray.set_name("aaa_stray");
-  auto plan = PlanChanges({Live(stray), Live(other)}, Schema({Users()}), Managing({"users"}));
+  auto plan = PlanChanges({Live(stray), Live(other)}, SchemaOfTables({Users()}), Managing({"users"}));
   ASSERT_TRUE(plan.ok());
   EXPECT_EQ(plan->unmanaged, (std::vector<std::string>{"aaa_stray", "legacy"}));
   ASSERT_EQ(plan->tables.size(), 1u);
@@ -291,15 +255,15 @@ TEST(PlanChanges, UnmanagedTablesAreListedAndNeverTouched) {
   EXPECT_EQ(plan->tables[0].action, TableAction::kCreate);
 
   // A desired table strata is not told it manages is left alone too.
-  plan = PlanChanges({}, Schema({Users()}), Managing({}));
+  plan = PlanChanges({}, SchemaOfTables({Users()}), Managing({}));
   ASSERT_TRUE(plan.ok());
   EXPECT_TRUE(plan->empty());
 }
 
 TEST(PlanChanges, NoChangesMeansAnEmptyPlan) {
   pb::DynamoTable t = Users();
-  AddIndex(&t, "by_email", "email");
-  auto plan = PlanChanges({Live(t)}, Schema({t}), Managing({"users"}));
+  AddGlobalIndex(&t, "by_email", "email");
+  auto plan = PlanChanges({Live(t)}, SchemaOfTables({t}), Managing({"users"}));
   ASSERT_TRUE(plan.ok());
   EXPECT_TRUE(plan->empty());
 }
@@ -309,12 +273,12 @@ TEST(PlanChanges, TagsAreLeftAloneWhereTheTargetCannotTag) {
   live.tags_supported = false;
   pb::DynamoTable want = Users();
   (*want.mutable_tags())["team"] = "core";
-  auto plan = PlanChanges({live}, Schema({want}), Managing({"users"}));
+  auto plan = PlanChanges({live}, SchemaOfTables({want}), Managing({"users"}));
   ASSERT_TRUE(plan.ok());
   EXPECT_TRUE(plan->empty());
 
   want.set_deletion_protection(true);
-  plan = PlanChanges({live}, Schema({want}), Managing({"users"}));
+  plan = PlanChanges({live}, SchemaOfTables({want}), Managing({"users"}));
   ASSERT_TRUE(plan.ok());
   const TablePlan& p = plan->tables.at(0);
   EXPECT_EQ(Summaries(p), (std::vector<std::string>{"UpdateTable: turn on deletion protection"}));
@@ -324,12 +288,12 @@ TEST(PlanChanges, TagsAreLeftAloneWhereTheTargetCannotTag) {
 TEST(PlanChanges, ATableBeingDeletedCountsAsAbsent) {
   LiveTable going = Live(Users());
   going.status = "DELETING";
-  auto plan = PlanChanges({going}, Schema({Users()}), Managing({"users"}));
+  auto plan = PlanChanges({going}, SchemaOfTables({Users()}), Managing({"users"}));
   ASSERT_TRUE(plan.ok());
   ASSERT_EQ(plan->tables.size(), 1u);
   EXPECT_EQ(plan->tables[0].action, TableAction::kCreate);
 
-  plan = PlanChanges({going}, Schema({}), Managing({"users"}));
+  plan = PlanChanges({going}, SchemaOfTables({}), Managing({"users"}));
   ASSERT_TRUE(plan.ok());
   EXPECT_TRUE(plan->empty());
 }
@@ -337,7 +301,7 @@ TEST(PlanChanges, ATableBeingDeletedCountsAsAbsent) {
 TEST(PlanChanges, InvalidDesiredTableIsAnError) {
   pb::DynamoTable bad = Users();
   bad.set_billing_mode(pb::DYNAMO_BILLING_MODE_UNSPECIFIED);
-  auto plan = PlanChanges({}, Schema({bad}), Managing({"users"}));
+  auto plan = PlanChanges({}, SchemaOfTables({bad}), Managing({"users"}));
   ASSERT_FALSE(plan.ok());
   EXPECT_EQ(plan.status().code(), Code::kInvalidArgument);
   EXPECT_NE(plan.status().message().find("users"), std::string::npos);

@@ -10,6 +10,7 @@
 #include "adapters/dynamodb/plan.h"
 #include "engine/state/canonical.h"
 #include "integration/dynamodb/local_dynamodb.h"
+#include "tests/adapters/dynamodb/test_tables.h"
 
 namespace strata::dynamodb {
 namespace {
@@ -20,40 +21,11 @@ using strata::testing::LocalJsonService;
 using strata::testing::MustCall;
 using strata::testing::RealClock;
 using strata::testing::UniqueTable;
-
-pb::DynamoTable Table(const std::string& name) {
-  pb::DynamoTable t;
-  t.set_name(name);
-  t.mutable_key()->set_partition_key("id");
-  auto* a = t.add_attributes();
-  a->set_name("id");
-  a->set_type(pb::DYNAMO_ATTRIBUTE_TYPE_S);
-  t.set_billing_mode(pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST);
-  t.set_stream(pb::DYNAMO_STREAM_DISABLED);
-  t.set_table_class(pb::DYNAMO_TABLE_CLASS_STANDARD);
-  return t;
-}
-
-void AddIndex(pb::DynamoTable* t, const std::string& name, const std::string& key) {
-  auto* g = t->add_global_indexes();
-  g->set_name(name);
-  g->mutable_key()->set_partition_key(key);
-  g->mutable_projection()->set_type(pb::DYNAMO_PROJECTION_TYPE_ALL);
-  auto* a = t->add_attributes();
-  a->set_name(key);
-  a->set_type(pb::DYNAMO_ATTRIBUTE_TYPE_S);
-  CanonicalizeDynamoTable(t);
-}
-
-void Provision(pb::DynamoTable* t, int read, int write) {
-  t->set_billing_mode(pb::DYNAMO_BILLING_MODE_PROVISIONED);
-  t->mutable_throughput()->set_read_capacity_units(read);
-  t->mutable_throughput()->set_write_capacity_units(write);
-  for (auto& g : *t->mutable_global_indexes()) {
-    g.mutable_throughput()->set_read_capacity_units(1);
-    g.mutable_throughput()->set_write_capacity_units(1);
-  }
-}
+using strata::dynamodb::testing::SimpleTable;
+using strata::dynamodb::testing::AddGlobalIndex;
+using strata::dynamodb::testing::DefineAttribute;
+using strata::dynamodb::testing::Provision;
+using strata::dynamodb::testing::SchemaOfTables;
 
 class DynamoDbApply : public ::testing::Test {
  protected:
@@ -95,14 +67,8 @@ class DynamoDbApply : public ::testing::Test {
   }
 };
 
-pb::DynamoSchema Schema(std::initializer_list<pb::DynamoTable> tables) {
-  pb::DynamoSchema s;
-  for (const auto& t : tables) (*s.mutable_tables())[t.name()] = t;
-  return s;
-}
-
 TEST_F(DynamoDbApply, CreatesATableWithEverySettingThenFindsNothingToDo) {
-  pb::DynamoTable t = Table(UniqueTable("create"));
+  pb::DynamoTable t = SimpleTable(UniqueTable("create"));
   t.mutable_key()->set_sort_key("at");
   auto* at = t.add_attributes();
   at->set_name("at");
@@ -114,7 +80,7 @@ TEST_F(DynamoDbApply, CreatesATableWithEverySettingThenFindsNothingToDo) {
   auto* kind = t.add_attributes();
   kind->set_name("kind");
   kind->set_type(pb::DYNAMO_ATTRIBUTE_TYPE_S);
-  AddIndex(&t, "by_email", "email");
+  AddGlobalIndex(&t, "by_email", "email");
   Provision(&t, 5, 2);
   t.set_ttl_attribute("expires_at");
   t.set_stream(pb::DYNAMO_STREAM_NEW_IMAGE);
@@ -122,7 +88,7 @@ TEST_F(DynamoDbApply, CreatesATableWithEverySettingThenFindsNothingToDo) {
   (*t.mutable_tags())["team"] = "core";  // DynamoDB Local accepts and forgets tags
   CanonicalizeDynamoTable(&t);
 
-  ExecuteReport r = Reach(Schema({t}));
+  ExecuteReport r = Reach(SchemaOfTables({t}));
   EXPECT_EQ(r.done, (std::vector<std::string>{
                         t.name() + ": create table " + t.name(),
                         t.name() + ": turn on time to live on attribute expires_at"}));
@@ -137,16 +103,16 @@ TEST_F(DynamoDbApply, CreatesATableWithEverySettingThenFindsNothingToDo) {
 }
 
 TEST_F(DynamoDbApply, ChangesTimeToLiveBillingStreamAndProtectionInPlace) {
-  pb::DynamoTable t = Table(UniqueTable("settings"));
-  AddIndex(&t, "by_email", "email");
-  Reach(Schema({t}));
+  pb::DynamoTable t = SimpleTable(UniqueTable("settings"));
+  AddGlobalIndex(&t, "by_email", "email");
+  Reach(SchemaOfTables({t}));
 
   pb::DynamoTable next = t;
   next.set_ttl_attribute("expires_at");
   Provision(&next, 10, 4);
   next.set_stream(pb::DYNAMO_STREAM_KEYS_ONLY);
   next.set_deletion_protection(true);
-  ExecuteReport r = Reach(Schema({next}));
+  ExecuteReport r = Reach(SchemaOfTables({next}));
   EXPECT_EQ(r.done, (std::vector<std::string>{
                         t.name() + ": switch billing to PROVISIONED (10 read, 4 write)",
                         t.name() + ": turn on time to live on attribute expires_at",
@@ -158,7 +124,7 @@ TEST_F(DynamoDbApply, ChangesTimeToLiveBillingStreamAndProtectionInPlace) {
 
   pb::DynamoTable last = t;  // back to on demand, no TTL, another stream view, unprotected
   last.set_stream(pb::DYNAMO_STREAM_NEW_AND_OLD_IMAGES);
-  r = Reach(Schema({last}));
+  r = Reach(SchemaOfTables({last}));
   EXPECT_EQ(r.done, (std::vector<std::string>{
                         t.name() + ": switch billing to PAY_PER_REQUEST",
                         t.name() + ": turn off time to live (attribute expires_at)",
@@ -171,38 +137,35 @@ TEST_F(DynamoDbApply, ChangesTimeToLiveBillingStreamAndProtectionInPlace) {
 }
 
 TEST_F(DynamoDbApply, AddsAndRemovesGlobalIndexesOneByOne) {
-  pb::DynamoTable t = Table(UniqueTable("indexes"));
-  Reach(Schema({t}));
+  pb::DynamoTable t = SimpleTable(UniqueTable("indexes"));
+  Reach(SchemaOfTables({t}));
   pb::DynamoTable more = t;
-  AddIndex(&more, "by_a", "a");
-  AddIndex(&more, "by_b", "b");
-  AddIndex(&more, "by_c", "c");
-  ExecuteReport r = Reach(Schema({more}));
+  AddGlobalIndex(&more, "by_a", "a");
+  AddGlobalIndex(&more, "by_b", "b");
+  AddGlobalIndex(&more, "by_c", "c");
+  ExecuteReport r = Reach(SchemaOfTables({more}));
   EXPECT_EQ(r.operations_done, 3u);
   EXPECT_EQ(Live(t.name()).table.global_indexes_size(), 3);
 
   pb::DynamoTable fewer = t;
-  AddIndex(&fewer, "by_b", "b");
-  r = Reach(Schema({fewer}));
+  AddGlobalIndex(&fewer, "by_b", "b");
+  r = Reach(SchemaOfTables({fewer}));
   EXPECT_EQ(r.done, (std::vector<std::string>{t.name() + ": delete global index by_a",
                                               t.name() + ": delete global index by_c"}));
   ASSERT_TRUE(DropTables(ddb_, {t.name()}, clock_.Drop(false)).status.ok());
 }
 
 TEST_F(DynamoDbApply, ReplaceNeedsConsentAndDropsTheItems) {
-  pb::DynamoTable t = Table(UniqueTable("replace"));
+  pb::DynamoTable t = SimpleTable(UniqueTable("replace"));
   t.set_deletion_protection(true);
-  Reach(Schema({t}));
+  Reach(SchemaOfTables({t}));
   MustCall(ddb_, "PutItem", {{"TableName", t.name()}, {"Item", {{"id", {{"S", "one"}}}}}});
 
   pb::DynamoTable rekeyed = t;
   rekeyed.mutable_key()->set_sort_key("at");
-  auto* at = rekeyed.add_attributes();
-  at->set_name("at");
-  at->set_type(pb::DYNAMO_ATTRIBUTE_TYPE_N);
-  CanonicalizeDynamoTable(&rekeyed);
+  DefineAttribute(&rekeyed, "at", pb::DYNAMO_ATTRIBUTE_TYPE_N);
 
-  Plan blocked = PlanFor(Schema({rekeyed}));
+  Plan blocked = PlanFor(SchemaOfTables({rekeyed}));
   ASSERT_EQ(blocked.tables.size(), 1u);
   EXPECT_EQ(blocked.tables[0].action, TableAction::kReplace);
   EXPECT_TRUE(blocked.tables[0].blocked);
@@ -213,7 +176,7 @@ TEST_F(DynamoDbApply, ReplaceNeedsConsentAndDropsTheItems) {
   json items = MustCall(ddb_, "Scan", {{"TableName", t.name()}});
   EXPECT_EQ(items["Count"], 1) << "nothing ran without consent";
 
-  r = Reach(Schema({rekeyed}), {}, {t.name()});
+  r = Reach(SchemaOfTables({rekeyed}), {}, {t.name()});
   EXPECT_EQ(r.done, (std::vector<std::string>{
                         t.name() + ": turn off deletion protection to replace the table",
                         t.name() + ": delete table " + t.name(),
@@ -226,13 +189,13 @@ TEST_F(DynamoDbApply, ReplaceNeedsConsentAndDropsTheItems) {
 }
 
 TEST_F(DynamoDbApply, DropRefusesDeletionProtectionUnlessLifted) {
-  pb::DynamoTable guarded = Table(UniqueTable("guarded"));
+  pb::DynamoTable guarded = SimpleTable(UniqueTable("guarded"));
   guarded.set_deletion_protection(true);
-  pb::DynamoTable plain = Table(UniqueTable("plain"));
-  Reach(Schema({guarded, plain}));
+  pb::DynamoTable plain = SimpleTable(UniqueTable("plain"));
+  Reach(SchemaOfTables({guarded, plain}));
 
   // Removing a protected table from the schema is blocked in the plan.
-  Plan removal = PlanFor(Schema({plain}), {guarded.name()});
+  Plan removal = PlanFor(SchemaOfTables({plain}), {guarded.name()});
   ASSERT_EQ(removal.tables.size(), 1u);
   EXPECT_EQ(removal.tables[0].action, TableAction::kDelete);
   EXPECT_TRUE(removal.tables[0].blocked);
@@ -259,9 +222,9 @@ TEST_F(DynamoDbApply, DropRefusesDeletionProtectionUnlessLifted) {
 
 // Someone changes the table with the API directly; the next plan puts it back.
 TEST_F(DynamoDbApply, FindsChangesMadeBehindItsBack) {
-  pb::DynamoTable t = Table(UniqueTable("drift"));
-  AddIndex(&t, "by_email", "email");
-  Reach(Schema({t}));
+  pb::DynamoTable t = SimpleTable(UniqueTable("drift"));
+  AddGlobalIndex(&t, "by_email", "email");
+  Reach(SchemaOfTables({t}));
   MustCall(ddb_, "UpdateTable",
            {{"TableName", t.name()},
             {"GlobalSecondaryIndexUpdates", {{{"Delete", {{"IndexName", "by_email"}}}}}}});
@@ -269,19 +232,19 @@ TEST_F(DynamoDbApply, FindsChangesMadeBehindItsBack) {
            {{"TableName", t.name()},
             {"TimeToLiveSpecification", {{"AttributeName", "gone_at"}, {"Enabled", true}}}});
 
-  Plan plan = PlanFor(Schema({t}));
+  Plan plan = PlanFor(SchemaOfTables({t}));
   ASSERT_EQ(plan.tables.size(), 1u);
   std::vector<std::string> summaries;
   for (const auto& op : plan.tables[0].operations) summaries.push_back(op.summary);
   EXPECT_EQ(summaries, (std::vector<std::string>{"add global index by_email",
                                                  "turn off time to live (attribute gone_at)"}));
-  Reach(Schema({t}));
+  Reach(SchemaOfTables({t}));
   ASSERT_TRUE(DropTables(ddb_, {t.name()}, clock_.Drop(false)).status.ok());
 }
 
 TEST_F(DynamoDbApply, ServiceErrorsNameTheTable) {
-  pb::DynamoTable t = Table(UniqueTable("errors"));
-  Reach(Schema({t}));
+  pb::DynamoTable t = SimpleTable(UniqueTable("errors"));
+  Reach(SchemaOfTables({t}));
   // The stream is already off: DynamoDB's own refusal comes back with the table named.
   Plan plan;
   TablePlan tp;

@@ -9,6 +9,7 @@
 #include "adapters/dynamodb/plan.h"
 #include "engine/state/canonical.h"
 #include "integration/dynamodb/local_dynamodb.h"
+#include "tests/adapters/dynamodb/test_tables.h"
 
 namespace strata::dynamodb {
 namespace {
@@ -16,29 +17,11 @@ namespace {
 using strata::testing::LocalJsonService;
 using strata::testing::RealClock;
 using strata::testing::UniqueTable;
-
-pb::DynamoTable Table(const std::string& name) {
-  pb::DynamoTable t;
-  t.set_name(name);
-  t.mutable_key()->set_partition_key("id");
-  auto* a = t.add_attributes();
-  a->set_name("id");
-  a->set_type(pb::DYNAMO_ATTRIBUTE_TYPE_S);
-  t.set_billing_mode(pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST);
-  t.set_stream(pb::DYNAMO_STREAM_DISABLED);
-  t.set_table_class(pb::DYNAMO_TABLE_CLASS_STANDARD);
-  return t;
-}
+using strata::dynamodb::testing::SimpleTable;
+using strata::dynamodb::testing::AddGlobalIndex;
 
 void AddIndex(pb::DynamoTable* t, const std::string& name, const std::string& key) {
-  auto* g = t->add_global_indexes();
-  g->set_name(name);
-  g->mutable_key()->set_partition_key(key);
-  g->mutable_projection()->set_type(pb::DYNAMO_PROJECTION_TYPE_KEYS_ONLY);
-  auto* a = t->add_attributes();
-  a->set_name(key);
-  a->set_type(pb::DYNAMO_ATTRIBUTE_TYPE_S);
-  CanonicalizeDynamoTable(t);
+  AddGlobalIndex(t, name, key, pb::DYNAMO_PROJECTION_TYPE_KEYS_ONLY);
 }
 
 class DelayedDynamoDb : public ::testing::Test {
@@ -80,7 +63,7 @@ class DelayedDynamoDb : public ::testing::Test {
 };
 
 TEST_F(DelayedDynamoDb, AddsAndRemovesGlobalIndexesOneByOneWaitingForEach) {
-  pb::DynamoTable t = Table(UniqueTable("delayed_gsi"));
+  pb::DynamoTable t = SimpleTable(UniqueTable("delayed_gsi"));
   Run(t, true);
   pb::DynamoTable two = t;
   AddIndex(&two, "by_a", "a");
@@ -106,7 +89,7 @@ TEST_F(DelayedDynamoDb, AddsAndRemovesGlobalIndexesOneByOneWaitingForEach) {
 }
 
 TEST_F(DelayedDynamoDb, NoWaitLeavesWorkPendingAndALaterRunResumesIt) {
-  pb::DynamoTable t = Table(UniqueTable("delayed_resume"));
+  pb::DynamoTable t = SimpleTable(UniqueTable("delayed_resume"));
   Run(t, true);
   pb::DynamoTable two = t;
   AddIndex(&two, "by_a", "a");

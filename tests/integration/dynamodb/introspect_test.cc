@@ -12,6 +12,7 @@
 #include <algorithm>
 
 #include "integration/dynamodb/local_dynamodb.h"
+#include "tests/adapters/dynamodb/test_tables.h"
 
 namespace strata::dynamodb {
 namespace {
@@ -21,12 +22,7 @@ using nlohmann::json;
 using strata::testing::LocalJsonService;
 using strata::testing::MustCall;
 using strata::testing::UniqueTable;
-
-pb::DynamoTable Parse(const std::string& text) {
-  pb::DynamoTable t;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &t)) << text;
-  return t;
-}
+using strata::dynamodb::testing::ParseTable;
 
 TEST(DynamoDbIntrospect, ReadsEverySettingOfAProvisionedTable) {
   LocalJsonService ddb(STRATA_TEST_DDB_PORT);
@@ -68,7 +64,7 @@ TEST(DynamoDbIntrospect, ReadsEverySettingOfAProvisionedTable) {
   ASSERT_TRUE(live.ok()) << live.status().ToString();
   ASSERT_TRUE(live->has_value());
   const LiveTable& t = **live;
-  pb::DynamoTable want = Parse(R"pb(
+  pb::DynamoTable want = ParseTable(R"pb(
     key { partition_key: "customer" sort_key: "order" }
     attributes { name: "created" type: DYNAMO_ATTRIBUTE_TYPE_B }
     attributes { name: "customer" type: DYNAMO_ATTRIBUTE_TYPE_S }

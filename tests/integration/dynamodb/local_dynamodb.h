@@ -3,9 +3,11 @@
 //
 // LocalJsonService is a minimal awsJson1.0 client over libcurl for the test servers only:
 // DynamoDB Local accepts any credentials, so requests carry a fixed, unsigned Authorization
-// header. Each call uses its own curl handle, so it is thread-safe. The adapter's own code
-// never sees this class, only the JsonService interface; production traffic goes through
-// the aws core's signed client.
+// header. Each call uses its own curl handle, so it is thread-safe. Like the AWS SDKs (and the
+// aws core), it retries answers with a 5xx status a few times with backoff: DynamoDB Local
+// now and then answers InternalFailure when many requests arrive at once. The adapter's own
+// code never sees this class, only the JsonService interface; production traffic goes
+// through the aws core's signed client.
 #pragma once
 
 #include <curl/curl.h>
@@ -35,7 +37,13 @@ class LocalJsonService : public aws::JsonService {
                               aws::ServiceError* error) override {
     std::string body = input.dump(), answer;
     long status = 0;
-    CURLcode rc = Post(operation, body, &answer, &status);
+    CURLcode rc = CURLE_OK;
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+      if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempt));
+      answer.clear();
+      rc = Post(operation, body, &answer, &status);
+      if (rc == CURLE_OK && status < 500) break;
+    }
     if (rc != CURLE_OK) {
       if (error != nullptr) *error = aws::ServiceError{};
       return Status::Unavailable(
@@ -58,6 +66,8 @@ class LocalJsonService : public aws::JsonService {
   std::string_view service() const override { return "dynamodb"; }
 
  private:
+  static constexpr int kAttempts = 4;
+
   static size_t Append(char* data, size_t size, size_t n, void* out) {
     static_cast<std::string*>(out)->append(data, size * n);
     return size * n;
