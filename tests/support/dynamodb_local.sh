@@ -62,32 +62,47 @@ answers() {  # port: does a DynamoDB API answer there?
     -d '{}' 2>/dev/null | grep -q TableNames
 }
 
+launch() {  # state port flags...: runs the server, waits until it answers
+  local state=$1 port=$2
+  shift 2
+  # The working directory is the state dir: DynamoDB Local looks for files beside itself.
+  (cd "$state" && exec java -Xmx512m -Djava.library.path="$cache/lib" \
+     -Dsqlite4java.library.path="$cache/lib" -cp "$cache/lib/*" "$main_class" "$@" \
+     >"$state/server.log" 2>&1 </dev/null) &
+  echo $! >"$state/pid"
+  for _ in $(seq 1 120); do
+    answers "$port" && return 0
+    kill -0 "$(cat "$state/pid")" 2>/dev/null || return 1
+    sleep 0.5
+  done
+  return 1
+}
+
 start() {
   local state=$1 port=$2 delay=${3:-}
   install
   stop "$state"
   mkdir -p "$state"
+  state=$(cd "$state" && pwd)
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     die "port $port on 127.0.0.1 is taken; set STRATA_TEST_DDB_PORT / STRATA_TEST_DDB_DELAYED_PORT to free ports and reconfigure"
   fi
   local flags=(-inMemory -sharedDb -port "$port" -disableTelemetry)
   [ "$delay" = "--delay" ] && flags+=(-delayTransientStatuses)
-  # The working directory is the state dir: DynamoDB Local looks for files beside itself.
-  (cd "$state" && exec java -Xmx512m -Djava.library.path="$cache/lib" \
-     -Dsqlite4java.library.path="$cache/lib" -cp "$cache/lib/*" "$main_class" "${flags[@]}" \
-     >"$state/server.log" 2>&1 </dev/null) &
-  echo $! >"$state/pid"
-  for _ in $(seq 1 120); do
-    if answers "$port"; then
+  # A test port can sit in the kernel's ephemeral range, where a client socket may hold it
+  # for a moment: a failed bind is tried again.
+  for attempt in 1 2 3 4 5; do
+    if launch "$state" "$port" "${flags[@]}"; then
       echo "DynamoDB Local $version on 127.0.0.1:$port${delay:+ (delayed transient statuses)}"
       return 0
     fi
-    kill -0 "$(cat "$state/pid")" 2>/dev/null || { cat "$state/server.log" >&2; die "server exited"; }
-    sleep 0.5
+    grep -q "Address already in use" "$state/server.log" || break
+    stop "$state"
+    sleep "$attempt"
   done
   cat "$state/server.log" >&2
   stop "$state"
-  die "server did not answer on port $port within 60 s"
+  die "server did not start on port $port"
 }
 
 stop() {

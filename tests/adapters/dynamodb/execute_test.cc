@@ -1,0 +1,374 @@
+#include "adapters/dynamodb/execute.h"
+
+#include <google/protobuf/util/message_differencer.h>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "engine/state/canonical.h"
+#include "tests/adapters/dynamodb/fake_dynamodb.h"
+#include "tests/adapters/dynamodb/random_table.h"
+#include "tests/adapters/dynamodb/test_tables.h"
+
+namespace strata::dynamodb {
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+using nlohmann::json;
+using strata::testing::FakeDynamoDb;
+using strata::dynamodb::testing::SimpleTable;
+using strata::dynamodb::testing::AddGlobalIndex;
+using strata::dynamodb::testing::DefineAttribute;
+using strata::dynamodb::testing::SchemaOfTables;
+
+// A clock that moves only when the code under test sleeps.
+struct FakeClock {
+  int64_t now = 0;
+  int sleeps = 0;
+  std::vector<ProgressEvent> events;
+
+  ExecuteOptions Options(bool wait = true) {
+    ExecuteOptions o;
+    o.wait = wait;
+    o.poll_interval_ms = 500;
+    o.sleep = [this](int64_t ms) {
+      now += ms;
+      ++sleeps;
+    };
+    o.now_ms = [this] { return now; };
+    o.progress = [this](const ProgressEvent& e) { events.push_back(e); };
+    return o;
+  }
+  DropOptions Drop(bool lift, bool wait = true) {
+    ExecuteOptions e = Options(wait);
+    DropOptions o;
+    o.lift_protection = lift;
+    o.wait = wait;
+    o.poll_interval_ms = e.poll_interval_ms;
+    o.sleep = e.sleep;
+    o.now_ms = e.now_ms;
+    o.progress = e.progress;
+    return o;
+  }
+};
+
+pb::DynamoTable Orders() { return SimpleTable("orders"); }
+
+void AddIndex(pb::DynamoTable* t, const std::string& name, const std::string& key) {
+  AddGlobalIndex(t, name, key, pb::DYNAMO_PROJECTION_TYPE_KEYS_ONLY, pb::DYNAMO_ATTRIBUTE_TYPE_N);
+}
+
+std::vector<LiveTable> Live(FakeDynamoDb& ddb) {
+  auto live = ListLiveTables(ddb, {});
+  EXPECT_TRUE(live.ok()) << live.status().ToString();
+  return live.ok() ? *live : std::vector<LiveTable>{};
+}
+
+Plan MustPlan(FakeDynamoDb& ddb, const pb::DynamoSchema& desired,
+              std::set<std::string> allow_replace = {}) {
+  PlanOptions options;
+  for (const auto& [name, _] : desired.tables()) options.managed.insert(name);
+  for (const auto& t : Live(ddb)) options.managed.insert(t.table.name());
+  options.allow_replace = std::move(allow_replace);
+  auto plan = PlanChanges(Live(ddb), desired, options);
+  EXPECT_TRUE(plan.ok()) << plan.status().ToString();
+  return plan.ok() ? *plan : Plan{};
+}
+
+// Waits happen where DynamoDB needs them: the fake refuses an UpdateTable while an index is
+// still CREATING, so this only passes when each add waits for the one before.
+TEST(Execute, AddsIndexesOneAtATimeWaitingBetween) {
+  FakeDynamoDb ddb;
+  ddb.transient_describes = 3;
+  FakeClock clock;
+  pb::DynamoTable want = Orders();
+  AddIndex(&want, "by_a", "a");
+  AddIndex(&want, "by_b", "b");
+  want.set_ttl_attribute("expires");
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({want})), clock.Options());
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.done, (std::vector<std::string>{"orders: create table orders",
+                                              "orders: turn on time to live on attribute expires"}));
+  EXPECT_GT(clock.sleeps, 0) << "the table was CREATING and had to be waited for";
+
+  pb::DynamoTable more = want;
+  AddIndex(&more, "by_c", "c");
+  AddIndex(&more, "by_d", "d");
+  r = Execute(ddb, MustPlan(ddb, SchemaOfTables({more})), clock.Options());
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.operations_done, 2u);
+  EXPECT_TRUE(MustPlan(ddb, SchemaOfTables({more})).empty()) << "live now matches";
+
+  r = Execute(ddb, MustPlan(ddb, SchemaOfTables({want})), clock.Options());
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.done, (std::vector<std::string>{"orders: delete global index by_c",
+                                              "orders: delete global index by_d"}));
+  EXPECT_TRUE(MustPlan(ddb, SchemaOfTables({want})).empty());
+
+  bool waited = false;
+  for (const auto& e : clock.events) {
+    if (e.phase != "waiting") continue;
+    waited = true;
+    EXPECT_EQ(e.table, "orders");
+    EXPECT_NE(e.summary.find("waiting for table orders to be ACTIVE"), std::string::npos);
+  }
+  EXPECT_TRUE(waited);
+}
+
+TEST(Execute, ProgressNumbersOperationsAcrossTables) {
+  FakeDynamoDb ddb;
+  FakeClock clock;
+  pb::DynamoTable a = Orders();
+  pb::DynamoTable b = Orders();
+  b.set_name("payments");
+  b.set_ttl_attribute("exp");
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({a, b})), clock.Options());
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  std::vector<std::string> seen;
+  for (const auto& e : clock.events) {
+    seen.push_back(fmt::format("{}/{} {} {} {}", e.index, e.total, e.phase, e.table, e.summary));
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      "1/3 start orders create table orders",
+                      "1/3 done orders create table orders",
+                      "2/3 start payments create table payments",
+                      "2/3 done payments create table payments",
+                      "3/3 start payments turn on time to live on attribute exp",
+                      "3/3 done payments turn on time to live on attribute exp"}));
+}
+
+TEST(Execute, NoWaitStopsAtTheFirstWaitAndAResumeFinishes) {
+  FakeDynamoDb ddb;
+  ddb.transient_describes = 6;  // planning reads the table too: outlasts two plans
+  FakeClock clock;
+  ddb.Seed(json::parse(R"({"TableName":"orders","BillingMode":"PAY_PER_REQUEST",
+    "AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],
+    "KeySchema":[{"AttributeName":"id","KeyType":"HASH"}]})"));
+  pb::DynamoTable want = Orders();
+  AddIndex(&want, "by_a", "a");
+  AddIndex(&want, "by_b", "b");
+  pb::DynamoTable other = Orders();
+  other.set_name("other");
+
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({want, other})), clock.Options(false));
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.done, (std::vector<std::string>{"orders: add global index by_a",
+                                              "other: create table other"}));
+  EXPECT_EQ(r.pending, (std::vector<std::string>{"orders"}));
+  EXPECT_EQ(clock.sleeps, 0);
+
+  // Resuming without waiting: the index is still CREATING, so nothing is issued for it.
+  r = Execute(ddb, MustPlan(ddb, SchemaOfTables({want, other})), clock.Options(false));
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_TRUE(r.done.empty());
+  EXPECT_EQ(r.pending, (std::vector<std::string>{"orders"}));
+
+  // Resuming with waits: wait for by_a first, then add by_b.
+  r = Execute(ddb, MustPlan(ddb, SchemaOfTables({want, other})), clock.Options(true));
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.done, (std::vector<std::string>{"orders: add global index by_b"}));
+  EXPECT_TRUE(r.pending.empty());
+  EXPECT_TRUE(MustPlan(ddb, SchemaOfTables({want, other})).empty());
+}
+
+TEST(Execute, BlockedTablesAreSkippedAndReported) {
+  FakeDynamoDb ddb;
+  FakeClock clock;
+  ASSERT_TRUE(Execute(ddb, MustPlan(ddb, SchemaOfTables({Orders()})), clock.Options()).status.ok());
+  pb::DynamoTable rekeyed = Orders();
+  rekeyed.mutable_key()->set_partition_key("order_id");
+  DefineAttribute(&rekeyed, "order_id", pb::DYNAMO_ATTRIBUTE_TYPE_S);
+
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({rekeyed})), clock.Options());
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_EQ(r.operations_done, 0u);
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0],
+            "orders: replacing table orders deletes all its items (key schema changed); allow "
+            "it with --allow-replace orders");
+  EXPECT_EQ(ddb.mutations(), (std::vector<std::string>{"CreateTable"}));
+
+  r = Execute(ddb, MustPlan(ddb, SchemaOfTables({rekeyed}), {"orders"}), clock.Options());
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.done, (std::vector<std::string>{"orders: delete table orders",
+                                              "orders: create table orders"}));
+  EXPECT_EQ(ddb.table("orders")["KeySchema"][0]["AttributeName"], "order_id");
+}
+
+TEST(Execute, ResourceInUseNamesTheTableAndWhatToDo) {
+  FakeDynamoDb ddb;
+  FakeClock clock;
+  ASSERT_TRUE(Execute(ddb, MustPlan(ddb, SchemaOfTables({Orders()})), clock.Options()).status.ok());
+  pb::DynamoTable want = Orders();
+  AddIndex(&want, "by_email", "email");
+  ddb.FailNext("UpdateTable", "ResourceInUseException",
+               "Attempt to change a resource which is still in use: Table is being updated");
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({want})), clock.Options());
+  EXPECT_EQ(r.status.code(), Code::kFailedPrecondition);
+  EXPECT_EQ(r.status.message(),
+            "table orders: add global index by_email (UpdateTable): table orders is being "
+            "updated; try again when it is ACTIVE (DynamoDB: Attempt to change a resource which "
+            "is still in use: Table is being updated)");
+  EXPECT_EQ(r.operations_done, 0u);
+}
+
+TEST(Execute, StopsAtTheFirstFailure) {
+  FakeDynamoDb ddb;
+  FakeClock clock;
+  pb::DynamoTable a = Orders();
+  a.set_name("aaa");
+  pb::DynamoTable b = Orders();
+  b.set_name("bbb");
+  ddb.FailNext("CreateTable", "LimitExceededException", "Too many tables being created");
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({a, b})), clock.Options());
+  EXPECT_EQ(r.status.code(), Code::kFailedPrecondition);
+  EXPECT_NE(r.status.message().find("table aaa: create table aaa (CreateTable): CreateTable for "
+                                    "table aaa: a DynamoDB limit was reached"),
+            std::string::npos)
+      << r.status.message();
+  EXPECT_FALSE(ddb.has_table("bbb"));
+}
+
+TEST(Execute, GivesUpAfterTheTimeoutSayingWhatItSaw) {
+  FakeDynamoDb ddb;
+  ddb.transient_describes = 1000;
+  FakeClock clock;
+  ExecuteOptions options = clock.Options();
+  options.wait_timeout_ms = 10'000;
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({Orders()})), options);
+  EXPECT_EQ(r.status.code(), Code::kFailedPrecondition);
+  EXPECT_EQ(r.status.message(),
+            "gave up after 10 s waiting for table orders to be ACTIVE (it is CREATING); run "
+            "again to resume");
+  EXPECT_EQ(r.operations_done, 1u);
+}
+
+TEST(Execute, WaitingWithoutAClockIsAnError) {
+  FakeDynamoDb ddb;
+  ddb.transient_describes = 2;
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({Orders()})), ExecuteOptions{});
+  EXPECT_EQ(r.status.code(), Code::kInvalidArgument);
+}
+
+TEST(DropTables, RefusesProtectedTablesAndDeletesNothing) {
+  FakeDynamoDb ddb;
+  FakeClock clock;
+  pb::DynamoTable guarded = Orders();
+  guarded.set_name("guarded");
+  guarded.set_deletion_protection(true);
+  pb::DynamoTable plain = Orders();
+  plain.set_name("plain");
+  ASSERT_TRUE(Execute(ddb, MustPlan(ddb, SchemaOfTables({guarded, plain})), clock.Options()).status.ok());
+
+  ExecuteReport r = DropTables(ddb, {"plain", "guarded"}, clock.Drop(false));
+  EXPECT_EQ(r.status.code(), Code::kFailedPrecondition);
+  EXPECT_EQ(r.status.message(),
+            "deletion protection is enabled on table guarded; nothing was dropped. Turn it off "
+            "first, or lift it as part of the drop (strata drop --lift-protection)");
+  EXPECT_TRUE(ddb.has_table("plain"));
+  EXPECT_TRUE(ddb.has_table("guarded"));
+}
+
+TEST(DropTables, LiftsProtectionWhenAskedThenDeletesAndWaits) {
+  FakeDynamoDb ddb;
+  ddb.transient_describes = 2;
+  FakeClock clock;
+  pb::DynamoTable guarded = Orders();
+  guarded.set_deletion_protection(true);
+  ASSERT_TRUE(Execute(ddb, MustPlan(ddb, SchemaOfTables({guarded})), clock.Options()).status.ok());
+  ExecuteReport r = DropTables(ddb, {"orders"}, clock.Drop(true));
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.done, (std::vector<std::string>{
+                        "orders: turn off deletion protection to drop the table",
+                        "orders: delete table orders"}));
+  EXPECT_FALSE(ddb.has_table("orders")) << "waited until gone";
+}
+
+TEST(DropTables, MissingTableIsNotFound) {
+  FakeDynamoDb ddb;
+  FakeClock clock;
+  ExecuteReport r = DropTables(ddb, {"ghost"}, clock.Drop(false));
+  EXPECT_EQ(r.status.code(), Code::kNotFound);
+  EXPECT_EQ(r.status.message(), "table ghost does not exist (DescribeTable)");
+}
+
+TEST(DropTables, NoWaitLeavesTheTableDeleting) {
+  FakeDynamoDb ddb;
+  ddb.transient_describes = 5;
+  FakeClock clock;
+  ddb.Seed(json::parse(R"({"TableName":"orders","BillingMode":"PAY_PER_REQUEST",
+    "AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],
+    "KeySchema":[{"AttributeName":"id","KeyType":"HASH"}]})"));
+  ExecuteReport r = DropTables(ddb, {"orders"}, clock.Drop(false, false));
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.operations_done, 1u);
+  EXPECT_EQ(ddb.table("orders")["TableStatus"], "DELETING");
+  EXPECT_EQ(clock.sleeps, 0);
+}
+
+// A random table mutated the ways DynamoDB can change in place (and now and then its key).
+pb::DynamoTable Mutate(const pb::DynamoTable& from, dynamodb::testing::RandomTable& rnd, int n) {
+  pb::DynamoTable t = from;
+  const bool provisioned = rnd.Chance(40);
+  t.set_billing_mode(provisioned ? pb::DYNAMO_BILLING_MODE_PROVISIONED
+                                 : pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST);
+  t.clear_throughput();
+  if (provisioned) *t.mutable_throughput() = rnd.Throughput();
+  auto* indexes = t.mutable_global_indexes();
+  for (int i = indexes->size() - 1; i >= 0; --i) {
+    if (rnd.Chance(30)) indexes->DeleteSubrange(i, 1);
+  }
+  for (int i = rnd.Int(0, 2); i > 0; --i) {
+    auto* g = t.add_global_indexes();
+    g->set_name(fmt::format("added_{}_{}", n, i));
+    g->mutable_key()->set_partition_key(fmt::format("new_key_{}", i));
+    *g->mutable_projection() = rnd.Projection();
+    auto* a = t.add_attributes();
+    a->set_name(g->key().partition_key());
+    a->set_type(pb::DYNAMO_ATTRIBUTE_TYPE_S);
+  }
+  for (auto& g : *t.mutable_global_indexes()) {
+    g.clear_throughput();
+    if (provisioned) *g.mutable_throughput() = rnd.Throughput();
+  }
+  if (rnd.Chance(50)) t.set_ttl_attribute(rnd.Chance(50) ? "" : rnd.Attribute());
+  t.set_stream(static_cast<pb::DynamoStreamViewType>(rnd.Int(1, 5)));
+  t.set_table_class(static_cast<pb::DynamoTableClass>(rnd.Int(1, 2)));
+  t.set_deletion_protection(rnd.Chance(30));
+  if (rnd.Chance(50)) t.clear_tags();
+  (*t.mutable_tags())[rnd.TagText(false)] = rnd.TagText(true);
+  if (rnd.Chance(10)) t.mutable_key()->set_sort_key("");  // a replace, LSIs and all
+  if (t.key().sort_key().empty()) t.clear_local_indexes();
+  CanonicalizeDynamoTable(&t);
+  return t;
+}
+
+// The law the adapter exists for: executing the plan from any live state to any desired
+// state leaves the target at the desired state, so planning again finds nothing to do.
+TEST(Execute, ReachesTheDesiredStateFromAnyLiveState) {
+  constexpr int kRounds = 150;
+  dynamodb::testing::RandomTable rnd(20240601);
+  for (int round = 0; round < kRounds; ++round) {
+    FakeDynamoDb ddb;
+    ddb.transient_describes = rnd.Int(0, 2);
+    FakeClock clock;
+    pb::DynamoTable a = rnd.Table();
+    pb::DynamoTable b = Mutate(a, rnd, round);
+    SCOPED_TRACE(fmt::format("round {}\nfrom {}\nto {}", round, a.DebugString(), b.DebugString()));
+
+    ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({a})), clock.Options());
+    ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+    auto live = Live(ddb);
+    ASSERT_EQ(live.size(), 1u);
+    ASSERT_TRUE(MessageDifferencer::Equals(live[0].table, a)) << live[0].table.DebugString();
+
+    r = Execute(ddb, MustPlan(ddb, SchemaOfTables({b}), {b.name()}), clock.Options());
+    ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+    live = Live(ddb);
+    ASSERT_EQ(live.size(), 1u);
+    ASSERT_TRUE(MessageDifferencer::Equals(live[0].table, b)) << live[0].table.DebugString();
+    ASSERT_TRUE(MustPlan(ddb, SchemaOfTables({b})).empty());
+  }
+}
+
+}  // namespace
+}  // namespace strata::dynamodb

@@ -1,0 +1,318 @@
+#include "adapters/dynamodb/plan.h"
+
+#include <google/protobuf/text_format.h>
+#include <gtest/gtest.h>
+
+#include "engine/state/canonical.h"
+#include "tests/adapters/dynamodb/test_tables.h"
+
+namespace strata::dynamodb {
+namespace {
+
+using nlohmann::json;
+using strata::dynamodb::testing::SimpleTable;
+using strata::dynamodb::testing::AddGlobalIndex;
+using strata::dynamodb::testing::DefineAttribute;
+using strata::dynamodb::testing::SchemaOfTables;
+
+pb::DynamoTable Users() { return SimpleTable("users"); }
+
+LiveTable Live(const pb::DynamoTable& t) {
+  LiveTable live;
+  live.table = t;
+  live.status = "ACTIVE";
+  live.arn = "arn:aws:dynamodb:us-east-1:123456789012:table/" + t.name();
+  return live;
+}
+
+PlanOptions Managing(std::set<std::string> managed, std::set<std::string> allow = {}) {
+  PlanOptions o;
+  o.managed = std::move(managed);
+  o.allow_replace = std::move(allow);
+  return o;
+}
+
+std::vector<std::string> Summaries(const TablePlan& t) {
+  std::vector<std::string> out;
+  for (const auto& op : t.operations) out.push_back(op.api + ": " + op.summary);
+  return out;
+}
+
+TEST(PlanChanges, CreateCarriesEverythingButTimeToLiveWhichFollowsOnceActive) {
+  pb::DynamoTable t = Users();
+  t.set_ttl_attribute("expires");
+  t.set_deletion_protection(true);
+  t.set_stream(pb::DYNAMO_STREAM_NEW_IMAGE);
+  (*t.mutable_tags())["team"] = "core";
+  auto plan = PlanChanges({}, SchemaOfTables({t}), Managing({"users"}));
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_EQ(plan->tables.size(), 1u);
+  const TablePlan& p = plan->tables[0];
+  EXPECT_EQ(p.action, TableAction::kCreate);
+  EXPECT_FALSE(p.blocked);
+  EXPECT_EQ(Summaries(p), (std::vector<std::string>{
+                              "CreateTable: create table users",
+                              "UpdateTimeToLive: turn on time to live on attribute expires"}));
+  const json& create = p.operations[0].input;
+  EXPECT_FALSE(create.contains("TimeToLiveSpecification"));
+  EXPECT_EQ(create["Tags"], json::parse(R"([{"Key":"team","Value":"core"}])"));
+  EXPECT_EQ(create["DeletionProtectionEnabled"], true);
+  EXPECT_EQ(create["StreamSpecification"]["StreamViewType"], "NEW_IMAGE");
+  EXPECT_TRUE(p.operations[0].wait_for_active);
+  EXPECT_FALSE(p.operations[0].destructive);
+  EXPECT_EQ(p.operations[1].input,
+            json::parse(R"({"TableName":"users","TimeToLiveSpecification":
+                            {"AttributeName":"expires","Enabled":true}})"));
+}
+
+TEST(PlanChanges, OneGlobalIndexPerUpdateTableEachFollowedByAWait) {
+  pb::DynamoTable before = Users();
+  AddGlobalIndex(&before, "by_old", "old");
+  pb::DynamoTable after = Users();
+  AddGlobalIndex(&after, "by_email", "email");
+  AddGlobalIndex(&after, "by_name", "name");
+  auto plan = PlanChanges({Live(before)}, SchemaOfTables({after}), Managing({"users"}));
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_EQ(plan->tables.size(), 1u);
+  const TablePlan& p = plan->tables[0];
+  EXPECT_EQ(p.action, TableAction::kUpdate);
+  EXPECT_EQ(Summaries(p), (std::vector<std::string>{"UpdateTable: delete global index by_old",
+                                                    "UpdateTable: add global index by_email",
+                                                    "UpdateTable: add global index by_name"}));
+  for (const auto& op : p.operations) {
+    EXPECT_TRUE(op.wait_for_active) << op.summary;
+    EXPECT_FALSE(op.destructive) << op.summary;
+    EXPECT_EQ(op.input["GlobalSecondaryIndexUpdates"].size(), 1u) << op.summary;
+  }
+  EXPECT_EQ(p.operations[1].input, json::parse(R"({
+    "TableName": "users",
+    "AttributeDefinitions": [{"AttributeName": "email", "AttributeType": "S"}],
+    "GlobalSecondaryIndexUpdates": [{"Create": {
+      "IndexName": "by_email",
+      "KeySchema": [{"AttributeName": "email", "KeyType": "HASH"}],
+      "Projection": {"ProjectionType": "ALL"}}}]})"));
+  EXPECT_EQ(p.operations[0].input["GlobalSecondaryIndexUpdates"][0],
+            json::parse(R"({"Delete": {"IndexName": "by_old"}})"));
+  EXPECT_EQ(p.changes.size(), 3u);
+}
+
+TEST(PlanChanges, StreamChangesViewTypeByTurningOffThenOn) {
+  pb::DynamoTable before = Users();
+  before.set_stream(pb::DYNAMO_STREAM_KEYS_ONLY);
+  pb::DynamoTable after = Users();
+  after.set_stream(pb::DYNAMO_STREAM_NEW_AND_OLD_IMAGES);
+  auto plan = PlanChanges({Live(before)}, SchemaOfTables({after}), Managing({"users"}));
+  ASSERT_TRUE(plan.ok());
+  const TablePlan& p = plan->tables.at(0);
+  EXPECT_EQ(Summaries(p),
+            (std::vector<std::string>{
+                "UpdateTable: switch stream from KEYS_ONLY to NEW_AND_OLD_IMAGES: turn it off",
+                "UpdateTable: switch stream from KEYS_ONLY to NEW_AND_OLD_IMAGES: turn it on"}));
+  EXPECT_EQ(p.operations[0].input["StreamSpecification"], json::parse(R"({"StreamEnabled":false})"));
+  EXPECT_TRUE(p.operations[0].wait_for_active);
+  EXPECT_EQ(p.operations[1].input["StreamSpecification"],
+            json::parse(R"({"StreamEnabled":true,"StreamViewType":"NEW_AND_OLD_IMAGES"})"));
+}
+
+TEST(PlanChanges, TimeToLiveMovesToAnotherAttributeByTurningOffThenOn) {
+  pb::DynamoTable before = Users();
+  before.set_ttl_attribute("a");
+  pb::DynamoTable after = Users();
+  after.set_ttl_attribute("b");
+  auto plan = PlanChanges({Live(before)}, SchemaOfTables({after}), Managing({"users"}));
+  ASSERT_TRUE(plan.ok());
+  const TablePlan& p = plan->tables.at(0);
+  ASSERT_EQ(p.operations.size(), 2u);
+  EXPECT_EQ(p.operations[0].input["TimeToLiveSpecification"],
+            json::parse(R"({"AttributeName":"a","Enabled":false})"));
+  EXPECT_EQ(p.operations[1].input["TimeToLiveSpecification"],
+            json::parse(R"({"AttributeName":"b","Enabled":true})"));
+}
+
+TEST(PlanChanges, BillingSwitchToProvisionedSetsEveryKeptIndex) {
+  pb::DynamoTable before = Users();
+  AddGlobalIndex(&before, "by_email", "email");
+  pb::DynamoTable after = before;
+  after.set_billing_mode(pb::DYNAMO_BILLING_MODE_PROVISIONED);
+  after.mutable_throughput()->set_read_capacity_units(5);
+  after.mutable_throughput()->set_write_capacity_units(4);
+  after.mutable_global_indexes(0)->mutable_throughput()->set_read_capacity_units(2);
+  after.mutable_global_indexes(0)->mutable_throughput()->set_write_capacity_units(1);
+  auto plan = PlanChanges({Live(before)}, SchemaOfTables({after}), Managing({"users"}));
+  ASSERT_TRUE(plan.ok());
+  const TablePlan& p = plan->tables.at(0);
+  ASSERT_EQ(p.operations.size(), 1u);
+  EXPECT_EQ(p.operations[0].summary, "switch billing to PROVISIONED (5 read, 4 write)");
+  EXPECT_EQ(p.operations[0].input, json::parse(R"({
+    "TableName": "users", "BillingMode": "PROVISIONED",
+    "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 4},
+    "GlobalSecondaryIndexUpdates": [{"Update": {"IndexName": "by_email",
+      "ProvisionedThroughput": {"ReadCapacityUnits": 2, "WriteCapacityUnits": 1}}}]})"));
+}
+
+// DynamoDB rejects an update that sets an index's throughput to what it already is.
+TEST(PlanChanges, ThroughputChangeLeavesUnchangedIndexesOut) {
+  pb::DynamoTable before = Users();
+  AddGlobalIndex(&before, "by_email", "email");
+  before.set_billing_mode(pb::DYNAMO_BILLING_MODE_PROVISIONED);
+  before.mutable_throughput()->set_read_capacity_units(5);
+  before.mutable_throughput()->set_write_capacity_units(5);
+  before.mutable_global_indexes(0)->mutable_throughput()->set_read_capacity_units(1);
+  before.mutable_global_indexes(0)->mutable_throughput()->set_write_capacity_units(1);
+  pb::DynamoTable after = before;
+  after.mutable_throughput()->set_read_capacity_units(50);
+  auto plan = PlanChanges({Live(before)}, SchemaOfTables({after}), Managing({"users"}));
+  ASSERT_TRUE(plan.ok());
+  const TablePlan& p = plan->tables.at(0);
+  ASSERT_EQ(p.operations.size(), 1u);
+  EXPECT_EQ(p.operations[0].summary, "set provisioned throughput to 50 read, 5 write");
+  EXPECT_EQ(p.operations[0].input, json::parse(R"({"TableName": "users",
+    "ProvisionedThroughput": {"ReadCapacityUnits": 50, "WriteCapacityUnits": 5}})"));
+}
+
+TEST(PlanChanges, SimpleSettingsEachGetTheirOwnCallAndTagsGoByArn) {
+  pb::DynamoTable before = Users();
+  (*before.mutable_tags())["old"] = "x";
+  (*before.mutable_tags())["team"] = "core";
+  pb::DynamoTable after = Users();
+  after.set_table_class(pb::DYNAMO_TABLE_CLASS_STANDARD_INFREQUENT_ACCESS);
+  after.set_deletion_protection(true);
+  (*after.mutable_tags())["team"] = "platform";
+  (*after.mutable_tags())["env"] = "prod";
+  auto plan = PlanChanges({Live(before)}, SchemaOfTables({after}), Managing({"users"}));
+  ASSERT_TRUE(plan.ok());
+  const TablePlan& p = plan->tables.at(0);
+  EXPECT_EQ(Summaries(p), (std::vector<std::string>{
+                              "UpdateTable: set table class to STANDARD_INFREQUENT_ACCESS",
+                              "UpdateTable: turn on deletion protection",
+                              "TagResource: set tags env=prod, team=platform",
+                              "UntagResource: remove tags old"}));
+  EXPECT_EQ(p.operations[2].input["ResourceArn"],
+            "arn:aws:dynamodb:us-east-1:123456789012:table/users");
+  EXPECT_EQ(p.operations[3].input["TagKeys"], json::parse(R"(["old"])"));
+}
+
+TEST(PlanChanges, KeyChangeIsABlockedReplaceWithoutConsent) {
+  pb::DynamoTable before = Users();
+  before.set_deletion_protection(true);
+  pb::DynamoTable after = Users();
+  after.mutable_key()->set_sort_key("created");
+  DefineAttribute(&after, "created", pb::DYNAMO_ATTRIBUTE_TYPE_N);
+
+  auto plan = PlanChanges({Live(before)}, SchemaOfTables({after}), Managing({"users"}));
+  ASSERT_TRUE(plan.ok());
+  const TablePlan& p = plan->tables.at(0);
+  EXPECT_EQ(p.action, TableAction::kReplace);
+  EXPECT_EQ(p.replace_reason, "key schema changed");
+  EXPECT_TRUE(p.blocked);
+  EXPECT_EQ(p.blocked_reason,
+            "replacing table users deletes all its items (key schema changed); allow it with "
+            "--allow-replace users");
+  EXPECT_EQ(Summaries(p), (std::vector<std::string>{
+                              "UpdateTable: turn off deletion protection to replace the table",
+                              "DeleteTable: delete table users",
+                              "CreateTable: create table users"}));
+  for (const auto& op : p.operations) EXPECT_TRUE(op.destructive) << op.summary;
+  EXPECT_TRUE(p.operations[1].wait_for_deleted);
+  EXPECT_TRUE(p.operations[2].wait_for_active);
+
+  auto allowed = PlanChanges({Live(before)}, SchemaOfTables({after}), Managing({"users"}, {"users"}));
+  ASSERT_TRUE(allowed.ok());
+  EXPECT_FALSE(allowed->tables.at(0).blocked);
+  EXPECT_EQ(allowed->tables.at(0).operations.size(), 3u);
+}
+
+TEST(PlanChanges, DeletingAProtectedTableIsBlockedAndSaysWhy) {
+  pb::DynamoTable t = Users();
+  t.set_deletion_protection(true);
+  auto plan = PlanChanges({Live(t)}, SchemaOfTables({}), Managing({"users"}));
+  ASSERT_TRUE(plan.ok());
+  const TablePlan& p = plan->tables.at(0);
+  EXPECT_EQ(p.action, TableAction::kDelete);
+  EXPECT_TRUE(p.blocked);
+  EXPECT_NE(p.blocked_reason.find("table users has deletion protection enabled"),
+            std::string::npos);
+  ASSERT_EQ(p.operations.size(), 1u);
+  EXPECT_EQ(p.operations[0].api, "DeleteTable");
+  EXPECT_TRUE(p.operations[0].destructive);
+
+  t.set_deletion_protection(false);
+  plan = PlanChanges({Live(t)}, SchemaOfTables({}), Managing({"users"}));
+  ASSERT_TRUE(plan.ok());
+  EXPECT_FALSE(plan->tables.at(0).blocked);
+}
+
+TEST(PlanChanges, UnmanagedTablesAreListedAndNeverTouched) {
+  pb::DynamoTable other = Users();
+  other.set_name("legacy");
+  pb::DynamoTable stray = Users();
+  stray.set_name("aaa_stray");
+  auto plan = PlanChanges({Live(stray), Live(other)}, SchemaOfTables({Users()}), Managing({"users"}));
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->unmanaged, (std::vector<std::string>{"aaa_stray", "legacy"}));
+  ASSERT_EQ(plan->tables.size(), 1u);
+  EXPECT_EQ(plan->tables[0].table, "users");
+  EXPECT_EQ(plan->tables[0].action, TableAction::kCreate);
+
+  // A desired table strata is not told it manages is left alone too.
+  plan = PlanChanges({}, SchemaOfTables({Users()}), Managing({}));
+  ASSERT_TRUE(plan.ok());
+  EXPECT_TRUE(plan->empty());
+}
+
+TEST(PlanChanges, NoChangesMeansAnEmptyPlan) {
+  pb::DynamoTable t = Users();
+  AddGlobalIndex(&t, "by_email", "email");
+  auto plan = PlanChanges({Live(t)}, SchemaOfTables({t}), Managing({"users"}));
+  ASSERT_TRUE(plan.ok());
+  EXPECT_TRUE(plan->empty());
+}
+
+TEST(PlanChanges, TagsAreLeftAloneWhereTheTargetCannotTag) {
+  LiveTable live = Live(Users());
+  live.tags_supported = false;
+  pb::DynamoTable want = Users();
+  (*want.mutable_tags())["team"] = "core";
+  auto plan = PlanChanges({live}, SchemaOfTables({want}), Managing({"users"}));
+  ASSERT_TRUE(plan.ok());
+  EXPECT_TRUE(plan->empty());
+
+  want.set_deletion_protection(true);
+  plan = PlanChanges({live}, SchemaOfTables({want}), Managing({"users"}));
+  ASSERT_TRUE(plan.ok());
+  const TablePlan& p = plan->tables.at(0);
+  EXPECT_EQ(Summaries(p), (std::vector<std::string>{"UpdateTable: turn on deletion protection"}));
+  EXPECT_EQ(p.notes, (std::vector<std::string>{"tags left alone: the target does not support tagging"}));
+}
+
+TEST(PlanChanges, ATableBeingDeletedCountsAsAbsent) {
+  LiveTable going = Live(Users());
+  going.status = "DELETING";
+  auto plan = PlanChanges({going}, SchemaOfTables({Users()}), Managing({"users"}));
+  ASSERT_TRUE(plan.ok());
+  ASSERT_EQ(plan->tables.size(), 1u);
+  EXPECT_EQ(plan->tables[0].action, TableAction::kCreate);
+
+  plan = PlanChanges({going}, SchemaOfTables({}), Managing({"users"}));
+  ASSERT_TRUE(plan.ok());
+  EXPECT_TRUE(plan->empty());
+}
+
+TEST(PlanChanges, InvalidDesiredTableIsAnError) {
+  pb::DynamoTable bad = Users();
+  bad.set_billing_mode(pb::DYNAMO_BILLING_MODE_UNSPECIFIED);
+  auto plan = PlanChanges({}, SchemaOfTables({bad}), Managing({"users"}));
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(plan.status().message().find("users"), std::string::npos);
+}
+
+TEST(TableActionName, NamesEachAction) {
+  EXPECT_EQ(TableActionName(TableAction::kCreate), "create");
+  EXPECT_EQ(TableActionName(TableAction::kUpdate), "update");
+  EXPECT_EQ(TableActionName(TableAction::kReplace), "replace");
+  EXPECT_EQ(TableActionName(TableAction::kDelete), "delete");
+}
+
+}  // namespace
+}  // namespace strata::dynamodb
