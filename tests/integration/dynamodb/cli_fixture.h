@@ -23,13 +23,14 @@
 
 namespace strata::testing {
 
-inline std::string DynamoLocalEndpoint() {
-  return "http://127.0.0.1:" + std::to_string(STRATA_TEST_DDB_PORT);
+inline std::string DynamoLocalEndpoint(int port = STRATA_TEST_DDB_PORT) {
+  return "http://127.0.0.1:" + std::to_string(port);
 }
 
 class DynamoCliTest : public ::testing::Test {
  protected:
-  DynamoCliTest() {
+  // `port`: the server to use (suites named Delayed* get the one that holds transient statuses).
+  explicit DynamoCliTest(int port = STRATA_TEST_DDB_PORT) : endpoint_(DynamoLocalEndpoint(port)) {
     static std::atomic<int> counter{0};
     prefix_ = "c" + std::to_string(getpid()) + "_" + std::to_string(counter++) + "_";
     WriteFile("strata.yaml",
@@ -38,7 +39,7 @@ class DynamoCliTest : public ::testing::Test {
               "  dynamodb: { engine: dynamodb, path: schema/dynamodb }\n"
               "targets:\n"
               "  local: { engine: dynamodb, region: us-east-1, endpoint: \"" +
-                  DynamoLocalEndpoint() + "\" }\n");
+                  endpoint_ + "\" }\n");
     std::filesystem::create_directories(work_ / "schema/dynamodb");
     aws::SessionOptions o;
     o.getenv = [](const std::string& name) -> std::optional<std::string> {
@@ -47,7 +48,7 @@ class DynamoCliTest : public ::testing::Test {
       return std::nullopt;
     };
     o.region = "us-east-1";
-    o.endpoint_url = DynamoLocalEndpoint();
+    o.endpoint_url = endpoint_;
     auto session = aws::Session::Open(o);
     if (!session.ok()) {
       ADD_FAILURE() << session.status().ToString();
@@ -152,6 +153,7 @@ class DynamoCliTest : public ::testing::Test {
               "table: " + table + "\npartition_key: { name: pk, type: S }\n");
   }
 
+  std::string endpoint_;
   TempDir work_;
   std::string prefix_;
   std::unique_ptr<aws::Session> session_;
