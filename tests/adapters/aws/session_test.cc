@@ -20,20 +20,11 @@ struct World {
   std::vector<std::chrono::milliseconds> sleeps;
 
   Result<std::unique_ptr<Session>> Open() {
-    auto env_copy = env;
-    options.getenv = [env_copy](const std::string& name) -> std::optional<std::string> {
-      auto it = env_copy.find(name);
-      return it == env_copy.end() ? std::nullopt : std::optional<std::string>(it->second);
-    };
+    options.getenv = testing::EnvFrom(env);
     options.home_dir = "/home/u";
     SessionParts parts;
     parts.http = http;
-    auto files_copy = files;
-    parts.read_file = [files_copy](const std::string& path) -> Result<std::optional<std::string>> {
-      auto it = files_copy.find(path);
-      return it == files_copy.end() ? std::optional<std::string>()
-                                    : std::optional<std::string>(it->second);
-    };
+    parts.read_file = testing::FilesFrom(files);
     parts.retry_environment = RetryEnvironment{
         [] { return std::chrono::system_clock::from_time_t(1700000000); },
         [this](std::chrono::milliseconds d) { sleeps.push_back(d); }, [] { return 0.5; }};
