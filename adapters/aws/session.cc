@@ -216,13 +216,16 @@ Result<CallerIdentity> Session::Caller() {
     if (state_->caller) return *state_->caller;
   }
   std::string sts = EndpointFor("sts");
-  bool overridden = !state_->options.endpoint_url.empty();
+  auto is_aws = [](const std::string& url) {
+    return url.ends_with(".amazonaws.com") || url.ends_with(".amazonaws.com.cn");
+  };
+  bool served_elsewhere = false;
   for (const JsonServiceInfo& info : kJsonServices) {
-    overridden = overridden || !state_->Env("AWS_ENDPOINT_URL_" + Upper(info.name)).empty();
+    served_elsewhere = served_elsewhere || !is_aws(EndpointFor(info.name));
   }
-  if (overridden && (sts.ends_with(".amazonaws.com") || sts.ends_with(".amazonaws.com.cn"))) {
+  if (served_elsewhere && is_aws(sts)) {
     return Status::FailedPrecondition(
-        "not asking STS who the caller is: the session's endpoint points away from AWS, but STS "
+        "not asking STS who the caller is: the session's services point away from AWS, but STS "
         "would be " + sts + "; set AWS_ENDPOINT_URL_STS to ask a local STS");
   }
   StsClient client(std::make_shared<const ServiceClient>(

@@ -9,6 +9,7 @@ uses this as its HTTP proxy) still checks out upstream. Faults:
   503, 500, 502, 504   that HTTP status with an empty body
   throttle             400 with a DynamoDB-style ThrottlingException JSON body
   drop                 close the connection without answering
+  stall                wait 5 s, then close the connection without answering (client timeouts)
 Control endpoints, never forwarded:
   GET  /__fault/stats   {"requests": N, "connections": N, "faults": N} as JSON
   POST /__fault/script  replace the remaining faults with the body's comma-separated list
@@ -19,6 +20,7 @@ import http.server
 import json
 import sys
 import threading
+import time
 import urllib.parse
 
 LOCK = threading.Lock()
@@ -70,6 +72,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             fault = STATE["faults"].pop(0) if STATE["faults"] else None
             if fault:
                 STATE["served"] += 1
+        if fault == "stall":
+            time.sleep(5)
+            self.close_connection = True
+            return
         if fault == "drop":
             self.close_connection = True
             return

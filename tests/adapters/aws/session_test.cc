@@ -212,6 +212,19 @@ TEST(SessionTest, CallerRefusesPublicStsWhenTheTargetIsLocal) {
   EXPECT_TRUE(s.http->sent().empty());
 }
 
+TEST(SessionTest, CallerRefusesPublicStsWhenAProfileSendsAServiceElsewhere) {
+  World s;
+  s.options.region = "us-east-1";
+  s.files["/home/u/.aws/config"] =
+      "[default]\nservices = local\n[services local]\ndynamodb =\n  endpoint_url = http://127.0.0.1:8000\n";
+  s.env["AWS_ACCESS_KEY_ID"] = "K";
+  s.env["AWS_SECRET_ACCESS_KEY"] = "S";
+  auto caller = (*s.Open())->Caller();
+  ASSERT_FALSE(caller.ok());
+  EXPECT_EQ(caller.status().code(), Code::kFailedPrecondition);
+  EXPECT_TRUE(s.http->sent().empty());
+}
+
 TEST(SessionTest, CallerAsksStsOnceAndCaches) {
   World s;
   s.options.region = "us-east-1";

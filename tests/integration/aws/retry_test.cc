@@ -18,6 +18,7 @@ constexpr int kThrottlePort = 55512;
 constexpr int kProxyPort = 55513;
 constexpr int kKeepAlivePort = 55514;
 constexpr int kDropPort = 55515;
+constexpr int kStallPort = 55518;
 
 nlohmann::json ProxyStats(const std::string& url) {
   auto http = NewCurlHttpClient(HttpOptions{});
@@ -72,6 +73,33 @@ TEST(RetryMotoTest, DroppedConnectionIsRetried) {
   auto got = (*session->Json("glue"))->Call("GetDatabases", nlohmann::json::object(), nullptr);
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(ProxyStats(proxy.url())["requests"], 2);
+}
+
+// One test for both cases: they share the one port set aside for stalling.
+TEST(RetryMotoTest, SlowAnswerTimesOutThenRetriesOrSaysSo) {
+  {
+    LocalServer proxy("fault_proxy.py", kStallPort, {testing::MotoEndpoint(), "stall"});
+    HttpOptions http;
+    http.request_timeout = std::chrono::milliseconds(500);
+    auto session = SessionVia(proxy.url(), http);
+    ASSERT_NE(session, nullptr);
+    auto got = (*session->Json("glue"))->Call("GetDatabases", nlohmann::json::object(), nullptr);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(ProxyStats(proxy.url())["requests"], 2);
+  }
+  LocalServer proxy("fault_proxy.py", kStallPort, {testing::MotoEndpoint(), "stall"});
+  auto options = testing::MotoSessionOptions(testing::LoadMotoIdentity());
+  options.endpoint_url = proxy.url();
+  options.http.request_timeout = std::chrono::milliseconds(300);
+  options.max_attempts = 1;
+  auto session = Session::Open(options);
+  ASSERT_TRUE(session.ok());
+  auto got = (*(*session)->Json("glue"))->Call("GetDatabases", nlohmann::json::object(), nullptr);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.status().code(), Code::kUnavailable);
+  EXPECT_EQ(got.status().message(), "cannot reach " + proxy.url() +
+                                        " (glue): Timeout was reached; is the endpoint right and "
+                                        "the server running?");
 }
 
 TEST(RetryMotoTest, UnreachableEndpointSaysSoAndWhatToCheck) {
