@@ -65,6 +65,13 @@ struct Session::State {
     if (path.starts_with("~/")) path = options.home_dir + path.substr(1);
     return path;
   }
+
+  // The steps of Open, in order.
+  Status FillParts();
+  Status LoadConfig();
+  Status ChooseProfile();
+  Status ChooseRegion();
+  Status ChooseRetries();
 };
 
 Result<std::unique_ptr<Session>> Session::Open(SessionOptions options) {
@@ -73,69 +80,89 @@ Result<std::unique_ptr<Session>> Session::Open(SessionOptions options) {
 
 Result<std::unique_ptr<Session>> Session::Open(SessionOptions options, SessionParts parts) {
   auto state = std::make_unique<State>();
-  State& s = *state;
-  s.options = std::move(options);
-  s.parts = std::move(parts);
-  if (!s.parts.read_file) s.parts.read_file = RealFileReader();
-  if (!s.parts.retry_environment) s.parts.retry_environment = RetryEnvironment::Real();
-  if (!s.parts.processes) s.parts.processes = postgres::NewPosixProcessRunner();
-  if (!s.parts.http) {
-    STRATA_ASSIGN_OR_RETURN(std::unique_ptr<HttpClient> http, NewCurlHttpClient(s.options.http));
-    s.parts.http = std::move(http);
-  }
+  state->options = std::move(options);
+  state->parts = std::move(parts);
+  STRATA_RETURN_IF_ERROR(state->FillParts());
+  STRATA_RETURN_IF_ERROR(state->LoadConfig());
+  STRATA_RETURN_IF_ERROR(state->ChooseProfile());
+  STRATA_RETURN_IF_ERROR(state->ChooseRegion());
+  STRATA_RETURN_IF_ERROR(state->ChooseRetries());
+  return std::unique_ptr<Session>(new Session(std::move(state)));
+}
 
-  std::string config_path = s.Env("AWS_CONFIG_FILE");
-  if (config_path.empty()) config_path = s.options.home_dir + "/.aws/config";
-  std::string credentials_path = s.Env("AWS_SHARED_CREDENTIALS_FILE");
-  if (credentials_path.empty()) credentials_path = s.options.home_dir + "/.aws/credentials";
-  STRATA_ASSIGN_OR_RETURN(SharedConfig config,
-                          LoadSharedConfig(s.parts.read_file, s.ExpandHome(config_path),
-                                           s.ExpandHome(credentials_path)));
-  s.config = std::make_shared<const SharedConfig>(std::move(config));
-
-  s.profile_explicit = !s.options.profile.empty();
-  s.profile = s.profile_explicit ? s.options.profile : s.Env("AWS_PROFILE");
-  if (s.profile.empty()) s.profile = "default";
-  if ((s.profile_explicit || !s.Env("AWS_PROFILE").empty()) && !s.config->HasProfile(s.profile)) {
-    return Status::InvalidArgument("AWS profile " + s.profile + " is not defined in " +
-                                   s.config->config_path + " or " + s.config->credentials_path);
+Status Session::State::FillParts() {
+  if (!parts.read_file) parts.read_file = RealFileReader();
+  if (!parts.retry_environment) parts.retry_environment = RetryEnvironment::Real();
+  if (!parts.processes) parts.processes = postgres::NewPosixProcessRunner();
+  if (!parts.http) {
+    STRATA_ASSIGN_OR_RETURN(std::unique_ptr<HttpClient> client, NewCurlHttpClient(options.http));
+    parts.http = std::move(client);
   }
-  if (std::string services = s.Setting("services"); !services.empty()) {
-    if (s.config->config.services.count(services) == 0) {
-      return Status::InvalidArgument(s.config->Where(s.profile) + ": profile " + s.profile +
-                                     " names services " + services +
-                                     ", but there is no [services " + services + "] section");
-    }
-  }
+  return Status::Ok();
+}
 
-  s.region = s.options.region;
+Status Session::State::LoadConfig() {
+  std::string config_path = Env("AWS_CONFIG_FILE");
+  if (config_path.empty()) config_path = options.home_dir + "/.aws/config";
+  std::string credentials_path = Env("AWS_SHARED_CREDENTIALS_FILE");
+  if (credentials_path.empty()) credentials_path = options.home_dir + "/.aws/credentials";
+  STRATA_ASSIGN_OR_RETURN(SharedConfig shared,
+                          LoadSharedConfig(parts.read_file, ExpandHome(config_path),
+                                           ExpandHome(credentials_path)));
+  config = std::make_shared<const SharedConfig>(std::move(shared));
+  return Status::Ok();
+}
+
+Status Session::State::ChooseProfile() {
+  profile_explicit = !options.profile.empty();
+  profile = profile_explicit ? options.profile : Env("AWS_PROFILE");
+  if (profile.empty()) profile = "default";
+  if ((profile_explicit || !Env("AWS_PROFILE").empty()) && !config->HasProfile(profile)) {
+    return Status::InvalidArgument("AWS profile " + profile + " is not defined in " +
+                                   config->config_path + " or " + config->credentials_path);
+  }
+  std::string services = Setting("services");
+  if (!services.empty() && config->config.services.count(services) == 0) {
+    return Status::InvalidArgument(config->Where(profile) + ": profile " + profile +
+                                   " names services " + services +
+                                   ", but there is no [services " + services + "] section");
+  }
+  return Status::Ok();
+}
+
+Status Session::State::ChooseRegion() {
+  region = options.region;
   for (const char* name : {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
-    if (s.region.empty()) s.region = s.Env(name);
+    if (region.empty()) region = Env(name);
   }
-  if (s.region.empty()) s.region = s.Setting("region");
-  if (s.region.empty()) {
+  if (region.empty()) region = Setting("region");
+  if (region.empty()) {
     return Status::InvalidArgument(
-        "no AWS region: set region: in the target, AWS_REGION, or region in profile " +
-        s.profile + " of " + s.config->config_path);
+        "no AWS region: set region: in the target, AWS_REGION, or region in profile " + profile +
+        " of " + config->config_path);
   }
+  return Status::Ok();
+}
 
-  s.retry = s.parts.retry.value_or(RetryOptions{});
-  s.retry.max_attempts = s.options.max_attempts;
-  for (auto [value, origin] : {std::pair{s.Env("AWS_MAX_ATTEMPTS"), std::string("AWS_MAX_ATTEMPTS")},
-                               std::pair{s.Setting("max_attempts"),
-                                         "max_attempts in profile " + s.profile}}) {
-    if (s.retry.max_attempts > 0 || value.empty()) continue;
+Status Session::State::ChooseRetries() {
+  retry = parts.retry.value_or(RetryOptions{});
+  retry.max_attempts = options.max_attempts;
+  const std::pair<std::string, std::string> sources[] = {
+      {Env("AWS_MAX_ATTEMPTS"), "AWS_MAX_ATTEMPTS"},
+      {Setting("max_attempts"), "max_attempts in profile " + profile}};
+  for (const auto& [value, origin] : sources) {
+    if (retry.max_attempts > 0 || value.empty()) continue;
     int attempts = 0;
     if (std::sscanf(value.c_str(), "%d", &attempts) != 1 || attempts < 1 ||
         std::to_string(attempts) != value) {
       return Status::InvalidArgument(origin + " must be a whole number of at least 1, not '" +
                                      value + "'");
     }
-    s.retry.max_attempts = attempts;
+    retry.max_attempts = attempts;
   }
-  if (s.retry.max_attempts <= 0) s.retry.max_attempts = 3;
-  s.quota = std::make_shared<RetryQuota>(s.retry);
-  return std::unique_ptr<Session>(new Session(std::move(state)));
+  if (retry.max_attempts <= 0) retry.max_attempts = 3;
+  quota = std::make_shared<RetryQuota>(retry);
+  return Status::Ok();
 }
 
 Session::Session(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -216,13 +243,16 @@ Result<CallerIdentity> Session::Caller() {
     if (state_->caller) return *state_->caller;
   }
   std::string sts = EndpointFor("sts");
-  bool overridden = !state_->options.endpoint_url.empty();
+  auto is_aws = [](const std::string& url) {
+    return url.ends_with(".amazonaws.com") || url.ends_with(".amazonaws.com.cn");
+  };
+  bool served_elsewhere = false;
   for (const JsonServiceInfo& info : kJsonServices) {
-    overridden = overridden || !state_->Env("AWS_ENDPOINT_URL_" + Upper(info.name)).empty();
+    served_elsewhere = served_elsewhere || !is_aws(EndpointFor(info.name));
   }
-  if (overridden && (sts.ends_with(".amazonaws.com") || sts.ends_with(".amazonaws.com.cn"))) {
+  if (served_elsewhere && is_aws(sts)) {
     return Status::FailedPrecondition(
-        "not asking STS who the caller is: the session's endpoint points away from AWS, but STS "
+        "not asking STS who the caller is: the session's services point away from AWS, but STS "
         "would be " + sts + "; set AWS_ENDPOINT_URL_STS to ask a local STS");
   }
   StsClient client(std::make_shared<const ServiceClient>(

@@ -3,8 +3,8 @@
 Usage: moto_setup.py ENDPOINT STATE_DIR
 
 Makes exactly as many IAM calls as moto_server.sh allows without signatures (keep the two in
-step): an IAM user with an access key and an allow-all inline policy, and a role anyone in the
-account may assume, with an allow-all policy. Writes STATE_DIR/credentials (the user's keys as
+step): an IAM user with an access key and an allow-all inline policy, and a role the user may
+assume, with an allow-all policy. Writes STATE_DIR/credentials (the user's keys as
 profile "default") and STATE_DIR/identity.json (the user's and the role's ARNs).
 """
 import json
@@ -24,9 +24,9 @@ def main(endpoint: str, state_dir: str) -> None:
     key = iam.create_access_key(UserName="strata-test")["AccessKey"]
     iam.put_user_policy(UserName="strata-test", PolicyName="all", PolicyDocument=ALLOW_ALL)
     account = user["Arn"].split(":")[4]
+    # moto matches the trust policy's principal literally, so it names the user itself.
     trust = json.dumps({"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
-        "Action": "sts:AssumeRole"}]})
+        "Effect": "Allow", "Principal": {"AWS": user["Arn"]}, "Action": "sts:AssumeRole"}]})
     role = iam.create_role(RoleName="strata-test-role", AssumeRolePolicyDocument=trust)["Role"]
     iam.put_role_policy(RoleName="strata-test-role", PolicyName="all", PolicyDocument=ALLOW_ALL)
 

@@ -38,11 +38,7 @@ struct World {
 
   CredentialsContext Context() {
     CredentialsContext c;
-    auto env_copy = env;
-    c.getenv = [env_copy](const std::string& name) -> std::optional<std::string> {
-      auto it = env_copy.find(name);
-      return it == env_copy.end() ? std::nullopt : std::optional<std::string>(it->second);
-    };
+    c.getenv = testing::EnvFrom(env);
     auto shared = std::make_shared<SharedConfig>();
     shared->config_path = "/h/.aws/config";
     shared->credentials_path = "/h/.aws/credentials";
@@ -54,12 +50,7 @@ struct World {
     c.profile_explicit = profile_explicit;
     c.http = http;
     c.processes = processes;
-    auto files_copy = files;
-    c.read_file = [files_copy](const std::string& path) -> Result<std::optional<std::string>> {
-      auto it = files_copy.find(path);
-      return it == files_copy.end() ? std::optional<std::string>()
-                                    : std::optional<std::string>(it->second);
-    };
+    c.read_file = testing::FilesFrom(files);
     c.clock = [this] { return now; };
     c.sts_endpoint = {"sts", "us-east-1", "http://sts.test"};
     c.sts_parts.http = http;

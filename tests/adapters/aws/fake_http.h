@@ -1,13 +1,17 @@
-// A scripted HttpClient for unit tests: answers each request with the next scripted answer
-// (an HttpResponse, or a transport failure) and records what was sent.
+// Fakes for the AWS core's outside world in unit tests: a scripted HttpClient that answers each
+// request with the next scripted answer (an HttpResponse, or a transport failure) and records
+// what was sent, and an environment and a file system made of maps.
 #pragma once
 
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "adapters/aws/config_file.h"
+#include "adapters/aws/credentials.h"
 #include "adapters/aws/http.h"
 
 namespace strata::aws::testing {
@@ -77,5 +81,22 @@ class FakeHttpClient : public HttpClient {
   std::vector<std::pair<std::string, std::function<Answer(const HttpRequest&)>>> routes_;
   std::vector<HttpRequest> sent_;
 };
+
+// An environment holding exactly `vars` (copied).
+inline GetEnv EnvFrom(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+}
+
+// A file system holding exactly `files` (path -> contents, copied).
+inline ReadFile FilesFrom(std::map<std::string, std::string> files) {
+  return [files = std::move(files)](const std::string& path) -> Result<std::optional<std::string>> {
+    auto it = files.find(path);
+    return it == files.end() ? std::optional<std::string>()
+                             : std::optional<std::string>(it->second);
+  };
+}
 
 }  // namespace strata::aws::testing

@@ -20,20 +20,11 @@ struct World {
   std::vector<std::chrono::milliseconds> sleeps;
 
   Result<std::unique_ptr<Session>> Open() {
-    auto env_copy = env;
-    options.getenv = [env_copy](const std::string& name) -> std::optional<std::string> {
-      auto it = env_copy.find(name);
-      return it == env_copy.end() ? std::nullopt : std::optional<std::string>(it->second);
-    };
+    options.getenv = testing::EnvFrom(env);
     options.home_dir = "/home/u";
     SessionParts parts;
     parts.http = http;
-    auto files_copy = files;
-    parts.read_file = [files_copy](const std::string& path) -> Result<std::optional<std::string>> {
-      auto it = files_copy.find(path);
-      return it == files_copy.end() ? std::optional<std::string>()
-                                    : std::optional<std::string>(it->second);
-    };
+    parts.read_file = testing::FilesFrom(files);
     parts.retry_environment = RetryEnvironment{
         [] { return std::chrono::system_clock::from_time_t(1700000000); },
         [this](std::chrono::milliseconds d) { sleeps.push_back(d); }, [] { return 0.5; }};
@@ -218,6 +209,19 @@ TEST(SessionTest, CallerRefusesPublicStsWhenTheTargetIsLocal) {
   ASSERT_FALSE(caller.ok());
   EXPECT_EQ(caller.status().code(), Code::kFailedPrecondition);
   EXPECT_NE(caller.status().message().find("AWS_ENDPOINT_URL_STS"), std::string::npos);
+  EXPECT_TRUE(s.http->sent().empty());
+}
+
+TEST(SessionTest, CallerRefusesPublicStsWhenAProfileSendsAServiceElsewhere) {
+  World s;
+  s.options.region = "us-east-1";
+  s.files["/home/u/.aws/config"] =
+      "[default]\nservices = local\n[services local]\ndynamodb =\n  endpoint_url = http://127.0.0.1:8000\n";
+  s.env["AWS_ACCESS_KEY_ID"] = "K";
+  s.env["AWS_SECRET_ACCESS_KEY"] = "S";
+  auto caller = (*s.Open())->Caller();
+  ASSERT_FALSE(caller.ok());
+  EXPECT_EQ(caller.status().code(), Code::kFailedPrecondition);
   EXPECT_TRUE(s.http->sent().empty());
 }
 

@@ -1,0 +1,83 @@
+"""A stand-in for the container credentials endpoint and the EC2 instance metadata service, for
+the AWS credential chain tests (Python standard library only).
+
+Usage: credentials_server.py PORT KEYS_JSON
+
+KEYS_JSON holds {"AccessKeyId", "SecretAccessKey", "Token" (optional), "AuthToken"}. Listens on
+127.0.0.1:PORT and answers:
+  GET /creds                      container credentials; 401 unless the Authorization header
+                                  equals AuthToken
+  PUT /latest/api/token           an IMDSv2 session token (needs the TTL header)
+  GET /latest/meta-data/iam/security-credentials/        the role name "test-role"
+  GET /latest/meta-data/iam/security-credentials/test-role  the credentials document
+The two GETs under /latest need the session token from the PUT (401 without it), as IMDSv2 does.
+"""
+import datetime
+import http.server
+import json
+import sys
+
+IMDS_TOKEN = "imds-session-token"
+ROLE = "test-role"
+KEYS = {}
+
+
+def document(token_field):
+    expiration = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1))
+    doc = {"AccessKeyId": KEYS["AccessKeyId"], "SecretAccessKey": KEYS["SecretAccessKey"],
+           "Expiration": expiration.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    if KEYS.get("Token"):
+        doc[token_field] = KEYS["Token"]
+    return doc
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):
+        pass
+
+    def _send(self, status, body):
+        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_PUT(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        if self.path == "/latest/api/token" and self.headers.get(
+                "X-aws-ec2-metadata-token-ttl-seconds"):
+            return self._send(200, IMDS_TOKEN)
+        self._send(400, "bad token request")
+
+    def do_GET(self):
+        if self.path == "/creds":
+            if self.headers.get("Authorization") != KEYS["AuthToken"]:
+                return self._send(401, "unauthorized")
+            return self._send(200, document("Token"))
+        base = "/latest/meta-data/iam/security-credentials/"
+        if self.path.startswith(base):
+            if self.headers.get("X-aws-ec2-metadata-token") != IMDS_TOKEN:
+                return self._send(401, "")
+            if self.path == base:
+                return self._send(200, ROLE + "\n")
+            if self.path == base + ROLE:
+                doc = document("Token")
+                doc["Code"] = "Success"
+                return self._send(200, doc)
+        self._send(404, "not found")
+
+
+def main():
+    global KEYS
+    with open(sys.argv[2], encoding="utf-8") as f:
+        KEYS = json.load(f)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler)
+    server.daemon_threads = True
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
