@@ -141,7 +141,7 @@ std::string CommandUsage(const std::string& command) {
                 "(a dynamodb target: [--region R] [--profile P] [--endpoint-url URL] [--schema NAME];\n"
                 "--at defaults to what the target was last deployed with)"},
       {"plan", "strata plan [--target T] [--detailed-exitcode] [--allow-replace TABLE]...\n"
-               "            [--region R] [--profile P] [--endpoint-url URL] [--schema NAME]"},
+               "            [--region R] [--profile P] [--endpoint-url URL] [--schema NAME] [--concurrency N]"},
       {"apply", "strata apply [--target T] [--auto-approve] [--dry-run] [--no-wait]\n"
                 "             [--allow-replace TABLE]... [--allow-delete TABLE]...\n"
                 "             [--region R] [--profile P] [--endpoint-url URL] [--schema NAME]"},
@@ -149,7 +149,7 @@ std::string CommandUsage(const std::string& command) {
                "            [--allow-replace TABLE]... [--allow-delete TABLE]...\n"
                "            [--region R] [--profile P] [--endpoint-url URL] [--schema NAME]"},
       {"replay", "strata replay [--target T] [--until REF] [--psql PROGRAM] [--history-schema SCHEMA]"},
-      {"list", "strata list [--target T] [--region R] [--profile P] [--endpoint-url URL]"},
+      {"list", "strata list [--target T] [--region R] [--profile P] [--endpoint-url URL] [--concurrency N]"},
       {"drop", "strata drop [--target T] [TABLE...] [--yes] [--lift-deletion-protection] [--no-wait]\n"
                "            [-m MESSAGE] [--region R] [--profile P] [--endpoint-url URL]\n"
                "(without a terminal, --yes and the table names are required)"},
