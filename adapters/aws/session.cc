@@ -1,0 +1,238 @@
+#include "adapters/aws/session.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include "adapters/aws/json_client.h"
+
+namespace strata::aws {
+namespace {
+
+struct JsonServiceInfo {
+  std::string_view name;
+  std::string_view version;
+  std::string_view target_prefix;
+};
+
+constexpr std::array<JsonServiceInfo, 3> kJsonServices = {{
+    {"dynamodb", "1.0", "DynamoDB_20120810"},
+    {"glue", "1.1", "AWSGlue"},
+    {"athena", "1.1", "AmazonAthena"},
+}};
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool IsTrue(std::string_view s) {
+  std::string lower(s);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "true";
+}
+
+std::string TrimSlash(std::string url) {
+  while (url.ends_with("/")) url.pop_back();
+  return url;
+}
+
+}  // namespace
+
+struct Session::State {
+  SessionOptions options;
+  SessionParts parts;
+  std::shared_ptr<const SharedConfig> config;
+  std::string profile;
+  bool profile_explicit = false;
+  std::string region;
+  RetryOptions retry;
+  std::shared_ptr<RetryQuota> quota;
+
+  std::mutex mu;
+  std::shared_ptr<CredentialsProvider> credentials;  // guarded by mu; made on first use
+  std::optional<CallerIdentity> caller;               // guarded by mu
+
+  std::string Env(const std::string& name) const {
+    auto value = options.getenv ? options.getenv(name) : std::nullopt;
+    return value.value_or("");
+  }
+  std::string Setting(std::string_view key) const {
+    return config->Get(profile, key).value_or("");
+  }
+  std::string ExpandHome(std::string path) const {
+    if (path.starts_with("~/")) path = options.home_dir + path.substr(1);
+    return path;
+  }
+};
+
+Result<std::unique_ptr<Session>> Session::Open(SessionOptions options) {
+  return Open(std::move(options), SessionParts{});
+}
+
+Result<std::unique_ptr<Session>> Session::Open(SessionOptions options, SessionParts parts) {
+  auto state = std::make_unique<State>();
+  State& s = *state;
+  s.options = std::move(options);
+  s.parts = std::move(parts);
+  if (!s.parts.read_file) s.parts.read_file = RealFileReader();
+  if (!s.parts.retry_environment) s.parts.retry_environment = RetryEnvironment::Real();
+  if (!s.parts.processes) s.parts.processes = postgres::NewPosixProcessRunner();
+  if (!s.parts.http) {
+    STRATA_ASSIGN_OR_RETURN(std::unique_ptr<HttpClient> http, NewCurlHttpClient(s.options.http));
+    s.parts.http = std::move(http);
+  }
+
+  std::string config_path = s.Env("AWS_CONFIG_FILE");
+  if (config_path.empty()) config_path = s.options.home_dir + "/.aws/config";
+  std::string credentials_path = s.Env("AWS_SHARED_CREDENTIALS_FILE");
+  if (credentials_path.empty()) credentials_path = s.options.home_dir + "/.aws/credentials";
+  STRATA_ASSIGN_OR_RETURN(SharedConfig config,
+                          LoadSharedConfig(s.parts.read_file, s.ExpandHome(config_path),
+                                           s.ExpandHome(credentials_path)));
+  s.config = std::make_shared<const SharedConfig>(std::move(config));
+
+  s.profile_explicit = !s.options.profile.empty();
+  s.profile = s.profile_explicit ? s.options.profile : s.Env("AWS_PROFILE");
+  if (s.profile.empty()) s.profile = "default";
+  if ((s.profile_explicit || !s.Env("AWS_PROFILE").empty()) && !s.config->HasProfile(s.profile)) {
+    return Status::InvalidArgument("AWS profile " + s.profile + " is not defined in " +
+                                   s.config->config_path + " or " + s.config->credentials_path);
+  }
+  if (std::string services = s.Setting("services"); !services.empty()) {
+    if (s.config->config.services.count(services) == 0) {
+      return Status::InvalidArgument(s.config->Where(s.profile) + ": profile " + s.profile +
+                                     " names services " + services +
+                                     ", but there is no [services " + services + "] section");
+    }
+  }
+
+  s.region = s.options.region;
+  for (const char* name : {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
+    if (s.region.empty()) s.region = s.Env(name);
+  }
+  if (s.region.empty()) s.region = s.Setting("region");
+  if (s.region.empty()) {
+    return Status::InvalidArgument(
+        "no AWS region: set region: in the target, AWS_REGION, or region in profile " +
+        s.profile + " of " + s.config->config_path);
+  }
+
+  s.retry = s.parts.retry.value_or(RetryOptions{});
+  s.retry.max_attempts = s.options.max_attempts;
+  for (auto [value, origin] : {std::pair{s.Env("AWS_MAX_ATTEMPTS"), std::string("AWS_MAX_ATTEMPTS")},
+                               std::pair{s.Setting("max_attempts"),
+                                         "max_attempts in profile " + s.profile}}) {
+    if (s.retry.max_attempts > 0 || value.empty()) continue;
+    int attempts = 0;
+    if (std::sscanf(value.c_str(), "%d", &attempts) != 1 || attempts < 1 ||
+        std::to_string(attempts) != value) {
+      return Status::InvalidArgument(origin + " must be a whole number of at least 1, not '" +
+                                     value + "'");
+    }
+    s.retry.max_attempts = attempts;
+  }
+  if (s.retry.max_attempts <= 0) s.retry.max_attempts = 3;
+  s.quota = std::make_shared<RetryQuota>(s.retry);
+  return std::unique_ptr<Session>(new Session(std::move(state)));
+}
+
+Session::Session(std::unique_ptr<State> state) : state_(std::move(state)) {}
+Session::~Session() = default;
+
+const std::string& Session::region() const { return state_->region; }
+
+std::string Session::EndpointFor(std::string_view service) const {
+  const State& s = *state_;
+  if (!s.options.endpoint_url.empty() && service != "sts") {
+    return TrimSlash(s.options.endpoint_url);
+  }
+  bool ignore = IsTrue(s.Env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) ||
+                IsTrue(s.Setting("ignore_configured_endpoint_urls"));
+  if (!ignore) {
+    // The SDKs' order: service variable, global variable, the profile's services section,
+    // the profile's endpoint_url.
+    std::string url = s.Env("AWS_ENDPOINT_URL_" + Upper(service));
+    if (url.empty()) url = s.Env("AWS_ENDPOINT_URL");
+    if (url.empty()) {
+      auto section = s.config->config.services.find(s.Setting("services"));
+      if (section != s.config->config.services.end()) {
+        auto block = section->second.nested.find(std::string(service));
+        if (block != section->second.nested.end()) {
+          auto it = block->second.find("endpoint_url");
+          if (it != block->second.end()) url = it->second;
+        }
+      }
+    }
+    if (url.empty()) url = s.Setting("endpoint_url");
+    if (!url.empty()) return TrimSlash(url);
+  }
+  std::string suffix = s.region.starts_with("cn-") ? ".amazonaws.com.cn" : ".amazonaws.com";
+  return "https://" + std::string(service) + "." + s.region + suffix;
+}
+
+ServiceClientParts Session::ClientParts() const {
+  ServiceClientParts parts;
+  parts.http = state_->parts.http;
+  parts.quota = state_->quota;
+  parts.retry = state_->retry;
+  parts.environment = *state_->parts.retry_environment;
+  std::lock_guard<std::mutex> lock(state_->mu);
+  if (state_->credentials == nullptr) {
+    CredentialsContext context;
+    context.getenv = state_->options.getenv;
+    context.config = state_->config;
+    context.profile = state_->profile;
+    context.profile_explicit = state_->profile_explicit;
+    context.http = state_->parts.http;
+    context.processes = state_->parts.processes;
+    context.read_file = state_->parts.read_file;
+    context.clock = parts.environment.clock;
+    context.sts_endpoint = {"sts", state_->region, EndpointFor("sts")};
+    context.sts_parts = parts;
+    state_->credentials = NewDefaultCredentialsChain(std::move(context));
+  }
+  parts.credentials = state_->credentials;
+  return parts;
+}
+
+Result<std::unique_ptr<JsonService>> Session::Json(std::string_view service) {
+  auto info = std::find_if(kJsonServices.begin(), kJsonServices.end(),
+                           [&](const JsonServiceInfo& i) { return i.name == service; });
+  if (info == kJsonServices.end()) {
+    return Status::InvalidArgument("no JSON AWS service called '" + std::string(service) +
+                                   "' (known: dynamodb, glue, athena)");
+  }
+  auto client = std::make_shared<const ServiceClient>(
+      ServiceEndpoint{std::string(service), state_->region, EndpointFor(service)}, ClientParts());
+  return NewJsonService(std::move(client),
+                        JsonProtocol{std::string(info->version), std::string(info->target_prefix)});
+}
+
+Result<CallerIdentity> Session::Caller() {
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    if (state_->caller) return *state_->caller;
+  }
+  std::string sts = EndpointFor("sts");
+  bool overridden = !state_->options.endpoint_url.empty();
+  for (const JsonServiceInfo& info : kJsonServices) {
+    overridden = overridden || !state_->Env("AWS_ENDPOINT_URL_" + Upper(info.name)).empty();
+  }
+  if (overridden && (sts.ends_with(".amazonaws.com") || sts.ends_with(".amazonaws.com.cn"))) {
+    return Status::FailedPrecondition(
+        "not asking STS who the caller is: the session's endpoint points away from AWS, but STS "
+        "would be " + sts + "; set AWS_ENDPOINT_URL_STS to ask a local STS");
+  }
+  StsClient client(std::make_shared<const ServiceClient>(
+      ServiceEndpoint{"sts", state_->region, sts}, ClientParts()));
+  STRATA_ASSIGN_OR_RETURN(CallerIdentity identity, client.GetCallerIdentity());
+  std::lock_guard<std::mutex> lock(state_->mu);
+  state_->caller = identity;
+  return identity;
+}
+
+Result<Credentials> Session::ResolveCredentials() { return ClientParts().credentials->Get(); }
+
+}  // namespace strata::aws
