@@ -27,8 +27,9 @@ namespace strata::testing {
 
 class LocalJsonService : public aws::JsonService {
  public:
-  explicit LocalJsonService(int port) {
-    const std::map<std::string, std::string> env = {{"AWS_ACCESS_KEY_ID", "strataTest"},
+  // `access_key_id` other than letters and digits is refused by DynamoDB Local.
+  explicit LocalJsonService(int port, std::string access_key_id = "strataTest") {
+    const std::map<std::string, std::string> env = {{"AWS_ACCESS_KEY_ID", access_key_id},
                                                     {"AWS_SECRET_ACCESS_KEY", "strataTestSecret"}};
     aws::SessionOptions options;
     options.getenv = [env](const std::string& name) -> std::optional<std::string> {
