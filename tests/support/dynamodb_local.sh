@@ -89,16 +89,18 @@ start() {
   fi
   local flags=(-inMemory -sharedDb -port "$port" -disableTelemetry)
   [ "$delay" = "--delay" ] && flags+=(-delayTransientStatuses)
-  # A test port can sit in the kernel's ephemeral range, where a client socket may hold it
-  # for a moment: a failed bind is tried again.
-  for attempt in 1 2 3 4 5; do
+  # A test port can sit in the kernel's ephemeral range, where another program's client
+  # socket (or its TIME-WAIT, up to a minute) may hold it: a failed bind is tried again.
+  local deadline=$((SECONDS + 100))
+  while :; do
     if launch "$state" "$port" "${flags[@]}"; then
       echo "DynamoDB Local $version on 127.0.0.1:$port${delay:+ (delayed transient statuses)}"
       return 0
     fi
     grep -q "Address already in use" "$state/server.log" || break
     stop "$state"
-    sleep "$attempt"
+    [ "$SECONDS" -lt "$deadline" ] || break
+    sleep 3
   done
   cat "$state/server.log" >&2
   stop "$state"

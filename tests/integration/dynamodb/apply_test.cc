@@ -270,5 +270,27 @@ TEST_F(DynamoDbApply, ServiceErrorsNameTheTable) {
   ASSERT_TRUE(DropTables(ddb_, {t.name()}, clock_.Drop(false)).status.ok());
 }
 
+// What the aws core says about credentials and transport reaches people with the table named.
+TEST(DynamoDbErrors, RejectedCredentialsAndUnreachableServersNameTheTable) {
+  LocalJsonService bad_key(STRATA_TEST_DDB_PORT, "not-a-valid-key");
+  auto live = DescribeLiveTable(bad_key, "orders");
+  ASSERT_FALSE(live.ok());
+  EXPECT_EQ(live.status().message().rfind(
+                "DescribeTable for table orders: dynamodb DescribeTable: the dynamodb endpoint "
+                "rejected the credentials (UnrecognizedClientException",
+                0),
+            0u)
+      << live.status().message();
+
+  LocalJsonService nobody(55529);  // in the tests' port range, never started
+  ExecuteReport r = DropTables(nobody, {"orders"}, DropOptions{});
+  EXPECT_EQ(r.status.code(), Code::kUnavailable);
+  EXPECT_EQ(r.status.message().rfind("DescribeTable for table orders: cannot reach "
+                                     "http://127.0.0.1:55529",
+                                     0),
+            0u)
+      << r.status.message();
+}
+
 }  // namespace
 }  // namespace strata::dynamodb
