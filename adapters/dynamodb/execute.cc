@@ -1,0 +1,214 @@
+#include "adapters/dynamodb/execute.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <optional>
+
+#include "adapters/dynamodb/errors.h"
+#include "adapters/dynamodb/wait.h"
+
+namespace strata::dynamodb {
+namespace {
+
+struct RunSettings {
+  bool wait = true;
+  int64_t poll_interval_ms = 1000;
+  int64_t wait_timeout_ms = 0;
+  std::function<void(int64_t)> sleep;
+  std::function<int64_t()> now_ms;
+  std::function<void(const ProgressEvent&)> progress;
+};
+
+// Runs the operations of a plan's unblocked tables; one instance per Execute/DropTables.
+class Runner {
+ public:
+  Runner(aws::JsonService& ddb, const RunSettings& settings, ExecuteReport* report)
+      : ddb_(ddb), settings_(settings), report_(report) {}
+
+  void Run(const Plan& plan);
+
+ private:
+  enum class Outcome { kContinue, kDone, kPending, kFailed };
+
+  void Emit(const std::string& table, const std::string& summary, const std::string& phase) {
+    if (settings_.progress) settings_.progress({index_, total_, table, summary, phase});
+  }
+  Waiter MakeWaiter(const std::string& table) {
+    Waiter w;
+    w.poll_interval_ms = settings_.poll_interval_ms;
+    w.timeout_ms = settings_.wait_timeout_ms;
+    w.sleep = settings_.sleep;
+    w.now_ms = settings_.now_ms;
+    w.on_wait = [this, table](const std::string& what) { Emit(table, what, "waiting"); };
+    return w;
+  }
+  Outcome Fail(Status status) {
+    report_->status = std::move(status);
+    return Outcome::kFailed;
+  }
+
+  Outcome Prepare(const TablePlan& table);
+  Outcome RunOne(const Operation& op, bool last);
+  Outcome RunTable(const TablePlan& table);
+
+  aws::JsonService& ddb_;
+  const RunSettings& settings_;
+  ExecuteReport* report_;
+  size_t index_ = 0, total_ = 0;
+};
+
+// Resume: a table left creating, updating or deleting by an earlier run is waited for before
+// its first operation. A table to be created must be gone first; a table being deleted by
+// an earlier drop only needs that to finish.
+Runner::Outcome Runner::Prepare(const TablePlan& t) {
+  auto progress = TableProgress(ddb_, t.table);
+  if (!progress.ok()) return Fail(progress.status());
+  // A table that is missing, or that exists where it should not, fails on its first call
+  // with a message naming it.
+  if (!progress->has_value() || IsReady(*progress)) return Outcome::kContinue;
+  const bool deleting = (*progress)->rfind("DELETING", 0) == 0;
+  const bool creates = t.operations.front().api == "CreateTable";
+  if (creates && !deleting) return Outcome::kContinue;
+  if (!settings_.wait) return Outcome::kPending;
+  if (!deleting) {
+    Status s = WaitUntilReady(ddb_, t.table, MakeWaiter(t.table));
+    return s.ok() ? Outcome::kContinue : Fail(s);
+  }
+  Status s = WaitUntilGone(ddb_, t.table, MakeWaiter(t.table));
+  if (!s.ok()) return Fail(s);
+  return t.action == TableAction::kDelete ? Outcome::kDone : Outcome::kContinue;
+}
+
+Runner::Outcome Runner::RunOne(const Operation& op, bool last) {
+  ++index_;
+  Emit(op.table, op.summary, "start");
+  auto out = CallTable(ddb_, op.api, op.table, op.input);
+  if (!out.ok()) {
+    return Fail(out.status().WithContext(
+        fmt::format("table {}: {} ({})", op.table, op.summary, op.api)));
+  }
+  ++report_->operations_done;
+  report_->done.push_back(op.table + ": " + op.summary);
+  Emit(op.table, op.summary, "done");
+  if (!op.wait_for_active && !op.wait_for_deleted) return Outcome::kContinue;
+  if (!settings_.wait) return last ? Outcome::kContinue : Outcome::kPending;
+  Status s = op.wait_for_deleted ? WaitUntilGone(ddb_, op.table, MakeWaiter(op.table))
+                                 : WaitUntilReady(ddb_, op.table, MakeWaiter(op.table));
+  return s.ok() ? Outcome::kContinue : Fail(s);
+}
+
+Runner::Outcome Runner::RunTable(const TablePlan& t) {
+  Outcome prepared = Prepare(t);
+  if (prepared == Outcome::kDone) {
+    report_->done.push_back(t.table + ": deleted (by an earlier run)");
+    return Outcome::kDone;
+  }
+  if (prepared != Outcome::kContinue) return prepared;
+  for (size_t i = 0; i < t.operations.size(); ++i) {
+    Outcome o = RunOne(t.operations[i], i + 1 == t.operations.size());
+    if (o != Outcome::kContinue) return o;
+  }
+  return Outcome::kContinue;
+}
+
+void Runner::Run(const Plan& plan) {
+  report_->status = Status::Ok();
+  for (const auto& t : plan.tables) {
+    if (!t.blocked) total_ += t.operations.size();
+  }
+  for (const auto& t : plan.tables) {
+    if (t.blocked) {
+      report_->skipped.push_back(t.table + ": " + t.blocked_reason);
+      continue;
+    }
+    if (t.operations.empty()) continue;
+    const size_t before = index_;
+    Outcome o = RunTable(t);
+    if (o == Outcome::kFailed) return;
+    if (o == Outcome::kPending || o == Outcome::kDone) {
+      total_ -= t.operations.size() - (index_ - before);  // what was not issued never runs
+    }
+    if (o == Outcome::kPending) report_->pending.push_back(t.table);
+  }
+}
+
+// Drop: each table is checked before anything is deleted.
+struct DropTarget {
+  std::string name;
+  bool protected_ = false;
+};
+
+Result<DropTarget> CheckDrop(aws::JsonService& ddb, const std::string& name) {
+  auto out = CallTable(ddb, "DescribeTable", name, {{"TableName", name}});
+  if (!out.ok()) return out.status();
+  auto table = out->find("Table");
+  DropTarget target{name, false};
+  if (table != out->end() && table->is_object()) {
+    target.protected_ = table->value("DeletionProtectionEnabled", nlohmann::json()) == true;
+  }
+  return target;
+}
+
+TablePlan DropPlan(const DropTarget& target) {
+  TablePlan t;
+  t.table = target.name;
+  t.action = TableAction::kDelete;
+  if (target.protected_) {
+    Operation lift;
+    lift.table = target.name;
+    lift.api = "UpdateTable";
+    lift.input = {{"TableName", target.name}, {"DeletionProtectionEnabled", false}};
+    lift.summary = "turn off deletion protection to drop the table";
+    lift.wait_for_active = true;
+    t.operations.push_back(std::move(lift));
+  }
+  Operation del;
+  del.table = target.name;
+  del.api = "DeleteTable";
+  del.input = {{"TableName", target.name}};
+  del.summary = "delete table " + target.name;
+  del.wait_for_deleted = true;
+  del.destructive = true;
+  t.operations.push_back(std::move(del));
+  return t;
+}
+
+Status CheckAll(aws::JsonService& ddb, const std::vector<std::string>& names, bool lift,
+                Plan* plan) {
+  std::vector<std::string> protected_names;
+  for (const auto& name : names) {
+    STRATA_ASSIGN_OR_RETURN(DropTarget target, CheckDrop(ddb, name));
+    if (target.protected_) protected_names.push_back(name);
+    plan->tables.push_back(DropPlan(target));
+  }
+  if (protected_names.empty() || lift) return Status::Ok();
+  return Status::FailedPrecondition(fmt::format(
+      "deletion protection is enabled on {} {}; nothing was dropped. Turn it off first, or "
+      "lift it as part of the drop (strata drop --lift-protection)",
+      protected_names.size() == 1 ? "table" : "tables", fmt::join(protected_names, ", ")));
+}
+
+}  // namespace
+
+ExecuteReport Execute(aws::JsonService& ddb, const Plan& plan, const ExecuteOptions& options) {
+  ExecuteReport report;
+  RunSettings settings{options.wait,  options.poll_interval_ms, options.wait_timeout_ms,
+                       options.sleep, options.now_ms,           options.progress};
+  Runner(ddb, settings, &report).Run(plan);
+  return report;
+}
+
+ExecuteReport DropTables(aws::JsonService& ddb, const std::vector<std::string>& names,
+                         const DropOptions& options) {
+  ExecuteReport report;
+  Plan plan;
+  report.status = CheckAll(ddb, names, options.lift_protection, &plan);
+  if (!report.status.ok()) return report;
+  RunSettings settings{options.wait,  options.poll_interval_ms, options.wait_timeout_ms,
+                       options.sleep, options.now_ms,           options.progress};
+  Runner(ddb, settings, &report).Run(plan);
+  return report;
+}
+
+}  // namespace strata::dynamodb

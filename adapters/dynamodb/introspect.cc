@@ -1,0 +1,339 @@
+#include "adapters/dynamodb/introspect.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <mutex>
+#include <set>
+
+#include "adapters/dynamodb/errors.h"
+#include "adapters/dynamodb/parallel.h"
+#include "engine/state/canonical.h"
+
+namespace strata::dynamodb {
+namespace {
+
+using nlohmann::json;
+
+// DescribeTable answers are read field by field; anything strata cannot model is an error
+// naming the table and the field, never a guess.
+class Reader {
+ public:
+  explicit Reader(std::string table) : table_(std::move(table)) {}
+
+  Status Bad(std::string_view field, const json& value) const {
+    return Status::InvalidArgument(fmt::format(
+        "dynamodb table {}: DescribeTable answered {} = {}, which strata cannot model", table_,
+        field, value.dump()));
+  }
+
+  template <typename Enum>
+  Result<Enum> Parse(std::string_view field, const json& value,
+                     std::initializer_list<std::pair<std::string_view, Enum>> names) const {
+    if (value.is_string()) {
+      for (const auto& [name, e] : names) {
+        if (value.get<std::string>() == name) return e;
+      }
+    }
+    return Bad(field, value);
+  }
+
+ private:
+  std::string table_;
+};
+
+std::string Str(const json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+int64_t Int(const json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_number() ? it->get<int64_t>() : 0;
+}
+
+const json& Member(const json& object, const char* key) {
+  static const json kNull;
+  auto it = object.find(key);
+  return it != object.end() ? *it : kNull;
+}
+
+Status ReadKey(const Reader& r, const json& key_schema, pb::DynamoKeySchema* key) {
+  if (!key_schema.is_array()) return r.Bad("KeySchema", key_schema);
+  for (const auto& element : key_schema) {
+    const std::string type = Str(element, "KeyType");
+    if (type == "HASH") {
+      key->set_partition_key(Str(element, "AttributeName"));
+    } else if (type == "RANGE") {
+      key->set_sort_key(Str(element, "AttributeName"));
+    } else {
+      return r.Bad("KeySchema.KeyType", element);
+    }
+  }
+  if (key->partition_key().empty()) return r.Bad("KeySchema", key_schema);
+  return Status::Ok();
+}
+
+Status ReadProjection(const Reader& r, const json& p, pb::DynamoProjection* out) {
+  STRATA_ASSIGN_OR_RETURN(
+      auto type, r.Parse<pb::DynamoProjectionType>("Projection.ProjectionType",
+                                                   Member(p, "ProjectionType"),
+                                                   {{"ALL", pb::DYNAMO_PROJECTION_TYPE_ALL},
+                                                    {"KEYS_ONLY", pb::DYNAMO_PROJECTION_TYPE_KEYS_ONLY},
+                                                    {"INCLUDE", pb::DYNAMO_PROJECTION_TYPE_INCLUDE}}));
+  out->set_type(type);
+  const json& attrs = Member(p, "NonKeyAttributes");
+  if (attrs.is_array()) {
+    for (const auto& a : attrs) {
+      if (a.is_string()) out->add_non_key_attributes(a.get<std::string>());
+    }
+  }
+  return Status::Ok();
+}
+
+void ReadThroughput(const json& t, pb::DynamoThroughput* out) {
+  out->set_read_capacity_units(Int(t, "ReadCapacityUnits"));
+  out->set_write_capacity_units(Int(t, "WriteCapacityUnits"));
+}
+
+Status ReadAttributes(const Reader& r, const json& defs, pb::DynamoTable* t) {
+  if (!defs.is_array()) return r.Bad("AttributeDefinitions", defs);
+  for (const auto& d : defs) {
+    STRATA_ASSIGN_OR_RETURN(auto type, r.Parse<pb::DynamoAttributeType>(
+                                           "AttributeDefinitions.AttributeType",
+                                           Member(d, "AttributeType"),
+                                           {{"S", pb::DYNAMO_ATTRIBUTE_TYPE_S},
+                                            {"N", pb::DYNAMO_ATTRIBUTE_TYPE_N},
+                                            {"B", pb::DYNAMO_ATTRIBUTE_TYPE_B}}));
+    auto* a = t->add_attributes();
+    a->set_name(Str(d, "AttributeName"));
+    a->set_type(type);
+  }
+  return Status::Ok();
+}
+
+std::string IndexStatusOf(const json& g) {
+  std::string status = Str(g, "IndexStatus");
+  if (status.empty()) status = "ACTIVE";
+  auto backfilling = g.find("Backfilling");
+  if (backfilling != g.end() && backfilling->is_boolean() && backfilling->get<bool>()) {
+    status += " (backfilling)";
+  }
+  return status;
+}
+
+Status ReadGlobalIndexes(const Reader& r, const json& list, LiveTable* live) {
+  if (list.is_null()) return Status::Ok();
+  if (!list.is_array()) return r.Bad("GlobalSecondaryIndexes", list);
+  const bool provisioned = live->table.billing_mode() == pb::DYNAMO_BILLING_MODE_PROVISIONED;
+  for (const auto& g : list) {
+    const std::string status = IndexStatusOf(g);
+    live->index_status[Str(g, "IndexName")] = status;
+    if (status == "DELETING") continue;  // on its way out: not part of the table any more
+    auto* index = live->table.add_global_indexes();
+    index->set_name(Str(g, "IndexName"));
+    STRATA_RETURN_IF_ERROR(ReadKey(r, Member(g, "KeySchema"), index->mutable_key()));
+    STRATA_RETURN_IF_ERROR(ReadProjection(r, Member(g, "Projection"), index->mutable_projection()));
+    if (provisioned) ReadThroughput(Member(g, "ProvisionedThroughput"), index->mutable_throughput());
+  }
+  return Status::Ok();
+}
+
+Status ReadLocalIndexes(const Reader& r, const json& list, pb::DynamoTable* t) {
+  if (list.is_null()) return Status::Ok();
+  if (!list.is_array()) return r.Bad("LocalSecondaryIndexes", list);
+  for (const auto& l : list) {
+    auto* index = t->add_local_indexes();
+    index->set_name(Str(l, "IndexName"));
+    pb::DynamoKeySchema key;
+    STRATA_RETURN_IF_ERROR(ReadKey(r, Member(l, "KeySchema"), &key));
+    index->set_sort_key(key.sort_key());
+    STRATA_RETURN_IF_ERROR(ReadProjection(r, Member(l, "Projection"), index->mutable_projection()));
+  }
+  return Status::Ok();
+}
+
+// A table created PROVISIONED that never switched has no BillingModeSummary.
+Status ReadBilling(const Reader& r, const json& d, pb::DynamoTable* t) {
+  const json& mode = Member(Member(d, "BillingModeSummary"), "BillingMode");
+  pb::DynamoBillingMode billing = pb::DYNAMO_BILLING_MODE_PROVISIONED;
+  if (!mode.is_null()) {
+    STRATA_ASSIGN_OR_RETURN(
+        billing, r.Parse<pb::DynamoBillingMode>(
+                     "BillingModeSummary.BillingMode", mode,
+                     {{"PROVISIONED", pb::DYNAMO_BILLING_MODE_PROVISIONED},
+                      {"PAY_PER_REQUEST", pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST}}));
+  }
+  t->set_billing_mode(billing);
+  if (billing == pb::DYNAMO_BILLING_MODE_PROVISIONED) {
+    ReadThroughput(Member(d, "ProvisionedThroughput"), t->mutable_throughput());
+  }
+  return Status::Ok();
+}
+
+Status ReadSettings(const Reader& r, const json& d, pb::DynamoTable* t) {
+  const json& stream = Member(d, "StreamSpecification");
+  t->set_stream(pb::DYNAMO_STREAM_DISABLED);
+  if (Member(stream, "StreamEnabled") == json(true)) {
+    STRATA_ASSIGN_OR_RETURN(
+        auto view, r.Parse<pb::DynamoStreamViewType>(
+                       "StreamSpecification.StreamViewType", Member(stream, "StreamViewType"),
+                       {{"KEYS_ONLY", pb::DYNAMO_STREAM_KEYS_ONLY},
+                        {"NEW_IMAGE", pb::DYNAMO_STREAM_NEW_IMAGE},
+                        {"OLD_IMAGE", pb::DYNAMO_STREAM_OLD_IMAGE},
+                        {"NEW_AND_OLD_IMAGES", pb::DYNAMO_STREAM_NEW_AND_OLD_IMAGES}}));
+    t->set_stream(view);
+  }
+  // Absent for tables that were never given a class: those are STANDARD.
+  const json& table_class = Member(Member(d, "TableClassSummary"), "TableClass");
+  t->set_table_class(pb::DYNAMO_TABLE_CLASS_STANDARD);
+  if (!table_class.is_null()) {
+    STRATA_ASSIGN_OR_RETURN(
+        auto c, r.Parse<pb::DynamoTableClass>(
+                    "TableClassSummary.TableClass", table_class,
+                    {{"STANDARD", pb::DYNAMO_TABLE_CLASS_STANDARD},
+                     {"STANDARD_INFREQUENT_ACCESS", pb::DYNAMO_TABLE_CLASS_STANDARD_INFREQUENT_ACCESS}}));
+    t->set_table_class(c);
+  }
+  t->set_deletion_protection(Member(d, "DeletionProtectionEnabled") == json(true));
+  return Status::Ok();
+}
+
+// ENABLING counts as on and DISABLING as off: the change has been asked for and cannot be
+// taken back while it completes.
+void ReadTimeToLive(const json& ttl, pb::DynamoTable* t) {
+  const std::string status = Str(ttl, "TimeToLiveStatus");
+  if (status == "ENABLED" || status == "ENABLING") t->set_ttl_attribute(Str(ttl, "AttributeName"));
+}
+
+Result<LiveTable> Project(const json& d, const json& ttl,
+                          const std::map<std::string, std::string>& tags) {
+  if (!d.is_object()) return Status::InvalidArgument("dynamodb DescribeTable: no Table in the answer");
+  LiveTable live;
+  pb::DynamoTable& t = live.table;
+  t.set_name(Str(d, "TableName"));
+  Reader r(t.name());
+  live.status = Str(d, "TableStatus");
+  live.item_count = Int(d, "ItemCount");
+  live.size_bytes = Int(d, "TableSizeBytes");
+  live.arn = Str(d, "TableArn");
+  STRATA_RETURN_IF_ERROR(ReadKey(r, Member(d, "KeySchema"), t.mutable_key()));
+  STRATA_RETURN_IF_ERROR(ReadAttributes(r, Member(d, "AttributeDefinitions"), &t));
+  STRATA_RETURN_IF_ERROR(ReadBilling(r, d, &t));
+  STRATA_RETURN_IF_ERROR(ReadGlobalIndexes(r, Member(d, "GlobalSecondaryIndexes"), &live));
+  STRATA_RETURN_IF_ERROR(ReadLocalIndexes(r, Member(d, "LocalSecondaryIndexes"), &t));
+  STRATA_RETURN_IF_ERROR(ReadSettings(r, d, &t));
+  ReadTimeToLive(ttl, &t);
+  for (const auto& [k, v] : tags) (*t.mutable_tags())[k] = v;
+  CanonicalizeDynamoTable(&t);
+  return live;
+}
+
+// All pages of ListTagsOfResource. `*supported` turns false when the target has no tagging.
+Result<std::map<std::string, std::string>> ReadTags(aws::JsonService& ddb, const std::string& table,
+                                                    const std::string& arn, bool* supported) {
+  std::map<std::string, std::string> tags;
+  json input = {{"ResourceArn", arn}};
+  while (true) {
+    aws::ServiceError error;
+    auto out = CallTable(ddb, "ListTagsOfResource", table, input, &error);
+    if (!out.ok() && error.code == "UnknownOperationException") {
+      *supported = false;
+      return tags;
+    }
+    if (!out.ok()) return out.status();
+    for (const auto& tag : Member(*out, "Tags")) tags[Str(tag, "Key")] = Str(tag, "Value");
+    const std::string next = Str(*out, "NextToken");
+    if (next.empty()) return tags;
+    input["NextToken"] = next;
+  }
+}
+
+Result<std::vector<std::string>> ListTableNames(aws::JsonService& ddb) {
+  std::vector<std::string> names;
+  json input = {{"Limit", 100}};
+  while (true) {
+    auto out = ddb.Call("ListTables", input, nullptr);
+    if (!out.ok()) return out.status().WithContext("listing dynamodb tables");
+    for (const auto& n : Member(*out, "TableNames")) {
+      if (n.is_string()) names.push_back(n.get<std::string>());
+    }
+    const std::string last = Str(*out, "LastEvaluatedTableName");
+    if (last.empty()) return names;
+    input["ExclusiveStartTableName"] = last;
+  }
+}
+
+}  // namespace
+
+bool LiveTable::Ready() const {
+  if (status != "ACTIVE") return false;
+  return std::all_of(index_status.begin(), index_status.end(),
+                     [](const auto& entry) { return entry.second == "ACTIVE"; });
+}
+
+Result<LiveTable> LiveTableFromDescription(const json& table, const json& time_to_live,
+                                           const std::map<std::string, std::string>& tags) {
+  try {
+    return Project(table, time_to_live, tags);
+  } catch (const json::exception& e) {
+    return Status::InvalidArgument(fmt::format("dynamodb table {}: unexpected DescribeTable answer: {}",
+                                               table.is_object() ? Str(table, "TableName") : "?",
+                                               e.what()));
+  }
+}
+
+Result<std::optional<LiveTable>> DescribeLiveTable(aws::JsonService& ddb, const std::string& name) {
+  aws::ServiceError error;
+  auto described = CallTable(ddb, "DescribeTable", name, {{"TableName", name}}, &error);
+  if (!described.ok() && error.code == "ResourceNotFoundException") return std::optional<LiveTable>();
+  if (!described.ok()) return described.status();
+  auto ttl = CallTable(ddb, "DescribeTimeToLive", name, {{"TableName", name}}, &error);
+  if (!ttl.ok() && error.code == "ResourceNotFoundException") return std::optional<LiveTable>();
+  if (!ttl.ok()) return ttl.status();
+  const json& d = Member(*described, "Table");
+  bool tags_supported = true;
+  auto tags = ReadTags(ddb, name, Str(d, "TableArn"), &tags_supported);
+  if (!tags.ok() && tags.status().code() == Code::kNotFound) return std::optional<LiveTable>();
+  if (!tags.ok()) return tags.status();
+  STRATA_ASSIGN_OR_RETURN(LiveTable live,
+                          LiveTableFromDescription(d, Member(*ttl, "TimeToLiveDescription"), *tags));
+  live.tags_supported = tags_supported;
+  return std::optional<LiveTable>(std::move(live));
+}
+
+Result<std::vector<LiveTable>> ListLiveTables(aws::JsonService& ddb, const IntrospectOptions& options) {
+  std::vector<std::string> names;
+  if (options.only.has_value()) {
+    std::set<std::string> unique(options.only->begin(), options.only->end());
+    names.assign(unique.begin(), unique.end());
+  } else {
+    STRATA_ASSIGN_OR_RETURN(names, ListTableNames(ddb));
+    std::sort(names.begin(), names.end());
+  }
+  std::vector<std::optional<LiveTable>> found(names.size());
+  std::mutex progress_mu;
+  size_t done = 0;
+  STRATA_RETURN_IF_ERROR(ParallelFor(names.size(), options.max_concurrency, [&](size_t i) {
+    STRATA_ASSIGN_OR_RETURN(found[i], DescribeLiveTable(ddb, names[i]));
+    if (options.progress) {
+      std::lock_guard<std::mutex> lock(progress_mu);
+      options.progress(++done, names.size());
+    }
+    return Status::Ok();
+  }));
+  std::vector<LiveTable> tables;
+  tables.reserve(names.size());
+  for (auto& t : found) {
+    if (t.has_value()) tables.push_back(std::move(*t));
+  }
+  return tables;
+}
+
+pb::DynamoSchema SchemaOf(const std::vector<LiveTable>& tables) {
+  pb::DynamoSchema schema;
+  for (const auto& t : tables) (*schema.mutable_tables())[t.table.name()] = t.table;
+  return schema;
+}
+
+}  // namespace strata::dynamodb

@@ -1,0 +1,71 @@
+// Introspection: the DynamoDB tables a target has now, as strata models them, plus what only
+// the live service knows (status, index status, item count, ARN).
+//
+// ListLiveTables reads every table with DescribeTable, DescribeTimeToLive and
+// ListTagsOfResource, concurrently (bounded by IntrospectOptions::max_concurrency). The tables
+// come back canonical (engine/state/canonical.h) and sorted by name, so a schema built from
+// them diffs cleanly against the log. Thread-compatible; the JsonService must be thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/aws/json_service.h"
+#include "engine/status.h"
+#include "proto/dynamodb.pb.h"
+
+namespace strata::dynamodb {
+
+struct LiveTable {
+  pb::DynamoTable table;  // canonical, as strata models it
+  std::string status;     // CREATING | UPDATING | ACTIVE | DELETING | ARCHIVING | ...
+  // GSI name -> CREATING | UPDATING | DELETING | ACTIVE; "CREATING (backfilling)" while
+  // DynamoDB fills a new index. Indexes being deleted are listed here but left out of `table`.
+  std::map<std::string, std::string> index_status;
+  int64_t item_count = 0, size_bytes = 0;
+  std::string arn;
+  // False when the target cannot tag tables (DynamoDB Local answers ListTagsOfResource with
+  // UnknownOperationException): `table.tags` is then empty and says nothing, and planning
+  // leaves tags alone.
+  bool tags_supported = true;
+
+  // ACTIVE, with every global index ACTIVE: the only state in which DynamoDB accepts the
+  // next UpdateTable.
+  bool Ready() const;
+};
+
+struct IntrospectOptions {
+  int max_concurrency = 16;                      // tables being read at once
+  std::optional<std::vector<std::string>> only;  // just these tables (missing ones left out)
+  // Called after each table is read, never concurrently; may be empty.
+  std::function<void(size_t done, size_t total)> progress;
+};
+
+// Every table (all ListTables pages, or `only`), sorted by name. A table deleted while it is
+// being read is left out. Returns the first failure with the table named (errors.h).
+Result<std::vector<LiveTable>> ListLiveTables(aws::JsonService& ddb,
+                                              const IntrospectOptions& options);
+
+// One table; nullopt when it does not exist.
+Result<std::optional<LiveTable>> DescribeLiveTable(aws::JsonService& ddb,
+                                                   const std::string& name);
+
+// The tables as a schema (the `table` of each), for Diff.
+pb::DynamoSchema SchemaOf(const std::vector<LiveTable>& tables);
+
+// The projection of DescribeTable's "Table" object (plus DescribeTimeToLive's
+// "TimeToLiveDescription", and the tags) onto a LiveTable, exposed for tests. Returns
+// InvalidArgument naming the table and the field when DynamoDB answers something strata
+// cannot model (an unknown attribute type, billing mode, ...).
+Result<LiveTable> LiveTableFromDescription(const nlohmann::json& table,
+                                           const nlohmann::json& time_to_live,
+                                           const std::map<std::string, std::string>& tags);
+
+}  // namespace strata::dynamodb

@@ -1,0 +1,372 @@
+#include "adapters/dynamodb/plan.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <map>
+
+#include "adapters/dynamodb/render.h"
+#include "engine/diff/diff.h"
+#include "engine/state/apply.h"
+#include "engine/state/objects.h"
+#include "engine/state/validate.h"
+
+namespace strata::dynamodb {
+namespace {
+
+using nlohmann::json;
+
+json Plain(const nlohmann::ordered_json& j) { return json::parse(j.dump()); }
+
+std::string Capacity(const pb::DynamoThroughput& t) {
+  return fmt::format("{} read, {} write", t.read_capacity_units(), t.write_capacity_units());
+}
+
+bool SameThroughput(const pb::DynamoThroughput& a, const pb::DynamoThroughput& b) {
+  return a.read_capacity_units() == b.read_capacity_units() &&
+         a.write_capacity_units() == b.write_capacity_units();
+}
+
+const pb::DynamoGlobalIndex* FindIndex(const pb::DynamoTable& t, const std::string& name) {
+  for (const auto& g : t.global_indexes()) {
+    if (g.name() == name) return &g;
+  }
+  return nullptr;
+}
+
+// Builds one table's operations while keeping `current`, the table as it will be after the
+// operations so far, so each step can see what it changes from.
+class OperationBuilder {
+ public:
+  OperationBuilder(const LiveTable* live, std::string table) : table_(std::move(table)) {
+    if (live != nullptr) {
+      (*current_.mutable_tables())[table_] = live->table;
+      arn_ = live->arn;
+    }
+  }
+
+  void Add(const pb::DynamoChange& change);
+  std::vector<Operation> Finish();
+
+ private:
+  const pb::DynamoTable* Current() const {
+    auto it = current_.tables().find(table_);
+    return it == current_.tables().end() ? nullptr : &it->second;
+  }
+  Operation& Push(std::string api, json input, std::string summary, bool wait = true) {
+    Operation op;
+    op.table = table_;
+    op.api = std::move(api);
+    op.input = std::move(input);
+    op.summary = std::move(summary);
+    op.wait_for_active = wait;
+    ops_.push_back(std::move(op));
+    return ops_.back();
+  }
+  json Update() const { return {{"TableName", table_}}; }
+
+  void Create(const pb::DynamoTable& t, bool destructive);
+  void Delete();
+  void Replace(const pb::DynamoReplaceTable& e);
+  void Billing(const pb::DynamoSetBilling& e);
+  void AddIndex(const pb::DynamoAddGlobalIndex& e);
+  void TimeToLive(const std::string& attribute);
+  void Stream(pb::DynamoStreamViewType stream);
+
+  std::string table_;
+  std::string arn_;
+  pb::DynamoSchema current_;
+  std::vector<Operation> ops_;
+  std::map<std::string, std::string> set_tags_;
+  std::vector<std::string> removed_tags_;
+};
+
+void OperationBuilder::Create(const pb::DynamoTable& t, bool destructive) {
+  json input = Plain(RenderCreateTable(t));
+  input.erase("TimeToLiveSpecification");  // strata's extension: UpdateTimeToLive does it
+  Push("CreateTable", std::move(input), "create table " + t.name()).destructive = destructive;
+  if (!t.ttl_attribute().empty()) {
+    Push("UpdateTimeToLive",
+         {{"TableName", table_},
+          {"TimeToLiveSpecification", {{"AttributeName", t.ttl_attribute()}, {"Enabled", true}}}},
+         "turn on time to live on attribute " + t.ttl_attribute(), false)
+        .destructive = destructive;
+  }
+}
+
+void OperationBuilder::Delete() {
+  Operation& op = Push("DeleteTable", Update(), "delete table " + table_, false);
+  op.wait_for_deleted = true;
+  op.destructive = true;
+}
+
+void OperationBuilder::Replace(const pb::DynamoReplaceTable& e) {
+  const pb::DynamoTable* before = Current();
+  if (before != nullptr && before->deletion_protection()) {
+    json input = Update();
+    input["DeletionProtectionEnabled"] = false;
+    Push("UpdateTable", std::move(input), "turn off deletion protection to replace the table")
+        .destructive = true;
+  }
+  Delete();
+  Create(e.table(), true);
+}
+
+void OperationBuilder::Billing(const pb::DynamoSetBilling& e) {
+  const pb::DynamoTable* before = Current();
+  const bool switching = before == nullptr || before->billing_mode() != e.billing_mode();
+  json input = Update();
+  if (switching) input["BillingMode"] = BillingModeName(e.billing_mode());
+  if (e.billing_mode() != pb::DYNAMO_BILLING_MODE_PROVISIONED) {
+    Push("UpdateTable", std::move(input), "switch billing to PAY_PER_REQUEST");
+    return;
+  }
+  if (switching || !SameThroughput(before->throughput(), e.throughput())) {
+    input["ProvisionedThroughput"] = Plain(RenderThroughput(e.throughput()));
+  }
+  std::map<std::string, pb::DynamoThroughput> sorted(e.index_throughput().begin(),
+                                                     e.index_throughput().end());
+  for (const auto& [name, throughput] : sorted) {
+    const pb::DynamoGlobalIndex* index = before != nullptr ? FindIndex(*before, name) : nullptr;
+    if (!switching && index != nullptr && SameThroughput(index->throughput(), throughput)) continue;
+    input["GlobalSecondaryIndexUpdates"].push_back(
+        {{"Update",
+          {{"IndexName", name}, {"ProvisionedThroughput", Plain(RenderThroughput(throughput))}}}});
+  }
+  Push("UpdateTable", std::move(input),
+       switching ? "switch billing to PROVISIONED (" + Capacity(e.throughput()) + ")"
+                 : "set provisioned throughput to " + Capacity(e.throughput()));
+}
+
+void OperationBuilder::AddIndex(const pb::DynamoAddGlobalIndex& e) {
+  json definitions = json::array();
+  for (const auto& a : e.attributes()) definitions.push_back(Plain(RenderAttributeDefinition(a)));
+  json input = Update();
+  input["AttributeDefinitions"] = std::move(definitions);
+  input["GlobalSecondaryIndexUpdates"] = {{{"Create", Plain(RenderGlobalIndex(e.index()))}}};
+  Push("UpdateTable", std::move(input), "add global index " + e.index().name());
+}
+
+// DynamoDB switches time to live on or off, never from one attribute to another.
+void OperationBuilder::TimeToLive(const std::string& attribute) {
+  const pb::DynamoTable* before = Current();
+  const std::string old = before != nullptr ? before->ttl_attribute() : "";
+  if (!old.empty()) {
+    Push("UpdateTimeToLive",
+         {{"TableName", table_},
+          {"TimeToLiveSpecification", {{"AttributeName", old}, {"Enabled", false}}}},
+         "turn off time to live (attribute " + old + ")", false);
+  }
+  if (!attribute.empty()) {
+    Push("UpdateTimeToLive",
+         {{"TableName", table_},
+          {"TimeToLiveSpecification", {{"AttributeName", attribute}, {"Enabled", true}}}},
+         "turn on time to live on attribute " + attribute, false);
+  }
+}
+
+// A stream cannot change its view type in place: it is turned off, then on again.
+void OperationBuilder::Stream(pb::DynamoStreamViewType stream) {
+  const pb::DynamoTable* before = Current();
+  const bool was_on = before != nullptr && before->stream() != pb::DYNAMO_STREAM_DISABLED;
+  if (was_on) {
+    json input = Update();
+    input["StreamSpecification"] = {{"StreamEnabled", false}};
+    Push("UpdateTable", std::move(input),
+         stream == pb::DYNAMO_STREAM_DISABLED
+             ? "turn off stream"
+             : fmt::format("switch stream from {} to {}: turn it off",
+                           StreamViewTypeName(before->stream()), StreamViewTypeName(stream)));
+  }
+  if (stream == pb::DYNAMO_STREAM_DISABLED) return;
+  json input = Update();
+  input["StreamSpecification"] = {{"StreamEnabled", true},
+                                  {"StreamViewType", StreamViewTypeName(stream)}};
+  Push("UpdateTable", std::move(input),
+       was_on ? fmt::format("switch stream from {} to {}: turn it on",
+                            StreamViewTypeName(before->stream()), StreamViewTypeName(stream))
+              : fmt::format("turn on stream ({})", StreamViewTypeName(stream)));
+}
+
+void OperationBuilder::Add(const pb::DynamoChange& c) {
+  switch (c.kind_case()) {
+    case pb::DynamoChange::kCreateTable: Create(c.create_table().table(), false); break;
+    case pb::DynamoChange::kDropTable: Delete(); break;
+    case pb::DynamoChange::kReplaceTable: Replace(c.replace_table()); break;
+    case pb::DynamoChange::kSetBilling: Billing(c.set_billing()); break;
+    case pb::DynamoChange::kAddGlobalIndex: AddIndex(c.add_global_index()); break;
+    case pb::DynamoChange::kDropGlobalIndex: {
+      json input = Update();
+      input["GlobalSecondaryIndexUpdates"] = {
+          {{"Delete", {{"IndexName", c.drop_global_index().index()}}}}};
+      Push("UpdateTable", std::move(input), "delete global index " + c.drop_global_index().index());
+      break;
+    }
+    case pb::DynamoChange::kSetGlobalIndexThroughput: {
+      const auto& e = c.set_global_index_throughput();
+      json input = Update();
+      input["GlobalSecondaryIndexUpdates"] = {
+          {{"Update",
+            {{"IndexName", e.index()},
+             {"ProvisionedThroughput", Plain(RenderThroughput(e.throughput()))}}}}};
+      Push("UpdateTable", std::move(input),
+           fmt::format("set throughput of global index {} to {}", e.index(),
+                       Capacity(e.throughput())));
+      break;
+    }
+    case pb::DynamoChange::kSetTimeToLive: TimeToLive(c.set_time_to_live().attribute()); break;
+    case pb::DynamoChange::kSetStream: Stream(c.set_stream().stream()); break;
+    case pb::DynamoChange::kSetTableClass: {
+      json input = Update();
+      input["TableClass"] = TableClassName(c.set_table_class().table_class());
+      Push("UpdateTable", std::move(input),
+           fmt::format("set table class to {}", TableClassName(c.set_table_class().table_class())));
+      break;
+    }
+    case pb::DynamoChange::kSetDeletionProtection: {
+      json input = Update();
+      const bool on = c.set_deletion_protection().enabled();
+      input["DeletionProtectionEnabled"] = on;
+      Push("UpdateTable", std::move(input),
+           on ? "turn on deletion protection" : "turn off deletion protection");
+      break;
+    }
+    case pb::DynamoChange::kSetTag: set_tags_[c.set_tag().key()] = c.set_tag().value(); break;
+    case pb::DynamoChange::kRemoveTag: removed_tags_.push_back(c.remove_tag().key()); break;
+    case pb::DynamoChange::KIND_NOT_SET: break;
+  }
+  // Keeps `current_` in step; a change that does not apply leaves it as it was, which only
+  // affects how later summaries read.
+  (void)ApplyDynamo(c, &current_);
+}
+
+// Tags go last, in one call each way, addressed by the table's ARN.
+std::vector<Operation> OperationBuilder::Finish() {
+  if (!set_tags_.empty()) {
+    json tags = json::array();
+    std::vector<std::string> shown;
+    for (const auto& [k, v] : set_tags_) {
+      tags.push_back({{"Key", k}, {"Value", v}});
+      shown.push_back(k + "=" + v);
+    }
+    Push("TagResource", {{"ResourceArn", arn_}, {"Tags", std::move(tags)}},
+         fmt::format("set tags {}", fmt::join(shown, ", ")), false);
+  }
+  if (!removed_tags_.empty()) {
+    Push("UntagResource", {{"ResourceArn", arn_}, {"TagKeys", removed_tags_}},
+         fmt::format("remove tags {}", fmt::join(removed_tags_, ", ")), false);
+  }
+  return std::move(ops_);
+}
+
+TableAction ActionOf(const pb::DynamoChange& first) {
+  switch (first.kind_case()) {
+    case pb::DynamoChange::kCreateTable: return TableAction::kCreate;
+    case pb::DynamoChange::kDropTable: return TableAction::kDelete;
+    case pb::DynamoChange::kReplaceTable: return TableAction::kReplace;
+    default: return TableAction::kUpdate;
+  }
+}
+
+// Live tables strata manages, as a schema to diff from. Where the target cannot tag, the
+// live tags are taken to be the desired ones, so nothing is planned for them.
+pb::DynamoSchema ManagedLiveSchema(const std::vector<LiveTable>& live,
+                                   const pb::DynamoSchema& desired, const PlanOptions& options,
+                                   std::map<std::string, const LiveTable*>* by_name,
+                                   std::vector<std::string>* unmanaged) {
+  pb::DynamoSchema schema;
+  for (const auto& t : live) {
+    const std::string& name = t.table.name();
+    if (!options.managed.count(name)) {
+      unmanaged->push_back(name);
+      continue;
+    }
+    if (t.status == "DELETING") continue;
+    pb::DynamoTable table = t.table;
+    auto wanted = desired.tables().find(name);
+    if (!t.tags_supported && wanted != desired.tables().end()) {
+      *table.mutable_tags() = wanted->second.tags();
+    }
+    (*schema.mutable_tables())[name] = std::move(table);
+    (*by_name)[name] = &t;
+  }
+  return schema;
+}
+
+void Judge(const LiveTable* live, const PlanOptions& options, TablePlan* plan) {
+  if (plan->action == TableAction::kReplace) {
+    plan->replace_reason = plan->changes.front().replace_table().reason();
+    if (!options.allow_replace.count(plan->table)) {
+      plan->blocked = true;
+      plan->blocked_reason = fmt::format(
+          "replacing table {} deletes all its items ({}); allow it with --allow-replace {}",
+          plan->table, plan->replace_reason, plan->table);
+    }
+  }
+  if (plan->action == TableAction::kDelete && live != nullptr &&
+      live->table.deletion_protection()) {
+    plan->blocked = true;
+    plan->blocked_reason = fmt::format(
+        "table {} has deletion protection enabled, so it cannot be deleted; set "
+        "deletion_protection: false in its table file and apply before removing it, or drop "
+        "it with strata drop --lift-protection",
+        plan->table);
+  }
+  if (live != nullptr && !live->tags_supported) {
+    plan->notes.push_back("tags left alone: the target does not support tagging");
+  }
+}
+
+}  // namespace
+
+std::string_view TableActionName(TableAction action) {
+  switch (action) {
+    case TableAction::kCreate: return "create";
+    case TableAction::kUpdate: return "update";
+    case TableAction::kReplace: return "replace";
+    case TableAction::kDelete: return "delete";
+  }
+  return "update";
+}
+
+std::vector<Operation> OperationsFor(const LiveTable* live,
+                                     const std::vector<pb::DynamoChange>& changes) {
+  if (changes.empty()) return {};
+  OperationBuilder builder(live, DynamoTableOf(changes.front()));
+  for (const auto& c : changes) builder.Add(c);
+  return builder.Finish();
+}
+
+Result<Plan> PlanChanges(const std::vector<LiveTable>& live, const pb::DynamoSchema& desired,
+                         const PlanOptions& options) {
+  Plan plan;
+  std::map<std::string, const LiveTable*> by_name;
+  pb::DynamoSchema from = ManagedLiveSchema(live, desired, options, &by_name, &plan.unmanaged);
+  pb::DynamoSchema to;
+  for (const auto& [name, table] : desired.tables()) {
+    if (options.managed.count(name)) (*to.mutable_tables())[name] = table;
+  }
+  std::vector<pb::Event> events;
+  DiffDynamo(from, to, &events);
+  std::map<std::string, std::vector<pb::DynamoChange>> grouped;
+  for (const auto& e : events) {
+    STRATA_RETURN_IF_ERROR(ValidateDynamoChange(e.dynamodb()));
+    grouped[DynamoTableOf(e.dynamodb())].push_back(e.dynamodb());
+  }
+  for (auto& [name, changes] : grouped) {
+    TablePlan t;
+    t.table = name;
+    t.action = ActionOf(changes.front());
+    auto found = by_name.find(name);
+    const LiveTable* current = found == by_name.end() ? nullptr : found->second;
+    t.operations = OperationsFor(current, changes);
+    t.changes = std::move(changes);
+    Judge(current, options, &t);
+    plan.tables.push_back(std::move(t));
+  }
+  std::sort(plan.unmanaged.begin(), plan.unmanaged.end());
+  return plan;
+}
+
+}  // namespace strata::dynamodb

@@ -1,0 +1,87 @@
+#include "adapters/dynamodb/wait.h"
+
+#include <fmt/format.h>
+
+#include <vector>
+
+#include "adapters/dynamodb/errors.h"
+
+namespace strata::dynamodb {
+namespace {
+
+using nlohmann::json;
+
+std::string Text(const json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// Polls `done` until it says yes. `goal` names what is awaited, for messages.
+Status Poll(aws::JsonService& ddb, const std::string& table, const Waiter& waiter,
+            const std::string& goal,
+            const std::function<Result<bool>(const std::optional<std::string>&)>& done) {
+  if (!waiter.sleep || !waiter.now_ms) {
+    return Status::InvalidArgument(
+        "dynamodb: waiting needs the sleep and now_ms options (or wait turned off)");
+  }
+  const int64_t start = waiter.now_ms();
+  std::string last;
+  while (true) {
+    STRATA_ASSIGN_OR_RETURN(std::optional<std::string> progress, TableProgress(ddb, table));
+    STRATA_ASSIGN_OR_RETURN(bool finished, done(progress));
+    if (finished) return Status::Ok();
+    const std::string seen = progress.value_or("gone");
+    if (waiter.now_ms() - start >= waiter.timeout_ms) {
+      return Status::FailedPrecondition(fmt::format(
+          "gave up after {} s waiting for table {} to be {} (it is {}); run again to resume",
+          waiter.timeout_ms / 1000, table, goal, seen));
+    }
+    if (seen != last && waiter.on_wait) {
+      waiter.on_wait(fmt::format("waiting for table {} to be {} (now {})", table, goal, seen));
+    }
+    last = seen;
+    waiter.sleep(waiter.poll_interval_ms);
+  }
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> TableProgress(aws::JsonService& ddb, const std::string& table) {
+  aws::ServiceError error;
+  auto out = CallTable(ddb, "DescribeTable", table, {{"TableName", table}}, &error);
+  if (!out.ok() && error.code == "ResourceNotFoundException") return std::optional<std::string>();
+  if (!out.ok()) return out.status();
+  static const json kNone = json::object();
+  auto found = out->is_object() ? out->find("Table") : out->end();
+  const json& t = found != out->end() && found->is_object() ? *found : kNone;
+  std::string progress = Text(t, "TableStatus");
+  std::vector<std::string> busy;
+  auto indexes = t.find("GlobalSecondaryIndexes");
+  if (indexes != t.end() && indexes->is_array()) {
+    for (const auto& g : *indexes) {
+      std::string status = Text(g, "IndexStatus");
+      if (status.empty() || status == "ACTIVE") continue;
+      busy.push_back(fmt::format("index {} {}", Text(g, "IndexName"), status));
+    }
+  }
+  for (const auto& b : busy) progress += "; " + b;
+  return std::optional<std::string>(progress);
+}
+
+Status WaitUntilReady(aws::JsonService& ddb, const std::string& table, const Waiter& waiter) {
+  return Poll(ddb, table, waiter, "ACTIVE",
+              [&](const std::optional<std::string>& p) -> Result<bool> {
+                if (!p.has_value()) {
+                  return Status::NotFound(
+                      fmt::format("table {} disappeared while waiting for it to be ACTIVE", table));
+                }
+                return IsReady(p);
+              });
+}
+
+Status WaitUntilGone(aws::JsonService& ddb, const std::string& table, const Waiter& waiter) {
+  return Poll(ddb, table, waiter, "deleted",
+              [](const std::optional<std::string>& p) -> Result<bool> { return !p.has_value(); });
+}
+
+}  // namespace strata::dynamodb

@@ -1,0 +1,42 @@
+// Waiting for DynamoDB: polls DescribeTable until a table and all its global indexes are
+// ACTIVE, or until the table is gone, with injected sleep and clock.
+//
+// Each wait gives up after `timeout_ms` with a message saying what it still saw. `on_wait`
+// hears what is being waited for each time that changes (not on every poll).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "adapters/aws/json_service.h"
+#include "engine/status.h"
+
+namespace strata::dynamodb {
+
+struct Waiter {
+  int64_t poll_interval_ms = 1000;
+  int64_t timeout_ms = 30 * 60 * 1000;
+  std::function<void(int64_t ms)> sleep;
+  std::function<int64_t()> now_ms;
+  std::function<void(const std::string& what)> on_wait;  // may be empty
+};
+
+// What DescribeTable says about a table's progress: "ACTIVE", or e.g.
+// "UPDATING; index by_email CREATING"; nullopt when the table does not exist.
+Result<std::optional<std::string>> TableProgress(aws::JsonService& ddb, const std::string& table);
+
+// True when TableProgress reads exactly "ACTIVE".
+inline bool IsReady(const std::optional<std::string>& progress) {
+  return progress.has_value() && *progress == "ACTIVE";
+}
+
+// Polls until the table and its indexes are ACTIVE. NotFound when the table disappears,
+// FailedPrecondition after the timeout, InvalidArgument when sleep or now_ms is missing.
+Status WaitUntilReady(aws::JsonService& ddb, const std::string& table, const Waiter& waiter);
+
+// Polls until DescribeTable says the table does not exist. Same errors as WaitUntilReady.
+Status WaitUntilGone(aws::JsonService& ddb, const std::string& table, const Waiter& waiter);
+
+}  // namespace strata::dynamodb

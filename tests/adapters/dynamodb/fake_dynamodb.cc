@@ -1,0 +1,415 @@
+#include "tests/adapters/dynamodb/fake_dynamodb.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace strata::testing {
+namespace {
+
+using nlohmann::json;
+
+const std::set<std::string> kCreateTableFields = {
+    "AttributeDefinitions", "TableName", "KeySchema", "LocalSecondaryIndexes",
+    "GlobalSecondaryIndexes", "BillingMode", "ProvisionedThroughput", "StreamSpecification",
+    "SSESpecification", "Tags", "TableClass", "DeletionProtectionEnabled"};
+
+std::string Arn(const std::string& table) {
+  return "arn:aws:dynamodb:us-east-1:123456789012:table/" + table;
+}
+
+bool Defines(const json& definitions, const std::string& attribute) {
+  for (const auto& d : definitions) {
+    if (d.value("AttributeName", "") == attribute) return true;
+  }
+  return false;
+}
+
+json Throughput(const json& in) {
+  return {{"ReadCapacityUnits", in.value("ReadCapacityUnits", 0)},
+          {"WriteCapacityUnits", in.value("WriteCapacityUnits", 0)},
+          {"NumberOfDecreasesToday", 0}};
+}
+
+}  // namespace
+
+void FakeDynamoDb::FailNext(const std::string& operation, const std::string& code,
+                            const std::string& message) {
+  std::lock_guard<std::mutex> lock(mu_);
+  fail_next_[operation] = {code, message};
+}
+
+std::vector<FakeDynamoDb::Recorded> FakeDynamoDb::calls() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return calls_;
+}
+
+std::vector<std::string> FakeDynamoDb::mutations() const {
+  std::vector<std::string> out;
+  for (const auto& c : calls()) {
+    if (c.operation.rfind("Describe", 0) == 0 || c.operation.rfind("List", 0) == 0) continue;
+    out.push_back(c.operation);
+  }
+  return out;
+}
+
+size_t FakeDynamoDb::count(const std::string& operation) const {
+  auto all = calls();
+  return std::count_if(all.begin(), all.end(),
+                       [&](const Recorded& c) { return c.operation == operation; });
+}
+
+bool FakeDynamoDb::has_table(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return tables_.count(name) > 0;
+}
+
+json FakeDynamoDb::table(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = tables_.find(name);
+  return it == tables_.end() ? json() : it->second.desc;
+}
+
+void FakeDynamoDb::Edit(const std::string& name, const std::function<void(json&)>& edit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  edit(tables_.at(name).desc);
+}
+
+void FakeDynamoDb::Seed(const json& create_input) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const int saved = transient_describes;
+  transient_describes = 0;
+  auto r = CreateTable(create_input);
+  transient_describes = saved;
+  if (!r.ok()) throw std::runtime_error("Seed: " + error_code_ + ": " + error_message_);
+}
+
+Result<json> FakeDynamoDb::Call(std::string_view operation, const json& input,
+                                aws::ServiceError* error) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::string op(operation);
+  calls_.push_back({op, input});
+  error_code_.clear();
+  error_message_.clear();
+  Result<json> out = json::object();
+  auto injected = fail_next_.find(op);
+  if (injected != fail_next_.end()) {
+    error_code_ = injected->second.first;
+    error_message_ = injected->second.second;
+    fail_next_.erase(injected);
+    out = Status::FailedPrecondition("injected");
+  } else {
+    out = Dispatch(op, input);
+  }
+  if (out.ok()) return out;
+  if (error != nullptr) {
+    error->http_status = 400;
+    error->code = error_code_;
+    error->message = error_message_;
+  }
+  return Status::FailedPrecondition(
+      fmt::format("dynamodb {}: {}: {}", op, error_code_, error_message_));
+}
+
+Result<json> FakeDynamoDb::Dispatch(const std::string& op, const json& in) {
+  auto fail = [&](const char* code, std::string message) -> Result<json> {
+    error_code_ = code;
+    error_message_ = std::move(message);
+    return Status::FailedPrecondition(error_message_);
+  };
+  if (op == "ListTables") return ListTables(in);
+  if (op == "DescribeTable") return DescribeTable(in);
+  if (op == "CreateTable") return CreateTable(in);
+  if (op == "UpdateTable") return UpdateTable(in);
+  if (op == "DeleteTable") return DeleteTable(in);
+  if (op == "DescribeTimeToLive") return DescribeTimeToLive(in);
+  if (op == "UpdateTimeToLive") return UpdateTimeToLive(in);
+  if (op == "ListTagsOfResource" || op == "TagResource" || op == "UntagResource") {
+    if (!tagging) return fail("UnknownOperationException", "Tagging is not supported.");
+    return Tags(op, in);
+  }
+  return fail("UnknownOperationException", "unknown operation " + op);
+}
+
+#define FAKE_FAIL(code, message)                     \
+  do {                                               \
+    error_code_ = code;                              \
+    error_message_ = message;                        \
+    return Status::FailedPrecondition(error_message_); \
+  } while (0)
+
+Result<FakeDynamoDb::TableRec*> FakeDynamoDb::Find(const json& in) {
+  std::string name = in.value("TableName", "");
+  if (name.empty() && in.contains("ResourceArn")) {
+    std::string arn = in["ResourceArn"].get<std::string>();
+    name = arn.substr(arn.rfind('/') + 1);
+    if (arn != Arn(name)) FAKE_FAIL("ValidationException", "Invalid ResourceArn " + arn);
+  }
+  auto it = tables_.find(name);
+  if (it == tables_.end()) {
+    FAKE_FAIL("ResourceNotFoundException", "Requested resource not found: Table: " + name +
+                                               " not found");
+  }
+  return &it->second;
+}
+
+Result<json> FakeDynamoDb::ListTables(const json& in) {
+  const int limit = std::min(in.value("Limit", 100), list_page_size);
+  const std::string start = in.value("ExclusiveStartTableName", "");
+  json names = json::array();
+  std::string last;
+  for (auto it = tables_.upper_bound(start); it != tables_.end(); ++it) {
+    if (static_cast<int>(names.size()) == limit) {
+      json out = {{"TableNames", names}, {"LastEvaluatedTableName", last}};
+      return out;
+    }
+    names.push_back(it->first);
+    last = it->first;
+  }
+  return json{{"TableNames", names}};
+}
+
+// Each DescribeTable moves transient statuses one step closer to their end.
+void FakeDynamoDb::Advance(const std::string& name) {
+  TableRec& t = tables_.at(name);
+  if (t.countdown > 0 && --t.countdown == 0) {
+    if (t.desc["TableStatus"] == "DELETING") {
+      tables_.erase(name);
+      return;
+    }
+    t.desc["TableStatus"] = "ACTIVE";
+  }
+  json& indexes = t.desc["GlobalSecondaryIndexes"];
+  for (auto& [index, left] : t.index_countdown) {
+    if (left == 0 || --left > 0) continue;
+    for (size_t i = 0; i < indexes.size(); ++i) {
+      if (indexes[i]["IndexName"] != index) continue;
+      if (indexes[i]["IndexStatus"] == "DELETING") {
+        indexes.erase(i);
+      } else {
+        indexes[i]["IndexStatus"] = "ACTIVE";
+      }
+      break;
+    }
+  }
+  if (indexes.empty()) t.desc.erase("GlobalSecondaryIndexes");
+}
+
+Result<json> FakeDynamoDb::DescribeTable(const json& in) {
+  STRATA_ASSIGN_OR_RETURN(TableRec * t, Find(in));
+  json out = {{"Table", t->desc}};
+  Advance(in["TableName"].get<std::string>());
+  return out;
+}
+
+Result<json> FakeDynamoDb::CreateTable(const json& in) {
+  for (const auto& [key, _] : in.items()) {
+    if (!kCreateTableFields.count(key)) {
+      FAKE_FAIL("ValidationException", "CreateTable does not take " + key);
+    }
+  }
+  const std::string name = in.value("TableName", "");
+  if (tables_.count(name)) FAKE_FAIL("ResourceInUseException", "Table already exists: " + name);
+  const std::string billing = in.value("BillingMode", "PROVISIONED");
+  if (billing == "PROVISIONED" && !in.contains("ProvisionedThroughput")) {
+    FAKE_FAIL("ValidationException", "No provisioned throughput specified for the table");
+  }
+  TableRec t;
+  json& d = t.desc;
+  d = {{"TableName", name},
+       {"TableStatus", transient_describes > 0 ? "CREATING" : "ACTIVE"},
+       {"TableArn", Arn(name)},
+       {"AttributeDefinitions", in["AttributeDefinitions"]},
+       {"KeySchema", in["KeySchema"]},
+       {"ItemCount", 0},
+       {"TableSizeBytes", 0},
+       {"DeletionProtectionEnabled", in.value("DeletionProtectionEnabled", false)}};
+  d["ProvisionedThroughput"] = Throughput(in.value("ProvisionedThroughput", json::object()));
+  if (billing == "PAY_PER_REQUEST") d["BillingModeSummary"] = {{"BillingMode", billing}};
+  if (in.contains("TableClass")) d["TableClassSummary"] = {{"TableClass", in["TableClass"]}};
+  if (in.value("/StreamSpecification/StreamEnabled"_json_pointer, false)) {
+    d["StreamSpecification"] = in["StreamSpecification"];
+  }
+  if (in.contains("LocalSecondaryIndexes")) d["LocalSecondaryIndexes"] = in["LocalSecondaryIndexes"];
+  for (auto g : in.value("GlobalSecondaryIndexes", json::array())) {
+    if (billing == "PROVISIONED" && !g.contains("ProvisionedThroughput")) {
+      FAKE_FAIL("ValidationException", "No provisioned throughput specified for the global "
+                                       "secondary index");
+    }
+    g["ProvisionedThroughput"] = Throughput(g.value("ProvisionedThroughput", json::object()));
+    g["IndexStatus"] = "ACTIVE";
+    d["GlobalSecondaryIndexes"].push_back(g);
+  }
+  for (const auto& tag : in.value("Tags", json::array())) {
+    t.tags[tag["Key"].get<std::string>()] = tag["Value"].get<std::string>();
+  }
+  t.ttl = {{"TimeToLiveStatus", "DISABLED"}};
+  t.countdown = transient_describes;
+  tables_[name] = std::move(t);
+  return json{{"TableDescription", tables_[name].desc}};
+}
+
+Status FakeDynamoDb::UpdateIndexes(const json& updates, const json& definitions, TableRec* t) {
+  json& indexes = t->desc["GlobalSecondaryIndexes"];
+  if (indexes.is_null()) indexes = json::array();
+  const bool provisioned = t->desc.value("/BillingModeSummary/BillingMode"_json_pointer,
+                                         std::string("PROVISIONED")) == "PROVISIONED";
+  int creates_or_deletes = 0;
+  for (const auto& u : updates) creates_or_deletes += u.contains("Create") + u.contains("Delete");
+  if (creates_or_deletes > 1) {
+    FAKE_FAIL("LimitExceededException",
+              "Subscriber limit exceeded: Only 1 online index can be created or deleted "
+              "simultaneously per table");
+  }
+  for (const auto& u : updates) {
+    if (u.contains("Create")) {
+      json g = u["Create"];
+      for (const auto& k : g["KeySchema"]) {
+        if (!Defines(definitions, k["AttributeName"])) {
+          FAKE_FAIL("ValidationException", "Global Secondary Index key attribute not defined");
+        }
+        if (!Defines(t->desc["AttributeDefinitions"], k["AttributeName"])) {
+          for (const auto& d : definitions) {
+            if (d["AttributeName"] == k["AttributeName"]) t->desc["AttributeDefinitions"].push_back(d);
+          }
+        }
+      }
+      if (provisioned && !g.contains("ProvisionedThroughput")) {
+        FAKE_FAIL("ValidationException", "No provisioned throughput for the new index");
+      }
+      g["ProvisionedThroughput"] = Throughput(g.value("ProvisionedThroughput", json::object()));
+      g["IndexStatus"] = transient_describes > 0 ? "CREATING" : "ACTIVE";
+      t->index_countdown[g["IndexName"]] = transient_describes;
+      indexes.push_back(g);
+      continue;
+    }
+    const json& op = u.contains("Delete") ? u["Delete"] : u["Update"];
+    auto it = std::find_if(indexes.begin(), indexes.end(),
+                           [&](const json& g) { return g["IndexName"] == op["IndexName"]; });
+    if (it == indexes.end()) FAKE_FAIL("ResourceNotFoundException", "Index not found");
+    if (u.contains("Delete")) {
+      (*it)["IndexStatus"] = transient_describes > 0 ? "DELETING" : "ACTIVE";
+      if (transient_describes == 0) {
+        indexes.erase(it);
+      } else {
+        t->index_countdown[op["IndexName"]] = transient_describes;
+      }
+    } else {
+      (*it)["ProvisionedThroughput"] = Throughput(op["ProvisionedThroughput"]);
+    }
+  }
+  if (indexes.empty()) t->desc.erase("GlobalSecondaryIndexes");
+  return Status::Ok();
+}
+
+Result<json> FakeDynamoDb::UpdateTable(const json& in) {
+  STRATA_ASSIGN_OR_RETURN(TableRec * t, Find(in));
+  json& d = t->desc;
+  if (d["TableStatus"] != "ACTIVE") {
+    FAKE_FAIL("ResourceInUseException", "Attempt to change a resource which is still in use: "
+                                        "Table is being " + d["TableStatus"].get<std::string>());
+  }
+  for (const auto& g : d.value("GlobalSecondaryIndexes", json::array())) {
+    if (g["IndexStatus"] != "ACTIVE") {
+      FAKE_FAIL("ResourceInUseException",
+                "Attempt to change a resource which is still in use: Index is being updated");
+    }
+  }
+  if (in.size() <= 1) FAKE_FAIL("ValidationException", "Nothing to update");
+  bool slow = false;
+  if (in.contains("BillingMode")) {
+    d["BillingModeSummary"] = {{"BillingMode", in["BillingMode"]}};
+    slow = true;
+  }
+  if (in.contains("ProvisionedThroughput")) {
+    d["ProvisionedThroughput"] = Throughput(in["ProvisionedThroughput"]);
+    slow = true;
+  }
+  if (in.contains("GlobalSecondaryIndexUpdates")) {
+    STRATA_RETURN_IF_ERROR(UpdateIndexes(in["GlobalSecondaryIndexUpdates"],
+                                         in.value("AttributeDefinitions", json::array()), t));
+  }
+  if (in.contains("StreamSpecification")) {
+    const bool enable = in["StreamSpecification"]["StreamEnabled"];
+    const bool enabled = d.value("/StreamSpecification/StreamEnabled"_json_pointer, false);
+    if (enable && enabled) FAKE_FAIL("ValidationException", "Table already has an enabled stream");
+    if (!enable && !enabled) FAKE_FAIL("ValidationException", "Table has no stream to disable");
+    if (enable) {
+      d["StreamSpecification"] = in["StreamSpecification"];
+    } else {
+      d.erase("StreamSpecification");
+    }
+    slow = true;
+  }
+  if (in.contains("TableClass")) {
+    d["TableClassSummary"] = {{"TableClass", in["TableClass"]}};
+    slow = true;
+  }
+  if (in.contains("DeletionProtectionEnabled")) {
+    d["DeletionProtectionEnabled"] = in["DeletionProtectionEnabled"];
+  }
+  if (slow && transient_describes > 0) {
+    d["TableStatus"] = "UPDATING";
+    t->countdown = transient_describes;
+  }
+  return json{{"TableDescription", d}};
+}
+
+Result<json> FakeDynamoDb::DeleteTable(const json& in) {
+  STRATA_ASSIGN_OR_RETURN(TableRec * t, Find(in));
+  if (t->desc.value("DeletionProtectionEnabled", false)) {
+    FAKE_FAIL("ValidationException",
+              "Resource cannot be deleted as it is currently protected against deletion. "
+              "Disable deletion protection first.");
+  }
+  if (t->desc["TableStatus"] != "ACTIVE") {
+    FAKE_FAIL("ResourceInUseException", "Attempt to change a resource which is still in use: "
+                                        "Table is being " + t->desc["TableStatus"].get<std::string>());
+  }
+  json out = {{"TableDescription", t->desc}};
+  const std::string name = in["TableName"];
+  if (transient_describes > 0) {
+    t->desc["TableStatus"] = "DELETING";
+    t->countdown = transient_describes;
+  } else {
+    tables_.erase(name);
+  }
+  return out;
+}
+
+Result<json> FakeDynamoDb::DescribeTimeToLive(const json& in) {
+  STRATA_ASSIGN_OR_RETURN(TableRec * t, Find(in));
+  return json{{"TimeToLiveDescription", t->ttl}};
+}
+
+Result<json> FakeDynamoDb::UpdateTimeToLive(const json& in) {
+  STRATA_ASSIGN_OR_RETURN(TableRec * t, Find(in));
+  const json& spec = in["TimeToLiveSpecification"];
+  const bool enable = spec["Enabled"];
+  const bool enabled = t->ttl["TimeToLiveStatus"] == "ENABLED";
+  if (enable && enabled) FAKE_FAIL("ValidationException", "TimeToLive is already enabled");
+  if (!enable && !enabled) FAKE_FAIL("ValidationException", "TimeToLive is already disabled");
+  if (!enable && t->ttl["AttributeName"] != spec["AttributeName"]) {
+    FAKE_FAIL("ValidationException", "TimeToLive attribute name does not match");
+  }
+  t->ttl = enable ? json{{"TimeToLiveStatus", "ENABLED"}, {"AttributeName", spec["AttributeName"]}}
+                  : json{{"TimeToLiveStatus", "DISABLED"}};
+  return json{{"TimeToLiveSpecification", spec}};
+}
+
+Result<json> FakeDynamoDb::Tags(const std::string& op, const json& in) {
+  STRATA_ASSIGN_OR_RETURN(TableRec * t, Find(in));
+  if (op == "TagResource") {
+    for (const auto& tag : in["Tags"]) t->tags[tag["Key"]] = tag["Value"];
+    return json::object();
+  }
+  if (op == "UntagResource") {
+    for (const auto& key : in["TagKeys"]) t->tags.erase(key.get<std::string>());
+    return json::object();
+  }
+  json tags = json::array();
+  for (const auto& [k, v] : t->tags) tags.push_back({{"Key", k}, {"Value", v}});
+  return json{{"Tags", tags}};
+}
+
+}  // namespace strata::testing

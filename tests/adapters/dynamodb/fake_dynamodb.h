@@ -1,0 +1,87 @@
+// FakeDynamoDb: an in-memory DynamoDB control plane behind the JsonService seam, strict
+// where the real service is strict, so the adapter's projection rules are checked without a
+// server.
+//
+// It keeps each table as its DescribeTable answer and enforces what the adapter must honour:
+// one global index created or deleted per UpdateTable, no UpdateTable while the table or an
+// index is not ACTIVE, a stream cannot be enabled twice, time to live cannot switch attribute
+// in one call, deletion protection blocks DeleteTable, CreateTable rejects fields it does not
+// know. Transient statuses (CREATING, UPDATING, DELETING) last `transient_describes`
+// DescribeTable calls. Thread-safe.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/aws/json_service.h"
+
+namespace strata::testing {
+
+class FakeDynamoDb : public aws::JsonService {
+ public:
+  struct Recorded {
+    std::string operation;
+    nlohmann::json input;
+  };
+
+  Result<nlohmann::json> Call(std::string_view operation, const nlohmann::json& input,
+                              aws::ServiceError* error) override;
+  std::string_view service() const override { return "dynamodb"; }
+
+  // Knobs, set before use.
+  int transient_describes = 0;  // DescribeTable calls a transient status lasts
+  bool tagging = true;          // false: tag operations are unknown, as in DynamoDB Local
+  int list_page_size = 100;     // ListTables page size cap
+
+  // Makes the next call of `operation` fail with `code` and `message`.
+  void FailNext(const std::string& operation, const std::string& code, const std::string& message);
+
+  std::vector<Recorded> calls() const;
+  // Just the mutating calls (not Describe*/List*), as "Operation" strings.
+  std::vector<std::string> mutations() const;
+  size_t count(const std::string& operation) const;
+  bool has_table(const std::string& name) const;
+  // The stored DescribeTable "Table" object (a copy).
+  nlohmann::json table(const std::string& name) const;
+  // Changes a stored table behind the adapter's back.
+  void Edit(const std::string& name, const std::function<void(nlohmann::json&)>& edit);
+  // Creates a table directly (CreateTable input), already ACTIVE.
+  void Seed(const nlohmann::json& create_input);
+
+ private:
+  struct TableRec {
+    nlohmann::json desc;                 // DescribeTable "Table"
+    nlohmann::json ttl;                  // DescribeTimeToLive "TimeToLiveDescription"
+    std::map<std::string, std::string> tags;
+    int countdown = 0;                   // describes left in the table's transient status
+    std::map<std::string, int> index_countdown;
+  };
+
+  Result<nlohmann::json> Dispatch(const std::string& op, const nlohmann::json& in);
+  Result<nlohmann::json> ListTables(const nlohmann::json& in);
+  Result<nlohmann::json> DescribeTable(const nlohmann::json& in);
+  Result<nlohmann::json> CreateTable(const nlohmann::json& in);
+  Result<nlohmann::json> UpdateTable(const nlohmann::json& in);
+  Result<nlohmann::json> DeleteTable(const nlohmann::json& in);
+  Result<nlohmann::json> DescribeTimeToLive(const nlohmann::json& in);
+  Result<nlohmann::json> UpdateTimeToLive(const nlohmann::json& in);
+  Result<nlohmann::json> Tags(const std::string& op, const nlohmann::json& in);
+  Result<TableRec*> Find(const nlohmann::json& in);
+  void Advance(const std::string& name);
+  Status UpdateIndexes(const nlohmann::json& updates, const nlohmann::json& definitions,
+                       TableRec* t);
+
+  mutable std::mutex mu_;
+  std::map<std::string, TableRec> tables_;
+  std::vector<Recorded> calls_;
+  std::map<std::string, std::pair<std::string, std::string>> fail_next_;
+  std::string error_code_, error_message_;  // of the call being handled
+};
+
+}  // namespace strata::testing
