@@ -147,5 +147,17 @@ TEST_F(CliListTest, TextIsAnAlignedTableWithIndexRowsAndNoColourUnderNoColor) {
   EXPECT_EQ(ColumnOf(r.out, T("users") + " ", "unmanaged"), mark) << r;
 }
 
+TEST_F(CliListTest, ManyTablesShowProgressOnStderrAndKeepStdoutJson) {
+  for (int i = 0; i < 25; ++i) CreateTable(T("bulk" + std::to_string(i)));
+  StrataRun r = Strata({"--json", "list"});
+  ASSERT_EQ(r.code, 0) << r;
+  EXPECT_TRUE(Contains(r.err, "described ")) << r;
+  EXPECT_TRUE(Contains(r.err, " tables\n")) << r;
+  size_t mine = 0;
+  const json doc = r.Json();  // kept alive: the loop reads into it
+  for (const auto& t : doc["tables"]) mine += t["name"].get<std::string>().rfind(prefix_, 0) == 0;
+  EXPECT_EQ(mine, 25u);
+}
+
 }  // namespace
 }  // namespace strata::testing
