@@ -35,7 +35,8 @@ std::string TargetNames(const Context& ctx) {
 
 // The target --target names, the only dynamodb target, or none (environment only).
 Result<const Target*> PickTarget(const Context& ctx, const std::optional<std::string>& name) {
-  const std::string where = ctx.project.config_path.empty() ? "strata.yaml" : ctx.project.config_path;
+  const std::string where =
+      ctx.project.config_path.empty() ? "strata.yaml" : ctx.project.config_path;
   if (name) {
     auto it = ctx.project.targets.find(*name);
     if (it == ctx.project.targets.end()) {
@@ -58,9 +59,9 @@ Result<const Target*> PickTarget(const Context& ctx, const std::optional<std::st
   if (dynamo.size() > 1) {
     std::vector<std::string> names;
     for (const Target* t : dynamo) names.push_back(t->name);
-    return Status::InvalidArgument(fmt::format(
-        "{} has several dynamodb targets ({}); choose one with --target", where,
-        fmt::join(names, ", ")));
+    return Status::InvalidArgument(
+        fmt::format("{} has several dynamodb targets ({}); choose one with --target", where,
+                    fmt::join(names, ", ")));
   }
   return dynamo.empty() ? nullptr : dynamo.front();
 }
@@ -114,7 +115,8 @@ aws::HttpOptions HttpFromEnv(const Context& ctx) {
 void AddTargetOptions(po::options_description& o) {
   o.add_options()("target", po::value<std::string>(),
                   "a dynamodb target in strata.yaml (default: the only one, else the AWS "
-                  "environment)")("region", po::value<std::string>(), "AWS region (overrides the target's)")(
+                  "environment)")("region", po::value<std::string>(),
+                                  "AWS region (overrides the target's)")(
       "profile", po::value<std::string>(), "AWS profile (overrides the target's)")(
       "endpoint-url", po::value<std::string>(),
       "DynamoDB endpoint, e.g. http://127.0.0.1:8000 (overrides the target's)")(

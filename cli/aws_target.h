@@ -7,7 +7,6 @@
 #pragma once
 
 #include <boost/program_options.hpp>
-
 #include <memory>
 #include <optional>
 #include <set>

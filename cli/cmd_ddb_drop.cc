@@ -52,7 +52,8 @@ DropFlags ReadFlags(const Context& ctx) {
   po::options_description o("drop options");
   AddTargetOptions(o);
   o.add_options()("tables", po::value<std::vector<std::string>>(), "tables to drop")(
-      "yes,y", po::bool_switch(), "do not ask to type each table's name (needed without a terminal)")(
+      "yes,y", po::bool_switch(),
+      "do not ask to type each table's name (needed without a terminal)")(
       "lift-deletion-protection", po::bool_switch(),
       "turn deletion protection off first for protected tables")(
       "no-wait", po::bool_switch(), "do not wait until the tables are gone")(
@@ -95,7 +96,8 @@ Status Choose(const Context& ctx, Drop& d) {
   for (const auto& [name, t] : d.live) {
     if (!d.managed.count(name) || t.status == "DELETING") continue;
     candidates.push_back(name);
-    details.push_back(ItemsText(t) + (t.table.deletion_protection() ? ", deletion protection on" : ""));
+    details.push_back(ItemsText(t) +
+                      (t.table.deletion_protection() ? ", deletion protection on" : ""));
   }
   if (candidates.empty()) {
     return Status::NotFound(fmt::format(
@@ -131,7 +133,8 @@ Status Refusals(const Drop& d, const DropFlags& flags) {
     }
   }
   if (problems.empty()) return Status::Ok();
-  return Status::FailedPrecondition(fmt::format("nothing was dropped: {}", fmt::join(problems, "; ")));
+  return Status::FailedPrecondition(
+      fmt::format("nothing was dropped: {}", fmt::join(problems, "; ")));
 }
 
 int64_t SteadyMillis() {
@@ -232,15 +235,16 @@ Result<DropRecord> Record(Context& ctx, Drop& d, const std::vector<std::string>&
   dep->set_outcome(pb::DEPLOYMENT_SUCCEEDED);
   dep->set_duration_ms(duration_ms);
   std::string detail = fmt::format("dropped {}", fmt::join(dropped, ", "));
-  if (!unrecorded.empty()) detail += fmt::format(" ({} not in the log)", fmt::join(unrecorded, ", "));
+  if (!unrecorded.empty())
+    detail += fmt::format(" ({} not in the log)", fmt::join(unrecorded, ", "));
   dep->set_detail(detail);
   STRATA_ASSIGN_OR_RETURN(r.deployment, AppendCommit(ctx, std::move(c)));
   return r;
 }
 
 // The schema files that still define dropped tables: the next generate would create them again.
-std::vector<std::pair<std::string, std::string>> StillDefined(const Context& ctx, const Drop& d,
-                                                              const std::vector<std::string>& dropped) {
+std::vector<std::pair<std::string, std::string>> StillDefined(
+    const Context& ctx, const Drop& d, const std::vector<std::string>& dropped) {
   std::vector<std::pair<std::string, std::string>> out;
   auto files = DynamoTableFiles(d.source->path);
   if (!files.ok()) return out;
@@ -269,9 +273,8 @@ void PrintResult(const Context& ctx, const Drop& d, const std::vector<std::strin
     ctx.PrintJson(out);
     return;
   }
-  *ctx.out << ctx.Paint(Color::kGreen,
-                        fmt::format("{} {} on {}.", waited ? "Dropped" : "Deleting",
-                                    fmt::join(dropped, ", "), TargetText(d.target)))
+  *ctx.out << ctx.Paint(Color::kGreen, fmt::format("{} {} on {}.", waited ? "Dropped" : "Deleting",
+                                                   fmt::join(dropped, ", "), TargetText(d.target)))
            << "\n";
   if (r.drop) {
     *ctx.out << fmt::format("Recorded commit {} (drop) and {} (deployment to {}).\n",
@@ -325,7 +328,8 @@ CommandResult RunDrop(Context& ctx) {
         TargetText(d.target), report.status.ok() ? "" : " (" + report.status.message() + ")"));
   }
   if (dropped->empty()) {
-    Status why = report.status.ok() ? Status::Internal("DynamoDB deleted none of them") : report.status;
+    Status why =
+        report.status.ok() ? Status::Internal("DynamoDB deleted none of them") : report.status;
     return why.WithContext(fmt::format("nothing was dropped on {}", TargetText(d.target)));
   }
   auto recorded = Record(ctx, d, *dropped, flags, duration_ms);
@@ -338,8 +342,8 @@ CommandResult RunDrop(Context& ctx) {
   }
   PrintResult(ctx, d, *dropped, *recorded, flags.wait);
   if (!report.status.ok()) {
-    return report.status.WithContext(fmt::format("dropped {} (recorded), then stopped",
-                                                 fmt::join(*dropped, ", ")));
+    return report.status.WithContext(
+        fmt::format("dropped {} (recorded), then stopped", fmt::join(*dropped, ", ")));
   }
   return kExitOk;
 }

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <google/protobuf/util/message_differencer.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -113,81 +114,110 @@ json AdoptedJson(const std::vector<Adopted>& adopted) {
   return out;
 }
 
-CommandResult ImportFromTarget(Context& ctx, const po::variables_map& vm,
-                               const std::vector<std::string>& names) {
-  STRATA_ASSIGN_OR_RETURN(const SchemaSource* source, PickDynamoSchema(ctx, OptArg(vm, "schema")));
-  STRATA_ASSIGN_OR_RETURN(DynamoTarget target, OpenDynamoTarget(ctx, ReadTargetFlags(vm)));
+// Step: the live tables to adopt. A table being deleted is skipped, or refused when named.
+Result<std::vector<ddb::LiveTable>> Importable(const Context& ctx, DynamoTarget& target,
+                                               const std::vector<std::string>& names) {
   std::optional<std::vector<std::string>> only;
   if (!names.empty()) only = names;
   STRATA_ASSIGN_OR_RETURN(std::vector<ddb::LiveTable> all, ReadLiveTables(ctx, target, only));
   std::vector<ddb::LiveTable> live;
   for (auto& t : all) {
-    if (t.status == "DELETING") {
-      if (!names.empty()) {
-        return Status::FailedPrecondition(
-            fmt::format("{} is being deleted on {}; nothing was imported", t.table.name(),
-                        TargetText(target)));
-      }
+    if (t.status != "DELETING") {
+      live.push_back(std::move(t));
+    } else if (!names.empty()) {
+      return Status::FailedPrecondition(fmt::format(
+          "{} is being deleted on {}; nothing was imported", t.table.name(), TargetText(target)));
+    } else {
       ctx.Note(fmt::format("note: skipping {}: it is being deleted", t.table.name()));
-      continue;
     }
-    live.push_back(std::move(t));
   }
+  return live;
+}
+
+size_t CountAction(const std::vector<Adopted>& adopted, const std::string& action) {
+  return std::count_if(adopted.begin(), adopted.end(),
+                       [&action](const Adopted& a) { return a.action == action; });
+}
+
+// Step: the import commit.
+Result<StoredCommit> RecordImport(Context& ctx, DynamoTarget& target, const SchemaSource& source,
+                                  const std::vector<pb::Event>& events,
+                                  const std::vector<Adopted>& adopted,
+                                  const std::optional<std::string>& message) {
+  AddCallerToActor(ctx, target);
+  const size_t tables = CountAction(adopted, "created") + CountAction(adopted, "updated");
+  pb::Commit c;
+  c.set_origin(pb::ORIGIN_IMPORT);
+  c.set_schema(source.name);
+  c.set_engine(pb::ENGINE_DYNAMODB);
+  c.set_message(message.value_or(
+      fmt::format("import {} table{} from {}", tables, tables == 1 ? "" : "s", target.Label())));
+  for (const auto& e : events) *c.add_events() = e;
+  return AppendCommit(ctx, std::move(c));
+}
+
+void PrintNothingToImport(const Context& ctx, const DynamoTarget& target, size_t live) {
+  if (live == 0) {
+    *ctx.out << fmt::format("Nothing to import: no tables on {}.\n", TargetText(target));
+    return;
+  }
+  *ctx.out << fmt::format("Nothing to import: the log already records {} as {} has {}.\n",
+                          live == 1 ? "the table" : "every table", TargetText(target),
+                          live == 1 ? "it" : "them");
+}
+
+void PrintImported(const Context& ctx, const SchemaSource& source, const StoredCommit& stored,
+                   const std::vector<pb::Event>& events, const std::vector<Adopted>& adopted) {
+  DiffSummary s = PrintChanges(ctx, source.name, events);
+  const size_t created = CountAction(adopted, "created"), updated = CountAction(adopted, "updated");
+  std::string what =
+      fmt::format("Recorded commit {} ({}), importing {} table{}", stored.commit.seq(),
+                  HashHex(stored.hash).substr(0, 12), created, created == 1 ? "" : "s");
+  if (updated > 0) what += fmt::format(" and updating the record of {}", updated);
+  PrintSummaryLine(ctx, s, what);
+}
+
+CommandResult ImportFromTarget(Context& ctx, const po::variables_map& vm,
+                               const std::vector<std::string>& names) {
+  STRATA_ASSIGN_OR_RETURN(const SchemaSource* source, PickDynamoSchema(ctx, OptArg(vm, "schema")));
+  STRATA_ASSIGN_OR_RETURN(DynamoTarget target, OpenDynamoTarget(ctx, ReadTargetFlags(vm)));
+  STRATA_ASSIGN_OR_RETURN(std::vector<ddb::LiveTable> live, Importable(ctx, target, names));
   STRATA_ASSIGN_OR_RETURN(auto history, History::Open(ctx));
   STRATA_ASSIGN_OR_RETURN(pb::DynamoSchema recorded, RecordedAtHead(*history, source->name));
   std::vector<Adopted> adopted;
   STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> events, AdoptionEvents(recorded, live, &adopted));
-
-  json out = {{"version", 1}, {"target", TargetJson(target)}, {"schema", source->name},
-              {"tables", AdoptedJson(adopted)}, {"seq", json()}};
+  json out = {{"version", 1},
+              {"target", TargetJson(target)},
+              {"schema", source->name},
+              {"tables", AdoptedJson(adopted)},
+              {"seq", json()}};
   if (!ctx.json) {
     for (const auto& a : adopted) {
-      if (a.action == "unchanged") {
+      if (a.action == "unchanged")
         *ctx.out << fmt::format("  {} is already recorded as it is\n", a.table);
-      }
     }
   }
   if (events.empty()) {
-    if (ctx.json) ctx.PrintJson(out);
-    else if (live.empty()) *ctx.out << fmt::format("Nothing to import: no tables on {}.\n", TargetText(target));
-    else *ctx.out << fmt::format("Nothing to import: the log already records {} as {} has {}.\n",
-                                 live.size() == 1 ? "the table" : "every table", TargetText(target),
-                                 live.size() == 1 ? "it" : "them");
+    if (ctx.json)
+      ctx.PrintJson(out);
+    else
+      PrintNothingToImport(ctx, target, live.size());
     return kExitOk;
   }
-  AddCallerToActor(ctx, target);
-  size_t created = 0, updated = 0;
-  for (const auto& a : adopted) {
-    created += a.action == "created";
-    updated += a.action == "updated";
-  }
-  pb::Commit c;
-  c.set_origin(pb::ORIGIN_IMPORT);
-  c.set_schema(source->name);
-  c.set_engine(pb::ENGINE_DYNAMODB);
-  c.set_message(vm.count("message") ? vm["message"].as<std::string>()
-                                    : fmt::format("import {} table{} from {}", created + updated,
-                                                  created + updated == 1 ? "" : "s",
-                                                  target.Label()));
-  for (const auto& e : events) *c.add_events() = e;
-  STRATA_ASSIGN_OR_RETURN(StoredCommit stored, AppendCommit(ctx, std::move(c)));
+  STRATA_ASSIGN_OR_RETURN(StoredCommit stored, RecordImport(ctx, target, *source, events, adopted,
+                                                            OptArg(vm, "message")));
   if (ctx.json) {
     out["seq"] = stored.commit.seq();
     out["hash"] = HashHex(stored.hash);
     ctx.PrintJson(out);
   } else {
-    DiffSummary s = PrintChanges(ctx, source->name, events);
-    std::string what = fmt::format("Recorded commit {} ({}), importing {} table{}",
-                                   stored.commit.seq(), HashHex(stored.hash).substr(0, 12), created,
-                                   created == 1 ? "" : "s");
-    if (updated > 0) what += fmt::format(" and updating the record of {}", updated);
-    PrintSummaryLine(ctx, s, what);
+    PrintImported(ctx, *source, stored, events, adopted);
   }
   NoteFilesDiffer(ctx, *source, "strata export writes the live tables as table files");
   return kExitOk;
 }
 
-// ---- table files (export, import mizzle --write-files) ------------------------------------------------------------------------------
+// ---- table files (export, import mizzle --write-files) ---------------------------------
 
 struct Written {
   std::string table;
@@ -214,8 +244,10 @@ Written Decide(const pb::DynamoTable& t, const std::map<std::string, DynamoTable
   Written w{t.name(), {}, "written", ""};
   if (auto it = files.find(t.name()); it != files.end()) {
     w.path = it->second.path;
-    if (MessageDifferencer::Equals(it->second.table, t)) w.action = "unchanged";
-    else if (plan.force) w.action = "overwritten";
+    if (MessageDifferencer::Equals(it->second.table, t))
+      w.action = "unchanged";
+    else if (plan.force)
+      w.action = "overwritten";
     else {
       w.action = "differs";
       w.reason = "it defines the table differently";
@@ -248,8 +280,10 @@ Result<ExportPlan> ReadExportPlan(const Context& ctx, const po::variables_map& v
     plan.dir = dir.is_absolute() ? dir : fs::path(ctx.cwd) / dir;
   }
   const std::string format = vm["format"].as<std::string>();
-  if (format == "json") plan.format = ddb::TableFileFormat::kJson;
-  else if (format != "yaml") throw UsageError{"--format must be yaml or json, not \"" + format + "\""};
+  if (format == "json")
+    plan.format = ddb::TableFileFormat::kJson;
+  else if (format != "yaml")
+    throw UsageError{"--format must be yaml or json, not \"" + format + "\""};
   plan.force = vm["force"].as<bool>();
   return plan;
 }
@@ -257,10 +291,14 @@ Result<ExportPlan> ReadExportPlan(const Context& ctx, const po::variables_map& v
 void PrintWritten(const Context& ctx, const std::vector<Written>& written) {
   for (const auto& w : written) {
     const std::string file = Relative(ctx, w.path);
-    if (w.action == "written") *ctx.out << ctx.Paint(Color::kGreen, "wrote ") << file << "\n";
-    else if (w.action == "overwritten") *ctx.out << ctx.Paint(Color::kYellow, "overwrote ") << file << "\n";
-    else if (w.action == "unchanged") *ctx.out << ctx.Paint(Color::kDim, "unchanged ") << file << "\n";
-    else *ctx.out << ctx.Paint(Color::kRed, "left alone ") << file << " (" << w.reason << ")\n";
+    if (w.action == "written")
+      *ctx.out << ctx.Paint(Color::kGreen, "wrote ") << file << "\n";
+    else if (w.action == "overwritten")
+      *ctx.out << ctx.Paint(Color::kYellow, "overwrote ") << file << "\n";
+    else if (w.action == "unchanged")
+      *ctx.out << ctx.Paint(Color::kDim, "unchanged ") << file << "\n";
+    else
+      *ctx.out << ctx.Paint(Color::kRed, "left alone ") << file << " (" << w.reason << ")\n";
   }
 }
 
@@ -311,9 +349,9 @@ Status Refused(const Context& ctx, const std::vector<Written>& written, const st
     if (w.action == "differs") refused.push_back(Relative(ctx, w.path));
   }
   if (refused.empty()) return Status::Ok();
-  return Status::FailedPrecondition(fmt::format(
-      "left {} alone: {} the table differently; {}", fmt::join(refused, ", "),
-      refused.size() == 1 ? "it defines" : "they define", fix));
+  return Status::FailedPrecondition(
+      fmt::format("left {} alone: {} the table differently; {}", fmt::join(refused, ", "),
+                  refused.size() == 1 ? "it defines" : "they define", fix));
 }
 
 // ---- import mizzle -----------------------------------------------------------------------
@@ -356,27 +394,34 @@ CommandResult ImportMizzle(Context& ctx, const po::variables_map& vm, const std:
   STRATA_ASSIGN_OR_RETURN(pb::DynamoSchema snapshot, ddb::ReadSnapshotFile(path));
   STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> events,
                           SnapshotEvents(ctx, *source, snapshot, vm["force"].as<bool>()));
-  json out = {{"version", 1}, {"snapshot", Relative(ctx, path)}, {"schema", source->name},
-              {"tables", snapshot.tables_size()}, {"changes", events.size()}, {"seq", json()}};
+  json out = {{"version", 1},
+              {"snapshot", Relative(ctx, path)},
+              {"schema", source->name},
+              {"tables", snapshot.tables_size()},
+              {"changes", events.size()},
+              {"seq", json()}};
   if (events.empty()) {
     if (!ctx.json) {
-      *ctx.out << fmt::format("Nothing to import: the log already matches {}.\n", Relative(ctx, path));
+      *ctx.out << fmt::format("Nothing to import: the log already matches {}.\n",
+                              Relative(ctx, path));
     }
   } else {
     pb::Commit c;
     c.set_origin(pb::ORIGIN_IMPORT);
     c.set_schema(source->name);
     c.set_engine(pb::ENGINE_DYNAMODB);
-    c.set_message(vm.count("message") ? vm["message"].as<std::string>()
-                                      : fmt::format("import Mizzle snapshot {}", Relative(ctx, path)));
+    c.set_message(vm.count("message")
+                      ? vm["message"].as<std::string>()
+                      : fmt::format("import Mizzle snapshot {}", Relative(ctx, path)));
     for (const auto& e : events) *c.add_events() = e;
     STRATA_ASSIGN_OR_RETURN(StoredCommit stored, AppendCommit(ctx, std::move(c)));
     out["seq"] = stored.commit.seq();
     out["hash"] = HashHex(stored.hash);
     if (!ctx.json) {
       DiffSummary s = PrintChanges(ctx, source->name, events);
-      PrintSummaryLine(ctx, s, fmt::format("Recorded commit {} ({}) from {}", stored.commit.seq(),
-                                           HashHex(stored.hash).substr(0, 12), Relative(ctx, path)));
+      PrintSummaryLine(ctx, s,
+                       fmt::format("Recorded commit {} ({}) from {}", stored.commit.seq(),
+                                   HashHex(stored.hash).substr(0, 12), Relative(ctx, path)));
     }
   }
   Status refused = Status::Ok();
@@ -389,7 +434,8 @@ CommandResult ImportMizzle(Context& ctx, const po::variables_map& vm, const std:
     refused = Refused(ctx, written, "edit or remove it, then run again");
   }
   if (ctx.json) ctx.PrintJson(out);
-  if (!files && !events.empty()) NoteFilesDiffer(ctx, *source,
+  if (!files && !events.empty())
+    NoteFilesDiffer(ctx, *source,
                     "import mizzle --write-files writes the snapshot's tables as table files");
   STRATA_RETURN_IF_ERROR(refused);
   return kExitOk;
@@ -404,9 +450,12 @@ CommandResult RunImport(Context& ctx) {
       "message,m", po::value<std::string>(), "why (recorded in the commit)")(
       "schema", po::value<std::string>(), "which schema source (default: the dynamodb one)")(
       "force", po::bool_switch(), "mizzle: import even when the schema already has history")(
-      "write-files", po::bool_switch(), "mizzle: also write each table's file into the schema directory")(
-      "dir", po::value<std::string>(), "mizzle --write-files: where (default: the dynamodb schema directory)")(
-      "format", po::value<std::string>()->default_value("yaml"), "mizzle --write-files: yaml or json");
+      "write-files", po::bool_switch(),
+      "mizzle: also write each table's file into the schema directory")(
+      "dir", po::value<std::string>(),
+      "mizzle --write-files: where (default: the dynamodb schema directory)")(
+      "format", po::value<std::string>()->default_value("yaml"),
+      "mizzle --write-files: yaml or json");
   po::positional_options_description positional;
   positional.add("tables", -1);
   auto vm = ParseArgs(ctx, o, positional);
@@ -414,7 +463,8 @@ CommandResult RunImport(Context& ctx) {
   if (vm.count("tables")) names = vm["tables"].as<std::vector<std::string>>();
   // `import mizzle PATH`; with --target every word is a table name.
   if (!names.empty() && names.front() == "mizzle" && !vm.count("target")) {
-    if (names.size() != 2) throw UsageError{"import mizzle takes one PATH (a snapshot.json or its directory)"};
+    if (names.size() != 2)
+      throw UsageError{"import mizzle takes one PATH (a snapshot.json or its directory)"};
     return ImportMizzle(ctx, vm, names[1]);
   }
   for (const char* only_mizzle : {"force", "write-files"}) {
@@ -428,7 +478,8 @@ CommandResult RunImport(Context& ctx) {
 CommandResult RunExport(Context& ctx) {
   po::options_description o("export options");
   AddTargetOptions(o);
-  o.add_options()("tables", po::value<std::vector<std::string>>(), "tables to export (default: all)")(
+  o.add_options()("tables", po::value<std::vector<std::string>>(),
+                  "tables to export (default: all)")(
       "dir", po::value<std::string>(), "where to write (default: the dynamodb schema directory)")(
       "format", po::value<std::string>()->default_value("yaml"), "yaml or json, for new files")(
       "schema", po::value<std::string>(), "which schema source (default: the dynamodb one)")(
@@ -448,7 +499,9 @@ CommandResult RunExport(Context& ctx) {
   }
   STRATA_ASSIGN_OR_RETURN(std::vector<Written> written, WriteTableFiles(ctx, tables, plan));
   if (ctx.json) {
-    ctx.PrintJson({{"version", 1}, {"target", TargetJson(target)}, {"dir", plan.dir.string()},
+    ctx.PrintJson({{"version", 1},
+                   {"target", TargetJson(target)},
+                   {"dir", plan.dir.string()},
                    {"files", WrittenJson(ctx, written)}});
   } else if (written.empty()) {
     *ctx.out << fmt::format("No tables on {}; nothing written.\n", TargetText(target));

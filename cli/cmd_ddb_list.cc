@@ -34,13 +34,14 @@ std::set<std::string> ManagedForList(const Context& ctx) {
   if (auto files = DynamoTablesInFiles(**schema); files.ok()) {
     managed = std::move(files).value();
   } else {
-    ctx.Note(fmt::format("warning: {}; managed marks come from the log only",
-                         files.status().message()));
+    ctx.Note(
+        fmt::format("warning: {}; managed marks come from the log only", files.status().message()));
   }
   auto logged = DynamoTablesInLog(ctx, (*schema)->name);
   if (!logged.ok()) {
-    ctx.Note(fmt::format("warning: reading the log: {}; managed marks come from the schema files only",
-                         logged.status().message()));
+    ctx.Note(
+        fmt::format("warning: reading the log: {}; managed marks come from the schema files only",
+                    logged.status().message()));
   } else {
     managed.insert(logged->begin(), logged->end());
   }
@@ -74,12 +75,14 @@ json ThroughputJson(const pb::DynamoThroughput& t) {
 
 json ProjectionJson(const pb::DynamoProjection& p) {
   json j = {{"type", ddb::ProjectionTypeName(p.type())}};
-  if (p.type() == pb::DYNAMO_PROJECTION_TYPE_INCLUDE) j["non_key_attributes"] = p.non_key_attributes();
+  if (p.type() == pb::DYNAMO_PROJECTION_TYPE_INCLUDE)
+    j["non_key_attributes"] = p.non_key_attributes();
   return j;
 }
 
 std::string ProjectionText(const pb::DynamoProjection& p) {
-  if (p.type() != pb::DYNAMO_PROJECTION_TYPE_INCLUDE) return std::string(ddb::ProjectionTypeName(p.type()));
+  if (p.type() != pb::DYNAMO_PROJECTION_TYPE_INCLUDE)
+    return std::string(ddb::ProjectionTypeName(p.type()));
   return fmt::format("INCLUDE ({})", fmt::join(p.non_key_attributes(), ", "));
 }
 
@@ -188,8 +191,8 @@ void PrintRows(const Context& ctx, const std::vector<Row>& rows) {
     for (size_t i = 0; i < r.size(); ++i) {
       const bool last = i + 1 == r.size();
       std::string text = i == kCountColumn ? fmt::format("{:>{}}", r[i].text, width[i])
-                         : last           ? r[i].text
-                                          : fmt::format("{:<{}}", r[i].text, width[i]);
+                         : last            ? r[i].text
+                                           : fmt::format("{:<{}}", r[i].text, width[i]);
       line += r[i].color && !r[i].text.empty() ? ctx.Paint(*r[i].color, text) : text;
       if (!last) line += "  ";
     }
@@ -209,9 +212,13 @@ void PrintText(const Context& ctx, const DynamoTarget& target,
   *ctx.out << fmt::format("{}: {} table{}, {} managed by strata\n\n", TargetText(target),
                           live.size(), live.size() == 1 ? "" : "s", managed_live);
   std::vector<Row> rows;
-  rows.push_back({{"TABLE", Color::kDim}, {"PARTITION KEY", Color::kDim}, {"SORT KEY", Color::kDim},
-                  {"BILLING / PROJECTION", Color::kDim}, {"STATUS", Color::kDim},
-                  {"ITEMS", Color::kDim}, {"STRATA", Color::kDim}});
+  rows.push_back({{"TABLE", Color::kDim},
+                  {"PARTITION KEY", Color::kDim},
+                  {"SORT KEY", Color::kDim},
+                  {"BILLING / PROJECTION", Color::kDim},
+                  {"STATUS", Color::kDim},
+                  {"ITEMS", Color::kDim},
+                  {"STRATA", Color::kDim}});
   for (const auto& t : live) AddTableRows(t, managed.count(t.table.name()) > 0, &rows);
   PrintRows(ctx, rows);
   *ctx.out << "\n(item counts are DynamoDB's, refreshed about every six hours)\n";

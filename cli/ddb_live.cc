@@ -29,17 +29,15 @@ Result<std::vector<dynamodb::LiveTable>> ReadLiveTables(
   };
   auto live = dynamodb::ListLiveTables(*target.ddb, o);
   if (!live.ok()) return live.status().WithContext("reading the tables of " + TargetText(target));
-  std::sort(live->begin(), live->end(), [](const auto& a, const auto& b) {
-    return a.table.name() < b.table.name();
-  });
+  std::sort(live->begin(), live->end(),
+            [](const auto& a, const auto& b) { return a.table.name() < b.table.name(); });
   if (only) {
     std::set<std::string> found;
     for (const auto& t : *live) found.insert(t.table.name());
     for (const auto& name : *only) {
       if (!found.count(name)) {
-        return Status::NotFound(
-            fmt::format("no table {} on {}; strata list shows the tables there", name,
-                        TargetText(target)));
+        return Status::NotFound(fmt::format("no table {} on {}; strata list shows the tables there",
+                                            name, TargetText(target)));
       }
     }
   }

@@ -29,9 +29,8 @@ std::vector<std::string> Words(const std::string& answer) {
 }
 
 bool AllDigits(const std::string& s) {
-  return !s.empty() && s.size() < 10 && std::all_of(s.begin(), s.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
+  return !s.empty() && s.size() < 10 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // "3" or "2-4" as 1-based positions; nullopt when the word is not of that shape.
@@ -58,12 +57,14 @@ Result<std::vector<std::string>> ParseTableSelection(const std::string& answer,
     }
     auto range = Range(word);
     if (!range) {
-      return Status::InvalidArgument(fmt::format("\"{}\" is neither a number from the list nor "
-                                                 "one of its table names", word));
+      return Status::InvalidArgument(
+          fmt::format("\"{}\" is neither a number from the list nor "
+                      "one of its table names",
+                      word));
     }
     if (range->first < 1 || range->second > candidates.size() || range->first > range->second) {
-      return Status::InvalidArgument(fmt::format("\"{}\" is not in the list (1-{})", word,
-                                                 candidates.size()));
+      return Status::InvalidArgument(
+          fmt::format("\"{}\" is not in the list (1-{})", word, candidates.size()));
     }
     for (size_t i = range->first; i <= range->second; ++i) chosen.insert(i - 1);
   }
@@ -79,14 +80,14 @@ std::vector<std::string> PickTables(const Context& ctx, std::istream& in,
   for (const auto& c : candidates) width = std::max(width, c.size());
   for (size_t i = 0; i < candidates.size(); ++i) {
     std::string line = fmt::format("  {:>3}) {:<{}}", i + 1, candidates[i], width);
-    if (i < options.details.size() && !options.details[i].empty()) line += "  " + options.details[i];
+    if (i < options.details.size() && !options.details[i].empty())
+      line += "  " + options.details[i];
     while (!line.empty() && line.back() == ' ') line.pop_back();
     *ctx.err << line << "\n";
   }
   while (true) {
-    auto answer = Ask(ctx, in,
-                      options.question +
-                          " (numbers, ranges such as 2-4, or names; empty to cancel): ");
+    auto answer = Ask(
+        ctx, in, options.question + " (numbers, ranges such as 2-4, or names; empty to cancel): ");
     if (!answer || answer->empty()) return {};
     auto chosen = ParseTableSelection(*answer, candidates);
     if (chosen.ok()) return *chosen;
@@ -94,12 +95,12 @@ std::vector<std::string> PickTables(const Context& ctx, std::istream& in,
   }
 }
 
-Status ConfirmEachTable(const Context& ctx, std::istream& in, const std::vector<std::string>& tables,
+Status ConfirmEachTable(const Context& ctx, std::istream& in,
+                        const std::vector<std::string>& tables,
                         const std::function<std::string(const std::string&)>& warning) {
   for (const auto& table : tables) {
     const std::string question =
-        fmt::format("{} Type {} to confirm: ", warning(table),
-                    ctx.Paint(Color::kBold, table));
+        fmt::format("{} Type {} to confirm: ", warning(table), ctx.Paint(Color::kBold, table));
     if (!ConfirmTyped(ctx, in, question, table)) {
       return Status::Aborted(fmt::format("{} was not confirmed; nothing was changed", table));
     }

@@ -21,8 +21,8 @@ Result<std::vector<std::string>> ParseTableSelection(const std::string& answer,
                                                      const std::vector<std::string>& candidates);
 
 struct PickOptions {
-  std::string question;                // e.g. "Tables to drop"
-  std::vector<std::string> details;    // one per candidate, shown after its name; may be empty
+  std::string question;              // e.g. "Tables to drop"
+  std::vector<std::string> details;  // one per candidate, shown after its name; may be empty
 };
 
 // Shows the numbered candidates and asks until the answer parses. Returns the chosen names;
@@ -34,7 +34,8 @@ std::vector<std::string> PickTables(const Context& ctx, std::istream& in,
 // Asks for each table's name to be typed back after `warning(table)` ("Table orders and its
 // 12 items will be deleted."). Returns Aborted naming the first table whose name was not typed
 // exactly (nothing should then happen to any of them).
-Status ConfirmEachTable(const Context& ctx, std::istream& in, const std::vector<std::string>& tables,
+Status ConfirmEachTable(const Context& ctx, std::istream& in,
+                        const std::vector<std::string>& tables,
                         const std::function<std::string(const std::string&)>& warning);
 
 }  // namespace strata::cli

@@ -7,11 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "adapters/postgres/process_runner.h"
 
@@ -27,7 +26,8 @@ struct StrataRun {
       return nlohmann::json::parse(out);
     } catch (const std::exception& e) {
       ADD_FAILURE() << "not JSON: " << e.what() << "\nexit " << code << "\n--- stdout\n"
-                    << out << "--- stderr\n" << err;
+                    << out << "--- stderr\n"
+                    << err;
       return nlohmann::json();
     }
   }

@@ -109,8 +109,8 @@ TEST_F(CliDropTest, TextNamesTheSchemaFileThatStillDefinesTheTable) {
   StrataRun r = Strata({"drop", "--target", "local", "--yes", T("orders")});
   ASSERT_EQ(r.code, 0) << r;
   EXPECT_TRUE(Contains(r.out, "Dropped " + T("orders"))) << r;
-  EXPECT_TRUE(Contains(r.out, "schema/dynamodb/" + T("orders") + ".yaml still defines " +
-                                  T("orders") + ": remove"))
+  EXPECT_TRUE(Contains(
+      r.out, "schema/dynamodb/" + T("orders") + ".yaml still defines " + T("orders") + ": remove"))
       << r;
   EXPECT_TRUE(Contains(r.out, "the next strata generate will record creating it again")) << r;
 }
@@ -130,8 +130,7 @@ TEST_F(CliDropTest, AManagedTableTheLogNeverHadIsDroppedWithOnlyADeploymentRecor
 TEST_F(CliDropTest, OnATerminalTablesAreChosenAndEachNameIsTyped) {
   ManagedTable(T("orders"));
   const std::string command = "printf '%s\\n%s\\n' 1 " + T("orders") + " | script -qec '" +
-                              std::string(STRATA_BINARY) +
-                              " drop --target local' /dev/null";
+                              std::string(STRATA_BINARY) + " drop --target local' /dev/null";
   postgres::ProcessRequest req;
   req.argv = {"/bin/bash", "-c", command};
   req.environment = Environment();

@@ -12,10 +12,9 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "adapters/aws/session.h"
 #include "tests/engine/testing/temp_dir.h"

@@ -73,15 +73,16 @@ TEST_F(CliImportTest, RecordedTablesRecordNothingUnlessTheyDiffer) {
   EXPECT_EQ(Commits(), 1u);
 
   // Someone adds an index behind strata's back: the next import records just that.
-  Must("UpdateTable",
-       {{"TableName", T("accounts")},
-        {"AttributeDefinitions", {{{"AttributeName", "name"}, {"AttributeType", "S"}}}},
-        {"GlobalSecondaryIndexUpdates",
-         {{{"Create",
-            {{"IndexName", "by_name"},
-             {"KeySchema", {{{"AttributeName", "name"}, {"KeyType", "HASH"}}}},
-             {"Projection", {{"ProjectionType", "ALL"}}},
-             {"ProvisionedThroughput", {{"ReadCapacityUnits", 1}, {"WriteCapacityUnits", 1}}}}}}}}});
+  Must(
+      "UpdateTable",
+      {{"TableName", T("accounts")},
+       {"AttributeDefinitions", {{{"AttributeName", "name"}, {"AttributeType", "S"}}}},
+       {"GlobalSecondaryIndexUpdates",
+        {{{"Create",
+           {{"IndexName", "by_name"},
+            {"KeySchema", {{{"AttributeName", "name"}, {"KeyType", "HASH"}}}},
+            {"Projection", {{"ProjectionType", "ALL"}}},
+            {"ProvisionedThroughput", {{"ReadCapacityUnits", 1}, {"WriteCapacityUnits", 1}}}}}}}}});
   StrataRun changed = Strata({"--json", "import", "--target", "local", T("accounts")});
   ASSERT_EQ(changed.code, 0) << changed;
   json doc = changed.Json();
@@ -96,8 +97,9 @@ TEST_F(CliImportTest, RecordedTablesRecordNothingUnlessTheyDiffer) {
 
 // DynamoDB Local cannot tag tables, so its tables say nothing about tags: the record's stand.
 TEST_F(CliImportTest, TagsATargetCannotReportAreNeitherDroppedFromTheLogNorFromFiles) {
-  WriteFile("schema/dynamodb/t.yaml",
-            "table: " + T("tagged") + "\npartition_key: { name: pk, type: S }\ntags: { team: core }\n");
+  WriteFile(
+      "schema/dynamodb/t.yaml",
+      "table: " + T("tagged") + "\npartition_key: { name: pk, type: S }\ntags: { team: core }\n");
   ASSERT_EQ(Strata({"generate"}).code, 0);
   CreateTable(T("tagged"));
   StrataRun r = Strata({"--json", "import", "--target", "local", T("tagged")});
@@ -145,8 +147,8 @@ TEST_F(CliImportTest, ExportLeavesADifferentDefinitionAloneUnlessForced) {
 
 TEST_F(CliImportTest, ExportAsJsonIntoAnotherDirectory) {
   CreateTables();
-  StrataRun e = Strata({"--json", "export", "--target", "local", "--format", "json", "--dir",
-                        "out", T("tags")});
+  StrataRun e = Strata(
+      {"--json", "export", "--target", "local", "--format", "json", "--dir", "out", T("tags")});
   ASSERT_EQ(e.code, 0) << e;
   EXPECT_EQ(e.Json()["files"][0]["file"], "out/" + T("tags") + ".json") << e;
   EXPECT_TRUE(Contains(ReadFile("out/" + T("tags") + ".json"), "\"TableName\": \"" + T("tags")));

@@ -15,30 +15,29 @@ class CliListTest : public DynamoCliTest {
  protected:
   // orders: pk S + sk N, a GSI with a sort key, an LSI, on demand, two items.
   void CreateOrders() {
-    Must("CreateTable",
-         {{"TableName", T("orders")},
-          {"AttributeDefinitions",
-           {{{"AttributeName", "pk"}, {"AttributeType", "S"}},
-            {{"AttributeName", "sk"}, {"AttributeType", "N"}},
-            {{"AttributeName", "status"}, {"AttributeType", "S"}},
-            {{"AttributeName", "created"}, {"AttributeType", "N"}},
-            {{"AttributeName", "day"}, {"AttributeType", "S"}}}},
-          {"KeySchema",
-           {{{"AttributeName", "pk"}, {"KeyType", "HASH"}},
-            {{"AttributeName", "sk"}, {"KeyType", "RANGE"}}}},
-          {"GlobalSecondaryIndexes",
-           {{{"IndexName", "by_status"},
-             {"KeySchema",
-              {{{"AttributeName", "status"}, {"KeyType", "HASH"}},
-               {{"AttributeName", "created"}, {"KeyType", "RANGE"}}}},
-             {"Projection", {{"ProjectionType", "ALL"}}}}}},
-          {"LocalSecondaryIndexes",
-           {{{"IndexName", "by_day"},
-             {"KeySchema",
-              {{{"AttributeName", "pk"}, {"KeyType", "HASH"}},
-               {{"AttributeName", "day"}, {"KeyType", "RANGE"}}}},
-             {"Projection", {{"ProjectionType", "KEYS_ONLY"}}}}}},
-          {"BillingMode", "PAY_PER_REQUEST"}});
+    Must("CreateTable", {{"TableName", T("orders")},
+                         {"AttributeDefinitions",
+                          {{{"AttributeName", "pk"}, {"AttributeType", "S"}},
+                           {{"AttributeName", "sk"}, {"AttributeType", "N"}},
+                           {{"AttributeName", "status"}, {"AttributeType", "S"}},
+                           {{"AttributeName", "created"}, {"AttributeType", "N"}},
+                           {{"AttributeName", "day"}, {"AttributeType", "S"}}}},
+                         {"KeySchema",
+                          {{{"AttributeName", "pk"}, {"KeyType", "HASH"}},
+                           {{"AttributeName", "sk"}, {"KeyType", "RANGE"}}}},
+                         {"GlobalSecondaryIndexes",
+                          {{{"IndexName", "by_status"},
+                            {"KeySchema",
+                             {{{"AttributeName", "status"}, {"KeyType", "HASH"}},
+                              {{"AttributeName", "created"}, {"KeyType", "RANGE"}}}},
+                            {"Projection", {{"ProjectionType", "ALL"}}}}}},
+                         {"LocalSecondaryIndexes",
+                          {{{"IndexName", "by_day"},
+                            {"KeySchema",
+                             {{{"AttributeName", "pk"}, {"KeyType", "HASH"}},
+                              {{"AttributeName", "day"}, {"KeyType", "RANGE"}}}},
+                            {"Projection", {{"ProjectionType", "KEYS_ONLY"}}}}}},
+                         {"BillingMode", "PAY_PER_REQUEST"}});
     for (int i = 0; i < 2; ++i) {
       Must("PutItem", {{"TableName", T("orders")},
                        {"Item", {{"pk", {{"S", "a"}}}, {"sk", {{"N", std::to_string(i)}}}}}});
@@ -146,6 +145,18 @@ TEST_F(CliListTest, TextIsAnAlignedTableWithIndexRowsAndNoColourUnderNoColor) {
   const size_t mark = ColumnOf(r.out, "PARTITION KEY", "STRATA");
   EXPECT_EQ(ColumnOf(r.out, T("orders") + " ", "managed"), mark) << r;
   EXPECT_EQ(ColumnOf(r.out, T("users") + " ", "unmanaged"), mark) << r;
+}
+
+TEST_F(CliListTest, ManyTablesShowProgressOnStderrAndKeepStdoutJson) {
+  for (int i = 0; i < 25; ++i) CreateTable(T("bulk" + std::to_string(i)));
+  StrataRun r = Strata({"--json", "list"});
+  ASSERT_EQ(r.code, 0) << r;
+  EXPECT_TRUE(Contains(r.err, "described ")) << r;
+  EXPECT_TRUE(Contains(r.err, " tables\n")) << r;
+  size_t mine = 0;
+  const json doc = r.Json();  // kept alive: the loop reads into it
+  for (const auto& t : doc["tables"]) mine += t["name"].get<std::string>().rfind(prefix_, 0) == 0;
+  EXPECT_EQ(mine, 25u);
 }
 
 }  // namespace

@@ -17,7 +17,9 @@ TEST_F(CliTargetTest, AnUnreachableEndpointIsAClearErrorAndExitOne) {
   // Port 1 on the loopback: nothing listens there, so the connection is refused at once.
   StrataRun r = Strata({"list", "--endpoint-url", "http://127.0.0.1:1", "--target", "local"});
   EXPECT_EQ(r.code, 1) << r;
-  EXPECT_TRUE(Contains(r.err, "strata: error: reading the tables of target local (http://127.0.0.1:1")) << r;
+  EXPECT_TRUE(
+      Contains(r.err, "strata: error: reading the tables of target local (http://127.0.0.1:1"))
+      << r;
   EXPECT_TRUE(r.out.empty()) << r;
 }
 
