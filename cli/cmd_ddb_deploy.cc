@@ -458,7 +458,10 @@ void PrintOutcome(const Context& ctx, const Deploy& d, const ddb::ExecuteReport&
                       {"pending", report.pending},
                       {"duration_ms", duration_ms},
                       {"deployment_seq", stored.commit.seq()},
-                      {"target_seq", dep.to_seq()}};
+                      {"target_seq", dep.to_seq()},
+                      {"actor", {{"name", stored.commit.actor().name()},
+                                 {"email", stored.commit.actor().email()},
+                                 {"cloud_principal", stored.commit.actor().cloud_principal()}}}};
     if (!report.status.ok()) out["applied"]["error"] = report.status.message();
     ctx.PrintJson(out);
     return;
@@ -466,10 +469,13 @@ void PrintOutcome(const Context& ctx, const Deploy& d, const ddb::ExecuteReport&
   if (dep.outcome() == pb::DEPLOYMENT_SUCCEEDED) {
     *ctx.out << ctx.Paint(Color::kGreen,
                           fmt::format("Apply complete: {} operation{} in {:.1f} s; {} is at seq {} "
-                                      "(recorded as commit {}).",
+                                      "(recorded as commit {}{}).",
                                       report.operations_done, report.operations_done == 1 ? "" : "s",
                                       duration_ms / 1000.0, d.label, dep.to_seq(),
-                                      stored.commit.seq()))
+                                      stored.commit.seq(),
+                                      stored.commit.actor().cloud_principal().empty()
+                                          ? ""
+                                          : ", by " + stored.commit.actor().cloud_principal()))
              << "\n";
   } else if (report.status.ok()) {
     *ctx.out << ctx.Paint(Color::kYellow,
