@@ -402,8 +402,9 @@ ddb::ExecuteReport Execute(const Context& ctx, const Deploy& d, bool wait) {
   o.now_ms = SteadyMillis;
   o.progress = [&ctx](const ddb::ProgressEvent& e) {
     if (e.phase == "done") return;
-    ctx.Note(fmt::format("[{}/{}] {}: {}{}", e.index, e.total, e.table, e.summary,
-                         e.phase == "waiting" ? " (waiting)" : ""));
+    // Index 0: waiting for a table an earlier run left busy, before any step of this one.
+    if (e.index == 0) ctx.Note(fmt::format("{}: {}", e.table, e.summary));
+    else ctx.Note(fmt::format("[{}/{}] {}: {}", e.index, e.total, e.table, e.summary));
   };
   return ddb::Execute(*d.target.ddb, d.plan, o);
 }

@@ -209,6 +209,17 @@ CommandResult RunStatus(Context& ctx) {
     }
     out["schemas"][name] = js;
   }
+  // Where each target is: its last deployment (a --no-wait or failed apply shows as partial).
+  STRATA_ASSIGN_OR_RETURN(std::vector<CursorInfo> cursors, history->index().Cursors());
+  out["targets"] = nlohmann::ordered_json::array();
+  for (const auto& c : cursors) {
+    const char* outcome = c.outcome == pb::DEPLOYMENT_SUCCEEDED ? "succeeded"
+                          : c.outcome == pb::DEPLOYMENT_PARTIAL ? "partial"
+                          : c.outcome == pb::DEPLOYMENT_FAILED  ? "failed"
+                                                                : "unknown";
+    out["targets"].push_back({{"target", c.target}, {"seq", c.seq},
+                              {"deployment_seq", c.deployment_seq}, {"outcome", outcome}});
+  }
   if (ctx.json) {
     ctx.PrintJson(out);
   } else {
@@ -224,6 +235,12 @@ CommandResult RunStatus(Context& ctx) {
       if (js.contains("error")) {
         *ctx.out << "schema   " << name << ": " << js["error"].get<std::string>() << "\n";
       }
+    }
+    for (const auto& t : out["targets"]) {
+      const std::string outcome = t["outcome"].get<std::string>();
+      *ctx.out << "target   " << t["target"].get<std::string>() << ": at seq " << t["seq"].get<uint64_t>()
+               << " (last deployment, commit " << t["deployment_seq"].get<uint64_t>() << ", " << outcome
+               << (outcome == "succeeded" ? ")" : "; run strata apply to finish it)") << "\n";
     }
     for (const auto& [name, events] : pending) {
       if (events.empty()) {

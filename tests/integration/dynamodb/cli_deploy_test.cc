@@ -233,6 +233,10 @@ TEST_F(DelayedCliDeployTest, NoWaitRecordsAPartialDeploymentThatApplyResumes) {
   json applied = first.Json()["applied"];
   EXPECT_EQ(applied["outcome"], "partial");
   EXPECT_EQ(applied["target_seq"], 0);  // the cursor stays until everything is done
+  json status = Strata({"--json", "status"}).Json();
+  ASSERT_EQ(status["targets"].size(), 1u);
+  EXPECT_EQ(status["targets"][0]["target"], "local");
+  EXPECT_EQ(status["targets"][0]["outcome"], "partial");
   StrataRun plan = Strata({"plan", "--target", "local", "--detailed-exitcode"});
   EXPECT_EQ(plan.code, 3) << plan;
   StrataRun rest = Strata({"--json", "apply", "--target", "local", "--auto-approve"});
