@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <vector>
 
 #include "adapters/dynamodb/table_dir.h"
@@ -161,6 +163,22 @@ Result<DynamoTarget> OpenDynamoTarget(const Context& ctx, const TargetFlags& fla
   if (!ddb.ok()) return ddb.status().WithContext(label_for);
   t.ddb = std::move(ddb).value();
   return t;
+}
+
+int64_t SteadyMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t PollIntervalMs(const Context& ctx) {
+  auto v = ctx.getenv("STRATA_POLL_INTERVAL_MS");
+  if (!v) return 1000;
+  try {
+    return std::clamp<int64_t>(std::stoll(*v), 10, 60000);
+  } catch (const std::exception&) {
+    return 1000;
+  }
 }
 
 void AddCallerToActor(Context& ctx, DynamoTarget& t) {

@@ -43,6 +43,11 @@ struct DynamoTarget {
 // profile, no region, ...). Makes no request.
 Result<DynamoTarget> OpenDynamoTarget(const Context& ctx, const TargetFlags& flags);
 
+// Waiting for DynamoDB: a monotonic clock in milliseconds, and how often to poll a table's
+// status (1 s; STRATA_POLL_INTERVAL_MS, 10 ms to 60 s, lets tests on a local server go faster).
+int64_t SteadyMillis();
+int64_t PollIntervalMs(const Context& ctx);
+
 // Sets ctx.actor.cloud_principal to the caller ARN from STS GetCallerIdentity. Does nothing
 // when STS cannot be asked (a local endpoint, no network, no permission): it is a nicety.
 void AddCallerToActor(Context& ctx, DynamoTarget& t);

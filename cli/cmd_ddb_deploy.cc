@@ -376,23 +376,6 @@ Status Consent(const Context& ctx, const Deploy& d, const DeployFlags& flags, bo
   return Status::Ok();
 }
 
-int64_t SteadyMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-// How often to ask DynamoDB whether a table is ACTIVE again; STRATA_POLL_INTERVAL_MS lets
-// tests against a local server poll faster than the one second meant for AWS.
-int64_t PollIntervalMs(const Context& ctx) {
-  auto v = ctx.getenv("STRATA_POLL_INTERVAL_MS");
-  if (!v) return 1000;
-  try {
-    return std::clamp<int64_t>(std::stoll(*v), 10, 60000);
-  } catch (const std::exception&) {
-    return 1000;
-  }
-}
 
 ddb::ExecuteReport Execute(const Context& ctx, const Deploy& d, bool wait) {
   ddb::ExecuteOptions o;

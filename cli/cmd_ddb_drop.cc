@@ -137,28 +137,12 @@ Status Refusals(const Drop& d, const DropFlags& flags) {
       fmt::format("nothing was dropped: {}", fmt::join(problems, "; ")));
 }
 
-int64_t SteadyMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-// STRATA_POLL_INTERVAL_MS lets tests against a local server poll faster than AWS needs.
-int64_t PollMs(const Context& ctx) {
-  auto v = ctx.getenv("STRATA_POLL_INTERVAL_MS");
-  if (!v) return 1000;
-  try {
-    return std::clamp<int64_t>(std::stoll(*v), 10, 60000);
-  } catch (const std::exception&) {
-    return 1000;
-  }
-}
 
 ddb::ExecuteReport DeleteTables(const Context& ctx, Drop& d, const DropFlags& flags) {
   ddb::DropOptions o;
   o.lift_protection = flags.lift_protection;
   o.wait = flags.wait;
-  o.poll_interval_ms = PollMs(ctx);
+  o.poll_interval_ms = PollIntervalMs(ctx);
   o.sleep = [](int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); };
   o.now_ms = SteadyMillis;
   o.progress = [&ctx](const ddb::ProgressEvent& e) {
