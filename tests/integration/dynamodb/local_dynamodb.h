@@ -90,16 +90,17 @@ struct RealClock {
   }
   dynamodb::ExecuteOptions Execute(bool wait = true) {
     dynamodb::ExecuteOptions o;
-    o.wait = wait;
-    o.poll_interval_ms = 250;
-    o.wait_timeout_ms = 5 * 60 * 1000;
-    o.sleep = Sleep();
-    o.now_ms = Now();
-    return o;
+    return Waits(wait, o);
   }
   dynamodb::DropOptions Drop(bool lift, bool wait = true) {
     dynamodb::DropOptions o;
     o.lift_protection = lift;
+    return Waits(wait, o);
+  }
+
+ private:
+  template <typename Options>  // ExecuteOptions or DropOptions: the same waiting fields
+  Options& Waits(bool wait, Options& o) {
     o.wait = wait;
     o.poll_interval_ms = 250;
     o.wait_timeout_ms = 5 * 60 * 1000;
