@@ -6,12 +6,18 @@
 #include <filesystem>
 #include <set>
 
+#include "adapters/backend/registry.h"
+
 namespace strata::cli {
 namespace fs = std::filesystem;
 
 const SchemaSource* Project::Schema(const std::string& name) const {
   auto it = schemas.find(name);
   return it == schemas.end() ? nullptr : &it->second;
+}
+
+std::string Project::ConfigName() const {
+  return config_path.empty() ? "strata.yaml" : config_path;
 }
 
 namespace {
@@ -59,59 +65,94 @@ std::string Absolute(const std::string& root, const std::string& path) {
   return (p.is_absolute() ? p : fs::path(root) / p).lexically_normal().string();
 }
 
+// Whether `dir` holds PostgreSQL migration files ({timestamp}_{track}_{desc}.sql), directly
+// or one level down.
+bool HasSqlMigrations(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return false;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it.depth() > 1) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file(ec) && it->path().extension() == ".sql") return true;
+  }
+  return false;
+}
+
 void AddDefaults(Project* p) {
   if (p->log_dir.empty()) p->log_dir = Absolute(p->root, ".strata");
-  if (p->schemas.empty()) {
-    p->schemas["dynamodb"] = {"dynamodb", "dynamodb", Absolute(p->root, "schema/dynamodb"),
-                              Absolute(p->root, "migrations/dynamodb")};
+  if (!p->schemas.empty()) return;
+  const fs::path root(p->root);
+  std::error_code ec;
+  const bool dynamo_dir = fs::is_directory(root / "schema" / "dynamodb", ec);
+  if (!dynamo_dir && HasSqlMigrations(root / "migrations")) {
+    p->schemas["postgres"] = {"postgres", pb::ENGINE_POSTGRES, Absolute(p->root, "migrations"),
+                              Absolute(p->root, "migrations/postgres")};
+    return;
   }
+  p->schemas["dynamodb"] = {"dynamodb", pb::ENGINE_DYNAMODB,
+                            Absolute(p->root, "schema/dynamodb"),
+                            Absolute(p->root, "migrations/dynamodb")};
 }
 
 Status LoadSchemas(const YAML::Node& node, const std::string& file, const GetEnv& getenv,
                    Project* p) {
-  static const std::set<std::string> kEngines = {"dynamodb", "glue", "postgres"};
   for (const auto& entry : node) {
     const std::string name = entry.first.as<std::string>();
-    SchemaSource s{name, name, "", ""};
+    std::string engine = name, path, artifacts;
     const YAML::Node& v = entry.second;
     if (v.IsScalar()) {
-      STRATA_ASSIGN_OR_RETURN(s.path, Expand(v.as<std::string>(), getenv, Where(file, v)));
+      STRATA_ASSIGN_OR_RETURN(path, Expand(v.as<std::string>(), getenv, Where(file, v)));
     } else if (v.IsMap()) {
-      if (v["engine"]) s.engine = v["engine"].as<std::string>();
+      if (v["engine"]) engine = v["engine"].as<std::string>();
       if (v["path"]) {
-        STRATA_ASSIGN_OR_RETURN(s.path, Expand(v["path"].as<std::string>(), getenv, Where(file, v)));
+        STRATA_ASSIGN_OR_RETURN(path, Expand(v["path"].as<std::string>(), getenv, Where(file, v)));
       }
       if (v["artifacts"]) {
-        STRATA_ASSIGN_OR_RETURN(s.artifacts,
+        STRATA_ASSIGN_OR_RETURN(artifacts,
                                 Expand(v["artifacts"].as<std::string>(), getenv, Where(file, v)));
       }
     }
-    if (!kEngines.count(s.engine)) {
-      return Status::InvalidArgument(fmt::format(
-          "{}: schema {} has unknown engine \"{}\"; use dynamodb, glue or postgres",
-          Where(file, v), name, s.engine));
+    const backend::Backend* b = backend::Named(engine);
+    if (b == nullptr) {
+      return Status::InvalidArgument(
+          fmt::format("{}: schema {} has unknown engine \"{}\"; use {}", Where(file, v), name,
+                      engine, backend::NamesText()));
     }
-    if (s.path.empty()) {
+    if (path.empty()) {
       return Status::InvalidArgument(fmt::format("{}: schema {} needs a path", Where(file, v), name));
     }
-    s.path = Absolute(p->root, s.path);
-    s.artifacts = Absolute(p->root, s.artifacts.empty() ? "migrations/" + name : s.artifacts);
+    SchemaSource s;
+    s.name = name;
+    s.engine = b->engine();
+    s.path = Absolute(p->root, path);
+    s.artifacts = Absolute(p->root, artifacts.empty() ? "migrations/" + name : artifacts);
     p->schemas[name] = s;
   }
   return Status::Ok();
 }
 
-Status LoadTargets(const YAML::Node& node, const std::string& file, const GetEnv& getenv,
-                   Project* p) {
+Status LoadTargets(const YAML::Node& node, const std::string& file, Project* p) {
   for (const auto& entry : node) {
-    Target t{entry.first.as<std::string>(), {}};
+    TargetConfig t;
+    t.name = entry.first.as<std::string>();
+    t.where = Where(file, entry.first);
     if (!entry.second.IsMap()) {
       return Status::InvalidArgument(
           fmt::format("{}: target {} must be a map of settings", Where(file, entry.second), t.name));
     }
     for (const auto& kv : entry.second) {
-      STRATA_ASSIGN_OR_RETURN(t.settings[kv.first.as<std::string>()],
-                              Expand(kv.second.as<std::string>(), getenv, Where(file, kv.second)));
+      const std::string key = kv.first.as<std::string>();
+      if (!kv.second.IsScalar()) {
+        return Status::InvalidArgument(fmt::format("{}: target {}: {} must be a single value",
+                                                   Where(file, kv.second), t.name, key));
+      }
+      if (key == "engine") {
+        t.engine = kv.second.as<std::string>();
+      } else {
+        t.settings[key] = {kv.second.as<std::string>(), Where(file, kv.second)};
+      }
     }
     p->targets[t.name] = t;
   }
@@ -146,7 +187,7 @@ Status LoadConfig(const std::string& file, const GetEnv& getenv, Project* p) {
     p->log_dir = Absolute(p->root, log);
   }
   if (root["schemas"]) STRATA_RETURN_IF_ERROR(LoadSchemas(root["schemas"], file, getenv, p));
-  if (root["targets"]) STRATA_RETURN_IF_ERROR(LoadTargets(root["targets"], file, getenv, p));
+  if (root["targets"]) STRATA_RETURN_IF_ERROR(LoadTargets(root["targets"], file, p));
   return Status::Ok();
 }
 
@@ -181,9 +222,32 @@ Result<Project> LoadProject(const std::string& cwd, const std::optional<std::str
   return p;
 }
 
-std::string DefaultConfigText(const std::string& dynamodb_dir, const std::string& artifacts_dir) {
-  return fmt::format(R"(# strata project settings. Paths are relative to this file's directory;
-# values may use ${{ENV_VAR}}.
+Result<backend::TargetSpec> ResolveTarget(const TargetConfig& target, const GetEnv& getenv) {
+  const backend::Backend* b = backend::Named(target.engine);
+  if (b == nullptr) {
+    return Status::InvalidArgument(fmt::format(
+        "{}: target {} has {} engine{}; give it engine: {}", target.where, target.name,
+        target.engine.empty() ? "no" : "an unknown",
+        target.engine.empty() ? "" : " \"" + target.engine + "\"", backend::NamesText()));
+  }
+  backend::TargetSpec spec;
+  spec.name = target.name;
+  spec.engine = b->engine();
+  spec.where = target.where;
+  for (const auto& [key, setting] : target.settings) {
+    auto value = Expand(setting.text, getenv, setting.where);
+    if (!value.ok()) {
+      return Status::InvalidArgument(
+          fmt::format("{} (target {} uses it)", value.status().message(), target.name));
+    }
+    spec.settings[key] = std::move(value).value();
+  }
+  return spec;
+}
+
+std::string DefaultConfigText(const std::vector<InitSource>& sources) {
+  std::string text = R"(# strata project settings. Paths are relative to this file's directory;
+# values may use ${ENV_VAR}.
 version: 1
 
 # Where the event log lives. A directory (the embedded default) for now.
@@ -191,15 +255,16 @@ log: .strata
 
 # Desired state, one entry per schema source. The key names the schema in the log.
 schemas:
-  dynamodb:
-    engine: dynamodb
-    path: {}          # table files: YAML or CreateTable JSON
-    artifacts: {}     # numbered migration artifacts and snapshot.json
-
-# Environments the schemas are deployed to (used by plan/apply).
+)";
+  for (const InitSource& s : sources) text += s.backend->InitConfig(s.dir, s.artifacts);
+  text += R"(
+# Environments the schemas are deployed to (used by plan, apply, drift, migrate --target).
+# A ${VAR} in a target is read only by commands that use that target.
 # targets:
-#   dev-ddb: {{ engine: dynamodb, region: us-east-1, endpoint: http://127.0.0.1:8000 }}
-)", dynamodb_dir, artifacts_dir);
+#   dev-ddb: { engine: dynamodb, region: us-east-1, endpoint: http://127.0.0.1:8000 }
+#   app-db:  { engine: postgres, dsn: "postgresql://app@127.0.0.1/app" }
+)";
+  return text;
 }
 
 }  // namespace strata::cli

@@ -1,29 +1,38 @@
-// Project: where strata.yaml is, what it says, and the defaults when there is none.
+// Project: where strata.yaml is, what it says (parsed once into typed structs), and the
+// defaults when there is none.
 //
 // Found like git finds a repository: strata.yaml in the current directory or a parent, or
-// the directory given by --project. Without a file, defaults apply in the current directory.
-// Values may reference ${ENV_VAR}; expansion uses the environment passed in (cli only).
+// the directory given by --project. Without a file, the project has a dynamodb schema at
+// schema/dynamodb — or, when only a `migrations` directory of SQL tracks is there, a postgres
+// one. Schema sources are checked when loaded; a target's settings are kept as written and
+// resolved (${ENV_VAR} expanded, checked by its backend) only when a command uses that target,
+// so a target that cannot be used stops no command that does not need it.
 #pragma once
 
 #include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "adapters/backend/backend.h"
 #include "engine/status.h"
 
 namespace strata::cli {
 
-struct SchemaSource {
-  std::string name;    // the key under `schemas:`, also the log's schema name
-  std::string engine;  // dynamodb | glue | postgres
-  std::string path;    // absolute directory of the schema files
-  std::string artifacts;  // absolute directory of generated artifacts
-};
+using GetEnv = std::function<std::optional<std::string>(const std::string&)>;
+using SchemaSource = backend::SourceSpec;
 
-struct Target {
+// A target as strata.yaml writes it.
+struct TargetConfig {
+  struct Setting {
+    std::string text;   // as written, ${VAR} unexpanded
+    std::string where;  // "strata.yaml:12"
+  };
   std::string name;
-  std::map<std::string, std::string> settings;  // engine, region, endpoint, dsn, ...
+  std::string engine;  // as written; checked when the target is used
+  std::map<std::string, Setting> settings;  // everything but engine
+  std::string where;   // the target's own line
 };
 
 struct Project {
@@ -31,19 +40,29 @@ struct Project {
   std::string config_path;  // absolute; empty when running on defaults
   std::string log_dir;      // absolute
   std::map<std::string, SchemaSource> schemas;
-  std::map<std::string, Target> targets;
+  std::map<std::string, TargetConfig> targets;
 
   const SchemaSource* Schema(const std::string& name) const;
+  // "strata.yaml" as messages name it.
+  std::string ConfigName() const;
 };
-
-using GetEnv = std::function<std::optional<std::string>(const std::string&)>;
 
 // Finds and loads the project. InvalidArgument naming the file and line for a bad
 // strata.yaml; NotFound when --project names a directory that does not exist.
 Result<Project> LoadProject(const std::string& cwd, const std::optional<std::string>& project_dir,
                             const GetEnv& getenv);
 
-// The commented strata.yaml that `strata init` writes.
-std::string DefaultConfigText(const std::string& dynamodb_dir, const std::string& artifacts_dir);
+// The target's settings with ${VAR} expanded and its engine checked. InvalidArgument naming
+// the file and line ("strata.yaml:10: environment variable DEMO_ENDPOINT is not set (target
+// dev)").
+Result<backend::TargetSpec> ResolveTarget(const TargetConfig& target, const GetEnv& getenv);
+
+// The commented strata.yaml that `strata init` writes, with one schema source per entry
+// (backend, directory, artifacts directory).
+struct InitSource {
+  const backend::Backend* backend = nullptr;
+  std::string dir, artifacts;
+};
+std::string DefaultConfigText(const std::vector<InitSource>& sources);
 
 }  // namespace strata::cli

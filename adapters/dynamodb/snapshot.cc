@@ -56,15 +56,6 @@ Result<pb::DynamoSchema> ParseTables(const JsonDocument& doc) {
   return schema;
 }
 
-Status WriteAll(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::IoError(std::strerror(errno));
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return Status::Ok();
-}
 
 }  // namespace
 
@@ -98,23 +89,7 @@ Result<pb::DynamoSchema> ReadSnapshotFile(const std::filesystem::path& path) {
 }
 
 Status WriteSnapshotFile(const std::filesystem::path& path, const pb::DynamoSchema& schema) {
-  const std::string temp = path.string() + ".tmp";
-  const std::string text = RenderSnapshotText(schema);
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return Status::IoError(fmt::format("{}: cannot create: {}", temp, std::strerror(errno)));
-  }
-  Status status = WriteAll(fd, text);
-  if (status.ok() && ::fsync(fd) != 0) status = Status::IoError(std::strerror(errno));
-  if (::close(fd) != 0 && status.ok()) status = Status::IoError(std::strerror(errno));
-  if (status.ok() && std::rename(temp.c_str(), path.c_str()) != 0) {
-    status = Status::IoError(std::strerror(errno));
-  }
-  if (!status.ok()) {
-    ::unlink(temp.c_str());
-    return status.WithContext(fmt::format("writing {}", path.string()));
-  }
-  return Status::Ok();
+  return WriteTextFile(path, RenderSnapshotText(schema));
 }
 
 }  // namespace strata::dynamodb

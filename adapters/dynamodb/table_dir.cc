@@ -1,5 +1,12 @@
 #include "adapters/dynamodb/table_dir.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -100,6 +107,39 @@ Result<pb::DynamoSchema> LoadTableDir(const fs::path& dir) {
     files.push_back({(dir / path.lexically_relative(dir)).generic_string(), std::move(text)});
   }
   return ParseTableFiles(files);
+}
+
+namespace {
+
+Status WriteAll(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Status::IoError(std::strerror(errno));
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status WriteTextFile(const std::filesystem::path& path, std::string_view text) {
+  const std::string temp = path.string() + ".tmp";
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return Status::IoError(fmt::format("{}: cannot create: {}", temp, std::strerror(errno)));
+  }
+  Status status = WriteAll(fd, text);
+  if (status.ok() && ::fsync(fd) != 0) status = Status::IoError(std::strerror(errno));
+  if (::close(fd) != 0 && status.ok()) status = Status::IoError(std::strerror(errno));
+  if (status.ok() && std::rename(temp.c_str(), path.c_str()) != 0) {
+    status = Status::IoError(std::strerror(errno));
+  }
+  if (!status.ok()) {
+    ::unlink(temp.c_str());
+    return status.WithContext(fmt::format("writing {}", path.string()));
+  }
+  return Status::Ok();
 }
 
 }  // namespace strata::dynamodb

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/status.h"
@@ -33,5 +34,8 @@ Result<pb::DynamoSchema> LoadTableDir(const std::filesystem::path& dir);
 
 // The bytes of a file. Returns NotFound when it does not exist, IoError when it cannot be read.
 Result<std::string> ReadTextFile(const std::filesystem::path& path);
+// Replaces `path` with `text` through a temporary file, an fsync and a rename, so a crash
+// leaves the old file or the new one. IoError naming the file when a step fails.
+Status WriteTextFile(const std::filesystem::path& path, std::string_view text);
 
 }  // namespace strata::dynamodb

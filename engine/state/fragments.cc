@@ -1,5 +1,7 @@
 #include "engine/state/fragments.h"
 
+#include <algorithm>
+
 #include <google/protobuf/io/coded_stream.h>
 
 namespace strata {
@@ -125,6 +127,25 @@ Status MergeFragment(std::string_view bytes, pb::SchemaState* into) {
   }
   MergeFragment(f, into);
   return Status::Ok();
+}
+
+std::vector<std::string> ObjectNames(const pb::SchemaState& state) {
+  std::vector<std::string> names;
+  for (auto& [object, bytes] : SplitSchema(state)) {
+    if (!object.empty()) names.push_back(std::move(object));
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+pb::SchemaState SelectObjects(const pb::SchemaState& state, const std::set<std::string>& names) {
+  pb::SchemaState out;
+  out.set_engine(state.engine());
+  for (const auto& [object, bytes] : SplitSchema(state)) {
+    if (object.empty() || !names.count(object)) continue;
+    (void)MergeFragment(bytes, &out);
+  }
+  return out;
 }
 
 }  // namespace strata

@@ -6,6 +6,7 @@
 // engine/state/objects.h. MergeFragment(Split(s)) == s for every canonical state s.
 #pragma once
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,5 +25,11 @@ Status MergeFragment(std::string_view bytes, pb::SchemaState* into);
 
 // The same merge for an already parsed fragment.
 void MergeFragment(const pb::SchemaState& fragment, pb::SchemaState* into);
+
+// The top-level object names of `state` (those SplitSchema uses), sorted.
+std::vector<std::string> ObjectNames(const pb::SchemaState& state);
+// Just the named objects of `state`, with what they live in (a Glue table's database); the
+// engine is kept even when none of them is there.
+pb::SchemaState SelectObjects(const pb::SchemaState& state, const std::set<std::string>& names);
 
 }  // namespace strata

@@ -25,3 +25,12 @@ void TouchedGlue(const pb::GlueChange& change, const pb::GlueSchema& before,
 void TouchedPostgres(const pb::PostgresChange& change, std::vector<std::string>* out);
 
 }  // namespace strata
+
+namespace strata {
+
+// What an event does to the top-level object it is about (decided on the typed change, never
+// on display text): brings it into being, removes it, or changes it.
+enum class ObjectEffect { kChanges, kCreates, kDrops };
+ObjectEffect EffectOf(const pb::Event& event);
+
+}  // namespace strata

@@ -1,0 +1,130 @@
+#include "adapters/dynamodb/backend.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "adapters/dynamodb/artifact.h"
+#include "adapters/dynamodb/describe.h"
+#include "adapters/dynamodb/render.h"
+#include "adapters/dynamodb/snapshot.h"
+#include "adapters/dynamodb/table_dir.h"
+#include "adapters/dynamodb/table_writer.h"
+#include "adapters/dynamodb/target.h"
+
+namespace strata::dynamodb {
+namespace {
+namespace fs = std::filesystem;
+
+pb::SchemaState AsState(pb::DynamoSchema schema) {
+  pb::SchemaState s;
+  s.set_engine(pb::ENGINE_DYNAMODB);
+  *s.mutable_dynamodb() = std::move(schema);
+  return s;
+}
+
+class DynamoBackend : public backend::Backend {
+ public:
+  pb::Engine engine() const override { return pb::ENGINE_DYNAMODB; }
+  std::string_view name() const override { return "dynamodb"; }
+  std::string_view object_noun() const override { return "table"; }
+  std::string default_source_dir() const override { return "schema/dynamodb"; }
+  bool declarative() const override { return true; }
+  std::vector<backend::SettingInfo> target_settings() const override { return TargetSettings(); }
+
+  std::string InitConfig(const std::string& dir, const std::string& artifacts) const override {
+    return fmt::format(R"(  dynamodb:
+    engine: dynamodb
+    path: {}          # table files: YAML or CreateTable JSON
+    artifacts: {}     # numbered migration artifacts and snapshot.json
+)",
+                       dir, artifacts);
+  }
+
+  Result<pb::SchemaState> LoadDesired(const backend::SourceSpec& source) const override {
+    std::error_code ec;
+    if (!fs::is_directory(source.path, ec)) {
+      return Status::NotFound(fmt::format(
+          "schema {}: no directory {}; create it and put table files in it (or run strata init)",
+          source.name, source.path));
+    }
+    STRATA_ASSIGN_OR_RETURN(pb::DynamoSchema schema, LoadTableDir(source.path));
+    return AsState(std::move(schema));
+  }
+
+  Result<std::vector<std::string>> WriteArtifacts(
+      const backend::SourceSpec& source, const backend::ArtifactRequest& r) const override {
+    const fs::path dir(source.artifacts);
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) {
+      return Status::IoError(
+          fmt::format("{}: cannot create the directory: {}", dir.string(), ec.message()));
+    }
+    STRATA_ASSIGN_OR_RETURN(std::string file, NextArtifactFileNameIn(dir, r.name));
+    ArtifactMetadata meta;
+    meta.seq = r.seq;
+    meta.name = r.name;
+    meta.message = r.message;
+    meta.time = r.time;
+    STRATA_ASSIGN_OR_RETURN(std::string body, RenderArtifactText(r.events, meta));
+    const fs::path artifact = dir / file;
+    STRATA_RETURN_IF_ERROR(WriteTextFile(artifact, body));
+    STRATA_RETURN_IF_ERROR(WriteSnapshotFile(dir / "snapshot.json", r.desired.dynamodb()));
+    return std::vector<std::string>{artifact.string(), (dir / "snapshot.json").string()};
+  }
+
+  Result<std::vector<backend::WrittenFile>> WriteFiles(
+      const backend::SourceSpec&, const pb::SchemaState& objects,
+      const backend::WriteFilesRequest& request) const override {
+    std::vector<pb::DynamoTable> tables;
+    for (const auto& [name, t] : objects.dynamodb().tables()) tables.push_back(t);
+    std::sort(tables.begin(), tables.end(),
+              [](const auto& a, const auto& b) { return a.name() < b.name(); });
+    return WriteTables(tables, request.dir, request.format, request.force);
+  }
+
+  std::vector<std::string> import_formats() const override { return {"mizzle"}; }
+
+  Result<pb::SchemaState> ReadImportFile(const std::string& format,
+                                         const std::string& path) const override {
+    if (format != "mizzle") return Backend::ReadImportFile(format, path);
+    STRATA_ASSIGN_OR_RETURN(pb::DynamoSchema schema, ReadSnapshotFile(path));
+    return AsState(std::move(schema));
+  }
+
+  Result<std::unique_ptr<backend::Target>> OpenTarget(
+      const backend::TargetSpec& target, const backend::Services& services) const override {
+    return dynamodb::OpenTarget(target, services);
+  }
+
+  std::string DescribeChange(const pb::Event& event) const override {
+    if (!event.has_dynamodb()) return Backend::DescribeChange(event);
+    return dynamodb::DescribeChange(event.dynamodb());
+  }
+
+  nlohmann::ordered_json ObjectJson(const pb::SchemaState& fragment) const override {
+    if (fragment.has_dynamodb() && fragment.dynamodb().tables_size() == 1) {
+      return RenderCreateTable(fragment.dynamodb().tables().begin()->second);
+    }
+    return Backend::ObjectJson(fragment);
+  }
+
+  std::vector<std::string> SummaryLines(const pb::SchemaState& schema) const override {
+    std::vector<std::string> names;
+    for (const auto& [name, t] : schema.dynamodb().tables()) names.push_back(name);
+    std::sort(names.begin(), names.end());
+    std::vector<std::string> lines;
+    for (const auto& n : names) lines.push_back(SummaryLine(schema.dynamodb().tables().at(n)));
+    return lines;
+  }
+};
+
+}  // namespace
+
+const backend::Backend& TheBackend() {
+  static const DynamoBackend kBackend;
+  return kBackend;
+}
+
+}  // namespace strata::dynamodb

@@ -1,0 +1,88 @@
+#include "adapters/dynamodb/describe.h"
+
+#include <fmt/format.h>
+
+#include <vector>
+
+#include "adapters/dynamodb/render.h"
+
+namespace strata::dynamodb {
+namespace {
+
+// "DYNAMO_STREAM_NEW_IMAGE" -> "NEW_IMAGE": the enum's type prefix is noise to a reader.
+std::string Short(const std::string& enum_name, const std::string& prefix) {
+  return enum_name.rfind(prefix, 0) == 0 ? enum_name.substr(prefix.size()) : enum_name;
+}
+
+std::string TypeLetter(const pb::DynamoTable& t, const std::string& attr) {
+  for (const auto& a : t.attributes()) {
+    if (a.name() == attr) return std::string(AttributeTypeName(a.type()));
+  }
+  return "?";
+}
+
+}  // namespace
+
+std::string DescribeChange(const pb::DynamoChange& c) {
+  switch (c.kind_case()) {
+    case pb::DynamoChange::kCreateTable: return "create table";
+    case pb::DynamoChange::kDropTable: return "drop table";
+    case pb::DynamoChange::kReplaceTable:
+      return "replace table (" + c.replace_table().reason() + "; all items are lost)";
+    case pb::DynamoChange::kSetBilling:
+      return "billing " + Short(pb::DynamoBillingMode_Name(c.set_billing().billing_mode()),
+                                "DYNAMO_BILLING_MODE_") +
+             (c.set_billing().has_throughput()
+                  ? fmt::format(" (read {}, write {})",
+                                c.set_billing().throughput().read_capacity_units(),
+                                c.set_billing().throughput().write_capacity_units())
+                  : "");
+    case pb::DynamoChange::kAddGlobalIndex:
+      return "add global index " + c.add_global_index().index().name();
+    case pb::DynamoChange::kDropGlobalIndex:
+      return "drop global index " + c.drop_global_index().index();
+    case pb::DynamoChange::kSetGlobalIndexThroughput:
+      return fmt::format("global index {} throughput (read {}, write {})",
+                         c.set_global_index_throughput().index(),
+                         c.set_global_index_throughput().throughput().read_capacity_units(),
+                         c.set_global_index_throughput().throughput().write_capacity_units());
+    case pb::DynamoChange::kSetTimeToLive:
+      return c.set_time_to_live().attribute().empty()
+                 ? "disable time to live"
+                 : "time to live on " + c.set_time_to_live().attribute();
+    case pb::DynamoChange::kSetStream:
+      return "stream " +
+             Short(pb::DynamoStreamViewType_Name(c.set_stream().stream()), "DYNAMO_STREAM_");
+    case pb::DynamoChange::kSetTableClass:
+      return "table class " + Short(pb::DynamoTableClass_Name(c.set_table_class().table_class()),
+                                    "DYNAMO_TABLE_CLASS_");
+    case pb::DynamoChange::kSetDeletionProtection:
+      return c.set_deletion_protection().enabled() ? "enable deletion protection"
+                                                   : "disable deletion protection";
+    case pb::DynamoChange::kSetTag:
+      return fmt::format("tag {}={}", c.set_tag().key(), c.set_tag().value());
+    case pb::DynamoChange::kRemoveTag: return "remove tag " + c.remove_tag().key();
+    case pb::DynamoChange::KIND_NOT_SET: break;
+  }
+  return "unknown change";
+}
+
+std::string SummaryLine(const pb::DynamoTable& t) {
+  std::string s = fmt::format("{}  PK {} ({})", t.name(), t.key().partition_key(),
+                              TypeLetter(t, t.key().partition_key()));
+  if (!t.key().sort_key().empty()) {
+    s += fmt::format("  SK {} ({})", t.key().sort_key(), TypeLetter(t, t.key().sort_key()));
+  }
+  std::vector<std::string> gsis, lsis;
+  for (const auto& g : t.global_indexes()) gsis.push_back(g.name());
+  for (const auto& l : t.local_indexes()) lsis.push_back(l.name());
+  if (!gsis.empty()) s += "  GSI " + fmt::format("{}", fmt::join(gsis, ","));
+  if (!lsis.empty()) s += "  LSI " + fmt::format("{}", fmt::join(lsis, ","));
+  s += t.billing_mode() == pb::DYNAMO_BILLING_MODE_PROVISIONED
+           ? fmt::format("  provisioned {}/{}", t.throughput().read_capacity_units(),
+                         t.throughput().write_capacity_units())
+           : "  on-demand";
+  return s;
+}
+
+}  // namespace strata::dynamodb

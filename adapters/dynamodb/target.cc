@@ -1,0 +1,297 @@
+#include "adapters/dynamodb/target.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "adapters/dynamodb/execute.h"
+#include "adapters/dynamodb/list_view.h"
+#include "adapters/dynamodb/plan.h"
+
+namespace strata::dynamodb {
+namespace {
+
+// Reading a table takes a few requests; below this many the wait is too short to report.
+constexpr size_t kProgressFrom = 20;
+
+std::string FirstEnv(const backend::Services& s, std::initializer_list<const char*> names) {
+  for (const char* n : names) {
+    if (auto v = s.getenv(n); v && !v->empty()) return *v;
+  }
+  return "";
+}
+
+// Proxies as curl users set them, the lower-case names first.
+aws::HttpOptions HttpFromEnv(const backend::Services& s) {
+  aws::HttpOptions http;
+  http.https_proxy = FirstEnv(s, {"https_proxy", "HTTPS_PROXY"});
+  http.http_proxy = FirstEnv(s, {"http_proxy", "HTTP_PROXY"});
+  http.no_proxy = FirstEnv(s, {"no_proxy", "NO_PROXY"});
+  return http;
+}
+
+std::string Setting(const backend::TargetSpec& spec, const char* key) {
+  auto it = spec.settings.find(key);
+  return it == spec.settings.end() ? "" : it->second;
+}
+
+// The plan's detail: DynamoDB's own plan, with the API inputs.
+struct DynamoPlanDetail : backend::PlanDetail {
+  Plan plan;
+};
+
+backend::Action ToAction(TableAction a) {
+  switch (a) {
+    case TableAction::kCreate: return backend::Action::kCreate;
+    case TableAction::kUpdate: return backend::Action::kUpdate;
+    case TableAction::kReplace: return backend::Action::kReplace;
+    case TableAction::kDelete: return backend::Action::kDelete;
+  }
+  return backend::Action::kUpdate;
+}
+
+std::function<void(const ProgressEvent&)> Forward(
+    const std::function<void(const backend::Progress&)>& progress) {
+  if (!progress) return {};
+  return [progress](const ProgressEvent& e) {
+    progress(backend::Progress{e.index, e.total, e.table, e.summary, e.phase});
+  };
+}
+
+backend::ExecuteReport Report(ExecuteReport r) {
+  backend::ExecuteReport out;
+  out.status = std::move(r.status);
+  out.operations_done = r.operations_done;
+  out.done = std::move(r.done);
+  out.pending = std::move(r.pending);
+  return out;
+}
+
+class DynamoTarget : public backend::Target {
+ public:
+  DynamoTarget(std::string name, std::unique_ptr<aws::Session> session,
+               std::unique_ptr<aws::JsonService> ddb, std::string endpoint,
+               backend::Services services)
+      : name_(std::move(name)),
+        session_(std::move(session)),
+        ddb_(std::move(ddb)),
+        endpoint_(std::move(endpoint)),
+        services_(std::move(services)) {}
+
+  std::string Label() const override { return name_.empty() ? endpoint_ : name_; }
+  std::string Text() const override {
+    if (name_.empty()) return fmt::format("{} ({})", endpoint_, session_->region());
+    return fmt::format("target {} ({}, {})", name_, endpoint_, session_->region());
+  }
+  nlohmann::ordered_json Json() const override {
+    nlohmann::ordered_json j;
+    j["name"] = name_.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(name_);
+    j["endpoint"] = endpoint_;
+    j["region"] = session_->region();
+    return j;
+  }
+  std::string Principal() override {
+    auto caller = session_->Caller();
+    return caller.ok() ? caller->arn : "";
+  }
+
+  Result<std::unique_ptr<backend::Live>> Read(const backend::ReadRequest& request) override {
+    IntrospectOptions o;
+    o.only = request.only;
+    o.max_concurrency = services_.concurrency;
+    size_t last_note = 0;
+    o.progress = [this, &last_note](size_t done, size_t all) {
+      if (all < kProgressFrom || !services_.note) return;
+      if (done == all || done >= last_note + std::max<size_t>(1, all / 10)) {
+        last_note = done;
+        services_.note(fmt::format("described {}/{} tables", done, all));
+      }
+    };
+    auto live = ListLiveTables(*ddb_, o);
+    if (!live.ok()) return live.status().WithContext("reading the tables of " + Text());
+    std::sort(live->begin(), live->end(),
+              [](const auto& a, const auto& b) { return a.table.name() < b.table.name(); });
+    if (request.only) {
+      std::set<std::string> found;
+      for (const auto& t : *live) found.insert(t.table.name());
+      for (const auto& name : *request.only) {
+        if (!found.count(name)) {
+          return Status::NotFound(fmt::format(
+              "no table {} on {}; strata list shows the tables there", name, Text()));
+        }
+      }
+    }
+    return std::unique_ptr<backend::Live>(new DynamoLive(std::move(live).value()));
+  }
+
+  Result<backend::Plan> MakePlan(const backend::Live& live, const pb::SchemaState& desired,
+                                 const backend::PlanRequest& request) override {
+    const auto& tables = static_cast<const DynamoLive&>(live).tables();
+    PlanOptions o;
+    o.managed = request.managed;
+    o.allow_replace = request.allow_replace;
+    auto detail = std::make_shared<DynamoPlanDetail>();
+    STRATA_ASSIGN_OR_RETURN(detail->plan, PlanChanges(tables, desired.dynamodb(), o));
+    backend::Plan plan;
+    plan.unmanaged = detail->plan.unmanaged;
+    for (const TablePlan& t : detail->plan.tables) {
+      backend::ObjectPlan p;
+      p.object = t.table;
+      p.action = ToAction(t.action);
+      for (const auto& c : t.changes) *p.changes.emplace_back().mutable_dynamodb() = c;
+      for (const auto& op : t.operations) {
+        p.operations.push_back({op.api, op.summary, op.destructive, op.wait_for_active});
+      }
+      p.replace_reason = t.replace_reason;
+      p.blocked = t.blocked;
+      p.blocked_reason = t.blocked_reason;
+      p.notes = t.notes;
+      plan.objects.push_back(std::move(p));
+    }
+    plan.detail = std::move(detail);
+    return plan;
+  }
+
+  backend::ExecuteReport Execute(const backend::Plan& plan,
+                                 const backend::ExecuteRequest& request) override {
+    const auto* detail = dynamic_cast<const DynamoPlanDetail*>(plan.detail.get());
+    if (detail == nullptr) {
+      backend::ExecuteReport r;
+      r.status = Status::Internal("a plan not made by the dynamodb backend");
+      return r;
+    }
+    ExecuteOptions o;
+    o.wait = request.wait;
+    o.poll_interval_ms = services_.poll_interval_ms;
+    o.sleep = services_.sleep_ms;
+    o.now_ms = services_.steady_ms;
+    o.progress = Forward(request.progress);
+    return Report(dynamodb::Execute(*ddb_, detail->plan, o));
+  }
+
+  std::string DropRefusal(const backend::LiveObject& object,
+                          const backend::DropRequest& request) const override {
+    const bool is_protected = std::find(object.marks.begin(), object.marks.end(),
+                                        kDeletionProtectionMark) != object.marks.end();
+    if (is_protected && !request.lift_protection) {
+      return fmt::format(
+          "{} has deletion protection on; pass --lift-deletion-protection to turn it off and "
+          "delete it",
+          object.name);
+    }
+    return "";
+  }
+
+  backend::ExecuteReport Drop(const std::vector<std::string>& names,
+                              const backend::DropRequest& request) override {
+    DropOptions o;
+    o.lift_protection = request.lift_protection;
+    o.wait = request.wait;
+    o.poll_interval_ms = services_.poll_interval_ms;
+    o.sleep = services_.sleep_ms;
+    o.now_ms = services_.steady_ms;
+    o.progress = Forward(request.progress);
+    return Report(DropTables(*ddb_, names, o));
+  }
+
+  Result<std::vector<std::string>> Gone(const std::vector<std::string>& names) override {
+    std::vector<std::string> gone;
+    for (const auto& name : names) {
+      STRATA_ASSIGN_OR_RETURN(std::optional<LiveTable> now, DescribeLiveTable(*ddb_, name));
+      if (!now || now->status == "DELETING") gone.push_back(name);
+    }
+    return gone;
+  }
+
+  backend::ListView List(const backend::Live& live,
+                         const std::set<std::string>& managed) const override {
+    return ListTables(static_cast<const DynamoLive&>(live).tables(), managed, Text());
+  }
+
+ private:
+  std::string name_;
+  std::unique_ptr<aws::Session> session_;
+  std::unique_ptr<aws::JsonService> ddb_;
+  std::string endpoint_;
+  backend::Services services_;
+};
+
+}  // namespace
+
+const std::vector<backend::SettingInfo>& TargetSettings() {
+  static const std::vector<backend::SettingInfo> kSettings = {
+      {"region", "region", "AWS region (overrides the target's)"},
+      {"profile", "profile", "AWS profile (overrides the target's)"},
+      {"endpoint", "endpoint-url",
+       "service endpoint, e.g. http://127.0.0.1:8000 (overrides the target's)"},
+  };
+  return kSettings;
+}
+
+DynamoLive::DynamoLive(std::vector<LiveTable> tables) : tables_(std::move(tables)) {
+  for (const LiveTable& t : tables_) {
+    backend::LiveObject o;
+    o.name = t.table.name();
+    o.status = t.status;
+    o.leaving = t.status == "DELETING";
+    o.size_text = fmt::format("{} item{}", t.item_count, t.item_count == 1 ? "" : "s");
+    if (t.table.deletion_protection()) o.marks.push_back(kDeletionProtectionMark);
+    objects_.push_back(std::move(o));
+  }
+}
+
+pb::SchemaState DynamoLive::Schema(const pb::SchemaState* base) const {
+  pb::SchemaState s;
+  s.set_engine(pb::ENGINE_DYNAMODB);
+  *s.mutable_dynamodb() = SchemaOf(tables_);
+  if (base == nullptr || !base->has_dynamodb()) return s;
+  // A target that cannot report tags says nothing about them: take the base's.
+  for (const LiveTable& t : tables_) {
+    if (t.tags_supported) continue;
+    auto known = base->dynamodb().tables().find(t.table.name());
+    auto live = s.mutable_dynamodb()->mutable_tables()->find(t.table.name());
+    if (known != base->dynamodb().tables().end() &&
+        live != s.mutable_dynamodb()->mutable_tables()->end()) {
+      *live->second.mutable_tags() = known->second.tags();
+    }
+  }
+  return s;
+}
+
+Result<std::unique_ptr<backend::Target>> OpenTarget(const backend::TargetSpec& spec,
+                                                    const backend::Services& services) {
+  for (const auto& [key, value] : spec.settings) {
+    const auto& known = TargetSettings();
+    if (std::none_of(known.begin(), known.end(), [&](const auto& s) { return s.key == key; })) {
+      return Status::InvalidArgument(fmt::format(
+          "target {}: unknown setting \"{}\"; a dynamodb target takes engine, region, endpoint "
+          "and profile",
+          spec.name, key));
+    }
+  }
+  aws::SessionOptions o;
+  o.getenv = services.getenv;
+  o.home_dir = FirstEnv(services, {"HOME"});
+  o.region = Setting(spec, "region");
+  o.profile = Setting(spec, "profile");
+  o.endpoint_url = Setting(spec, "endpoint");
+  o.http = HttpFromEnv(services);
+  const std::string label_for = spec.name.empty() ? "the AWS environment" : "target " + spec.name;
+  auto session = aws::Session::Open(o);
+  if (!session.ok()) return session.status().WithContext(label_for);
+  // The endpoint requests go to, for messages and deployment records: what the session uses
+  // (explicit URL, then AWS_ENDPOINT_URL_DYNAMODB, then AWS_ENDPOINT_URL, then AWS's own).
+  std::string endpoint = o.endpoint_url;
+  if (endpoint.empty()) endpoint = FirstEnv(services, {"AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"});
+  if (endpoint.empty()) {
+    endpoint = fmt::format("https://dynamodb.{}.amazonaws.com", (*session)->region());
+  }
+  auto ddb = (*session)->Json("dynamodb");
+  if (!ddb.ok()) return ddb.status().WithContext(label_for);
+  return std::unique_ptr<backend::Target>(new DynamoTarget(spec.name, std::move(session).value(),
+                                                           std::move(ddb).value(),
+                                                           std::move(endpoint), services));
+}
+
+}  // namespace strata::dynamodb
