@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "cli/project.h"
+#include "engine/history/history.h"
 #include "engine/log/env.h"
+#include "engine/record/recorder.h"
 #include "engine/status.h"
 #include "proto/commit.pb.h"
 
@@ -41,6 +43,14 @@ struct Context {
   // A progress or notice line on stderr (never stdout, which --json keeps clean).
   void Note(const std::string& line) const;
 };
+
+// The project's log opened for recording: the one way a command writes commits. Time comes
+// from the clock (STRATA_NOW pins it), the actor from ctx; STRATA_LOG_LOCK_TIMEOUT (seconds,
+// default 30) bounds the wait for another writer. InvalidArgument for a bad timeout; the log's
+// errors.
+Result<std::unique_ptr<record::Recorder>> OpenRecorder(const Context& ctx);
+// The project's log opened for reading, its index brought up to date (notes on stderr).
+Result<std::unique_ptr<strata::History>> OpenHistory(const Context& ctx);
 
 // A usage error: exit code 2.
 struct UsageError {
