@@ -61,8 +61,8 @@ class MigrationCaptureTest : public ::testing::Test {
     EXPECT_TRUE(c.ok()) << c.status().ToString();
     return c.ok() ? std::move(c).value() : nullptr;
   }
-  // Runs every pending migration of `tracks` on `db` with `capture` recording.
-  void Run(const TestDatabase& db, MigrationCapture& capture,
+  // Runs every pending migration of `tracks` on `db` with `hooks` (a capture's) recording.
+  void Run(const TestDatabase& db, MigrationHooks hooks,
            const std::vector<MigrationTrack>& tracks) {
     auto conn = db.Connect();
     ASSERT_TRUE(conn);
@@ -70,9 +70,13 @@ class MigrationCaptureTest : public ::testing::Test {
     ASSERT_TRUE(setup.ok()) << setup.status().ToString();
     MigratorOptions options;
     options.execution_id = "00000000-0000-4000-8000-000000000000";
-    Migrator migrator(conn.get(), runner_.get(), *setup, options, capture.Hooks());
+    Migrator migrator(conn.get(), runner_.get(), *setup, options, std::move(hooks));
     RunReport r = migrator.Run(tracks);
     ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  }
+  void Run(const TestDatabase& db, MigrationCapture& capture,
+           const std::vector<MigrationTrack>& tracks) {
+    Run(db, capture.Hooks(), tracks);
   }
   std::vector<pb::Commit> Log() {
     std::vector<pb::Commit> out;
@@ -94,24 +98,28 @@ class MigrationCaptureTest : public ::testing::Test {
   std::vector<std::string> notes_;
 };
 
-// The app run's capture read the log while it was still empty; staging then recorded the
-// migration first. The app run must see that commit when it records, and record a deployment
-// referring to it, not the migration a second time.
+// While psql applies the migration to app, another process applies it to staging and records
+// it first. The app run read the log before that, under its lock; it must see the staging
+// commit when it records, and record a deployment referring to it, not the migration again.
 TEST_F(MigrationCaptureTest, AMigrationAnotherWriterRecordedMeanwhileBecomesADeployment) {
   Write("1_core_users.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n");
   const auto tracks = Tracks();
   auto app_recorder = NewRecorder("app-runner");
   auto app_capture = NewCapture(*app_recorder, "app", &tracks);
-  ASSERT_TRUE(app_capture);
-
   auto staging_recorder = NewRecorder("staging-runner");
   auto staging_capture = NewCapture(*staging_recorder, "staging", &tracks);
-  ASSERT_TRUE(staging_capture);
-  Run(staging_, *staging_capture, tracks);
+  ASSERT_TRUE(app_capture && staging_capture);
+
+  MigrationHooks hooks = app_capture->Hooks();
+  hooks.before_each = [&, before = hooks.before_each](Connection& conn, const MigrationFile& f) {
+    Status s = before(conn, f);
+    Run(staging_, *staging_capture, tracks);  // the other process, meanwhile
+    return s;
+  };
+  Run(app_, hooks, tracks);
   ASSERT_EQ(staging_capture->recorded().size(), 1u);
   EXPECT_EQ(staging_capture->recorded()[0].kind, "migration");
-
-  Run(app_, *app_capture, tracks);
+  EXPECT_EQ(staging_capture->recorded()[0].seq, 1u);
   ASSERT_EQ(app_capture->recorded().size(), 1u);
   const MigrationCapture::Recorded& r = app_capture->recorded()[0];
   EXPECT_EQ(r.kind, "deployment");
