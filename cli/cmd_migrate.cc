@@ -61,7 +61,7 @@ Result<std::string> MigrationsDir(const Context& ctx, const po::variables_map& v
   if (vm.count("path")) return (fs::path(ctx.cwd) / vm["path"].as<std::string>()).lexically_normal().string();
   std::vector<const SchemaSource*> found;
   for (const auto& [name, s] : ctx.project.schemas) {
-    if (s.engine == "postgres") found.push_back(&s);
+    if (s.engine == pb::ENGINE_POSTGRES) found.push_back(&s);
   }
   if (found.size() == 1) return found[0]->path;
   if (found.empty()) {
@@ -103,9 +103,9 @@ Result<std::string> PostgresConninfo(const Context& ctx, const std::optional<std
                                         ctx.project.config_path.empty() ? "the project (no strata.yaml)"
                                                                         : ctx.project.config_path));
   }
-  const auto& settings = it->second.settings;
-  auto engine = settings.find("engine");
-  if (engine == settings.end() || engine->second != "postgres") {
+  STRATA_ASSIGN_OR_RETURN(backend::TargetSpec spec, ResolveTarget(it->second, ctx.getenv));
+  const auto& settings = spec.settings;
+  if (spec.engine != pb::ENGINE_POSTGRES) {
     return Status::InvalidArgument(fmt::format(
         "target {} is not a PostgreSQL target; give it engine: postgres and a dsn", name));
   }
@@ -690,7 +690,7 @@ CommandResult RunMigrate(Context& ctx) {
 
 std::string PostgresSchemaName(const Context& ctx) {
   for (const auto& [name, source] : ctx.project.schemas) {
-    if (source.engine == "postgres") return name;
+    if (source.engine == pb::ENGINE_POSTGRES) return name;
   }
   return "postgres";
 }

@@ -13,7 +13,6 @@
 #include "adapters/postgres/process_runner.h"
 #include "cli/commands.h"
 #include "cli/describe.h"
-#include "cli/history.h"
 #include "cli/pg_target.h"
 #include "engine/diff/diff.h"
 
@@ -33,56 +32,13 @@ Result<pb::SchemaState> RecordedAt(const Context& ctx, History& history, uint64_
   return it->second;
 }
 
-json ChangesJson(const std::vector<pb::Event>& events) {
+[[maybe_unused]] json ChangesJson(const std::vector<pb::Event>& events) {
   json out = json::array();
   for (const auto& e : events) out.push_back(EventJson(e));
   return out;
 }
 
 }  // namespace
-
-CommandResult RunDrift(Context& ctx) {
-  for (size_t i = 0; i < ctx.args.size(); ++i) {
-    std::optional<std::string> target;
-    if (ctx.args[i] == "--target" && i + 1 < ctx.args.size()) target = ctx.args[i + 1];
-    if (ctx.args[i].rfind("--target=", 0) == 0) target = ctx.args[i].substr(9);
-    if (IsDynamoTarget(ctx, target)) return RunDynamoDrift(ctx);
-  }
-  po::options_description o("drift options");
-  o.add_options()("target", po::value<std::string>(),
-                  "a PostgreSQL target in strata.yaml (default: the libpq environment)")(
-      "at", po::value<std::string>()->default_value("HEAD"), "the recorded point to compare with");
-  auto vm = ParseArgs(ctx, o, {});
-  STRATA_ASSIGN_OR_RETURN(std::string conninfo, PostgresConninfo(ctx, OptArg(vm, "target")));
-  STRATA_ASSIGN_OR_RETURN(auto conn, pg::Connection::Open(conninfo));
-  STRATA_ASSIGN_OR_RETURN(pb::PostgresSchema live, pg::Introspect(*conn, pg::IntrospectOptions{}));
-  STRATA_ASSIGN_OR_RETURN(auto history, History::Open(ctx));
-  STRATA_ASSIGN_OR_RETURN(uint64_t seq, history->Resolve(vm["at"].as<std::string>()));
-  STRATA_ASSIGN_OR_RETURN(pb::SchemaState recorded, RecordedAt(ctx, *history, seq));
-  // The changes that would bring the recorded schema to what the database has.
-  STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> drift,
-                          Diff(recorded, PostgresState(std::move(live))));
-  const std::string schema = PostgresSchemaName(ctx);
-  if (ctx.json) {
-    ctx.PrintJson({{"version", 1},
-                   {"database", conn->description()},
-                   {"schema", schema},
-                   {"seq", seq},
-                   {"drift", !drift.empty()},
-                   {"changes", ChangesJson(drift)}});
-  } else if (drift.empty()) {
-    *ctx.out << fmt::format("No drift: {} matches the recorded {} schema at seq {}.\n",
-                            conn->description(), schema, seq);
-  } else {
-    *ctx.out << fmt::format(
-        "{} differs from the recorded {} schema at seq {}; what turns the recorded schema into the "
-        "database:\n",
-        conn->description(), schema, seq);
-    DiffSummary s = PrintChanges(ctx, schema, drift);
-    PrintSummaryLine(ctx, s, "Drift");
-  }
-  return drift.empty() ? kExitOk : kExitChanges;
-}
 
 CommandResult RunReplay(Context& ctx) {
   po::options_description o("replay options");
@@ -105,7 +61,7 @@ CommandResult RunReplay(Context& ctx) {
         "database: create one (createdb NAME) and point --target or PGDATABASE at it",
         conn->description(), objects));
   }
-  STRATA_ASSIGN_OR_RETURN(auto history, History::Open(ctx));
+  STRATA_ASSIGN_OR_RETURN(auto history, OpenHistory(ctx));
   STRATA_ASSIGN_OR_RETURN(uint64_t until, history->Resolve(vm["until"].as<std::string>()));
   const std::string schema = PostgresSchemaName(ctx);
 

@@ -1,6 +1,13 @@
 #include "cli/context.h"
 
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
 #include <ostream>
+#include <random>
+#include <thread>
+
+#include "adapters/backend/registry.h"
 
 namespace strata::cli {
 
@@ -21,5 +28,83 @@ std::string Context::Paint(Color c, const std::string& text) const {
 void Context::PrintJson(const nlohmann::ordered_json& j) const { *out << j.dump(2) << "\n"; }
 
 void Context::Note(const std::string& line) const { *err << line << "\n"; }
+
+namespace {
+
+int64_t SteadyMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void SleepMillis(int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+// A number from the environment within [lo, hi], or `fallback` when unset or not a number.
+int64_t EnvNumber(const Context& ctx, const char* name, int64_t fallback, int64_t lo, int64_t hi) {
+  auto v = ctx.getenv(name);
+  if (!v) return fallback;
+  try {
+    return std::clamp<int64_t>(std::stoll(*v), lo, hi);
+  } catch (const std::exception&) {
+    return fallback;
+  }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<History>> OpenHistory(const Context& ctx) {
+  HistoryOptions o;
+  o.env = ctx.env;
+  o.log_dir = ctx.project.log_dir;
+  o.note = [&ctx](const std::string& line) { ctx.Note(line); };
+  return History::Open(o);
+}
+
+Result<std::unique_ptr<record::Recorder>> OpenRecorder(const Context& ctx) {
+  record::RecorderOptions o;
+  o.env = ctx.env;
+  o.log_dir = ctx.project.log_dir;
+  o.index_path = ctx.project.log_dir + "/index.sqlite";
+  o.actor = ctx.actor;
+  // The context's clock: STRATA_NOW pins it; otherwise it is read when the commit is stamped.
+  const bool pinned = ctx.getenv("STRATA_NOW").has_value();
+  const int64_t pinned_at = ctx.now_micros;
+  o.now_micros = [pinned, pinned_at]() -> int64_t {
+    if (pinned) return pinned_at;
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  o.steady_ms = SteadyMillis;
+  o.sleep_ms = SleepMillis;
+  o.random = [] {
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    return rng();
+  };
+  o.lock_wait_ms = EnvNumber(ctx, "STRATA_LOG_LOCK_TIMEOUT", 30, 0, 24 * 3600) * 1000;
+  o.note = [&ctx](const std::string& line) { ctx.Note(line); };
+  return record::Recorder::Open(std::move(o));
+}
+
+backend::Services ServicesFor(const Context& ctx) {
+  backend::Services s;
+  s.getenv = ctx.getenv;
+  s.steady_ms = SteadyMillis;
+  s.sleep_ms = SleepMillis;
+  s.note = [&ctx](const std::string& line) { ctx.Note(line); };
+  // STRATA_POLL_INTERVAL_MS (10 ms to 60 s) lets tests on a local server go faster.
+  s.poll_interval_ms = EnvNumber(ctx, "STRATA_POLL_INTERVAL_MS", 1000, 10, 60000);
+  return s;
+}
+
+const backend::Backend& BackendOf(const SchemaSource& source) {
+  return *backend::ForEngine(source.engine);
+}
+
+std::string ProjectRelative(const Context& ctx, const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path rel = std::filesystem::relative(path, ctx.project.root, ec);
+  return ec || rel.empty() || *rel.begin() == ".." ? path : rel.string();
+}
 
 }  // namespace strata::cli

@@ -10,7 +10,6 @@
 
 #include "adapters/postgres/introspect.h"
 #include "cli/describe.h"
-#include "cli/history.h"
 #include "cli/pg_target.h"
 #include "engine/diff/diff.h"
 #include "engine/state/apply.h"
