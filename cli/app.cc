@@ -36,15 +36,15 @@ const std::map<std::string, std::pair<Runner, const char*>>& Commands() {
       {"verify", {RunVerify, "check checksums, the hash chain and replay of the whole log"}},
       {"tag", {RunTag, "name a point in history, or list tags"}},
       {"migrate", {RunMigrate, "PostgreSQL migration tracks: add, status, run, history, validate"}},
-      {"drift", {RunDrift, "compare a live database or DynamoDB target with the recorded schema (exit 3 on drift)"}},
-      {"plan", {RunPlan, "what apply would do to a DynamoDB target (exit 3 with --detailed-exitcode)"}},
-      {"apply", {RunApply, "bring a DynamoDB target to the log head, and record the deployment"}},
+      {"drift", {RunDrift, "compare a live target with the recorded schema (exit 3 on drift)"}},
+      {"plan", {RunPlan, "what apply would do to a target (exit 3 with --detailed-exitcode)"}},
+      {"apply", {RunApply, "bring a target to the log head, and record the deployment"}},
       {"push", {RunPush, "generate and apply in one step, for development loops"}},
       {"replay", {RunReplay, "run the recorded migrations into an empty database and check the result"}},
-      {"list", {RunList, "the live tables of a DynamoDB target: keys, indexes, billing, managed or not"}},
-      {"drop", {RunDrop, "delete DynamoDB tables strata manages, with consent per table, and record it"}},
-      {"import", {RunImport, "adopt live DynamoDB tables (or a Mizzle snapshot) into the log"}},
-      {"export", {RunExport, "write the live tables of a DynamoDB target as table files"}},
+      {"list", {RunList, "the live objects of a target: keys, indexes, billing, managed or not"}},
+      {"drop", {RunDrop, "delete live objects strata manages, with consent for each, and record it"}},
+      {"import", {RunImport, "adopt live objects (or a Mizzle snapshot) into the log"}},
+      {"export", {RunExport, "write the live objects of a target as schema files"}},
   };
   return kCommands;
 }
@@ -127,7 +127,7 @@ int Fail(const Context& ctx, const Status& s) {
 
 std::string CommandUsage(const std::string& command) {
   static const std::map<std::string, std::string> kUsage = {
-      {"init", "strata init [--yes]"},
+      {"init", "strata init [--yes] [--engine dynamodb[,postgres]]"},
       {"generate", "strata generate [-m MESSAGE] [--name NAME] [--schema NAME] [--dry-run]"},
       {"status", "strata status [--detailed-exitcode]"},
       {"log", "strata log [OBJECT] [--actor WHO] [--since TIME] [--until TIME] [--origin ORIGIN]\n"
@@ -137,9 +137,10 @@ std::string CommandUsage(const std::string& command) {
       {"blame", "strata blame OBJECT[.PART] [--at REF]"},
       {"verify", "strata verify"},
       {"tag", "strata tag [NAME [REF]] [--force] [-d NAME] [-m MESSAGE]"},
-      {"drift", "strata drift [--target T] [--at REF]\n"
-                "(a dynamodb target: [--region R] [--profile P] [--endpoint-url URL] [--schema NAME];\n"
-                "--at defaults to what the target was last deployed with)"},
+      {"drift", "strata drift [--target T] [--schema NAME] [--at REF]\n"
+                "             [--region R] [--profile P] [--endpoint-url URL] [--concurrency N]\n"
+                "(--at defaults to what the target was last deployed with, or the log head for\n"
+                "PostgreSQL databases)"},
       {"plan", "strata plan [--target T] [--detailed-exitcode] [--allow-replace TABLE]...\n"
                "            [--region R] [--profile P] [--endpoint-url URL] [--schema NAME] [--concurrency N]"},
       {"apply", "strata apply [--target T] [--auto-approve] [--dry-run] [--no-wait]\n"

@@ -10,7 +10,6 @@
 #include <set>
 
 #include "cli/commands.h"
-#include "cli/history.h"
 #include "cli/objects_view.h"
 #include "engine/state/apply.h"
 #include "engine/state/objects.h"
@@ -136,7 +135,7 @@ CommandResult RunBlame(Context& ctx) {
   auto vm = ParseArgs(ctx, o, p);
   if (!vm.count("object")) throw UsageError{"blame needs an OBJECT"};
 
-  STRATA_ASSIGN_OR_RETURN(auto history, History::Open(ctx));
+  STRATA_ASSIGN_OR_RETURN(auto history, OpenHistory(ctx));
   STRATA_ASSIGN_OR_RETURN(uint64_t at, history->Resolve(vm["at"].as<std::string>()));
   STRATA_ASSIGN_OR_RETURN(ObjectRef ref, ParseObjectRef(vm["object"].as<std::string>()));
   std::string part;

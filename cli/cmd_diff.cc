@@ -8,7 +8,6 @@
 
 #include "cli/commands.h"
 #include "cli/describe.h"
-#include "cli/history.h"
 #include "cli/objects_view.h"
 #include "engine/diff/diff.h"
 
@@ -25,7 +24,7 @@ CommandResult RunDiff(Context& ctx) {
   auto vm = ParseArgs(ctx, o, p);
   if (!vm.count("from")) throw UsageError{"diff needs a REF to compare from"};
 
-  STRATA_ASSIGN_OR_RETURN(auto history, History::Open(ctx));
+  STRATA_ASSIGN_OR_RETURN(auto history, OpenHistory(ctx));
   STRATA_ASSIGN_OR_RETURN(uint64_t from, history->Resolve(vm["from"].as<std::string>()));
   STRATA_ASSIGN_OR_RETURN(uint64_t to, history->Resolve(vm["to"].as<std::string>()));
   STRATA_ASSIGN_OR_RETURN(pb::State a, history->index().StateAt(from));

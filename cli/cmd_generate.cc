@@ -1,287 +1,348 @@
 // strata generate, status and init: schema files against the log head.
 //
-// generate is a list of steps: load the files, replay the head, diff; if nothing changed say
-// so and write nothing; otherwise append one commit, then write the numbered artifact and the
-// rolling snapshot.json (derived files: rewritten atomically, regenerable from the log).
+// generate: for the schema source named by --schema, or each declarative one: load the files,
+// diff them with the head, and record one commit (recomputed if another writer appends first),
+// then the backend's artifacts. status: the head, each source in its own terms (changes the
+// files hold, migrations not recorded), and each target's cursor. init: a commented
+// strata.yaml with a source per chosen backend.
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <iostream>
 #include <ostream>
+#include <set>
+#include <sstream>
 
-#include "adapters/dynamodb/artifact.h"
-#include "adapters/dynamodb/snapshot.h"
-#include "adapters/dynamodb/table_dir.h"
+#include "adapters/backend/registry.h"
 #include "cli/commands.h"
 #include "cli/describe.h"
 #include "cli/generate.h"
-#include "cli/history.h"
-#include "engine/diff/diff.h"
+#include "engine/refs/refs.h"
 
 namespace strata::cli {
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
+using json = nlohmann::ordered_json;
 
 namespace {
 
-Result<pb::SchemaState> LoadDesired(const SchemaSource& source) {
-  pb::SchemaState s;
-  s.set_engine(pb::ENGINE_DYNAMODB);
-  if (source.engine != "dynamodb") {
-    return Status::Unimplemented(fmt::format(
-        "schema {}: generate from {} files is not supported yet", source.name, source.engine));
-  }
-  if (!fs::is_directory(source.path)) {
-    return Status::NotFound(fmt::format(
-        "schema {}: no directory {}; create it and put table files in it (or run strata init)",
-        source.name, source.path));
-  }
-  STRATA_ASSIGN_OR_RETURN(*s.mutable_dynamodb(), dynamodb::LoadTableDir(source.path));
-  return s;
-}
-
-}  // namespace
-
-Result<Pending> ComputePending(const Context& ctx, History& history, const SchemaSource& source) {
-  Pending p;
-  p.source = &source;
-  STRATA_ASSIGN_OR_RETURN(p.desired, LoadDesired(source));
-  p.head_seq = history.index().head_seq();
-  STRATA_ASSIGN_OR_RETURN(pb::State head, history.index().StateAt(p.head_seq));
-  pb::SchemaState recorded;
-  if (auto it = head.schemas().find(source.name); it != head.schemas().end()) recorded = it->second;
-  STRATA_ASSIGN_OR_RETURN(p.events, Diff(recorded, p.desired));
-  return p;
-}
-
-Result<const SchemaSource*> PickDynamoSchema(const Context& ctx,
-                                             const std::optional<std::string>& schema) {
+// The sources generate works on: --schema, else every declarative one.
+Result<std::vector<const SchemaSource*>> SourcesToGenerate(const Context& ctx,
+                                                           const std::optional<std::string>& schema) {
   if (schema) {
-    const std::string& name = *schema;
-    const SchemaSource* s = ctx.project.Schema(name);
-    if (s == nullptr) return Status::NotFound(fmt::format("no schema \"{}\" in the project", name));
-    return s;
+    const SchemaSource* s = ctx.project.Schema(*schema);
+    if (s == nullptr) return Status::NotFound(fmt::format("no schema \"{}\" in the project", *schema));
+    if (!BackendOf(*s).declarative()) {
+      return BackendOf(*s).LoadDesired(*s).status();  // says how this backend records changes
+    }
+    return std::vector<const SchemaSource*>{s};
   }
+  std::vector<const SchemaSource*> out;
   for (const auto& [name, s] : ctx.project.schemas) {
-    if (s.engine == "dynamodb") return &s;
+    if (BackendOf(s).declarative()) out.push_back(&s);
   }
-  return Status::NotFound("the project has no dynamodb schema; add one under schemas: in strata.yaml");
-}
-
-namespace {
-
-std::string DefaultName(const std::vector<pb::Event>& events) {
-  std::set<std::string> objects;
-  std::string kind = "update";
-  for (const auto& e : events) {
-    EventText t = Describe(e);
-    objects.insert(t.object);
-    if (t.text == "create table") kind = "create";
-    if (t.text == "drop table") kind = "drop";
+  if (out.empty()) {
+    // Only migration-driven sources: their backend says what records them.
+    const SchemaSource& s = ctx.project.schemas.begin()->second;
+    return BackendOf(s).LoadDesired(s).status();
   }
-  if (objects.size() == 1) return kind + "_" + *objects.begin();
-  return "changes";
+  return out;
 }
 
-std::string DefaultMessage(const std::vector<pb::Event>& events) {
-  std::set<std::string> objects;
-  for (const auto& e : events) objects.insert(Describe(e).object);
-  return fmt::format("{} change{} to {}", events.size(), events.size() == 1 ? "" : "s",
-                     fmt::join(objects, ", "));
-}
-
-Status WriteArtifacts(const Context& ctx, const Pending& p, const StoredCommit& stored,
-                      const std::string& name, std::string* artifact_path) {
-  const std::string& dir = p.source->artifacts;
-  STRATA_RETURN_IF_ERROR(ctx.env->CreateDirs(dir));
-  STRATA_ASSIGN_OR_RETURN(std::string file, dynamodb::NextArtifactFileNameIn(dir, name));
-  dynamodb::ArtifactMetadata meta;
-  meta.seq = stored.commit.seq();
-  meta.name = name;
-  meta.message = stored.commit.message();
-  meta.time = FormatTime(stored.commit.time_unix_micros());
-  STRATA_ASSIGN_OR_RETURN(std::string body, dynamodb::RenderArtifactText(p.events, meta));
-  *artifact_path = (fs::path(dir) / file).string();
-  STRATA_RETURN_IF_ERROR(ctx.env->WriteFileAtomic(*artifact_path, body));
-  return ctx.env->WriteFileAtomic((fs::path(dir) / "snapshot.json").string(),
-                                  dynamodb::RenderSnapshotText(p.desired.dynamodb()));
+// One schema's generate: JSON for it, and the text printed as it goes.
+Result<json> GenerateOne(Context& ctx, const SchemaSource& source, const po::variables_map& vm) {
+  const bool dry_run = vm["dry-run"].as<bool>();
+  Generated g;
+  if (dry_run) {
+    STRATA_ASSIGN_OR_RETURN(g, PendingFiles(ctx, source));
+  } else {
+    GenerateRequest request;
+    if (vm.count("message")) request.message = vm["message"].as<std::string>();
+    if (vm.count("name")) request.name = vm["name"].as<std::string>();
+    STRATA_ASSIGN_OR_RETURN(g, RecordFiles(ctx, source, request));
+  }
+  json out = {{"version", 1}, {"schema", source.name}, {"changes", g.events.size()},
+              {"events", json::array()}};
+  for (const auto& e : g.events) out["events"].push_back(EventJson(e));
+  if (g.events.empty()) {
+    if (!ctx.json) {
+      *ctx.out << fmt::format("No changes: {} matches the log at seq {}{}.\n", source.name,
+                              g.head_seq,
+                              g.rebased ? " (another strata process recorded them first)" : "");
+    }
+    return out;
+  }
+  if (dry_run) {
+    out["dry_run"] = true;
+    if (!ctx.json) {
+      PrintChanges(ctx, source.name, g.events);
+      *ctx.out << "Dry run: nothing was recorded.\n";
+    }
+    return out;
+  }
+  const StoredCommit& stored = *g.stored;
+  out["seq"] = stored.commit.seq();
+  out["hash"] = HashHex(stored.hash);
+  if (!g.artifacts.empty()) out["artifact"] = ProjectRelative(ctx, g.artifacts.front());
+  if (!ctx.json) {
+    DiffSummary s = PrintChanges(ctx, source.name, g.events);
+    PrintSummaryLine(ctx, s, fmt::format("Recorded commit {} ({})", stored.commit.seq(),
+                                         HashHex(stored.hash).substr(0, 12)));
+    if (!g.artifacts.empty()) {
+      std::string line = "Wrote " + ProjectRelative(ctx, g.artifacts.front());
+      for (size_t i = 1; i < g.artifacts.size(); ++i) {
+        line += (i + 1 == g.artifacts.size() ? " and " : ", ") +
+                fs::path(g.artifacts[i]).filename().string();
+      }
+      *ctx.out << line << "\n";
+    }
+  }
+  return out;
 }
 
 }  // namespace
-
-Result<Recorded> RecordPending(const Context& ctx, const Pending& p, const RecordOptions& options) {
-  const std::string name = !options.name.empty()      ? options.name
-                           : !options.message.empty() ? options.message
-                                                      : DefaultName(p.events);
-  pb::Commit commit;
-  commit.set_origin(options.origin);
-  commit.set_schema(p.source->name);
-  commit.set_engine(pb::ENGINE_DYNAMODB);
-  commit.set_message(!options.message.empty() ? options.message : DefaultMessage(p.events));
-  for (const auto& e : p.events) *commit.add_events() = e;
-  Recorded r;
-  STRATA_ASSIGN_OR_RETURN(r.stored, AppendCommit(ctx, std::move(commit)));
-  Status written = WriteArtifacts(ctx, p, r.stored, name, &r.artifact);
-  if (!written.ok()) {
-    return written.WithContext(fmt::format(
-        "commit {} is recorded, but writing its artifacts failed (they can be written again)",
-        r.stored.commit.seq()));
-  }
-  return r;
-}
 
 CommandResult RunGenerate(Context& ctx) {
   po::options_description o("generate options");
   o.add_options()("message,m", po::value<std::string>(), "why (recorded in the commit)")(
       "name", po::value<std::string>(), "the artifact's name (NNNN_<name>.json)")(
-      "schema", po::value<std::string>(), "which schema source (default: the dynamodb one)")(
+      "schema", po::value<std::string>(), "which schema source (default: every one with files)")(
       "dry-run", po::bool_switch(), "show what would be recorded; write nothing");
   auto vm = ParseArgs(ctx, o, {});
-
-  STRATA_ASSIGN_OR_RETURN(const SchemaSource* source, PickDynamoSchema(ctx, OptArg(vm, "schema")));
-  STRATA_ASSIGN_OR_RETURN(auto history, History::Open(ctx));
-  STRATA_ASSIGN_OR_RETURN(Pending p, ComputePending(ctx, *history, *source));
-  nlohmann::ordered_json out = {{"version", 1}, {"schema", source->name}, {"changes", p.events.size()},
-                        {"events", nlohmann::ordered_json::array()}};
-  for (const auto& e : p.events) out["events"].push_back(EventJson(e));
-  if (p.events.empty()) {
-    if (ctx.json) ctx.PrintJson(out);
-    else *ctx.out << fmt::format("No changes: {} matches the log at seq {}.\n", source->name, p.head_seq);
-    return kExitOk;
+  STRATA_ASSIGN_OR_RETURN(auto sources, SourcesToGenerate(ctx, OptArg(vm, "schema")));
+  json all = json::array();
+  for (const SchemaSource* source : sources) {
+    STRATA_ASSIGN_OR_RETURN(json one, GenerateOne(ctx, *source, vm));
+    all.push_back(std::move(one));
   }
-  if (vm["dry-run"].as<bool>()) {
-    if (ctx.json) {
-      out["dry_run"] = true;
-      ctx.PrintJson(out);
-    } else {
-      PrintChanges(ctx, source->name, p.events);
-      *ctx.out << "Dry run: nothing was recorded.\n";
-    }
-    return kExitOk;
-  }
-  RecordOptions record;
-  record.origin = pb::ORIGIN_GENERATE;
-  if (vm.count("message")) record.message = vm["message"].as<std::string>();
-  if (vm.count("name")) record.name = vm["name"].as<std::string>();
-  STRATA_ASSIGN_OR_RETURN(Recorded recorded, RecordPending(ctx, p, record));
-  const StoredCommit& stored = recorded.stored;
-  const std::string& artifact = recorded.artifact;
   if (ctx.json) {
-    out["seq"] = stored.commit.seq();
-    out["hash"] = HashHex(stored.hash);
-    out["artifact"] = fs::relative(artifact, ctx.project.root).string();
-    ctx.PrintJson(out);
-    return kExitOk;
+    // One schema: its object, as always; several: {"version": 1, "schemas": [...]}.
+    if (all.size() == 1) ctx.PrintJson(all.front());
+    else ctx.PrintJson({{"version", 1}, {"schemas", all}});
   }
-  DiffSummary s = PrintChanges(ctx, source->name, p.events);
-  PrintSummaryLine(ctx, s, fmt::format("Recorded commit {} ({})", stored.commit.seq(),
-                                       HashHex(stored.hash).substr(0, 12)));
-  *ctx.out << "Wrote " << fs::relative(artifact, ctx.project.root).string() << " and snapshot.json\n";
   return kExitOk;
 }
+
+namespace {
+
+const char* OutcomeName(pb::DeploymentOutcome outcome) {
+  switch (outcome) {
+    case pb::DEPLOYMENT_SUCCEEDED: return "succeeded";
+    case pb::DEPLOYMENT_PARTIAL: return "partial";
+    case pb::DEPLOYMENT_FAILED: return "failed";
+    default: return "unknown";
+  }
+}
+
+struct SourceReport {
+  const SchemaSource* source = nullptr;
+  std::optional<backend::SourceStatus> status;
+  std::string error;
+};
+
+Result<SourceReport> ReportSource(History& history, const SchemaSource& source) {
+  SourceReport r;
+  r.source = &source;
+  const backend::Backend& b = BackendOf(source);
+  STRATA_ASSIGN_OR_RETURN(pb::SchemaState recorded,
+                          history.SchemaAt(history.head().seq, source.name));
+  std::set<std::string> names;
+  if (!b.declarative()) {
+    STRATA_ASSIGN_OR_RETURN(names, history.MigrationsRecorded(source.name));
+  }
+  auto status = b.Status(source, recorded, names);
+  if (status.ok()) r.status = std::move(status).value();
+  else r.error = status.status().message();
+  return r;
+}
+
+void PrintSourceReport(const Context& ctx, const SourceReport& r) {
+  const std::string& name = r.source->name;
+  if (!r.status) return;  // errors are printed first
+  const backend::SourceStatus& s = *r.status;
+  if (s.pending() == 0) {
+    *ctx.out << "schema   " << name << ": up to date with the log\n";
+    return;
+  }
+  if (!s.changes.empty()) {
+    *ctx.out << "schema   " << name << ": " << s.changes.size() << " change(s) not yet recorded ("
+             << s.next_step << "):\n";
+    PrintChanges(ctx, name, s.changes);
+    return;
+  }
+  *ctx.out << "schema   " << name << ": " << s.items.size() << " " << s.noun
+           << "(s) not yet recorded (" << s.next_step << "):\n";
+  for (const auto& item : s.items) *ctx.out << "    + " << item << "\n";
+}
+
+}  // namespace
 
 CommandResult RunStatus(Context& ctx) {
   po::options_description o("status options");
   o.add_options()("detailed-exitcode", po::bool_switch(), "exit 3 when schema files have changes");
   auto vm = ParseArgs(ctx, o, {});
-  STRATA_ASSIGN_OR_RETURN(auto history, History::Open(ctx));
-  const Head& head = history->index().head();
+  STRATA_ASSIGN_OR_RETURN(auto history, OpenHistory(ctx));
+  const Head& head = history->head();
   STRATA_ASSIGN_OR_RETURN(auto top, history->index().CommitAt(head.seq));
-  nlohmann::ordered_json out = {{"version", 1},
-                        {"project", ctx.project.root},
-                        {"config", ctx.project.config_path},
-                        {"log", ctx.project.log_dir},
-                        {"head", {{"seq", head.seq}, {"hash", HashHex(head.hash)}}},
-                        {"schemas", nlohmann::ordered_json::object()}};
+  json out = {{"version", 1},
+              {"project", ctx.project.root},
+              {"config", ctx.project.config_path},
+              {"log", ctx.project.log_dir},
+              {"head", {{"seq", head.seq}, {"hash", HashHex(head.hash)}}},
+              {"schemas", json::object()}};
   if (top) out["head"]["time"] = FormatTime(top->time_unix_micros);
   size_t pending_total = 0;
-  std::vector<std::pair<std::string, std::vector<pb::Event>>> pending;
+  std::vector<SourceReport> reports;
   for (const auto& [name, source] : ctx.project.schemas) {
-    auto p = ComputePending(ctx, *history, source);
-    nlohmann::ordered_json js = {{"engine", source.engine}, {"path", source.path}};
-    if (!p.ok()) {
-      js["error"] = p.status().message();
+    STRATA_ASSIGN_OR_RETURN(SourceReport r, ReportSource(*history, source));
+    json js = {{"engine", BackendOf(source).name()}, {"path", source.path}};
+    if (!r.error.empty()) {
+      js["error"] = r.error;
     } else {
-      js["pending_changes"] = p->events.size();
-      pending_total += p->events.size();
-      pending.emplace_back(name, p->events);
+      js["pending_changes"] = r.status->pending();
+      if (!r.status->items.empty()) js["pending_" + r.status->noun + "s"] = r.status->items;
+      pending_total += r.status->pending();
     }
     out["schemas"][name] = js;
+    reports.push_back(std::move(r));
   }
   // Where each target is: its last deployment (a --no-wait or failed apply shows as partial).
   STRATA_ASSIGN_OR_RETURN(std::vector<CursorInfo> cursors, history->index().Cursors());
-  out["targets"] = nlohmann::ordered_json::array();
+  out["targets"] = json::array();
+  std::set<std::string> deployed;
   for (const auto& c : cursors) {
-    const char* outcome = c.outcome == pb::DEPLOYMENT_SUCCEEDED ? "succeeded"
-                          : c.outcome == pb::DEPLOYMENT_PARTIAL ? "partial"
-                          : c.outcome == pb::DEPLOYMENT_FAILED  ? "failed"
-                                                                : "unknown";
+    deployed.insert(c.target);
     out["targets"].push_back({{"target", c.target}, {"seq", c.seq},
-                              {"deployment_seq", c.deployment_seq}, {"outcome", outcome}});
+                              {"deployment_seq", c.deployment_seq},
+                              {"outcome", OutcomeName(c.outcome)}});
+  }
+  // Targets of strata.yaml that no deployment names yet.
+  std::vector<std::string> never;
+  for (const auto& [name, t] : ctx.project.targets) {
+    if (deployed.count(name)) continue;
+    never.push_back(name);
+    out["targets"].push_back({{"target", name}, {"seq", nullptr}, {"deployment_seq", nullptr},
+                              {"outcome", "never deployed"}});
   }
   if (ctx.json) {
     ctx.PrintJson(out);
-  } else {
-    *ctx.out << "project  " << ctx.project.root
-             << (ctx.project.config_path.empty() ? " (no strata.yaml; defaults)" : "") << "\n";
-    *ctx.out << "log      " << ctx.project.log_dir << "\n";
-    *ctx.out << "head     "
-             << (head.seq == 0 ? std::string("(empty log)")
-                               : fmt::format("seq {} {}{}", head.seq, HashHex(head.hash).substr(0, 12),
-                                             top ? "  " + FormatTime(top->time_unix_micros) : ""))
-             << "\n";
-    for (const auto& [name, js] : out["schemas"].items()) {
-      if (js.contains("error")) {
-        *ctx.out << "schema   " << name << ": " << js["error"].get<std::string>() << "\n";
-      }
-    }
-    for (const auto& t : out["targets"]) {
-      const std::string outcome = t["outcome"].get<std::string>();
-      *ctx.out << "target   " << t["target"].get<std::string>() << ": at seq " << t["seq"].get<uint64_t>()
-               << " (last deployment, commit " << t["deployment_seq"].get<uint64_t>() << ", " << outcome
-               << (outcome == "succeeded" ? ")" : "; run strata apply to finish it)") << "\n";
-    }
-    for (const auto& [name, events] : pending) {
-      if (events.empty()) {
-        *ctx.out << "schema   " << name << ": up to date with the log\n";
-        continue;
-      }
-      *ctx.out << "schema   " << name << ": " << events.size()
-               << " change(s) not yet recorded (run strata generate):\n";
-      PrintChanges(ctx, name, events);
-    }
+    return pending_total > 0 && vm["detailed-exitcode"].as<bool>() ? kExitChanges : kExitOk;
   }
+  *ctx.out << "project  " << ctx.project.root
+           << (ctx.project.config_path.empty() ? " (no strata.yaml; defaults)" : "") << "\n";
+  *ctx.out << "log      " << ctx.project.log_dir << "\n";
+  *ctx.out << "head     "
+           << (head.seq == 0 ? std::string("(empty log)")
+                             : fmt::format("seq {} {}{}", head.seq, HashHex(head.hash).substr(0, 12),
+                                           top ? "  " + FormatTime(top->time_unix_micros) : ""))
+           << "\n";
+  for (const auto& r : reports) {
+    if (!r.error.empty()) *ctx.out << "schema   " << r.source->name << ": " << r.error << "\n";
+  }
+  for (const auto& c : cursors) {
+    const std::string outcome = OutcomeName(c.outcome);
+    *ctx.out << "target   " << c.target << ": at seq " << c.seq << " (last deployment, commit "
+             << c.deployment_seq << ", " << outcome
+             << (outcome == "succeeded" ? ")" : "; run strata apply to finish it)") << "\n";
+  }
+  for (const auto& name : never) {
+    *ctx.out << "target   " << name << ": never deployed by strata\n";
+  }
+  for (const auto& r : reports) PrintSourceReport(ctx, r);
   return pending_total > 0 && vm["detailed-exitcode"].as<bool>() ? kExitChanges : kExitOk;
 }
 
+namespace {
+
+// The backends `init` sets up: --engine (comma-separated), else asked on a terminal, else
+// dynamodb.
+Result<std::vector<const backend::Backend*>> InitBackends(const Context& ctx,
+                                                          const po::variables_map& vm, bool ask) {
+  std::string names = vm.count("engine") ? vm["engine"].as<std::string>() : "dynamodb";
+  if (!vm.count("engine") && ask) {
+    *ctx.err << "Schema engines (" << backend::NamesText() << "; several with commas) [dynamodb]: "
+             << std::flush;
+    std::string line;
+    if (std::getline(std::cin, line) && !line.empty()) names = line;
+  }
+  std::vector<const backend::Backend*> out;
+  std::string word;
+  std::istringstream in(names);
+  while (std::getline(in, word, ',')) {
+    word.erase(0, word.find_first_not_of(" \t"));
+    word.erase(word.find_last_not_of(" \t") + 1);
+    if (word.empty()) continue;
+    const backend::Backend* b = backend::Named(word);
+    if (b == nullptr) {
+      return Status::InvalidArgument(fmt::format("unknown engine \"{}\"; use {}", word,
+                                                 backend::NamesText()));
+    }
+    if (std::find(out.begin(), out.end(), b) == out.end()) out.push_back(b);
+  }
+  if (out.empty()) return Status::InvalidArgument("init needs at least one engine");
+  return out;
+}
+
+}  // namespace
+
 CommandResult RunInit(Context& ctx) {
   po::options_description o("init options");
-  o.add_options()("yes,y", po::bool_switch(), "accept the defaults without asking");
+  o.add_options()("yes,y", po::bool_switch(), "accept the defaults without asking")(
+      "engine", po::value<std::string>(),
+      "the schema engines to set up, comma-separated (default: dynamodb)");
   auto vm = ParseArgs(ctx, o, {});
   const fs::path root = ctx.project_dir ? fs::path(ctx.project.root) : fs::path(ctx.cwd);
   const fs::path config = root / "strata.yaml";
   if (fs::exists(config)) {
     return Status::AlreadyExists(fmt::format("{} already exists; edit it instead", config.string()));
   }
-  std::string tables = "schema/dynamodb", artifacts = "migrations/dynamodb";
-  if (ctx.interactive && !vm["yes"].as<bool>()) {
-    auto ask = [&ctx](const std::string& q, std::string* v) {
-      *ctx.err << q << " [" << *v << "]: " << std::flush;
-      std::string line;
-      if (std::getline(std::cin, line) && !line.empty()) *v = line;
-    };
-    ask("DynamoDB table files directory", &tables);
-    ask("Generated artifacts directory", &artifacts);
+  const bool ask = ctx.interactive && !vm["yes"].as<bool>();
+  STRATA_ASSIGN_OR_RETURN(auto backends, InitBackends(ctx, vm, ask));
+  std::vector<InitSource> sources;
+  for (const backend::Backend* b : backends) {
+    InitSource s{b, b->default_source_dir(), "migrations/" + std::string(b->name())};
+    if (ask) {
+      auto question = [&ctx](const std::string& q, std::string* v) {
+        *ctx.err << q << " [" << *v << "]: " << std::flush;
+        std::string line;
+        if (std::getline(std::cin, line) && !line.empty()) *v = line;
+      };
+      question(fmt::format("{} schema directory", b->display_name()), &s.dir);
+      if (b->declarative()) question("Generated artifacts directory", &s.artifacts);
+    }
+    sources.push_back(s);
   }
-  STRATA_RETURN_IF_ERROR(ctx.env->CreateDirs((root / tables).string()));
+  for (const auto& s : sources) STRATA_RETURN_IF_ERROR(ctx.env->CreateDirs((root / s.dir).string()));
   STRATA_RETURN_IF_ERROR(ctx.env->CreateDirs((root / ".strata").string()));
-  STRATA_RETURN_IF_ERROR(ctx.env->WriteFileAtomic(config.string(), DefaultConfigText(tables, artifacts)));
+  STRATA_RETURN_IF_ERROR(ctx.env->WriteFileAtomic(config.string(), DefaultConfigText(sources)));
+  const InitSource& first = sources.front();
   if (ctx.json) {
-    ctx.PrintJson({{"version", 1}, {"config", config.string()}, {"tables", tables}, {"artifacts", artifacts}});
+    json j = {{"version", 1}, {"config", config.string()}};
+    for (const auto& s : sources) {
+      if (s.backend->name() == "dynamodb") {
+        j["tables"] = s.dir;
+        j["artifacts"] = s.artifacts;
+      }
+    }
+    j["schemas"] = json::array();
+    for (const auto& s : sources) {
+      j["schemas"].push_back({{"engine", s.backend->name()}, {"path", s.dir}});
+    }
+    ctx.PrintJson(j);
   } else {
-    *ctx.out << "Wrote " << config.string() << "\nPut table files in " << tables
-             << "/ and run: strata generate -m \"first tables\"\n";
+    *ctx.out << "Wrote " << config.string() << "\n";
+    for (const auto& s : sources) {
+      if (s.backend->declarative()) {
+        *ctx.out << "Put " << s.backend->object_noun() << " files in " << s.dir
+                 << "/ and run: strata generate -m \"first " << s.backend->object_noun()
+                 << "s\"\n";
+      } else {
+        *ctx.out << "Add migrations with: strata migrate add " << s.dir << " \"first "
+                 << s.backend->object_noun() << "s\"\n";
+      }
+    }
+    (void)first;
   }
   return kExitOk;
 }

@@ -5,7 +5,6 @@
 
 #include "cli/commands.h"
 #include "cli/describe.h"
-#include "cli/history.h"
 
 namespace strata::cli {
 namespace po = boost::program_options;
@@ -98,7 +97,7 @@ CommandResult RunLog(Context& ctx) {
   if (vm.count("max-count")) f.limit = vm["max-count"].as<uint64_t>();
   const bool with_events = vm["events"].as<bool>() || ctx.json;
 
-  STRATA_ASSIGN_OR_RETURN(auto history, History::Open(ctx));
+  STRATA_ASSIGN_OR_RETURN(auto history, OpenHistory(ctx));
   STRATA_ASSIGN_OR_RETURN(auto commits, history->index().Commits(f));
   nlohmann::ordered_json out = {{"version", 1}, {"commits", nlohmann::ordered_json::array()}};
   for (const auto& c : commits) {

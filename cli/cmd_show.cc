@@ -4,9 +4,8 @@
 
 #include <ostream>
 
-#include "adapters/postgres/render.h"
+#include "adapters/backend/registry.h"
 #include "cli/commands.h"
-#include "cli/history.h"
 #include "cli/objects_view.h"
 
 namespace strata::cli {
@@ -38,7 +37,7 @@ CommandResult RunShow(Context& ctx) {
   auto vm = ParseArgs(ctx, o, p);
   const std::string at = vm["at"].as<std::string>();
 
-  STRATA_ASSIGN_OR_RETURN(auto history, History::Open(ctx));
+  STRATA_ASSIGN_OR_RETURN(auto history, OpenHistory(ctx));
   STRATA_ASSIGN_OR_RETURN(uint64_t seq, history->Resolve(at));
   if (!vm.count("object")) {
     STRATA_ASSIGN_OR_RETURN(pb::State state, history->index().StateAt(seq));
@@ -57,11 +56,10 @@ CommandResult RunShow(Context& ctx) {
     ctx.PrintJson({{"version", 1}, {"seq", seq}, {"schema", found.schema},
                    {"engine", EngineName(found.engine)}, {"object", ref.name},
                    {"definition", found.definition}});
-  } else if (found.engine == pb::ENGINE_POSTGRES) {
-    // PostgreSQL objects read best as the DDL that would create them.
-    STRATA_ASSIGN_OR_RETURN(std::string ddl,
-                            postgres::RenderObjectDdl(found.fragment.postgres(), ref.name));
-    *ctx.out << ddl << (ddl.empty() || ddl.back() == '\n' ? "" : "\n");
+  } else if (const backend::Backend* b = backend::ForEngine(found.engine)) {
+    // Each backend's own form: CreateTable JSON, or DDL for PostgreSQL.
+    STRATA_ASSIGN_OR_RETURN(std::string text, b->ObjectText(found.fragment, ref.name));
+    *ctx.out << text << (text.empty() || text.back() == '\n' ? "" : "\n");
   } else {
     *ctx.out << found.definition.dump(2) << "\n";
   }

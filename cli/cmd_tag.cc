@@ -4,7 +4,6 @@
 #include <ostream>
 
 #include "cli/commands.h"
-#include "cli/history.h"
 
 namespace strata::cli {
 namespace po = boost::program_options;
@@ -35,31 +34,37 @@ CommandResult RunTag(Context& ctx) {
   p.add("name", 1).add("ref", 1);
   auto vm = ParseArgs(ctx, o, p);
 
-  STRATA_ASSIGN_OR_RETURN(auto history, History::Open(ctx));
-  if (!vm.count("name")) return ListTags(ctx, *history);
+  if (!vm.count("name")) {
+    STRATA_ASSIGN_OR_RETURN(auto history, OpenHistory(ctx));
+    return ListTags(ctx, *history);
+  }
   const std::string name = vm["name"].as<std::string>();
   STRATA_RETURN_IF_ERROR(ValidateTagName(name));
-  STRATA_ASSIGN_OR_RETURN(auto existing, history->index().TagSeq(name));
   const bool remove = vm["delete"].as<bool>();
   uint64_t target = 0;
-  if (remove) {
-    if (!existing) return Status::NotFound(fmt::format("no tag \"{}\"", name));
-    target = *existing;
-  } else {
-    if (existing && !vm["force"].as<bool>()) {
-      return Status::AlreadyExists(fmt::format(
-          "tag \"{}\" already names seq {}; use --force to move it", name, *existing));
+  // Decided against the head the tag commit is appended to: a tag another process adds at
+  // the same moment is seen here, never silently moved.
+  auto make = [&](const record::HeadState&) -> Result<std::optional<record::Draft>> {
+    STRATA_ASSIGN_OR_RETURN(auto history, OpenHistory(ctx));
+    STRATA_ASSIGN_OR_RETURN(auto existing, history->index().TagSeq(name));
+    if (remove) {
+      if (!existing) return Status::NotFound(fmt::format("no tag \"{}\"", name));
+      target = *existing;
+    } else {
+      if (existing && !vm["force"].as<bool>()) {
+        return Status::AlreadyExists(fmt::format(
+            "tag \"{}\" already names seq {}; use --force to move it", name, *existing));
+      }
+      STRATA_ASSIGN_OR_RETURN(target, history->Resolve(vm["ref"].as<std::string>()));
     }
-    STRATA_ASSIGN_OR_RETURN(target, history->Resolve(vm["ref"].as<std::string>()));
-  }
-  pb::Commit commit;
-  commit.set_origin(pb::ORIGIN_TAG);
-  commit.mutable_tag()->set_name(name);
-  commit.mutable_tag()->set_target_seq(target);
-  commit.mutable_tag()->set_deleted(remove);
-  commit.set_message(vm.count("message") ? vm["message"].as<std::string>()
-                                         : fmt::format("{} tag {}", remove ? "delete" : "add", name));
-  STRATA_ASSIGN_OR_RETURN(StoredCommit stored, AppendCommit(ctx, commit));
+    return std::optional<record::Draft>(record::Draft::Tag(
+        name, target, remove,
+                              vm.count("message") ? vm["message"].as<std::string>()
+                                                  : fmt::format("{} tag {}", remove ? "delete" : "add", name)));
+  };
+  STRATA_ASSIGN_OR_RETURN(auto recorder, OpenRecorder(ctx));
+  STRATA_ASSIGN_OR_RETURN(std::optional<StoredCommit> recorded, recorder->Record(make));
+  const StoredCommit& stored = *recorded;  // a tag draft is never empty
   if (ctx.json) {
     ctx.PrintJson({{"version", 1}, {"tag", name}, {"seq", target}, {"deleted", remove},
                    {"commit", stored.commit.seq()}});

@@ -5,7 +5,6 @@
 #include <ostream>
 
 #include "cli/commands.h"
-#include "cli/history.h"
 #include "engine/state/apply.h"
 
 namespace strata::cli {

@@ -22,11 +22,7 @@ CommandResult RunReplay(Context& ctx);
 CommandResult RunPlan(Context& ctx);
 CommandResult RunApply(Context& ctx);
 CommandResult RunPush(Context& ctx);
-// drift for a DynamoDB target (RunDrift hands over when --target names one).
-CommandResult RunDynamoDrift(Context& ctx);
-// True when `target` names a target in strata.yaml whose engine is dynamodb.
-bool IsDynamoTarget(const Context& ctx, const std::optional<std::string>& target);
-// DynamoDB targets: live tables, dropping, adopting and writing them as files.
+// Live targets: their objects, dropping, adopting and writing them as files.
 CommandResult RunList(Context& ctx);
 CommandResult RunDrop(Context& ctx);
 CommandResult RunImport(Context& ctx);

@@ -1,13 +1,13 @@
 #include "cli/context.h"
 
-#include <fmt/format.h>
-
+#include <algorithm>
 #include <chrono>
-#include <cstdlib>
-#include <memory>
+#include <filesystem>
 #include <ostream>
 #include <random>
 #include <thread>
+
+#include "adapters/backend/registry.h"
 
 namespace strata::cli {
 
@@ -31,33 +31,34 @@ void Context::Note(const std::string& line) const { *err << line << "\n"; }
 
 namespace {
 
-// The wall clock, unless STRATA_NOW pinned it for the whole run (demos, golden tests).
-std::function<int64_t()> WallClock(const Context& ctx) {
-  if (ctx.getenv && ctx.getenv("STRATA_NOW")) {
-    return [pinned = ctx.now_micros] { return pinned; };
-  }
-  return [] {
-    return std::chrono::duration_cast<std::chrono::microseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  };
+int64_t SteadyMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 }
 
-Result<int64_t> LockWaitMs(const Context& ctx) {
-  const std::optional<std::string> text =
-      ctx.getenv ? ctx.getenv("STRATA_LOG_LOCK_TIMEOUT") : std::nullopt;
-  if (!text || text->empty()) return int64_t{30000};
-  char* end = nullptr;
-  const double seconds = std::strtod(text->c_str(), &end);
-  if (end == text->c_str() || *end != '\0' || !(seconds >= 0)) {
-    return Status::InvalidArgument(fmt::format(
-        "STRATA_LOG_LOCK_TIMEOUT=\"{}\": give the seconds to wait for the log's writer lock",
-        *text));
+void SleepMillis(int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+// A number from the environment within [lo, hi], or `fallback` when unset or not a number.
+int64_t EnvNumber(const Context& ctx, const char* name, int64_t fallback, int64_t lo, int64_t hi) {
+  auto v = ctx.getenv(name);
+  if (!v) return fallback;
+  try {
+    return std::clamp<int64_t>(std::stoll(*v), lo, hi);
+  } catch (const std::exception&) {
+    return fallback;
   }
-  return static_cast<int64_t>(seconds * 1000);
 }
 
 }  // namespace
+
+Result<std::unique_ptr<History>> OpenHistory(const Context& ctx) {
+  HistoryOptions o;
+  o.env = ctx.env;
+  o.log_dir = ctx.project.log_dir;
+  o.note = [&ctx](const std::string& line) { ctx.Note(line); };
+  return History::Open(o);
+}
 
 Result<std::unique_ptr<record::Recorder>> OpenRecorder(const Context& ctx) {
   record::RecorderOptions o;
@@ -65,26 +66,45 @@ Result<std::unique_ptr<record::Recorder>> OpenRecorder(const Context& ctx) {
   o.log_dir = ctx.project.log_dir;
   o.index_path = ctx.project.log_dir + "/index.sqlite";
   o.actor = ctx.actor;
-  o.now_micros = WallClock(ctx);
-  o.steady_ms = [] {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
+  // The context's clock: STRATA_NOW pins it; otherwise it is read when the commit is stamped.
+  const bool pinned = ctx.getenv("STRATA_NOW").has_value();
+  const int64_t pinned_at = ctx.now_micros;
+  o.now_micros = [pinned, pinned_at]() -> int64_t {
+    if (pinned) return pinned_at;
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
   };
-  o.sleep_ms = [](int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); };
-  o.random = [rng = std::make_shared<std::mt19937_64>(std::random_device{}())] { return (*rng)(); };
-  STRATA_ASSIGN_OR_RETURN(o.lock_wait_ms, LockWaitMs(ctx));
+  o.steady_ms = SteadyMillis;
+  o.sleep_ms = SleepMillis;
+  o.random = [] {
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    return rng();
+  };
+  o.lock_wait_ms = EnvNumber(ctx, "STRATA_LOG_LOCK_TIMEOUT", 30, 0, 24 * 3600) * 1000;
   o.note = [&ctx](const std::string& line) { ctx.Note(line); };
   return record::Recorder::Open(std::move(o));
 }
 
-Result<std::unique_ptr<strata::History>> OpenHistory(const Context& ctx) {
-  HistoryOptions o;
-  o.env = ctx.env;
-  o.log_dir = ctx.project.log_dir;
-  o.index_path = ctx.project.log_dir + "/index.sqlite";
-  o.note = [&ctx](const std::string& line) { ctx.Note(line); };
-  return strata::History::Open(o);
+backend::Services ServicesFor(const Context& ctx) {
+  backend::Services s;
+  s.getenv = ctx.getenv;
+  s.steady_ms = SteadyMillis;
+  s.sleep_ms = SleepMillis;
+  s.note = [&ctx](const std::string& line) { ctx.Note(line); };
+  // STRATA_POLL_INTERVAL_MS (10 ms to 60 s) lets tests on a local server go faster.
+  s.poll_interval_ms = EnvNumber(ctx, "STRATA_POLL_INTERVAL_MS", 1000, 10, 60000);
+  return s;
+}
+
+const backend::Backend& BackendOf(const SchemaSource& source) {
+  return *backend::ForEngine(source.engine);
+}
+
+std::string ProjectRelative(const Context& ctx, const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path rel = std::filesystem::relative(path, ctx.project.root, ec);
+  return ec || rel.empty() || *rel.begin() == ".." ? path : rel.string();
 }
 
 }  // namespace strata::cli

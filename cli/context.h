@@ -11,10 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "adapters/backend/backend.h"
 #include "cli/project.h"
 #include "engine/history/history.h"
-#include "engine/log/env.h"
 #include "engine/record/recorder.h"
+#include "engine/log/env.h"
 #include "engine/status.h"
 #include "proto/commit.pb.h"
 
@@ -44,14 +45,6 @@ struct Context {
   void Note(const std::string& line) const;
 };
 
-// The project's log opened for recording: the one way a command writes commits. Time comes
-// from the clock (STRATA_NOW pins it), the actor from ctx; STRATA_LOG_LOCK_TIMEOUT (seconds,
-// default 30) bounds the wait for another writer. InvalidArgument for a bad timeout; the log's
-// errors.
-Result<std::unique_ptr<record::Recorder>> OpenRecorder(const Context& ctx);
-// The project's log opened for reading, its index brought up to date (notes on stderr).
-Result<std::unique_ptr<strata::History>> OpenHistory(const Context& ctx);
-
 // A usage error: exit code 2.
 struct UsageError {
   std::string message;
@@ -65,5 +58,18 @@ inline constexpr int kExitChanges = 3;
 
 // A command returns its exit code, or a Status that becomes "strata: error: ..." and exit 1.
 using CommandResult = Result<int>;
+
+// The log opened for reading, its index brought up to date (progress notes on stderr).
+Result<std::unique_ptr<History>> OpenHistory(const Context& ctx);
+// The recording path for this command: time and actor from the context, the writer lock's
+// wait from STRATA_LOG_LOCK_TIMEOUT (seconds, default 30), notes on stderr.
+Result<std::unique_ptr<record::Recorder>> OpenRecorder(const Context& ctx);
+// What backends get from the process: the environment, clocks, sleeping, notes.
+backend::Services ServicesFor(const Context& ctx);
+// The backend of a schema source (sources are checked when the project loads).
+const backend::Backend& BackendOf(const SchemaSource& source);
+// The schema source's artifacts and files as people see them: relative to the project root
+// when inside it.
+std::string ProjectRelative(const Context& ctx, const std::string& path);
 
 }  // namespace strata::cli

@@ -1,5 +1,6 @@
-// Schema files against the log head, shared by generate, status, plan and push: what the files
-// want, the events that would record it, and recording them as one commit with its artifacts.
+// Recording what a declarative schema source's files want, shared by generate and push: load
+// the files once, then — against whatever head the log has when the commit is appended —
+// diff, record one commit, and write the backend's artifacts beside it.
 #pragma once
 
 #include <optional>
@@ -7,37 +8,32 @@
 #include <vector>
 
 #include "cli/context.h"
-#include "cli/history.h"
 
 namespace strata::cli {
 
-// What the schema files want, against what the log holds, for one schema source.
-struct Pending {
-  const SchemaSource* source = nullptr;
-  pb::SchemaState desired;
-  std::vector<pb::Event> events;  // empty: the files match the log head
-  uint64_t head_seq = 0;
-};
-
-// Loads `source`'s files and diffs the log head against them. NotFound when the schema
-// directory is missing; the files' own parse errors (FILE:LINE) otherwise.
-Result<Pending> ComputePending(const Context& ctx, History& history, const SchemaSource& source);
-
-// The schema source named `schema`, or the project's first dynamodb one. NotFound otherwise.
-Result<const SchemaSource*> PickDynamoSchema(const Context& ctx,
-                                             const std::optional<std::string>& schema);
-
-struct RecordOptions {
-  pb::Origin origin = pb::ORIGIN_GENERATE;
+struct GenerateRequest {
+  pb::Origin origin = pb::ORIGIN_GENERATE;  // or ORIGIN_PUSH
   std::string message;  // empty: one made from the changes
   std::string name;     // the artifact's name; empty: the message, else one from the changes
 };
-struct Recorded {
-  StoredCommit stored;
-  std::string artifact;  // absolute path of the numbered artifact written
+
+struct Generated {
+  std::vector<pb::Event> events;   // empty: the files match the log
+  uint64_t head_seq = 0;           // the head they were compared with
+  std::optional<StoredCommit> stored;
+  std::vector<std::string> artifacts;  // absolute paths written beside the commit
+  // Another writer appended first and the changes were recomputed against its commit.
+  bool rebased = false;
 };
-// Appends p.events as one commit, then writes the numbered artifact and snapshot.json. When
-// the artifacts cannot be written, the commit stays (the log is the truth) and the error says so.
-Result<Recorded> RecordPending(const Context& ctx, const Pending& p, const RecordOptions& options);
+
+// Loads `source`'s files (NotFound when the directory is missing; the files' own errors) and
+// records the changes they hold against the log head as one commit, recomputed if another
+// writer appends first (a second identical generate records nothing). When the artifacts
+// cannot be written, the commit stays (the log is the truth) and the error says so.
+Result<Generated> RecordFiles(const Context& ctx, const SchemaSource& source,
+                              const GenerateRequest& request);
+
+// What the files would record, without recording (dry runs, status).
+Result<Generated> PendingFiles(const Context& ctx, const SchemaSource& source);
 
 }  // namespace strata::cli

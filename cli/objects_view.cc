@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "adapters/dynamodb/render.h"
+#include "adapters/backend/registry.h"
 #include "engine/state/fragments.h"
 
 namespace strata::cli {
@@ -19,12 +19,9 @@ nlohmann::ordered_json ProtoJson(const google::protobuf::Message& m) {
 }
 
 std::string EngineName(pb::Engine engine) {
-  switch (engine) {
-    case pb::ENGINE_DYNAMODB: return "dynamodb";
-    case pb::ENGINE_GLUE: return "glue";
-    case pb::ENGINE_POSTGRES: return "postgres";
-    default: return "unspecified";
-  }
+  const backend::Backend* b = backend::ForEngine(engine);
+  if (b != nullptr) return std::string(b->name());
+  return engine == pb::ENGINE_GLUE ? "glue" : "unspecified";
 }
 
 Result<ObjectRef> ParseObjectRef(const std::string& text) {
@@ -45,10 +42,8 @@ Result<ObjectRef> ParseObjectRef(const std::string& text) {
 namespace {
 
 nlohmann::ordered_json Definition(const pb::SchemaState& fragment) {
-  if (fragment.has_dynamodb() && fragment.dynamodb().tables_size() == 1) {
-    return dynamodb::RenderCreateTable(fragment.dynamodb().tables().begin()->second);
-  }
-  return ProtoJson(fragment);
+  const backend::Backend* b = backend::ForEngine(fragment.engine());
+  return b != nullptr ? b->ObjectJson(fragment) : ProtoJson(fragment);
 }
 
 }  // namespace
@@ -81,43 +76,10 @@ Result<FoundObject> FindObject(const pb::State& state, const ObjectRef& ref, uin
   return std::move(found.front());
 }
 
-namespace {
-
-std::string TypeLetter(const pb::DynamoTable& t, const std::string& attr) {
-  for (const auto& a : t.attributes()) {
-    if (a.name() == attr) return std::string(dynamodb::AttributeTypeName(a.type()));
-  }
-  return "?";
-}
-
-std::string DynamoSummary(const pb::DynamoTable& t) {
-  std::string s = fmt::format("{}  PK {} ({})", t.name(), t.key().partition_key(),
-                              TypeLetter(t, t.key().partition_key()));
-  if (!t.key().sort_key().empty()) {
-    s += fmt::format("  SK {} ({})", t.key().sort_key(), TypeLetter(t, t.key().sort_key()));
-  }
-  std::vector<std::string> gsis, lsis;
-  for (const auto& g : t.global_indexes()) gsis.push_back(g.name());
-  for (const auto& l : t.local_indexes()) lsis.push_back(l.name());
-  if (!gsis.empty()) s += "  GSI " + fmt::format("{}", fmt::join(gsis, ","));
-  if (!lsis.empty()) s += "  LSI " + fmt::format("{}", fmt::join(lsis, ","));
-  s += t.billing_mode() == pb::DYNAMO_BILLING_MODE_PROVISIONED
-           ? fmt::format("  provisioned {}/{}", t.throughput().read_capacity_units(),
-                         t.throughput().write_capacity_units())
-           : "  on-demand";
-  return s;
-}
-
-}  // namespace
-
 std::vector<std::string> SummaryLines(const pb::SchemaState& schema) {
+  const backend::Backend* b = backend::ForEngine(schema.engine());
+  if (b != nullptr) return b->SummaryLines(schema);
   std::vector<std::string> lines;
-  if (schema.has_dynamodb()) {
-    for (const auto& name : SortedKeys(schema.dynamodb().tables())) {
-      lines.push_back(DynamoSummary(schema.dynamodb().tables().at(name)));
-    }
-    return lines;
-  }
   for (const auto& [object, _] : SplitSchema(schema)) {
     if (!object.empty()) lines.push_back(object);
   }
@@ -130,16 +92,12 @@ nlohmann::ordered_json StateJson(const pb::State& state) {
   for (const auto& name : SortedKeys(state.schemas())) {
     const pb::SchemaState& schema = state.schemas().at(name);
     nlohmann::ordered_json objects = nlohmann::ordered_json::object();
-    if (schema.has_dynamodb()) {
-      for (const auto& t : SortedKeys(schema.dynamodb().tables())) {
-        objects[t] = dynamodb::RenderCreateTable(schema.dynamodb().tables().at(t));
-      }
-    } else {
-      for (const auto& [object, bytes] : SplitSchema(schema)) {
-        pb::SchemaState f;
-        (void)f.ParseFromString(bytes);
-        if (!object.empty()) objects[object] = ProtoJson(f);
-      }
+    auto fragments = SplitSchema(schema);
+    std::sort(fragments.begin(), fragments.end());
+    for (const auto& [object, bytes] : fragments) {
+      pb::SchemaState f;
+      (void)f.ParseFromString(bytes);
+      if (!object.empty()) objects[object] = Definition(f);
     }
     out[name] = {{"engine", EngineName(schema.engine())}, {"objects", objects}};
   }

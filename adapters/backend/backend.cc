@@ -96,19 +96,28 @@ std::string PartOf(const google::protobuf::Message& payload) {
 
 }  // namespace
 
-std::string Backend::DescribeChange(const pb::Event& e) const {
+char SignOf(std::string_view kind) {
+  if (kind.rfind("create_", 0) == 0 || kind.rfind("add_", 0) == 0) return '+';
+  if (kind.rfind("drop_", 0) == 0 || kind.rfind("remove_", 0) == 0) return '-';
+  if (kind.rfind("replace_table", 0) == 0) return '!';
+  return '~';
+}
+
+ChangeText Backend::DescribeChange(const pb::Event& e) const {
   const google::protobuf::Message* change = ChangeOf(e);
-  if (change == nullptr) return "unknown change";
+  if (change == nullptr) return {'~', "unknown change"};
   const auto* field = change->GetReflection()->GetOneofFieldDescriptor(
       *change, change->GetDescriptor()->oneof_decl(0));
-  if (field == nullptr) return "unknown change";
-  std::string text = field->name();
-  std::replace(text.begin(), text.end(), '_', ' ');
+  if (field == nullptr) return {'~', "unknown change"};
+  ChangeText out;
+  out.sign = SignOf(field->name());
+  out.text = field->name();
+  std::replace(out.text.begin(), out.text.end(), '_', ' ');
   if (field->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
     const std::string part = PartOf(change->GetReflection()->GetMessage(*change, field));
-    if (!part.empty()) text += " " + part;
+    if (!part.empty()) out.text += " " + part;
   }
-  return text;
+  return out;
 }
 
 nlohmann::ordered_json Backend::ObjectJson(const pb::SchemaState& fragment) const {

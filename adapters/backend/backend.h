@@ -86,7 +86,8 @@ class Live {
 };
 
 struct ReadRequest {
-  std::optional<std::vector<std::string>> only;  // just these objects (absent ones left out)
+  std::optional<std::vector<std::string>> only;  // just these objects
+  bool missing_ok = false;  // absent ones of `only` are left out instead of NotFound
 };
 
 // ---- plans -----------------------------------------------------------------------------
@@ -101,6 +102,7 @@ struct OperationView {
   std::string summary;         // "add global index by_status"
   bool destructive = false;    // deletes data
   bool waits = false;          // waits for the object to be ready afterwards
+  std::string waits_for;       // what it waits for, in the service's words ("ACTIVE")
 };
 
 struct ObjectPlan {
@@ -212,6 +214,14 @@ struct ListView {
   std::string empty_text;         // when there is nothing to list
 };
 
+struct ChangeText {
+  char sign = '~';
+  std::string text;
+};
+// The sign of a change from its kind's name: "create_"/"add_" '+', "drop_"/"remove_" '-',
+// "replace_table" '!', else '~'.
+char SignOf(std::string_view kind);
+
 // ---- the interfaces --------------------------------------------------------------------
 
 class Target {
@@ -254,7 +264,9 @@ class Backend {
   virtual ~Backend() = default;
   virtual pb::Engine engine() const = 0;
   virtual std::string_view name() const = 0;               // "dynamodb"
+  virtual std::string_view display_name() const { return name(); }  // "DynamoDB"
   virtual std::string_view object_noun() const = 0;        // "table"
+  virtual std::string_view data_noun() const { return "data"; }  // "items": what a drop loses
   virtual std::string default_source_dir() const = 0;      // "schema/dynamodb"
   // The strata.yaml lines `init` writes for a source of this backend.
   virtual std::string InitConfig(const std::string& dir, const std::string& artifacts) const = 0;
@@ -271,6 +283,11 @@ class Backend {
   // names and the like the log holds for this source). Declarative backends diff their files.
   virtual Result<SourceStatus> Status(const SourceSpec& source, const pb::SchemaState& recorded,
                                       const std::set<std::string>& recorded_names) const;
+  // Which file defines each object (absolute paths), for messages that say what to edit.
+  virtual Result<std::map<std::string, std::string>> FilesDefining(
+      const SourceSpec& source) const {
+    return std::map<std::string, std::string>{};
+  }
   // Files written beside a generate commit (numbered artifact, snapshot); their paths.
   virtual Result<std::vector<std::string>> WriteArtifacts(const SourceSpec& source,
                                                           const ArtifactRequest& request) const {
@@ -281,6 +298,8 @@ class Backend {
   virtual Result<std::vector<WrittenFile>> WriteFiles(const SourceSpec& source,
                                                       const pb::SchemaState& objects,
                                                       const WriteFilesRequest& request) const;
+  // The formats WriteFiles can write new files in ("yaml", "json"); the first is the default.
+  virtual std::vector<std::string> file_formats() const { return {}; }
   // Foreign files this backend can import ("mizzle"), and reading one.
   virtual std::vector<std::string> import_formats() const { return {}; }
   virtual Result<pb::SchemaState> ReadImportFile(const std::string& format,
@@ -295,8 +314,9 @@ class Backend {
   virtual bool drift_against_cursor() const { return true; }
 
   // ---- presentation
-  // One line about an event of this engine ("add global index by_status").
-  virtual std::string DescribeChange(const pb::Event& event) const;
+  // One line about an event of this engine ("add global index by_status") and its sign: '+'
+  // adds, '-' removes, '!' replaces, '~' changes.
+  virtual ChangeText DescribeChange(const pb::Event& event) const;
   // One object (a fragment of the state holding just it) as JSON, and as text for `show`.
   virtual nlohmann::ordered_json ObjectJson(const pb::SchemaState& fragment) const;
   virtual Result<std::string> ObjectText(const pb::SchemaState& fragment,

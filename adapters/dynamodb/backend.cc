@@ -27,7 +27,9 @@ class DynamoBackend : public backend::Backend {
  public:
   pb::Engine engine() const override { return pb::ENGINE_DYNAMODB; }
   std::string_view name() const override { return "dynamodb"; }
+  std::string_view display_name() const override { return "DynamoDB"; }
   std::string_view object_noun() const override { return "table"; }
+  std::string_view data_noun() const override { return "items"; }
   std::string default_source_dir() const override { return "schema/dynamodb"; }
   bool declarative() const override { return true; }
   std::vector<backend::SettingInfo> target_settings() const override { return TargetSettings(); }
@@ -50,6 +52,14 @@ class DynamoBackend : public backend::Backend {
     }
     STRATA_ASSIGN_OR_RETURN(pb::DynamoSchema schema, LoadTableDir(source.path));
     return AsState(std::move(schema));
+  }
+
+  Result<std::map<std::string, std::string>> FilesDefining(
+      const backend::SourceSpec& source) const override {
+    STRATA_ASSIGN_OR_RETURN(auto files, TableFilesIn(source.path));
+    std::map<std::string, std::string> out;
+    for (const auto& [name, f] : files) out[name] = f.path.string();
+    return out;
   }
 
   Result<std::vector<std::string>> WriteArtifacts(
@@ -84,6 +94,7 @@ class DynamoBackend : public backend::Backend {
     return WriteTables(tables, request.dir, request.format, request.force);
   }
 
+  std::vector<std::string> file_formats() const override { return {"yaml", "json"}; }
   std::vector<std::string> import_formats() const override { return {"mizzle"}; }
 
   Result<pb::SchemaState> ReadImportFile(const std::string& format,
@@ -98,9 +109,15 @@ class DynamoBackend : public backend::Backend {
     return dynamodb::OpenTarget(target, services);
   }
 
-  std::string DescribeChange(const pb::Event& event) const override {
-    if (!event.has_dynamodb()) return Backend::DescribeChange(event);
-    return dynamodb::DescribeChange(event.dynamodb());
+  backend::ChangeText DescribeChange(const pb::Event& event) const override {
+    backend::ChangeText out = Backend::DescribeChange(event);
+    if (!event.has_dynamodb()) return out;
+    out.text = dynamodb::DescribeChange(event.dynamodb());
+    // The table changes; the index comes or goes.
+    if (event.dynamodb().has_add_global_index() || event.dynamodb().has_drop_global_index()) {
+      out.sign = '~';
+    }
+    return out;
   }
 
   nlohmann::ordered_json ObjectJson(const pb::SchemaState& fragment) const override {

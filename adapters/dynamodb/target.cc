@@ -112,7 +112,7 @@ class DynamoTarget : public backend::Target {
     if (!live.ok()) return live.status().WithContext("reading the tables of " + Text());
     std::sort(live->begin(), live->end(),
               [](const auto& a, const auto& b) { return a.table.name() < b.table.name(); });
-    if (request.only) {
+    if (request.only && !request.missing_ok) {
       std::set<std::string> found;
       for (const auto& t : *live) found.insert(t.table.name());
       for (const auto& name : *request.only) {
@@ -141,7 +141,8 @@ class DynamoTarget : public backend::Target {
       p.action = ToAction(t.action);
       for (const auto& c : t.changes) *p.changes.emplace_back().mutable_dynamodb() = c;
       for (const auto& op : t.operations) {
-        p.operations.push_back({op.api, op.summary, op.destructive, op.wait_for_active});
+        p.operations.push_back({op.api, op.summary, op.destructive, op.wait_for_active,
+                                op.wait_for_active ? "ACTIVE" : ""});
       }
       p.replace_reason = t.replace_reason;
       p.blocked = t.blocked;

@@ -13,7 +13,9 @@ class PostgresBackend : public backend::Backend {
  public:
   pb::Engine engine() const override { return pb::ENGINE_POSTGRES; }
   std::string_view name() const override { return "postgres"; }
+  std::string_view display_name() const override { return "PostgreSQL"; }
   std::string_view object_noun() const override { return "object"; }
+  std::string_view data_noun() const override { return "rows"; }
   std::string default_source_dir() const override { return "migrations"; }
   bool declarative() const override { return false; }
   bool drift_against_cursor() const override { return false; }

@@ -173,7 +173,7 @@ std::string MigrationCapture::Drift(const std::vector<pb::Event>& recorded,
   auto text = [&describe](const pb::Event& e) {
     const std::vector<std::string> objects = TouchedObjects(e, pb::SchemaState());
     return fmt::format("{} {}", objects.empty() ? "" : objects.front(),
-                       describe.DescribeChange(e));
+                       describe.DescribeChange(e).text);
   };
   std::string out = fmt::format("recorded {} change{}, here {}:", recorded.size(),
                                 recorded.size() == 1 ? "" : "s", now.size());

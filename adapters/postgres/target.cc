@@ -89,7 +89,7 @@ Result<std::unique_ptr<backend::Live>> PostgresTarget::Read(const backend::ReadR
   if (request.only) {
     const std::vector<std::string> names = ObjectNames(*schema);
     for (const std::string& name : *request.only) {
-      if (!std::binary_search(names.begin(), names.end(), name)) {
+      if (!request.missing_ok && !std::binary_search(names.begin(), names.end(), name)) {
         return Status::NotFound(fmt::format("no object {} in {}; strata list shows the objects there",
                                             name, Text()));
       }

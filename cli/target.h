@@ -1,0 +1,62 @@
+// Reaching a target from a command: --target T (a strata.yaml target, or the only one of the
+// right engine, else the backend's environment: the AWS or libpq defaults), the schema source
+// it deploys (--schema, or the only one of its engine), the setting flags each backend
+// declares (--region, --profile, --endpoint-url, ...), and opening it through its backend.
+//
+// Precedence for each setting: the flag, then the target's setting in strata.yaml, then the
+// environment, which the backend resolves. Written once for every backend.
+#pragma once
+
+#include <boost/program_options.hpp>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "adapters/backend/backend.h"
+#include "cli/context.h"
+
+namespace strata::cli {
+
+struct TargetFlags {
+  std::optional<std::string> target;
+  std::optional<std::string> schema;
+  std::map<std::string, std::string> flags;  // flag name -> value, of the backends' settings
+  int concurrency = 16;  // --concurrency: requests in flight at once when reading objects
+};
+
+// --target, --schema, the backends' setting flags and --concurrency.
+void AddTargetOptions(boost::program_options::options_description& o);
+TargetFlags ReadTargetFlags(const boost::program_options::variables_map& vm);
+
+// Which commands a backend serves.
+enum class Needs {
+  kDeclarative,  // plan, apply, push, list, import, export, drop: files hold the desired state
+  kAny,          // drift
+};
+
+// A target and the schema source it deploys, opened.
+struct Reach {
+  const SchemaSource* source = nullptr;  // null when the command can go without one
+  const backend::Backend* backend = nullptr;
+  backend::TargetSpec spec;
+  std::unique_ptr<backend::Target> target;
+};
+
+struct ReachOptions {
+  Needs needs = Needs::kDeclarative;
+  bool source_required = true;  // list: false (managed marks need no source)
+};
+
+// Picks, resolves and opens. InvalidArgument naming the target or schema and what to pass
+// when the choice is ambiguous or unknown; the backend's errors opening it.
+Result<Reach> OpenReach(const Context& ctx, const TargetFlags& flags, const ReachOptions& options);
+
+// The objects strata manages for `source`: defined in its files or touched by any commit of
+// it in the log. With `lenient`, a source whose files do not parse or a log that cannot be
+// read only loses its own part (with a note).
+Result<std::set<std::string>> ManagedObjects(const Context& ctx, const SchemaSource& source,
+                                             bool lenient);
+
+}  // namespace strata::cli
