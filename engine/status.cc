@@ -15,6 +15,7 @@ std::string_view CodeName(Code code) {
     case Code::kUnimplemented: return "UNIMPLEMENTED";
     case Code::kAborted: return "ABORTED";
     case Code::kInternal: return "INTERNAL";
+    case Code::kConflict: return "CONFLICT";
   }
   return "UNKNOWN";
 }

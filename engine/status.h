@@ -26,6 +26,8 @@ enum class Code {
   kUnimplemented,
   kAborted,             // stopped on purpose (a visitor ending a scan early, a user saying no)
   kInternal,            // a bug in strata
+  kConflict,            // the log's head moved since the caller read it; recompute against the
+                        // new head
 };
 
 std::string_view CodeName(Code code);
@@ -48,6 +50,7 @@ class [[nodiscard]] Status {
   static Status Unimplemented(std::string m) { return {Code::kUnimplemented, std::move(m)}; }
   static Status Aborted(std::string m) { return {Code::kAborted, std::move(m)}; }
   static Status Internal(std::string m) { return {Code::kInternal, std::move(m)}; }
+  static Status Conflict(std::string m) { return {Code::kConflict, std::move(m)}; }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
