@@ -7,13 +7,13 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <map>
 
 #include "engine/log/crc32c.h"
 #include "engine/log/fault_injection_env.h"
 #include "engine/log/log_format.h"
 #include "engine/store/commit_store.h"
 #include "tests/engine/log/log_test_util.h"
+#include "tests/engine/testing/dir_files.h"
 
 namespace strata {
 namespace {
@@ -34,16 +34,6 @@ pb::Commit Tagging(int i) {
   c.mutable_tag()->set_name("t" + std::to_string(i));
   c.mutable_tag()->set_target_seq(1);
   return c;
-}
-
-// Every file in the log directory and its bytes (LOCK aside: it is empty and only locked).
-std::map<std::string, std::string> Files(const std::string& dir) {
-  std::map<std::string, std::string> out;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    const std::string name = e.path().filename().string();
-    if (name != "LOCK") out[name] = ReadBytes(e.path().string());
-  }
-  return out;
 }
 
 bool Contains(const Status& s, const std::string& text) {
@@ -91,12 +81,12 @@ class HeadWitnessTest : public ::testing::Test {
 
   // Opening for write must fail with Corruption containing `text` and change nothing.
   void ExpectWriterRefuses(const std::string& text) {
-    const auto before = Files(dir_);
+    const auto before = testing::DirFiles(dir_);
     auto w = CommitWriter::Open(env_.get(), dir_, LogOptions{});
     ASSERT_FALSE(w.ok());
     EXPECT_EQ(w.status().code(), Code::kCorruption) << w.status().ToString();
     EXPECT_TRUE(Contains(w.status(), text)) << w.status().message();
-    EXPECT_EQ(Files(dir_), before) << "a refused writer changed the log";
+    EXPECT_EQ(testing::DirFiles(dir_), before) << "a refused writer changed the log";
   }
 
   log_test::TempDir temp_;
