@@ -27,7 +27,9 @@ constexpr int64_t kBackoffCapMs = 100;
 
 bool SameHead(const Head& a, const Head& b) { return a.seq == b.seq && a.hash == b.hash; }
 
-std::string ShortHash(const Head& h) { return h.seq == 0 ? "empty" : HashHex(h.hash).substr(0, 12); }
+std::string ShortHash(const Head& h) {
+  return h.seq == 0 ? "empty" : HashHex(h.hash).substr(0, 12);
+}
 
 }  // namespace
 
@@ -35,7 +37,8 @@ Result<std::unique_ptr<Recorder>> Recorder::Open(RecorderOptions options) {
   if (options.env == nullptr) return Status::InvalidArgument("recorder: no Env");
   if (options.log_dir.empty()) return Status::InvalidArgument("recorder: no log directory");
   if (!options.now_micros || !options.steady_ms || !options.sleep_ms || !options.random) {
-    return Status::InvalidArgument("recorder: now_micros, steady_ms, sleep_ms and random are required");
+    return Status::InvalidArgument(
+        "recorder: now_micros, steady_ms, sleep_ms and random are required");
   }
   STRATA_RETURN_IF_ERROR(options.env->CreateDirs(options.log_dir));
   return std::unique_ptr<Recorder>(new Recorder(std::move(options)));
@@ -53,7 +56,8 @@ Result<HeadState> Recorder::Read() {
   STRATA_ASSIGN_OR_RETURN(auto reader, CommitReader::Open(options_.env, options_.log_dir));
   STRATA_ASSIGN_OR_RETURN(Head head, reader->ReadHead());
   if (cached_ && SameHead(head, cached_head_)) return Cached();
-  if (cached_ && head.seq > cached_head_.seq && cached_head_.position &&
+  if (cached_ && head.seq > cached_head_.seq &&
+      (cached_head_.position || cached_head_.seq == 0) &&
       head.seq - cached_head_.seq <= kMaxAdvanceCommits) {
     if (Advance(reader.get(), head).ok()) return Cached();
     // Whatever went wrong (the log was rewritten under the cache, say), a full load says it.
@@ -65,7 +69,7 @@ Result<HeadState> Recorder::Read() {
 Status Recorder::Advance(CommitReader* reader, const Head& head) {
   cached_ = false;  // until the scan below has applied everything
   CommitScanOptions scan;
-  scan.after = cached_head_;
+  if (cached_head_.seq > 0) scan.after = cached_head_;
   scan.until_seq = head.seq;
   Head at = cached_head_;
   int64_t time = cached_time_;
@@ -95,13 +99,16 @@ Status Recorder::Load() {
 
 Status Recorder::LoadFromIndex() {
   STRATA_ASSIGN_OR_RETURN(auto reader, CommitReader::Open(options_.env, options_.log_dir));
-  STRATA_ASSIGN_OR_RETURN(auto index, Index::Open(options_.index_path, reader.get(), IndexOptions{}));
+  STRATA_ASSIGN_OR_RETURN(auto index,
+                          Index::Open(options_.index_path, reader.get(), IndexOptions{}));
   const Head head = index->head();
   STRATA_ASSIGN_OR_RETURN(cached_state_, index->StateAt(head.seq));
   int64_t time = 0;
   if (head.seq > 0) {
     STRATA_ASSIGN_OR_RETURN(auto summary, index->CommitAt(head.seq));
-    if (!summary) return Status::Corruption(fmt::format("the index lacks its head, seq {}", head.seq));
+    if (!summary) {
+      return Status::Corruption(fmt::format("the index lacks its head, seq {}", head.seq));
+    }
     time = summary->time_unix_micros;
   }
   cached_head_ = head;
@@ -245,7 +252,8 @@ Result<StoredCommit> Recorder::Append(const Head& expected, Draft draft) {
 
 void Recorder::Backoff(int attempt) const {
   const int64_t cap = std::min(kBackoffCapMs, kBackoffBaseMs << std::min(attempt, 6));
-  const int64_t ms = cap / 2 + static_cast<int64_t>(options_.random() % static_cast<uint64_t>(cap / 2 + 1));
+  const auto spread = static_cast<uint64_t>(cap / 2 + 1);
+  const int64_t ms = cap / 2 + static_cast<int64_t>(options_.random() % spread);
   options_.sleep_ms(ms);
 }
 
