@@ -164,7 +164,7 @@ Result<std::string> NewExecutionId() {
 // Everything a command that runs children needs.
 struct Session {
   std::unique_ptr<pg::Connection> conn;
-  std::unique_ptr<pg::ProcessRunner> runner;
+  std::unique_ptr<common::ProcessRunner> runner;
   std::unique_ptr<pg::Migrator> migrator;
   std::string execution_id;
 };
@@ -183,7 +183,7 @@ Result<Session> OpenSession(const Context& ctx, const po::variables_map& vm,
   STRATA_ASSIGN_OR_RETURN(s.execution_id, NewExecutionId());
   options.history_schema = vm["history-schema"].as<std::string>();
   options.execution_id = s.execution_id;
-  s.runner = pg::NewPosixProcessRunner();
+  s.runner = common::NewPosixProcessRunner();
   s.migrator = std::make_unique<pg::Migrator>(s.conn.get(), s.runner.get(), std::move(children),
                                               std::move(options));
   return s;

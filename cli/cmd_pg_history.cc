@@ -10,7 +10,7 @@
 #include "adapters/postgres/introspect.h"
 #include "adapters/postgres/migration_files.h"
 #include "adapters/postgres/migrator.h"
-#include "adapters/postgres/process_runner.h"
+#include "adapters/common/process_runner.h"
 #include "cli/commands.h"
 #include "cli/describe.h"
 #include "cli/history.h"
@@ -123,7 +123,7 @@ CommandResult RunReplay(Context& ctx) {
 
   STRATA_ASSIGN_OR_RETURN(PostgresChildren children,
                           OpenPostgresChildren(ctx, conninfo, OptArg(vm, "psql")));
-  auto runner = pg::NewPosixProcessRunner();
+  auto runner = common::NewPosixProcessRunner();
   const fs::path work = fs::temp_directory_path() / fmt::format("strata-replay-{}", ::getpid());
   json replayed = json::array();
   Status run = Status::Ok();
