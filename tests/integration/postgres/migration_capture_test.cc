@@ -94,7 +94,7 @@ class MigrationCaptureTest : public ::testing::Test {
   std::unique_ptr<Env> env_ = NewPosixEnv();
   TempDir log_, migrations_;
   TestDatabase app_, staging_;
-  std::unique_ptr<ProcessRunner> runner_ = NewPosixProcessRunner();
+  std::unique_ptr<common::ProcessRunner> runner_ = common::NewPosixProcessRunner();
   std::vector<std::string> notes_;
 };
 
