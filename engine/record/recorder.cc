@@ -27,9 +27,9 @@ Result<HeadState> Recorder::Read() {
   STRATA_ASSIGN_OR_RETURN(Head head, reader->ReadHead());
   if (!cached_ || head.seq != head_.seq || head.hash != head_.hash) {
     STRATA_ASSIGN_OR_RETURN(auto index, Index::Open(options_.index_path, reader.get(), {}));
-    if (index->head_seq() != head.seq) {
-      return Status::Internal("the index did not reach the log's head");
-    }
+    // Opening the index brings it to the log's head as it is now, which is past `head` when
+    // another process appended in between: the state read is the one at the index's head.
+    head = index->head();
     STRATA_ASSIGN_OR_RETURN(state_, index->StateAt(head.seq));
     head_time_ = 0;
     if (head.seq > 0) {
