@@ -20,6 +20,7 @@
 #include "bench/history_gen.h"
 #include "engine/index/index.h"
 #include "engine/log/env.h"
+#include "engine/record/recorder.h"
 #include "engine/state/apply.h"
 #include "engine/store/commit_store.h"
 
@@ -172,6 +173,50 @@ void BM_AppendOneCommitFsync(benchmark::State& state) {
       static_cast<double>(bytes) / static_cast<double>(state.iterations());
 }
 BENCHMARK(BM_AppendOneCommitFsync)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+// One commit through the recording path, as every command records one: open the writer
+// (lock, tail check against the head witness), compare the head, apply the draft to the cached
+// state, append with fsync, write the witness, release the lock. The drafts are a generated
+// history in order, so each applies to the state the previous ones left.
+void BM_RecordOneCommit(benchmark::State& state) {
+  const auto& commits = SampleCommits();
+  record::RecorderOptions options;
+  options.env = PosixEnv();
+  options.log_dir = Scratch().Fresh("record") + "/.strata";
+  options.now_micros = [] { return int64_t{1'772'000'000'000'000}; };
+  options.steady_ms = [] { return int64_t{0}; };
+  options.sleep_ms = [](int64_t) {};
+  options.random = [] { return uint64_t{0}; };
+  auto recorder = Check(record::Recorder::Open(options), "open recorder");
+  Head head = Check(recorder->Read(), "read").head;
+  size_t next = 0;
+  for (auto _ : state) {
+    if (next == commits.size()) {
+      state.SkipWithError("ran out of sample commits");
+      break;
+    }
+    const pb::Commit& c = commits[next++];
+    std::vector<pb::Event> events(c.events().begin(), c.events().end());
+    auto draft = record::Draft::Generate(c.schema(), c.engine(), std::move(events), c.message());
+    StoredCommit stored = Check(recorder->Append(head, std::move(draft)), "record");
+    head = Head{stored.commit.seq(), stored.hash, stored.position};
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RecordOneCommit)->Unit(benchmark::kMicrosecond)->UseRealTime()->Iterations(1000);
+
+// What a command paid per commit before the recording path: open the writer, append, close.
+// BM_RecordOneCommit minus this is what the recorder itself costs.
+void BM_OpenAppendOneCommit(benchmark::State& state) {
+  const auto& commits = SampleCommits();
+  const std::string dir = Scratch().Fresh("open-append") + "/.strata";
+  size_t next = 0;
+  for (auto _ : state) {
+    auto writer = Check(CommitWriter::Open(PosixEnv(), dir, LogOptions{}), "open writer");
+    Check(writer->Append(commits[next++ % commits.size()]), "append");
+  }
+}
+BENCHMARK(BM_OpenAppendOneCommit)->Unit(benchmark::kMicrosecond)->UseRealTime()->Iterations(1000);
 
 // Many commits with one fsync: bulk import and the history generator.
 void BM_AppendBatch(benchmark::State& state) {

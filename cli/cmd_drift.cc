@@ -58,7 +58,8 @@ CommandResult RunDrift(Context& ctx) {
     json changes = json::array();
     for (const auto& e : drift) changes.push_back(EventJson(e));
     json out = {{"version", 1}, {"target", target.Label()}};
-    for (const auto& [key, value] : target.Json().items()) {
+    const json where = target.Json();  // items() refers into it: keep it alive for the loop
+    for (const auto& [key, value] : where.items()) {
       if (key != "name") out[key] = value;
     }
     out["schema"] = source.name;

@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <iostream>
 #include <ostream>
+#include <set>
+#include <sstream>
 
 #include "adapters/backend/registry.h"
 #include "cli/commands.h"
@@ -65,7 +67,9 @@ Result<json> GenerateOne(Context& ctx, const SchemaSource& source, const po::var
   for (const auto& e : g.events) out["events"].push_back(EventJson(e));
   if (g.events.empty()) {
     if (!ctx.json) {
-      *ctx.out << fmt::format("No changes: {} matches the log at seq {}.\n", source.name, g.head_seq);
+      *ctx.out << fmt::format("No changes: {} matches the log at seq {}{}.\n", source.name,
+                              g.head_seq,
+                              g.rebased ? " (another strata process recorded them first)" : "");
     }
     return out;
   }
@@ -206,10 +210,20 @@ CommandResult RunStatus(Context& ctx) {
   // Where each target is: its last deployment (a --no-wait or failed apply shows as partial).
   STRATA_ASSIGN_OR_RETURN(std::vector<CursorInfo> cursors, history->index().Cursors());
   out["targets"] = json::array();
+  std::set<std::string> deployed;
   for (const auto& c : cursors) {
+    deployed.insert(c.target);
     out["targets"].push_back({{"target", c.target}, {"seq", c.seq},
                               {"deployment_seq", c.deployment_seq},
                               {"outcome", OutcomeName(c.outcome)}});
+  }
+  // Targets of strata.yaml that no deployment names yet.
+  std::vector<std::string> never;
+  for (const auto& [name, t] : ctx.project.targets) {
+    if (deployed.count(name)) continue;
+    never.push_back(name);
+    out["targets"].push_back({{"target", name}, {"seq", nullptr}, {"deployment_seq", nullptr},
+                              {"outcome", "never deployed"}});
   }
   if (ctx.json) {
     ctx.PrintJson(out);
@@ -231,6 +245,9 @@ CommandResult RunStatus(Context& ctx) {
     *ctx.out << "target   " << c.target << ": at seq " << c.seq << " (last deployment, commit "
              << c.deployment_seq << ", " << outcome
              << (outcome == "succeeded" ? ")" : "; run strata apply to finish it)") << "\n";
+  }
+  for (const auto& name : never) {
+    *ctx.out << "target   " << name << ": never deployed by strata\n";
   }
   for (const auto& r : reports) PrintSourceReport(ctx, r);
   return pending_total > 0 && vm["detailed-exitcode"].as<bool>() ? kExitChanges : kExitOk;

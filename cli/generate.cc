@@ -55,7 +55,9 @@ Result<Generated> RecordFiles(const Context& ctx, const SchemaSource& source,
   STRATA_ASSIGN_OR_RETURN(pb::SchemaState desired, backend.LoadDesired(source));
   STRATA_ASSIGN_OR_RETURN(auto recorder, OpenRecorder(ctx));
   Generated g;
+  int attempts = 0;
   auto make = [&](const record::HeadState& at) -> Result<std::optional<record::Draft>> {
+    g.rebased = ++attempts > 1;
     g.head_seq = at.head.seq;
     STRATA_ASSIGN_OR_RETURN(g.events, Diff(RecordedOf(*at.state, source.name), desired));
     if (g.events.empty()) return std::optional<record::Draft>();

@@ -22,6 +22,8 @@ struct Generated {
   uint64_t head_seq = 0;           // the head they were compared with
   std::optional<StoredCommit> stored;
   std::vector<std::string> artifacts;  // absolute paths written beside the commit
+  // Another writer appended first and the changes were recomputed against its commit.
+  bool rebased = false;
 };
 
 // Loads `source`'s files (NotFound when the directory is missing; the files' own errors) and

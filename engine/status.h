@@ -26,7 +26,8 @@ enum class Code {
   kUnimplemented,
   kAborted,             // stopped on purpose (a visitor ending a scan early, a user saying no)
   kInternal,            // a bug in strata
-  kConflict,            // the log's head moved since the caller read it; recompute
+  kConflict,            // the log's head moved since the caller read it; recompute against the
+                        // new head
 };
 
 std::string_view CodeName(Code code);

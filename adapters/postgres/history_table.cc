@@ -140,4 +140,18 @@ Result<std::vector<FoundHistoryTable>> FindHistoryTables(Connection& conn,
   return out;
 }
 
+Result<std::vector<TrackHistory>> ReadHistories(Connection& conn, const std::string& schema,
+                                                const std::vector<std::string>& tracks) {
+  std::vector<TrackHistory> out;
+  for (const std::string& track : tracks) {
+    TrackHistory h;
+    h.track = track;
+    h.table = HistoryTable(schema, track);
+    STRATA_ASSIGN_OR_RETURN(h.table_exists, h.table.Exists(conn));
+    STRATA_ASSIGN_OR_RETURN(h.rows, h.table.Read(conn));
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
 }  // namespace strata::postgres

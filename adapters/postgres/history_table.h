@@ -82,4 +82,16 @@ struct FoundHistoryTable {
 // sorted core first, then by track.
 Result<std::vector<FoundHistoryTable>> FindHistoryTables(Connection& conn, const std::string& schema);
 
+// One track's history table as `strata migrate history` shows it.
+struct TrackHistory {
+  std::string track;
+  HistoryTable table;
+  bool table_exists = false;
+  std::vector<AppliedMigration> rows;  // in id order; none when the table does not exist
+};
+
+// The history tables of `tracks` in `schema`, in that order. The connection's errors.
+Result<std::vector<TrackHistory>> ReadHistories(Connection& conn, const std::string& schema,
+                                                const std::vector<std::string>& tracks);
+
 }  // namespace strata::postgres

@@ -707,4 +707,16 @@ Result<pb::PostgresSchema> Introspect(Connection& conn, const IntrospectOptions&
   return schema;
 }
 
+pb::SchemaState AsSchemaState(pb::PostgresSchema schema) {
+  pb::SchemaState s;
+  s.set_engine(pb::ENGINE_POSTGRES);
+  *s.mutable_postgres() = std::move(schema);
+  return s;
+}
+
+Result<pb::SchemaState> IntrospectState(Connection& conn, const IntrospectOptions& options) {
+  STRATA_ASSIGN_OR_RETURN(pb::PostgresSchema schema, Introspect(conn, options));
+  return AsSchemaState(std::move(schema));
+}
+
 }  // namespace strata::postgres

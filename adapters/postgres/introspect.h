@@ -12,6 +12,7 @@
 
 #include "adapters/postgres/connection.h"
 #include "engine/status.h"
+#include "proto/commit.pb.h"
 #include "proto/postgres.pb.h"
 
 namespace strata::postgres {
@@ -52,5 +53,12 @@ struct IntrospectStats {
 // yields something the engine would reject (a bug here, named in the message).
 Result<pb::PostgresSchema> Introspect(Connection& conn, const IntrospectOptions& options,
                                       IntrospectStats* stats = nullptr);
+
+// The catalog as the engine's state of a PostgreSQL schema source (engine POSTGRES), which is
+// what Diff compares with recorded states. Errors as Introspect.
+Result<pb::SchemaState> IntrospectState(Connection& conn,
+                                        const IntrospectOptions& options = IntrospectOptions{});
+// `schema` wrapped as a schema source's state.
+pb::SchemaState AsSchemaState(pb::PostgresSchema schema);
 
 }  // namespace strata::postgres

@@ -555,7 +555,7 @@ Result<std::vector<uint64_t>> Index::SeqsTouching(const std::string& object, uin
 // ---- time travel -------------------------------------------------------------------------
 
 Result<std::pair<uint64_t, pb::State>> Index::LoadCheckpoint(
-    uint64_t at_or_before, const std::vector<std::string>* objects) {
+    uint64_t at_or_before, const std::vector<std::string>* objects, const std::string* schema) {
   sql::Statement find(db_, "SELECT max(seq) FROM checkpoints WHERE seq <= ?");
   find.Bind(1, at_or_before);
   STRATA_ASSIGN_OR_RETURN(bool row, find.Step());
@@ -566,8 +566,10 @@ Result<std::pair<uint64_t, pb::State>> Index::LoadCheckpoint(
   std::string fragment;
   std::string sql = "SELECT schema_name, data FROM checkpoint_objects WHERE seq = ?1";
   if (objects != nullptr) sql += " AND (object = '' OR object IN (SELECT value FROM json_each(?2)))";
+  if (schema != nullptr) sql += " AND schema_name = ?3";
   sql::Statement q(db_, sql);
   q.Bind(1, seq);
+  if (schema != nullptr) q.Bind(3, *schema);
   if (objects != nullptr) {
     std::string list = "[";
     for (size_t i = 0; i < objects->size(); ++i) {
@@ -609,6 +611,29 @@ Result<pb::State> Index::StateAt(uint64_t seq) {
   }));
   if (state.seq() < seq) state.set_seq(seq);
   return std::move(state);
+}
+
+Result<pb::SchemaState> SchemaAt(Index& index, uint64_t seq, const std::string& schema) {
+  STRATA_ASSIGN_OR_RETURN(auto checkpoint, index.LoadCheckpoint(seq, nullptr, &schema));
+  auto& [from, state] = checkpoint;
+  if (from < seq) {
+    CommitScanOptions scan;
+    scan.until_seq = seq;
+    if (from > 0) {
+      STRATA_ASSIGN_OR_RETURN(auto at, index.CommitAt(from));
+      if (!at) {
+        return Status::Corruption(fmt::format("index has a checkpoint at missing seq {}", from));
+      }
+      scan.after = Head{from, at->hash, at->position};
+    }
+    STRATA_RETURN_IF_ERROR(index.reader_->Scan(scan, [&](const StoredCommit& c) -> Status {
+      if (c.commit.schema() != schema) return Status::Ok();
+      return ApplyCommit(c.commit, &state, OnFailure::kDiscard);
+    }));
+  }
+  auto it = state.mutable_schemas()->find(schema);
+  if (it == state.mutable_schemas()->end()) return pb::SchemaState();
+  return std::move(it->second);
 }
 
 Result<pb::State> Index::ObjectStateAt(uint64_t seq, const std::string& object) {

@@ -111,14 +111,18 @@ class Index {
   uint64_t FileBytes() const;
 
  private:
+  friend Result<pb::SchemaState> SchemaAt(Index& index, uint64_t seq, const std::string& schema);
   Index(sqlite3* db, std::string path, CommitReader* reader, IndexOptions options);
   class Builder;
   Status Prepare();
   Status Sync();
   Status Rebuild(const std::string& reason);
   Status IndexFrom(const Head& after, Builder* builder);
+  // The nearest checkpoint at or before `at_or_before`: only `objects` (and schema-level rows)
+  // when set, only schema source `schema` when set.
   Result<std::pair<uint64_t, pb::State>> LoadCheckpoint(uint64_t at_or_before,
-                                                        const std::vector<std::string>* objects);
+                                                        const std::vector<std::string>* objects,
+                                                        const std::string* schema = nullptr);
 
   sqlite3* db_;
   std::string path_;
@@ -127,6 +131,11 @@ class Index {
   Head head_;
   SyncReport sync_;
 };
+
+// The recorded state of schema source `schema` (a key under `schemas:`) as of `seq`; an empty
+// SchemaState when it had none then. Reads that schema's rows of the nearest checkpoint and
+// applies only its commits after it. Corruption for a damaged log.
+Result<pb::SchemaState> SchemaAt(Index& index, uint64_t seq, const std::string& schema);
 
 // The objects whose state `object` needs: itself and its parents ("sales.orders" -> "sales",
 // "public.users" -> "public"). Functions and extensions have no parent.

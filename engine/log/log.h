@@ -51,6 +51,18 @@ struct RecoveryReport {
   std::string detail;           // e.g. "segment 3: incomplete record at offset 4096 (12 bytes)"
 };
 
+// How opening for append waits for the lock, and what the layer above checks before the
+// log is changed.
+struct WriterOpenOptions {
+  // Called each time another writer holds the lock: Ok to try again (it has waited as long as
+  // it likes), anything else to give up with that status. Unset: give up at once.
+  std::function<Status()> on_lock_busy;
+  // Called under the lock once the sealed segments are checked, before a torn tail is cut or
+  // anything else is written. A non-Ok return fails the open with the log untouched (the store
+  // compares the log with its head witness here, so damage is never cut away as a torn tail).
+  std::function<Status()> before_recovery;
+};
+
 class LogWriter {
  public:
   // Opens (creating when missing) the log in `dir`, takes the lock, and cuts a torn tail back
@@ -59,6 +71,10 @@ class LogWriter {
   // header and end record and every frame of the last segment; a Scan checks the rest.
   static Result<std::unique_ptr<LogWriter>> Open(Env* env, const std::string& dir,
                                                  const LogOptions& options);
+  // The same, waiting for the lock and checking before recovery as `open` says.
+  static Result<std::unique_ptr<LogWriter>> Open(Env* env, const std::string& dir,
+                                                 const LogOptions& options,
+                                                 const WriterOpenOptions& open);
   virtual ~LogWriter() = default;
 
   virtual const RecoveryReport& recovery() const = 0;

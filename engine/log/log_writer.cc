@@ -38,7 +38,7 @@ class LogWriterImpl final : public LogWriter {
     if (file_) (void)file_->Close();  // nothing unacknowledged is worth reporting here
   }
 
-  Status Open();
+  Status Open(const WriterOpenOptions& open);
 
   const RecoveryReport& recovery() const override { return recovery_; }
   Result<RecordPosition> Append(std::string_view payload) override;
@@ -53,6 +53,7 @@ class LogWriterImpl final : public LogWriter {
   bool DictionariesOn() const { return options_.dictionary_bytes > 0; }
 
   // Opening.
+  Status Lock(const WriterOpenOptions& open);
   Status CheckSealedSegments(const std::vector<uint32_t>& segments);
   Status RecoverLastSegment(uint32_t segment);
   Status SyncFoundSegment(const std::string& path);
@@ -98,25 +99,38 @@ class LogWriterImpl final : public LogWriter {
 
 // ---- Opening ------------------------------------------------------------------------------
 
-Status LogWriterImpl::Open() {
+Status LogWriterImpl::Open(const WriterOpenOptions& open) {
   STRATA_RETURN_IF_ERROR(env_->CreateDirs(dir_));
-  auto lock = env_->LockFile(dir_ + "/LOCK");
-  if (!lock.ok()) {
-    if (lock.status().code() == Code::kFailedPrecondition) {
-      return Status::FailedPrecondition(
-          fmt::format("log {} is locked by another writer (LOCK held)", dir_));
-    }
-    return lock.status();
-  }
-  lock_ = std::move(lock).value();
+  STRATA_RETURN_IF_ERROR(Lock(open));
   STRATA_ASSIGN_OR_RETURN(compressor_,
                           log_codec::Compressor::Create(options_.compression_level));
   STRATA_ASSIGN_OR_RETURN(std::vector<uint32_t> segments,
                           log_internal::ListSegments(env_, dir_));
+  if (!segments.empty()) {
+    STRATA_RETURN_IF_ERROR(log_internal::CheckNumbering(segments));
+    STRATA_RETURN_IF_ERROR(CheckSealedSegments(segments));
+  }
+  if (open.before_recovery) STRATA_RETURN_IF_ERROR(open.before_recovery());
   if (segments.empty()) return CreateSegment(1);
-  STRATA_RETURN_IF_ERROR(log_internal::CheckNumbering(segments));
-  STRATA_RETURN_IF_ERROR(CheckSealedSegments(segments));
   return RecoverLastSegment(segments.back());
+}
+
+// flock on a file of its own open(): another process and another opener in this process are
+// both kept out (an fcntl lock would not exclude the second).
+Status LogWriterImpl::Lock(const WriterOpenOptions& open) {
+  for (;;) {
+    auto lock = env_->LockFile(dir_ + "/LOCK");
+    if (lock.ok()) {
+      lock_ = std::move(lock).value();
+      return Status::Ok();
+    }
+    if (lock.status().code() != Code::kFailedPrecondition) return lock.status();
+    if (!open.on_lock_busy) {
+      return Status::FailedPrecondition(
+          fmt::format("log {} is locked by another writer (LOCK held)", dir_));
+    }
+    STRATA_RETURN_IF_ERROR(open.on_lock_busy());
+  }
 }
 
 // Every segment but the last must have a good header and end with a SEGMENT_END frame whose
@@ -507,8 +521,14 @@ Result<std::string> LogWriterImpl::TrainFromRecentPayloads() {
 
 Result<std::unique_ptr<LogWriter>> LogWriter::Open(Env* env, const std::string& dir,
                                                    const LogOptions& options) {
+  return Open(env, dir, options, WriterOpenOptions{});
+}
+
+Result<std::unique_ptr<LogWriter>> LogWriter::Open(Env* env, const std::string& dir,
+                                                   const LogOptions& options,
+                                                   const WriterOpenOptions& open) {
   auto writer = std::make_unique<LogWriterImpl>(env, dir, options);
-  STRATA_RETURN_IF_ERROR(writer->Open());
+  STRATA_RETURN_IF_ERROR(writer->Open(open));
   return std::unique_ptr<LogWriter>(std::move(writer));
 }
 

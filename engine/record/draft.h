@@ -1,6 +1,8 @@
-// Draft: a commit that is not recorded yet — everything but its seq, previous hash, time and
-// actor, which the Recorder sets under the writer lock. One builder per origin, so a commit's
-// shape is decided in one place and commands never assemble pb::Commit by hand.
+// Draft: a commit that is not recorded yet, built by one typed builder per origin. It holds
+// everything but seq, prev_hash, time and actor, which the Recorder sets under the writer lock
+// (recorder.h). Intents (Generate, Push, Import, Drop) carry events computed against a head;
+// facts (a migration that ran, a deployment, a tag) say what happened and hold at any head.
+// A value type; not thread-safe to mutate concurrently.
 #pragma once
 
 #include <cstdint>
@@ -25,12 +27,12 @@ class Draft {
   static Draft Drop(std::string schema, pb::Engine engine, std::vector<pb::Event> events,
                     std::string message);
   // PostgreSQL: a migration applied for the first time (its SQL and typed events), and one
-  // recorded after the fact.
+  // recorded after the fact (applied to a database, missing from the log).
   static Draft Migrate(std::string schema, pb::MigrationBody body, std::vector<pb::Event> events,
                        std::string message);
   static Draft Recovered(std::string schema, pb::MigrationBody body,
                          std::vector<pb::Event> events, std::string message);
-  // Facts: a deployment (optionally carrying the migration it deployed), a tag.
+  // Facts: a deployment (optionally carrying the migration body it deployed), a tag.
   static Draft Deploy(std::string schema, pb::Engine engine, pb::Deployment deployment,
                       std::string message);
   static Draft MigrationDeploy(std::string schema, pb::MigrationBody body,
@@ -38,16 +40,16 @@ class Draft {
                                pb::Origin origin = pb::ORIGIN_DEPLOY);
   static Draft Tag(std::string name, uint64_t target_seq, bool deleted, std::string message);
 
-  // The actor's cloud principal (the caller ARN from STS), when known.
-  void set_cloud_principal(std::string arn) {
-    commit_.mutable_actor()->set_cloud_principal(std::move(arn));
-  }
+  // The actor's cloud principal (e.g. the caller ARN from STS), when known.
+  void set_cloud_principal(std::string arn);
   // No events and no deployment, tag or migration: nothing worth recording.
   bool empty_change() const;
 
  private:
-  static Draft Changes(pb::Origin origin, std::string schema, pb::Engine engine,
-                       std::vector<pb::Event> events, std::string message);
+  friend class Recorder;  // moves the commit out instead of copying it
+  static Draft Intent(pb::Origin origin, std::string schema, pb::Engine engine,
+                      std::vector<pb::Event> events, std::string message);
+
   pb::Commit commit_;
 };
 

@@ -1,11 +1,10 @@
-// Recorder: the only way a commit is written. A draft is appended only if the log's head is
-// still the one it was computed against, and only if it applies to the recorded state there,
-// so every acknowledged commit replays by construction. Time and actor are stamped under the
-// writer lock, so times never go backwards along the log.
-//
-// Writers that lose a race get Conflict and recompute: Record() does that for a maker.
-// Facts (deployments, tags, applied migrations) rebase as they are; intents (generate, import,
-// drop) are recomputed by their maker against the new head. Not thread-safe; one per thread.
+// Recorder: the one path by which a commit is written to the log. A caller reads the head and
+// the recorded state there (Read), makes a Draft against it, and Append records the draft only
+// if the log's head is still that head and the draft applies to the state there, both checked
+// under the writer lock. So every commit it acknowledges replays, and two writers racing never
+// record one change twice: the second gets Conflict and recomputes (Record does that in a loop).
+// Not thread-safe: one Recorder per thread; any number of Recorders, in any number of
+// processes, may share a log.
 #pragma once
 
 #include <cstdint>
@@ -26,16 +25,17 @@ namespace strata::record {
 struct RecorderOptions {
   Env* env = nullptr;
   std::string log_dir;
-  std::string index_path;  // the index used to read the state at the head
+  // The index used to read the state at the head; empty: replay the whole log instead.
+  std::string index_path;
   LogOptions log;
-  pb::Actor actor;                        // stamped on every commit
-  std::function<int64_t()> now_micros;    // wall clock, read under the writer lock
-  std::function<int64_t()> steady_ms;     // for waiting
+  pb::Actor actor;  // stamped on every commit (plus a draft's cloud principal)
+  std::function<int64_t()> now_micros;  // wall clock, read under the writer lock
+  std::function<int64_t()> steady_ms;   // for waiting
   std::function<void(int64_t ms)> sleep_ms;
-  std::function<uint64_t()> random;       // jitter for rebase backoff
+  std::function<uint64_t()> random;  // jitter for rebase backoff
   int64_t lock_wait_ms = 30000;  // how long Append waits for another writer's lock
-  int max_rebases = 50;          // Record(): recomputations after a Conflict
-  // One line for people: waiting for the lock, a torn tail cut back, a witness recreated.
+  int max_rebases = 50;          // Record(): how many times it recomputes after a Conflict
+  // One line for people: waiting for the lock, torn tail cut, witness missing or behind.
   std::function<void(const std::string&)> note;
 };
 
@@ -48,30 +48,55 @@ struct HeadState {
 
 class Recorder {
  public:
+  // Creates `log_dir` when missing. InvalidArgument when env, log_dir or one of the clock,
+  // sleep and random functions is missing.
   static Result<std::unique_ptr<Recorder>> Open(RecorderOptions options);
-  ~Recorder();
 
-  // The log's current head and its state (cached between calls and advanced by this
-  // recorder's own appends).
+  // The log's current head and its state: from the index (checkpoint + replay), or advanced
+  // from the cached state by the few commits appended since it was read. Cached between calls
+  // and advanced by this recorder's own appends. Corruption for a damaged log.
   Result<HeadState> Read();
-  // Appends `draft` iff the log's head is still `expected`. Conflict when it moved;
-  // InvalidArgument (nothing written) when the draft does not apply to the state there, names
-  // a seq after the head, or is empty; FailedPrecondition when the writer lock stays taken
-  // longer than lock_wait_ms. Returns once the commit is durable.
+
+  // Appends `draft` if and only if the log's head is still `expected` (seq and hash), under the
+  // writer lock (waiting up to lock_wait_ms, with a note when it has to wait; FailedPrecondition
+  // naming the wait and what to do when it times out). Conflict when the head moved.
+  // InvalidArgument, with nothing written, when the draft is empty, a deployment or tag names a
+  // seq after the head, or the commit does not apply to the state at the head. Sets seq,
+  // prev_hash, actor, and time = max(now_micros(), head's time) so times never go backwards.
+  // Returns once the commit is durable and the head witness names it.
   Result<StoredCommit> Append(const Head& expected, Draft draft);
-  // Read, make, Append; on Conflict back off, Read and make again (at most max_rebases
-  // times). `make` returns nullopt when there is nothing to record against that head.
+
+  // Read, make, Append; on Conflict: back off (short, jittered), Read again, make again, at
+  // most max_rebases times, then Conflict. `make` returns nullopt (or an empty draft) when there
+  // is nothing to record against that head: Record then returns nullopt and writes nothing.
+  // Facts (a deployment, a tag, a migration that ran) are made again unchanged; intents
+  // (generate, import, drop) are recomputed from the new head's state.
   using Maker = std::function<Result<std::optional<Draft>>(const HeadState&)>;
   Result<std::optional<StoredCommit>> Record(const Maker& make);
 
  private:
-  explicit Recorder(RecorderOptions options);
+  explicit Recorder(RecorderOptions options) : options_(std::move(options)) {}
+
+  HeadState Cached() const { return HeadState{cached_head_, cached_time_, &cached_state_}; }
+  // Replaces the cache with the state at the log's head, from the index or a full replay.
+  Status Load();
+  Status LoadFromIndex();
+  Status LoadByReplay();
+  // Moves the cache forward over the commits after it, up to `head`.
+  Status Advance(CommitReader* reader, const Head& head);
+  // Opens the writer, waiting for the lock as the options say.
   Result<std::unique_ptr<CommitWriter>> OpenWriter();
+  // InvalidArgument for a draft that cannot be recorded at a head of seq `head_seq` whatever the
+  // state: empty, or naming a later seq.
+  Status CheckDraft(const pb::Commit& commit, uint64_t head_seq) const;
+  void Note(const std::string& line) const;
+  void Backoff(int attempt) const;
+
   RecorderOptions options_;
   bool cached_ = false;
-  Head head_;
-  int64_t head_time_ = 0;
-  pb::State state_;
+  Head cached_head_;
+  int64_t cached_time_ = 0;
+  pb::State cached_state_;
 };
 
 }  // namespace strata::record

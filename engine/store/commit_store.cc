@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-#include <openssl/evp.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -16,32 +16,23 @@
 
 namespace strata {
 
-Hash Sha256(std::string_view bytes) {
-  Hash out{};
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), out.data(), &len, EVP_sha256(), nullptr);
-  return out;
-}
-
-std::string HashHex(const Hash& hash) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string s;
-  s.reserve(64);
-  for (uint8_t b : hash) {
-    s.push_back(kHex[b >> 4]);
-    s.push_back(kHex[b & 15]);
-  }
-  return s;
-}
-
 namespace {
 
 std::string Where(const RecordPosition& p) {
   return fmt::format("segment {} at offset {}", p.segment, p.offset);
 }
 
-std::string_view HashBytes(const Hash& h) {
-  return {reinterpret_cast<const char*>(h.data()), h.size()};
+// The name a person knows the log directory by (".strata"), for "restore .strata from a
+// backup".
+std::string DirName(const std::string& dir) {
+  std::string d = dir;
+  while (d.size() > 1 && d.back() == '/') d.pop_back();
+  const size_t slash = d.find_last_of('/');
+  return slash == std::string::npos ? d : d.substr(slash + 1);
+}
+
+std::string TailDetail(const std::string& tail_note) {
+  return tail_note.empty() ? "" : " (" + tail_note + ")";
 }
 
 // Parses into `out`, reusing what its earlier contents allocated (a scan decodes every record
@@ -68,10 +59,59 @@ Result<StoredCommit> DecodeCommit(const RecordPosition& position, std::string_vi
 
 Result<std::unique_ptr<CommitWriter>> CommitWriter::Open(Env* env, const std::string& dir,
                                                          const LogOptions& options) {
-  STRATA_ASSIGN_OR_RETURN(auto log, LogWriter::Open(env, dir, options));
-  STRATA_ASSIGN_OR_RETURN(auto reader, CommitReader::Open(env, dir));
-  STRATA_ASSIGN_OR_RETURN(Head head, reader->ReadHead());
-  return std::unique_ptr<CommitWriter>(new CommitWriter(std::move(log), head));
+  CommitWriterOptions o;
+  o.log = options;
+  return Open(env, dir, o);
+}
+
+Result<std::unique_ptr<CommitWriter>> CommitWriter::Open(Env* env, const std::string& dir,
+                                                         const CommitWriterOptions& options) {
+  Head head;
+  std::optional<Witness> witness;
+  WriterOpenOptions open;
+  open.on_lock_busy = options.on_lock_busy;
+  // Under the lock and before the log writer cuts a torn tail: a tail that the witness says
+  // was acknowledged is damage, and must stay as it is for whoever restores the log.
+  open.before_recovery = [&]() -> Status {
+    STRATA_ASSIGN_OR_RETURN(auto reader, CommitReader::Open(env, dir));
+    STRATA_ASSIGN_OR_RETURN(head, reader->ReadHead());
+    witness = reader->witness();
+    return Status::Ok();
+  };
+  STRATA_ASSIGN_OR_RETURN(auto log, LogWriter::Open(env, dir, options.log, open));
+  std::unique_ptr<CommitWriter> writer(new CommitWriter(env, dir, std::move(log), head));
+  if (head.seq > 0 && !witness) {
+    writer->witness_missing_ = true;
+    writer->witness_note_ = fmt::format(
+        "the log has no head witness ({} was written before witnesses existed, or {} was "
+        "removed); the next append writes one",
+        DirName(dir), kWitnessFileName);
+  } else if (witness && head.seq > witness->seq) {
+    writer->witness_note_ = fmt::format(
+        "the head witness names commit {}, the log ends at {} (appended, then interrupted "
+        "before the witness was written); the next append brings it up to date",
+        witness->seq, head.seq);
+  }
+  return writer;
+}
+
+Status CommitWriter::CheckUsable() const {
+  if (failed_.ok()) return Status::Ok();
+  return Status::FailedPrecondition(fmt::format(
+      "log {}: an earlier head witness write failed ({}); reopen the log to go on", dir_,
+      failed_.message()));
+}
+
+Status CommitWriter::Acknowledge() {
+  Status s = WriteWitness(env_, dir_, Witness{head_.seq, head_.hash, head_.position.value()});
+  if (!s.ok()) {
+    failed_ = s;
+    return s.WithContext(fmt::format(
+        "commit {} reached the log but the head witness was not updated (the commit stays in "
+        "the log)", head_.seq));
+  }
+  witness_missing_ = false;
+  return Status::Ok();
 }
 
 Status CommitWriter::Prepare(pb::Commit* commit, uint64_t seq, const Hash& prev,
@@ -92,15 +132,19 @@ Status CommitWriter::Prepare(pb::Commit* commit, uint64_t seq, const Hash& prev,
 }
 
 Result<StoredCommit> CommitWriter::Append(pb::Commit commit) {
+  STRATA_RETURN_IF_ERROR(CheckUsable());
   std::string payload;
   STRATA_RETURN_IF_ERROR(Prepare(&commit, head_.seq + 1, head_.hash, &payload));
   STRATA_ASSIGN_OR_RETURN(RecordPosition pos, log_->Append(payload));
   StoredCommit stored{std::move(commit), Sha256(payload), pos, payload.size()};
   head_ = Head{stored.commit.seq(), stored.hash, pos};
+  STRATA_RETURN_IF_ERROR(Acknowledge());
   return stored;
 }
 
 Result<std::vector<StoredCommit>> CommitWriter::AppendBatch(std::vector<pb::Commit> commits) {
+  STRATA_RETURN_IF_ERROR(CheckUsable());
+  if (commits.empty()) return std::vector<StoredCommit>();
   std::vector<std::string> payloads(commits.size());
   std::vector<Hash> hashes(commits.size());
   Head next = head_;
@@ -116,7 +160,8 @@ Result<std::vector<StoredCommit>> CommitWriter::AppendBatch(std::vector<pb::Comm
   for (size_t i = 0; i < commits.size(); ++i) {
     out.push_back({std::move(commits[i]), hashes[i], positions[i], payloads[i].size()});
   }
-  if (!out.empty()) head_ = Head{out.back().commit.seq(), out.back().hash, out.back().position};
+  head_ = Head{out.back().commit.seq(), out.back().hash, out.back().position};
+  STRATA_RETURN_IF_ERROR(Acknowledge());
   return out;
 }
 
@@ -124,14 +169,62 @@ Result<std::vector<StoredCommit>> CommitWriter::AppendBatch(std::vector<pb::Comm
 
 Result<std::unique_ptr<CommitReader>> CommitReader::Open(Env* env, const std::string& dir) {
   STRATA_ASSIGN_OR_RETURN(auto log, LogReader::Open(env, dir));
-  return std::unique_ptr<CommitReader>(new CommitReader(std::move(log)));
+  std::unique_ptr<CommitReader> reader(new CommitReader(env, dir, std::move(log)));
+  reader->LoadWitness();
+  return reader;
+}
+
+// Always before the log is read: the witness only ever names a commit already durable in the
+// log, so a witness read first can never be ahead of the log read after it.
+void CommitReader::LoadWitness() {
+  auto w = ReadWitness(env_, dir_);
+  if (w.ok()) {
+    witness_ = *w;
+    witness_status_ = Status::Ok();
+  } else {
+    witness_.reset();
+    witness_status_ = w.status();
+  }
+}
+
+Status CommitReader::CheckWitness(const Witness& w, const StoredCommit* last) {
+  const uint64_t ends = last ? last->commit.seq() : 0;
+  const std::string restore = fmt::format("restore {} from a backup", DirName(dir_));
+  if (ends < w.seq) {
+    return Status::Corruption(fmt::format(
+        "commit {} was acknowledged (head witness) but the log ends at seq {}{}: the newest "
+        "commits are damaged or missing (from seq {}); {}",
+        w.seq, ends, TailDetail(log_->tail_note()), ends + 1, restore));
+  }
+  bool same = false;
+  if (ends == w.seq) {
+    same = last->hash == w.hash;
+  } else if (ends == w.seq + 1) {
+    same = last->commit.prev_hash() == HashBytes(w.hash);
+  } else {
+    // Further ahead: a batch, or appends by a strata that kept no witness. Read the witnessed
+    // commit where the witness says it is.
+    auto at = ReadAt(w.position);
+    same = at.ok() && at->commit.seq() == w.seq && at->hash == w.hash;
+  }
+  if (same) return Status::Ok();
+  return Status::Corruption(fmt::format(
+      "commit {} in the log is not the one the head witness acknowledged (its hash differs): "
+      "history was rewritten from there, or {} belongs to another log; {}",
+      w.seq, kWitnessFileName, restore));
 }
 
 Result<Head> CommitReader::ReadHead() {
+  LoadWitness();
+  STRATA_RETURN_IF_ERROR(witness_status_);
   STRATA_ASSIGN_OR_RETURN(auto last, log_->ReadLast());
-  if (!last) return Head{};
-  STRATA_ASSIGN_OR_RETURN(StoredCommit c, DecodeCommit(last->first, last->second));
-  return Head{c.commit.seq(), c.hash, c.position};
+  std::optional<StoredCommit> c;
+  if (last) {
+    STRATA_ASSIGN_OR_RETURN(c, DecodeCommit(last->first, last->second));
+  }
+  if (witness_) STRATA_RETURN_IF_ERROR(CheckWitness(*witness_, c ? &*c : nullptr));
+  if (!c) return Head{};
+  return Head{c->commit.seq(), c->hash, c->position};
 }
 
 Result<StoredCommit> CommitReader::ReadAt(const RecordPosition& position) {
@@ -140,6 +233,10 @@ Result<StoredCommit> CommitReader::ReadAt(const RecordPosition& position) {
 }
 
 Status CommitReader::Scan(const CommitScanOptions& options, const Visitor& visit) {
+  LoadWitness();
+  if (!witness_status_.ok() && witness_status_.code() != Code::kCorruption) {
+    return witness_status_;  // could not be read at all; a damaged one is reported at the end
+  }
   if (options.decode_ahead) return ScanAhead(options, visit);
   StoredCommit c;  // reused: a parse into it recycles what the previous one allocated
   return ScanChecked(
@@ -181,6 +278,12 @@ Status CommitReader::ScanChecked(const CommitScanOptions& options,
     if (!valid.ok()) {
       return Status::Corruption(fmt::format("commit {} ({}): {}", seq, Where(pos), valid.message()));
     }
+    if (witness_ && seq == witness_->seq && c->hash != witness_->hash) {
+      return Status::Corruption(fmt::format(
+          "commit {} ({}): not the commit the head witness acknowledged (its hash differs): "
+          "history was rewritten from there, or {} belongs to another log",
+          seq, Where(pos), kWitnessFileName));
+    }
     if (options.until_seq && seq > *options.until_seq) {
       stopped = true;
       return Status::Aborted("until reached");
@@ -193,7 +296,19 @@ Status CommitReader::ScanChecked(const CommitScanOptions& options,
     // Damage found by the log layer: say which commit it is.
     return s.WithContext(fmt::format("commit {}", prev.seq + 1));
   }
-  return s;
+  if (!s.ok()) return s;
+  return CheckScanEnd(options, prev.seq);
+}
+
+Status CommitReader::CheckScanEnd(const CommitScanOptions& options, uint64_t last_seq) const {
+  if (!witness_status_.ok()) return witness_status_;
+  if (!witness_) return Status::Ok();
+  const uint64_t wanted = std::min(witness_->seq, options.until_seq.value_or(witness_->seq));
+  if (last_seq >= wanted) return Status::Ok();
+  return Status::Corruption(fmt::format(
+      "commit {} (acknowledged by the head witness) is missing or damaged: the log ends at seq "
+      "{}{}; restore {} from a backup",
+      last_seq + 1, last_seq, TailDetail(log_->tail_note()), DirName(dir_)));
 }
 
 namespace {

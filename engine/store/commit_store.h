@@ -3,11 +3,11 @@
 //
 // The hash is taken over the payload exactly as it was serialized at append time and as the
 // log returns it, never over a re-serialization. CommitWriter is the single writer (it holds
-// the log's lock); CommitReader may be used concurrently by any number of processes. Neither
-// is thread-safe.
+// the log's lock) and keeps the head witness (head_witness.h) naming the newest acknowledged
+// commit, so damage to the newest commits is never mistaken for a torn write. CommitReader may
+// be used concurrently by any number of processes. Neither is thread-safe.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -17,14 +17,11 @@
 
 #include "engine/log/log.h"
 #include "engine/status.h"
+#include "engine/store/hash.h"
+#include "engine/store/head_witness.h"
 #include "proto/commit.pb.h"
 
 namespace strata {
-
-using Hash = std::array<uint8_t, 32>;
-
-Hash Sha256(std::string_view bytes);
-std::string HashHex(const Hash& hash);
 
 struct StoredCommit {
   pb::Commit commit;
@@ -40,27 +37,57 @@ struct Head {
   std::optional<RecordPosition> position;
 };
 
+struct CommitWriterOptions {
+  LogOptions log;
+  // Called each time another writer holds the lock: Ok to try again (after waiting as long as
+  // it likes), anything else to give up with that status. Unset: FailedPrecondition at once.
+  std::function<Status()> on_lock_busy;
+};
+
 class CommitWriter {
  public:
-  // Opens (creating when missing) the log in `dir`; see LogWriter::Open for errors.
+  // Opens (creating when missing) the log in `dir`; see LogWriter::Open for errors. Before a
+  // torn tail is cut, the log is compared with its head witness: Corruption naming the seq,
+  // with nothing changed, when the log ends before the witnessed commit or holds another commit
+  // at its seq ("commit 14 was acknowledged (head witness) but the log ends at seq 13 ...").
+  // Corruption too when the witness itself is damaged. A log one or more commits ahead of its
+  // witness (a crash between the log's fsync and the witness write) is accepted.
   static Result<std::unique_ptr<CommitWriter>> Open(Env* env, const std::string& dir,
                                                     const LogOptions& options);
+  static Result<std::unique_ptr<CommitWriter>> Open(Env* env, const std::string& dir,
+                                                    const CommitWriterOptions& options);
 
   const Head& head() const { return head_; }
   const RecoveryReport& recovery() const { return log_->recovery(); }
+  // The log has commits but no head witness (written before witnesses existed, or HEAD was
+  // removed): nothing guards its newest commit until the next append writes a witness.
+  bool witness_missing() const { return witness_missing_; }
+  // One line for people about the witness found on opening; empty when it matched the head.
+  const std::string& witness_note() const { return witness_note_; }
 
-  // Sets seq and prev_hash, validates, serializes once, appends and returns once durable.
-  // InvalidArgument for an invalid commit (nothing is written).
+  // Sets seq and prev_hash, validates, serializes once, appends, and returns once the commit
+  // is durable and the head witness names it. InvalidArgument for an invalid commit (nothing
+  // is written). After a failure to write the log or the witness, FailedPrecondition for every
+  // later append: reopen to go on.
   Result<StoredCommit> Append(pb::Commit commit);
-  // The same for several commits with one fsync (imports, benchmarks).
+  // The same for several commits with one fsync and one witness write (imports, benchmarks).
   Result<std::vector<StoredCommit>> AppendBatch(std::vector<pb::Commit> commits);
 
  private:
-  CommitWriter(std::unique_ptr<LogWriter> log, Head head) : log_(std::move(log)), head_(head) {}
+  CommitWriter(Env* env, std::string dir, std::unique_ptr<LogWriter> log, Head head)
+      : env_(env), dir_(std::move(dir)), log_(std::move(log)), head_(head) {}
+  Status CheckUsable() const;
   Status Prepare(pb::Commit* commit, uint64_t seq, const Hash& prev, std::string* payload);
+  // Writes the witness for head_; the commits up to it are acknowledged once it returns Ok.
+  Status Acknowledge();
 
+  Env* env_;
+  std::string dir_;
   std::unique_ptr<LogWriter> log_;
   Head head_;
+  bool witness_missing_ = false;
+  std::string witness_note_;
+  Status failed_;  // a witness write failed: the witness may be behind the log
 };
 
 struct CommitScanOptions {
@@ -78,27 +105,53 @@ struct CommitScanOptions {
 
 class CommitReader {
  public:
+  // NotFound when `dir` does not exist. A damaged head witness does not fail the open: it is
+  // reported by witness_status(), ReadHead and Scan.
   static Result<std::unique_ptr<CommitReader>> Open(Env* env, const std::string& dir);
 
-  // The newest commit (only the last record is decoded).
+  // The newest commit (only the last record is decoded). Corruption when the log ends before
+  // the commit its head witness acknowledged, or holds another commit at that seq ("commit 14
+  // was acknowledged (head witness) but the log ends at seq 13 ..."), or when the witness is
+  // damaged. Reads the witness again first, so a long-lived reader checks the newest one.
   Result<Head> ReadHead();
   using Visitor = std::function<Status(const StoredCommit&)>;
   // Visits commits in order, checking that seqs are dense and each prev_hash matches.
   // Corruption names the seq: "commit 42 (segment 1 at offset 812): prev_hash does not match
-  // the hash of commit 41 (spliced or edited history)".
+  // the hash of commit 41 (spliced or edited history)". A scan that reaches the end of the log
+  // before the witnessed commit fails there: "commit 14 (acknowledged by the head witness) is
+  // missing or damaged ...", naming the first missing seq; one that reaches the end with a
+  // damaged witness returns that Corruption after visiting every commit.
   Status Scan(const CommitScanOptions& options, const Visitor& visit);
   // One commit at a known position (from the index); hash computed, chain not checked.
   Result<StoredCommit> ReadAt(const RecordPosition& position);
   const std::string& tail_note() const { return log_->tail_note(); }
 
+  // The head witness as last read (by Open, ReadHead or Scan); nullopt when the log has none
+  // or it could not be read.
+  const std::optional<Witness>& witness() const { return witness_; }
+  // Ok, or why the witness could not be read (Corruption "head witness is damaged (...)").
+  const Status& witness_status() const { return witness_status_; }
+
  private:
-  explicit CommitReader(std::unique_ptr<LogReader> log) : log_(std::move(log)) {}
+  CommitReader(Env* env, std::string dir, std::unique_ptr<LogReader> log)
+      : env_(env), dir_(std::move(dir)), log_(std::move(log)) {}
+  void LoadWitness();
+  // Ok when `last` (the last whole commit, null for an empty log) is at or after the witnessed
+  // commit and agrees with it.
+  Status CheckWitness(const Witness& witness, const StoredCommit* last);
   // Decodes each commit into a StoredCommit from `slot`, checks it, and passes it to `emit`.
   Status ScanChecked(const CommitScanOptions& options,
                      const std::function<StoredCommit*()>& slot,
                      const std::function<Status(StoredCommit*)>& emit);
   Status ScanAhead(const CommitScanOptions& options, const Visitor& visit);
+  // Corruption for a scan that ended at `last_seq`, the end of the log, short of the witness.
+  Status CheckScanEnd(const CommitScanOptions& options, uint64_t last_seq) const;
+
+  Env* env_;
+  std::string dir_;
   std::unique_ptr<LogReader> log_;
+  std::optional<Witness> witness_;
+  Status witness_status_;
 };
 
 // Parses and hashes one stored payload. Corruption when it is not a valid commit.

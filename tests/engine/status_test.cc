@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string_view>
+
 namespace strata {
 namespace {
 
@@ -30,6 +33,19 @@ TEST(StatusTest, AssignOrReturnPropagatesTheFirstError) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
   EXPECT_EQ(r.status().message(), "odd");
+}
+
+// Every code has its own name: a new code without one would print as UNKNOWN.
+TEST(StatusTest, EveryCodeHasItsOwnName) {
+  EXPECT_EQ(CodeName(Code::kConflict), "CONFLICT");
+  EXPECT_EQ(Status::Conflict("the head moved").ToString(), "CONFLICT: the head moved");
+  EXPECT_EQ(Status::Conflict("x").code(), Code::kConflict);
+  std::set<std::string_view> names;
+  for (int c = static_cast<int>(Code::kOk); c <= static_cast<int>(Code::kConflict); ++c) {
+    const std::string_view name = CodeName(static_cast<Code>(c));
+    EXPECT_NE(name, "UNKNOWN") << c;
+    EXPECT_TRUE(names.insert(name).second) << name;
+  }
 }
 
 }  // namespace

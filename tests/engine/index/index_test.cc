@@ -92,6 +92,47 @@ TEST_F(IndexTest, StateAtEverySeqEqualsTheModel) {
   for (uint64_t seq = 0; seq <= 150; ++seq) ExpectStateMatchesModel(*index, seq);
 }
 
+// One schema source at any seq, through checkpoints, with another source's commits beside it.
+TEST_F(IndexTest, SchemaAtEverySeqEqualsTheModelAndIgnoresOtherSchemas) {
+  Record(80, 7);
+  {
+    auto w = CommitWriter::Open(env_.get(), log_, LogOptions{});
+    ASSERT_TRUE(w.ok());
+    pb::Commit c;
+    c.set_origin(pb::ORIGIN_IMPORT);
+    c.set_schema("second");
+    c.set_engine(pb::ENGINE_DYNAMODB);
+    auto* t = c.add_events()->mutable_dynamodb()->mutable_create_table()->mutable_table();
+    t->set_name("x");
+    t->mutable_key()->set_partition_key("id");
+    auto* a = t->add_attributes();
+    a->set_name("id");
+    a->set_type(pb::DYNAMO_ATTRIBUTE_TYPE_S);
+    t->set_billing_mode(pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST);
+    t->set_stream(pb::DYNAMO_STREAM_DISABLED);
+    t->set_table_class(pb::DYNAMO_TABLE_CLASS_STANDARD);
+    ASSERT_TRUE((*w)->Append(c).ok());
+  }
+  auto index = OpenIndex();
+  ASSERT_TRUE(index);
+  auto Dynamo = [&](uint64_t seq, const std::string& schema) {
+    auto s = SchemaAt(*index, seq, schema);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? *s : pb::SchemaState();
+  };
+  for (uint64_t seq = 0; seq <= 80; ++seq) {
+    pb::SchemaState got = Dynamo(seq, "dynamodb");
+    EXPECT_TRUE(MessageDifferencer::Equals(got.dynamodb(), models_[seq])) << "seq " << seq;
+    EXPECT_EQ(got.engine(), seq == 0 ? pb::ENGINE_UNSPECIFIED : pb::ENGINE_DYNAMODB);
+    EXPECT_EQ(Dynamo(seq, "second").ByteSizeLong(), 0u) << "seq " << seq;
+  }
+  EXPECT_TRUE(MessageDifferencer::Equals(Dynamo(81, "dynamodb").dynamodb(), models_[80]));
+  pb::SchemaState second = Dynamo(81, "second");
+  EXPECT_EQ(second.dynamodb().tables().size(), 1u);
+  EXPECT_EQ(second.dynamodb().tables().count("x"), 1u);
+  EXPECT_EQ(Dynamo(81, "nothing here").ByteSizeLong(), 0u);
+}
+
 TEST_F(IndexTest, OneTableAtAnySeqEqualsTheModelsTable) {
   Record(150, 2);
   auto index = OpenIndex();

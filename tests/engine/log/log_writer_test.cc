@@ -202,6 +202,29 @@ TEST(LogWriterTest, SecondWriterIsRefusedUntilTheFirstCloses) {
   EXPECT_TRUE(third.ok()) << third.status().ToString();
 }
 
+// A second opener in the same process is kept out too (flock on its own open(); an fcntl
+// lock would let it in), and on_lock_busy decides between waiting and giving up.
+TEST(LogWriterTest, OnLockBusyIsAskedEachTimeAndCanWaitOrGiveUp) {
+  TempDir dir;
+  auto env = NewPosixEnv();
+  auto first = LogWriter::Open(env.get(), dir.log(), LogOptions{});
+  ASSERT_TRUE(first.ok());
+  int asked = 0;
+  WriterOpenOptions open;
+  open.on_lock_busy = [&]() -> Status {
+    if (++asked == 3) first->reset();  // the other writer finishes while this one waits
+    return Status::Ok();
+  };
+  auto waited = LogWriter::Open(env.get(), dir.log(), LogOptions{}, open);
+  ASSERT_TRUE(waited.ok()) << waited.status().ToString();
+  EXPECT_EQ(asked, 3);
+
+  open.on_lock_busy = [] { return Status::FailedPrecondition("gave up waiting"); };
+  auto refused = LogWriter::Open(env.get(), dir.log(), LogOptions{}, open);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().ToString(), "FAILED_PRECONDITION: gave up waiting");
+}
+
 TEST(LogWriterTest, RefusesOversizedPayload) {
   TempDir dir;
   auto env = NewPosixEnv();
@@ -313,6 +336,30 @@ TEST_F(LogTornTailTest, CutAtEveryOffsetOfTheLastRecord) {
     ExpectRecovered(start, what);
     if (HasFatalFailure()) return;
   }
+}
+
+// The layer above may refuse before anything is cut: the torn bytes are still there for it
+// to judge, and stay there when it refuses.
+TEST_F(LogTornTailTest, BeforeRecoveryRunsUnderTheLockBeforeTheCutAndCanRefuse) {
+  log_test::CutFile(path_, last_.offset + 20);
+  WriterOpenOptions open;
+  uint64_t seen_size = 0;
+  open.before_recovery = [&]() -> Status {
+    seen_size = std::filesystem::file_size(path_);
+    EXPECT_FALSE(LogWriter::Open(env_.get(), dir_, LogOptions{}).ok()) << "the lock is held";
+    return Status::Corruption("the witness says otherwise");
+  };
+  auto refused = LogWriter::Open(env_.get(), dir_, SmallSegments(), open);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().ToString(), "CORRUPTION: the witness says otherwise");
+  EXPECT_EQ(seen_size, last_.offset + 20);
+  EXPECT_EQ(std::filesystem::file_size(path_), last_.offset + 20) << "nothing was cut";
+
+  open.before_recovery = [] { return Status::Ok(); };
+  auto writer = LogWriter::Open(env_.get(), dir_, SmallSegments(), open);
+  ASSERT_TRUE(writer.ok());
+  EXPECT_TRUE((*writer)->recovery().truncated);
+  EXPECT_EQ(std::filesystem::file_size(path_), last_.offset);
 }
 
 TEST_F(LogTornTailTest, CutExactlyAtARecordBoundaryIsNoTear) {
