@@ -37,7 +37,7 @@ struct Migrate {
   std::string dir;                         // the migrations directory (absolute)
   std::vector<pg::MigrationTrack> tracks;  // outlive the plans and reports that point into them
   std::unique_ptr<pg::PostgresTarget> target;
-  std::unique_ptr<pg::ProcessRunner> runner;
+  std::unique_ptr<common::ProcessRunner> runner;
   std::unique_ptr<pg::Migrator> migrator;
   std::string execution_id;
   std::unique_ptr<record::Recorder> recorder;
@@ -155,7 +155,7 @@ Status OpenMigrator(Migrate& m, pg::MigratorOptions options, bool needs_psql) {
   STRATA_ASSIGN_OR_RETURN(m.execution_id, NewExecutionId());
   options.history_schema = m.vm["history-schema"].as<std::string>();
   options.execution_id = m.execution_id;
-  m.runner = pg::NewPosixProcessRunner();
+  m.runner = common::NewPosixProcessRunner();
   m.migrator = std::make_unique<pg::Migrator>(&m.conn(), m.runner.get(), std::move(children),
                                               std::move(options));
   return Status::Ok();

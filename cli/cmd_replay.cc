@@ -112,7 +112,7 @@ CommandResult RunReplay(Context& ctx) {
   STRATA_RETURN_IF_ERROR(Connect(r));
   STRATA_RETURN_IF_ERROR(ReadRecorded(r));
   STRATA_RETURN_IF_ERROR(Prepare(r));
-  auto runner = pg::NewPosixProcessRunner();
+  auto runner = common::NewPosixProcessRunner();
   STRATA_ASSIGN_OR_RETURN(pg::ReplayReport report,
                           pg::Replay(r.target->connection(), *runner, std::move(r.request)));
   return Print(r, report);

@@ -17,21 +17,18 @@
 #include "adapters/aws/credentials.h"
 #include "adapters/aws/http.h"
 #include "adapters/aws/service_client.h"
-#include "adapters/postgres/process_runner.h"
+#include "adapters/common/process_runner.h"
 
 namespace strata::aws {
-
-// credential_process runs through the same small runner the migration tools use.
-using ProcessRunner = postgres::ProcessRunner;
 
 struct CredentialsContext {
   GetEnv getenv;
   std::shared_ptr<const SharedConfig> config;
   std::string profile;            // the resolved profile name
   bool profile_explicit = false;  // named by --profile / the target, not by AWS_PROFILE
-  std::shared_ptr<HttpClient> http;           // container and instance metadata
-  std::shared_ptr<ProcessRunner> processes;   // credential_process
-  ReadFile read_file;                         // web identity and container token files
+  std::shared_ptr<HttpClient> http;                  // container and instance metadata
+  std::shared_ptr<common::ProcessRunner> processes;  // credential_process
+  ReadFile read_file;                                // web identity and container token files
   Clock clock;
   // STS for AssumeRole and AssumeRoleWithWebIdentity; `sts_parts.credentials` is ignored.
   ServiceEndpoint sts_endpoint;

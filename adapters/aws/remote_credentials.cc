@@ -91,7 +91,7 @@ class ProcessProvider : public CredentialsProvider {
 
   Result<Credentials> Get() override {
     const std::string what = "credential_process of " + source_;
-    postgres::ProcessRequest request;
+    common::ProcessRequest request;
     request.argv = {"/bin/sh", "-c", command_};
     // The child gets the variables a program needs to find its tools and its own config; the
     // caller's keys are not passed on.

@@ -1,10 +1,8 @@
 #include "adapters/aws/service_client.h"
 
-#include <random>
-#include <thread>
-
 #include "adapters/aws/errors.h"
 #include "adapters/aws/sigv4.h"
+#include "adapters/common/system.h"
 
 namespace strata::aws {
 namespace {
@@ -32,18 +30,15 @@ Code CodeFor(const ServiceError& error) {
 }  // namespace
 
 RetryEnvironment RetryEnvironment::Real() {
-  struct Generator {
-    std::mutex mu;
-    std::mt19937_64 engine{std::random_device{}()};
-  };
-  auto generator = std::make_shared<Generator>();
+  const common::Clock& clock = common::SystemClock();
+  common::Sleeper& sleeper = common::SystemSleeper();
+  std::shared_ptr<common::Random> random = common::NewSystemRandom();
   RetryEnvironment env;
-  env.clock = [] { return std::chrono::system_clock::now(); };
-  env.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
-  env.random = [generator] {
-    std::lock_guard<std::mutex> lock(generator->mu);
-    return std::uniform_real_distribution<double>(0.0, 1.0)(generator->engine);
+  env.clock = [&clock] {
+    return std::chrono::system_clock::time_point(std::chrono::microseconds(clock.WallMicros()));
   };
+  env.sleep = [&sleeper](std::chrono::milliseconds d) { sleeper.SleepMillis(d.count()); };
+  env.random = [random] { return random->Uniform(); };
   return env;
 }
 

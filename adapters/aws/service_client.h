@@ -26,7 +26,7 @@ struct RetryEnvironment {
   std::function<void(std::chrono::milliseconds)> sleep;
   std::function<double()> random;  // uniform in [0, 1); called from many threads
 
-  // The real clock, a real sleep and a mutex-guarded generator seeded from the OS.
+  // The real clock, sleep and random source of adapters/common/system.h.
   static RetryEnvironment Real();
 };
 

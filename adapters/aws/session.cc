@@ -93,7 +93,7 @@ Result<std::unique_ptr<Session>> Session::Open(SessionOptions options, SessionPa
 Status Session::State::FillParts() {
   if (!parts.read_file) parts.read_file = RealFileReader();
   if (!parts.retry_environment) parts.retry_environment = RetryEnvironment::Real();
-  if (!parts.processes) parts.processes = postgres::NewPosixProcessRunner();
+  if (!parts.processes) parts.processes = common::NewPosixProcessRunner();
   if (!parts.http) {
     STRATA_ASSIGN_OR_RETURN(std::unique_ptr<HttpClient> client, NewCurlHttpClient(options.http));
     parts.http = std::move(client);

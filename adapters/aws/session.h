@@ -42,7 +42,7 @@ struct SessionOptions {
 struct SessionParts {
   std::shared_ptr<HttpClient> http;
   ReadFile read_file;
-  std::shared_ptr<ProcessRunner> processes;
+  std::shared_ptr<common::ProcessRunner> processes;
   std::optional<RetryEnvironment> retry_environment;
   std::optional<RetryOptions> retry;  // max_attempts is still settled by Open
 };

@@ -6,8 +6,8 @@
 #include <mutex>
 #include <set>
 
+#include "adapters/common/parallel.h"
 #include "adapters/dynamodb/errors.h"
-#include "adapters/dynamodb/parallel.h"
 #include "engine/state/canonical.h"
 
 namespace strata::dynamodb {
@@ -314,14 +314,16 @@ Result<std::vector<LiveTable>> ListLiveTables(aws::JsonService& ddb, const Intro
   std::vector<std::optional<LiveTable>> found(names.size());
   std::mutex progress_mu;
   size_t done = 0;
-  STRATA_RETURN_IF_ERROR(ParallelFor(names.size(), options.max_concurrency, [&](size_t i) {
+  auto describe = [&](size_t i) -> Status {
     STRATA_ASSIGN_OR_RETURN(found[i], DescribeLiveTable(ddb, names[i]));
     if (options.progress) {
       std::lock_guard<std::mutex> lock(progress_mu);
       options.progress(++done, names.size());
     }
     return Status::Ok();
-  }));
+  };
+  STRATA_RETURN_IF_ERROR(
+      common::RunParallelUntilFailure(names.size(), options.max_concurrency, describe));
   std::vector<LiveTable> tables;
   tables.reserve(names.size());
   for (auto& t : found) {

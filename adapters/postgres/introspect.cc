@@ -11,7 +11,6 @@
 #include <fmt/format.h>
 
 #include <charconv>
-#include <chrono>
 #include <optional>
 #include <string_view>
 #include <unordered_map>
@@ -683,7 +682,7 @@ Status CheckAgainstEngine(pb::PostgresSchema* s, const std::string& server) {
 
 Result<pb::PostgresSchema> Introspect(Connection& conn, const IntrospectOptions& options,
                                       IntrospectStats* stats) {
-  const auto start = std::chrono::steady_clock::now();
+  const int64_t start_micros = options.clock->SteadyMicros();
   if (conn.server_version() < 120000) {
     return Status::FailedPrecondition(
         fmt::format("introspecting {}: PostgreSQL 12 or newer is needed (server is {})",
@@ -700,9 +699,7 @@ Result<pb::PostgresSchema> Introspect(Connection& conn, const IntrospectOptions&
   pb::PostgresSchema schema = Assemble(std::move(catalog));
   STRATA_RETURN_IF_ERROR(CheckAgainstEngine(&schema, conn.description()));
   if (stats) {
-    stats->micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                        std::chrono::steady_clock::now() - start)
-                        .count();
+    stats->micros = options.clock->SteadyMicros() - start_micros;
   }
   return schema;
 }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/common/system.h"
 #include "adapters/postgres/connection.h"
 #include "engine/status.h"
 #include "proto/commit.pb.h"
@@ -25,6 +26,8 @@ struct IntrospectOptions {
   // Schemas never read. System schemas (pg_catalog, information_schema, pg_toast*, pg_temp_*)
   // are always skipped, and so is everything in them, the plpgsql extension included.
   std::vector<std::string> exclude_schemas;
+  // Times the call for IntrospectStats::micros (its steady clock); must outlive the call.
+  const common::Clock* clock = &common::SystemClock();
 };
 
 struct IntrospectStats {

@@ -80,10 +80,10 @@ MigrationVariables VariablesFor(const MigrationFile& file, const std::string& ex
   return {file.name.stem, file.name.track, file.name.timestamp, execution_id};
 }
 
-ProcessRequest MigrationRequest(const ChildSetup& setup, const MigrationFile& file,
+common::ProcessRequest MigrationRequest(const ChildSetup& setup, const MigrationFile& file,
                                 const MigrationVariables& vars,
                                 const std::string& history_insert_sql) {
-  ProcessRequest req;
+  common::ProcessRequest req;
   req.argv = PsqlBase(setup, vars);
   if (!file.no_transaction) req.argv.push_back("-1");
   req.argv.push_back("-f");
@@ -97,9 +97,9 @@ ProcessRequest MigrationRequest(const ChildSetup& setup, const MigrationFile& fi
   return req;
 }
 
-ProcessRequest ValidationRequest(const ChildSetup& setup, const MigrationFile& file,
+common::ProcessRequest ValidationRequest(const ChildSetup& setup, const MigrationFile& file,
                                  const MigrationVariables& vars) {
-  ProcessRequest req;
+  common::ProcessRequest req;
   req.environment = setup.environment;
   const ValidationScript& script = *file.validation;
   if (script.kind == ValidationKind::kCheckSql) {
@@ -121,12 +121,13 @@ ProcessRequest ValidationRequest(const ChildSetup& setup, const MigrationFile& f
   return req;
 }
 
-Result<std::optional<ValidationOutcome>> RunValidation(ProcessRunner& runner,
+Result<std::optional<ValidationOutcome>> RunValidation(common::ProcessRunner& runner,
                                                        const ChildSetup& setup,
                                                        const MigrationFile& file,
                                                        const MigrationVariables& vars) {
   if (!file.validation) return std::optional<ValidationOutcome>();
-  STRATA_ASSIGN_OR_RETURN(ProcessResult r, runner.Run(ValidationRequest(setup, file, vars)));
+  STRATA_ASSIGN_OR_RETURN(common::ProcessResult r,
+                          runner.Run(ValidationRequest(setup, file, vars)));
   ValidationOutcome out;
   out.exit_code = r.exit_code;
   out.passed = r.exit_code == 0;

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "adapters/postgres/migration_files.h"
-#include "adapters/postgres/process_runner.h"
+#include "adapters/common/process_runner.h"
 #include "engine/status.h"
 
 namespace strata::postgres {
@@ -43,14 +43,14 @@ MigrationVariables VariablesFor(const MigrationFile& file, const std::string& ex
 //   -1 -f FILE -c INSERT   (the migration and its history row in one transaction), or
 //   -f FILE                (a no-transaction migration; `history_insert_sql` is ignored).
 // stderr is merged into the output so psql's "psql:FILE:LINE: ERROR: ..." stays in order.
-ProcessRequest MigrationRequest(const ChildSetup& setup, const MigrationFile& file,
+common::ProcessRequest MigrationRequest(const ChildSetup& setup, const MigrationFile& file,
                                 const MigrationVariables& vars,
                                 const std::string& history_insert_sql);
 
 // A `.check.sql` runs as psql -X -q -t -A -v ON_ERROR_STOP=1 <variables> -c BEGIN -f CHECK
 // -c ROLLBACK; an executable runs in its own directory with MIGRATION_NAME, TRACK_NAME,
 // MIGRATION_TIMESTAMP, EXECUTION_ID and MIGRATION_FILE in its environment.
-ProcessRequest ValidationRequest(const ChildSetup& setup, const MigrationFile& file,
+common::ProcessRequest ValidationRequest(const ChildSetup& setup, const MigrationFile& file,
                                  const MigrationVariables& vars);
 
 struct ValidationOutcome {
@@ -61,7 +61,7 @@ struct ValidationOutcome {
 
 // Runs the migration's validation script; std::nullopt when it has none. A check passes when
 // it exits 0 and, for a `.check.sql`, prints no rows. IoError when it cannot be started.
-Result<std::optional<ValidationOutcome>> RunValidation(ProcessRunner& runner,
+Result<std::optional<ValidationOutcome>> RunValidation(common::ProcessRunner& runner,
                                                        const ChildSetup& setup,
                                                        const MigrationFile& file,
                                                        const MigrationVariables& vars);

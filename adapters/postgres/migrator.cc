@@ -163,7 +163,7 @@ class Migrator::TrackLock {
 
 // ---- run -----------------------------------------------------------------------------------
 
-Migrator::Migrator(Connection* conn, ProcessRunner* runner, ChildSetup children,
+Migrator::Migrator(Connection* conn, common::ProcessRunner* runner, ChildSetup children,
                    MigratorOptions options, MigrationHooks hooks)
     : conn_(conn),
       runner_(runner),
@@ -264,7 +264,7 @@ Status Migrator::ApplyOne(const PlannedMigration& m, const HistoryTable& table,
     started = *r.rows[0][0];
   }
   STRATA_ASSIGN_OR_RETURN(
-      ProcessResult r,
+      common::ProcessResult r,
       runner_->Run(MigrationRequest(children_, file, vars,
                                     table.InsertInTransactionSql(name, file.sha256_hex))));
   if (r.exit_code != 0) {

@@ -18,7 +18,7 @@
 #include "adapters/postgres/history_table.h"
 #include "adapters/postgres/migration_files.h"
 #include "adapters/postgres/migration_process.h"
-#include "adapters/postgres/process_runner.h"
+#include "adapters/common/process_runner.h"
 #include "engine/status.h"
 
 namespace strata::postgres {
@@ -120,8 +120,8 @@ struct RunReport {
 class Migrator {
  public:
   // `conn` and `runner` must outlive the Migrator.
-  Migrator(Connection* conn, ProcessRunner* runner, ChildSetup children, MigratorOptions options,
-           MigrationHooks hooks = {});
+  Migrator(Connection* conn, common::ProcessRunner* runner, ChildSetup children,
+           MigratorOptions options, MigrationHooks hooks = {});
 
   // Replaces the hooks (for a caller that can make them only once the connection is open).
   void set_hooks(MigrationHooks hooks) { hooks_ = std::move(hooks); }
@@ -147,7 +147,7 @@ class Migrator {
   Result<TrackPlan> PlanOne(const MigrationTrack& track);
 
   Connection* conn_;
-  ProcessRunner* runner_;
+  common::ProcessRunner* runner_;
   ChildSetup children_;
   MigratorOptions options_;
   MigrationHooks hooks_;

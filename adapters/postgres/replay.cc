@@ -48,7 +48,7 @@ Result<std::vector<MigrationTrack>> Stage(const fs::path& work, const RecordedMi
 }
 
 // Runs one recorded migration with its own history row, as `migrate run` did.
-Status RunOne(Connection& conn, ProcessRunner& runner, const ReplayRequest& request,
+Status RunOne(Connection& conn, common::ProcessRunner& runner, const ReplayRequest& request,
               const RecordedMigration& m) {
   STRATA_ASSIGN_OR_RETURN(std::vector<MigrationTrack> tracks, Stage(request.work_dir, m));
   MigratorOptions options;
@@ -83,7 +83,7 @@ Result<std::vector<RecordedMigration>> RecordedMigrations(History& history,
   return out;
 }
 
-Result<ReplayReport> Replay(Connection& conn, ProcessRunner& runner, ReplayRequest request) {
+Result<ReplayReport> Replay(Connection& conn, common::ProcessRunner& runner, ReplayRequest request) {
   if (request.work_dir.empty()) return Status::Internal("Replay: no work directory given");
   STRATA_RETURN_IF_ERROR(RefuseNonEmpty(conn));
   ReplayReport report;

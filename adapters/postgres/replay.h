@@ -13,7 +13,7 @@
 
 #include "adapters/postgres/connection.h"
 #include "adapters/postgres/migration_process.h"
-#include "adapters/postgres/process_runner.h"
+#include "adapters/common/process_runner.h"
 #include "engine/history/history.h"
 #include "engine/status.h"
 #include "proto/commit.pb.h"
@@ -67,6 +67,6 @@ struct ReplayReport {
 // FailedPrecondition when the database is not empty (nothing is run), or naming the migration
 // and commit that failed with psql's output (the ones before it stay applied); IoError when the
 // work directory cannot be written; the connection's and introspection's errors.
-Result<ReplayReport> Replay(Connection& conn, ProcessRunner& runner, ReplayRequest request);
+Result<ReplayReport> Replay(Connection& conn, common::ProcessRunner& runner, ReplayRequest request);
 
 }  // namespace strata::postgres

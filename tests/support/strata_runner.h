@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "adapters/postgres/process_runner.h"
+#include "adapters/common/process_runner.h"
 
 namespace strata::testing {
 
@@ -41,12 +41,12 @@ inline std::ostream& operator<<(std::ostream& os, const StrataRun& r) {
 // environment. A binary that cannot be started is a test failure (and code -1).
 inline StrataRun RunStrata(const std::vector<std::string>& args,
                            const std::vector<std::string>& environment, const std::string& dir) {
-  postgres::ProcessRequest req;
+  common::ProcessRequest req;
   req.argv = {STRATA_BINARY};
   req.argv.insert(req.argv.end(), args.begin(), args.end());
   req.environment = environment;
   req.working_dir = dir;
-  auto r = postgres::NewPosixProcessRunner()->Run(req);
+  auto r = common::NewPosixProcessRunner()->Run(req);
   if (!r.ok()) {
     ADD_FAILURE() << "running " << STRATA_BINARY << ": " << r.status().ToString();
     return {};

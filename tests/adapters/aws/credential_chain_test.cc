@@ -15,14 +15,14 @@ using Time = std::chrono::system_clock::time_point;
 
 const Time kNow = std::chrono::system_clock::from_time_t(1772366400);  // 2026-03-01T12:00:00Z
 
-class FakeProcessRunner : public ProcessRunner {
+class FakeProcessRunner : public common::ProcessRunner {
  public:
-  Result<postgres::ProcessResult> Run(const postgres::ProcessRequest& request) override {
+  Result<common::ProcessResult> Run(const common::ProcessRequest& request) override {
     requests.push_back(request);
     return result;
   }
-  postgres::ProcessResult result;
-  std::vector<postgres::ProcessRequest> requests;
+  common::ProcessResult result;
+  std::vector<common::ProcessRequest> requests;
 };
 
 struct World {

@@ -9,17 +9,17 @@ namespace strata::postgres {
 namespace {
 
 // Records requests and answers with canned results.
-class FakeRunner : public ProcessRunner {
+class FakeRunner : public common::ProcessRunner {
  public:
-  Result<ProcessResult> Run(const ProcessRequest& request) override {
+  Result<common::ProcessResult> Run(const common::ProcessRequest& request) override {
     requests.push_back(request);
-    if (results.empty()) return ProcessResult{};
-    ProcessResult r = results.front();
+    if (results.empty()) return common::ProcessResult{};
+    common::ProcessResult r = results.front();
     results.pop_front();
     return r;
   }
-  std::vector<ProcessRequest> requests;
-  std::deque<ProcessResult> results;
+  std::vector<common::ProcessRequest> requests;
+  std::deque<common::ProcessResult> results;
 };
 
 bool Has(const std::vector<std::string>& v, const std::string& s) {
@@ -60,7 +60,7 @@ TEST(ChildSetupTest, TheDsnGoesToTheEnvironmentAndThePasswordNeverToTheCommandLi
   EXPECT_TRUE(Has(s->environment, "PGSSLMODE=disable"));
   EXPECT_EQ(s->psql_conninfo.find("s3cret"), std::string::npos);
   EXPECT_NE(s->psql_conninfo.find("host='db.local'"), std::string::npos);
-  const ProcessRequest r = MigrationRequest(*s, File("20240101_core_x"), kVars, "INSERT 1");
+  const common::ProcessRequest r = MigrationRequest(*s, File("20240101_core_x"), kVars, "INSERT 1");
   EXPECT_FALSE(AnyContains(r.argv, "s3cret"));
 }
 
@@ -73,7 +73,8 @@ TEST(ChildSetupTest, ABadDsnDoesNotRepeatIt) {
 
 TEST(MigrationRequestTest, OneTransactionWithTheHistoryRowAndTheVariables) {
   ChildSetup setup{"/usr/bin/psql", {"PATH=/bin"}, ""};
-  const ProcessRequest r = MigrationRequest(setup, File("20240101_core_x"), kVars, "INSERT 1");
+  const common::ProcessRequest r =
+      MigrationRequest(setup, File("20240101_core_x"), kVars, "INSERT 1");
   EXPECT_EQ(r.argv, (std::vector<std::string>{
                         "/usr/bin/psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v",
                         "migration_name=20240101_core_x", "-v", "track_name=core", "-v",
@@ -87,7 +88,7 @@ TEST(MigrationRequestTest, NoTransactionMigrationsRunAloneWithoutDashOne) {
   ChildSetup setup{"/usr/bin/psql", {}, "host='h'"};
   MigrationFile f = File("20240101_core_x");
   f.no_transaction = true;
-  const ProcessRequest r = MigrationRequest(setup, f, kVars, "INSERT 1");
+  const common::ProcessRequest r = MigrationRequest(setup, f, kVars, "INSERT 1");
   EXPECT_FALSE(Has(r.argv, "-1"));
   EXPECT_FALSE(Has(r.argv, "INSERT 1"));
   EXPECT_TRUE(Has(r.argv, "host='h'"));
@@ -98,7 +99,7 @@ TEST(ValidationTest, ExecutablesGetTheVariablesInTheirEnvironmentAndRunInTheirDi
   ChildSetup setup{"/usr/bin/psql", {"PATH=/bin", "TRACK_NAME=stale"}, ""};
   MigrationFile f = File("20240101_core_x");
   f.validation = ValidationScript{ValidationKind::kExecutable, "/m/checks/20240101_core_x.sh"};
-  const ProcessRequest r = ValidationRequest(setup, f, kVars);
+  const common::ProcessRequest r = ValidationRequest(setup, f, kVars);
   EXPECT_EQ(r.argv, (std::vector<std::string>{"/m/checks/20240101_core_x.sh"}));
   EXPECT_EQ(r.working_dir, "/m/checks");
   EXPECT_TRUE(Has(r.environment, "MIGRATION_NAME=20240101_core_x"));
@@ -114,7 +115,7 @@ TEST(ValidationTest, CheckSqlRunsInATransactionThatIsRolledBack) {
   ChildSetup setup{"/usr/bin/psql", {}, ""};
   MigrationFile f = File("20240101_core_x");
   f.validation = ValidationScript{ValidationKind::kCheckSql, "/m/20240101_core_x.check.sql"};
-  const ProcessRequest r = ValidationRequest(setup, f, kVars);
+  const common::ProcessRequest r = ValidationRequest(setup, f, kVars);
   const std::vector<std::string> tail(r.argv.end() - 8, r.argv.end());
   EXPECT_EQ(tail, (std::vector<std::string>{"-t", "-A", "-c", "BEGIN", "-f",
                                             "/m/20240101_core_x.check.sql", "-c", "ROLLBACK"}));

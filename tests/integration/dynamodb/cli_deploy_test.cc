@@ -3,7 +3,7 @@
 // deployment commits the log keeps.
 #include <gtest/gtest.h>
 
-#include "adapters/postgres/process_runner.h"
+#include "adapters/common/process_runner.h"
 #include "integration/dynamodb/cli_fixture.h"
 
 namespace strata::testing {
@@ -37,7 +37,7 @@ class CliDeployTest : public DynamoCliTest {
   }
   // The AWS CLI, as a user changing a table behind strata's back would run it.
   int AwsCli(const std::vector<std::string>& args) {
-    postgres::ProcessRequest req;
+    common::ProcessRequest req;
     req.argv = {"/bin/bash", std::string(STRATA_SOURCE_DIR) + "/tests/support/aws_cli.sh",
                 "--endpoint-url", endpoint_, "--region", "us-east-1", "--output", "json"};
     req.argv.insert(req.argv.end(), args.begin(), args.end());
@@ -45,7 +45,7 @@ class CliDeployTest : public DynamoCliTest {
                        "AWS_ACCESS_KEY_ID=fake", "AWS_SECRET_ACCESS_KEY=fake",
                        "XDG_CACHE_HOME=" + CacheHome()};
     req.working_dir = work_.path();
-    auto r = postgres::NewPosixProcessRunner()->Run(req);
+    auto r = common::NewPosixProcessRunner()->Run(req);
     if (!r.ok()) {
       ADD_FAILURE() << r.status().ToString();
       return -1;

@@ -2,7 +2,7 @@
 // unmanaged tables, deletion protection), and what a drop records in the log.
 #include <gtest/gtest.h>
 
-#include "adapters/postgres/process_runner.h"
+#include "adapters/common/process_runner.h"
 #include "integration/dynamodb/cli_fixture.h"
 
 namespace strata::testing {
@@ -131,12 +131,12 @@ TEST_F(CliDropTest, OnATerminalTablesAreChosenAndEachNameIsTyped) {
   ManagedTable(T("orders"));
   const std::string command = "printf '%s\\n%s\\n' 1 " + T("orders") + " | script -qec '" +
                               std::string(STRATA_BINARY) + " drop --target local' /dev/null";
-  postgres::ProcessRequest req;
+  common::ProcessRequest req;
   req.argv = {"/bin/bash", "-c", command};
   req.environment = Environment();
   req.working_dir = work_.path();
   req.merge_stderr = true;
-  auto run = postgres::NewPosixProcessRunner()->Run(req);
+  auto run = common::NewPosixProcessRunner()->Run(req);
   ASSERT_TRUE(run.ok()) << run.status().ToString();
   EXPECT_EQ(run->exit_code, 0) << run->output;
   EXPECT_TRUE(Contains(run->output, "1) " + T("orders"))) << run->output;
@@ -148,12 +148,12 @@ TEST_F(CliDropTest, OnATerminalAWrongNameDropsNothing) {
   ManagedTable(T("orders"));
   const std::string command = "printf '%s\\n%s\\n' 1 nope | script -qec '" +
                               std::string(STRATA_BINARY) + " drop --target local' /dev/null";
-  postgres::ProcessRequest req;
+  common::ProcessRequest req;
   req.argv = {"/bin/bash", "-c", command};
   req.environment = Environment();
   req.working_dir = work_.path();
   req.merge_stderr = true;
-  auto run = postgres::NewPosixProcessRunner()->Run(req);
+  auto run = common::NewPosixProcessRunner()->Run(req);
   ASSERT_TRUE(run.ok()) << run.status().ToString();
   EXPECT_TRUE(Contains(run->output, T("orders") + " was not confirmed; nothing was changed"))
       << run->output;

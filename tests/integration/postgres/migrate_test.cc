@@ -12,7 +12,7 @@
 
 #include "adapters/postgres/history_table.h"
 #include "adapters/postgres/migration_files.h"
-#include "adapters/postgres/process_runner.h"
+#include "adapters/common/process_runner.h"
 #include "integration/postgres/test_database.h"
 #include "tests/engine/testing/temp_dir.h"
 #include "tests/support/strata_runner.h"

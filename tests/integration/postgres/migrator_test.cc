@@ -38,7 +38,7 @@ class MigratorTest : public ::testing::Test {
   TestDatabase db_;
   TempDir dir_;
   std::unique_ptr<Connection> conn_ = db_.Connect();
-  std::unique_ptr<ProcessRunner> runner_ = NewPosixProcessRunner();
+  std::unique_ptr<common::ProcessRunner> runner_ = common::NewPosixProcessRunner();
 };
 
 TEST_F(MigratorTest, HooksSeeTheLockedHistoryAndEachMigration) {

@@ -1,7 +1,8 @@
 // ProcessRunner: starts a program and waits for it, capturing its output. No shell is involved:
 // argv goes to execve as it is, and the environment is exactly the one given (the caller
-// decides what a child inherits). The interface lets tests fake psql and validation scripts.
-// Implementations are safe to use from one thread at a time.
+// decides what a child inherits). The interface lets tests fake the programs adapters run: psql
+// and validation scripts (postgres), credential_process (aws). Implementations are safe to use
+// from one thread at a time.
 #pragma once
 
 #include <memory>
@@ -10,7 +11,7 @@
 
 #include "engine/status.h"
 
-namespace strata::postgres {
+namespace strata::common {
 
 struct ProcessRequest {
   std::vector<std::string> argv;         // argv[0] is an absolute path to the program
@@ -37,4 +38,4 @@ class ProcessRunner {
 // fork + execve with pipes.
 std::unique_ptr<ProcessRunner> NewPosixProcessRunner();
 
-}  // namespace strata::postgres
+}  // namespace strata::common

@@ -1,4 +1,4 @@
-#include "adapters/postgres/process_runner.h"
+#include "adapters/common/process_runner.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-namespace strata::postgres {
+namespace strata::common {
 namespace {
 
 // A pipe whose ends close on exec; the child dup2()s what it needs onto 0, 1 and 2.
@@ -137,4 +137,4 @@ std::unique_ptr<ProcessRunner> NewPosixProcessRunner() {
   return std::make_unique<PosixProcessRunner>();
 }
 
-}  // namespace strata::postgres
+}  // namespace strata::common

@@ -1,10 +1,10 @@
-#include "adapters/postgres/process_runner.h"
+#include "adapters/common/process_runner.h"
 
 #include <gtest/gtest.h>
 
 #include "tests/engine/testing/temp_dir.h"
 
-namespace strata::postgres {
+namespace strata::common {
 namespace {
 
 ProcessRequest Shell(const std::string& script) {
@@ -75,4 +75,4 @@ TEST(PosixProcessRunnerTest, ASignalIsAnExitCodeAbove128) {
 }
 
 }  // namespace
-}  // namespace strata::postgres
+}  // namespace strata::common

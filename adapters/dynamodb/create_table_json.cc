@@ -1,0 +1,536 @@
+// JsonReader reads the input field by field, each through a JsonAt that carries the value and
+// its JSON pointer, so every error can name its line. Attribute definitions are read first and
+// then marked as keys use them: a key without a definition, or a definition no key uses, is an
+// error, as in DynamoDB. nlohmann's exceptions (a shape no check foresaw) stop at
+// ReadCreateTable.
+#include "adapters/dynamodb/create_table_json.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "adapters/dynamodb/suggest.h"
+#include "adapters/dynamodb/table_rules.h"
+#include "engine/state/canonical.h"
+
+namespace strata::dynamodb::internal {
+namespace {
+
+using nlohmann::json;
+using Pointer = JsonDocument::Pointer;
+
+constexpr Vocabulary kJsonWords{
+    "ProvisionedThroughput", "ProvisionedThroughput", "BillingMode PROVISIONED",
+    "BillingMode PAY_PER_REQUEST", "ProjectionType INCLUDE", "NonKeyAttributes",
+    "a RANGE element in KeySchema"};
+
+constexpr EnumWord<pb::DynamoBillingMode> kJsonBilling[] = {
+    {"PROVISIONED", pb::DYNAMO_BILLING_MODE_PROVISIONED},
+    {"PAY_PER_REQUEST", pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST},
+};
+constexpr EnumWord<pb::DynamoStreamViewType> kJsonStreams[] = {
+    {"KEYS_ONLY", pb::DYNAMO_STREAM_KEYS_ONLY},
+    {"NEW_IMAGE", pb::DYNAMO_STREAM_NEW_IMAGE},
+    {"OLD_IMAGE", pb::DYNAMO_STREAM_OLD_IMAGE},
+    {"NEW_AND_OLD_IMAGES", pb::DYNAMO_STREAM_NEW_AND_OLD_IMAGES},
+};
+constexpr EnumWord<pb::DynamoTableClass> kJsonTableClasses[] = {
+    {"STANDARD", pb::DYNAMO_TABLE_CLASS_STANDARD},
+    {"STANDARD_INFREQUENT_ACCESS", pb::DYNAMO_TABLE_CLASS_STANDARD_INFREQUENT_ACCESS},
+};
+constexpr EnumWord<pb::DynamoProjectionType> kJsonProjections[] = {
+    {"ALL", pb::DYNAMO_PROJECTION_TYPE_ALL},
+    {"KEYS_ONLY", pb::DYNAMO_PROJECTION_TYPE_KEYS_ONLY},
+    {"INCLUDE", pb::DYNAMO_PROJECTION_TYPE_INCLUDE},
+};
+
+const KeyList kJsonTableKeys = {
+    "AttributeDefinitions", "TableName", "KeySchema", "LocalSecondaryIndexes",
+    "GlobalSecondaryIndexes", "BillingMode", "ProvisionedThroughput", "StreamSpecification",
+    "Tags", "TableClass", "DeletionProtectionEnabled", "TimeToLiveSpecification"};
+// CreateTable fields strata does not model: rejected rather than silently dropped.
+const KeyList kJsonUnmanagedKeys = {"SSESpecification", "OnDemandThroughput", "WarmThroughput",
+                                    "ResourcePolicy"};
+const KeyList kJsonGlobalIndexKeys = {"IndexName", "KeySchema", "Projection",
+                                      "ProvisionedThroughput"};
+const KeyList kJsonLocalIndexKeys = {"IndexName", "KeySchema", "Projection"};
+const KeyList kJsonAttributeKeys = {"AttributeName", "AttributeType"};
+const KeyList kJsonKeyElementKeys = {"AttributeName", "KeyType"};
+const KeyList kJsonThroughputKeys = {"ReadCapacityUnits", "WriteCapacityUnits"};
+const KeyList kJsonProjectionKeys = {"ProjectionType", "NonKeyAttributes"};
+const KeyList kJsonStreamKeys = {"StreamEnabled", "StreamViewType"};
+const KeyList kJsonTagKeys = {"Key", "Value"};
+const KeyList kJsonTtlKeys = {"AttributeName", "Enabled"};
+
+// A value inside the document and where it is.
+struct JsonAt {
+  const json* value;
+  Pointer pointer;
+
+  bool Has(std::string_view key) const {
+    return value->is_object() && value->contains(key);
+  }
+  JsonAt operator[](std::string_view key) const {
+    return {&value->at(std::string(key)), pointer / std::string(key)};
+  }
+  JsonAt operator[](size_t i) const { return {&value->at(i), pointer / i}; }
+};
+
+class JsonReader {
+ public:
+  JsonReader(const JsonDocument& doc, const Pointer& where)
+      : doc_(doc), root_{&doc.root().at(where), where} {}
+
+  Result<pb::DynamoTable> Read();
+
+ private:
+  struct Definition {
+    pb::DynamoAttributeType type = pb::DYNAMO_ATTRIBUTE_TYPE_UNSPECIFIED;
+    Pointer pointer;
+    bool used = false;
+  };
+
+  Status Error(const JsonAt& at, std::string_view message) const {
+    return doc_.ErrorAt(at.pointer, message);
+  }
+  Status Object(const JsonAt& at, std::string_view context, const KeyList& allowed) const;
+  Status Array(const JsonAt& at, std::string_view what) const;
+  Result<std::string> String(const JsonAt& at, std::string_view what) const;
+  Result<bool> Bool(const JsonAt& at, std::string_view what) const;
+  template <typename E, size_t N>
+  Status Enum(const JsonAt& at, std::string_view what, const EnumWord<E> (&words)[N],
+              E* out) const;
+  Status Required(const JsonAt& parent, std::string_view key, std::string_view context) const;
+
+  Status Definitions();
+  Status KeyElement(const JsonAt& at, std::string_view context, std::string* name,
+                    std::string* key_type);
+  Status KeySchema(const JsonAt& at, std::string_view context, pb::DynamoKeySchema* out,
+                   int* sort_key_line);
+  Status Throughput(const JsonAt& at, std::string_view context, pb::DynamoThroughput* out) const;
+  Status Projection(const JsonAt& parent, std::string_view context, pb::DynamoProjection* out,
+                    int* line) const;
+  Status Billing();
+  Status GlobalIndex(const JsonAt& at);
+  Status LocalIndex(const JsonAt& at);
+  template <typename Each>
+  Status IndexList(std::string_view key, int* line, Each each);
+  Status Stream();
+  Status Settings();
+  Status Tags(const JsonAt& at);
+  Status TimeToLive(const JsonAt& at);
+  Status Unused() const;
+
+  const JsonDocument& doc_;
+  JsonAt root_;
+  pb::DynamoTable table_;
+  TablePlaces places_;
+  std::map<std::string, Definition> definitions_;
+};
+
+std::string_view JsonKindName(const json& v) {
+  switch (v.type()) {
+    case json::value_t::object: return "an object";
+    case json::value_t::array: return "a list";
+    case json::value_t::string: return "a string";
+    case json::value_t::boolean: return "true/false";
+    case json::value_t::null: return "null";
+    default: return "a number";
+  }
+}
+
+Status JsonReader::Object(const JsonAt& at, std::string_view context,
+                          const KeyList& allowed) const {
+  if (!at.value->is_object()) {
+    return Error(at, fmt::format("{} must be an object, not {}", context,
+                                 JsonKindName(*at.value)));
+  }
+  for (const auto& member : at.value->items()) {
+    const std::string& key = member.key();
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    return Error(at[key], UnknownKeyMessage(key, context, allowed));
+  }
+  return Status::Ok();
+}
+
+Status JsonReader::Array(const JsonAt& at, std::string_view what) const {
+  if (at.value->is_array()) return Status::Ok();
+  return Error(at, fmt::format("{} must be a list, not {}", what, JsonKindName(*at.value)));
+}
+
+Result<std::string> JsonReader::String(const JsonAt& at, std::string_view what) const {
+  if (at.value->is_string()) return at.value->get<std::string>();
+  return Error(at, fmt::format("{} must be a string, not {}", what, JsonKindName(*at.value)));
+}
+
+Result<bool> JsonReader::Bool(const JsonAt& at, std::string_view what) const {
+  if (at.value->is_boolean()) return at.value->get<bool>();
+  return Error(at, fmt::format("{} must be true or false, not {}", what,
+                               JsonKindName(*at.value)));
+}
+
+template <typename E, size_t N>
+Status JsonReader::Enum(const JsonAt& at, std::string_view what, const EnumWord<E> (&words)[N],
+                        E* out) const {
+  STRATA_ASSIGN_OR_RETURN(std::string word, String(at, what));
+  if (LookUp(words, word, /*any_case=*/false, out)) return Status::Ok();
+  return Error(at, UnknownValueMessage(what, word, WordsOf(words)));
+}
+
+Status JsonReader::Required(const JsonAt& parent, std::string_view key,
+                            std::string_view context) const {
+  if (parent.Has(key)) return Status::Ok();
+  return Error(parent, fmt::format("{} is missing {}", context, key));
+}
+
+Status JsonReader::Definitions() {
+  if (!root_.Has("AttributeDefinitions")) return Status::Ok();
+  JsonAt list = root_["AttributeDefinitions"];
+  STRATA_RETURN_IF_ERROR(Array(list, "AttributeDefinitions"));
+  for (size_t i = 0; i < list.value->size(); ++i) {
+    JsonAt def = list[i];
+    STRATA_RETURN_IF_ERROR(Object(def, "AttributeDefinitions", kJsonAttributeKeys));
+    STRATA_RETURN_IF_ERROR(Required(def, "AttributeName", "attribute definition"));
+    STRATA_RETURN_IF_ERROR(Required(def, "AttributeType", "attribute definition"));
+    STRATA_ASSIGN_OR_RETURN(std::string name, String(def["AttributeName"], "AttributeName"));
+    STRATA_ASSIGN_OR_RETURN(std::string type_word, String(def["AttributeType"], "AttributeType"));
+    pb::DynamoAttributeType type = pb::DYNAMO_ATTRIBUTE_TYPE_UNSPECIFIED;
+    if (!LookUp(kAttributeTypes, type_word, /*any_case=*/false, &type)) {
+      return Error(def["AttributeType"], BadTypeMessage(type_word));
+    }
+    if (std::string problem = AttributeNameProblem(name); !problem.empty()) {
+      return Error(def["AttributeName"], problem);
+    }
+    auto [it, fresh] = definitions_.emplace(name, Definition{type, def.pointer});
+    if (!fresh) {
+      return Error(def, fmt::format("attribute \"{}\" is defined twice (first at line {})", name,
+                                    doc_.LineOf(it->second.pointer)));
+    }
+  }
+  return Status::Ok();
+}
+
+Status JsonReader::KeyElement(const JsonAt& at, std::string_view context, std::string* name,
+                              std::string* key_type) {
+  STRATA_RETURN_IF_ERROR(Object(at, fmt::format("{} KeySchema", context), kJsonKeyElementKeys));
+  STRATA_RETURN_IF_ERROR(Required(at, "AttributeName", "KeySchema element"));
+  STRATA_RETURN_IF_ERROR(Required(at, "KeyType", "KeySchema element"));
+  STRATA_ASSIGN_OR_RETURN(*name, String(at["AttributeName"], "AttributeName"));
+  STRATA_ASSIGN_OR_RETURN(*key_type, String(at["KeyType"], "KeyType"));
+  if (*key_type != "HASH" && *key_type != "RANGE") {
+    return Error(at["KeyType"], UnknownValueMessage("KeyType", *key_type, {"HASH", "RANGE"}));
+  }
+  auto def = definitions_.find(*name);
+  if (def == definitions_.end()) {
+    return Error(at["AttributeName"],
+                 fmt::format("key attribute \"{}\" has no type; add {{\"AttributeName\": \"{}\", "
+                             "\"AttributeType\": \"S\"}} (or N, B) to AttributeDefinitions",
+                             *name, *name));
+  }
+  def->second.used = true;
+  return Status::Ok();
+}
+
+// [{HASH}] or [{HASH}, {RANGE}], in that order, as DynamoDB requires.
+Status JsonReader::KeySchema(const JsonAt& at, std::string_view context,
+                             pb::DynamoKeySchema* out, int* sort_key_line) {
+  STRATA_RETURN_IF_ERROR(Array(at, fmt::format("{} KeySchema", context)));
+  const size_t n = at.value->size();
+  if (n < 1 || n > 2) {
+    return Error(at, fmt::format("{} KeySchema must hold a HASH element and optionally a RANGE "
+                                 "element; it has {}",
+                                 context, n));
+  }
+  for (size_t i = 0; i < n; ++i) {
+    std::string name, key_type;
+    STRATA_RETURN_IF_ERROR(KeyElement(at[i], context, &name, &key_type));
+    const char* expected = i == 0 ? "HASH" : "RANGE";
+    if (key_type != expected) {
+      return Error(at[i]["KeyType"], fmt::format("{} KeySchema element {} must be {}, not {}",
+                                                 context, i + 1, expected, key_type));
+    }
+    if (i == 0) out->set_partition_key(name);
+    if (i == 1) {
+      out->set_sort_key(name);
+      *sort_key_line = doc_.LineOf(at[i].pointer);
+    }
+  }
+  return Status::Ok();
+}
+
+// Zero units are what DescribeTable reports for on-demand tables: accepted, as "no capacity",
+// unless the table is PROVISIONED.
+Status JsonReader::Throughput(const JsonAt& at, std::string_view context,
+                              pb::DynamoThroughput* out) const {
+  STRATA_RETURN_IF_ERROR(Object(at, fmt::format("{} ProvisionedThroughput", context),
+                                kJsonThroughputKeys));
+  const bool provisioned = table_.billing_mode() == pb::DYNAMO_BILLING_MODE_PROVISIONED;
+  for (std::string_view key : kJsonThroughputKeys) {
+    STRATA_RETURN_IF_ERROR(Required(at, key, "ProvisionedThroughput"));
+    const json& v = *at[key].value;
+    if (!v.is_number_integer() || v.get<int64_t>() < (provisioned ? 1 : 0)) {
+      return Error(at[key], fmt::format("{} must be a whole number of at least 1", key));
+    }
+    if (key == "ReadCapacityUnits") out->set_read_capacity_units(v.get<int64_t>());
+    if (key == "WriteCapacityUnits") out->set_write_capacity_units(v.get<int64_t>());
+  }
+  return Status::Ok();
+}
+
+// The on-demand zero capacity read by Throughput becomes no capacity at all.
+void ClearZeroThroughput(pb::DynamoTable* table) {
+  auto zero = [](const pb::DynamoThroughput& t) {
+    return t.read_capacity_units() == 0 && t.write_capacity_units() == 0;
+  };
+  if (table->has_throughput() && zero(table->throughput())) table->clear_throughput();
+  for (auto& g : *table->mutable_global_indexes()) {
+    if (g.has_throughput() && zero(g.throughput())) g.clear_throughput();
+  }
+}
+
+// Absent: ALL. NonKeyAttributes only with INCLUDE, as DynamoDB requires.
+Status JsonReader::Projection(const JsonAt& parent, std::string_view context,
+                              pb::DynamoProjection* out, int* line) const {
+  out->set_type(pb::DYNAMO_PROJECTION_TYPE_ALL);
+  if (!parent.Has("Projection")) return Status::Ok();
+  JsonAt at = parent["Projection"];
+  *line = doc_.LineOf(at.pointer);
+  STRATA_RETURN_IF_ERROR(Object(at, fmt::format("{} Projection", context), kJsonProjectionKeys));
+  pb::DynamoProjectionType type = pb::DYNAMO_PROJECTION_TYPE_ALL;
+  if (at.Has("ProjectionType")) {
+    STRATA_RETURN_IF_ERROR(Enum(at["ProjectionType"], "ProjectionType", kJsonProjections, &type));
+  }
+  out->set_type(type);
+  if (!at.Has("NonKeyAttributes")) return Status::Ok();
+  JsonAt list = at["NonKeyAttributes"];
+  if (type != pb::DYNAMO_PROJECTION_TYPE_INCLUDE) {
+    return Error(list, "NonKeyAttributes is only allowed with ProjectionType INCLUDE");
+  }
+  STRATA_RETURN_IF_ERROR(Array(list, "NonKeyAttributes"));
+  for (size_t i = 0; i < list.value->size(); ++i) {
+    STRATA_ASSIGN_OR_RETURN(std::string name, String(list[i], "NonKeyAttributes element"));
+    out->add_non_key_attributes(name);
+  }
+  return Status::Ok();
+}
+
+// BillingMode defaults to PAY_PER_REQUEST, or, as in DynamoDB, to PROVISIONED when
+// ProvisionedThroughput is given.
+Status JsonReader::Billing() {
+  const bool has_throughput = root_.Has("ProvisionedThroughput");
+  pb::DynamoBillingMode mode = has_throughput ? pb::DYNAMO_BILLING_MODE_PROVISIONED
+                                              : pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST;
+  if (root_.Has("BillingMode")) {
+    places_.billing_line = doc_.LineOf(root_["BillingMode"].pointer);
+    STRATA_RETURN_IF_ERROR(Enum(root_["BillingMode"], "BillingMode", kJsonBilling, &mode));
+  }
+  table_.set_billing_mode(mode);
+  if (!has_throughput) return Status::Ok();
+  JsonAt at = root_["ProvisionedThroughput"];
+  places_.throughput_line = doc_.LineOf(at.pointer);
+  return Throughput(at, "table", table_.mutable_throughput());
+}
+
+Status JsonReader::GlobalIndex(const JsonAt& at) {
+  STRATA_RETURN_IF_ERROR(Object(at, "global index", kJsonGlobalIndexKeys));
+  auto* index = table_.add_global_indexes();
+  IndexPlace& place = places_.global_indexes.emplace_back();
+  place.name_line = doc_.LineOf(at.pointer);
+  STRATA_RETURN_IF_ERROR(Required(at, "IndexName", "global index"));
+  place.name_line = doc_.LineOf(at["IndexName"].pointer);
+  STRATA_ASSIGN_OR_RETURN(*index->mutable_name(), String(at["IndexName"], "IndexName"));
+  const std::string what = fmt::format("global index \"{}\"", index->name());
+  STRATA_RETURN_IF_ERROR(Required(at, "KeySchema", what));
+  STRATA_RETURN_IF_ERROR(KeySchema(at["KeySchema"], what, index->mutable_key(),
+                                   &place.sort_key_line));
+  STRATA_RETURN_IF_ERROR(Projection(at, what, index->mutable_projection(),
+                                    &place.projection_line));
+  if (at.Has("ProvisionedThroughput")) {
+    place.throughput_line = doc_.LineOf(at["ProvisionedThroughput"].pointer);
+    STRATA_RETURN_IF_ERROR(Throughput(at["ProvisionedThroughput"], what,
+                                      index->mutable_throughput()));
+  }
+  return Status::Ok();
+}
+
+Status JsonReader::LocalIndex(const JsonAt& at) {
+  STRATA_RETURN_IF_ERROR(Object(at, "local index", kJsonLocalIndexKeys));
+  auto* index = table_.add_local_indexes();
+  IndexPlace& place = places_.local_indexes.emplace_back();
+  place.name_line = doc_.LineOf(at.pointer);
+  STRATA_RETURN_IF_ERROR(Required(at, "IndexName", "local index"));
+  place.name_line = doc_.LineOf(at["IndexName"].pointer);
+  STRATA_ASSIGN_OR_RETURN(*index->mutable_name(), String(at["IndexName"], "IndexName"));
+  const std::string what = fmt::format("local index \"{}\"", index->name());
+  STRATA_RETURN_IF_ERROR(Required(at, "KeySchema", what));
+  pb::DynamoKeySchema key;
+  STRATA_RETURN_IF_ERROR(KeySchema(at["KeySchema"], what, &key, &place.sort_key_line));
+  if (key.partition_key() != table_.key().partition_key()) {
+    return Error(at["KeySchema"][0],
+                 fmt::format("{}: its HASH key must be the table's partition key \"{}\", not "
+                             "\"{}\"; use a global index for another partition key",
+                             what, table_.key().partition_key(), key.partition_key()));
+  }
+  if (key.sort_key().empty()) {
+    return Error(at["KeySchema"], fmt::format("{} KeySchema needs a RANGE element", what));
+  }
+  index->set_sort_key(key.sort_key());
+  return Projection(at, what, index->mutable_projection(), &place.projection_line);
+}
+
+template <typename Each>
+Status JsonReader::IndexList(std::string_view key, int* line, Each each) {
+  if (!root_.Has(key)) return Status::Ok();
+  JsonAt list = root_[key];
+  *line = doc_.LineOf(list.pointer);
+  STRATA_RETURN_IF_ERROR(Array(list, key));
+  for (size_t i = 0; i < list.value->size(); ++i) {
+    STRATA_RETURN_IF_ERROR((this->*each)(list[i]));
+  }
+  return Status::Ok();
+}
+
+Status JsonReader::Stream() {
+  table_.set_stream(pb::DYNAMO_STREAM_DISABLED);
+  if (!root_.Has("StreamSpecification")) return Status::Ok();
+  JsonAt at = root_["StreamSpecification"];
+  STRATA_RETURN_IF_ERROR(Object(at, "StreamSpecification", kJsonStreamKeys));
+  if (!at.Has("StreamEnabled")) {
+    return Error(at, "StreamSpecification needs StreamEnabled (true or false)");
+  }
+  STRATA_ASSIGN_OR_RETURN(bool enabled, Bool(at["StreamEnabled"], "StreamEnabled"));
+  const bool has_view = at.Has("StreamViewType");
+  if (!enabled && has_view) {
+    return Error(at["StreamViewType"], "StreamViewType is set but StreamEnabled is false; "
+                                       "remove StreamViewType or enable the stream");
+  }
+  if (!enabled) return Status::Ok();
+  if (!has_view) {
+    return Error(at, fmt::format("StreamEnabled is true but StreamViewType is missing; use {}",
+                                 JoinOr(WordsOf(kJsonStreams))));
+  }
+  pb::DynamoStreamViewType view = pb::DYNAMO_STREAM_DISABLED;
+  STRATA_RETURN_IF_ERROR(Enum(at["StreamViewType"], "StreamViewType", kJsonStreams, &view));
+  table_.set_stream(view);
+  return Status::Ok();
+}
+
+Status JsonReader::Tags(const JsonAt& at) {
+  STRATA_RETURN_IF_ERROR(Array(at, "Tags"));
+  std::map<std::string, int> seen;  // key -> line
+  for (size_t i = 0; i < at.value->size(); ++i) {
+    JsonAt tag = at[i];
+    STRATA_RETURN_IF_ERROR(Object(tag, "Tags", kJsonTagKeys));
+    STRATA_RETURN_IF_ERROR(Required(tag, "Key", "tag"));
+    STRATA_RETURN_IF_ERROR(Required(tag, "Value", "tag"));
+    STRATA_ASSIGN_OR_RETURN(std::string key, String(tag["Key"], "Key"));
+    STRATA_ASSIGN_OR_RETURN(std::string value, String(tag["Value"], "Value"));
+    if (std::string problem = TagKeyProblem(key); !problem.empty()) {
+      return Error(tag["Key"], problem);
+    }
+    auto [it, fresh] = seen.emplace(key, doc_.LineOf(tag.pointer));
+    if (!fresh) {
+      return Error(tag["Key"], fmt::format("duplicate tag key \"{}\" (first at line {})", key,
+                                           it->second));
+    }
+    (*table_.mutable_tags())[key] = value;
+  }
+  return Status::Ok();
+}
+
+// strata's extension: UpdateTimeToLive's TimeToLiveSpecification, since CreateTable has none.
+Status JsonReader::TimeToLive(const JsonAt& at) {
+  STRATA_RETURN_IF_ERROR(Object(at, "TimeToLiveSpecification", kJsonTtlKeys));
+  STRATA_RETURN_IF_ERROR(Required(at, "Enabled", "TimeToLiveSpecification"));
+  STRATA_ASSIGN_OR_RETURN(bool enabled, Bool(at["Enabled"], "Enabled"));
+  if (!enabled) return Status::Ok();
+  STRATA_RETURN_IF_ERROR(Required(at, "AttributeName", "TimeToLiveSpecification"));
+  STRATA_ASSIGN_OR_RETURN(*table_.mutable_ttl_attribute(),
+                          String(at["AttributeName"], "AttributeName"));
+  if (table_.ttl_attribute().empty()) {
+    return Error(at["AttributeName"], "TimeToLiveSpecification AttributeName is empty");
+  }
+  return Status::Ok();
+}
+
+Status JsonReader::Settings() {
+  STRATA_RETURN_IF_ERROR(Stream());
+  table_.set_table_class(pb::DYNAMO_TABLE_CLASS_STANDARD);
+  if (root_.Has("TableClass")) {
+    pb::DynamoTableClass table_class = pb::DYNAMO_TABLE_CLASS_STANDARD;
+    STRATA_RETURN_IF_ERROR(Enum(root_["TableClass"], "TableClass", kJsonTableClasses,
+                                &table_class));
+    table_.set_table_class(table_class);
+  }
+  if (root_.Has("DeletionProtectionEnabled")) {
+    STRATA_ASSIGN_OR_RETURN(bool on, Bool(root_["DeletionProtectionEnabled"],
+                                          "DeletionProtectionEnabled"));
+    table_.set_deletion_protection(on);
+  }
+  if (root_.Has("Tags")) STRATA_RETURN_IF_ERROR(Tags(root_["Tags"]));
+  if (root_.Has("TimeToLiveSpecification")) {
+    STRATA_RETURN_IF_ERROR(TimeToLive(root_["TimeToLiveSpecification"]));
+  }
+  return Status::Ok();
+}
+
+// DynamoDB rejects definitions no key uses; so does strata, rather than dropping them.
+Status JsonReader::Unused() const {
+  for (const auto& [name, def] : definitions_) {
+    if (def.used) continue;
+    return doc_.ErrorAt(def.pointer,
+                        fmt::format("attribute \"{}\" is defined but no key uses it; DynamoDB "
+                                    "rejects unused AttributeDefinitions, so remove it",
+                                    name));
+  }
+  return Status::Ok();
+}
+
+Result<pb::DynamoTable> JsonReader::Read() {
+  places_.root_line = doc_.LineOf(root_.pointer);
+  for (std::string_view key : kJsonUnmanagedKeys) {
+    if (!root_.Has(key)) continue;
+    return Error(root_[key], fmt::format("{} is a CreateTable field strata does not manage; "
+                                         "remove it from the file",
+                                         key));
+  }
+  STRATA_RETURN_IF_ERROR(Object(root_, "CreateTable input", kJsonTableKeys));
+  STRATA_RETURN_IF_ERROR(Required(root_, "TableName", "CreateTable input"));
+  places_.name_line = doc_.LineOf(root_["TableName"].pointer);
+  STRATA_ASSIGN_OR_RETURN(*table_.mutable_name(), String(root_["TableName"], "TableName"));
+  STRATA_RETURN_IF_ERROR(Definitions());
+  STRATA_RETURN_IF_ERROR(Required(root_, "KeySchema", "CreateTable input"));
+  STRATA_RETURN_IF_ERROR(KeySchema(root_["KeySchema"], "table", table_.mutable_key(),
+                                   &places_.sort_key_line));
+  STRATA_RETURN_IF_ERROR(Billing());
+  STRATA_RETURN_IF_ERROR(IndexList("GlobalSecondaryIndexes", &places_.global_indexes_line,
+                                   &JsonReader::GlobalIndex));
+  STRATA_RETURN_IF_ERROR(IndexList("LocalSecondaryIndexes", &places_.local_indexes_line,
+                                   &JsonReader::LocalIndex));
+  STRATA_RETURN_IF_ERROR(Settings());
+  STRATA_RETURN_IF_ERROR(Unused());
+  ClearZeroThroughput(&table_);
+  STRATA_RETURN_IF_ERROR(CheckTableRules(table_, places_, kJsonWords, doc_.file_name()));
+  for (const auto& [name, def] : definitions_) {
+    auto* attr = table_.add_attributes();
+    attr->set_name(name);
+    attr->set_type(def.type);
+  }
+  CanonicalizeDynamoTable(&table_);
+  return std::move(table_);
+}
+
+}  // namespace
+
+Result<pb::DynamoTable> ReadCreateTable(const JsonDocument& doc, const Pointer& where) {
+  try {
+    return JsonReader(doc, where).Read();
+  } catch (const json::exception& e) {
+    return doc.ErrorAt(where, fmt::format("unexpected JSON shape: {}", e.what()));
+  }
+}
+
+}  // namespace strata::dynamodb::internal

@@ -1,0 +1,206 @@
+// The shared rules, in the order a user fixes a file: names, index counts, keys, billing,
+// projections.
+#include "adapters/dynamodb/table_rules.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+namespace strata::dynamodb::internal {
+namespace {
+
+// Checks a table read from one of the formats against the rules DynamoDB enforces.
+class TableRules {
+ public:
+  TableRules(const pb::DynamoTable& table, const TablePlaces& at, const Vocabulary& words,
+             std::string_view file)
+      : t_(table), at_(at), words_(words), file_(file) {}
+
+  Status Check() const {
+    STRATA_RETURN_IF_ERROR(CheckNames());
+    STRATA_RETURN_IF_ERROR(CheckIndexCounts());
+    STRATA_RETURN_IF_ERROR(CheckKeys());
+    STRATA_RETURN_IF_ERROR(CheckBilling());
+    return CheckProjections();
+  }
+
+ private:
+  Status Error(int line, std::string_view message) const {
+    return ErrorAt(file_, line ? line : at_.root_line, message);
+  }
+
+  Status CheckNames() const {
+    if (!IsValidName(t_.name())) {
+      return Error(at_.name_line, InvalidNameMessage("table", t_.name()));
+    }
+    std::map<std::string, int> seen;  // index name -> line
+    auto check = [&](const std::string& name, const IndexPlace& place) -> Status {
+      if (!IsValidName(name)) return Error(place.name_line, InvalidNameMessage("index", name));
+      auto [it, fresh] = seen.emplace(name, place.name_line);
+      if (fresh) return Status::Ok();
+      return Error(place.name_line,
+                   fmt::format("duplicate index name \"{}\" (first at line {}); global and local "
+                               "index names must all differ",
+                               name, it->second));
+    };
+    for (int i = 0; i < t_.global_indexes_size(); ++i) {
+      STRATA_RETURN_IF_ERROR(check(t_.global_indexes(i).name(), at_.global_indexes[i]));
+    }
+    for (int i = 0; i < t_.local_indexes_size(); ++i) {
+      STRATA_RETURN_IF_ERROR(check(t_.local_indexes(i).name(), at_.local_indexes[i]));
+    }
+    return Status::Ok();
+  }
+
+  Status CheckIndexCounts() const {
+    if (t_.local_indexes_size() > kMaxLocalIndexes) {
+      return Error(at_.local_indexes_line,
+                   fmt::format("{} local indexes; DynamoDB allows at most {} per table",
+                               t_.local_indexes_size(), kMaxLocalIndexes));
+    }
+    if (t_.global_indexes_size() > kMaxGlobalIndexes) {
+      return Error(at_.global_indexes_line,
+                   fmt::format("{} global indexes; DynamoDB allows at most {} per table",
+                               t_.global_indexes_size(), kMaxGlobalIndexes));
+    }
+    if (t_.local_indexes_size() > 0 && t_.key().sort_key().empty()) {
+      return Error(at_.local_indexes[0].name_line,
+                   fmt::format("local index \"{}\" needs a table sort key; add {} to the table "
+                               "or make it a global index",
+                               t_.local_indexes(0).name(), words_.table_sort_key));
+    }
+    return Status::Ok();
+  }
+
+  Status CheckKeys() const {
+    auto same = [](const pb::DynamoKeySchema& k) { return k.partition_key() == k.sort_key(); };
+    if (same(t_.key())) {
+      return Error(at_.sort_key_line,
+                   fmt::format("partition key and sort key are both \"{}\"; use two different "
+                               "attributes",
+                               t_.key().sort_key()));
+    }
+    for (int i = 0; i < t_.global_indexes_size(); ++i) {
+      const auto& g = t_.global_indexes(i);
+      if (!same(g.key())) continue;
+      return Error(at_.global_indexes[i].sort_key_line,
+                   fmt::format("global index \"{}\": partition key and sort key are both \"{}\"; "
+                               "use two different attributes",
+                               g.name(), g.key().sort_key()));
+    }
+    for (int i = 0; i < t_.local_indexes_size(); ++i) {
+      const auto& l = t_.local_indexes(i);
+      if (l.sort_key() != t_.key().partition_key()) continue;
+      return Error(at_.local_indexes[i].sort_key_line,
+                   fmt::format("local index \"{}\": its sort key \"{}\" is the table's partition "
+                               "key; use another attribute",
+                               l.name(), l.sort_key()));
+    }
+    return Status::Ok();
+  }
+
+  Status CheckBilling() const {
+    const bool provisioned = t_.billing_mode() == pb::DYNAMO_BILLING_MODE_PROVISIONED;
+    if (provisioned && !t_.has_throughput()) {
+      return Error(at_.billing_line, fmt::format("{} needs {} on the table", words_.provisioned,
+                                                 words_.throughput_form));
+    }
+    if (!provisioned && t_.has_throughput()) return NotAllowed(at_.throughput_line, "");
+    for (int i = 0; i < t_.global_indexes_size(); ++i) {
+      const auto& g = t_.global_indexes(i);
+      const std::string who = fmt::format("global index \"{}\": ", g.name());
+      if (!provisioned && g.has_throughput()) {
+        return NotAllowed(at_.global_indexes[i].throughput_line, who);
+      }
+      if (provisioned && !g.has_throughput()) {
+        return Error(at_.global_indexes[i].name_line,
+                     fmt::format("{}{} needs {} on every global index", who, words_.provisioned,
+                                 words_.throughput_form));
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status NotAllowed(int line, std::string_view who) const {
+    return Error(line, fmt::format("{}{} is not allowed with {}; remove it or use {}", who,
+                                   words_.throughput_key, words_.pay_per_request,
+                                   words_.provisioned));
+  }
+
+  Status CheckProjections() const {
+    auto check = [&](const std::string& index, const pb::DynamoProjection& p, int line) {
+      if (p.type() != pb::DYNAMO_PROJECTION_TYPE_INCLUDE || p.non_key_attributes_size() > 0) {
+        return Status::Ok();
+      }
+      return Error(line, fmt::format("index \"{}\": {} needs at least one attribute; list them "
+                                     "in {}",
+                                     index, words_.include, words_.include_form));
+    };
+    for (int i = 0; i < t_.global_indexes_size(); ++i) {
+      const auto& g = t_.global_indexes(i);
+      const int line = at_.global_indexes[i].projection_line;
+      STRATA_RETURN_IF_ERROR(check(g.name(), g.projection(), line));
+    }
+    for (int i = 0; i < t_.local_indexes_size(); ++i) {
+      const auto& l = t_.local_indexes(i);
+      const int line = at_.local_indexes[i].projection_line;
+      STRATA_RETURN_IF_ERROR(check(l.name(), l.projection(), line));
+    }
+    return Status::Ok();
+  }
+
+  const pb::DynamoTable& t_;
+  const TablePlaces& at_;
+  const Vocabulary& words_;
+  std::string_view file_;
+};
+
+}  // namespace
+
+Status ErrorAt(std::string_view file, int line, std::string_view message) {
+  return Status::InvalidArgument(fmt::format("{}:{}: {}", file, line, message));
+}
+
+bool IsValidName(std::string_view name) {
+  if (name.size() < 3 || name.size() > 255) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+  });
+}
+
+std::string InvalidNameMessage(std::string_view what, std::string_view name) {
+  return fmt::format(
+      "{} name \"{}\" is invalid: use 3 to 255 characters from a-z, A-Z, 0-9, '_', '-' and '.'",
+      what, name);
+}
+
+Status CheckTableRules(const pb::DynamoTable& table, const TablePlaces& at,
+                       const Vocabulary& words, std::string_view file) {
+  return TableRules(table, at, words, file).Check();
+}
+
+std::string AttributeNameProblem(std::string_view name) {
+  if (name.empty()) return "key attribute name is empty";
+  if (name.size() > kMaxAttributeNameBytes) {
+    return fmt::format("key attribute name \"{}...\" is {} bytes; DynamoDB allows at most {}",
+                       name.substr(0, 20), name.size(), kMaxAttributeNameBytes);
+  }
+  return "";
+}
+
+std::string TagKeyProblem(std::string_view key) {
+  if (key.empty()) return "tag key is empty";
+  if (key.size() > kMaxTagKeyChars * 4) {  // bytes; at most 4 per character in UTF-8
+    return fmt::format("tag key \"{}...\" is too long; DynamoDB allows {} characters",
+                       key.substr(0, 20), kMaxTagKeyChars);
+  }
+  return "";
+}
+
+std::string BadTypeMessage(std::string_view type) {
+  return fmt::format("{} is not a key type; use {}", type, JoinOr(WordsOf(kAttributeTypes)));
+}
+
+}  // namespace strata::dynamodb::internal

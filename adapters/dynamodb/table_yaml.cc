@@ -1,0 +1,471 @@
+// YamlReader walks the document once, map by map: each map's keys are checked (repeated,
+// unknown with a suggestion, missing values) before any of its values is read, and each value
+// is checked where it is read, so errors name the line of the key or value at fault. Key
+// attribute types are remembered as they appear, so one attribute cannot have two types.
+// yaml-cpp's exceptions stop at ReadTableYaml.
+#include "adapters/dynamodb/table_yaml.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "adapters/dynamodb/suggest.h"
+#include "adapters/dynamodb/table_rules.h"
+#include "engine/state/canonical.h"
+
+namespace strata::dynamodb::internal {
+namespace {
+
+constexpr Vocabulary kYamlWords{
+    "capacity", "capacity: { read: N, write: N }", "billing: provisioned",
+    "billing: pay_per_request", "projection include", "projection: { include: [attr, ...] }",
+    "sort_key"};
+
+constexpr EnumWord<pb::DynamoBillingMode> kYamlBilling[] = {
+    {"pay_per_request", pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST},
+    {"provisioned", pb::DYNAMO_BILLING_MODE_PROVISIONED},
+};
+constexpr EnumWord<pb::DynamoStreamViewType> kYamlStreams[] = {
+    {"disabled", pb::DYNAMO_STREAM_DISABLED},
+    {"keys_only", pb::DYNAMO_STREAM_KEYS_ONLY},
+    {"new_image", pb::DYNAMO_STREAM_NEW_IMAGE},
+    {"old_image", pb::DYNAMO_STREAM_OLD_IMAGE},
+    {"new_and_old_images", pb::DYNAMO_STREAM_NEW_AND_OLD_IMAGES},
+};
+constexpr EnumWord<pb::DynamoTableClass> kYamlTableClasses[] = {
+    {"standard", pb::DYNAMO_TABLE_CLASS_STANDARD},
+    {"standard_infrequent_access", pb::DYNAMO_TABLE_CLASS_STANDARD_INFREQUENT_ACCESS},
+};
+constexpr EnumWord<pb::DynamoProjectionType> kYamlProjections[] = {
+    {"all", pb::DYNAMO_PROJECTION_TYPE_ALL},
+    {"keys_only", pb::DYNAMO_PROJECTION_TYPE_KEYS_ONLY},
+};
+
+const KeyList kYamlTableKeys = {"table",       "partition_key",       "sort_key",
+                                "billing",     "capacity",            "global_indexes",
+                                "local_indexes", "ttl",               "stream",
+                                "table_class", "deletion_protection", "tags"};
+const KeyList kYamlGlobalIndexKeys = {"name", "partition_key", "sort_key", "projection",
+                                      "capacity"};
+const KeyList kYamlLocalIndexKeys = {"name", "sort_key", "projection"};
+const KeyList kYamlKeyKeys = {"name", "type"};
+const KeyList kYamlCapacityKeys = {"read", "write"};
+const KeyList kYamlProjectionKeys = {"include"};
+
+// Lists and maps that may be written with nothing under them (`tags:`).
+bool MayBeEmpty(std::string_view key) {
+  return key == "global_indexes" || key == "local_indexes" || key == "tags";
+}
+
+int LineOf(const YAML::Node& node) { return node.Mark().line >= 0 ? node.Mark().line + 1 : 0; }
+
+std::string_view KindName(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: return "a map";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Scalar: return "a single value";
+    default: return "nothing";
+  }
+}
+
+// The members of one YAML map, in file order, checked for repeated and unknown keys.
+struct YamlField {
+  std::string key;
+  YAML::Node key_node;
+  YAML::Node value;
+};
+
+class YamlReader {
+ public:
+  explicit YamlReader(std::string_view file) : file_(file) {}
+
+  Result<pb::DynamoTable> Read(const YAML::Node& root);
+
+ private:
+  using Fields = std::vector<YamlField>;
+
+  Status Error(const YAML::Node& node, std::string_view message) const {
+    int line = LineOf(node);
+    return ErrorAt(file_, line ? line : places_.root_line, message);
+  }
+  static const YamlField* Find(const Fields& fields, std::string_view key) {
+    for (const auto& f : fields) {
+      if (f.key == key) return &f;
+    }
+    return nullptr;
+  }
+
+  Result<Fields> MapFields(const YAML::Node& node, std::string_view context,
+                           const KeyList* allowed, std::string_view example) const;
+  Result<std::string> Scalar(const YAML::Node& node, std::string_view what) const;
+  template <typename E, size_t N>
+  Status Enum(const YAML::Node& node, std::string_view what, const EnumWord<E> (&words)[N],
+              E* out) const;
+  Status KeyAttribute(const YAML::Node& node, std::string_view what, std::string* name);
+  Status Capacity(const YAML::Node& node, std::string_view what, pb::DynamoThroughput* out) const;
+  Status Projection(const YAML::Node& node, std::string_view what, pb::DynamoProjection* out,
+                    int* line) const;
+  Status TableKeys(const Fields& fields);
+  Status Billing(const Fields& fields);
+  Status GlobalIndex(const YAML::Node& node);
+  Status LocalIndex(const YAML::Node& node);
+  template <typename Each>
+  Status IndexList(const Fields& fields, std::string_view key, int* line, Each each);
+  Status Settings(const Fields& fields);
+  Status Tags(const YAML::Node& node);
+
+  std::string_view file_;
+  pb::DynamoTable table_;
+  TablePlaces places_;
+  std::map<std::string, std::pair<pb::DynamoAttributeType, int>> types_;  // name -> type, line
+};
+
+Result<YamlReader::Fields> YamlReader::MapFields(const YAML::Node& node,
+                                                 std::string_view context,
+                                                 const KeyList* allowed,
+                                                 std::string_view example) const {
+  if (!node.IsMap()) {
+    return Error(node, fmt::format("{} must be a map like {}, not {}", context, example,
+                                   KindName(node)));
+  }
+  Fields fields;
+  for (const auto& member : node) {
+    if (!member.first.IsScalar()) return Error(member.first, "keys must be plain names");
+    std::string key = member.first.Scalar();
+    if (const YamlField* first = Find(fields, key)) {
+      return Error(member.first, fmt::format("duplicate key \"{}\" in {} (first at line {})", key,
+                                             context, LineOf(first->key_node)));
+    }
+    if (allowed && std::find(allowed->begin(), allowed->end(), key) == allowed->end()) {
+      return Error(member.first, UnknownKeyMessage(key, context, *allowed));
+    }
+    // A missing value is marked where the next token starts: point at the key instead.
+    if (allowed && member.second.IsNull() && !MayBeEmpty(key)) {
+      return Error(member.first, fmt::format("{} has no value", key));
+    }
+    fields.push_back({std::move(key), member.first, member.second});
+  }
+  return fields;
+}
+
+Result<std::string> YamlReader::Scalar(const YAML::Node& node, std::string_view what) const {
+  if (node.IsNull()) return Error(node, fmt::format("{} has no value", what));
+  if (!node.IsScalar()) {
+    return Error(node, fmt::format("{} must be a single value, not {}", what, KindName(node)));
+  }
+  return node.Scalar();
+}
+
+template <typename E, size_t N>
+Status YamlReader::Enum(const YAML::Node& node, std::string_view what,
+                        const EnumWord<E> (&words)[N], E* out) const {
+  STRATA_ASSIGN_OR_RETURN(std::string word, Scalar(node, what));
+  if (LookUp(words, word, /*any_case=*/true, out)) return Status::Ok();
+  return Error(node, UnknownValueMessage(what, word, WordsOf(words)));
+}
+
+// `{ name: ATTR, type: S }`; remembers the type so every use of ATTR agrees on it.
+Status YamlReader::KeyAttribute(const YAML::Node& node, std::string_view what,
+                                std::string* name) {
+  STRATA_ASSIGN_OR_RETURN(Fields fields,
+                          MapFields(node, what, &kYamlKeyKeys, "{ name: ATTR, type: S }"));
+  const YamlField* name_field = Find(fields, "name");
+  if (!name_field) {
+    return Error(node, fmt::format("{} needs a name: {{ name: ATTR, type: S }}", what));
+  }
+  STRATA_ASSIGN_OR_RETURN(*name, Scalar(name_field->value, fmt::format("{} name", what)));
+  if (std::string problem = AttributeNameProblem(*name); !problem.empty()) {
+    return Error(name_field->value, problem);
+  }
+  const YamlField* type_field = Find(fields, "type");
+  if (!type_field) {
+    return Error(node, fmt::format("key attribute \"{}\" has no type; add type: S, N or B", *name));
+  }
+  STRATA_ASSIGN_OR_RETURN(std::string word, Scalar(type_field->value, "type"));
+  pb::DynamoAttributeType type = pb::DYNAMO_ATTRIBUTE_TYPE_UNSPECIFIED;
+  if (!LookUp(kAttributeTypes, word, /*any_case=*/true, &type)) {
+    return Error(type_field->value, BadTypeMessage(word));
+  }
+  const int line = LineOf(type_field->value);
+  auto [it, fresh] = types_.emplace(*name, std::make_pair(type, line));
+  if (!fresh && it->second.first != type) {
+    return Error(type_field->value,
+                 fmt::format("key attribute \"{}\" is {} here but {} at line {}; an attribute "
+                             "has one type in every key",
+                             *name, word, kAttributeTypes[it->second.first - 1].word,
+                             it->second.second));
+  }
+  return Status::Ok();
+}
+
+Status YamlReader::Capacity(const YAML::Node& node, std::string_view what,
+                            pb::DynamoThroughput* out) const {
+  STRATA_ASSIGN_OR_RETURN(Fields fields, MapFields(node, what, &kYamlCapacityKeys,
+                                                   "{ read: N, write: N }"));
+  for (std::string_view part : kYamlCapacityKeys) {
+    const YamlField* field = Find(fields, part);
+    if (!field) {
+      return Error(node, fmt::format("{} needs both read and write: {{ read: N, write: N }}",
+                                     what));
+    }
+    int64_t units = 0;
+    if (!field->value.IsScalar() || !YAML::convert<int64_t>::decode(field->value, units) ||
+        units < 1) {
+      return Error(field->value,
+                   fmt::format("{} {} must be a whole number of at least 1", what, part));
+    }
+    if (part == "read") out->set_read_capacity_units(units);
+    if (part == "write") out->set_write_capacity_units(units);
+  }
+  return Status::Ok();
+}
+
+// `all`, `keys_only` or `{ include: [attr, ...] }`.
+Status YamlReader::Projection(const YAML::Node& node, std::string_view what,
+                              pb::DynamoProjection* out, int* line) const {
+  *line = LineOf(node);
+  if (node.IsScalar() && Lower(node.Scalar()) == "include") {
+    return Error(node, fmt::format("{} projection include needs its attributes; write "
+                                   "projection: {{ include: [attr, ...] }}",
+                                   what));
+  }
+  if (!node.IsMap()) {
+    pb::DynamoProjectionType type = pb::DYNAMO_PROJECTION_TYPE_ALL;
+    STRATA_ASSIGN_OR_RETURN(std::string word, Scalar(node, fmt::format("{} projection", what)));
+    if (!LookUp(kYamlProjections, word, /*any_case=*/true, &type)) {
+      return Error(node, fmt::format("unknown projection \"{}\"; use all, keys_only or "
+                                     "{{ include: [attr, ...] }}",
+                                     word));
+    }
+    out->set_type(type);
+    return Status::Ok();
+  }
+  STRATA_ASSIGN_OR_RETURN(Fields fields, MapFields(node, fmt::format("{} projection", what),
+                                                   &kYamlProjectionKeys,
+                                                   "{ include: [attr, ...] }"));
+  const YamlField* include = Find(fields, "include");
+  if (!include || !include->value.IsSequence()) {
+    return Error(include ? include->value : node,
+                 "projection include must be a list of attribute names: { include: [a, b] }");
+  }
+  out->set_type(pb::DYNAMO_PROJECTION_TYPE_INCLUDE);
+  for (const auto& attr : include->value) {
+    STRATA_ASSIGN_OR_RETURN(std::string name, Scalar(attr, "projection include attribute"));
+    out->add_non_key_attributes(name);
+  }
+  return Status::Ok();
+}
+
+Status YamlReader::TableKeys(const Fields& fields) {
+  const YamlField* name = Find(fields, "table");
+  if (!name) return ErrorAt(file_, places_.root_line, "missing key \"table\"; name the table "
+                                                      "with table: NAME");
+  places_.name_line = LineOf(name->value);
+  STRATA_ASSIGN_OR_RETURN(*table_.mutable_name(), Scalar(name->value, "table"));
+  const YamlField* pk = Find(fields, "partition_key");
+  if (!pk) {
+    return ErrorAt(file_, places_.root_line,
+                   "missing key \"partition_key\"; add partition_key: { name: ATTR, type: S }");
+  }
+  auto* key = table_.mutable_key();
+  STRATA_RETURN_IF_ERROR(KeyAttribute(pk->value, "partition_key", key->mutable_partition_key()));
+  if (const YamlField* sk = Find(fields, "sort_key")) {
+    places_.sort_key_line = LineOf(sk->value);
+    STRATA_RETURN_IF_ERROR(KeyAttribute(sk->value, "sort_key", key->mutable_sort_key()));
+  }
+  return Status::Ok();
+}
+
+// Billing defaults to pay_per_request, or to provisioned when only capacity is given.
+Status YamlReader::Billing(const Fields& fields) {
+  const YamlField* capacity = Find(fields, "capacity");
+  if (capacity) {
+    places_.throughput_line = LineOf(capacity->key_node);
+    STRATA_RETURN_IF_ERROR(Capacity(capacity->value, "capacity", table_.mutable_throughput()));
+  }
+  pb::DynamoBillingMode mode = capacity ? pb::DYNAMO_BILLING_MODE_PROVISIONED
+                                        : pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST;
+  if (const YamlField* billing = Find(fields, "billing")) {
+    places_.billing_line = LineOf(billing->value);
+    STRATA_RETURN_IF_ERROR(Enum(billing->value, "billing mode", kYamlBilling, &mode));
+  }
+  table_.set_billing_mode(mode);
+  return Status::Ok();
+}
+
+Status YamlReader::GlobalIndex(const YAML::Node& node) {
+  STRATA_ASSIGN_OR_RETURN(Fields fields, MapFields(node, "global index", &kYamlGlobalIndexKeys,
+                                                   "{ name: NAME, partition_key: ... }"));
+  auto* index = table_.add_global_indexes();
+  IndexPlace& place = places_.global_indexes.emplace_back();
+  place.name_line = LineOf(node);
+  const YamlField* name = Find(fields, "name");
+  if (!name) return Error(node, "global index needs a name: name: NAME");
+  place.name_line = LineOf(name->value);
+  STRATA_ASSIGN_OR_RETURN(*index->mutable_name(), Scalar(name->value, "global index name"));
+  const std::string what = fmt::format("global index \"{}\"", index->name());
+  const YamlField* pk = Find(fields, "partition_key");
+  if (!pk) {
+    return Error(node, fmt::format("{} needs partition_key: {{ name: ATTR, type: S }}", what));
+  }
+  auto* key = index->mutable_key();
+  STRATA_RETURN_IF_ERROR(KeyAttribute(pk->value, what + " partition_key",
+                                      key->mutable_partition_key()));
+  if (const YamlField* sk = Find(fields, "sort_key")) {
+    place.sort_key_line = LineOf(sk->value);
+    STRATA_RETURN_IF_ERROR(KeyAttribute(sk->value, what + " sort_key", key->mutable_sort_key()));
+  }
+  index->mutable_projection()->set_type(pb::DYNAMO_PROJECTION_TYPE_ALL);
+  if (const YamlField* p = Find(fields, "projection")) {
+    STRATA_RETURN_IF_ERROR(Projection(p->value, what, index->mutable_projection(),
+                                      &place.projection_line));
+  }
+  if (const YamlField* c = Find(fields, "capacity")) {
+    place.throughput_line = LineOf(c->key_node);
+    STRATA_RETURN_IF_ERROR(Capacity(c->value, what + " capacity", index->mutable_throughput()));
+  }
+  return Status::Ok();
+}
+
+Status YamlReader::LocalIndex(const YAML::Node& node) {
+  if (node.IsMap() && node["partition_key"]) {
+    return Error(node["partition_key"],
+                 "a local index always uses the table's partition key; remove partition_key "
+                 "(or make it a global index)");
+  }
+  STRATA_ASSIGN_OR_RETURN(Fields fields, MapFields(node, "local index", &kYamlLocalIndexKeys,
+                                                   "{ name: NAME, sort_key: ... }"));
+  auto* index = table_.add_local_indexes();
+  IndexPlace& place = places_.local_indexes.emplace_back();
+  const YamlField* name = Find(fields, "name");
+  if (!name) return Error(node, "local index needs a name: name: NAME");
+  place.name_line = LineOf(name->value);
+  STRATA_ASSIGN_OR_RETURN(*index->mutable_name(), Scalar(name->value, "local index name"));
+  const std::string what = fmt::format("local index \"{}\"", index->name());
+  const YamlField* sk = Find(fields, "sort_key");
+  if (!sk) return Error(node, fmt::format("{} needs sort_key: {{ name: ATTR, type: S }}", what));
+  place.sort_key_line = LineOf(sk->value);
+  STRATA_RETURN_IF_ERROR(KeyAttribute(sk->value, what + " sort_key", index->mutable_sort_key()));
+  index->mutable_projection()->set_type(pb::DYNAMO_PROJECTION_TYPE_ALL);
+  if (const YamlField* p = Find(fields, "projection")) {
+    STRATA_RETURN_IF_ERROR(Projection(p->value, what, index->mutable_projection(),
+                                      &place.projection_line));
+  }
+  return Status::Ok();
+}
+
+template <typename Each>
+Status YamlReader::IndexList(const Fields& fields, std::string_view key, int* line, Each each) {
+  const YamlField* list = Find(fields, key);
+  if (!list) return Status::Ok();
+  *line = LineOf(list->key_node);
+  if (list->value.IsNull()) return Status::Ok();  // `global_indexes:` with nothing under it
+  if (!list->value.IsSequence()) {
+    return Error(list->value, fmt::format("{} must be a list (- name: ...), not {}", key,
+                                          KindName(list->value)));
+  }
+  for (const auto& item : list->value) STRATA_RETURN_IF_ERROR((this->*each)(item));
+  return Status::Ok();
+}
+
+Status YamlReader::Settings(const Fields& fields) {
+  table_.set_stream(pb::DYNAMO_STREAM_DISABLED);
+  table_.set_table_class(pb::DYNAMO_TABLE_CLASS_STANDARD);
+  if (const YamlField* ttl = Find(fields, "ttl")) {
+    STRATA_ASSIGN_OR_RETURN(*table_.mutable_ttl_attribute(), Scalar(ttl->value, "ttl"));
+    if (table_.ttl_attribute().empty()) {
+      return Error(ttl->value, "ttl needs an attribute name; remove the key to keep time to "
+                               "live off");
+    }
+  }
+  if (const YamlField* stream = Find(fields, "stream")) {
+    pb::DynamoStreamViewType view = pb::DYNAMO_STREAM_DISABLED;
+    STRATA_RETURN_IF_ERROR(Enum(stream->value, "stream view type", kYamlStreams, &view));
+    table_.set_stream(view);
+  }
+  if (const YamlField* cls = Find(fields, "table_class")) {
+    pb::DynamoTableClass table_class = pb::DYNAMO_TABLE_CLASS_STANDARD;
+    STRATA_RETURN_IF_ERROR(Enum(cls->value, "table class", kYamlTableClasses, &table_class));
+    table_.set_table_class(table_class);
+  }
+  if (const YamlField* dp = Find(fields, "deletion_protection")) {
+    bool on = false;
+    if (!dp->value.IsScalar() || !YAML::convert<bool>::decode(dp->value, on)) {
+      return Error(dp->value, "deletion_protection must be true or false");
+    }
+    table_.set_deletion_protection(on);
+  }
+  if (const YamlField* tags = Find(fields, "tags")) STRATA_RETURN_IF_ERROR(Tags(tags->value));
+  return Status::Ok();
+}
+
+Status YamlReader::Tags(const YAML::Node& node) {
+  if (node.IsNull()) return Status::Ok();
+  STRATA_ASSIGN_OR_RETURN(Fields fields, MapFields(node, "tags", nullptr, "{ team: payments }"));
+  for (const auto& tag : fields) {
+    if (std::string problem = TagKeyProblem(tag.key); !problem.empty()) {
+      return Error(tag.key_node, problem);
+    }
+    if (tag.value.IsNull()) {
+      return Error(tag.key_node, fmt::format("tag \"{}\" has no value; write {}: \"\" for an "
+                                             "empty one",
+                                             tag.key, tag.key));
+    }
+    STRATA_ASSIGN_OR_RETURN(std::string value, Scalar(tag.value, fmt::format("tag \"{}\"",
+                                                                             tag.key)));
+    (*table_.mutable_tags())[tag.key] = value;
+  }
+  return Status::Ok();
+}
+
+Result<pb::DynamoTable> YamlReader::Read(const YAML::Node& root) {
+  if (root.IsNull()) {
+    return ErrorAt(file_, 1, "no table here; a table file starts with table: NAME");
+  }
+  places_.root_line = std::max(1, LineOf(root));
+  STRATA_ASSIGN_OR_RETURN(Fields fields, MapFields(root, "table file", &kYamlTableKeys,
+                                                   "{ table: NAME, partition_key: ... }"));
+  STRATA_RETURN_IF_ERROR(TableKeys(fields));
+  STRATA_RETURN_IF_ERROR(Billing(fields));
+  STRATA_RETURN_IF_ERROR(IndexList(fields, "global_indexes", &places_.global_indexes_line,
+                                   &YamlReader::GlobalIndex));
+  STRATA_RETURN_IF_ERROR(IndexList(fields, "local_indexes", &places_.local_indexes_line,
+                                   &YamlReader::LocalIndex));
+  STRATA_RETURN_IF_ERROR(Settings(fields));
+  STRATA_RETURN_IF_ERROR(CheckTableRules(table_, places_, kYamlWords, file_));
+  for (const auto& [name, type_line] : types_) {
+    auto* attr = table_.add_attributes();
+    attr->set_name(name);
+    attr->set_type(type_line.first);
+  }
+  CanonicalizeDynamoTable(&table_);
+  return std::move(table_);
+}
+
+// "yaml-cpp: error at line 2, column 1: end of sequence flow not found" -> the last part.
+Status YamlSyntaxError(std::string_view file, const YAML::Exception& e) {
+  return ErrorAt(file, e.mark.line >= 0 ? e.mark.line + 1 : 1,
+                 fmt::format("invalid YAML: {}", e.msg));
+}
+
+}  // namespace
+
+Result<pb::DynamoTable> ReadTableYaml(std::string_view text, std::string_view file_name) {
+  try {
+    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+    if (documents.size() > 1) {
+      return ErrorAt(file_name, LineOf(documents[1]),
+                     "a second YAML document; a table file holds one table");
+    }
+    return YamlReader(file_name).Read(documents.empty() ? YAML::Node() : documents[0]);
+  } catch (const YAML::Exception& e) {
+    return YamlSyntaxError(file_name, e);
+  }
+}
+
+}  // namespace strata::dynamodb::internal
