@@ -288,7 +288,15 @@ Result<std::unique_ptr<Index>> Index::Open(const std::string& path, CommitReader
 }
 
 Status Index::Prepare() {
-  STRATA_RETURN_IF_ERROR(sql::Exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"));
+  // Turning a new index file to WAL needs it alone for a moment: when another process opens
+  // the same new file at once, SQLite answers SQLITE_BUSY without calling the busy handler.
+  Status wal;
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    wal = sql::Exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;");
+    if (wal.ok() || sqlite3_errcode(db_) != SQLITE_BUSY) break;
+    sqlite3_sleep(10);
+  }
+  STRATA_RETURN_IF_ERROR(wal);
   // The format first: an index of another version may have tables kSchema does not expect.
   STRATA_RETURN_IF_ERROR(sql::Exec(
       db_, "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;"));
@@ -299,7 +307,8 @@ Status Index::Prepare() {
   }
   STRATA_RETURN_IF_ERROR(sql::Exec(db_, kSchema));
   if (!row) {
-    sql::Statement put(db_, "INSERT INTO meta(key, value) VALUES('format', ?)");
+    // Another process opening a new index at the same moment may have written it first.
+    sql::Statement put(db_, "INSERT OR IGNORE INTO meta(key, value) VALUES('format', ?)");
     STRATA_RETURN_IF_ERROR(put.Bind(1, kFormatVersion).Run());
   }
   return Status::Ok();

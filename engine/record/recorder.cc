@@ -200,7 +200,6 @@ Result<std::unique_ptr<CommitWriter>> Recorder::OpenWriter() {
 Result<StoredCommit> Recorder::Append(const Head& expected, Draft draft) {
   pb::Commit commit;
   commit.Swap(&draft.commit_);
-  STRATA_RETURN_IF_ERROR(CheckDraft(commit, expected.seq));
   // The state at `expected`, read before the lock so the lock is held for the append alone.
   if (!cached_ || !SameHead(cached_head_, expected)) {
     STRATA_ASSIGN_OR_RETURN(HeadState now, Read());
@@ -219,6 +218,10 @@ Result<StoredCommit> Recorder::Append(const Head& expected, Draft draft) {
         "against the new head",
         expected.seq, ShortHash(expected), head.seq, ShortHash(head)));
   }
+  // Checked once the head is known to be `expected`: a fact made from a newer view of the log
+  // (a tag naming a seq that another process appended after `expected` was read) is a
+  // Conflict above, recomputed by Record, not an invalid draft.
+  STRATA_RETURN_IF_ERROR(CheckDraft(commit, head.seq));
   // Only a commit that replays is written: applied to the cached state first (all or nothing),
   // which also moves the cache to the new head.
   commit.set_seq(head.seq + 1);

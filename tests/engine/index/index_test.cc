@@ -2,6 +2,8 @@
 
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -326,6 +328,57 @@ TEST(ObjectAndParentsTest, NamesTheContainers) {
   EXPECT_EQ(ObjectAndParents("sales.orders"), (std::vector<std::string>{"sales", "sales.orders"}));
   EXPECT_EQ(ObjectAndParents("public.f(a.b)"), (std::vector<std::string>{"public", "public.f(a.b)"}));
   EXPECT_EQ(ObjectAndParents("ext:pg.crypto"), std::vector<std::string>{"ext:pg.crypto"});
+}
+
+// Several processes opening one index file that does not exist yet, at the same moment (each
+// forked, held at a gate and released together): every one of them must open it and see the
+// log's head, whichever creates the file, switches it to WAL or writes its format first.
+TEST_F(IndexTest, ProcessesOpeningANewIndexAtOnceAllSucceed) {
+  Record(5, 9);
+  constexpr int kRounds = 20, kProcesses = 4;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string path = tmp_ / ("at-once-" + std::to_string(round) + ".sqlite");
+    int gate[2];
+    ASSERT_EQ(pipe(gate), 0);
+    std::vector<pid_t> pids;
+    std::vector<std::string> reports;
+    for (int p = 0; p < kProcesses; ++p) {
+      reports.push_back(path + ".report" + std::to_string(p));
+      const pid_t pid = fork();
+      if (pid == 0) {
+        close(gate[1]);
+        char c;
+        while (read(gate[0], &c, 1) > 0) {
+        }
+        std::string report = "ok";
+        auto reader = CommitReader::Open(env_.get(), log_);
+        if (!reader.ok()) {
+          report = reader.status().ToString();
+        } else {
+          auto index = Index::Open(path, reader->get(), options_);
+          if (!index.ok()) {
+            report = index.status().ToString();
+          } else if ((*index)->head_seq() != 5) {
+            report = "head seq " + std::to_string((*index)->head_seq());
+          }
+        }
+        std::ofstream(reports.back()) << report;
+        _exit(report == "ok" ? 0 : 1);
+      }
+      ASSERT_GT(pid, 0);
+      pids.push_back(pid);
+    }
+    close(gate[0]);
+    close(gate[1]);  // release them together
+    for (int p = 0; p < kProcesses; ++p) {
+      int status = 0;
+      ASSERT_EQ(waitpid(pids[p], &status, 0), pids[p]);
+      std::ifstream in(reports[p]);
+      std::string report((std::istreambuf_iterator<char>(in)), {});
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+          << "round " << round << ", process " << p << ": " << report;
+    }
+  }
 }
 
 }  // namespace

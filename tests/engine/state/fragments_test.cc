@@ -3,6 +3,11 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "tests/engine/testing/random_dynamo.h"
 
 namespace strata {
@@ -71,6 +76,92 @@ TEST(FragmentsTest, GarbageIsCorruption) {
   Status st = MergeFragment(std::string_view("\xff\xff\xff", 3), &out);
   EXPECT_EQ(st.code(), Code::kCorruption);
   EXPECT_EQ(st.message(), "checkpoint fragment does not parse");
+}
+
+// A Glue schema "sales" (orders, refunds) and "hr" (people), with database settings.
+pb::SchemaState GlueSalesAndHr() {
+  pb::SchemaState s;
+  s.set_engine(pb::ENGINE_GLUE);
+  for (const auto& [db_name, tables] :
+       std::vector<std::pair<std::string, std::vector<std::string>>>{
+           {"sales", {"orders", "refunds"}}, {"hr", {"people"}}}) {
+    auto& db = (*s.mutable_glue()->mutable_databases())[db_name];
+    db.set_name(db_name);
+    db.set_location_uri("s3://lake/" + db_name);
+    (*db.mutable_parameters())["owner"] = db_name + "-team";
+    for (const auto& t : tables) {
+      auto& table = (*db.mutable_tables())[t];
+      table.set_name(t);
+      table.add_columns()->set_name("id");
+    }
+  }
+  return s;
+}
+
+TEST(FragmentsTest, ObjectNamesAreSortedAndNameEveryTopLevelObject) {
+  EXPECT_EQ(ObjectNames(GlueSalesAndHr()),
+            (std::vector<std::string>{"hr", "hr.people", "sales", "sales.orders",
+                                      "sales.refunds"}));
+  pb::SchemaState pg;
+  pg.set_engine(pb::ENGINE_POSTGRES);
+  auto* p = pg.mutable_postgres();
+  (*p->mutable_namespaces())["public"].set_name("public");
+  (*p->mutable_tables())["public.users"].set_name("users");
+  (*p->mutable_extensions())["pgcrypto"].set_name("pgcrypto");
+  (*p->mutable_views())["public.active_users"].set_name("active_users");
+  EXPECT_EQ(ObjectNames(pg), (std::vector<std::string>{"ext:pgcrypto", "public",
+                                                        "public.active_users", "public.users"}));
+}
+
+TEST(FragmentsTest, ObjectNamesOfAnEmptySchemaAreNone) {
+  pb::SchemaState s;
+  s.set_engine(pb::ENGINE_DYNAMODB);
+  s.mutable_dynamodb();
+  EXPECT_TRUE(ObjectNames(s).empty());
+  EXPECT_TRUE(ObjectNames(pb::SchemaState()).empty());
+}
+
+TEST(FragmentsTest, SelectingAGlueTableBringsItsDatabase) {
+  const pb::SchemaState s = GlueSalesAndHr();
+  pb::SchemaState got = SelectObjects(s, {"sales.orders"});
+  EXPECT_EQ(got.engine(), pb::ENGINE_GLUE);
+  ASSERT_EQ(got.glue().databases_size(), 1);
+  const pb::GlueDatabase& sales = got.glue().databases().at("sales");
+  EXPECT_EQ(sales.name(), "sales");
+  ASSERT_EQ(sales.tables_size(), 1);
+  EXPECT_TRUE(MessageDifferencer::Equals(sales.tables().at("orders"),
+                                         s.glue().databases().at("sales").tables().at("orders")));
+  EXPECT_EQ(ObjectNames(got), (std::vector<std::string>{"sales", "sales.orders"}));
+}
+
+TEST(FragmentsTest, SelectingADatabaseAndItsTablesGivesThemBackExactly) {
+  const pb::SchemaState s = GlueSalesAndHr();
+  pb::SchemaState got = SelectObjects(s, {"sales", "sales.orders", "sales.refunds"});
+  pb::SchemaState expected = s;
+  expected.mutable_glue()->mutable_databases()->erase("hr");
+  EXPECT_TRUE(MessageDifferencer::Equals(got, expected)) << got.DebugString();
+  // Everything selected is the whole state.
+  std::set<std::string> all;
+  for (const auto& n : ObjectNames(s)) all.insert(n);
+  EXPECT_TRUE(MessageDifferencer::Equals(SelectObjects(s, all), s));
+}
+
+TEST(FragmentsTest, SelectingAMissingNameSelectsNothingButKeepsTheEngine) {
+  const pb::SchemaState s = GlueSalesAndHr();
+  pb::SchemaState got = SelectObjects(s, {"sales.nope", "nope"});
+  EXPECT_EQ(got.engine(), pb::ENGINE_GLUE);
+  EXPECT_TRUE(ObjectNames(got).empty());
+  EXPECT_EQ(got.glue().databases_size(), 0);
+
+  pb::SchemaState dynamo;
+  dynamo.set_engine(pb::ENGINE_DYNAMODB);
+  (*dynamo.mutable_dynamodb()->mutable_tables())["orders"].set_name("orders");
+  (*dynamo.mutable_dynamodb()->mutable_tables())["users"].set_name("users");
+  pb::SchemaState none = SelectObjects(dynamo, {"carts"});
+  EXPECT_EQ(none.engine(), pb::ENGINE_DYNAMODB);
+  EXPECT_EQ(none.dynamodb().tables_size(), 0);
+  pb::SchemaState users = SelectObjects(dynamo, {"users", "carts"});
+  EXPECT_EQ(ObjectNames(users), (std::vector<std::string>{"users"}));
 }
 
 }  // namespace

@@ -1,0 +1,293 @@
+// Several strata processes writing one project's log at the same moment, as the real binary:
+// each round starts its processes together (forked, held at a gate, released at once) and
+// waits for all of them. Whatever the interleaving, the log must verify, every change must be
+// recorded exactly once, every process must succeed and say what it did, and commit times
+// must never go backwards. No assertion depends on timing.
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "engine/log/env.h"
+#include "engine/store/commit_store.h"
+#include "tests/engine/testing/temp_dir.h"
+#include "tests/support/strata_runner.h"
+
+namespace strata {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::RunStrata;
+using testing::StrataRun;
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The real clock (no STRATA_NOW), so that the order of commit times is the recorder's doing.
+std::vector<std::string> Environment() {
+  return {"NO_COLOR=1", "PATH=/usr/bin:/bin", "STRATA_ACTOR_NAME=racer",
+          "STRATA_ACTOR_EMAIL=racer@shop.example", "STRATA_ACTOR_HOST=ci"};
+}
+
+// Runs every command (strata's arguments) in `dir` at the same moment: each child is forked
+// and blocks on a pipe until all are forked; closing the pipe releases them together. Returns
+// once every one has exited, in the order given.
+std::vector<StrataRun> RunTogether(const std::vector<std::vector<std::string>>& commands,
+                                   const std::string& dir, const std::string& scratch) {
+  // Everything the children need is built before forking: they only dup2, read and exec.
+  std::vector<std::vector<std::string>> argv_text;
+  for (const auto& args : commands) {
+    std::vector<std::string> a = {STRATA_BINARY};
+    a.insert(a.end(), args.begin(), args.end());
+    argv_text.push_back(std::move(a));
+  }
+  const std::vector<std::string> env_text = Environment();
+  std::vector<char*> envp;
+  for (const auto& e : env_text) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+
+  int gate[2];
+  if (pipe2(gate, O_CLOEXEC) != 0) {
+    ADD_FAILURE() << "pipe failed";
+    return {};
+  }
+  const int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  std::vector<pid_t> pids;
+  std::vector<std::pair<std::string, std::string>> outputs;
+  for (size_t i = 0; i < commands.size(); ++i) {
+    const std::string out = scratch + "/out." + std::to_string(i);
+    const std::string err = scratch + "/err." + std::to_string(i);
+    outputs.emplace_back(out, err);
+    const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    std::vector<char*> argv;
+    for (const auto& a : argv_text[i]) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    const pid_t pid = fork();
+    if (pid == 0) {
+      close(gate[1]);
+      char c;
+      while (read(gate[0], &c, 1) > 0) {
+      }
+      if (dup2(devnull, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0 ||
+          chdir(dir.c_str()) != 0) {
+        _exit(126);
+      }
+      execve(argv[0], argv.data(), envp.data());
+      _exit(127);
+    }
+    close(out_fd);
+    close(err_fd);
+    if (pid < 0) {
+      ADD_FAILURE() << "fork failed";
+      break;
+    }
+    pids.push_back(pid);
+  }
+  close(gate[0]);
+  close(gate[1]);  // the gate opens: every child is released at once
+  close(devnull);
+
+  std::vector<StrataRun> runs;
+  for (size_t i = 0; i < pids.size(); ++i) {
+    int status = 0;
+    StrataRun r;
+    if (waitpid(pids[i], &status, 0) == pids[i] && WIFEXITED(status)) {
+      r.code = WEXITSTATUS(status);
+    }
+    r.out = Slurp(outputs[i].first);
+    r.err = Slurp(outputs[i].second);
+    runs.push_back(std::move(r));
+  }
+  return runs;
+}
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+class ConcurrencyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    project_ = tmp_ / "shop";
+    scratch_ = tmp_ / "runs";
+    fs::create_directories(project_);
+    fs::create_directories(scratch_);
+    StrataRun init = Strata({"init", "--yes"});
+    ASSERT_EQ(init.code, 0) << init;
+  }
+
+  StrataRun Strata(const std::vector<std::string>& args) {
+    return RunStrata(args, Environment(), project_);
+  }
+
+  void WriteTable(const std::string& name) {
+    std::ofstream(fs::path(project_) / "schema" / "dynamodb" / (name + ".yaml"))
+        << "table: " << name << "\npartition_key: { name: id, type: S }\n";
+  }
+
+  // Every commit of the log, read with the engine's own reader (which checks the chain).
+  std::vector<pb::Commit> Commits() {
+    std::vector<pb::Commit> out;
+    auto env = NewPosixEnv();
+    auto reader = CommitReader::Open(env.get(), (fs::path(project_) / ".strata").string());
+    EXPECT_TRUE(reader.ok()) << reader.status().ToString();
+    if (!reader.ok()) return out;
+    Status s = (*reader)->Scan({}, [&](const StoredCommit& c) {
+      out.push_back(c.commit);
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return out;
+  }
+
+  // How many create_table events each table has along the whole log.
+  static std::map<std::string, int> CreatesPerTable(const std::vector<pb::Commit>& commits) {
+    std::map<std::string, int> out;
+    for (const auto& c : commits) {
+      for (const auto& e : c.events()) {
+        if (e.has_dynamodb() && e.dynamodb().has_create_table()) {
+          ++out[e.dynamodb().create_table().table().name()];
+        }
+      }
+    }
+    return out;
+  }
+
+  static void ExpectTimesNeverDecrease(const std::vector<pb::Commit>& commits) {
+    for (size_t i = 1; i < commits.size(); ++i) {
+      EXPECT_GE(commits[i].time_unix_micros(), commits[i - 1].time_unix_micros())
+          << "commit " << commits[i].seq() << " is older than commit " << commits[i - 1].seq();
+    }
+  }
+
+  void ExpectVerifies() {
+    StrataRun verify = Strata({"verify"});
+    EXPECT_EQ(verify.code, 0) << verify;
+    EXPECT_EQ(verify.out.rfind("ok: ", 0), 0u) << verify;
+  }
+
+  strata::testing::TempDir tmp_;
+  std::string project_, scratch_;
+};
+
+TEST_F(ConcurrencyTest, TwoGeneratesAtOnceRecordEachNewTableExactlyOnce) {
+  constexpr int kRounds = 15;
+  for (int i = 0; i < kRounds; ++i) {
+    const std::string table = "tbl" + std::to_string(i);
+    WriteTable(table);
+    std::vector<StrataRun> runs = RunTogether({{"generate"}, {"generate"}}, project_, scratch_);
+    ASSERT_EQ(runs.size(), 2u);
+    int recorded = 0, unchanged = 0;
+    for (const StrataRun& r : runs) {
+      EXPECT_EQ(r.code, 0) << "round " << i << "\n" << r;
+      if (Contains(r.out, "Recorded commit")) {
+        ++recorded;
+        EXPECT_TRUE(Contains(r.out, "+ dynamodb:" + table + "\n")) << "round " << i << "\n" << r;
+      }
+      if (Contains(r.out, "No changes")) ++unchanged;
+    }
+    EXPECT_EQ(recorded, 1) << "round " << i << "\n" << runs[0] << "\n" << runs[1];
+    EXPECT_EQ(unchanged, 1) << "round " << i << "\n" << runs[0] << "\n" << runs[1];
+  }
+
+  ExpectVerifies();
+  const std::vector<pb::Commit> commits = Commits();
+  EXPECT_EQ(commits.size(), static_cast<size_t>(kRounds));  // one commit per round, no more
+  std::map<std::string, int> expected;
+  for (int i = 0; i < kRounds; ++i) expected["tbl" + std::to_string(i)] = 1;
+  EXPECT_EQ(CreatesPerTable(commits), expected);
+  ExpectTimesNeverDecrease(commits);
+  // The log as `strata log` shows it agrees.
+  StrataRun log = Strata({"--json", "log", "--events"});
+  ASSERT_EQ(log.code, 0) << log;
+  const nlohmann::json shown_log = log.Json();
+  std::map<std::string, int> shown;
+  for (const auto& c : shown_log["commits"]) {
+    for (const auto& e : c["events"]) {
+      if (e["op"] == "create_table") ++shown[e["object"].get<std::string>()];
+    }
+  }
+  EXPECT_EQ(shown, expected);
+}
+
+TEST_F(ConcurrencyTest, TagsAndGeneratesAtOnceEachRecordOnceAndTimesNeverGoBack) {
+  // Something to tag from the start.
+  WriteTable("seed");
+  StrataRun seed = Strata({"generate"});
+  ASSERT_EQ(seed.code, 0) << seed;
+
+  constexpr int kRounds = 5, kTagsPerRound = 4;
+  int tag_count = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    WriteTable("tbl" + std::to_string(round));
+    std::vector<std::vector<std::string>> commands = {{"generate"}, {"generate"}};
+    for (int k = 0; k < kTagsPerRound; ++k) {
+      commands.push_back({"tag", "t" + std::to_string(tag_count++)});
+    }
+    std::vector<StrataRun> runs = RunTogether(commands, project_, scratch_);
+    ASSERT_EQ(runs.size(), commands.size());
+    int recorded = 0;
+    for (size_t i = 0; i < runs.size(); ++i) {
+      EXPECT_EQ(runs[i].code, 0) << "round " << round << ": strata " << commands[i][0] << " "
+                                 << (commands[i].size() > 1 ? commands[i][1] : "") << "\n"
+                                 << runs[i];
+      if (i < 2 && Contains(runs[i].out, "Recorded commit")) ++recorded;
+      if (i >= 2) {
+        EXPECT_TRUE(Contains(runs[i].out, " as " + commands[i][1] + "; recorded as commit "))
+            << runs[i];
+      }
+    }
+    EXPECT_EQ(recorded, 1) << "round " << round;
+  }
+
+  ExpectVerifies();
+  const std::vector<pb::Commit> commits = Commits();
+  // The seed, one generate per round, every tag.
+  EXPECT_EQ(commits.size(), static_cast<size_t>(1 + kRounds + tag_count));
+  ExpectTimesNeverDecrease(commits);
+
+  std::map<std::string, int> expected_tables = {{"seed", 1}};
+  for (int r = 0; r < kRounds; ++r) expected_tables["tbl" + std::to_string(r)] = 1;
+  EXPECT_EQ(CreatesPerTable(commits), expected_tables);
+
+  // Each tag is recorded once, names a seq before its own commit, and nothing else tags.
+  std::map<std::string, int> tag_commits;
+  for (const auto& c : commits) {
+    if (!c.has_tag()) continue;
+    ++tag_commits[c.tag().name()];
+    EXPECT_FALSE(c.tag().deleted()) << c.tag().name();
+    EXPECT_GE(c.tag().target_seq(), 1u) << c.tag().name();
+    EXPECT_LT(c.tag().target_seq(), c.seq()) << c.tag().name();
+  }
+  std::map<std::string, int> expected_tags;
+  for (int t = 0; t < tag_count; ++t) expected_tags["t" + std::to_string(t)] = 1;
+  EXPECT_EQ(tag_commits, expected_tags);
+
+  // The index agrees: `strata tag` lists each once, at a seq that exists.
+  StrataRun list = Strata({"--json", "tag"});
+  ASSERT_EQ(list.code, 0) << list;
+  const nlohmann::json tags = list.Json();
+  std::map<std::string, int> listed;
+  for (const auto& t : tags["tags"]) {
+    ++listed[t["name"].get<std::string>()];
+    EXPECT_GE(t["seq"].get<uint64_t>(), 1u);
+    EXPECT_LE(t["seq"].get<uint64_t>(), commits.size());
+  }
+  EXPECT_EQ(listed, expected_tags);
+}
+
+}  // namespace
+}  // namespace strata
