@@ -1,4 +1,4 @@
-// Planning and executing against DynamoDB Local (statuses change at once): create, settings
+// Planning and executing against moto (statuses change at once): create, settings
 // changes, replace with and without consent, drop with deletion protection, and a change made
 // behind strata's back found by the next plan. After every execution, planning again must
 // find nothing to do: the live table is what the schema says.
@@ -9,7 +9,8 @@
 #include "adapters/dynamodb/introspect.h"
 #include "adapters/dynamodb/plan.h"
 #include "engine/state/canonical.h"
-#include "integration/dynamodb/local_dynamodb.h"
+#include "integration/dynamodb/moto_dynamodb.h"
+#include "tests/support/ports.h"
 #include "tests/adapters/dynamodb/test_tables.h"
 
 namespace strata::dynamodb {
@@ -17,9 +18,10 @@ namespace {
 
 using google::protobuf::util::MessageDifferencer;
 using nlohmann::json;
-using strata::testing::LocalJsonService;
+using strata::testing::DynamoDbProxy;
 using strata::testing::MustCall;
 using strata::testing::RealClock;
+using strata::testing::TestDynamoDb;
 using strata::testing::UniqueTable;
 using strata::dynamodb::testing::SimpleTable;
 using strata::dynamodb::testing::AddGlobalIndex;
@@ -29,7 +31,7 @@ using strata::dynamodb::testing::SchemaOfTables;
 
 class DynamoDbApply : public ::testing::Test {
  protected:
-  LocalJsonService ddb_{STRATA_TEST_DDB_PORT};
+  TestDynamoDb ddb_;
   RealClock clock_;
 
   LiveTable Live(const std::string& name) {
@@ -85,7 +87,7 @@ TEST_F(DynamoDbApply, CreatesATableWithEverySettingThenFindsNothingToDo) {
   t.set_ttl_attribute("expires_at");
   t.set_stream(pb::DYNAMO_STREAM_NEW_IMAGE);
   t.set_deletion_protection(true);
-  (*t.mutable_tags())["team"] = "core";  // DynamoDB Local accepts and forgets tags
+  (*t.mutable_tags())["team"] = "core";
   CanonicalizeDynamoTable(&t);
 
   ExecuteReport r = Reach(SchemaOfTables({t}));
@@ -93,10 +95,7 @@ TEST_F(DynamoDbApply, CreatesATableWithEverySettingThenFindsNothingToDo) {
                         t.name() + ": create table " + t.name(),
                         t.name() + ": turn on time to live on attribute expires_at"}));
   pb::DynamoTable live = Live(t.name()).table;
-  live.clear_tags();
-  pb::DynamoTable want = t;
-  want.clear_tags();
-  EXPECT_TRUE(MessageDifferencer::Equals(live, want)) << live.DebugString();
+  EXPECT_TRUE(MessageDifferencer::Equals(live, t)) << live.DebugString();
 
   ExecuteReport dropped = DropTables(ddb_, {t.name()}, clock_.Drop(true));
   ASSERT_TRUE(dropped.status.ok()) << dropped.status.ToString();
@@ -243,8 +242,11 @@ TEST_F(DynamoDbApply, FindsChangesMadeBehindItsBack) {
 }
 
 TEST_F(DynamoDbApply, ServiceErrorsNameTheTable) {
+  // moto accepts turning off a stream that is off; the proxy refuses it as DynamoDB does.
+  DynamoDbProxy proxy({.delay_seconds = 0});
+  TestDynamoDb ddb(proxy.url());
   pb::DynamoTable t = SimpleTable(UniqueTable("errors"));
-  Reach(SchemaOfTables({t}));
+  ASSERT_TRUE(Execute(ddb, PlanFor(SchemaOfTables({t})), clock_.Execute()).status.ok());
   // The stream is already off: DynamoDB's own refusal comes back with the table named.
   Plan plan;
   TablePlan tp;
@@ -256,7 +258,7 @@ TEST_F(DynamoDbApply, ServiceErrorsNameTheTable) {
   op.summary = "turn off stream";
   tp.operations.push_back(op);
   plan.tables.push_back(tp);
-  ExecuteReport r = Execute(ddb_, plan, clock_.Execute());
+  ExecuteReport r = Execute(ddb, plan, clock_.Execute());
   EXPECT_EQ(r.status.code(), Code::kInvalidArgument);
   EXPECT_EQ(r.status.message().rfind("table " + t.name() + ": turn off stream (UpdateTable): "
                                      "UpdateTable for table " + t.name() + " rejected: ", 0),
@@ -272,21 +274,25 @@ TEST_F(DynamoDbApply, ServiceErrorsNameTheTable) {
 
 // What the aws core says about credentials and transport reaches people with the table named.
 TEST(DynamoDbErrors, RejectedCredentialsAndUnreachableServersNameTheTable) {
-  LocalJsonService bad_key(STRATA_TEST_DDB_PORT, "not-a-valid-key");
+  strata::testing::MotoIdentity unknown;  // keys moto never issued
+  unknown.access_key_id = "AKIANOTISSUEDBYMOTO0";
+  unknown.secret_access_key = "not-a-secret";
+  TestDynamoDb bad_key(strata::testing::MotoEndpoint(), unknown);
   auto live = DescribeLiveTable(bad_key, "orders");
   ASSERT_FALSE(live.ok());
+  // DynamoDB says UnrecognizedClientException, moto InvalidClientTokenId: the same refusal.
   EXPECT_EQ(live.status().message().rfind(
                 "DescribeTable for table orders: dynamodb DescribeTable: the dynamodb endpoint "
-                "rejected the credentials (UnrecognizedClientException",
+                "rejected the credentials (InvalidClientTokenId",
                 0),
             0u)
       << live.status().message();
 
-  LocalJsonService nobody(55529);  // in the tests' port range, never started
+  strata::testing::ClosedPort closed;  // refuses connections: nobody listens there
+  TestDynamoDb nobody(closed.url());
   ExecuteReport r = DropTables(nobody, {"orders"}, DropOptions{});
   EXPECT_EQ(r.status.code(), Code::kUnavailable);
-  EXPECT_EQ(r.status.message().rfind("DescribeTable for table orders: cannot reach "
-                                     "http://127.0.0.1:55529",
+  EXPECT_EQ(r.status.message().rfind("DescribeTable for table orders: cannot reach " + closed.url(),
                                      0),
             0u)
       << r.status.message();
