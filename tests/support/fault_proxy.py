@@ -42,6 +42,10 @@ every table and index ACTIVE at once and accepts several index changes in one ca
         documented one; this second wording is ours).
     Rules that need to know a table's settings use the last description of it the proxy
     forwarded; a table it has never seen is passed through.
+  - Descriptions list AttributeDefinitions as the service keeps them: one for each attribute
+    that a key of the table or of one of its indexes uses. moto replaces the table's list with
+    the one of each UpdateTable that carries one (losing the table's own key attributes when an
+    index is added), and keeps definitions no key uses any more.
   - --no-tagging answers ListTagsOfResource, TagResource and UntagResource with
     UnknownOperationException, as a DynamoDB emulator without tagging does.
   With --delay 0 the statuses are moto's (ACTIVE at once) and only the refusals remain.
@@ -134,11 +138,12 @@ class DynamoDb:
 
     def _entry(self, name, now):
         t = self.tables.setdefault(name, {"status": None, "indexes": {}, "deleted": None,
-                                          "last": None})
+                                          "last": None, "types": {}})
         if t["status"] and t["status"][1] <= now:
             if t["status"][0] == "DELETING":
                 t["deleted"] = None
                 t["last"] = None
+                t["types"] = {}
             t["status"] = None
         t["indexes"] = {k: v for k, v in t["indexes"].items() if v["until"] > now}
         return t
@@ -207,12 +212,17 @@ class DynamoDb:
         if not isinstance(description, dict):
             return None
         if operation == "CreateTable":
+            t["types"] = {}
             self._start(t, "CREATING", now)
         elif operation == "DeleteTable":
             self._start(t, "DELETING", now)
             t["deleted"] = json.loads(json.dumps(description))
         elif operation == "UpdateTable":
             self._updated(t, request, now)  # before "last" changes: it reads the old indexes
+        for source in (request, description):
+            for d in source.get("AttributeDefinitions") or []:
+                if isinstance(d, dict) and d.get("AttributeName") and d.get("AttributeType"):
+                    t["types"][d["AttributeName"]] = d["AttributeType"]
         if operation != "DeleteTable":
             t["last"] = json.loads(json.dumps(description))
         shown = self._overlay(t, description, now)
@@ -271,7 +281,27 @@ class DynamoDb:
             listed.append(gone)
         if listed or "GlobalSecondaryIndexes" in shown:
             shown["GlobalSecondaryIndexes"] = listed
+        self._used_attributes(t, shown)
         return shown
+
+    @staticmethod
+    def _used_attributes(t, shown):
+        """AttributeDefinitions as the service keeps them: one for each attribute a key of the
+        table or of an index uses. moto instead stores the list of the last UpdateTable that
+        had one, which drops the table's own keys when an index is added."""
+        used = []
+        schemas = [shown.get("KeySchema")]
+        for kind in ("LocalSecondaryIndexes", "GlobalSecondaryIndexes"):
+            schemas += [i.get("KeySchema") for i in shown.get(kind) or [] if isinstance(i, dict)]
+        for schema in schemas:
+            for key in schema if isinstance(schema, list) else []:
+                name = key.get("AttributeName") if isinstance(key, dict) else None
+                if name and name not in used:
+                    used.append(name)
+        if not used:
+            return
+        shown["AttributeDefinitions"] = [{"AttributeName": n, "AttributeType": t["types"][n]}
+                                         for n in used if n in t["types"]]
 
 
 DYNAMODB = DynamoDb(False, 3.0, False)

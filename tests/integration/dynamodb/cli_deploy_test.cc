@@ -5,8 +5,6 @@
 
 #include "adapters/postgres/process_runner.h"
 #include "integration/dynamodb/cli_fixture.h"
-#include "integration/dynamodb/moto_dynamodb.h"
-#include "tests/support/ports.h"
 
 namespace strata::testing {
 namespace {
@@ -15,8 +13,8 @@ using json = nlohmann::json;
 
 class CliDeployTest : public DynamoCliTest {
  protected:
-  explicit CliDeployTest(std::string endpoint = MotoEndpoint())
-      : DynamoCliTest(std::move(endpoint)) {}
+  explicit CliDeployTest(const DynamoDbProxy::Options& proxy = NoDelays())
+      : DynamoCliTest(proxy) {}
   json Describe(const std::string& table) { return Must("DescribeTable", {{"TableName", table}})["Table"]; }
   std::vector<std::string> IndexNames(const std::string& table) {
     std::vector<std::string> names;
@@ -222,15 +220,11 @@ TEST_F(CliDeployTest, UnmanagedTablesAreNeverTouched) {
   EXPECT_TRUE(Exists(T("theirs")));
 }
 
-// Through the fault proxy, which holds tables in CREATING a while, as DynamoDB does, and
-// refuses time to live on a table being created, so --no-wait really leaves work for the next
-// apply. The proxy is a base so that it runs before the project is written.
-struct WithDelayingProxy {
-  DynamoDbProxy proxy_;
-};
-class DelayedCliDeployTest : private WithDelayingProxy, public CliDeployTest {
+// The proxy holds tables in CREATING a while, as DynamoDB does, and refuses time to live on a
+// table being created, so --no-wait really leaves work for the next apply.
+class DelayedCliDeployTest : public CliDeployTest {
  protected:
-  DelayedCliDeployTest() : CliDeployTest(proxy_.url()) {}
+  DelayedCliDeployTest() : CliDeployTest({.delay_seconds = 3}) {}
 };
 
 TEST_F(DelayedCliDeployTest, NoWaitRecordsAPartialDeploymentThatApplyResumes) {

@@ -1,11 +1,13 @@
 // A project and a DynamoDB server for tests of the strata binary's DynamoDB commands.
 //
 // The server is the "moto" fixture's (signatures checked, so strata gets the fixture user's
-// keys), or a fault proxy in front of it that a test names. All tests share one moto and every
-// test sees every table: each fixture gives its tables a prefix of its own (T("orders") is
-// "c<pid>_<n>_orders"), looks only at those, and deletes them when it ends. The project has one
-// target, "local", at the endpoint under test; the test's own calls (Must, Exists, ...) go to
-// moto directly, as changes made behind strata's back would.
+// keys) behind a fault proxy of the test's own in DynamoDB mode (tests/support/fault_proxy.py):
+// by default without delays, so it only adds the service's refusals and its way of listing
+// attribute definitions; a suite can ask for transient statuses or a target without tagging.
+// All tests share one moto and every test sees every table: each fixture gives its tables a
+// prefix of its own (T("orders") is "c<pid>_<n>_orders"), looks only at those, and deletes them
+// when it ends. The project has one target, "local", at the proxy; the test's own calls (Must,
+// Exists, ...) go through it too, as changes made behind strata's back would.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -21,6 +23,7 @@
 
 #include "adapters/aws/session.h"
 #include "tests/engine/testing/temp_dir.h"
+#include "integration/dynamodb/moto_dynamodb.h"
 #include "tests/support/moto.h"
 #include "tests/support/strata_runner.h"
 
@@ -28,9 +31,10 @@ namespace strata::testing {
 
 class DynamoCliTest : public ::testing::Test {
  protected:
-  // `endpoint`: where the target "local" points (moto, or a proxy in front of it).
-  explicit DynamoCliTest(std::string endpoint = MotoEndpoint())
-      : endpoint_(std::move(endpoint)), keys_(LoadMotoIdentity()) {
+  static DynamoDbProxy::Options NoDelays() { return {.delay_seconds = 0}; }
+
+  explicit DynamoCliTest(const DynamoDbProxy::Options& proxy = NoDelays())
+      : proxy_(proxy), endpoint_(proxy_.url()), keys_(LoadMotoIdentity()) {
     static std::atomic<int> counter{0};
     prefix_ = "c" + std::to_string(getpid()) + "_" + std::to_string(counter++) + "_";
     WriteFile("strata.yaml",
@@ -49,7 +53,7 @@ class DynamoCliTest : public ::testing::Test {
     };
     o.home_dir = "/nonexistent/strata-test";
     o.region = "us-east-1";
-    o.endpoint_url = MotoEndpoint();
+    o.endpoint_url = endpoint_;
     auto session = aws::Session::Open(o);
     if (!session.ok()) {
       ADD_FAILURE() << session.status().ToString();
@@ -154,6 +158,7 @@ class DynamoCliTest : public ::testing::Test {
               "table: " + table + "\npartition_key: { name: pk, type: S }\n");
   }
 
+  DynamoDbProxy proxy_;
   std::string endpoint_;
   MotoIdentity keys_;
   TempDir work_;

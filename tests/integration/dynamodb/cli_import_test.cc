@@ -6,7 +6,6 @@
 #include <filesystem>
 
 #include "integration/dynamodb/cli_fixture.h"
-#include "integration/dynamodb/moto_dynamodb.h"
 
 namespace strata::testing {
 namespace {
@@ -15,8 +14,8 @@ using json = nlohmann::json;
 
 class CliImportTest : public DynamoCliTest {
  protected:
-  explicit CliImportTest(std::string endpoint = MotoEndpoint())
-      : DynamoCliTest(std::move(endpoint)) {}
+  explicit CliImportTest(const DynamoDbProxy::Options& proxy = NoDelays())
+      : DynamoCliTest(proxy) {}
   // accounts: pk S + sk S, a GSI, provisioned; tags: pk S only, on demand.
   void CreateTables() {
     Must("CreateTable",
@@ -101,12 +100,9 @@ TEST_F(CliImportTest, RecordedTablesRecordNothingUnlessTheyDiffer) {
 // A target that cannot tag tables (played by the fault proxy, which answers the tagging calls
 // with UnknownOperationException as a DynamoDB emulator without tagging does; moto tags) says
 // nothing about tags: the record's stand.
-struct WithUntaggingProxy {
-  DynamoDbProxy proxy_{{.delay_seconds = 0, .no_tagging = true}};
-};
-class CliImportUntaggedTest : private WithUntaggingProxy, public CliImportTest {
+class CliImportUntaggedTest : public CliImportTest {
  protected:
-  CliImportUntaggedTest() : CliImportTest(proxy_.url()) {}
+  CliImportUntaggedTest() : CliImportTest({.delay_seconds = 0, .no_tagging = true}) {}
 };
 
 TEST_F(CliImportUntaggedTest, TagsATargetCannotReportAreNeitherDroppedFromTheLogNorFromFiles) {

@@ -68,7 +68,9 @@ class DelayedDynamoDb : public ::testing::Test {
 
 TEST_F(DelayedDynamoDb, AddsAndRemovesGlobalIndexesOneByOneWaitingForEach) {
   pb::DynamoTable t = SimpleTable(UniqueTable("delayed_gsi"));
-  Run(t, true);
+  Run(t, true);  // waits while the table is CREATING
+  waits_.clear();
+  clock_.sleeps = 0;
   pb::DynamoTable two = t;
   AddIndex(&two, "by_a", "a");
   AddIndex(&two, "by_b", "b");
@@ -94,7 +96,8 @@ TEST_F(DelayedDynamoDb, AddsAndRemovesGlobalIndexesOneByOneWaitingForEach) {
 
 TEST_F(DelayedDynamoDb, NoWaitLeavesWorkPendingAndALaterRunResumesIt) {
   pb::DynamoTable t = SimpleTable(UniqueTable("delayed_resume"));
-  Run(t, true);
+  Run(t, true);  // waits while the table is CREATING
+  clock_.sleeps = 0;
   pb::DynamoTable two = t;
   AddIndex(&two, "by_a", "a");
   AddIndex(&two, "by_b", "b");
