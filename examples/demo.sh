@@ -97,7 +97,8 @@ printf '$ python3 -c "boto3 ... update_table(customers, delete index by_email)"\
 bash "$support/moto_server.sh" python - <<'PY'
 import os
 import boto3
-ddb = boto3.client("dynamodb", endpoint_url=os.environ["DEMO_DDB_ENDPOINT"])
+ddb = boto3.client("dynamodb", endpoint_url=os.environ["DEMO_DDB_ENDPOINT"],
+                   region_name=os.environ["AWS_REGION"])
 ddb.update_table(TableName="customers",
                  GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "by_email"}}])
 PY
