@@ -22,8 +22,8 @@
 #include <vector>
 
 #include "adapters/aws/session.h"
-#include "tests/engine/testing/temp_dir.h"
 #include "integration/dynamodb/moto_dynamodb.h"
+#include "tests/engine/testing/temp_dir.h"
 #include "tests/support/moto.h"
 #include "tests/support/strata_runner.h"
 

@@ -3,7 +3,8 @@
 // on a table while one is in progress is refused, as on the real service (moto alone is ACTIVE
 // at once and takes any number of index changes): the waits between index steps really happen,
 // and a run that does not wait leaves work pending that a later run resumes. Without the waits
-// these tests fail with the service's LimitExceededException.
+// these tests fail on the service's refusals (ResourceInUseException for a table being created,
+// LimitExceededException for a second index change).
 #include <gtest/gtest.h>
 
 #include "adapters/dynamodb/execute.h"
