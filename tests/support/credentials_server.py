@@ -16,8 +16,10 @@ import argparse
 import datetime
 import http.server
 import json
+import sys
 
-from serving import serve
+sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
+from serving import serve  # noqa: E402 (after the line above)
 
 IMDS_TOKEN = "imds-session-token"
 ROLE = "test-role"

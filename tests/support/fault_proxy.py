@@ -62,12 +62,14 @@ import argparse
 import http.client
 import http.server
 import json
+import sys
 import threading
 import time
 import urllib.parse
 import zlib
 
-from serving import serve
+sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
+from serving import serve  # noqa: E402 (after the line above)
 
 LOCK = threading.Lock()
 STATE = {"faults": [], "requests": 0, "connections": 0, "served": 0}
