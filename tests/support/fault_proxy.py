@@ -46,6 +46,8 @@ every table and index ACTIVE at once and accepts several index changes in one ca
     that a key of the table or of one of its indexes uses. moto replaces the table's list with
     the one of each UpdateTable that carries one (losing the table's own key attributes when an
     index is added), and keeps definitions no key uses any more.
+  - Errors come in the service's shape: moto's time-to-live calls answer a missing table with
+    "__type": "ResourceNotFound", which becomes "...#ResourceNotFoundException".
   - --no-tagging answers ListTagsOfResource, TagResource and UntagResource with
     UnknownOperationException, as a DynamoDB emulator without tagging does.
   With --delay 0 the statuses are moto's (ACTIVE at once) and only the refusals remain.
@@ -208,6 +210,8 @@ class DynamoDb:
         if status != 200:
             if operation == "DescribeTable" and "ResourceNotFound" in str(body.get("__type")):
                 self.tables.pop(name, None)  # gone behind our back: nothing is in progress
+            if body.get("__type") == "ResourceNotFound":  # moto's time-to-live calls
+                return dict(body, __type=ERROR_PREFIX + "ResourceNotFoundException")
             return None
         key = "Table" if operation == "DescribeTable" else "TableDescription"
         description = body.get(key)
@@ -435,6 +439,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         for i, (k, _) in enumerate(headers):
             if k.lower() == "x-amz-crc32":
                 headers[i] = (k, str(zlib.crc32(new) & 0xFFFFFFFF))
+            if k.lower() == "x-amzn-errortype" and "#" in str(changed.get("__type")):
+                headers[i] = (k, changed["__type"].split("#", 1)[1])
         return new
 
     def _forward(self, body):

@@ -1,5 +1,7 @@
-// adapters/dynamodb/introspect against moto: every setting strata models read back from tables
-// made with direct API calls (tags included), and ListTables paginated past 100 tables.
+// adapters/dynamodb/introspect against moto, through the fault proxy without delays (it gives
+// moto's answers the service's shapes; see tests/support/fault_proxy.py): every setting strata
+// models read back from tables made with direct API calls (tags included), and ListTables
+// paginated past 100 tables while other tests create and delete theirs.
 //
 // moto keeps no table class (it accepts one and forgets it), and a target that cannot tag at
 // all is played by the fault proxy (tests/integration/dynamodb/cli_import_test.cc); the table
@@ -20,13 +22,15 @@ namespace {
 
 using google::protobuf::util::MessageDifferencer;
 using nlohmann::json;
+using strata::testing::DynamoDbProxy;
 using strata::testing::MustCall;
 using strata::testing::TestDynamoDb;
 using strata::testing::UniqueTable;
 using strata::dynamodb::testing::ParseTable;
 
 TEST(DynamoDbIntrospect, ReadsEverySettingOfAProvisionedTable) {
-  TestDynamoDb ddb;
+  DynamoDbProxy proxy({.delay_seconds = 0});
+  TestDynamoDb ddb(proxy.url());
   const std::string name = UniqueTable("orders");
   json create = json::parse(R"({
     "AttributeDefinitions": [
@@ -111,7 +115,8 @@ TEST(DynamoDbIntrospect, ReadsEverySettingOfAProvisionedTable) {
 }
 
 TEST(DynamoDbIntrospect, OnDemandTableWithoutStreamOrTimeToLive) {
-  TestDynamoDb ddb;
+  DynamoDbProxy proxy({.delay_seconds = 0});
+  TestDynamoDb ddb(proxy.url());
   const std::string name = UniqueTable("events");
   MustCall(ddb, "CreateTable",
            {{"TableName", name},
@@ -142,7 +147,8 @@ TEST(DynamoDbIntrospect, OnDemandTableWithoutStreamOrTimeToLive) {
 }
 
 TEST(DynamoDbIntrospect, ListsMoreThanOnePageOfTablesSorted) {
-  TestDynamoDb ddb;
+  DynamoDbProxy proxy({.delay_seconds = 0});
+  TestDynamoDb ddb(proxy.url());
   constexpr int kTables = 105;
   const std::string prefix = UniqueTable("page");
   std::vector<std::string> names;
