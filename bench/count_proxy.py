@@ -1,20 +1,22 @@
 #!/usr/bin/env python3
 """A pass-through HTTP proxy that counts requests by AWS operation, for benchmarks.
 
-    count_proxy.py LISTEN_PORT UPSTREAM_URL COUNTS_FILE
+    count_proxy.py PORT_FILE UPSTREAM_URL COUNTS_FILE
 
+Listens on 127.0.0.1 on a port the OS chooses and writes it to PORT_FILE once it listens.
 Forwards every request to UPSTREAM_URL unchanged (the signature stays valid: the Host header
-is passed through as the client signed it) and, after each one, rewrites COUNTS_FILE with
-{"total": N, "operations": {"DescribeTable": N, ...}}. Listens on 127.0.0.1 only.
+is passed through as the client signed it, and nothing is re-signed) and, after each one,
+rewrites COUNTS_FILE with {"total": N, "operations": {"DescribeTable": N, ...}}.
 """
 import http.client
 import http.server
 import json
+import os
 import sys
 import threading
 import urllib.parse
 
-listen_port, upstream, counts_file = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+port_file, upstream, counts_file = sys.argv[1], sys.argv[2], sys.argv[3]
 target = urllib.parse.urlsplit(upstream)
 lock = threading.Lock()
 counts = {"total": 0, "operations": {}}
@@ -48,6 +50,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 json.dump(counts, f)
 
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", listen_port), Handler)
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 server.daemon_threads = True
+with open(port_file + ".tmp", "w", encoding="utf-8") as f:
+    f.write(f"{server.server_address[1]}\n")
+os.replace(port_file + ".tmp", port_file)
 server.serve_forever()

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# DynamoDB benchmark on the official DynamoDB Local: push, list and plan at scale.
+# DynamoDB benchmark on moto server: push, list and plan at scale.
 #
-#   bash bench/ddb.sh BUILD_DIR [--tables N] [--push-tables M] [--runs R] [--port PORT]
+#   bash bench/ddb.sh BUILD_DIR [--tables N] [--push-tables M] [--runs R]
 #
-# Starts DynamoDB Local (tests/support/dynamodb_local.sh) on 127.0.0.1:PORT (default 55590,
-# stopped on exit), then:
+# Starts moto (tests/support/moto_server.sh: 127.0.0.1, a port the OS chooses, signatures
+# checked; stopped on exit) and signs with the user it creates, then:
 #   1. push of M table files (default 100), each with two global indexes, into an empty server;
 #   2. push of N more tables (default 1,000), so the server holds N + M;
 #   3. `strata list` and `strata plan` over the N-table project, with --concurrency 16 (the
@@ -17,38 +17,41 @@ set -euo pipefail
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'bench/ddb.sh: %s\n' "$*" >&2; exit 2; }
 
-usage="usage: bash bench/ddb.sh BUILD_DIR [--tables N] [--push-tables M] [--runs R] [--port PORT]"
+usage="usage: bash bench/ddb.sh BUILD_DIR [--tables N] [--push-tables M] [--runs R]"
 [ $# -ge 1 ] || die "$usage"
 build_dir=$(cd "$1" && pwd) || die "$usage"
 shift
-n=1000 m=100 runs=3 port=55590
+n=1000 m=100 runs=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --tables) n=${2:?}; shift 2 ;;
     --push-tables) m=${2:?}; shift 2 ;;
     --runs) runs=${2:?}; shift 2 ;;
-    --port) port=${2:?}; shift 2 ;;
     *) die "unknown argument: $1 ($usage)" ;;
   esac
 done
-for v in "$n" "$m" "$runs" "$port"; do [[ $v =~ ^[1-9][0-9]*$ ]] || die "not a positive number: $v"; done
+for v in "$n" "$m" "$runs"; do [[ $v =~ ^[1-9][0-9]*$ ]] || die "not a positive number: $v"; done
 
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 strata=$build_dir/strata
 [ -x "$strata" ] || die "no strata binary in $build_dir (build first)"
 work=$build_dir/bench-ddb
-proxy_port=$((port + 1))
 rm -rf "$work"
 mkdir -p "$work"
 server=$work/server
 cleanup() {
   [ -n "${proxy_pid:-}" ] && kill "$proxy_pid" 2>/dev/null || true
-  bash "$src/tests/support/dynamodb_local.sh" stop "$server" >/dev/null 2>&1 || true
+  bash "$src/tests/support/moto_server.sh" stop "$server" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
-say "starting DynamoDB Local on 127.0.0.1:$port"
-bash "$src/tests/support/dynamodb_local.sh" start "$server" "$port" >/dev/null
-export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1 NO_COLOR=1
+say "starting moto"
+bash "$src/tests/support/moto_server.sh" start "$server" >/dev/null
+port=$(cat "$server/port")
+credential() { awk -F' = ' -v k="$1" '$1 == k {print $2}' "$server/credentials"; }
+unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL AWS_ENDPOINT_URL_DYNAMODB
+export AWS_ACCESS_KEY_ID=$(credential aws_access_key_id)
+export AWS_SECRET_ACCESS_KEY=$(credential aws_secret_access_key)
+export AWS_REGION=us-east-1 NO_COLOR=1
 export STRATA_POLL_INTERVAL_MS=20 STRATA_ACTOR_NAME=bench
 
 project() {  # dir prefix count
@@ -106,17 +109,20 @@ plan16=$(repeat "$strata" plan --target local --concurrency 16)
 plan1=$(repeat "$strata" plan --target local --concurrency 1)
 
 say "API calls, counted by a proxy"
-python3 "$src/bench/count_proxy.py" "$proxy_port" "http://127.0.0.1:$port" "$work/list-counts.json" &
-proxy_pid=$!
-sleep 1
-"$strata" list --target local --endpoint-url "http://127.0.0.1:$proxy_port" >/dev/null
-kill "$proxy_pid"; wait "$proxy_pid" 2>/dev/null || true
-python3 "$src/bench/count_proxy.py" "$proxy_port" "http://127.0.0.1:$port" "$work/plan-counts.json" &
-proxy_pid=$!
-sleep 1
-"$strata" plan --target local --endpoint-url "http://127.0.0.1:$proxy_port" >/dev/null
-kill "$proxy_pid"; wait "$proxy_pid" 2>/dev/null || true
-proxy_pid=
+counted() {  # counts-file command...: runs the command through a counting proxy
+  local counts=$1
+  shift
+  rm -f "$work/proxy.port"
+  python3 "$src/bench/count_proxy.py" "$work/proxy.port" "http://127.0.0.1:$port" "$counts" &
+  proxy_pid=$!
+  for _ in $(seq 1 100); do [ -s "$work/proxy.port" ] && break; sleep 0.1; done
+  [ -s "$work/proxy.port" ] || die "the counting proxy did not start"
+  "$@" --endpoint-url "http://127.0.0.1:$(cat "$work/proxy.port")" >/dev/null
+  kill "$proxy_pid"; wait "$proxy_pid" 2>/dev/null || true
+  proxy_pid=
+}
+counted "$work/list-counts.json" "$strata" list --target local
+counted "$work/plan-counts.json" "$strata" plan --target local
 calls() { python3 -c "import json,sys; c=json.load(open(sys.argv[1])); print(c['total'], ' '.join(f'{k}={v}' for k,v in sorted(c['operations'].items())))" "$1"; }
 read -r list_total list_ops <<<"$(calls "$work/list-counts.json")"
 read -r plan_total plan_ops <<<"$(calls "$work/plan-counts.json")"

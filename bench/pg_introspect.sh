@@ -3,7 +3,7 @@
 #
 #   bash bench/pg_introspect.sh BUILD_DIR [PORT] [-- pg_introspect_tool args...]
 #
-# Starts a throwaway cluster on 127.0.0.1:PORT (default 55462) with
+# Starts a throwaway cluster on 127.0.0.1:PORT (default: a free port below 32768) with
 # tests/support/postgres_server.sh, runs BUILD_DIR/bench/pg_introspect_tool against a fresh
 # database there, and stops the cluster again, also on failure.
 set -euo pipefail
@@ -13,7 +13,7 @@ die() { printf 'bench/pg_introspect.sh: %s\n' "$*" >&2; exit 2; }
 [ $# -ge 1 ] || die "usage: bash bench/pg_introspect.sh BUILD_DIR [PORT] [-- tool args...]"
 build_dir=$(cd "$1" && pwd)
 shift
-port=55462
+port=""
 if [ $# -gt 0 ] && [ "$1" != "--" ]; then port=$1; shift; fi
 [ $# -gt 0 ] && [ "$1" = "--" ] && shift
 
@@ -23,8 +23,9 @@ tool=$build_dir/bench/pg_introspect_tool
 
 state=$build_dir/bench-pg
 server=$here/../tests/support/postgres_server.sh
-bash "$server" start "$state" "$port" >&2
 trap 'bash "$server" stop "$state"' EXIT
+bash "$server" start "$state" $port >&2
+port=$(cat "$state/port")
 
 psql -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -c "CREATE DATABASE bench" >&2
 cmd=("$tool" --conninfo "host=127.0.0.1 port=$port user=postgres dbname=bench" "$@")

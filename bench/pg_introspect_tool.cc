@@ -1,6 +1,6 @@
 // pg_introspect_tool: times postgres::Introspect on a large generated schema.
 //
-//   pg_introspect_tool --conninfo "host=127.0.0.1 port=55462 user=postgres dbname=bench"
+//   pg_introspect_tool --conninfo "host=127.0.0.1 port=PORT user=postgres dbname=bench"
 //                      [--tables 1000] [--columns 11000] [--runs 5]
 //
 // Creates the schema when the database has none of its tables yet (schema "bench": tables

@@ -5,11 +5,11 @@
 #
 # Generates N small migrations (CREATE TABLE, with an ALTER TABLE ADD COLUMN and a CREATE INDEX
 # among every ten) in each tool's layout under BUILD_DIR/bench-pg, starts a throwaway
-# PostgreSQL cluster on 127.0.0.1:PORT (default 55482; stopped on exit), applies the whole set
-# with each tool once into its own fresh database and times the whole process. For strata it
-# also times a second `migrate run` with nothing pending, `verify` and `log -n 20` on the log
-# that run wrote (hyperfine means of R runs, default 5) and measures that log. The table is
-# printed and written to BUILD_DIR/pg-migrate-results.md.
+# PostgreSQL cluster on 127.0.0.1:PORT (default: a free port below 32768; stopped on exit),
+# applies the whole set with each tool once into its own fresh database and times the whole
+# process. For strata it also times a second `migrate run` with nothing pending, `verify` and
+# `log -n 20` on the log that run wrote (hyperfine means of R runs, default 5) and measures
+# that log. The table is printed and written to BUILD_DIR/pg-migrate-results.md.
 #
 # Installs what is missing: sqitch and libdbd-pg-perl (Debian), hyperfine and jq, and dbmate
 # from npm into BUILD_DIR/bench-tools (skipped, with a note, when npm cannot install it).
@@ -23,7 +23,7 @@ usage="usage: bash bench/pg_migrate.sh BUILD_DIR [--migrations N] [--port PORT] 
 build_dir=$(cd "$1" && pwd) || die "$usage"
 shift
 n=1000
-port=55482
+port=""  # empty: a free port below 32768, chosen by tests/support/postgres_server.sh
 runs=5
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -34,7 +34,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [[ $n =~ ^[1-9][0-9]*$ ]] || die "--migrations takes a positive whole number, not $n"
-[[ $port =~ ^[1-9][0-9]*$ ]] || die "--port takes a port number, not $port"
+[[ -z $port || $port =~ ^[1-9][0-9]*$ ]] || die "--port takes a port number, not $port"
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "--runs takes a positive whole number, not $runs"
 
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -90,8 +90,9 @@ mkdir -p "$work"
 cleanup() { bash "$src/tests/support/postgres_server.sh" stop "$pg_state" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-say "starting PostgreSQL on 127.0.0.1:$port"
-bash "$src/tests/support/postgres_server.sh" start "$pg_state" "$port" >&2
+say "starting PostgreSQL"
+bash "$src/tests/support/postgres_server.sh" start "$pg_state" $port >&2
+port=$(cat "$pg_state/port")
 export PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres
 unset PGPASSWORD PGSERVICE PGDATABASE
 pg_version=$(psql -X -At -d postgres -c 'SHOW server_version')

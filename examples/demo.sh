@@ -67,36 +67,47 @@ run verify
 
 step "Artifacts written beside the log"
 ls migrations/dynamodb
-# ---- DynamoDB: deploy the recorded history to a throwaway DynamoDB Local ----------------
+# ---- DynamoDB: deploy the recorded history to a throwaway DynamoDB (moto server) ----------
+# moto serves the DynamoDB API on 127.0.0.1, on a port the OS chooses, and checks every
+# request's signature against the user tests/support/moto_server.sh creates.
+support=$here/../tests/support
 ddb_state=$(dirname "$work")/ddb
-ddb_port=${STRATA_DEMO_DDB_PORT:-55449}
-export AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_REGION=us-east-1
-export STRATA_POLL_INTERVAL_MS=100 DEMO_DDB_ENDPOINT=http://127.0.0.1:$ddb_port
+trap 'bash "$support/moto_server.sh" stop "$ddb_state" >/dev/null 2>&1 || true' EXIT
+bash "$support/moto_server.sh" start "$ddb_state" >/dev/null
+credential() { awk -F' = ' -v k="$1" '$1 == k {print $2}' "$ddb_state/credentials"; }
+unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL AWS_ENDPOINT_URL_DYNAMODB
+export AWS_ACCESS_KEY_ID=$(credential aws_access_key_id)
+export AWS_SECRET_ACCESS_KEY=$(credential aws_secret_access_key)
+export AWS_REGION=us-east-1 STRATA_POLL_INTERVAL_MS=100
+export DEMO_DDB_ENDPOINT=http://127.0.0.1:$(cat "$ddb_state/port")
 unset STRATA_NOW
-bash "$here/../tests/support/dynamodb_local.sh" start "$ddb_state" "$ddb_port" >/dev/null
-trap 'bash "$here/../tests/support/dynamodb_local.sh" stop "$ddb_state" >/dev/null 2>&1 || true' EXIT
 cat >>strata.yaml <<'YAML'
 targets:
   dev: { engine: dynamodb, region: us-east-1, endpoint: "${DEMO_DDB_ENDPOINT}" }
 YAML
 
-step "DynamoDB: what applying the log to a fresh DynamoDB Local would do"
+step "DynamoDB: what applying the log to a fresh DynamoDB would do"
 run plan --target dev || true
 step "Apply it (progress on stderr; the deployment is recorded in the log)"
 run apply --target dev --auto-approve
 step "The live tables, with keys, indexes and whether strata manages them"
 run list --target dev
 step "A change made behind strata's back (with the DynamoDB API) is drift (exit 3)"
-curl -s -o /dev/null -X POST "$DEMO_DDB_ENDPOINT/" -H 'X-Amz-Target: DynamoDB_20120810.UpdateTable' \
-  -H 'Content-Type: application/x-amz-json-1.0' \
-  -H 'Authorization: AWS4-HMAC-SHA256 Credential=demo/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0' \
-  -d '{"TableName":"customers","GlobalSecondaryIndexUpdates":[{"Delete":{"IndexName":"by_email"}}]}'
+printf '$ python3 -c "boto3 ... update_table(customers, delete index by_email)"\n'
+bash "$support/moto_server.sh" python - <<'PY'
+import os
+import boto3
+ddb = boto3.client("dynamodb", endpoint_url=os.environ["DEMO_DDB_ENDPOINT"],
+                   region_name=os.environ["AWS_REGION"])
+ddb.update_table(TableName="customers",
+                 GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "by_email"}}])
+PY
 run drift --target dev || echo "(exit $?)"
 step "apply puts the index back; the plan shows one UpdateTable"
 run apply --target dev --auto-approve
 step "Deployments are commits too"
 run log --origin deploy
-bash "$here/../tests/support/dynamodb_local.sh" stop "$ddb_state" >/dev/null 2>&1 || true
+bash "$support/moto_server.sh" stop "$ddb_state" >/dev/null 2>&1 || true
 trap - EXIT
 
 printf '\nThe demo project is in %s; try: cd %s && %s log\n' "$work" "$work" "$strata"
@@ -104,16 +115,15 @@ printf '\nThe demo project is in %s; try: cd %s && %s log\n' "$work" "$work" "$s
 # ---- PostgreSQL: migration tracks with a captured history, on a throwaway local server ----
 pg_work=$(dirname "$work")/accounts
 pg_state=$(dirname "$work")/pg
-pg_port=${STRATA_DEMO_PGPORT:-55439}
 bash "$here/../tests/support/postgres_server.sh" stop "$pg_state" >/dev/null 2>&1 || true
 rm -rf "$pg_work"
 cp -r "$here/accounts" "$pg_work"
 cd "$pg_work"
 unset STRATA_NOW
 export STRATA_ACTOR_NAME=dana STRATA_ACTOR_EMAIL=dana@shop.example STRATA_ACTOR_HOST=laptop-dana
-bash "$here/../tests/support/postgres_server.sh" start "$pg_state" "$pg_port" >/dev/null
 trap 'bash "$here/../tests/support/postgres_server.sh" stop "$pg_state" >/dev/null 2>&1 || true' EXIT
-export PGHOST=127.0.0.1 PGPORT=$pg_port PGUSER=postgres
+bash "$here/../tests/support/postgres_server.sh" start "$pg_state" >/dev/null
+export PGHOST=127.0.0.1 PGPORT=$(cat "$pg_state/port") PGUSER=postgres
 for db in dev staging scratch; do psql -X -q -d postgres -c "CREATE DATABASE $db"; done
 
 step "PostgreSQL: two tracks (core first, then billing), pending on dev"

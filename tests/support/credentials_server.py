@@ -1,10 +1,10 @@
 """A stand-in for the container credentials endpoint and the EC2 instance metadata service, for
 the AWS credential chain tests (Python standard library only).
 
-Usage: credentials_server.py PORT KEYS_JSON
+Usage: credentials_server.py --port-file FILE --keys KEYS_JSON [--parent-pid PID]
 
 KEYS_JSON holds {"AccessKeyId", "SecretAccessKey", "Token" (optional), "AuthToken"}. Listens on
-127.0.0.1:PORT and answers:
+127.0.0.1 on a port the OS chooses, written to FILE (see serving.py), and answers:
   GET /creds                      container credentials; 401 unless the Authorization header
                                   equals AuthToken
   PUT /latest/api/token           an IMDSv2 session token (needs the TTL header)
@@ -12,10 +12,14 @@ KEYS_JSON holds {"AccessKeyId", "SecretAccessKey", "Token" (optional), "AuthToke
   GET /latest/meta-data/iam/security-credentials/test-role  the credentials document
 The two GETs under /latest need the session token from the PUT (401 without it), as IMDSv2 does.
 """
+import argparse
 import datetime
 import http.server
 import json
 import sys
+
+sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
+from serving import serve  # noqa: E402 (after the line above)
 
 IMDS_TOKEN = "imds-session-token"
 ROLE = "test-role"
@@ -72,11 +76,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 def main():
     global KEYS
-    with open(sys.argv[2], encoding="utf-8") as f:
+    parser = argparse.ArgumentParser(description="container and instance credentials stand-in")
+    parser.add_argument("--port-file", required=True)
+    parser.add_argument("--keys", required=True)
+    parser.add_argument("--parent-pid", type=int)
+    args = parser.parse_args()
+    with open(args.keys, encoding="utf-8") as f:
         KEYS = json.load(f)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    server.serve_forever()
+    serve(server, args.port_file, args.parent_pid)
 
 
 if __name__ == "__main__":

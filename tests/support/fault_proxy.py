@@ -1,20 +1,66 @@
-"""A fault-injecting HTTP proxy for the AWS retry tests (Python standard library only).
+"""A fault-injecting HTTP proxy in front of moto (Python standard library only).
 
-Usage: fault_proxy.py PORT UPSTREAM [FAULT,...]
+Usage: fault_proxy.py --port-file FILE --upstream URL [--faults LIST] [--dynamodb]
+                      [--delay SECONDS] [--no-tagging] [--parent-pid PID]
 
-Listens on 127.0.0.1:PORT. The first requests are answered with the listed faults, in order;
-every later request is forwarded to UPSTREAM (http://host:port) with its headers untouched, so a
+Listens on 127.0.0.1 on a port the OS chooses and writes that port to FILE once it listens.
+Requests are forwarded to URL (http://host:port) with their headers and bodies untouched, so a
 SigV4 signature made for this proxy's address (or for the absolute URL a client sends when it
-uses this as its HTTP proxy) still checks out upstream. Faults:
+uses this as its HTTP proxy) still checks out upstream: the proxy never signs anything. With
+--parent-pid it exits when that process is gone, so a test that dies leaves no proxy behind.
+
+Scripted faults (--faults, or POST /__fault/script): the next requests are answered with the
+listed faults, in order, before anything else happens to them:
   503, 500, 502, 504   that HTTP status with an empty body
   throttle             400 with a DynamoDB-style ThrottlingException JSON body
   drop                 close the connection without answering
   stall                wait 5 s, then close the connection without answering (client timeouts)
+
+DynamoDB mode (--dynamodb) plays what the real service does and moto does not (moto reports
+every table and index ACTIVE at once and accepts several index changes in one call):
+  - DescribeTable shows transient statuses for --delay seconds (default 3) after a change:
+    the table CREATING after CreateTable (its indexes CREATING with it); UPDATING after an
+    UpdateTable that changes the table itself; a new global index CREATING (Backfilling false
+    for the first half of the delay, true for the second) while the table stays ACTIVE; a
+    deleted global index still listed as DELETING; a deleted table DELETING, and only then
+    ResourceNotFoundException (moto's answer, forwarded). The answers of CreateTable,
+    UpdateTable and DeleteTable carry the status the change starts in.
+  - It refuses what the service refuses, with the service's error shape (HTTP 400, JSON body
+    with "__type", X-Amzn-ErrorType header):
+      LimitExceededException "Subscriber limit exceeded: Only 1 online index can be created
+        or deleted simultaneously per table" for two index creates/deletes in one UpdateTable,
+        or one while another index of the table is CREATING or DELETING;
+      ResourceInUseException "Attempt to change a resource which is still in use: Table is
+        being created|updated|deleted: NAME" for UpdateTable, UpdateTimeToLive or DeleteTable
+        on a table in that status; "Table already exists: NAME" for CreateTable of a table
+        still being deleted;
+      ResourceNotFoundException "Requested resource not found" for item reads and writes on a
+        table that is being created;
+      ValidationException "Table already has an enabled stream: TableName: NAME" for enabling a
+        stream on a table that has one, and "Table does not have a stream to disable:
+        TableName: NAME" for disabling one on a table without (the exception type is AWS's
+        documented one; this second wording is ours).
+    Rules that need to know a table's settings use the last description of it the proxy
+    forwarded; a table it has never seen is passed through.
+  - Descriptions list AttributeDefinitions as the service keeps them: one for each attribute
+    that a key of the table or of one of its indexes uses. moto replaces the table's list with
+    the one of each UpdateTable that carries one (losing the table's own key attributes when an
+    index is added), and keeps definitions no key uses any more.
+  - Errors come in the service's shape: moto's time-to-live calls answer a missing table with
+    "__type": "ResourceNotFound", which becomes "...#ResourceNotFoundException".
+  - --no-tagging answers ListTagsOfResource, TagResource and UntagResource with
+    UnknownOperationException, as a DynamoDB emulator without tagging does.
+  With --delay 0 the statuses are moto's (ACTIVE at once) and only the refusals remain.
+
 Control endpoints, never forwarded:
-  GET  /__fault/stats   {"requests": N, "connections": N, "faults": N} as JSON
-  POST /__fault/script  replace the remaining faults with the body's comma-separated list
+  GET  /__fault/stats     {"requests": N, "connections": N, "faults": N} as JSON
+  POST /__fault/script    replace the remaining faults with the body's comma-separated list
+  GET  /__fault/dynamodb  {"enabled", "delay", "no_tagging", "tables": {NAME: what is in progress}}
+  POST /__fault/dynamodb  JSON {"enabled": bool, "delay": seconds, "no_tagging": bool}, any of
+                          them; the answer is the new state as for GET
 Keeps connections alive (HTTP/1.1) so clients can reuse them; counts accepted connections.
 """
+import argparse
 import http.client
 import http.server
 import json
@@ -22,13 +68,249 @@ import sys
 import threading
 import time
 import urllib.parse
+import zlib
+
+sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
+from serving import serve  # noqa: E402 (after the line above)
 
 LOCK = threading.Lock()
 STATE = {"faults": [], "requests": 0, "connections": 0, "served": 0}
 UPSTREAM = ("127.0.0.1", 0)
 
-THROTTLE = json.dumps({"__type": "com.amazonaws.dynamodb.v20120810#ThrottlingException",
+ERROR_PREFIX = "com.amazonaws.dynamodb.v20120810#"
+THROTTLE = json.dumps({"__type": ERROR_PREFIX + "ThrottlingException",
                        "message": "Rate exceeded"}).encode()
+ONE_INDEX = ("Subscriber limit exceeded: Only 1 online index can be created or deleted "
+             "simultaneously per table")
+ITEM_OPERATIONS = {"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan"}
+TAG_OPERATIONS = {"ListTagsOfResource", "TagResource", "UntagResource"}
+BEING = {"CREATING": "created", "UPDATING": "updated", "DELETING": "deleted"}
+
+
+class Refusal(Exception):
+    def __init__(self, error_type, message):
+        super().__init__(message)
+        self.error_type = error_type
+        self.message = message
+
+
+def table_name(value):
+    """A TableName or table ARN as the bare table name."""
+    if not isinstance(value, str):
+        return None
+    if value.startswith("arn:") and ":table/" in value:
+        return value.split(":table/", 1)[1].split("/", 1)[0]
+    return value
+
+
+class DynamoDb:
+    """What the service would be doing now, per table. All methods run under LOCK."""
+
+    def __init__(self, enabled, delay, no_tagging):
+        self.enabled = enabled
+        self.delay = delay
+        self.no_tagging = no_tagging
+        # name -> {"status": (STATUS, until) or None,
+        #          "indexes": {index: {"status", "start", "until", "description"}},
+        #          "deleted": TableDescription of a table being deleted,
+        #          "last": the last description forwarded}
+        self.tables = {}
+
+    def control(self, update):
+        if "enabled" in update:
+            self.enabled = bool(update["enabled"])
+        if "delay" in update:
+            self.delay = max(0.0, float(update["delay"]))
+        if "no_tagging" in update:
+            self.no_tagging = bool(update["no_tagging"])
+        return self.describe_state()
+
+    def describe_state(self):
+        now = time.monotonic()
+        tables = {}
+        for name in list(self.tables):
+            t = self._entry(name, now)
+            busy = {}
+            if t["status"]:
+                busy["table"] = t["status"][0]
+            for index, progress in t["indexes"].items():
+                busy["index " + index] = progress["status"]
+            if busy:
+                tables[name] = busy
+        return {"enabled": self.enabled, "delay": self.delay, "no_tagging": self.no_tagging,
+                "tables": tables}
+
+    def _entry(self, name, now):
+        t = self.tables.setdefault(name, {"status": None, "indexes": {}, "deleted": None,
+                                          "last": None, "types": {}})
+        if t["status"] and t["status"][1] <= now:
+            if t["status"][0] == "DELETING":
+                t["deleted"] = None
+                t["last"] = None
+                t["types"] = {}
+            t["status"] = None
+        t["indexes"] = {k: v for k, v in t["indexes"].items() if v["until"] > now}
+        return t
+
+    # ---- before forwarding: refusals, and answers the proxy gives itself -----------------
+
+    def before(self, operation, request):
+        """None to forward; (status, body dict) to answer without forwarding."""
+        if self.no_tagging and operation in TAG_OPERATIONS:
+            raise Refusal("UnknownOperationException", "")
+        name = table_name(request.get("TableName") or request.get("ResourceArn"))
+        if name is None:
+            return None
+        now = time.monotonic()
+        t = self._entry(name, now)
+        status = t["status"][0] if t["status"] else None
+        in_use = ("ResourceInUseException",
+                  f"Attempt to change a resource which is still in use: Table is being "
+                  f"{BEING.get(status, '')}: {name}")
+        if operation == "CreateTable" and status == "DELETING":
+            raise Refusal("ResourceInUseException", f"Table already exists: {name}")
+        if operation in ("UpdateTable", "DeleteTable") and status:
+            raise Refusal(*in_use)
+        if operation == "UpdateTimeToLive" and status == "CREATING":
+            raise Refusal(*in_use)
+        if operation in ITEM_OPERATIONS and status == "CREATING":
+            raise Refusal("ResourceNotFoundException", "Requested resource not found")
+        if operation == "UpdateTable":
+            self._check_update(name, t, request)
+        if operation == "DescribeTable" and status == "DELETING" and t["deleted"]:
+            described = dict(t["deleted"], TableStatus="DELETING")
+            return 200, {"Table": described}
+        return None
+
+    def _check_update(self, name, t, request):
+        changes = [u for u in request.get("GlobalSecondaryIndexUpdates") or []
+                   if isinstance(u, dict) and ("Create" in u or "Delete" in u)]
+        if len(changes) > 1 or (changes and t["indexes"]):
+            raise Refusal("LimitExceededException", ONE_INDEX)
+        stream = request.get("StreamSpecification")
+        last = t["last"]
+        if isinstance(stream, dict) and last is not None:
+            has_stream = bool((last.get("StreamSpecification") or {}).get("StreamEnabled"))
+            if stream.get("StreamEnabled") is True and has_stream:
+                raise Refusal("ValidationException",
+                              f"Table already has an enabled stream: TableName: {name}")
+            if stream.get("StreamEnabled") is False and not has_stream:
+                raise Refusal("ValidationException",
+                              f"Table does not have a stream to disable: TableName: {name}")
+
+    # ---- after forwarding: remember what changed, show the status it is in ---------------
+
+    def after(self, operation, request, status, body):
+        """The answer body to send instead of `body` (a dict), or None to leave it."""
+        name = table_name(request.get("TableName"))
+        if name is None or not isinstance(body, dict):
+            return None
+        now = time.monotonic()
+        t = self._entry(name, now)
+        if status != 200:
+            if operation == "DescribeTable" and "ResourceNotFound" in str(body.get("__type")):
+                self.tables.pop(name, None)  # gone behind our back: nothing is in progress
+            if body.get("__type") == "ResourceNotFound":  # moto's time-to-live calls
+                return dict(body, __type=ERROR_PREFIX + "ResourceNotFoundException")
+            return None
+        key = "Table" if operation == "DescribeTable" else "TableDescription"
+        description = body.get(key)
+        if not isinstance(description, dict):
+            return None
+        if operation == "CreateTable":
+            t["types"] = {}
+            self._start(t, "CREATING", now)
+        elif operation == "DeleteTable":
+            self._start(t, "DELETING", now)
+            t["deleted"] = json.loads(json.dumps(description))
+        elif operation == "UpdateTable":
+            self._updated(t, request, now)  # before "last" changes: it reads the old indexes
+        for source in (request, description):
+            for d in source.get("AttributeDefinitions") or []:
+                if isinstance(d, dict) and d.get("AttributeName") and d.get("AttributeType"):
+                    t["types"][d["AttributeName"]] = d["AttributeType"]
+        if operation != "DeleteTable":
+            t["last"] = json.loads(json.dumps(description))
+        shown = self._overlay(t, description, now)
+        if operation == "UpdateTable" and self.delay > 0:
+            shown["TableStatus"] = "UPDATING"  # the answer always says the change has begun
+        return dict(body, **{key: shown})
+
+    def _start(self, t, status, now):
+        t["indexes"] = {}
+        t["status"] = (status, now + self.delay) if self.delay > 0 else None
+
+    def _updated(self, t, request, now):
+        if self.delay <= 0:
+            return
+        index_change = False
+        for u in request.get("GlobalSecondaryIndexUpdates") or []:
+            if not isinstance(u, dict):
+                continue
+            for kind, status in (("Create", "CREATING"), ("Delete", "DELETING")):
+                if not isinstance(u.get(kind), dict) or not u[kind].get("IndexName"):
+                    continue
+                index = u[kind]["IndexName"]
+                # moto forgets a deleted index at once: keep how it looked to list it DELETING.
+                before = next((g for g in (t["last"] or {}).get("GlobalSecondaryIndexes") or []
+                               if isinstance(g, dict) and g.get("IndexName") == index), None)
+                t["indexes"][index] = {"status": status, "start": now, "until": now + self.delay,
+                                       "description": before or {"IndexName": index}}
+                index_change = True
+        if not index_change:
+            t["status"] = ("UPDATING", now + self.delay)
+
+    def _overlay(self, t, description, now):
+        shown = json.loads(json.dumps(description))
+        if t["status"]:
+            shown["TableStatus"] = t["status"][0]
+        creating_table = t["status"] and t["status"][0] == "CREATING"
+        listed = shown.get("GlobalSecondaryIndexes")
+        listed = listed if isinstance(listed, list) else []
+        names = set()
+        for g in listed:
+            if not isinstance(g, dict):
+                continue
+            names.add(g.get("IndexName"))
+            if creating_table:
+                g["IndexStatus"] = "CREATING"
+            progress = t["indexes"].get(g.get("IndexName"))
+            if progress and progress["status"] == "CREATING":
+                g["IndexStatus"] = "CREATING"
+                g["Backfilling"] = now >= (progress["start"] + progress["until"]) / 2
+        for index, progress in sorted(t["indexes"].items()):
+            if progress["status"] != "DELETING" or index in names:
+                continue
+            gone = json.loads(json.dumps(progress["description"]))
+            gone["IndexStatus"] = "DELETING"
+            gone.pop("Backfilling", None)
+            listed.append(gone)
+        if listed or "GlobalSecondaryIndexes" in shown:
+            shown["GlobalSecondaryIndexes"] = listed
+        self._used_attributes(t, shown)
+        return shown
+
+    @staticmethod
+    def _used_attributes(t, shown):
+        """AttributeDefinitions as the service keeps them: one for each attribute a key of the
+        table or of an index uses. moto instead stores the list of the last UpdateTable that
+        had one, which drops the table's own keys when an index is added."""
+        used = []
+        schemas = [shown.get("KeySchema")]
+        for kind in ("LocalSecondaryIndexes", "GlobalSecondaryIndexes"):
+            schemas += [i.get("KeySchema") for i in shown.get(kind) or [] if isinstance(i, dict)]
+        for schema in schemas:
+            for key in schema if isinstance(schema, list) else []:
+                name = key.get("AttributeName") if isinstance(key, dict) else None
+                if name and name not in used:
+                    used.append(name)
+        if not used:
+            return
+        shown["AttributeDefinitions"] = [{"AttributeName": n, "AttributeType": t["types"][n]}
+                                         for n in used if n in t["types"]]
+
+
+DYNAMODB = DynamoDb(False, 3.0, False)
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -42,23 +324,44 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # quiet: the tests read results, not logs
         pass
 
-    def _send(self, status, body=b"", content_type="application/x-amz-json-1.0"):
+    def _send(self, status, body=b"", content_type="application/x-amz-json-1.0", headers=()):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
+        for name, value in headers:
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def _send_json(self, data):
+        self._send(200, json.dumps(data).encode(), "application/json")
+
+    def _refuse(self, refusal):
+        body = {"__type": ERROR_PREFIX + refusal.error_type}
+        if refusal.message:
+            body["message"] = refusal.message
+        self._send(400, json.dumps(body).encode(),
+                   headers=[("X-Amzn-ErrorType", refusal.error_type),
+                            ("x-amzn-RequestId", "strata-fault-proxy")])
 
     def _control(self, body):
         if self.command == "GET" and self.path == "/__fault/stats":
             with LOCK:
                 stats = {"requests": STATE["requests"], "connections": STATE["connections"],
                          "faults": STATE["served"]}
-            self._send(200, json.dumps(stats).encode(), "application/json")
+            self._send_json(stats)
         elif self.command == "POST" and self.path == "/__fault/script":
             with LOCK:
                 STATE["faults"] = [f for f in body.decode().split(",") if f]
             self._send(200, b"{}", "application/json")
+        elif self.path == "/__fault/dynamodb" and self.command in ("GET", "POST"):
+            try:
+                update = json.loads(body or b"{}") if self.command == "POST" else {}
+                with LOCK:
+                    state = DYNAMODB.control(update)
+            except (ValueError, TypeError) as e:
+                return self._send(400, str(e).encode(), "text/plain")
+            self._send_json(state)
         else:
             self._send(404)
 
@@ -83,7 +386,62 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self._send(400, THROTTLE)
         if fault:
             return self._send(int(fault))
-        self._forward(body)
+
+        operation, request = self._dynamodb_request(body)
+        if operation is not None:
+            try:
+                with LOCK:
+                    answer = DYNAMODB.before(operation, request)
+            except Refusal as refusal:
+                return self._refuse(refusal)
+            if answer is not None:
+                return self._send(answer[0], json.dumps(answer[1]).encode())
+        status, headers, data = self._forward(body)
+        if operation is not None:
+            data = self._rewrite(operation, request, status, headers, data)
+        self.send_response(status)
+        for name, value in headers:
+            if name.lower() not in ("content-length", "connection", "transfer-encoding",
+                                    "keep-alive", "server", "date"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _dynamodb_request(self, body):
+        """(operation, request dict) for a DynamoDB call in DynamoDB mode, else (None, None)."""
+        if not DYNAMODB.enabled:
+            return None, None
+        target = self.headers.get("X-Amz-Target") or ""
+        if not target.startswith("DynamoDB_20120810."):
+            return None, None
+        try:
+            request = json.loads(body or b"{}")
+        except ValueError:
+            return None, None
+        if not isinstance(request, dict):
+            return None, None
+        return target.split(".", 1)[1], request
+
+    def _rewrite(self, operation, request, status, headers, data):
+        encoding = next((v for k, v in headers if k.lower() == "content-encoding"), "identity")
+        if encoding != "identity":
+            return data
+        try:
+            answer = json.loads(data or b"{}")
+        except ValueError:
+            return data
+        with LOCK:
+            changed = DYNAMODB.after(operation, request, status, answer)
+        if changed is None:
+            return data
+        new = json.dumps(changed).encode()
+        for i, (k, _) in enumerate(headers):
+            if k.lower() == "x-amz-crc32":
+                headers[i] = (k, str(zlib.crc32(new) & 0xFFFFFFFF))
+            if k.lower() == "x-amzn-errortype" and "#" in str(changed.get("__type")):
+                headers[i] = (k, changed["__type"].split("#", 1)[1])
+        return new
 
     def _forward(self, body):
         # An absolute-form target (the client uses us as its proxy) keeps only its path.
@@ -91,7 +449,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         path = target.path or "/"
         if target.query:
             path += "?" + target.query
-        conn = http.client.HTTPConnection(*UPSTREAM, timeout=30)
+        conn = http.client.HTTPConnection(*UPSTREAM, timeout=60)
         try:
             conn.putrequest(self.command, path, skip_host=True, skip_accept_encoding=True)
             for name, value in self.headers.items():
@@ -102,28 +460,30 @@ class Handler(http.server.BaseHTTPRequestHandler):
             data = answer.read()
         finally:
             conn.close()
-        self.send_response(answer.status)
-        for name, value in answer.getheaders():
-            if name.lower() not in ("content-length", "connection", "transfer-encoding",
-                                    "keep-alive", "server", "date"):
-                self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        return answer.status, list(answer.getheaders()), data
 
-    do_GET = do_POST = do_PUT = do_DELETE = _handle
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _handle
 
 
 def main():
     global UPSTREAM
-    port = int(sys.argv[1])
-    upstream = urllib.parse.urlsplit(sys.argv[2])
+    parser = argparse.ArgumentParser(description="fault-injecting proxy in front of moto")
+    parser.add_argument("--port-file", required=True)
+    parser.add_argument("--upstream", required=True)
+    parser.add_argument("--faults", default="")
+    parser.add_argument("--dynamodb", action="store_true")
+    parser.add_argument("--delay", type=float, default=3.0)
+    parser.add_argument("--no-tagging", action="store_true")
+    parser.add_argument("--parent-pid", type=int)
+    args = parser.parse_args()
+    upstream = urllib.parse.urlsplit(args.upstream)
     UPSTREAM = (upstream.hostname, upstream.port or 80)
-    if len(sys.argv) > 3:
-        STATE["faults"] = [f for f in sys.argv[3].split(",") if f]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    STATE["faults"] = [f for f in args.faults.split(",") if f]
+    DYNAMODB.control({"enabled": args.dynamodb, "delay": args.delay,
+                      "no_tagging": args.no_tagging})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    server.serve_forever()
+    serve(server, args.port_file, args.parent_pid)
 
 
 if __name__ == "__main__":

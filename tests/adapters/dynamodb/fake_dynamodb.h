@@ -36,7 +36,7 @@ class FakeDynamoDb : public aws::JsonService {
 
   // Knobs, set before use.
   int transient_describes = 0;  // DescribeTable calls a transient status lasts
-  bool tagging = true;          // false: tag operations are unknown, as in DynamoDB Local
+  bool tagging = true;          // false: tag operations are unknown (an emulator without tags)
   int list_page_size = 100;     // ListTables page size cap
 
   // Makes the next call of `operation` fail with `code` and `message`.

@@ -8,8 +8,8 @@
 #include <fstream>
 
 #include "adapters/aws/session.h"
-#include "integration/aws/local_server.h"
-#include "integration/aws/moto.h"
+#include "tests/support/local_server.h"
+#include "tests/support/moto.h"
 
 namespace strata::aws {
 namespace {
@@ -17,9 +17,6 @@ namespace {
 namespace fs = std::filesystem;
 using testing::FakeEnv;
 using testing::LocalServer;
-
-constexpr int kContainerPort = 55516;
-constexpr int kImdsPort = 55517;
 
 class CredentialsMotoTest : public ::testing::Test {
  protected:
@@ -125,8 +122,8 @@ TEST_F(CredentialsMotoTest, FailingCredentialProcessSaysWhichProfileAndWhy) {
 }
 
 TEST_F(CredentialsMotoTest, ContainerEndpointWithAuthorizationTokenFile) {
-  LocalServer server("credentials_server.py", kContainerPort,
-                     {Write("keys.json", KeysJson("container-auth"), fs::perms::owner_read)});
+  LocalServer server("credentials_server.py",
+                     {"--keys", Write("keys.json", KeysJson("container-auth"), fs::perms::owner_read)});
   FakeEnv env;
   env.Set("AWS_CONTAINER_CREDENTIALS_FULL_URI", server.url() + "/creds")
       .Set("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
@@ -140,8 +137,8 @@ TEST_F(CredentialsMotoTest, ContainerEndpointWithAuthorizationTokenFile) {
 }
 
 TEST_F(CredentialsMotoTest, ContainerEndpointRefusingTheTokenIsAnError) {
-  LocalServer server("credentials_server.py", kContainerPort,
-                     {Write("keys.json", KeysJson("container-auth"), fs::perms::owner_read)});
+  LocalServer server("credentials_server.py",
+                     {"--keys", Write("keys.json", KeysJson("container-auth"), fs::perms::owner_read)});
   FakeEnv env;
   env.Set("AWS_CONTAINER_CREDENTIALS_FULL_URI", server.url() + "/creds")
       .Set("AWS_CONTAINER_AUTHORIZATION_TOKEN", "wrong");
@@ -154,8 +151,8 @@ TEST_F(CredentialsMotoTest, ContainerEndpointRefusingTheTokenIsAnError) {
 }
 
 TEST_F(CredentialsMotoTest, InstanceMetadataV2) {
-  LocalServer server("credentials_server.py", kImdsPort,
-                     {Write("keys.json", KeysJson("unused"), fs::perms::owner_read)});
+  LocalServer server("credentials_server.py",
+                     {"--keys", Write("keys.json", KeysJson("unused"), fs::perms::owner_read)});
   FakeEnv env;
   env.Unset("AWS_EC2_METADATA_DISABLED").Set("AWS_EC2_METADATA_SERVICE_ENDPOINT", server.url());
   auto session = Open(env);

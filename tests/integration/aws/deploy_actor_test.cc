@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "integration/aws/moto.h"
+#include "tests/support/moto.h"
 #include "tests/engine/testing/temp_dir.h"
 #include "tests/support/strata_runner.h"
 

@@ -5,20 +5,18 @@
 
 #include "adapters/aws/http.h"
 #include "adapters/aws/session.h"
-#include "integration/aws/local_server.h"
-#include "integration/aws/moto.h"
+#include "tests/support/local_server.h"
+#include "tests/support/moto.h"
 
 namespace strata::aws {
 namespace {
 
 using testing::LocalServer;
 
-constexpr int kRetryPort = 55511;
-constexpr int kThrottlePort = 55512;
-constexpr int kProxyPort = 55513;
-constexpr int kKeepAlivePort = 55514;
-constexpr int kDropPort = 55515;
-constexpr int kStallPort = 55518;
+// A fault proxy in front of the fixture's moto that answers the first requests with `faults`.
+std::vector<std::string> Faults(const std::string& faults = "") {
+  return {"--upstream", testing::MotoEndpoint(), "--faults", faults};
+}
 
 nlohmann::json ProxyStats(const std::string& url) {
   auto http = NewCurlHttpClient(HttpOptions{});
@@ -39,7 +37,7 @@ std::unique_ptr<Session> SessionVia(const std::string& endpoint, HttpOptions htt
 }
 
 TEST(RetryMotoTest, Two503sThenSuccess) {
-  LocalServer proxy("fault_proxy.py", kRetryPort, {testing::MotoEndpoint(), "503,503"});
+  LocalServer proxy("fault_proxy.py", Faults("503,503"));
   auto session = SessionVia(proxy.url());
   ASSERT_NE(session, nullptr);
   auto glue = *session->Json("glue");
@@ -52,8 +50,7 @@ TEST(RetryMotoTest, Two503sThenSuccess) {
 }
 
 TEST(RetryMotoTest, ThrottlingExhaustedSaysHowManyAttempts) {
-  LocalServer proxy("fault_proxy.py", kThrottlePort,
-                    {testing::MotoEndpoint(), "throttle,throttle,throttle,throttle"});
+  LocalServer proxy("fault_proxy.py", Faults("throttle,throttle,throttle,throttle"));
   auto session = SessionVia(proxy.url());
   ASSERT_NE(session, nullptr);
   ServiceError error;
@@ -67,7 +64,7 @@ TEST(RetryMotoTest, ThrottlingExhaustedSaysHowManyAttempts) {
 }
 
 TEST(RetryMotoTest, DroppedConnectionIsRetried) {
-  LocalServer proxy("fault_proxy.py", kDropPort, {testing::MotoEndpoint(), "drop"});
+  LocalServer proxy("fault_proxy.py", Faults("drop"));
   auto session = SessionVia(proxy.url());
   ASSERT_NE(session, nullptr);
   auto got = (*session->Json("glue"))->Call("GetDatabases", nlohmann::json::object(), nullptr);
@@ -75,10 +72,9 @@ TEST(RetryMotoTest, DroppedConnectionIsRetried) {
   EXPECT_EQ(ProxyStats(proxy.url())["requests"], 2);
 }
 
-// One test for both cases: they share the one port set aside for stalling.
 TEST(RetryMotoTest, SlowAnswerTimesOutThenRetriesOrSaysSo) {
   {
-    LocalServer proxy("fault_proxy.py", kStallPort, {testing::MotoEndpoint(), "stall"});
+    LocalServer proxy("fault_proxy.py", Faults("stall"));
     HttpOptions http;
     http.request_timeout = std::chrono::milliseconds(500);
     auto session = SessionVia(proxy.url(), http);
@@ -87,7 +83,7 @@ TEST(RetryMotoTest, SlowAnswerTimesOutThenRetriesOrSaysSo) {
     ASSERT_TRUE(got.ok()) << got.status().ToString();
     EXPECT_EQ(ProxyStats(proxy.url())["requests"], 2);
   }
-  LocalServer proxy("fault_proxy.py", kStallPort, {testing::MotoEndpoint(), "stall"});
+  LocalServer proxy("fault_proxy.py", Faults("stall"));
   auto options = testing::MotoSessionOptions(testing::LoadMotoIdentity());
   options.endpoint_url = proxy.url();
   options.http.request_timeout = std::chrono::milliseconds(300);
@@ -130,7 +126,7 @@ TEST(RetryMotoTest, UnreachableEndpointIsRetriedThenGivenUp) {
 }
 
 TEST(HttpProxyMotoTest, RequestsGoThroughTheConfiguredProxyUnlessNoProxyMatches) {
-  LocalServer proxy("fault_proxy.py", kProxyPort, {testing::MotoEndpoint()});
+  LocalServer proxy("fault_proxy.py", Faults());
   HttpOptions http;
   http.http_proxy = proxy.url();
   // The endpoint itself is unreachable: only the proxy can answer for it.
@@ -149,7 +145,7 @@ TEST(HttpProxyMotoTest, RequestsGoThroughTheConfiguredProxyUnlessNoProxyMatches)
 }
 
 TEST(HttpKeepAliveMotoTest, ConsecutiveCallsReuseOneConnection) {
-  LocalServer proxy("fault_proxy.py", kKeepAlivePort, {testing::MotoEndpoint()});
+  LocalServer proxy("fault_proxy.py", Faults());
   auto session = SessionVia(proxy.url());
   ASSERT_NE(session, nullptr);
   auto glue = *session->Json("glue");

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "integration/aws/moto.h"
+#include "tests/support/moto.h"
 
 namespace strata::aws {
 namespace {

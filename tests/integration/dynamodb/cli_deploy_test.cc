@@ -1,4 +1,4 @@
-// strata plan, apply, push and drift against DynamoDB Local, through the strata binary:
+// strata plan, apply, push and drift against moto, through the strata binary:
 // what each plans, what reaches DynamoDB, what consent each destructive step needs, and the
 // deployment commits the log keeps.
 #include <gtest/gtest.h>
@@ -13,7 +13,8 @@ using json = nlohmann::json;
 
 class CliDeployTest : public DynamoCliTest {
  protected:
-  explicit CliDeployTest(int port = STRATA_TEST_DDB_PORT) : DynamoCliTest(port) {}
+  explicit CliDeployTest(const DynamoDbProxy::Options& proxy = NoDelays())
+      : DynamoCliTest(proxy) {}
   json Describe(const std::string& table) { return Must("DescribeTable", {{"TableName", table}})["Table"]; }
   std::vector<std::string> IndexNames(const std::string& table) {
     std::vector<std::string> names;
@@ -39,10 +40,11 @@ class CliDeployTest : public DynamoCliTest {
   int AwsCli(const std::vector<std::string>& args) {
     common::ProcessRequest req;
     req.argv = {"/bin/bash", std::string(STRATA_SOURCE_DIR) + "/tests/support/aws_cli.sh",
-                "--endpoint-url", endpoint_, "--region", "us-east-1", "--output", "json"};
+                "--endpoint-url", MotoEndpoint(), "--region", "us-east-1", "--output", "json"};
     req.argv.insert(req.argv.end(), args.begin(), args.end());
     req.environment = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + work_.path(),
-                       "AWS_ACCESS_KEY_ID=fake", "AWS_SECRET_ACCESS_KEY=fake",
+                       "AWS_ACCESS_KEY_ID=" + keys_.access_key_id,
+                       "AWS_SECRET_ACCESS_KEY=" + keys_.secret_access_key,
                        "XDG_CACHE_HOME=" + CacheHome()};
     req.working_dir = work_.path();
     auto r = common::NewPosixProcessRunner()->Run(req);
@@ -218,11 +220,11 @@ TEST_F(CliDeployTest, UnmanagedTablesAreNeverTouched) {
   EXPECT_TRUE(Exists(T("theirs")));
 }
 
-// On the server that holds tables in CREATING a while, as DynamoDB does, so --no-wait really
-// leaves work for the next apply.
+// The proxy holds tables in CREATING a while, as DynamoDB does, and refuses time to live on a
+// table being created, so --no-wait really leaves work for the next apply.
 class DelayedCliDeployTest : public CliDeployTest {
  protected:
-  DelayedCliDeployTest() : CliDeployTest(STRATA_TEST_DDB_DELAYED_PORT) {}
+  DelayedCliDeployTest() : CliDeployTest({.delay_seconds = 3}) {}
 };
 
 TEST_F(DelayedCliDeployTest, NoWaitRecordsAPartialDeploymentThatApplyResumes) {
@@ -279,7 +281,9 @@ TEST_F(CliDeployTest, AnUnreachableEndpointIsAClearError) {
   EXPECT_EQ(r.code, 1) << r;
   EXPECT_TRUE(Contains(r.err, "127.0.0.1:1")) << r;
   EXPECT_TRUE(Contains(r.err, "is the endpoint right")) << r;
-  EXPECT_FALSE(Contains(r.err, "fake")) << r;  // no credentials in messages
+  // No credentials in messages.
+  EXPECT_FALSE(Contains(r.err, keys_.access_key_id)) << r;
+  EXPECT_FALSE(Contains(r.err, keys_.secret_access_key)) << r;
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// strata drop against DynamoDB Local: what it refuses (no consent without a terminal,
+// strata drop against moto: what it refuses (no consent without a terminal,
 // unmanaged tables, deletion protection), and what a drop records in the log.
 #include <gtest/gtest.h>
 

@@ -1,8 +1,13 @@
-// A project and a DynamoDB Local server for tests of the strata binary's DynamoDB commands.
+// A project and a DynamoDB server for tests of the strata binary's DynamoDB commands.
 //
-// DynamoDB Local runs with -sharedDb, so every test sees every table: each fixture gives its
-// tables a prefix of its own (T("orders") is "c<pid>_<n>_orders"), looks only at those, and
-// deletes them when it ends. The project has one target, "local", at the server.
+// The server is the "moto" fixture's (signatures checked, so strata gets the fixture user's
+// keys) behind a fault proxy of the test's own in DynamoDB mode (tests/support/fault_proxy.py):
+// by default without delays, so it only adds the service's refusals and its way of listing
+// attribute definitions; a suite can ask for transient statuses or a target without tagging.
+// All tests share one moto and every test sees every table: each fixture gives its tables a
+// prefix of its own (T("orders") is "c<pid>_<n>_orders"), looks only at those, and deletes them
+// when it ends. The project has one target, "local", at the proxy; the test's own calls (Must,
+// Exists, ...) go through it too, as changes made behind strata's back would.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -17,19 +22,19 @@
 #include <vector>
 
 #include "adapters/aws/session.h"
+#include "integration/dynamodb/moto_dynamodb.h"
 #include "tests/engine/testing/temp_dir.h"
+#include "tests/support/moto.h"
 #include "tests/support/strata_runner.h"
 
 namespace strata::testing {
 
-inline std::string DynamoLocalEndpoint(int port = STRATA_TEST_DDB_PORT) {
-  return "http://127.0.0.1:" + std::to_string(port);
-}
-
 class DynamoCliTest : public ::testing::Test {
  protected:
-  // `port`: the server to use (suites named Delayed* get the one that holds transient statuses).
-  explicit DynamoCliTest(int port = STRATA_TEST_DDB_PORT) : endpoint_(DynamoLocalEndpoint(port)) {
+  static DynamoDbProxy::Options NoDelays() { return {.delay_seconds = 0}; }
+
+  explicit DynamoCliTest(const DynamoDbProxy::Options& proxy = NoDelays())
+      : proxy_(proxy), endpoint_(proxy_.url()), keys_(LoadMotoIdentity()) {
     static std::atomic<int> counter{0};
     prefix_ = "c" + std::to_string(getpid()) + "_" + std::to_string(counter++) + "_";
     WriteFile("strata.yaml",
@@ -41,11 +46,12 @@ class DynamoCliTest : public ::testing::Test {
                   endpoint_ + "\" }\n");
     std::filesystem::create_directories(work_ / "schema/dynamodb");
     aws::SessionOptions o;
-    o.getenv = [](const std::string& name) -> std::optional<std::string> {
-      if (name == "AWS_ACCESS_KEY_ID") return "fake";
-      if (name == "AWS_SECRET_ACCESS_KEY") return "fake";
+    o.getenv = [keys = keys_](const std::string& name) -> std::optional<std::string> {
+      if (name == "AWS_ACCESS_KEY_ID") return keys.access_key_id;
+      if (name == "AWS_SECRET_ACCESS_KEY") return keys.secret_access_key;
       return std::nullopt;
     };
+    o.home_dir = "/nonexistent/strata-test";
     o.region = "us-east-1";
     o.endpoint_url = endpoint_;
     auto session = aws::Session::Open(o);
@@ -77,8 +83,8 @@ class DynamoCliTest : public ::testing::Test {
     return {"PATH=/usr/bin:/bin",
             "NO_COLOR=1",
             "HOME=" + work_.path(),
-            "AWS_ACCESS_KEY_ID=fake",
-            "AWS_SECRET_ACCESS_KEY=fake",
+            "AWS_ACCESS_KEY_ID=" + keys_.access_key_id,
+            "AWS_SECRET_ACCESS_KEY=" + keys_.secret_access_key,
             "STRATA_ACTOR_NAME=alice",
             "STRATA_ACTOR_EMAIL=alice@example.com",
             "STRATA_POLL_INTERVAL_MS=50"};
@@ -152,7 +158,9 @@ class DynamoCliTest : public ::testing::Test {
               "table: " + table + "\npartition_key: { name: pk, type: S }\n");
   }
 
+  DynamoDbProxy proxy_;
   std::string endpoint_;
+  MotoIdentity keys_;
   TempDir work_;
   std::string prefix_;
   std::unique_ptr<aws::Session> session_;

@@ -1,4 +1,4 @@
-// strata list against DynamoDB Local: keys, every global and local index, billing, status,
+// strata list against moto: keys, every global and local index, billing, status,
 // item counts and the managed marks, as JSON and as the table people read.
 #include <gtest/gtest.h>
 
@@ -69,7 +69,7 @@ TEST_F(CliListTest, JsonShowsKeysIndexesBillingCountsAndManagedMarks) {
   json doc = r.Json();
   EXPECT_EQ(doc["version"], 1);
   EXPECT_EQ(doc["target"]["name"], "local");
-  EXPECT_EQ(doc["target"]["endpoint"], DynamoLocalEndpoint());
+  EXPECT_EQ(doc["target"]["endpoint"], endpoint_);
   EXPECT_EQ(doc["target"]["region"], "us-east-1");
 
   json orders = Find(doc["tables"], T("orders"));
@@ -129,7 +129,7 @@ TEST_F(CliListTest, TextIsAnAlignedTableWithIndexRowsAndNoColourUnderNoColor) {
   StrataRun r = Strata({"list"});  // the only dynamodb target is used without --target
   ASSERT_EQ(r.code, 0) << r;
   EXPECT_FALSE(Contains(r.out, "\033[")) << r;
-  EXPECT_TRUE(Contains(r.out, "target local (" + DynamoLocalEndpoint() + ", us-east-1)")) << r;
+  EXPECT_TRUE(Contains(r.out, "target local (" + endpoint_ + ", us-east-1)")) << r;
   EXPECT_TRUE(Contains(r.out, "  gsi by_status")) << r;
   EXPECT_TRUE(Contains(r.out, "  lsi by_day")) << r;
   EXPECT_TRUE(Contains(r.out, "PAY_PER_REQUEST")) << r;

@@ -27,20 +27,20 @@ TEST_F(CliTargetTest, WithoutATargetTheAwsEnvironmentIsUsed) {
   CreateTable(T("env"));
   std::filesystem::remove(work_ / "strata.yaml");
   std::vector<std::string> env = Environment();
-  env.push_back("AWS_ENDPOINT_URL_DYNAMODB=" + DynamoLocalEndpoint());
+  env.push_back("AWS_ENDPOINT_URL_DYNAMODB=" + endpoint_);
   env.push_back("AWS_REGION=us-east-1");
   StrataRun r = RunStrata({"--json", "list"}, env, work_.path());
   ASSERT_EQ(r.code, 0) << r;
   json doc = r.Json();
   EXPECT_TRUE(doc["target"]["name"].is_null());
-  EXPECT_EQ(doc["target"]["endpoint"], DynamoLocalEndpoint());
+  EXPECT_EQ(doc["target"]["endpoint"], endpoint_);
   EXPECT_TRUE(Find(doc["tables"], T("env")).is_object()) << doc.dump(2);
 }
 
 TEST_F(CliTargetTest, SeveralDynamoTargetsNeedTarget) {
   WriteFile("strata.yaml",
             "version: 1\ntargets:\n  a: { engine: dynamodb, region: us-east-1, endpoint: \"" +
-                DynamoLocalEndpoint() + "\" }\n  b: { engine: dynamodb, region: us-east-1 }\n");
+                endpoint_ + "\" }\n  b: { engine: dynamodb, region: us-east-1 }\n");
   StrataRun r = Strata({"list"});
   EXPECT_EQ(r.code, 1) << r;
   EXPECT_TRUE(Contains(r.err, "several dynamodb targets (a, b); choose one with --target")) << r;

@@ -1,21 +1,25 @@
-// Against DynamoDB Local started with -delayTransientStatuses, where a new global index stays
-// CREATING (and a deleted one DELETING) for many seconds, as on the real service: the waits
-// between index steps really happen, and a run that does not wait leaves work pending that
-// a later run resumes.
+// Through the fault proxy in DynamoDB mode in front of moto, where a new table stays CREATING,
+// a new global index CREATING (and a deleted one DELETING) for seconds, and a second index change
+// on a table while one is in progress is refused, as on the real service (moto alone is ACTIVE
+// at once and takes any number of index changes): the waits between index steps really happen,
+// and a run that does not wait leaves work pending that a later run resumes. Without the waits
+// these tests fail on the service's refusals (ResourceInUseException for a table being created,
+// LimitExceededException for a second index change).
 #include <gtest/gtest.h>
 
 #include "adapters/dynamodb/execute.h"
 #include "adapters/dynamodb/introspect.h"
 #include "adapters/dynamodb/plan.h"
 #include "engine/state/canonical.h"
-#include "integration/dynamodb/local_dynamodb.h"
+#include "integration/dynamodb/moto_dynamodb.h"
 #include "tests/adapters/dynamodb/test_tables.h"
 
 namespace strata::dynamodb {
 namespace {
 
-using strata::testing::LocalJsonService;
+using strata::testing::DynamoDbProxy;
 using strata::testing::RealClock;
+using strata::testing::TestDynamoDb;
 using strata::testing::UniqueTable;
 using strata::dynamodb::testing::SimpleTable;
 using strata::dynamodb::testing::AddGlobalIndex;
@@ -26,7 +30,8 @@ void AddIndex(pb::DynamoTable* t, const std::string& name, const std::string& ke
 
 class DelayedDynamoDb : public ::testing::Test {
  protected:
-  LocalJsonService ddb_{STRATA_TEST_DDB_DELAYED_PORT};
+  DynamoDbProxy proxy_;
+  TestDynamoDb ddb_{proxy_.url()};
   RealClock clock_;
   std::vector<std::string> waits_;
 
@@ -64,7 +69,9 @@ class DelayedDynamoDb : public ::testing::Test {
 
 TEST_F(DelayedDynamoDb, AddsAndRemovesGlobalIndexesOneByOneWaitingForEach) {
   pb::DynamoTable t = SimpleTable(UniqueTable("delayed_gsi"));
-  Run(t, true);
+  Run(t, true);  // waits while the table is CREATING
+  waits_.clear();
+  clock_.sleeps = 0;
   pb::DynamoTable two = t;
   AddIndex(&two, "by_a", "a");
   AddIndex(&two, "by_b", "b");
@@ -90,7 +97,8 @@ TEST_F(DelayedDynamoDb, AddsAndRemovesGlobalIndexesOneByOneWaitingForEach) {
 
 TEST_F(DelayedDynamoDb, NoWaitLeavesWorkPendingAndALaterRunResumesIt) {
   pb::DynamoTable t = SimpleTable(UniqueTable("delayed_resume"));
-  Run(t, true);
+  Run(t, true);  // waits while the table is CREATING
+  clock_.sleeps = 0;
   pb::DynamoTable two = t;
   AddIndex(&two, "by_a", "a");
   AddIndex(&two, "by_b", "b");

@@ -1,8 +1,11 @@
-// adapters/dynamodb/introspect against DynamoDB Local: every setting strata models read back
-// from tables made with direct API calls, and ListTables paginated past 100 tables.
+// adapters/dynamodb/introspect against moto, through the fault proxy without delays (it gives
+// moto's answers the service's shapes; see tests/support/fault_proxy.py): every setting strata
+// models read back from tables made with direct API calls (tags included), and ListTables
+// paginated past 100 tables while other tests create and delete theirs.
 //
-// DynamoDB Local neither tags tables nor keeps a table class (it accepts both and forgets
-// them); those are covered by tests/adapters/dynamodb with the fake.
+// moto keeps no table class (it accepts one and forgets it), and a target that cannot tag at
+// all is played by the fault proxy (tests/integration/dynamodb/cli_import_test.cc); the table
+// class is covered by tests/adapters/dynamodb with the fake.
 #include "adapters/dynamodb/introspect.h"
 
 #include <google/protobuf/text_format.h>
@@ -11,7 +14,7 @@
 
 #include <algorithm>
 
-#include "integration/dynamodb/local_dynamodb.h"
+#include "integration/dynamodb/moto_dynamodb.h"
 #include "tests/adapters/dynamodb/test_tables.h"
 
 namespace strata::dynamodb {
@@ -19,13 +22,15 @@ namespace {
 
 using google::protobuf::util::MessageDifferencer;
 using nlohmann::json;
-using strata::testing::LocalJsonService;
+using strata::testing::DynamoDbProxy;
 using strata::testing::MustCall;
+using strata::testing::TestDynamoDb;
 using strata::testing::UniqueTable;
 using strata::dynamodb::testing::ParseTable;
 
 TEST(DynamoDbIntrospect, ReadsEverySettingOfAProvisionedTable) {
-  LocalJsonService ddb(STRATA_TEST_DDB_PORT);
+  DynamoDbProxy proxy({.delay_seconds = 0});
+  TestDynamoDb ddb(proxy.url());
   const std::string name = UniqueTable("orders");
   json create = json::parse(R"({
     "AttributeDefinitions": [
@@ -53,6 +58,7 @@ TEST(DynamoDbIntrospect, ReadsEverySettingOfAProvisionedTable) {
                      {"AttributeName": "created", "KeyType": "RANGE"}],
        "Projection": {"ProjectionType": "ALL"}}],
     "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    "Tags": [{"Key": "team", "Value": "core"}, {"Key": "cost-centre", "Value": "42"}],
     "DeletionProtectionEnabled": true})");
   create["TableName"] = name;
   MustCall(ddb, "CreateTable", create);
@@ -93,13 +99,15 @@ TEST(DynamoDbIntrospect, ReadsEverySettingOfAProvisionedTable) {
     stream: DYNAMO_STREAM_NEW_AND_OLD_IMAGES
     table_class: DYNAMO_TABLE_CLASS_STANDARD
     deletion_protection: true
+    tags { key: "cost-centre" value: "42" }
+    tags { key: "team" value: "core" }
   )pb");
   want.set_name(name);
   EXPECT_TRUE(MessageDifferencer::Equals(t.table, want)) << t.table.DebugString();
   EXPECT_EQ(t.status, "ACTIVE");
   EXPECT_TRUE(t.Ready());
   EXPECT_EQ(t.index_status.size(), 2u);
-  EXPECT_FALSE(t.tags_supported) << "DynamoDB Local has no tagging";
+  EXPECT_TRUE(t.tags_supported);
   EXPECT_NE(t.arn.find(":table/" + name), std::string::npos) << t.arn;
 
   MustCall(ddb, "UpdateTable", {{"TableName", name}, {"DeletionProtectionEnabled", false}});
@@ -107,7 +115,8 @@ TEST(DynamoDbIntrospect, ReadsEverySettingOfAProvisionedTable) {
 }
 
 TEST(DynamoDbIntrospect, OnDemandTableWithoutStreamOrTimeToLive) {
-  LocalJsonService ddb(STRATA_TEST_DDB_PORT);
+  DynamoDbProxy proxy({.delay_seconds = 0});
+  TestDynamoDb ddb(proxy.url());
   const std::string name = UniqueTable("events");
   MustCall(ddb, "CreateTable",
            {{"TableName", name},
@@ -138,7 +147,8 @@ TEST(DynamoDbIntrospect, OnDemandTableWithoutStreamOrTimeToLive) {
 }
 
 TEST(DynamoDbIntrospect, ListsMoreThanOnePageOfTablesSorted) {
-  LocalJsonService ddb(STRATA_TEST_DDB_PORT);
+  DynamoDbProxy proxy({.delay_seconds = 0});
+  TestDynamoDb ddb(proxy.url());
   constexpr int kTables = 105;
   const std::string prefix = UniqueTable("page");
   std::vector<std::string> names;

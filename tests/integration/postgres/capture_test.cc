@@ -27,7 +27,7 @@ class CaptureTest : public ::testing::Test {
   StrataRun Strata(const TestDatabase& db, std::vector<std::string> args) const {
     return RunStrata(args,
                      {"PATH=/usr/bin:/bin", "NO_COLOR=1", "PGHOST=127.0.0.1",
-                      "PGPORT=" + std::to_string(STRATA_TEST_PGPORT), "PGUSER=postgres",
+                      "PGPORT=" + std::to_string(strata::testing::TestClusterPort()), "PGUSER=postgres",
                       "PGDATABASE=" + db.name(), "STRATA_ACTOR_NAME=alice",
                       "STRATA_ACTOR_EMAIL=alice@example.com"},
                      work_.path());

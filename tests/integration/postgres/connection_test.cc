@@ -14,7 +14,7 @@ TEST(ConnectionTest, RunsParameterisedQueriesWithNulls) {
   TestDatabase db;
   auto c = db.Connect();
   ASSERT_TRUE(c);
-  EXPECT_EQ(c->description(), "127.0.0.1:" + std::to_string(STRATA_TEST_PGPORT) + "/" + db.name());
+  EXPECT_EQ(c->description(), "127.0.0.1:" + std::to_string(strata::testing::TestClusterPort()) + "/" + db.name());
   auto r = c->Exec("SELECT $1::text AS a, $2::int + 1 AS b, NULL::text AS c", {"x'y", "41"});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->rows.size(), 1u);
@@ -58,13 +58,13 @@ TEST(ConnectionTest, QuotingSurvivesHostileNames) {
 }
 
 TEST(ConnectionTest, FailedConnectionSaysWhereAndWhy) {
-  // A port nothing listens on (the cluster's port + 1 is never used by the harness).
-  auto c = Connection::Open("host=127.0.0.1 port=" + std::to_string(STRATA_TEST_PGPORT + 1) +
+  strata::testing::ClosedPort closed;  // a port nothing listens on
+  auto c = Connection::Open("host=127.0.0.1 port=" + std::to_string(closed.port()) +
                             " dbname=app user=someone connect_timeout=5");
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().code(), Code::kUnavailable);
   EXPECT_EQ(c.status().message().rfind("cannot connect to PostgreSQL at 127.0.0.1:" +
-                                           std::to_string(STRATA_TEST_PGPORT + 1) + "/app: ",
+                                           std::to_string(closed.port()) + "/app: ",
                                        0),
             0u)
       << c.status().message();

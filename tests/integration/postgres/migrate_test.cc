@@ -42,7 +42,7 @@ class MigrateTest : public ::testing::Test {
   // The libpq environment of the test database, as a user would export it.
   std::vector<std::string> Environment() const {
     return {"PATH=/usr/bin:/bin", "NO_COLOR=1", "PGHOST=127.0.0.1",
-            "PGPORT=" + std::to_string(STRATA_TEST_PGPORT), "PGUSER=postgres",
+            "PGPORT=" + std::to_string(strata::testing::TestClusterPort()), "PGUSER=postgres",
             "PGDATABASE=" + db_.name()};
   }
 
@@ -511,7 +511,7 @@ TEST_F(MigrateTest, JsonShapesOfStatusRunAndHistory) {
   ASSERT_EQ(before.code, 0) << before;
   json s = before.Json();
   EXPECT_EQ(s["version"], 1);
-  EXPECT_EQ(s["database"], "127.0.0.1:" + std::to_string(STRATA_TEST_PGPORT) + "/" + db_.name());
+  EXPECT_EQ(s["database"], "127.0.0.1:" + std::to_string(strata::testing::TestClusterPort()) + "/" + db_.name());
   EXPECT_EQ(s["history_schema"], "public");
   EXPECT_EQ(s["tracks"][0]["table_exists"], false);
   EXPECT_EQ(s["counts"]["pending"], 2);
@@ -580,7 +580,7 @@ TEST_F(MigrateTest, AddWritesATemplateThatRuns) {
 TEST_F(MigrateTest, TargetDsnFromStrataYamlReachesPsqlAndScripts) {
   Write(work_ / "strata.yaml",
         "version: 1\nschemas:\n  postgres: migrations\ntargets:\n  app:\n    engine: postgres\n"
-        "    dsn: \"postgresql://postgres@127.0.0.1:" + std::to_string(STRATA_TEST_PGPORT) + "/" +
+        "    dsn: \"postgresql://postgres@127.0.0.1:" + std::to_string(strata::testing::TestClusterPort()) + "/" +
         db_.name() + "?application_name=strata-test\"\n  ddb:\n    engine: dynamodb\n");
   Migration("1_core_a.sql", "CREATE TABLE a (db text); INSERT INTO a VALUES (current_database());");
   Write(Dir() + "/1_core_a.sh", "#!/bin/sh\n[ \"$PGDATABASE\" = \"" + db_.name() + "\" ] || exit 9\n", true);
@@ -594,14 +594,15 @@ TEST_F(MigrateTest, TargetDsnFromStrataYamlReachesPsqlAndScripts) {
 }
 
 TEST_F(MigrateTest, AFailedConnectionSaysWhereAndNeverShowsThePassword) {
+  strata::testing::ClosedPort closed;  // nothing listens there
   Write(work_ / "strata.yaml",
         "version: 1\ntargets:\n  app:\n    engine: postgres\n    dsn: \"postgresql://postgres:hunter2@127.0.0.1:" +
-            std::to_string(STRATA_TEST_PGPORT + 1) + "/app\"\n");
+            std::to_string(closed.port()) + "/app\"\n");
   Migration("1_core_a.sql", "SELECT 1;");
   Cli run = Strata({"migrate", "status", "migrations", "--target", "app"});
   EXPECT_EQ(run.code, 1) << run;
   EXPECT_TRUE(Contains(run.err, "cannot connect to PostgreSQL at 127.0.0.1:" +
-                                    std::to_string(STRATA_TEST_PGPORT + 1) + "/app")) << run;
+                                    std::to_string(closed.port()) + "/app")) << run;
   EXPECT_FALSE(Contains(run.err + run.out, "hunter2")) << run;
 }
 

@@ -1,6 +1,7 @@
 // A fresh database on the test cluster (tests/support/postgres_server.sh) for one test.
 //
-// The cluster listens on 127.0.0.1:STRATA_TEST_PGPORT with trust auth for user "postgres".
+// The cluster listens on 127.0.0.1 with trust auth for user "postgres", on the port its fixture
+// wrote to STRATA_TEST_PG_DIR/port.
 // Each TestDatabase creates a uniquely named database and drops it when destroyed, so tests
 // can run in parallel without seeing each other's objects.
 #pragma once
@@ -13,11 +14,18 @@
 #include <unistd.h>
 
 #include "adapters/postgres/connection.h"
+#include "tests/support/ports.h"
 
 namespace strata::testing {
 
+// The port of the test cluster (read once).
+inline int TestClusterPort() {
+  static const int port = ReadPortFile(STRATA_TEST_PG_DIR);
+  return port;
+}
+
 inline std::string TestClusterConninfo(const std::string& dbname) {
-  return "host=127.0.0.1 port=" + std::to_string(STRATA_TEST_PGPORT) +
+  return "host=127.0.0.1 port=" + std::to_string(TestClusterPort()) +
          " user=postgres dbname=" + dbname;
 }
 
@@ -52,7 +60,7 @@ class TestDatabase {
   std::string conninfo() const { return TestClusterConninfo(name_); }
   // libpq environment for a child process (strata or psql) pointed at this database.
   std::string env_prefix() const {
-    return "PGHOST=127.0.0.1 PGPORT=" + std::to_string(STRATA_TEST_PGPORT) +
+    return "PGHOST=127.0.0.1 PGPORT=" + std::to_string(TestClusterPort()) +
            " PGUSER=postgres PGDATABASE=" + name_ + " ";
   }
   std::unique_ptr<postgres::Connection> Connect() const {

@@ -1,10 +1,10 @@
-// Test access to DynamoDB Local (tests/support/dynamodb_local.sh) through the aws core's
-// Session, exactly as the cli reaches DynamoDB, plus unique table names so tests can share one
-// server.
+// Test access to DynamoDB on the "moto" fixture's server (tests/support/moto_server.sh), or on
+// a fault proxy in DynamoDB mode in front of it (tests/support/fault_proxy.py), through the aws
+// core's Session, exactly as the cli reaches DynamoDB; plus unique table names, so tests can
+// share one server, and a real clock for waits.
 //
-// DynamoDB Local accepts any credentials whose key ID is letters and digits only; the session
-// gets fixed test keys and a region from its own environment map (never the process's), and
-// the server as its endpoint.
+// moto checks every signature: the session signs with the fixture's IAM user unless a test
+// gives other keys. The session's environment is its own map, never the process's.
 #pragma once
 
 #include <fmt/format.h>
@@ -19,18 +19,25 @@
 #include <string>
 #include <thread>
 
+#include "adapters/aws/http.h"
 #include "adapters/aws/json_service.h"
 #include "adapters/aws/session.h"
 #include "adapters/dynamodb/execute.h"
+#include "tests/support/local_server.h"
+#include "tests/support/moto.h"
 
 namespace strata::testing {
 
-class LocalJsonService : public aws::JsonService {
+class TestDynamoDb : public aws::JsonService {
  public:
-  // `access_key_id` other than letters and digits is refused by DynamoDB Local.
-  explicit LocalJsonService(int port, std::string access_key_id = "strataTest") {
-    const std::map<std::string, std::string> env = {{"AWS_ACCESS_KEY_ID", access_key_id},
-                                                    {"AWS_SECRET_ACCESS_KEY", "strataTestSecret"}};
+  // The fixture's moto server with the test user's keys.
+  TestDynamoDb() : TestDynamoDb(MotoEndpoint()) {}
+  explicit TestDynamoDb(const std::string& endpoint)
+      : TestDynamoDb(endpoint, LoadMotoIdentity()) {}
+  TestDynamoDb(const std::string& endpoint, const MotoIdentity& keys) {
+    const std::map<std::string, std::string> env = {
+        {"AWS_ACCESS_KEY_ID", keys.access_key_id},
+        {"AWS_SECRET_ACCESS_KEY", keys.secret_access_key}};
     aws::SessionOptions options;
     options.getenv = [env](const std::string& name) -> std::optional<std::string> {
       auto it = env.find(name);
@@ -39,7 +46,7 @@ class LocalJsonService : public aws::JsonService {
     };
     options.home_dir = "/nonexistent/strata-test";
     options.region = "us-east-1";
-    options.endpoint_url = fmt::format("http://127.0.0.1:{}", port);
+    options.endpoint_url = endpoint;
     auto session = aws::Session::Open(options);
     if (!session.ok()) {
       ADD_FAILURE() << session.status().ToString();
@@ -64,6 +71,44 @@ class LocalJsonService : public aws::JsonService {
  private:
   std::unique_ptr<aws::Session> session_;
   std::unique_ptr<aws::JsonService> service_;
+};
+
+// tests/support/fault_proxy.py in DynamoDB mode in front of the fixture's moto: tables and
+// indexes stay in their transient statuses for `delay_seconds` after a change, one index change
+// per table at a time, and the service's refusals (see the script's header). Stopped with the
+// test.
+class DynamoDbProxy {
+ public:
+  struct Options {
+    double delay_seconds = 3;
+    bool no_tagging = false;  // answer the tagging calls as an emulator without tagging does
+  };
+  DynamoDbProxy() : DynamoDbProxy(Options{}) {}
+  explicit DynamoDbProxy(const Options& options)
+      : server_("fault_proxy.py", Arguments(options)) {}
+
+  std::string url() const { return server_.url(); }
+
+  // What the proxy thinks is in progress, as its control endpoint reports it.
+  nlohmann::json State() const {
+    auto http = aws::NewCurlHttpClient(aws::HttpOptions{});
+    if (!http.ok()) return nullptr;
+    aws::HttpRequest request;
+    request.url = url() + "/__fault/dynamodb";
+    auto response = (*http)->Send(request, nullptr);
+    if (!response.ok()) return nullptr;
+    return nlohmann::json::parse(response->body, nullptr, false);
+  }
+
+ private:
+  static std::vector<std::string> Arguments(const Options& options) {
+    std::vector<std::string> args = {"--upstream", MotoEndpoint(), "--dynamodb", "--delay",
+                                     fmt::format("{}", options.delay_seconds)};
+    if (options.no_tagging) args.push_back("--no-tagging");
+    return args;
+  }
+
+  LocalServer server_;
 };
 
 // "strata_<pid>_<n>_<what>": unique across the tests sharing a server.

@@ -1,6 +1,10 @@
-// The moto server of the "moto" CTest fixture (tests/support/moto_server.sh) as the AWS tests
-// see it: its endpoint, the IAM user's keys and ARNs, and SessionOptions over a fake
-// environment that never reaches beyond 127.0.0.1 (instance metadata is switched off).
+// The moto server of the "moto" CTest fixture (tests/support/moto_server.sh) as the tests see
+// it: its endpoint (the port it was given, read from the fixture directory), the IAM user's keys
+// and ARNs, and SessionOptions over a fake environment that never reaches beyond 127.0.0.1
+// (instance metadata is switched off). moto checks every request's signature, so only these
+// keys work.
+//
+// The test binary must define STRATA_TEST_MOTO_DIR (the fixture's state directory).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -15,12 +19,11 @@
 
 #include "adapters/aws/config_file.h"
 #include "adapters/aws/session.h"
+#include "tests/support/ports.h"
 
 namespace strata::testing {
 
-inline std::string MotoEndpoint() {
-  return "http://127.0.0.1:" + std::to_string(STRATA_TEST_MOTO_PORT);
-}
+inline std::string MotoEndpoint() { return LoopbackUrl(ReadPortFile(STRATA_TEST_MOTO_DIR)); }
 
 inline std::string ReadTextFile(const std::string& path) {
   std::ifstream in(path);
