@@ -1,4 +1,5 @@
-// strata verify: every checksum, the hash chain, and a replay of every event.
+// strata verify: every checksum, the hash chain, a replay of every event, and the head
+// witness (the second copy of the newest acknowledged commit's seq and hash).
 #include <fmt/format.h>
 
 #include <chrono>
@@ -9,6 +10,29 @@
 
 namespace strata::cli {
 namespace po = boost::program_options;
+
+namespace {
+
+// The head witness as people read it: "seq 3 (f3c87d38e299)", "missing", or why it is damaged.
+struct WitnessReport {
+  std::string state;   // "ok" | "missing" | "damaged" | "none" (empty log, no witness)
+  std::string detail;
+};
+
+WitnessReport ReportWitness(const CommitReader& reader, uint64_t commits) {
+  if (!reader.witness_status().ok()) return {"damaged", reader.witness_status().message()};
+  if (reader.witness()) {
+    return {"ok", fmt::format("seq {} ({})", reader.witness()->seq,
+                              HashHex(reader.witness()->hash).substr(0, 12))};
+  }
+  if (commits == 0) return {"none", ""};
+  return {"missing",
+          "the head witness (.strata/HEAD) is missing: the newest commits cannot be checked "
+          "against it (logs written before witnesses existed have none); the next write "
+          "recreates it"};
+}
+
+}  // namespace
 
 CommandResult RunVerify(Context& ctx) {
   po::options_description o("verify options");
@@ -37,14 +61,18 @@ CommandResult RunVerify(Context& ctx) {
     }
     return Status::Ok();
   });
+  const WitnessReport witness = ReportWitness(*reader, commits);
+  // A damaged witness is its own problem, not damage at the commit after the last good one.
+  const bool witness_only = !s.ok() && witness.state == "damaged";
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   nlohmann::ordered_json j = {{"version", 1}, {"ok", s.ok()}, {"commits", commits},
-                      {"events", events}, {"bytes", bytes}, {"head_seq", head.seq},
-                      {"head_hash", HashHex(head.hash)}, {"seconds", seconds}};
+                              {"events", events}, {"bytes", bytes}, {"head_seq", head.seq},
+                              {"head_hash", HashHex(head.hash)}, {"seconds", seconds},
+                              {"witness", witness.state}};
   if (!reader->tail_note().empty()) j["tail_note"] = reader->tail_note();
   if (!s.ok()) {
-    j["first_bad_seq"] = head.seq + 1;
+    if (!witness_only) j["first_bad_seq"] = head.seq + 1;
     j["problem"] = s.message();
   }
   if (ctx.json) {
@@ -53,7 +81,15 @@ CommandResult RunVerify(Context& ctx) {
     *ctx.out << ctx.Paint(Color::kGreen, "ok") << fmt::format(
         ": {} commits, {} events, {} bytes; chain intact up to seq {} ({})\n", commits, events,
         bytes, head.seq, HashHex(head.hash).substr(0, 12));
-    if (!reader->tail_note().empty()) *ctx.out << "note: " << reader->tail_note() << "\n";
+    if (!reader->tail_note().empty()) {
+      *ctx.out << "note: " << reader->tail_note()
+               << " (never acknowledged: the next write cuts it back)\n";
+    }
+    if (witness.state == "missing") *ctx.out << "warning: " << witness.detail << "\n";
+  } else if (witness_only) {
+    *ctx.out << ctx.Paint(Color::kRed, "FAILED") << fmt::format(
+        ": {}\nThe {} commit{} of the log {} intact (up to seq {}).\n",
+        witness.detail, commits, commits == 1 ? "" : "s", commits == 1 ? "is" : "are", head.seq);
   } else {
     *ctx.out << ctx.Paint(Color::kRed, "FAILED") << fmt::format(
         " at seq {}: {}\n{} commit{} before it {} intact (up to seq {}).\n", head.seq + 1,

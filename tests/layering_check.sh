@@ -10,8 +10,8 @@
 #       backend                       -> any adapter (the registry knows every backend)
 #       common                        -> nothing (it is what the others share)
 #     anything else is an error (postgres may not include aws, aws no other adapter, ...).
-# Also warns, without failing, when cli/ or adapters/ use the engine's CommitWriter directly:
-# commits are to be written through the one recording path in engine/record/.
+# Also fails when cli/ or adapters/ use the engine's CommitWriter directly: every commit is
+# written through the one recording path in engine/record/.
 #
 # Usage: layering_check.sh [ROOT]   (ROOT: the source tree, default .)
 set -euo pipefail
@@ -70,12 +70,12 @@ while IFS= read -r file; do
              sed -E 's/^([0-9]+):.*"adapters\/([^/"]+)\/.*/\1:\2/' || true)
 done < <(sources adapters | grep -E '^adapters/[^/]+/' || true)
 
-# Warning only, until cli records commits through engine/record.
+# Every commit goes through the recording path (engine/record), never the writer itself.
 writers=$( { sources cli; sources adapters; } | xargs -r grep -Hnw CommitWriter || true)
 if [ -n "$writers" ]; then
-  echo "layering: warning (enabled once cli uses engine/record): CommitWriter used outside" \
-       "engine/; record commits through engine/record instead:" >&2
+  echo "layering: CommitWriter used outside engine/; record commits through engine/record:" >&2
   echo "$writers" | sed 's/^/  /' >&2
+  bad=1
 fi
 
 exit $bad

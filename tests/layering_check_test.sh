@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs layering_check.sh on small trees made here: a clean tree that uses every allowed include
 # must pass; the same tree plus one forbidden include must fail, naming the rule, for each kind
-# of forbidden include. Also checks that CommitWriter outside engine/ warns without failing.
+# of forbidden include, and so must a tree whose cli/ uses the engine's CommitWriter.
 #
 # Usage: layering_check_test.sh PATH/TO/layering_check.sh
 set -uo pipefail
@@ -108,15 +108,15 @@ expect_fail common_includes_backend adapters/common/system.cc adapters/backend/b
 expect_fail spaced_include adapters/postgres/connection.cc '#  include "adapters/aws/http.h"' \
   "adapters/postgres must not include adapters/aws/"
 
-# CommitWriter outside engine/: a warning, not a failure.
+# CommitWriter outside engine/: commits go through engine/record.
 t="$work/writer"
 clean_tree "$t"
 printf 'void F(strata::CommitWriter& w);\n' >>"$t/cli/main.cc"
-if out=$(bash "$check" "$t" 2>&1) && grep -qF "warning (enabled once cli uses engine/record)" \
-    <<<"$out" && grep -qF "cli/main.cc" <<<"$out"; then
-  echo "ok   commit_writer_warns"
+if ! out=$(bash "$check" "$t" 2>&1) && grep -qF "CommitWriter used outside engine/" <<<"$out" &&
+    grep -qF "cli/main.cc" <<<"$out"; then
+  echo "ok   commit_writer_fails"
 else
-  echo "FAIL commit_writer_warns: expected a pass with a warning naming cli/main.cc, got:" >&2
+  echo "FAIL commit_writer_fails: expected a failure naming cli/main.cc, got:" >&2
   echo "$out" | sed 's/^/    /' >&2
   failures=$((failures + 1))
 fi

@@ -31,9 +31,9 @@ struct LiveTable {
   std::map<std::string, std::string> index_status;
   int64_t item_count = 0, size_bytes = 0;
   std::string arn;
-  // False when the target cannot tag tables (DynamoDB Local answers ListTagsOfResource with
-  // UnknownOperationException): `table.tags` is then empty and says nothing, and planning
-  // leaves tags alone.
+  // False when the target cannot tag tables (some DynamoDB-compatible servers answer
+  // ListTagsOfResource with UnknownOperationException): `table.tags` is then empty and says
+  // nothing, and planning leaves tags alone.
   bool tags_supported = true;
 
   // ACTIVE, with every global index ACTIVE: the only state in which DynamoDB accepts the

@@ -13,9 +13,6 @@ Result<std::unique_ptr<History>> History::Open(const HistoryOptions& options) {
   auto h = std::unique_ptr<History>(new History());
   STRATA_RETURN_IF_ERROR(options.env->CreateDirs(options.log_dir));
   STRATA_ASSIGN_OR_RETURN(h->reader_, CommitReader::Open(options.env, options.log_dir));
-  if (!h->reader_->tail_note().empty()) {
-    note("note: " + h->reader_->tail_note() + " (ignored; the next write cuts it back)");
-  }
   IndexOptions index_options;
   bool noted = false;
   index_options.progress = [&note, &noted](uint64_t done, uint64_t seq) {
@@ -28,13 +25,21 @@ Result<std::unique_ptr<History>> History::Open(const HistoryOptions& options) {
   auto index = Index::Open(path, h->reader_.get(), index_options);
   if (!index.ok() && index.status().code() == Code::kCorruption) {
     // The log itself is damaged: the index cannot be brought up to date past the damage.
+    const std::string& why = index.status().message();
     return Status::Corruption(fmt::format(
-        "the log is damaged: {}; run `strata verify` for details (history up to the damage is "
-        "intact; restore the log from a copy or backup to read past it)",
-        index.status().message()));
+        "the log is damaged: {}; run `strata verify` for details{}", why,
+        why.find("backup") != std::string::npos
+            ? ""
+            : " (history up to the damage is intact; restore the log from a copy or backup to "
+              "read past it)"));
   }
   if (!index.ok()) return index.status().WithContext("opening the index");
   h->index_ = std::move(index).value();
+  // Only now is a torn tail known to be past every acknowledged commit (the head witness was
+  // checked on the way): an interrupted append, which the next write cuts back.
+  if (!h->reader_->tail_note().empty()) {
+    note("note: " + h->reader_->tail_note() + " (ignored; the next write cuts it back)");
+  }
   const SyncReport& sync = h->index_->sync_report();
   if (sync.rebuilt && sync.reason != "no index yet" && sync.indexed > 0) {
     note(fmt::format("note: rebuilt the index ({}): {} commits", sync.reason, sync.indexed));

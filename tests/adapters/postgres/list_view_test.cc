@@ -58,8 +58,12 @@ TEST(ListObjectsTest, RowsItemsAndTitleMarkWhatStrataManages) {
   EXPECT_EQ(users, nlohmann::ordered_json({{"name", "public.users"}, {"kind", "table"},
                                            {"managed", true}}));
   for (const auto& row : v.rows) {
-    if (row[0].text == "public.mood") EXPECT_EQ(row[2].text, "unmanaged");
-    if (row[0].text == "ext:citext") EXPECT_EQ(row[2].text, "managed");
+    if (row[0].text == "public.mood") {
+      EXPECT_EQ(row[2].text, "unmanaged");
+    }
+    if (row[0].text == "ext:citext") {
+      EXPECT_EQ(row[2].text, "managed");
+    }
   }
 }
 

@@ -30,8 +30,10 @@ TEST(CrcTest, ExtendEqualsWholeAndHardwareEqualsPortable) {
       EXPECT_EQ(Extend(Extend(0, data.data(), split), data.data() + split, n - split), whole);
     }
     // Unaligned starts exercise the hardware path's byte-at-a-time prologue.
-    if (n > 3) EXPECT_EQ(Value(std::string_view(data).substr(3)),
-                         ExtendPortable(0, data.data() + 3, n - 3));
+    if (n > 3) {
+      EXPECT_EQ(Value(std::string_view(data).substr(3)),
+                ExtendPortable(0, data.data() + 3, n - 3));
+    }
   }
 }
 

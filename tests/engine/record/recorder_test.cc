@@ -274,7 +274,9 @@ TEST_F(RecorderTest, FactsAreRecordedAgainAfterAConflict) {
   ASSERT_TRUE(a->Append(a->Read()->head, Create("orders")).ok());
   int calls = 0;
   auto recorded = a->Record([&](const HeadState&) -> Result<std::optional<Draft>> {
-    if (calls++ == 0) EXPECT_TRUE(b->Append(b->Read()->head, Create("carts")).ok());
+    if (calls++ == 0) {
+      EXPECT_TRUE(b->Append(b->Read()->head, Create("carts")).ok());
+    }
     return std::optional<Draft>(Deploy("prod", 1));
   });
   ASSERT_TRUE(recorded.ok() && recorded->has_value()) << recorded.status().ToString();
