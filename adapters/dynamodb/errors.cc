@@ -43,11 +43,15 @@ Status Rejected(std::string_view api, const std::string& table, const aws::Servi
 
 }  // namespace
 
+bool IsTableNotFound(const aws::ServiceError& error) {
+  return error.code == "ResourceNotFoundException" || error.code == "ResourceNotFound";
+}
+
 Status ExplainError(std::string_view api, const std::string& table, const Status& status,
                     const aws::ServiceError& error) {
   const std::string& code = error.code;
   if (code == "ResourceInUseException") return InUse(api, table, error);
-  if (code == "ResourceNotFoundException") {
+  if (IsTableNotFound(error)) {
     return Status::NotFound(fmt::format("table {} does not exist ({})", table, api));
   }
   if (code == "LimitExceededException") {

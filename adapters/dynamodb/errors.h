@@ -21,6 +21,11 @@ Result<nlohmann::json> CallTable(aws::JsonService& ddb, std::string_view api,
                                  const std::string& table, const nlohmann::json& input,
                                  aws::ServiceError* error = nullptr);
 
+// Whether a service error says the table is not there. DynamoDB answers
+// "ResourceNotFoundException"; some compatible servers answer "ResourceNotFound" (moto's
+// DescribeTimeToLive), which means the same.
+bool IsTableNotFound(const aws::ServiceError& error);
+
 // The Status for a failed `api` call on `table`:
 //   ResourceInUseException     FailedPrecondition "table T is being created or updated ..."
 //                              (CreateTable: "table T already exists")

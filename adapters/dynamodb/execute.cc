@@ -185,7 +185,7 @@ Status CheckAll(aws::JsonService& ddb, const std::vector<std::string>& names, bo
   if (protected_names.empty() || lift) return Status::Ok();
   return Status::FailedPrecondition(fmt::format(
       "deletion protection is enabled on {} {}; nothing was dropped. Turn it off first, or "
-      "lift it as part of the drop (strata drop --lift-protection)",
+      "lift it as part of the drop (strata drop --lift-deletion-protection)",
       protected_names.size() == 1 ? "table" : "tables", fmt::join(protected_names, ", ")));
 }
 

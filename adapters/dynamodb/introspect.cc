@@ -286,10 +286,10 @@ Result<LiveTable> LiveTableFromDescription(const json& table, const json& time_t
 Result<std::optional<LiveTable>> DescribeLiveTable(aws::JsonService& ddb, const std::string& name) {
   aws::ServiceError error;
   auto described = CallTable(ddb, "DescribeTable", name, {{"TableName", name}}, &error);
-  if (!described.ok() && error.code == "ResourceNotFoundException") return std::optional<LiveTable>();
+  if (!described.ok() && IsTableNotFound(error)) return std::optional<LiveTable>();
   if (!described.ok()) return described.status();
   auto ttl = CallTable(ddb, "DescribeTimeToLive", name, {{"TableName", name}}, &error);
-  if (!ttl.ok() && error.code == "ResourceNotFoundException") return std::optional<LiveTable>();
+  if (!ttl.ok() && IsTableNotFound(error)) return std::optional<LiveTable>();
   if (!ttl.ok()) return ttl.status();
   const json& d = Member(*described, "Table");
   bool tags_supported = true;

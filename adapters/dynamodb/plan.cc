@@ -139,9 +139,17 @@ void OperationBuilder::Billing(const pb::DynamoSetBilling& e) {
                  : "set provisioned throughput to " + Capacity(e.throughput()));
 }
 
+// The attribute definitions sent are every one the table's keys and indexes use once the index
+// exists, not only the new index's: the service documents the full set, and a server that
+// replaces the table's definitions with what it is sent (moto does) keeps the others.
 void OperationBuilder::AddIndex(const pb::DynamoAddGlobalIndex& e) {
+  std::map<std::string, pb::DynamoAttributeDefinition> attributes;
+  if (const pb::DynamoTable* before = Current()) {
+    for (const auto& a : before->attributes()) attributes[a.name()] = a;
+  }
+  for (const auto& a : e.attributes()) attributes[a.name()] = a;
   json definitions = json::array();
-  for (const auto& a : e.attributes()) definitions.push_back(Plain(RenderAttributeDefinition(a)));
+  for (const auto& [name, a] : attributes) definitions.push_back(Plain(RenderAttributeDefinition(a)));
   json input = Update();
   input["AttributeDefinitions"] = std::move(definitions);
   input["GlobalSecondaryIndexUpdates"] = {{{"Create", Plain(RenderGlobalIndex(e.index()))}}};
@@ -310,7 +318,7 @@ void Judge(const LiveTable* live, const PlanOptions& options, TablePlan* plan) {
     plan->blocked_reason = fmt::format(
         "table {} has deletion protection enabled, so it cannot be deleted; set "
         "deletion_protection: false in its table file and apply before removing it, or drop "
-        "it with strata drop --lift-protection",
+        "it with strata drop --lift-deletion-protection",
         plan->table);
   }
   if (live != nullptr && !live->tags_supported) {

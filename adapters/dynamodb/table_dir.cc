@@ -86,16 +86,23 @@ Result<std::vector<fs::path>> ListTableFiles(const fs::path& dir) {
 Result<pb::DynamoSchema> ParseTableFiles(const std::vector<TableFileText>& files) {
   pb::DynamoSchema schema;
   std::map<std::string, std::string> file_of;  // table name -> file that defines it
+  std::vector<std::string> problems;           // every bad file, not only the first
   for (const auto& file : files) {
-    STRATA_ASSIGN_OR_RETURN(pb::DynamoTable table, ParseTableFile(file.text, file.name));
-    auto [it, fresh] = file_of.emplace(table.name(), file.name);
-    if (!fresh) {
-      return Status::InvalidArgument(fmt::format(
-          "table \"{}\" is defined twice, in {} and in {}; keep one definition per table",
-          table.name(), it->second, file.name));
+    Result<pb::DynamoTable> table = ParseTableFile(file.text, file.name);
+    if (!table.ok()) {
+      problems.push_back(table.status().message());
+      continue;
     }
-    (*schema.mutable_tables())[table.name()] = std::move(table);
+    auto [it, fresh] = file_of.emplace(table->name(), file.name);
+    if (!fresh) {
+      problems.push_back(fmt::format(
+          "table \"{}\" is defined twice, in {} and in {}; keep one definition per table",
+          table->name(), it->second, file.name));
+      continue;
+    }
+    (*schema.mutable_tables())[table->name()] = std::move(table).value();
   }
+  if (!problems.empty()) return Status::InvalidArgument(fmt::format("{}", fmt::join(problems, "\n")));
   return schema;
 }
 

@@ -24,8 +24,8 @@ struct TableFileText {
 // is not a directory, IoError when it cannot be listed.
 Result<std::vector<std::filesystem::path>> ListTableFiles(const std::filesystem::path& dir);
 
-// Parses `files` into one schema. Returns the first file's parse error, or InvalidArgument
-// naming both files when two define the same table.
+// Parses `files` into one schema. InvalidArgument listing every problem, one per line: each
+// bad file's parse errors, and both files' names when two define the same table.
 Result<pb::DynamoSchema> ParseTableFiles(const std::vector<TableFileText>& files);
 
 // ListTableFiles, then ReadTextFile for each, then ParseTableFiles; file names in messages are

@@ -49,7 +49,7 @@ Status Poll(aws::JsonService& ddb, const std::string& table, const Waiter& waite
 Result<std::optional<std::string>> TableProgress(aws::JsonService& ddb, const std::string& table) {
   aws::ServiceError error;
   auto out = CallTable(ddb, "DescribeTable", table, {{"TableName", table}}, &error);
-  if (!out.ok() && error.code == "ResourceNotFoundException") return std::optional<std::string>();
+  if (!out.ok() && IsTableNotFound(error)) return std::optional<std::string>();
   if (!out.ok()) return out.status();
   static const json kNone = json::object();
   auto found = out->is_object() ? out->find("Table") : out->end();

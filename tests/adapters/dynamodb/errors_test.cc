@@ -36,6 +36,10 @@ TEST(ExplainError, NotFoundLimitAndValidation) {
   Status s = Explain("UpdateTable", "ResourceNotFoundException", "Requested resource not found");
   EXPECT_EQ(s.code(), Code::kNotFound);
   EXPECT_EQ(s.message(), "table orders does not exist (UpdateTable)");
+  // The short code some compatible servers answer means the same.
+  s = Explain("DescribeTimeToLive", "ResourceNotFound", "Table not found");
+  EXPECT_EQ(s.code(), Code::kNotFound);
+  EXPECT_EQ(s.message(), "table orders does not exist (DescribeTimeToLive)");
 
   s = Explain("UpdateTable", "LimitExceededException", "Only 1 online index at a time");
   EXPECT_EQ(s.code(), Code::kFailedPrecondition);

@@ -263,7 +263,7 @@ TEST(DropTables, RefusesProtectedTablesAndDeletesNothing) {
   EXPECT_EQ(r.status.code(), Code::kFailedPrecondition);
   EXPECT_EQ(r.status.message(),
             "deletion protection is enabled on table guarded; nothing was dropped. Turn it off "
-            "first, or lift it as part of the drop (strata drop --lift-protection)");
+            "first, or lift it as part of the drop (strata drop --lift-deletion-protection)");
   EXPECT_TRUE(ddb.has_table("plain"));
   EXPECT_TRUE(ddb.has_table("guarded"));
 }

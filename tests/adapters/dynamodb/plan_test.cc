@@ -84,13 +84,20 @@ TEST(PlanChanges, OneGlobalIndexPerUpdateTableEachFollowedByAWait) {
     EXPECT_FALSE(op.destructive) << op.summary;
     EXPECT_EQ(op.input["GlobalSecondaryIndexUpdates"].size(), 1u) << op.summary;
   }
+  // Every attribute the table's keys and indexes use once the index exists, not only the new
+  // index's (the index deleted first no longer needs "old").
   EXPECT_EQ(p.operations[1].input, json::parse(R"({
     "TableName": "users",
-    "AttributeDefinitions": [{"AttributeName": "email", "AttributeType": "S"}],
+    "AttributeDefinitions": [{"AttributeName": "email", "AttributeType": "S"},
+                             {"AttributeName": "id", "AttributeType": "S"}],
     "GlobalSecondaryIndexUpdates": [{"Create": {
       "IndexName": "by_email",
       "KeySchema": [{"AttributeName": "email", "KeyType": "HASH"}],
       "Projection": {"ProjectionType": "ALL"}}}]})"));
+  EXPECT_EQ(p.operations[2].input["AttributeDefinitions"], json::parse(R"([
+    {"AttributeName": "email", "AttributeType": "S"},
+    {"AttributeName": "id", "AttributeType": "S"},
+    {"AttributeName": "name", "AttributeType": "S"}])"));
   EXPECT_EQ(p.operations[0].input["GlobalSecondaryIndexUpdates"][0],
             json::parse(R"({"Delete": {"IndexName": "by_old"}})"));
   EXPECT_EQ(p.changes.size(), 3u);

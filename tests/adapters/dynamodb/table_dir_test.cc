@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 namespace strata::dynamodb {
@@ -65,6 +66,22 @@ TEST(TableDirTest, AFileErrorCarriesItsPathAndLine) {
        {"schema/b.yaml", "table: beta\npartition_key: {name: id, type: BOOL}\n"}});
   ASSERT_EQ(schema.status().code(), Code::kInvalidArgument);
   EXPECT_EQ(schema.status().message(), "schema/b.yaml:2: BOOL is not a key type; use S, N or B");
+}
+
+TEST(TableDirTest, EveryBadFileIsReportedNotOnlyTheFirst) {
+  Result<pb::DynamoSchema> schema = ParseTableFiles(
+      {{"schema/a.yaml", "table: alpha\npartition_key: {name: id, type: BOOL}\n"},
+       {"schema/b.yaml", "table: beta\npartition_key: {name: id, type: S}\n"},
+       {"schema/c.yaml", "table: gamma\npartition_key: {name: id, type: X}\n"},
+       {"schema/d.yaml", "table: beta\npartition_key: {name: id, type: S}\n"}});
+  ASSERT_EQ(schema.status().code(), Code::kInvalidArgument);
+  const std::string& m = schema.status().message();
+  EXPECT_NE(m.find("schema/a.yaml:2: BOOL is not a key type"), std::string::npos) << m;
+  EXPECT_NE(m.find("schema/c.yaml:2:"), std::string::npos) << m;
+  EXPECT_NE(m.find("table \"beta\" is defined twice, in schema/b.yaml and in schema/d.yaml"),
+            std::string::npos)
+      << m;
+  EXPECT_EQ(std::count(m.begin(), m.end(), '\n'), 2) << m;  // three problems, one per line
 }
 
 TEST(TableDirTest, AnEmptyListIsAnEmptySchema) {

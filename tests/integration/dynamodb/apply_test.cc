@@ -224,7 +224,7 @@ TEST_F(DynamoDbApply, DropRefusesDeletionProtectionUnlessLifted) {
   EXPECT_EQ(r.status.message(),
             "deletion protection is enabled on table " + guarded.name() +
                 "; nothing was dropped. Turn it off first, or lift it as part of the drop "
-                "(strata drop --lift-protection)");
+                "(strata drop --lift-deletion-protection)");
   Live(plain.name());  // still there
 
   r = DropTables(ddb_, {plain.name(), guarded.name()}, clock_.Drop(true));
