@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <thread>
 
 #include "engine/store/commit_store.h"
@@ -43,9 +44,11 @@ class MigrationCaptureTest : public ::testing::Test {
           .count();
     };
     o.sleep_ms = [](int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); };
+    o.random = [n = uint64_t{0}]() mutable { return ++n; };
     auto r = record::Recorder::Open(std::move(o));
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? std::move(r).value() : nullptr;
+    // Everything after this uses the recorder: stop here rather than crash on a null one.
+    if (!r.ok()) throw std::runtime_error(r.status().ToString());
+    return std::move(r).value();
   }
   std::unique_ptr<MigrationCapture> NewCapture(record::Recorder& recorder,
                                                const std::string& database,
