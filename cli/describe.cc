@@ -18,25 +18,9 @@ std::string Lower(std::string s) {
   return s;
 }
 
-const google::protobuf::Message* ChangeOf(const pb::Event& e) {
-  switch (e.kind_case()) {
-    case pb::Event::kDynamodb: return &e.dynamodb();
-    case pb::Event::kGlue: return &e.glue();
-    case pb::Event::kPostgres: return &e.postgres();
-    case pb::Event::KIND_NOT_SET: break;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
-std::string ChangeKind(const pb::Event& e) {
-  const google::protobuf::Message* change = ChangeOf(e);
-  if (change == nullptr) return "unknown";
-  const auto* oneof = change->GetDescriptor()->oneof_decl(0);
-  const auto* field = change->GetReflection()->GetOneofFieldDescriptor(*change, oneof);
-  return field == nullptr ? "unknown" : field->name();
-}
+std::string ChangeKind(const pb::Event& e) { return backend::ChangeKind(e); }
 
 EventText Describe(const pb::Event& e) {
   EventText t;

@@ -96,6 +96,14 @@ std::string PartOf(const google::protobuf::Message& payload) {
 
 }  // namespace
 
+std::string ChangeKind(const pb::Event& e) {
+  const google::protobuf::Message* change = ChangeOf(e);
+  if (change == nullptr) return "unknown";
+  const auto* field = change->GetReflection()->GetOneofFieldDescriptor(
+      *change, change->GetDescriptor()->oneof_decl(0));
+  return field == nullptr ? "unknown" : field->name();
+}
+
 char SignOf(std::string_view kind) {
   if (kind.rfind("create_", 0) == 0 || kind.rfind("add_", 0) == 0) return '+';
   if (kind.rfind("drop_", 0) == 0 || kind.rfind("remove_", 0) == 0) return '-';

@@ -218,6 +218,8 @@ struct ChangeText {
   char sign = '~';
   std::string text;
 };
+// The name of the change an event holds ("add_global_index"), "unknown" for an empty one.
+std::string ChangeKind(const pb::Event& event);
 // The sign of a change from its kind's name: "create_"/"add_" '+', "drop_"/"remove_" '-',
 // "replace_table" '!', else '~'.
 char SignOf(std::string_view kind);
