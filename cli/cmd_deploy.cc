@@ -167,12 +167,10 @@ Status Consent(const Context& ctx, const Deploy& d, const DeployFlags& flags, bo
           "--allow-delete {}",
           noun, o.object, o.object));
     }
-    std::string first(noun);
-    first[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(first[0])));
     if (!ConfirmTyped(ctx, std::cin,
                       fmt::format("{} {} and all its {} will be deleted. Type its name to "
                                   "confirm: ",
-                                  first, o.object, d.reach.backend->data_noun()),
+                                  Capitalized(noun), o.object, d.reach.backend->data_noun()),
                       o.object)) {
       return Status::Aborted(
           fmt::format("deleting {} was not confirmed; nothing was applied", o.object));

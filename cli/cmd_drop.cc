@@ -12,6 +12,7 @@
 #include <set>
 
 #include "cli/commands.h"
+#include "cli/describe.h"
 #include "cli/table_pick.h"
 #include "cli/target.h"
 #include "engine/diff/diff.h"
@@ -92,10 +93,10 @@ Status Choose(const Context& ctx, Drop& d) {
         "no {} on {} is managed by strata; nothing to drop (strata list shows what is there)",
         d.noun, d.reach.target->Text()));
   }
-  *ctx.err << fmt::format("{}s strata manages on {}:\n", d.noun == "table" ? "Tables" : d.noun,
+  *ctx.err << fmt::format("{}s strata manages on {}:\n", Capitalized(d.noun),
                           d.reach.target->Text());
   PickOptions o;
-  o.question = fmt::format("{}s to drop", d.noun == "table" ? "Tables" : d.noun);
+  o.question = fmt::format("{}s to drop", Capitalized(d.noun));
   o.details = details;
   d.chosen = PickTables(ctx, std::cin, candidates, o);
   if (d.chosen.empty()) return Status::Aborted(fmt::format("no {} chosen; nothing was dropped", d.noun));
@@ -274,7 +275,7 @@ CommandResult RunDrop(Context& ctx) {
   if (!flags.yes) {
     STRATA_RETURN_IF_ERROR(ConfirmEachTable(ctx, std::cin, d.chosen, [&d](const std::string& t) {
       const std::string& size = d.objects.at(t).size_text;
-      return fmt::format("{} {} on {} {} will be deleted.", d.noun == "table" ? "Table" : d.noun,
+      return fmt::format("{} {} on {} {} will be deleted.", Capitalized(d.noun),
                          t, d.reach.target->Label(), size.empty() ? "" : "and its " + size);
     }));
   }

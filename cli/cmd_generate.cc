@@ -316,11 +316,11 @@ CommandResult RunInit(Context& ctx) {
   for (const auto& s : sources) STRATA_RETURN_IF_ERROR(ctx.env->CreateDirs((root / s.dir).string()));
   STRATA_RETURN_IF_ERROR(ctx.env->CreateDirs((root / ".strata").string()));
   STRATA_RETURN_IF_ERROR(ctx.env->WriteFileAtomic(config.string(), DefaultConfigText(sources)));
-  const InitSource& first = sources.front();
   if (ctx.json) {
     json j = {{"version", 1}, {"config", config.string()}};
+    // The first source with files of desired state, under the keys this document always had.
     for (const auto& s : sources) {
-      if (s.backend->name() == "dynamodb") {
+      if (s.backend->declarative() && !j.contains("tables")) {
         j["tables"] = s.dir;
         j["artifacts"] = s.artifacts;
       }
@@ -342,7 +342,6 @@ CommandResult RunInit(Context& ctx) {
                  << s.backend->object_noun() << "s\"\n";
       }
     }
-    (void)first;
   }
   return kExitOk;
 }

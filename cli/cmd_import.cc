@@ -227,8 +227,8 @@ json WrittenJson(const Context& ctx, const std::vector<backend::WrittenFile>& wr
 }
 
 // FailedPrecondition listing the files left alone and what to do (`fix`), or Ok.
-Status Refused(const Context& ctx, const std::vector<backend::WrittenFile>& written,
-               const std::string& fix) {
+Status Refused(const Context& ctx, const std::string& noun,
+               const std::vector<backend::WrittenFile>& written, const std::string& fix) {
   std::vector<std::string> refused;
   for (const auto& w : written) {
     if (w.action == "differs") refused.push_back(ProjectRelative(ctx, w.path));
@@ -237,7 +237,7 @@ Status Refused(const Context& ctx, const std::vector<backend::WrittenFile>& writ
   return Status::FailedPrecondition(fmt::format("left {} alone: {} the {} differently; {}",
                                                 fmt::join(refused, ", "),
                                                 refused.size() == 1 ? "it defines" : "they define",
-                                                refused.size() == 1 ? "table" : "tables", fix));
+                                                noun + (refused.size() == 1 ? "" : "s"), fix));
 }
 
 Result<std::vector<backend::WrittenFile>> WriteFiles(const SchemaSource& source,
@@ -304,7 +304,7 @@ CommandResult ImportFile(Context& ctx, const po::variables_map& vm, const std::s
             "only start it. Pass --force to record what differs between the log and the "
             "snapshot as an import commit instead",
             source->name, commits.size(), commits.size() == 1 ? "" : "s", commits.front().seq,
-            format == "mizzle" ? "Mizzle" : format));
+            Capitalized(format)));
       }
     }
     STRATA_ASSIGN_OR_RETURN(events, Diff(recorded, snapshot));
@@ -312,7 +312,7 @@ CommandResult ImportFile(Context& ctx, const po::variables_map& vm, const std::s
     return std::optional<record::Draft>(record::Draft::Import(
         source->name, source->engine, events,
         OptArg(vm, "message")
-            .value_or(fmt::format("import {} snapshot {}", format == "mizzle" ? "Mizzle" : format,
+            .value_or(fmt::format("import {} snapshot {}", Capitalized(format),
                                   shown))));
   };
   STRATA_ASSIGN_OR_RETURN(auto recorder, OpenRecorder(ctx));
@@ -340,7 +340,8 @@ CommandResult ImportFile(Context& ctx, const po::variables_map& vm, const std::s
     STRATA_ASSIGN_OR_RETURN(auto written, WriteFiles(*source, snapshot, *files));
     out["files"] = WrittenJson(ctx, written);
     if (!ctx.json) PrintWritten(ctx, written);
-    refused = Refused(ctx, written, "edit or remove it, then run again");
+    refused = Refused(ctx, std::string(BackendOf(*source).object_noun()), written,
+                      "edit or remove it, then run again");
   }
   if (ctx.json) ctx.PrintJson(out);
   if (!files && stored) {
@@ -435,7 +436,8 @@ CommandResult RunExport(Context& ctx) {
   } else {
     PrintWritten(ctx, written);
   }
-  STRATA_RETURN_IF_ERROR(Refused(ctx, written, "pass --force to overwrite"));
+  STRATA_RETURN_IF_ERROR(Refused(ctx, std::string(reach.backend->object_noun()), written,
+                                 "pass --force to overwrite"));
   return kExitOk;
 }
 

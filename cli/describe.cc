@@ -22,6 +22,11 @@ std::string Lower(std::string s) {
 
 std::string ChangeKind(const pb::Event& e) { return backend::ChangeKind(e); }
 
+std::string Capitalized(std::string word) {
+  if (!word.empty()) word[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(word[0])));
+  return word;
+}
+
 EventText Describe(const pb::Event& e) {
   EventText t;
   auto objects = TouchedObjects(e, pb::SchemaState());

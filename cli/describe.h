@@ -23,6 +23,9 @@ std::string OriginName(pb::Origin origin);
 // The one-word name of the oneof member that is set ("add_global_index").
 std::string ChangeKind(const pb::Event& event);
 
+// "table" -> "Table", for a word that starts a sentence.
+std::string Capitalized(std::string word);
+
 struct DiffSummary {
   int add = 0, change = 0, destroy = 0;
 };
