@@ -28,7 +28,7 @@ class StatusTest : public ::testing::Test {
     std::ofstream(work_ / "strata.yaml")
         << "version: 1\nschemas:\n  postgres: migrations\ntargets:\n  app:\n"
            "    engine: postgres\n    dsn: \"host=127.0.0.1 port="
-        << STRATA_TEST_PGPORT << " user=postgres dbname=" << db_.name() << "\"\n";
+        << strata::testing::TestClusterPort() << " user=postgres dbname=" << db_.name() << "\"\n";
     fs::create_directories(work_ / "migrations");
   }
   StrataRun Strata(std::vector<std::string> args) const {
