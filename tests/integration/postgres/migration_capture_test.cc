@@ -43,6 +43,7 @@ class MigrationCaptureTest : public ::testing::Test {
           .count();
     };
     o.sleep_ms = [](int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); };
+    o.random = [] { return uint64_t{7}; };  // rebase backoff jitter; any number will do
     auto r = record::Recorder::Open(std::move(o));
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? std::move(r).value() : nullptr;
