@@ -3,22 +3,18 @@
 // waits for all of them. Whatever the interleaving, the log must verify, every change must be
 // recorded exactly once, every process must succeed and say what it did, and commit times
 // must never go backwards. No assertion depends on timing.
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "engine/log/env.h"
 #include "engine/store/commit_store.h"
 #include "tests/engine/testing/temp_dir.h"
+#include "tests/support/run_together.h"
 #include "tests/support/strata_runner.h"
 
 namespace strata {
@@ -28,90 +24,22 @@ namespace fs = std::filesystem;
 using testing::RunStrata;
 using testing::StrataRun;
 
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // The real clock (no STRATA_NOW), so that the order of commit times is the recorder's doing.
 std::vector<std::string> Environment() {
   return {"NO_COLOR=1", "PATH=/usr/bin:/bin", "STRATA_ACTOR_NAME=racer",
           "STRATA_ACTOR_EMAIL=racer@shop.example", "STRATA_ACTOR_HOST=ci"};
 }
 
-// Runs every command (strata's arguments) in `dir` at the same moment: each child is forked
-// and blocks on a pipe until all are forked; closing the pipe releases them together. Returns
-// once every one has exited, in the order given.
+// Runs every command (strata's arguments) in `dir` at the same moment (see run_together.h).
 std::vector<StrataRun> RunTogether(const std::vector<std::vector<std::string>>& commands,
                                    const std::string& dir, const std::string& scratch) {
-  // Everything the children need is built before forking: they only dup2, read and exec.
-  std::vector<std::vector<std::string>> argv_text;
+  std::vector<testing::GatedCommand> gated;
   for (const auto& args : commands) {
-    std::vector<std::string> a = {STRATA_BINARY};
-    a.insert(a.end(), args.begin(), args.end());
-    argv_text.push_back(std::move(a));
+    testing::GatedCommand c;
+    c.args = args;
+    gated.push_back(std::move(c));
   }
-  const std::vector<std::string> env_text = Environment();
-  std::vector<char*> envp;
-  for (const auto& e : env_text) envp.push_back(const_cast<char*>(e.c_str()));
-  envp.push_back(nullptr);
-
-  int gate[2];
-  if (pipe2(gate, O_CLOEXEC) != 0) {
-    ADD_FAILURE() << "pipe failed";
-    return {};
-  }
-  const int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  std::vector<pid_t> pids;
-  std::vector<std::pair<std::string, std::string>> outputs;
-  for (size_t i = 0; i < commands.size(); ++i) {
-    const std::string out = scratch + "/out." + std::to_string(i);
-    const std::string err = scratch + "/err." + std::to_string(i);
-    outputs.emplace_back(out, err);
-    const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    std::vector<char*> argv;
-    for (const auto& a : argv_text[i]) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    const pid_t pid = fork();
-    if (pid == 0) {
-      close(gate[1]);
-      char c;
-      while (read(gate[0], &c, 1) > 0) {
-      }
-      if (dup2(devnull, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0 ||
-          chdir(dir.c_str()) != 0) {
-        _exit(126);
-      }
-      execve(argv[0], argv.data(), envp.data());
-      _exit(127);
-    }
-    close(out_fd);
-    close(err_fd);
-    if (pid < 0) {
-      ADD_FAILURE() << "fork failed";
-      break;
-    }
-    pids.push_back(pid);
-  }
-  close(gate[0]);
-  close(gate[1]);  // the gate opens: every child is released at once
-  close(devnull);
-
-  std::vector<StrataRun> runs;
-  for (size_t i = 0; i < pids.size(); ++i) {
-    int status = 0;
-    StrataRun r;
-    if (waitpid(pids[i], &status, 0) == pids[i] && WIFEXITED(status)) {
-      r.code = WEXITSTATUS(status);
-    }
-    r.out = Slurp(outputs[i].first);
-    r.err = Slurp(outputs[i].second);
-    runs.push_back(std::move(r));
-  }
-  return runs;
+  return testing::RunTogether(gated, Environment(), dir, scratch);
 }
 
 bool Contains(const std::string& text, const std::string& part) {
