@@ -5,10 +5,12 @@
 // must never go backwards. No assertion depends on timing.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/log/env.h"
@@ -99,6 +101,39 @@ class ConcurrencyTest : public ::testing::Test {
       EXPECT_GE(commits[i].time_unix_micros(), commits[i - 1].time_unix_micros())
           << "commit " << commits[i].seq() << " is older than commit " << commits[i - 1].seq();
     }
+  }
+
+  // What `strata generate` records for a new table file: its events, taken from a copy of the
+  // project that has the file (the project itself is left as it is).
+  std::vector<pb::Event> EventsRecordedFor(const std::string& table) {
+    const std::string copy = tmp_ / "copy";
+    fs::copy(project_, copy, fs::copy_options::recursive);
+    std::ofstream(fs::path(copy) / "schema" / "dynamodb" / (table + ".yaml"))
+        << "table: " << table << "\npartition_key: { name: id, type: S }\n";
+    StrataRun generate = RunStrata({"generate"}, Environment(), copy);
+    EXPECT_EQ(generate.code, 0) << generate;
+    auto env = NewPosixEnv();
+    auto reader = CommitReader::Open(env.get(), (fs::path(copy) / ".strata").string());
+    EXPECT_TRUE(reader.ok()) << reader.status().ToString();
+    std::vector<pb::Event> events;
+    if (!reader.ok()) return events;
+    Status s = (*reader)->Scan({}, [&](const StoredCommit& c) {
+      events.assign(c.commit.events().begin(), c.commit.events().end());  // the last one's
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return events;
+  }
+
+  // Waits until `path` holds `text` (what a process prints when it gets somewhere); false if
+  // that never happens.
+  static bool WaitForText(const std::string& path, const std::string& text) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < give_up) {
+      if (Contains(testing::SlurpFile(path), text)) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
   }
 
   void ExpectVerifies() {
@@ -215,6 +250,58 @@ TEST_F(ConcurrencyTest, TagsAndGeneratesAtOnceEachRecordOnceAndTimesNeverGoBack)
     EXPECT_LE(t["seq"].get<uint64_t>(), commits.size());
   }
   EXPECT_EQ(listed, expected_tags);
+}
+
+// A generate that has to recompute because another writer appended first reads the files
+// again: the other writer's change was made from files that are in place by then, and a diff of
+// the files as first read against the new head would record undoing that change (dropping the
+// table the other writer just added). The order is forced, not timed: the generate is held at
+// the log's writer lock until the other writer has appended.
+TEST_F(ConcurrencyTest, AGenerateThatRecomputesReadsTheFilesAgain) {
+  WriteTable("seed");
+  ASSERT_EQ(Strata({"generate"}).code, 0);
+  const std::vector<pb::Event> create_added = EventsRecordedFor("added");
+  ASSERT_EQ(create_added.size(), 1u);
+  WriteTable("mine");
+
+  auto env = NewPosixEnv();
+  auto writer = CommitWriter::Open(env.get(), (fs::path(project_) / ".strata").string(), LogOptions{});
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  std::vector<StrataRun> runs;
+  std::thread generate([&] { runs = RunTogether({{"generate"}}, project_, scratch_); });
+  // It has read its files and the head, made its commit, and waits for the lock.
+  EXPECT_TRUE(WaitForText(scratch_ + "/err.0", "waiting for another writer to finish with the log"));
+  // The other writer: its file, then its commit.
+  WriteTable("added");
+  pb::Commit other;
+  other.set_time_unix_micros(std::chrono::duration_cast<std::chrono::microseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count());
+  other.mutable_actor()->set_name("other");
+  other.set_message("create added");
+  other.set_origin(pb::ORIGIN_GENERATE);
+  other.set_schema("dynamodb");
+  other.set_engine(pb::ENGINE_DYNAMODB);
+  for (const auto& e : create_added) *other.add_events() = e;
+  auto appended = (*writer)->Append(other);
+  EXPECT_TRUE(appended.ok()) << appended.status().ToString();
+  writer->reset();  // the lock is free: the generate finds the head moved and recomputes
+  generate.join();
+
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].code, 0) << runs[0];
+  EXPECT_TRUE(Contains(runs[0].out, "+ dynamodb:mine\n")) << runs[0];
+  EXPECT_TRUE(Contains(runs[0].out, "Recorded commit 3 ")) << runs[0];
+  EXPECT_FALSE(Contains(runs[0].out, "added")) << runs[0];
+  ExpectVerifies();
+  const std::vector<pb::Commit> commits = Commits();
+  ASSERT_EQ(commits.size(), 3u);
+  EXPECT_EQ(CreatesPerTable(commits),
+            (std::map<std::string, int>{{"seed", 1}, {"added", 1}, {"mine", 1}}));
+  for (const auto& e : commits[2].events()) {
+    EXPECT_TRUE(e.dynamodb().has_create_table()) << e.DebugString();  // nothing dropped
+  }
+  ExpectTimesNeverDecrease(commits);
 }
 
 }  // namespace
