@@ -265,12 +265,14 @@ TEST_F(ConcurrencyTest, AGenerateThatRecomputesReadsTheFilesAgain) {
   WriteTable("mine");
 
   auto env = NewPosixEnv();
-  auto writer = CommitWriter::Open(env.get(), (fs::path(project_) / ".strata").string(), LogOptions{});
+  auto writer =
+      CommitWriter::Open(env.get(), (fs::path(project_) / ".strata").string(), LogOptions{});
   ASSERT_TRUE(writer.ok()) << writer.status().ToString();
   std::vector<StrataRun> runs;
   std::thread generate([&] { runs = RunTogether({{"generate"}}, project_, scratch_); });
   // It has read its files and the head, made its commit, and waits for the lock.
-  EXPECT_TRUE(WaitForText(scratch_ + "/err.0", "waiting for another writer to finish with the log"));
+  EXPECT_TRUE(
+      WaitForText(scratch_ + "/err.0", "waiting for another writer to finish with the log"));
   // The other writer: its file, then its commit.
   WriteTable("added");
   pb::Commit other;

@@ -28,7 +28,9 @@ class MigratorTest : public ::testing::Test {
     EXPECT_TRUE(t.ok()) << t.status().ToString();
     return t.ok() ? *t : std::vector<MigrationTrack>{};
   }
-  Migrator Make(MigrationHooks hooks) { return Make(conn_.get(), MigratorOptions{}, std::move(hooks)); }
+  Migrator Make(MigrationHooks hooks) {
+    return Make(conn_.get(), MigratorOptions{}, std::move(hooks));
+  }
   // A migrator on another connection, as another process's run would have.
   Migrator Make(Connection* conn, MigratorOptions options, MigrationHooks hooks = {}) {
     auto setup = MakeChildSetup("/usr/bin/psql", db_.conninfo(), {"PATH=/usr/bin:/bin"});
