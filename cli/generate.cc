@@ -52,6 +52,7 @@ Result<Generated> PendingFiles(const Context& ctx, const SchemaSource& source) {
 Result<Generated> RecordFiles(const Context& ctx, const SchemaSource& source,
                               const GenerateRequest& request) {
   const backend::Backend& backend = BackendOf(source);
+  // A bad file stops everything before the log is opened (or created).
   STRATA_ASSIGN_OR_RETURN(pb::SchemaState desired, backend.LoadDesired(source));
   STRATA_ASSIGN_OR_RETURN(auto recorder, OpenRecorder(ctx));
   Generated g;
@@ -59,6 +60,11 @@ Result<Generated> RecordFiles(const Context& ctx, const SchemaSource& source,
   auto make = [&](const record::HeadState& at) -> Result<std::optional<record::Draft>> {
     g.rebased = ++attempts > 1;
     g.head_seq = at.head.seq;
+    // The files are read after the head, each time: a commit in this head was made from files
+    // that were in place before it was appended, so they are read here too. Files read before
+    // the head could predate a change another process recorded from them since, and the diff
+    // would record undoing it (dropping a table just added).
+    STRATA_ASSIGN_OR_RETURN(desired, backend.LoadDesired(source));
     STRATA_ASSIGN_OR_RETURN(g.events, Diff(RecordedOf(*at.state, source.name), desired));
     if (g.events.empty()) return std::optional<record::Draft>();
     std::string message = request.message.empty() ? DefaultMessage(g.events) : request.message;

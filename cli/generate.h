@@ -1,6 +1,6 @@
-// Recording what a declarative schema source's files want, shared by generate and push: load
-// the files once, then — against whatever head the log has when the commit is appended —
-// diff, record one commit, and write the backend's artifacts beside it.
+// Recording what a declarative schema source's files want, shared by generate and push: against
+// whatever head the log has when the commit is appended, load the files (after reading that
+// head), diff, record one commit, and write the backend's artifacts beside it.
 #pragma once
 
 #include <optional>
@@ -27,9 +27,10 @@ struct Generated {
 };
 
 // Loads `source`'s files (NotFound when the directory is missing; the files' own errors) and
-// records the changes they hold against the log head as one commit, recomputed if another
-// writer appends first (a second identical generate records nothing). When the artifacts
-// cannot be written, the commit stays (the log is the truth) and the error says so.
+// records the changes they hold against the log head as one commit, recomputed (the files read
+// again) if another writer appends first (a second identical generate records nothing). When
+// the artifacts cannot be written, the commit stays (the log is the truth) and the error says
+// so.
 Result<Generated> RecordFiles(const Context& ctx, const SchemaSource& source,
                               const GenerateRequest& request);
 

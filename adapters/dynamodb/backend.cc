@@ -16,6 +16,10 @@ namespace strata::dynamodb {
 namespace {
 namespace fs = std::filesystem;
 
+// How many artifact numbers a generate tries before giving up (each try lost a race to another
+// generate writing an artifact at that moment).
+constexpr int kMaxArtifactNameAttempts = 100;
+
 pb::SchemaState AsState(pb::DynamoSchema schema) {
   pb::SchemaState s;
   s.set_engine(pb::ENGINE_DYNAMODB);
@@ -71,15 +75,24 @@ class DynamoBackend : public backend::Backend {
       return Status::IoError(
           fmt::format("{}: cannot create the directory: {}", dir.string(), ec.message()));
     }
-    STRATA_ASSIGN_OR_RETURN(std::string file, NextArtifactFileNameIn(dir, r.name));
     ArtifactMetadata meta;
     meta.seq = r.seq;
     meta.name = r.name;
     meta.message = r.message;
     meta.time = r.time;
     STRATA_ASSIGN_OR_RETURN(std::string body, RenderArtifactText(r.events, meta));
-    const fs::path artifact = dir / file;
-    STRATA_RETURN_IF_ERROR(WriteTextFile(artifact, body));
+    // The next number, unless another generate takes it between the listing and the write:
+    // then the one after (each commit keeps an artifact of its own).
+    fs::path artifact;
+    for (int attempt = 0;; ++attempt) {
+      STRATA_ASSIGN_OR_RETURN(std::string file, NextArtifactFileNameIn(dir, r.name));
+      artifact = dir / file;
+      strata::Status written = WriteNewTextFile(artifact, body);
+      if (written.ok()) break;
+      if (written.code() != Code::kAlreadyExists || attempt >= kMaxArtifactNameAttempts) {
+        return written;
+      }
+    }
     STRATA_RETURN_IF_ERROR(WriteSnapshotFile(dir / "snapshot.json", r.desired.dynamodb()));
     return std::vector<std::string>{artifact.string(), (dir / "snapshot.json").string()};
   }

@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "engine/store/hash.h"
+
 namespace strata::postgres {
 
 // ---- plan ----------------------------------------------------------------------------------
@@ -110,19 +112,34 @@ Status CheckRunnable(const std::vector<TrackPlan>& plans, bool allow_out_of_orde
   return Status::FailedPrecondition(message);
 }
 
-// ---- lock ----------------------------------------------------------------------------------
+// ---- locks --------------------------------------------------------------------------------
+
+namespace {
+
+// The key of the database's apply lock: like a track's (HistoryTable::LockKey), the first 8
+// bytes of a SHA-256, here of a name no history table has. Advisory locks belong to one
+// database, so the key needs no database name.
+std::string ApplyLockKey() {
+  const Hash h = Sha256("strata:migrate:apply");
+  uint64_t key = 0;
+  for (int i = 0; i < 8; ++i) key = (key << 8) | h[i];
+  return std::to_string(static_cast<int64_t>(key));
+}
+
+}  // namespace
 
 // A session-level advisory lock on the migrator's connection, released when destroyed (or
-// by the server when the connection ends).
-class Migrator::TrackLock {
+// by the server when the connection ends). `what` names it in errors ("the migration lock of
+// public.migrations_core on host:port/db").
+class Migrator::AdvisoryLock {
  public:
-  TrackLock(Connection* conn, const HistoryTable& table)
-      : conn_(conn), key_(std::to_string(table.LockKey())), what_(table.DisplayName()) {}
-  ~TrackLock() {
+  AdvisoryLock(Connection* conn, std::string key, std::string what)
+      : conn_(conn), key_(std::move(key)), what_(std::move(what)) {}
+  ~AdvisoryLock() {
     if (held_) (void)conn_->Exec("SELECT pg_advisory_unlock($1::bigint)", {key_});
   }
-  TrackLock(const TrackLock&) = delete;
-  TrackLock& operator=(const TrackLock&) = delete;
+  AdvisoryLock(const AdvisoryLock&) = delete;
+  AdvisoryLock& operator=(const AdvisoryLock&) = delete;
 
   Status Acquire(int64_t timeout_ms) {
     if (timeout_ms <= 0) {
@@ -151,8 +168,7 @@ class Migrator::TrackLock {
  private:
   Status Busy(const std::string& how) {
     return Status::FailedPrecondition(fmt::format(
-        "the migration lock of {} on {} {}; wait for that run to finish (or raise --lock-timeout)",
-        what_, conn_->description(), how));
+        "{} {}; wait for that run to finish (or raise --lock-timeout)", what_, how));
   }
 
   Connection* conn_;
@@ -214,7 +230,9 @@ RunReport Migrator::Run(const std::vector<MigrationTrack>& tracks, const RunObse
 Status Migrator::RunTrack(const MigrationTrack& track, const RunObserver& observer,
                           RunReport* report) {
   HistoryTable table(options_.history_schema, track.name);
-  TrackLock lock(conn_, table);
+  AdvisoryLock lock(conn_, std::to_string(table.LockKey()),
+                    fmt::format("the migration lock of {} on {}", table.DisplayName(),
+                                conn_->description()));
   STRATA_RETURN_IF_ERROR(lock.Acquire(options_.lock_timeout_ms));
   STRATA_RETURN_IF_ERROR(table.CreateIfMissing(*conn_));
   STRATA_ASSIGN_OR_RETURN(std::vector<AppliedMigration> applied, table.Read(*conn_));
@@ -225,7 +243,16 @@ Status Migrator::RunTrack(const MigrationTrack& track, const RunObserver& observ
     STRATA_RETURN_IF_ERROR(hooks_.on_locked(*conn_, applied));
   }
   STRATA_RETURN_IF_ERROR(CheckRunnable({plan}, options_.allow_out_of_order));
-  for (const PlannedMigration* m : plan.ToRun()) {
+  const std::vector<const PlannedMigration*> to_run = plan.ToRun();
+  if (to_run.empty()) return Status::Ok();
+  // One track at a time applies migrations on a database, so that whatever changes in the
+  // catalog between a migration's before_each and after_each is that migration's doing.
+  AdvisoryLock applying(conn_, ApplyLockKey(),
+                        fmt::format("the apply lock of {} (one track applies migrations at a "
+                                    "time)",
+                                    conn_->description()));
+  STRATA_RETURN_IF_ERROR(applying.Acquire(options_.lock_timeout_ms));
+  for (const PlannedMigration* m : to_run) {
     STRATA_RETURN_IF_ERROR(ApplyOne(*m, plan.table, observer, report));
   }
   return Status::Ok();

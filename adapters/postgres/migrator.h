@@ -1,9 +1,11 @@
 // Migrator: applies migration tracks to one PostgreSQL database, each migration exactly once.
 //
 // Per track, in track order: take the track's advisory lock (waiting at most the lock
-// timeout), create the history table if missing, read it, plan, then for each pending
-// migration run its validation script, then psql (the migration and its history row commit
-// together). Pending means "not in the history table" (a set, not a high-water mark).
+// timeout), create the history table if missing, read it, plan, then, holding the database's
+// apply lock too (one track applies at a time, so the hooks see only their migration's
+// changes), for each pending migration run its validation script, then psql (the migration and
+// its history row commit together). Pending means "not in the history table" (a set, not a
+// high-water mark).
 // A plan refers to the MigrationFiles it was made from: keep the tracks alive while using it.
 // Not thread-safe; one Migrator per connection.
 #pragma once
@@ -140,7 +142,7 @@ class Migrator {
   Result<std::vector<Validation>> Validate(const std::vector<TrackPlan>& plans, bool all);
 
  private:
-  class TrackLock;
+  class AdvisoryLock;
   Status RunTrack(const MigrationTrack& track, const RunObserver& observer, RunReport* report);
   Status ApplyOne(const PlannedMigration& m, const HistoryTable& table,
                   const RunObserver& observer, RunReport* report);

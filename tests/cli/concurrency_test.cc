@@ -3,22 +3,20 @@
 // waits for all of them. Whatever the interleaving, the log must verify, every change must be
 // recorded exactly once, every process must succeed and say what it did, and commit times
 // must never go backwards. No assertion depends on timing.
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/log/env.h"
 #include "engine/store/commit_store.h"
 #include "tests/engine/testing/temp_dir.h"
+#include "tests/support/run_together.h"
 #include "tests/support/strata_runner.h"
 
 namespace strata {
@@ -28,90 +26,22 @@ namespace fs = std::filesystem;
 using testing::RunStrata;
 using testing::StrataRun;
 
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // The real clock (no STRATA_NOW), so that the order of commit times is the recorder's doing.
 std::vector<std::string> Environment() {
   return {"NO_COLOR=1", "PATH=/usr/bin:/bin", "STRATA_ACTOR_NAME=racer",
           "STRATA_ACTOR_EMAIL=racer@shop.example", "STRATA_ACTOR_HOST=ci"};
 }
 
-// Runs every command (strata's arguments) in `dir` at the same moment: each child is forked
-// and blocks on a pipe until all are forked; closing the pipe releases them together. Returns
-// once every one has exited, in the order given.
+// Runs every command (strata's arguments) in `dir` at the same moment (see run_together.h).
 std::vector<StrataRun> RunTogether(const std::vector<std::vector<std::string>>& commands,
                                    const std::string& dir, const std::string& scratch) {
-  // Everything the children need is built before forking: they only dup2, read and exec.
-  std::vector<std::vector<std::string>> argv_text;
+  std::vector<testing::GatedCommand> gated;
   for (const auto& args : commands) {
-    std::vector<std::string> a = {STRATA_BINARY};
-    a.insert(a.end(), args.begin(), args.end());
-    argv_text.push_back(std::move(a));
+    testing::GatedCommand c;
+    c.args = args;
+    gated.push_back(std::move(c));
   }
-  const std::vector<std::string> env_text = Environment();
-  std::vector<char*> envp;
-  for (const auto& e : env_text) envp.push_back(const_cast<char*>(e.c_str()));
-  envp.push_back(nullptr);
-
-  int gate[2];
-  if (pipe2(gate, O_CLOEXEC) != 0) {
-    ADD_FAILURE() << "pipe failed";
-    return {};
-  }
-  const int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  std::vector<pid_t> pids;
-  std::vector<std::pair<std::string, std::string>> outputs;
-  for (size_t i = 0; i < commands.size(); ++i) {
-    const std::string out = scratch + "/out." + std::to_string(i);
-    const std::string err = scratch + "/err." + std::to_string(i);
-    outputs.emplace_back(out, err);
-    const int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    const int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    std::vector<char*> argv;
-    for (const auto& a : argv_text[i]) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    const pid_t pid = fork();
-    if (pid == 0) {
-      close(gate[1]);
-      char c;
-      while (read(gate[0], &c, 1) > 0) {
-      }
-      if (dup2(devnull, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0 ||
-          chdir(dir.c_str()) != 0) {
-        _exit(126);
-      }
-      execve(argv[0], argv.data(), envp.data());
-      _exit(127);
-    }
-    close(out_fd);
-    close(err_fd);
-    if (pid < 0) {
-      ADD_FAILURE() << "fork failed";
-      break;
-    }
-    pids.push_back(pid);
-  }
-  close(gate[0]);
-  close(gate[1]);  // the gate opens: every child is released at once
-  close(devnull);
-
-  std::vector<StrataRun> runs;
-  for (size_t i = 0; i < pids.size(); ++i) {
-    int status = 0;
-    StrataRun r;
-    if (waitpid(pids[i], &status, 0) == pids[i] && WIFEXITED(status)) {
-      r.code = WEXITSTATUS(status);
-    }
-    r.out = Slurp(outputs[i].first);
-    r.err = Slurp(outputs[i].second);
-    runs.push_back(std::move(r));
-  }
-  return runs;
+  return testing::RunTogether(gated, Environment(), dir, scratch);
 }
 
 bool Contains(const std::string& text, const std::string& part) {
@@ -171,6 +101,39 @@ class ConcurrencyTest : public ::testing::Test {
       EXPECT_GE(commits[i].time_unix_micros(), commits[i - 1].time_unix_micros())
           << "commit " << commits[i].seq() << " is older than commit " << commits[i - 1].seq();
     }
+  }
+
+  // What `strata generate` records for a new table file: its events, taken from a copy of the
+  // project that has the file (the project itself is left as it is).
+  std::vector<pb::Event> EventsRecordedFor(const std::string& table) {
+    const std::string copy = tmp_ / "copy";
+    fs::copy(project_, copy, fs::copy_options::recursive);
+    std::ofstream(fs::path(copy) / "schema" / "dynamodb" / (table + ".yaml"))
+        << "table: " << table << "\npartition_key: { name: id, type: S }\n";
+    StrataRun generate = RunStrata({"generate"}, Environment(), copy);
+    EXPECT_EQ(generate.code, 0) << generate;
+    auto env = NewPosixEnv();
+    auto reader = CommitReader::Open(env.get(), (fs::path(copy) / ".strata").string());
+    EXPECT_TRUE(reader.ok()) << reader.status().ToString();
+    std::vector<pb::Event> events;
+    if (!reader.ok()) return events;
+    Status s = (*reader)->Scan({}, [&](const StoredCommit& c) {
+      events.assign(c.commit.events().begin(), c.commit.events().end());  // the last one's
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return events;
+  }
+
+  // Waits until `path` holds `text` (what a process prints when it gets somewhere); false if
+  // that never happens.
+  static bool WaitForText(const std::string& path, const std::string& text) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < give_up) {
+      if (Contains(testing::SlurpFile(path), text)) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
   }
 
   void ExpectVerifies() {
@@ -287,6 +250,60 @@ TEST_F(ConcurrencyTest, TagsAndGeneratesAtOnceEachRecordOnceAndTimesNeverGoBack)
     EXPECT_LE(t["seq"].get<uint64_t>(), commits.size());
   }
   EXPECT_EQ(listed, expected_tags);
+}
+
+// A generate that has to recompute because another writer appended first reads the files
+// again: the other writer's change was made from files that are in place by then, and a diff of
+// the files as first read against the new head would record undoing that change (dropping the
+// table the other writer just added). The order is forced, not timed: the generate is held at
+// the log's writer lock until the other writer has appended.
+TEST_F(ConcurrencyTest, AGenerateThatRecomputesReadsTheFilesAgain) {
+  WriteTable("seed");
+  ASSERT_EQ(Strata({"generate"}).code, 0);
+  const std::vector<pb::Event> create_added = EventsRecordedFor("added");
+  ASSERT_EQ(create_added.size(), 1u);
+  WriteTable("mine");
+
+  auto env = NewPosixEnv();
+  auto writer =
+      CommitWriter::Open(env.get(), (fs::path(project_) / ".strata").string(), LogOptions{});
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  std::vector<StrataRun> runs;
+  std::thread generate([&] { runs = RunTogether({{"generate"}}, project_, scratch_); });
+  // It has read its files and the head, made its commit, and waits for the lock.
+  EXPECT_TRUE(
+      WaitForText(scratch_ + "/err.0", "waiting for another writer to finish with the log"));
+  // The other writer: its file, then its commit.
+  WriteTable("added");
+  pb::Commit other;
+  other.set_time_unix_micros(std::chrono::duration_cast<std::chrono::microseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count());
+  other.mutable_actor()->set_name("other");
+  other.set_message("create added");
+  other.set_origin(pb::ORIGIN_GENERATE);
+  other.set_schema("dynamodb");
+  other.set_engine(pb::ENGINE_DYNAMODB);
+  for (const auto& e : create_added) *other.add_events() = e;
+  auto appended = (*writer)->Append(other);
+  EXPECT_TRUE(appended.ok()) << appended.status().ToString();
+  writer->reset();  // the lock is free: the generate finds the head moved and recomputes
+  generate.join();
+
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].code, 0) << runs[0];
+  EXPECT_TRUE(Contains(runs[0].out, "+ dynamodb:mine\n")) << runs[0];
+  EXPECT_TRUE(Contains(runs[0].out, "Recorded commit 3 ")) << runs[0];
+  EXPECT_FALSE(Contains(runs[0].out, "added")) << runs[0];
+  ExpectVerifies();
+  const std::vector<pb::Commit> commits = Commits();
+  ASSERT_EQ(commits.size(), 3u);
+  EXPECT_EQ(CreatesPerTable(commits),
+            (std::map<std::string, int>{{"seed", 1}, {"added", 1}, {"mine", 1}}));
+  for (const auto& e : commits[2].events()) {
+    EXPECT_TRUE(e.dynamodb().has_create_table()) << e.DebugString();  // nothing dropped
+  }
+  ExpectTimesNeverDecrease(commits);
 }
 
 }  // namespace

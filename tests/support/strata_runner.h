@@ -19,6 +19,7 @@ namespace strata::testing {
 struct StrataRun {
   int code = -1;
   std::string out, err;
+  int signal = 0;  // the signal that ended the process, when one did (code is then -1)
 
   // stdout as JSON; a test failure (and null) when it is not JSON.
   nlohmann::json Json() const {
@@ -34,7 +35,9 @@ struct StrataRun {
 };
 
 inline std::ostream& operator<<(std::ostream& os, const StrataRun& r) {
-  return os << "exit " << r.code << "\n--- stdout\n" << r.out << "--- stderr\n" << r.err;
+  if (r.signal != 0) os << "killed by signal " << r.signal;
+  else os << "exit " << r.code;
+  return os << "\n--- stdout\n" << r.out << "--- stderr\n" << r.err;
 }
 
 // Runs `strata args...` in `dir` with `environment` ("NAME=value" entries) as its whole

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "integration/postgres/test_database.h"
 #include "tests/engine/testing/temp_dir.h"
@@ -28,11 +29,20 @@ class MigratorTest : public ::testing::Test {
     return t.ok() ? *t : std::vector<MigrationTrack>{};
   }
   Migrator Make(MigrationHooks hooks) {
+    return Make(conn_.get(), MigratorOptions{}, std::move(hooks));
+  }
+  // A migrator on another connection, as another process's run would have.
+  Migrator Make(Connection* conn, MigratorOptions options, MigrationHooks hooks = {}) {
     auto setup = MakeChildSetup("/usr/bin/psql", db_.conninfo(), {"PATH=/usr/bin:/bin"});
     EXPECT_TRUE(setup.ok());
-    MigratorOptions options;
     options.execution_id = "00000000-0000-4000-8000-000000000000";
-    return Migrator(conn_.get(), runner_.get(), *setup, options, std::move(hooks));
+    return Migrator(conn, runner_.get(), *setup, options, std::move(hooks));
+  }
+  // The tracks in the directory, by name.
+  std::map<std::string, std::vector<MigrationTrack>> TracksByName() {
+    std::map<std::string, std::vector<MigrationTrack>> out;
+    for (auto& t : Tracks()) out[t.name] = {t};
+    return out;
   }
 
   TestDatabase db_;
@@ -105,6 +115,52 @@ TEST_F(MigratorTest, AHookErrorStopsTheRunAndTheMigrationStaysApplied) {
   r = Make(std::move(refuse)).Run(tracks);
   EXPECT_EQ(r.status.message(), "history has 1 row(s) the log lacks");
   EXPECT_EQ(conn_->Exec("SELECT count(*) FROM migrations_core")->rows[0][0], "1");
+}
+
+// The hooks diff the catalog before and after each migration, so nothing else may change it in
+// between: a run of another track, on another connection, cannot apply a migration while one
+// is in progress (before_each to after_each); it waits, or with no lock timeout fails saying
+// which lock it found held, and applies its migration once the first run is done.
+TEST_F(MigratorTest, AnotherTrackCannotApplyWhileAMigrationRuns) {
+  Write("1_core_a.sql", "CREATE TABLE a (id int);");
+  Write("1_billing_b.sql", "CREATE TABLE b (id int);");
+  auto tracks = TracksByName();
+  std::unique_ptr<Connection> other_conn = db_.Connect();
+  MigratorOptions no_wait;
+  no_wait.lock_timeout_ms = 0;
+  Migrator other = Make(other_conn.get(), no_wait);
+
+  std::vector<RunReport> inside;
+  std::vector<std::string> seen;
+  MigrationHooks hooks;
+  hooks.before_each = [&](Connection&, const MigrationFile&) {
+    inside.push_back(other.Run(tracks["billing"]));
+    return Status::Ok();
+  };
+  hooks.after_each = [&](Connection& c, const MigrationFile&, const AppliedMigration&) {
+    inside.push_back(other.Run(tracks["billing"]));
+    auto b = c.Exec("SELECT to_regclass('b') IS NOT NULL");
+    seen.push_back("b=" + b->rows[0][0].value_or(""));
+    return Status::Ok();
+  };
+  RunReport core = Make(std::move(hooks)).Run(tracks["core"]);
+  ASSERT_TRUE(core.status.ok()) << core.status.ToString();
+  ASSERT_EQ(inside.size(), 2u);
+  for (const RunReport& r : inside) {
+    EXPECT_EQ(r.status.code(), Code::kFailedPrecondition) << r.status.ToString();
+    EXPECT_EQ(r.status.message(),
+              "the apply lock of " + conn_->description() +
+                  " (one track applies migrations at a time) is held by another run; wait for "
+                  "that run to finish (or raise --lock-timeout)");
+    EXPECT_TRUE(r.applied.empty());
+  }
+  EXPECT_EQ(seen, std::vector<std::string>{"b=f"});  // core's migration ran alone
+
+  RunReport billing = other.Run(tracks["billing"]);  // the lock is free again
+  ASSERT_TRUE(billing.status.ok()) << billing.status.ToString();
+  ASSERT_EQ(billing.applied.size(), 1u);
+  auto locks = conn_->Exec("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'");
+  EXPECT_EQ(locks->rows[0][0], "0");
 }
 
 TEST_F(MigratorTest, PlanTakesNoLockAndCreatesNothing) {
