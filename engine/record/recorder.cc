@@ -274,6 +274,13 @@ Result<std::optional<StoredCommit>> Recorder::Record(const Maker& make) {
           "the log's head kept moving: recomputed {} times and gave up ({})", attempt + 1,
           stored.status().message()));
     }
+    // Said once per recording, so people (and tests) can see that it happened.
+    if (attempt == 0 && options_.note) {
+      options_.note(fmt::format(
+          "note: another strata process appended to the log after seq {}; recomputing against "
+          "its commits",
+          expected.seq));
+    }
     Backoff(attempt);
   }
 }

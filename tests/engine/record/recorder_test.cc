@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -249,6 +251,13 @@ TEST_F(RecorderTest, RecordRebasesAGenerateAndAnIdenticalOneRecordsNothing) {
   ASSERT_TRUE(recorded.ok()) << recorded.status().ToString();
   ASSERT_TRUE(recorded->has_value());
   EXPECT_EQ(calls, 2) << "made once, conflicted, made again against the new head";
+  {
+    std::lock_guard l(notes_mu_);
+    EXPECT_EQ(std::count(notes_.begin(), notes_.end(),
+                         "note: another strata process appended to the log after seq 0; "
+                         "recomputing against its commits"),
+              1);
+  }
   const pb::Commit& c = (*recorded)->commit;
   EXPECT_EQ(c.seq(), 2u);
   ASSERT_EQ(c.events_size(), 1);
