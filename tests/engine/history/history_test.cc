@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/record/draft.h"
+#include "tests/engine/testing/dynamo_events.h"
 #include "tests/engine/testing/temp_dir.h"
 
 namespace strata {
@@ -18,25 +19,9 @@ namespace {
 using record::Draft;
 using Names = std::set<std::string>;
 
-pb::Event DynamoCreate(const std::string& table) {
-  pb::Event e;
-  pb::DynamoTable* t = e.mutable_dynamodb()->mutable_create_table()->mutable_table();
-  t->set_name(table);
-  t->mutable_key()->set_partition_key("id");
-  auto* a = t->add_attributes();
-  a->set_name("id");
-  a->set_type(pb::DYNAMO_ATTRIBUTE_TYPE_S);
-  t->set_billing_mode(pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST);
-  t->set_stream(pb::DYNAMO_STREAM_DISABLED);
-  t->set_table_class(pb::DYNAMO_TABLE_CLASS_STANDARD);
-  return e;
-}
+pb::Event DynamoCreate(const std::string& name) { return testing::CreateTableEvent(name); }
 
-pb::Event DynamoDrop(const std::string& table) {
-  pb::Event e;
-  e.mutable_dynamodb()->mutable_drop_table()->set_table(table);
-  return e;
-}
+pb::Event DynamoDrop(const std::string& name) { return testing::DropTableEvent(name); }
 
 pb::Event PgCreateSchema(const std::string& name) {
   pb::Event e;

@@ -17,6 +17,7 @@
 #include "engine/diff/diff.h"
 #include "engine/log/fault_injection_env.h"
 #include "engine/state/apply.h"
+#include "tests/engine/testing/dynamo_events.h"
 #include "tests/engine/testing/dir_files.h"
 #include "tests/engine/testing/temp_dir.h"
 
@@ -27,25 +28,9 @@ using strata::testing::DirFiles;
 
 constexpr int64_t kT0 = 1'772'000'000'000'000;  // 2026-02-25, in microseconds
 
-pb::Event CreateTable(const std::string& name) {
-  pb::Event e;
-  auto* t = e.mutable_dynamodb()->mutable_create_table()->mutable_table();
-  t->set_name(name);
-  t->mutable_key()->set_partition_key("id");
-  auto* a = t->add_attributes();
-  a->set_name("id");
-  a->set_type(pb::DYNAMO_ATTRIBUTE_TYPE_S);
-  t->set_billing_mode(pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST);
-  t->set_stream(pb::DYNAMO_STREAM_DISABLED);
-  t->set_table_class(pb::DYNAMO_TABLE_CLASS_STANDARD);
-  return e;
-}
+pb::Event CreateTable(const std::string& name) { return testing::CreateTableEvent(name); }
 
-pb::Event DropTable(const std::string& name) {
-  pb::Event e;
-  e.mutable_dynamodb()->mutable_drop_table()->set_table(name);
-  return e;
-}
+pb::Event DropTable(const std::string& name) { return testing::DropTableEvent(name); }
 
 Draft Create(const std::string& name) {
   return Draft::Generate("ddb", pb::ENGINE_DYNAMODB, {CreateTable(name)}, "create " + name);
