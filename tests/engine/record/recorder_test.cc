@@ -17,8 +17,8 @@
 #include "engine/diff/diff.h"
 #include "engine/log/fault_injection_env.h"
 #include "engine/state/apply.h"
-#include "tests/engine/testing/dynamo_events.h"
 #include "tests/engine/testing/dir_files.h"
+#include "tests/engine/testing/dynamo_events.h"
 #include "tests/engine/testing/temp_dir.h"
 
 namespace strata::record {
