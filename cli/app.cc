@@ -9,6 +9,7 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <set>
 
 #include "cli/commands.h"
 #include "engine/refs/refs.h"
@@ -137,29 +138,30 @@ std::string CommandUsage(const std::string& command) {
       {"blame", "strata blame OBJECT[.PART] [--at REF]"},
       {"verify", "strata verify"},
       {"tag", "strata tag [NAME [REF]] [--force] [-d NAME] [-m MESSAGE]"},
-      {"drift", "strata drift [--target T] [--schema NAME] [--at REF]\n"
+      {"drift", "strata drift [--target T] [--schema NAME] [--at REF] [-t PATTERN]...\n"
                 "             [--region R] [--profile P] [--endpoint-url URL] [--concurrency N]\n"
                 "(--at defaults to what the target was last deployed with, or the log head for\n"
                 "PostgreSQL databases)"},
-      {"plan", "strata plan [--target T] [--detailed-exitcode] [--allow-replace TABLE]...\n"
+      {"plan", "strata plan [--target T] [-t PATTERN]... [--detailed-exitcode] [--allow-replace TABLE]...\n"
                "            [--region R] [--profile P] [--endpoint-url URL] [--schema NAME] [--concurrency N]"},
-      {"apply", "strata apply [--target T] [--auto-approve] [--dry-run] [--no-wait]\n"
+      {"apply", "strata apply [--target T] [-t PATTERN]... [--auto-approve] [--dry-run] [--no-wait]\n"
                 "             [--allow-replace TABLE]... [--allow-delete TABLE]...\n"
                 "             [--region R] [--profile P] [--endpoint-url URL] [--schema NAME]"},
-      {"push", "strata push [--target T] [-m MESSAGE] [--dry-run] [--no-wait]\n"
+      {"push", "strata push [--target T] [-t PATTERN]... [-m MESSAGE] [--dry-run] [--no-wait]\n"
                "            [--allow-replace TABLE]... [--allow-delete TABLE]...\n"
                "            [--region R] [--profile P] [--endpoint-url URL] [--schema NAME]"},
       {"replay", "strata replay [--target T] [--until REF] [--psql PROGRAM] [--history-schema SCHEMA]"},
-      {"list", "strata list [--target T] [--region R] [--profile P] [--endpoint-url URL] [--concurrency N]"},
+      {"list", "strata list [--target T] [-t PATTERN]... [--region R] [--profile P] [--endpoint-url URL]\n"
+               "            [--concurrency N]"},
       {"drop", "strata drop [--target T] [TABLE...] [--yes] [--lift-deletion-protection] [--no-wait]\n"
                "            [-m MESSAGE] [--region R] [--profile P] [--endpoint-url URL]\n"
                "(without a terminal, --yes and the table names are required)"},
-      {"import", "strata import [--target T] [TABLE...] [-m MESSAGE]\n"
+      {"import", "strata import [--target T] [TABLE...] [-t PATTERN]... [-m MESSAGE]\n"
                  "                     [--region R] [--profile P] [--endpoint-url URL]\n"
                  "       strata import mizzle PATH/snapshot.json [-m MESSAGE] [--force]\n"
                  "                     [--write-files [--dir DIR] [--format yaml|json]]"},
-      {"export", "strata export [--target T] [TABLE...] [--dir DIR] [--format yaml|json] [--force]\n"
-                 "              [--region R] [--profile P] [--endpoint-url URL]"},
+      {"export", "strata export [--target T] [TABLE...] [-t PATTERN]... [--dir DIR] [--format yaml|json]\n"
+                 "              [--overwrite] [--region R] [--profile P] [--endpoint-url URL]"},
       {"migrate",
        "strata migrate add [PATH] DESCRIPTION [--track T] [--with-validation[=sh|sql]]\n"
        "       strata migrate status [PATH] [--track T] [--detailed-exitcode]\n"
@@ -170,9 +172,16 @@ std::string CommandUsage(const std::string& command) {
        "(status, run, history, validate: [--target T] [--history-schema SCHEMA]; PATH defaults to\n"
        "the postgres schema directory in strata.yaml)"},
   };
+  static const std::set<std::string> kFiltered = {"plan",   "apply",  "push", "list",
+                                                   "import", "export", "drift"};
   auto it = kUsage.find(command);
   std::string usage = it == kUsage.end() ? "strata " + command : it->second;
-  return "usage: " + usage + "\n(global flags: --project DIR, --json, --no-color)\n";
+  std::string notes;
+  if (kFiltered.count(command)) {
+    notes = "(-t/--filter PATTERN: only objects whose name matches; * stands for any characters:\n"
+            "orders_*, sales.*, *.logs; repeat for more)\n";
+  }
+  return "usage: " + usage + "\n" + notes + "(global flags: --project DIR, --json, --no-color)\n";
 }
 
 std::optional<std::string> OptArg(const po::variables_map& vm, const char* name) {

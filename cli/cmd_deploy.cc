@@ -9,6 +9,9 @@
 //   push:  generate (origin push) + apply, for quick development loops.
 // Which objects a deployment may touch: those of the log head plus those the target was last
 // deployed with (so an object dropped in the log is deleted); never any other live object.
+// -t/--filter narrows that to the objects it selects (and what they live in). A narrowed apply
+// does not bring the whole target to the head, so it is recorded as partial and the target's
+// cursor stays where it was.
 #include <fmt/format.h>
 
 #include <iostream>
@@ -20,6 +23,7 @@
 #include "cli/plan_view.h"
 #include "cli/prompt.h"
 #include "cli/target.h"
+#include "engine/diff/diff.h"
 #include "engine/state/fragments.h"
 
 namespace strata::cli {
@@ -30,6 +34,7 @@ namespace {
 
 struct DeployFlags {
   TargetFlags target;
+  ObjectFilter filter;
   std::set<std::string> allow_replace;
   std::set<std::string> allow_delete;
   bool auto_approve = false;
@@ -44,12 +49,21 @@ struct Deploy {
   std::unique_ptr<History> history;
   pb::SchemaState desired;   // what the target should have: the log head (push --dry-run: files)
   pb::SchemaState deployed;  // what the target was last deployed with
+  Result<pb::SchemaState> files = Status::NotFound("not read");  // what the schema files say
+  // Set when -t selected only some of the objects the deployment could touch: those.
+  std::optional<std::set<std::string>> narrowed;
   std::unique_ptr<backend::Live> live;
   PlanView view;
 };
 
+// `state` cut down to the objects -t selected (all of it when nothing was narrowed).
+pb::SchemaState Narrowed(const Deploy& d, pb::SchemaState state) {
+  return d.narrowed ? SelectObjects(state, *d.narrowed) : state;
+}
+
 void AddDeployOptions(po::options_description& o) {
   AddTargetOptions(o);
+  AddFilterOptions(o);
   o.add_options()("allow-replace", po::value<std::vector<std::string>>()->composing(),
                   "consent to replacing OBJECT (its data is deleted); repeat per object")(
       "allow-delete", po::value<std::vector<std::string>>()->composing(),
@@ -59,6 +73,7 @@ void AddDeployOptions(po::options_description& o) {
 DeployFlags ReadDeployFlags(const po::variables_map& vm) {
   DeployFlags f;
   f.target = ReadTargetFlags(vm);
+  f.filter = ReadFilter(vm);
   auto set_of = [&vm](const char* name) {
     std::set<std::string> s;
     if (vm.count(name)) {
@@ -88,18 +103,57 @@ Status LoadRecorded(const Context& ctx, Deploy& d) {
   return Status::Ok();
 }
 
-// Step: how many schema file changes the log does not have yet (plan reports them).
-void CountUnrecorded(const Context& ctx, Deploy& d) {
-  auto pending = PendingFiles(ctx, *d.view.source);
-  d.view.unrecorded = pending.ok() ? pending->events.size() : 0;
-  if (!pending.ok()) d.view.files_error = pending.status().message();
-}
-
 std::set<std::string> ObjectsToTouch(const Deploy& d) {
   std::set<std::string> names;
   for (auto& n : ObjectNames(d.desired)) names.insert(std::move(n));
   for (auto& n : ObjectNames(d.deployed)) names.insert(std::move(n));
   return names;
+}
+
+// Step: what the schema files say (plan reports the changes the log does not have yet).
+void LoadFiles(Deploy& d) {
+  d.files = d.reach.backend->LoadDesired(*d.view.source);
+  if (!d.files.ok()) d.view.files_error = d.files.status().message();
+}
+
+// Step: -t. The objects it selects among those the deployment could touch and those the files
+// define (a table only the files have yet is found, and reported as unrecorded); everything
+// else is left out of what is read, planned and applied. A filter that selects every object
+// (-t '*') narrows nothing.
+Status Narrow(Deploy& d, const ObjectFilter& filter) {
+  d.narrowed.reset();
+  d.view.filter.clear();
+  if (filter.everything()) return Status::Ok();
+  std::set<std::string> names = ObjectsToTouch(d);
+  if (d.files.ok()) {
+    for (auto& n : ObjectNames(*d.files)) names.insert(std::move(n));
+  }
+  STRATA_ASSIGN_OR_RETURN(
+      std::set<std::string> selected,
+      SelectNames(filter, {names.begin(), names.end()}, *d.reach.backend,
+                  fmt::format("of schema {}", d.view.source->name)));
+  if (std::includes(selected.begin(), selected.end(), names.begin(), names.end())) {
+    return Status::Ok();
+  }
+  d.view.filter = filter.patterns();
+  d.view.selected = selected.size();
+  d.view.total = names.size();
+  d.narrowed = std::move(selected);
+  d.desired = Narrowed(d, std::move(d.desired));
+  d.deployed = Narrowed(d, std::move(d.deployed));
+  // The target's cursor is for all its objects; commits after it may well have been applied to
+  // these by an earlier narrowed apply, so they are not listed (nor counted as pending).
+  d.view.unapplied.clear();
+  return Status::Ok();
+}
+
+// Step: how many schema file changes the log does not have yet (of the selected objects).
+Status CountUnrecorded(Deploy& d) {
+  if (!d.files.ok()) return Status::Ok();
+  auto pending = Diff(d.desired, Narrowed(d, *d.files));
+  d.view.unrecorded = pending.ok() ? pending->size() : 0;
+  if (!pending.ok()) d.view.files_error = pending.status().message();
+  return Status::Ok();
 }
 
 // Step: the live state of the objects this deployment may touch.
@@ -133,7 +187,9 @@ Result<Deploy> Open(const Context& ctx, const DeployFlags& flags) {
 // Steps: what the log and the files say, what the target has, and the plan.
 Status Survey(const Context& ctx, Deploy& d, const DeployFlags& flags) {
   STRATA_RETURN_IF_ERROR(LoadRecorded(ctx, d));
-  CountUnrecorded(ctx, d);
+  LoadFiles(d);
+  STRATA_RETURN_IF_ERROR(Narrow(d, flags.filter));
+  STRATA_RETURN_IF_ERROR(CountUnrecorded(d));
   STRATA_RETURN_IF_ERROR(ReadLive(d));
   return MakePlan(d, flags);
 }
@@ -215,7 +271,20 @@ Result<StoredCommit> RecordDeployment(const Context& ctx, Deploy& d,
   dep.set_duration_ms(duration_ms);
   std::string message;
   const bool complete = report.status.ok() && report.pending.empty();
-  if (complete) {
+  if (complete && d.narrowed) {
+    // Everything asked for was done, but only for the objects -t selected: the others may
+    // still be behind, so the cursor stays and the deployment is partial.
+    dep.set_outcome(pb::DEPLOYMENT_PARTIAL);
+    dep.set_to_seq(v.cursor_seq());
+    dep.set_detail(fmt::format(
+        "{} operation{} on the {} {}{} of {} that {} selects; the others were not applied: run "
+        "strata apply without -t to bring every {} to seq {}",
+        report.operations_done, report.operations_done == 1 ? "" : "s", v.selected,
+        d.reach.backend->object_noun(), v.selected == 1 ? "" : "s", v.total, FilterFlags(v.filter),
+        d.reach.backend->object_noun(), v.head_seq));
+    message = fmt::format("deploy {} seq {} to {} (partial: {})", v.source->name, v.head_seq,
+                          label, FilterFlags(v.filter));
+  } else if (complete) {
     dep.set_outcome(pb::DEPLOYMENT_SUCCEEDED);
     dep.set_to_seq(v.head_seq);
     dep.set_detail(fmt::format("{} operation{}", report.operations_done,
@@ -233,6 +302,7 @@ Result<StoredCommit> RecordDeployment(const Context& ctx, Deploy& d,
                             fmt::join(report.pending, ", "));
     }
     if (!report.status.ok()) detail += "; " + report.status.message();
+    if (d.narrowed) detail = fmt::format("limited to {}; {}", FilterFlags(v.filter), detail);
     dep.set_detail(detail);
     message = fmt::format("deploy {} seq {} to {} ({})", v.source->name, v.head_seq, label,
                           dep.outcome() == pb::DEPLOYMENT_FAILED ? "failed" : "partial");
@@ -273,7 +343,19 @@ void PrintOutcome(const Context& ctx, const Deploy& d, const backend::ExecuteRep
     return;
   }
   const std::string label = d.reach.target->Label();
-  if (dep.outcome() == pb::DEPLOYMENT_SUCCEEDED) {
+  if (d.narrowed && report.status.ok() && report.pending.empty()) {
+    *ctx.out << ctx.Paint(Color::kGreen,
+                          fmt::format("Apply complete for the {} {} selects: {} operation{} in "
+                                      "{:.1f} s (recorded as commit {}, partial).",
+                                      std::string(d.reach.backend->object_noun()) + "s",
+                                      FilterFlags(d.view.filter), report.operations_done,
+                                      report.operations_done == 1 ? "" : "s",
+                                      duration_ms / 1000.0, stored.commit.seq()))
+             << "\n";
+    *ctx.out << fmt::format("{} stays at seq {}: strata apply without -t brings every {} to seq "
+                            "{}.\n",
+                            label, dep.to_seq(), d.reach.backend->object_noun(), d.view.head_seq);
+  } else if (dep.outcome() == pb::DEPLOYMENT_SUCCEEDED) {
     *ctx.out << ctx.Paint(Color::kGreen,
                           fmt::format("Apply complete: {} operation{} in {:.1f} s; {} is at seq {} "
                                       "(recorded as commit {}{}).",
@@ -299,7 +381,8 @@ CommandResult ApplyPlan(const Context& ctx, Deploy& d, const DeployFlags& flags,
                         bool ask_approval) {
   if (!ctx.json) PrintPlan(ctx, d.view);
   if (d.view.plan.empty()) {
-    if (d.view.unapplied.empty() || flags.dry_run) {
+    // A narrowed apply records nothing here: it cannot say the whole target is at the head.
+    if (d.view.unapplied.empty() || flags.dry_run || d.narrowed) {
       if (ctx.json) ctx.PrintJson(PlanJson(d.view));
       return kExitOk;
     }
@@ -380,13 +463,15 @@ CommandResult RunPush(Context& ctx) {
   if (flags.dry_run) {
     // Nothing recorded: plan straight against what the files want.
     STRATA_RETURN_IF_ERROR(Survey(ctx, d, flags));
-    STRATA_ASSIGN_OR_RETURN(d.desired, d.reach.backend->LoadDesired(*d.view.source));
+    STRATA_ASSIGN_OR_RETURN(pb::SchemaState files, d.reach.backend->LoadDesired(*d.view.source));
+    d.desired = Narrowed(d, std::move(files));
     STRATA_RETURN_IF_ERROR(ReadLive(d));
     STRATA_RETURN_IF_ERROR(MakePlan(d, flags));
     return ApplyPlan(ctx, d, flags, /*ask_approval=*/false);
   }
   GenerateRequest request;
   request.origin = pb::ORIGIN_PUSH;
+  request.filter = flags.filter;
   if (vm.count("message")) request.message = vm["message"].as<std::string>();
   STRATA_ASSIGN_OR_RETURN(Generated g, RecordFiles(ctx, *d.view.source, request));
   if (g.stored && !ctx.json) {

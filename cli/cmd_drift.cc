@@ -2,8 +2,8 @@
 //
 // Steps: open the target; the recorded point (--at, else what the target was last deployed
 // with — or the log head for backends that do not track deployments per target); the live
-// objects of that schema; the typed changes that turn the record into what the target has.
-// Exit 3 when there are any.
+// objects of that schema (-t: those it selects); the typed changes that turn the record into
+// what the target has. Exit 3 when there are any.
 #include <fmt/format.h>
 
 #include <set>
@@ -21,10 +21,12 @@ using json = nlohmann::ordered_json;
 CommandResult RunDrift(Context& ctx) {
   po::options_description o("drift options");
   AddTargetOptions(o);
+  AddFilterOptions(o);
   o.add_options()("at", po::value<std::string>(),
                   "the recorded point to compare with (default: what the target was last deployed "
                   "with, else the log head)");
   auto vm = ParseArgs(ctx, o, {});
+  const ObjectFilter filter = ReadFilter(vm);
   ReachOptions options;
   options.needs = Needs::kAny;
   STRATA_ASSIGN_OR_RETURN(Reach reach, OpenReach(ctx, ReadTargetFlags(vm), options));
@@ -38,20 +40,47 @@ CommandResult RunDrift(Context& ctx) {
   } else if (reach.backend->drift_against_cursor()) {
     STRATA_ASSIGN_OR_RETURN(auto cursor, history->Cursor(target.Label()));
     if (cursor) seq = cursor->seq;
+    if (cursor && cursor->outcome == pb::DEPLOYMENT_PARTIAL) {
+      ctx.Note(fmt::format(
+          "note: the last deployment to {} (commit {}) was partial, so what it did apply shows "
+          "as drift from seq {}; strata drift --at HEAD compares with the log head",
+          target.Label(), cursor->deployment_seq, cursor->seq));
+    }
   }
   STRATA_ASSIGN_OR_RETURN(pb::SchemaState recorded, history->SchemaAt(seq, source.name));
   if (recorded.engine() == pb::ENGINE_UNSPECIFIED) recorded.set_engine(source.engine);
 
   // Declarative backends compare the objects the record holds (other live objects are not
-  // strata's); others compare the whole database.
+  // strata's), or those of them -t selects; others compare the whole database, or what -t
+  // selects of the record and the database.
   backend::ReadRequest read;
   if (reach.backend->declarative()) {
+    if (!filter.everything()) {
+      STRATA_ASSIGN_OR_RETURN(
+          std::set<std::string> selected,
+          SelectNames(filter, ObjectNames(recorded), *reach.backend,
+                      fmt::format("recorded in schema {} at seq {}", source.name, seq)));
+      recorded = SelectObjects(recorded, selected);
+    }
     read.only = ObjectNames(recorded);
     read.missing_ok = true;
   }
   STRATA_ASSIGN_OR_RETURN(std::unique_ptr<backend::Live> live, target.Read(read));
+  pb::SchemaState has = live->Schema(&recorded);
+  if (!reach.backend->declarative() && !filter.everything()) {
+    std::set<std::string> names;
+    for (auto& n : ObjectNames(recorded)) names.insert(std::move(n));
+    for (auto& n : ObjectNames(has)) names.insert(std::move(n));
+    STRATA_ASSIGN_OR_RETURN(
+        std::set<std::string> selected,
+        SelectNames(filter, {names.begin(), names.end()}, *reach.backend,
+                    fmt::format("in schema {} at seq {} or on {}", source.name, seq,
+                                target.Text())));
+    recorded = SelectObjects(recorded, selected);
+    has = SelectObjects(has, selected);
+  }
   // The changes that turn the recorded schema into what the target has.
-  STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> drift, Diff(recorded, live->Schema(&recorded)));
+  STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> drift, Diff(recorded, has));
   const size_t objects = ObjectNames(recorded).size();
   const std::string noun(reach.backend->object_noun());
   if (ctx.json) {

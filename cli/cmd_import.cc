@@ -7,8 +7,8 @@
 //         live object), and append one import commit — recomputed if the log moves first.
 // import FORMAT PATH: a file the backend can read (mizzle: a Mizzle snapshot.json) starts the
 //         schema's history (or, with --force, records what differs).
-// export: the backend writes each live object in its own file, never replacing a different
-//         definition without --force.
+// export: the backend writes each live object (or those -t selects) in its own file, never
+//         replacing a different definition without --overwrite (--force, its older name).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -84,18 +84,17 @@ size_t CountAction(const std::vector<Adopted>& adopted, const std::string& actio
                        [&action](const Adopted& a) { return a.action == action; });
 }
 
-// Step: the live objects to adopt. One being deleted is skipped, or refused when named.
-Result<pb::SchemaState> Importable(const Context& ctx, Reach& reach,
+// Step: the live objects to adopt (those the filter selects). One being deleted is skipped,
+// or refused when it was named as an argument.
+Result<pb::SchemaState> Importable(const Context& ctx, Reach& reach, const ObjectFilter& filter,
                                    const std::vector<std::string>& names,
                                    const pb::SchemaState& recorded) {
-  backend::ReadRequest r;
-  if (!names.empty()) r.only = names;
-  STRATA_ASSIGN_OR_RETURN(auto live, reach.target->Read(r));
+  STRATA_ASSIGN_OR_RETURN(auto live, ReadSelected(reach, filter));
   std::set<std::string> keep;
   for (const auto& o : live->Objects()) {
     if (!o.leaving) {
       keep.insert(o.name);
-    } else if (!names.empty()) {
+    } else if (std::find(names.begin(), names.end(), o.name) != names.end()) {
       return Status::FailedPrecondition(fmt::format(
           "{} is being deleted on {}; nothing was imported", o.name, reach.target->Text()));
     } else {
@@ -119,6 +118,7 @@ void PrintImported(const Context& ctx, const Reach& reach, const StoredCommit& s
 
 CommandResult ImportFromTarget(Context& ctx, const po::variables_map& vm,
                                const std::vector<std::string>& names) {
+  const ObjectFilter filter = ReadFilter(vm, names);
   STRATA_ASSIGN_OR_RETURN(Reach reach, OpenReach(ctx, ReadTargetFlags(vm), ReachOptions{}));
   const SchemaSource& source = *reach.source;
   const std::string noun(reach.backend->object_noun());
@@ -126,7 +126,8 @@ CommandResult ImportFromTarget(Context& ctx, const po::variables_map& vm,
   // The live side is read once; the record it is compared with is the head's at append time.
   STRATA_ASSIGN_OR_RETURN(record::HeadState first, recorder->Read());
   STRATA_ASSIGN_OR_RETURN(pb::SchemaState live,
-                          Importable(ctx, reach, names, RecordedOf(*first.state, source.name)));
+                          Importable(ctx, reach, filter, names,
+                                     RecordedOf(*first.state, source.name)));
   const size_t live_count = ObjectNames(live).size();
   const std::string principal = reach.target->Principal();
   std::vector<Adopted> adopted;
@@ -198,7 +199,8 @@ backend::WriteFilesRequest FilesRequest(const Context& ctx, const po::variables_
     throw UsageError{fmt::format("--format must be {}, not \"{}\"", fmt::join(formats, " or "),
                                  r.format)};
   }
-  r.force = vm.count("force") && vm["force"].as<bool>();
+  auto on = [&vm](const char* flag) { return vm.count(flag) && vm[flag].as<bool>(); };
+  r.force = on("overwrite") || on("force");
   return r;
 }
 
@@ -369,6 +371,7 @@ std::vector<std::string> ImportFormats(const Context& ctx) {
 CommandResult RunImport(Context& ctx) {
   po::options_description o("import options");
   AddTargetOptions(o);
+  AddFilterOptions(o);
   o.add_options()("tables", po::value<std::vector<std::string>>(), "objects to import")(
       "message,m", po::value<std::string>(), "why (recorded in the commit)")(
       "force", po::bool_switch(), "from a file: import even when the schema already has history")(
@@ -388,6 +391,10 @@ CommandResult RunImport(Context& ctx) {
       throw UsageError{fmt::format("import {} takes one PATH (a snapshot.json or its directory)",
                                    names.front())};
     }
+    if (vm.count("filter")) {
+      throw UsageError{fmt::format("-t chooses live objects; import {} PATH takes the whole file",
+                                   names.front())};
+    }
     return ImportFile(ctx, vm, names[0], names[1]);
   }
   for (const char* only_file : {"force", "write-files"}) {
@@ -402,20 +409,23 @@ CommandResult RunImport(Context& ctx) {
 CommandResult RunExport(Context& ctx) {
   po::options_description o("export options");
   AddTargetOptions(o);
+  AddFilterOptions(o);
   o.add_options()("tables", po::value<std::vector<std::string>>(),
                   "objects to export (default: all)")(
       "dir", po::value<std::string>(), "where to write (default: the schema directory)")(
       "format", po::value<std::string>()->default_value("yaml"), "yaml or json, for new files")(
-      "force", po::bool_switch(), "overwrite files that define an object differently");
+      "overwrite", po::bool_switch(), "replace files that define an object differently")(
+      "force", po::bool_switch(), "the older name of --overwrite");
   po::positional_options_description positional;
   positional.add("tables", -1);
   auto vm = ParseArgs(ctx, o, positional);
   const TargetFlags flags = ReadTargetFlags(vm);
+  const ObjectFilter filter = ReadFilter(
+      vm, vm.count("tables") ? vm["tables"].as<std::vector<std::string>>()
+                             : std::vector<std::string>());
   STRATA_ASSIGN_OR_RETURN(Reach reach, OpenReach(ctx, flags, ReachOptions{}));
   const backend::WriteFilesRequest request = FilesRequest(ctx, vm, *reach.source);
-  backend::ReadRequest read;
-  if (vm.count("tables")) read.only = vm["tables"].as<std::vector<std::string>>();
-  STRATA_ASSIGN_OR_RETURN(auto live, reach.target->Read(read));
+  STRATA_ASSIGN_OR_RETURN(auto live, ReadSelected(reach, filter));
   // Facts the target cannot report are kept as the files have them.
   auto files = reach.backend->LoadDesired(*reach.source);
   std::set<std::string> keep;
@@ -437,7 +447,7 @@ CommandResult RunExport(Context& ctx) {
     PrintWritten(ctx, written);
   }
   STRATA_RETURN_IF_ERROR(Refused(ctx, std::string(reach.backend->object_noun()), written,
-                                 "pass --force to overwrite"));
+                                 "pass --overwrite to overwrite"));
   return kExitOk;
 }
 

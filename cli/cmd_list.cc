@@ -1,8 +1,9 @@
 // strata list: the live objects of a target, as its backend shows them (for DynamoDB: keys,
 // indexes, billing, status, item counts), and whether strata manages each one.
 //
-// Steps: open the target, read its objects (progress on stderr), find which ones strata
-// manages (schema files and log), print the backend's rows for people or its JSON.
+// Steps: open the target, read its objects (with -t, the names first and then only the
+// objects it selects; progress on stderr), find which ones strata manages (schema files and
+// log), print the backend's rows for people or its JSON.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -67,12 +68,13 @@ void PrintRows(const Context& ctx, const std::vector<std::vector<backend::Cell>>
 CommandResult RunList(Context& ctx) {
   po::options_description o("list options");
   AddTargetOptions(o);
+  AddFilterOptions(o);
   auto vm = ParseArgs(ctx, o, {});
+  const ObjectFilter filter = ReadFilter(vm);
   ReachOptions options;
   options.source_required = false;
   STRATA_ASSIGN_OR_RETURN(Reach reach, OpenReach(ctx, ReadTargetFlags(vm), options));
-  STRATA_ASSIGN_OR_RETURN(std::unique_ptr<backend::Live> live,
-                          reach.target->Read(backend::ReadRequest{}));
+  STRATA_ASSIGN_OR_RETURN(std::unique_ptr<backend::Live> live, ReadSelected(reach, filter));
   const std::set<std::string> managed = ManagedForList(ctx, reach);
   backend::ListView view = reach.target->List(*live, managed);
   if (ctx.json) {

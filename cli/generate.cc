@@ -6,7 +6,10 @@
 
 #include "cli/describe.h"
 #include "engine/diff/diff.h"
+#include "cli/target.h"
 #include "engine/refs/refs.h"
+#include "engine/state/apply.h"
+#include "engine/state/fragments.h"
 #include "engine/state/objects.h"
 
 namespace strata::cli {
@@ -37,6 +40,28 @@ pb::SchemaState RecordedOf(const pb::State& state, const std::string& schema) {
   return it == state.schemas().end() ? pb::SchemaState() : it->second;
 }
 
+// The events that bring `recorded` to `desired` for the objects `filter` selects among both,
+// and the state they lead to.
+Result<std::pair<std::vector<pb::Event>, pb::SchemaState>> Changes(
+    const SchemaSource& source, const pb::SchemaState& recorded, const pb::SchemaState& desired,
+    const ObjectFilter& filter) {
+  if (filter.everything()) {
+    STRATA_ASSIGN_OR_RETURN(auto events, Diff(recorded, desired));
+    return std::make_pair(std::move(events), desired);
+  }
+  std::set<std::string> names;
+  for (auto& n : ObjectNames(recorded)) names.insert(std::move(n));
+  for (auto& n : ObjectNames(desired)) names.insert(std::move(n));
+  STRATA_ASSIGN_OR_RETURN(std::set<std::string> selected,
+                          SelectNames(filter, {names.begin(), names.end()}, BackendOf(source),
+                                      fmt::format("of schema {}", source.name)));
+  STRATA_ASSIGN_OR_RETURN(
+      auto events, Diff(SelectObjects(recorded, selected), SelectObjects(desired, selected)));
+  pb::SchemaState after = recorded;
+  for (const pb::Event& e : events) STRATA_RETURN_IF_ERROR(Apply(e, &after));
+  return std::make_pair(std::move(events), std::move(after));
+}
+
 }  // namespace
 
 Result<Generated> PendingFiles(const Context& ctx, const SchemaSource& source) {
@@ -64,8 +89,11 @@ Result<Generated> RecordFiles(const Context& ctx, const SchemaSource& source,
     // that were in place before it was appended, so they are read here too. Files read before
     // the head could predate a change another process recorded from them since, and the diff
     // would record undoing it (dropping a table just added).
-    STRATA_ASSIGN_OR_RETURN(desired, backend.LoadDesired(source));
-    STRATA_ASSIGN_OR_RETURN(g.events, Diff(RecordedOf(*at.state, source.name), desired));
+    STRATA_ASSIGN_OR_RETURN(pb::SchemaState files, backend.LoadDesired(source));
+    STRATA_ASSIGN_OR_RETURN(auto changes, Changes(source, RecordedOf(*at.state, source.name),
+                                                  files, request.filter));
+    g.events = std::move(changes.first);
+    desired = std::move(changes.second);
     if (g.events.empty()) return std::optional<record::Draft>();
     std::string message = request.message.empty() ? DefaultMessage(g.events) : request.message;
     auto events = g.events;

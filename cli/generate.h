@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/context.h"
+#include "engine/state/object_filter.h"
 
 namespace strata::cli {
 
@@ -15,6 +16,8 @@ struct GenerateRequest {
   pb::Origin origin = pb::ORIGIN_GENERATE;  // or ORIGIN_PUSH
   std::string message;  // empty: one made from the changes
   std::string name;     // the artifact's name; empty: the message, else one from the changes
+  // push -t: only the changes to the objects it selects (and what they live in) are recorded.
+  ObjectFilter filter;
 };
 
 struct Generated {
@@ -27,7 +30,8 @@ struct Generated {
 };
 
 // Loads `source`'s files (NotFound when the directory is missing; the files' own errors) and
-// records the changes they hold against the log head as one commit, recomputed (the files read
+// records the changes they hold against the log head as one commit (with a filter, those of
+// the objects it selects; InvalidArgument when a pattern selects none), recomputed (the files read
 // again) if another writer appends first (a second identical generate records nothing). When
 // the artifacts cannot be written, the commit stays (the log is the truth) and the error says
 // so.

@@ -4,6 +4,7 @@
 
 #include <ostream>
 
+#include "cli/target.h"
 #include "engine/refs/refs.h"
 
 namespace strata::cli {
@@ -48,7 +49,7 @@ json PlanJson(const PlanView& v) {
   const DiffSummary s = Summarize(v.plan);
   json target = v.target->Json();
   target["name"] = v.target->Label();
-  return {{"version", 1},
+  json out = {{"version", 1},
           {"target", target},
           {"schema", v.source->name},
           {"head_seq", v.head_seq},
@@ -58,6 +59,10 @@ json PlanJson(const PlanView& v) {
           {"unapplied_commits", unapplied},
           {"tables", objects},
           {"summary", {{"add", s.add}, {"change", s.change}, {"destroy", s.destroy}}}};
+  if (!v.filter.empty()) {
+    out["filter"] = {{"patterns", v.filter}, {"selected", v.selected}, {"of", v.total}};
+  }
+  return out;
 }
 
 namespace {
@@ -76,6 +81,10 @@ void PrintHeader(const Context& ctx, const PlanView& v) {
     *ctx.out << "  never deployed by strata\n";
   }
   *ctx.out << fmt::format("  log head: seq {}\n", v.head_seq);
+  if (!v.filter.empty()) {
+    *ctx.out << fmt::format("  only {} of {} {}s ({}); the others are not read or planned\n",
+                            v.selected, v.total, v.backend->object_noun(), FilterFlags(v.filter));
+  }
   if (!v.unapplied.empty()) {
     *ctx.out << fmt::format("  {} commit{} of {} not applied to {} yet:\n", v.unapplied.size(),
                             v.unapplied.size() == 1 ? "" : "s", v.source->name, v.target->Label());
@@ -139,8 +148,9 @@ void PrintObjectPlan(const Context& ctx, const backend::Backend& b, const backen
 void PrintPlan(const Context& ctx, const PlanView& v) {
   PrintHeader(ctx, v);
   if (v.plan.objects.empty()) {
-    *ctx.out << fmt::format("No changes: the live {}s of {} match seq {}.\n",
-                            v.backend->object_noun(), v.target->Label(), v.head_seq);
+    *ctx.out << fmt::format("No changes: the {}live {}s of {} match seq {}.\n",
+                            v.filter.empty() ? "" : "selected ", v.backend->object_noun(),
+                            v.target->Label(), v.head_seq);
     return;
   }
   for (const auto& o : v.plan.objects) PrintObjectPlan(ctx, *v.backend, o);

@@ -24,6 +24,9 @@ struct PlanView {
   std::vector<CommitSummary> unapplied;  // newest first
   size_t unrecorded = 0;                 // schema file changes not in the log yet
   std::string files_error;               // why the schema files could not be read, if so
+  // -t: the patterns, when they selected only some of the objects (`selected` of `total`).
+  std::vector<std::string> filter;
+  size_t selected = 0, total = 0;
   backend::Plan plan;
 
   uint64_t cursor_seq() const { return cursor ? cursor->seq : 0; }

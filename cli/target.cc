@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 #include <vector>
 
@@ -169,7 +170,81 @@ Status ApplyFlags(const TargetFlags& flags, const backend::Backend& b, backend::
   return Status::Ok();
 }
 
+// "orders, users" or "a, b, ... and 980 more": what is there, for a pattern that matched none.
+std::string Listing(const std::vector<std::string>& names) {
+  constexpr size_t kShown = 20;
+  if (names.empty()) return "it has none";
+  if (names.size() <= kShown) return fmt::format("it has: {}", Joined(names));
+  return fmt::format("it has: {}, ... and {} more",
+                     Joined({names.begin(), names.begin() + kShown}), names.size() - kShown);
+}
+
+// Glue stores names in lower case, so "Sales.*" matching nothing is most likely a case slip.
+std::string CaseHint(const std::vector<std::string>& unmatched,
+                     const std::vector<std::string>& names) {
+  for (const std::string& p : unmatched) {
+    auto near = MatchesIgnoringCase(p, names);
+    if (near.empty()) continue;
+    return fmt::format(" (patterns match case-sensitively; \"{}\" differs only in case from {}{})",
+                       p, near.front(), near.size() > 1 ? " and others" : "");
+  }
+  return "";
+}
+
 }  // namespace
+
+void AddFilterOptions(po::options_description& o) {
+  o.add_options()("filter,t", po::value<std::vector<std::string>>()->composing(),
+                  "only objects whose name matches PATTERN (* for any characters: orders_*, "
+                  "sales.*, *.logs); repeat for more");
+}
+
+ObjectFilter ReadFilter(const po::variables_map& vm, const std::vector<std::string>& names) {
+  std::vector<std::string> patterns = names;
+  if (vm.count("filter")) {
+    for (const auto& p : vm["filter"].as<std::vector<std::string>>()) patterns.push_back(p);
+  }
+  auto filter = ObjectFilter::Make(patterns);
+  if (!filter.ok()) throw UsageError{filter.status().message()};
+  return std::move(filter).value();
+}
+
+std::string FilterFlags(const std::vector<std::string>& patterns) {
+  std::vector<std::string> flags;
+  for (const auto& p : patterns) {
+    const bool plain = std::all_of(p.begin(), p.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+    });
+    flags.push_back(plain ? "-t " + p : "-t '" + p + "'");
+  }
+  return fmt::format("{}", fmt::join(flags, " "));
+}
+
+Result<std::set<std::string>> SelectNames(const ObjectFilter& filter,
+                                          const std::vector<std::string>& names,
+                                          const backend::Backend& backend,
+                                          const std::string& where) {
+  ObjectFilter::Selection s = filter.Select(names, backend.engine());
+  if (s.unmatched.empty()) return std::move(s.objects);
+  std::vector<std::string> quoted;
+  for (const auto& p : s.unmatched) quoted.push_back(fmt::format("\"{}\"", p));
+  std::vector<std::string> sorted = names;
+  std::sort(sorted.begin(), sorted.end());
+  return Status::InvalidArgument(fmt::format("no {} {} matches {}{}; {}", backend.object_noun(),
+                                             where, fmt::join(quoted, " or "),
+                                             CaseHint(s.unmatched, sorted), Listing(sorted)));
+}
+
+Result<std::unique_ptr<backend::Live>> ReadSelected(const Reach& reach, const ObjectFilter& filter) {
+  if (filter.everything()) return reach.target->Read(backend::ReadRequest{});
+  STRATA_ASSIGN_OR_RETURN(std::vector<std::string> names, reach.target->Names());
+  STRATA_ASSIGN_OR_RETURN(std::set<std::string> selected,
+                          SelectNames(filter, names, *reach.backend, "on " + reach.target->Text()));
+  backend::ReadRequest r;
+  r.only = std::vector<std::string>(selected.begin(), selected.end());
+  r.missing_ok = true;  // one deleted since it was listed is simply not there any more
+  return reach.target->Read(r);
+}
 
 void AddTargetOptions(po::options_description& o) {
   o.add_options()("target", po::value<std::string>(),

@@ -4,7 +4,8 @@
 // declares (--region, --profile, --endpoint-url, ...), and opening it through its backend.
 //
 // Precedence for each setting: the flag, then the target's setting in strata.yaml, then the
-// environment, which the backend resolves. Written once for every backend.
+// environment, which the backend resolves. Also which of the objects a command works on
+// (-t/--filter). Written once for every backend.
 #pragma once
 
 #include <boost/program_options.hpp>
@@ -12,10 +13,13 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "adapters/backend/backend.h"
 #include "cli/context.h"
+#include "engine/state/object_filter.h"
 
 namespace strata::cli {
 
@@ -48,6 +52,29 @@ struct ReachOptions {
   Needs needs = Needs::kDeclarative;
   bool source_required = true;  // list: false (managed marks need no source)
 };
+
+// -t/--filter PATTERN, repeatable: the objects a command works on (engine/state/object_filter.h).
+void AddFilterOptions(boost::program_options::options_description& o);
+// The filter of -t/--filter and of `names` (objects named as arguments, which are patterns
+// too). UsageError for an empty pattern.
+ObjectFilter ReadFilter(const boost::program_options::variables_map& vm,
+                        const std::vector<std::string>& names = {});
+
+// "-t 'orders*' -t users": the patterns as they would be typed, for messages.
+std::string FilterFlags(const std::vector<std::string>& patterns);
+
+// The objects of `names` that `filter` selects, with the objects they live in; all of `names`
+// when it has no patterns. InvalidArgument when a pattern matches none of them, naming the
+// pattern, `where` the names are ("on target dev (...)", "of schema dynamodb") and what is
+// there.
+Result<std::set<std::string>> SelectNames(const ObjectFilter& filter,
+                                          const std::vector<std::string>& names,
+                                          const backend::Backend& backend,
+                                          const std::string& where);
+
+// The live objects of the target that `filter` selects: the names first (Target::Names), then
+// only the selected objects are read in full. Without patterns, everything, read at once.
+Result<std::unique_ptr<backend::Live>> ReadSelected(const Reach& reach, const ObjectFilter& filter);
 
 // Picks, resolves and opens. InvalidArgument naming the target or schema and what to pass
 // when the choice is ambiguous or unknown; the backend's errors opening it.

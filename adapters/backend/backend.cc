@@ -30,6 +30,14 @@ bool Plan::AnyBlocked() const {
   return std::any_of(objects.begin(), objects.end(), [](const ObjectPlan& o) { return o.blocked; });
 }
 
+Result<std::vector<std::string>> Target::Names() {
+  STRATA_ASSIGN_OR_RETURN(std::unique_ptr<Live> live, Read(ReadRequest{}));
+  std::vector<std::string> names;
+  for (const LiveObject& o : live->Objects()) names.push_back(o.name);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 Result<SourceStatus> Backend::Status(const SourceSpec& source, const pb::SchemaState& recorded,
                                      const std::set<std::string>&) const {
   SourceStatus s;

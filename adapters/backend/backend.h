@@ -241,6 +241,10 @@ class Target {
 
   // The objects the target has. NotFound naming the first of `only` that is not there.
   virtual Result<std::unique_ptr<Live>> Read(const ReadRequest& request) = 0;
+  // The names of the objects the target has, sorted, read as cheaply as the service allows, so
+  // that a filter (-t) chooses what Read reads in full. The default reads everything and keeps
+  // the names; a backend whose service lists names apart (DynamoDB's ListTables) says so.
+  virtual Result<std::vector<std::string>> Names();
   // The steps that bring `live` to `desired`, with this backend's rules. Unimplemented (with
   // the command to use instead) when the backend changes targets another way.
   virtual Result<Plan> MakePlan(const Live& live, const pb::SchemaState& desired,

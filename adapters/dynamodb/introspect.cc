@@ -249,21 +249,6 @@ Result<std::map<std::string, std::string>> ReadTags(aws::JsonService& ddb, const
   }
 }
 
-Result<std::vector<std::string>> ListTableNames(aws::JsonService& ddb) {
-  std::vector<std::string> names;
-  json input = {{"Limit", 100}};
-  while (true) {
-    auto out = ddb.Call("ListTables", input, nullptr);
-    if (!out.ok()) return out.status().WithContext("listing dynamodb tables");
-    for (const auto& n : Member(*out, "TableNames")) {
-      if (n.is_string()) names.push_back(n.get<std::string>());
-    }
-    const std::string last = Str(*out, "LastEvaluatedTableName");
-    if (last.empty()) return names;
-    input["ExclusiveStartTableName"] = last;
-  }
-}
-
 }  // namespace
 
 bool LiveTable::Ready() const {
@@ -302,6 +287,23 @@ Result<std::optional<LiveTable>> DescribeLiveTable(aws::JsonService& ddb, const 
   return std::optional<LiveTable>(std::move(live));
 }
 
+Result<std::vector<std::string>> ListTableNames(aws::JsonService& ddb) {
+  std::vector<std::string> names;
+  json input = {{"Limit", 100}};
+  while (true) {
+    auto out = ddb.Call("ListTables", input, nullptr);
+    if (!out.ok()) return out.status().WithContext("listing dynamodb tables");
+    for (const auto& n : Member(*out, "TableNames")) {
+      if (n.is_string()) names.push_back(n.get<std::string>());
+    }
+    const std::string last = Str(*out, "LastEvaluatedTableName");
+    if (last.empty()) break;
+    input["ExclusiveStartTableName"] = last;
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 Result<std::vector<LiveTable>> ListLiveTables(aws::JsonService& ddb, const IntrospectOptions& options) {
   std::vector<std::string> names;
   if (options.only.has_value()) {
@@ -309,7 +311,6 @@ Result<std::vector<LiveTable>> ListLiveTables(aws::JsonService& ddb, const Intro
     names.assign(unique.begin(), unique.end());
   } else {
     STRATA_ASSIGN_OR_RETURN(names, ListTableNames(ddb));
-    std::sort(names.begin(), names.end());
   }
   std::vector<std::optional<LiveTable>> found(names.size());
   std::mutex progress_mu;

@@ -53,6 +53,9 @@ struct IntrospectOptions {
 Result<std::vector<LiveTable>> ListLiveTables(aws::JsonService& ddb,
                                               const IntrospectOptions& options);
 
+// The names of every table (all ListTables pages), sorted; nothing is described.
+Result<std::vector<std::string>> ListTableNames(aws::JsonService& ddb);
+
 // One table; nullopt when it does not exist.
 Result<std::optional<LiveTable>> DescribeLiveTable(aws::JsonService& ddb,
                                                    const std::string& name);

@@ -125,6 +125,12 @@ class DynamoTarget : public backend::Target {
     return std::unique_ptr<backend::Live>(new DynamoLive(std::move(live).value()));
   }
 
+  Result<std::vector<std::string>> Names() override {
+    auto names = ListTableNames(*ddb_);
+    if (!names.ok()) return names.status().WithContext("reading the tables of " + Text());
+    return names;
+  }
+
   Result<backend::Plan> MakePlan(const backend::Live& live, const pb::SchemaState& desired,
                                  const backend::PlanRequest& request) override {
     const auto& tables = static_cast<const DynamoLive&>(live).tables();

@@ -77,17 +77,6 @@ Hash ToHash(std::string_view bytes) {
 
 }  // namespace
 
-std::vector<std::string> ObjectAndParents(const std::string& object) {
-  std::vector<std::string> out;
-  if (object.rfind("ext:", 0) != 0) {
-    std::string head = object.substr(0, object.find('('));
-    size_t dot = head.find('.');
-    if (dot != std::string::npos && dot > 0) out.push_back(object.substr(0, dot));
-  }
-  out.push_back(object);
-  return out;
-}
-
 // Walks commits once, writing rows and taking checkpoints; one per indexing run.
 class Index::Builder {
  public:

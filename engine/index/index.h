@@ -137,8 +137,4 @@ class Index {
 // applies only its commits after it. Corruption for a damaged log.
 Result<pb::SchemaState> SchemaAt(Index& index, uint64_t seq, const std::string& schema);
 
-// The objects whose state `object` needs: itself and its parents ("sales.orders" -> "sales",
-// "public.users" -> "public"). Functions and extensions have no parent.
-std::vector<std::string> ObjectAndParents(const std::string& object);
-
 }  // namespace strata

@@ -17,4 +17,15 @@ std::vector<std::string> TouchedObjects(const pb::Event& event, const pb::Schema
   return out;
 }
 
+std::vector<std::string> ObjectAndParents(const std::string& object) {
+  std::vector<std::string> out;
+  if (object.rfind("ext:", 0) != 0) {
+    std::string head = object.substr(0, object.find('('));
+    size_t dot = head.find('.');
+    if (dot != std::string::npos && dot > 0) out.push_back(object.substr(0, dot));
+  }
+  out.push_back(object);
+  return out;
+}
+
 }  // namespace strata

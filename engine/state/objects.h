@@ -16,6 +16,10 @@ namespace strata {
 // database touches each of its tables too). Sorted, unique.
 std::vector<std::string> TouchedObjects(const pb::Event& event, const pb::SchemaState& before);
 
+// The objects whose state `object` needs: itself and the objects it lives in ("sales.orders"
+// -> "sales", "public.users" -> "public"). Functions and extensions have no parent.
+std::vector<std::string> ObjectAndParents(const std::string& object);
+
 // Per-engine halves, each in its own file; they append to `out`.
 // The table a DynamoDB change is about; empty for an unset change.
 std::string DynamoTableOf(const pb::DynamoChange& change);

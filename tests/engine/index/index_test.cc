@@ -323,13 +323,6 @@ TEST_F(IndexTest, TagsAndCursorsComeFromTheLog) {
   EXPECT_EQ(cursors[0].seq, 5u);
 }
 
-TEST(ObjectAndParentsTest, NamesTheContainers) {
-  EXPECT_EQ(ObjectAndParents("orders"), std::vector<std::string>{"orders"});
-  EXPECT_EQ(ObjectAndParents("sales.orders"), (std::vector<std::string>{"sales", "sales.orders"}));
-  EXPECT_EQ(ObjectAndParents("public.f(a.b)"), (std::vector<std::string>{"public", "public.f(a.b)"}));
-  EXPECT_EQ(ObjectAndParents("ext:pg.crypto"), std::vector<std::string>{"ext:pg.crypto"});
-}
-
 // Several processes opening one index file that does not exist yet, at the same moment (each
 // forked, held at a gate and released together): every one of them must open it and see the
 // log's head, whichever creates the file, switches it to WAL or writes its format first.

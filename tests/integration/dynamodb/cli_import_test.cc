@@ -137,7 +137,7 @@ TEST_F(CliImportTest, ExportedFilesLoadBackEqualSoGenerateRecordsNothing) {
   EXPECT_EQ(again.Json()["files"][0]["action"], "unchanged") << again;
 }
 
-TEST_F(CliImportTest, ExportLeavesADifferentDefinitionAloneUnlessForced) {
+TEST_F(CliImportTest, ExportLeavesADifferentDefinitionAloneUnlessOverwriting) {
   CreateTables();
   // The table's own file (under another name, in JSON) says something else.
   WriteFile("schema/dynamodb/legacy/acc.yaml",
@@ -145,9 +145,19 @@ TEST_F(CliImportTest, ExportLeavesADifferentDefinitionAloneUnlessForced) {
   StrataRun e = Strata({"export", "--target", "local", T("accounts")});
   EXPECT_EQ(e.code, 1) << e;
   EXPECT_TRUE(Contains(e.out, "left alone schema/dynamodb/legacy/acc.yaml")) << e;
-  EXPECT_TRUE(Contains(e.err, "pass --force to overwrite")) << e;
+  EXPECT_TRUE(Contains(e.err, "pass --overwrite to overwrite")) << e;
   EXPECT_FALSE(std::filesystem::exists(work_ / ("schema/dynamodb/" + T("accounts") + ".yaml")));
 
+  StrataRun overwritten = Strata({"export", "--target", "local", "--overwrite", T("accounts")});
+  ASSERT_EQ(overwritten.code, 0) << overwritten;
+  EXPECT_TRUE(Contains(overwritten.out, "overwrote schema/dynamodb/legacy/acc.yaml")) << overwritten;
+  EXPECT_TRUE(Contains(ReadFile("schema/dynamodb/legacy/acc.yaml"), "by_email"));
+}
+
+TEST_F(CliImportTest, ExportForceIsTheOlderNameOfOverwrite) {
+  CreateTables();
+  WriteFile("schema/dynamodb/legacy/acc.yaml",
+            "table: " + T("accounts") + "\npartition_key: { name: pk, type: S }\n");
   StrataRun forced = Strata({"export", "--target", "local", "--force", T("accounts")});
   ASSERT_EQ(forced.code, 0) << forced;
   EXPECT_TRUE(Contains(forced.out, "overwrote schema/dynamodb/legacy/acc.yaml")) << forced;
