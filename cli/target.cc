@@ -226,12 +226,20 @@ Result<std::set<std::string>> SelectNames(const ObjectFilter& filter,
                                           const std::string& where) {
   ObjectFilter::Selection s = filter.Select(names, backend.engine());
   if (s.unmatched.empty()) return std::move(s.objects);
-  std::vector<std::string> quoted;
-  for (const auto& p : s.unmatched) quoted.push_back(fmt::format("\"{}\"", p));
+  // A plain name reads as one ("no table ghost on ..."), a pattern as what it is.
+  std::vector<std::string> plain, quoted, parts;
+  for (const auto& p : s.unmatched) {
+    if (p.find('*') == std::string::npos) plain.push_back(p);
+    else quoted.push_back(fmt::format("\"{}\"", p));
+  }
+  const std::string_view noun = backend.object_noun();
+  if (!plain.empty()) parts.push_back(fmt::format("no {} {} {}", noun, fmt::join(plain, " or "), where));
+  if (!quoted.empty()) {
+    parts.push_back(fmt::format("no {} {} matches {}", noun, where, fmt::join(quoted, " or ")));
+  }
   std::vector<std::string> sorted = names;
   std::sort(sorted.begin(), sorted.end());
-  return Status::InvalidArgument(fmt::format("no {} {} matches {}{}; {}", backend.object_noun(),
-                                             where, fmt::join(quoted, " or "),
+  return Status::InvalidArgument(fmt::format("{}{}; {}", fmt::join(parts, "; "),
                                              CaseHint(s.unmatched, sorted), Listing(sorted)));
 }
 

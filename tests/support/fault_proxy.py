@@ -53,7 +53,9 @@ every table and index ACTIVE at once and accepts several index changes in one ca
   With --delay 0 the statuses are moto's (ACTIVE at once) and only the refusals remain.
 
 Control endpoints, never forwarded:
-  GET  /__fault/stats     {"requests": N, "connections": N, "faults": N} as JSON
+  GET  /__fault/stats     {"requests": N, "connections": N, "faults": N, "described": {NAME: N}}
+                          as JSON; "described" counts DescribeTable calls per table (DynamoDB
+                          mode), so a test can tell which tables a command read
   POST /__fault/script    replace the remaining faults with the body's comma-separated list
   GET  /__fault/dynamodb  {"enabled", "delay", "no_tagging", "tables": {NAME: what is in progress}}
   POST /__fault/dynamodb  JSON {"enabled": bool, "delay": seconds, "no_tagging": bool}, any of
@@ -74,7 +76,7 @@ sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
 from serving import serve  # noqa: E402 (after the line above)
 
 LOCK = threading.Lock()
-STATE = {"faults": [], "requests": 0, "connections": 0, "served": 0}
+STATE = {"faults": [], "requests": 0, "connections": 0, "served": 0, "described": {}}
 UPSTREAM = ("127.0.0.1", 0)
 
 ERROR_PREFIX = "com.amazonaws.dynamodb.v20120810#"
@@ -348,7 +350,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.command == "GET" and self.path == "/__fault/stats":
             with LOCK:
                 stats = {"requests": STATE["requests"], "connections": STATE["connections"],
-                         "faults": STATE["served"]}
+                         "faults": STATE["served"], "described": dict(STATE["described"])}
             self._send_json(stats)
         elif self.command == "POST" and self.path == "/__fault/script":
             with LOCK:
@@ -388,6 +390,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self._send(int(fault))
 
         operation, request = self._dynamodb_request(body)
+        if operation == "DescribeTable":
+            name = table_name(request.get("TableName"))
+            with LOCK:
+                STATE["described"][name] = STATE["described"].get(name, 0) + 1
         if operation is not None:
             try:
                 with LOCK:

@@ -90,17 +90,21 @@ class DynamoDbProxy {
   std::string url() const { return server_.url(); }
 
   // What the proxy thinks is in progress, as its control endpoint reports it.
-  nlohmann::json State() const {
+  nlohmann::json State() const { return Get("/__fault/dynamodb"); }
+  // Requests and connections counted so far, and DescribeTable calls per table ("described").
+  nlohmann::json Stats() const { return Get("/__fault/stats"); }
+
+ private:
+  nlohmann::json Get(const std::string& path) const {
     auto http = aws::NewCurlHttpClient(aws::HttpOptions{});
     if (!http.ok()) return nullptr;
     aws::HttpRequest request;
-    request.url = url() + "/__fault/dynamodb";
+    request.url = url() + path;
     auto response = (*http)->Send(request, nullptr);
     if (!response.ok()) return nullptr;
     return nlohmann::json::parse(response->body, nullptr, false);
   }
 
- private:
   static std::vector<std::string> Arguments(const Options& options) {
     std::vector<std::string> args = {"--upstream", MotoEndpoint(), "--dynamodb", "--delay",
                                      fmt::format("{}", options.delay_seconds)};
