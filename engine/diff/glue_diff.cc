@@ -1,6 +1,6 @@
 // Diff for Glue: databases and tables by name, in name order; within a table the finest
 // changes (column drops, partition keys, column alters, one reorder, column inserts, then the
-// table's properties and parameters).
+// table's properties, bucketing and parameters).
 //
 // A dropped database takes its tables with it (Glue cascades), so its tables get no events of
 // their own; a created database is followed by one CreateTable per table.
@@ -132,6 +132,31 @@ void DiffProperties(const std::string& db, const pb::GlueTable& a, const pb::Glu
   }
 }
 
+bool SameBucketing(const pb::GlueTable& a, const pb::GlueTable& b) {
+  if (a.num_buckets() != b.num_buckets() || a.sort_columns_size() != b.sort_columns_size() ||
+      a.bucket_columns_size() != b.bucket_columns_size()) {
+    return false;
+  }
+  for (int i = 0; i < a.bucket_columns_size(); ++i) {
+    if (a.bucket_columns(i) != b.bucket_columns(i)) return false;
+  }
+  for (int i = 0; i < a.sort_columns_size(); ++i) {
+    if (!MessageDifferencer::Equals(a.sort_columns(i), b.sort_columns(i))) return false;
+  }
+  return true;
+}
+
+// Bucketing is one setting in Glue's StorageDescriptor (columns, count and order together), so
+// any difference is one event carrying b's whole bucketing.
+void DiffBucketing(const std::string& db, const pb::GlueTable& a, const pb::GlueTable& b,
+                   std::vector<pb::Event>* out) {
+  if (SameBucketing(a, b)) return;
+  auto* e = Named(NewChange(out)->mutable_set_bucketing(), db, a.name());
+  *e->mutable_bucket_columns() = b.bucket_columns();
+  e->set_num_buckets(b.num_buckets());
+  *e->mutable_sort_columns() = b.sort_columns();
+}
+
 void DiffParameters(const std::string& db, const pb::GlueTable& a, const pb::GlueTable& b,
                     std::vector<pb::Event>* out) {
   for (const auto& key : SortedKeys(a.parameters(), b.parameters())) {
@@ -153,6 +178,7 @@ void DiffTable(const std::string& db, const pb::GlueTable& a, const pb::GlueTabl
   DropAndAlterColumns(db, a, b, out);
   ReorderAndAddColumns(db, a, b, out);
   DiffProperties(db, a, b, out);
+  DiffBucketing(db, a, b, out);
   DiffParameters(db, a, b, out);
 }
 

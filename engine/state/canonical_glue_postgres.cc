@@ -21,6 +21,8 @@ bool IsEmpty(const pb::GlueSerDe& serde) {
 void CanonicalizeGlueTable(pb::GlueTable* table) {
   // An unset and an empty SerDe describe the same table; keep only the unset form.
   if (table->has_serde() && IsEmpty(table->serde())) table->clear_serde();
+  // Glue says "not bucketed" with NumberOfBuckets -1 (Hive's convention) or 0; keep 0.
+  if (table->num_buckets() < 0) table->set_num_buckets(0);
 }
 
 void CanonicalizePgTable(pb::PgTable* table) {

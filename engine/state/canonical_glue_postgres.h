@@ -1,7 +1,7 @@
 // Canonical form of Glue and PostgreSQL state messages (see canonical.h for DynamoDB): equal
 // schemas are equal messages, so MessageDifferencer::Equals is schema equality.
 //
-// Glue: an empty SerDe is no SerDe. PostgreSQL: a table's constraints, indexes and triggers, a
+// Glue: an empty SerDe is no SerDe; a negative bucket count (Glue's -1) is 0, not bucketed. PostgreSQL: a table's constraints, indexes and triggers, a
 // materialized view's indexes and a domain's constraints are sorted by name; columns, enum
 // labels and composite attributes keep their (meaningful) order. Idempotent; never fails.
 #pragma once

@@ -211,6 +211,16 @@ Status ApplyProperty(const pb::GlueChange& c, Databases* dbs) {
         (*t->mutable_parameters())[c.set_table_parameter().key()] =
             c.set_table_parameter().value();
       });
+    // Validation made the bucketing consistent in itself. Whether its columns are the table's
+    // is not checked: Glue does not check it either, and a diff that drops a bucketed column
+    // and the bucketing with it may emit the two in either order.
+    case pb::GlueChange::kSetBucketing:
+      return SetField(c.set_bucketing(), dbs, [&](pb::GlueTable* t) {
+        const auto& e = c.set_bucketing();
+        *t->mutable_bucket_columns() = e.bucket_columns();
+        t->set_num_buckets(e.num_buckets());
+        *t->mutable_sort_columns() = e.sort_columns();
+      });
     default: break;
   }
   return Status::Internal("glue change: no handler for " + c.ShortDebugString());

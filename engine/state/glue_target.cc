@@ -38,6 +38,7 @@ GlueTarget GlueTargetOf(const pb::GlueChange& c) {
     case C::kSetDescription: return Table(c, c.set_description());
     case C::kSetTableParameter: return Table(c, c.set_table_parameter());
     case C::kRemoveTableParameter: return Table(c, c.remove_table_parameter());
+    case C::kSetBucketing: return Table(c, c.set_bucketing());
     case C::KIND_NOT_SET: break;
   }
   return {};

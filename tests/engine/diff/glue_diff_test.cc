@@ -43,7 +43,7 @@ TEST(GlueDiffLaw, ApplyOfDiffGivesTheTargetForRandomPairs) {
   }
   EXPECT_GT(non_empty, kPairs * 8 / 10);  // the generator really produces changes
   // ... of every kind.
-  for (int kind = 1; kind <= pb::GlueChange::kRemoveTableParameter; ++kind) {
+  for (int kind = 1; kind <= pb::GlueChange::kSetBucketing; ++kind) {
     EXPECT_TRUE(kinds.count(kind)) << "no diff produced GlueChange kind " << kind;
   }
 }
@@ -156,6 +156,52 @@ TEST_F(GlueDiffTest, ParametersAndSerDeUseTheirOwnEvents) {
   EXPECT_EQ(events[1].set_table_parameter().key(), "classification");
   EXPECT_EQ(events[1].set_table_parameter().value(), "parquet");
   EXPECT_EQ(events[2].remove_table_parameter().key(), "owner");
+}
+
+TEST_F(GlueDiffTest, BucketingIsOneEventCarryingTheWholeTargetBucketing) {
+  pb::GlueTable b = orders_;
+  b.add_bucket_columns("customer");
+  b.set_num_buckets(8);
+  pb::GlueSortColumn* sort = b.add_sort_columns();
+  sort->set_column("amount");
+  sort->set_descending(true);
+  auto events = DiffTo(b);
+  ASSERT_EQ(events.size(), 1u);
+  ASSERT_TRUE(events[0].has_set_bucketing());
+  EXPECT_EQ(events[0].set_bucketing().table(), "orders");
+  EXPECT_EQ(events[0].set_bucketing().num_buckets(), 8);
+  EXPECT_EQ(events[0].set_bucketing().bucket_columns(0), "customer");
+  EXPECT_TRUE(events[0].set_bucketing().sort_columns(0).descending());
+
+  // Only the direction of a sort column differs: still a difference.
+  orders_ = b;
+  b.mutable_sort_columns(0)->set_descending(false);
+  events = DiffTo(b);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_FALSE(events[0].set_bucketing().sort_columns(0).descending());
+
+  // No bucketing at all: an event with nothing in it.
+  pb::GlueTable none = orders_;
+  none.clear_bucket_columns();
+  none.clear_sort_columns();
+  none.set_num_buckets(0);
+  events = DiffTo(none);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].set_bucketing().bucket_columns_size(), 0);
+  EXPECT_EQ(events[0].set_bucketing().num_buckets(), 0);
+}
+
+TEST_F(GlueDiffTest, DroppingABucketColumnDropsItAndTheBucketing) {
+  orders_.add_bucket_columns("amount");
+  orders_.set_num_buckets(4);
+  pb::GlueTable b = orders_;
+  b.mutable_columns()->RemoveLast();
+  b.clear_bucket_columns();
+  b.set_num_buckets(0);
+  auto events = DiffTo(b);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].drop_column().column(), "amount");
+  EXPECT_TRUE(events[1].has_set_bucketing());
 }
 
 TEST(GlueDiff, DroppedDatabaseIsOneEventAndNewDatabaseCreatesItsTables) {

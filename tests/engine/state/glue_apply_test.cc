@@ -220,6 +220,39 @@ TEST_F(GlueApplyTest, TableParameters) {
               Code::kNotFound, "glue table sales.orders has no parameter classification");
 }
 
+TEST_F(GlueApplyTest, SetBucketingReplacesTheWholeBucketing) {
+  ExpectOk(R"pb(glue { set_bucketing { database: "sales" table: "orders"
+      bucket_columns: "customer" bucket_columns: "id" num_buckets: 16
+      sort_columns { column: "amount" descending: true } sort_columns { column: "id" } } })pb");
+  EXPECT_EQ(std::vector<std::string>(Orders().bucket_columns().begin(),
+                                     Orders().bucket_columns().end()),
+            (std::vector<std::string>{"customer", "id"}));
+  EXPECT_EQ(Orders().num_buckets(), 16);
+  ASSERT_EQ(Orders().sort_columns_size(), 2);
+  EXPECT_EQ(Orders().sort_columns(0).column(), "amount");
+  EXPECT_TRUE(Orders().sort_columns(0).descending());
+  EXPECT_FALSE(Orders().sort_columns(1).descending());
+
+  // Fewer columns, no order: nothing of the old bucketing is left behind.
+  ExpectOk(R"pb(glue { set_bucketing { database: "sales" table: "orders"
+      bucket_columns: "id" num_buckets: 4 } })pb");
+  EXPECT_EQ(Orders().bucket_columns_size(), 1);
+  EXPECT_EQ(Orders().num_buckets(), 4);
+  EXPECT_EQ(Orders().sort_columns_size(), 0);
+
+  ExpectOk(R"pb(glue { set_bucketing { database: "sales" table: "orders" } })pb");
+  EXPECT_EQ(Orders().bucket_columns_size(), 0);
+  EXPECT_EQ(Orders().num_buckets(), 0);
+  ExpectError(R"pb(glue { set_bucketing { database: "sales" table: "carts" } })pb",
+              Code::kNotFound, "glue table sales.carts does not exist");
+}
+
+TEST_F(GlueApplyTest, GluesNotBucketedCountIsStoredAsZero) {
+  ExpectOk(R"pb(glue { create_table { database: "sales" table { name: "carts"
+      columns { name: "id" type: "int" } num_buckets: -1 } } })pb");
+  EXPECT_EQ(state_.glue().databases().at("sales").tables().at("carts").num_buckets(), 0);
+}
+
 TEST_F(GlueApplyTest, InvalidChangesAreRejectedBeforeTheStateIsRead) {
   ExpectError(R"pb(glue {})pb", Code::kInvalidArgument, "glue change: kind is UNSPECIFIED");
   ExpectError(R"pb(glue { drop_table { table: "orders" } })pb", Code::kInvalidArgument,
@@ -249,6 +282,34 @@ TEST(GlueValidate, NamesAndDuplicates) {
   EXPECT_EQ(msg(R"pb(glue { remove_table_parameter { database: "s" table: "t" } })pb"),
             "glue remove_table_parameter s.t: parameter key is empty");
   EXPECT_TRUE(ValidateEvent(Ev(kOrders)).ok());
+}
+
+TEST(GlueValidate, BucketingIsConsistentInItself) {
+  auto msg = [](const std::string& text) { return ValidateEvent(Ev(text)).message(); };
+  EXPECT_EQ(msg(R"pb(glue { set_bucketing { database: "s" table: "t" num_buckets: 8 } })pb"),
+            "glue set_bucketing s.t: 8 buckets but no bucket columns");
+  EXPECT_EQ(msg(R"pb(glue { set_bucketing { database: "s" table: "t" bucket_columns: "a" } })pb"),
+            "glue set_bucketing s.t: bucket columns but a bucket count of 0 (it must be at least "
+            "1)");
+  EXPECT_EQ(msg(R"pb(glue { set_bucketing { database: "s" table: "t" bucket_columns: "a"
+      bucket_columns: "a" num_buckets: 2 } })pb"),
+            "glue set_bucketing s.t: bucket column a appears twice");
+  EXPECT_EQ(msg(R"pb(glue { set_bucketing { database: "s" table: "t" bucket_columns: ""
+      num_buckets: 2 } })pb"),
+            "glue set_bucketing s.t: bucket column name is empty");
+  EXPECT_EQ(msg(R"pb(glue { set_bucketing { database: "s" table: "t"
+      sort_columns { column: "a" } } })pb"),
+            "glue set_bucketing s.t: sort columns on a table without buckets");
+  EXPECT_EQ(msg(R"pb(glue { set_bucketing { database: "s" table: "t" bucket_columns: "a"
+      num_buckets: 2 sort_columns { column: "b" } sort_columns { column: "b" } } })pb"),
+            "glue set_bucketing s.t: sort column b appears twice");
+  // A table is checked the same way when it is created.
+  EXPECT_EQ(msg(R"pb(glue { create_table { database: "s" table { name: "t"
+      columns { name: "a" } num_buckets: 3 } } })pb"),
+            "glue create_table s.t: 3 buckets but no bucket columns");
+  EXPECT_TRUE(ValidateEvent(Ev(R"pb(glue { set_bucketing { database: "s" table: "t"
+      bucket_columns: "a" num_buckets: 2 sort_columns { column: "a" } } })pb"))
+                  .ok());
 }
 
 TEST_F(GlueApplyTest, TouchedObjects) {

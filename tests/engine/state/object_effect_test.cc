@@ -70,9 +70,10 @@ TEST(ObjectEffectTest, DynamoTablesAreCreatedAndDroppedEverythingElseChangesThem
 
 TEST(ObjectEffectTest, GlueDatabasesAndTablesAreCreatedAndDropped) {
   auto got = EffectsOfEveryKind(&pb::Event::mutable_glue);
-  EXPECT_EQ(got.size(), 17u);
+  EXPECT_EQ(got.size(), 18u);
   ExpectEffects(got, {"create_database", "create_table"}, {"drop_database", "drop_table"});
   EXPECT_EQ(got.at("drop_column"), "changes");
+  EXPECT_EQ(got.at("set_bucketing"), "changes");
   EXPECT_EQ(got.at("add_column"), "changes");
   EXPECT_EQ(got.at("remove_table_parameter"), "changes");
 }

@@ -100,8 +100,32 @@ class RandomGlue : public RandomBase {
     if (Chance(70)) *t.mutable_serde() = SerDe();
     t.set_table_type(Pick<std::string>({"EXTERNAL_TABLE", "EXTERNAL_TABLE", ""}));
     for (int i = Int(0, 3); i > 0; --i) (*t.mutable_parameters())[Name("k", 5)] = Name("v", 3);
+    if (Chance(30)) SetBucketing(&t);
     CanonicalizeGlueTable(&t);
     return t;
+  }
+
+  // Buckets over 1-2 of the table's columns, sometimes sorted, or none when it has no columns.
+  void SetBucketing(pb::GlueTable* t) {
+    t->clear_bucket_columns();
+    t->clear_sort_columns();
+    t->set_num_buckets(0);
+    std::vector<std::string> names;
+    for (const auto& c : t->columns()) names.push_back(c.name());
+    if (names.empty()) return;
+    for (const auto& name : Distinct(names, Int(1, 2))) t->add_bucket_columns(name);
+    t->set_num_buckets(Pick<int>({1, 4, 16, 32}));
+    for (const auto& name : Distinct(names, Int(0, 2))) {
+      pb::GlueSortColumn* s = t->add_sort_columns();
+      s->set_column(name);
+      s->set_descending(Chance(50));
+    }
+  }
+
+  void ClearBucketing(pb::GlueTable* t) {
+    t->clear_bucket_columns();
+    t->clear_sort_columns();
+    t->set_num_buckets(0);
   }
 
   pb::GlueDatabase Database(const std::string& name) {
@@ -162,7 +186,7 @@ class RandomGlue : public RandomBase {
     const int n = t->columns_size();
     const int at = n > 0 ? Int(0, n - 1) : -1;
     pb::GlueColumn* some = at >= 0 ? t->mutable_columns(at) : nullptr;
-    switch (Int(0, 15)) {
+    switch (Int(0, 17)) {
       case 0: *t = Table(t->name()); break;
       case 1: {
         std::string name = UnusedColumnName(*t);
@@ -199,6 +223,17 @@ class RandomGlue : public RandomBase {
         if (some) {
           std::string name = UnusedColumnName(*t);
           if (!name.empty()) some->set_name(name);
+        }
+        break;
+      case 16: SetBucketing(t); break;
+      case 17:  // only the bucket count or one sort direction changes
+        if (t->num_buckets() > 0 && Chance(50)) {
+          t->set_num_buckets(t->num_buckets() * 2);
+        } else if (t->sort_columns_size() > 0) {
+          auto* s = t->mutable_sort_columns(0);
+          s->set_descending(!s->descending());
+        } else {
+          ClearBucketing(t);
         }
         break;
     }
