@@ -170,6 +170,7 @@ Status MakePlan(Deploy& d, const DeployFlags& flags) {
   backend::PlanRequest r;
   r.managed = ObjectsToTouch(d);
   r.allow_replace = flags.allow_replace;
+  r.deployed = &d.deployed;
   STRATA_ASSIGN_OR_RETURN(d.view.plan, d.reach.target->MakePlan(*d.live, d.desired, r));
   return Status::Ok();
 }

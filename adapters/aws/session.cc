@@ -265,4 +265,18 @@ Result<CallerIdentity> Session::Caller() {
 
 Result<Credentials> Session::ResolveCredentials() { return ClientParts().credentials->Get(); }
 
+HttpOptions HttpOptionsFromEnvironment(const GetEnv& getenv) {
+  auto first = [&getenv](const char* lower, const char* upper) {
+    for (const char* name : {lower, upper}) {
+      if (auto v = getenv(name); v && !v->empty()) return *v;
+    }
+    return std::string();
+  };
+  HttpOptions http;
+  http.https_proxy = first("https_proxy", "HTTPS_PROXY");
+  http.http_proxy = first("http_proxy", "HTTP_PROXY");
+  http.no_proxy = first("no_proxy", "NO_PROXY");
+  return http;
+}
+
 }  // namespace strata::aws

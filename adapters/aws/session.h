@@ -47,6 +47,10 @@ struct SessionParts {
   std::optional<RetryOptions> retry;  // max_attempts is still settled by Open
 };
 
+// The proxies curl users set (https_proxy, http_proxy, no_proxy; the lower-case name of each
+// first), as HttpOptions for a session; everything else keeps its default.
+HttpOptions HttpOptionsFromEnvironment(const GetEnv& getenv);
+
 class Session {  // thread-safe
  public:
   // InvalidArgument for a bad config file (FILE:LINE), a missing named profile, a bad

@@ -136,6 +136,10 @@ struct Plan {
 struct PlanRequest {
   std::set<std::string> managed;        // only these may be created, changed or deleted
   std::set<std::string> allow_replace;  // consent to replacing these (their data is lost)
+  // What the target was last deployed with (null: never). Where an object is shared with other
+  // writers (Glue's open parameter maps), it tells what strata set before, and may remove,
+  // from what someone else added, which strata leaves alone.
+  const pb::SchemaState* deployed = nullptr;
 };
 
 // ---- execution -------------------------------------------------------------------------

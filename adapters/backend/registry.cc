@@ -1,12 +1,13 @@
 #include "adapters/backend/registry.h"
 
 #include "adapters/dynamodb/backend.h"
+#include "adapters/glue/backend.h"
 #include "adapters/postgres/backend.h"
 
 namespace strata::backend {
 
 const std::vector<const Backend*>& All() {
-  static const std::vector<const Backend*> kAll = {&dynamodb::TheBackend(),
+  static const std::vector<const Backend*> kAll = {&dynamodb::TheBackend(), &glue::TheBackend(),
                                                    &postgres::TheBackend()};
   return kAll;
 }

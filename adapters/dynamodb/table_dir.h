@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "adapters/common/text_file.h"
 #include "engine/status.h"
 #include "proto/dynamodb.pb.h"
 
@@ -32,16 +33,9 @@ Result<pb::DynamoSchema> ParseTableFiles(const std::vector<TableFileText>& files
 // `dir` joined with the file's relative path. Errors as those three return.
 Result<pb::DynamoSchema> LoadTableDir(const std::filesystem::path& dir);
 
-// The bytes of a file. Returns NotFound when it does not exist, IoError when it cannot be read.
-Result<std::string> ReadTextFile(const std::filesystem::path& path);
-// Replaces `path` with `text` through a temporary file of its own (other writers of the same
-// path at the same time use others), an fsync and a rename, so a crash leaves the old file or
-// the new one and concurrent writers leave one of theirs whole. IoError naming the file when a
-// step fails.
-Status WriteTextFile(const std::filesystem::path& path, std::string_view text);
-// Creates `path` holding `text`, whole or not at all, unless it exists: AlreadyExists then,
-// with the existing file untouched (a writer that raced for the same name can take another).
-// IoError naming the file when a step fails.
-Status WriteNewTextFile(const std::filesystem::path& path, std::string_view text);
+// The file helpers table files, snapshots and artifacts are read and written with.
+using common::ReadTextFile;
+using common::WriteNewTextFile;
+using common::WriteTextFile;
 
 }  // namespace strata::dynamodb

@@ -22,15 +22,6 @@ std::string FirstEnv(const backend::Services& s, std::initializer_list<const cha
   return "";
 }
 
-// Proxies as curl users set them, the lower-case names first.
-aws::HttpOptions HttpFromEnv(const backend::Services& s) {
-  aws::HttpOptions http;
-  http.https_proxy = FirstEnv(s, {"https_proxy", "HTTPS_PROXY"});
-  http.http_proxy = FirstEnv(s, {"http_proxy", "HTTP_PROXY"});
-  http.no_proxy = FirstEnv(s, {"no_proxy", "NO_PROXY"});
-  return http;
-}
-
 std::string Setting(const backend::TargetSpec& spec, const char* key) {
   auto it = spec.settings.find(key);
   return it == spec.settings.end() ? "" : it->second;
@@ -283,7 +274,7 @@ Result<std::unique_ptr<backend::Target>> OpenTarget(const backend::TargetSpec& s
   o.region = Setting(spec, "region");
   o.profile = Setting(spec, "profile");
   o.endpoint_url = Setting(spec, "endpoint");
-  o.http = HttpFromEnv(services);
+  o.http = aws::HttpOptionsFromEnvironment(services.getenv);
   const std::string label_for = spec.name.empty() ? "the AWS environment" : "target " + spec.name;
   auto session = aws::Session::Open(o);
   if (!session.ok()) return session.status().WithContext(label_for);

@@ -1,0 +1,283 @@
+#include "adapters/glue/table_input.h"
+
+#include <cctype>
+#include <functional>
+
+#include "engine/state/canonical_glue_postgres.h"
+
+namespace strata::glue {
+namespace {
+
+using nlohmann::json;
+
+// Column comments that say nothing: SerDes with their own schema (JSON, Grok, CloudTrail)
+// answer "from deserializer", and Hive persists it on the next ALTER if it is written back.
+constexpr char kFromDeserializer[] = "from deserializer";
+
+// The members TableInput (and its parts) accept, as GetTable answers them.
+const char* const kTableInputMembers[] = {
+    "Name",          "Description",      "Owner",       "LastAccessTime",   "LastAnalyzedTime",
+    "Retention",     "StorageDescriptor", "PartitionKeys", "ViewOriginalText", "ViewExpandedText",
+    "TableType",     "Parameters",       "TargetTable"};
+const char* const kStorageDescriptorMembers[] = {
+    "Columns",     "Location",   "AdditionalLocations", "InputFormat", "OutputFormat",
+    "Compressed",  "NumberOfBuckets", "SerdeInfo",      "BucketColumns", "SortColumns",
+    "Parameters",  "SkewedInfo", "StoredAsSubDirectories", "SchemaReference"};
+const char* const kSerDeMembers[] = {"Name", "SerializationLibrary", "Parameters"};
+const char* const kColumnMembers[] = {"Name", "Type", "Comment", "Parameters"};
+
+const json& Member(const json& object, const char* key) {
+  static const json kNull;
+  if (!object.is_object()) return kNull;
+  auto it = object.find(key);
+  return it != object.end() ? *it : kNull;
+}
+
+std::string Str(const json& object, const char* key) {
+  const json& v = Member(object, key);
+  return v.is_string() ? v.get<std::string>() : std::string();
+}
+
+template <size_t N>
+json Pick(const json& object, const char* const (&members)[N]) {
+  json out = json::object();
+  if (!object.is_object()) return out;
+  for (const char* m : members) {
+    if (auto it = object.find(m); it != object.end() && !it->is_null()) out[m] = *it;
+  }
+  return out;
+}
+
+using KeepTableKey = std::function<bool(const std::string& key)>;
+using KeepSerDeKey = std::function<bool(const std::string& key, const std::string& value)>;
+
+pb::GlueColumn ColumnFromGlue(const json& c) {
+  pb::GlueColumn column;
+  column.set_name(Lower(Str(c, "Name")));
+  column.set_type(CanonicalColumnType(Str(c, "Type")));
+  const std::string comment = Str(c, "Comment");
+  if (comment != kFromDeserializer) column.set_comment(comment);
+  return column;
+}
+
+void ColumnsFromGlue(const json& list, google::protobuf::RepeatedPtrField<pb::GlueColumn>* out) {
+  if (!list.is_array()) return;
+  for (const auto& c : list) *out->Add() = ColumnFromGlue(c);
+}
+
+void ParametersFromGlue(const json& map, const std::function<bool(const std::string&,
+                                                                  const std::string&)>& keep,
+                        google::protobuf::Map<std::string, std::string>* out) {
+  if (!map.is_object()) return;
+  for (const auto& [k, v] : map.items()) {
+    if (!v.is_string()) continue;
+    if (keep(k, v.get<std::string>())) (*out)[k] = v.get<std::string>();
+  }
+}
+
+pb::GlueTable Model(const json& t, const KeepTableKey& keep_table, const KeepSerDeKey& keep_serde) {
+  pb::GlueTable m;
+  m.set_name(Lower(Str(t, "Name")));
+  const json& params = Member(t, "Parameters");
+  const std::string comment = Str(params, kCommentParameter);
+  m.set_description(comment.empty() ? Str(t, "Description") : comment);
+  const json& sd = Member(t, "StorageDescriptor");
+  ColumnsFromGlue(Member(sd, "Columns"), m.mutable_columns());
+  ColumnsFromGlue(Member(t, "PartitionKeys"), m.mutable_partition_keys());
+  m.set_location(Str(sd, "Location"));
+  m.set_input_format(Str(sd, "InputFormat"));
+  m.set_output_format(Str(sd, "OutputFormat"));
+  const json& serde = Member(sd, "SerdeInfo");
+  m.mutable_serde()->set_serialization_library(Str(serde, "SerializationLibrary"));
+  ParametersFromGlue(Member(serde, "Parameters"), keep_serde, m.mutable_serde()->mutable_parameters());
+  m.set_table_type(Str(t, "TableType"));
+  ParametersFromGlue(
+      params,
+      [&keep_table](const std::string& k, const std::string&) {
+        return k != kCommentParameter && keep_table(k);
+      },
+      m.mutable_parameters());
+  CanonicalizeGlueTable(&m);
+  return m;
+}
+
+json ColumnsInput(const google::protobuf::RepeatedPtrField<pb::GlueColumn>& columns,
+                  const json& live) {
+  json out = json::array();
+  for (const auto& c : columns) {
+    json j = {{"Name", c.name()}, {"Type", c.type()}};
+    if (!c.comment().empty()) j["Comment"] = c.comment();
+    // A column's own parameters (Iceberg's field ids, for one) are not strata's: carried.
+    if (live.is_array()) {
+      for (const auto& l : live) {
+        if (Lower(Str(l, "Name")) == c.name() && Member(l, "Parameters").is_object()) {
+          j["Parameters"] = l["Parameters"];
+        }
+      }
+    }
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+json ParametersInput(const google::protobuf::Map<std::string, std::string>& params) {
+  json out = json::object();
+  for (const auto& [k, v] : params) out[k] = v;
+  return out;
+}
+
+// `live` with each managed key set as `desired` has it, or removed.
+json Merged(const json& live, const json& desired, const std::set<std::string>& managed) {
+  json out = live.is_object() ? live : json::object();
+  for (const auto& k : managed) out.erase(k);
+  for (const auto& [k, v] : desired.items()) out[k] = v;
+  return out;
+}
+
+bool IsEmpty(const json& v) {
+  return v.is_null() || ((v.is_array() || v.is_object() || v.is_string()) && v.empty());
+}
+
+// Sets `key` to `value`, leaving an empty value out unless the member was there already (so
+// an input read from Glue keeps its shape, and a new one has no empty members).
+void Put(json& object, const char* key, json value) {
+  if (IsEmpty(value) && !object.contains(key)) return;
+  if (value.is_string() && value.empty()) {
+    object.erase(key);
+    return;
+  }
+  object[key] = std::move(value);
+}
+
+json Pruned(const json& v) {
+  if (v.is_object()) {
+    json out = json::object();
+    for (const auto& [k, x] : v.items()) {
+      json p = Pruned(x);
+      if (!IsEmpty(p)) out[k] = std::move(p);
+    }
+    return out;
+  }
+  if (v.is_array()) {
+    json out = json::array();
+    for (const auto& x : v) out.push_back(Pruned(x));
+    return out;
+  }
+  return v;
+}
+
+}  // namespace
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string CanonicalColumnType(std::string_view type) {
+  std::string out;
+  char quote = 0;
+  for (char c : type) {
+    if (quote != 0) {
+      out += c;
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"' || c == '`') {
+      quote = c;
+      out += c;
+    } else if (!std::isspace(static_cast<unsigned char>(c))) {
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  return out;
+}
+
+pb::GlueTable TableFromGlue(const json& table, const pb::GlueTable* known) {
+  return Model(
+      table,
+      [known](const std::string& k) {
+        return !IsServerManagedTableParameter(k) ||
+               (known != nullptr && known->parameters().count(k) > 0);
+      },
+      [known](const std::string& k, const std::string& v) {
+        return !IsHiveDefaultSerDeParameter(k, v) ||
+               (known != nullptr && known->serde().parameters().count(k) > 0);
+      });
+}
+
+pb::GlueTable TableForPlan(const json& table, const ManagedKeys& managed) {
+  return Model(
+      table, [&managed](const std::string& k) { return managed.table.count(k) > 0; },
+      [&managed](const std::string& k, const std::string&) { return managed.serde.count(k) > 0; });
+}
+
+json NewTableInput(const pb::GlueTable& d) {
+  json in = {{"Name", d.name()}};
+  Put(in, "Description", d.description());
+  Put(in, "TableType", d.table_type());
+  in["PartitionKeys"] = ColumnsInput(d.partition_keys(), json());
+  json sd = {{"Columns", ColumnsInput(d.columns(), json())}};
+  Put(sd, "Location", d.location());
+  Put(sd, "InputFormat", d.input_format());
+  Put(sd, "OutputFormat", d.output_format());
+  sd["NumberOfBuckets"] = -1;
+  if (d.has_serde()) {
+    json serde = json::object();
+    Put(serde, "SerializationLibrary", d.serde().serialization_library());
+    json params = ParametersInput(d.serde().parameters());
+    if (!params.contains("serialization.format")) params["serialization.format"] = "1";
+    serde["Parameters"] = std::move(params);
+    sd["SerdeInfo"] = std::move(serde);
+  }
+  in["StorageDescriptor"] = std::move(sd);
+  json params = ParametersInput(d.parameters());
+  if (!d.description().empty()) params[kCommentParameter] = d.description();
+  if (d.table_type() == "EXTERNAL_TABLE" && !params.contains("EXTERNAL")) params["EXTERNAL"] = "TRUE";
+  Put(in, "Parameters", std::move(params));
+  return in;
+}
+
+json TableInputOf(const json& table) {
+  json in = Pick(table, kTableInputMembers);
+  if (in.contains("StorageDescriptor")) {
+    json sd = Pick(in["StorageDescriptor"], kStorageDescriptorMembers);
+    if (sd.contains("SerdeInfo")) sd["SerdeInfo"] = Pick(sd["SerdeInfo"], kSerDeMembers);
+    if (sd.contains("Columns") && sd["Columns"].is_array()) {
+      for (auto& c : sd["Columns"]) c = Pick(c, kColumnMembers);
+    }
+    in["StorageDescriptor"] = std::move(sd);
+  }
+  if (in.contains("PartitionKeys") && in["PartitionKeys"].is_array()) {
+    for (auto& c : in["PartitionKeys"]) c = Pick(c, kColumnMembers);
+  }
+  return in;
+}
+
+json UpdatedTableInput(const json& live, const pb::GlueTable& d, const ManagedKeys& managed) {
+  json in = TableInputOf(live);
+  in["Name"] = d.name();
+  Put(in, "Description", d.description());
+  Put(in, "TableType", d.table_type());
+  Put(in, "PartitionKeys", ColumnsInput(d.partition_keys(), Member(live, "PartitionKeys")));
+  json sd = in.value("StorageDescriptor", json::object());
+  const json& live_sd = Member(live, "StorageDescriptor");
+  Put(sd, "Columns", ColumnsInput(d.columns(), Member(live_sd, "Columns")));
+  Put(sd, "Location", d.location());
+  Put(sd, "InputFormat", d.input_format());
+  Put(sd, "OutputFormat", d.output_format());
+  json serde = sd.value("SerdeInfo", json::object());
+  Put(serde, "SerializationLibrary", d.serde().serialization_library());
+  Put(serde, "Parameters",
+      Merged(Member(serde, "Parameters"), ParametersInput(d.serde().parameters()), managed.serde));
+  Put(sd, "SerdeInfo", std::move(serde));
+  Put(in, "StorageDescriptor", std::move(sd));
+  json desired_params = ParametersInput(d.parameters());
+  if (!d.description().empty()) desired_params[kCommentParameter] = d.description();
+  std::set<std::string> keys = managed.table;
+  keys.insert(kCommentParameter);
+  Put(in, "Parameters", Merged(Member(in, "Parameters"), desired_params, keys));
+  return in;
+}
+
+bool SameTableInput(const json& a, const json& b) { return Pruned(a) == Pruned(b); }
+
+}  // namespace strata::glue
