@@ -106,6 +106,21 @@ std::string DescribeChange(const pb::GlueChange& c) {
                          Shortened(c.set_table_parameter().value()));
     case C::kRemoveTableParameter:
       return "table property " + c.remove_table_parameter().key();
+    case C::kSetBucketing: {
+      const pb::GlueSetBucketing& b = c.set_bucketing();
+      if (b.num_buckets() <= 0 && b.bucket_columns().empty()) return "bucketing (none)";
+      std::string s = fmt::format("clustered by ({}) into {} bucket{}",
+                                  fmt::join(b.bucket_columns(), ", "), b.num_buckets(),
+                                  b.num_buckets() == 1 ? "" : "s");
+      if (!b.sort_columns().empty()) {
+        std::vector<std::string> sorted;
+        for (const auto& col : b.sort_columns()) {
+          sorted.push_back(col.column() + (col.descending() ? " desc" : " asc"));
+        }
+        s += fmt::format(", sorted by ({})", fmt::join(sorted, ", "));
+      }
+      return s;
+    }
     case C::KIND_NOT_SET: break;
   }
   return "unknown change";
