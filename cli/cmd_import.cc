@@ -193,8 +193,10 @@ backend::WriteFilesRequest FilesRequest(const Context& ctx, const po::variables_
     fs::path dir = vm["dir"].as<std::string>();
     r.dir = (dir.is_absolute() ? dir : fs::path(ctx.cwd) / dir).lexically_normal().string();
   }
-  r.format = vm["format"].as<std::string>();
   const auto formats = BackendOf(source).file_formats();
+  // Without --format, new files take the backend's first format (yaml, or sql for Glue).
+  if (vm.count("format")) r.format = vm["format"].as<std::string>();
+  else r.format = formats.empty() ? "yaml" : formats.front();
   if (!formats.empty() && std::find(formats.begin(), formats.end(), r.format) == formats.end()) {
     throw UsageError{fmt::format("--format must be {}, not \"{}\"", fmt::join(formats, " or "),
                                  r.format)};
@@ -413,7 +415,8 @@ CommandResult RunExport(Context& ctx) {
   o.add_options()("tables", po::value<std::vector<std::string>>(),
                   "objects to export (default: all)")(
       "dir", po::value<std::string>(), "where to write (default: the schema directory)")(
-      "format", po::value<std::string>()->default_value("yaml"), "yaml or json, for new files")(
+      "format", po::value<std::string>(),
+      "the format of new files: yaml or json for DynamoDB (default yaml); sql for Glue")(
       "overwrite", po::bool_switch(), "replace files that define an object differently")(
       "force", po::bool_switch(), "the older name of --overwrite");
   po::positional_options_description positional;

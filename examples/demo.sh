@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The demo behind `./dev demo`: records four rounds of changes to the sample shop's DynamoDB
-# table files into a local log, then travels through that history.
+# table files into a local log, then travels through that history; deploys it to a throwaway
+# DynamoDB; runs PostgreSQL migration tracks on a throwaway server; and keeps a data lake's
+# Athena tables as DDL files, changed in place on a throwaway Glue catalog.
 #
 # It works on a copy in build/demo/shop (the log lives in its .strata/), so the example in
 # the repository stays clean; each run starts from scratch.
@@ -110,8 +112,6 @@ run log --origin deploy
 bash "$support/moto_server.sh" stop "$ddb_state" >/dev/null 2>&1 || true
 trap - EXIT
 
-printf '\nThe demo project is in %s; try: cd %s && %s log\n' "$work" "$work" "$strata"
-
 # ---- PostgreSQL: migration tracks with a captured history, on a throwaway local server ----
 pg_work=$(dirname "$work")/accounts
 pg_state=$(dirname "$work")/pg
@@ -144,3 +144,79 @@ PGDATABASE=staging run drift || echo "(exit $?)"
 step "Replay the recorded SQL into an empty database and check it against the log"
 PGDATABASE=scratch run replay
 run verify
+bash "$here/../tests/support/postgres_server.sh" stop "$pg_state" >/dev/null 2>&1 || true
+trap - EXIT
+
+# ---- Glue/Athena: tables as DDL files, changed in place on a throwaway Glue catalog (moto) ----
+lake_work=$(dirname "$work")/lake
+lake_state=$(dirname "$work")/glue
+rm -rf "$lake_work"
+mkdir -p "$lake_work/schema/athena"
+cp "$here/lake/strata.yaml" "$lake_work/"
+cd "$lake_work"
+trap 'bash "$support/moto_server.sh" stop "$lake_state" >/dev/null 2>&1 || true' EXIT
+bash "$support/moto_server.sh" start "$lake_state" >/dev/null
+credential() { awk -F' = ' -v k="$1" '$1 == k {print $2}' "$lake_state/credentials"; }
+unset AWS_ENDPOINT_URL_GLUE
+export AWS_ACCESS_KEY_ID=$(credential aws_access_key_id)
+export AWS_SECRET_ACCESS_KEY=$(credential aws_secret_access_key)
+export DEMO_GLUE_ENDPOINT=http://127.0.0.1:$(cat "$lake_state/port")
+cat >>strata.yaml <<'YAML'
+targets:
+  dev: { engine: glue, region: us-east-1, endpoint: "${DEMO_GLUE_ENDPOINT}" }
+YAML
+lake_round() {  # step-dir who email message
+  rm -rf schema/athena/*
+  cp -r "$here/lake/steps/$1/"* schema/athena/
+  export STRATA_ACTOR_NAME=$2 STRATA_ACTOR_EMAIL=$3 STRATA_ACTOR_HOST=laptop-$2
+  run generate -m "$4"
+}
+glue_api() {  # shown-command python-code: the Glue API, as a user or a loader would call it
+  printf '$ %s\n' "$1"
+  bash "$support/moto_server.sh" python -c "import os, boto3
+glue = boto3.client('glue', endpoint_url=os.environ['DEMO_GLUE_ENDPOINT'], region_name='us-east-1')
+$2"
+}
+
+step "Glue: two Athena tables, one CREATE EXTERNAL TABLE per file"
+find schema/athena -name '*.sql' | sort
+lake_round 1-initial erin erin@shop.example "web clicks and billing invoices"
+step "Create the databases and tables in a fresh Glue catalog"
+run plan --target dev
+run apply --target dev --auto-approve
+step "Data arrives: a loader registers a partition of clicks"
+glue_api "python3 -c \"glue.create_partition(web.clicks, dt=2026-03-01)\"" "
+glue.create_partition(DatabaseName='web', TableName='clicks', PartitionInput={
+    'Values': ['2026-03-01'],
+    'StorageDescriptor': {'Location': 's3://shop-lake/web/clicks/dt=2026-03-01/'}})"
+step "Edit the files: a new column, a new location, new compression, a wider decimal"
+lake_round 2-widen frank frank@shop.example "session ids; clicks move to the v2 bucket; totals after tax"
+run log --events -n 1
+step "The plan changes both tables in place with UpdateTable (no drop, no recreate)"
+run plan --target dev
+run apply --target dev --auto-approve
+step "The partition is still there"
+glue_api "python3 -c \"glue.get_partitions(web.clicks)\"" "
+for p in glue.get_partitions(DatabaseName='web', TableName='clicks')['Partitions']:
+    print('web.clicks partition', p['Values'], p['StorageDescriptor']['Location'])"
+step "clicks as it was before the change, as DDL"
+run show --at 1 web.clicks
+step "Who added each column of clicks"
+run blame web.clicks
+step "Export the live tables as canonical DDL files"
+run export --target dev --dir exported
+find exported -name '*.sql' | sort
+step "A column added with the Glue API behind strata's back is drift (exit 3)"
+glue_api "python3 -c \"glue.update_table(billing.invoices, + discount decimal(10,2))\"" "
+t = glue.get_table(DatabaseName='billing', Name='invoices')['Table']
+sd = t['StorageDescriptor']
+sd['Columns'].append({'Name': 'discount', 'Type': 'decimal(10,2)'})
+glue.update_table(DatabaseName='billing', TableInput={
+    'Name': t['Name'], 'TableType': t['TableType'], 'Parameters': t['Parameters'],
+    'PartitionKeys': t['PartitionKeys'], 'StorageDescriptor': sd})"
+run drift --target dev || echo "(exit $?)"
+bash "$support/moto_server.sh" stop "$lake_state" >/dev/null 2>&1 || true
+trap - EXIT
+
+printf '\nThe demo projects are in %s (DynamoDB), %s (PostgreSQL) and %s (Glue); try: cd %s && %s log\n' \
+  "$work" "$pg_work" "$lake_work" "$work" "$strata"

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <functional>
 
+#include "adapters/glue/ddl_types.h"
 #include "engine/state/canonical_glue_postgres.h"
 
 namespace strata::glue {
@@ -168,13 +169,11 @@ json Pruned(const json& v) {
 
 }  // namespace
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string CanonicalColumnType(std::string_view type) {
+  // The parser's stored form, so that a table read from Glue and the same table read from its
+  // DDL file agree; a type the parser does not know (Glue stores any text) keeps its text with
+  // the spaces taken out and letters outside quotes in lower case.
+  if (auto stored = NormalizeHiveType(type); stored.ok()) return *stored;
   std::string out;
   char quote = 0;
   for (char c : type) {

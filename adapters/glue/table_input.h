@@ -21,16 +21,15 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/glue/ddl_cursor.h"  // Lower: how Glue stores names
 #include "adapters/glue/parameters.h"
 #include "proto/glue.pb.h"
 
 namespace strata::glue {
 
-// `text` in lower case (ASCII): how Glue stores database, table and column names.
-std::string Lower(std::string_view text);
-
-// A Hive type as Glue stores it: lower case, no white space ("DECIMAL(12, 2)" is
-// "decimal(12,2)"); quoted parts are kept as they are.
+// A live column's type as strata models it: the stored form the DDL parser gives
+// (NormalizeHiveType: "DECIMAL(12, 2)" is "decimal(12,2)", struct field names lower case), or,
+// for a type the parser does not know, the text without spaces and in lower case outside quotes.
 std::string CanonicalColumnType(std::string_view type);
 
 // The model of a live table. `known` is the table as strata knows it (recorded, or in the

@@ -1,7 +1,8 @@
 """A fault-injecting HTTP proxy in front of moto (Python standard library only).
 
 Usage: fault_proxy.py --port-file FILE --upstream URL [--faults LIST] [--dynamodb]
-                      [--delay SECONDS] [--no-tagging] [--parent-pid PID]
+                      [--delay SECONDS] [--no-tagging] [--glue] [--page-size N]
+                      [--parent-pid PID]
 
 Listens on 127.0.0.1 on a port the OS chooses and writes that port to FILE once it listens.
 Requests are forwarded to URL (http://host:port) with their headers and bodies untouched, so a
@@ -52,6 +53,21 @@ every table and index ACTIVE at once and accepts several index changes in one ca
     UnknownOperationException, as a DynamoDB emulator without tagging does.
   With --delay 0 the statuses are moto's (ACTIVE at once) and only the refusals remain.
 
+Glue mode (--glue) plays what Glue does and moto does not:
+  - Listing pages: GetDatabases, GetTables and GetPartitions answer at most --page-size items
+    (default 100, Glue's largest page; a smaller MaxResults in the request wins) with a
+    NextToken for the rest, which a later request hands back. moto answers everything at once
+    and ignores both; the proxy slices moto's whole answer, so every page is moto's data.
+  - Optimistic locking: UpdateTable with a VersionId other than the table's current one is
+    refused with ConcurrentModificationException, as Glue does (moto ignores VersionId). The
+    proxy knows a table's version from the GetTable, GetTables and CreateTable answers it
+    forwarded and counts each UpdateTable it forwarded, so the changes a test makes behind
+    strata's back must go through the proxy too. A table it never saw is passed through.
+  - Holds, to make a race happen on purpose: POST /__fault/glue {"hold": {"operation": OP,
+    "seconds": S}} makes the next OP request wait S seconds before it is checked and
+    forwarded; GET /__fault/glue says how many requests are being held now ("holding") and
+    the versions the proxy knows.
+
 Control endpoints, never forwarded:
   GET  /__fault/stats     {"requests": N, "connections": N, "faults": N, "described": {NAME: N}}
                           as JSON; "described" counts DescribeTable calls per table (DynamoDB
@@ -60,6 +76,8 @@ Control endpoints, never forwarded:
   GET  /__fault/dynamodb  {"enabled", "delay", "no_tagging", "tables": {NAME: what is in progress}}
   POST /__fault/dynamodb  JSON {"enabled": bool, "delay": seconds, "no_tagging": bool}, any of
                           them; the answer is the new state as for GET
+  GET  /__fault/glue      {"enabled", "page_size", "holding", "held", "versions": {DB.TABLE: V}}
+  POST /__fault/glue      JSON {"page_size": N, "hold": {"operation": OP, "seconds": S}}
 Keeps connections alive (HTTP/1.1) so clients can reuse them; counts accepted connections.
 """
 import argparse
@@ -315,6 +333,111 @@ class DynamoDb:
 DYNAMODB = DynamoDb(False, 3.0, False)
 
 
+GLUE_PAGED = {"GetDatabases": "DatabaseList", "GetTables": "TableList",
+              "GetPartitions": "Partitions"}
+PAGE_TOKEN = "strata-fault-proxy-page:"
+
+
+class Glue:
+    """What Glue would answer where moto is kinder. All methods run under LOCK."""
+
+    def __init__(self, enabled, page_size):
+        self.enabled = enabled
+        self.page_size = page_size
+        self.versions = {}  # "db.table" -> the table's current VersionId (an int)
+        self.hold = None    # {"operation": OP, "seconds": S}, for the next OP request
+        self.holding = 0
+        self.held = 0
+
+    def control(self, update):
+        if "page_size" in update:
+            self.page_size = max(1, int(update["page_size"]))
+        if "hold" in update:
+            hold = update["hold"]
+            self.hold = None if not hold else {"operation": str(hold["operation"]),
+                                               "seconds": float(hold["seconds"])}
+        return self.describe_state()
+
+    def describe_state(self):
+        return {"enabled": self.enabled, "page_size": self.page_size, "holding": self.holding,
+                "held": self.held, "versions": dict(self.versions)}
+
+    def take_hold(self, operation):
+        """Seconds the request must wait (0: none); the hold is used up."""
+        if self.hold is None or self.hold["operation"] != operation:
+            return 0
+        seconds, self.hold = self.hold["seconds"], None
+        self.holding += 1
+        return seconds
+
+    def release(self):
+        self.holding -= 1
+        self.held += 1
+
+    @staticmethod
+    def _key(database, table):
+        if not isinstance(database, str) or not isinstance(table, str):
+            return None
+        return database.lower() + "." + table.lower()
+
+    def before(self, operation, request):
+        if operation != "UpdateTable" or "VersionId" not in request:
+            return
+        key = self._key(request.get("DatabaseName"), (request.get("TableInput") or {}).get("Name"))
+        known = self.versions.get(key)
+        if known is not None and str(request["VersionId"]) != str(known):
+            raise Refusal("ConcurrentModificationException",
+                          "Update table failed due to concurrent modifications.")
+
+    def _remember(self, table):
+        if isinstance(table, dict) and "VersionId" in table:
+            key = self._key(table.get("DatabaseName"), table.get("Name"))
+            try:
+                self.versions[key] = int(table["VersionId"])
+            except (TypeError, ValueError):
+                pass
+
+    def after(self, operation, request, status, answer):
+        """The answer to send instead of moto's, or None to send moto's unchanged."""
+        if status != 200 or not isinstance(answer, dict):
+            return None
+        if operation == "GetTable":
+            self._remember(answer.get("Table"))
+        elif operation == "GetTables":
+            for table in answer.get("TableList") or []:
+                self._remember(table)
+        elif operation == "CreateTable":
+            key = self._key(request.get("DatabaseName"), (request.get("TableInput") or {}).get("Name"))
+            self.versions[key] = 1
+        elif operation == "UpdateTable":
+            key = self._key(request.get("DatabaseName"), (request.get("TableInput") or {}).get("Name"))
+            if key in self.versions:
+                self.versions[key] += 1
+        elif operation == "DeleteTable":
+            self.versions.pop(self._key(request.get("DatabaseName"), request.get("Name")), None)
+        if operation not in GLUE_PAGED:
+            return None
+        field = GLUE_PAGED[operation]
+        items = answer.get(field) or []
+        token = request.get("NextToken")
+        start = 0
+        if isinstance(token, str) and token.startswith(PAGE_TOKEN):
+            start = int(token[len(PAGE_TOKEN):])
+        size = self.page_size
+        if isinstance(request.get("MaxResults"), int) and request["MaxResults"] > 0:
+            size = min(size, request["MaxResults"])
+        page = dict(answer)
+        page[field] = items[start:start + size]
+        page.pop("NextToken", None)
+        if start + size < len(items):
+            page["NextToken"] = PAGE_TOKEN + str(start + size)
+        return page
+
+
+
+GLUE = Glue(False, 100)
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -338,11 +461,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def _send_json(self, data):
         self._send(200, json.dumps(data).encode(), "application/json")
 
-    def _refuse(self, refusal):
-        body = {"__type": ERROR_PREFIX + refusal.error_type}
+    def _refuse(self, refusal, prefix=ERROR_PREFIX, content_type="application/x-amz-json-1.0"):
+        body = {"__type": prefix + refusal.error_type}
         if refusal.message:
             body["message"] = refusal.message
-        self._send(400, json.dumps(body).encode(),
+        self._send(400, json.dumps(body).encode(), content_type,
                    headers=[("X-Amzn-ErrorType", refusal.error_type),
                             ("x-amzn-RequestId", "strata-fault-proxy")])
 
@@ -362,6 +485,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 with LOCK:
                     state = DYNAMODB.control(update)
             except (ValueError, TypeError) as e:
+                return self._send(400, str(e).encode(), "text/plain")
+            self._send_json(state)
+        elif self.path == "/__fault/glue" and self.command in ("GET", "POST"):
+            try:
+                update = json.loads(body or b"{}") if self.command == "POST" else {}
+                with LOCK:
+                    state = GLUE.control(update)
+            except (ValueError, TypeError, KeyError) as e:
                 return self._send(400, str(e).encode(), "text/plain")
             self._send_json(state)
         else:
@@ -389,6 +520,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if fault:
             return self._send(int(fault))
 
+        glue_operation, glue_request = self._glue_request(body)
+        if glue_operation is not None:
+            return self._glue(glue_operation, glue_request, body)
         operation, request = self._dynamodb_request(body)
         if operation == "DescribeTable":
             name = table_name(request.get("TableName"))
@@ -405,6 +539,34 @@ class Handler(http.server.BaseHTTPRequestHandler):
         status, headers, data = self._forward(body)
         if operation is not None:
             data = self._rewrite(operation, request, status, headers, data)
+        self._answer(status, headers, data)
+
+    def _glue(self, operation, request, body):
+        with LOCK:
+            seconds = GLUE.take_hold(operation)
+        if seconds:
+            time.sleep(seconds)
+            with LOCK:
+                GLUE.release()
+        try:
+            with LOCK:
+                GLUE.before(operation, request)
+        except Refusal as refusal:
+            return self._refuse(refusal, "", "application/x-amz-json-1.1")
+        status, headers, data = self._forward(body)
+        encoding = next((v for k, v in headers if k.lower() == "content-encoding"), "identity")
+        if encoding == "identity":
+            try:
+                answer = json.loads(data or b"{}")
+            except ValueError:
+                answer = None
+            with LOCK:
+                changed = GLUE.after(operation, request, status, answer)
+            if changed is not None:
+                data = json.dumps(changed).encode()
+        self._answer(status, headers, data)
+
+    def _answer(self, status, headers, data):
         self.send_response(status)
         for name, value in headers:
             if name.lower() not in ("content-length", "connection", "transfer-encoding",
@@ -413,6 +575,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+    def _glue_request(self, body):
+        """(operation, request dict) for a Glue call in Glue mode, else (None, None)."""
+        if not GLUE.enabled:
+            return None, None
+        target = self.headers.get("X-Amz-Target") or ""
+        if not target.startswith("AWSGlue."):
+            return None, None
+        try:
+            request = json.loads(body or b"{}")
+        except ValueError:
+            return None, None
+        if not isinstance(request, dict):
+            return None, None
+        return target.split(".", 1)[1], request
 
     def _dynamodb_request(self, body):
         """(operation, request dict) for a DynamoDB call in DynamoDB mode, else (None, None)."""
@@ -480,6 +657,8 @@ def main():
     parser.add_argument("--dynamodb", action="store_true")
     parser.add_argument("--delay", type=float, default=3.0)
     parser.add_argument("--no-tagging", action="store_true")
+    parser.add_argument("--glue", action="store_true")
+    parser.add_argument("--page-size", type=int, default=100)
     parser.add_argument("--parent-pid", type=int)
     args = parser.parse_args()
     upstream = urllib.parse.urlsplit(args.upstream)
@@ -487,6 +666,8 @@ def main():
     STATE["faults"] = [f for f in args.faults.split(",") if f]
     DYNAMODB.control({"enabled": args.dynamodb, "delay": args.delay,
                       "no_tagging": args.no_tagging})
+    GLUE.enabled = args.glue
+    GLUE.control({"page_size": args.page_size})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     serve(server, args.port_file, args.parent_pid)
