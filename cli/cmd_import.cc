@@ -195,6 +195,7 @@ backend::WriteFilesRequest FilesRequest(const Context& ctx, const po::variables_
   }
   r.format = vm["format"].as<std::string>();
   const auto formats = BackendOf(source).file_formats();
+  if (vm["format"].defaulted() && !formats.empty()) r.format = formats.front();  // sql for glue
   if (!formats.empty() && std::find(formats.begin(), formats.end(), r.format) == formats.end()) {
     throw UsageError{fmt::format("--format must be {}, not \"{}\"", fmt::join(formats, " or "),
                                  r.format)};
