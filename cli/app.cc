@@ -128,7 +128,7 @@ int Fail(const Context& ctx, const Status& s) {
 
 std::string CommandUsage(const std::string& command) {
   static const std::map<std::string, std::string> kUsage = {
-      {"init", "strata init [--yes] [--engine dynamodb[,postgres]]"},
+      {"init", "strata init [--yes] [--engine dynamodb[,glue][,postgres]]"},
       {"generate", "strata generate [-m MESSAGE] [--name NAME] [--schema NAME] [--dry-run]"},
       {"status", "strata status [--detailed-exitcode]"},
       {"log", "strata log [OBJECT] [--actor WHO] [--since TIME] [--until TIME] [--origin ORIGIN]\n"

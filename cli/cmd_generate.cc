@@ -309,7 +309,7 @@ CommandResult RunInit(Context& ctx) {
         if (std::getline(std::cin, line) && !line.empty()) *v = line;
       };
       question(fmt::format("{} schema directory", b->display_name()), &s.dir);
-      if (b->declarative()) question("Generated artifacts directory", &s.artifacts);
+      if (b->writes_artifacts()) question("Generated artifacts directory", &s.artifacts);
     }
     sources.push_back(s);
   }

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "cli/commands.h"
@@ -21,6 +22,7 @@
 #include "cli/target.h"
 #include "engine/diff/diff.h"
 #include "engine/state/fragments.h"
+#include "engine/state/objects.h"
 
 namespace strata::cli {
 namespace po = boost::program_options;
@@ -54,19 +56,24 @@ struct Adopted {
   size_t changes = 0;
 };
 
-// The events that bring the log's record of each live object to what it is.
+// The events that bring the log's record of each live object to what it is: one diff of the
+// whole selection, so that a container several objects share (a Glue database) is created once.
 Result<std::vector<pb::Event>> AdoptionEvents(const pb::SchemaState& recorded,
                                               const pb::SchemaState& live,
                                               std::vector<Adopted>* adopted) {
   const std::vector<std::string> known = ObjectNames(recorded);
-  std::vector<pb::Event> events;
-  for (const std::string& name : ObjectNames(live)) {
+  const std::vector<std::string> names = ObjectNames(live);
+  const pb::SchemaState before =
+      SelectObjects(recorded, std::set<std::string>(names.begin(), names.end()));
+  STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> events, Diff(before, live));
+  std::map<std::string, size_t> changes;
+  for (const auto& e : events) {
+    for (const auto& object : TouchedObjects(e, before)) ++changes[object];
+  }
+  for (const std::string& name : names) {
     const bool is_new = !std::binary_search(known.begin(), known.end(), name);
-    STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> diff,
-                            Diff(SelectObjects(recorded, {name}), SelectObjects(live, {name})));
-    adopted->push_back({name, is_new ? "created" : diff.empty() ? "unchanged" : "updated",
-                        diff.size()});
-    events.insert(events.end(), diff.begin(), diff.end());
+    const size_t n = changes.count(name) ? changes[name] : 0;
+    adopted->push_back({name, is_new ? "created" : n == 0 ? "unchanged" : "updated", n});
   }
   return events;
 }

@@ -284,6 +284,9 @@ class Backend {
   // Whether schema files hold the desired state (generate, push, plan diff files); false for
   // backends whose files are changes (PostgreSQL migrations).
   virtual bool declarative() const = 0;
+  // Whether generate writes artifacts (WriteArtifacts) into a directory of the source's own;
+  // init asks for that directory only then.
+  virtual bool writes_artifacts() const { return declarative(); }
 
   // ---- files
   // The desired state the source's files describe. NotFound when the directory is missing;

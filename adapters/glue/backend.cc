@@ -42,6 +42,7 @@ class GlueBackend : public backend::Backend {
   std::string_view data_noun() const override { return "partitions"; }
   std::string default_source_dir() const override { return "schema/athena"; }
   bool declarative() const override { return true; }
+  bool writes_artifacts() const override { return false; }
   std::vector<backend::SettingInfo> target_settings() const override { return TargetSettings(); }
 
   // Generate writes no artifacts for Glue: the log keeps the typed changes, strata show

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "adapters/glue/parameters.h"
+
 namespace strata::glue {
 namespace {
 
@@ -21,9 +23,18 @@ std::string ClassName(const std::string& qualified) {
   return dot == std::string::npos ? qualified : qualified.substr(dot + 1);
 }
 
+// A value on one line: control characters (field delimiters are often a tab or \001) as
+// escapes, and long values cut.
 std::string Shortened(const std::string& value) {
-  if (value.size() <= kValueWidth) return value;
-  return value.substr(0, kValueWidth) + "...";
+  std::string out;
+  for (unsigned char c : value) {
+    if (out.size() >= kValueWidth) return out + "...";
+    if (c == '\t') out += "\\t";
+    else if (c == '\n') out += "\\n";
+    else if (c < 0x20 || c == 0x7f) out += fmt::format("\\{:03o}", c);
+    else out += static_cast<char>(c);
+  }
+  return out;
 }
 
 std::string ColumnText(const pb::GlueColumn& c) {
@@ -99,12 +110,16 @@ std::string DescribeChange(const pb::GlueChange& c) {
                  : "table type " + c.set_table_type().table_type();
     case C::kSetDescription:
       return c.set_description().description().empty()
-                 ? "comment (none)"
-                 : fmt::format("comment '{}'", c.set_description().description());
+                 ? "description (none)"
+                 : fmt::format("description '{}'", Shortened(c.set_description().description()));
     case C::kSetTableParameter:
+      if (c.set_table_parameter().key() == kCommentParameter) {
+        return fmt::format("comment '{}'", Shortened(c.set_table_parameter().value()));
+      }
       return fmt::format("table property {} = '{}'", c.set_table_parameter().key(),
                          Shortened(c.set_table_parameter().value()));
     case C::kRemoveTableParameter:
+      if (c.remove_table_parameter().key() == kCommentParameter) return "comment (none)";
       return "table property " + c.remove_table_parameter().key();
     case C::kSetBucketing: {
       const pb::GlueSetBucketing& b = c.set_bucketing();

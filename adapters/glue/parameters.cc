@@ -61,17 +61,13 @@ bool IsServerManagedTableParameter(std::string_view key) {
   return false;
 }
 
-bool IsHiveDefaultSerDeParameter(std::string_view key, std::string_view value) {
-  return key == "serialization.format" && value == "1";
-}
 
 ManagedKeys ManagedKeysOf(const pb::GlueTable& desired, const pb::GlueTable* deployed) {
   ManagedKeys keys;
   auto add = [&keys](const pb::GlueTable& t) {
-    for (const auto& [k, v] : t.parameters()) {
-      if (k != kCommentParameter) keys.table.insert(k);
-    }
+    for (const auto& [k, v] : t.parameters()) keys.table.insert(k);
     for (const auto& [k, v] : t.serde().parameters()) keys.serde.insert(k);
+    if (!t.description().empty()) keys.description = true;
   };
   add(desired);
   if (deployed != nullptr) add(*deployed);

@@ -23,26 +23,23 @@
 namespace strata::glue {
 
 // The table parameter Athena and Hive keep the table COMMENT in (SHOW CREATE TABLE reads it
-// back from there). strata's model holds the comment as GlueTable::description.
+// back from there). strata's model keeps it there too, as a parameter like any other; Glue's
+// Description (set through the API or the console) is GlueTable::description.
 inline constexpr char kCommentParameter[] = "comment";
 
 // Whether a table parameter is written by the service, an engine or a crawler rather than by
 // whoever defines the table (see parameters.cc for the list and where each comes from).
 bool IsServerManagedTableParameter(std::string_view key);
 
-// Whether a SerDe parameter is a default Hive writes on its own: `serialization.format` = "1"
-// on every table created without ROW FORMAT DELIMITED (SHOW CREATE TABLE hides it too).
-bool IsHiveDefaultSerDeParameter(std::string_view key, std::string_view value);
-
 // The parameter keys strata manages on one table.
 struct ManagedKeys {
   std::set<std::string> table;  // Parameters
   std::set<std::string> serde;  // SerdeInfo.Parameters
+  bool description = false;     // Glue's Description (DDL cannot set it)
 };
 
 // The keys of `desired` and of `deployed` (null when strata never deployed the table, or does
-// not know what it deployed). The comment parameter is not among them: it follows the model's
-// description.
+// not know what it deployed). The Description is managed when either has one.
 ManagedKeys ManagedKeysOf(const pb::GlueTable& desired, const pb::GlueTable* deployed);
 
 }  // namespace strata::glue

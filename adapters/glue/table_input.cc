@@ -76,12 +76,48 @@ void ParametersFromGlue(const json& map, const std::function<bool(const std::str
   }
 }
 
-pb::GlueTable Model(const json& t, const KeepTableKey& keep_table, const KeepSerDeKey& keep_serde) {
+// Bucketing as the model keeps it: a table is bucketed when NumberOfBuckets is positive.
+void BucketingFromGlue(const json& sd, pb::GlueTable* m) {
+  const json& n = Member(sd, "NumberOfBuckets");
+  if (!n.is_number_integer() || n.get<int64_t>() <= 0) return;
+  m->set_num_buckets(static_cast<int32_t>(n.get<int64_t>()));
+  if (const json& cols = Member(sd, "BucketColumns"); cols.is_array()) {
+    for (const auto& c : cols) {
+      if (c.is_string()) m->add_bucket_columns(Lower(c.get<std::string>()));
+    }
+  }
+  if (const json& cols = Member(sd, "SortColumns"); cols.is_array()) {
+    for (const auto& c : cols) {
+      pb::GlueSortColumn* s = m->add_sort_columns();
+      s->set_column(Lower(Str(c, "Column")));
+      const json& order = Member(c, "SortOrder");
+      s->set_descending(order.is_number_integer() && order.get<int64_t>() == 0);
+    }
+  }
+}
+
+void Put(json& object, const char* key, json value);
+
+// The StorageDescriptor members that say how a table is bucketed, from the model.
+void PutBucketing(json& sd, const pb::GlueTable& d) {
+  sd["NumberOfBuckets"] = d.num_buckets() > 0 ? d.num_buckets() : -1;
+  json cols = json::array();
+  for (const auto& c : d.bucket_columns()) cols.push_back(c);
+  json sorts = json::array();
+  for (const auto& c : d.sort_columns()) {
+    sorts.push_back({{"Column", c.column()}, {"SortOrder", c.descending() ? 0 : 1}});
+  }
+  Put(sd, "BucketColumns", std::move(cols));
+  Put(sd, "SortColumns", std::move(sorts));
+}
+
+pb::GlueTable Model(const json& t, const KeepTableKey& keep_table, const KeepSerDeKey& keep_serde,
+                    bool keep_description) {
   pb::GlueTable m;
   m.set_name(Lower(Str(t, "Name")));
   const json& params = Member(t, "Parameters");
-  const std::string comment = Str(params, kCommentParameter);
-  m.set_description(comment.empty() ? Str(t, "Description") : comment);
+  // Glue's Description: DDL cannot set it, so it is strata's only when the model keeps one.
+  if (keep_description) m.set_description(Str(t, "Description"));
   const json& sd = Member(t, "StorageDescriptor");
   ColumnsFromGlue(Member(sd, "Columns"), m.mutable_columns());
   ColumnsFromGlue(Member(t, "PartitionKeys"), m.mutable_partition_keys());
@@ -91,13 +127,14 @@ pb::GlueTable Model(const json& t, const KeepTableKey& keep_table, const KeepSer
   const json& serde = Member(sd, "SerdeInfo");
   m.mutable_serde()->set_serialization_library(Str(serde, "SerializationLibrary"));
   ParametersFromGlue(Member(serde, "Parameters"), keep_serde, m.mutable_serde()->mutable_parameters());
+  // Hive writes serialization.format=1 on every table, and reading DDL adds it (ddl.h): a live
+  // table without it is the same table.
+  m.mutable_serde()->mutable_parameters()->insert({"serialization.format", "1"});
   m.set_table_type(Str(t, "TableType"));
   ParametersFromGlue(
-      params,
-      [&keep_table](const std::string& k, const std::string&) {
-        return k != kCommentParameter && keep_table(k);
-      },
+      params, [&keep_table](const std::string& k, const std::string&) { return keep_table(k); },
       m.mutable_parameters());
+  BucketingFromGlue(sd, &m);
   CanonicalizeGlueTable(&m);
   return m;
 }
@@ -197,16 +234,15 @@ pb::GlueTable TableFromGlue(const json& table, const pb::GlueTable* known) {
         return !IsServerManagedTableParameter(k) ||
                (known != nullptr && known->parameters().count(k) > 0);
       },
-      [known](const std::string& k, const std::string& v) {
-        return !IsHiveDefaultSerDeParameter(k, v) ||
-               (known != nullptr && known->serde().parameters().count(k) > 0);
-      });
+      [](const std::string&, const std::string&) { return true; },
+      known != nullptr && !known->description().empty());
 }
 
 pb::GlueTable TableForPlan(const json& table, const ManagedKeys& managed) {
   return Model(
       table, [&managed](const std::string& k) { return managed.table.count(k) > 0; },
-      [&managed](const std::string& k, const std::string&) { return managed.serde.count(k) > 0; });
+      [&managed](const std::string& k, const std::string&) { return managed.serde.count(k) > 0; },
+      managed.description);
 }
 
 json NewTableInput(const pb::GlueTable& d) {
@@ -218,7 +254,7 @@ json NewTableInput(const pb::GlueTable& d) {
   Put(sd, "Location", d.location());
   Put(sd, "InputFormat", d.input_format());
   Put(sd, "OutputFormat", d.output_format());
-  sd["NumberOfBuckets"] = -1;
+  PutBucketing(sd, d);
   if (d.has_serde()) {
     json serde = json::object();
     Put(serde, "SerializationLibrary", d.serde().serialization_library());
@@ -229,7 +265,6 @@ json NewTableInput(const pb::GlueTable& d) {
   }
   in["StorageDescriptor"] = std::move(sd);
   json params = ParametersInput(d.parameters());
-  if (!d.description().empty()) params[kCommentParameter] = d.description();
   if (d.table_type() == "EXTERNAL_TABLE" && !params.contains("EXTERNAL")) params["EXTERNAL"] = "TRUE";
   Put(in, "Parameters", std::move(params));
   return in;
@@ -254,7 +289,8 @@ json TableInputOf(const json& table) {
 json UpdatedTableInput(const json& live, const pb::GlueTable& d, const ManagedKeys& managed) {
   json in = TableInputOf(live);
   in["Name"] = d.name();
-  Put(in, "Description", d.description());
+  // Glue's Description is carried unless strata sets one (DDL cannot).
+  if (!d.description().empty() || managed.description) Put(in, "Description", d.description());
   Put(in, "TableType", d.table_type());
   Put(in, "PartitionKeys", ColumnsInput(d.partition_keys(), Member(live, "PartitionKeys")));
   json sd = in.value("StorageDescriptor", json::object());
@@ -263,17 +299,15 @@ json UpdatedTableInput(const json& live, const pb::GlueTable& d, const ManagedKe
   Put(sd, "Location", d.location());
   Put(sd, "InputFormat", d.input_format());
   Put(sd, "OutputFormat", d.output_format());
+  PutBucketing(sd, d);
   json serde = sd.value("SerdeInfo", json::object());
   Put(serde, "SerializationLibrary", d.serde().serialization_library());
   Put(serde, "Parameters",
       Merged(Member(serde, "Parameters"), ParametersInput(d.serde().parameters()), managed.serde));
   Put(sd, "SerdeInfo", std::move(serde));
   Put(in, "StorageDescriptor", std::move(sd));
-  json desired_params = ParametersInput(d.parameters());
-  if (!d.description().empty()) desired_params[kCommentParameter] = d.description();
-  std::set<std::string> keys = managed.table;
-  keys.insert(kCommentParameter);
-  Put(in, "Parameters", Merged(Member(in, "Parameters"), desired_params, keys));
+  Put(in, "Parameters", Merged(Member(in, "Parameters"), ParametersInput(d.parameters()),
+                               managed.table));
   return in;
 }
 

@@ -27,8 +27,12 @@ backend::WrittenFile Decide(const std::string& database, const pb::GlueTable& t,
     w.reason = "it cannot be read: " + text.status().message();
   } else if (!parsed.ok()) {
     w.reason = "it does not parse: " + parsed.status().message();
-  } else if (parsed->database != database || parsed->table.name() != t.name()) {
-    w.reason = fmt::format("it defines table {}.{}", parsed->database, parsed->table.name());
+  } else if ((!parsed->database.empty() && parsed->database != database) ||
+             parsed->table.name() != t.name()) {
+    // An unqualified name is the table of the directory it is in (table_dir.h).
+    w.reason = fmt::format("it defines table {}.{}",
+                           parsed->database.empty() ? database : parsed->database,
+                           parsed->table.name());
   } else {
     pb::GlueTable there = parsed->table;
     CanonicalizeGlueTable(&there);

@@ -229,7 +229,7 @@ TEST_F(GlueApplyTest, DeletesOnlyWithConsentAndNeverUnmanagedTablesOrDatabases) 
           {"TableType", "EXTERNAL_TABLE"},
           {"StorageDescriptor", {{"Columns", json::array({{{"Name", "x"}, {"Type", "int"}}})}}}}}});
 
-  std::filesystem::remove(work_ / "schema/athena" / D("sales") / "events.sql");
+  std::filesystem::remove(work_ / ("schema/athena/" + D("sales") + "/events.sql"));
   ASSERT_EQ(Strata({"generate", "-m", "drop events"}).code, 0);
   StrataRun plan = Strata({"plan", "--target", "local"});
   ASSERT_EQ(plan.code, 0) << plan;
