@@ -168,12 +168,6 @@ json Pruned(const json& v) {
 
 }  // namespace
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string CanonicalColumnType(std::string_view type) {
   std::string out;
   char quote = 0;

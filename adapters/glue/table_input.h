@@ -21,13 +21,11 @@
 #include <string>
 #include <string_view>
 
+#include "adapters/glue/ddl_cursor.h"  // Lower: how Glue folds names
 #include "adapters/glue/parameters.h"
 #include "proto/glue.pb.h"
 
 namespace strata::glue {
-
-// `text` in lower case (ASCII): how Glue stores database, table and column names.
-std::string Lower(std::string_view text);
 
 // A Hive type as Glue stores it: lower case, no white space ("DECIMAL(12, 2)" is
 // "decimal(12,2)"); quoted parts are kept as they are.
