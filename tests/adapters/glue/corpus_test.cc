@@ -130,7 +130,7 @@ TEST(GlueCorpus, AlbRegexIsStoredAsHiveUnescapesIt) {
   EXPECT_EQ(t.columns_size(), 33);
   EXPECT_EQ(t.serde().serialization_library(), kRegexSerDe);
   // \" is a quote; \s is not one of Hive's escapes, so its backslash is dropped: the documented
-  // [^\s] is stored as [^s] (docs/glue.md and the notes on Hive's unescapeSQLString).
+  // [^\s] is stored as [^s], as Hive's unescaping does (adapters/glue/ddl_literal.h).
   EXPECT_EQ(
       SerdeParams(t)["input.regex"],
       R"re(([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*):([0-9]*) ([^ ]*)[:-]([0-9]*) ([-.0-9]*) ([-.0-9]*) ([-.0-9]*) (|[-0-9]*) (-|[-0-9]*) ([-0-9]*) ([-0-9]*) "([^ ]*) (.*) (- |[^ ]*)" "([^"]*)" ([A-Z0-9-_]+) ([A-Za-z0-9.-]*) ([^ ]*) "([^"]*)" "([^"]*)" "([^"]*)" ([-.0-9]*) ([^ ]*) "([^"]*)" "([^"]*)" "([^ ]*)" "([^s]+?)" "([^s]+)" "([^ ]*)" "([^ ]*)")re");
