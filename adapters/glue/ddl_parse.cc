@@ -145,19 +145,22 @@ class StatementParser {
     STRATA_ASSIGN_OR_RETURN(std::string a, NamePart("the table name"));
     std::string db, table = a;
     const Token* table_at = &first;
+    bool qualified = false;  // a database part was written, even an empty one (`.t`)
     if (c_.AcceptSymbol(".")) {
       table_at = &c_.Peek();
       STRATA_ASSIGN_OR_RETURN(table, NamePart("the table name after the database name and '.'"));
       db = a;
+      qualified = true;
     } else if (first.kind == TokenKind::kName && a.find('.') != std::string::npos) {
       db = a.substr(0, a.find('.'));
       table = a.substr(a.find('.') + 1);
+      qualified = true;
     }
     if (c_.IsSymbol(".") || table.find('.') != std::string::npos) {
       return c_.ErrorAt(c_.IsSymbol(".") ? c_.Peek() : *table_at,
                         "a table name has at most two parts: database.table");
     }
-    if (!db.empty()) STRATA_RETURN_IF_ERROR(CheckObjectName(first, db, "database"));
+    if (qualified) STRATA_RETURN_IF_ERROR(CheckObjectName(first, db, "database"));
     STRATA_RETURN_IF_ERROR(CheckObjectName(*table_at, table, "table"));
     out_.database = db;
     out_.table.set_name(table);

@@ -305,7 +305,7 @@ TEST(ParseCreateTableErrors, EachKindIsReportedAtItsPlace) {
        "sales/t.sql:2:17: partition column dt repeats the data column at line 1, column 26; a "
        "Hive table's partition columns are not in its column list"},
       {"duplicate partition", "CREATE EXTERNAL TABLE t (a int) PARTITIONED BY (p int, p int)",
-       "sales/t.sql:1:57: partition column p is declared twice"},
+       "sales/t.sql:1:56: partition column p is declared twice"},
       {"untyped partition", "CREATE EXTERNAL TABLE t (a int) PARTITIONED BY (dt)",
        "sales/t.sql:1:49: partition column dt has no type: a Hive table types its partition "
        "columns (dt string); untyped ones are Iceberg's syntax"},
@@ -316,10 +316,10 @@ TEST(ParseCreateTableErrors, EachKindIsReportedAtItsPlace) {
       {"bucket column twice", "CREATE EXTERNAL TABLE t (a int) CLUSTERED BY (a, A) INTO 4 BUCKETS",
        "sales/t.sql:1:50: bucket column a is named twice"},
       {"zero buckets", "CREATE EXTERNAL TABLE t (a int) CLUSTERED BY (a) INTO 0 BUCKETS",
-       "sales/t.sql:1:53: the number of buckets must be a whole number from 1 to 2147483647, not "
+       "sales/t.sql:1:55: the number of buckets must be a whole number from 1 to 2147483647, not "
        "0"},
       {"too many buckets", "CREATE EXTERNAL TABLE t (a int) CLUSTERED BY (a) INTO 2147483648 BUCKETS",
-       "sales/t.sql:1:53: the number of buckets must be a whole number from 1 to 2147483647, not "
+       "sales/t.sql:1:55: the number of buckets must be a whole number from 1 to 2147483647, not "
        "2147483648"},
       {"sorted without clustered", "CREATE EXTERNAL TABLE t (a int) SORTED BY (a)",
        "sales/t.sql:1:33: SORTED BY belongs inside CLUSTERED BY: CLUSTERED BY (c) SORTED BY (c) "
@@ -394,6 +394,8 @@ TEST(ParseCreateTableErrors, EachKindIsReportedAtItsPlace) {
        "sales/t.sql:1:23: the table name `orders 2024` may hold only letters, digits, _ and -"},
       {"empty database", "CREATE EXTERNAL TABLE `.orders` (a int)",
        "sales/t.sql:1:23: the database name is empty"},
+      {"empty table after the database", "CREATE EXTERNAL TABLE `sales.` (a int)",
+       "sales/t.sql:1:23: the table name is empty"},
       {"bad column name", "CREATE EXTERNAL TABLE t (`a\tb` int)",
        "sales/t.sql:1:26: a column name may not hold control characters"},
       {"constraint", "CREATE EXTERNAL TABLE t (a int, PRIMARY KEY (a))",

@@ -55,9 +55,9 @@ TEST(DdlUnsupported, IcebergAndDeltaAreRecognisedByTheirTableType) {
                        "PARTITIONED BY (day(ts))\n"
                        "LOCATION 's3://bucket/iceberg/'\n"
                        "TBLPROPERTIES ( 'table_type' = 'ICEBERG' )"),
-            "sales/t.sql:4:33: " + iceberg);
+            "sales/t.sql:4:32: " + iceberg);
   EXPECT_EQ(ParseError("CREATE EXTERNAL TABLE t (a int) TBLPROPERTIES ('TABLE_TYPE'='iceberg')"),
-            "sales/t.sql:1:62: " + iceberg);
+            "sales/t.sql:1:61: " + iceberg);
   // Athena's Delta Lake syntax has no column list.
   EXPECT_EQ(ParseError("CREATE EXTERNAL TABLE t\n  LOCATION 's3://bucket/delta/'\n"
                        "  TBLPROPERTIES ('table_type' = 'DELTA')"),
