@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "adapters/glue/parameters.h"
+
 namespace strata::glue {
 namespace {
 
@@ -99,12 +101,17 @@ std::string DescribeChange(const pb::GlueChange& c) {
                  : "table type " + c.set_table_type().table_type();
     case C::kSetDescription:
       return c.set_description().description().empty()
-                 ? "comment (none)"
-                 : fmt::format("comment '{}'", c.set_description().description());
+                 ? "description (none)"
+                 : fmt::format("description '{}'", c.set_description().description());
     case C::kSetTableParameter:
+      // The table COMMENT is a parameter in Glue, and a clause of its own in DDL.
+      if (c.set_table_parameter().key() == kCommentParameter) {
+        return fmt::format("comment '{}'", c.set_table_parameter().value());
+      }
       return fmt::format("table property {} = '{}'", c.set_table_parameter().key(),
                          Shortened(c.set_table_parameter().value()));
     case C::kRemoveTableParameter:
+      if (c.remove_table_parameter().key() == kCommentParameter) return "comment (none)";
       return "table property " + c.remove_table_parameter().key();
     case C::kSetBucketing: {
       const pb::GlueSetBucketing& b = c.set_bucketing();

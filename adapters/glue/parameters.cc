@@ -68,9 +68,7 @@ bool IsHiveDefaultSerDeParameter(std::string_view key, std::string_view value) {
 ManagedKeys ManagedKeysOf(const pb::GlueTable& desired, const pb::GlueTable* deployed) {
   ManagedKeys keys;
   auto add = [&keys](const pb::GlueTable& t) {
-    for (const auto& [k, v] : t.parameters()) {
-      if (k != kCommentParameter) keys.table.insert(k);
-    }
+    for (const auto& [k, v] : t.parameters()) keys.table.insert(k);
     for (const auto& [k, v] : t.serde().parameters()) keys.serde.insert(k);
   };
   add(desired);

@@ -23,7 +23,7 @@
 namespace strata::glue {
 
 // The table parameter Athena and Hive keep the table COMMENT in (SHOW CREATE TABLE reads it
-// back from there). strata's model holds the comment as GlueTable::description.
+// back from there). The table files keep it there too (ddl.h), so it is managed like any key.
 inline constexpr char kCommentParameter[] = "comment";
 
 // Whether a table parameter is written by the service, an engine or a crawler rather than by
@@ -41,8 +41,7 @@ struct ManagedKeys {
 };
 
 // The keys of `desired` and of `deployed` (null when strata never deployed the table, or does
-// not know what it deployed). The comment parameter is not among them: it follows the model's
-// description.
+// not know what it deployed).
 ManagedKeys ManagedKeysOf(const pb::GlueTable& desired, const pb::GlueTable* deployed);
 
 }  // namespace strata::glue

@@ -1,6 +1,7 @@
 #include "adapters/glue/table_input.h"
 
 #include <cctype>
+#include <cstdint>
 #include <functional>
 
 #include "engine/state/canonical_glue_postgres.h"
@@ -48,6 +49,12 @@ json Pick(const json& object, const char* const (&members)[N]) {
   return out;
 }
 
+// json::empty() is false for every string, "" included: strings are checked apart.
+bool IsEmpty(const json& v) {
+  if (v.is_string()) return v.get_ref<const std::string&>().empty();
+  return v.is_null() || ((v.is_array() || v.is_object()) && v.empty());
+}
+
 using KeepTableKey = std::function<bool(const std::string& key)>;
 using KeepSerDeKey = std::function<bool(const std::string& key, const std::string& value)>;
 
@@ -75,12 +82,42 @@ void ParametersFromGlue(const json& map, const std::function<bool(const std::str
   }
 }
 
+// Glue's NumberOfBuckets, BucketColumns and SortColumns (SortOrder 1 ascending, 0 descending).
+// A sort order outside buckets says nothing Hive would use, so only a bucketed table has one.
+void BucketingFromGlue(const json& sd, pb::GlueTable* m) {
+  const json& count = Member(sd, "NumberOfBuckets");
+  if (!count.is_number_integer() || count.get<int64_t>() <= 0) return;
+  m->set_num_buckets(count.get<int32_t>());
+  for (const auto& c : Member(sd, "BucketColumns")) {
+    if (c.is_string()) m->add_bucket_columns(Lower(c.get<std::string>()));
+  }
+  for (const auto& c : Member(sd, "SortColumns")) {
+    pb::GlueSortColumn* sort = m->add_sort_columns();
+    sort->set_column(Lower(Str(c, "Column")));
+    const json& order = Member(c, "SortOrder");
+    sort->set_descending(order.is_number_integer() && order.get<int>() == 0);
+  }
+}
+
+// Sets the storage descriptor's bucketing to the desired table's. An unbucketed table that is
+// unbucketed already keeps Glue's spelling of it (-1, 0, or nothing at all).
+void PutBucketing(json& sd, const pb::GlueTable& d) {
+  const json& live_count = Member(sd, "NumberOfBuckets");
+  const bool live_bucketed = (live_count.is_number_integer() && live_count.get<int64_t>() > 0) ||
+                             !IsEmpty(Member(sd, "BucketColumns"));
+  if (d.num_buckets() <= 0 && !live_bucketed) return;
+  sd["NumberOfBuckets"] = d.num_buckets() > 0 ? d.num_buckets() : -1;
+  sd["BucketColumns"] = json::array();
+  for (const auto& c : d.bucket_columns()) sd["BucketColumns"].push_back(c);
+  sd["SortColumns"] = json::array();
+  for (const auto& c : d.sort_columns()) {
+    sd["SortColumns"].push_back({{"Column", c.column()}, {"SortOrder", c.descending() ? 0 : 1}});
+  }
+}
+
 pb::GlueTable Model(const json& t, const KeepTableKey& keep_table, const KeepSerDeKey& keep_serde) {
   pb::GlueTable m;
   m.set_name(Lower(Str(t, "Name")));
-  const json& params = Member(t, "Parameters");
-  const std::string comment = Str(params, kCommentParameter);
-  m.set_description(comment.empty() ? Str(t, "Description") : comment);
   const json& sd = Member(t, "StorageDescriptor");
   ColumnsFromGlue(Member(sd, "Columns"), m.mutable_columns());
   ColumnsFromGlue(Member(t, "PartitionKeys"), m.mutable_partition_keys());
@@ -90,12 +127,11 @@ pb::GlueTable Model(const json& t, const KeepTableKey& keep_table, const KeepSer
   const json& serde = Member(sd, "SerdeInfo");
   m.mutable_serde()->set_serialization_library(Str(serde, "SerializationLibrary"));
   ParametersFromGlue(Member(serde, "Parameters"), keep_serde, m.mutable_serde()->mutable_parameters());
+  BucketingFromGlue(sd, &m);
   m.set_table_type(Str(t, "TableType"));
   ParametersFromGlue(
-      params,
-      [&keep_table](const std::string& k, const std::string&) {
-        return k != kCommentParameter && keep_table(k);
-      },
+      Member(t, "Parameters"),
+      [&keep_table](const std::string& k, const std::string&) { return keep_table(k); },
       m.mutable_parameters());
   CanonicalizeGlueTable(&m);
   return m;
@@ -134,15 +170,11 @@ json Merged(const json& live, const json& desired, const std::set<std::string>& 
   return out;
 }
 
-bool IsEmpty(const json& v) {
-  return v.is_null() || ((v.is_array() || v.is_object() || v.is_string()) && v.empty());
-}
-
 // Sets `key` to `value`, leaving an empty value out unless the member was there already (so
 // an input read from Glue keeps its shape, and a new one has no empty members).
 void Put(json& object, const char* key, json value) {
   if (IsEmpty(value) && !object.contains(key)) return;
-  if (value.is_string() && value.empty()) {
+  if (value.is_string() && IsEmpty(value)) {
     object.erase(key);
     return;
   }
@@ -167,12 +199,6 @@ json Pruned(const json& v) {
 }
 
 }  // namespace
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string CanonicalColumnType(std::string_view type) {
   std::string out;
@@ -220,6 +246,7 @@ json NewTableInput(const pb::GlueTable& d) {
   Put(sd, "InputFormat", d.input_format());
   Put(sd, "OutputFormat", d.output_format());
   sd["NumberOfBuckets"] = -1;
+  PutBucketing(sd, d);
   if (d.has_serde()) {
     json serde = json::object();
     Put(serde, "SerializationLibrary", d.serde().serialization_library());
@@ -230,7 +257,6 @@ json NewTableInput(const pb::GlueTable& d) {
   }
   in["StorageDescriptor"] = std::move(sd);
   json params = ParametersInput(d.parameters());
-  if (!d.description().empty()) params[kCommentParameter] = d.description();
   if (d.table_type() == "EXTERNAL_TABLE" && !params.contains("EXTERNAL")) params["EXTERNAL"] = "TRUE";
   Put(in, "Parameters", std::move(params));
   return in;
@@ -255,8 +281,11 @@ json TableInputOf(const json& table) {
 json UpdatedTableInput(const json& live, const pb::GlueTable& d, const ManagedKeys& managed) {
   json in = TableInputOf(live);
   in["Name"] = d.name();
-  Put(in, "Description", d.description());
-  Put(in, "TableType", d.table_type());
+  // Glue's Description is not the table COMMENT (that is the "comment" parameter) and no table
+  // file can say it: kept unless the desired table names one.
+  if (!d.description().empty()) in["Description"] = d.description();
+  // A table without a TableType breaks SHOW CREATE TABLE and MSCK: never remove it.
+  if (!d.table_type().empty()) in["TableType"] = d.table_type();
   Put(in, "PartitionKeys", ColumnsInput(d.partition_keys(), Member(live, "PartitionKeys")));
   json sd = in.value("StorageDescriptor", json::object());
   const json& live_sd = Member(live, "StorageDescriptor");
@@ -264,17 +293,15 @@ json UpdatedTableInput(const json& live, const pb::GlueTable& d, const ManagedKe
   Put(sd, "Location", d.location());
   Put(sd, "InputFormat", d.input_format());
   Put(sd, "OutputFormat", d.output_format());
+  PutBucketing(sd, d);
   json serde = sd.value("SerdeInfo", json::object());
   Put(serde, "SerializationLibrary", d.serde().serialization_library());
   Put(serde, "Parameters",
       Merged(Member(serde, "Parameters"), ParametersInput(d.serde().parameters()), managed.serde));
   Put(sd, "SerdeInfo", std::move(serde));
   Put(in, "StorageDescriptor", std::move(sd));
-  json desired_params = ParametersInput(d.parameters());
-  if (!d.description().empty()) desired_params[kCommentParameter] = d.description();
-  std::set<std::string> keys = managed.table;
-  keys.insert(kCommentParameter);
-  Put(in, "Parameters", Merged(Member(in, "Parameters"), desired_params, keys));
+  Put(in, "Parameters",
+      Merged(Member(in, "Parameters"), ParametersInput(d.parameters()), managed.table));
   return in;
 }
 

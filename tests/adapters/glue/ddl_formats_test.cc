@@ -71,7 +71,7 @@ TEST(DdlFormats, DelimitedRowFormatSetsHivesSerDeParameters) {
   params["serialization.format"] = "1";
   params["other"] = "kept";
   AddDelimitedParameters(row, &params);
-  EXPECT_EQ(std::map<std::string, std::string>(params.begin(), params.end()),
+  EXPECT_EQ((std::map<std::string, std::string>(params.begin(), params.end())),
             (std::map<std::string, std::string>{
                 {"field.delim", ","},
                 {"serialization.format", ","},  // FIELDS replaces Hive's default "1"
