@@ -23,18 +23,9 @@ std::string ClassName(const std::string& qualified) {
   return dot == std::string::npos ? qualified : qualified.substr(dot + 1);
 }
 
-// A value on one line: control characters (field delimiters are often a tab or \001) as
-// escapes, and long values cut.
 std::string Shortened(const std::string& value) {
-  std::string out;
-  for (unsigned char c : value) {
-    if (out.size() >= kValueWidth) return out + "...";
-    if (c == '\t') out += "\\t";
-    else if (c == '\n') out += "\\n";
-    else if (c < 0x20 || c == 0x7f) out += fmt::format("\\{:03o}", c);
-    else out += static_cast<char>(c);
-  }
-  return out;
+  if (value.size() <= kValueWidth) return value;
+  return value.substr(0, kValueWidth) + "...";
 }
 
 std::string ColumnText(const pb::GlueColumn& c) {
@@ -111,10 +102,11 @@ std::string DescribeChange(const pb::GlueChange& c) {
     case C::kSetDescription:
       return c.set_description().description().empty()
                  ? "description (none)"
-                 : fmt::format("description '{}'", Shortened(c.set_description().description()));
+                 : fmt::format("description '{}'", c.set_description().description());
     case C::kSetTableParameter:
+      // The table COMMENT is a parameter in Glue, and a clause of its own in DDL.
       if (c.set_table_parameter().key() == kCommentParameter) {
-        return fmt::format("comment '{}'", Shortened(c.set_table_parameter().value()));
+        return fmt::format("comment '{}'", c.set_table_parameter().value());
       }
       return fmt::format("table property {} = '{}'", c.set_table_parameter().key(),
                          Shortened(c.set_table_parameter().value()));

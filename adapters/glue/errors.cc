@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "adapters/aws/retry.h"
+
 namespace strata::glue {
 namespace {
 
@@ -19,12 +21,15 @@ bool Mentions(const std::string& text, std::string_view word) {
 }
 
 Status NotFound(std::string_view api, const std::string& object, const aws::ServiceError& e) {
+  // Reads treat a missing object as absent; a call that finds it gone ran on a stale plan.
+  constexpr std::string_view kStale =
+      "it may have been deleted since strata read the catalog: run strata plan again";
   // Glue says which of the two is missing: "Database sales not found." or "Table t not found."
   if (IsTable(object) && Mentions(e.message, "Database")) {
-    return Status::NotFound(fmt::format("database {} of table {} does not exist ({})",
-                                        DatabaseOf(object), object, api));
+    return Status::NotFound(fmt::format("database {} of table {} does not exist ({}); {}",
+                                        DatabaseOf(object), object, api, kStale));
   }
-  return Status::NotFound(fmt::format("{} does not exist ({})", Named(object), api));
+  return Status::NotFound(fmt::format("{} does not exist ({}); {}", Named(object), api, kStale));
 }
 
 Status AlreadyExists(std::string_view api, const std::string& object,
@@ -62,6 +67,13 @@ Status ExplainError(std::string_view api, const std::string& object, const Statu
     return Status::FailedPrecondition(fmt::format(
         "the credentials may not call glue:{} on {} ({}); grant that permission (and Lake "
         "Formation's, if the catalog uses it) or use another profile",
+        api, Named(object), error.message));
+  }
+  if (aws::IsThrottlingCode(code)) {
+    // The AWS core has retried already; what is left is to wait or ask less at once.
+    return Status(status.code(), fmt::format(
+        "Glue kept throttling {} for {} after retries ({}); wait a minute and run the command "
+        "again, or send fewer requests at once with --concurrency",
         api, Named(object), error.message));
   }
   if (code == "ResourceNumberLimitExceededException") {

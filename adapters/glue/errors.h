@@ -34,15 +34,18 @@ Result<nlohmann::json> CallGlue(const Catalog& catalog, std::string_view api,
 bool IsEntityNotFound(const aws::ServiceError& error);
 
 // The Status for a failed `api` call about `object`:
-//   EntityNotFoundException          NotFound "table T does not exist" (or its database)
+//   EntityNotFoundException          NotFound "table T does not exist" (or its database); it
+//                                    may have been deleted since the read: run strata plan again
 //   AlreadyExistsException           AlreadyExists "table T already exists ..."
 //   ConcurrentModificationException  FailedPrecondition "table T changed since it was read;
 //                                    run strata plan again"
 //   InvalidInputException            InvalidArgument with Glue's text and where to fix it
 //   AccessDeniedException            FailedPrecondition naming the permission to grant
 //   ResourceNumberLimitExceededException  FailedPrecondition naming the limit
-//   anything else (credentials, throttling after retries, transport): the AWS core's message,
-//   same code, prefixed with "API for table T".
+//   throttling (after the AWS core's retries)  the same code, saying to wait or to lower
+//                                    --concurrency
+//   anything else (credentials, transport): the AWS core's message, same code, prefixed with
+//   "API for table T".
 Status ExplainError(std::string_view api, const std::string& object, const Status& status,
                     const aws::ServiceError& error);
 

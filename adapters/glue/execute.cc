@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "adapters/glue/introspect.h"
+#include "adapters/glue/table_input.h"
 
 namespace strata::glue {
 namespace {
@@ -62,7 +63,8 @@ class Runner {
 Result<std::vector<ObjectPlan>> DropPlans(const Catalog& catalog,
                                           const std::vector<std::string>& names) {
   std::vector<ObjectPlan> plans;
-  for (const auto& name : names) {
+  for (const auto& given : names) {
+    const std::string name = Lower(given);  // as Glue stores it
     auto [db, table] = SplitObject(name);
     if (table.empty()) return Status::FailedPrecondition(DatabaseDropRefusal(name));
     STRATA_ASSIGN_OR_RETURN(std::optional<LiveTable> live, ReadTable(catalog, db, table));

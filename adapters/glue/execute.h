@@ -22,9 +22,9 @@ using ProgressFn = std::function<void(const backend::Progress&)>;
 backend::ExecuteReport Execute(const Catalog& catalog, const Plan& plan,
                                const ProgressFn& progress);
 
-// Deletes the named tables ("sales.orders"; DeleteTable each, in the order given). Checks
-// them all first: a database name is FailedPrecondition (strata never deletes databases) and a
-// missing table NotFound; nothing is deleted when a check fails.
+// Deletes the named tables ("sales.orders", folded to lower case; DeleteTable each, in the
+// order given). Checks them all first: a database name is FailedPrecondition (strata never
+// deletes databases) and a missing table NotFound; nothing is deleted when a check fails.
 backend::ExecuteReport DropTables(const Catalog& catalog, const std::vector<std::string>& names,
                                   const ProgressFn& progress);
 

@@ -39,22 +39,26 @@ Result<std::vector<json>> ListAll(const Catalog& catalog, std::string_view api,
   }
 }
 
-// The tables of one database; an empty list when the database is gone by now.
-Result<std::vector<LiveTable>> TablesOf(const Catalog& catalog, const std::string& glue_database) {
+// The tables of one database (named as Glue stores it); nullopt when the database is gone by
+// the first page. Gone by a later page is an error: half a list would read as deleted tables.
+Result<std::optional<std::vector<LiveTable>>> TablesOf(const Catalog& catalog,
+                                                       const std::string& glue_database) {
   aws::ServiceError error;
   json input = {{"DatabaseName", glue_database}, {"MaxResults", 100}};
   std::vector<LiveTable> out;
   while (true) {
     auto page = CallGlue(catalog, "GetTables", Lower(glue_database), input, &error);
     if (!page.ok()) {
-      if (IsEntityNotFound(error)) return out;
+      if (IsEntityNotFound(error) && !input.contains("NextToken")) {
+        return std::optional<std::vector<LiveTable>>();
+      }
       return page.status();
     }
     if (auto it = page->find("TableList"); it != page->end() && it->is_array()) {
       for (auto& t : *it) out.push_back(LiveTableFromGlue(std::move(t), Lower(glue_database)));
     }
     const std::string token = Str(*page, "NextToken");
-    if (token.empty()) return out;
+    if (token.empty()) return std::optional<std::vector<LiveTable>>(std::move(out));
     input["NextToken"] = token;
   }
 }
@@ -82,7 +86,7 @@ Result<LiveCatalog> ReadEverything(const Catalog& catalog, const ReadOptions& op
   for (const auto& d : dbs) names.push_back(Str(d, "Name"));
   std::mutex mu;
   size_t done = 0;
-  auto results = common::RunParallel<Result<std::vector<LiveTable>>>(
+  auto results = common::RunParallel<Result<std::optional<std::vector<LiveTable>>>>(
       names.size(), options.max_concurrency, [&](size_t i) {
         auto tables = TablesOf(catalog, names[i]);
         std::lock_guard lock(mu);
@@ -92,8 +96,9 @@ Result<LiveCatalog> ReadEverything(const Catalog& catalog, const ReadOptions& op
   LiveCatalog out;
   for (size_t i = 0; i < names.size(); ++i) {
     if (!results[i].ok()) return results[i].status();
+    if (!results[i]->has_value()) continue;  // deleted since GetDatabases
     out.databases.push_back(Lower(names[i]));
-    for (auto& t : *results[i]) out.tables.push_back(std::move(t));
+    for (auto& t : **results[i]) out.tables.push_back(std::move(t));
   }
   Sort(&out);
   return out;
@@ -110,7 +115,7 @@ Result<LiveCatalog> ReadNamed(const Catalog& catalog, const std::vector<std::str
   std::map<std::string, std::set<std::string>> tables_by_db;
   std::set<std::string> dbs;
   for (const auto& name : only) {
-    auto [db, table] = SplitObject(name);
+    auto [db, table] = SplitObject(Lower(name));
     if (table.empty()) dbs.insert(db);
     else tables_by_db[db].insert(table);
   }
@@ -128,9 +133,10 @@ Result<LiveCatalog> ReadNamed(const Catalog& catalog, const std::vector<std::str
     const std::set<std::string>& tables = entry.second;
     if (tables.size() > kListTablesFrom) {
       tasks.push_back([&catalog, db, &tables]() -> Result<Found> {
-        STRATA_ASSIGN_OR_RETURN(std::vector<LiveTable> all, TablesOf(catalog, db));
+        STRATA_ASSIGN_OR_RETURN(std::optional<std::vector<LiveTable>> all, TablesOf(catalog, db));
         Found f;
-        for (auto& t : all) {
+        if (!all) return f;
+        for (auto& t : *all) {
           if (tables.count(t.table.name())) f.tables.push_back(std::move(t));
         }
         return f;
@@ -186,8 +192,10 @@ LiveTable LiveTableFromGlue(json table, const std::string& database) {
   return t;
 }
 
-Result<std::optional<LiveTable>> ReadTable(const Catalog& catalog, const std::string& database,
-                                           const std::string& table) {
+Result<std::optional<LiveTable>> ReadTable(const Catalog& catalog, const std::string& db_name,
+                                           const std::string& table_name) {
+  const std::string database = Lower(db_name);
+  const std::string table = Lower(table_name);
   aws::ServiceError error;
   auto r = CallGlue(catalog, "GetTable", database + "." + table,
                     {{"DatabaseName", database}, {"Name", table}}, &error);

@@ -3,8 +3,9 @@
 //
 // ReadCatalog lists every database (GetDatabases) and each one's tables (GetTables), following
 // NextToken on both (moto never pages; Glue does, at most 100 a page), reading databases
-// concurrently. With `only` it reads just the named objects: a database with GetDatabase, the
-// tables of a database with GetTable each, or with GetTables when many of them are named.
+// concurrently. With `only` it reads just the named objects (names folded to lower case, as Glue
+// stores them): a database with GetDatabase, the tables of a database with GetTable each, or
+// with GetTables when many of them are named.
 // Results are sorted by name. Thread-compatible; the JsonService must be thread-safe.
 #pragma once
 
@@ -55,7 +56,8 @@ std::pair<std::string, std::string> SplitObject(const std::string& object);
 // The catalog's databases and tables (all, or `only`). The first failure, naming the object.
 Result<LiveCatalog> ReadCatalog(const Catalog& catalog, const ReadOptions& options);
 
-// One table (GetTable); nullopt when it or its database does not exist.
+// One table (GetTable, names folded to lower case as Glue stores them); nullopt when it or its
+// database does not exist.
 Result<std::optional<LiveTable>> ReadTable(const Catalog& catalog, const std::string& database,
                                            const std::string& table);
 

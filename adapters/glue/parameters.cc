@@ -67,7 +67,6 @@ ManagedKeys ManagedKeysOf(const pb::GlueTable& desired, const pb::GlueTable* dep
   auto add = [&keys](const pb::GlueTable& t) {
     for (const auto& [k, v] : t.parameters()) keys.table.insert(k);
     for (const auto& [k, v] : t.serde().parameters()) keys.serde.insert(k);
-    if (!t.description().empty()) keys.description = true;
   };
   add(desired);
   if (deployed != nullptr) add(*deployed);

@@ -23,8 +23,7 @@
 namespace strata::glue {
 
 // The table parameter Athena and Hive keep the table COMMENT in (SHOW CREATE TABLE reads it
-// back from there). strata's model keeps it there too, as a parameter like any other; Glue's
-// Description (set through the API or the console) is GlueTable::description.
+// back from there). The table files keep it there too (ddl.h), so it is managed like any key.
 inline constexpr char kCommentParameter[] = "comment";
 
 // Whether a table parameter is written by the service, an engine or a crawler rather than by
@@ -35,11 +34,10 @@ bool IsServerManagedTableParameter(std::string_view key);
 struct ManagedKeys {
   std::set<std::string> table;  // Parameters
   std::set<std::string> serde;  // SerdeInfo.Parameters
-  bool description = false;     // Glue's Description (DDL cannot set it)
 };
 
 // The keys of `desired` and of `deployed` (null when strata never deployed the table, or does
-// not know what it deployed). The Description is managed when either has one.
+// not know what it deployed).
 ManagedKeys ManagedKeysOf(const pb::GlueTable& desired, const pb::GlueTable* deployed);
 
 }  // namespace strata::glue

@@ -45,6 +45,30 @@ Result<std::vector<pb::GlueChange>> TableChanges(const std::string& db, const pb
   return changes;
 }
 
+void FoldColumns(google::protobuf::RepeatedPtrField<pb::GlueColumn>* columns) {
+  for (auto& c : *columns) {
+    c.set_name(Lower(c.name()));
+    c.set_type(CanonicalColumnType(c.type()));
+  }
+}
+
+// `t` with the names and types Glue would store (lower case), so that a case-only difference
+// is none and nothing in mixed case is sent (moto would keep it; Glue folds it).
+pb::GlueTable Folded(pb::GlueTable t) {
+  t.set_name(Lower(t.name()));
+  FoldColumns(t.mutable_columns());
+  FoldColumns(t.mutable_partition_keys());
+  for (auto& b : *t.mutable_bucket_columns()) b = Lower(b);
+  for (auto& s : *t.mutable_sort_columns()) s.set_column(Lower(s.column()));
+  return t;
+}
+
+std::set<std::string> FoldedNames(const std::set<std::string>& names) {
+  std::set<std::string> out;
+  for (const auto& n : names) out.insert(Lower(n));
+  return out;
+}
+
 bool ChangesColumns(const pb::GlueChange& c) {
   return c.has_add_column() || c.has_drop_column() || c.has_alter_column() ||
          c.has_reorder_columns() || c.has_set_partition_keys();
@@ -185,7 +209,10 @@ Result<std::optional<ObjectPlan>> Change(const LiveTable& live, const pb::GlueTa
 }  // namespace
 
 Result<Plan> PlanChanges(const LiveCatalog& live, const pb::GlueSchema& desired,
-                         const PlanOptions& options) {
+                         const PlanOptions& given) {
+  PlanOptions options = given;
+  options.managed = FoldedNames(given.managed);
+  options.allow_replace = FoldedNames(given.allow_replace);
   Plan plan;
   std::map<std::string, const LiveTable*> live_tables;
   for (const auto& t : live.tables) {
@@ -195,22 +222,25 @@ Result<Plan> PlanChanges(const LiveCatalog& live, const pb::GlueSchema& desired,
   std::set<std::string> live_dbs(live.databases.begin(), live.databases.end());
   for (const auto& t : live.tables) live_dbs.insert(t.database);
 
-  std::map<std::string, std::pair<std::string, const pb::GlueTable*>> wanted;  // object -> db, table
-  for (const auto& [db, d] : desired.databases()) {
-    if (options.managed.count(db) && !live_dbs.count(db)) plan.objects.push_back(CreateDatabase(db));
-    for (const auto& [name, t] : d.tables()) {
-      const std::string object = db + "." + name;
-      if (options.managed.count(object)) wanted[object] = {db, &t};
+  std::map<std::string, std::pair<std::string, pb::GlueTable>> wanted;  // object -> db, table
+  std::set<std::string> new_dbs;
+  for (const auto& [name, d] : desired.databases()) {
+    const std::string db = Lower(name);
+    if (options.managed.count(db) && !live_dbs.count(db)) new_dbs.insert(db);
+    for (const auto& [table_name, t] : d.tables()) {
+      const std::string object = db + "." + Lower(table_name);
+      if (options.managed.count(object)) wanted[object] = {db, Folded(t)};
     }
   }
+  for (const auto& db : new_dbs) plan.objects.push_back(CreateDatabase(db));
   for (const auto& [object, where] : wanted) {
     auto found = live_tables.find(object);
     if (found == live_tables.end()) {
-      plan.objects.push_back(CreateTable(where.first, *where.second));
+      plan.objects.push_back(CreateTable(where.first, where.second));
       continue;
     }
     STRATA_ASSIGN_OR_RETURN(std::optional<ObjectPlan> p,
-                            Change(*found->second, *where.second, options));
+                            Change(*found->second, where.second, options));
     if (p) plan.objects.push_back(std::move(*p));
   }
   for (const auto& [object, t] : live_tables) {

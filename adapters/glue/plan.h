@@ -15,6 +15,8 @@
 //     they live in its metadata file, which UpdateTable does not change. A renamed table is
 //     a delete and a create;
 //   - a managed table the desired schema no longer has is deleted (DeleteTable).
+// Names are compared as Glue stores them, in lower case (desired names, `managed` and
+// `allow_replace` are folded first), and every name sent is lower case.
 // Only managed objects are touched: tables strata never managed are never planned. Pure but
 // for the partition probe, which is asked only about tables whose columns or partition keys
 // change and that have partition keys.

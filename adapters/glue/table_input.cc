@@ -1,6 +1,7 @@
 #include "adapters/glue/table_input.h"
 
 #include <cctype>
+#include <cstdint>
 #include <functional>
 
 #include "adapters/glue/ddl_types.h"
@@ -49,6 +50,12 @@ json Pick(const json& object, const char* const (&members)[N]) {
   return out;
 }
 
+// json::empty() is false for every string, "" included: strings are checked apart.
+bool IsEmpty(const json& v) {
+  if (v.is_string()) return v.get_ref<const std::string&>().empty();
+  return v.is_null() || ((v.is_array() || v.is_object()) && v.empty());
+}
+
 using KeepTableKey = std::function<bool(const std::string& key)>;
 using KeepSerDeKey = std::function<bool(const std::string& key, const std::string& value)>;
 
@@ -76,48 +83,42 @@ void ParametersFromGlue(const json& map, const std::function<bool(const std::str
   }
 }
 
-// Bucketing as the model keeps it: a table is bucketed when NumberOfBuckets is positive.
+// Glue's NumberOfBuckets, BucketColumns and SortColumns (SortOrder 1 ascending, 0 descending).
+// A sort order outside buckets says nothing Hive would use, so only a bucketed table has one.
 void BucketingFromGlue(const json& sd, pb::GlueTable* m) {
-  const json& n = Member(sd, "NumberOfBuckets");
-  if (!n.is_number_integer() || n.get<int64_t>() <= 0) return;
-  m->set_num_buckets(static_cast<int32_t>(n.get<int64_t>()));
-  if (const json& cols = Member(sd, "BucketColumns"); cols.is_array()) {
-    for (const auto& c : cols) {
-      if (c.is_string()) m->add_bucket_columns(Lower(c.get<std::string>()));
-    }
+  const json& count = Member(sd, "NumberOfBuckets");
+  if (!count.is_number_integer() || count.get<int64_t>() <= 0) return;
+  m->set_num_buckets(count.get<int32_t>());
+  for (const auto& c : Member(sd, "BucketColumns")) {
+    if (c.is_string()) m->add_bucket_columns(Lower(c.get<std::string>()));
   }
-  if (const json& cols = Member(sd, "SortColumns"); cols.is_array()) {
-    for (const auto& c : cols) {
-      pb::GlueSortColumn* s = m->add_sort_columns();
-      s->set_column(Lower(Str(c, "Column")));
-      const json& order = Member(c, "SortOrder");
-      s->set_descending(order.is_number_integer() && order.get<int64_t>() == 0);
-    }
+  for (const auto& c : Member(sd, "SortColumns")) {
+    pb::GlueSortColumn* sort = m->add_sort_columns();
+    sort->set_column(Lower(Str(c, "Column")));
+    const json& order = Member(c, "SortOrder");
+    sort->set_descending(order.is_number_integer() && order.get<int>() == 0);
   }
 }
 
-void Put(json& object, const char* key, json value);
-
-// The StorageDescriptor members that say how a table is bucketed, from the model.
+// Sets the storage descriptor's bucketing to the desired table's. An unbucketed table that is
+// unbucketed already keeps Glue's spelling of it (-1, 0, or nothing at all).
 void PutBucketing(json& sd, const pb::GlueTable& d) {
+  const json& live_count = Member(sd, "NumberOfBuckets");
+  const bool live_bucketed = (live_count.is_number_integer() && live_count.get<int64_t>() > 0) ||
+                             !IsEmpty(Member(sd, "BucketColumns"));
+  if (d.num_buckets() <= 0 && !live_bucketed) return;
   sd["NumberOfBuckets"] = d.num_buckets() > 0 ? d.num_buckets() : -1;
-  json cols = json::array();
-  for (const auto& c : d.bucket_columns()) cols.push_back(c);
-  json sorts = json::array();
+  sd["BucketColumns"] = json::array();
+  for (const auto& c : d.bucket_columns()) sd["BucketColumns"].push_back(c);
+  sd["SortColumns"] = json::array();
   for (const auto& c : d.sort_columns()) {
-    sorts.push_back({{"Column", c.column()}, {"SortOrder", c.descending() ? 0 : 1}});
+    sd["SortColumns"].push_back({{"Column", c.column()}, {"SortOrder", c.descending() ? 0 : 1}});
   }
-  Put(sd, "BucketColumns", std::move(cols));
-  Put(sd, "SortColumns", std::move(sorts));
 }
 
-pb::GlueTable Model(const json& t, const KeepTableKey& keep_table, const KeepSerDeKey& keep_serde,
-                    bool keep_description) {
+pb::GlueTable Model(const json& t, const KeepTableKey& keep_table, const KeepSerDeKey& keep_serde) {
   pb::GlueTable m;
   m.set_name(Lower(Str(t, "Name")));
-  const json& params = Member(t, "Parameters");
-  // Glue's Description: DDL cannot set it, so it is strata's only when the model keeps one.
-  if (keep_description) m.set_description(Str(t, "Description"));
   const json& sd = Member(t, "StorageDescriptor");
   ColumnsFromGlue(Member(sd, "Columns"), m.mutable_columns());
   ColumnsFromGlue(Member(t, "PartitionKeys"), m.mutable_partition_keys());
@@ -130,11 +131,12 @@ pb::GlueTable Model(const json& t, const KeepTableKey& keep_table, const KeepSer
   // Hive writes serialization.format=1 on every table, and reading DDL adds it (ddl.h): a live
   // table without it is the same table.
   m.mutable_serde()->mutable_parameters()->insert({"serialization.format", "1"});
+  BucketingFromGlue(sd, &m);
   m.set_table_type(Str(t, "TableType"));
   ParametersFromGlue(
-      params, [&keep_table](const std::string& k, const std::string&) { return keep_table(k); },
+      Member(t, "Parameters"),
+      [&keep_table](const std::string& k, const std::string&) { return keep_table(k); },
       m.mutable_parameters());
-  BucketingFromGlue(sd, &m);
   CanonicalizeGlueTable(&m);
   return m;
 }
@@ -172,15 +174,11 @@ json Merged(const json& live, const json& desired, const std::set<std::string>& 
   return out;
 }
 
-bool IsEmpty(const json& v) {
-  return v.is_null() || ((v.is_array() || v.is_object() || v.is_string()) && v.empty());
-}
-
 // Sets `key` to `value`, leaving an empty value out unless the member was there already (so
 // an input read from Glue keeps its shape, and a new one has no empty members).
 void Put(json& object, const char* key, json value) {
   if (IsEmpty(value) && !object.contains(key)) return;
-  if (value.is_string() && value.empty()) {
+  if (value.is_string() && IsEmpty(value)) {
     object.erase(key);
     return;
   }
@@ -234,15 +232,13 @@ pb::GlueTable TableFromGlue(const json& table, const pb::GlueTable* known) {
         return !IsServerManagedTableParameter(k) ||
                (known != nullptr && known->parameters().count(k) > 0);
       },
-      [](const std::string&, const std::string&) { return true; },
-      known != nullptr && !known->description().empty());
+      [](const std::string&, const std::string&) { return true; });
 }
 
 pb::GlueTable TableForPlan(const json& table, const ManagedKeys& managed) {
   return Model(
       table, [&managed](const std::string& k) { return managed.table.count(k) > 0; },
-      [&managed](const std::string& k, const std::string&) { return managed.serde.count(k) > 0; },
-      managed.description);
+      [&managed](const std::string& k, const std::string&) { return managed.serde.count(k) > 0; });
 }
 
 json NewTableInput(const pb::GlueTable& d) {
@@ -254,6 +250,7 @@ json NewTableInput(const pb::GlueTable& d) {
   Put(sd, "Location", d.location());
   Put(sd, "InputFormat", d.input_format());
   Put(sd, "OutputFormat", d.output_format());
+  sd["NumberOfBuckets"] = -1;
   PutBucketing(sd, d);
   if (d.has_serde()) {
     json serde = json::object();
@@ -289,9 +286,11 @@ json TableInputOf(const json& table) {
 json UpdatedTableInput(const json& live, const pb::GlueTable& d, const ManagedKeys& managed) {
   json in = TableInputOf(live);
   in["Name"] = d.name();
-  // Glue's Description is carried unless strata sets one (DDL cannot).
-  if (!d.description().empty() || managed.description) Put(in, "Description", d.description());
-  Put(in, "TableType", d.table_type());
+  // Glue's Description is not the table COMMENT (that is the "comment" parameter) and no table
+  // file can say it: kept unless the desired table names one.
+  if (!d.description().empty()) in["Description"] = d.description();
+  // A table without a TableType breaks SHOW CREATE TABLE and MSCK: never remove it.
+  if (!d.table_type().empty()) in["TableType"] = d.table_type();
   Put(in, "PartitionKeys", ColumnsInput(d.partition_keys(), Member(live, "PartitionKeys")));
   json sd = in.value("StorageDescriptor", json::object());
   const json& live_sd = Member(live, "StorageDescriptor");
@@ -306,8 +305,8 @@ json UpdatedTableInput(const json& live, const pb::GlueTable& d, const ManagedKe
       Merged(Member(serde, "Parameters"), ParametersInput(d.serde().parameters()), managed.serde));
   Put(sd, "SerdeInfo", std::move(serde));
   Put(in, "StorageDescriptor", std::move(sd));
-  Put(in, "Parameters", Merged(Member(in, "Parameters"), ParametersInput(d.parameters()),
-                               managed.table));
+  Put(in, "Parameters",
+      Merged(Member(in, "Parameters"), ParametersInput(d.parameters()), managed.table));
   return in;
 }
 

@@ -4,16 +4,19 @@
 // Reading folds what Glue folds or never meant: database, table and column names and column
 // types are lower-cased (real Glue folds them, moto keeps what it was given), an absent list or
 // map is an empty one, column comments "from deserializer" (written by SerDes that supply their
-// own schema) and '' are no comments, the table COMMENT is Parameters["comment"] (else
-// Description), and server-managed parameters and Hive's default SerDe parameter are left out
-// unless strata manages them (parameters.h). The SerDe's Name is not modelled: DDL cannot say it.
+// own schema) and '' are no comments, NumberOfBuckets -1 is "not bucketed", and server-managed
+// parameters and Hive's default SerDe parameter are left out unless strata manages them
+// (parameters.h). The table COMMENT is the "comment" parameter, as Hive keeps it and as the
+// table files hold it (ddl.h). Glue's Description and the SerDe's Name are not modelled: DDL
+// cannot say them.
 //
 // Writing is read-modify-write, because UpdateTable replaces the whole table: the new
 // TableInput is the live table's (every field Glue answered that TableInput accepts: Owner,
-// Retention, LastAccessTime, view texts, the storage descriptor's Compressed, NumberOfBuckets,
-// SkewedInfo, StoredAsSubDirectories, Parameters, the SerDe's Name, each column's Parameters
-// ...), with what strata manages taken from the desired table: columns, partition keys,
-// location, formats, SerDe library, table type, comment, and the managed parameter keys. Pure.
+// Retention, LastAccessTime, view texts, the storage descriptor's Compressed, SkewedInfo,
+// StoredAsSubDirectories, Parameters, the SerDe's Name, each column's Parameters ...), with
+// what strata manages taken from the desired table: columns, partition keys, location,
+// formats, SerDe library, bucketing, table type (when it names one), and the managed parameter
+// keys (the comment among them). Pure.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -21,15 +24,17 @@
 #include <string>
 #include <string_view>
 
-#include "adapters/glue/ddl_cursor.h"  // Lower: how Glue stores names
 #include "adapters/glue/parameters.h"
 #include "proto/glue.pb.h"
 
 namespace strata::glue {
 
-// A live column's type as strata models it: the stored form the DDL parser gives
-// (NormalizeHiveType: "DECIMAL(12, 2)" is "decimal(12,2)", struct field names lower case), or,
-// for a type the parser does not know, the text without spaces and in lower case outside quotes.
+// `text` in lower case (ASCII): how Glue stores database, table and column names. Defined
+// once, in ddl_cursor.cc (the DDL reader folds the same way).
+std::string Lower(std::string_view text);
+
+// A Hive type as Glue stores it: lower case, no white space ("DECIMAL(12, 2)" is
+// "decimal(12,2)"); quoted parts are kept as they are.
 std::string CanonicalColumnType(std::string_view type);
 
 // The model of a live table. `known` is the table as strata knows it (recorded, or in the

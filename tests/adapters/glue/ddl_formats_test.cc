@@ -71,9 +71,8 @@ TEST(DdlFormats, DelimitedRowFormatSetsHivesSerDeParameters) {
   params["serialization.format"] = "1";
   params["other"] = "kept";
   AddDelimitedParameters(row, &params);
-  using Params = std::map<std::string, std::string>;
-  EXPECT_EQ((Params(params.begin(), params.end())),
-            (Params{
+  EXPECT_EQ((std::map<std::string, std::string>(params.begin(), params.end())),
+            (std::map<std::string, std::string>{
                 {"field.delim", ","},
                 {"serialization.format", ","},  // FIELDS replaces Hive's default "1"
                 {"escape.delim", "\\"},
