@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "cli/commands.h"
@@ -436,14 +437,21 @@ CommandResult RunExport(Context& ctx) {
   STRATA_ASSIGN_OR_RETURN(Reach reach, OpenReach(ctx, flags, ReachOptions{}));
   const backend::WriteFilesRequest request = FilesRequest(ctx, vm, *reach.source);
   STRATA_ASSIGN_OR_RETURN(auto live, ReadSelected(reach, filter));
-  // Facts the target cannot report are kept as the files have them.
+  // Facts the target cannot report (and keys strata would not export from a table it knows
+  // nothing of) are kept as the files have them, or, without files, as the log records them.
   auto files = reach.backend->LoadDesired(*reach.source);
+  std::optional<pb::SchemaState> recorded;
+  if (!files.ok()) {
+    STRATA_ASSIGN_OR_RETURN(auto recorder, OpenRecorder(ctx));
+    STRATA_ASSIGN_OR_RETURN(record::HeadState head, recorder->Read());
+    recorded = RecordedOf(*head.state, reach.source->name);
+  }
   std::set<std::string> keep;
   for (const auto& obj : live->Objects()) {
     if (!obj.leaving) keep.insert(obj.name);
   }
-  const pb::SchemaState objects =
-      SelectObjects(live->Schema(files.ok() ? &*files : nullptr), keep);
+  const pb::SchemaState objects = SelectObjects(
+      live->Schema(files.ok() ? &*files : recorded ? &*recorded : nullptr), keep);
   STRATA_ASSIGN_OR_RETURN(auto written, WriteFiles(*reach.source, objects, request));
   if (ctx.json) {
     ctx.PrintJson({{"version", 1},

@@ -34,6 +34,24 @@ std::string ColumnText(const pb::GlueColumn& c) {
   return s;
 }
 
+// What changed in a column: "column amount type int -> bigint", "column id comment 'a' ->
+// 'b'"; the whole new column when the change does not say what it was.
+std::string AlterColumnText(const pb::GlueAlterColumn& e) {
+  const pb::GlueColumn& now = e.column();
+  if (!e.has_before()) return "column " + ColumnText(now);
+  const pb::GlueColumn& was = e.before();
+  std::vector<std::string> parts;
+  if (was.type() != now.type()) parts.push_back(fmt::format("type {} -> {}", was.type(), now.type()));
+  if (was.comment() != now.comment()) {
+    auto quoted = [](const std::string& c) {
+      return c.empty() ? std::string("(none)") : "'" + Shortened(c) + "'";
+    };
+    parts.push_back(fmt::format("comment {} -> {}", quoted(was.comment()), quoted(now.comment())));
+  }
+  if (parts.empty()) return "column " + ColumnText(now);
+  return fmt::format("column {} {}", now.name(), fmt::join(parts, ", "));
+}
+
 std::string SerDeText(const pb::GlueSerDe& serde) {
   if (serde.serialization_library().empty() && serde.parameters().empty()) return "serde (none)";
   std::string s = "serde " + (serde.serialization_library().empty()
@@ -82,7 +100,7 @@ std::string DescribeChange(const pb::GlueChange& c) {
     case C::kDropTable: return "drop table";
     case C::kAddColumn: return "column " + ColumnText(c.add_column().column());
     case C::kDropColumn: return "column " + c.drop_column().column();
-    case C::kAlterColumn: return "column " + ColumnText(c.alter_column().column());
+    case C::kAlterColumn: return AlterColumnText(c.alter_column());
     case C::kReorderColumns:
       return fmt::format("column order ({})", fmt::join(c.reorder_columns().columns(), ", "));
     case C::kSetPartitionKeys:

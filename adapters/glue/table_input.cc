@@ -129,8 +129,10 @@ pb::GlueTable Model(const json& t, const KeepTableKey& keep_table, const KeepSer
   m.mutable_serde()->set_serialization_library(Str(serde, "SerializationLibrary"));
   ParametersFromGlue(Member(serde, "Parameters"), keep_serde, m.mutable_serde()->mutable_parameters());
   // Hive writes serialization.format=1 on every table, and reading DDL adds it (ddl.h): a live
-  // table without it is the same table.
-  m.mutable_serde()->mutable_parameters()->insert({"serialization.format", "1"});
+  // table with a SerDe but without it is the same table.
+  if (serde.is_object()) {
+    m.mutable_serde()->mutable_parameters()->insert({"serialization.format", "1"});
+  }
   BucketingFromGlue(sd, &m);
   m.set_table_type(Str(t, "TableType"));
   ParametersFromGlue(

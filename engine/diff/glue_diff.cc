@@ -79,7 +79,9 @@ void DropAndAlterColumns(const std::string& db, const pb::GlueTable& a, const pb
   for (const auto& c : a.columns()) {
     auto it = in_b.find(c.name());
     if (it == in_b.end() || MessageDifferencer::Equals(c, *it->second)) continue;
-    *Named(NewChange(out)->mutable_alter_column(), db, a.name())->mutable_column() = *it->second;
+    auto* e = Named(NewChange(out)->mutable_alter_column(), db, a.name());
+    *e->mutable_column() = *it->second;
+    *e->mutable_before() = c;
   }
 }
 

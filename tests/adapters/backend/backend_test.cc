@@ -100,7 +100,7 @@ TEST(RegistryTest, UnknownEnginesAndNamesFindNothing) {
 }
 
 TEST(RegistryTest, NamesTextListsTheBackendsForMessages) {
-  EXPECT_EQ(NamesText(), "dynamodb or postgres");
+  EXPECT_EQ(NamesText(), "dynamodb, glue or postgres");
 }
 
 // ---- signs and words ---------------------------------------------------------------------

@@ -59,6 +59,8 @@ TEST(TableFromGlue, ReadsWhatStrataModelsAndLeavesServerManagedParametersOut) {
     serde {
       serialization_library: "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
       parameters { key: "parquet.column.index.access" value: "true" }
+      # Hive's default, which reading DDL adds too
+      parameters { key: "serialization.format" value: "1" }
     }
     table_type: "EXTERNAL_TABLE"
     parameters { key: "comment" value: "all orders" }

@@ -35,7 +35,7 @@ std::string FirstEvents() {
   return Events("int", "", "s3://bucket/events/", "true", "");
 }
 
-class GlueApplyTest : public GlueCliTest {
+class GlueCliApplyTest : public GlueCliTest {
  protected:
   // Creates the events table through strata: generate, then apply.
   void CreateEvents() {
@@ -76,7 +76,7 @@ class GlueApplyTest : public GlueCliTest {
   }
 };
 
-TEST_F(GlueApplyTest, CreatesTheDatabaseAndTheTableFromTheFile) {
+TEST_F(GlueCliApplyTest, CreatesTheDatabaseAndTheTableFromTheFile) {
   WriteTable(D("sales"), "events", FirstEvents());
   StrataRun plan = Strata({"plan", "--target", "local"});
   EXPECT_EQ(plan.code, 0) << plan;
@@ -106,7 +106,7 @@ TEST_F(GlueApplyTest, CreatesTheDatabaseAndTheTableFromTheFile) {
   EXPECT_EQ(again.code, 0) << again;
 }
 
-TEST_F(GlueApplyTest, ChangesInPlaceKeepingPartitionsAndWhatOthersAdded) {
+TEST_F(GlueCliApplyTest, ChangesInPlaceKeepingPartitionsAndWhatOthersAdded) {
   CreateEvents();
   AddPartition(D("sales"), "events", "2024-01-01");
   ChangeBehindStrata(D("sales"), "events");
@@ -118,7 +118,7 @@ TEST_F(GlueApplyTest, ChangesInPlaceKeepingPartitionsAndWhatOthersAdded) {
                     "false", ", 'has_encrypted_data'='false'"));
   StrataRun gen = Strata({"generate", "-m", "wider amounts"});
   ASSERT_EQ(gen.code, 0) << gen;
-  StrataRun log = Strata({"log", "-v"});
+  StrataRun log = Strata({"log", "--events"});
   EXPECT_TRUE(Contains(log.out, "amount")) << log;
 
   StrataRun plan = Strata({"plan", "--target", "local"});
@@ -161,7 +161,7 @@ TEST_F(GlueApplyTest, ChangesInPlaceKeepingPartitionsAndWhatOthersAdded) {
   EXPECT_FALSE(Contains(show.out, "note")) << show;
 }
 
-TEST_F(GlueApplyTest, NoUpdateIsSentWhenOnlyServerManagedParametersDiffer) {
+TEST_F(GlueCliApplyTest, NoUpdateIsSentWhenOnlyServerManagedParametersDiffer) {
   CreateEvents();
   json t = Table(D("sales"), "events");
   json input = {{"Name", t["Name"]},
@@ -182,7 +182,7 @@ TEST_F(GlueApplyTest, NoUpdateIsSentWhenOnlyServerManagedParametersDiffer) {
   EXPECT_EQ(Table(D("sales"), "events")["VersionId"], version);  // nothing was archived
 }
 
-TEST_F(GlueApplyTest, AConcurrentChangeIsCaughtByVersionIdNotOverwritten) {
+TEST_F(GlueCliApplyTest, AConcurrentChangeIsCaughtByVersionIdNotOverwritten) {
   CreateEvents();
   WriteTable(D("sales"), "events", Events("bigint", "", "s3://bucket/events/", "true", ""));
   ASSERT_EQ(Strata({"generate", "-m", "bigint"}).code, 0);
@@ -219,7 +219,7 @@ TEST_F(GlueApplyTest, AConcurrentChangeIsCaughtByVersionIdNotOverwritten) {
   EXPECT_EQ(t["Owner"], "etl-team");
 }
 
-TEST_F(GlueApplyTest, DeletesOnlyWithConsentAndNeverUnmanagedTablesOrDatabases) {
+TEST_F(GlueCliApplyTest, DeletesOnlyWithConsentAndNeverUnmanagedTablesOrDatabases) {
   CreateEvents();
   // A table strata does not manage, in the same database.
   Must("CreateTable",
@@ -251,7 +251,7 @@ TEST_F(GlueApplyTest, DeletesOnlyWithConsentAndNeverUnmanagedTablesOrDatabases) 
   EXPECT_EQ(Must("GetDatabase", {{"Name", D("sales")}})["Database"]["Name"], D("sales"));
 }
 
-TEST_F(GlueApplyTest, NewPartitionKeysOnATableWithPartitionsAreAReplaceNeedingConsent) {
+TEST_F(GlueCliApplyTest, NewPartitionKeysOnATableWithPartitionsAreAReplaceNeedingConsent) {
   CreateEvents();
   AddPartition(D("sales"), "events", "2024-01-01");
   std::string ddl = FirstEvents();
@@ -277,7 +277,7 @@ TEST_F(GlueApplyTest, NewPartitionKeysOnATableWithPartitionsAreAReplaceNeedingCo
   EXPECT_EQ(t["PartitionKeys"][1]["Name"], "hour");
 }
 
-TEST_F(GlueApplyTest, NewPartitionKeysOnATableWithoutPartitionsChangeInPlace) {
+TEST_F(GlueCliApplyTest, NewPartitionKeysOnATableWithoutPartitionsChangeInPlace) {
   CreateEvents();
   std::string ddl = FirstEvents();
   ddl.replace(ddl.find("PARTITIONED BY (`dt` string)"), 28,

@@ -32,9 +32,9 @@ std::string Slurp(const fs::path& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-using GlueCorpusTest = GlueCliTest;
+using GlueCliCorpusTest = GlueCliTest;
 
-TEST_F(GlueCorpusTest, EveryStatementAppliesAndReadsBackUnchanged) {
+TEST_F(GlueCliCorpusTest, EveryStatementAppliesAndReadsBackUnchanged) {
   const std::vector<fs::path> files = CorpusFiles();
   ASSERT_GE(files.size(), 25u) << "the corpus should hold at least 25 statements";
   const std::string db = D("corpus");
