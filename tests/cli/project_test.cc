@@ -133,11 +133,11 @@ TEST_F(ProjectTest, AnUnknownTargetEngineIsReportedWhenTheTargetIsResolved) {
   EXPECT_EQ(warehouse.status().code(), Code::kInvalidArgument);
   EXPECT_EQ(warehouse.status().message(),
             Config() + ":3: target warehouse has an unknown engine \"mysql\"; give it engine: "
-                       "dynamodb or postgres");
+                       "dynamodb, glue or postgres");
   auto bare = ResolveTarget(p->targets.at("bare"), Env());
   ASSERT_FALSE(bare.ok());
   EXPECT_EQ(bare.status().message(),
-            Config() + ":6: target bare has no engine; give it engine: dynamodb or postgres");
+            Config() + ":6: target bare has no engine; give it engine: dynamodb, glue or postgres");
 }
 
 TEST_F(ProjectTest, ATargetThatIsNotAMapIsRefusedAtLoad) {
@@ -163,7 +163,7 @@ TEST_F(ProjectTest, ASchemaSourceWithAnUnknownEngineFailsAtLoadWithItsLine) {
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.status().code(), Code::kInvalidArgument);
   EXPECT_EQ(p.status().message(),
-            Config() + ":5: schema events has unknown engine \"cassandra\"; use dynamodb or "
+            Config() + ":5: schema events has unknown engine \"cassandra\"; use dynamodb, glue or "
                        "postgres");
 }
 
@@ -177,7 +177,7 @@ TEST_F(ProjectTest, AShortSchemaEntryTakesItsKeyAsTheEngine) {
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.status().code(), Code::kInvalidArgument);
   EXPECT_EQ(p.status().message(),
-            Config() + ":4: schema events has unknown engine \"events\"; use dynamodb or postgres");
+            Config() + ":4: schema events has unknown engine \"events\"; use dynamodb, glue or postgres");
 }
 
 TEST_F(ProjectTest, SchemaSourcesAreTypedAndTheirPathsAbsolute) {
