@@ -279,4 +279,36 @@ HttpOptions HttpOptionsFromEnvironment(const GetEnv& getenv) {
   return http;
 }
 
+Result<ServiceSession> OpenServiceSession(const ServiceSessionOptions& options) {
+  auto env = [&options](const std::string& name) {
+    auto v = options.getenv(name);
+    return v ? *v : std::string();
+  };
+  SessionOptions o;
+  o.getenv = options.getenv;
+  o.home_dir = env("HOME");
+  o.region = options.region;
+  o.profile = options.profile;
+  o.endpoint_url = options.endpoint_url;
+  o.http = HttpOptionsFromEnvironment(options.getenv);
+  const std::string label =
+      options.target.empty() ? "the AWS environment" : "target " + options.target;
+  auto session = Session::Open(o);
+  if (!session.ok()) return session.status().WithContext(label);
+  ServiceSession out;
+  out.endpoint = options.endpoint_url;
+  std::string upper = options.service;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (out.endpoint.empty()) out.endpoint = env("AWS_ENDPOINT_URL_" + upper);
+  if (out.endpoint.empty()) out.endpoint = env("AWS_ENDPOINT_URL");
+  if (out.endpoint.empty()) {
+    out.endpoint = "https://" + options.service + "." + (*session)->region() + ".amazonaws.com";
+  }
+  auto client = (*session)->Json(options.service);
+  if (!client.ok()) return client.status().WithContext(label);
+  out.session = std::move(session).value();
+  out.client = std::move(client).value();
+  return out;
+}
+
 }  // namespace strata::aws

@@ -81,4 +81,23 @@ class Session {  // thread-safe
   std::unique_ptr<State> state_;
 };
 
+// One AWS service reached the way a strata target reaches it: a session from the target's
+// region, profile and endpoint settings (empty: the AWS environment decides) with HOME and the
+// proxies from `getenv`, the service's JSON client, and the endpoint requests go to, for
+// messages and deployment records (the explicit URL, then AWS_ENDPOINT_URL_<SERVICE>, then
+// AWS_ENDPOINT_URL, then AWS's own https://<service>.<region>.amazonaws.com). Errors name the
+// target ("target dev", or "the AWS environment" when `target` is empty).
+struct ServiceSessionOptions {
+  std::string target;
+  std::string region, profile, endpoint_url;
+  GetEnv getenv;
+  std::string service;  // "dynamodb", "glue"
+};
+struct ServiceSession {
+  std::unique_ptr<Session> session;
+  std::unique_ptr<JsonService> client;
+  std::string endpoint;
+};
+Result<ServiceSession> OpenServiceSession(const ServiceSessionOptions& options);
+
 }  // namespace strata::aws

@@ -15,13 +15,6 @@ namespace {
 // Reading a table takes a few requests; below this many the wait is too short to report.
 constexpr size_t kProgressFrom = 20;
 
-std::string FirstEnv(const backend::Services& s, std::initializer_list<const char*> names) {
-  for (const char* n : names) {
-    if (auto v = s.getenv(n); v && !v->empty()) return *v;
-  }
-  return "";
-}
-
 std::string Setting(const backend::TargetSpec& spec, const char* key) {
   auto it = spec.settings.find(key);
   return it == spec.settings.end() ? "" : it->second;
@@ -268,28 +261,12 @@ Result<std::unique_ptr<backend::Target>> OpenTarget(const backend::TargetSpec& s
           spec.name, key));
     }
   }
-  aws::SessionOptions o;
-  o.getenv = services.getenv;
-  o.home_dir = FirstEnv(services, {"HOME"});
-  o.region = Setting(spec, "region");
-  o.profile = Setting(spec, "profile");
-  o.endpoint_url = Setting(spec, "endpoint");
-  o.http = aws::HttpOptionsFromEnvironment(services.getenv);
-  const std::string label_for = spec.name.empty() ? "the AWS environment" : "target " + spec.name;
-  auto session = aws::Session::Open(o);
-  if (!session.ok()) return session.status().WithContext(label_for);
-  // The endpoint requests go to, for messages and deployment records: what the session uses
-  // (explicit URL, then AWS_ENDPOINT_URL_DYNAMODB, then AWS_ENDPOINT_URL, then AWS's own).
-  std::string endpoint = o.endpoint_url;
-  if (endpoint.empty()) endpoint = FirstEnv(services, {"AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"});
-  if (endpoint.empty()) {
-    endpoint = fmt::format("https://dynamodb.{}.amazonaws.com", (*session)->region());
-  }
-  auto ddb = (*session)->Json("dynamodb");
-  if (!ddb.ok()) return ddb.status().WithContext(label_for);
-  return std::unique_ptr<backend::Target>(new DynamoTarget(spec.name, std::move(session).value(),
-                                                           std::move(ddb).value(),
-                                                           std::move(endpoint), services));
+  STRATA_ASSIGN_OR_RETURN(
+      aws::ServiceSession aws,
+      aws::OpenServiceSession({spec.name, Setting(spec, "region"), Setting(spec, "profile"),
+                               Setting(spec, "endpoint"), services.getenv, "dynamodb"}));
+  return std::unique_ptr<backend::Target>(new DynamoTarget(
+      spec.name, std::move(aws.session), std::move(aws.client), std::move(aws.endpoint), services));
 }
 
 }  // namespace strata::dynamodb
