@@ -8,6 +8,8 @@
 // canonical form. pg_catalog is still searched implicitly, so catalog names need no prefix.
 #include "adapters/postgres/introspect.h"
 
+#include "adapters/postgres/introspect_internal.h"
+
 #include <fmt/format.h>
 
 #include <charconv>
@@ -24,139 +26,9 @@
 namespace strata::postgres {
 namespace {
 
-using Row = std::vector<std::optional<std::string>>;
-
-const std::string& Text(const Row& row, int i) {
-  static const std::string kEmpty;
-  return row[i] ? *row[i] : kEmpty;
-}
-bool Bool(const Row& row, int i) { return row[i] && *row[i] == "t"; }
-int64_t Int(const Row& row, int i) {
-  int64_t v = 0;
-  if (row[i]) std::from_chars(row[i]->data(), row[i]->data() + row[i]->size(), v);
-  return v;
-}
-
-// Deparsed text without surrounding whitespace (pg_get_functiondef ends in a newline,
-// pg_get_viewdef starts with a space) and, for views, without the final semicolon.
-std::string Trimmed(std::string_view s, bool drop_semicolon = false) {
-  auto space = [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  if (drop_semicolon && !s.empty() && s.back() == ';') s.remove_suffix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return std::string(s);
-}
-
-// ---- SQL fragments shared by the queries --------------------------------------------------
-
-// Keeps the namespace alias `n` when it is the user's: not a system schema, not excluded.
-// Users cannot create schemas named pg_*, so the prefix covers pg_catalog, pg_toast* and
-// pg_temp_*.
-std::string UserSchemaSql(const IntrospectOptions& o, std::string_view n) {
-  std::string sql =
-      fmt::format("left({0}.nspname, 3) <> 'pg_' AND {0}.nspname <> 'information_schema'", n);
-  if (o.exclude_schemas.empty()) return sql;
-  std::string list;
-  for (const auto& s : o.exclude_schemas) {
-    if (!list.empty()) list += ", ";
-    list += Connection::QuoteLiteral(s);
-  }
-  return sql + fmt::format(" AND {}.nspname <> ALL (ARRAY[{}]::text[])", n, list);
-}
-
-// Keeps the object `oid` of `catalog` unless it is part of another object: a member of an
-// extension (pg_depend deptype 'e') or made with and for another object (deptype 'i': array and
-// multirange types, a range's constructor functions, identity sequences).
-std::string OwnObject(std::string_view catalog, std::string_view oid) {
-  return fmt::format(
-      "NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = '{}'::regclass "
-      "AND x.objid = {} AND x.deptype IN ('e', 'i'))",
-      catalog, oid);
-}
-
-// The comment of object `oid` in `catalog` (part `sub` of it for columns) as `ds.description`:
-// a join, because obj_description and col_description cost a lookup per row.
-std::string CommentJoin(std::string_view catalog, std::string_view oid,
-                        std::string_view sub = "0") {
-  return fmt::format(
-      " LEFT JOIN pg_description ds ON ds.objoid = {} AND ds.classoid = '{}'::regclass "
-      "AND ds.objsubid = {} ",
-      oid, catalog, sub);
-}
-
-// True for a table `c` named <prefix><track> with the history table's two telling columns.
-std::string IsHistoryTable(const IntrospectOptions& o) {
-  if (o.history_table_prefix.empty()) return "false";
-  return fmt::format(
-      "(c.relkind IN ('r', 'p') AND length(c.relname) > length({0}) "
-      "AND left(c.relname, length({0})) = {0} "
-      "AND (SELECT count(*) FROM pg_attribute h WHERE h.attrelid = c.oid AND NOT h.attisdropped "
-      "AND h.attname IN ('migration_name', 'migration_hash')) = 2)",
-      Connection::QuoteLiteral(o.history_table_prefix));
-}
-
-// A collation `co` in namespace `cn` as SQL text; pg_catalog ones unqualified.
-constexpr std::string_view kCollationText =
-    "CASE WHEN cn.nspname = 'pg_catalog' THEN quote_ident(co.collname) "
-    "ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END";
-
-// ---- The session: counting, search_path, transaction ---------------------------------------
-
-class Session {
- public:
-  Session(Connection& conn, IntrospectStats* stats) : conn_(conn), stats_(stats) {}
-
-  Result<QueryResult> Query(std::string_view what, const std::string& sql) {
-    if (stats_) ++stats_->queries;
-    auto r = conn_.Exec(sql);
-    if (!r.ok()) return r.status().WithContext(fmt::format("reading {}", what));
-    return r;
-  }
-
-  // Own read-only transaction unless the caller has one; search_path '' for its duration.
-  Status Begin() {
-    own_transaction_ = !conn_.in_transaction();
-    if (own_transaction_) {
-      STRATA_RETURN_IF_ERROR(
-          Query("the catalog", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").status());
-    } else {
-      STRATA_ASSIGN_OR_RETURN(auto r,
-                              Query("search_path", "SELECT current_setting('search_path')"));
-      saved_search_path_ = Text(r.rows.at(0), 0);
-    }
-    return Query("search_path", "SELECT set_config('search_path', '', true)").status();
-  }
-
-  // Ends our transaction, or puts the caller's search_path back. After a failure the
-  // caller's transaction is aborted anyway; ours is rolled back.
-  Status End(bool ok) {
-    if (own_transaction_) return Query("the catalog", ok ? "COMMIT" : "ROLLBACK").status();
-    if (!ok) return Status::Ok();
-    return Query("search_path", fmt::format("SELECT set_config('search_path', {}, true)",
-                                            Connection::QuoteLiteral(saved_search_path_)))
-        .status();
-  }
-
-  const Connection& conn() const { return conn_; }
-
- private:
-  Connection& conn_;
-  IntrospectStats* stats_;
-  bool own_transaction_ = false;
-  std::string saved_search_path_;
-};
+using namespace introspect;  // NOLINT: the readers' shared vocabulary
 
 // ---- Reading ---------------------------------------------------------------------------
-
-// Objects by oid while rows are joined to them; moved into the schema at the end.
-struct Catalog {
-  pb::PostgresSchema schema;
-  std::unordered_map<std::string, pb::PgTable> tables;
-  std::unordered_map<std::string, pb::PgView> views;
-  std::unordered_map<std::string, pb::PgType> types;
-  std::unordered_set<std::string> history_tables;
-};
 
 class Reader {
  public:
@@ -176,7 +48,10 @@ class Reader {
     STRATA_RETURN_IF_ERROR(Sequences());
     STRATA_RETURN_IF_ERROR(EnumLabels());
     STRATA_RETURN_IF_ERROR(CompositeAttributes());
-    return Functions();
+    STRATA_RETURN_IF_ERROR(Functions());
+    STRATA_RETURN_IF_ERROR(ReadPartitions(session_, options_, catalog_));
+    STRATA_RETURN_IF_ERROR(ReadSecurity(session_, options_, catalog_));
+    return ReadStorage(session_, options_, catalog_);
   }
 
  private:
