@@ -26,6 +26,10 @@ struct IntrospectOptions {
   // Schemas never read. System schemas (pg_catalog, information_schema, pg_toast*, pg_temp_*)
   // are always skipped, and so is everything in them, the plpgsql extension included.
   std::vector<std::string> exclude_schemas;
+  // When set, relation-scoped reads (tables, views, their columns, constraints, indexes,
+  // triggers, policies, privileges, partitions, storage) cover only these pg_class OIDs;
+  // catalogs of other kinds are read whole. Used by the incremental capture of a migration.
+  const std::vector<uint32_t>* only_relations = nullptr;
   // Times the call for IntrospectStats::micros (its steady clock); must outlive the call.
   const common::Clock* clock = &common::SystemClock();
 };

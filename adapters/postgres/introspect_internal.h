@@ -95,6 +95,18 @@ inline std::string IsHistoryTable(const IntrospectOptions& o) {
       Connection::QuoteLiteral(o.history_table_prefix));
 }
 
+// `oid_expr IN (the relations asked for)` when IntrospectOptions::only_relations is set, else
+// "true". Every relation-scoped query ANDs this into its WHERE clause.
+inline std::string RelationFilter(const IntrospectOptions& o, std::string_view oid_expr) {
+  if (o.only_relations == nullptr) return "true";
+  std::string list;
+  for (uint32_t oid : *o.only_relations) {
+    if (!list.empty()) list += ',';
+    list += std::to_string(oid);
+  }
+  return fmt::format("{} = ANY('{{{}}}'::oid[])", oid_expr, list);
+}
+
 // A collation `co` in namespace `cn` as SQL text; pg_catalog ones unqualified.
 constexpr std::string_view kCollationText =
     "CASE WHEN cn.nspname = 'pg_catalog' THEN quote_ident(co.collname) "
