@@ -61,7 +61,7 @@ class Reader {
     STRATA_ASSIGN_OR_RETURN(
         auto r,
         session_.Query("schemas",
-                       fmt::format("SELECT n.nspname, ds.description FROM pg_namespace n {} "
+                       fmt::format("SELECT n.nspname, ds.description, n.oid FROM pg_namespace n {} "
                                    "WHERE {} AND n.nspname <> 'public' AND {}",
                                    CommentJoin("pg_namespace", "n.oid"), UserSchema("n"),
                                    OwnObject("pg_namespace", "n.oid"))));
@@ -69,6 +69,7 @@ class Reader {
       pb::PgNamespace& n = (*catalog_->schema.mutable_namespaces())[Text(row, 0)];
       n.set_name(Text(row, 0));
       n.set_comment(Text(row, 1));
+      catalog_->identity.namespaces[Oid(row, 2)] = Text(row, 0);
     }
     return Status::Ok();
   }
@@ -110,7 +111,10 @@ class Reader {
       const std::string& kind = Text(row, kKind);
       if (Bool(row, kHistory)) {
         catalog_->history_tables.insert(oid);
-      } else if (kind == "r" || kind == "p") {
+        continue;
+      }
+      catalog_->identity.relations[Oid(row, kOid)] = PgKey(Text(row, kSchema), Text(row, kName));
+      if (kind == "r" || kind == "p") {
         pb::PgTable& t = catalog_->tables[oid];
         t.set_schema(Text(row, kSchema));
         t.set_name(Text(row, kName));
@@ -134,7 +138,18 @@ class Reader {
   }
 
   Status Columns() {
-    enum { kOwner, kName, kType, kNotNull, kIdentity, kGenerated, kExpr, kCollation, kComment };
+    enum {
+      kOwner,
+      kName,
+      kType,
+      kNotNull,
+      kIdentity,
+      kGenerated,
+      kExpr,
+      kCollation,
+      kComment,
+      kAttnum
+    };
     STRATA_ASSIGN_OR_RETURN(
         auto r,
         session_.Query(
@@ -143,7 +158,7 @@ class Reader {
                 "SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), "
                 "a.attnotnull, a.attidentity, a.attgenerated, pg_get_expr(d.adbin, d.adrelid), "
                 "CASE WHEN a.attcollation <> t.typcollation THEN {} END, "
-                "ds.description "
+                "ds.description, a.attnum "
                 "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
                 "JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "JOIN pg_type t ON t.oid = a.atttypid "
@@ -157,6 +172,8 @@ class Reader {
     for (const Row& row : r.rows) {
       auto table = catalog_->tables.find(Text(row, kOwner));
       if (table == catalog_->tables.end()) continue;
+      catalog_->identity.columns[{Oid(row, kOwner), static_cast<int>(Int(row, kAttnum))}] =
+          Text(row, kName);
       pb::PgColumn* c = table->second.add_columns();
       c->set_name(Text(row, kName));
       c->set_type(Text(row, kType));
@@ -178,14 +195,14 @@ class Reader {
 
   // Table and domain constraints; NOT NULL lives in the column or domain, not here.
   Status Constraints() {
-    enum { kTable, kDomain, kName, kType, kDefinition, kComment };
+    enum { kTable, kDomain, kName, kType, kDefinition, kComment, kOid };
     STRATA_ASSIGN_OR_RETURN(
         auto r,
         session_.Query(
             "constraints",
             fmt::format("SELECT k.conrelid, k.contypid, k.conname, k.contype, "
                         "pg_get_constraintdef(k.oid), "
-                        "ds.description "
+                        "ds.description, k.oid "
                         "FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace "
                         "{} WHERE k.contype IN ('p', 'u', 'f', 'c', 'x') AND {}",
                         CommentJoin("pg_constraint", "k.oid"), UserSchema("n"))));
@@ -193,6 +210,7 @@ class Reader {
       google::protobuf::RepeatedPtrField<pb::PgConstraint>* list = nullptr;
       if (auto t = catalog_->tables.find(Text(row, kTable)); t != catalog_->tables.end()) {
         list = t->second.mutable_constraints();
+        catalog_->identity.constraints[Oid(row, kOid)] = {Oid(row, kTable), Text(row, kName)};
       } else if (auto d = catalog_->types.find(Text(row, kDomain));
                  d != catalog_->types.end() && d->second.has_domain()) {
         list = d->second.mutable_domain()->mutable_constraints();
@@ -218,12 +236,12 @@ class Reader {
 
   // Indexes of tables and materialized views, except those a constraint owns.
   Status Indexes() {
-    enum { kOwner, kName, kDefinition, kComment };
+    enum { kOwner, kName, kDefinition, kComment, kOid };
     STRATA_ASSIGN_OR_RETURN(
         auto r,
         session_.Query("indexes",
                        fmt::format("SELECT i.indrelid, c.relname, pg_get_indexdef(i.indexrelid), "
-                                   "ds.description "
+                                   "ds.description, i.indexrelid "
                                    "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
                                    "JOIN pg_namespace n ON n.oid = c.relnamespace {}"
                                    "WHERE {} AND NOT EXISTS (SELECT 1 FROM pg_constraint k "
@@ -239,6 +257,7 @@ class Reader {
       } else {
         continue;
       }
+      catalog_->identity.indexes[Oid(row, kOid)] = {Oid(row, kOwner), Text(row, kName)};
       index->set_name(Text(row, kName));
       index->set_definition(Trimmed(Text(row, kDefinition)));
       index->set_comment(Text(row, kComment));
@@ -249,11 +268,11 @@ class Reader {
   // Triggers the user made (not the ones behind foreign keys); triggers on views have no
   // place in the model and are not read.
   Status Triggers() {
-    enum { kOwner, kName, kDefinition, kComment };
+    enum { kOwner, kName, kDefinition, kComment, kOid };
     STRATA_ASSIGN_OR_RETURN(
         auto r, session_.Query("triggers",
                                fmt::format("SELECT t.tgrelid, t.tgname, pg_get_triggerdef(t.oid), "
-                                           "ds.description "
+                                           "ds.description, t.oid "
                                            "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
                                            "JOIN pg_namespace n ON n.oid = c.relnamespace {}"
                                            "WHERE NOT t.tgisinternal AND {}",
@@ -261,6 +280,7 @@ class Reader {
     for (const Row& row : r.rows) {
       auto t = catalog_->tables.find(Text(row, kOwner));
       if (t == catalog_->tables.end()) continue;
+      catalog_->identity.triggers[Oid(row, kOid)] = {Oid(row, kOwner), Text(row, kName)};
       pb::PgTrigger* trigger = t->second.add_triggers();
       trigger->set_name(Text(row, kName));
       trigger->set_definition(Trimmed(Text(row, kDefinition)));
@@ -297,7 +317,8 @@ Status Reader::Sequences() {
     kOwner,
     kOwnerSchema,
     kOwnerTable,
-    kOwnerColumn
+    kOwnerColumn,
+    kOid
   };
   STRATA_ASSIGN_OR_RETURN(
       auto r,
@@ -306,7 +327,7 @@ Status Reader::Sequences() {
           fmt::format(
               "SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, "
               "s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle, "
-              "ds.description, o.oid, o.nspname, o.relname, o.attname "
+              "ds.description, o.oid, o.nspname, o.relname, o.attname, c.oid "
               "FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid "
               "JOIN pg_namespace n ON n.oid = c.relnamespace "
               "LEFT JOIN LATERAL (SELECT oc.oid, od.deptype, onn.nspname, oc.relname, oa.attname "
@@ -321,6 +342,7 @@ Status Reader::Sequences() {
   for (const Row& row : r.rows) {
     if (row[kOwner] && catalog_->history_tables.count(*row[kOwner])) continue;
     const std::string key = PgKey(Text(row, kSchema), Text(row, kName));
+    catalog_->identity.relations[Oid(row, kOid)] = key;
     pb::PgSequence& q = (*catalog_->schema.mutable_sequences())[key];
     q.set_schema(Text(row, kSchema));
     q.set_name(Text(row, kName));
@@ -474,13 +496,14 @@ Status Reader::Functions() {
                              fmt::format("SELECT n.nspname, p.proname, "
                                          "pg_get_function_identity_arguments(p.oid), "
                                          "pg_get_functiondef(p.oid), "
-                                         "ds.description "
+                                         "ds.description, p.oid "
                                          "FROM pg_proc p JOIN pg_namespace n ON n.oid = "
                                          "p.pronamespace {} WHERE p.prokind <> 'a' AND {} AND {}",
                                          CommentJoin("pg_proc", "p.oid"), UserSchema("n"),
                                          OwnObject("pg_proc", "p.oid"))));
   for (const Row& row : r.rows) {
     const std::string key = PgFunctionKey(Text(row, 0), Text(row, 1), Text(row, 2));
+    catalog_->identity.functions[Oid(row, 5)] = key;
     pb::PgFunction& f = (*catalog_->schema.mutable_functions())[key];
     f.set_schema(Text(row, 0));
     f.set_name(Text(row, 1));
@@ -493,7 +516,7 @@ Status Reader::Functions() {
 
 // ---- Assembly ------------------------------------------------------------------------
 
-pb::PostgresSchema Assemble(Catalog&& catalog) {
+pb::PostgresSchema Assemble(Catalog& catalog) {
   pb::PostgresSchema out = std::move(catalog.schema);
   for (auto& [_, t] : catalog.tables) {
     CanonicalizePgTable(&t);
@@ -503,7 +526,8 @@ pb::PostgresSchema Assemble(Catalog&& catalog) {
     CanonicalizePgView(&v);
     (*out.mutable_views())[PgKey(v.schema(), v.name())] = std::move(v);
   }
-  for (auto& [_, t] : catalog.types) {
+  for (auto& [oid, t] : catalog.types) {
+    catalog.identity.types[static_cast<uint32_t>(std::stoul(oid))] = PgKey(t.schema(), t.name());
     CanonicalizePgType(&t);
     (*out.mutable_types())[PgKey(t.schema(), t.name())] = std::move(t);
   }
@@ -556,7 +580,7 @@ Status CheckAgainstEngine(pb::PostgresSchema* s, const std::string& server) {
 }  // namespace
 
 Result<pb::PostgresSchema> Introspect(Connection& conn, const IntrospectOptions& options,
-                                      IntrospectStats* stats) {
+                                      IntrospectStats* stats, CatalogIdentity* identity) {
   const int64_t start_micros = options.clock->SteadyMicros();
   if (conn.server_version() < 120000) {
     return Status::FailedPrecondition(
@@ -571,7 +595,8 @@ Result<pb::PostgresSchema> Introspect(Connection& conn, const IntrospectOptions&
   Status end = session.End(read.ok());
   STRATA_RETURN_IF_ERROR(read);
   STRATA_RETURN_IF_ERROR(end);
-  pb::PostgresSchema schema = Assemble(std::move(catalog));
+  pb::PostgresSchema schema = Assemble(catalog);
+  if (identity) *identity = std::move(catalog.identity);
   STRATA_RETURN_IF_ERROR(CheckAgainstEngine(&schema, conn.description()));
   if (stats) {
     stats->micros = options.clock->SteadyMicros() - start_micros;

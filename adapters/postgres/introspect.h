@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,26 @@ struct IntrospectOptions {
   const common::Clock* clock = &common::SystemClock();
 };
 
+// Object identity as the catalog knows it: OIDs (attnums for columns), which survive renames
+// while names do not. Captures of one migration pair the identities before and after it to
+// tell a rename from a drop and a create. Never stored: OIDs mean nothing in another database.
+struct CatalogIdentity {
+  struct Part {
+    uint32_t relation = 0;  // the pg_class oid of the table or view it belongs to
+    std::string name;
+    bool operator==(const Part&) const = default;
+  };
+  std::map<uint32_t, std::string> namespaces;  // oid -> name
+  std::map<uint32_t, std::string> relations;   // tables, views, sequences -> "schema.name"
+  std::map<uint32_t, std::string> types;       // -> "schema.name"
+  std::map<uint32_t, std::string> functions;   // -> "schema.name(identity arguments)"
+  std::map<std::pair<uint32_t, int>, std::string> columns;  // (relation, attnum) -> name
+  std::map<uint32_t, Part> indexes;      // indexes the model lists (not constraints' own)
+  std::map<uint32_t, Part> constraints;  // table constraints
+  std::map<uint32_t, Part> triggers;
+  std::map<uint32_t, Part> policies;
+};
+
 struct IntrospectStats {
   int queries = 0;     // statements sent to the server, setup included
   int64_t micros = 0;  // wall time of the whole call (monotonic clock)
@@ -58,8 +79,10 @@ struct IntrospectStats {
 // migration), otherwise in its own read-only one; the session's search_path is left as it was.
 // FailedPrecondition or Unavailable from the connection on failure; Internal when the catalog
 // yields something the engine would reject (a bug here, named in the message).
+// `identity`, when given, receives the OIDs of what was read.
 Result<pb::PostgresSchema> Introspect(Connection& conn, const IntrospectOptions& options,
-                                      IntrospectStats* stats = nullptr);
+                                      IntrospectStats* stats = nullptr,
+                                      CatalogIdentity* identity = nullptr);
 
 // The catalog as the engine's state of a PostgreSQL schema source (engine POSTGRES), which is
 // what Diff compares with recorded states. Errors as Introspect.

@@ -29,6 +29,11 @@ inline const std::string& Text(const Row& row, int i) {
   static const std::string kEmpty;
   return row[i] ? *row[i] : kEmpty;
 }
+inline uint32_t Oid(const Row& row, int i) {
+  uint32_t v = 0;
+  if (row[i]) std::from_chars(row[i]->data(), row[i]->data() + row[i]->size(), v);
+  return v;
+}
 inline bool Bool(const Row& row, int i) { return row[i] && *row[i] == "t"; }
 inline int64_t Int(const Row& row, int i) {
   int64_t v = 0;
@@ -165,6 +170,7 @@ struct Catalog {
   std::unordered_map<std::string, pb::PgView> views;
   std::unordered_map<std::string, pb::PgType> types;
   std::unordered_set<std::string> history_tables;
+  CatalogIdentity identity;  // filled as objects are read; kept only if the caller asks
   // Warnings for people about objects kept in a fallback form ("warning: ..."), in order.
   std::vector<std::string> warnings;
 };
