@@ -204,7 +204,11 @@ class Reader {
                         "pg_get_constraintdef(k.oid), "
                         "ds.description, k.oid "
                         "FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace "
-                        "{} WHERE k.contype IN ('p', 'u', 'f', 'c', 'x') AND {}",
+                        "{} WHERE k.contype IN ('p', 'u', 'f', 'c', 'x') AND {} "
+                        // A foreign key to a partitioned table gets one derived row per
+                        // partition on the referencing table: they come with the key.
+                        "AND NOT EXISTS (SELECT 1 FROM pg_constraint pk "
+                        "WHERE pk.oid = k.conparentid AND pk.conrelid = k.conrelid)",
                         CommentJoin("pg_constraint", "k.oid"), UserSchema("n"))));
     for (const Row& row : r.rows) {
       google::protobuf::RepeatedPtrField<pb::PgConstraint>* list = nullptr;
@@ -275,8 +279,13 @@ class Reader {
                                            "ds.description, t.oid "
                                            "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
                                            "JOIN pg_namespace n ON n.oid = c.relnamespace {}"
-                                           "WHERE NOT t.tgisinternal AND {}",
-                                           CommentJoin("pg_trigger", "t.oid"), UserSchema("n"))));
+                                           "WHERE NOT t.tgisinternal AND {}{}",
+                                           CommentJoin("pg_trigger", "t.oid"), UserSchema("n"),
+                                           // Clones of a partitioned table's row triggers
+                                           // come with the parent's (PostgreSQL 13+).
+                                           session_.conn().server_version() >= 130000
+                                               ? " AND t.tgparentid = 0"
+                                               : "")));
     for (const Row& row : r.rows) {
       auto t = catalog_->tables.find(Text(row, kOwner));
       if (t == catalog_->tables.end()) continue;

@@ -152,6 +152,10 @@ TablePlan Plan(const Tables& a, const Tables& b) {
       plan.removed.push_back(&in_a->second);
     } else if (in_a == a.end()) {
       plan.created.emplace_back(WithoutForeignKeys(in_b->second), &in_b->second);
+    } else if (in_a->second.partition_key() != in_b->second.partition_key()) {
+      // PostgreSQL cannot change how a table is partitioned: it is made again.
+      plan.removed.push_back(&in_a->second);
+      plan.created.emplace_back(WithoutForeignKeys(in_b->second), &in_b->second);
     } else if (!MessageDifferencer::Equals(in_a->second, in_b->second)) {
       plan.kept.emplace_back(&in_a->second, &in_b->second);
     }
@@ -161,6 +165,10 @@ TablePlan Plan(const Tables& a, const Tables& b) {
 
 void ColumnsAndComment(const pb::PgTable& a, const pb::PgTable& b, std::vector<pb::Event>* out) {
   DiffColumns(a, b, out);
+  if (!MessageDifferencer::Equals(a.partition_of(), b.partition_of())) {
+    auto* e = On(NewChange(out)->mutable_set_partition(), b);
+    if (!b.partition_of().parent().empty()) *e->mutable_partition_of() = b.partition_of();
+  }
   if (a.comment() != b.comment()) {
     SetComment(Ref(pb::PG_OBJECT_TABLE, b.schema(), b.name()), b.comment(), out);
   }

@@ -163,6 +163,12 @@ Status ApplyWhole(const pb::PostgresChange& c, pb::PostgresSchema* s) {
     case C::kDropFunction:
       return Drop(s->mutable_functions(), FunctionKey(c.drop_function()), "function");
     case C::kSetComment: return pg_apply::SetComment(c.set_comment(), s);
+    case C::kRename:
+    case C::kSetDefinition:
+    case C::kSetPartition:
+    case C::kCreateOther:
+    case C::kReplaceOther:
+    case C::kDropOther: return pg_apply::ApplyIdentityChange(c, s);
     default: break;
   }
   return ApplyRelationLike(c, s);

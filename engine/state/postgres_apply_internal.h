@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/state/postgres_keys.h"
 #include "engine/status.h"
@@ -64,6 +65,11 @@ Result<int> FindPart(const Repeated& items, std::string_view what, const std::st
 
 // Changes to columns, constraints, indexes and triggers (postgres_apply_table.cc).
 Status ApplyTablePart(const pb::PostgresChange& c, pb::PostgresSchema* s);
+// Renames, SetDefinition, SetPartition and the fallback objects (postgres_apply_identity.cc).
+Status ApplyIdentityChange(const pb::PostgresChange& c, pb::PostgresSchema* s);
+// The tables a column change to table `key` recurses into: its partitions and the tables that
+// inherit from it.
+std::vector<pb::PgTable*> ColumnHeirs(pb::PostgresSchema* s, const std::string& key);
 // SetComment (postgres_apply_comment.cc).
 Status SetComment(const pb::PgSetComment& e, pb::PostgresSchema* s);
 

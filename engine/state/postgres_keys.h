@@ -22,4 +22,15 @@ inline std::string PgFunctionKey(std::string_view schema, std::string_view name,
 
 inline std::string PgExtensionObject(std::string_view name) { return fmt::format("ext:{}", name); }
 
+// A fallback object (PgOtherObject): "kind:schema.name", or "kind:name" outside any schema.
+inline std::string PgOtherKey(std::string_view kind, std::string_view schema,
+                              std::string_view name) {
+  return schema.empty() ? fmt::format("{}:{}", kind, name)
+                        : fmt::format("{}:{}.{}", kind, schema, name);
+}
+template <typename Other>
+std::string PgOtherKey(const Other& o) {
+  return PgOtherKey(o.kind(), o.schema(), o.name());
+}
+
 }  // namespace strata

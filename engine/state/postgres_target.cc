@@ -69,6 +69,7 @@ std::string PgOwnerOf(const pb::PgObjectRef& ref) {
     case pb::PG_OBJECT_SCHEMA: return ref.name();
     case pb::PG_OBJECT_EXTENSION: return PgExtensionObject(ref.name());
     case pb::PG_OBJECT_FUNCTION: return PgFunctionKey(ref.schema(), ref.name(), ref.sub());
+    case pb::PG_OBJECT_OTHER: return PgOtherKey(ref.sub(), ref.schema(), ref.name());
     case pb::PG_OBJECT_KIND_UNSPECIFIED: return "";
     default: return PgKey(ref.schema(), ref.name());
   }
@@ -84,6 +85,14 @@ PgTarget PgTargetOf(const pb::PostgresChange& c) {
     case pb::PostgresChange::kCreateTrigger: return {VerbOf(c), TableOf(c.create_trigger())};
     case pb::PostgresChange::kDropTrigger: return {VerbOf(c), TableOf(c.drop_trigger())};
     case pb::PostgresChange::kSetComment: return {VerbOf(c), PgOwnerOf(c.set_comment().target())};
+    case pb::PostgresChange::kRename: return {VerbOf(c), PgOwnerOf(c.rename().target())};
+    case pb::PostgresChange::kSetDefinition:
+      return {VerbOf(c), PgOwnerOf(c.set_definition().target())};
+    case pb::PostgresChange::kSetPartition: return {VerbOf(c), TableOf(c.set_partition())};
+    case pb::PostgresChange::kCreateOther: return {VerbOf(c), PgOtherKey(c.create_other().object())};
+    case pb::PostgresChange::kReplaceOther:
+      return {VerbOf(c), PgOtherKey(c.replace_other().object())};
+    case pb::PostgresChange::kDropOther: return {VerbOf(c), PgOtherKey(c.drop_other())};
     default: return {VerbOf(c), ObjectOf(c)};
   }
 }

@@ -74,12 +74,15 @@ Status ValidateConstraints(const PgTarget& t, const Repeated& constraints) {
   return Status::Ok();
 }
 
+Status ValidatePartitionOf(const PgTarget& t, const pb::PgPartitionOf& p);
+
 Status ValidateTable(const PgTarget& t, const pb::PgTable& table) {
   STRATA_RETURN_IF_ERROR(Present(t, {{"schema", table.schema()}, {"table", table.name()}}));
   STRATA_RETURN_IF_ERROR(UniqueNames(t, table.columns(), "column"));
   for (const auto& c : table.columns()) STRATA_RETURN_IF_ERROR(ValidateColumn(t, c));
   STRATA_RETURN_IF_ERROR(ValidateConstraints(t, table.constraints()));
   STRATA_RETURN_IF_ERROR(UniqueNames(t, table.indexes(), "index"));
+  STRATA_RETURN_IF_ERROR(ValidatePartitionOf(t, table.partition_of()));
   return UniqueNames(t, table.triggers(), "trigger");
 }
 
@@ -94,8 +97,10 @@ Status ValidateView(const PgTarget& t, const pb::PgView& view) {
 Status ValidateLabels(const PgTarget& t, const pb::PgEnumType& e) {
   std::set<std::string> seen;
   for (const auto& label : e.labels()) {
-    if (label.empty()) return Invalid(t, "enum label is empty");
-    if (!seen.insert(label).second) return Invalid(t, fmt::format("label {} appears twice", label));
+    // '' is a label PostgreSQL accepts (CREATE TYPE e AS ENUM ('a', '')); only repeats are not.
+    if (!seen.insert(label).second) {
+      return Invalid(t, fmt::format("label '{}' appears twice", label));
+    }
   }
   return Status::Ok();
 }
@@ -128,23 +133,48 @@ std::string KindLabel(pb::PgObjectKind kind) {
   return label;
 }
 
-// What a comment's target must name: SCHEMA and EXTENSION refs carry their name in `name`; the
-// parts of a table also name the part in `sub`; a function's `sub` (its arguments) may be empty.
-Status ValidateComment(const PgTarget& t, const pb::PgSetComment& e) {
-  const auto& r = e.target();
+// What an object reference must name: SCHEMA, EXTENSION, EVENT_TRIGGER and FOREIGN_SERVER
+// refs carry their name in `name`; the parts of a table also name the part in `sub`; a
+// function's `sub` (its arguments) may be empty; an OTHER object's `sub` is its kind.
+Status ValidateRef(const PgTarget& t, const pb::PgObjectRef& r) {
   const std::string label = KindLabel(r.kind());
   switch (r.kind()) {
     case pb::PG_OBJECT_KIND_UNSPECIFIED:
-      return Status::InvalidArgument("postgres set_comment: object kind is UNSPECIFIED");
+      return Status::InvalidArgument(fmt::format("postgres {}: object kind is UNSPECIFIED", t.verb));
     case pb::PG_OBJECT_SCHEMA:
-    case pb::PG_OBJECT_EXTENSION: return Present(t, {{label, r.name()}});
+    case pb::PG_OBJECT_EXTENSION:
+    case pb::PG_OBJECT_EVENT_TRIGGER:
+    case pb::PG_OBJECT_FOREIGN_SERVER: return Present(t, {{label, r.name()}});
     case pb::PG_OBJECT_COLUMN:
     case pb::PG_OBJECT_INDEX:
     case pb::PG_OBJECT_CONSTRAINT:
     case pb::PG_OBJECT_TRIGGER:
+    case pb::PG_OBJECT_POLICY:
       return Present(t, {{"schema", r.schema()}, {"table", r.name()}, {label, r.sub()}});
+    case pb::PG_OBJECT_OTHER: return Present(t, {{"kind", r.sub()}, {"object", r.name()}});
     default: return Present(t, {{"schema", r.schema()}, {label, r.name()}});
   }
+}
+
+Status ValidateComment(const PgTarget& t, const pb::PgSetComment& e) {
+  return ValidateRef(t, e.target());
+}
+
+// A partition names its parent ("schema.table") and its bound; an empty message means "not a
+// partition" and is valid too.
+Status ValidatePartitionOf(const PgTarget& t, const pb::PgPartitionOf& p) {
+  if (p.parent().empty() && p.bound().empty() && !p.detach_pending()) return Status::Ok();
+  if (p.parent().find('.') == std::string::npos) {
+    return Invalid(t, fmt::format("partition parent '{}' is not schema.table", p.parent()));
+  }
+  if (p.bound().empty()) return Invalid(t, "partition bound is empty");
+  return Status::Ok();
+}
+
+Status ValidateOther(const PgTarget& t, const pb::PgOtherObject& o) {
+  STRATA_RETURN_IF_ERROR(Present(t, {{"kind", o.kind()}, {"object", o.name()}}));
+  if (o.definition().empty()) return Invalid(t, "definition is empty");
+  return Status::Ok();
 }
 
 Status ValidateColumnChange(const PgTarget& t, const pb::PostgresChange& c) {
@@ -241,6 +271,32 @@ Status ValidateObjectChange(const PgTarget& t, const pb::PostgresChange& c) {
     case C::kReplaceFunction: return ValidateNamed(t, c.replace_function().function(), "function");
     case C::kDropFunction: return ValidateNamed(t, c.drop_function(), "function");
     case C::kSetComment: return ValidateComment(t, c.set_comment());
+    case C::kRename: {
+      STRATA_RETURN_IF_ERROR(ValidateRef(t, c.rename().target()));
+      if (c.rename().new_name().empty()) return Invalid(t, "new name is empty");
+      return Status::Ok();
+    }
+    case C::kSetDefinition: {
+      const auto kind = c.set_definition().target().kind();
+      if (kind != pb::PG_OBJECT_INDEX && kind != pb::PG_OBJECT_CONSTRAINT &&
+          kind != pb::PG_OBJECT_TRIGGER) {
+        return Invalid(t, "only an index, a constraint or a trigger has a definition to set");
+      }
+      STRATA_RETURN_IF_ERROR(ValidateRef(t, c.set_definition().target()));
+      if (c.set_definition().definition().empty()) return Invalid(t, "definition is empty");
+      return Status::Ok();
+    }
+    case C::kSetPartition: {
+      const auto& e = c.set_partition();
+      STRATA_RETURN_IF_ERROR(Present(t, {{"schema", e.schema()}, {"table", e.table()}}));
+      return ValidatePartitionOf(t, e.partition_of());
+    }
+    case C::kCreateOther: return ValidateOther(t, c.create_other().object());
+    case C::kReplaceOther: return ValidateOther(t, c.replace_other().object());
+    case C::kDropOther: {
+      const auto& e = c.drop_other();
+      return Present(t, {{"kind", e.kind()}, {"object", e.name()}});
+    }
     default: return ValidateTableChange(t, c);
   }
 }

@@ -80,17 +80,22 @@ TEST(ObjectEffectTest, GlueDatabasesAndTablesAreCreatedAndDropped) {
 
 TEST(ObjectEffectTest, PostgresTopLevelObjectsAreCreatedAndDroppedTheirPartsChange) {
   auto got = EffectsOfEveryKind(&pb::Event::mutable_postgres);
-  EXPECT_EQ(got.size(), 33u);
+  EXPECT_EQ(got.size(), 54u);
   ExpectEffects(got,
                 {"create_schema", "create_table", "create_view", "create_sequence",
-                 "create_type", "create_extension", "create_function"},
+                 "create_type", "create_extension", "create_function", "create_event_trigger",
+                 "create_foreign_server", "create_other"},
                 {"drop_schema", "drop_table", "drop_view", "drop_sequence", "drop_type",
-                 "drop_extension", "drop_function"});
+                 "drop_extension", "drop_function", "drop_event_trigger", "drop_foreign_server",
+                 "drop_other"});
   // Indexes, triggers, columns and constraints are parts of a table.
   for (const char* part : {"create_index", "drop_index", "create_trigger", "drop_trigger",
                            "add_column", "drop_column", "add_constraint", "drop_constraint"}) {
     EXPECT_EQ(got.at(part), "changes") << part;
   }
+  // A rename or an attachment keeps the object (and its history).
+  EXPECT_EQ(got.at("rename"), "changes");
+  EXPECT_EQ(got.at("set_partition"), "changes");
   // Replacing a view or function keeps the object.
   EXPECT_EQ(got.at("replace_view"), "changes");
   EXPECT_EQ(got.at("replace_function"), "changes");

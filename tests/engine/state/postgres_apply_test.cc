@@ -336,7 +336,7 @@ TEST(PostgresValidate, NamesAreRequiredAndUnique) {
             "postgres create_type s.d: domain base type is empty");
   EXPECT_EQ(msg(R"pb(create_type { type { schema: "s" name: "e"
       enum_type { labels: ["a", "a"] } } })pb"),
-            "postgres create_type s.e: label a appears twice");
+            "postgres create_type s.e: label 'a' appears twice");
   EXPECT_TRUE(ValidateEvent(Ev(kSetup[1])).ok());
 }
 
