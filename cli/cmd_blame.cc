@@ -145,13 +145,26 @@ CommandResult RunBlame(Context& ctx) {
     ref.name = ref.name.substr(0, ref.name.rfind('.'));
   }
 
-  const auto objects = ObjectAndParents(ref.name);
+  // A renamed object's lines go back to the commits made under its former names.
+  STRATA_ASSIGN_OR_RETURN(auto former, history->index().FormerNames(ref.name, at));
+  std::vector<std::string> objects = ObjectAndParents(ref.name);
+  for (const auto& [name, renamed_at] : former) {
+    for (auto& o : ObjectAndParents(name)) objects.push_back(std::move(o));
+  }
   const std::set<std::string> wanted(objects.begin(), objects.end());
   std::set<uint64_t> seqs;
-  for (const auto& obj : objects) {
+  for (const auto& obj : wanted) {
     STRATA_ASSIGN_OR_RETURN(auto s, history->index().SeqsTouching(obj, at));
     seqs.insert(s.begin(), s.end());
   }
+  const std::string current_name = ref.name;
+  auto name_at = [&](uint64_t seq) {
+    std::string name = current_name;
+    for (const auto& [old_name, renamed_at] : former) {
+      if (seq < renamed_at) name = old_name;
+    }
+    return name;
+  };
   pb::State state;
   std::map<std::string, Blame> blame;
   std::map<uint64_t, CommitSummary> commits;
@@ -165,8 +178,10 @@ CommandResult RunBlame(Context& ctx) {
       if (std::none_of(touched.begin(), touched.end(), [&](auto& t) { return wanted.count(t); })) continue;
       STRATA_RETURN_IF_ERROR(Apply(e, &schema));
     }
-    auto found = FindObject(state, ref, seq);
-    Flat now = found.ok() ? ObjectPaths(found->fragment, ref.name) : Flat();
+    ObjectRef then = ref;
+    then.name = name_at(seq);
+    auto found = FindObject(state, then, seq);
+    Flat now = found.ok() ? ObjectPaths(found->fragment, then.name) : Flat();
     for (auto it = blame.begin(); it != blame.end();) {
       it = now.count(it->first) ? std::next(it) : blame.erase(it);  // gone: forget
     }

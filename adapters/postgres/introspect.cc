@@ -21,6 +21,7 @@
 
 #include "engine/state/canonical_glue_postgres.h"
 #include "engine/state/postgres_keys.h"
+#include "adapters/postgres/render.h"
 #include "engine/state/validate.h"
 
 namespace strata::postgres {
@@ -543,47 +544,62 @@ pb::PostgresSchema Assemble(Catalog& catalog) {
   return out;
 }
 
-// Validates the create event of every object in `map`; `slot` gives the object's place in a
-// change. Objects are swapped in and back out rather than copied: this runs on every call.
+// The objects of `map` whose create event the engine rejects, by key, with its reason.
+// Objects are swapped in and back out rather than copied: this runs on every call.
 template <typename Map, typename Slot>
-Status ValidateCreates(Map* map, Slot slot, const std::string& server) {
+std::vector<std::pair<std::string, std::string>> Rejected(Map* map, Slot slot) {
+  std::vector<std::pair<std::string, std::string>> out;
   pb::PostgresChange change;
   for (auto& [key, object] : *map) {
     auto* in_change = slot(&change);
     in_change->Swap(&object);
     Status s = ValidatePostgresChange(change);
     in_change->Swap(&object);
-    if (!s.ok()) {
-      return Status::Internal(fmt::format("introspecting {} gave {}, which the engine rejects: {}",
-                                          server, key, s.message()));
-    }
+    if (!s.ok()) out.emplace_back(key, s.message());
   }
-  return Status::Ok();
+  return out;
 }
 
-// What the engine would say about creating every object: a complaint here is a bug in the
-// reader (or a catalog shape it does not know), better reported than recorded.
-Status CheckAgainstEngine(pb::PostgresSchema* s, const std::string& server) {
+// Moves each rejected object of `map` into the fallback objects, as the DDL that recreates it,
+// with a warning: whatever the server accepted is recorded, never refused after the fact.
+template <typename Map, typename Slot>
+void KeepRejected(pb::PostgresSchema* s, Map* map, Slot slot, std::string_view kind,
+                  const std::string& server, std::vector<std::string>* warnings) {
+  for (const auto& [key, reason] : Rejected(map, slot)) {
+    Result<std::string> ddl = RenderObjectDdl(*s, key);
+    const auto& object = map->at(key);
+    pb::PgOtherObject other;
+    other.set_kind(std::string(kind));
+    other.set_schema(object.schema());
+    other.set_name(object.name());
+    other.set_definition(ddl.ok() ? *ddl : object.DebugString());
+    warnings->push_back(fmt::format(
+        "warning: {} {} on {} is kept as its definition text: the model cannot hold it ({})",
+        kind, key, server, reason));
+    map->erase(key);
+    (*s->mutable_others())[PgOtherKey(other)] = std::move(other);
+  }
+}
+
+// What the engine would say about creating every object. An object it rejects is a catalog
+// shape the readers do not know; it goes to the fallback form rather than wedging every
+// capture that follows.
+void CheckAgainstEngine(pb::PostgresSchema* s, const std::string& server,
+                        std::vector<std::string>* warnings) {
   using C = pb::PostgresChange;
-  STRATA_RETURN_IF_ERROR(ValidateCreates(
-      s->mutable_namespaces(), [](C* c) { return c->mutable_create_schema()->mutable_schema(); },
-      server));
-  STRATA_RETURN_IF_ERROR(ValidateCreates(
-      s->mutable_extensions(),
-      [](C* c) { return c->mutable_create_extension()->mutable_extension(); }, server));
-  STRATA_RETURN_IF_ERROR(ValidateCreates(
-      s->mutable_tables(), [](C* c) { return c->mutable_create_table()->mutable_table(); },
-      server));
-  STRATA_RETURN_IF_ERROR(ValidateCreates(
-      s->mutable_views(), [](C* c) { return c->mutable_create_view()->mutable_view(); }, server));
-  STRATA_RETURN_IF_ERROR(ValidateCreates(
-      s->mutable_sequences(), [](C* c) { return c->mutable_create_sequence()->mutable_sequence(); },
-      server));
-  STRATA_RETURN_IF_ERROR(ValidateCreates(
-      s->mutable_types(), [](C* c) { return c->mutable_create_type()->mutable_type(); }, server));
-  return ValidateCreates(
-      s->mutable_functions(), [](C* c) { return c->mutable_create_function()->mutable_function(); },
-      server);
+  KeepRejected(s, s->mutable_tables(),
+               [](C* c) { return c->mutable_create_table()->mutable_table(); }, "table", server,
+               warnings);
+  KeepRejected(s, s->mutable_views(), [](C* c) { return c->mutable_create_view()->mutable_view(); },
+               "view", server, warnings);
+  KeepRejected(s, s->mutable_sequences(),
+               [](C* c) { return c->mutable_create_sequence()->mutable_sequence(); }, "sequence",
+               server, warnings);
+  KeepRejected(s, s->mutable_types(), [](C* c) { return c->mutable_create_type()->mutable_type(); },
+               "type", server, warnings);
+  KeepRejected(s, s->mutable_functions(),
+               [](C* c) { return c->mutable_create_function()->mutable_function(); }, "function",
+               server, warnings);
 }
 
 }  // namespace
@@ -606,7 +622,10 @@ Result<pb::PostgresSchema> Introspect(Connection& conn, const IntrospectOptions&
   STRATA_RETURN_IF_ERROR(end);
   pb::PostgresSchema schema = Assemble(catalog);
   if (identity) *identity = std::move(catalog.identity);
-  STRATA_RETURN_IF_ERROR(CheckAgainstEngine(&schema, conn.description()));
+  CheckAgainstEngine(&schema, conn.description(), &catalog.warnings);
+  if (options.warn) {
+    for (const auto& w : catalog.warnings) options.warn(w);
+  }
   if (stats) {
     stats->micros = options.clock->SteadyMicros() - start_micros;
   }

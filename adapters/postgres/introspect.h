@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -31,6 +32,8 @@ struct IntrospectOptions {
   // triggers, policies, privileges, partitions, storage) cover only these pg_class OIDs;
   // catalogs of other kinds are read whole. Used by the incremental capture of a migration.
   const std::vector<uint32_t>* only_relations = nullptr;
+  // Receives warnings for people, e.g. about an object kept in the fallback form; may be empty.
+  std::function<void(const std::string&)> warn;
   // Times the call for IntrospectStats::micros (its steady clock); must outlive the call.
   const common::Clock* clock = &common::SystemClock();
 };

@@ -75,7 +75,9 @@ inline std::string UserSchemaSql(const IntrospectOptions& o, std::string_view n)
 inline std::string OwnObject(std::string_view catalog, std::string_view oid) {
   return fmt::format(
       "NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = '{}'::regclass "
-      "AND x.objid = {} AND x.deptype IN ('e', 'i'))",
+      "AND x.objid = {} AND x.deptype IN ('e', 'i') "
+      // A partitioned table depends on its own key columns ('i'): that makes it no one's part.
+      "AND NOT (x.refclassid = x.classid AND x.refobjid = x.objid))",
       catalog, oid);
 }
 

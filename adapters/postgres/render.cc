@@ -239,7 +239,46 @@ std::string CreateTableSql(const pb::PgTable& t, bool with_foreign_keys) {
   for (size_t i = 0; i < lines.size(); ++i) {
     sql += (i == 0 ? "\n    " : ",\n    ") + lines[i];
   }
-  return sql + (lines.empty() ? ");\n" : "\n);\n");
+  sql += lines.empty() ? ")" : "\n)";
+  if (!t.partition_key().empty()) sql += "\nPARTITION BY " + t.partition_key();
+  return sql + ";\n";
+}
+
+// "schema.name" of a key, quoted as needed.
+std::string QualifiedKey(const std::string& key) {
+  const size_t dot = key.find('.');
+  if (dot == std::string::npos) return QuoteIdentIfNeeded(key);
+  return QualifiedName(key.substr(0, dot), key.substr(dot + 1));
+}
+
+// How a partition hangs on its parent, as pg_dump writes it: the partition is made as a plain
+// table with its own column order, then attached (a detach that did not finish is attached
+// and detached concurrently again, which leaves the same pending state).
+std::string AttachSql(const pb::PgTable& t) {
+  const auto& p = t.partition_of();
+  if (p.parent().empty()) return "";
+  std::string sql = fmt::format("ALTER TABLE ONLY {} ATTACH PARTITION {} {};\n",
+                                QualifiedKey(p.parent()), QualifiedName(t.schema(), t.name()),
+                                p.bound());
+  if (p.detach_pending()) {
+    sql += fmt::format("-- a DETACH PARTITION ... CONCURRENTLY of {} did not finish; "
+                       "ALTER TABLE {} DETACH PARTITION {} FINALIZE completes it\n",
+                       QualifiedName(t.schema(), t.name()), QualifiedKey(p.parent()),
+                       QualifiedName(t.schema(), t.name()));
+  }
+  return sql;
+}
+
+// ALTER INDEX ... ATTACH PARTITION for the indexes of a partition that hang on a partitioned
+// index.
+std::string IndexAttachSql(const pb::PgTable& t) {
+  std::string sql;
+  for (const auto& i : t.indexes()) {
+    if (i.parent_index().empty()) continue;
+    sql += fmt::format("ALTER INDEX {} ATTACH PARTITION {};\n", QualifiedKey(i.parent_index()),
+                       QualifiedName(t.schema(), i.name()));
+  }
+  return sql;
 }
 
 std::string ForeignKeysSql(const pb::PgTable& t) {
@@ -416,9 +455,18 @@ std::string CreateSchemaSql(const pb::PgNamespace& n) {
 
 // ---- One object ----------------------------------------------------------------------------
 
+// A fallback object's own text, as one statement.
+std::string OtherSql(const pb::PgOtherObject& o) {
+  std::string sql = o.definition();
+  while (!sql.empty() && (sql.back() == '\n' || sql.back() == ' ')) sql.pop_back();
+  if (!sql.empty() && sql.back() != ';') sql += ';';
+  return sql + "\n";
+}
+
 std::string TableDdl(const pb::PgTable& t) {
-  return CreateTableSql(t, /*with_foreign_keys=*/true) + DefinitionsSql(t.indexes()) +
-         DefinitionsSql(t.triggers()) + TableCommentsSql(t);
+  return CreateTableSql(t, /*with_foreign_keys=*/true) + AttachSql(t) +
+         DefinitionsSql(t.indexes()) + IndexAttachSql(t) + DefinitionsSql(t.triggers()) +
+         TableCommentsSql(t);
 }
 
 std::string ViewDdl(const pb::PgView& v) {
@@ -453,6 +501,7 @@ std::optional<std::string> FindObjectDdl(const pb::PostgresSchema& s, const std:
     return CreateSchemaSql(it->second) +
            Comment("SCHEMA", QuoteIdentIfNeeded(it->second.name()), it->second.comment());
   }
+  if (auto it = s.others().find(key); it != s.others().end()) return OtherSql(it->second);
   return std::nullopt;
 }
 
@@ -563,6 +612,31 @@ std::string CommentsSql(const pb::PostgresSchema& s) {
 }
 
 // Appends a section: its statements, then a blank line; empty sections leave no trace.
+// Partitions, each after the partition it hangs on (a sub-partitioned partition is attached
+// before its own partitions are attached to it), then by key.
+std::vector<const pb::PgTable*> PartitionsParentsFirst(const pb::PostgresSchema& s) {
+  auto depth = [&s](const pb::PgTable& t) {
+    int d = 0;
+    const pb::PgTable* at = &t;
+    while (d < 64 && !at->partition_of().parent().empty()) {
+      auto it = s.tables().find(at->partition_of().parent());
+      if (it == s.tables().end()) break;
+      at = &it->second;
+      ++d;
+    }
+    return d;
+  };
+  std::vector<std::pair<int, const pb::PgTable*>> order;
+  for (const auto* t : InKeyOrder(s.tables())) {
+    if (!t->partition_of().parent().empty()) order.emplace_back(depth(*t), t);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::vector<const pb::PgTable*> out;
+  for (const auto& [_, t] : order) out.push_back(t);
+  return out;
+}
+
 void Section(std::string sql, std::string* out) {
   if (sql.empty()) return;
   *out += sql + "\n";
@@ -614,9 +688,11 @@ std::string RenderSchemaDdl(const pb::PostgresSchema& s) {
   }
   Section(std::move(sql), &out);
   sql.clear();
+  for (const auto* t : PartitionsParentsFirst(s)) sql += AttachSql(*t);
   for (const auto* q : InKeyOrder(s.sequences())) sql += SequenceOwnerSql(s, *q);
   for (const auto* t : InKeyOrder(s.tables())) sql += ForeignKeysSql(*t);
   for (const auto* t : InKeyOrder(s.tables())) sql += DefinitionsSql(t->indexes());
+  for (const auto* t : InKeyOrder(s.tables())) sql += IndexAttachSql(*t);
   Section(std::move(sql), &out);
   sql.clear();
   for (const auto* v : ViewsInDependencyOrder(s))
@@ -625,6 +701,9 @@ std::string RenderSchemaDdl(const pb::PostgresSchema& s) {
   Section(FunctionsSql(s, /*string_bodies=*/false), &out);
   sql.clear();
   for (const auto* t : InKeyOrder(s.tables())) sql += DefinitionsSql(t->triggers());
+  Section(std::move(sql), &out);
+  sql.clear();
+  for (const auto* o : InKeyOrder(s.others())) sql += OtherSql(*o);
   Section(std::move(sql), &out);
   Section(CommentsSql(s), &out);
   return out;

@@ -9,6 +9,7 @@
 //      and last the foreign keys.
 // A redefined constraint, index or trigger is dropped and added again: none has an ALTER that
 // changes its definition.
+#include <deque>
 #include <map>
 
 #include "engine/diff/diff.h"
@@ -141,7 +142,16 @@ struct TablePlan {
   std::vector<const pb::PgTable*> removed;
   std::vector<std::pair<pb::PgTable, const pb::PgTable*>> created;  // (as created, target)
   std::vector<std::pair<const pb::PgTable*, const pb::PgTable*>> kept;  // changed ones only
+  std::deque<pb::PgTable> detached;  // storage for kept tables seen as after their DETACH
 };
+
+// A partition that b detaches, as the detach leaves it: no longer a partition, and its indexes
+// no longer hang on the partitioned ones (the SetPartition event does both).
+pb::PgTable AsDetached(const pb::PgTable& t) {
+  pb::PgTable copy = t;
+  for (auto& i : *copy.mutable_indexes()) i.clear_parent_index();
+  return copy;
+}
 
 TablePlan Plan(const Tables& a, const Tables& b) {
   TablePlan plan;
@@ -157,7 +167,12 @@ TablePlan Plan(const Tables& a, const Tables& b) {
       plan.removed.push_back(&in_a->second);
       plan.created.emplace_back(WithoutForeignKeys(in_b->second), &in_b->second);
     } else if (!MessageDifferencer::Equals(in_a->second, in_b->second)) {
-      plan.kept.emplace_back(&in_a->second, &in_b->second);
+      const pb::PgTable* from = &in_a->second;
+      if (!from->partition_of().parent().empty() && in_b->second.partition_of().parent().empty()) {
+        plan.detached.push_back(AsDetached(*from));
+        from = &plan.detached.back();
+      }
+      plan.kept.emplace_back(from, &in_b->second);
     }
   }
   return plan;

@@ -107,6 +107,12 @@ class Index {
   // The commits that touched `object` (or something inside it), oldest first, up to max_seq.
   Result<std::vector<uint64_t>> SeqsTouching(const std::string& object, uint64_t max_seq);
 
+  // The names `object` had before renames (PostgreSQL objects keep their identity and their
+  // history across a rename), newest first, each with the seq of the commit that renamed it
+  // away. Empty when it was never renamed up to max_seq.
+  Result<std::vector<std::pair<std::string, uint64_t>>> FormerNames(const std::string& object,
+                                                                     uint64_t max_seq);
+
   // Bytes of the index file (for benchmarks).
   uint64_t FileBytes() const;
 

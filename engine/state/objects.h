@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "proto/commit.pb.h"
@@ -15,6 +16,10 @@ namespace strata {
 // The top-level objects an event touches, given the state *before* it (a dropped Glue
 // database touches each of its tables too). Sorted, unique.
 std::vector<std::string> TouchedObjects(const pb::Event& event, const pb::SchemaState& before);
+
+// For an event that renames a whole object (a PostgreSQL table, view, sequence, type,
+// function or schema): its name before and after; two empty strings otherwise.
+std::pair<std::string, std::string> RenameOf(const pb::Event& event);
 
 // The objects whose state `object` needs: itself and the objects it lives in ("sales.orders"
 // -> "sales", "public.users" -> "public"). Functions and extensions have no parent.

@@ -223,6 +223,7 @@ Status SetDefinition(const pb::PgSetDefinition& e, pb::PostgresSchema* s) {
     STRATA_ASSIGN_OR_RETURN(Indexes * indexes, FindIndexOwner(s, r.schema(), r.name()));
     STRATA_ASSIGN_OR_RETURN(int i, FindPart(*indexes, "index", owner, r.sub()));
     indexes->Mutable(i)->set_definition(e.definition());
+    indexes->Mutable(i)->set_parent_index(e.parent_index());
     return Status::Ok();
   }
   STRATA_ASSIGN_OR_RETURN(pb::PgTable * t, FindTable(s, r.schema(), r.name()));
@@ -239,7 +240,9 @@ Status SetDefinition(const pb::PgSetDefinition& e, pb::PostgresSchema* s) {
 Status SetPartition(const pb::PgSetPartition& e, pb::PostgresSchema* s) {
   STRATA_ASSIGN_OR_RETURN(pb::PgTable * t, FindTable(s, e.schema(), e.table()));
   if (e.partition_of().parent().empty()) {
+    // DETACH also detaches the partition's indexes from the partitioned ones.
     t->clear_partition_of();
+    for (auto& i : *t->mutable_indexes()) i.clear_parent_index();
   } else {
     *t->mutable_partition_of() = e.partition_of();
   }

@@ -23,6 +23,13 @@ std::string RenamedTo(const pb::PgRename& e) {
 
 }  // namespace
 
+std::pair<std::string, std::string> RenameOf(const pb::Event& event) {
+  if (!event.has_postgres() || !event.postgres().has_rename()) return {};
+  std::string to = RenamedTo(event.postgres().rename());
+  if (to.empty()) return {};
+  return {PgOwnerOf(event.postgres().rename().target()), std::move(to)};
+}
+
 // A rename of a whole object touches it under both names, so its history can be followed
 // from the new name back to the old one.
 void TouchedPostgres(const pb::PostgresChange& change, std::vector<std::string>* out) {

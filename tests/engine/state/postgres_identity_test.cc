@@ -120,9 +120,14 @@ TEST(PostgresPartitions, DroppingAndRetypingAParentColumnRecurses) {
 
 TEST(PostgresPartitions, DetachAttachAndANewBoundAreSetPartitionEvents) {
   pb::SchemaState a = Payments();
+  auto* index = a.mutable_postgres()->mutable_tables()->at("public.payment_02").add_indexes();
+  index->set_name("payment_02_amount_idx");
+  index->set_definition("CREATE INDEX payment_02_amount_idx ON public.payment_02 (amount)");
+  index->set_parent_index("public.payment_amount_idx");
   pb::SchemaState b = a;
   auto& tables = *b.mutable_postgres()->mutable_tables();
-  tables.at("public.payment_02").clear_partition_of();  // DETACH
+  tables.at("public.payment_02").clear_partition_of();  // DETACH, which detaches its index too
+  tables.at("public.payment_02").mutable_indexes(0)->clear_parent_index();
   tables.at("public.payment_01").mutable_partition_of()->set_bound("DEFAULT");
   auto events = Diff(a, b);
   ASSERT_TRUE(events.ok());
