@@ -3,7 +3,9 @@
 //
 // Glue: an empty SerDe is no SerDe; a negative bucket count (Glue's -1) is 0, not bucketed. PostgreSQL: a table's constraints, indexes and triggers, a
 // materialized view's indexes and a domain's constraints are sorted by name; columns, enum
-// labels and composite attributes keep their (meaningful) order. Idempotent; never fails.
+// labels and composite attributes keep their (meaningful) order. A table's policies are sorted
+// by name and every ACL's grants and revokes by grantee, privilege, grantor (then grant option).
+// Idempotent; never fails.
 #pragma once
 
 #include "proto/commit.pb.h"
@@ -15,5 +17,12 @@ void CanonicalizeGlueTable(pb::GlueTable* table);
 void CanonicalizePgTable(pb::PgTable* table);
 void CanonicalizePgView(pb::PgView* view);
 void CanonicalizePgType(pb::PgType* type);
+void CanonicalizePgAcl(pb::PgAcl* acl);
+
+// Any other PostgreSQL object: its ACL, when it has one, in canonical order.
+template <typename Object>
+void CanonicalizePgObject(Object* object) {
+  if constexpr (requires { object->mutable_acl(); }) CanonicalizePgAcl(object->mutable_acl());
+}
 
 }  // namespace strata

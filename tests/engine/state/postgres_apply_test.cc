@@ -279,8 +279,8 @@ TEST_F(PostgresApplyTest, SetCommentReachesEveryKind) {
 }
 
 TEST_F(PostgresApplyTest, SetCommentOnMissingObjects) {
-  ExpectError(R"pb(set_comment { target { kind: PG_OBJECT_SCHEMA name: "public" } })pb",
-              Code::kNotFound, "postgres schema public does not exist");
+  ExpectError(R"pb(set_comment { target { kind: PG_OBJECT_SCHEMA name: "nope" } })pb",
+              Code::kNotFound, "postgres schema nope does not exist");
   ExpectError(R"pb(set_comment { target { kind: PG_OBJECT_COLUMN schema: "public"
       name: "users" sub: "nope" } })pb",
               Code::kNotFound, "postgres column public.users.nope does not exist");
