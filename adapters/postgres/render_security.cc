@@ -57,9 +57,10 @@ std::string AsGrantor(const std::string& grantor, const std::string& owner, std:
                      QuoteIdentIfNeeded(grantor), stmt);
 }
 
+// `owner` when known (a column's table), else inferred from `acl`.
 std::string AclStatements(std::string_view object, pb::PgObjectKind kind, const pb::PgAcl& acl,
-                          std::string_view column = "") {
-  const std::string owner = OwnerOf(acl);
+                          std::string_view column = "", std::string owner = "") {
+  if (owner.empty()) owner = OwnerOf(acl);
   std::string sql;
   for (const auto& [key, privileges] : GroupOf(acl.revokes())) {
     const auto& [grantee, grantor, _] = key;
@@ -140,8 +141,10 @@ std::string TableSecuritySql(const pb::PgTable& t) {
   if (t.force_row_security()) sql += "ALTER TABLE " + table + " FORCE ROW LEVEL SECURITY;\n";
   for (const auto& p : t.policies()) sql += PolicySql(table, p);
   sql += AclStatements("TABLE " + table, pb::PG_OBJECT_TABLE, t.acl());
+  // The model does not hold owners: the table's ACL names its owner best.
+  const std::string owner = OwnerOf(t.acl());
   for (const auto& c : t.columns()) {
-    sql += AclStatements("TABLE " + table, pb::PG_OBJECT_COLUMN, c.acl(), c.name());
+    sql += AclStatements("TABLE " + table, pb::PG_OBJECT_COLUMN, c.acl(), c.name(), owner);
   }
   return sql;
 }

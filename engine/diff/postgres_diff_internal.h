@@ -79,7 +79,14 @@ void DiffTables(const Tables& a, const Tables& b, std::vector<pb::Event>* out);
 template <typename Object>
 Object WithAcl(const Object& object, const pb::PgAcl& acl) {
   Object copy = object;
-  if constexpr (requires { copy.mutable_acl(); }) *copy.mutable_acl() = acl;
+  if constexpr (requires { copy.mutable_acl(); }) {
+    // An empty ACL is no ACL (see CanonicalizePgObject).
+    if (acl.grants().empty() && acl.revokes().empty()) {
+      copy.clear_acl();
+    } else {
+      *copy.mutable_acl() = acl;
+    }
+  }
   return copy;
 }
 

@@ -31,18 +31,18 @@ void CanonicalizePgTable(pb::PgTable* table) {
   SortByName(table->mutable_indexes());
   SortByName(table->mutable_triggers());
   SortByName(table->mutable_policies());
-  CanonicalizePgAcl(table->mutable_acl());
-  for (auto& c : *table->mutable_columns()) CanonicalizePgAcl(c.mutable_acl());
+  CanonicalizePgObject(table);
+  for (auto& c : *table->mutable_columns()) CanonicalizePgObject(&c);
 }
 
 void CanonicalizePgView(pb::PgView* view) {
   SortByName(view->mutable_indexes());
-  CanonicalizePgAcl(view->mutable_acl());
+  CanonicalizePgObject(view);
 }
 
 void CanonicalizePgType(pb::PgType* type) {
   if (type->has_domain()) SortByName(type->mutable_domain()->mutable_constraints());
-  CanonicalizePgAcl(type->mutable_acl());
+  CanonicalizePgObject(type);
 }
 
 void CanonicalizePgAcl(pb::PgAcl* acl) {

@@ -8,6 +8,7 @@
 // Idempotent; never fails.
 #pragma once
 
+#include "engine/state/postgres_security.h"
 #include "proto/commit.pb.h"
 
 namespace strata {
@@ -19,10 +20,18 @@ void CanonicalizePgView(pb::PgView* view);
 void CanonicalizePgType(pb::PgType* type);
 void CanonicalizePgAcl(pb::PgAcl* acl);
 
-// Any other PostgreSQL object: its ACL, when it has one, in canonical order.
+// An object's (or a column's) ACL in canonical form: sorted, and unset when empty (the
+// default), so that an empty ACL and none are the same message. A no-op for kinds without one.
 template <typename Object>
 void CanonicalizePgObject(Object* object) {
-  if constexpr (requires { object->mutable_acl(); }) CanonicalizePgAcl(object->mutable_acl());
+  if constexpr (requires { object->mutable_acl(); }) {
+    if (!object->has_acl()) return;
+    if (IsEmptyAcl(object->acl())) {
+      object->clear_acl();
+    } else {
+      CanonicalizePgAcl(object->mutable_acl());
+    }
+  }
 }
 
 }  // namespace strata

@@ -28,38 +28,42 @@ Status DropPolicy(const pb::PgDropPolicy& e, pb::PostgresSchema* s) {
   return Status::Ok();
 }
 
-template <typename Map>
-Result<pb::PgAcl*> ObjectAcl(Map* map, const std::string& key, std::string_view what) {
-  STRATA_ASSIGN_OR_RETURN(auto* object, Find(map, key, what));
-  return object->mutable_acl();
+template <typename Object>
+Status Assign(Object* object, const pb::PgAcl& acl) {
+  *object->mutable_acl() = acl;
+  CanonicalizePgObject(object);
+  return Status::Ok();
 }
 
-Result<pb::PgAcl*> AclOf(const pb::PgObjectRef& r, pb::PostgresSchema* s) {
-  const std::string key = PgKey(r.schema(), r.name());
-  switch (r.kind()) {
-    case pb::PG_OBJECT_TABLE: return ObjectAcl(s->mutable_tables(), key, "table");
-    case pb::PG_OBJECT_COLUMN: {
-      STRATA_ASSIGN_OR_RETURN(pb::PgTable * t, FindTable(s, r.schema(), r.name()));
-      STRATA_ASSIGN_OR_RETURN(int i, FindPart(t->columns(), "column", key, r.sub()));
-      return t->mutable_columns(i)->mutable_acl();
-    }
-    case pb::PG_OBJECT_VIEW: return ObjectAcl(s->mutable_views(), key, "view");
-    case pb::PG_OBJECT_SEQUENCE: return ObjectAcl(s->mutable_sequences(), key, "sequence");
-    case pb::PG_OBJECT_TYPE: return ObjectAcl(s->mutable_types(), key, "type");
-    case pb::PG_OBJECT_SCHEMA: return ObjectAcl(s->mutable_namespaces(), r.name(), "schema");
-    case pb::PG_OBJECT_FUNCTION:
-      return ObjectAcl(s->mutable_functions(), PgFunctionKey(r.schema(), r.name(), r.sub()),
-                       "function");
-    default: break;
-  }
-  return Status::Internal("postgres set_acl: not an object with privileges");
+template <typename Map>
+Status SetObjectAcl(Map* map, const std::string& key, std::string_view what,
+                    const pb::PgAcl& acl) {
+  STRATA_ASSIGN_OR_RETURN(auto* object, Find(map, key, what));
+  return Assign(object, acl);
 }
 
 Status SetAcl(const pb::PgSetAcl& e, pb::PostgresSchema* s) {
-  STRATA_ASSIGN_OR_RETURN(pb::PgAcl * acl, AclOf(e.target(), s));
-  *acl = e.acl();
-  CanonicalizePgAcl(acl);
-  return Status::Ok();
+  const pb::PgObjectRef& r = e.target();
+  const std::string key = PgKey(r.schema(), r.name());
+  switch (r.kind()) {
+    case pb::PG_OBJECT_TABLE: return SetObjectAcl(s->mutable_tables(), key, "table", e.acl());
+    case pb::PG_OBJECT_COLUMN: {
+      STRATA_ASSIGN_OR_RETURN(pb::PgTable * t, FindTable(s, r.schema(), r.name()));
+      STRATA_ASSIGN_OR_RETURN(int i, FindPart(t->columns(), "column", key, r.sub()));
+      return Assign(t->mutable_columns(i), e.acl());
+    }
+    case pb::PG_OBJECT_VIEW: return SetObjectAcl(s->mutable_views(), key, "view", e.acl());
+    case pb::PG_OBJECT_SEQUENCE:
+      return SetObjectAcl(s->mutable_sequences(), key, "sequence", e.acl());
+    case pb::PG_OBJECT_TYPE: return SetObjectAcl(s->mutable_types(), key, "type", e.acl());
+    case pb::PG_OBJECT_SCHEMA:
+      return SetObjectAcl(s->mutable_namespaces(), r.name(), "schema", e.acl());
+    case pb::PG_OBJECT_FUNCTION:
+      return SetObjectAcl(s->mutable_functions(), PgFunctionKey(r.schema(), r.name(), r.sub()),
+                          "function", e.acl());
+    default: break;
+  }
+  return Status::Internal("postgres set_acl: not an object with privileges");
 }
 
 Status SetDefaultPrivileges(const pb::PgDefaultPrivileges& entry, pb::PostgresSchema* s) {

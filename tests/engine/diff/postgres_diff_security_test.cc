@@ -55,8 +55,8 @@ class PgSecurityDiffTest : public ::testing::Test {
 TEST_F(PgSecurityDiffTest, EnablingRowSecurityAndAGrantAreOneEventEach) {
   pb::PostgresSchema b = a_;
   Docs(&b).set_row_security(true);
-  *Docs(&b).mutable_acl()->add_grants() = Grant("app_user", "SELECT");
   *Docs(&b).mutable_acl()->add_grants() = Grant("app_user", "INSERT");
+  *Docs(&b).mutable_acl()->add_grants() = Grant("app_user", "SELECT");
   auto events = Changes(a_, b);
   ASSERT_EQ(events.size(), 2u);
   EXPECT_TRUE(events[0].set_row_security().enabled());

@@ -80,7 +80,7 @@ TEST(ObjectEffectTest, GlueDatabasesAndTablesAreCreatedAndDropped) {
 
 TEST(ObjectEffectTest, PostgresTopLevelObjectsAreCreatedAndDroppedTheirPartsChange) {
   auto got = EffectsOfEveryKind(&pb::Event::mutable_postgres);
-  EXPECT_EQ(got.size(), 33u);
+  EXPECT_EQ(got.size(), 54u);
   ExpectEffects(got,
                 {"create_schema", "create_table", "create_view", "create_sequence",
                  "create_type", "create_extension", "create_function"},
@@ -90,6 +90,12 @@ TEST(ObjectEffectTest, PostgresTopLevelObjectsAreCreatedAndDroppedTheirPartsChan
   for (const char* part : {"create_index", "drop_index", "create_trigger", "drop_trigger",
                            "add_column", "drop_column", "add_constraint", "drop_constraint"}) {
     EXPECT_EQ(got.at(part), "changes") << part;
+  }
+  // Policies and privileges change their object; default privileges entries are set, never
+  // created or dropped (an empty ACL returns one to the default).
+  for (const char* kind : {"create_policy", "drop_policy", "set_row_security", "set_acl",
+                           "set_default_privileges"}) {
+    EXPECT_EQ(got.at(kind), "changes") << kind;
   }
   // Replacing a view or function keeps the object.
   EXPECT_EQ(got.at("replace_view"), "changes");

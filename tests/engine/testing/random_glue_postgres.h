@@ -384,6 +384,13 @@ class RandomPostgres : public RandomBase {
     return acl;
   }
 
+  // `object` with random privileges of `kind`, in canonical form (none: no ACL at all).
+  template <typename Object>
+  void GiveAcl(Object* object, pb::PgObjectKind kind) {
+    *object->mutable_acl() = Acl(kind);
+    CanonicalizePgObject(object);
+  }
+
   pb::PgPolicy Policy(int n) {
     pb::PgPolicy p;
     p.set_name("p" + std::to_string(n));
@@ -405,9 +412,9 @@ class RandomPostgres : public RandomBase {
     t->set_row_security(Chance(30));
     t->set_force_row_security(Chance(15));
     for (int i = Int(0, 2); i > 0; --i) AddUnique(t->mutable_policies(), Policy(Int(0, 3)));
-    *t->mutable_acl() = Acl(pb::PG_OBJECT_TABLE);
+    GiveAcl(t, pb::PG_OBJECT_TABLE);
     for (auto& c : *t->mutable_columns()) {
-      if (Chance(20)) *c.mutable_acl() = Acl(pb::PG_OBJECT_COLUMN);
+      if (Chance(20)) GiveAcl(&c, pb::PG_OBJECT_COLUMN);
     }
   }
 
@@ -427,11 +434,10 @@ class RandomPostgres : public RandomBase {
         }
         break;
       case 5: if (at >= 0) t->mutable_policies(at)->set_comment(MaybeText("changed")); break;
-      case 6: *t->mutable_acl() = Acl(pb::PG_OBJECT_TABLE); break;
+      case 6: GiveAcl(t, pb::PG_OBJECT_TABLE); break;
     }
     if (Chance(20) && t->columns_size() > 0) {
-      *t->mutable_columns(Int(0, t->columns_size() - 1))->mutable_acl() =
-          Acl(pb::PG_OBJECT_COLUMN);
+      GiveAcl(t->mutable_columns(Int(0, t->columns_size() - 1)), pb::PG_OBJECT_COLUMN);
     }
   }
 
@@ -489,7 +495,7 @@ class RandomPostgres : public RandomBase {
       }
     }
     v.set_comment(MaybeText("view"));
-    *v.mutable_acl() = Acl(pb::PG_OBJECT_VIEW);
+    GiveAcl(&v, pb::PG_OBJECT_VIEW);
     CanonicalizePgView(&v);
     return v;
   }
@@ -511,7 +517,7 @@ class RandomPostgres : public RandomBase {
     q.set_cycle(Chance(20));
     if (Chance(30)) q.set_owned_by(schema + ".t0.id");
     q.set_comment(MaybeText("sequence"));
-    *q.mutable_acl() = Acl(pb::PG_OBJECT_SEQUENCE);
+    GiveAcl(&q, pb::PG_OBJECT_SEQUENCE);
     return q;
   }
 
@@ -552,7 +558,7 @@ class RandomPostgres : public RandomBase {
                                           ")");
     }
     t.set_comment(MaybeText("type"));
-    *t.mutable_acl() = Acl(pb::PG_OBJECT_TYPE);
+    GiveAcl(&t, pb::PG_OBJECT_TYPE);
     CanonicalizePgType(&t);
     return t;
   }
@@ -576,7 +582,7 @@ class RandomPostgres : public RandomBase {
                      ") RETURNS integer LANGUAGE sql AS $$ SELECT " + std::to_string(Int(0, 9)) +
                      " $$");
     f.set_comment(MaybeText("function"));
-    *f.mutable_acl() = Acl(pb::PG_OBJECT_FUNCTION);
+    GiveAcl(&f, pb::PG_OBJECT_FUNCTION);
     return f;
   }
 
@@ -608,7 +614,7 @@ class RandomPostgres : public RandomBase {
     pb::PgNamespace n;
     n.set_name(name);
     n.set_comment(MaybeText("schema"));
-    *n.mutable_acl() = Acl(pb::PG_OBJECT_SCHEMA);
+    GiveAcl(&n, pb::PG_OBJECT_SCHEMA);
     (*s->mutable_namespaces())[name] = n;
   }
 
@@ -720,7 +726,7 @@ class RandomPostgres : public RandomBase {
   }
 
   void Mutate(pb::PgView* v) {
-    if (Chance(20)) *v->mutable_acl() = Acl(pb::PG_OBJECT_VIEW);
+    if (Chance(20)) GiveAcl(v, pb::PG_OBJECT_VIEW);
     switch (Int(0, 4)) {
       case 0: v->set_definition(ViewDefinition() + " -- v2"); break;
       case 1:
@@ -740,7 +746,7 @@ class RandomPostgres : public RandomBase {
   }
 
   void Mutate(pb::PgType* t) {
-    if (Chance(20)) *t->mutable_acl() = Acl(pb::PG_OBJECT_TYPE);
+    if (Chance(20)) GiveAcl(t, pb::PG_OBJECT_TYPE);
     if (Chance(40)) {
       t->set_comment(MaybeText("changed"));
     } else if (t->has_enum_type() && Chance(70)) {
@@ -785,7 +791,7 @@ class RandomPostgres : public RandomBase {
       case 12: DropSome(s->mutable_sequences()); break;
       case 13:
         EditSome(s->mutable_sequences(), [this](pb::PgSequence* q) {
-          if (Chance(30)) *q->mutable_acl() = Acl(pb::PG_OBJECT_SEQUENCE);
+          if (Chance(30)) GiveAcl(q, pb::PG_OBJECT_SEQUENCE);
           if (Chance(50)) q->set_comment(MaybeText("changed")); else q->set_increment(Int(3, 5));
         });
         break;
@@ -802,14 +808,14 @@ class RandomPostgres : public RandomBase {
       case 21: DropSome(s->mutable_default_privileges()); break;
       case 19:
         EditSome(s->mutable_functions(), [this](pb::PgFunction* f) {
-          if (Chance(30)) *f->mutable_acl() = Acl(pb::PG_OBJECT_FUNCTION);
+          if (Chance(30)) GiveAcl(f, pb::PG_OBJECT_FUNCTION);
           if (Chance(50)) f->set_comment(MaybeText("changed")); else f->set_definition("-- new");
         });
         break;
     }
     EditSome(s->mutable_namespaces(), [this](pb::PgNamespace* n) {
       if (Chance(10)) n->set_comment(MaybeText("changed"));
-      if (Chance(10)) *n->mutable_acl() = Acl(pb::PG_OBJECT_SCHEMA);
+      if (Chance(10)) GiveAcl(n, pb::PG_OBJECT_SCHEMA);
     });
     DropBareImplicitNamespace(s);
   }
