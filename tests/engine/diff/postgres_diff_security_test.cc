@@ -5,19 +5,14 @@
 
 #include "engine/diff/diff.h"
 #include "tests/engine/testing/diff_law.h"
+#include "tests/engine/testing/postgres_events.h"
 
 namespace strata {
 namespace {
 
 using google::protobuf::TextFormat;
 using testing::ExpectDiffLaw;
-
-pb::SchemaState Wrap(const pb::PostgresSchema& s) {
-  pb::SchemaState state;
-  state.set_engine(pb::ENGINE_POSTGRES);
-  *state.mutable_postgres() = s;
-  return state;
-}
+using testing::PgState;
 
 pb::PostgresSchema Parse(const std::string& text) {
   pb::PostgresSchema s;
@@ -27,7 +22,7 @@ pb::PostgresSchema Parse(const std::string& text) {
 
 std::vector<pb::PostgresChange> Changes(const pb::PostgresSchema& a, const pb::PostgresSchema& b) {
   std::vector<pb::PostgresChange> out;
-  for (const auto& e : ExpectDiffLaw(Wrap(a), Wrap(b), "unit")) out.push_back(e.postgres());
+  for (const auto& e : ExpectDiffLaw(PgState(a), PgState(b), "unit")) out.push_back(e.postgres());
   return out;
 }
 

@@ -1,24 +1,15 @@
 // Apply, validation and touched objects of PostgreSQL security changes: row-level security,
 // policies, privileges (SetAcl on every kind) and default privileges.
-#include <google/protobuf/text_format.h>
-#include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
-#include "engine/state/apply.h"
 #include "engine/state/objects.h"
 #include "engine/state/validate.h"
+#include "tests/engine/testing/postgres_events.h"
 
 namespace strata {
 namespace {
 
-using google::protobuf::TextFormat;
-using google::protobuf::util::MessageDifferencer;
-
-pb::Event Ev(const std::string& text) {
-  pb::Event e;
-  EXPECT_TRUE(TextFormat::ParseFromString("postgres { " + text + " }", &e)) << text;
-  return e;
-}
+using testing::PgEvent;
 
 constexpr const char* kSetup[] = {
     R"pb(create_schema { schema { name: "app" } })pb",
@@ -35,26 +26,12 @@ constexpr const char* kSetup[] = {
 constexpr const char* kGrantSelect =
     R"pb(grants { grantee: "app_user" privilege: "SELECT" grantor: "postgres" })pb";
 
-class PostgresSecurityApplyTest : public ::testing::Test {
+class PostgresSecurityApplyTest : public testing::PgApplyFixture {
  protected:
   void SetUp() override {
     for (const char* e : kSetup) ExpectOk(e);
   }
-  const pb::PostgresSchema& S() { return state_.postgres(); }
   const pb::PgTable& Docs() { return S().tables().at("app.docs"); }
-
-  void ExpectOk(const std::string& event) {
-    Status s = Apply(Ev(event), &state_);
-    ASSERT_TRUE(s.ok()) << s.ToString() << "\n" << event;
-  }
-  void ExpectError(const std::string& event, Code code, const std::string& message) {
-    pb::SchemaState before = state_;
-    Status s = Apply(Ev(event), &state_);
-    EXPECT_EQ(s.code(), code) << s.ToString();
-    EXPECT_EQ(s.message(), message);
-    EXPECT_TRUE(MessageDifferencer::Equals(before, state_)) << "state changed by a failed event";
-  }
-  pb::SchemaState state_;
 };
 
 TEST_F(PostgresSecurityApplyTest, RowSecurityFlags) {
@@ -172,7 +149,7 @@ TEST_F(PostgresSecurityApplyTest, CreateTableCarriesPoliciesAndPrivilegesInCanon
 }
 
 TEST(PostgresSecurityValidate, BadEventsSayWhatIsWrong) {
-  auto msg = [](const std::string& text) { return ValidateEvent(Ev(text)).message(); };
+  auto msg = [](const std::string& text) { return ValidateEvent(PgEvent(text)).message(); };
   EXPECT_EQ(msg(R"pb(set_row_security { table: "t" })pb"),
             "postgres set_row_security: schema name is empty");
   EXPECT_EQ(msg(R"pb(create_policy { schema: "s" table: "t" policy { name: "p"
@@ -224,7 +201,7 @@ TEST(PostgresSecurityValidate, BadEventsSayWhatIsWrong) {
 
 TEST(PostgresSecurityTouched, TheTableTheObjectOrTheDefaults) {
   pb::SchemaState none;
-  auto touched = [&none](const std::string& text) { return TouchedObjects(Ev(text), none); };
+  auto touched = [&none](const std::string& text) { return TouchedObjects(PgEvent(text), none); };
   using V = std::vector<std::string>;
   EXPECT_EQ(touched(R"pb(create_policy { schema: "app" table: "docs" policy { name: "p" } })pb"),
             V{"app.docs"});

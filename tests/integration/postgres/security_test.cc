@@ -207,6 +207,29 @@ TEST_F(SecurityTest, ReadsPrivilegesRelativeToTheDefault) {
   EXPECT_TRUE(functions.acl().grants().empty());
 }
 
+// An incremental read of some relations reads their policies and privileges and no other
+// relation's; schemas, functions and types are read whole.
+TEST_F(SecurityTest, AnIncrementalReadCoversOnlyTheRelationsAskedFor) {
+  auto conn = Setup(db_, roles_.Fill(kSecured));
+  ASSERT_TRUE(conn);
+  auto oid = conn->Exec("SELECT 'app.docs'::regclass::oid");
+  ASSERT_TRUE(oid.ok() && !oid->rows.empty()) << oid.status().ToString();
+  const std::vector<uint32_t> only = {static_cast<uint32_t>(std::stoul(*oid->rows[0][0]))};
+  IntrospectOptions options;
+  options.only_relations = &only;
+  auto r = Introspect(*conn, options);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->tables().at("app.docs").policies_size(), 6);
+  EXPECT_EQ(r->tables().at("app.docs").acl().grants_size(), 4);
+  EXPECT_EQ(r->tables().at("app.docs").columns(4).acl().grants_size(), 1);
+  auto locked = r->tables().find("app.locked");
+  if (locked != r->tables().end()) {
+    EXPECT_FALSE(locked->second.has_acl());
+  }
+  EXPECT_TRUE(r->functions().at("app.f(integer)").has_acl());
+  EXPECT_EQ(r->default_privileges_size(), 2);
+}
+
 // A fresh database's "public" is not listed; once its privileges differ from a fresh one's it
 // is, with just the difference.
 TEST_F(SecurityTest, ThePublicSchemaIsListedOnlyWhenItsPrivilegesDiffer) {
