@@ -36,8 +36,11 @@ std::vector<std::string> Pieces(const google::protobuf::RepeatedPtrField<pb::PgG
   for (const auto& g : list) groups[{g.grantee(), g.grantable()}].insert(g.privilege());
   std::vector<std::string> out;
   for (const auto& [key, privileges] : groups) {
-    out.push_back(fmt::format("{} {} {} {}{}", verb, PrivilegeList(privileges, kind), to,
-                              key.first, key.second ? " with grant option" : ""));
+    // One privilege reads as its name, even where it is the kind's whole set (EXECUTE).
+    const std::string what =
+        privileges.size() == 1 ? *privileges.begin() : PrivilegeList(privileges, kind);
+    out.push_back(fmt::format("{} {} {} {}{}", verb, what, to, key.first,
+                              key.second ? " with grant option" : ""));
   }
   return out;
 }

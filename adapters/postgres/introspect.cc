@@ -548,9 +548,12 @@ Status CheckAgainstEngine(pb::PostgresSchema* s, const std::string& server) {
       server));
   STRATA_RETURN_IF_ERROR(ValidateCreates(
       s->mutable_types(), [](C* c) { return c->mutable_create_type()->mutable_type(); }, server));
-  return ValidateCreates(
+  STRATA_RETURN_IF_ERROR(ValidateCreates(
       s->mutable_functions(), [](C* c) { return c->mutable_create_function()->mutable_function(); },
-      server);
+      server));
+  return ValidateCreates(
+      s->mutable_default_privileges(),
+      [](C* c) { return c->mutable_set_default_privileges()->mutable_entry(); }, server);
 }
 
 }  // namespace

@@ -55,6 +55,9 @@ TEST(DescribeSecurityTest, PrivilegesSayWhatTheObjectNowHasBeyondTheDefault) {
       grantor: "postgres" } } } })pb"),
             "~ default privileges on TABLES created by postgres in schema app: grant SELECT to "
             "auditor");
+  EXPECT_EQ(Line(R"pb(set_acl { target { kind: PG_OBJECT_FUNCTION schema: "s" name: "f" } acl {
+      revokes { grantee: "PUBLIC" privilege: "EXECUTE" grantor: "postgres" } } })pb"),
+            "~ privileges: revoke EXECUTE from PUBLIC");
   // Other changes read as before.
   EXPECT_EQ(Line(R"pb(drop_table { schema: "s" table: "t" })pb"), "- drop table");
 }
