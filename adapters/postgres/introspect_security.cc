@@ -38,7 +38,9 @@ std::string FreshPublicSql(int server_version) {
 
 // Every object with an ACL that is not NULL, as (kind, oid, schema, name, sub, acl, base):
 // relations ('r', sequences 's'), columns ('c', sub = column), schemas ('n'), functions ('f',
-// sub = identity arguments) and types ('T').
+// sub = identity arguments) and types ('T'). Rows of objects the model leaves out are read
+// and dropped on this side, like the core readers' (foreign tables included, for when the
+// model has them).
 std::string AclObjectsSql(const IntrospectOptions& o, int server_version) {
   return fmt::format(
       "SELECT CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::text AS kind, c.oid, "
@@ -46,11 +48,11 @@ std::string AclObjectsSql(const IntrospectOptions& o, int server_version) {
       "acldefault((CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END)::\"char\", c.relowner) "
       "AS base "
       "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-      "WHERE c.relacl IS NOT NULL AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND {0} AND {1} "
+      "WHERE c.relacl IS NOT NULL AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S') AND {0} AND {1} "
       "UNION ALL SELECT 'c', c.oid, n.nspname::text, c.relname::text, a.attname::text, a.attacl, "
       "acldefault('c', c.relowner) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
       "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE a.attacl IS NOT NULL "
-      "AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND {0} AND {1} "
+      "AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f') AND {0} AND {1} "
       "UNION ALL SELECT 'n', n.oid, '', n.nspname::text, '', coalesce(n.nspacl, acldefault('n', "
       "n.nspowner)), CASE WHEN n.nspname = 'public' THEN {2} ELSE acldefault('n', n.nspowner) "
       "END FROM pg_namespace n WHERE (n.nspacl IS NOT NULL OR n.nspname = 'public') AND {0} "
