@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "adapters/postgres/describe_security.h"
 #include "adapters/postgres/migration_files.h"
 #include "adapters/postgres/render.h"
 #include "adapters/postgres/target.h"
@@ -59,6 +60,11 @@ class PostgresBackend : public backend::Backend {
       const backend::TargetSpec& target, const backend::Services&) const override {
     STRATA_ASSIGN_OR_RETURN(std::unique_ptr<PostgresTarget> t, PostgresTarget::Open(target));
     return std::unique_ptr<backend::Target>(std::move(t));
+  }
+
+  backend::ChangeText DescribeChange(const pb::Event& e) const override {
+    if (auto text = DescribeSecurityChange(e.postgres())) return *text;
+    return Backend::DescribeChange(e);
   }
 
   // PostgreSQL objects read best as the DDL that would create them.

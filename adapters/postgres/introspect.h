@@ -70,7 +70,11 @@ struct IntrospectStats {
 //   schema-qualified and the text does not depend on the session. Surrounding whitespace and
 //   a view's final ';' are trimmed.
 // - Collations are SQL text (`"C"`, `public.mycoll`); sequence owners "schema.table.column".
-// - The "public" namespace is not listed (every database has it); objects in it are.
+// - The "public" namespace is listed only while its privileges differ from a fresh
+//   database's (its ACL is relative to that); every database has it. Objects in it are listed.
+// - Privileges are relative to the default of the object's kind and owner (PgAcl); row-level
+//   security flags and policies belong to their table; default privileges are keyed
+//   "role/schema/OBJECTS".
 // - Left out: objects owned by an extension, objects made with and for another one (array,
 //   multirange and table row types, a range's constructor functions, identity sequences: their
 //   column holds them), internal triggers (behind foreign keys), indexes backing a primary

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "adapters/postgres/connection.h"
+#include "adapters/postgres/render_security.h"
+#include "engine/state/postgres_security.h"
 
 namespace strata::postgres {
 namespace {
@@ -449,7 +451,9 @@ bool HasStringBody(const pb::PgFunction& f) {
   return f.definition().find("\nAS ") != std::string::npos;
 }
 
+// Every database has "public": it is never created, only granted on.
 std::string CreateSchemaSql(const pb::PgNamespace& n) {
+  if (n.name() == kPgImplicitNamespace) return "";
   return "CREATE SCHEMA " + QuoteIdentIfNeeded(n.name()) + ";\n";
 }
 
@@ -466,17 +470,19 @@ std::string OtherSql(const pb::PgOtherObject& o) {
 std::string TableDdl(const pb::PgTable& t) {
   return CreateTableSql(t, /*with_foreign_keys=*/true) + AttachSql(t) +
          DefinitionsSql(t.indexes()) + IndexAttachSql(t) + DefinitionsSql(t.triggers()) +
-         TableCommentsSql(t);
+         TableCommentsSql(t) + TableSecuritySql(t);
 }
 
 std::string ViewDdl(const pb::PgView& v) {
-  return CreateViewSql(v) + DefinitionsSql(v.indexes()) + ViewCommentsSql(v);
+  return CreateViewSql(v) + DefinitionsSql(v.indexes()) + ViewCommentsSql(v) + ViewAclSql(v);
 }
 
-std::string TypeDdl(const pb::PgType& t) { return CreateTypeSql(t) + TypeCommentsSql(t); }
+std::string TypeDdl(const pb::PgType& t) {
+  return CreateTypeSql(t) + TypeCommentsSql(t) + TypeAclSql(t);
+}
 
 std::string FunctionDdl(const pb::PgFunction& f) {
-  return f.definition() + ";\n" + FunctionCommentSql(f);
+  return f.definition() + ";\n" + FunctionCommentSql(f) + FunctionAclSql(f);
 }
 
 std::optional<std::string> FindObjectDdl(const pb::PostgresSchema& s, const std::string& key) {
@@ -485,7 +491,8 @@ std::optional<std::string> FindObjectDdl(const pb::PostgresSchema& s, const std:
   if (auto it = s.sequences().find(key); it != s.sequences().end()) {
     return CreateSequenceSql(it->second) + SequenceOwnerSql(s, it->second) +
            Comment("SEQUENCE", QualifiedName(it->second.schema(), it->second.name()),
-                   it->second.comment());
+                   it->second.comment()) +
+           SequenceAclSql(it->second);
   }
   if (auto it = s.types().find(key); it != s.types().end()) return TypeDdl(it->second);
   if (auto it = s.functions().find(key); it != s.functions().end()) {
@@ -499,7 +506,11 @@ std::optional<std::string> FindObjectDdl(const pb::PostgresSchema& s, const std:
   }
   if (auto it = s.namespaces().find(key); it != s.namespaces().end()) {
     return CreateSchemaSql(it->second) +
-           Comment("SCHEMA", QuoteIdentIfNeeded(it->second.name()), it->second.comment());
+           Comment("SCHEMA", QuoteIdentIfNeeded(it->second.name()), it->second.comment()) +
+           SchemaAclSql(it->second);
+  }
+  for (const auto& [_, e] : s.default_privileges()) {
+    if (PgDefaultPrivilegesObject(e) == key) return DefaultPrivilegesSql(e);
   }
   if (auto it = s.others().find(key); it != s.others().end()) return OtherSql(it->second);
   return std::nullopt;
@@ -611,6 +622,20 @@ std::string CommentsSql(const pb::PostgresSchema& s) {
   return sql;
 }
 
+// Row-level security, policies and privileges of every object, then default privileges: last,
+// so that every role's grant finds its object, and policies the functions they call.
+std::string SecuritySql(const pb::PostgresSchema& s) {
+  std::string sql;
+  for (const auto* n : InKeyOrder(s.namespaces())) sql += SchemaAclSql(*n);
+  for (const auto* t : InKeyOrder(s.types())) sql += TypeAclSql(*t);
+  for (const auto* f : InKeyOrder(s.functions())) sql += FunctionAclSql(*f);
+  for (const auto* q : InKeyOrder(s.sequences())) sql += SequenceAclSql(*q);
+  for (const auto* t : InKeyOrder(s.tables())) sql += TableSecuritySql(*t);
+  for (const auto* v : InKeyOrder(s.views())) sql += ViewAclSql(*v);
+  for (const auto* e : InKeyOrder(s.default_privileges())) sql += DefaultPrivilegesSql(*e);
+  return sql;
+}
+
 // Appends a section: its statements, then a blank line; empty sections leave no trace.
 // Partitions, each after the partition it hangs on (a sub-partitioned partition is attached
 // before its own partitions are attached to it), then by key.
@@ -662,7 +687,8 @@ Result<std::string> RenderObjectDdl(const pb::PostgresSchema& schema, const std:
   if (auto ddl = FindObjectDdl(schema, key)) return *ddl;
   return Status::NotFound(fmt::format(
       "postgres object {} not found; name a table, view, sequence or type as schema.name, a "
-      "function as schema.name(argument types), an extension as ext:name, or a schema",
+      "function as schema.name(argument types), an extension as ext:name, default privileges "
+      "as defaults:role/schema/OBJECTS, or a schema",
       key));
 }
 
@@ -706,6 +732,7 @@ std::string RenderSchemaDdl(const pb::PostgresSchema& s) {
   for (const auto* o : InKeyOrder(s.others())) sql += OtherSql(*o);
   Section(std::move(sql), &out);
   Section(CommentsSql(s), &out);
+  Section(SecuritySql(s), &out);
   return out;
 }
 

@@ -24,9 +24,11 @@ std::string QuoteIdentIfNeeded(std::string_view name);
 std::string QualifiedName(std::string_view schema, std::string_view name);
 
 // The statements that would create the object named `key`, ending in newlines: a table
-// ("schema.table", with its columns, constraints, indexes, triggers and comments), a view or
-// materialized view (with its indexes), a sequence, a type, a function
-// ("schema.name(identity arguments)"), an extension ("ext:name") or a schema (its name).
+// ("schema.table", with its columns, constraints, indexes, triggers, comments, row-level
+// security, policies and privileges), a view or materialized view (with its indexes), a
+// sequence, a type, a function ("schema.name(identity arguments)"), an extension ("ext:name"),
+// a schema (its name; "public" only as its privileges) or default privileges
+// ("defaults:role/schema/OBJECTS"). Every object's privileges follow it as GRANT/REVOKE.
 // NotFound, naming the key and the accepted forms, when the state has no such object.
 Result<std::string> RenderObjectDdl(const pb::PostgresSchema& schema, const std::string& key);
 
@@ -34,8 +36,8 @@ Result<std::string> RenderObjectDdl(const pb::PostgresSchema& schema, const std:
 // schemas, extensions, types, functions with a string body (bodies are not checked while the
 // script runs, so they may name tables created later), sequences, tables, sequence owners,
 // foreign keys, indexes, views (each after the views its definition names), functions with a
-// SQL-standard body (parsed at creation), triggers, then comments. Objects of one kind go in
-// key order.
+// SQL-standard body (parsed at creation), triggers, comments, then row-level security,
+// policies, privileges and default privileges. Objects of one kind go in key order.
 std::string RenderSchemaDdl(const pb::PostgresSchema& schema);
 
 }  // namespace strata::postgres

@@ -1,5 +1,6 @@
 // Diff for PostgreSQL, in an order the server can follow:
-//   1. new namespaces, extensions, types, sequences and functions, and changes to them
+//   1. new namespaces (the implicit "public" only ever changes its comment and ACL), default
+//      privileges, new extensions, types, sequences and functions, and changes to them
 //      (tables and views may use any of these);
 //   2. drops of removed views and of views that change between plain and materialized
 //      (they depend on tables);
@@ -8,7 +9,8 @@
 //   5. drops of removed functions, sequences, types and extensions, then namespaces (a
 //      namespace is dropped after everything in it).
 // Within each step objects go in key order. An object whose only change is its comment gets
-// a SetComment; any other change replaces it whole (AlterType, AlterSequence, ...).
+// a SetComment; a change of its privileges a SetAcl; any other change replaces it whole
+// (AlterType, AlterSequence, ...) with its privileges as they were.
 #include "engine/diff/diff.h"
 #include "engine/diff/postgres_diff_internal.h"
 #include "engine/state/apply.h"
@@ -102,6 +104,21 @@ struct FunctionKind {
   }
 };
 
+// A comment-only change is a SetComment; any other change but the ACL replaces the object
+// (keeping a's ACL), and an ACL change is a SetAcl of its own, so grants read as grants.
+template <typename Kind, typename Object>
+void Alter(const Object& a, const Object& b, std::vector<pb::Event>* out) {
+  const Object rest_as_a = pg_diff::WithAcl(b, pg_diff::AclOf(a));
+  if (!MessageDifferencer::Equals(a, rest_as_a)) {
+    if (pg_diff::SameButComment(a, rest_as_a)) {
+      pg_diff::SetComment(Kind::RefTo(b), b.comment(), out);
+    } else {
+      Kind::Alter(rest_as_a, NewChange(out));
+    }
+  }
+  pg_diff::SetAclIfChanged(pg_diff::AclOf(a), pg_diff::AclOf(b), Kind::RefTo(b), out);
+}
+
 template <typename Kind, typename Map>
 void CreateOrAlter(const Map& a, const Map& b, std::vector<pb::Event>* out) {
   for (const auto& key : pg_diff::SortedKeys(a, b)) {
@@ -111,12 +128,8 @@ void CreateOrAlter(const Map& a, const Map& b, std::vector<pb::Event>* out) {
     const auto& target = in_b->second;
     if (in_a == a.end()) {
       Kind::Create(target, NewChange(out));
-    } else if (MessageDifferencer::Equals(in_a->second, target)) {
-      continue;
-    } else if (pg_diff::SameButComment(in_a->second, target)) {
-      pg_diff::SetComment(Kind::RefTo(target), target.comment(), out);
-    } else {
-      Kind::Alter(target, NewChange(out));
+    } else if (!MessageDifferencer::Equals(in_a->second, target)) {
+      Alter<Kind>(in_a->second, target, out);
     }
   }
 }
@@ -193,7 +206,11 @@ void DropOthers(const pb::PostgresSchema& a, const pb::PostgresSchema& b,
 
 void DiffPlain(const pb::PostgresSchema& a, const pb::PostgresSchema& b,
                std::vector<pb::Event>* out) {
-  CreateOrAlter<NamespaceKind>(a.namespaces(), b.namespaces(), out);
+  const auto a_namespaces = pg_diff::WithoutImplicitNamespace(a.namespaces());
+  const auto b_namespaces = pg_diff::WithoutImplicitNamespace(b.namespaces());
+  CreateOrAlter<NamespaceKind>(a_namespaces, b_namespaces, out);
+  pg_diff::DiffImplicitNamespace(a.namespaces(), b.namespaces(), out);
+  pg_diff::DiffDefaultPrivileges(a.default_privileges(), b.default_privileges(), out);
   CreateOrAlter<ExtensionKind>(a.extensions(), b.extensions(), out);
   CreateOrAlter<TypeKind>(a.types(), b.types(), out);
   CreateOrAlter<SequenceKind>(a.sequences(), b.sequences(), out);
@@ -207,7 +224,7 @@ void DiffPlain(const pb::PostgresSchema& a, const pb::PostgresSchema& b,
   DropRemoved<SequenceKind>(a.sequences(), b.sequences(), out);
   DropRemoved<TypeKind>(a.types(), b.types(), out);
   DropRemoved<ExtensionKind>(a.extensions(), b.extensions(), out);
-  DropRemoved<NamespaceKind>(a.namespaces(), b.namespaces(), out);
+  DropRemoved<NamespaceKind>(a_namespaces, b_namespaces, out);
 }
 
 }  // namespace

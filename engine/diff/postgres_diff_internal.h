@@ -73,4 +73,53 @@ void DiffColumns(const pb::PgTable& a, const pb::PgTable& b, std::vector<pb::Eve
 // Every table change, in the order postgres_diff_table.cc describes.
 void DiffTables(const Tables& a, const Tables& b, std::vector<pb::Event>* out);
 
+// ---- Security state (postgres_diff_security.cc) -------------------------------------------
+
+// `object` with `acl` in place of its own; objects without an ACL are returned as they are.
+template <typename Object>
+Object WithAcl(const Object& object, const pb::PgAcl& acl) {
+  Object copy = object;
+  if constexpr (requires { copy.mutable_acl(); }) {
+    // An empty ACL is no ACL (see CanonicalizePgObject).
+    if (acl.grants().empty() && acl.revokes().empty()) {
+      copy.clear_acl();
+    } else {
+      *copy.mutable_acl() = acl;
+    }
+  }
+  return copy;
+}
+
+// The ACL of `object`; the empty one for objects without an ACL (extensions).
+template <typename Object>
+pb::PgAcl AclOf(const Object& object) {
+  if constexpr (requires { object.acl(); }) {
+    return object.acl();
+  } else {
+    return pb::PgAcl();
+  }
+}
+
+// A SetAcl of `target` to `b` when the ACL changes: one event per object, carrying the
+// object's whole ACL after the change.
+void SetAclIfChanged(const pb::PgAcl& a, const pb::PgAcl& b, const pb::PgObjectRef& target,
+                     std::vector<pb::Event>* out);
+// Drops of removed and redefined policies (before columns change: policies name them).
+void DropPolicies(const pb::PgTable& a, const pb::PgTable& b, std::vector<pb::Event>* out);
+// Creates of new and redefined policies, and comment changes of the others.
+void AddPolicies(const pb::PgTable& a, const pb::PgTable& b, std::vector<pb::Event>* out);
+// The row-level security flags and the table's own ACL.
+void SetTableSecurity(const pb::PgTable& a, const pb::PgTable& b, std::vector<pb::Event>* out);
+
+using Namespaces = google::protobuf::Map<std::string, pb::PgNamespace>;
+// The namespaces without the implicit one ("public"), which DiffImplicitNamespace handles.
+Namespaces WithoutImplicitNamespace(const Namespaces& namespaces);
+// SetComment and SetAcl of "public": it is never created or dropped, as every database has it.
+void DiffImplicitNamespace(const Namespaces& a, const Namespaces& b, std::vector<pb::Event>* out);
+
+using DefaultPrivileges = google::protobuf::Map<std::string, pb::PgDefaultPrivileges>;
+// One SetDefaultPrivileges per changed entry; a removed entry is set to the empty ACL.
+void DiffDefaultPrivileges(const DefaultPrivileges& a, const DefaultPrivileges& b,
+                           std::vector<pb::Event>* out);
+
 }  // namespace strata::pg_diff

@@ -1,12 +1,13 @@
 // Diff of PostgreSQL tables, in phases across all tables so that dependencies between tables
 // hold on the server:
-//   A. drops of removed or redefined triggers, indexes and constraints (foreign keys first:
-//      they depend on other tables' keys);
+//   A. drops of removed or redefined triggers, indexes, policies and constraints (foreign
+//      keys first: they depend on other tables' keys);
 //   B. drops of removed tables;
-//   C. column changes and table comments of kept tables; creates of new tables (without
-//      their foreign keys, which may reference tables created later in this phase);
-//   D. adds of new or redefined constraints, indexes and triggers, comment changes of parts,
-//      and last the foreign keys.
+//   C. column changes, table comments, row-level security flags and privileges of kept tables;
+//      creates of new tables (with their policies and privileges, but without their foreign
+//      keys, which may reference tables created later in this phase);
+//   D. adds of new or redefined constraints, indexes, triggers and policies, comment changes
+//      of parts, and last the foreign keys.
 // A redefined constraint, index or trigger is dropped and added again: none has an ALTER that
 // changes its definition.
 #include <deque>
@@ -71,6 +72,7 @@ void DropParts(const pb::PgTable& a, const pb::PgTable& b, Pass pass,
       On(NewChange(out)->mutable_drop_trigger(), b)->set_trigger(t->name());
     }
     DropIndexes(b.schema(), b.name(), a.indexes(), b.indexes(), out);
+    DropPolicies(a, b, out);
   }
   for (const auto* c : DiffParts(a.constraints(), b.constraints()).dropped) {
     if (!InPass(*c, pass)) continue;
@@ -97,6 +99,7 @@ void AddParts(const pb::PgTable& a, const pb::PgTable& b, Pass pass,
   for (const auto* t : triggers.recommented) {
     SetComment(Ref(pb::PG_OBJECT_TRIGGER, b.schema(), b.name(), t->name()), t->comment(), out);
   }
+  AddPolicies(a, b, out);
 }
 
 }  // namespace
@@ -187,6 +190,7 @@ void ColumnsAndComment(const pb::PgTable& a, const pb::PgTable& b, std::vector<p
   if (a.comment() != b.comment()) {
     SetComment(Ref(pb::PG_OBJECT_TABLE, b.schema(), b.name()), b.comment(), out);
   }
+  SetTableSecurity(a, b, out);
 }
 
 }  // namespace

@@ -62,6 +62,7 @@ void SplitPostgres(const pb::SchemaState& s, Out* out) {
   SplitMap(s, pg.types(), "", &P::mutable_types, out);
   SplitMap(s, pg.extensions(), "ext:", &P::mutable_extensions, out);
   SplitMap(s, pg.functions(), "", &P::mutable_functions, out);
+  SplitMap(s, pg.default_privileges(), "defaults:", &P::mutable_default_privileges, out);
 }
 
 }  // namespace

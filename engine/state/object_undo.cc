@@ -1,5 +1,7 @@
 #include "engine/state/object_undo.h"
 
+#include "engine/state/postgres_security.h"
+
 namespace strata {
 namespace {
 
@@ -52,6 +54,11 @@ std::optional<pb::SchemaState> Extract(const pb::SchemaState& s, const std::stri
         copy(pg.extensions(), out->mutable_extensions(), object.substr(4));
         break;
       }
+      if (object.rfind(kPgDefaultPrivilegesPrefix, 0) == 0) {
+        copy(pg.default_privileges(), out->mutable_default_privileges(),
+             object.substr(kPgDefaultPrivilegesPrefix.size()));
+        break;
+      }
       copy(pg.namespaces(), out->mutable_namespaces(), object);
       copy(pg.tables(), out->mutable_tables(), object);
       copy(pg.views(), out->mutable_views(), object);
@@ -85,6 +92,10 @@ void Erase(pb::SchemaState* s, const std::string& object) {
       auto* pg = s->mutable_postgres();
       if (object.rfind("ext:", 0) == 0) {
         pg->mutable_extensions()->erase(object.substr(4));
+        break;
+      }
+      if (object.rfind(kPgDefaultPrivilegesPrefix, 0) == 0) {
+        pg->mutable_default_privileges()->erase(object.substr(kPgDefaultPrivilegesPrefix.size()));
         break;
       }
       pg->mutable_namespaces()->erase(object);

@@ -19,7 +19,7 @@ std::vector<std::string> TouchedObjects(const pb::Event& event, const pb::Schema
 
 std::vector<std::string> ObjectAndParents(const std::string& object) {
   std::vector<std::string> out;
-  if (object.rfind("ext:", 0) != 0) {
+  if (object.rfind("ext:", 0) != 0 && object.rfind("defaults:", 0) != 0) {
     std::string head = object.substr(0, object.find('('));
     size_t dot = head.find('.');
     if (dot != std::string::npos && dot > 0) out.push_back(object.substr(0, dot));

@@ -2,7 +2,8 @@
 //
 // DynamoDB tables are "orders"; Glue databases "sales" and tables "sales.orders"; PostgreSQL
 // namespaces "public", relations/types "public.users", functions "public.f(integer)", and
-// extensions "ext:pgcrypto". A column or attribute adds one more part ("public.users.email").
+// extensions "ext:pgcrypto", default privileges "defaults:role/schema/TABLES". A column or
+// attribute adds one more part ("public.users.email").
 #pragma once
 
 #include <string>
@@ -22,7 +23,8 @@ std::vector<std::string> TouchedObjects(const pb::Event& event, const pb::Schema
 std::pair<std::string, std::string> RenameOf(const pb::Event& event);
 
 // The objects whose state `object` needs: itself and the objects it lives in ("sales.orders"
-// -> "sales", "public.users" -> "public"). Functions and extensions have no parent.
+// -> "sales", "public.users" -> "public"). Functions, extensions and default privileges have
+// no parent.
 std::vector<std::string> ObjectAndParents(const std::string& object);
 
 // Per-engine halves, each in its own file; they append to `out`.

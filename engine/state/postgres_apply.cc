@@ -24,7 +24,7 @@ Status Create(Map* map, const std::string& key, const typename Map::mapped_type&
   if (map->count(key)) {
     return Status::AlreadyExists(fmt::format("postgres {} {} already exists", what, key));
   }
-  (*map)[key] = value;
+  CanonicalizePgObject(&((*map)[key] = value));
   return Status::Ok();
 }
 
@@ -33,6 +33,7 @@ Status Replace(Map* map, const std::string& key, const typename Map::mapped_type
                std::string_view what) {
   STRATA_ASSIGN_OR_RETURN(auto* existing, Find(map, key, what));
   *existing = value;
+  CanonicalizePgObject(existing);
   return Status::Ok();
 }
 
@@ -169,6 +170,11 @@ Status ApplyWhole(const pb::PostgresChange& c, pb::PostgresSchema* s) {
     case C::kCreateOther:
     case C::kReplaceOther:
     case C::kDropOther: return pg_apply::ApplyIdentityChange(c, s);
+    case C::kSetRowSecurity:
+    case C::kCreatePolicy:
+    case C::kDropPolicy:
+    case C::kSetAcl:
+    case C::kSetDefaultPrivileges: return pg_apply::ApplySecurity(c, s);
     default: break;
   }
   return ApplyRelationLike(c, s);
@@ -178,7 +184,7 @@ Status ApplyWhole(const pb::PostgresChange& c, pb::PostgresSchema* s) {
 
 Status ApplyPostgres(const pb::PostgresChange& c, pb::PostgresSchema* schema) {
   STRATA_RETURN_IF_ERROR(ValidatePostgresChange(c));
-  return ApplyWhole(c, schema);
+  return pg_apply::WithImplicitNamespace(c, schema, ApplyWhole);
 }
 
 }  // namespace strata

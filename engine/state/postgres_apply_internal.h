@@ -72,5 +72,12 @@ Status ApplyIdentityChange(const pb::PostgresChange& c, pb::PostgresSchema* s);
 std::vector<pb::PgTable*> ColumnHeirs(pb::PostgresSchema* s, const std::string& key);
 // SetComment (postgres_apply_comment.cc).
 Status SetComment(const pb::PgSetComment& e, pb::PostgresSchema* s);
+// SetRowSecurity, CreatePolicy, DropPolicy, SetAcl and SetDefaultPrivileges
+// (postgres_apply_security.cc).
+Status ApplySecurity(const pb::PostgresChange& c, pb::PostgresSchema* s);
+// Runs `apply` with the implicit namespace ("public", see postgres_security.h) present when
+// `c` sets its comment or ACL, and removes the entry again when it ends up bare.
+Status WithImplicitNamespace(const pb::PostgresChange& c, pb::PostgresSchema* s,
+                             Status (*apply)(const pb::PostgresChange&, pb::PostgresSchema*));
 
 }  // namespace strata::pg_apply

@@ -1,5 +1,6 @@
 // PgTargetOf: one switch naming the top-level object of every PostgreSQL change.
 #include "engine/state/postgres_keys.h"
+#include "engine/state/postgres_security.h"
 #include "engine/state/targets.h"
 
 namespace strata {
@@ -93,6 +94,12 @@ PgTarget PgTargetOf(const pb::PostgresChange& c) {
     case pb::PostgresChange::kReplaceOther:
       return {VerbOf(c), PgOtherKey(c.replace_other().object())};
     case pb::PostgresChange::kDropOther: return {VerbOf(c), PgOtherKey(c.drop_other())};
+    case pb::PostgresChange::kSetRowSecurity: return {VerbOf(c), TableOf(c.set_row_security())};
+    case pb::PostgresChange::kCreatePolicy: return {VerbOf(c), TableOf(c.create_policy())};
+    case pb::PostgresChange::kDropPolicy: return {VerbOf(c), TableOf(c.drop_policy())};
+    case pb::PostgresChange::kSetAcl: return {VerbOf(c), PgOwnerOf(c.set_acl().target())};
+    case pb::PostgresChange::kSetDefaultPrivileges:
+      return {VerbOf(c), PgDefaultPrivilegesObject(c.set_default_privileges().entry())};
     default: return {VerbOf(c), ObjectOf(c)};
   }
 }

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <utility>
 
+#include "engine/state/postgres_validate_internal.h"
 #include "engine/state/targets.h"
 #include "engine/state/validate.h"
 
@@ -40,7 +41,7 @@ Status ValidateColumn(const PgTarget& t, const pb::PgColumn& c) {
   if (c.identity() == pb::PG_IDENTITY_UNSPECIFIED) {
     return Invalid(t, fmt::format("column {} identity is UNSPECIFIED", c.name()));
   }
-  return Status::Ok();
+  return ValidatePgAcl(t, c.acl(), pb::PG_OBJECT_COLUMN, "column " + c.name() + " ");
 }
 
 // `label` is "constraint" for a change about one constraint, "constraint NAME" in a list.
@@ -83,7 +84,8 @@ Status ValidateTable(const PgTarget& t, const pb::PgTable& table) {
   STRATA_RETURN_IF_ERROR(ValidateConstraints(t, table.constraints()));
   STRATA_RETURN_IF_ERROR(UniqueNames(t, table.indexes(), "index"));
   STRATA_RETURN_IF_ERROR(ValidatePartitionOf(t, table.partition_of()));
-  return UniqueNames(t, table.triggers(), "trigger");
+  STRATA_RETURN_IF_ERROR(UniqueNames(t, table.triggers(), "trigger"));
+  return ValidatePgTableSecurity(t, table);
 }
 
 Status ValidateView(const PgTarget& t, const pb::PgView& view) {
@@ -91,7 +93,8 @@ Status ValidateView(const PgTarget& t, const pb::PgView& view) {
   if (!view.materialized() && view.indexes_size() > 0) {
     return Invalid(t, "only a materialized view has indexes");
   }
-  return UniqueNames(t, view.indexes(), "index");
+  STRATA_RETURN_IF_ERROR(UniqueNames(t, view.indexes(), "index"));
+  return ValidatePgAcl(t, view.acl(), pb::PG_OBJECT_VIEW);
 }
 
 Status ValidateLabels(const PgTarget& t, const pb::PgEnumType& e) {
@@ -107,6 +110,7 @@ Status ValidateLabels(const PgTarget& t, const pb::PgEnumType& e) {
 
 Status ValidateType(const PgTarget& t, const pb::PgType& type) {
   STRATA_RETURN_IF_ERROR(Present(t, {{"schema", type.schema()}, {"type", type.name()}}));
+  STRATA_RETURN_IF_ERROR(ValidatePgAcl(t, type.acl(), pb::PG_OBJECT_TYPE));
   switch (type.kind_case()) {
     case pb::PgType::kEnumType: return ValidateLabels(t, type.enum_type());
     case pb::PgType::kComposite: return UniqueNames(t, type.composite().attributes(), "attribute");
@@ -242,18 +246,33 @@ Status ValidateNamed(const PgTarget& t, const Object& o, std::string_view what) 
   return Present(t, {{"schema", o.schema()}, {what, o.name()}});
 }
 
+// A sequence or function with its privileges.
+template <typename Object>
+Status ValidateWithAcl(const PgTarget& t, const Object& o, std::string_view what,
+                       pb::PgObjectKind kind) {
+  STRATA_RETURN_IF_ERROR(ValidateNamed(t, o, what));
+  return ValidatePgAcl(t, o.acl(), kind);
+}
+
 // Everything that is not a table: schemas, views, sequences, types, extensions, functions.
 Status ValidateObjectChange(const PgTarget& t, const pb::PostgresChange& c) {
   using C = pb::PostgresChange;
   switch (c.kind_case()) {
-    case C::kCreateSchema: return Present(t, {{"schema", c.create_schema().schema().name()}});
+    case C::kCreateSchema: {
+      STRATA_RETURN_IF_ERROR(Present(t, {{"schema", c.create_schema().schema().name()}}));
+      return ValidatePgAcl(t, c.create_schema().schema().acl(), pb::PG_OBJECT_SCHEMA);
+    }
     case C::kDropSchema: return Present(t, {{"schema", c.drop_schema().schema()}});
     case C::kCreateView: return ValidateView(t, c.create_view().view());
     case C::kReplaceView: return ValidateView(t, c.replace_view().view());
     case C::kDropView:
       return Present(t, {{"schema", c.drop_view().schema()}, {"view", c.drop_view().view()}});
-    case C::kCreateSequence: return ValidateNamed(t, c.create_sequence().sequence(), "sequence");
-    case C::kAlterSequence: return ValidateNamed(t, c.alter_sequence().sequence(), "sequence");
+    case C::kCreateSequence:
+      return ValidateWithAcl(t, c.create_sequence().sequence(), "sequence",
+                             pb::PG_OBJECT_SEQUENCE);
+    case C::kAlterSequence:
+      return ValidateWithAcl(t, c.alter_sequence().sequence(), "sequence",
+                             pb::PG_OBJECT_SEQUENCE);
     case C::kDropSequence: {
       const auto& e = c.drop_sequence();
       return Present(t, {{"schema", e.schema()}, {"sequence", e.sequence()}});
@@ -267,8 +286,12 @@ Status ValidateObjectChange(const PgTarget& t, const pb::PostgresChange& c) {
     case C::kAlterExtension:
       return Present(t, {{"extension", c.alter_extension().extension().name()}});
     case C::kDropExtension: return Present(t, {{"extension", c.drop_extension().extension()}});
-    case C::kCreateFunction: return ValidateNamed(t, c.create_function().function(), "function");
-    case C::kReplaceFunction: return ValidateNamed(t, c.replace_function().function(), "function");
+    case C::kCreateFunction:
+      return ValidateWithAcl(t, c.create_function().function(), "function",
+                             pb::PG_OBJECT_FUNCTION);
+    case C::kReplaceFunction:
+      return ValidateWithAcl(t, c.replace_function().function(), "function",
+                             pb::PG_OBJECT_FUNCTION);
     case C::kDropFunction: return ValidateNamed(t, c.drop_function(), "function");
     case C::kSetComment: return ValidateComment(t, c.set_comment());
     case C::kRename: {
@@ -297,6 +320,11 @@ Status ValidateObjectChange(const PgTarget& t, const pb::PostgresChange& c) {
       const auto& e = c.drop_other();
       return Present(t, {{"kind", e.kind()}, {"object", e.name()}});
     }
+    case C::kSetRowSecurity:
+    case C::kCreatePolicy:
+    case C::kDropPolicy:
+    case C::kSetAcl:
+    case C::kSetDefaultPrivileges: return ValidatePgSecurityChange(t, c);
     default: return ValidateTableChange(t, c);
   }
 }

@@ -96,6 +96,12 @@ TEST(ObjectEffectTest, PostgresTopLevelObjectsAreCreatedAndDroppedTheirPartsChan
   // A rename or an attachment keeps the object (and its history).
   EXPECT_EQ(got.at("rename"), "changes");
   EXPECT_EQ(got.at("set_partition"), "changes");
+  // Policies and privileges change their object; default privileges entries are set, never
+  // created or dropped (an empty ACL returns one to the default).
+  for (const char* kind : {"create_policy", "drop_policy", "set_row_security", "set_acl",
+                           "set_default_privileges"}) {
+    EXPECT_EQ(got.at(kind), "changes") << kind;
+  }
   // Replacing a view or function keeps the object.
   EXPECT_EQ(got.at("replace_view"), "changes");
   EXPECT_EQ(got.at("replace_function"), "changes");
