@@ -57,8 +57,10 @@ void PrintCommit(const Context& ctx, const CommitSummary& c, const std::vector<p
   if (!c.message.empty()) *ctx.out << "       " << c.message << "\n";
   if (events != nullptr) {
     for (const auto& e : *events) {
+      // The sign is the object's ("~ public.users: create index ..."): a line reading
+      // "+ public.users" would say the table was added.
       EventText t = Describe(e);
-      *ctx.out << "       " << t.sign << " " << t.object << ": " << t.text << "\n";
+      *ctx.out << "       " << ObjectSign(e) << " " << t.object << ": " << t.text << "\n";
     }
   } else if (c.event_count > 0) {
     *ctx.out << ctx.Paint(Color::kDim, fmt::format("       ({} change{})", c.event_count,
