@@ -54,6 +54,7 @@ struct Statement {
   std::array<std::string, 4> words;  // the first four, lower-case
   size_t word_count = 0;
   int begin_depth = 0;
+  bool copy_from_stdin = false;  // COPY ... FROM STDIN: data lines follow, up to "\."
 
   bool empty() const { return word_count == 0; }
   bool IsRoutine() const {
@@ -140,8 +141,12 @@ class Checker {
       Code();
       if (c == '(') ++paren_depth_;
       if (c == ')' && paren_depth_ > 0) --paren_depth_;
-      if (c == ';' && paren_depth_ == 0 && statement_.begin_depth == 0) EndStatement();
       ++i_;
+      if (c == ';' && paren_depth_ == 0 && statement_.begin_depth == 0) {
+        const bool copy_data = statement_.copy_from_stdin;
+        EndStatement();
+        if (copy_data) SkipCopyData();
+      }
     }
   }
 
@@ -270,11 +275,28 @@ class Checker {
     if (st.empty()) st.line = line_;
     if (st.word_count < st.words.size()) st.words[st.word_count] = word;
     ++st.word_count;
+    if (st.words[0] == "copy" && word == "stdin") st.copy_from_stdin = true;
     if (st.word_count <= 2 || !st.IsRoutine() || paren_depth_ > 0) return;
     // psql's heuristic for a routine's BEGIN ATOMIC body: ';' inside does not end it.
     if (word == "begin") ++st.begin_depth;
     if (word == "case" && st.begin_depth > 0) ++st.begin_depth;
     if (word == "end" && st.begin_depth > 0) --st.begin_depth;
+  }
+
+  // The rows of COPY ... FROM STDIN, from the next line to a line "\." (or the end): data,
+  // not SQL, whatever they hold.
+  void SkipCopyData() {
+    size_t k = s_.find('\n', i_);
+    while (k != std::string_view::npos) {
+      const size_t start = k + 1;
+      const size_t end = std::min(s_.find('\n', start), s_.size());
+      if (Trimmed(s_.substr(start, end - start)) == "\\.") {
+        SkipTo(end);
+        return;
+      }
+      k = end < s_.size() ? end : std::string_view::npos;
+    }
+    SkipTo(s_.size());
   }
 
   void EndStatement() {

@@ -86,6 +86,13 @@ TEST(MigrationSqlCheckTest, BackslashCommandsAreNotStatementsAndGSendsOne) {
             Want{"3: COMMIT"});
 }
 
+TEST(MigrationSqlCheckTest, CopyDataIsNotSql) {
+  EXPECT_EQ(Lines("COPY t (a, b) FROM stdin;\nBEGIN;\tx\nCOMMIT;\ty\n\\.\nCOMMIT;\n"),
+            Want{"5: COMMIT"});
+  EXPECT_EQ(Lines("COPY t FROM STDIN WITH (FORMAT csv);\nCOMMIT\n"), Want{});  // never ended
+  EXPECT_EQ(Lines("COPY t TO stdout;\nCOMMIT;\n"), Want{"2: COMMIT"});
+}
+
 TEST(MigrationSqlCheckTest, DollarParametersAndIdentifiersWithDollarsAreNotQuotes) {
   EXPECT_EQ(Lines("PREPARE q AS SELECT $1;\nCREATE TABLE a$b (x int);\nCOMMIT;\n"),
             Want{"3: COMMIT"});
