@@ -51,7 +51,10 @@ class HistoryCommandsTest : public ::testing::Test {
     StrataRun r = Strata({"--json", "blame", object});
     EXPECT_EQ(r.code, 0) << object << ": " << r;
     if (r.code != 0) return out;
-    for (const auto& line : r.Json()["lines"]) out[line["path"]] = line["value"];
+    const json doc = r.Json();
+    for (const auto& line : doc["lines"]) {
+      out[line["path"].get<std::string>()] = line["value"].get<std::string>();
+    }
     return out;
   }
   // The seq `ref` names, as show reports it.
@@ -170,7 +173,7 @@ TEST_F(HistoryCommandsTest, RelativeRefsStepOverDeploymentCommits) {
   EXPECT_TRUE(Contains(last_change.out, "~ postgres:public.users\n    + add column email text\n"
                                         "seq 2 -> 6: 0 to add, 1 to change, 0 to destroy.\n"))
       << last_change;
-  StrataRun events = Strata({"log", "--events", "-n", "5"});
+  StrataRun events = Strata({"log", "--events"});
   EXPECT_TRUE(Contains(events.out, "~ public.users: create index users_id_desc")) << events;
   EXPECT_TRUE(Contains(events.out, "+ public.users: create table")) << events;
 }
