@@ -97,6 +97,13 @@ TEST_F(HistoryCommandsTest, ShowAndBlameAcceptTheQuotedNamesTheyPrint) {
   EXPECT_FALSE(Contains(human.out, "\\'")) << human;
   EXPECT_FALSE(Contains(human.out, "\"text\"")) << human;
 
+  // log takes the same names.
+  StrataRun log = Strata({"--json", "log", "public.\"my.table\""});
+  ASSERT_EQ(log.code, 0) << log;
+  EXPECT_EQ(log.Json()["commits"].size(), 1u) << log;
+  EXPECT_EQ(Strata({"--json", "log", "postgres:public.my.table"}).Json()["commits"].size(), 1u);
+  EXPECT_EQ(Strata({"--json", "log", "other:public.my.table"}).Json()["commits"].size(), 0u);
+
   StrataRun unclosed = Strata({"show", "public.\"my.table"});
   EXPECT_EQ(unclosed.code, 1) << unclosed;
   EXPECT_TRUE(Contains(unclosed.err, "has a quote that is never closed")) << unclosed;

@@ -433,6 +433,16 @@ TEST_F(MigrateTest, TransactionControlIsRefusedBeforeAnythingRunsWithEveryFileAn
   Cli dry = Strata({"migrate", "run", "migrations", "--dry-run"});
   EXPECT_EQ(dry.code, 1) << dry;
   EXPECT_TRUE(Contains(dry.err, "2_core_explicit.sql:4: COMMIT")) << dry;
+  Cli validate = Strata({"migrate", "validate", "migrations"});
+  EXPECT_EQ(validate.code, 1) << validate;
+  EXPECT_TRUE(Contains(validate.out, "    migrations/2_core_explicit.sql:4: COMMIT inside")) << validate;
+  EXPECT_TRUE(Contains(validate.out, "3 problem(s) in migrations to apply: migrate run would "
+                                     "refuse to start")) << validate;
+  json checked = Strata({"--json", "migrate", "validate", "migrations"}).Json();
+  EXPECT_EQ(checked["ok"], false);
+  EXPECT_EQ(checked["counts"]["problems"], 3);
+  EXPECT_EQ(checked["migrations"][1]["problems"][1]["line"], 4);
+  EXPECT_TRUE(checked["migrations"][0]["problems"].empty());
 
   // Fixed as the message says: one without its transaction control, one marked correctly.
   Migration("2_core_explicit.sql", "-- wraps itself\nCREATE TABLE a (id int);\n");
