@@ -178,7 +178,7 @@ std::vector<Reading> Readings(const ObjectRef& ref) {
 }
 
 // Whether `reading` names an object recorded at `at` and, with a part, a part of it.
-Result<bool> Names(History& history, const std::optional<std::string>& schema,
+Result<bool> Exists(History& history, const std::optional<std::string>& schema,
                    const Reading& reading, uint64_t at) {
   STRATA_ASSIGN_OR_RETURN(pb::State state, history.index().ObjectStateAt(at, reading.object));
   auto found = FindObject(state, ObjectRef{schema, reading.object, false, {}}, at);
@@ -196,7 +196,7 @@ Result<Reading> Resolve(History& history, const ObjectRef& ref, uint64_t at) {
   const std::vector<Reading> readings = Readings(ref);
   std::vector<Reading> named;
   for (const Reading& r : readings) {
-    STRATA_ASSIGN_OR_RETURN(bool names, Names(history, ref.schema, r, at));
+    STRATA_ASSIGN_OR_RETURN(bool names, Exists(history, ref.schema, r, at));
     if (names) named.push_back(r);
   }
   if (named.size() == 1) return named.front();

@@ -388,7 +388,8 @@ CommandResult MigrateHistory(Context& ctx) {
 
 // Each validation as JSON, counted by its word, and printed as it goes (text).
 struct ValidationTally {
-  std::map<std::string, size_t> counts = {{"valid", 0}, {"error", 0}, {"none", 0}, {"skipped", 0}, {"modified", 0}, {"problems", 0}};
+  std::map<std::string, size_t> counts = {{"valid", 0},   {"error", 0},    {"none", 0},
+                                           {"skipped", 0}, {"modified", 0}, {"problems", 0}};
   json list = json::array();
   bool ok() const {
     return counts.at("error") == 0 && counts.at("modified") == 0 && counts.at("problems") == 0;
@@ -448,8 +449,9 @@ void PrintValidationSummary(Migrate& m, const std::vector<pg::TrackPlan>& plans,
   *ctx.out << fmt::format("{} valid, {} with errors, {} without a script, {} applied and not run, {} modified\n",
                           c.at("valid"), c.at("error"), c.at("none"), c.at("skipped"), c.at("modified"));
   if (c.at("problems") > 0) {
-    *ctx.out << fmt::format("{} problem(s) in migrations to apply: migrate run would refuse to start\n",
-                            c.at("problems"));
+    *ctx.out << fmt::format(
+        "{} problem(s) in migrations to apply: migrate run would refuse to start\n",
+        c.at("problems"));
   }
 }
 

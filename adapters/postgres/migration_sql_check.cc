@@ -44,7 +44,8 @@ bool NearlyMarker(std::string_view comment) {
     if (std::isspace(static_cast<unsigned char>(c)) || c == '-' || c == '_') continue;
     squeezed += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
-  return squeezed.starts_with("strata:notransaction") || squeezed.starts_with("stratanotransaction");
+  return squeezed.starts_with("strata:notransaction") ||
+         squeezed.starts_with("stratanotransaction");
 }
 
 // One top-level statement: its first two words, where it starts, and psql's BEGIN ... END

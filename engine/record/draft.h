@@ -1,7 +1,8 @@
 // Draft: a commit that is not recorded yet, built by one typed builder per origin. It holds
 // everything but seq, prev_hash, time and actor, which the Recorder sets under the writer lock
-// (recorder.h); a fact may say when it happened (set_time), which the Recorder then uses. Intents (Generate, Push, Import, Drop) carry events computed against a head;
-// facts (a migration that ran, a deployment, a tag) say what happened and hold at any head.
+// (recorder.h). Intents (Generate, Push, Import, Drop) carry events computed against a head;
+// facts (a migration that ran, a deployment, a tag) say what happened and hold at any head,
+// and may say when it happened (set_time), which the Recorder then stamps.
 // A value type; not thread-safe to mutate concurrently.
 #pragma once
 
