@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+
 namespace strata::postgres {
 namespace {
 
@@ -158,6 +161,36 @@ TEST(MigrationSqlCheckTest, UnterminatedQuotesRunToTheEndWithoutFailing) {
   EXPECT_EQ(Lines("SELECT 'never closed;\nCOMMIT;\n"), Want{});
   EXPECT_EQ(Lines("SELECT $x$ never closed;\nCOMMIT;\n"), Want{});
   EXPECT_EQ(Lines("/* never closed\nCOMMIT;\n"), Want{});
+}
+
+// Random text from SQL's troublesome pieces: whatever it holds, the check returns (no crash,
+// no endless loop), every line it names is in the file, in order; and wrapped whole in a
+// dollar-quoted body, nothing of it is a statement.
+TEST(MigrationSqlCheckTest, RandomTextNeverFailsAndADollarBodyHidesAllOfIt) {
+  const std::vector<std::string> pieces = {
+      "BEGIN", "COMMIT", "END", "ROLLBACK", " TO ", "start transaction", "abort", ";", "\n",
+      " ", "'", "''", "E'", "\\'", "\"", "\"\"", "$$", "$a$", "$1", "--", "/*", "*/", "(",
+      ")", "\\echo ", "\\g", "CREATE FUNCTION f() ", "BEGIN ATOMIC ", "CASE ", "copy t from stdin",
+      "\\.", "-- strata: no-transaction", "-- strata:no-transaction", "x", "\r", "\t", "é"};
+  std::mt19937 rng(20260301);
+  for (int round = 0; round < 3000; ++round) {
+    std::string sql;
+    const int n = static_cast<int>(rng() % 40);
+    for (int i = 0; i < n; ++i) sql += pieces[rng() % pieces.size()];
+    const int lines = 1 + static_cast<int>(std::count(sql.begin(), sql.end(), '\n'));
+    for (bool no_transaction : {false, true}) {
+      const std::vector<SqlProblem> problems = CheckMigrationSql(sql, no_transaction);
+      for (size_t i = 0; i < problems.size(); ++i) {
+        EXPECT_GE(problems[i].line, 1) << sql;
+        EXPECT_LE(problems[i].line, lines) << sql;
+        if (i > 0) EXPECT_LE(problems[i - 1].line, problems[i].line) << sql;
+        EXPECT_FALSE(problems[i].message.empty());
+      }
+    }
+    if (sql.find("$body$") == std::string::npos) {
+      EXPECT_EQ(Lines("DO $body$" + sql + "$body$;\n"), Want{}) << sql;
+    }
+  }
 }
 
 }  // namespace
