@@ -280,6 +280,8 @@ Status MigrationCapture::Before(Connection& conn, const MigrationFile&) {
 Status MigrationCapture::After(Connection& conn, const MigrationFile& file,
                                const AppliedMigration& row) {
   if (!before_) return Status::Internal("migration captured without a before state");
+  // The commit's time: when the migration finished, not when its capture was recorded.
+  const int64_t finished = recorder_.Now();
   CatalogSnapshot read;
   STRATA_ASSIGN_OR_RETURN(read.schema,
                           Introspect(conn, Introspection(), nullptr, &read.identity));
@@ -336,9 +338,11 @@ Status MigrationCapture::After(Connection& conn, const MigrationFile& file,
           r.events = events.size();
           pb::MigrationBody first = body;
           first.set_sql(sql);
-          return Decided(record::Draft::Migrate(
+          record::Draft draft = record::Draft::Migrate(
               schema, std::move(first), std::move(events),
-              fmt::format("migrate {} ({} track)", file.name.stem, file.name.track)));
+              fmt::format("migrate {} ({} track)", file.name.stem, file.name.track));
+          draft.set_time(finished);
+          return Decided(std::move(draft));
         }
         // Applied elsewhere first: a deployment that refers to that commit, checked for drift.
         r.kind = "deployment";
@@ -346,8 +350,10 @@ Status MigrationCapture::After(Connection& conn, const MigrationFile& file,
         r.drift = Drift(known->second.events, captured);
         pb::Deployment d = Deployed(database, known->second.seq, at.head.seq, row);
         if (!r.drift.empty()) d.set_detail("drift: " + r.drift);
-        return Decided(record::Draft::MigrationDeploy(
-            schema, body, std::move(d), fmt::format("deploy {} to {}", file.name.stem, database)));
+        record::Draft draft = record::Draft::MigrationDeploy(
+            schema, body, std::move(d), fmt::format("deploy {} to {}", file.name.stem, database));
+        draft.set_time(finished);
+        return Decided(std::move(draft));
       }));
   if (!stored) return Status::Internal("a captured migration was not recorded");
   r.seq = stored->commit.seq();

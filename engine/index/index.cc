@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <set>
 #include <unordered_map>
 
@@ -497,6 +498,21 @@ Result<std::optional<uint64_t>> Index::SeqAtOrBefore(int64_t unix_micros) {
   q.Bind(1, unix_micros);
   STRATA_ASSIGN_OR_RETURN(bool row, q.Step());
   if (!row || q.IsNull(0)) return std::optional<uint64_t>();
+  return std::optional<uint64_t>(q.Int(0));
+}
+
+Result<std::optional<uint64_t>> Index::SchemaChangeBack(uint64_t seq, uint64_t back) {
+  if (back > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) ||
+      seq > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    return std::optional<uint64_t>();  // more than any log holds
+  }
+  sql::Statement q(db_,
+                   "SELECT seq FROM commits WHERE seq <= ? AND event_count > 0 "
+                   "ORDER BY seq DESC LIMIT 1 OFFSET ?");
+  q.Bind(1, static_cast<int64_t>(seq));
+  q.Bind(2, static_cast<int64_t>(back));
+  STRATA_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return std::optional<uint64_t>();
   return std::optional<uint64_t>(q.Int(0));
 }
 

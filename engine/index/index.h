@@ -93,6 +93,9 @@ class Index {
   Result<std::optional<CommitSummary>> CommitAt(uint64_t seq);
   // The newest commit at or before the instant, nullopt when history starts later.
   Result<std::optional<uint64_t>> SeqAtOrBefore(int64_t unix_micros);
+  // Among the commits at or before `seq` that carry events, newest first, the one at index
+  // `back`; nullopt when there are not that many (refs.h: what "~N" counts).
+  Result<std::optional<uint64_t>> SchemaChangeBack(uint64_t seq, uint64_t back);
   // Seqs whose hash (hex) starts with `hex_prefix` (lower case).
   Result<std::vector<uint64_t>> SeqsByHashPrefix(const std::string& hex_prefix);
   Result<std::optional<uint64_t>> TagSeq(const std::string& name);

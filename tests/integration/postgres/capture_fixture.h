@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <stdexcept>
 #include <thread>
 
@@ -29,12 +30,14 @@ class MigrationCaptureTest : public ::testing::Test {
     EXPECT_TRUE(t.ok()) << t.status().ToString();
     return t.ok() ? *t : std::vector<MigrationTrack>{};
   }
-  std::unique_ptr<record::Recorder> NewRecorder(const std::string& actor) {
+  std::unique_ptr<record::Recorder> NewRecorder(
+      const std::string& actor,
+      std::function<int64_t()> clock = [] { return int64_t{1700000000000000}; }) {
     record::RecorderOptions o;
     o.env = env_.get();
     o.log_dir = log_.path();
     o.actor.set_name(actor);
-    o.now_micros = [] { return int64_t{1700000000000000}; };
+    o.now_micros = std::move(clock);
     o.steady_ms = [] {
       return std::chrono::duration_cast<std::chrono::milliseconds>(
                  std::chrono::steady_clock::now().time_since_epoch())

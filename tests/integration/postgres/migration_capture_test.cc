@@ -5,9 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <stdexcept>
 #include <thread>
 
@@ -65,6 +67,54 @@ TEST_F(MigrationCaptureTest, AMigrationAnotherWriterRecordedMeanwhileBecomesADep
   EXPECT_EQ(log[1].deployment().to_seq(), 1u);  // the head it was appended to
   EXPECT_EQ(log[1].actor().name(), "app-runner");
   EXPECT_TRUE(notes_.empty());
+}
+
+// Each commit of a run carries the time its migration finished, read before the capture's
+// introspection and recording, which take time of their own: the clock here jumps an hour at
+// every reading, so any later reading would show.
+TEST_F(MigrationCaptureTest, EachCommitCarriesTheTimeItsMigrationFinished) {
+  Write("1_core_users.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n");
+  Write("2_core_email.sql", "ALTER TABLE users ADD COLUMN email text;\n");
+  const auto tracks = Tracks();
+  constexpr int64_t kHour = 3600'000'000;
+  constexpr int64_t kT0 = 1'772'000'000'000'000;
+  std::atomic<int64_t> now{kT0};
+  auto recorder = NewRecorder("runner", [&now] { return now.fetch_add(kHour); });
+  auto capture = NewCapture(*recorder, "app", &tracks);
+  ASSERT_TRUE(capture);
+  std::vector<int64_t> finished;
+  MigrationHooks hooks = capture->Hooks();
+  hooks.after_each = [&, after = hooks.after_each](Connection& conn, const MigrationFile& f,
+                                                   const AppliedMigration& row) {
+    finished.push_back(kT0 + static_cast<int64_t>(finished.size() + 1) * 10 * kHour);
+    now = finished.back();  // the migration has just finished
+    return after(conn, f, row);
+  };
+  Run(app_, hooks, tracks);
+  const std::vector<pb::Commit> log = Log();
+  ASSERT_EQ(log.size(), 2u);
+  ASSERT_EQ(finished.size(), 2u);
+  EXPECT_EQ(log[0].time_unix_micros(), finished[0]);
+  EXPECT_EQ(log[1].time_unix_micros(), finished[1]);
+
+  // A deployment to another database is a fact of its own time too.
+  auto staging_recorder = NewRecorder("runner", [&now] { return now.fetch_add(kHour); });
+  auto staging = NewCapture(*staging_recorder, "staging", &tracks);
+  ASSERT_TRUE(staging);
+  MigrationHooks staging_hooks = staging->Hooks();
+  staging_hooks.after_each = [&, after = staging_hooks.after_each](
+                                 Connection& conn, const MigrationFile& f,
+                                 const AppliedMigration& row) {
+    finished.push_back(kT0 + static_cast<int64_t>(finished.size() + 1) * 10 * kHour);
+    now = finished.back();
+    return after(conn, f, row);
+  };
+  Run(staging_, staging_hooks, tracks);
+  const std::vector<pb::Commit> all = Log();
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[2].origin(), pb::ORIGIN_DEPLOY);
+  EXPECT_EQ(all[2].time_unix_micros(), finished[2]);
+  EXPECT_EQ(all[3].time_unix_micros(), finished[3]);
 }
 
 // A deployment whose effect differs from the recorded one keeps the difference, object by
