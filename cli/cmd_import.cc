@@ -127,7 +127,11 @@ void PrintImported(const Context& ctx, const Reach& reach, const StoredCommit& s
 CommandResult ImportFromTarget(Context& ctx, const po::variables_map& vm,
                                const std::vector<std::string>& names) {
   const ObjectFilter filter = ReadFilter(vm, names);
-  STRATA_ASSIGN_OR_RETURN(Reach reach, OpenReach(ctx, ReadTargetFlags(vm), ReachOptions{}));
+  // Any engine: for PostgreSQL this is the re-capture of the live database that brings the log
+  // back to it after a recording failure (docs/postgres-history.md).
+  ReachOptions options;
+  options.needs = Needs::kAny;
+  STRATA_ASSIGN_OR_RETURN(Reach reach, OpenReach(ctx, ReadTargetFlags(vm), options));
   const SchemaSource& source = *reach.source;
   const std::string noun(reach.backend->object_noun());
   STRATA_ASSIGN_OR_RETURN(auto recorder, OpenRecorder(ctx));

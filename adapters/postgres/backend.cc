@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "adapters/postgres/describe_identity.h"
 #include "adapters/postgres/describe_security.h"
 #include "adapters/postgres/migration_files.h"
 #include "adapters/postgres/render.h"
@@ -64,6 +65,7 @@ class PostgresBackend : public backend::Backend {
 
   backend::ChangeText DescribeChange(const pb::Event& e) const override {
     if (auto text = DescribeSecurityChange(e.postgres())) return *text;
+    if (auto text = DescribeIdentityChange(e.postgres())) return *text;
     return Backend::DescribeChange(e);
   }
 

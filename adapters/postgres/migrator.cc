@@ -230,9 +230,15 @@ RunReport Migrator::Run(const std::vector<MigrationTrack>& tracks, const RunObse
     report.plans = std::move(before).value();
     return report;
   }
+  // A track whose recording failed (a hook error: its migration stays applied and is recorded
+  // as recovered next time) does not hold up the other tracks; a failed migration stops the
+  // run. The report keeps the first failure.
   for (const MigrationTrack& t : tracks) {
-    report.status = RunTrack(t, observer, &report);
-    if (!report.status.ok()) break;
+    recording_failed_ = false;
+    Status s = RunTrack(t, observer, &report);
+    if (s.ok()) continue;
+    if (report.status.ok()) report.status = s;
+    if (!recording_failed_) break;
   }
   return report;
 }
@@ -250,7 +256,11 @@ Status Migrator::RunTrack(const MigrationTrack& track, const RunObserver& observ
   const TrackPlan& plan = report->plans.back();
   if (observer.on_track) observer.on_track(plan);
   if (hooks_.on_locked) {
-    STRATA_RETURN_IF_ERROR(hooks_.on_locked(*conn_, applied));
+    Status s = hooks_.on_locked(*conn_, applied);
+    if (!s.ok()) {
+      recording_failed_ = true;
+      return s.WithContext(fmt::format("track {}", track.name));
+    }
   }
   STRATA_RETURN_IF_ERROR(CheckRunnable({plan}, options_.allow_out_of_order));
   const std::vector<const PlannedMigration*> to_run = plan.ToRun();
@@ -273,7 +283,8 @@ Status Migrator::ApplyOne(const PlannedMigration& m, const HistoryTable& table,
   const MigrationFile& file = *m.file;
   const std::string& name = file.name.stem;
   auto fail = [&](FailureStage stage, int exit_code, std::string output, Status status) {
-    report->failed = FailedMigration{&file, stage, exit_code, std::move(output)};
+    if (!report->failed) report->failed = FailedMigration{&file, stage, exit_code, std::move(output)};
+    recording_failed_ = stage == FailureStage::kHook;
     return status;
   };
   if (observer.on_start) observer.on_start(file);

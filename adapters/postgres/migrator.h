@@ -154,6 +154,7 @@ class Migrator {
   ChildSetup children_;
   MigratorOptions options_;
   MigrationHooks hooks_;
+  bool recording_failed_ = false;  // the current track failed in a hook, not in its SQL
 };
 
 }  // namespace strata::postgres

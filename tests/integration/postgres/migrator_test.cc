@@ -113,8 +113,37 @@ TEST_F(MigratorTest, AHookErrorStopsTheRunAndTheMigrationStaysApplied) {
                                       " row(s) the log lacks");
   };
   r = Make(std::move(refuse)).Run(tracks);
-  EXPECT_EQ(r.status.message(), "history has 1 row(s) the log lacks");
+  EXPECT_EQ(r.status.message(), "track core: history has 1 row(s) the log lacks");
   EXPECT_EQ(conn_->Exec("SELECT count(*) FROM migrations_core")->rows[0][0], "1");
+}
+
+// A recording failure in one track (its migration stays applied, to be recorded as recovered
+// next time) does not hold up another track; a failed migration does.
+TEST_F(MigratorTest, ATracksRecordingFailureDoesNotHoldUpTheOthers) {
+  Write("1_billing_a.sql", "CREATE TABLE billing_a (id int);");
+  Write("1_core_a.sql", "CREATE TABLE core_a (id int);");
+  auto tracks = Tracks();
+  ASSERT_EQ(tracks.size(), 2u);
+  const std::string first = tracks[0].name, second = tracks[1].name;
+  MigrationHooks hooks;
+  hooks.after_each = [&first](Connection&, const MigrationFile& f, const AppliedMigration&) {
+    if (f.name.track == first) return Status::Unavailable("log store unreachable");
+    return Status::Ok();
+  };
+  RunReport r = Make(std::move(hooks)).Run(tracks);
+  EXPECT_EQ(r.status.message(), "1_" + first + "_a is applied: log store unreachable");
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failed->file->name.stem, "1_" + first + "_a");
+  ASSERT_EQ(r.applied.size(), 2u);
+  EXPECT_EQ(r.applied[1].row.name, "1_" + second + "_a");  // the other track ran
+
+  Write("2_" + first + "_b.sql", "CREATE TABLE b2 (x nonsense_type);");
+  Write("2_" + second + "_b.sql", "CREATE TABLE b3 (id int);");
+  r = Make({}).Run(Tracks());
+  EXPECT_FALSE(r.status.ok());
+  ASSERT_TRUE(r.failed);
+  EXPECT_EQ(r.failed->stage, FailureStage::kMigration);
+  EXPECT_TRUE(r.applied.empty());  // a failed migration stops the run: the other track waits
 }
 
 // The hooks diff the catalog before and after each migration, so nothing else may change it in
