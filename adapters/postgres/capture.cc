@@ -194,7 +194,7 @@ Status MigrationCapture::OnLocked(Connection& conn, const std::vector<AppliedMig
   // with the log as it is now, so rows another run just recorded are not taken for missing.
   STRATA_ASSIGN_OR_RETURN(record::HeadState at, recorder_.Read());
   STRATA_RETURN_IF_ERROR(CatchUp(at.head));
-  last_after_.reset();  // the lock was free before this track: anything may have changed
+  catalog_.Reset();  // the lock was free before this track: anything may have changed
   std::optional<pb::SchemaState> live;
   for (const AppliedMigration& row : rows) {
     if (KnownHere(row.name)) continue;
@@ -255,25 +255,32 @@ Status MigrationCapture::RecordRecovered(const AppliedMigration& row,
 }
 
 Status MigrationCapture::Before(Connection& conn, const MigrationFile&) {
-  if (last_after_) {
-    // Nothing ran since the previous migration's capture (this run holds the lock): its
-    // after-state is this one's before-state, which saves one introspection per migration.
-    before_ = std::move(last_after_);
-    last_after_.reset();
-    return Status::Ok();
-  }
-  STRATA_ASSIGN_OR_RETURN(auto before, Introspect(conn, IntrospectOptions{}));
-  before_ = std::move(before);
+  // Within a run (which holds the lock) the model after the previous migration is this one's
+  // before-state; the first migration of a track reads the catalog whole.
+  STRATA_RETURN_IF_ERROR(catalog_.Begin(conn));
+  before_ = catalog_.model();
   return Status::Ok();
+}
+
+// Brings the catalog model up to date with what `file` changed, and says when that took a
+// read of the whole catalog.
+Result<pb::SchemaState> MigrationCapture::CaptureAfter(Connection& conn,
+                                                       const MigrationFile& file) {
+  STRATA_RETURN_IF_ERROR(catalog_.Finish(conn));
+  if (catalog_.stats().full) {
+    Note(fmt::format("note: read the whole catalog after {} ({})", file.name.stem,
+                     catalog_.stats().full_reason));
+  }
+  return AsSchemaState(catalog_.model());
 }
 
 Status MigrationCapture::After(Connection& conn, const MigrationFile& file,
                                const AppliedMigration& row) {
   if (!before_) return Status::Internal("migration captured without a before state");
-  STRATA_ASSIGN_OR_RETURN(pb::SchemaState after, IntrospectState(conn));
-  STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> captured, Diff(AsSchemaState(*before_), after));
+  STRATA_ASSIGN_OR_RETURN(pb::SchemaState after, CaptureAfter(conn, file));
+  STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> captured,
+                          Diff(AsSchemaState(std::move(*before_)), after));
   before_.reset();
-  last_after_ = after.postgres();
 
   pb::MigrationBody body;
   body.set_name(file.name.stem);

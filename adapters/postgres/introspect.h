@@ -31,6 +31,10 @@ struct IntrospectOptions {
   // triggers, policies, privileges, partitions, storage) cover only these pg_class OIDs;
   // catalogs of other kinds are read whole. Used by the incremental capture of a migration.
   const std::vector<uint32_t>* only_relations = nullptr;
+  // With only_relations: leave out, too, what is not scoped by relation (schemas, extensions,
+  // types, functions, sequences and the like), for a caller that knows none of it changed
+  // since an earlier read and keeps that read's parts.
+  bool skip_unscoped = false;
   // Times the call for IntrospectStats::micros (its steady clock); must outlive the call.
   const common::Clock* clock = &common::SystemClock();
 };
