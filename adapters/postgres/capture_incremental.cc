@@ -125,10 +125,27 @@ constexpr UnscopedSql kUnscoped[] = {
     {"pg_transform", "pg_transform x", "true"},
 };
 
-// One row per unscoped catalog: ('u', name, rows written (when `written` is given), rows).
-std::string UnscopedCountsSql(std::string_view from_extra, std::string_view written) {
+const UnscopedSql* UnscopedIn(std::string_view catalog) {
+  for (const UnscopedSql& u : kUnscoped) {
+    if (catalog == u.name) return &u;
+  }
+  return nullptr;
+}
+
+bool IsTracked(std::string_view catalog) {
+  for (Tracked t : kAllTracked) {
+    if (catalog == TrackedName(t)) return true;
+  }
+  return false;
+}
+
+// One row per unscoped catalog: ('u', name, rows written (when `written` is given), rows);
+// with `skip_tracked`, not for the tracked catalogs, whose count rows carry them.
+std::string UnscopedCountsSql(std::string_view from_extra, std::string_view written,
+                              bool skip_tracked = false) {
   std::string sql;
   for (const UnscopedSql& u : kUnscoped) {
+    if (skip_tracked && IsTracked(u.name)) continue;
     if (!sql.empty()) sql += " UNION ALL ";
     sql += fmt::format(
         "SELECT 'u', '{}', (count(*) FILTER (WHERE {}))::text, count(*)::text FROM {}{} WHERE {}",
@@ -166,7 +183,9 @@ std::string AllKeysSql(int server_version) {
 std::string TrackedKeysSql(Tracked t) { return KeysSql(t, "k", "", "true"); }
 
 // Rows written since $1 (an xid) in catalog alias `x`.
-constexpr std::string_view kWritten = "age(x.xmin) <= age(lo.x)";
+// (age() is fixed for the transaction: its reference is the transaction's, so lo's age is
+// taken once.)
+constexpr std::string_view kWritten = "age(x.xmin) <= lo.a";
 
 std::string Written(std::string_view select, std::string_view from, std::string_view where = "") {
   return fmt::format("SELECT {} FROM {}, lo WHERE {}{}", select, from, kWritten, where);
@@ -176,7 +195,7 @@ std::string Written(std::string_view select, std::string_view from, std::string_
 // ("c0".."c5"), written schemas ("n"), the relations other written rows belong to and their
 // dependents ("r"), and the snapshot's xmax ("lo"). One round trip; $1 is the lower bound.
 std::string ChangesSql(int server_version) {
-  std::string sql = "WITH RECURSIVE lo AS (SELECT $1::xid AS x)";
+  std::string sql = "WITH RECURSIVE lo AS MATERIALIZED (SELECT age($1::xid) AS a)";
   // Written keys of each tracked catalog, kept in CTEs: they are output and mapped below.
   for (Tracked t : kAllTracked) {
     sql += fmt::format(", w{0} AS ({1})", static_cast<int>(t),
@@ -189,7 +208,7 @@ std::string ChangesSql(int server_version) {
                        "SELECT b::oid FROM w{0} w(tag, k, a, b) WHERE b <> '0' UNION ",
                        static_cast<int>(t));
   }
-  sql += "SELECT x.oid FROM pg_class x, lo WHERE " + std::string(kWritten);
+  sql += "SELECT k::oid FROM w0 w(tag, k, a, b)";
   sql += " UNION " + Written("x.attrelid", "pg_attribute x");
   sql += " UNION " + Written("x.adrelid", "pg_attrdef x");
   sql += " UNION " + Written("x.indrelid", "pg_index x");
@@ -238,11 +257,18 @@ std::string ChangesSql(int server_version) {
     const int i = static_cast<int>(t);
     const TrackedSql& s = SqlOf(t);
     sql += fmt::format(" UNION ALL SELECT * FROM w{0}", i);
-    sql += fmt::format(" UNION ALL SELECT 'c{}', count(*)::text, NULL, NULL FROM {} WHERE {}", i,
-                       s.from, s.scope);
+    // One scan counts the rows in scope and, where the catalog also holds something read
+    // whole, those rows and how many of them were written.
+    const UnscopedSql* u = UnscopedIn(TrackedName(t));
+    sql += fmt::format(
+        " UNION ALL SELECT 'c{}', (count(*) FILTER (WHERE {}))::text, {}, {} FROM {}, lo", i,
+        s.scope,
+        u ? fmt::format("(count(*) FILTER (WHERE {} AND {}))::text", u->filter, kWritten)
+          : "NULL",
+        u ? fmt::format("(count(*) FILTER (WHERE {}))::text", u->filter) : "NULL", s.from);
   }
   sql += " UNION ALL " + Written("'n', x.oid::text, x.nspname::text, NULL", "pg_namespace x");
-  sql += " UNION ALL " + UnscopedCountsSql(", lo", kWritten);
+  sql += " UNION ALL " + UnscopedCountsSql(", lo", kWritten, /*skip_tracked=*/true);
   // Relations, marked when they are a sequence (not an identity column's) or a composite type,
   // which introspection reads with the unscoped parts.
   sql += " UNION ALL SELECT 'r', rels.oid::text, (c.relkind = 'c' OR (c.relkind = 'S' AND "
@@ -467,8 +493,10 @@ class IncrementalCapture::ReadTransaction {
     // No JIT: the catalog queries are estimated expensive enough to compile, which costs
     // hundreds of milliseconds and saves none.
     ++stats_->queries;
+    // The prepared query's plan does not depend on its parameters: plan it once.
     STRATA_RETURN_IF_ERROR(
-        conn_.ExecScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL jit = off"));
+        conn_.ExecScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL jit = off; "
+                         "SET LOCAL plan_cache_mode = force_generic_plan"));
     open_ = true;
     return Status::Ok();
   }
@@ -515,6 +543,10 @@ Changes ParseChanges(const QueryResult& r) {
       c.written[i].emplace_back(key, OwnersOf(row));
     } else if (i >= 0 && tag[0] == 'c') {
       c.counts[i] = std::stoll(key);
+      if (row[2] && row[3]) {
+        c.unscoped_written = c.unscoped_written || *row[2] != "0";
+        c.unscoped_counts[incremental::TrackedName(static_cast<Tracked>(i))] = std::stoll(*row[3]);
+      }
     }
   }
   return c;
@@ -618,9 +650,7 @@ Status IncrementalCapture::ReadChanges(Connection& conn) {
   stats_ = CaptureStats();
   ReadTransaction tx(conn, &stats_);
   STRATA_RETURN_IF_ERROR(tx.Begin());
-  STRATA_ASSIGN_OR_RETURN(
-      QueryResult r,
-      tx.Exec(incremental::ChangesSql(conn.server_version()), {lo_, SequencesArray()}));
+  STRATA_ASSIGN_OR_RETURN(QueryResult r, QueryChanges(conn, tx));
   Changes changes = ParseChanges(r);
   incremental::Plan plan = incremental::Decide(keys_, changes);
   if (!plan.full_reason) {
@@ -644,6 +674,22 @@ Status IncrementalCapture::ReadChanges(Connection& conn) {
   STRATA_RETURN_IF_ERROR(tx.Commit());
   stats_.micros = options_.introspect.clock->SteadyMicros() - start;
   return Status::Ok();
+}
+
+// The query after a migration, prepared on the connection the first time: planning it costs
+// more than running it. The session keeps it (under a name of strata's) until it ends.
+Result<QueryResult> IncrementalCapture::QueryChanges(Connection& conn, ReadTransaction& tx) {
+  static constexpr char kName[] = "strata_capture_changes";
+  STRATA_ASSIGN_OR_RETURN(
+      QueryResult prepared,
+      tx.Exec("SELECT count(*) FROM pg_prepared_statements WHERE name = $1", {kName}));
+  if (prepared.rows.at(0).at(0) == "0") {
+    STRATA_RETURN_IF_ERROR(tx.Exec(fmt::format("PREPARE {}(xid, oid[]) AS {}", kName,
+                                               incremental::ChangesSql(conn.server_version())))
+                               .status());
+  }
+  return tx.Exec(fmt::format("EXECUTE {}({}, {})", kName, Connection::QuoteLiteral(lo_),
+                             Connection::QuoteLiteral(SequencesArray())));
 }
 
 // The model's sequences as an oid[] literal, and how many of them a column owns.

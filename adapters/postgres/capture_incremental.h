@@ -151,6 +151,7 @@ class IncrementalCapture {
   Status ReadFull(Connection& conn, std::string reason);
   Status ReadWhole(Connection& conn, ReadTransaction& tx, std::string reason);
   Status ReadChanges(Connection& conn);
+  Result<QueryResult> QueryChanges(Connection& conn, ReadTransaction& tx);
   Status ReadSome(Connection& conn, std::set<uint32_t> relations, bool unscoped);
   // Whether one of `relations` is a sequence the model holds (a deleted one shows only here).
   bool HoldsSequence(const std::set<uint32_t>& relations) const;
