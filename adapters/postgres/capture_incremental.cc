@@ -163,8 +163,15 @@ std::string KeysSql(Tracked t, std::string_view tag, std::string_view extra_from
                      tag, s.key, s.owner, s.owner2, s.from, s.joins, extra_from, s.scope, where);
 }
 
-// The keys of every tracked catalog ("k0".."k5"), the schemas ("n") and the snapshot's xmax
-// ("lo"): what a full read keeps for the next capture.
+// The xmax of the transaction's snapshot: every transaction id assigned later is at least this.
+std::string SnapshotXmaxSql(int server_version) {
+  return server_version >= 130000
+             ? "pg_snapshot_xmax(pg_current_snapshot())::xid::text"
+             : "(txid_snapshot_xmax(txid_current_snapshot()) % 4294967296)::text";
+}
+
+// The keys of every tracked catalog ("k0".."k5"), the schemas ("n"), the counts of what is read
+// whole ("u") and the snapshot's xmax ("lo"): what a full read keeps for the next capture.
 std::string AllKeysSql(int server_version) {
   std::string sql;
   for (Tracked t : kAllTracked) {
@@ -172,11 +179,7 @@ std::string AllKeysSql(int server_version) {
   }
   sql += "SELECT 'n', x.oid::text, x.nspname::text, NULL FROM pg_namespace x UNION ALL ";
   sql += UnscopedCountsSql("", "false") + " UNION ALL ";
-  sql += server_version >= 130000
-             ? "SELECT 'lo', pg_snapshot_xmax(pg_current_snapshot())::xid::text, NULL, NULL"
-             : "SELECT 'lo', (txid_snapshot_xmax(txid_current_snapshot()) % 4294967296)::text, "
-               "NULL, NULL";
-  return sql;
+  return sql + "SELECT 'lo', " + SnapshotXmaxSql(server_version) + ", NULL, NULL";
 }
 
 // Every key of `t` with its owners.
@@ -192,8 +195,11 @@ std::string Written(std::string_view select, std::string_view from, std::string_
 }
 
 // The query after a migration: written keys of the tracked catalogs ("w0".."w5"), their counts
-// ("c0".."c5"), written schemas ("n"), the relations other written rows belong to and their
-// dependents ("r"), and the snapshot's xmax ("lo"). One round trip; $1 is the lower bound.
+// ("c0".."c5", with the counts of what the same catalog holds that is read whole), written
+// schemas ("n"), the counts of the other catalogs read whole ("u"), the relations other written
+// rows belong to and their dependents ("r", marked when read whole), the links of the model's
+// sequences ($2) to their owning columns ("o"), and the snapshot's xmax ("lo"). One round
+// trip; $1 is the lower bound.
 std::string ChangesSql(int server_version) {
   std::string sql = "WITH RECURSIVE lo AS MATERIALIZED (SELECT age($1::xid) AS a)";
   // Written keys of each tracked catalog, kept in CTEs: they are output and mapped below.
@@ -248,11 +254,7 @@ std::string ChangesSql(int server_version) {
   }
   sql += ")";
   // The output.
-  sql += " SELECT 'lo', ";
-  sql += server_version >= 130000
-             ? "pg_snapshot_xmax(pg_current_snapshot())::xid::text"
-             : "(txid_snapshot_xmax(txid_current_snapshot()) % 4294967296)::text";
-  sql += ", NULL, NULL";
+  sql += " SELECT 'lo', " + SnapshotXmaxSql(server_version) + ", NULL, NULL";
   for (Tracked t : kAllTracked) {
     const int i = static_cast<int>(t);
     const TrackedSql& s = SqlOf(t);

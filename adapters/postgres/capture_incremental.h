@@ -15,12 +15,14 @@
 //  3. A count that is not the previous count plus the new keys means rows were deleted: that
 //     catalog's key list is read and compared with the one kept, and the owners of the keys that
 //     came or went are added.
-//  4. Those relations are read again (IntrospectOptions::only_relations; types, functions,
-//     schemas, extensions and sequences are read whole) and merged into the model.
+//  4. Those relations are read again (IntrospectOptions::only_relations) and merged into the
+//     model. Schemas, extensions, types, functions and sequences are read whole, and only when
+//     a row of their catalogs was written or their counts changed (skip_unscoped otherwise).
 // A full read is taken instead for the first capture, after Reset, after a schema rename (every
 // qualified name in it changes) and when most relations changed anyway. What changes outside the
 // migrations is not seen until the next full read: drift checks find it.
-// Not thread-safe; one per run, used with one database.
+// Not thread-safe; one per run, used with one database. The connection keeps a prepared
+// statement of strata's (strata_capture_changes) until it closes.
 #pragma once
 
 #include <cstdint>
