@@ -9,6 +9,8 @@
 #include <charconv>
 #include <string_view>
 
+#include "engine/state/postgres_keys.h"
+
 namespace strata::postgres {
 namespace {
 
@@ -398,8 +400,15 @@ void MergeIdentity(const std::set<uint32_t>& relations, bool unscoped,
   identity->functions = std::move(partial.functions);
 }
 
+// Whether a fallback object stands for a table or view (one the model could not hold): those
+// are read with their relation, not whole.
+bool IsRelationFallback(const pb::PgOtherObject& o) {
+  return o.kind() == "table" || o.kind() == "view";
+}
+std::string RelationKeyOf(const pb::PgOtherObject& o) { return PgKey(o.schema(), o.name()); }
+
 // `merged` (a read of the unscoped parts and some relations) takes the model's other tables and
-// views, and the privileges of sequences it did not read by relation.
+// views (and their fallback forms), and the privileges of sequences it did not read by relation.
 void CarryOver(const std::set<uint32_t>& relations, const std::set<std::string>& replaced,
                const CatalogIdentity& merged_identity, pb::PostgresSchema* model,
                pb::PostgresSchema* merged) {
@@ -411,6 +420,12 @@ void CarryOver(const std::set<uint32_t>& relations, const std::set<std::string>&
   for (auto& [key, view] : *model->mutable_views()) {
     if (replaced.count(key) == 0 && !merged->views().contains(key)) {
       (*merged->mutable_views())[key].Swap(&view);
+    }
+  }
+  for (auto& [key, other] : *model->mutable_others()) {
+    if (IsRelationFallback(other) && replaced.count(RelationKeyOf(other)) == 0 &&
+        !merged->others().contains(key)) {
+      (*merged->mutable_others())[key].Swap(&other);
     }
   }
   std::map<std::string, uint32_t> sequence_oid;
@@ -452,11 +467,19 @@ void Merge(const std::set<uint32_t>& relations, bool unscoped, pb::PostgresSchem
       model->mutable_tables()->erase(key);
       model->mutable_views()->erase(key);
     }
+    auto* others = model->mutable_others();
+    for (auto it = others->begin(); it != others->end();) {
+      const bool read = IsRelationFallback(it->second) && replaced.count(RelationKeyOf(it->second));
+      it = read ? others->erase(it) : std::next(it);
+    }
     for (auto& [key, table] : *partial.mutable_tables()) {
       (*model->mutable_tables())[key].Swap(&table);
     }
     for (auto& [key, view] : *partial.mutable_views()) {
       (*model->mutable_views())[key].Swap(&view);
+    }
+    for (auto& [key, other] : *partial.mutable_others()) {
+      if (IsRelationFallback(other)) (*others)[key].Swap(&other);
     }
   }
   MergeIdentity(relations, unscoped, std::move(partial_identity), identity);

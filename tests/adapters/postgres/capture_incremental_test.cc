@@ -183,6 +183,36 @@ TEST(IncrementalMerge, AnUnscopedReadReplacesWholePartsButKeepsPrivilegesOfSeque
   EXPECT_EQ(f.identity.functions, (std::map<uint32_t, std::string>{{41, "public.g()"}}));
 }
 
+pb::PgOtherObject Fallback(const std::string& kind, const std::string& name) {
+  pb::PgOtherObject o;
+  o.set_kind(kind);
+  o.set_schema("public");
+  o.set_name(name);
+  o.set_definition("CREATE ...");
+  return o;
+}
+
+// A table the model cannot hold is kept in its fallback form: it is read with its relation.
+TEST(IncrementalMerge, FallbackFormsOfTablesGoWithTheirRelationOthersAreReadWhole) {
+  for (bool unscoped : {false, true}) {
+    SCOPED_TRACE(unscoped ? "unscoped" : "relations only");
+    Fixture f;
+    (*f.model.mutable_others())["table:public.a"] = Fallback("table", "a");
+    (*f.model.mutable_others())["table:public.c"] = Fallback("table", "c");
+    (*f.model.mutable_others())["operator:public.+"] = Fallback("operator", "+");
+    pb::PostgresSchema partial;
+    (*partial.mutable_others())["table:public.a2"] = Fallback("table", "a2");
+    if (unscoped) (*partial.mutable_others())["operator:public.+"] = Fallback("operator", "+");
+    CatalogIdentity read;
+    read.relations = {{10, "public.a2"}};
+    Merge({10}, unscoped, partial, read, &f.model, &f.identity);
+    EXPECT_FALSE(f.model.others().contains("table:public.a"));  // renamed
+    EXPECT_TRUE(f.model.others().contains("table:public.a2"));
+    EXPECT_TRUE(f.model.others().contains("table:public.c"));  // not read: kept
+    EXPECT_TRUE(f.model.others().contains("operator:public.+"));
+  }
+}
+
 TEST(IncrementalMerge, ASequenceReadByRelationTakesItsNewPrivileges) {
   Fixture f;
   pb::PostgresSchema partial;
