@@ -692,6 +692,9 @@ Status IncrementalCapture::ReadChanges(Connection& conn) {
   }
   if (plan.full_reason) {
     STRATA_RETURN_IF_ERROR(ReadWhole(conn, tx, std::move(*plan.full_reason)));
+  } else if (plan.relations.empty() && !plan.unscoped) {
+    before_identity_ = identity_;  // the migration changed nothing the model holds
+    lo_ = std::move(changes.next_lo);
   } else {
     STRATA_RETURN_IF_ERROR(ReadSome(conn, std::move(plan.relations), plan.unscoped));
     lo_ = std::move(changes.next_lo);
