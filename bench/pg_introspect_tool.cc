@@ -1,23 +1,30 @@
 // pg_introspect_tool: times postgres::Introspect on a large generated schema.
 //
 //   pg_introspect_tool --conninfo "host=127.0.0.1 port=PORT user=postgres dbname=bench"
-//                      [--tables 1000] [--columns 11000] [--runs 5]
+//                      [--tables 1000] [--columns 11000] [--runs 5] [--migrations 0]
 //
 // Creates the schema when the database has none of its tables yet (schema "bench": tables
 // with identity keys, defaults, NOT NULL, unique, check and foreign-key constraints, an index
 // each, comments on some columns and tables), then runs Introspect --runs times and prints
 // each run and the best, median and worst wall times with the query count.
+// With --migrations N it then applies N one-line migrations from a second session (add,
+// rename a column, create and drop an index, comment, create a table), captures each with
+// IncrementalCapture as `migrate run` does, and prints the capture's time per migration
+// (median, 90th percentile, worst) beside the diff of the before and after states.
 // bench/pg_introspect.sh runs it against a throwaway cluster.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <boost/program_options.hpp>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "adapters/postgres/capture_incremental.h"
 #include "adapters/postgres/connection.h"
 #include "adapters/postgres/introspect.h"
+#include "engine/diff/diff.h"
 
 namespace {
 
@@ -25,12 +32,14 @@ namespace po = boost::program_options;
 using strata::Result;
 using strata::Status;
 using strata::postgres::Connection;
+namespace pb = strata::pb;
 
 struct ToolOptions {
   std::string conninfo;
   int tables = 1000;
   int columns = 11000;
   int runs = 5;
+  int migrations = 0;
 };
 
 // The DDL of table `i` with `columns` columns; every third table points at the one before.
@@ -70,6 +79,68 @@ Status CreateSchema(Connection& conn, const ToolOptions& o) {
   return conn.ExecScript(sql);  // one implicit transaction
 }
 
+// Migration `i` of the --migrations run `run` (names made with it are new in every run): one
+// statement on table bench.t<k>.
+std::string Migration(int64_t run, int i, int tables) {
+  const int k = (i * 7) % tables;
+  switch (i % 6) {
+    case 0: return fmt::format("ALTER TABLE bench.t{} ADD COLUMN x{}_{} integer", k, run, i);
+    case 1: return fmt::format("CREATE INDEX bx{}_{} ON bench.t{} (id, c1)", run, i, k);
+    case 2: return fmt::format("COMMENT ON COLUMN bench.t{}.c1 IS 'm{}_{}'", k, run, i);
+    case 3:
+      return fmt::format("CREATE TABLE bench.n{}_{} (id bigint PRIMARY KEY, v text)", run, i);
+    case 4: return fmt::format("DROP INDEX bench.bx{}_{}", run, i - 3);
+    default:
+      return fmt::format("ALTER TABLE bench.t{} RENAME COLUMN x{}_{} TO y{}_{}",
+                         ((i - 5) * 7) % tables, run, i - 5, run, i);
+  }
+}
+
+struct Spread {
+  double median = 0, p90 = 0, worst = 0;
+};
+Spread SpreadOf(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return {v[v.size() / 2], v[v.size() * 9 / 10], v.back()};
+}
+
+// Applies o.migrations one-line migrations from `other` and captures each on `conn`.
+Status RunMigrations(Connection& conn, Connection& other, const ToolOptions& o) {
+  strata::postgres::IncrementalCapture capture;
+  STRATA_RETURN_IF_ERROR(capture.Begin(conn));
+  std::vector<double> capture_ms, diff_ms;
+  int full = 0, recounts = 0;
+  const int64_t run = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  for (int i = 0; i < o.migrations; ++i) {
+    STRATA_RETURN_IF_ERROR(capture.Begin(conn));
+    pb::PostgresSchema before = capture.model();
+    STRATA_RETURN_IF_ERROR(other.ExecScript(Migration(run, i, o.tables)));
+    STRATA_RETURN_IF_ERROR(capture.Finish(conn));
+    capture_ms.push_back(capture.stats().micros / 1000.0);
+    full += capture.stats().full ? 1 : 0;
+    recounts += capture.stats().recounted.empty() ? 0 : 1;
+    // What migrate run does with the two states: the copy kept as the before-state and the diff.
+    const auto t0 = std::chrono::steady_clock::now();
+    pb::PostgresSchema kept = capture.model();
+    STRATA_ASSIGN_OR_RETURN(auto events,
+                            strata::Diff(strata::postgres::AsSchemaState(std::move(before)),
+                                         strata::postgres::AsSchemaState(std::move(kept))));
+    diff_ms.push_back(std::chrono::duration<double, std::milli>(
+                          std::chrono::steady_clock::now() - t0)
+                          .count());
+    if (events.empty()) return Status::Internal(Migration(run, i, o.tables) + " captured no change");
+  }
+  const Spread c = SpreadOf(capture_ms), d = SpreadOf(diff_ms);
+  std::cout << fmt::format(
+      "capture after each of {} one-line migrations: median {:.1f} ms, p90 {:.1f} ms, worst "
+      "{:.1f} ms ({} read the whole catalog, {} read a key list); copy and diff of the two "
+      "states: median {:.1f} ms, p90 {:.1f} ms\n",
+      o.migrations, c.median, c.p90, c.worst, full, recounts, d.median, d.p90);
+  return Status::Ok();
+}
+
 Status Run(const ToolOptions& o) {
   STRATA_ASSIGN_OR_RETURN(auto conn, Connection::Open(o.conninfo));
   STRATA_ASSIGN_OR_RETURN(auto existing,
@@ -101,7 +172,9 @@ Status Run(const ToolOptions& o) {
       "median {:.1f} ms, worst {:.1f} ms over {} runs; {} queries per run\n",
       tables, columns, constraints, indexes, ms.front(), ms[ms.size() / 2], ms.back(), ms.size(),
       stats.queries);
-  return Status::Ok();
+  if (o.migrations == 0) return Status::Ok();
+  STRATA_ASSIGN_OR_RETURN(auto other, Connection::Open(o.conninfo));
+  return RunMigrations(*conn, *other, o);
 }
 
 }  // namespace
@@ -113,7 +186,9 @@ int main(int argc, char** argv) {
                                           "libpq conninfo of the database to use")(
       "tables", po::value(&o.tables)->default_value(o.tables), "tables to create")(
       "columns", po::value(&o.columns)->default_value(o.columns), "columns over all tables")(
-      "runs", po::value(&o.runs)->default_value(o.runs), "Introspect calls to time");
+      "runs", po::value(&o.runs)->default_value(o.runs), "Introspect calls to time")(
+      "migrations", po::value(&o.migrations)->default_value(o.migrations),
+      "one-line migrations to capture incrementally afterwards");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -126,8 +201,9 @@ int main(int argc, char** argv) {
     std::cerr << "pg_introspect_tool: " << e.what() << "\n" << desc << "\n";
     return 2;
   }
-  if (o.tables < 1 || o.runs < 1 || o.columns < o.tables) {
-    std::cerr << "pg_introspect_tool: need --tables >= 1, --runs >= 1, --columns >= --tables\n";
+  if (o.tables < 1 || o.runs < 1 || o.columns < o.tables || o.migrations < 0) {
+    std::cerr << "pg_introspect_tool: need --tables >= 1, --runs >= 1, --columns >= --tables, "
+                 "--migrations >= 0\n";
     return 2;
   }
   Status s = Run(o);

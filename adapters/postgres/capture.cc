@@ -200,7 +200,7 @@ Status MigrationCapture::OnLocked(Connection& conn, const std::vector<AppliedMig
   // with the log as it is now, so rows another run just recorded are not taken for missing.
   STRATA_ASSIGN_OR_RETURN(record::HeadState at, recorder_.Read());
   STRATA_RETURN_IF_ERROR(CatchUp(at.head));
-  last_after_.reset();  // the lock was free before this track: anything may have changed
+  catalog_.Reset();  // the lock was free before this track: anything may have changed
   std::optional<pb::SchemaState> live;
   for (const AppliedMigration& row : rows) {
     if (KnownHere(row.name)) continue;
@@ -261,20 +261,25 @@ Status MigrationCapture::RecordRecovered(const AppliedMigration& row,
 }
 
 Status MigrationCapture::Before(Connection& conn, const MigrationFile&) {
-  if (last_after_) {
-    // Nothing ran since the previous migration's capture (this run holds the lock): its
-    // after-state is this one's before-state, which saves one introspection per migration.
-    before_ = std::move(last_after_);
-    last_after_.reset();
-    before_read_ = false;
-    return Status::Ok();
-  }
-  CatalogSnapshot before;
-  STRATA_ASSIGN_OR_RETURN(before.schema,
-                          Introspect(conn, Introspection(), nullptr, &before.identity));
-  before_ = std::move(before);
-  before_read_ = true;
+  // Within a run (which holds the lock) the model after the previous migration is this one's
+  // before-state; the first migration of a track reads the catalog whole.
+  const bool fresh = !catalog_.has_model();
+  STRATA_RETURN_IF_ERROR(catalog_.Begin(conn));
+  before_ = CatalogSnapshot{catalog_.model(), catalog_.identity()};
+  before_read_ = fresh;
   return Status::Ok();
+}
+
+// Brings the catalog model up to date with what `file` changed, and says when that took a
+// read of the whole catalog.
+Result<pb::SchemaState> MigrationCapture::CaptureAfter(Connection& conn,
+                                                       const MigrationFile& file) {
+  STRATA_RETURN_IF_ERROR(catalog_.Finish(conn));
+  if (catalog_.stats().full) {
+    Note(fmt::format("note: read the whole catalog after {} ({})", file.name.stem,
+                     catalog_.stats().full_reason));
+  }
+  return AsSchemaState(catalog_.model());
 }
 
 Status MigrationCapture::After(Connection& conn, const MigrationFile& file,
@@ -282,15 +287,12 @@ Status MigrationCapture::After(Connection& conn, const MigrationFile& file,
   if (!before_) return Status::Internal("migration captured without a before state");
   // The commit's time: when the migration finished, not when its capture was recorded.
   const int64_t finished = recorder_.Now();
-  CatalogSnapshot read;
-  STRATA_ASSIGN_OR_RETURN(read.schema,
-                          Introspect(conn, Introspection(), nullptr, &read.identity));
+  STRATA_ASSIGN_OR_RETURN(pb::SchemaState after, CaptureAfter(conn, file));
+  const CatalogSnapshot read{catalog_.model(), catalog_.identity()};
   STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> captured, MigrationEvents(*before_, read));
-  const pb::SchemaState after = AsSchemaState(read.schema);
   const pb::SchemaState before = AsSchemaState(before_->schema);
   const bool before_read = before_read_;
   before_.reset();
-  last_after_ = std::move(read);
 
   pb::MigrationBody body;
   body.set_name(file.name.stem);

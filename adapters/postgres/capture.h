@@ -23,6 +23,7 @@
 
 #include "adapters/postgres/capture_events.h"
 #include "adapters/postgres/introspect.h"
+#include "adapters/postgres/capture_incremental.h"
 #include "adapters/postgres/migrator.h"
 #include "engine/log/env.h"
 #include "engine/record/recorder.h"
@@ -85,6 +86,7 @@ class MigrationCapture {
   Status RecordRecovered(const AppliedMigration& row, const pb::SchemaState& live);
   Status Before(Connection& conn, const MigrationFile& file);
   Status After(Connection& conn, const MigrationFile& file, const AppliedMigration& row);
+  Result<pb::SchemaState> CaptureAfter(Connection& conn, const MigrationFile& file);
   const MigrationFile* FindFile(const std::string& stem) const;
   bool KnownHere(const std::string& stem) const;
   std::string Drift(const std::vector<pb::Event>& recorded,
@@ -102,9 +104,11 @@ class MigrationCapture {
   // Whether before_ was read afresh (not the previous migration's after-state): only then
   // can the database differ from what the log holds before the migration.
   bool before_read_ = false;
-  // The catalog after the previous migration of this run, reused as the next one's before.
-  // Cleared whenever the run's lock was released in between (see OnLocked).
-  std::optional<CatalogSnapshot> last_after_;
+  // The catalog model kept between the migrations of this run: read whole for the first one,
+  // then brought up to date with what each migration wrote. After() finds the after-state in
+  // catalog_.model() and the identities in catalog_.before_identity() and identity().
+  // Reset whenever the run's lock was released in between (see OnLocked).
+  IncrementalCapture catalog_;
   std::vector<Recorded> recorded_;
 };
 

@@ -38,18 +38,23 @@ class Reader {
 
   Status ReadAll(Catalog* catalog) {
     catalog_ = catalog;
-    STRATA_RETURN_IF_ERROR(Namespaces());
-    STRATA_RETURN_IF_ERROR(Extensions());
+    const bool unscoped = !(options_.only_relations && options_.skip_unscoped);
+    if (unscoped) {
+      STRATA_RETURN_IF_ERROR(Namespaces());
+      STRATA_RETURN_IF_ERROR(Extensions());
+    }
     STRATA_RETURN_IF_ERROR(Relations());
     STRATA_RETURN_IF_ERROR(Columns());
-    STRATA_RETURN_IF_ERROR(Types());
-    STRATA_RETURN_IF_ERROR(Constraints());
+    if (unscoped) STRATA_RETURN_IF_ERROR(Types());
+    STRATA_RETURN_IF_ERROR(Constraints(unscoped));
     STRATA_RETURN_IF_ERROR(Indexes());
     STRATA_RETURN_IF_ERROR(Triggers());
-    STRATA_RETURN_IF_ERROR(Sequences());
-    STRATA_RETURN_IF_ERROR(EnumLabels());
-    STRATA_RETURN_IF_ERROR(CompositeAttributes());
-    STRATA_RETURN_IF_ERROR(Functions());
+    if (unscoped) {
+      STRATA_RETURN_IF_ERROR(Sequences());
+      STRATA_RETURN_IF_ERROR(EnumLabels());
+      STRATA_RETURN_IF_ERROR(CompositeAttributes());
+      STRATA_RETURN_IF_ERROR(Functions());
+    }
     STRATA_RETURN_IF_ERROR(ReadPartitions(session_, options_, catalog_));
     STRATA_RETURN_IF_ERROR(ReadSecurity(session_, options_, catalog_));
     return ReadStorage(session_, options_, catalog_);
@@ -104,9 +109,9 @@ class Reader {
                         "ds.description, "
                         "CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END, "
                         "{} FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace {}"
-                        "WHERE c.relkind IN ('r', 'p', 'v', 'm') AND {} AND {}",
+                        "WHERE c.relkind IN ('r', 'p', 'v', 'm') AND {} AND {} AND {}",
                         IsHistoryTable(options_), CommentJoin("pg_class", "c.oid"), UserSchema("n"),
-                        OwnObject("pg_class", "c.oid"))));
+                        OwnObject("pg_class", "c.oid"), RelationFilter(options_, "c.oid"))));
     for (const Row& row : r.rows) {
       const std::string& oid = Text(row, kOid);
       const std::string& kind = Text(row, kKind);
@@ -167,9 +172,9 @@ class Reader {
                 "LEFT JOIN pg_collation co ON co.oid = a.attcollation "
                 "LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace {}"
                 "WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND {} "
-                "ORDER BY a.attrelid, a.attnum",
+                "AND {} ORDER BY a.attrelid, a.attnum",
                 kCollationText, CommentJoin("pg_class", "a.attrelid", "a.attnum"),
-                UserSchema("n"))));
+                UserSchema("n"), RelationFilter(options_, "a.attrelid"))));
     for (const Row& row : r.rows) {
       auto table = catalog_->tables.find(Text(row, kOwner));
       if (table == catalog_->tables.end()) continue;
@@ -194,8 +199,9 @@ class Reader {
     return Status::Ok();
   }
 
-  // Table and domain constraints; NOT NULL lives in the column or domain, not here.
-  Status Constraints() {
+  // Table and domain constraints (those only with `domains`); NOT NULL lives in the column or
+  // domain, not here.
+  Status Constraints(bool domains) {
     enum { kTable, kDomain, kName, kType, kDefinition, kComment, kOid };
     STRATA_ASSIGN_OR_RETURN(
         auto r,
@@ -209,8 +215,11 @@ class Reader {
                         // A foreign key to a partitioned table gets one derived row per
                         // partition on the referencing table: they come with the key.
                         "AND NOT EXISTS (SELECT 1 FROM pg_constraint pk "
-                        "WHERE pk.oid = k.conparentid AND pk.conrelid = k.conrelid)",
-                        CommentJoin("pg_constraint", "k.oid"), UserSchema("n"))));
+                        "WHERE pk.oid = k.conparentid AND pk.conrelid = k.conrelid) "
+                        "AND ({} OR (k.conrelid <> 0 AND {}))",
+                        CommentJoin("pg_constraint", "k.oid"), UserSchema("n"),
+                        domains ? "k.contypid <> 0" : "false",
+                        RelationFilter(options_, "k.conrelid"))));
     for (const Row& row : r.rows) {
       google::protobuf::RepeatedPtrField<pb::PgConstraint>* list = nullptr;
       if (auto t = catalog_->tables.find(Text(row, kTable)); t != catalog_->tables.end()) {
@@ -249,10 +258,11 @@ class Reader {
                                    "ds.description, i.indexrelid "
                                    "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
                                    "JOIN pg_namespace n ON n.oid = c.relnamespace {}"
-                                   "WHERE {} AND NOT EXISTS (SELECT 1 FROM pg_constraint k "
+                                   "WHERE {} AND {} AND NOT EXISTS (SELECT 1 FROM pg_constraint k "
                                    "WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid "
                                    "AND k.contype IN ('p', 'u', 'x'))",
-                                   CommentJoin("pg_class", "i.indexrelid"), UserSchema("n"))));
+                                   CommentJoin("pg_class", "i.indexrelid"), UserSchema("n"),
+                                   RelationFilter(options_, "i.indrelid"))));
     for (const Row& row : r.rows) {
       pb::PgIndex* index = nullptr;
       if (auto t = catalog_->tables.find(Text(row, kOwner)); t != catalog_->tables.end()) {
@@ -280,8 +290,9 @@ class Reader {
                                            "ds.description, t.oid "
                                            "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
                                            "JOIN pg_namespace n ON n.oid = c.relnamespace {}"
-                                           "WHERE NOT t.tgisinternal AND {}{}",
+                                           "WHERE NOT t.tgisinternal AND {} AND {}{}",
                                            CommentJoin("pg_trigger", "t.oid"), UserSchema("n"),
+                                           RelationFilter(options_, "t.tgrelid"),
                                            // Clones of a partitioned table's row triggers
                                            // come with the parent's (PostgreSQL 13+).
                                            session_.conn().server_version() >= 130000
@@ -311,7 +322,8 @@ class Reader {
 };
 
 // Identity sequences belong to their column and are not listed; a sequence owned by a history
-// table is bookkeeping too.
+// table is bookkeeping too. The owner is tested here rather than looked up among the tables
+// read, which may be only some of them (IntrospectOptions::only_relations).
 Status Reader::Sequences() {
   enum {
     kSchema,
@@ -328,7 +340,8 @@ Status Reader::Sequences() {
     kOwnerSchema,
     kOwnerTable,
     kOwnerColumn,
-    kOid
+    kOid,
+    kOwnerIsHistory
   };
   STRATA_ASSIGN_OR_RETURN(
       auto r,
@@ -337,10 +350,11 @@ Status Reader::Sequences() {
           fmt::format(
               "SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, "
               "s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle, "
-              "ds.description, o.oid, o.nspname, o.relname, o.attname, c.oid "
+              "ds.description, o.oid, o.nspname, o.relname, o.attname, c.oid, o.history "
               "FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid "
               "JOIN pg_namespace n ON n.oid = c.relnamespace "
-              "LEFT JOIN LATERAL (SELECT oc.oid, od.deptype, onn.nspname, oc.relname, oa.attname "
+              "LEFT JOIN LATERAL (SELECT oc.oid, od.deptype, onn.nspname, oc.relname, oa.attname, "
+              "{} AS history "
               "FROM pg_depend od JOIN pg_class oc ON oc.oid = od.refobjid "
               "JOIN pg_namespace onn ON onn.oid = oc.relnamespace "
               "JOIN pg_attribute oa ON oa.attrelid = oc.oid AND oa.attnum = od.refobjsubid "
@@ -348,9 +362,10 @@ Status Reader::Sequences() {
               "AND od.refclassid = 'pg_class'::regclass AND od.deptype IN ('a', 'i') "
               "AND od.refobjsubid > 0 LIMIT 1) o ON true {}"
               "WHERE {} AND {} AND o.deptype IS DISTINCT FROM 'i'",
-              CommentJoin("pg_class", "c.oid"), UserSchema("n"), OwnObject("pg_class", "c.oid"))));
+              IsHistoryTable(options_, "oc"), CommentJoin("pg_class", "c.oid"), UserSchema("n"),
+              OwnObject("pg_class", "c.oid"))));
   for (const Row& row : r.rows) {
-    if (row[kOwner] && catalog_->history_tables.count(*row[kOwner])) continue;
+    if (Bool(row, kOwnerIsHistory)) continue;
     const std::string key = PgKey(Text(row, kSchema), Text(row, kName));
     catalog_->identity.relations[Oid(row, kOid)] = key;
     pb::PgSequence& q = (*catalog_->schema.mutable_sequences())[key];

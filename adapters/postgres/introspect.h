@@ -34,6 +34,10 @@ struct IntrospectOptions {
   const std::vector<uint32_t>* only_relations = nullptr;
   // Receives warnings for people, e.g. about an object kept in the fallback form; may be empty.
   std::function<void(const std::string&)> warn;
+  // With only_relations: leave out, too, what is not scoped by relation (schemas, extensions,
+  // types, functions, sequences and the like), for a caller that knows none of it changed
+  // since an earlier read and keeps that read's parts.
+  bool skip_unscoped = false;
   // Times the call for IntrospectStats::micros (its steady clock); must outlive the call.
   const common::Clock* clock = &common::SystemClock();
 };

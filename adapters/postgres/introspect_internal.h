@@ -91,15 +91,16 @@ inline std::string CommentJoin(std::string_view catalog, std::string_view oid,
       oid, catalog, sub);
 }
 
-// True for a table `c` named <prefix><track> with the history table's two telling columns.
-inline std::string IsHistoryTable(const IntrospectOptions& o) {
+// True for a table (pg_class alias `c`) named <prefix><track> with the history table's two
+// telling columns.
+inline std::string IsHistoryTable(const IntrospectOptions& o, std::string_view c = "c") {
   if (o.history_table_prefix.empty()) return "false";
   return fmt::format(
-      "(c.relkind IN ('r', 'p') AND length(c.relname) > length({0}) "
-      "AND left(c.relname, length({0})) = {0} "
-      "AND (SELECT count(*) FROM pg_attribute h WHERE h.attrelid = c.oid AND NOT h.attisdropped "
-      "AND h.attname IN ('migration_name', 'migration_hash')) = 2)",
-      Connection::QuoteLiteral(o.history_table_prefix));
+      "({1}.relkind IN ('r', 'p') AND length({1}.relname) > length({0}) "
+      "AND left({1}.relname, length({0})) = {0} "
+      "AND (SELECT count(*) FROM pg_attribute h WHERE h.attrelid = {1}.oid "
+      "AND NOT h.attisdropped AND h.attname IN ('migration_name', 'migration_hash')) = 2)",
+      Connection::QuoteLiteral(o.history_table_prefix), c);
 }
 
 // `oid_expr IN (the relations asked for)` when IntrospectOptions::only_relations is set, else

@@ -119,6 +119,31 @@ TEST_F(MigrationCaptureTest, EachCommitCarriesTheTimeItsMigrationFinished) {
 
 // A deployment whose effect differs from the recorded one keeps the difference, object by
 // object, and warns.
+// After the first migration a run reads only what each migration wrote; the events are those
+// a full read would give, and a read of everything after a migration is said, with its reason.
+TEST_F(MigrationCaptureTest, LaterMigrationsAreCapturedFromWhatTheyWroteAndFullReadsAreNoted) {
+  Write("1_core_schema.sql", "CREATE SCHEMA app; CREATE TABLE app.users (id bigint);\n");
+  Write("2_core_column.sql", "ALTER TABLE app.users ADD COLUMN email text;\n");
+  Write("3_core_rename.sql", "ALTER SCHEMA app RENAME TO shop;\n");
+  Write("4_core_index.sql", "CREATE INDEX users_email ON shop.users (email);\n");
+  const auto tracks = Tracks();
+  auto recorder = NewRecorder("runner");
+  auto capture = NewCapture(*recorder, "app", &tracks);
+  ASSERT_TRUE(capture);
+  Run(app_, *capture, tracks);
+  ASSERT_EQ(capture->recorded().size(), 4u);
+  const std::vector<pb::Commit> log = Log();
+  ASSERT_EQ(log.size(), 4u);
+  ASSERT_EQ(log[1].events_size(), 1);
+  EXPECT_EQ(log[1].events(0).postgres().add_column().column().name(), "email");
+  EXPECT_GT(log[2].events_size(), 0);  // the schema's tables under their new names
+  ASSERT_EQ(log[3].events_size(), 1);
+  EXPECT_TRUE(log[3].events(0).postgres().has_create_index());
+  EXPECT_EQ(notes_, std::vector<std::string>{
+                        "note: read the whole catalog after 3_core_rename (schema app was "
+                        "renamed to shop)"});
+}
+
 TEST_F(MigrationCaptureTest, DriftNamesWhatIsMissingHereAndWhatOnlyHappenedHere) {
   Write("1_core_users.sql", "CREATE TABLE IF NOT EXISTS users (id bigint);\n"
                             "ALTER TABLE users ADD COLUMN IF NOT EXISTS email text;\n");
