@@ -7,6 +7,7 @@
 
 #include "adapters/backend/registry.h"
 #include "engine/state/fragments.h"
+#include "engine/state/postgres_keys.h"
 
 namespace strata::cli {
 
@@ -27,7 +28,7 @@ std::string EngineName(pb::Engine engine) {
 Result<ObjectRef> ParseObjectRef(const std::string& text) {
   ObjectRef ref;
   size_t colon = text.find(':');
-  if (colon != std::string::npos && text.rfind("ext:", 0) != 0) {
+  if (colon != std::string::npos && !PgIsGlobalObject(text)) {
     ref.schema = text.substr(0, colon);
     ref.name = text.substr(colon + 1);
   } else {

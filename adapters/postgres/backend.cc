@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "adapters/postgres/describe.h"
 #include "adapters/postgres/migration_files.h"
 #include "adapters/postgres/render.h"
 #include "adapters/postgres/target.h"
@@ -59,6 +60,14 @@ class PostgresBackend : public backend::Backend {
       const backend::TargetSpec& target, const backend::Services&) const override {
     STRATA_ASSIGN_OR_RETURN(std::unique_ptr<PostgresTarget> t, PostgresTarget::Open(target));
     return std::unique_ptr<backend::Target>(std::move(t));
+  }
+
+  // The generic description, with what it leaves out for storage, inheritance, foreign data,
+  // view options, event triggers and aggregates.
+  backend::ChangeText DescribeChange(const pb::Event& e) const override {
+    backend::ChangeText text = Backend::DescribeChange(e);
+    if (auto better = DescribePostgresChange(e.postgres())) text.text = std::move(*better);
+    return text;
   }
 
   // PostgreSQL objects read best as the DDL that would create them.

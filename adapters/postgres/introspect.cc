@@ -91,7 +91,8 @@ class Reader {
     return Status::Ok();
   }
 
-  // Tables, views and materialized views; history tables are remembered, not kept.
+  // Tables (foreign ones too), views and materialized views; history tables are remembered,
+  // not kept.
   Status Relations() {
     enum { kOid, kSchema, kName, kKind, kComment, kDefinition, kHistory };
     STRATA_ASSIGN_OR_RETURN(
@@ -102,7 +103,7 @@ class Reader {
                         "ds.description, "
                         "CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END, "
                         "{} FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace {}"
-                        "WHERE c.relkind IN ('r', 'p', 'v', 'm') AND {} AND {}",
+                        "WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND {} AND {}",
                         IsHistoryTable(options_), CommentJoin("pg_class", "c.oid"), UserSchema("n"),
                         OwnObject("pg_class", "c.oid"))));
     for (const Row& row : r.rows) {
@@ -110,7 +111,7 @@ class Reader {
       const std::string& kind = Text(row, kKind);
       if (Bool(row, kHistory)) {
         catalog_->history_tables.insert(oid);
-      } else if (kind == "r" || kind == "p") {
+      } else if (kind == "r" || kind == "p" || kind == "f") {
         pb::PgTable& t = catalog_->tables[oid];
         t.set_schema(Text(row, kSchema));
         t.set_name(Text(row, kName));
@@ -150,7 +151,7 @@ class Reader {
                 "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
                 "LEFT JOIN pg_collation co ON co.oid = a.attcollation "
                 "LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace {}"
-                "WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND {} "
+                "WHERE c.relkind IN ('r', 'p', 'f') AND a.attnum > 0 AND NOT a.attisdropped AND {} "
                 "ORDER BY a.attrelid, a.attnum",
                 kCollationText, CommentJoin("pg_class", "a.attrelid", "a.attnum"),
                 UserSchema("n"))));
@@ -467,7 +468,7 @@ Status Reader::CompositeAttributes() {
   return Status::Ok();
 }
 
-// Functions and procedures; aggregates have no pg_get_functiondef and are not read.
+// Functions and procedures; aggregates have no pg_get_functiondef: ReadStorage reads them.
 Status Reader::Functions() {
   STRATA_ASSIGN_OR_RETURN(
       auto r, session_.Query("functions",
@@ -548,6 +549,12 @@ Status CheckAgainstEngine(pb::PostgresSchema* s, const std::string& server) {
       server));
   STRATA_RETURN_IF_ERROR(ValidateCreates(
       s->mutable_types(), [](C* c) { return c->mutable_create_type()->mutable_type(); }, server));
+  STRATA_RETURN_IF_ERROR(ValidateCreates(
+      s->mutable_event_triggers(),
+      [](C* c) { return c->mutable_create_event_trigger()->mutable_trigger(); }, server));
+  STRATA_RETURN_IF_ERROR(ValidateCreates(
+      s->mutable_foreign_servers(),
+      [](C* c) { return c->mutable_create_foreign_server()->mutable_server(); }, server));
   return ValidateCreates(
       s->mutable_functions(), [](C* c) { return c->mutable_create_function()->mutable_function(); },
       server);

@@ -1,5 +1,5 @@
-// Shared by postgres_diff.cc and postgres_diff_table.cc (not a public contract): building
-// events, comparing objects up to their comment, and the table and index diffs.
+// Shared by the postgres_diff*.cc files (not a public contract): building events, comparing
+// objects up to their comment, diffing maps of whole objects, and the table and index diffs.
 #pragma once
 
 #include <google/protobuf/util/message_differencer.h>
@@ -53,6 +53,35 @@ std::vector<std::string> SortedKeys(const Map& a, const Map& b) {
   return {keys.begin(), keys.end()};
 }
 
+// Creates of the objects of `b` missing from `a` and changes to the others: a SetComment when
+// only the comment differs, else Kind::Alter with the whole object. Keys in order.
+template <typename Kind, typename Map>
+void CreateOrAlter(const Map& a, const Map& b, std::vector<pb::Event>* out) {
+  for (const auto& key : SortedKeys(a, b)) {
+    auto in_a = a.find(key);
+    auto in_b = b.find(key);
+    if (in_b == b.end()) continue;  // dropped by DropRemoved
+    const auto& target = in_b->second;
+    if (in_a == a.end()) {
+      Kind::Create(target, NewChange(out));
+    } else if (google::protobuf::util::MessageDifferencer::Equals(in_a->second, target)) {
+      continue;
+    } else if (SameButComment(in_a->second, target)) {
+      SetComment(Kind::RefTo(target), target.comment(), out);
+    } else {
+      Kind::Alter(target, NewChange(out));
+    }
+  }
+}
+
+// Drops of the objects of `a` missing from `b`, keys in order.
+template <typename Kind, typename Map>
+void DropRemoved(const Map& a, const Map& b, std::vector<pb::Event>* out) {
+  for (const auto& key : SortedKeys(a, b)) {
+    if (!b.count(key)) Kind::Drop(a.at(key), NewChange(out));
+  }
+}
+
 // The indexes of a table or materialized view `owner`: drops of removed or redefined ones,
 // then (separately, later) creates of new or redefined ones and comment changes.
 void DropIndexes(const std::string& schema, const std::string& owner, const Indexes& a,
@@ -72,5 +101,31 @@ void DiffColumns(const pb::PgTable& a, const pb::PgTable& b, std::vector<pb::Eve
 
 // Every table change, in the order postgres_diff_table.cc describes.
 void DiffTables(const Tables& a, const Tables& b, std::vector<pb::Event>* out);
+
+// ---- Storage, view options, inheritance, foreign data, event triggers, aggregates ----------
+// (postgres_diff_storage.cc)
+
+using Functions = google::protobuf::Map<std::string, pb::PgFunction>;
+
+// True when `a` cannot become `b` in place: a table turns into a foreign table or back.
+bool TableRecreated(const pb::PgTable& a, const pb::PgTable& b);
+// SetTableStorage, SetInherits and SetForeignTable for a kept table.
+void DiffTableStorage(const pb::PgTable& a, const pb::PgTable& b, std::vector<pb::Event>* out);
+// SetViewOptions for a view whose definition is unchanged.
+void DiffViewOptions(const pb::PgView& a, const pb::PgView& b, std::vector<pb::Event>* out);
+// Drops the functions that become aggregates or stop being ones (CREATE OR REPLACE cannot
+// change a routine's kind) and returns `a` without them (in `*scratch` when there are any), so
+// they are then created anew.
+const Functions& DropRekindedFunctions(const Functions& a, const Functions& b, Functions* scratch,
+                                       std::vector<pb::Event>* out);
+// Creates and changes of foreign servers (before foreign tables use them) and event triggers
+// (after the functions they run).
+void CreateAndAlterServersAndEventTriggers(const pb::PostgresSchema& a,
+                                           const pb::PostgresSchema& b,
+                                           std::vector<pb::Event>* out);
+// Drops of removed event triggers (before their functions) and foreign servers (after the
+// foreign tables on them).
+void DropEventTriggersAndServers(const pb::PostgresSchema& a, const pb::PostgresSchema& b,
+                                 std::vector<pb::Event>* out);
 
 }  // namespace strata::pg_diff

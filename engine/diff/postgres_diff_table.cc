@@ -2,9 +2,10 @@
 // hold on the server:
 //   A. drops of removed or redefined triggers, indexes and constraints (foreign keys first:
 //      they depend on other tables' keys);
-//   B. drops of removed tables;
-//   C. column changes and table comments of kept tables; creates of new tables (without
-//      their foreign keys, which may reference tables created later in this phase);
+//   B. drops of removed tables (and of tables that become foreign tables or stop being ones);
+//   C. column, storage, inheritance and foreign-table changes and table comments of kept
+//      tables; creates of new tables (without their foreign keys, which may reference tables
+//      created later in this phase);
 //   D. adds of new or redefined constraints, indexes and triggers, comment changes of parts,
 //      and last the foreign keys.
 // A redefined constraint, index or trigger is dropped and added again: none has an ALTER that
@@ -152,6 +153,9 @@ TablePlan Plan(const Tables& a, const Tables& b) {
       plan.removed.push_back(&in_a->second);
     } else if (in_a == a.end()) {
       plan.created.emplace_back(WithoutForeignKeys(in_b->second), &in_b->second);
+    } else if (TableRecreated(in_a->second, in_b->second)) {
+      plan.removed.push_back(&in_a->second);
+      plan.created.emplace_back(WithoutForeignKeys(in_b->second), &in_b->second);
     } else if (!MessageDifferencer::Equals(in_a->second, in_b->second)) {
       plan.kept.emplace_back(&in_a->second, &in_b->second);
     }
@@ -161,6 +165,7 @@ TablePlan Plan(const Tables& a, const Tables& b) {
 
 void ColumnsAndComment(const pb::PgTable& a, const pb::PgTable& b, std::vector<pb::Event>* out) {
   DiffColumns(a, b, out);
+  DiffTableStorage(a, b, out);
   if (a.comment() != b.comment()) {
     SetComment(Ref(pb::PG_OBJECT_TABLE, b.schema(), b.name()), b.comment(), out);
   }

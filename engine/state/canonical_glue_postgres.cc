@@ -29,9 +29,13 @@ void CanonicalizePgTable(pb::PgTable* table) {
   SortByName(table->mutable_constraints());
   SortByName(table->mutable_indexes());
   SortByName(table->mutable_triggers());
+  std::sort(table->mutable_options()->begin(), table->mutable_options()->end());
 }
 
-void CanonicalizePgView(pb::PgView* view) { SortByName(view->mutable_indexes()); }
+void CanonicalizePgView(pb::PgView* view) {
+  SortByName(view->mutable_indexes());
+  std::sort(view->mutable_options()->begin(), view->mutable_options()->end());
+}
 
 void CanonicalizePgType(pb::PgType* type) {
   if (type->has_domain()) SortByName(type->mutable_domain()->mutable_constraints());

@@ -30,14 +30,18 @@ ObjectEffect PostgresEffect(const pb::PostgresChange& c) {
     case pb::PostgresChange::kCreateSequence:
     case pb::PostgresChange::kCreateType:
     case pb::PostgresChange::kCreateExtension:
-    case pb::PostgresChange::kCreateFunction: return ObjectEffect::kCreates;
+    case pb::PostgresChange::kCreateFunction:
+    case pb::PostgresChange::kCreateEventTrigger:
+    case pb::PostgresChange::kCreateForeignServer: return ObjectEffect::kCreates;
     case pb::PostgresChange::kDropSchema:
     case pb::PostgresChange::kDropTable:
     case pb::PostgresChange::kDropView:
     case pb::PostgresChange::kDropSequence:
     case pb::PostgresChange::kDropType:
     case pb::PostgresChange::kDropExtension:
-    case pb::PostgresChange::kDropFunction: return ObjectEffect::kDrops;
+    case pb::PostgresChange::kDropFunction:
+    case pb::PostgresChange::kDropEventTrigger:
+    case pb::PostgresChange::kDropForeignServer: return ObjectEffect::kDrops;
     default: return ObjectEffect::kChanges;
   }
 }

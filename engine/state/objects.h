@@ -1,8 +1,9 @@
 // Object names: how users and the index name the things a schema holds.
 //
 // DynamoDB tables are "orders"; Glue databases "sales" and tables "sales.orders"; PostgreSQL
-// namespaces "public", relations/types "public.users", functions "public.f(integer)", and
-// extensions "ext:pgcrypto". A column or attribute adds one more part ("public.users.email").
+// namespaces "public", relations/types "public.users", functions "public.f(integer)",
+// extensions "ext:pgcrypto", event triggers "evt:no_drops" and foreign servers "server:remote".
+// A column or attribute adds one more part ("public.users.email").
 #pragma once
 
 #include <string>
@@ -17,7 +18,8 @@ namespace strata {
 std::vector<std::string> TouchedObjects(const pb::Event& event, const pb::SchemaState& before);
 
 // The objects whose state `object` needs: itself and the objects it lives in ("sales.orders"
-// -> "sales", "public.users" -> "public"). Functions and extensions have no parent.
+// -> "sales", "public.users" -> "public"). Extensions, event triggers and foreign
+// servers have no parent.
 std::vector<std::string> ObjectAndParents(const std::string& object);
 
 // Per-engine halves, each in its own file; they append to `out`.

@@ -16,33 +16,10 @@
 namespace strata {
 namespace {
 
+using pg_apply::Create;
+using pg_apply::Drop;
 using pg_apply::Find;
-
-template <typename Map>
-Status Create(Map* map, const std::string& key, const typename Map::mapped_type& value,
-              std::string_view what) {
-  if (map->count(key)) {
-    return Status::AlreadyExists(fmt::format("postgres {} {} already exists", what, key));
-  }
-  (*map)[key] = value;
-  return Status::Ok();
-}
-
-template <typename Map>
-Status Replace(Map* map, const std::string& key, const typename Map::mapped_type& value,
-               std::string_view what) {
-  STRATA_ASSIGN_OR_RETURN(auto* existing, Find(map, key, what));
-  *existing = value;
-  return Status::Ok();
-}
-
-template <typename Map>
-Status Drop(Map* map, const std::string& key, std::string_view what) {
-  if (!map->erase(key)) {
-    return Status::NotFound(fmt::format("postgres {} {} does not exist", what, key));
-  }
-  return Status::Ok();
-}
+using pg_apply::Replace;
 
 // Tables and views share one name space, so an index can name either.
 Status CheckRelationFree(const pb::PostgresSchema& s, const std::string& key) {
@@ -163,6 +140,16 @@ Status ApplyWhole(const pb::PostgresChange& c, pb::PostgresSchema* s) {
     case C::kDropFunction:
       return Drop(s->mutable_functions(), FunctionKey(c.drop_function()), "function");
     case C::kSetComment: return pg_apply::SetComment(c.set_comment(), s);
+    case C::kSetTableStorage:
+    case C::kSetInherits:
+    case C::kSetViewOptions:
+    case C::kSetForeignTable:
+    case C::kCreateEventTrigger:
+    case C::kReplaceEventTrigger:
+    case C::kDropEventTrigger:
+    case C::kCreateForeignServer:
+    case C::kAlterForeignServer:
+    case C::kDropForeignServer: return pg_apply::ApplyStorage(c, s);
     default: break;
   }
   return ApplyRelationLike(c, s);

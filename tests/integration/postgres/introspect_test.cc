@@ -21,7 +21,7 @@ using google::protobuf::util::MessageDifferencer;
 using strata::testing::TestDatabase;
 
 // Every kind of object the model holds, with a comment wherever one can go, plus things that
-// must be left out: an aggregate, the extension's own types and functions, a dropped column,
+// must be left out: the extension's own types and functions, a dropped column,
 // identity sequences, the indexes behind constraints, the triggers behind a foreign key.
 constexpr char kEveryKind[] = R"sql(
 CREATE EXTENSION citext;
@@ -221,10 +221,13 @@ TEST_F(IntrospectTest, ReadsSequencesAndFunctions) {
   EXPECT_EQ(serial.max_value(), 2147483647);
   EXPECT_FALSE(serial.cycle());
 
-  // No aggregate, none of citext's functions; procedures are keyed like functions.
+  // None of citext's functions; procedures and aggregates are keyed like functions.
   ASSERT_EQ(Keys(s.functions()),
-            std::set<std::string>(
-                {"app.add(a integer, b integer)", "app.reset(IN target app.mood)", "app.touch()"}));
+            std::set<std::string>({"app.add(a integer, b integer)",
+                                   "app.reset(IN target app.mood)", "app.total(integer)",
+                                   "app.touch()"}));
+  EXPECT_TRUE(s.functions().at("app.total(integer)").aggregate());
+  EXPECT_FALSE(s.functions().at("app.touch()").aggregate());
   const auto& add = s.functions().at("app.add(a integer, b integer)");
   EXPECT_EQ(add.schema(), "app");
   EXPECT_EQ(add.name(), "add");
