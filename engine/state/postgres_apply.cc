@@ -11,6 +11,7 @@
 #include "engine/state/apply.h"
 #include "engine/state/canonical_glue_postgres.h"
 #include "engine/state/postgres_apply_internal.h"
+#include "engine/state/targets.h"
 #include "engine/state/validate.h"
 
 namespace strata {
@@ -140,16 +141,6 @@ Status ApplyWhole(const pb::PostgresChange& c, pb::PostgresSchema* s) {
     case C::kDropFunction:
       return Drop(s->mutable_functions(), FunctionKey(c.drop_function()), "function");
     case C::kSetComment: return pg_apply::SetComment(c.set_comment(), s);
-    case C::kSetTableStorage:
-    case C::kSetInherits:
-    case C::kSetViewOptions:
-    case C::kSetForeignTable:
-    case C::kCreateEventTrigger:
-    case C::kReplaceEventTrigger:
-    case C::kDropEventTrigger:
-    case C::kCreateForeignServer:
-    case C::kAlterForeignServer:
-    case C::kDropForeignServer: return pg_apply::ApplyStorage(c, s);
     default: break;
   }
   return ApplyRelationLike(c, s);
@@ -159,6 +150,7 @@ Status ApplyWhole(const pb::PostgresChange& c, pb::PostgresSchema* s) {
 
 Status ApplyPostgres(const pb::PostgresChange& c, pb::PostgresSchema* schema) {
   STRATA_RETURN_IF_ERROR(ValidatePostgresChange(c));
+  if (IsPgStorageChange(c)) return pg_apply::ApplyStorage(c, schema);
   return ApplyWhole(c, schema);
 }
 

@@ -91,6 +91,23 @@ std::string PgOwnerOf(const pb::PgObjectRef& ref) {
   }
 }
 
+bool IsPgStorageChange(const pb::PostgresChange& c) {
+  using C = pb::PostgresChange;
+  switch (c.kind_case()) {
+    case C::kSetTableStorage:
+    case C::kSetInherits:
+    case C::kSetViewOptions:
+    case C::kSetForeignTable:
+    case C::kCreateEventTrigger:
+    case C::kReplaceEventTrigger:
+    case C::kDropEventTrigger:
+    case C::kCreateForeignServer:
+    case C::kAlterForeignServer:
+    case C::kDropForeignServer: return true;
+    default: return false;
+  }
+}
+
 PgTarget PgTargetOf(const pb::PostgresChange& c) {
   switch (c.kind_case()) {
     case pb::PostgresChange::kCreateFunction:

@@ -378,16 +378,6 @@ Status ValidateObjectChange(const PgTarget& t, const pb::PostgresChange& c) {
     case C::kReplaceFunction: return ValidateNamed(t, c.replace_function().function(), "function");
     case C::kDropFunction: return ValidateNamed(t, c.drop_function(), "function");
     case C::kSetComment: return ValidateComment(t, c.set_comment());
-    case C::kSetTableStorage:
-    case C::kSetInherits:
-    case C::kSetViewOptions:
-    case C::kSetForeignTable:
-    case C::kCreateEventTrigger:
-    case C::kReplaceEventTrigger:
-    case C::kDropEventTrigger:
-    case C::kCreateForeignServer:
-    case C::kAlterForeignServer:
-    case C::kDropForeignServer: return ValidateStorageChange(t, c);
     default: return ValidateTableChange(t, c);
   }
 }
@@ -398,6 +388,7 @@ Status ValidatePostgresChange(const pb::PostgresChange& c) {
   if (c.kind_case() == pb::PostgresChange::KIND_NOT_SET) {
     return Status::InvalidArgument("postgres change: kind is UNSPECIFIED");
   }
+  if (IsPgStorageChange(c)) return ValidateStorageChange(PgTargetOf(c), c);
   return ValidateObjectChange(PgTargetOf(c), c);
 }
 

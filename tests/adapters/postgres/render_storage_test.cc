@@ -6,27 +6,14 @@
 
 #include "adapters/postgres/list_view.h"
 #include "adapters/postgres/render.h"
+#include "tests/adapters/postgres/render_testing.h"
 
 namespace strata::postgres {
 namespace {
 
-pb::PostgresSchema Parse(const std::string& text) {
-  pb::PostgresSchema s;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &s)) << text;
-  return s;
-}
-
-std::string Ddl(const pb::PostgresSchema& s, const std::string& key) {
-  auto r = RenderObjectDdl(s, key);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? *r : "";
-}
-
-size_t At(const std::string& haystack, const std::string& needle) {
-  size_t at = haystack.find(needle);
-  EXPECT_NE(at, std::string::npos) << "missing: " << needle << "\nin:\n" << haystack;
-  return at;
-}
+using render_testing::At;
+using render_testing::Ddl;
+using render_testing::Parse;
 
 // Keys chosen so that key order is the wrong order: the child "a.kid" sorts before its
 // parents, the foreign table's server and the event trigger's function come from elsewhere.

@@ -6,15 +6,12 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
-#include "adapters/postgres/introspect.h"
 #include "adapters/postgres/render.h"
-#include "integration/postgres/test_database.h"
+#include "integration/postgres/introspect_fixture.h"
 
 namespace strata::postgres {
 namespace {
 
-using google::protobuf::util::MessageDifferencer;
-using strata::testing::TestDatabase;
 using V = std::vector<std::string>;
 
 constexpr char kStorage[] = R"sql(
@@ -61,20 +58,8 @@ CREATE AGGREGATE app.msum(integer) (SFUNC = int4pl, STYPE = integer,
 CREATE AGGREGATE app.biggest(integer) (SFUNC = int4larger, STYPE = integer, SORTOP = >);
 )sql";
 
-class IntrospectStorageTest : public ::testing::Test {
+class IntrospectStorageTest : public IntrospectTest {
  protected:
-  static std::unique_ptr<Connection> Setup(const TestDatabase& db, const std::string& sql) {
-    auto conn = db.Connect();
-    if (!conn) return nullptr;
-    Status s = conn->ExecScript(sql);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return conn;
-  }
-  static pb::PostgresSchema Read(Connection& conn) {
-    auto r = Introspect(conn, IntrospectOptions{});
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : pb::PostgresSchema();
-  }
   template <typename Repeated>
   static V List(const Repeated& items) {
     return V(items.begin(), items.end());
@@ -157,9 +142,7 @@ TEST_F(IntrospectStorageTest, ReadsEventTriggersAndAggregates) {
   auto conn = Setup(db, std::string(kStorage) + kEventTriggersAndAggregates);
   ASSERT_TRUE(conn);
   // Event triggers need a superuser; the test cluster's user is one.
-  auto super = conn->Exec("SELECT rolsuper FROM pg_roles WHERE rolname = current_user");
-  ASSERT_TRUE(super.ok());
-  ASSERT_EQ(super->rows[0][0].value_or(""), "t");
+  ASSERT_EQ(OneValue(*conn, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"), "t");
   pb::PostgresSchema s = Read(*conn);
 
   ASSERT_EQ(s.event_triggers_size(), 2);
@@ -210,10 +193,8 @@ TEST_F(IntrospectStorageTest, RenderedSchemaRebuildsTheSameStateElsewhere) {
   auto conn2 = Setup(db2, ddl);
   ASSERT_TRUE(conn2);
   const pb::PostgresSchema rebuilt = Read(*conn2);
-  std::string report;
-  MessageDifferencer d;
-  d.ReportDifferencesToString(&report);
-  EXPECT_TRUE(d.Compare(original, rebuilt)) << report << "\nDDL:\n" << ddl;
+  const std::string differences = Differences(original, rebuilt);
+  EXPECT_EQ(differences, "") << "DDL:\n" << ddl;
 
   // One object's DDL as `show` prints it.
   auto kid = RenderObjectDdl(original, "app.kid");
