@@ -266,7 +266,8 @@ ALTER EVENT TRIGGER watch DISABLE;
                    e["description"].get<std::string>());
   }
   EXPECT_EQ(changes, (std::set<std::string>{
-                         "set_table_storage public.cache: set storage: logged, fillfactor=90",
+                         "set_table_storage public.cache: set storage: logged, fillfactor=90, "
+                         "toast.autovacuum_enabled=false",
                          "set_inherits public.kid: inherit from public.base1",
                          "set_view_options public.guarded: set view options: "
                          "check_option=cascaded, security_barrier=true",
