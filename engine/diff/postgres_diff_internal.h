@@ -109,8 +109,12 @@ using Functions = google::protobuf::Map<std::string, pb::PgFunction>;
 
 // True when `a` cannot become `b` in place: a table turns into a foreign table or back.
 bool TableRecreated(const pb::PgTable& a, const pb::PgTable& b);
-// SetTableStorage, SetInherits and SetForeignTable for a kept table.
+// SetTableStorage and SetForeignTable for a kept table.
 void DiffTableStorage(const pb::PgTable& a, const pb::PgTable& b, std::vector<pb::Event>* out);
+// SetInherits for a kept table. It goes after every column change: a column change of a
+// parent reaches the tables inheriting from it, and a new parent's columns are the child's
+// already (INHERIT requires them).
+void DiffInherits(const pb::PgTable& a, const pb::PgTable& b, std::vector<pb::Event>* out);
 // SetViewOptions for a view whose definition is unchanged.
 void DiffViewOptions(const pb::PgView& a, const pb::PgView& b, std::vector<pb::Event>* out);
 // Drops the functions that become aggregates or stop being ones (CREATE OR REPLACE cannot

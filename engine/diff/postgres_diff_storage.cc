@@ -64,18 +64,20 @@ void DiffTableStorage(const pb::PgTable& a, const pb::PgTable& b, std::vector<pb
     e->set_unlogged(b.unlogged());
     *e->mutable_options() = b.options();
   }
-  if (!Same(a.inherits(), b.inherits())) {
-    auto* e = NewChange(out)->mutable_set_inherits();
-    e->set_schema(b.schema());
-    e->set_table(b.name());
-    *e->mutable_parents() = b.inherits();
-  }
   if (!MessageDifferencer::Equals(a.foreign(), b.foreign())) {
     auto* e = NewChange(out)->mutable_set_foreign_table();
     e->set_schema(b.schema());
     e->set_table(b.name());
     *e->mutable_foreign() = b.foreign();
   }
+}
+
+void DiffInherits(const pb::PgTable& a, const pb::PgTable& b, std::vector<pb::Event>* out) {
+  if (Same(a.inherits(), b.inherits())) return;
+  auto* e = NewChange(out)->mutable_set_inherits();
+  e->set_schema(b.schema());
+  e->set_table(b.name());
+  *e->mutable_parents() = b.inherits();
 }
 
 void DiffViewOptions(const pb::PgView& a, const pb::PgView& b, std::vector<pb::Event>* out) {

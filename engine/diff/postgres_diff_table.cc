@@ -3,11 +3,11 @@
 //   A. drops of removed or redefined triggers, indexes and constraints (foreign keys first:
 //      they depend on other tables' keys);
 //   B. drops of removed tables (and of tables that become foreign tables or stop being ones);
-//   C. column, storage, inheritance and foreign-table changes and table comments of kept
-//      tables; creates of new tables (without their foreign keys, which may reference tables
-//      created later in this phase);
-//   D. adds of new or redefined constraints, indexes and triggers, comment changes of parts,
-//      and last the foreign keys.
+//   C. column, storage and foreign-table changes and table comments of kept tables; creates
+//      of new tables (without their foreign keys, which may reference tables created later in
+//      this phase);
+//   D. inheritance changes of kept tables; adds of new or redefined constraints, indexes and
+//      triggers, comment changes of parts, and last the foreign keys.
 // A redefined constraint, index or trigger is dropped and added again: none has an ALTER that
 // changes its definition.
 #include <map>
@@ -187,6 +187,7 @@ void DiffTables(const Tables& a, const Tables& b, std::vector<pb::Event>* out) {
   for (const auto& [t, _] : plan.created) {
     *NewChange(out)->mutable_create_table()->mutable_table() = t;
   }
+  for (const auto& [x, y] : plan.kept) DiffInherits(*x, *y, out);
   for (Pass pass : {Pass::kOthers, Pass::kForeignKeys}) {
     for (const auto& [x, y] : plan.kept) AddParts(*x, *y, pass, out);
     for (const auto& [x, y] : plan.created) AddParts(x, *y, pass, out);
