@@ -82,6 +82,35 @@ TEST(PgDiffStorage, ParentsInAnotherOrderAreASetInherits) {
             std::vector<C::KindCase>{C::kSetInherits});
 }
 
+// Tables that hold their parents' columns, as on a server: a parent's column changes, a child
+// gaining a parent, a child leaving one while the parent drops a column the child keeps.
+TEST(PgDiffStorage, InheritanceTreesAsOnAServerFollowTheLaw) {
+  auto table = [](const std::string& name, const std::vector<std::string>& columns,
+                  const std::vector<std::string>& parents) {
+    std::string text = "tables { key: \"app." + name + "\" value { schema: \"app\" name: \"" +
+                       name + "\" ";
+    for (const auto& c : columns) {
+      text += "columns { name: \"" + c + "\" type: \"integer\" identity: PG_IDENTITY_NONE } ";
+    }
+    for (const auto& p : parents) text += "inherits: \"" + p + "\" ";
+    return text + "} }";
+  };
+  const std::string base = table("p", {"a"}, {}) + table("q", {"b"}, {});
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {base + table("kid", {"a", "c"}, {"app.p"}),
+       table("p", {"a", "x"}, {}) + table("q", {"b"}, {}) +
+           table("kid", {"a", "c", "x"}, {"app.p"})},
+      {base + table("kid", {"a", "c"}, {"app.p"}),
+       base + table("kid", {"a", "c", "b"}, {"app.p", "app.q"})},
+      {base + table("kid", {"a", "b", "c"}, {"app.p", "app.q"}),
+       table("p", {}, {}) + table("q", {"b"}, {}) + table("kid", {"a", "b", "c"}, {"app.q"})},
+  };
+  for (const auto& [a, b] : cases) {
+    ExpectDiffLaw(State(a), State(b), "forward: " + b);
+    ExpectDiffLaw(State(b), State(a), "back: " + a);
+  }
+}
+
 TEST(PgDiffStorage, ATableTurningForeignIsDroppedAndCreated) {
   EXPECT_EQ(Kinds(Logs(""), Logs(R"(foreign { server: "s" })")),
             (std::vector<C::KindCase>{C::kDropTable, C::kCreateTable}));
