@@ -175,5 +175,24 @@ TEST(PgDiffStorage, CommentOnlyChangesOfServersAndEventTriggersAreSetComments) {
   EXPECT_EQ(events[0].postgres().set_comment().target().name(), "remote");
 }
 
+TEST(PgDiffStorage, OtherChangesOfServersAndEventTriggersReplaceThemWhole) {
+  const std::string server = R"pb(foreign_servers { key: "remote" value { name: "remote"
+      wrapper: "postgres_fdw" options: "host=a" } })pb";
+  std::vector<pb::Event> events;
+  EXPECT_EQ(Kinds(server, R"pb(foreign_servers { key: "remote" value { name: "remote"
+      wrapper: "postgres_fdw" options: ["host=a", "port=1"] comment: "c" } })pb", &events),
+            std::vector<C::KindCase>{C::kAlterForeignServer});
+  EXPECT_EQ(events[0].postgres().alter_foreign_server().server().comment(), "c");
+  const std::string trigger = R"pb(event_triggers { key: "guard" value { name: "guard"
+      event: "sql_drop" function: "app.f()" enabled: "%s" } })pb";
+  auto enabled = [&trigger](const std::string& state) {
+    std::string s = trigger;
+    return s.replace(s.find("%s"), 2, state);
+  };
+  EXPECT_EQ(Kinds(enabled("O"), enabled("D"), &events),
+            std::vector<C::KindCase>{C::kReplaceEventTrigger});
+  EXPECT_EQ(events[0].postgres().replace_event_trigger().trigger().enabled(), "D");
+}
+
 }  // namespace
 }  // namespace strata
