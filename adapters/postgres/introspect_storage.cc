@@ -30,7 +30,8 @@ Relation FindRelation(Catalog* catalog, const std::string& oid) {
 // Persistence and options of tables, views and materialized views: one row per fact.
 Status ReadRelationStorage(Session& session, const IntrospectOptions& o, Catalog* catalog) {
   const std::string from = "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace";
-  const std::string where = fmt::format("{} AND {}", UserSchemaSql(o, "n"), RelationFilter(o, "c.oid"));
+  const std::string where =
+      fmt::format("{} AND {}", UserSchemaSql(o, "n"), RelationFilter(o, "c.oid"));
   STRATA_ASSIGN_OR_RETURN(
       auto r,
       session.Query(
@@ -243,12 +244,15 @@ std::string AggregateDefinition(const Row& row, bool or_replace) {
   if (row[kAggCombineFn]) items.push_back("COMBINEFUNC = " + Text(row, kAggCombineFn));
   if (row[kAggSerialFn]) items.push_back("SERIALFUNC = " + Text(row, kAggSerialFn));
   if (row[kAggDeserialFn]) items.push_back("DESERIALFUNC = " + Text(row, kAggDeserialFn));
-  if (row[kAggInitVal]) items.push_back("INITCOND = " + Connection::QuoteLiteral(*row[kAggInitVal]));
+  if (row[kAggInitVal]) {
+    items.push_back("INITCOND = " + Connection::QuoteLiteral(*row[kAggInitVal]));
+  }
   MovingItems(row, default_modify, &items);
   if (row[kAggSortOp]) {
     // Operator names hold no dots: a dot means a schema, which needs OPERATOR(...).
     const std::string& op = *row[kAggSortOp];
-    items.push_back("SORTOP = " + (op.find('.') == std::string::npos ? op : "OPERATOR(" + op + ")"));
+    const bool qualified = op.find('.') != std::string::npos;
+    items.push_back("SORTOP = " + (qualified ? "OPERATOR(" + op + ")" : op));
   }
   if (Text(row, kAggParallel) == "s") items.push_back("PARALLEL = SAFE");
   if (Text(row, kAggParallel) == "r") items.push_back("PARALLEL = RESTRICTED");

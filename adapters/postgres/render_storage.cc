@@ -83,7 +83,8 @@ std::string TableClausesSql(const pb::PgTable& t) {
     sql += fmt::format(" INHERITS ({})", fmt::join(parents, ", "));
   }
   if (IsForeign(t)) {
-    sql += "\nSERVER " + QuoteIdentIfNeeded(t.foreign().server()) + OptionsList(t.foreign().options());
+    sql += "\nSERVER " + QuoteIdentIfNeeded(t.foreign().server()) +
+           OptionsList(t.foreign().options());
   }
   const std::string with = WithList(t.options());
   if (!with.empty()) sql += "\n" + with;

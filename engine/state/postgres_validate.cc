@@ -191,7 +191,8 @@ Status ValidateStorageChange(const PgTarget& t, const pb::PostgresChange& c) {
     case C::kCreateEventTrigger: return ValidateEventTrigger(t, c.create_event_trigger().trigger());
     case C::kReplaceEventTrigger:
       return ValidateEventTrigger(t, c.replace_event_trigger().trigger());
-    case C::kDropEventTrigger: return Present(t, {{"event trigger", c.drop_event_trigger().name()}});
+    case C::kDropEventTrigger:
+      return Present(t, {{"event trigger", c.drop_event_trigger().name()}});
     case C::kCreateForeignServer:
       return ValidateForeignServer(t, c.create_foreign_server().server());
     case C::kAlterForeignServer: return ValidateForeignServer(t, c.alter_foreign_server().server());

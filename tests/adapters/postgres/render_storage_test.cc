@@ -40,10 +40,12 @@ constexpr char kSchema[] = R"pb(
   event_triggers { key: "watch" value { name: "watch" event: "ddl_command_end"
     function: "app.noop()" enabled: "R" } }
   functions { key: "app.noop()" value { schema: "app" name: "noop"
-    definition: "CREATE OR REPLACE FUNCTION app.noop()\n RETURNS event_trigger\nAS $f$BEGIN END$f$" } }
+    definition: "CREATE OR REPLACE FUNCTION app.noop()\n RETURNS event_trigger\n"
+                "AS $f$BEGIN END$f$" } }
   functions { key: "app.total(integer)" value { schema: "app" name: "total"
     identity_arguments: "integer" aggregate: true comment: "sum"
-    definition: "CREATE OR REPLACE AGGREGATE app.total(integer) (\n    SFUNC = int4pl,\n    STYPE = integer\n)" } }
+    definition: "CREATE OR REPLACE AGGREGATE app.total(integer) (\n    SFUNC = int4pl,\n"
+                "    STYPE = integer\n)" } }
 )pb";
 
 TEST(RenderStorageTest, TablesWithPersistenceOptionsParentsAndServers) {

@@ -143,7 +143,8 @@ TEST(PgDiffStorage, AFunctionBecomingAnAggregateIsDroppedFirst) {
   };
   EXPECT_EQ(Kinds(function("CREATE FUNCTION", false), function("CREATE AGGREGATE", true)),
             (std::vector<C::KindCase>{C::kDropFunction, C::kCreateFunction}));
-  EXPECT_EQ(Kinds(function("CREATE AGGREGATE", true), function("CREATE OR REPLACE AGGREGATE", true)),
+  EXPECT_EQ(Kinds(function("CREATE AGGREGATE", true),
+                  function("CREATE OR REPLACE AGGREGATE", true)),
             std::vector<C::KindCase>{C::kReplaceFunction});
 }
 

@@ -160,7 +160,8 @@ TEST_F(PostgresApplyStorageTest, ForeignServersAreKeyedByName) {
 }
 
 TEST(PostgresValidateStorage, BadOptionsParentsAndForeignSpecs) {
-  EXPECT_EQ(Invalid(R"pb(set_table_storage { schema: "app" table: "t" options: ["fillfactor"] })pb"),
+  EXPECT_EQ(Invalid(R"pb(set_table_storage { schema: "app" table: "t"
+      options: ["fillfactor"] })pb"),
             "postgres set_table_storage app.t: storage option \"fillfactor\" is not key=value");
   EXPECT_EQ(Invalid(R"pb(set_table_storage { schema: "app" table: "t" options: ["=1"] })pb"),
             "postgres set_table_storage app.t: storage option \"=1\" is not key=value");

@@ -179,7 +179,8 @@ TEST_F(IntrospectStorageTest, ReadsEventTriggersAndAggregates) {
             "    MINITCOND = '0'\n)");
   EXPECT_EQ(s.functions().at("app.biggest(integer)").definition(),
             "CREATE OR REPLACE AGGREGATE app.biggest(integer) (\n"
-            "    SFUNC = int4larger,\n    STYPE = integer,\n    SORTOP = OPERATOR(pg_catalog.>)\n)");
+            "    SFUNC = int4larger,\n    STYPE = integer,\n"
+            "    SORTOP = OPERATOR(pg_catalog.>)\n)");
   EXPECT_FALSE(s.functions().at("app.noop()").aggregate());
 }
 
