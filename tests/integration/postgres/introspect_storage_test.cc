@@ -60,6 +60,12 @@ COMMENT ON AGGREGATE app.total(integer) IS 'sum';
 CREATE AGGREGATE app.msum(integer) (SFUNC = int4pl, STYPE = integer,
   MSFUNC = int4pl, MINVFUNC = int4mi, MSTYPE = integer, INITCOND = '0', MINITCOND = '0');
 CREATE AGGREGATE app.biggest(integer) (SFUNC = int4larger, STYPE = integer, SORTOP = >);
+CREATE AGGREGATE app.my_mode(ORDER BY anyelement) (SFUNC = ordered_set_transition,
+  STYPE = internal, FINALFUNC = mode_final, FINALFUNC_EXTRA);
+COMMENT ON AGGREGATE app.my_mode(ORDER BY anyelement) IS 'most common';
+CREATE AGGREGATE app.my_rank(VARIADIC "any" ORDER BY VARIADIC "any") (
+  SFUNC = ordered_set_transition_multi, STYPE = internal, FINALFUNC = rank_final,
+  FINALFUNC_EXTRA, HYPOTHETICAL);
 )sql";
 
 class IntrospectStorageTest : public IntrospectTest {
@@ -181,6 +187,19 @@ TEST_F(IntrospectStorageTest, ReadsEventTriggersAndAggregates) {
             "CREATE OR REPLACE AGGREGATE app.biggest(integer) (\n"
             "    SFUNC = int4larger,\n    STYPE = integer,\n"
             "    SORTOP = OPERATOR(pg_catalog.>)\n)");
+  // Ordered-set and hypothetical-set aggregates: ORDER BY in the arguments, READ_WRITE their
+  // final function's default.
+  const pb::PgFunction& mode = s.functions().at("app.my_mode(ORDER BY anyelement)");
+  EXPECT_EQ(mode.definition(),
+            "CREATE OR REPLACE AGGREGATE app.my_mode(ORDER BY anyelement) (\n"
+            "    SFUNC = ordered_set_transition,\n    STYPE = internal,\n"
+            "    FINALFUNC = mode_final,\n    FINALFUNC_EXTRA\n)");
+  EXPECT_EQ(mode.comment(), "most common");
+  EXPECT_NE(s.functions()
+                .at("app.my_rank(VARIADIC \"any\" ORDER BY VARIADIC \"any\")")
+                .definition()
+                .find("FINALFUNC_EXTRA,\n    HYPOTHETICAL\n)"),
+            std::string::npos);
   EXPECT_FALSE(s.functions().at("app.noop()").aggregate());
 }
 
