@@ -119,6 +119,30 @@ TEST_F(IntrospectStorageTest, ReadsInheritanceParentsInOrderButNotPartitions) {
   EXPECT_TRUE(s.tables().at("app.parted_1").inherits().empty());  // a partition, not a child
 }
 
+// An incremental capture reads storage, parents and foreign specs of the relations it names
+// only; servers, event triggers and aggregates belong to no relation and are read whole.
+TEST_F(IntrospectStorageTest, OnlyTheRelationsAskedForHaveTheirStorageRead) {
+  TestDatabase db;
+  auto conn = Setup(db, std::string(kStorage) + kForeign);
+  ASSERT_TRUE(conn);
+  const std::vector<uint32_t> only = {static_cast<uint32_t>(
+      std::stoul(OneValue(*conn, "SELECT 'app.cache'::regclass::oid")))};
+  IntrospectOptions options;
+  options.only_relations = &only;
+  pb::PostgresSchema s = Read(*conn, options);
+  ASSERT_TRUE(s.tables().count("app.cache"));
+  EXPECT_TRUE(s.tables().at("app.cache").unlogged());
+  EXPECT_EQ(List(s.tables().at("app.cache").options()),
+            (V{"fillfactor=80", "toast.autovacuum_enabled=false"}));
+  for (const auto& [key, t] : s.tables()) {
+    if (key == "app.cache") continue;
+    EXPECT_TRUE(t.options().empty() && t.inherits().empty() && t.foreign().server().empty())
+        << key << " was read: " << t.ShortDebugString();
+  }
+  for (const auto& [key, v] : s.views()) EXPECT_TRUE(v.options().empty()) << key;
+  EXPECT_TRUE(s.foreign_servers().count("remote"));
+}
+
 TEST_F(IntrospectStorageTest, ReadsForeignTablesAndServersButNeverUserMappings) {
   TestDatabase db;
   auto conn = Setup(db, std::string(kStorage) + kForeign);
