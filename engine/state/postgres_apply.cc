@@ -136,6 +136,7 @@ Status ApplyWhole(const pb::PostgresChange& c, pb::PostgresSchema* s) {
     }
     case C::kReplaceFunction: {
       const auto& f = c.replace_function().function();
+      STRATA_RETURN_IF_ERROR(pg_apply::CheckRoutineKindKept(f, *s));
       return Replace(s->mutable_functions(), FunctionKey(f), f, "function");
     }
     case C::kDropFunction:

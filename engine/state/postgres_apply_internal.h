@@ -96,5 +96,8 @@ Status SetComment(const pb::PgSetComment& e, pb::PostgresSchema* s);
 // Storage, view options, inheritance, foreign tables and servers, event triggers
 // (postgres_apply_storage.cc).
 Status ApplyStorage(const pb::PostgresChange& c, pb::PostgresSchema* s);
+// InvalidArgument when ReplaceFunction would turn a function into an aggregate or back, which
+// CREATE OR REPLACE cannot do; Ok otherwise (a missing function is Replace's to report).
+Status CheckRoutineKindKept(const pb::PgFunction& f, const pb::PostgresSchema& s);
 
 }  // namespace strata::pg_apply

@@ -4,7 +4,8 @@
 //
 // A table's kind is fixed once created: SetForeignTable changes the server or options of a
 // foreign table, and a table becomes foreign (or stops being so) only by a drop and a create,
-// as on the server, where they are different relation kinds.
+// as on the server, where they are different relation kinds. So is a routine's: an aggregate
+// is not replaced by a function, nor the reverse.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -60,6 +61,15 @@ Status SetViewOptions(const pb::PgSetViewOptions& e, pb::PostgresSchema* s) {
 }
 
 }  // namespace
+
+Status CheckRoutineKindKept(const pb::PgFunction& f, const pb::PostgresSchema& s) {
+  const std::string key = PgFunctionKey(f.schema(), f.name(), f.identity_arguments());
+  auto it = s.functions().find(key);
+  if (it == s.functions().end() || it->second.aggregate() == f.aggregate()) return Status::Ok();
+  return Status::InvalidArgument(fmt::format(
+      "postgres replace_function {}: aggregate cannot change (drop and create the function)",
+      key));
+}
 
 Status ApplyStorage(const pb::PostgresChange& c, pb::PostgresSchema* s) {
   using C = pb::PostgresChange;

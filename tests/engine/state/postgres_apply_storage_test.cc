@@ -159,6 +159,18 @@ TEST_F(PostgresApplyStorageTest, ForeignServersAreKeyedByName) {
               Code::kNotFound, "postgres foreign server remote does not exist");
 }
 
+TEST_F(PostgresApplyStorageTest, AFunctionIsNotReplacedByAnAggregate) {
+  ExpectOk(R"pb(create_function { function { schema: "app" name: "total"
+      identity_arguments: "integer" aggregate: true definition: "CREATE AGGREGATE ..." } })pb");
+  ExpectOk(R"pb(replace_function { function { schema: "app" name: "total"
+      identity_arguments: "integer" aggregate: true definition: "CREATE OR REPLACE ..." } })pb");
+  ExpectError(R"pb(replace_function { function { schema: "app" name: "total"
+      identity_arguments: "integer" definition: "CREATE FUNCTION ..." } })pb",
+              Code::kInvalidArgument,
+              "postgres replace_function app.total(integer): aggregate cannot change (drop and "
+              "create the function)");
+}
+
 TEST(PostgresValidateStorage, BadOptionsParentsAndForeignSpecs) {
   EXPECT_EQ(Invalid(R"pb(set_table_storage { schema: "app" table: "t"
       options: ["fillfactor"] })pb"),
