@@ -1,6 +1,7 @@
 #include "cli/app.h"
 
 #include <fmt/format.h>
+#include <pwd.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -10,6 +11,7 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <vector>
 
 #include "cli/commands.h"
 #include "engine/refs/refs.h"
@@ -77,6 +79,20 @@ int64_t Now(const GetEnv& getenv) {
       .count();
 }
 
+// The effective user's login name from the password database, "" when it has no entry (a
+// container running under an arbitrary uid) or the lookup fails.
+std::string PasswordDatabaseName() {
+  long size = sysconf(_SC_GETPW_R_SIZE_MAX);
+  std::vector<char> buf(size > 0 ? static_cast<size_t>(size) : 16384);
+  struct passwd entry;
+  struct passwd* found = nullptr;
+  if (getpwuid_r(geteuid(), &entry, buf.data(), buf.size(), &found) != 0 || found == nullptr ||
+      found->pw_name == nullptr) {
+    return "";
+  }
+  return found->pw_name;
+}
+
 pb::Actor ActorFromEnv(const GetEnv& getenv) {
   pb::Actor a;
   auto first = [&getenv](std::initializer_list<const char*> names) -> std::string {
@@ -93,6 +109,9 @@ pb::Actor ActorFromEnv(const GetEnv& getenv) {
     if (gethostname(buf, sizeof buf - 1) == 0) host = buf;
   }
   a.set_host(host);
+  // USER and LOGNAME are unset under cron, systemd and many containers: who runs the
+  // process is still known to the system.
+  if (a.name().empty()) a.set_name(PasswordDatabaseName());
   if (a.name().empty()) a.set_name("unknown");
   return a;
 }

@@ -43,6 +43,12 @@ std::string EnumPrefix(const google::protobuf::EnumDescriptor* e) {
 }
 
 std::string ScalarText(const Message& m, const FieldDescriptor* f, int index) {
+  if (f->type() == FieldDescriptor::TYPE_STRING) {
+    // The text as it is: TextFormat would quote it and escape quotes, backslashes and
+    // non-ASCII bytes for its own syntax ("\'now\'::text"), which readers then have to undo.
+    const auto* r = m.GetReflection();
+    return index < 0 ? r->GetString(m, f) : r->GetRepeatedString(m, f, index);
+  }
   std::string s;
   google::protobuf::TextFormat::PrintFieldValueToString(m, f, index, &s);
   if (f->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
@@ -119,6 +125,89 @@ Flat ObjectPaths(const pb::SchemaState& fragment, const std::string& object) {
   return out;
 }
 
+// A value on one line of the table (a view's definition spans several); JSON keeps it whole.
+std::string OneLine(std::string text) {
+  for (char& c : text) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  return text;
+}
+
+// One way to read OBJECT[.PART]: the object's key, the part (empty for the whole object), and
+// the names as a quoted form that reads back as exactly this.
+struct Reading {
+  std::string object;
+  std::string part;
+  std::string shown;
+};
+
+// Every way `ref` can be read. Quoted: the object is the first one or two names and the part
+// the name after it. Unquoted: any '.' before a function's arguments may end the object.
+std::vector<Reading> Readings(const ObjectRef& ref) {
+  std::vector<Reading> out;
+  if (ref.quoted) {
+    const auto& ids = ref.identifiers;
+    auto joined = [&](size_t n) {
+      return fmt::format("{}", fmt::join(ids.begin(), ids.begin() + static_cast<long>(n), "."));
+    };
+    if (ids.size() <= 2) out.push_back({joined(ids.size()), "", ""});
+    if (ids.size() >= 2) out.push_back({joined(ids.size() - 1), ids.back(), ""});
+  } else {
+    out.push_back({ref.name, "", ""});
+    const size_t args = ref.name.find('(');
+    for (size_t dot = ref.name.find('.'); dot < args && dot != std::string::npos;
+         dot = ref.name.find('.', dot + 1)) {
+      out.push_back({ref.name.substr(0, dot), ref.name.substr(dot + 1), ""});
+    }
+  }
+  for (Reading& r : out) {
+    // The key's first '.' ends its schema (PostgreSQL) or database (Glue); the last name is
+    // quoted even when it need not be, so that the form reads back as quoted.
+    const size_t dot = r.object.find('.');
+    std::vector<std::string> ids = {r.object.substr(0, dot)};
+    if (dot != std::string::npos) ids.push_back(r.object.substr(dot + 1));
+    if (!r.part.empty()) ids.push_back(r.part);
+    const std::string last = ids.back();
+    ids.pop_back();
+    r.shown = QuotedObjectName(ids);
+    std::string quoted_last = "\"";
+    for (char c : last) quoted_last += c == '"' ? std::string("\"\"") : std::string(1, c);
+    r.shown += (r.shown.empty() ? "" : ".") + quoted_last + "\"";
+  }
+  return out;
+}
+
+// Whether `reading` names an object recorded at `at` and, with a part, a part of it.
+Result<bool> Exists(History& history, const std::optional<std::string>& schema,
+                   const Reading& reading, uint64_t at) {
+  STRATA_ASSIGN_OR_RETURN(pb::State state, history.index().ObjectStateAt(at, reading.object));
+  auto found = FindObject(state, ObjectRef{schema, reading.object, false, {}}, at);
+  if (!found.ok()) return false;
+  if (reading.part.empty()) return true;
+  for (const auto& [path, value] : ObjectPaths(found->fragment, reading.object)) {
+    if (path.find("[" + reading.part + "]") != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The one reading of `ref` that names something at `at`. InvalidArgument listing the quoted
+// forms when several do; the whole name when none does (FindObject then says it is missing).
+Result<Reading> Resolve(History& history, const ObjectRef& ref, uint64_t at) {
+  const std::vector<Reading> readings = Readings(ref);
+  std::vector<Reading> named;
+  for (const Reading& r : readings) {
+    STRATA_ASSIGN_OR_RETURN(bool names, Exists(history, ref.schema, r, at));
+    if (names) named.push_back(r);
+  }
+  if (named.size() == 1) return named.front();
+  if (named.empty()) return readings.front();
+  std::vector<std::string> forms;
+  for (const Reading& r : named) forms.push_back(r.shown);
+  return Status::InvalidArgument(fmt::format(
+      "{} can name {} things as of seq {}: {}; write the one you mean with its quotes", ref.name,
+      named.size(), at, fmt::join(forms, " or ")));
+}
+
 struct Blame {
   std::string value;
   uint64_t seq = 0;
@@ -137,21 +226,33 @@ CommandResult RunBlame(Context& ctx) {
 
   STRATA_ASSIGN_OR_RETURN(auto history, OpenHistory(ctx));
   STRATA_ASSIGN_OR_RETURN(uint64_t at, history->Resolve(vm["at"].as<std::string>()));
-  STRATA_ASSIGN_OR_RETURN(ObjectRef ref, ParseObjectRef(vm["object"].as<std::string>()));
-  std::string part;
-  STRATA_ASSIGN_OR_RETURN(pb::State final_state, history->index().ObjectStateAt(at, ref.name));
-  if (!FindObject(final_state, ref, at).ok() && ref.name.find('.') != std::string::npos) {
-    part = ref.name.substr(ref.name.rfind('.') + 1);  // orders.by_status, public.users.email
-    ref.name = ref.name.substr(0, ref.name.rfind('.'));
-  }
+  STRATA_ASSIGN_OR_RETURN(ObjectRef ref, ParseObjectRef(vm["object"].as<std::string>(),
+                                                        /*allow_part=*/true));
+  // orders.by_status, public.users.email, public.t."a.b": where the object ends.
+  STRATA_ASSIGN_OR_RETURN(Reading reading, Resolve(*history, ref, at));
+  ref.name = reading.object;
+  const std::string part = reading.part;
 
-  const auto objects = ObjectAndParents(ref.name);
+  // A renamed object's lines go back to the commits made under its former names.
+  STRATA_ASSIGN_OR_RETURN(auto former, history->index().FormerNames(ref.name, at));
+  std::vector<std::string> objects = ObjectAndParents(ref.name);
+  for (const auto& [name, renamed_at] : former) {
+    for (auto& o : ObjectAndParents(name)) objects.push_back(std::move(o));
+  }
   const std::set<std::string> wanted(objects.begin(), objects.end());
   std::set<uint64_t> seqs;
-  for (const auto& obj : objects) {
+  for (const auto& obj : wanted) {
     STRATA_ASSIGN_OR_RETURN(auto s, history->index().SeqsTouching(obj, at));
     seqs.insert(s.begin(), s.end());
   }
+  const std::string current_name = ref.name;
+  auto name_at = [&](uint64_t seq) {
+    std::string name = current_name;
+    for (const auto& [old_name, renamed_at] : former) {
+      if (seq < renamed_at) name = old_name;
+    }
+    return name;
+  };
   pb::State state;
   std::map<std::string, Blame> blame;
   std::map<uint64_t, CommitSummary> commits;
@@ -165,8 +266,10 @@ CommandResult RunBlame(Context& ctx) {
       if (std::none_of(touched.begin(), touched.end(), [&](auto& t) { return wanted.count(t); })) continue;
       STRATA_RETURN_IF_ERROR(Apply(e, &schema));
     }
-    auto found = FindObject(state, ref, seq);
-    Flat now = found.ok() ? ObjectPaths(found->fragment, ref.name) : Flat();
+    ObjectRef then = ref;
+    then.name = name_at(seq);
+    auto found = FindObject(state, then, seq);
+    Flat now = found.ok() ? ObjectPaths(found->fragment, then.name) : Flat();
     for (auto it = blame.begin(); it != blame.end();) {
       it = now.count(it->first) ? std::next(it) : blame.erase(it);  // gone: forget
     }
@@ -190,7 +293,12 @@ CommandResult RunBlame(Context& ctx) {
                               {"message", c.message}});
       continue;
     }
-    std::string value = b.value.size() > 30 ? b.value.substr(0, 27) + "..." : b.value;
+    std::string value = OneLine(b.value);
+    if (value.size() > 30) {
+      size_t cut = 27;
+      while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
+      value = value.substr(0, cut) + "...";
+    }
     *ctx.out << fmt::format("{:<{}}  {:<30} ", path, width, value)
              << ctx.Paint(Color::kYellow, fmt::format("{:>4}", b.seq))
              << fmt::format("  {}  {}  {}\n", FormatTime(c.time_unix_micros).substr(0, 10),

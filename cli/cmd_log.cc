@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/describe.h"
+#include "cli/objects_view.h"
 
 namespace strata::cli {
 namespace po = boost::program_options;
@@ -57,8 +58,10 @@ void PrintCommit(const Context& ctx, const CommitSummary& c, const std::vector<p
   if (!c.message.empty()) *ctx.out << "       " << c.message << "\n";
   if (events != nullptr) {
     for (const auto& e : *events) {
+      // The sign is the object's ("~ public.users: create index ..."): a line reading
+      // "+ public.users" would say the table was added.
       EventText t = Describe(e);
-      *ctx.out << "       " << t.sign << " " << t.object << ": " << t.text << "\n";
+      *ctx.out << "       " << ObjectSign(e) << " " << t.object << ": " << t.text << "\n";
     }
   } else if (c.event_count > 0) {
     *ctx.out << ctx.Paint(Color::kDim, fmt::format("       ({} change{})", c.event_count,
@@ -83,7 +86,12 @@ CommandResult RunLog(Context& ctx) {
   auto vm = ParseArgs(ctx, o, p);
 
   CommitFilter f;
-  if (vm.count("object")) f.object = vm["object"].as<std::string>();
+  if (vm.count("object")) {
+    // As show names it: SCHEMA:NAME, and the quoted form ("public.\"my.table\"") too.
+    STRATA_ASSIGN_OR_RETURN(ObjectRef ref, ParseObjectRef(vm["object"].as<std::string>()));
+    f.object = ref.name;
+    f.schema = ref.schema;
+  }
   if (vm.count("actor")) f.actor = vm["actor"].as<std::string>();
   if (vm.count("since")) {
     STRATA_ASSIGN_OR_RETURN(f.since_micros, ParseInstant(vm["since"].as<std::string>()));

@@ -388,9 +388,12 @@ CommandResult MigrateHistory(Context& ctx) {
 
 // Each validation as JSON, counted by its word, and printed as it goes (text).
 struct ValidationTally {
-  std::map<std::string, size_t> counts = {{"valid", 0}, {"error", 0}, {"none", 0}, {"skipped", 0}, {"modified", 0}};
+  std::map<std::string, size_t> counts = {{"valid", 0},   {"error", 0},    {"none", 0},
+                                           {"skipped", 0}, {"modified", 0}, {"problems", 0}};
   json list = json::array();
-  bool ok() const { return counts.at("error") == 0 && counts.at("modified") == 0; }
+  bool ok() const {
+    return counts.at("error") == 0 && counts.at("modified") == 0 && counts.at("problems") == 0;
+  }
 };
 
 ValidationTally TallyValidations(const Context& ctx,
@@ -410,10 +413,25 @@ ValidationTally TallyValidations(const Context& ctx,
       e["exit_code"] = v.outcome->exit_code;
       e["output"] = v.outcome->output;
     }
+    // What would stop `migrate run` before it runs anything (migration_sql_check.h).
+    const bool to_run = v.planned->state == pg::MigrationState::kPending ||
+                        v.planned->state == pg::MigrationState::kOutOfOrder;
+    const std::vector<pg::SqlProblem> none;
+    const std::vector<pg::SqlProblem>& problems = to_run ? f.problems : none;
+    tally.counts["problems"] += problems.size();
+    e["problems"] = json::array();
+    for (const pg::SqlProblem& p : problems) {
+      e["problems"].push_back({{"line", p.line}, {"message", p.message}});
+    }
     tally.list.push_back(e);
     if (ctx.json) continue;
     if (f.name.track != track) *ctx.out << ctx.Paint(Color::kBold, track = f.name.track) << "\n";
     PrintValidation(ctx, v, word);
+    for (const pg::SqlProblem& p : problems) {
+      *ctx.out << ctx.Paint(Color::kRed, fmt::format("    {}:{}: {}", Shown(ctx, f.path), p.line,
+                                                     p.message))
+               << "\n";
+    }
   }
   return tally;
 }
@@ -430,6 +448,11 @@ void PrintValidationSummary(Migrate& m, const std::vector<pg::TrackPlan>& plans,
   const auto& c = tally.counts;
   *ctx.out << fmt::format("{} valid, {} with errors, {} without a script, {} applied and not run, {} modified\n",
                           c.at("valid"), c.at("error"), c.at("none"), c.at("skipped"), c.at("modified"));
+  if (c.at("problems") > 0) {
+    *ctx.out << fmt::format(
+        "{} problem(s) in migrations to apply: migrate run would refuse to start\n",
+        c.at("problems"));
+  }
 }
 
 CommandResult MigrateValidate(Context& ctx) {

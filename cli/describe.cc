@@ -42,6 +42,15 @@ EventText Describe(const pb::Event& e) {
   return t;
 }
 
+char ObjectSign(const pb::Event& e) {
+  switch (EffectOf(e)) {
+    case ObjectEffect::kCreates: return '+';
+    case ObjectEffect::kDrops: return '-';
+    case ObjectEffect::kChanges: break;
+  }
+  return Describe(e).sign == '!' ? '!' : '~';
+}
+
 nlohmann::ordered_json EventJson(const pb::Event& e) {
   std::string change_json;
   google::protobuf::util::JsonPrintOptions options;
@@ -61,31 +70,27 @@ std::string OriginName(pb::Origin origin) {
 
 DiffSummary PrintChanges(const Context& ctx, const std::string& schema,
                          const std::vector<pb::Event>& events) {
-  std::map<std::string, std::vector<std::pair<EventText, ObjectEffect>>> by_object;
+  std::map<std::string, std::vector<std::pair<EventText, char>>> by_object;
   std::vector<std::string> order;
   for (const auto& e : events) {
     EventText t = Describe(e);
     if (!by_object.count(t.object)) order.push_back(t.object);
-    by_object[t.object].emplace_back(std::move(t), EffectOf(e));
+    by_object[t.object].emplace_back(std::move(t), ObjectSign(e));
   }
   DiffSummary sum;
   for (const auto& object : order) {
     const auto& texts = by_object[object];
     // One sign for the object: created, dropped or replaced by a single event, else changed.
-    char sign = '~';
-    if (texts.size() == 1) {
-      const auto& [t, effect] = texts[0];
-      if (effect == ObjectEffect::kCreates) sign = '+';
-      if (effect == ObjectEffect::kDrops) sign = '-';
-      if (t.sign == '!') sign = '!';
-    }
+    const char sign = texts.size() == 1 ? texts[0].second : '~';
     Color c = sign == '+' ? Color::kGreen : sign == '-' || sign == '!' ? Color::kRed : Color::kYellow;
     if (sign == '+') ++sum.add;
     else if (sign == '-') ++sum.destroy;
     else if (sign == '!') { ++sum.add; ++sum.destroy; }
     else ++sum.change;
     *ctx.out << ctx.Paint(c, fmt::format("{} {}:{}", sign, schema, object)) << "\n";
-    for (const auto& [t, effect] : texts) *ctx.out << "    " << t.sign << " " << t.text << "\n";
+    for (const auto& entry : texts) {
+      *ctx.out << "    " << entry.first.sign << " " << entry.first.text << "\n";
+    }
   }
   return sum;
 }

@@ -17,6 +17,10 @@ struct EventText {
 };
 
 EventText Describe(const pb::Event& event);
+// What the event does to its object, as a sign before the object's name: '+' only when it
+// creates the object, '-' only when it drops it, '!' when it replaces it, '~' otherwise (a new
+// index or column changes its table, though the event's own sign is '+').
+char ObjectSign(const pb::Event& event);
 // The event as JSON: {"op": "...", "object": "...", "description": "...", "change": {...}}.
 nlohmann::ordered_json EventJson(const pb::Event& event);
 std::string OriginName(pb::Origin origin);

@@ -86,6 +86,7 @@ void PrintPlan(const Context& ctx, const pg::TrackPlan& p) {
     if (m.applied) note = "  " + m.applied->applied_at;
     if (m.match == pg::HashMatch::kMd5 && m.applied) note += "  (md5)";
     if (m.state == pg::MigrationState::kModified) note = "  file changed since it was applied";
+    if (m.file->no_transaction) note = "  (no transaction)" + note;
     *ctx.out << "  " << StateLabel(ctx, m.state) << "  " << m.file->name.stem << note << "\n";
   }
   for (const auto& a : p.missing) {

@@ -25,18 +25,111 @@ std::string EngineName(pb::Engine engine) {
   return engine == pb::ENGINE_GLUE ? "glue" : "unspecified";
 }
 
-Result<ObjectRef> ParseObjectRef(const std::string& text) {
+namespace {
+
+constexpr char kNameForms[] =
+    "use NAME, SCHEMA:NAME, or the quoted form show prints, as in public.\"my.table\"";
+
+// The identifiers of a name written with double quotes: "a.b" is one identifier, "" inside
+// quotes is a quote, and unquoted text splits at '.'. From an unquoted '(' on (a function's
+// arguments) the text belongs to the last identifier as it is.
+Result<std::vector<std::string>> SplitQuoted(std::string_view text, std::string_view shown) {
+  std::vector<std::string> out(1);
+  bool quoted_here = false;  // the current identifier had quotes (so it may be empty)
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      const size_t start = ++i;
+      for (; i < text.size(); ++i) {
+        if (text[i] != '"') continue;
+        if (i + 1 < text.size() && text[i + 1] == '"') {
+          ++i;
+          continue;
+        }
+        break;
+      }
+      if (i >= text.size()) {
+        return Status::InvalidArgument(fmt::format(
+            "\"{}\" has a quote that is never closed; {} (write a quote inside quotes as \"\")",
+            shown, kNameForms));
+      }
+      std::string name(text.substr(start, i - start));
+      for (size_t at = name.find("\"\""); at != std::string::npos; at = name.find("\"\"", at + 1)) {
+        name.erase(at, 1);
+      }
+      out.back() += name;
+      quoted_here = true;
+    } else if (c == '.') {
+      if (out.back().empty() && !quoted_here) break;  // checked below
+      out.emplace_back();
+      quoted_here = false;
+    } else if (c == '(') {
+      out.back() += std::string(text.substr(i));
+      break;
+    } else {
+      out.back() += c;
+    }
+  }
+  for (const std::string& name : out) {
+    if (name.empty()) {
+      return Status::InvalidArgument(
+          fmt::format("\"{}\" holds an empty name; {}", shown, kNameForms));
+    }
+  }
+  return out;
+}
+
+// "SCHEMA:" before the name, when the text starts with one: a ':' before any quote, and not
+// the prefix of an object outside any schema ("ext:", "evt:", "server:", "defaults:").
+size_t SchemaColon(const std::string& text) {
+  const size_t colon = text.find(':');
+  if (colon == std::string::npos || colon > text.find('"') || PgIsGlobalObject(text)) {
+    return std::string::npos;
+  }
+  return colon;
+}
+
+}  // namespace
+
+std::string QuotedObjectName(const std::vector<std::string>& identifiers) {
+  std::string out;
+  for (const std::string& id : identifiers) {
+    if (!out.empty()) out += '.';
+    if (id.find_first_of(".\":") == std::string::npos && !id.empty()) {
+      out += id;
+      continue;
+    }
+    out += '"';
+    for (char c : id) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    out += '"';
+  }
+  return out;
+}
+
+Result<ObjectRef> ParseObjectRef(const std::string& text, bool allow_part) {
   ObjectRef ref;
-  size_t colon = text.find(':');
-  if (colon != std::string::npos && !PgIsGlobalObject(text)) {
-    ref.schema = text.substr(0, colon);
-    ref.name = text.substr(colon + 1);
-  } else {
-    ref.name = text;
+  const size_t colon = SchemaColon(text);
+  if (colon != std::string::npos) ref.schema = text.substr(0, colon);
+  const std::string name = colon == std::string::npos ? text : text.substr(colon + 1);
+  if (name.empty()) {
+    return Status::InvalidArgument(fmt::format("\"{}\" names no object; {}", text, kNameForms));
   }
-  if (ref.name.empty()) {
-    return Status::InvalidArgument(fmt::format("\"{}\" names no object; use NAME or SCHEMA:NAME", text));
+  if (name.find('"') == std::string::npos) {
+    ref.name = name;
+    return ref;
   }
+  STRATA_ASSIGN_OR_RETURN(std::vector<std::string> ids, SplitQuoted(name, text));
+  const size_t most = allow_part ? 3 : 2;
+  if (ids.size() > most) {
+    return Status::InvalidArgument(fmt::format(
+        "\"{}\" has {} names where {} takes at most {} (SCHEMA.OBJECT{}); quote a name that "
+        "holds a '.', as in public.\"my.table\"",
+        text, ids.size(), allow_part ? "this command" : "an object name", most,
+        allow_part ? ".PART" : ""));
+  }
+  ref.quoted = true;
+  ref.name = fmt::format("{}", fmt::join(ids, "."));
+  ref.identifiers = std::move(ids);
   return ref;
 }
 

@@ -94,6 +94,12 @@ void MigrationCapture::Note(const std::string& line) const {
   if (options_.note) options_.note(line);
 }
 
+IntrospectOptions MigrationCapture::Introspection() const {
+  IntrospectOptions o;
+  o.warn = options_.note;
+  return o;
+}
+
 // ---- what the log knows ----------------------------------------------------------------
 
 Status MigrationCapture::CatchUp(const Head& head) {
@@ -199,7 +205,7 @@ Status MigrationCapture::OnLocked(Connection& conn, const std::vector<AppliedMig
   for (const AppliedMigration& row : rows) {
     if (KnownHere(row.name)) continue;
     if (!live) {
-      STRATA_ASSIGN_OR_RETURN(live, IntrospectState(conn));
+      STRATA_ASSIGN_OR_RETURN(live, IntrospectState(conn, Introspection()));
     }
     STRATA_RETURN_IF_ERROR(RecordRecovered(row, *live));
   }
@@ -260,20 +266,31 @@ Status MigrationCapture::Before(Connection& conn, const MigrationFile&) {
     // after-state is this one's before-state, which saves one introspection per migration.
     before_ = std::move(last_after_);
     last_after_.reset();
+    before_read_ = false;
     return Status::Ok();
   }
-  STRATA_ASSIGN_OR_RETURN(auto before, Introspect(conn, IntrospectOptions{}));
+  CatalogSnapshot before;
+  STRATA_ASSIGN_OR_RETURN(before.schema,
+                          Introspect(conn, Introspection(), nullptr, &before.identity));
   before_ = std::move(before);
+  before_read_ = true;
   return Status::Ok();
 }
 
 Status MigrationCapture::After(Connection& conn, const MigrationFile& file,
                                const AppliedMigration& row) {
   if (!before_) return Status::Internal("migration captured without a before state");
-  STRATA_ASSIGN_OR_RETURN(pb::SchemaState after, IntrospectState(conn));
-  STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> captured, Diff(AsSchemaState(*before_), after));
+  // The commit's time: when the migration finished, not when its capture was recorded.
+  const int64_t finished = recorder_.Now();
+  CatalogSnapshot read;
+  STRATA_ASSIGN_OR_RETURN(read.schema,
+                          Introspect(conn, Introspection(), nullptr, &read.identity));
+  STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> captured, MigrationEvents(*before_, read));
+  const pb::SchemaState after = AsSchemaState(read.schema);
+  const pb::SchemaState before = AsSchemaState(before_->schema);
+  const bool before_read = before_read_;
   before_.reset();
-  last_after_ = after.postgres();
+  last_after_ = std::move(read);
 
   pb::MigrationBody body;
   body.set_name(file.name.stem);
@@ -295,6 +312,21 @@ Status MigrationCapture::After(Connection& conn, const MigrationFile& file,
           // First time anywhere: the typed events and the SQL.
           r.kind = "migration";
           std::vector<pb::Event> events = captured;
+          if (before_read) {
+            // The database may hold what the log lacks (a no-transaction migration that
+            // failed half-way before this run, a change made by hand): the commit records
+            // that first, so the log reaches the database's state after this migration.
+            STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> lacking, Diff(recorded, before));
+            if (!lacking.empty()) {
+              r.drift = fmt::format(
+                  "the database held {} change{} the log lacked before this migration (a "
+                  "no-transaction migration that failed part-way, or a change made outside "
+                  "strata); the commit records them first",
+                  lacking.size(), lacking.size() == 1 ? "" : "s");
+              for (auto& e : events) lacking.push_back(std::move(e));
+              events = std::move(lacking);
+            }
+          }
           if (!AppliesTo(recorded, schema, events)) {
             // The database did not match the log before this migration: record what brings
             // the log to the database's state now, and say so.
@@ -306,9 +338,11 @@ Status MigrationCapture::After(Connection& conn, const MigrationFile& file,
           r.events = events.size();
           pb::MigrationBody first = body;
           first.set_sql(sql);
-          return Decided(record::Draft::Migrate(
+          record::Draft draft = record::Draft::Migrate(
               schema, std::move(first), std::move(events),
-              fmt::format("migrate {} ({} track)", file.name.stem, file.name.track)));
+              fmt::format("migrate {} ({} track)", file.name.stem, file.name.track));
+          draft.set_time(finished);
+          return Decided(std::move(draft));
         }
         // Applied elsewhere first: a deployment that refers to that commit, checked for drift.
         r.kind = "deployment";
@@ -316,8 +350,10 @@ Status MigrationCapture::After(Connection& conn, const MigrationFile& file,
         r.drift = Drift(known->second.events, captured);
         pb::Deployment d = Deployed(database, known->second.seq, at.head.seq, row);
         if (!r.drift.empty()) d.set_detail("drift: " + r.drift);
-        return Decided(record::Draft::MigrationDeploy(
-            schema, body, std::move(d), fmt::format("deploy {} to {}", file.name.stem, database)));
+        record::Draft draft = record::Draft::MigrationDeploy(
+            schema, body, std::move(d), fmt::format("deploy {} to {}", file.name.stem, database));
+        draft.set_time(finished);
+        return Decided(std::move(draft));
       }));
   if (!stored) return Status::Internal("a captured migration was not recorded");
   r.seq = stored->commit.seq();

@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "adapters/postgres/capture_events.h"
+#include "adapters/postgres/introspect.h"
 #include "adapters/postgres/migrator.h"
 #include "engine/log/env.h"
 #include "engine/record/recorder.h"
@@ -88,16 +90,21 @@ class MigrationCapture {
   std::string Drift(const std::vector<pb::Event>& recorded,
                     const std::vector<pb::Event>& now) const;
   void Note(const std::string& line) const;
+  // How captures read the catalog: warnings about fallback objects go to the notes.
+  IntrospectOptions Introspection() const;
 
   record::Recorder& recorder_;
   CaptureOptions options_;
   std::map<std::string, Known> known_;       // by migration stem
   std::map<uint64_t, std::string> stem_of_;  // seq of a migration's commit -> its stem
   Head seen_;                                // the last commit folded into known_
-  std::optional<pb::PostgresSchema> before_;
+  std::optional<CatalogSnapshot> before_;
+  // Whether before_ was read afresh (not the previous migration's after-state): only then
+  // can the database differ from what the log holds before the migration.
+  bool before_read_ = false;
   // The catalog after the previous migration of this run, reused as the next one's before.
   // Cleared whenever the run's lock was released in between (see OnLocked).
-  std::optional<pb::PostgresSchema> last_after_;
+  std::optional<CatalogSnapshot> last_after_;
   std::vector<Recorded> recorded_;
 };
 

@@ -21,6 +21,7 @@
 
 #include "engine/state/canonical_glue_postgres.h"
 #include "engine/state/postgres_keys.h"
+#include "adapters/postgres/render.h"
 #include "engine/state/validate.h"
 
 namespace strata::postgres {
@@ -61,7 +62,7 @@ class Reader {
     STRATA_ASSIGN_OR_RETURN(
         auto r,
         session_.Query("schemas",
-                       fmt::format("SELECT n.nspname, ds.description FROM pg_namespace n {} "
+                       fmt::format("SELECT n.nspname, ds.description, n.oid FROM pg_namespace n {} "
                                    "WHERE {} AND n.nspname <> 'public' AND {}",
                                    CommentJoin("pg_namespace", "n.oid"), UserSchema("n"),
                                    OwnObject("pg_namespace", "n.oid"))));
@@ -69,6 +70,7 @@ class Reader {
       pb::PgNamespace& n = (*catalog_->schema.mutable_namespaces())[Text(row, 0)];
       n.set_name(Text(row, 0));
       n.set_comment(Text(row, 1));
+      catalog_->identity.namespaces[Oid(row, 2)] = Text(row, 0);
     }
     return Status::Ok();
   }
@@ -111,7 +113,10 @@ class Reader {
       const std::string& kind = Text(row, kKind);
       if (Bool(row, kHistory)) {
         catalog_->history_tables.insert(oid);
-      } else if (kind == "r" || kind == "p" || kind == "f") {
+        continue;
+      }
+      catalog_->identity.relations[Oid(row, kOid)] = PgKey(Text(row, kSchema), Text(row, kName));
+      if (kind == "r" || kind == "p" || kind == "f") {
         pb::PgTable& t = catalog_->tables[oid];
         t.set_schema(Text(row, kSchema));
         t.set_name(Text(row, kName));
@@ -135,7 +140,18 @@ class Reader {
   }
 
   Status Columns() {
-    enum { kOwner, kName, kType, kNotNull, kIdentity, kGenerated, kExpr, kCollation, kComment };
+    enum {
+      kOwner,
+      kName,
+      kType,
+      kNotNull,
+      kIdentity,
+      kGenerated,
+      kExpr,
+      kCollation,
+      kComment,
+      kAttnum
+    };
     STRATA_ASSIGN_OR_RETURN(
         auto r,
         session_.Query(
@@ -144,7 +160,7 @@ class Reader {
                 "SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), "
                 "a.attnotnull, a.attidentity, a.attgenerated, pg_get_expr(d.adbin, d.adrelid), "
                 "CASE WHEN a.attcollation <> t.typcollation THEN {} END, "
-                "ds.description "
+                "ds.description, a.attnum "
                 "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
                 "JOIN pg_namespace n ON n.oid = c.relnamespace "
                 "JOIN pg_type t ON t.oid = a.atttypid "
@@ -158,6 +174,8 @@ class Reader {
     for (const Row& row : r.rows) {
       auto table = catalog_->tables.find(Text(row, kOwner));
       if (table == catalog_->tables.end()) continue;
+      catalog_->identity.columns[{Oid(row, kOwner), static_cast<int>(Int(row, kAttnum))}] =
+          Text(row, kName);
       pb::PgColumn* c = table->second.add_columns();
       c->set_name(Text(row, kName));
       c->set_type(Text(row, kType));
@@ -179,21 +197,26 @@ class Reader {
 
   // Table and domain constraints; NOT NULL lives in the column or domain, not here.
   Status Constraints() {
-    enum { kTable, kDomain, kName, kType, kDefinition, kComment };
+    enum { kTable, kDomain, kName, kType, kDefinition, kComment, kOid };
     STRATA_ASSIGN_OR_RETURN(
         auto r,
         session_.Query(
             "constraints",
             fmt::format("SELECT k.conrelid, k.contypid, k.conname, k.contype, "
                         "pg_get_constraintdef(k.oid), "
-                        "ds.description "
+                        "ds.description, k.oid "
                         "FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace "
-                        "{} WHERE k.contype IN ('p', 'u', 'f', 'c', 'x') AND {}",
+                        "{} WHERE k.contype IN ('p', 'u', 'f', 'c', 'x') AND {} "
+                        // A foreign key to a partitioned table gets one derived row per
+                        // partition on the referencing table: they come with the key.
+                        "AND NOT EXISTS (SELECT 1 FROM pg_constraint pk "
+                        "WHERE pk.oid = k.conparentid AND pk.conrelid = k.conrelid)",
                         CommentJoin("pg_constraint", "k.oid"), UserSchema("n"))));
     for (const Row& row : r.rows) {
       google::protobuf::RepeatedPtrField<pb::PgConstraint>* list = nullptr;
       if (auto t = catalog_->tables.find(Text(row, kTable)); t != catalog_->tables.end()) {
         list = t->second.mutable_constraints();
+        catalog_->identity.constraints[Oid(row, kOid)] = {Oid(row, kTable), Text(row, kName)};
       } else if (auto d = catalog_->types.find(Text(row, kDomain));
                  d != catalog_->types.end() && d->second.has_domain()) {
         list = d->second.mutable_domain()->mutable_constraints();
@@ -219,12 +242,12 @@ class Reader {
 
   // Indexes of tables and materialized views, except those a constraint owns.
   Status Indexes() {
-    enum { kOwner, kName, kDefinition, kComment };
+    enum { kOwner, kName, kDefinition, kComment, kOid };
     STRATA_ASSIGN_OR_RETURN(
         auto r,
         session_.Query("indexes",
                        fmt::format("SELECT i.indrelid, c.relname, pg_get_indexdef(i.indexrelid), "
-                                   "ds.description "
+                                   "ds.description, i.indexrelid "
                                    "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
                                    "JOIN pg_namespace n ON n.oid = c.relnamespace {}"
                                    "WHERE {} AND NOT EXISTS (SELECT 1 FROM pg_constraint k "
@@ -240,6 +263,7 @@ class Reader {
       } else {
         continue;
       }
+      catalog_->identity.indexes[Oid(row, kOid)] = {Oid(row, kOwner), Text(row, kName)};
       index->set_name(Text(row, kName));
       index->set_definition(Trimmed(Text(row, kDefinition)));
       index->set_comment(Text(row, kComment));
@@ -250,18 +274,24 @@ class Reader {
   // Triggers the user made (not the ones behind foreign keys); triggers on views have no
   // place in the model and are not read.
   Status Triggers() {
-    enum { kOwner, kName, kDefinition, kComment };
+    enum { kOwner, kName, kDefinition, kComment, kOid };
     STRATA_ASSIGN_OR_RETURN(
         auto r, session_.Query("triggers",
                                fmt::format("SELECT t.tgrelid, t.tgname, pg_get_triggerdef(t.oid), "
-                                           "ds.description "
+                                           "ds.description, t.oid "
                                            "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
                                            "JOIN pg_namespace n ON n.oid = c.relnamespace {}"
-                                           "WHERE NOT t.tgisinternal AND {}",
-                                           CommentJoin("pg_trigger", "t.oid"), UserSchema("n"))));
+                                           "WHERE NOT t.tgisinternal AND {}{}",
+                                           CommentJoin("pg_trigger", "t.oid"), UserSchema("n"),
+                                           // Clones of a partitioned table's row triggers
+                                           // come with the parent's (PostgreSQL 13+).
+                                           session_.conn().server_version() >= 130000
+                                               ? " AND t.tgparentid = 0"
+                                               : "")));
     for (const Row& row : r.rows) {
       auto t = catalog_->tables.find(Text(row, kOwner));
       if (t == catalog_->tables.end()) continue;
+      catalog_->identity.triggers[Oid(row, kOid)] = {Oid(row, kOwner), Text(row, kName)};
       pb::PgTrigger* trigger = t->second.add_triggers();
       trigger->set_name(Text(row, kName));
       trigger->set_definition(Trimmed(Text(row, kDefinition)));
@@ -298,7 +328,8 @@ Status Reader::Sequences() {
     kOwner,
     kOwnerSchema,
     kOwnerTable,
-    kOwnerColumn
+    kOwnerColumn,
+    kOid
   };
   STRATA_ASSIGN_OR_RETURN(
       auto r,
@@ -307,7 +338,7 @@ Status Reader::Sequences() {
           fmt::format(
               "SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, "
               "s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle, "
-              "ds.description, o.oid, o.nspname, o.relname, o.attname "
+              "ds.description, o.oid, o.nspname, o.relname, o.attname, c.oid "
               "FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid "
               "JOIN pg_namespace n ON n.oid = c.relnamespace "
               "LEFT JOIN LATERAL (SELECT oc.oid, od.deptype, onn.nspname, oc.relname, oa.attname "
@@ -322,6 +353,7 @@ Status Reader::Sequences() {
   for (const Row& row : r.rows) {
     if (row[kOwner] && catalog_->history_tables.count(*row[kOwner])) continue;
     const std::string key = PgKey(Text(row, kSchema), Text(row, kName));
+    catalog_->identity.relations[Oid(row, kOid)] = key;
     pb::PgSequence& q = (*catalog_->schema.mutable_sequences())[key];
     q.set_schema(Text(row, kSchema));
     q.set_name(Text(row, kName));
@@ -475,13 +507,14 @@ Status Reader::Functions() {
                              fmt::format("SELECT n.nspname, p.proname, "
                                          "pg_get_function_identity_arguments(p.oid), "
                                          "pg_get_functiondef(p.oid), "
-                                         "ds.description "
+                                         "ds.description, p.oid "
                                          "FROM pg_proc p JOIN pg_namespace n ON n.oid = "
                                          "p.pronamespace {} WHERE p.prokind <> 'a' AND {} AND {}",
                                          CommentJoin("pg_proc", "p.oid"), UserSchema("n"),
                                          OwnObject("pg_proc", "p.oid"))));
   for (const Row& row : r.rows) {
     const std::string key = PgFunctionKey(Text(row, 0), Text(row, 1), Text(row, 2));
+    catalog_->identity.functions[Oid(row, 5)] = key;
     pb::PgFunction& f = (*catalog_->schema.mutable_functions())[key];
     f.set_schema(Text(row, 0));
     f.set_name(Text(row, 1));
@@ -494,7 +527,7 @@ Status Reader::Functions() {
 
 // ---- Assembly ------------------------------------------------------------------------
 
-pb::PostgresSchema Assemble(Catalog&& catalog) {
+pb::PostgresSchema Assemble(Catalog& catalog) {
   pb::PostgresSchema out = std::move(catalog.schema);
   for (auto& [_, t] : catalog.tables) {
     CanonicalizePgTable(&t);
@@ -504,66 +537,85 @@ pb::PostgresSchema Assemble(Catalog&& catalog) {
     CanonicalizePgView(&v);
     (*out.mutable_views())[PgKey(v.schema(), v.name())] = std::move(v);
   }
-  for (auto& [_, t] : catalog.types) {
+  for (auto& [oid, t] : catalog.types) {
+    catalog.identity.types[static_cast<uint32_t>(std::stoul(oid))] = PgKey(t.schema(), t.name());
     CanonicalizePgType(&t);
     (*out.mutable_types())[PgKey(t.schema(), t.name())] = std::move(t);
   }
   return out;
 }
 
-// Validates the create event of every object in `map`; `slot` gives the object's place in a
-// change. Objects are swapped in and back out rather than copied: this runs on every call.
+// The objects of `map` whose create event the engine rejects, by key, with its reason.
+// Objects are swapped in and back out rather than copied: this runs on every call.
 template <typename Map, typename Slot>
-Status ValidateCreates(Map* map, Slot slot, const std::string& server) {
+std::vector<std::pair<std::string, std::string>> Rejected(Map* map, Slot slot) {
+  std::vector<std::pair<std::string, std::string>> out;
   pb::PostgresChange change;
   for (auto& [key, object] : *map) {
     auto* in_change = slot(&change);
     in_change->Swap(&object);
     Status s = ValidatePostgresChange(change);
     in_change->Swap(&object);
-    if (!s.ok()) {
-      return Status::Internal(fmt::format("introspecting {} gave {}, which the engine rejects: {}",
-                                          server, key, s.message()));
-    }
+    if (!s.ok()) out.emplace_back(key, s.message());
   }
-  return Status::Ok();
+  return out;
 }
 
-// What the engine would say about creating every object: a complaint here is a bug in the
-// reader (or a catalog shape it does not know), better reported than recorded.
-Status CheckAgainstEngine(pb::PostgresSchema* s, const std::string& server) {
+// Moves each rejected object of `map` into the fallback objects, as the DDL that recreates it,
+// with a warning: whatever the server accepted is recorded, never refused after the fact.
+// `prefix` turns a key of `map` into the object name show uses ("evt:" for event triggers).
+template <typename Map, typename Slot>
+void KeepRejected(pb::PostgresSchema* s, Map* map, Slot slot, std::string_view kind,
+                  const std::string& server, std::vector<std::string>* warnings,
+                  std::string_view prefix = "") {
+  for (const auto& [key, reason] : Rejected(map, slot)) {
+    Result<std::string> ddl = RenderObjectDdl(*s, std::string(prefix) + key);
+    const auto& object = map->at(key);
+    pb::PgOtherObject other;
+    other.set_kind(std::string(kind));
+    // Event triggers and foreign servers live outside any schema.
+    if constexpr (requires { object.schema(); }) other.set_schema(object.schema());
+    other.set_name(object.name());
+    other.set_definition(ddl.ok() ? *ddl : object.DebugString());
+    warnings->push_back(fmt::format(
+        "warning: {} {} on {} is kept as its definition text: the model cannot hold it ({})",
+        kind, key, server, reason));
+    map->erase(key);
+    (*s->mutable_others())[PgOtherKey(other)] = std::move(other);
+  }
+}
+
+// What the engine would say about creating every object. An object it rejects is a catalog
+// shape the readers do not know; it goes to the fallback form rather than wedging every
+// capture that follows.
+void CheckAgainstEngine(pb::PostgresSchema* s, const std::string& server,
+                        std::vector<std::string>* warnings) {
   using C = pb::PostgresChange;
-  STRATA_RETURN_IF_ERROR(ValidateCreates(
-      s->mutable_namespaces(), [](C* c) { return c->mutable_create_schema()->mutable_schema(); },
-      server));
-  STRATA_RETURN_IF_ERROR(ValidateCreates(
-      s->mutable_extensions(),
-      [](C* c) { return c->mutable_create_extension()->mutable_extension(); }, server));
-  STRATA_RETURN_IF_ERROR(ValidateCreates(
-      s->mutable_tables(), [](C* c) { return c->mutable_create_table()->mutable_table(); },
-      server));
-  STRATA_RETURN_IF_ERROR(ValidateCreates(
-      s->mutable_views(), [](C* c) { return c->mutable_create_view()->mutable_view(); }, server));
-  STRATA_RETURN_IF_ERROR(ValidateCreates(
-      s->mutable_sequences(), [](C* c) { return c->mutable_create_sequence()->mutable_sequence(); },
-      server));
-  STRATA_RETURN_IF_ERROR(ValidateCreates(
-      s->mutable_types(), [](C* c) { return c->mutable_create_type()->mutable_type(); }, server));
-  STRATA_RETURN_IF_ERROR(ValidateCreates(
-      s->mutable_event_triggers(),
-      [](C* c) { return c->mutable_create_event_trigger()->mutable_trigger(); }, server));
-  STRATA_RETURN_IF_ERROR(ValidateCreates(
-      s->mutable_foreign_servers(),
-      [](C* c) { return c->mutable_create_foreign_server()->mutable_server(); }, server));
-  return ValidateCreates(
-      s->mutable_functions(), [](C* c) { return c->mutable_create_function()->mutable_function(); },
-      server);
+  KeepRejected(s, s->mutable_tables(),
+               [](C* c) { return c->mutable_create_table()->mutable_table(); }, "table", server,
+               warnings);
+  KeepRejected(s, s->mutable_views(), [](C* c) { return c->mutable_create_view()->mutable_view(); },
+               "view", server, warnings);
+  KeepRejected(s, s->mutable_sequences(),
+               [](C* c) { return c->mutable_create_sequence()->mutable_sequence(); }, "sequence",
+               server, warnings);
+  KeepRejected(s, s->mutable_types(), [](C* c) { return c->mutable_create_type()->mutable_type(); },
+               "type", server, warnings);
+  KeepRejected(s, s->mutable_functions(),
+               [](C* c) { return c->mutable_create_function()->mutable_function(); }, "function",
+               server, warnings);
+  KeepRejected(s, s->mutable_event_triggers(),
+               [](C* c) { return c->mutable_create_event_trigger()->mutable_trigger(); },
+               "event trigger", server, warnings, kPgEventTriggerPrefix);
+  KeepRejected(s, s->mutable_foreign_servers(),
+               [](C* c) { return c->mutable_create_foreign_server()->mutable_server(); },
+               "foreign server", server, warnings, kPgForeignServerPrefix);
 }
 
 }  // namespace
 
 Result<pb::PostgresSchema> Introspect(Connection& conn, const IntrospectOptions& options,
-                                      IntrospectStats* stats) {
+                                      IntrospectStats* stats, CatalogIdentity* identity) {
   const int64_t start_micros = options.clock->SteadyMicros();
   if (conn.server_version() < 120000) {
     return Status::FailedPrecondition(
@@ -578,8 +630,12 @@ Result<pb::PostgresSchema> Introspect(Connection& conn, const IntrospectOptions&
   Status end = session.End(read.ok());
   STRATA_RETURN_IF_ERROR(read);
   STRATA_RETURN_IF_ERROR(end);
-  pb::PostgresSchema schema = Assemble(std::move(catalog));
-  STRATA_RETURN_IF_ERROR(CheckAgainstEngine(&schema, conn.description()));
+  pb::PostgresSchema schema = Assemble(catalog);
+  if (identity) *identity = std::move(catalog.identity);
+  CheckAgainstEngine(&schema, conn.description(), &catalog.warnings);
+  if (options.warn) {
+    for (const auto& w : catalog.warnings) options.warn(w);
+  }
   if (stats) {
     stats->micros = options.clock->SteadyMicros() - start_micros;
   }

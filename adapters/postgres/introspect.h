@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -30,8 +32,30 @@ struct IntrospectOptions {
   // triggers, policies, privileges, partitions, storage) cover only these pg_class OIDs;
   // catalogs of other kinds are read whole. Used by the incremental capture of a migration.
   const std::vector<uint32_t>* only_relations = nullptr;
+  // Receives warnings for people, e.g. about an object kept in the fallback form; may be empty.
+  std::function<void(const std::string&)> warn;
   // Times the call for IntrospectStats::micros (its steady clock); must outlive the call.
   const common::Clock* clock = &common::SystemClock();
+};
+
+// Object identity as the catalog knows it: OIDs (attnums for columns), which survive renames
+// while names do not. Captures of one migration pair the identities before and after it to
+// tell a rename from a drop and a create. Never stored: OIDs mean nothing in another database.
+struct CatalogIdentity {
+  struct Part {
+    uint32_t relation = 0;  // the pg_class oid of the table or view it belongs to
+    std::string name;
+    bool operator==(const Part&) const = default;
+  };
+  std::map<uint32_t, std::string> namespaces;  // oid -> name
+  std::map<uint32_t, std::string> relations;   // tables, views, sequences -> "schema.name"
+  std::map<uint32_t, std::string> types;       // -> "schema.name"
+  std::map<uint32_t, std::string> functions;   // -> "schema.name(identity arguments)"
+  std::map<std::pair<uint32_t, int>, std::string> columns;  // (relation, attnum) -> name
+  std::map<uint32_t, Part> indexes;      // indexes the model lists (not constraints' own)
+  std::map<uint32_t, Part> constraints;  // table constraints
+  std::map<uint32_t, Part> triggers;
+  std::map<uint32_t, Part> policies;
 };
 
 struct IntrospectStats {
@@ -46,7 +70,11 @@ struct IntrospectStats {
 //   schema-qualified and the text does not depend on the session. Surrounding whitespace and
 //   a view's final ';' are trimmed.
 // - Collations are SQL text (`"C"`, `public.mycoll`); sequence owners "schema.table.column".
-// - The "public" namespace is not listed (every database has it); objects in it are.
+// - The "public" namespace is listed only while its privileges differ from a fresh
+//   database's (its ACL is relative to that); every database has it. Objects in it are listed.
+// - Privileges are relative to the default of the object's kind and owner (PgAcl); row-level
+//   security flags and policies belong to their table; default privileges are keyed
+//   "role/schema/OBJECTS".
 // - Left out: objects owned by an extension, objects made with and for another one (array,
 //   multirange and table row types, a range's constructor functions, identity sequences: their
 //   column holds them), internal triggers (behind foreign keys), indexes backing a primary
@@ -62,8 +90,10 @@ struct IntrospectStats {
 // migration), otherwise in its own read-only one; the session's search_path is left as it was.
 // FailedPrecondition or Unavailable from the connection on failure; Internal when the catalog
 // yields something the engine would reject (a bug here, named in the message).
+// `identity`, when given, receives the OIDs of what was read.
 Result<pb::PostgresSchema> Introspect(Connection& conn, const IntrospectOptions& options,
-                                      IntrospectStats* stats = nullptr);
+                                      IntrospectStats* stats = nullptr,
+                                      CatalogIdentity* identity = nullptr);
 
 // The catalog as the engine's state of a PostgreSQL schema source (engine POSTGRES), which is
 // what Diff compares with recorded states. Errors as Introspect.

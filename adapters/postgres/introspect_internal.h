@@ -29,6 +29,11 @@ inline const std::string& Text(const Row& row, int i) {
   static const std::string kEmpty;
   return row[i] ? *row[i] : kEmpty;
 }
+inline uint32_t Oid(const Row& row, int i) {
+  uint32_t v = 0;
+  if (row[i]) std::from_chars(row[i]->data(), row[i]->data() + row[i]->size(), v);
+  return v;
+}
 inline bool Bool(const Row& row, int i) { return row[i] && *row[i] == "t"; }
 inline int64_t Int(const Row& row, int i) {
   int64_t v = 0;
@@ -70,7 +75,9 @@ inline std::string UserSchemaSql(const IntrospectOptions& o, std::string_view n)
 inline std::string OwnObject(std::string_view catalog, std::string_view oid) {
   return fmt::format(
       "NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = '{}'::regclass "
-      "AND x.objid = {} AND x.deptype IN ('e', 'i'))",
+      "AND x.objid = {} AND x.deptype IN ('e', 'i') "
+      // A partitioned table depends on its own key columns ('i'): that makes it no one's part.
+      "AND NOT (x.refclassid = x.classid AND x.refobjid = x.objid))",
       catalog, oid);
 }
 
@@ -165,6 +172,7 @@ struct Catalog {
   std::unordered_map<std::string, pb::PgView> views;
   std::unordered_map<std::string, pb::PgType> types;
   std::unordered_set<std::string> history_tables;
+  CatalogIdentity identity;  // filled as objects are read; kept only if the caller asks
   // Warnings for people about objects kept in a fallback form ("warning: ..."), in order.
   std::vector<std::string> warnings;
 };

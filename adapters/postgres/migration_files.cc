@@ -161,6 +161,7 @@ Result<MigrationFile> LoadMigration(const fs::path& path) {
   m.sha256_hex = Sha256Hex(bytes);
   m.md5_hex = Md5Hex(bytes);
   m.no_transaction = HasNoTransactionHeader(bytes);
+  m.problems = CheckMigrationSql(bytes, m.no_transaction);
   return m;
 }
 

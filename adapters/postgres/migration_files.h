@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "adapters/postgres/migration_sql_check.h"
 #include "engine/status.h"
 
 namespace strata::postgres {
@@ -49,6 +50,10 @@ struct MigrationFile {
   std::string sha256_hex;  // of the file bytes
   std::string md5_hex;     // of the file bytes; the original tool stored this
   bool no_transaction = false;  // a `-- strata:no-transaction` line in the leading comments
+  // Why it cannot run as written (migration_sql_check.h); a run refuses to start while a
+  // migration it would apply has any. Discovery itself does not fail on them, so an applied
+  // migration written before a check existed does not stop the project.
+  std::vector<SqlProblem> problems;
   std::optional<ValidationScript> validation;
 };
 

@@ -83,9 +83,14 @@ TrackPlan PlanTrack(const MigrationTrack& track, HistoryTable table, bool table_
 }
 
 Status CheckRunnable(const std::vector<TrackPlan>& plans, bool allow_out_of_order) {
-  std::vector<std::string> modified, out_of_order;
+  std::vector<std::string> modified, out_of_order, unrunnable;
   for (const TrackPlan& plan : plans) {
     for (const PlannedMigration& m : plan.migrations) {
+      const bool to_run =
+          m.state == MigrationState::kPending || m.state == MigrationState::kOutOfOrder;
+      for (const SqlProblem& p : to_run ? m.file->problems : std::vector<SqlProblem>()) {
+        unrunnable.push_back(fmt::format("  {}:{}: {}", m.file->path, p.line, p.message));
+      }
       if (m.state == MigrationState::kModified) {
         modified.push_back(fmt::format("  {} (recorded hash {}, file now {})", m.file->path,
                                        m.applied->hash, m.file->sha256_hex));
@@ -107,6 +112,11 @@ Status CheckRunnable(const std::vector<TrackPlan>& plans, bool allow_out_of_orde
         "{} pending migration(s) are older than a migration already applied in their track:\n{}\n"
         "rename them to a later timestamp, or apply them as they are with --allow-out-of-order",
         out_of_order.size(), fmt::join(out_of_order, "\n"));
+  }
+  if (!unrunnable.empty()) {
+    if (!message.empty()) message += "\n";
+    message += fmt::format("{} problem(s) in migrations to apply, which cannot run as written:\n{}",
+                           unrunnable.size(), fmt::join(unrunnable, "\n"));
   }
   if (message.empty()) return Status::Ok();
   return Status::FailedPrecondition(message);
@@ -300,8 +310,9 @@ Status Migrator::ApplyOne(const PlannedMigration& m, const HistoryTable& table,
                     "migration {} failed (psql exit {}); {}", file.path, r.exit_code,
                     file.no_transaction
                         ? "it ran without a transaction (strata:no-transaction), so statements "
-                          "before the failing one stay applied; it was not recorded, and later "
-                          "migrations were not run"
+                          "before the failing one stay applied (except those of a transaction "
+                          "block of its own still open at the failure, which psql rolled "
+                          "back); it was not recorded, and later migrations were not run"
                         : "it was rolled back, and later migrations were not run")));
   }
   if (file.no_transaction) {

@@ -59,8 +59,9 @@ struct TrackPlan {
 TrackPlan PlanTrack(const MigrationTrack& track, HistoryTable table, bool table_exists,
                     const std::vector<AppliedMigration>& applied);
 
-// FailedPrecondition listing every modified migration, and every out-of-order one unless
-// allowed, with what to do about them; Ok when the plans may run.
+// FailedPrecondition listing every modified migration, every out-of-order one unless allowed,
+// and every problem (FILE:LINE: ...) of a migration to apply, with what to do about them; Ok
+// when the plans may run.
 Status CheckRunnable(const std::vector<TrackPlan>& plans, bool allow_out_of_order);
 
 // ---- run -----------------------------------------------------------------------------------

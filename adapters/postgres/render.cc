@@ -13,6 +13,8 @@
 
 #include "adapters/postgres/connection.h"
 #include "adapters/postgres/render_storage.h"
+#include "adapters/postgres/render_security.h"
+#include "engine/state/postgres_security.h"
 
 namespace strata::postgres {
 namespace {
@@ -241,7 +243,47 @@ std::string CreateTableSql(const pb::PgTable& t, bool with_foreign_keys) {
   for (size_t i = 0; i < lines.size(); ++i) {
     sql += (i == 0 ? "\n    " : ",\n    ") + lines[i];
   }
-  return sql + (lines.empty() ? ")" : "\n)") + render::TableClausesSql(t) + ";\n";
+  sql += lines.empty() ? ")" : "\n)";
+  // INHERITS comes before PARTITION BY, WITH after it; a partitioned table never inherits.
+  if (!t.partition_key().empty()) sql += "\nPARTITION BY " + t.partition_key();
+  return sql + render::TableClausesSql(t) + ";\n";
+}
+
+// "schema.name" of a key, quoted as needed.
+std::string QualifiedKey(const std::string& key) {
+  const size_t dot = key.find('.');
+  if (dot == std::string::npos) return QuoteIdentIfNeeded(key);
+  return QualifiedName(key.substr(0, dot), key.substr(dot + 1));
+}
+
+// How a partition hangs on its parent, as pg_dump writes it: the partition is made as a plain
+// table with its own column order, then attached (a detach that did not finish is attached
+// and detached concurrently again, which leaves the same pending state).
+std::string AttachSql(const pb::PgTable& t) {
+  const auto& p = t.partition_of();
+  if (p.parent().empty()) return "";
+  std::string sql = fmt::format("ALTER TABLE ONLY {} ATTACH PARTITION {} {};\n",
+                                QualifiedKey(p.parent()), QualifiedName(t.schema(), t.name()),
+                                p.bound());
+  if (p.detach_pending()) {
+    sql += fmt::format("-- a DETACH PARTITION ... CONCURRENTLY of {} did not finish; "
+                       "ALTER TABLE {} DETACH PARTITION {} FINALIZE completes it\n",
+                       QualifiedName(t.schema(), t.name()), QualifiedKey(p.parent()),
+                       QualifiedName(t.schema(), t.name()));
+  }
+  return sql;
+}
+
+// ALTER INDEX ... ATTACH PARTITION for the indexes of a partition that hang on a partitioned
+// index.
+std::string IndexAttachSql(const pb::PgTable& t) {
+  std::string sql;
+  for (const auto& i : t.indexes()) {
+    if (i.parent_index().empty()) continue;
+    sql += fmt::format("ALTER INDEX {} ATTACH PARTITION {};\n", QualifiedKey(i.parent_index()),
+                       QualifiedName(t.schema(), i.name()));
+  }
+  return sql;
 }
 
 std::string ForeignKeysSql(const pb::PgTable& t) {
@@ -413,25 +455,38 @@ bool HasStringBody(const pb::PgFunction& f) {
   return f.definition().find("\nAS ") != std::string::npos;
 }
 
+// Every database has "public": it is never created, only granted on.
 std::string CreateSchemaSql(const pb::PgNamespace& n) {
+  if (n.name() == kPgImplicitNamespace) return "";
   return "CREATE SCHEMA " + QuoteIdentIfNeeded(n.name()) + ";\n";
 }
 
 // ---- One object ----------------------------------------------------------------------------
 
+// A fallback object's own text, as one statement.
+std::string OtherSql(const pb::PgOtherObject& o) {
+  std::string sql = o.definition();
+  while (!sql.empty() && (sql.back() == '\n' || sql.back() == ' ')) sql.pop_back();
+  if (!sql.empty() && sql.back() != ';') sql += ';';
+  return sql + "\n";
+}
+
 std::string TableDdl(const pb::PgTable& t) {
-  return CreateTableSql(t, /*with_foreign_keys=*/true) + DefinitionsSql(t.indexes()) +
-         DefinitionsSql(t.triggers()) + TableCommentsSql(t);
+  return CreateTableSql(t, /*with_foreign_keys=*/true) + AttachSql(t) +
+         DefinitionsSql(t.indexes()) + IndexAttachSql(t) + DefinitionsSql(t.triggers()) +
+         TableCommentsSql(t) + TableSecuritySql(t);
 }
 
 std::string ViewDdl(const pb::PgView& v) {
-  return CreateViewSql(v) + DefinitionsSql(v.indexes()) + ViewCommentsSql(v);
+  return CreateViewSql(v) + DefinitionsSql(v.indexes()) + ViewCommentsSql(v) + ViewAclSql(v);
 }
 
-std::string TypeDdl(const pb::PgType& t) { return CreateTypeSql(t) + TypeCommentsSql(t); }
+std::string TypeDdl(const pb::PgType& t) {
+  return CreateTypeSql(t) + TypeCommentsSql(t) + TypeAclSql(t);
+}
 
 std::string FunctionDdl(const pb::PgFunction& f) {
-  return f.definition() + ";\n" + FunctionCommentSql(f);
+  return f.definition() + ";\n" + FunctionCommentSql(f) + FunctionAclSql(f);
 }
 
 std::optional<std::string> FindObjectDdl(const pb::PostgresSchema& s, const std::string& key) {
@@ -440,7 +495,8 @@ std::optional<std::string> FindObjectDdl(const pb::PostgresSchema& s, const std:
   if (auto it = s.sequences().find(key); it != s.sequences().end()) {
     return CreateSequenceSql(it->second) + SequenceOwnerSql(s, it->second) +
            Comment("SEQUENCE", QualifiedName(it->second.schema(), it->second.name()),
-                   it->second.comment());
+                   it->second.comment()) +
+           SequenceAclSql(it->second);
   }
   if (auto it = s.types().find(key); it != s.types().end()) return TypeDdl(it->second);
   if (auto it = s.functions().find(key); it != s.functions().end()) {
@@ -455,8 +511,13 @@ std::optional<std::string> FindObjectDdl(const pb::PostgresSchema& s, const std:
   }
   if (auto it = s.namespaces().find(key); it != s.namespaces().end()) {
     return CreateSchemaSql(it->second) +
-           Comment("SCHEMA", QuoteIdentIfNeeded(it->second.name()), it->second.comment());
+           Comment("SCHEMA", QuoteIdentIfNeeded(it->second.name()), it->second.comment()) +
+           SchemaAclSql(it->second);
   }
+  for (const auto& [_, e] : s.default_privileges()) {
+    if (PgDefaultPrivilegesObject(e) == key) return DefaultPrivilegesSql(e);
+  }
+  if (auto it = s.others().find(key); it != s.others().end()) return OtherSql(it->second);
   return std::nullopt;
 }
 
@@ -576,6 +637,45 @@ std::string CommentsSql(const pb::PostgresSchema& s) {
   return sql;
 }
 
+// Row-level security, policies and privileges of every object, then default privileges: last,
+// so that every role's grant finds its object, and policies the functions they call.
+std::string SecuritySql(const pb::PostgresSchema& s) {
+  std::string sql;
+  for (const auto* n : InKeyOrder(s.namespaces())) sql += SchemaAclSql(*n);
+  for (const auto* t : InKeyOrder(s.types())) sql += TypeAclSql(*t);
+  for (const auto* f : InKeyOrder(s.functions())) sql += FunctionAclSql(*f);
+  for (const auto* q : InKeyOrder(s.sequences())) sql += SequenceAclSql(*q);
+  for (const auto* t : InKeyOrder(s.tables())) sql += TableSecuritySql(*t);
+  for (const auto* v : InKeyOrder(s.views())) sql += ViewAclSql(*v);
+  for (const auto* e : InKeyOrder(s.default_privileges())) sql += DefaultPrivilegesSql(*e);
+  return sql;
+}
+
+// Partitions, each after the partition it hangs on (a sub-partitioned partition is attached
+// before its own partitions are attached to it), then by key.
+std::vector<const pb::PgTable*> PartitionsParentsFirst(const pb::PostgresSchema& s) {
+  auto depth = [&s](const pb::PgTable& t) {
+    int d = 0;
+    const pb::PgTable* at = &t;
+    while (d < 64 && !at->partition_of().parent().empty()) {
+      auto it = s.tables().find(at->partition_of().parent());
+      if (it == s.tables().end()) break;
+      at = &it->second;
+      ++d;
+    }
+    return d;
+  };
+  std::vector<std::pair<int, const pb::PgTable*>> order;
+  for (const auto* t : InKeyOrder(s.tables())) {
+    if (!t->partition_of().parent().empty()) order.emplace_back(depth(*t), t);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::vector<const pb::PgTable*> out;
+  for (const auto& [_, t] : order) out.push_back(t);
+  return out;
+}
+
 // Appends a section: its statements, then a blank line; empty sections leave no trace.
 void Section(std::string sql, std::string* out) {
   if (sql.empty()) return;
@@ -603,7 +703,8 @@ Result<std::string> RenderObjectDdl(const pb::PostgresSchema& schema, const std:
   return Status::NotFound(fmt::format(
       "postgres object {} not found; name a table, view, sequence or type as schema.name, a "
       "function as schema.name(argument types), an extension as ext:name, an event trigger as "
-      "evt:name, a foreign server as server:name, or a schema",
+      "evt:name, a foreign server as server:name, default privileges as "
+      "defaults:role/schema/OBJECTS, or a schema",
       key));
 }
 
@@ -633,9 +734,11 @@ std::string RenderSchemaDdl(const pb::PostgresSchema& s) {
   }
   Section(std::move(sql), &out);
   sql.clear();
+  for (const auto* t : PartitionsParentsFirst(s)) sql += AttachSql(*t);
   for (const auto* q : InKeyOrder(s.sequences())) sql += SequenceOwnerSql(s, *q);
   for (const auto* t : InKeyOrder(s.tables())) sql += ForeignKeysSql(*t);
   for (const auto* t : InKeyOrder(s.tables())) sql += DefinitionsSql(t->indexes());
+  for (const auto* t : InKeyOrder(s.tables())) sql += IndexAttachSql(*t);
   Section(std::move(sql), &out);
   sql.clear();
   for (const auto* v : ViewsInDependencyOrder(s))
@@ -645,7 +748,11 @@ std::string RenderSchemaDdl(const pb::PostgresSchema& s) {
   sql.clear();
   for (const auto* t : InKeyOrder(s.tables())) sql += DefinitionsSql(t->triggers());
   Section(std::move(sql), &out);
+  sql.clear();
+  for (const auto* o : InKeyOrder(s.others())) sql += OtherSql(*o);
+  Section(std::move(sql), &out);
   Section(CommentsSql(s), &out);
+  Section(SecuritySql(s), &out);
   // Last: an event trigger fires on the DDL run after it, this script's own included.
   sql.clear();
   for (const auto* e : InKeyOrder(s.event_triggers())) sql += render::EventTriggerDdl(*e);

@@ -82,6 +82,8 @@ void AlterColumn(const pb::PgTable& t, const pb::PgColumn& a, const pb::PgColumn
   if (a.comment() != b.comment()) {
     SetComment(Ref(pb::PG_OBJECT_COLUMN, t.schema(), t.name(), b.name()), b.comment(), out);
   }
+  SetAclIfChanged(a.acl(), b.acl(), Ref(pb::PG_OBJECT_COLUMN, t.schema(), t.name(), b.name()),
+                  out);
 }
 
 }  // namespace

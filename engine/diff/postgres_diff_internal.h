@@ -53,8 +53,56 @@ std::vector<std::string> SortedKeys(const Map& a, const Map& b) {
   return {keys.begin(), keys.end()};
 }
 
-// Creates of the objects of `b` missing from `a` and changes to the others: a SetComment when
-// only the comment differs, else Kind::Alter with the whole object. Keys in order.
+// ---- Privileges of whole objects (postgres_diff_security.cc) ------------------------------
+
+// `object` with `acl` in place of its own; objects without an ACL are returned as they are.
+template <typename Object>
+Object WithAcl(const Object& object, const pb::PgAcl& acl) {
+  Object copy = object;
+  if constexpr (requires { copy.mutable_acl(); }) {
+    // An empty ACL is no ACL (see CanonicalizePgObject).
+    if (acl.grants().empty() && acl.revokes().empty()) {
+      copy.clear_acl();
+    } else {
+      *copy.mutable_acl() = acl;
+    }
+  }
+  return copy;
+}
+
+// The ACL of `object`; the empty one for objects without an ACL (extensions).
+template <typename Object>
+pb::PgAcl AclOf(const Object& object) {
+  if constexpr (requires { object.acl(); }) {
+    return object.acl();
+  } else {
+    return pb::PgAcl();
+  }
+}
+
+// A SetAcl of `target` to `b` when the ACL changes: one event per object, carrying the
+// object's whole ACL after the change.
+void SetAclIfChanged(const pb::PgAcl& a, const pb::PgAcl& b, const pb::PgObjectRef& target,
+                     std::vector<pb::Event>* out);
+
+// A comment-only change is a SetComment; any other change but the ACL replaces the object
+// (Kind::Alter, keeping a's ACL), and an ACL change is a SetAcl of its own, so grants read as
+// grants.
+template <typename Kind, typename Object>
+void Alter(const Object& a, const Object& b, std::vector<pb::Event>* out) {
+  const Object rest_as_a = WithAcl(b, AclOf(a));
+  if (!google::protobuf::util::MessageDifferencer::Equals(a, rest_as_a)) {
+    if (SameButComment(a, rest_as_a)) {
+      SetComment(Kind::RefTo(b), b.comment(), out);
+    } else {
+      Kind::Alter(rest_as_a, NewChange(out));
+    }
+  }
+  SetAclIfChanged(AclOf(a), AclOf(b), Kind::RefTo(b), out);
+}
+
+// Creates of the objects of `b` missing from `a` and changes to the others (Alter above).
+// Keys in order.
 template <typename Kind, typename Map>
 void CreateOrAlter(const Map& a, const Map& b, std::vector<pb::Event>* out) {
   for (const auto& key : SortedKeys(a, b)) {
@@ -64,12 +112,8 @@ void CreateOrAlter(const Map& a, const Map& b, std::vector<pb::Event>* out) {
     const auto& target = in_b->second;
     if (in_a == a.end()) {
       Kind::Create(target, NewChange(out));
-    } else if (google::protobuf::util::MessageDifferencer::Equals(in_a->second, target)) {
-      continue;
-    } else if (SameButComment(in_a->second, target)) {
-      SetComment(Kind::RefTo(target), target.comment(), out);
-    } else {
-      Kind::Alter(target, NewChange(out));
+    } else if (!google::protobuf::util::MessageDifferencer::Equals(in_a->second, target)) {
+      Alter<Kind>(in_a->second, target, out);
     }
   }
 }
@@ -131,5 +175,25 @@ void CreateAndAlterServersAndEventTriggers(const pb::PostgresSchema& a,
 // foreign tables on them).
 void DropEventTriggersAndServers(const pb::PostgresSchema& a, const pb::PostgresSchema& b,
                                  std::vector<pb::Event>* out);
+
+// ---- Security state (postgres_diff_security.cc) -------------------------------------------
+
+// Drops of removed and redefined policies (before columns change: policies name them).
+void DropPolicies(const pb::PgTable& a, const pb::PgTable& b, std::vector<pb::Event>* out);
+// Creates of new and redefined policies, and comment changes of the others.
+void AddPolicies(const pb::PgTable& a, const pb::PgTable& b, std::vector<pb::Event>* out);
+// The row-level security flags and the table's own ACL.
+void SetTableSecurity(const pb::PgTable& a, const pb::PgTable& b, std::vector<pb::Event>* out);
+
+using Namespaces = google::protobuf::Map<std::string, pb::PgNamespace>;
+// The namespaces without the implicit one ("public"), which DiffImplicitNamespace handles.
+Namespaces WithoutImplicitNamespace(const Namespaces& namespaces);
+// SetComment and SetAcl of "public": it is never created or dropped, as every database has it.
+void DiffImplicitNamespace(const Namespaces& a, const Namespaces& b, std::vector<pb::Event>* out);
+
+using DefaultPrivileges = google::protobuf::Map<std::string, pb::PgDefaultPrivileges>;
+// One SetDefaultPrivileges per changed entry; a removed entry is set to the empty ACL.
+void DiffDefaultPrivileges(const DefaultPrivileges& a, const DefaultPrivileges& b,
+                           std::vector<pb::Event>* out);
 
 }  // namespace strata::pg_diff

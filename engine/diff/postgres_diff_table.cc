@@ -1,15 +1,18 @@
 // Diff of PostgreSQL tables, in phases across all tables so that dependencies between tables
 // hold on the server:
-//   A. drops of removed or redefined triggers, indexes and constraints (foreign keys first:
-//      they depend on other tables' keys);
-//   B. drops of removed tables (and of tables that become foreign tables or stop being ones);
-//   C. column, storage and foreign-table changes and table comments of kept tables; creates
-//      of new tables (without their foreign keys, which may reference tables created later in
-//      this phase);
-//   D. inheritance changes of kept tables; adds of new or redefined constraints, indexes and
-//      triggers, comment changes of parts, and last the foreign keys.
+//   A. drops of removed or redefined triggers, indexes, policies and constraints (foreign
+//      keys first: they depend on other tables' keys);
+//   B. drops of removed tables (and of tables that become foreign tables or stop being ones,
+//      or change how they are partitioned);
+//   C. column, storage, partition and foreign-table changes, table comments, row-level
+//      security flags and privileges of kept tables; creates of new tables (with their
+//      policies and privileges, but without their foreign keys, which may reference tables
+//      created later in this phase);
+//   D. inheritance changes of kept tables; adds of new or redefined constraints, indexes,
+//      triggers and policies, comment changes of parts, and last the foreign keys.
 // A redefined constraint, index or trigger is dropped and added again: none has an ALTER that
 // changes its definition.
+#include <deque>
 #include <map>
 
 #include "engine/diff/diff.h"
@@ -71,6 +74,7 @@ void DropParts(const pb::PgTable& a, const pb::PgTable& b, Pass pass,
       On(NewChange(out)->mutable_drop_trigger(), b)->set_trigger(t->name());
     }
     DropIndexes(b.schema(), b.name(), a.indexes(), b.indexes(), out);
+    DropPolicies(a, b, out);
   }
   for (const auto* c : DiffParts(a.constraints(), b.constraints()).dropped) {
     if (!InPass(*c, pass)) continue;
@@ -97,6 +101,7 @@ void AddParts(const pb::PgTable& a, const pb::PgTable& b, Pass pass,
   for (const auto* t : triggers.recommented) {
     SetComment(Ref(pb::PG_OBJECT_TRIGGER, b.schema(), b.name(), t->name()), t->comment(), out);
   }
+  AddPolicies(a, b, out);
 }
 
 }  // namespace
@@ -142,7 +147,16 @@ struct TablePlan {
   std::vector<const pb::PgTable*> removed;
   std::vector<std::pair<pb::PgTable, const pb::PgTable*>> created;  // (as created, target)
   std::vector<std::pair<const pb::PgTable*, const pb::PgTable*>> kept;  // changed ones only
+  std::deque<pb::PgTable> detached;  // storage for kept tables seen as after their DETACH
 };
+
+// A partition that b detaches, as the detach leaves it: no longer a partition, and its indexes
+// no longer hang on the partitioned ones (the SetPartition event does both).
+pb::PgTable AsDetached(const pb::PgTable& t) {
+  pb::PgTable copy = t;
+  for (auto& i : *copy.mutable_indexes()) i.clear_parent_index();
+  return copy;
+}
 
 TablePlan Plan(const Tables& a, const Tables& b) {
   TablePlan plan;
@@ -153,11 +167,19 @@ TablePlan Plan(const Tables& a, const Tables& b) {
       plan.removed.push_back(&in_a->second);
     } else if (in_a == a.end()) {
       plan.created.emplace_back(WithoutForeignKeys(in_b->second), &in_b->second);
-    } else if (TableRecreated(in_a->second, in_b->second)) {
+    } else if (TableRecreated(in_a->second, in_b->second) ||
+               in_a->second.partition_key() != in_b->second.partition_key()) {
+      // PostgreSQL cannot turn a table into a foreign table or back, nor change how a table
+      // is partitioned: it is made again.
       plan.removed.push_back(&in_a->second);
       plan.created.emplace_back(WithoutForeignKeys(in_b->second), &in_b->second);
     } else if (!MessageDifferencer::Equals(in_a->second, in_b->second)) {
-      plan.kept.emplace_back(&in_a->second, &in_b->second);
+      const pb::PgTable* from = &in_a->second;
+      if (!from->partition_of().parent().empty() && in_b->second.partition_of().parent().empty()) {
+        plan.detached.push_back(AsDetached(*from));
+        from = &plan.detached.back();
+      }
+      plan.kept.emplace_back(from, &in_b->second);
     }
   }
   return plan;
@@ -166,9 +188,14 @@ TablePlan Plan(const Tables& a, const Tables& b) {
 void ColumnsAndComment(const pb::PgTable& a, const pb::PgTable& b, std::vector<pb::Event>* out) {
   DiffColumns(a, b, out);
   DiffTableStorage(a, b, out);
+  if (!MessageDifferencer::Equals(a.partition_of(), b.partition_of())) {
+    auto* e = On(NewChange(out)->mutable_set_partition(), b);
+    if (!b.partition_of().parent().empty()) *e->mutable_partition_of() = b.partition_of();
+  }
   if (a.comment() != b.comment()) {
     SetComment(Ref(pb::PG_OBJECT_TABLE, b.schema(), b.name()), b.comment(), out);
   }
+  SetTableSecurity(a, b, out);
 }
 
 }  // namespace

@@ -17,15 +17,17 @@ bool Recreated(const pb::PgView& a, const pb::PgView& b) {
 void AlterView(const pb::PgView& a, const pb::PgView& b, std::vector<pb::Event>* out) {
   if (MessageDifferencer::Equals(a, b)) return;
   if (a.definition() != b.definition()) {
-    *NewChange(out)->mutable_replace_view()->mutable_view() = b;
-    return;
+    // CREATE OR REPLACE VIEW keeps the privileges; a change of them is a SetAcl of its own.
+    *NewChange(out)->mutable_replace_view()->mutable_view() = WithAcl(b, a.acl());
+  } else {
+    DropIndexes(b.schema(), b.name(), a.indexes(), b.indexes(), out);
+    AddIndexes(b.schema(), b.name(), a.indexes(), b.indexes(), out);
+    DiffViewOptions(a, b, out);
+    if (a.comment() != b.comment()) {
+      SetComment(Ref(pb::PG_OBJECT_VIEW, b.schema(), b.name()), b.comment(), out);
+    }
   }
-  DropIndexes(b.schema(), b.name(), a.indexes(), b.indexes(), out);
-  AddIndexes(b.schema(), b.name(), a.indexes(), b.indexes(), out);
-  DiffViewOptions(a, b, out);
-  if (a.comment() != b.comment()) {
-    SetComment(Ref(pb::PG_OBJECT_VIEW, b.schema(), b.name()), b.comment(), out);
-  }
+  SetAclIfChanged(a.acl(), b.acl(), Ref(pb::PG_OBJECT_VIEW, b.schema(), b.name()), out);
 }
 
 }  // namespace

@@ -62,6 +62,9 @@ class History : public RefLookup {
   Result<std::optional<uint64_t>> SeqAtOrBefore(int64_t micros) override {
     return index_->SeqAtOrBefore(micros);
   }
+  Result<std::optional<uint64_t>> SchemaChangeBack(uint64_t seq, uint64_t back) override {
+    return index_->SchemaChangeBack(seq, back);
+  }
 
  private:
   std::unique_ptr<CommitReader> reader_;

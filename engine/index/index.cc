@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <set>
 #include <unordered_map>
 
@@ -28,7 +29,7 @@
 namespace strata {
 namespace {
 
-constexpr int kFormatVersion = 2;  // 2: object ids, compressed checkpoints
+constexpr int kFormatVersion = 3;  // 2: object ids, compressed checkpoints; 3: renames
 
 constexpr char kSchema[] = R"(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;
@@ -41,6 +42,8 @@ CREATE INDEX IF NOT EXISTS commits_hash ON commits(hash);
 CREATE TABLE IF NOT EXISTS objects(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS object_events(object_id INTEGER, seq INTEGER,
   PRIMARY KEY(object_id, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS renames(new_name TEXT, seq INTEGER, old_name TEXT NOT NULL,
+  PRIMARY KEY(new_name, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS checkpoints(seq INTEGER PRIMARY KEY, bytes INTEGER);
 CREATE TABLE IF NOT EXISTS checkpoint_objects(seq INTEGER, schema_name TEXT, object TEXT,
   data BLOB, PRIMARY KEY(seq, object, schema_name)) WITHOUT ROWID;
@@ -128,6 +131,11 @@ class Index::Builder {
     std::set<std::string> touched;
     for (int i = 0; i < c.commit.events_size(); ++i) {
       for (auto& o : TouchedObjects(c.commit.events(i), schema)) touched.insert(std::move(o));
+      if (auto [from, to] = RenameOf(c.commit.events(i)); !to.empty()) {
+        sql::Statement put(db_, "INSERT OR REPLACE INTO renames(new_name, seq, old_name) "
+                                "VALUES(?,?,?)");
+        STRATA_RETURN_IF_ERROR(put.Bind(1, to).Bind(2, c.commit.seq()).Bind(3, from).Run());
+      }
       Status s = Apply(c.commit.events(i), &schema);
       if (!s.ok()) {
         return Status::Corruption(fmt::format("commit {} event {} cannot be replayed: {}",
@@ -433,7 +441,19 @@ constexpr char kObjectMatch[] =
 Result<std::vector<CommitSummary>> Index::Commits(const CommitFilter& f) {
   std::string sql = fmt::format("SELECT {} FROM commits WHERE 1", kCommitColumns);
   if (f.object) {
-    sql += fmt::format(" AND seq IN (SELECT seq FROM object_events WHERE {})", kObjectMatch);
+    // A renamed object's history goes on under its former names, up to each rename.
+    STRATA_ASSIGN_OR_RETURN(auto names, FormerNames(*f.object, UINT64_MAX >> 1));
+    std::string any = fmt::format("seq IN (SELECT seq FROM object_events WHERE {})", kObjectMatch);
+    for (const auto& [name, renamed_at] : names) {
+      std::string quoted;
+      for (char ch : name) quoted += ch == '\'' ? std::string("''") : std::string(1, ch);
+      any += fmt::format(
+          " OR (seq <= {0} AND seq IN (SELECT seq FROM object_events WHERE object_id IN "
+          "(SELECT id FROM objects WHERE name = '{1}' OR (name > '{1}' || '.' AND "
+          "name < '{1}' || '/'))))",
+          renamed_at, quoted);
+    }
+    sql += " AND (" + any + ")";
   }
   if (f.actor) sql += " AND (actor_name = ?2 OR actor_email = ?2)";
   if (f.since_micros) sql += " AND time >= ?3";
@@ -478,6 +498,21 @@ Result<std::optional<uint64_t>> Index::SeqAtOrBefore(int64_t unix_micros) {
   q.Bind(1, unix_micros);
   STRATA_ASSIGN_OR_RETURN(bool row, q.Step());
   if (!row || q.IsNull(0)) return std::optional<uint64_t>();
+  return std::optional<uint64_t>(q.Int(0));
+}
+
+Result<std::optional<uint64_t>> Index::SchemaChangeBack(uint64_t seq, uint64_t back) {
+  if (back > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) ||
+      seq > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    return std::optional<uint64_t>();  // more than any log holds
+  }
+  sql::Statement q(db_,
+                   "SELECT seq FROM commits WHERE seq <= ? AND event_count > 0 "
+                   "ORDER BY seq DESC LIMIT 1 OFFSET ?");
+  q.Bind(1, static_cast<int64_t>(seq));
+  q.Bind(2, static_cast<int64_t>(back));
+  STRATA_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return std::optional<uint64_t>();
   return std::optional<uint64_t>(q.Int(0));
 }
 
@@ -537,6 +572,26 @@ Result<std::vector<uint64_t>> Index::SeqsTouching(const std::string& object, uin
     STRATA_ASSIGN_OR_RETURN(bool row, q.Step());
     if (!row) break;
     out.push_back(q.Int(0));
+  }
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, uint64_t>>> Index::FormerNames(const std::string& object,
+                                                                        uint64_t max_seq) {
+  std::vector<std::pair<std::string, uint64_t>> out;
+  sql::Statement q(db_, "SELECT old_name, seq FROM renames WHERE new_name = ?1 AND seq <= ?2 "
+                        "ORDER BY seq DESC LIMIT 1");
+  std::string current = object;
+  uint64_t bound = max_seq;
+  // A chain of renames is short; the bound keeps a corrupt log from looping.
+  for (int hops = 0; hops < 256 && bound > 0; ++hops) {
+    q.Reset();
+    q.Bind(1, current).Bind(2, bound);
+    STRATA_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    out.emplace_back(q.Text(0), static_cast<uint64_t>(q.Int(1)));
+    current = out.back().first;
+    bound = out.back().second - 1;
   }
   return out;
 }
@@ -626,7 +681,12 @@ Result<pb::SchemaState> SchemaAt(Index& index, uint64_t seq, const std::string& 
 }
 
 Result<pb::State> Index::ObjectStateAt(uint64_t seq, const std::string& object) {
-  const std::vector<std::string> objects = ObjectAndParents(object);
+  std::vector<std::string> objects = ObjectAndParents(object);
+  // A renamed object's history starts under its former names.
+  STRATA_ASSIGN_OR_RETURN(auto former, FormerNames(object, seq));
+  for (const auto& [name, _] : former) {
+    for (std::string& o : ObjectAndParents(name)) objects.push_back(std::move(o));
+  }
   STRATA_ASSIGN_OR_RETURN(auto checkpoint, LoadCheckpoint(seq, &objects));
   auto& [from, state] = checkpoint;
   std::set<uint64_t> seqs;

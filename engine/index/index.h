@@ -93,6 +93,9 @@ class Index {
   Result<std::optional<CommitSummary>> CommitAt(uint64_t seq);
   // The newest commit at or before the instant, nullopt when history starts later.
   Result<std::optional<uint64_t>> SeqAtOrBefore(int64_t unix_micros);
+  // Among the commits at or before `seq` that carry events, newest first, the one at index
+  // `back`; nullopt when there are not that many (refs.h: what "~N" counts).
+  Result<std::optional<uint64_t>> SchemaChangeBack(uint64_t seq, uint64_t back);
   // Seqs whose hash (hex) starts with `hex_prefix` (lower case).
   Result<std::vector<uint64_t>> SeqsByHashPrefix(const std::string& hex_prefix);
   Result<std::optional<uint64_t>> TagSeq(const std::string& name);
@@ -106,6 +109,12 @@ class Index {
   Result<pb::State> ObjectStateAt(uint64_t seq, const std::string& object);
   // The commits that touched `object` (or something inside it), oldest first, up to max_seq.
   Result<std::vector<uint64_t>> SeqsTouching(const std::string& object, uint64_t max_seq);
+
+  // The names `object` had before renames (PostgreSQL objects keep their identity and their
+  // history across a rename), newest first, each with the seq of the commit that renamed it
+  // away. Empty when it was never renamed up to max_seq.
+  Result<std::vector<std::pair<std::string, uint64_t>>> FormerNames(const std::string& object,
+                                                                     uint64_t max_seq);
 
   // Bytes of the index file (for benchmarks).
   uint64_t FileBytes() const;

@@ -86,6 +86,8 @@ void Draft::set_cloud_principal(std::string arn) {
   commit_.mutable_actor()->set_cloud_principal(std::move(arn));
 }
 
+void Draft::set_time(int64_t unix_micros) { commit_.set_time_unix_micros(unix_micros); }
+
 bool Draft::empty_change() const {
   return commit_.events_size() == 0 && !commit_.has_deployment() && !commit_.has_tag() &&
          !commit_.has_migration();

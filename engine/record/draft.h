@@ -1,7 +1,8 @@
 // Draft: a commit that is not recorded yet, built by one typed builder per origin. It holds
 // everything but seq, prev_hash, time and actor, which the Recorder sets under the writer lock
 // (recorder.h). Intents (Generate, Push, Import, Drop) carry events computed against a head;
-// facts (a migration that ran, a deployment, a tag) say what happened and hold at any head.
+// facts (a migration that ran, a deployment, a tag) say what happened and hold at any head,
+// and may say when it happened (set_time), which the Recorder then stamps.
 // A value type; not thread-safe to mutate concurrently.
 #pragma once
 
@@ -42,6 +43,10 @@ class Draft {
 
   // The actor's cloud principal (e.g. the caller ARN from STS), when known.
   void set_cloud_principal(std::string arn);
+  // When what the draft records happened (a migration that finished), in Unix microseconds,
+  // if that is earlier than its recording; the Recorder stamps it instead of its clock, never
+  // before the head's time. 0: the Recorder's clock.
+  void set_time(int64_t unix_micros);
   // No events and no deployment, tag or migration: nothing worth recording.
   bool empty_change() const;
 

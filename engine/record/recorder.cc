@@ -238,7 +238,8 @@ Result<StoredCommit> Recorder::Append(const Head& expected, Draft draft) {
     actor.set_cloud_principal(commit.actor().cloud_principal());
   }
   *commit.mutable_actor() = std::move(actor);
-  const int64_t time = std::max(options_.now_micros(), cached_time_);
+  const int64_t happened = commit.time_unix_micros();
+  const int64_t time = std::max(happened != 0 ? happened : options_.now_micros(), cached_time_);
   commit.set_time_unix_micros(time);
   auto stored = writer->Append(std::move(commit));
   writer.reset();  // releases the lock

@@ -62,7 +62,8 @@ class Recorder {
   // naming the wait and what to do when it times out). Conflict when the head moved.
   // InvalidArgument, with nothing written, when the draft is empty, a deployment or tag names a
   // seq after the head, or the commit does not apply to the state at the head. Sets seq,
-  // prev_hash, actor, and time = max(now_micros(), head's time) so times never go backwards.
+  // prev_hash, actor, and time = max(the draft's time or else now_micros(), head's time) so
+  // times never go backwards.
   // Returns once the commit is durable and the head witness names it.
   Result<StoredCommit> Append(const Head& expected, Draft draft);
 
@@ -73,6 +74,10 @@ class Recorder {
   // (generate, import, drop) are recomputed from the new head's state.
   using Maker = std::function<Result<std::optional<Draft>>(const HeadState&)>;
   Result<std::optional<StoredCommit>> Record(const Maker& make);
+
+  // The recorder's clock (RecorderOptions::now_micros), for a caller that notes when something
+  // happened and records it later (Draft::set_time).
+  int64_t Now() const { return options_.now_micros(); }
 
  private:
   explicit Recorder(RecorderOptions options) : options_(std::move(options)) {}

@@ -551,11 +551,20 @@ Result<uint64_t> ResolveRef(const Ref& ref, RefLookup& lookup) {
     return Status::Internal(fmt::format("{} resolved to seq {}, but the log ends at seq {}",
                                         FormatRef(without_back), base, head));
   }
-  if (ref.back >= base) {
-    return Status::NotFound(
-        fmt::format("{} goes back past the first commit (seq 1)", FormatRef(ref)));
+  if (ref.back == 0) return base;
+  auto found = lookup.SchemaChangeBack(base, ref.back);
+  if (!found.ok()) {
+    return found.status().WithContext(fmt::format("resolving {}", FormatRef(ref)));
   }
-  return base - ref.back;
+  if (!found->has_value()) {
+    return Status::NotFound(
+        fmt::format("{} goes back past the first schema change", FormatRef(ref)));
+  }
+  if (**found == 0 || **found >= base) {
+    return Status::Internal(fmt::format("{} stepped back from seq {} to seq {}", FormatRef(ref),
+                                        base, **found));
+  }
+  return **found;
 }
 
 Result<uint64_t> ResolveRef(std::string_view text, RefLookup& lookup) {

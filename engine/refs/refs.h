@@ -19,7 +19,8 @@ namespace strata {
 // The grammar (every history command takes it):
 //
 //   ref    := base suffix*
-//   suffix := "~" digits?        N commits earlier; "~" alone is "~1"; "HEAD~2~1" is "HEAD~3"
+//   suffix := "~" digits?        N schema changes earlier (below); "~" alone is "~1";
+//                                "HEAD~2~1" is "HEAD~3"
 //   base   := seq | head | hash | time | tag
 //   seq    := digits             "42"; digits only always mean a seq (never a hash prefix)
 //   head   := "HEAD"             any case: "head" and "Head" mean HEAD too (no tag may be
@@ -33,6 +34,14 @@ namespace strata {
 //           | "@" YYYY-MM-DD "T" HH:MM:SS ("." digits{1,9})? zone
 //   zone   := "Z" | ("+" | "-") HH:MM       RFC 3339; "t" and "z" are accepted too
 //   tag    := a name ValidateTagName accepts
+//
+// "~N" counts schema changes, not commits: commits that change no schema (a deployment, which
+// records where a target is; a tag) are stepped over, so HEAD~1 is the schema as it was before
+// the last change whatever was deployed since, and deployments to other databases interleaved
+// in the log do not shift it. From REF, "~N" starts at the newest commit at or before REF that
+// changed a schema (REF itself when it did) and steps back N such commits, across all schemas:
+// with changes at seqs 1, 3 and 5 and deployments at 2, 4 and 6, 6~1 is 3, 5~1 is 3, 4~1 is
+// 1, and 2~1 goes back past the first schema change. "~0" is REF itself.
 //
 // A time names the newest commit at or before that instant. Fractions finer than a
 // microsecond are truncated (toward the past). Years are four digits; dates are proleptic
@@ -96,13 +105,16 @@ class RefLookup {
   virtual Result<std::vector<uint64_t>> SeqsByHashPrefix(const std::string& hex_prefix) = 0;
   // The newest commit at or before the instant, nullopt when history starts later.
   virtual Result<std::optional<uint64_t>> SeqAtOrBefore(int64_t unix_micros) = 0;
+  // Among the commits at or before `seq` that change a schema (carry events), newest first,
+  // the one at index `back` (0: the newest); nullopt when there are not that many.
+  virtual Result<std::optional<uint64_t>> SchemaChangeBack(uint64_t seq, uint64_t back) = 0;
 };
 
 // The seq `ref` names in the log behind `lookup`, from 1 to lookup.HeadSeq(). Fails with:
 //   NotFound         "commit 99 does not exist; the log ends at seq 42" (or "; the log is
 //                    empty"); "the log is empty" (HEAD); no tag "v9"; "no commit hash starts
 //                    with 9f3ab2"; "no commit at or before 2020-01-01T00:00:00Z; history
-//                    starts later"; "HEAD~50 goes back past the first commit (seq 1)"
+//                    starts later"; "HEAD~50 goes back past the first schema change"
 //   InvalidArgument  a hash prefix that matches several commits (the message lists them)
 //   Internal         the lookup named a seq outside 1..HeadSeq()
 //   and any error of the lookup itself, with the ref as context.

@@ -1,6 +1,7 @@
 #include "engine/state/canonical_glue_postgres.h"
 
 #include <algorithm>
+#include <tuple>
 
 namespace strata {
 namespace {
@@ -30,15 +31,29 @@ void CanonicalizePgTable(pb::PgTable* table) {
   SortByName(table->mutable_indexes());
   SortByName(table->mutable_triggers());
   std::sort(table->mutable_options()->begin(), table->mutable_options()->end());
+  SortByName(table->mutable_policies());
+  CanonicalizePgObject(table);
+  for (auto& c : *table->mutable_columns()) CanonicalizePgObject(&c);
 }
 
 void CanonicalizePgView(pb::PgView* view) {
   SortByName(view->mutable_indexes());
   std::sort(view->mutable_options()->begin(), view->mutable_options()->end());
+  CanonicalizePgObject(view);
 }
 
 void CanonicalizePgType(pb::PgType* type) {
   if (type->has_domain()) SortByName(type->mutable_domain()->mutable_constraints());
+  CanonicalizePgObject(type);
+}
+
+void CanonicalizePgAcl(pb::PgAcl* acl) {
+  auto order = [](const pb::PgGrant& x, const pb::PgGrant& y) {
+    return std::forward_as_tuple(x.grantee(), x.privilege(), x.grantor(), x.grantable()) <
+           std::forward_as_tuple(y.grantee(), y.privilege(), y.grantor(), y.grantable());
+  };
+  std::stable_sort(acl->mutable_grants()->begin(), acl->mutable_grants()->end(), order);
+  std::stable_sort(acl->mutable_revokes()->begin(), acl->mutable_revokes()->end(), order);
 }
 
 }  // namespace strata

@@ -68,6 +68,7 @@ void SplitPostgres(const pb::SchemaState& s, Out* out) {
            out);
   SplitMap(s, pg.foreign_servers(), std::string(kPgForeignServerPrefix),
            &P::mutable_foreign_servers, out);
+  SplitMap(s, pg.default_privileges(), "defaults:", &P::mutable_default_privileges, out);
 }
 
 }  // namespace

@@ -32,7 +32,8 @@ ObjectEffect PostgresEffect(const pb::PostgresChange& c) {
     case pb::PostgresChange::kCreateExtension:
     case pb::PostgresChange::kCreateFunction:
     case pb::PostgresChange::kCreateEventTrigger:
-    case pb::PostgresChange::kCreateForeignServer: return ObjectEffect::kCreates;
+    case pb::PostgresChange::kCreateForeignServer:
+    case pb::PostgresChange::kCreateOther: return ObjectEffect::kCreates;
     case pb::PostgresChange::kDropSchema:
     case pb::PostgresChange::kDropTable:
     case pb::PostgresChange::kDropView:
@@ -41,7 +42,8 @@ ObjectEffect PostgresEffect(const pb::PostgresChange& c) {
     case pb::PostgresChange::kDropExtension:
     case pb::PostgresChange::kDropFunction:
     case pb::PostgresChange::kDropEventTrigger:
-    case pb::PostgresChange::kDropForeignServer: return ObjectEffect::kDrops;
+    case pb::PostgresChange::kDropForeignServer:
+    case pb::PostgresChange::kDropOther: return ObjectEffect::kDrops;
     default: return ObjectEffect::kChanges;
   }
 }

@@ -2,6 +2,8 @@
 
 #include "engine/state/postgres_keys.h"
 
+#include "engine/state/postgres_security.h"
+
 namespace strata {
 namespace {
 
@@ -64,6 +66,11 @@ std::optional<pb::SchemaState> Extract(const pb::SchemaState& s, const std::stri
              object.substr(kPgForeignServerPrefix.size()));
         break;
       }
+      if (object.rfind(kPgDefaultPrivilegesPrefix, 0) == 0) {
+        copy(pg.default_privileges(), out->mutable_default_privileges(),
+             object.substr(kPgDefaultPrivilegesPrefix.size()));
+        break;
+      }
       copy(pg.namespaces(), out->mutable_namespaces(), object);
       copy(pg.tables(), out->mutable_tables(), object);
       copy(pg.views(), out->mutable_views(), object);
@@ -105,6 +112,10 @@ void Erase(pb::SchemaState* s, const std::string& object) {
       }
       if (object.rfind(kPgForeignServerPrefix, 0) == 0) {
         pg->mutable_foreign_servers()->erase(object.substr(kPgForeignServerPrefix.size()));
+        break;
+      }
+      if (object.rfind(kPgDefaultPrivilegesPrefix, 0) == 0) {
+        pg->mutable_default_privileges()->erase(object.substr(kPgDefaultPrivilegesPrefix.size()));
         break;
       }
       pg->mutable_namespaces()->erase(object);

@@ -2,11 +2,13 @@
 //
 // DynamoDB tables are "orders"; Glue databases "sales" and tables "sales.orders"; PostgreSQL
 // namespaces "public", relations/types "public.users", functions "public.f(integer)",
-// extensions "ext:pgcrypto", event triggers "evt:no_drops" and foreign servers "server:remote".
-// A column or attribute adds one more part ("public.users.email").
+// extensions "ext:pgcrypto", event triggers "evt:no_drops", foreign servers "server:remote" and
+// default privileges "defaults:role/schema/TABLES". A column or attribute adds one more part
+// ("public.users.email").
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "proto/commit.pb.h"
@@ -17,9 +19,13 @@ namespace strata {
 // database touches each of its tables too). Sorted, unique.
 std::vector<std::string> TouchedObjects(const pb::Event& event, const pb::SchemaState& before);
 
+// For an event that renames a whole object (a PostgreSQL table, view, sequence, type,
+// function or schema): its name before and after; two empty strings otherwise.
+std::pair<std::string, std::string> RenameOf(const pb::Event& event);
+
 // The objects whose state `object` needs: itself and the objects it lives in ("sales.orders"
-// -> "sales", "public.users" -> "public"). Extensions, event triggers and foreign
-// servers have no parent.
+// -> "sales", "public.users" -> "public"). Extensions, event triggers, foreign servers and
+// default privileges have no parent.
 std::vector<std::string> ObjectAndParents(const std::string& object);
 
 // Per-engine halves, each in its own file; they append to `out`.

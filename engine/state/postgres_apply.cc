@@ -142,6 +142,17 @@ Status ApplyWhole(const pb::PostgresChange& c, pb::PostgresSchema* s) {
     case C::kDropFunction:
       return Drop(s->mutable_functions(), FunctionKey(c.drop_function()), "function");
     case C::kSetComment: return pg_apply::SetComment(c.set_comment(), s);
+    case C::kRename:
+    case C::kSetDefinition:
+    case C::kSetPartition:
+    case C::kCreateOther:
+    case C::kReplaceOther:
+    case C::kDropOther: return pg_apply::ApplyIdentityChange(c, s);
+    case C::kSetRowSecurity:
+    case C::kCreatePolicy:
+    case C::kDropPolicy:
+    case C::kSetAcl:
+    case C::kSetDefaultPrivileges: return pg_apply::ApplySecurity(c, s);
     default: break;
   }
   return ApplyRelationLike(c, s);
@@ -152,7 +163,7 @@ Status ApplyWhole(const pb::PostgresChange& c, pb::PostgresSchema* s) {
 Status ApplyPostgres(const pb::PostgresChange& c, pb::PostgresSchema* schema) {
   STRATA_RETURN_IF_ERROR(ValidatePostgresChange(c));
   if (IsPgStorageChange(c)) return pg_apply::ApplyStorage(c, schema);
-  return ApplyWhole(c, schema);
+  return pg_apply::WithImplicitNamespace(c, schema, ApplyWhole);
 }
 
 }  // namespace strata

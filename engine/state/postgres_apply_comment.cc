@@ -1,5 +1,5 @@
 // SetComment for PostgreSQL: finds the comment field of the referenced object or part and
-// sets it. Every PgObjectKind can carry a comment; "" removes it (COMMENT ... IS NULL).
+// sets it (a policy's `sub` names it, like a column's). Every PgObjectKind can carry a comment; "" removes it (COMMENT ... IS NULL).
 #include "engine/state/postgres_apply_internal.h"
 
 namespace strata::pg_apply {
@@ -30,6 +30,7 @@ Result<std::string*> TablePartComment(const pb::PgObjectRef& r, pb::PostgresSche
     case pb::PG_OBJECT_COLUMN: return PartComment(t->mutable_columns(), "column", r);
     case pb::PG_OBJECT_CONSTRAINT: return PartComment(t->mutable_constraints(), "constraint", r);
     case pb::PG_OBJECT_TRIGGER: return PartComment(t->mutable_triggers(), "trigger", r);
+    case pb::PG_OBJECT_POLICY: return PartComment(t->mutable_policies(), "policy", r);
     default: break;
   }
   return Status::Internal("postgres set_comment: not a table part");

@@ -7,7 +7,9 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "engine/state/canonical_glue_postgres.h"
 #include "engine/state/postgres_keys.h"
 #include "engine/status.h"
 #include "proto/commit.pb.h"
@@ -49,7 +51,7 @@ Status Create(Map* map, const std::string& key, const typename Map::mapped_type&
   if (map->count(key)) {
     return Status::AlreadyExists(fmt::format("postgres {} {} already exists", what, key));
   }
-  (*map)[key] = value;
+  CanonicalizePgObject(&((*map)[key] = value));
   return Status::Ok();
 }
 
@@ -58,6 +60,7 @@ Status Replace(Map* map, const std::string& key, const typename Map::mapped_type
                std::string_view what) {
   STRATA_ASSIGN_OR_RETURN(auto* existing, Find(map, key, what));
   *existing = value;
+  CanonicalizePgObject(existing);
   return Status::Ok();
 }
 
@@ -91,6 +94,11 @@ Result<int> FindPart(const Repeated& items, std::string_view what, const std::st
 
 // Changes to columns, constraints, indexes and triggers (postgres_apply_table.cc).
 Status ApplyTablePart(const pb::PostgresChange& c, pb::PostgresSchema* s);
+// Renames, SetDefinition, SetPartition and the fallback objects (postgres_apply_identity.cc).
+Status ApplyIdentityChange(const pb::PostgresChange& c, pb::PostgresSchema* s);
+// The tables a column change to table `key` recurses into: its partitions and the tables that
+// inherit from it.
+std::vector<pb::PgTable*> ColumnHeirs(pb::PostgresSchema* s, const std::string& key);
 // SetComment (postgres_apply_comment.cc).
 Status SetComment(const pb::PgSetComment& e, pb::PostgresSchema* s);
 // Storage, view options, inheritance, foreign tables and servers, event triggers
@@ -99,5 +107,12 @@ Status ApplyStorage(const pb::PostgresChange& c, pb::PostgresSchema* s);
 // InvalidArgument when ReplaceFunction would turn a function into an aggregate or back, which
 // CREATE OR REPLACE cannot do; Ok otherwise (a missing function is Replace's to report).
 Status CheckRoutineKindKept(const pb::PgFunction& f, const pb::PostgresSchema& s);
+// SetRowSecurity, CreatePolicy, DropPolicy, SetAcl and SetDefaultPrivileges
+// (postgres_apply_security.cc).
+Status ApplySecurity(const pb::PostgresChange& c, pb::PostgresSchema* s);
+// Runs `apply` with the implicit namespace ("public", see postgres_security.h) present when
+// `c` sets its comment or ACL, and removes the entry again when it ends up bare.
+Status WithImplicitNamespace(const pb::PostgresChange& c, pb::PostgresSchema* s,
+                             Status (*apply)(const pb::PostgresChange&, pb::PostgresSchema*));
 
 }  // namespace strata::pg_apply

@@ -96,6 +96,62 @@ Status ApplyColumnChange(const pb::PostgresChange& c, pb::PostgresSchema* s) {
   return Status::Internal("postgres change: no handler for " + c.ShortDebugString());
 }
 
+// The table the column change `c` is about, and `c` made about table `table` instead.
+std::string ColumnChangeTable(const pb::PostgresChange& c) {
+  const auto* m = &c;
+  const auto* field = m->GetReflection()->GetOneofFieldDescriptor(
+      *m, pb::PostgresChange::descriptor()->FindOneofByName("kind"));
+  if (field == nullptr) return "";
+  const auto& event = m->GetReflection()->GetMessage(*m, field);
+  const auto* d = event.GetDescriptor();
+  const auto* schema = d->FindFieldByName("schema");
+  const auto* table = d->FindFieldByName("table");
+  if (schema == nullptr || table == nullptr) return "";
+  return PgKey(event.GetReflection()->GetString(event, schema),
+               event.GetReflection()->GetString(event, table));
+}
+
+pb::PostgresChange OnTable(const pb::PostgresChange& c, const pb::PgTable& t) {
+  pb::PostgresChange copy = c;
+  // A column a parent adds arrives without the parent's comment on it.
+  if (copy.has_add_column()) copy.mutable_add_column()->mutable_column()->clear_comment();
+  auto* field = copy.GetReflection()->GetOneofFieldDescriptor(
+      copy, pb::PostgresChange::descriptor()->FindOneofByName("kind"));
+  auto* event = copy.GetReflection()->MutableMessage(&copy, field);
+  const auto* d = event->GetDescriptor();
+  event->GetReflection()->SetString(event, d->FindFieldByName("schema"), t.schema());
+  event->GetReflection()->SetString(event, d->FindFieldByName("table"), t.name());
+  return copy;
+}
+
+// Whether a child table takes `c` as PostgreSQL recursion would: a new column it lacks, or
+// a change to a column it has (a child may have dropped or merged it on its own).
+bool ChildTakes(const pb::PostgresChange& c, const pb::PgTable& child) {
+  using C = pb::PostgresChange;
+  switch (c.kind_case()) {
+    case C::kAddColumn: return IndexByName(child.columns(), c.add_column().column().name()) < 0;
+    case C::kDropColumn: return IndexByName(child.columns(), c.drop_column().column()) >= 0;
+    case C::kAlterColumnType:
+      return IndexByName(child.columns(), c.alter_column_type().column()) >= 0;
+    case C::kSetColumnNotNull:
+      return IndexByName(child.columns(), c.set_column_not_null().column()) >= 0;
+    case C::kSetColumnDefault:
+      return IndexByName(child.columns(), c.set_column_default().column()) >= 0;
+    default: return false;  // identity and generation expressions do not recurse here
+  }
+}
+
+// A column change, and the same change in every partition and inheriting table that takes
+// it, depth first: ALTER TABLE without ONLY recurses, and partitions must match their parent.
+Status ApplyInherited(const pb::PostgresChange& c, pb::PostgresSchema* s) {
+  STRATA_RETURN_IF_ERROR(ApplyColumnChange(c, s));
+  for (pb::PgTable* child : ColumnHeirs(s, ColumnChangeTable(c))) {
+    if (!ChildTakes(c, *child)) continue;
+    STRATA_RETURN_IF_ERROR(ApplyInherited(OnTable(c, *child), s));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<Indexes*> FindIndexOwner(pb::PostgresSchema* s, const std::string& schema,
@@ -148,7 +204,7 @@ Status ApplyTablePart(const pb::PostgresChange& c, pb::PostgresSchema* s) {
       STRATA_ASSIGN_OR_RETURN(pb::PgTable * t, FindTable(s, e.schema(), e.table()));
       return DropPart(t->mutable_triggers(), "trigger", TableKey(e), e.trigger());
     }
-    default: return ApplyColumnChange(c, s);
+    default: return ApplyInherited(c, s);
   }
 }
 

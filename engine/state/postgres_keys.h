@@ -34,13 +34,25 @@ inline std::string PgForeignServerObject(std::string_view name) {
 }
 
 // True for the names of objects that live outside any namespace ("ext:x", "evt:x",
-// "server:x"): they have no parent, and a dot or colon in them is part of the name.
+// "server:x", and default privileges "defaults:role/schema/TABLES"): they have no parent, and
+// a dot or colon in them is part of the name.
 inline bool PgIsGlobalObject(std::string_view object) {
   for (std::string_view prefix : {std::string_view("ext:"), kPgEventTriggerPrefix,
-                                  kPgForeignServerPrefix}) {
+                                  kPgForeignServerPrefix, std::string_view("defaults:")}) {
     if (object.substr(0, prefix.size()) == prefix) return true;
   }
   return false;
+}
+
+// A fallback object (PgOtherObject): "kind:schema.name", or "kind:name" outside any schema.
+inline std::string PgOtherKey(std::string_view kind, std::string_view schema,
+                              std::string_view name) {
+  return schema.empty() ? fmt::format("{}:{}", kind, name)
+                        : fmt::format("{}:{}.{}", kind, schema, name);
+}
+template <typename Other>
+std::string PgOtherKey(const Other& o) {
+  return PgOtherKey(o.kind(), o.schema(), o.name());
 }
 
 }  // namespace strata

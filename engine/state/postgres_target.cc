@@ -1,5 +1,6 @@
 // PgTargetOf: one switch naming the top-level object of every PostgreSQL change.
 #include "engine/state/postgres_keys.h"
+#include "engine/state/postgres_security.h"
 #include "engine/state/targets.h"
 
 namespace strata {
@@ -86,6 +87,7 @@ std::string PgOwnerOf(const pb::PgObjectRef& ref) {
     case pb::PG_OBJECT_EVENT_TRIGGER: return PgEventTriggerObject(ref.name());
     case pb::PG_OBJECT_FOREIGN_SERVER: return PgForeignServerObject(ref.name());
     case pb::PG_OBJECT_FUNCTION: return PgFunctionKey(ref.schema(), ref.name(), ref.sub());
+    case pb::PG_OBJECT_OTHER: return PgOtherKey(ref.sub(), ref.schema(), ref.name());
     case pb::PG_OBJECT_KIND_UNSPECIFIED: return "";
     default: return PgKey(ref.schema(), ref.name());
   }
@@ -118,6 +120,20 @@ PgTarget PgTargetOf(const pb::PostgresChange& c) {
     case pb::PostgresChange::kCreateTrigger: return {VerbOf(c), TableOf(c.create_trigger())};
     case pb::PostgresChange::kDropTrigger: return {VerbOf(c), TableOf(c.drop_trigger())};
     case pb::PostgresChange::kSetComment: return {VerbOf(c), PgOwnerOf(c.set_comment().target())};
+    case pb::PostgresChange::kRename: return {VerbOf(c), PgOwnerOf(c.rename().target())};
+    case pb::PostgresChange::kSetDefinition:
+      return {VerbOf(c), PgOwnerOf(c.set_definition().target())};
+    case pb::PostgresChange::kSetPartition: return {VerbOf(c), TableOf(c.set_partition())};
+    case pb::PostgresChange::kCreateOther: return {VerbOf(c), PgOtherKey(c.create_other().object())};
+    case pb::PostgresChange::kReplaceOther:
+      return {VerbOf(c), PgOtherKey(c.replace_other().object())};
+    case pb::PostgresChange::kDropOther: return {VerbOf(c), PgOtherKey(c.drop_other())};
+    case pb::PostgresChange::kSetRowSecurity: return {VerbOf(c), TableOf(c.set_row_security())};
+    case pb::PostgresChange::kCreatePolicy: return {VerbOf(c), TableOf(c.create_policy())};
+    case pb::PostgresChange::kDropPolicy: return {VerbOf(c), TableOf(c.drop_policy())};
+    case pb::PostgresChange::kSetAcl: return {VerbOf(c), PgOwnerOf(c.set_acl().target())};
+    case pb::PostgresChange::kSetDefaultPrivileges:
+      return {VerbOf(c), PgDefaultPrivilegesObject(c.set_default_privileges().entry())};
     default: return {VerbOf(c), ObjectOf(c)};
   }
 }

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "engine/state/postgres_keys.h"
+#include "engine/state/postgres_validate_internal.h"
 #include "engine/state/targets.h"
 #include "engine/state/validate.h"
 
@@ -41,7 +42,7 @@ Status ValidateColumn(const PgTarget& t, const pb::PgColumn& c) {
   if (c.identity() == pb::PG_IDENTITY_UNSPECIFIED) {
     return Invalid(t, fmt::format("column {} identity is UNSPECIFIED", c.name()));
   }
-  return Status::Ok();
+  return ValidatePgAcl(t, c.acl(), pb::PG_OBJECT_COLUMN, "column " + c.name() + " ");
 }
 
 // `label` is "constraint" for a change about one constraint, "constraint NAME" in a list.
@@ -205,6 +206,8 @@ Status ValidateStorageChange(const PgTarget& t, const pb::PostgresChange& c) {
 
 // ---- Tables and views -----------------------------------------------------------------------
 
+Status ValidatePartitionOf(const PgTarget& t, const pb::PgPartitionOf& p);
+
 Status ValidateTable(const PgTarget& t, const pb::PgTable& table) {
   STRATA_RETURN_IF_ERROR(Present(t, {{"schema", table.schema()}, {"table", table.name()}}));
   STRATA_RETURN_IF_ERROR(UniqueNames(t, table.columns(), "column"));
@@ -212,7 +215,9 @@ Status ValidateTable(const PgTarget& t, const pb::PgTable& table) {
   STRATA_RETURN_IF_ERROR(ValidateConstraints(t, table.constraints()));
   STRATA_RETURN_IF_ERROR(UniqueNames(t, table.indexes(), "index"));
   STRATA_RETURN_IF_ERROR(ValidateTableStorage(t, table));
-  return UniqueNames(t, table.triggers(), "trigger");
+  STRATA_RETURN_IF_ERROR(ValidatePartitionOf(t, table.partition_of()));
+  STRATA_RETURN_IF_ERROR(UniqueNames(t, table.triggers(), "trigger"));
+  return ValidatePgTableSecurity(t, table);
 }
 
 Status ValidateView(const PgTarget& t, const pb::PgView& view) {
@@ -221,20 +226,24 @@ Status ValidateView(const PgTarget& t, const pb::PgView& view) {
     return Invalid(t, "only a materialized view has indexes");
   }
   STRATA_RETURN_IF_ERROR(ValidateViewOptions(t, view.options()));
-  return UniqueNames(t, view.indexes(), "index");
+  STRATA_RETURN_IF_ERROR(UniqueNames(t, view.indexes(), "index"));
+  return ValidatePgAcl(t, view.acl(), pb::PG_OBJECT_VIEW);
 }
 
 Status ValidateLabels(const PgTarget& t, const pb::PgEnumType& e) {
   std::set<std::string> seen;
   for (const auto& label : e.labels()) {
-    if (label.empty()) return Invalid(t, "enum label is empty");
-    if (!seen.insert(label).second) return Invalid(t, fmt::format("label {} appears twice", label));
+    // '' is a label PostgreSQL accepts (CREATE TYPE e AS ENUM ('a', '')); only repeats are not.
+    if (!seen.insert(label).second) {
+      return Invalid(t, fmt::format("label '{}' appears twice", label));
+    }
   }
   return Status::Ok();
 }
 
 Status ValidateType(const PgTarget& t, const pb::PgType& type) {
   STRATA_RETURN_IF_ERROR(Present(t, {{"schema", type.schema()}, {"type", type.name()}}));
+  STRATA_RETURN_IF_ERROR(ValidatePgAcl(t, type.acl(), pb::PG_OBJECT_TYPE));
   switch (type.kind_case()) {
     case pb::PgType::kEnumType: return ValidateLabels(t, type.enum_type());
     case pb::PgType::kComposite: return UniqueNames(t, type.composite().attributes(), "attribute");
@@ -263,15 +272,14 @@ std::string KindLabel(pb::PgObjectKind kind) {
   return label;
 }
 
-// What a comment's target must name: SCHEMA, EXTENSION, EVENT_TRIGGER and FOREIGN_SERVER refs
-// carry their name in `name`; the
-// parts of a table also name the part in `sub`; a function's `sub` (its arguments) may be empty.
-Status ValidateComment(const PgTarget& t, const pb::PgSetComment& e) {
-  const auto& r = e.target();
+// What an object reference must name: SCHEMA, EXTENSION, EVENT_TRIGGER and FOREIGN_SERVER
+// refs carry their name in `name`; the parts of a table also name the part in `sub`; a
+// function's `sub` (its arguments) may be empty; an OTHER object's `sub` is its kind.
+Status ValidateRef(const PgTarget& t, const pb::PgObjectRef& r) {
   const std::string label = KindLabel(r.kind());
   switch (r.kind()) {
     case pb::PG_OBJECT_KIND_UNSPECIFIED:
-      return Status::InvalidArgument("postgres set_comment: object kind is UNSPECIFIED");
+      return Status::InvalidArgument(fmt::format("postgres {}: object kind is UNSPECIFIED", t.verb));
     case pb::PG_OBJECT_SCHEMA:
     case pb::PG_OBJECT_EXTENSION:
     case pb::PG_OBJECT_EVENT_TRIGGER:
@@ -280,9 +288,32 @@ Status ValidateComment(const PgTarget& t, const pb::PgSetComment& e) {
     case pb::PG_OBJECT_INDEX:
     case pb::PG_OBJECT_CONSTRAINT:
     case pb::PG_OBJECT_TRIGGER:
+    case pb::PG_OBJECT_POLICY:
       return Present(t, {{"schema", r.schema()}, {"table", r.name()}, {label, r.sub()}});
+    case pb::PG_OBJECT_OTHER: return Present(t, {{"kind", r.sub()}, {"object", r.name()}});
     default: return Present(t, {{"schema", r.schema()}, {label, r.name()}});
   }
+}
+
+Status ValidateComment(const PgTarget& t, const pb::PgSetComment& e) {
+  return ValidateRef(t, e.target());
+}
+
+// A partition names its parent ("schema.table") and its bound; an empty message means "not a
+// partition" and is valid too.
+Status ValidatePartitionOf(const PgTarget& t, const pb::PgPartitionOf& p) {
+  if (p.parent().empty() && p.bound().empty() && !p.detach_pending()) return Status::Ok();
+  if (p.parent().find('.') == std::string::npos) {
+    return Invalid(t, fmt::format("partition parent '{}' is not schema.table", p.parent()));
+  }
+  if (p.bound().empty()) return Invalid(t, "partition bound is empty");
+  return Status::Ok();
+}
+
+Status ValidateOther(const PgTarget& t, const pb::PgOtherObject& o) {
+  STRATA_RETURN_IF_ERROR(Present(t, {{"kind", o.kind()}, {"object", o.name()}}));
+  if (o.definition().empty()) return Invalid(t, "definition is empty");
+  return Status::Ok();
 }
 
 Status ValidateColumnChange(const PgTarget& t, const pb::PostgresChange& c) {
@@ -350,18 +381,33 @@ Status ValidateNamed(const PgTarget& t, const Object& o, std::string_view what) 
   return Present(t, {{"schema", o.schema()}, {what, o.name()}});
 }
 
+// A sequence or function with its privileges.
+template <typename Object>
+Status ValidateWithAcl(const PgTarget& t, const Object& o, std::string_view what,
+                       pb::PgObjectKind kind) {
+  STRATA_RETURN_IF_ERROR(ValidateNamed(t, o, what));
+  return ValidatePgAcl(t, o.acl(), kind);
+}
+
 // Everything that is not a table: schemas, views, sequences, types, extensions, functions.
 Status ValidateObjectChange(const PgTarget& t, const pb::PostgresChange& c) {
   using C = pb::PostgresChange;
   switch (c.kind_case()) {
-    case C::kCreateSchema: return Present(t, {{"schema", c.create_schema().schema().name()}});
+    case C::kCreateSchema: {
+      STRATA_RETURN_IF_ERROR(Present(t, {{"schema", c.create_schema().schema().name()}}));
+      return ValidatePgAcl(t, c.create_schema().schema().acl(), pb::PG_OBJECT_SCHEMA);
+    }
     case C::kDropSchema: return Present(t, {{"schema", c.drop_schema().schema()}});
     case C::kCreateView: return ValidateView(t, c.create_view().view());
     case C::kReplaceView: return ValidateView(t, c.replace_view().view());
     case C::kDropView:
       return Present(t, {{"schema", c.drop_view().schema()}, {"view", c.drop_view().view()}});
-    case C::kCreateSequence: return ValidateNamed(t, c.create_sequence().sequence(), "sequence");
-    case C::kAlterSequence: return ValidateNamed(t, c.alter_sequence().sequence(), "sequence");
+    case C::kCreateSequence:
+      return ValidateWithAcl(t, c.create_sequence().sequence(), "sequence",
+                             pb::PG_OBJECT_SEQUENCE);
+    case C::kAlterSequence:
+      return ValidateWithAcl(t, c.alter_sequence().sequence(), "sequence",
+                             pb::PG_OBJECT_SEQUENCE);
     case C::kDropSequence: {
       const auto& e = c.drop_sequence();
       return Present(t, {{"schema", e.schema()}, {"sequence", e.sequence()}});
@@ -375,10 +421,45 @@ Status ValidateObjectChange(const PgTarget& t, const pb::PostgresChange& c) {
     case C::kAlterExtension:
       return Present(t, {{"extension", c.alter_extension().extension().name()}});
     case C::kDropExtension: return Present(t, {{"extension", c.drop_extension().extension()}});
-    case C::kCreateFunction: return ValidateNamed(t, c.create_function().function(), "function");
-    case C::kReplaceFunction: return ValidateNamed(t, c.replace_function().function(), "function");
+    case C::kCreateFunction:
+      return ValidateWithAcl(t, c.create_function().function(), "function",
+                             pb::PG_OBJECT_FUNCTION);
+    case C::kReplaceFunction:
+      return ValidateWithAcl(t, c.replace_function().function(), "function",
+                             pb::PG_OBJECT_FUNCTION);
     case C::kDropFunction: return ValidateNamed(t, c.drop_function(), "function");
     case C::kSetComment: return ValidateComment(t, c.set_comment());
+    case C::kRename: {
+      STRATA_RETURN_IF_ERROR(ValidateRef(t, c.rename().target()));
+      if (c.rename().new_name().empty()) return Invalid(t, "new name is empty");
+      return Status::Ok();
+    }
+    case C::kSetDefinition: {
+      const auto kind = c.set_definition().target().kind();
+      if (kind != pb::PG_OBJECT_INDEX && kind != pb::PG_OBJECT_CONSTRAINT &&
+          kind != pb::PG_OBJECT_TRIGGER) {
+        return Invalid(t, "only an index, a constraint or a trigger has a definition to set");
+      }
+      STRATA_RETURN_IF_ERROR(ValidateRef(t, c.set_definition().target()));
+      if (c.set_definition().definition().empty()) return Invalid(t, "definition is empty");
+      return Status::Ok();
+    }
+    case C::kSetPartition: {
+      const auto& e = c.set_partition();
+      STRATA_RETURN_IF_ERROR(Present(t, {{"schema", e.schema()}, {"table", e.table()}}));
+      return ValidatePartitionOf(t, e.partition_of());
+    }
+    case C::kCreateOther: return ValidateOther(t, c.create_other().object());
+    case C::kReplaceOther: return ValidateOther(t, c.replace_other().object());
+    case C::kDropOther: {
+      const auto& e = c.drop_other();
+      return Present(t, {{"kind", e.kind()}, {"object", e.name()}});
+    }
+    case C::kSetRowSecurity:
+    case C::kCreatePolicy:
+    case C::kDropPolicy:
+    case C::kSetAcl:
+    case C::kSetDefaultPrivileges: return ValidatePgSecurityChange(t, c);
     default: return ValidateTableChange(t, c);
   }
 }

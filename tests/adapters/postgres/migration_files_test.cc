@@ -241,6 +241,27 @@ TEST(NoTransactionHeaderTest, OnlyInTheLeadingComments) {
   EXPECT_FALSE(HasNoTransactionHeader(""));
 }
 
+// Problems are found at discovery and kept with the file; discovery itself succeeds, since
+// an applied migration cannot be changed (the run refuses only migrations it would apply).
+TEST(NoTransactionHeaderTest, DiscoveryKeepsEachFilesProblems) {
+  TempDir dir;
+  Write(dir / "1_core_a.sql", "BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\n");
+  Write(dir / "2_core_b.sql", "--strata:no-transaction\nCREATE INDEX CONCURRENTLY i ON a (id);\n");
+  Write(dir / "3_core_c.sql", "-- strata:no-transaction\nBEGIN;\nCOMMIT;\n");
+  auto tracks = DiscoverTracks(dir.path());
+  ASSERT_TRUE(tracks.ok()) << tracks.status().ToString();
+  const auto& m = (*tracks)[0].migrations;
+  ASSERT_EQ(m.size(), 3u);
+  ASSERT_EQ(m[0].problems.size(), 2u);
+  EXPECT_EQ(m[0].problems[0].line, 1);
+  EXPECT_EQ(m[0].problems[1].line, 3);
+  ASSERT_EQ(m[1].problems.size(), 1u);
+  EXPECT_FALSE(m[1].no_transaction);
+  EXPECT_EQ(m[1].problems[0].line, 1);
+  EXPECT_TRUE(m[2].no_transaction);
+  EXPECT_TRUE(m[2].problems.empty());
+}
+
 TEST(MigrateAddTest, TimestampIsUtcAndTheNextFreeOneOnAClash) {
   // 2024-12-31T23:59:59Z
   EXPECT_EQ(TimestampOf(1735689599LL * 1000000), "20241231235959");
@@ -274,8 +295,9 @@ TEST(MigrateAddTest, TemplatesUseTheVariablesAndParseBack) {
   EXPECT_NE(body.find("\\echo applying :migration_name (run :execution_id)"), std::string::npos);
   EXPECT_NE(body.find(":track_name"), std::string::npos);
   EXPECT_NE(body.find(":migration_timestamp"), std::string::npos);
-  // The header mentions the marker without turning it on.
+  // The header mentions the marker without turning it on, or nearly spelling it.
   EXPECT_FALSE(HasNoTransactionHeader(body));
+  EXPECT_TRUE(CheckMigrationSql(body, false).empty());
   EXPECT_EQ(ShellValidationTemplate(n).rfind("#!/bin/sh\n", 0), 0u);
   EXPECT_NE(ShellValidationTemplate(n).find("MIGRATION_NAME"), std::string::npos);
 }

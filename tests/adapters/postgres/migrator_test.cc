@@ -79,6 +79,32 @@ TEST(PlanTrackTest, UpperCaseHashesMatch) {
   EXPECT_EQ(MatchHash(Md5Hex("b"), Sha256Hex("a"), Md5Hex("a")), HashMatch::kMismatch);
 }
 
+TEST(CheckRunnableTest, ListsEveryProblemOfEveryMigrationToApplyButNotOfAppliedOnes) {
+  MigrationFile applied = File("1_core_a", "BEGIN; COMMIT;");
+  applied.problems = CheckMigrationSql("BEGIN; COMMIT;", false);
+  MigrationFile b = File("2_core_b", "b");
+  b.problems = CheckMigrationSql("CREATE TABLE b (id int);\nCOMMIT;\n", false);
+  MigrationFile c = File("3_core_c", "c");
+  c.problems = CheckMigrationSql("-- strata: no-transaction\nBEGIN;\n", false);
+  const MigrationTrack t = Track({applied, b, c});
+  // 1 ran before the check existed: it stays applied and does not stop the project.
+  const TrackPlan p = PlanTrack(t, HistoryTable("public", "core"), true,
+                                {Row("1_core_a", Sha256Hex("BEGIN; COMMIT;"))});
+  const Status s = CheckRunnable({p}, false);
+  EXPECT_EQ(s.code(), Code::kFailedPrecondition);
+  EXPECT_TRUE(s.message().starts_with(
+      "3 problem(s) in migrations to apply, which cannot run as written:\n"
+      "  /m/2_core_b.sql:2: COMMIT inside a migration would end the one transaction"))
+      << s.message();
+  EXPECT_NE(s.message().find("\n  /m/3_core_c.sql:1: \"-- strata: no-transaction\" is not the "
+                             "no-transaction marker"),
+            std::string::npos)
+      << s.message();
+  EXPECT_NE(s.message().find("\n  /m/3_core_c.sql:2: BEGIN inside a migration"), std::string::npos)
+      << s.message();
+  EXPECT_EQ(s.message().find("1_core_a"), std::string::npos) << s.message();
+}
+
 TEST(CheckRunnableTest, ModifiedAlwaysRefusesOutOfOrderOnlyWithoutPermission) {
   const MigrationTrack t = Track({File("1_core_a", "a"), File("2_core_b", "b")});
   const TrackPlan ooo = PlanTrack(t, HistoryTable("public", "core"), true, {Row("2_core_b", Sha256Hex("b"))});

@@ -346,7 +346,8 @@ TEST(RenderObjectDdlTest, MissingObjectIsNotFoundWithTheFormsToUse) {
   EXPECT_EQ(r.status().message(),
             "postgres object public.nope not found; name a table, view, sequence or type as "
             "schema.name, a function as schema.name(argument types), an extension as ext:name, "
-            "an event trigger as evt:name, a foreign server as server:name, or a schema");
+            "an event trigger as evt:name, a foreign server as server:name, default privileges "
+            "as defaults:role/schema/OBJECTS, or a schema");
   // An extension is only found under ext:, never by its bare name.
   EXPECT_FALSE(RenderObjectDdl(Parse(kShop), "citext").ok());
 }

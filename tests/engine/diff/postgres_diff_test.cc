@@ -42,6 +42,11 @@ TEST(PgDiffLaw, ApplyOfDiffGivesTheTargetForRandomPairs) {
   for (int kind = 1; kind <= pb::PostgresChange::kSetComment; ++kind) {  // ... of every kind
     EXPECT_TRUE(kinds.count(kind)) << "no diff produced PostgresChange kind " << kind;
   }
+  for (int kind : {pb::PostgresChange::kSetRowSecurity, pb::PostgresChange::kCreatePolicy,
+                   pb::PostgresChange::kDropPolicy, pb::PostgresChange::kSetAcl,
+                   pb::PostgresChange::kSetDefaultPrivileges}) {
+    EXPECT_TRUE(kinds.count(kind)) << "no diff produced PostgresChange kind " << kind;
+  }
 }
 
 TEST(PgDiffLaw, FromAndToTheEmptySchema) {

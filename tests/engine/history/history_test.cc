@@ -307,9 +307,16 @@ TEST_F(HistoryTest, RefsResolveThroughTheHistory) {
   auto tag = h->Resolve("v1");
   ASSERT_TRUE(tag.ok()) << tag.status().ToString();
   EXPECT_EQ(*tag, 3u);
+  // ~N counts the schema changes 1, 3, 7 and 9 only: deployments (2, 4, 5, 8) and the tag (6)
+  // are stepped over.
   auto head = h->Resolve("HEAD~2");
   ASSERT_TRUE(head.ok()) << head.status().ToString();
-  EXPECT_EQ(*head, 7u);
+  EXPECT_EQ(*head, 3u);
+  EXPECT_EQ(*h->Resolve("HEAD~1"), 7u);
+  EXPECT_EQ(*h->Resolve("8~1"), 3u);
+  EXPECT_EQ(*h->Resolve("6~1"), 1u);
+  EXPECT_EQ(h->Resolve("HEAD~4").status().message(),
+            "HEAD~4 goes back past the first schema change");
 }
 
 }  // namespace

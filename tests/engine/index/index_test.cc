@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "engine/diff/diff.h"
 #include "tests/engine/testing/random_dynamo.h"
@@ -321,6 +322,13 @@ TEST_F(IndexTest, TagsAndCursorsComeFromTheLog) {
   ASSERT_EQ(cursors.size(), 1u);
   EXPECT_EQ(cursors[0].target, "prod");
   EXPECT_EQ(cursors[0].seq, 5u);
+  // Seqs 1-5 change the schema; 6 (tag), 7 (deployment) and 8 (tag) do not: "~N" skips them.
+  EXPECT_EQ(**index->SchemaChangeBack(8, 0), 5u);
+  EXPECT_EQ(**index->SchemaChangeBack(8, 1), 4u);
+  EXPECT_EQ(**index->SchemaChangeBack(7, 4), 1u);
+  EXPECT_EQ(**index->SchemaChangeBack(3, 1), 2u);
+  EXPECT_FALSE(index->SchemaChangeBack(8, 5)->has_value());
+  EXPECT_FALSE(index->SchemaChangeBack(8, std::numeric_limits<uint64_t>::max())->has_value());
 }
 
 // Several processes opening one index file that does not exist yet, at the same moment (each

@@ -362,6 +362,29 @@ TEST_F(RecorderTest, CommitTimesNeverGoBackwards) {
   EXPECT_EQ(ReplayedLog(env_.get(), log_).size(), 4u);
 }
 
+// A fact recorded after it happened (a migration whose capture took a while) carries its own
+// time, so "@time" refs can address a point between two facts recorded in one run.
+TEST_F(RecorderTest, ADraftsOwnTimeIsStampedButNeverBeforeTheHead) {
+  auto rec = Open(Options(&clock_));
+  clock_.now = kT0 + 10;
+  ASSERT_TRUE(rec->Append(rec->Read()->head, Create("a")).ok());
+  EXPECT_EQ(rec->Now(), kT0 + 10);
+  clock_.now = kT0 + 100;
+  Draft happened = Create("b");
+  happened.set_time(kT0 + 40);
+  auto b = rec->Append(rec->Read()->head, std::move(happened));
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(b->commit.time_unix_micros(), kT0 + 40);
+  Draft too_early = Deploy("prod", 2);
+  too_early.set_time(kT0 + 20);  // before seq 2's time: times still never go backwards
+  auto c = rec->Append(rec->Read()->head, std::move(too_early));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->commit.time_unix_micros(), kT0 + 40);
+  auto d = rec->Append(rec->Read()->head, Create("d"));  // no time of its own: the clock
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->commit.time_unix_micros(), kT0 + 100);
+}
+
 TEST_F(RecorderTest, AppendWaitsForAHeldLockAndSucceedsOnceItIsReleased) {
   auto rec = Open(RealTime(Options(&clock_)));
   auto at = rec->Read();

@@ -532,6 +532,7 @@ TEST(RefTimeTest, ParseTimeSaysWhatIsAccepted) {
 struct FakeCommit {
   std::string hash;  // lower-case hex
   int64_t time;
+  bool changes_schema = true;  // false for a deployment or a tag
 };
 
 // An in-memory log: commit i (from 0) is seq i + 1. Every call can be made to fail.
@@ -567,6 +568,16 @@ class FakeRefLookup : public RefLookup {
     }
     return out;
   }
+  Result<std::optional<uint64_t>> SchemaChangeBack(uint64_t seq, uint64_t back) override {
+    if (fail_back) return *fail_back;
+    for (uint64_t s = std::min<uint64_t>(seq, commits.size()); s >= 1; --s) {
+      if (!commits[s - 1].changes_schema) continue;
+      if (back == 0) return std::optional<uint64_t>(s);
+      --back;
+    }
+    return std::optional<uint64_t>();
+  }
+  std::optional<Status> fail_back;  // returned by SchemaChangeBack when set
 };
 
 std::string RandomHash(std::mt19937_64& rng) {
@@ -616,7 +627,7 @@ TEST(RefResolveTest, Seqs) {
   ExpectResolves(log, "10~", 9);
   ExpectFails(log, "43", Code::kNotFound, "commit 43 does not exist; the log ends at seq 42");
   ExpectFails(log, "99~60", Code::kNotFound, "commit 99 does not exist; the log ends at seq 42");
-  ExpectFails(log, "5~5", Code::kNotFound, "5~5 goes back past the first commit (seq 1)");
+  ExpectFails(log, "5~5", Code::kNotFound, "5~5 goes back past the first schema change");
   // Only a hand-built Ref can hold seq 0.
   auto zero = ResolveRef(Seq(0), log);
   EXPECT_EQ(zero.status().code(), Code::kNotFound);
@@ -632,10 +643,10 @@ TEST(RefResolveTest, Head) {
   ExpectResolves(log, "HEAD~3", 39);
   ExpectResolves(log, "HEAD~~", 40);
   ExpectResolves(log, "HEAD~41", 1);
-  ExpectFails(log, "HEAD~42", Code::kNotFound, "HEAD~42 goes back past the first commit (seq 1)");
-  ExpectFails(log, "HEAD~50", Code::kNotFound, "HEAD~50 goes back past the first commit (seq 1)");
+  ExpectFails(log, "HEAD~42", Code::kNotFound, "HEAD~42 goes back past the first schema change");
+  ExpectFails(log, "HEAD~50", Code::kNotFound, "HEAD~50 goes back past the first schema change");
   ExpectFails(log, "head~18446744073709551615", Code::kNotFound,
-              "HEAD~18446744073709551615 goes back past the first commit (seq 1)");
+              "HEAD~18446744073709551615 goes back past the first schema change");
 }
 
 TEST(RefResolveTest, EmptyLog) {
@@ -655,7 +666,7 @@ TEST(RefResolveTest, Tags) {
   ExpectResolves(log, "v1.2", 10);
   ExpectResolves(log, "v1.2~2", 8);
   ExpectResolves(log, "v1.0~1", 1);
-  ExpectFails(log, "v1.0~2", Code::kNotFound, "v1.0~2 goes back past the first commit (seq 1)");
+  ExpectFails(log, "v1.0~2", Code::kNotFound, "v1.0~2 goes back past the first schema change");
   ExpectFails(log, "v9", Code::kNotFound, "no tag \"v9\"");
   ExpectFails(log, "V1.2", Code::kNotFound, "no tag \"V1.2\"");  // tags are case-sensitive
   // Too short for a hash prefix, so read as a tag; the message says why it did not match.
@@ -678,7 +689,7 @@ TEST(RefResolveTest, HashPrefixes) {
               "hash prefix 9f3a is ambiguous: it matches seqs 3, 5, 17 and 40; use more digits");
   ExpectFails(log, "9f3b", Code::kNotFound, "no commit hash starts with 9f3b");
   ExpectFails(log, "#0000000000", Code::kNotFound, "no commit hash starts with 0000000000");
-  ExpectFails(log, "9f3ab2~5", Code::kNotFound, "9f3ab2~5 goes back past the first commit (seq 1)");
+  ExpectFails(log, "9f3ab2~5", Code::kNotFound, "9f3ab2~5 goes back past the first schema change");
 }
 
 TEST(RefResolveTest, AmbiguousListIsCapped) {
@@ -708,9 +719,9 @@ TEST(RefResolveTest, Times) {
   ExpectFails(log, "@2026-03-01T00:59:59.5+00:00", Code::kNotFound,
               "no commit at or before 2026-03-01T00:59:59.5Z; history starts later");
   ExpectFails(log, "@2026-03-01T05:00:00Z~5", Code::kNotFound,
-              "@2026-03-01T05:00:00Z~5 goes back past the first commit (seq 1)");
+              "@2026-03-01T05:00:00Z~5 goes back past the first schema change");
   ExpectFails(log, "@2026-03-02~24", Code::kNotFound,
-              "@2026-03-02~24 goes back past the first commit (seq 1)");
+              "@2026-03-02~24 goes back past the first schema change");
 }
 
 TEST(RefResolveTest, ParseErrorsPassThrough) {
@@ -732,9 +743,44 @@ TEST(RefResolveTest, LookupErrorsKeepTheirCodeAndGainContext) {
   log.fail = Status::Corruption("index row 7 is malformed");
   ExpectFails(log, "v1.0~1", Code::kCorruption,
               "looking up tag \"v1.0\": index row 7 is malformed");
-  // Seqs and HEAD need nothing but the head.
+  // Seqs and HEAD need nothing but the head, and ~N the schema changes.
   ExpectResolves(log, "HEAD~2", 40);
   ExpectResolves(log, "17", 17);
+  log.fail_back = Status::IoError("disk I/O error");
+  ExpectFails(log, "17~2", Code::kIoError, "resolving 17~2: disk I/O error");
+  ExpectResolves(log, "17~0", 17);  // ~0 asks nothing
+}
+
+// ~N steps over commits that change no schema: deployments (of this database or another) and
+// tags in between do not count, and a ref naming one starts from the change before it.
+TEST(RefResolveTest, BackCountsSchemaChangesNotDeploymentsOrTags) {
+  FakeRefLookup log;
+  // 1 change, 2 deploy, 3 change, 4 deploy, 5 deploy (another db), 6 change, 7 tag, 8 deploy
+  const bool changes[] = {true, false, true, false, false, true, false, false};
+  for (size_t i = 0; i < std::size(changes); ++i) {
+    log.commits.push_back({fmt::format("{:064x}", i + 1), k2026Mar01 + static_cast<int64_t>(i) * kHour,
+                           changes[i]});
+  }
+  ExpectResolves(log, "HEAD", 8);
+  ExpectResolves(log, "HEAD~0", 8);
+  ExpectResolves(log, "HEAD~1", 3);  // 8 shows the schema of 6; one change before it is 3
+  ExpectResolves(log, "HEAD~2", 1);
+  ExpectResolves(log, "6~1", 3);
+  ExpectResolves(log, "5~1", 1);
+  ExpectResolves(log, "HEAD~~", 1);
+  ExpectResolves(log, "@2026-03-01T04:30:00Z~1", 1);  // seq 5
+  ExpectFails(log, "HEAD~3", Code::kNotFound, "HEAD~3 goes back past the first schema change");
+  ExpectFails(log, "2~1", Code::kNotFound, "2~1 goes back past the first schema change");
+}
+
+TEST(RefResolveTest, AStepBackThatDoesNotGoBackIsInternal) {
+  struct Broken : FakeRefLookup {
+    Result<std::optional<uint64_t>> SchemaChangeBack(uint64_t seq, uint64_t) override {
+      return std::optional<uint64_t>(seq);
+    }
+  } log;
+  log.commits = FortyTwoCommits().commits;
+  ExpectFails(log, "HEAD~1", Code::kInternal, "HEAD~1 stepped back from seq 42 to seq 42");
 }
 
 TEST(RefResolveTest, LookupNamingAMissingCommitIsInternal) {

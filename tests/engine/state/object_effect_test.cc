@@ -80,17 +80,29 @@ TEST(ObjectEffectTest, GlueDatabasesAndTablesAreCreatedAndDropped) {
 
 TEST(ObjectEffectTest, PostgresTopLevelObjectsAreCreatedAndDroppedTheirPartsChange) {
   auto got = EffectsOfEveryKind(&pb::Event::mutable_postgres);
+  EXPECT_EQ(got.size(), 54u);
+  // Every kind of change is covered, including any added after this test was written.
   EXPECT_EQ(got.size(), static_cast<size_t>(pb::PostgresChange::descriptor()->field_count()));
   ExpectEffects(got,
                 {"create_schema", "create_table", "create_view", "create_sequence",
                  "create_type", "create_extension", "create_function", "create_event_trigger",
-                 "create_foreign_server"},
+                 "create_foreign_server", "create_other"},
                 {"drop_schema", "drop_table", "drop_view", "drop_sequence", "drop_type",
-                 "drop_extension", "drop_function", "drop_event_trigger", "drop_foreign_server"});
+                 "drop_extension", "drop_function", "drop_event_trigger", "drop_foreign_server",
+                 "drop_other"});
   // Indexes, triggers, columns and constraints are parts of a table.
   for (const char* part : {"create_index", "drop_index", "create_trigger", "drop_trigger",
                            "add_column", "drop_column", "add_constraint", "drop_constraint"}) {
     EXPECT_EQ(got.at(part), "changes") << part;
+  }
+  // A rename or an attachment keeps the object (and its history).
+  EXPECT_EQ(got.at("rename"), "changes");
+  EXPECT_EQ(got.at("set_partition"), "changes");
+  // Policies and privileges change their object; default privileges entries are set, never
+  // created or dropped (an empty ACL returns one to the default).
+  for (const char* kind : {"create_policy", "drop_policy", "set_row_security", "set_acl",
+                           "set_default_privileges"}) {
+    EXPECT_EQ(got.at(kind), "changes") << kind;
   }
   // Replacing a view or function keeps the object.
   EXPECT_EQ(got.at("replace_view"), "changes");

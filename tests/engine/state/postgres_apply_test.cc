@@ -5,6 +5,7 @@
 #include "engine/state/apply.h"
 #include "engine/state/objects.h"
 #include "engine/state/validate.h"
+#include "tests/engine/testing/postgres_events.h"
 
 namespace strata {
 namespace {
@@ -12,11 +13,7 @@ namespace {
 using google::protobuf::TextFormat;
 using google::protobuf::util::MessageDifferencer;
 
-pb::Event Ev(const std::string& text) {
-  pb::Event e;
-  EXPECT_TRUE(TextFormat::ParseFromString("postgres { " + text + " }", &e)) << text;
-  return e;
-}
+pb::Event Ev(const std::string& text) { return testing::PgEvent(text); }
 
 // public.users (unlisted namespace "public"), a plain and a materialized view in "app", and
 // one of each other kind.
@@ -42,32 +39,18 @@ constexpr const char* kSetup[] = {
       identity_arguments: "integer, integer" definition: "CREATE FUNCTION ..." } })pb",
 };
 
-class PostgresApplyTest : public ::testing::Test {
+class PostgresApplyTest : public testing::PgApplyFixture {
  protected:
   void SetUp() override {
     for (const char* e : kSetup) ExpectOk(e);
   }
-  const pb::PostgresSchema& S() { return state_.postgres(); }
   const pb::PgTable& Users() { return S().tables().at("public.users"); }
-
-  void ExpectError(const std::string& event, Code code, const std::string& message) {
-    pb::SchemaState before = state_;
-    Status s = Apply(Ev(event), &state_);
-    EXPECT_EQ(s.code(), code) << s.ToString();
-    EXPECT_EQ(s.message(), message);
-    EXPECT_TRUE(MessageDifferencer::Equals(before, state_)) << "state changed by a failed event";
-  }
-  void ExpectOk(const std::string& event) {
-    Status s = Apply(Ev(event), &state_);
-    ASSERT_TRUE(s.ok()) << s.ToString() << "\n" << event;
-  }
   template <typename Repeated>
   static std::vector<std::string> Names(const Repeated& items) {
     std::vector<std::string> names;
     for (const auto& x : items) names.push_back(x.name());
     return names;
   }
-  pb::SchemaState state_;
 };
 
 TEST_F(PostgresApplyTest, CreateTableSortsPartsByNameAndKeepsColumnOrder) {
@@ -279,8 +262,8 @@ TEST_F(PostgresApplyTest, SetCommentReachesEveryKind) {
 }
 
 TEST_F(PostgresApplyTest, SetCommentOnMissingObjects) {
-  ExpectError(R"pb(set_comment { target { kind: PG_OBJECT_SCHEMA name: "public" } })pb",
-              Code::kNotFound, "postgres schema public does not exist");
+  ExpectError(R"pb(set_comment { target { kind: PG_OBJECT_SCHEMA name: "nope" } })pb",
+              Code::kNotFound, "postgres schema nope does not exist");
   ExpectError(R"pb(set_comment { target { kind: PG_OBJECT_COLUMN schema: "public"
       name: "users" sub: "nope" } })pb",
               Code::kNotFound, "postgres column public.users.nope does not exist");
@@ -336,7 +319,7 @@ TEST(PostgresValidate, NamesAreRequiredAndUnique) {
             "postgres create_type s.d: domain base type is empty");
   EXPECT_EQ(msg(R"pb(create_type { type { schema: "s" name: "e"
       enum_type { labels: ["a", "a"] } } })pb"),
-            "postgres create_type s.e: label a appears twice");
+            "postgres create_type s.e: label 'a' appears twice");
   EXPECT_TRUE(ValidateEvent(Ev(kSetup[1])).ok());
 }
 

@@ -1,16 +1,19 @@
 // Seeded random Glue and PostgreSQL schemas for property tests: canonical, valid states, and
 // mutations of them that exercise every kind of change (adds, drops, renames as drop + add,
-// type changes, reorders, comments, parameters, partition keys, definitions).
+// type changes, reorders, comments, parameters, partition keys, definitions, and PostgreSQL's
+// row-level security, policies, privileges and default privileges).
 #pragma once
 
 #include <algorithm>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "engine/state/canonical_glue_postgres.h"
 #include "engine/state/postgres_keys.h"
 #include "tests/engine/testing/random_postgres_storage.h"
+#include "engine/state/postgres_security.h"
 #include "proto/commit.pb.h"
 
 namespace strata::testing {
@@ -352,6 +355,108 @@ class RandomPostgres : public RandomBase {
     return t;
   }
 
+  // Privileges relative to the default: half the time none, else a few grants and revokes.
+  pb::PgAcl Acl(pb::PgObjectKind kind) {
+    pb::PgAcl acl;
+    if (Chance(50)) return acl;
+    std::vector<std::string> privileges;
+    for (auto p : PgPrivilegesOf(kind)) privileges.emplace_back(p);
+    std::set<std::string> seen;
+    auto add = [&](pb::PgGrant* g, std::string grantee, std::string grantor) {
+      g->set_grantee(std::move(grantee));
+      g->set_privilege(Pick(privileges));
+      g->set_grantor(std::move(grantor));
+      return seen.insert(g->grantee() + "/" + g->privilege() + "/" + g->grantor()).second;
+    };
+    for (int i = Int(0, 3); i > 0; --i) {
+      pb::PgGrant g;
+      g.set_grantable(Chance(20));
+      if (add(&g, Pick<std::string>({"PUBLIC", "app_user", "Mixed Case"}),
+              Pick<std::string>({"postgres", "app_user"}))) {
+        *acl.add_grants() = g;
+      }
+    }
+    seen.clear();
+    for (int i = Int(0, 2); i > 0; --i) {
+      pb::PgGrant g;
+      if (add(&g, Pick<std::string>({"postgres", "PUBLIC"}), "postgres")) *acl.add_revokes() = g;
+    }
+    CanonicalizePgAcl(&acl);
+    return acl;
+  }
+
+  // `object` with random privileges of `kind`, in canonical form (none: no ACL at all).
+  template <typename Object>
+  void GiveAcl(Object* object, pb::PgObjectKind kind) {
+    *object->mutable_acl() = Acl(kind);
+    CanonicalizePgObject(object);
+  }
+
+  pb::PgPolicy Policy(int n) {
+    pb::PgPolicy p;
+    p.set_name("p" + std::to_string(n));
+    p.set_command(Pick<std::string>({"ALL", "SELECT", "INSERT", "UPDATE", "DELETE"}));
+    p.set_restrictive(Chance(20));
+    for (const auto& r : Distinct({"PUBLIC", "app_user", "Mixed Case"}, Int(1, 2))) {
+      p.add_roles(r);
+    }
+    if (p.command() != "INSERT" && Chance(70)) p.set_using_expr("(tenant = " + Name("", 3) + ")");
+    if (p.command() != "SELECT" && p.command() != "DELETE" && Chance(50)) {
+      p.set_check_expr("(id > " + Name("", 3) + ")");
+    }
+    if (Chance(20)) p.set_comment(MaybeText("policy"));
+    return p;
+  }
+
+  // Row-level security flags, policies and privileges of a table and its columns.
+  void AddSecurity(pb::PgTable* t) {
+    t->set_row_security(Chance(30));
+    t->set_force_row_security(Chance(15));
+    for (int i = Int(0, 2); i > 0; --i) AddUnique(t->mutable_policies(), Policy(Int(0, 3)));
+    GiveAcl(t, pb::PG_OBJECT_TABLE);
+    for (auto& c : *t->mutable_columns()) {
+      if (Chance(20)) GiveAcl(&c, pb::PG_OBJECT_COLUMN);
+    }
+  }
+
+  void MutateSecurity(pb::PgTable* t) {
+    const int n = t->policies_size();
+    const int at = n > 0 ? Int(0, n - 1) : -1;
+    switch (Int(0, 6)) {
+      case 0: t->set_row_security(!t->row_security()); break;
+      case 1: t->set_force_row_security(!t->force_row_security()); break;
+      case 2: AddUnique(t->mutable_policies(), Policy(Int(0, 3))); break;
+      case 3: if (at >= 0) t->mutable_policies()->DeleteSubrange(at, 1); break;
+      case 4:  // redefined under the same name
+        if (at >= 0) {
+          pb::PgPolicy p = Policy(0);
+          p.set_name(t->policies(at).name());
+          *t->mutable_policies(at) = p;
+        }
+        break;
+      case 5: if (at >= 0) t->mutable_policies(at)->set_comment(MaybeText("changed")); break;
+      case 6: GiveAcl(t, pb::PG_OBJECT_TABLE); break;
+    }
+    if (Chance(20) && t->columns_size() > 0) {
+      GiveAcl(t->mutable_columns(Int(0, t->columns_size() - 1)), pb::PG_OBJECT_COLUMN);
+    }
+  }
+
+  pb::PgDefaultPrivileges DefaultPrivileges() {
+    pb::PgDefaultPrivileges e;
+    e.set_role(Pick<std::string>({"postgres", "app_user"}));
+    e.set_object_type(Pick<std::string>({"TABLES", "SEQUENCES", "FUNCTIONS", "TYPES", "SCHEMAS"}));
+    if (e.object_type() != "SCHEMAS" && Chance(50)) e.set_schema("app");
+    const pb::PgObjectKind kind = PgDefaultPrivilegesKind(e.object_type());
+    while (IsEmptyAcl(e.acl())) *e.mutable_acl() = Acl(kind);
+    return e;
+  }
+
+  void AddDefaultPrivileges(pb::PostgresSchema* s) {
+    pb::PgDefaultPrivileges e = DefaultPrivileges();
+    (*s->mutable_default_privileges())[PgDefaultPrivilegesKey(e)] = e;
+  }
+
   // Adds `item` unless the list has its name already.
   template <typename Repeated, typename Item>
   static void AddUnique(Repeated* items, const Item& item) {
@@ -375,6 +480,7 @@ class RandomPostgres : public RandomBase {
     for (int i = Int(0, 2); i > 0; --i) AddUnique(t.mutable_triggers(), Trigger(name, Int(0, 2)));
     t.set_comment(MaybeText("table"));
     RandomTableStorage(*this, &t);
+    AddSecurity(&t);
     CanonicalizePgTable(&t);
     return t;
   }
@@ -392,6 +498,7 @@ class RandomPostgres : public RandomBase {
     }
     v.set_comment(MaybeText("view"));
     RandomViewOptions(*this, &v);
+    GiveAcl(&v, pb::PG_OBJECT_VIEW);
     CanonicalizePgView(&v);
     return v;
   }
@@ -413,6 +520,7 @@ class RandomPostgres : public RandomBase {
     q.set_cycle(Chance(20));
     if (Chance(30)) q.set_owned_by(schema + ".t0.id");
     q.set_comment(MaybeText("sequence"));
+    GiveAcl(&q, pb::PG_OBJECT_SEQUENCE);
     return q;
   }
 
@@ -453,6 +561,7 @@ class RandomPostgres : public RandomBase {
                                           ")");
     }
     t.set_comment(MaybeText("type"));
+    GiveAcl(&t, pb::PG_OBJECT_TYPE);
     CanonicalizePgType(&t);
     return t;
   }
@@ -477,6 +586,7 @@ class RandomPostgres : public RandomBase {
                      " $$");
     f.set_comment(MaybeText("function"));
     if (Chance(20)) MakeAggregate(*this, &f);
+    GiveAcl(&f, pb::PG_OBJECT_FUNCTION);
     return f;
   }
 
@@ -493,13 +603,24 @@ class RandomPostgres : public RandomBase {
     for (int i = Int(0, 3); i > 0; --i) AddFunction(&s);
     for (int i = Int(0, 2); i > 0; --i) AddEventTrigger(*this, &s);
     for (int i = Int(0, 2); i > 0; --i) AddForeignServer(*this, &s);
+    for (int i = Int(0, 2); i > 0; --i) AddDefaultPrivileges(&s);
+    DropBareImplicitNamespace(&s);
     return s;
+  }
+
+  // "public" with nothing recorded about it is no entry (see postgres_security.h).
+  static void DropBareImplicitNamespace(pb::PostgresSchema* s) {
+    auto it = s->namespaces().find(std::string(kPgImplicitNamespace));
+    if (it != s->namespaces().end() && IsBareImplicitNamespace(it->second)) {
+      s->mutable_namespaces()->erase(it->first);
+    }
   }
 
   void AddNamespace(pb::PostgresSchema* s, const std::string& name) {
     pb::PgNamespace n;
     n.set_name(name);
     n.set_comment(MaybeText("schema"));
+    GiveAcl(&n, pb::PG_OBJECT_SCHEMA);
     (*s->mutable_namespaces())[name] = n;
   }
 
@@ -574,7 +695,7 @@ class RandomPostgres : public RandomBase {
   void Mutate(pb::PgTable* t) {
     const int n = t->columns_size();
     const int at = n > 0 ? Int(0, n - 1) : -1;
-    switch (Int(0, 10)) {
+    switch (Int(0, 12)) {
       case 0: *t = Table(t->schema(), t->name()); break;
       case 1: {  // a new column, usually at the end, sometimes in the middle
         std::string name = UnusedColumnName(*t);
@@ -602,6 +723,7 @@ class RandomPostgres : public RandomBase {
         break;
       case 9: t->set_comment(MaybeText("changed")); break;
       case 10: MutateTableStorage(*this, t); break;
+      case 11: case 12: MutateSecurity(t); break;
     }
     if (Chance(10) && t->constraints_size() > 0) {  // same name, another kind of constraint
       auto* c = t->mutable_constraints(0);
@@ -611,6 +733,7 @@ class RandomPostgres : public RandomBase {
   }
 
   void Mutate(pb::PgView* v) {
+    if (Chance(20)) GiveAcl(v, pb::PG_OBJECT_VIEW);
     switch (Int(0, 5)) {
       case 0: v->set_definition(ViewDefinition() + " -- v2"); break;
       case 1:
@@ -632,6 +755,7 @@ class RandomPostgres : public RandomBase {
   }
 
   void Mutate(pb::PgType* t) {
+    if (Chance(20)) GiveAcl(t, pb::PG_OBJECT_TYPE);
     if (Chance(40)) {
       t->set_comment(MaybeText("changed"));
     } else if (t->has_enum_type() && Chance(70)) {
@@ -661,7 +785,7 @@ class RandomPostgres : public RandomBase {
   }
 
   void MutateOnce(pb::PostgresSchema* s) {
-    switch (Int(0, 20)) {
+    switch (Int(0, 22)) {
       case 0: AddNamespace(s, Pick(Schemas())); break;
       case 1: DropSome(s->mutable_namespaces()); break;
       case 2: AddTable(s); break;
@@ -676,6 +800,7 @@ class RandomPostgres : public RandomBase {
       case 12: DropSome(s->mutable_sequences()); break;
       case 13:
         EditSome(s->mutable_sequences(), [this](pb::PgSequence* q) {
+          if (Chance(30)) GiveAcl(q, pb::PG_OBJECT_SEQUENCE);
           if (Chance(50)) q->set_comment(MaybeText("changed")); else q->set_increment(Int(3, 5));
         });
         break;
@@ -688,8 +813,11 @@ class RandomPostgres : public RandomBase {
         });
         break;
       case 18: AddFunction(s); if (Chance(50)) DropSome(s->mutable_functions()); break;
+      case 20: AddDefaultPrivileges(s); break;
+      case 21: DropSome(s->mutable_default_privileges()); break;
       case 19:
         EditSome(s->mutable_functions(), [this](pb::PgFunction* f) {
+          if (Chance(30)) GiveAcl(f, pb::PG_OBJECT_FUNCTION);
           if (Chance(20)) {
             if (f->aggregate()) *f = Function(f->schema(), f->name(), f->identity_arguments());
             else MakeAggregate(*this, f);
@@ -700,11 +828,13 @@ class RandomPostgres : public RandomBase {
           }
         });
         break;
-      case 20: MutateServersAndEventTriggers(*this, s); break;
+      case 22: MutateServersAndEventTriggers(*this, s); break;
     }
     EditSome(s->mutable_namespaces(), [this](pb::PgNamespace* n) {
       if (Chance(10)) n->set_comment(MaybeText("changed"));
+      if (Chance(10)) GiveAcl(n, pb::PG_OBJECT_SCHEMA);
     });
+    DropBareImplicitNamespace(s);
   }
 
   pb::PostgresSchema Mutated(pb::PostgresSchema s) {

@@ -406,6 +406,83 @@ TEST_F(MigrateTest, NoTransactionHeaderRunsOutsideATransaction) {
       << fail;
 }
 
+TEST_F(MigrateTest, TransactionControlIsRefusedBeforeAnythingRunsWithEveryFileAndLine) {
+  Migration("1_core_ok.sql", "CREATE TABLE ok (id int);\n");
+  Migration("2_core_explicit.sql", "-- wraps itself\nBEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\n");
+  Migration("3_core_body.sql",  // BEGIN ... END in a function body is not transaction control
+            "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$\nBEGIN\n  RETURN 1;\nEND;\n$$;\n");
+  Migration("4_core_marker.sql", "-- strata: no-transaction\nCREATE INDEX CONCURRENTLY i ON ok (id);\n");
+  Cli run = Strata({"migrate", "run", "migrations"});
+  EXPECT_EQ(run.code, 1) << run;
+  EXPECT_TRUE(Contains(run.err, "3 problem(s) in migrations to apply, which cannot run as written:")) << run;
+  EXPECT_TRUE(Contains(run.err, "migrations/2_core_explicit.sql:2: BEGIN inside a migration")) << run;
+  EXPECT_TRUE(Contains(run.err, "migrations/2_core_explicit.sql:4: COMMIT inside a migration")) << run;
+  EXPECT_TRUE(Contains(run.err, "migrations/4_core_marker.sql:1: \"-- strata: no-transaction\" is "
+                                "not the no-transaction marker, so the file would run in a "
+                                "transaction; write the line exactly as \"-- strata:no-transaction\""))
+      << run;
+  EXPECT_FALSE(Contains(run.err, "3_core_body")) << run;
+  EXPECT_FALSE(Contains(run.err, "it was rolled back")) << run;
+  // Nothing ran, not even the good first migration, and nothing was recorded.
+  EXPECT_FALSE(TableExists("ok"));
+  EXPECT_FALSE(TableExists("a"));
+  EXPECT_FALSE(TableExists("migrations_core"));
+  Cli log = Strata({"--json", "log"});
+  ASSERT_EQ(log.code, 0) << log;
+  EXPECT_TRUE(log.Json()["commits"].empty()) << log;
+  Cli dry = Strata({"migrate", "run", "migrations", "--dry-run"});
+  EXPECT_EQ(dry.code, 1) << dry;
+  EXPECT_TRUE(Contains(dry.err, "2_core_explicit.sql:4: COMMIT")) << dry;
+  Cli validate = Strata({"migrate", "validate", "migrations"});
+  EXPECT_EQ(validate.code, 1) << validate;
+  EXPECT_TRUE(Contains(validate.out, "    migrations/2_core_explicit.sql:4: COMMIT inside")) << validate;
+  EXPECT_TRUE(Contains(validate.out, "3 problem(s) in migrations to apply: migrate run would "
+                                     "refuse to start")) << validate;
+  json checked = Strata({"--json", "migrate", "validate", "migrations"}).Json();
+  EXPECT_EQ(checked["ok"], false);
+  EXPECT_EQ(checked["counts"]["problems"], 3);
+  EXPECT_EQ(checked["migrations"][1]["problems"][1]["line"], 4);
+  EXPECT_TRUE(checked["migrations"][0]["problems"].empty());
+
+  // Fixed as the message says: one without its transaction control, one marked correctly.
+  Migration("2_core_explicit.sql", "-- wraps itself\nCREATE TABLE a (id int);\n");
+  Migration("4_core_marker.sql", "-- strata:no-transaction\nCREATE INDEX CONCURRENTLY i ON ok (id);\n");
+  Cli fixed = Strata({"migrate", "run", "migrations"});
+  ASSERT_EQ(fixed.code, 0) << fixed;
+  EXPECT_EQ(History(), (Names{"1_core_ok", "2_core_explicit", "3_core_body", "4_core_marker"}));
+}
+
+TEST_F(MigrateTest, ANoTransactionMigrationRunsItsOwnTransactionBlocksAsWritten) {
+  Migration("1_core_blocks.sql",
+            "-- strata:no-transaction\n"
+            "BEGIN;\nCREATE TABLE kept (id int);\nCOMMIT;\n"
+            "BEGIN;\nCREATE TABLE undone (id int);\nROLLBACK;\n"
+            "CREATE INDEX CONCURRENTLY kept_id ON kept (id);\n");
+  Cli run = Strata({"migrate", "run", "migrations"});
+  ASSERT_EQ(run.code, 0) << run;
+  EXPECT_TRUE(TableExists("kept"));
+  EXPECT_TRUE(TableExists("kept_id"));
+  EXPECT_FALSE(TableExists("undone"));
+  EXPECT_EQ(History(), (Names{"1_core_blocks"}));
+  Cli status = Strata({"migrate", "status", "migrations"});
+  ASSERT_EQ(status.code, 0) << status;
+  EXPECT_TRUE(Contains(status.out, "applied       1_core_blocks  (no transaction)  ")) << status;
+  json j = Strata({"--json", "migrate", "status", "migrations"}).Json();
+  EXPECT_EQ(j["tracks"][0]["migrations"][0]["no_transaction"], true);
+
+  // A block left open at the end would be rolled back by psql without a word: refused.
+  Migration("2_core_open.sql", "-- strata:no-transaction\nCREATE TABLE b (id int);\nBEGIN;\n"
+                               "CREATE TABLE lost (id int);\n");
+  Cli open = Strata({"migrate", "run", "migrations"});
+  EXPECT_EQ(open.code, 1) << open;
+  EXPECT_TRUE(Contains(open.err, "migrations/2_core_open.sql:3: this transaction block is still "
+                                 "open at the end of the file"))
+      << open;
+  EXPECT_FALSE(TableExists("b"));
+  Cli pending = Strata({"migrate", "status", "migrations"});
+  EXPECT_TRUE(Contains(pending.out, "pending       2_core_open  (no transaction)\n")) << pending;
+}
+
 TEST_F(MigrateTest, HostileTrackTableAndSchemaNames) {
   const std::string track = "we\"ird tr'ack ü";
   Migration("1_" + track + "_create.sql",

@@ -5,13 +5,16 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <stdexcept>
 #include <thread>
 
 #include "engine/store/commit_store.h"
+#include "integration/postgres/capture_fixture.h"
 #include "integration/postgres/test_database.h"
 #include "tests/engine/testing/temp_dir.h"
 
@@ -22,84 +25,6 @@ namespace fs = std::filesystem;
 using strata::testing::TempDir;
 using strata::testing::TestDatabase;
 
-class MigrationCaptureTest : public ::testing::Test {
- protected:
-  void Write(const std::string& name, const std::string& body) {
-    std::ofstream(fs::path(migrations_.path()) / name, std::ios::binary) << body;
-  }
-  std::vector<MigrationTrack> Tracks() {
-    auto t = DiscoverTracks(migrations_.path());
-    EXPECT_TRUE(t.ok()) << t.status().ToString();
-    return t.ok() ? *t : std::vector<MigrationTrack>{};
-  }
-  std::unique_ptr<record::Recorder> NewRecorder(const std::string& actor) {
-    record::RecorderOptions o;
-    o.env = env_.get();
-    o.log_dir = log_.path();
-    o.actor.set_name(actor);
-    o.now_micros = [] { return int64_t{1700000000000000}; };
-    o.steady_ms = [] {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::steady_clock::now().time_since_epoch())
-          .count();
-    };
-    o.sleep_ms = [](int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); };
-    o.random = [n = uint64_t{0}]() mutable { return ++n; };
-    auto r = record::Recorder::Open(std::move(o));
-    // Everything after this uses the recorder: stop here rather than crash on a null one.
-    if (!r.ok()) throw std::runtime_error(r.status().ToString());
-    return std::move(r).value();
-  }
-  std::unique_ptr<MigrationCapture> NewCapture(record::Recorder& recorder,
-                                               const std::string& database,
-                                               const std::vector<MigrationTrack>* tracks) {
-    CaptureOptions o;
-    o.env = env_.get();
-    o.log_dir = log_.path();
-    o.schema = "app";
-    o.database = database;
-    o.tracks = tracks;
-    o.note = [this](const std::string& line) { notes_.push_back(line); };
-    auto c = MigrationCapture::Open(recorder, std::move(o));
-    EXPECT_TRUE(c.ok()) << c.status().ToString();
-    return c.ok() ? std::move(c).value() : nullptr;
-  }
-  // Runs every pending migration of `tracks` on `db` with `hooks` (a capture's) recording.
-  void Run(const TestDatabase& db, MigrationHooks hooks,
-           const std::vector<MigrationTrack>& tracks) {
-    auto conn = db.Connect();
-    ASSERT_TRUE(conn);
-    auto setup = MakeChildSetup("/usr/bin/psql", db.conninfo(), {"PATH=/usr/bin:/bin"});
-    ASSERT_TRUE(setup.ok()) << setup.status().ToString();
-    MigratorOptions options;
-    options.execution_id = "00000000-0000-4000-8000-000000000000";
-    Migrator migrator(conn.get(), runner_.get(), *setup, options, std::move(hooks));
-    RunReport r = migrator.Run(tracks);
-    ASSERT_TRUE(r.status.ok()) << r.status.ToString();
-  }
-  void Run(const TestDatabase& db, MigrationCapture& capture,
-           const std::vector<MigrationTrack>& tracks) {
-    Run(db, capture.Hooks(), tracks);
-  }
-  std::vector<pb::Commit> Log() {
-    std::vector<pb::Commit> out;
-    auto reader = CommitReader::Open(env_.get(), log_.path());
-    EXPECT_TRUE(reader.ok());
-    if (!reader.ok()) return out;
-    Status s = (*reader)->Scan({}, [&](const StoredCommit& c) {
-      out.push_back(c.commit);
-      return Status::Ok();
-    });
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return out;
-  }
-
-  std::unique_ptr<Env> env_ = NewPosixEnv();
-  TempDir log_, migrations_;
-  TestDatabase app_, staging_;
-  std::unique_ptr<common::ProcessRunner> runner_ = common::NewPosixProcessRunner();
-  std::vector<std::string> notes_;
-};
 
 // While psql applies the migration to app, another process applies it to staging and records
 // it first. The app run read the log before that, under its lock; it must see the staging
@@ -142,6 +67,54 @@ TEST_F(MigrationCaptureTest, AMigrationAnotherWriterRecordedMeanwhileBecomesADep
   EXPECT_EQ(log[1].deployment().to_seq(), 1u);  // the head it was appended to
   EXPECT_EQ(log[1].actor().name(), "app-runner");
   EXPECT_TRUE(notes_.empty());
+}
+
+// Each commit of a run carries the time its migration finished, read before the capture's
+// introspection and recording, which take time of their own: the clock here jumps an hour at
+// every reading, so any later reading would show.
+TEST_F(MigrationCaptureTest, EachCommitCarriesTheTimeItsMigrationFinished) {
+  Write("1_core_users.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n");
+  Write("2_core_email.sql", "ALTER TABLE users ADD COLUMN email text;\n");
+  const auto tracks = Tracks();
+  constexpr int64_t kHour = 3600'000'000;
+  constexpr int64_t kT0 = 1'772'000'000'000'000;
+  std::atomic<int64_t> now{kT0};
+  auto recorder = NewRecorder("runner", [&now] { return now.fetch_add(kHour); });
+  auto capture = NewCapture(*recorder, "app", &tracks);
+  ASSERT_TRUE(capture);
+  std::vector<int64_t> finished;
+  MigrationHooks hooks = capture->Hooks();
+  hooks.after_each = [&, after = hooks.after_each](Connection& conn, const MigrationFile& f,
+                                                   const AppliedMigration& row) {
+    finished.push_back(kT0 + static_cast<int64_t>(finished.size() + 1) * 10 * kHour);
+    now = finished.back();  // the migration has just finished
+    return after(conn, f, row);
+  };
+  Run(app_, hooks, tracks);
+  const std::vector<pb::Commit> log = Log();
+  ASSERT_EQ(log.size(), 2u);
+  ASSERT_EQ(finished.size(), 2u);
+  EXPECT_EQ(log[0].time_unix_micros(), finished[0]);
+  EXPECT_EQ(log[1].time_unix_micros(), finished[1]);
+
+  // A deployment to another database is a fact of its own time too.
+  auto staging_recorder = NewRecorder("runner", [&now] { return now.fetch_add(kHour); });
+  auto staging = NewCapture(*staging_recorder, "staging", &tracks);
+  ASSERT_TRUE(staging);
+  MigrationHooks staging_hooks = staging->Hooks();
+  staging_hooks.after_each = [&, after = staging_hooks.after_each](
+                                 Connection& conn, const MigrationFile& f,
+                                 const AppliedMigration& row) {
+    finished.push_back(kT0 + static_cast<int64_t>(finished.size() + 1) * 10 * kHour);
+    now = finished.back();
+    return after(conn, f, row);
+  };
+  Run(staging_, staging_hooks, tracks);
+  const std::vector<pb::Commit> all = Log();
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[2].origin(), pb::ORIGIN_DEPLOY);
+  EXPECT_EQ(all[2].time_unix_micros(), finished[2]);
+  EXPECT_EQ(all[3].time_unix_micros(), finished[3]);
 }
 
 // A deployment whose effect differs from the recorded one keeps the difference, object by

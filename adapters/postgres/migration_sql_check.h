@@ -1,0 +1,34 @@
+// What strata checks in a migration file's text before running it, with psql's own reading of
+// the file: statements end at ';' outside comments, quoted strings, quoted identifiers,
+// dollar-quoted bodies and the BEGIN ATOMIC ... END body of a SQL-standard routine, and a
+// backslash starts a psql meta-command that runs to the end of its line.
+//
+// Found, each with its line:
+// - transaction control at the top level (BEGIN, START TRANSACTION, COMMIT, END, ROLLBACK,
+//   ABORT, PREPARE TRANSACTION) in a file strata runs in one transaction: psql -1 would let a
+//   COMMIT end the migration's transaction half-way, and its history row with it. ROLLBACK TO
+//   SAVEPOINT is fine. In a `-- strata:no-transaction` file transaction control runs as
+//   written; only a BEGIN left open at the end of the file is a problem (psql rolls it back
+//   silently when the file ends, and reports success).
+// - a comment that nearly spells the no-transaction marker (`-- strata: no-transaction`,
+//   `--strata:no_transaction`, another case), or the marker after the file's first SQL: the
+//   file would run in a transaction though its author meant otherwise.
+// Pure functions of the text; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata::postgres {
+
+struct SqlProblem {
+  int line = 0;         // 1-based
+  std::string message;  // what is wrong and what to do, without the file name
+};
+
+// The problems of a migration's text, in line order; empty when it can run as written.
+// `no_transaction`: the file carries the no-transaction marker (HasNoTransactionHeader).
+std::vector<SqlProblem> CheckMigrationSql(std::string_view sql, bool no_transaction);
+
+}  // namespace strata::postgres

@@ -1,0 +1,197 @@
+#include "adapters/postgres/migration_sql_check.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+
+namespace strata::postgres {
+namespace {
+
+// "LINE: STATEMENT" for transaction control, "LINE: " and the message's first 7 characters
+// otherwise, for compact expectations.
+std::vector<std::string> Lines(std::string_view sql, bool no_transaction = false) {
+  std::vector<std::string> out;
+  for (const SqlProblem& p : CheckMigrationSql(sql, no_transaction)) {
+    const size_t inside = p.message.find(" inside a migration");
+    out.push_back(std::to_string(p.line) + ": " +
+                  p.message.substr(0, inside != std::string::npos ? inside : 7));
+  }
+  return out;
+}
+
+using Want = std::vector<std::string>;
+
+TEST(MigrationSqlCheckTest, PlainMigrationsHaveNoProblems) {
+  EXPECT_EQ(Lines("CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN b text;\n"), Want{});
+  EXPECT_EQ(Lines(""), Want{});
+  EXPECT_EQ(Lines("\\echo applying :migration_name\nSELECT :'migration_name';\n"), Want{});
+}
+
+TEST(MigrationSqlCheckTest, EveryTopLevelTransactionControlStatementIsFoundWithItsLine) {
+  const char* sql =
+      "BEGIN;\n"                                  // 1
+      "CREATE TABLE a (id int);\n"                // 2
+      "COMMIT;\n"                                 // 3
+      "start   transaction isolation level serializable;\n"  // 4
+      "end;\n"                                    // 5
+      "Rollback;\n"                               // 6
+      "abort;\n"                                  // 7
+      "begin work; commit work;\n"                // 8 (twice)
+      "PREPARE TRANSACTION 'x';\n";               // 9
+  EXPECT_EQ(Lines(sql), (Want{"1: BEGIN", "3: COMMIT", "4: START TRANSACTION",
+                              "5: END", "6: ROLLBACK", "7: ABORT",
+                              "8: BEGIN", "8: COMMIT",
+                              "9: PREPARE TRANSACTION"}));
+}
+
+TEST(MigrationSqlCheckTest, TheMessageNamesBothFixes) {
+  auto p = CheckMigrationSql("COMMIT;", false);
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].message,
+            "COMMIT inside a migration would end the one transaction strata runs it in, so what "
+            "follows could no longer be rolled back with it; remove it, or, if the migration "
+            "must manage its own transactions, make \"-- strata:no-transaction\" one of the "
+            "comment lines that open the file");
+}
+
+TEST(MigrationSqlCheckTest, SavepointsAndRollbackToAreFine) {
+  EXPECT_EQ(Lines("SAVEPOINT s;\nINSERT INTO t VALUES (1);\nROLLBACK TO SAVEPOINT s;\n"
+                  "ROLLBACK TO s;\nRELEASE SAVEPOINT s;\n"),
+            Want{});
+}
+
+TEST(MigrationSqlCheckTest, KeywordsInsideCommentsStringsIdentifiersAndBodiesAreNotStatements) {
+  const char* sql =
+      "-- BEGIN; COMMIT;\n"
+      "/* COMMIT; /* nested */ ROLLBACK; */\n"
+      "SELECT 'a;\n COMMIT;' , E'it\\'s; COMMIT;', 'x''; COMMIT;';\n"
+      "CREATE TABLE \"commit\" (\"end\" int, \"x;\n begin\" int);\n"
+      "CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+      "BEGIN\n  IF true THEN RETURN NEW; END IF;\nEND;\n$$;\n"
+      "CREATE FUNCTION g() RETURNS int LANGUAGE plpgsql AS $body$\n"
+      "BEGIN RETURN 1; END; $$ still inside; COMMIT;\n$body$;\n"
+      "DO 'BEGIN PERFORM 1; END';\n";
+  EXPECT_EQ(Lines(sql), Want{});
+}
+
+TEST(MigrationSqlCheckTest, SqlStandardRoutineBodiesHoldSemicolonsUntilTheirEnd) {
+  const char* sql =
+      "CREATE OR REPLACE FUNCTION h(a int) RETURNS int LANGUAGE sql\n"
+      "BEGIN ATOMIC\n  SELECT CASE WHEN a > 0 THEN 1 ELSE 0 END;\n  SELECT a;\nEND;\n"
+      "CREATE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC INSERT INTO t VALUES (1); END;\n"
+      "COMMIT;\n";  // 7: after the bodies, a statement again
+  EXPECT_EQ(Lines(sql), Want{"7: COMMIT"});
+}
+
+TEST(MigrationSqlCheckTest, BackslashCommandsAreNotStatementsAndGSendsOne) {
+  EXPECT_EQ(Lines("\\echo BEGIN; COMMIT;\nSELECT 1 \\g\nCOMMIT\n\\gexec\n"),
+            Want{"3: COMMIT"});
+}
+
+TEST(MigrationSqlCheckTest, CopyDataIsNotSql) {
+  EXPECT_EQ(Lines("COPY t (a, b) FROM stdin;\nBEGIN;\tx\nCOMMIT;\ty\n\\.\nCOMMIT;\n"),
+            Want{"5: COMMIT"});
+  EXPECT_EQ(Lines("COPY t FROM STDIN WITH (FORMAT csv);\nCOMMIT\n"), Want{});  // never ended
+  EXPECT_EQ(Lines("COPY t TO stdout;\nCOMMIT;\n"), Want{"2: COMMIT"});
+}
+
+TEST(MigrationSqlCheckTest, DollarParametersAndIdentifiersWithDollarsAreNotQuotes) {
+  EXPECT_EQ(Lines("PREPARE q AS SELECT $1;\nCREATE TABLE a$b (x int);\nCOMMIT;\n"),
+            Want{"3: COMMIT"});
+}
+
+TEST(MigrationSqlCheckTest, NoTransactionFilesManageTheirOwnBlocks) {
+  const char* balanced =
+      "-- strata:no-transaction\n"
+      "BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\n"
+      "CREATE INDEX CONCURRENTLY i ON a (id);\n";
+  EXPECT_EQ(Lines(balanced, true), Want{});
+  const char* open =
+      "-- strata:no-transaction\n"
+      "BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\n"
+      "START TRANSACTION;\n"  // 5: never ended
+      "CREATE TABLE b (id int);\n";
+  auto p = CheckMigrationSql(open, true);
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].line, 5);
+  EXPECT_EQ(p[0].message,
+            "this transaction block is still open at the end of the file: psql rolls it back "
+            "silently, so its statements would not stay applied; end it with COMMIT");
+  EXPECT_EQ(Lines("BEGIN;\nSELECT 1;\nROLLBACK;\n", true), Want{});
+}
+
+TEST(MigrationSqlCheckTest, NearMissesOfTheMarkerAreErrorsWithTheExactSpelling) {
+  for (const char* line : {"-- strata: no-transaction", "--strata:no-transaction",
+                           "-- strata:no_transaction", "-- strata:notransaction",
+                           "-- Strata:No-Transaction", "-- strata no-transaction",
+                           "  --   STRATA:NO-TRANSACTION  "}) {
+    const std::string sql = std::string("-- add an index\n") + line + "\nCREATE INDEX i ON t (a);\n";
+    auto p = CheckMigrationSql(sql, false);
+    ASSERT_EQ(p.size(), 1u) << line;
+    EXPECT_EQ(p[0].line, 2) << line;
+    EXPECT_NE(p[0].message.find("is not the no-transaction marker"), std::string::npos) << line;
+    EXPECT_NE(p[0].message.find("write the line exactly as \"-- strata:no-transaction\""),
+              std::string::npos)
+        << line;
+  }
+}
+
+TEST(MigrationSqlCheckTest, TheMarkerItselfAndUnrelatedCommentsAreFine) {
+  EXPECT_EQ(Lines("-- header\n-- strata:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (a);\n",
+                  true),
+            Want{});
+  // The template's own sentence about the marker is not a marker.
+  EXPECT_EQ(Lines("-- \"-- strata:no-transaction\" (without the quotes) among these lines.\n"
+                  "-- strata is a tool; no transaction problems here\nSELECT 1;\n"),
+            Want{});
+}
+
+TEST(MigrationSqlCheckTest, TheMarkerAfterTheFirstStatementIsReportedNotIgnored) {
+  auto p = CheckMigrationSql("SELECT 1;\n-- strata:no-transaction\nSELECT 2;\n", false);
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].line, 2);
+  EXPECT_EQ(p[0].message,
+            "the \"-- strata:no-transaction\" marker counts only among the comment lines that "
+            "open the file, before any SQL; move it there");
+  EXPECT_EQ(Lines("SELECT 1; -- strata:no-transaction\n"), Want{"1: the \"--"});
+}
+
+TEST(MigrationSqlCheckTest, UnterminatedQuotesRunToTheEndWithoutFailing) {
+  EXPECT_EQ(Lines("SELECT 'never closed;\nCOMMIT;\n"), Want{});
+  EXPECT_EQ(Lines("SELECT $x$ never closed;\nCOMMIT;\n"), Want{});
+  EXPECT_EQ(Lines("/* never closed\nCOMMIT;\n"), Want{});
+}
+
+// Random text from SQL's troublesome pieces: whatever it holds, the check returns (no crash,
+// no endless loop), every line it names is in the file, in order; and wrapped whole in a
+// dollar-quoted body, nothing of it is a statement.
+TEST(MigrationSqlCheckTest, RandomTextNeverFailsAndADollarBodyHidesAllOfIt) {
+  const std::vector<std::string> pieces = {
+      "BEGIN", "COMMIT", "END", "ROLLBACK", " TO ", "start transaction", "abort", ";", "\n",
+      " ", "'", "''", "E'", "\\'", "\"", "\"\"", "$$", "$a$", "$1", "--", "/*", "*/", "(",
+      ")", "\\echo ", "\\g", "CREATE FUNCTION f() ", "BEGIN ATOMIC ", "CASE ", "copy t from stdin",
+      "\\.", "-- strata: no-transaction", "-- strata:no-transaction", "x", "\r", "\t", "é"};
+  std::mt19937 rng(20260301);
+  for (int round = 0; round < 3000; ++round) {
+    std::string sql;
+    const int n = static_cast<int>(rng() % 40);
+    for (int i = 0; i < n; ++i) sql += pieces[rng() % pieces.size()];
+    const int lines = 1 + static_cast<int>(std::count(sql.begin(), sql.end(), '\n'));
+    for (bool no_transaction : {false, true}) {
+      const std::vector<SqlProblem> problems = CheckMigrationSql(sql, no_transaction);
+      for (size_t i = 0; i < problems.size(); ++i) {
+        EXPECT_GE(problems[i].line, 1) << sql;
+        EXPECT_LE(problems[i].line, lines) << sql;
+        if (i > 0) EXPECT_LE(problems[i - 1].line, problems[i].line) << sql;
+        EXPECT_FALSE(problems[i].message.empty());
+      }
+    }
+    if (sql.find("$body$") == std::string::npos) {
+      EXPECT_EQ(Lines("DO $body$" + sql + "$body$;\n"), Want{}) << sql;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace strata::postgres
