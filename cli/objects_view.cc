@@ -7,6 +7,7 @@
 
 #include "adapters/backend/registry.h"
 #include "engine/state/fragments.h"
+#include "engine/state/postgres_keys.h"
 
 namespace strata::cli {
 
@@ -79,10 +80,10 @@ Result<std::vector<std::string>> SplitQuoted(std::string_view text, std::string_
 }
 
 // "SCHEMA:" before the name, when the text starts with one: a ':' before any quote, and not
-// the "ext:" of an extension's name.
+// the prefix of an object outside any schema ("ext:", "evt:", "server:", "defaults:").
 size_t SchemaColon(const std::string& text) {
   const size_t colon = text.find(':');
-  if (colon == std::string::npos || colon > text.find('"') || text.rfind("ext:", 0) == 0) {
+  if (colon == std::string::npos || colon > text.find('"') || PgIsGlobalObject(text)) {
     return std::string::npos;
   }
   return colon;

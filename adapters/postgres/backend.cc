@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "adapters/postgres/describe_identity.h"
+#include "adapters/postgres/describe.h"
 #include "adapters/postgres/describe_security.h"
 #include "adapters/postgres/migration_files.h"
 #include "adapters/postgres/render.h"
@@ -63,10 +64,14 @@ class PostgresBackend : public backend::Backend {
     return std::unique_ptr<backend::Target>(std::move(t));
   }
 
+  // Security changes carry their own sign and text; storage, inheritance, foreign data, view
+  // options, event triggers and aggregates keep the generic sign with a better text.
   backend::ChangeText DescribeChange(const pb::Event& e) const override {
     if (auto text = DescribeSecurityChange(e.postgres())) return *text;
     if (auto text = DescribeIdentityChange(e.postgres())) return *text;
-    return Backend::DescribeChange(e);
+    backend::ChangeText text = Backend::DescribeChange(e);
+    if (auto better = DescribePostgresChange(e.postgres())) text.text = std::move(*better);
+    return text;
   }
 
   // PostgreSQL objects read best as the DDL that would create them.

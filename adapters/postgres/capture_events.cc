@@ -239,24 +239,25 @@ PartEvent PartOf(const pb::Event& e) {
   PartEvent p;
   if (c.has_drop_index()) {
     p = {pb::PG_OBJECT_INDEX, c.drop_index().schema(), c.drop_index().table(),
-         c.drop_index().index(), "", false};
+         c.drop_index().index(), "", false, ""};
   } else if (c.has_create_index()) {
     p = {pb::PG_OBJECT_INDEX, c.create_index().schema(), c.create_index().table(),
          c.create_index().index().name(), c.create_index().index().definition(), true,
          c.create_index().index().parent_index()};
   } else if (c.has_drop_constraint()) {
     p = {pb::PG_OBJECT_CONSTRAINT, c.drop_constraint().schema(), c.drop_constraint().table(),
-         c.drop_constraint().constraint(), "", false};
+         c.drop_constraint().constraint(), "", false, ""};
   } else if (c.has_add_constraint()) {
     p = {pb::PG_OBJECT_CONSTRAINT, c.add_constraint().schema(), c.add_constraint().table(),
          c.add_constraint().constraint().name(), c.add_constraint().constraint().definition(),
-         true};
+         true, ""};
   } else if (c.has_drop_trigger()) {
     p = {pb::PG_OBJECT_TRIGGER, c.drop_trigger().schema(), c.drop_trigger().table(),
-         c.drop_trigger().trigger(), "", false};
+         c.drop_trigger().trigger(), "", false, ""};
   } else if (c.has_create_trigger()) {
     p = {pb::PG_OBJECT_TRIGGER, c.create_trigger().schema(), c.create_trigger().table(),
-         c.create_trigger().trigger().name(), c.create_trigger().trigger().definition(), true};
+         c.create_trigger().trigger().name(), c.create_trigger().trigger().definition(), true,
+         ""};
   }
   return p;
 }

@@ -98,7 +98,8 @@ class Reader {
     return Status::Ok();
   }
 
-  // Tables, views and materialized views; history tables are remembered, not kept.
+  // Tables (foreign ones too), views and materialized views; history tables are remembered,
+  // not kept.
   Status Relations() {
     enum { kOid, kSchema, kName, kKind, kComment, kDefinition, kHistory };
     STRATA_ASSIGN_OR_RETURN(
@@ -109,7 +110,7 @@ class Reader {
                         "ds.description, "
                         "CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END, "
                         "{} FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace {}"
-                        "WHERE c.relkind IN ('r', 'p', 'v', 'm') AND {} AND {} AND {}",
+                        "WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND {} AND {} AND {}",
                         IsHistoryTable(options_), CommentJoin("pg_class", "c.oid"), UserSchema("n"),
                         OwnObject("pg_class", "c.oid"), RelationFilter(options_, "c.oid"))));
     for (const Row& row : r.rows) {
@@ -120,7 +121,7 @@ class Reader {
         continue;
       }
       catalog_->identity.relations[Oid(row, kOid)] = PgKey(Text(row, kSchema), Text(row, kName));
-      if (kind == "r" || kind == "p") {
+      if (kind == "r" || kind == "p" || kind == "f") {
         pb::PgTable& t = catalog_->tables[oid];
         t.set_schema(Text(row, kSchema));
         t.set_name(Text(row, kName));
@@ -171,7 +172,7 @@ class Reader {
                 "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
                 "LEFT JOIN pg_collation co ON co.oid = a.attcollation "
                 "LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace {}"
-                "WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND {} "
+                "WHERE c.relkind IN ('r', 'p', 'f') AND a.attnum > 0 AND NOT a.attisdropped AND {} "
                 "AND {} ORDER BY a.attrelid, a.attnum",
                 kCollationText, CommentJoin("pg_class", "a.attrelid", "a.attnum"),
                 UserSchema("n"), RelationFilter(options_, "a.attrelid"))));
@@ -514,7 +515,7 @@ Status Reader::CompositeAttributes() {
   return Status::Ok();
 }
 
-// Functions and procedures; aggregates have no pg_get_functiondef and are not read.
+// Functions and procedures; aggregates have no pg_get_functiondef: ReadStorage reads them.
 Status Reader::Functions() {
   STRATA_ASSIGN_OR_RETURN(
       auto r, session_.Query("functions",
@@ -577,15 +578,18 @@ std::vector<std::pair<std::string, std::string>> Rejected(Map* map, Slot slot) {
 
 // Moves each rejected object of `map` into the fallback objects, as the DDL that recreates it,
 // with a warning: whatever the server accepted is recorded, never refused after the fact.
+// `prefix` turns a key of `map` into the object name show uses ("evt:" for event triggers).
 template <typename Map, typename Slot>
 void KeepRejected(pb::PostgresSchema* s, Map* map, Slot slot, std::string_view kind,
-                  const std::string& server, std::vector<std::string>* warnings) {
+                  const std::string& server, std::vector<std::string>* warnings,
+                  std::string_view prefix = "") {
   for (const auto& [key, reason] : Rejected(map, slot)) {
-    Result<std::string> ddl = RenderObjectDdl(*s, key);
+    Result<std::string> ddl = RenderObjectDdl(*s, std::string(prefix) + key);
     const auto& object = map->at(key);
     pb::PgOtherObject other;
     other.set_kind(std::string(kind));
-    other.set_schema(object.schema());
+    // Event triggers and foreign servers live outside any schema.
+    if constexpr (requires { object.schema(); }) other.set_schema(object.schema());
     other.set_name(object.name());
     other.set_definition(ddl.ok() ? *ddl : object.DebugString());
     warnings->push_back(fmt::format(
@@ -615,6 +619,12 @@ void CheckAgainstEngine(pb::PostgresSchema* s, const std::string& server,
   KeepRejected(s, s->mutable_functions(),
                [](C* c) { return c->mutable_create_function()->mutable_function(); }, "function",
                server, warnings);
+  KeepRejected(s, s->mutable_event_triggers(),
+               [](C* c) { return c->mutable_create_event_trigger()->mutable_trigger(); },
+               "event trigger", server, warnings, kPgEventTriggerPrefix);
+  KeepRejected(s, s->mutable_foreign_servers(),
+               [](C* c) { return c->mutable_create_foreign_server()->mutable_server(); },
+               "foreign server", server, warnings, kPgForeignServerPrefix);
 }
 
 }  // namespace

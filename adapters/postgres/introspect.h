@@ -82,8 +82,12 @@ struct IntrospectStats {
 // - Left out: objects owned by an extension, objects made with and for another one (array,
 //   multirange and table row types, a range's constructor functions, identity sequences: their
 //   column holds them), internal triggers (behind foreign keys), indexes backing a primary
-//   key, unique or exclusion constraint (the constraint holds them), aggregates, triggers on
-//   views (the model has no place for them), and history tables (see IntrospectOptions).
+//   key, unique or exclusion constraint (the constraint holds them), triggers on views (the
+//   model has no place for them), user mappings (their options hold passwords), foreign-data
+//   wrappers (an extension brings them) and history tables (see IntrospectOptions).
+// - Aggregates are functions with `aggregate` set and a CREATE AGGREGATE definition made from
+//   pg_aggregate; foreign tables are tables with `foreign` set; a TOAST table's storage
+//   parameters are its owner's, prefixed "toast.".
 // - Partitioned tables and partitions are read as plain tables: the model has no partition
 //   bounds or keys.
 // Runs inside the caller's transaction when there is one (for before/after captures of a

@@ -3,19 +3,32 @@
 #include <fmt/format.h>
 
 #include "engine/state/fragments.h"
+#include "engine/state/postgres_keys.h"
 
 namespace strata::postgres {
 
 std::string_view ObjectKind(const pb::PostgresSchema& s, const std::string& name) {
   if (name.rfind("ext:", 0) == 0 && s.extensions().count(name.substr(4))) return "extension";
+  if (name.rfind(kPgEventTriggerPrefix, 0) == 0 &&
+      s.event_triggers().count(name.substr(kPgEventTriggerPrefix.size()))) {
+    return "event trigger";
+  }
+  if (name.rfind(kPgForeignServerPrefix, 0) == 0 &&
+      s.foreign_servers().count(name.substr(kPgForeignServerPrefix.size()))) {
+    return "foreign server";
+  }
   if (s.namespaces().count(name)) return "schema";
-  if (s.tables().count(name)) return "table";
+  if (auto t = s.tables().find(name); t != s.tables().end()) {
+    return t->second.foreign().server().empty() ? "table" : "foreign table";
+  }
   if (auto v = s.views().find(name); v != s.views().end()) {
     return v->second.materialized() ? "materialized view" : "view";
   }
   if (s.sequences().count(name)) return "sequence";
   if (s.types().count(name)) return "type";
-  if (s.functions().count(name)) return "function";
+  if (auto f = s.functions().find(name); f != s.functions().end()) {
+    return f->second.aggregate() ? "aggregate" : "function";
+  }
   return "object";
 }
 

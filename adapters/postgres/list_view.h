@@ -11,8 +11,9 @@
 
 namespace strata::postgres {
 
-// "schema", "table", "view", "materialized view", "sequence", "type", "function",
-// "extension"; "object" for a name the schema does not hold.
+// "schema", "table", "foreign table", "view", "materialized view", "sequence", "type",
+// "function", "aggregate", "extension", "event trigger", "foreign server"; "object" for a name
+// the schema does not hold.
 std::string_view ObjectKind(const pb::PostgresSchema& schema, const std::string& name);
 
 // Rows OBJECT, KIND, STRATA ("managed" | "unmanaged"); JSON items {name, kind, managed}.

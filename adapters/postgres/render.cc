@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "adapters/postgres/connection.h"
+#include "adapters/postgres/render_storage.h"
 #include "adapters/postgres/render_security.h"
 #include "engine/state/postgres_security.h"
 
@@ -237,13 +238,15 @@ std::string CreateTableSql(const pb::PgTable& t, bool with_foreign_keys) {
       lines.push_back("CONSTRAINT " + QuoteIdentIfNeeded(c.name()) + " " + c.definition());
     }
   }
-  std::string sql = "CREATE TABLE " + QualifiedName(t.schema(), t.name()) + " (";
+  std::string sql =
+      "CREATE " + render::TableKeyword(t) + " " + QualifiedName(t.schema(), t.name()) + " (";
   for (size_t i = 0; i < lines.size(); ++i) {
     sql += (i == 0 ? "\n    " : ",\n    ") + lines[i];
   }
   sql += lines.empty() ? ")" : "\n)";
+  // INHERITS comes before PARTITION BY, WITH after it; a partitioned table never inherits.
   if (!t.partition_key().empty()) sql += "\nPARTITION BY " + t.partition_key();
-  return sql + ";\n";
+  return sql + render::TableClausesSql(t) + ";\n";
 }
 
 // "schema.name" of a key, quoted as needed.
@@ -311,7 +314,7 @@ std::string IndexCommentsSql(std::string_view schema,
 
 std::string TableCommentsSql(const pb::PgTable& t) {
   const std::string table = QualifiedName(t.schema(), t.name());
-  std::string sql = Comment("TABLE", table, t.comment());
+  std::string sql = Comment(render::TableNoun(t), table, t.comment());
   for (const auto& c : t.columns()) {
     sql += Comment("COLUMN", table + "." + QuoteIdentIfNeeded(c.name()), c.comment());
   }
@@ -328,8 +331,9 @@ std::string TableCommentsSql(const pb::PgTable& t) {
 // ---- Views, sequences, types, extensions, functions, schemas --------------------------------
 
 std::string CreateViewSql(const pb::PgView& v) {
-  return fmt::format("CREATE {}VIEW {} AS\n{};\n", v.materialized() ? "MATERIALIZED " : "",
-                     QualifiedName(v.schema(), v.name()), v.definition());
+  return fmt::format("CREATE {}VIEW {}{} AS\n{}{};\n", v.materialized() ? "MATERIALIZED " : "",
+                     QualifiedName(v.schema(), v.name()), render::ViewWithSql(v), v.definition(),
+                     render::ViewCheckOptionSql(v));
 }
 
 std::string ViewCommentsSql(const pb::PgView& v) {
@@ -440,7 +444,7 @@ std::string CreateExtensionSql(const pb::PgExtension& x) {
 }
 
 std::string FunctionCommentSql(const pb::PgFunction& f) {
-  return Comment("ROUTINE",
+  return Comment(f.aggregate() ? "AGGREGATE" : "ROUTINE",
                  QualifiedName(f.schema(), f.name()) + "(" + f.identity_arguments() + ")",
                  f.comment());
 }
@@ -498,6 +502,7 @@ std::optional<std::string> FindObjectDdl(const pb::PostgresSchema& s, const std:
   if (auto it = s.functions().find(key); it != s.functions().end()) {
     return FunctionDdl(it->second);
   }
+  if (auto ddl = render::FindServerOrEventTriggerDdl(s, key)) return ddl;
   if (key.rfind("ext:", 0) == 0) {
     if (auto it = s.extensions().find(key.substr(4)); it != s.extensions().end()) {
       return CreateExtensionSql(it->second) +
@@ -596,10 +601,20 @@ std::string TypesAfterFunctionsSql(const pb::PostgresSchema& s) {
   return sql;
 }
 
+// Functions and procedures, not aggregates (AggregatesSql).
 std::string FunctionsSql(const pb::PostgresSchema& s, bool string_bodies) {
   std::string sql;
   for (const auto* f : InKeyOrder(s.functions())) {
-    if (HasStringBody(*f) == string_bodies) sql += f->definition() + ";\n";
+    if (!f->aggregate() && HasStringBody(*f) == string_bodies) sql += f->definition() + ";\n";
+  }
+  return sql;
+}
+
+// Aggregates need their state functions and types; views may use them.
+std::string AggregatesSql(const pb::PostgresSchema& s) {
+  std::string sql;
+  for (const auto* f : InKeyOrder(s.functions())) {
+    if (f->aggregate()) sql += f->definition() + ";\n";
   }
   return sql;
 }
@@ -636,7 +651,6 @@ std::string SecuritySql(const pb::PostgresSchema& s) {
   return sql;
 }
 
-// Appends a section: its statements, then a blank line; empty sections leave no trace.
 // Partitions, each after the partition it hangs on (a sub-partitioned partition is attached
 // before its own partitions are attached to it), then by key.
 std::vector<const pb::PgTable*> PartitionsParentsFirst(const pb::PostgresSchema& s) {
@@ -662,6 +676,7 @@ std::vector<const pb::PgTable*> PartitionsParentsFirst(const pb::PostgresSchema&
   return out;
 }
 
+// Appends a section: its statements, then a blank line; empty sections leave no trace.
 void Section(std::string sql, std::string* out) {
   if (sql.empty()) return;
   *out += sql + "\n";
@@ -687,8 +702,9 @@ Result<std::string> RenderObjectDdl(const pb::PostgresSchema& schema, const std:
   if (auto ddl = FindObjectDdl(schema, key)) return *ddl;
   return Status::NotFound(fmt::format(
       "postgres object {} not found; name a table, view, sequence or type as schema.name, a "
-      "function as schema.name(argument types), an extension as ext:name, default privileges "
-      "as defaults:role/schema/OBJECTS, or a schema",
+      "function as schema.name(argument types), an extension as ext:name, an event trigger as "
+      "evt:name, a foreign server as server:name, default privileges as "
+      "defaults:role/schema/OBJECTS, or a schema",
       key));
 }
 
@@ -702,14 +718,18 @@ std::string RenderSchemaDdl(const pb::PostgresSchema& s) {
   sql.clear();
   for (const auto* x : InKeyOrder(s.extensions())) sql += CreateExtensionSql(*x);
   Section(std::move(sql), &out);
+  sql.clear();
+  for (const auto* v : InKeyOrder(s.foreign_servers())) sql += render::ForeignServerDdl(*v);
+  Section(std::move(sql), &out);
   Section(TypesBeforeFunctionsSql(s), &out);
   Section(FunctionsSql(s, /*string_bodies=*/true), &out);
   Section(TypesAfterFunctionsSql(s), &out);
+  Section(AggregatesSql(s), &out);
   sql.clear();
   for (const auto* q : InKeyOrder(s.sequences())) sql += CreateSequenceSql(*q);
   Section(std::move(sql), &out);
   sql.clear();
-  for (const auto* t : InKeyOrder(s.tables())) {
+  for (const auto* t : render::TablesInInheritanceOrder(InKeyOrder(s.tables()))) {
     sql += (sql.empty() ? "" : "\n") + CreateTableSql(*t, /*with_foreign_keys=*/false);
   }
   Section(std::move(sql), &out);
@@ -733,6 +753,10 @@ std::string RenderSchemaDdl(const pb::PostgresSchema& s) {
   Section(std::move(sql), &out);
   Section(CommentsSql(s), &out);
   Section(SecuritySql(s), &out);
+  // Last: an event trigger fires on the DDL run after it, this script's own included.
+  sql.clear();
+  for (const auto* e : InKeyOrder(s.event_triggers())) sql += render::EventTriggerDdl(*e);
+  Section(std::move(sql), &out);
   return out;
 }
 

@@ -25,19 +25,23 @@ std::string QualifiedName(std::string_view schema, std::string_view name);
 
 // The statements that would create the object named `key`, ending in newlines: a table
 // ("schema.table", with its columns, constraints, indexes, triggers, comments, row-level
-// security, policies and privileges), a view or materialized view (with its indexes), a
-// sequence, a type, a function ("schema.name(identity arguments)"), an extension ("ext:name"),
+// security, policies and privileges; UNLOGGED, INHERITS, PARTITION BY, WITH (...) or, for a
+// foreign table, SERVER ... OPTIONS), a view or materialized view (with its options and
+// indexes), a sequence, a type, a function or aggregate ("schema.name(identity arguments)"),
+// an extension ("ext:name"), an event trigger ("evt:name"), a foreign server ("server:name"),
 // a schema (its name; "public" only as its privileges) or default privileges
 // ("defaults:role/schema/OBJECTS"). Every object's privileges follow it as GRANT/REVOKE.
 // NotFound, naming the key and the accepted forms, when the state has no such object.
 Result<std::string> RenderObjectDdl(const pb::PostgresSchema& schema, const std::string& key);
 
 // A script that builds the whole schema in an empty database, in an order the server accepts:
-// schemas, extensions, types, functions with a string body (bodies are not checked while the
-// script runs, so they may name tables created later), sequences, tables, sequence owners,
-// foreign keys, indexes, views (each after the views its definition names), functions with a
-// SQL-standard body (parsed at creation), triggers, comments, then row-level security,
-// policies, privileges and default privileges. Objects of one kind go in key order.
+// schemas, extensions, foreign servers, types, functions with a string body (bodies are not
+// checked while the script runs, so they may name tables created later), aggregates,
+// sequences, tables (each after the tables it inherits from), partition attachments, sequence
+// owners, foreign keys, indexes, views (each after the views its definition names), functions
+// with a SQL-standard body (parsed at creation), triggers, comments, row-level security,
+// policies, privileges and default privileges, then event triggers (they would fire on the
+// rest of the script). Objects of one kind go in key order.
 std::string RenderSchemaDdl(const pb::PostgresSchema& schema);
 
 }  // namespace strata::postgres

@@ -15,7 +15,8 @@ namespace fs = std::filesystem;
 
 size_t ObjectCount(const pb::PostgresSchema& s) {
   return s.tables_size() + s.views_size() + s.sequences_size() + s.types_size() +
-         s.functions_size() + s.extensions_size();
+         s.functions_size() + s.extensions_size() + s.event_triggers_size() +
+         s.foreign_servers_size();
 }
 
 Status RefuseNonEmpty(Connection& conn) {

@@ -1,13 +1,14 @@
 // Diff for PostgreSQL, in an order the server can follow:
 //   1. new namespaces (the implicit "public" only ever changes its comment and ACL), default
 //      privileges, new extensions, types, sequences and functions, and changes to them
-//      (tables and views may use any of these);
+//      (tables and views may use any of these; a function that becomes an aggregate or stops
+//      being one is dropped first), then foreign servers and event triggers;
 //   2. drops of removed views and of views that change between plain and materialized
 //      (they depend on tables);
 //   3. every table change (postgres_diff_table.cc);
 //   4. new, replaced and re-indexed views;
-//   5. drops of removed functions, sequences, types and extensions, then namespaces (a
-//      namespace is dropped after everything in it).
+//   5. drops of removed event triggers and foreign servers, then of functions, sequences,
+//      types and extensions, then namespaces (a namespace is dropped after everything in it).
 // Within each step objects go in key order. An object whose only change is its comment gets
 // a SetComment; a change of its privileges a SetAcl; any other change replaces it whole
 // (AlterType, AlterSequence, ...) with its privileges as they were.
@@ -19,6 +20,8 @@ namespace strata {
 namespace {
 
 using google::protobuf::util::MessageDifferencer;
+using pg_diff::CreateOrAlter;
+using pg_diff::DropRemoved;
 using pg_diff::NewChange;
 using pg_diff::Ref;
 
@@ -104,43 +107,6 @@ struct FunctionKind {
   }
 };
 
-// A comment-only change is a SetComment; any other change but the ACL replaces the object
-// (keeping a's ACL), and an ACL change is a SetAcl of its own, so grants read as grants.
-template <typename Kind, typename Object>
-void Alter(const Object& a, const Object& b, std::vector<pb::Event>* out) {
-  const Object rest_as_a = pg_diff::WithAcl(b, pg_diff::AclOf(a));
-  if (!MessageDifferencer::Equals(a, rest_as_a)) {
-    if (pg_diff::SameButComment(a, rest_as_a)) {
-      pg_diff::SetComment(Kind::RefTo(b), b.comment(), out);
-    } else {
-      Kind::Alter(rest_as_a, NewChange(out));
-    }
-  }
-  pg_diff::SetAclIfChanged(pg_diff::AclOf(a), pg_diff::AclOf(b), Kind::RefTo(b), out);
-}
-
-template <typename Kind, typename Map>
-void CreateOrAlter(const Map& a, const Map& b, std::vector<pb::Event>* out) {
-  for (const auto& key : pg_diff::SortedKeys(a, b)) {
-    auto in_a = a.find(key);
-    auto in_b = b.find(key);
-    if (in_b == b.end()) continue;  // dropped in step 5
-    const auto& target = in_b->second;
-    if (in_a == a.end()) {
-      Kind::Create(target, NewChange(out));
-    } else if (!MessageDifferencer::Equals(in_a->second, target)) {
-      Alter<Kind>(in_a->second, target, out);
-    }
-  }
-}
-
-template <typename Kind, typename Map>
-void DropRemoved(const Map& a, const Map& b, std::vector<pb::Event>* out) {
-  for (const auto& key : pg_diff::SortedKeys(a, b)) {
-    if (!b.count(key)) Kind::Drop(a.at(key), NewChange(out));
-  }
-}
-
 // Whether PostgreSQL makes a change of this kind to a parent table in its partitions and
 // inheriting tables too (the engine's apply recurses the same ones).
 bool Recurses(const pb::Event& e) {
@@ -214,10 +180,15 @@ void DiffPlain(const pb::PostgresSchema& a, const pb::PostgresSchema& b,
   CreateOrAlter<ExtensionKind>(a.extensions(), b.extensions(), out);
   CreateOrAlter<TypeKind>(a.types(), b.types(), out);
   CreateOrAlter<SequenceKind>(a.sequences(), b.sequences(), out);
-  CreateOrAlter<FunctionKind>(a.functions(), b.functions(), out);
+  pg_diff::Functions rekinded;
+  const pg_diff::Functions& functions =
+      pg_diff::DropRekindedFunctions(a.functions(), b.functions(), &rekinded, out);
+  CreateOrAlter<FunctionKind>(functions, b.functions(), out);
+  pg_diff::CreateAndAlterServersAndEventTriggers(a, b, out);
   pg_diff::DropViews(a.views(), b.views(), out);
   pg_diff::DiffTables(a.tables(), b.tables(), out);
   pg_diff::CreateAndAlterViews(a.views(), b.views(), out);
+  pg_diff::DropEventTriggersAndServers(a, b, out);
   CreateOrReplaceOthers(a, b, out);
   DropOthers(a, b, out);
   DropRemoved<FunctionKind>(a.functions(), b.functions(), out);

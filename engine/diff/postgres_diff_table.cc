@@ -2,12 +2,14 @@
 // hold on the server:
 //   A. drops of removed or redefined triggers, indexes, policies and constraints (foreign
 //      keys first: they depend on other tables' keys);
-//   B. drops of removed tables;
-//   C. column changes, table comments, row-level security flags and privileges of kept tables;
-//      creates of new tables (with their policies and privileges, but without their foreign
-//      keys, which may reference tables created later in this phase);
-//   D. adds of new or redefined constraints, indexes, triggers and policies, comment changes
-//      of parts, and last the foreign keys.
+//   B. drops of removed tables (and of tables that become foreign tables or stop being ones,
+//      or change how they are partitioned);
+//   C. column, storage, partition and foreign-table changes, table comments, row-level
+//      security flags and privileges of kept tables; creates of new tables (with their
+//      policies and privileges, but without their foreign keys, which may reference tables
+//      created later in this phase);
+//   D. inheritance changes of kept tables; adds of new or redefined constraints, indexes,
+//      triggers and policies, comment changes of parts, and last the foreign keys.
 // A redefined constraint, index or trigger is dropped and added again: none has an ALTER that
 // changes its definition.
 #include <deque>
@@ -165,8 +167,10 @@ TablePlan Plan(const Tables& a, const Tables& b) {
       plan.removed.push_back(&in_a->second);
     } else if (in_a == a.end()) {
       plan.created.emplace_back(WithoutForeignKeys(in_b->second), &in_b->second);
-    } else if (in_a->second.partition_key() != in_b->second.partition_key()) {
-      // PostgreSQL cannot change how a table is partitioned: it is made again.
+    } else if (TableRecreated(in_a->second, in_b->second) ||
+               in_a->second.partition_key() != in_b->second.partition_key()) {
+      // PostgreSQL cannot turn a table into a foreign table or back, nor change how a table
+      // is partitioned: it is made again.
       plan.removed.push_back(&in_a->second);
       plan.created.emplace_back(WithoutForeignKeys(in_b->second), &in_b->second);
     } else if (!MessageDifferencer::Equals(in_a->second, in_b->second)) {
@@ -183,6 +187,7 @@ TablePlan Plan(const Tables& a, const Tables& b) {
 
 void ColumnsAndComment(const pb::PgTable& a, const pb::PgTable& b, std::vector<pb::Event>* out) {
   DiffColumns(a, b, out);
+  DiffTableStorage(a, b, out);
   if (!MessageDifferencer::Equals(a.partition_of(), b.partition_of())) {
     auto* e = On(NewChange(out)->mutable_set_partition(), b);
     if (!b.partition_of().parent().empty()) *e->mutable_partition_of() = b.partition_of();
@@ -209,6 +214,7 @@ void DiffTables(const Tables& a, const Tables& b, std::vector<pb::Event>* out) {
   for (const auto& [t, _] : plan.created) {
     *NewChange(out)->mutable_create_table()->mutable_table() = t;
   }
+  for (const auto& [x, y] : plan.kept) DiffInherits(*x, *y, out);
   for (Pass pass : {Pass::kOthers, Pass::kForeignKeys}) {
     for (const auto& [x, y] : plan.kept) AddParts(*x, *y, pass, out);
     for (const auto& [x, y] : plan.created) AddParts(x, *y, pass, out);

@@ -1,7 +1,7 @@
 // Diff of PostgreSQL views. A view whose definition changes is replaced whole (ReplaceView
 // carries its indexes and comment too); one that changes between plain and materialized is
 // dropped before the tables change and created after, as CREATE OR REPLACE cannot do that.
-// Otherwise its indexes and comment change by their own events.
+// Otherwise its indexes, options and comment change by their own events.
 #include "engine/diff/diff.h"
 #include "engine/diff/postgres_diff_internal.h"
 
@@ -22,6 +22,7 @@ void AlterView(const pb::PgView& a, const pb::PgView& b, std::vector<pb::Event>*
   } else {
     DropIndexes(b.schema(), b.name(), a.indexes(), b.indexes(), out);
     AddIndexes(b.schema(), b.name(), a.indexes(), b.indexes(), out);
+    DiffViewOptions(a, b, out);
     if (a.comment() != b.comment()) {
       SetComment(Ref(pb::PG_OBJECT_VIEW, b.schema(), b.name()), b.comment(), out);
     }

@@ -30,6 +30,7 @@ void CanonicalizePgTable(pb::PgTable* table) {
   SortByName(table->mutable_constraints());
   SortByName(table->mutable_indexes());
   SortByName(table->mutable_triggers());
+  std::sort(table->mutable_options()->begin(), table->mutable_options()->end());
   SortByName(table->mutable_policies());
   CanonicalizePgObject(table);
   for (auto& c : *table->mutable_columns()) CanonicalizePgObject(&c);
@@ -37,6 +38,7 @@ void CanonicalizePgTable(pb::PgTable* table) {
 
 void CanonicalizePgView(pb::PgView* view) {
   SortByName(view->mutable_indexes());
+  std::sort(view->mutable_options()->begin(), view->mutable_options()->end());
   CanonicalizePgObject(view);
 }
 

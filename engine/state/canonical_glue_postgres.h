@@ -2,10 +2,11 @@
 // schemas are equal messages, so MessageDifferencer::Equals is schema equality.
 //
 // Glue: an empty SerDe is no SerDe; a negative bucket count (Glue's -1) is 0, not bucketed. PostgreSQL: a table's constraints, indexes and triggers, a
-// materialized view's indexes and a domain's constraints are sorted by name; columns, enum
-// labels and composite attributes keep their (meaningful) order. A table's policies are sorted
-// by name and every ACL's grants and revokes by grantee, privilege, grantor (then grant option).
-// Idempotent; never fails.
+// materialized view's indexes and a domain's constraints are sorted by name, and storage and view
+// options by their text; columns, enum labels, composite attributes, inheritance parents and
+// foreign options keep their (meaningful) order. A table's policies are sorted by name and every
+// ACL's grants and revokes by grantee, privilege, grantor (then grant option). Idempotent; never
+// fails.
 #pragma once
 
 #include "engine/state/postgres_security.h"

@@ -4,6 +4,8 @@
 
 #include <google/protobuf/io/coded_stream.h>
 
+#include "engine/state/postgres_keys.h"
+
 namespace strata {
 namespace {
 
@@ -62,6 +64,10 @@ void SplitPostgres(const pb::SchemaState& s, Out* out) {
   SplitMap(s, pg.types(), "", &P::mutable_types, out);
   SplitMap(s, pg.extensions(), "ext:", &P::mutable_extensions, out);
   SplitMap(s, pg.functions(), "", &P::mutable_functions, out);
+  SplitMap(s, pg.event_triggers(), std::string(kPgEventTriggerPrefix), &P::mutable_event_triggers,
+           out);
+  SplitMap(s, pg.foreign_servers(), std::string(kPgForeignServerPrefix),
+           &P::mutable_foreign_servers, out);
   SplitMap(s, pg.default_privileges(), "defaults:", &P::mutable_default_privileges, out);
 }
 

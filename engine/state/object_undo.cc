@@ -1,5 +1,7 @@
 #include "engine/state/object_undo.h"
 
+#include "engine/state/postgres_keys.h"
+
 #include "engine/state/postgres_security.h"
 
 namespace strata {
@@ -54,6 +56,16 @@ std::optional<pb::SchemaState> Extract(const pb::SchemaState& s, const std::stri
         copy(pg.extensions(), out->mutable_extensions(), object.substr(4));
         break;
       }
+      if (object.rfind(kPgEventTriggerPrefix, 0) == 0) {
+        copy(pg.event_triggers(), out->mutable_event_triggers(),
+             object.substr(kPgEventTriggerPrefix.size()));
+        break;
+      }
+      if (object.rfind(kPgForeignServerPrefix, 0) == 0) {
+        copy(pg.foreign_servers(), out->mutable_foreign_servers(),
+             object.substr(kPgForeignServerPrefix.size()));
+        break;
+      }
       if (object.rfind(kPgDefaultPrivilegesPrefix, 0) == 0) {
         copy(pg.default_privileges(), out->mutable_default_privileges(),
              object.substr(kPgDefaultPrivilegesPrefix.size()));
@@ -92,6 +104,14 @@ void Erase(pb::SchemaState* s, const std::string& object) {
       auto* pg = s->mutable_postgres();
       if (object.rfind("ext:", 0) == 0) {
         pg->mutable_extensions()->erase(object.substr(4));
+        break;
+      }
+      if (object.rfind(kPgEventTriggerPrefix, 0) == 0) {
+        pg->mutable_event_triggers()->erase(object.substr(kPgEventTriggerPrefix.size()));
+        break;
+      }
+      if (object.rfind(kPgForeignServerPrefix, 0) == 0) {
+        pg->mutable_foreign_servers()->erase(object.substr(kPgForeignServerPrefix.size()));
         break;
       }
       if (object.rfind(kPgDefaultPrivilegesPrefix, 0) == 0) {

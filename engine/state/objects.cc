@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/state/postgres_keys.h"
+
 namespace strata {
 
 std::vector<std::string> TouchedObjects(const pb::Event& event, const pb::SchemaState& before) {
@@ -19,7 +21,7 @@ std::vector<std::string> TouchedObjects(const pb::Event& event, const pb::Schema
 
 std::vector<std::string> ObjectAndParents(const std::string& object) {
   std::vector<std::string> out;
-  if (object.rfind("ext:", 0) != 0 && object.rfind("defaults:", 0) != 0) {
+  if (!PgIsGlobalObject(object)) {
     std::string head = object.substr(0, object.find('('));
     size_t dot = head.find('.');
     if (dot != std::string::npos && dot > 0) out.push_back(object.substr(0, dot));

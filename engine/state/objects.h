@@ -1,9 +1,10 @@
 // Object names: how users and the index name the things a schema holds.
 //
 // DynamoDB tables are "orders"; Glue databases "sales" and tables "sales.orders"; PostgreSQL
-// namespaces "public", relations/types "public.users", functions "public.f(integer)", and
-// extensions "ext:pgcrypto", default privileges "defaults:role/schema/TABLES". A column or
-// attribute adds one more part ("public.users.email").
+// namespaces "public", relations/types "public.users", functions "public.f(integer)",
+// extensions "ext:pgcrypto", event triggers "evt:no_drops", foreign servers "server:remote" and
+// default privileges "defaults:role/schema/TABLES". A column or attribute adds one more part
+// ("public.users.email").
 #pragma once
 
 #include <string>
@@ -23,8 +24,8 @@ std::vector<std::string> TouchedObjects(const pb::Event& event, const pb::Schema
 std::pair<std::string, std::string> RenameOf(const pb::Event& event);
 
 // The objects whose state `object` needs: itself and the objects it lives in ("sales.orders"
-// -> "sales", "public.users" -> "public"). Functions, extensions and default privileges have
-// no parent.
+// -> "sales", "public.users" -> "public"). Extensions, event triggers, foreign servers and
+// default privileges have no parent.
 std::vector<std::string> ObjectAndParents(const std::string& object);
 
 // Per-engine halves, each in its own file; they append to `out`.

@@ -11,39 +11,16 @@
 #include "engine/state/apply.h"
 #include "engine/state/canonical_glue_postgres.h"
 #include "engine/state/postgres_apply_internal.h"
+#include "engine/state/targets.h"
 #include "engine/state/validate.h"
 
 namespace strata {
 namespace {
 
+using pg_apply::Create;
+using pg_apply::Drop;
 using pg_apply::Find;
-
-template <typename Map>
-Status Create(Map* map, const std::string& key, const typename Map::mapped_type& value,
-              std::string_view what) {
-  if (map->count(key)) {
-    return Status::AlreadyExists(fmt::format("postgres {} {} already exists", what, key));
-  }
-  CanonicalizePgObject(&((*map)[key] = value));
-  return Status::Ok();
-}
-
-template <typename Map>
-Status Replace(Map* map, const std::string& key, const typename Map::mapped_type& value,
-               std::string_view what) {
-  STRATA_ASSIGN_OR_RETURN(auto* existing, Find(map, key, what));
-  *existing = value;
-  CanonicalizePgObject(existing);
-  return Status::Ok();
-}
-
-template <typename Map>
-Status Drop(Map* map, const std::string& key, std::string_view what) {
-  if (!map->erase(key)) {
-    return Status::NotFound(fmt::format("postgres {} {} does not exist", what, key));
-  }
-  return Status::Ok();
-}
+using pg_apply::Replace;
 
 // Tables and views share one name space, so an index can name either.
 Status CheckRelationFree(const pb::PostgresSchema& s, const std::string& key) {
@@ -159,6 +136,7 @@ Status ApplyWhole(const pb::PostgresChange& c, pb::PostgresSchema* s) {
     }
     case C::kReplaceFunction: {
       const auto& f = c.replace_function().function();
+      STRATA_RETURN_IF_ERROR(pg_apply::CheckRoutineKindKept(f, *s));
       return Replace(s->mutable_functions(), FunctionKey(f), f, "function");
     }
     case C::kDropFunction:
@@ -184,6 +162,7 @@ Status ApplyWhole(const pb::PostgresChange& c, pb::PostgresSchema* s) {
 
 Status ApplyPostgres(const pb::PostgresChange& c, pb::PostgresSchema* schema) {
   STRATA_RETURN_IF_ERROR(ValidatePostgresChange(c));
+  if (IsPgStorageChange(c)) return pg_apply::ApplyStorage(c, schema);
   return pg_apply::WithImplicitNamespace(c, schema, ApplyWhole);
 }
 

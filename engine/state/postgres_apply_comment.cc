@@ -42,6 +42,10 @@ Result<std::string*> CommentOf(const pb::PgObjectRef& r, pb::PostgresSchema* s) 
     case pb::PG_OBJECT_SCHEMA: return ObjectComment(s->mutable_namespaces(), r.name(), "schema");
     case pb::PG_OBJECT_EXTENSION:
       return ObjectComment(s->mutable_extensions(), r.name(), "extension");
+    case pb::PG_OBJECT_EVENT_TRIGGER:
+      return ObjectComment(s->mutable_event_triggers(), r.name(), "event trigger");
+    case pb::PG_OBJECT_FOREIGN_SERVER:
+      return ObjectComment(s->mutable_foreign_servers(), r.name(), "foreign server");
     case pb::PG_OBJECT_VIEW: return ObjectComment(s->mutable_views(), key, "view");
     case pb::PG_OBJECT_SEQUENCE: return ObjectComment(s->mutable_sequences(), key, "sequence");
     case pb::PG_OBJECT_TYPE: return ObjectComment(s->mutable_types(), key, "type");

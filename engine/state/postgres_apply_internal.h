@@ -1,5 +1,6 @@
-// Shared by the postgres_apply*.cc files (not a public contract): finding objects and parts
-// with the NotFound messages Apply promises, and keeping name-sorted lists sorted.
+// Shared by the postgres_apply*.cc files (not a public contract): creating, replacing, dropping
+// and finding objects and parts with the messages Apply promises, and keeping name-sorted lists
+// sorted.
 #pragma once
 
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/state/canonical_glue_postgres.h"
 #include "engine/state/postgres_keys.h"
 #include "engine/status.h"
 #include "proto/commit.pb.h"
@@ -43,6 +45,33 @@ Result<typename Map::mapped_type*> Find(Map* map, const std::string& key, std::s
   return &it->second;
 }
 
+template <typename Map>
+Status Create(Map* map, const std::string& key, const typename Map::mapped_type& value,
+              std::string_view what) {
+  if (map->count(key)) {
+    return Status::AlreadyExists(fmt::format("postgres {} {} already exists", what, key));
+  }
+  CanonicalizePgObject(&((*map)[key] = value));
+  return Status::Ok();
+}
+
+template <typename Map>
+Status Replace(Map* map, const std::string& key, const typename Map::mapped_type& value,
+               std::string_view what) {
+  STRATA_ASSIGN_OR_RETURN(auto* existing, Find(map, key, what));
+  *existing = value;
+  CanonicalizePgObject(existing);
+  return Status::Ok();
+}
+
+template <typename Map>
+Status Drop(Map* map, const std::string& key, std::string_view what) {
+  if (!map->erase(key)) {
+    return Status::NotFound(fmt::format("postgres {} {} does not exist", what, key));
+  }
+  return Status::Ok();
+}
+
 inline Result<pb::PgTable*> FindTable(pb::PostgresSchema* s, const std::string& schema,
                                       const std::string& table) {
   return Find(s->mutable_tables(), PgKey(schema, table), "table");
@@ -72,6 +101,12 @@ Status ApplyIdentityChange(const pb::PostgresChange& c, pb::PostgresSchema* s);
 std::vector<pb::PgTable*> ColumnHeirs(pb::PostgresSchema* s, const std::string& key);
 // SetComment (postgres_apply_comment.cc).
 Status SetComment(const pb::PgSetComment& e, pb::PostgresSchema* s);
+// Storage, view options, inheritance, foreign tables and servers, event triggers
+// (postgres_apply_storage.cc).
+Status ApplyStorage(const pb::PostgresChange& c, pb::PostgresSchema* s);
+// InvalidArgument when ReplaceFunction would turn a function into an aggregate or back, which
+// CREATE OR REPLACE cannot do; Ok otherwise (a missing function is Replace's to report).
+Status CheckRoutineKindKept(const pb::PgFunction& f, const pb::PostgresSchema& s);
 // SetRowSecurity, CreatePolicy, DropPolicy, SetAcl and SetDefaultPrivileges
 // (postgres_apply_security.cc).
 Status ApplySecurity(const pb::PostgresChange& c, pb::PostgresSchema* s);

@@ -53,6 +53,21 @@ std::string ObjectOf(const pb::PostgresChange& c) {
     case C::kCreateExtension: return PgExtensionObject(c.create_extension().extension().name());
     case C::kAlterExtension: return PgExtensionObject(c.alter_extension().extension().name());
     case C::kDropExtension: return PgExtensionObject(c.drop_extension().extension());
+    case C::kSetTableStorage: return TableOf(c.set_table_storage());
+    case C::kSetInherits: return TableOf(c.set_inherits());
+    case C::kSetForeignTable: return TableOf(c.set_foreign_table());
+    case C::kSetViewOptions:
+      return PgKey(c.set_view_options().schema(), c.set_view_options().view());
+    case C::kCreateEventTrigger:
+      return PgEventTriggerObject(c.create_event_trigger().trigger().name());
+    case C::kReplaceEventTrigger:
+      return PgEventTriggerObject(c.replace_event_trigger().trigger().name());
+    case C::kDropEventTrigger: return PgEventTriggerObject(c.drop_event_trigger().name());
+    case C::kCreateForeignServer:
+      return PgForeignServerObject(c.create_foreign_server().server().name());
+    case C::kAlterForeignServer:
+      return PgForeignServerObject(c.alter_foreign_server().server().name());
+    case C::kDropForeignServer: return PgForeignServerObject(c.drop_foreign_server().name());
     default: break;
   }
   return "";
@@ -69,10 +84,29 @@ std::string PgOwnerOf(const pb::PgObjectRef& ref) {
   switch (ref.kind()) {
     case pb::PG_OBJECT_SCHEMA: return ref.name();
     case pb::PG_OBJECT_EXTENSION: return PgExtensionObject(ref.name());
+    case pb::PG_OBJECT_EVENT_TRIGGER: return PgEventTriggerObject(ref.name());
+    case pb::PG_OBJECT_FOREIGN_SERVER: return PgForeignServerObject(ref.name());
     case pb::PG_OBJECT_FUNCTION: return PgFunctionKey(ref.schema(), ref.name(), ref.sub());
     case pb::PG_OBJECT_OTHER: return PgOtherKey(ref.sub(), ref.schema(), ref.name());
     case pb::PG_OBJECT_KIND_UNSPECIFIED: return "";
     default: return PgKey(ref.schema(), ref.name());
+  }
+}
+
+bool IsPgStorageChange(const pb::PostgresChange& c) {
+  using C = pb::PostgresChange;
+  switch (c.kind_case()) {
+    case C::kSetTableStorage:
+    case C::kSetInherits:
+    case C::kSetViewOptions:
+    case C::kSetForeignTable:
+    case C::kCreateEventTrigger:
+    case C::kReplaceEventTrigger:
+    case C::kDropEventTrigger:
+    case C::kCreateForeignServer:
+    case C::kAlterForeignServer:
+    case C::kDropForeignServer: return true;
+    default: return false;
   }
 }
 

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <utility>
 
+#include "engine/state/postgres_keys.h"
 #include "engine/state/postgres_validate_internal.h"
 #include "engine/state/targets.h"
 #include "engine/state/validate.h"
@@ -75,6 +76,136 @@ Status ValidateConstraints(const PgTarget& t, const Repeated& constraints) {
   return Status::Ok();
 }
 
+// ---- Storage, view options, inheritance, foreign data, event triggers ----------------------
+
+using Strings = google::protobuf::RepeatedPtrField<std::string>;
+
+// "key=value" entries (the value may be empty, the key may not), each key once.
+Status ValidateOptions(const PgTarget& t, const Strings& options, std::string_view what) {
+  std::set<std::string> keys;
+  for (const auto& option : options) {
+    const size_t eq = option.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Invalid(t, fmt::format("{} \"{}\" is not key=value", what, option));
+    }
+    if (!keys.insert(option.substr(0, eq)).second) {
+      return Invalid(t, fmt::format("{} {} appears twice", what, option.substr(0, eq)));
+    }
+  }
+  return Status::Ok();
+}
+
+// check_option's value becomes the keyword of WITH LOCAL|CASCADED CHECK OPTION.
+Status ValidateViewOptions(const PgTarget& t, const Strings& options) {
+  STRATA_RETURN_IF_ERROR(ValidateOptions(t, options, "view option"));
+  for (const auto& option : options) {
+    if (option.rfind("check_option=", 0) == 0 && option != "check_option=local" &&
+        option != "check_option=cascaded") {
+      return Invalid(t, fmt::format("view option {} is not check_option=local or =cascaded",
+                                    option));
+    }
+  }
+  return Status::Ok();
+}
+
+// Parents named "schema.table", each once, never the table itself.
+Status ValidateParents(const PgTarget& t, const std::string& own_key, const Strings& parents) {
+  std::set<std::string> seen;
+  for (const auto& parent : parents) {
+    if (parent.find('.') == std::string::npos) {
+      return Invalid(t, fmt::format("parent \"{}\" is not schema.table", parent));
+    }
+    if (parent == own_key) return Invalid(t, "a table cannot inherit from itself");
+    if (!seen.insert(parent).second) {
+      return Invalid(t, fmt::format("parent {} appears twice", parent));
+    }
+  }
+  return Status::Ok();
+}
+
+Status ValidateForeignSpec(const PgTarget& t, const pb::PgForeignTableSpec& f) {
+  if (f.server().empty()) {
+    return Invalid(t, "foreign table server name is empty (a table stops being foreign by a drop "
+                      "and a create)");
+  }
+  return ValidateOptions(t, f.options(), "foreign table option");
+}
+
+// A foreign table has a server and no storage of its own; a plain table has no foreign options.
+Status ValidateTableStorage(const PgTarget& t, const pb::PgTable& table) {
+  STRATA_RETURN_IF_ERROR(ValidateOptions(t, table.options(), "storage option"));
+  STRATA_RETURN_IF_ERROR(
+      ValidateParents(t, PgKey(table.schema(), table.name()), table.inherits()));
+  if (table.foreign().server().empty()) {
+    if (table.foreign().options_size() > 0) {
+      return Invalid(t, "foreign table options without a server");
+    }
+    return Status::Ok();
+  }
+  if (table.unlogged()) return Invalid(t, "a foreign table cannot be unlogged");
+  if (table.options_size() > 0) return Invalid(t, "a foreign table has no storage options");
+  return ValidateForeignSpec(t, table.foreign());
+}
+
+Status ValidateEventTrigger(const PgTarget& t, const pb::PgEventTrigger& e) {
+  STRATA_RETURN_IF_ERROR(Present(t, {{"event trigger", e.name()}}));
+  if (e.event().empty()) return Invalid(t, "event is empty");
+  if (e.function().empty()) return Invalid(t, "function is empty");
+  if (e.enabled() != "O" && e.enabled() != "D" && e.enabled() != "R" && e.enabled() != "A") {
+    return Invalid(t, fmt::format("enabled is \"{}\", not O, D, R or A", e.enabled()));
+  }
+  for (const auto& tag : e.tags()) {
+    if (tag.empty()) return Invalid(t, "a command tag is empty");
+  }
+  return Status::Ok();
+}
+
+Status ValidateForeignServer(const PgTarget& t, const pb::PgForeignServer& s) {
+  STRATA_RETURN_IF_ERROR(Present(t, {{"foreign server", s.name()}}));
+  if (s.wrapper().empty()) return Invalid(t, "foreign-data wrapper name is empty");
+  return ValidateOptions(t, s.options(), "option");
+}
+
+Status ValidateStorageChange(const PgTarget& t, const pb::PostgresChange& c) {
+  using C = pb::PostgresChange;
+  switch (c.kind_case()) {
+    case C::kSetTableStorage: {
+      const auto& e = c.set_table_storage();
+      STRATA_RETURN_IF_ERROR(Present(t, {{"schema", e.schema()}, {"table", e.table()}}));
+      return ValidateOptions(t, e.options(), "storage option");
+    }
+    case C::kSetInherits: {
+      const auto& e = c.set_inherits();
+      STRATA_RETURN_IF_ERROR(Present(t, {{"schema", e.schema()}, {"table", e.table()}}));
+      return ValidateParents(t, PgKey(e.schema(), e.table()), e.parents());
+    }
+    case C::kSetViewOptions: {
+      const auto& e = c.set_view_options();
+      STRATA_RETURN_IF_ERROR(Present(t, {{"schema", e.schema()}, {"view", e.view()}}));
+      return ValidateViewOptions(t, e.options());
+    }
+    case C::kSetForeignTable: {
+      const auto& e = c.set_foreign_table();
+      STRATA_RETURN_IF_ERROR(Present(t, {{"schema", e.schema()}, {"table", e.table()}}));
+      return ValidateForeignSpec(t, e.foreign());
+    }
+    case C::kCreateEventTrigger: return ValidateEventTrigger(t, c.create_event_trigger().trigger());
+    case C::kReplaceEventTrigger:
+      return ValidateEventTrigger(t, c.replace_event_trigger().trigger());
+    case C::kDropEventTrigger:
+      return Present(t, {{"event trigger", c.drop_event_trigger().name()}});
+    case C::kCreateForeignServer:
+      return ValidateForeignServer(t, c.create_foreign_server().server());
+    case C::kAlterForeignServer: return ValidateForeignServer(t, c.alter_foreign_server().server());
+    case C::kDropForeignServer:
+      return Present(t, {{"foreign server", c.drop_foreign_server().name()}});
+    default: break;
+  }
+  return Status::Internal("postgres " + t.verb + ": not a storage change");
+}
+
+// ---- Tables and views -----------------------------------------------------------------------
+
 Status ValidatePartitionOf(const PgTarget& t, const pb::PgPartitionOf& p);
 
 Status ValidateTable(const PgTarget& t, const pb::PgTable& table) {
@@ -83,6 +214,7 @@ Status ValidateTable(const PgTarget& t, const pb::PgTable& table) {
   for (const auto& c : table.columns()) STRATA_RETURN_IF_ERROR(ValidateColumn(t, c));
   STRATA_RETURN_IF_ERROR(ValidateConstraints(t, table.constraints()));
   STRATA_RETURN_IF_ERROR(UniqueNames(t, table.indexes(), "index"));
+  STRATA_RETURN_IF_ERROR(ValidateTableStorage(t, table));
   STRATA_RETURN_IF_ERROR(ValidatePartitionOf(t, table.partition_of()));
   STRATA_RETURN_IF_ERROR(UniqueNames(t, table.triggers(), "trigger"));
   return ValidatePgTableSecurity(t, table);
@@ -93,6 +225,7 @@ Status ValidateView(const PgTarget& t, const pb::PgView& view) {
   if (!view.materialized() && view.indexes_size() > 0) {
     return Invalid(t, "only a materialized view has indexes");
   }
+  STRATA_RETURN_IF_ERROR(ValidateViewOptions(t, view.options()));
   STRATA_RETURN_IF_ERROR(UniqueNames(t, view.indexes(), "index"));
   return ValidatePgAcl(t, view.acl(), pb::PG_OBJECT_VIEW);
 }
@@ -133,7 +266,9 @@ Status ValidatePart(const PgTarget& t, const Event& e, std::string_view what,
 // "column" for PG_OBJECT_COLUMN: the kind as the messages name it.
 std::string KindLabel(pb::PgObjectKind kind) {
   std::string label = pb::PgObjectKind_Name(kind).substr(sizeof("PG_OBJECT_") - 1);
-  for (char& ch : label) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (char& ch : label) {
+    ch = ch == '_' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  }
   return label;
 }
 
@@ -335,6 +470,7 @@ Status ValidatePostgresChange(const pb::PostgresChange& c) {
   if (c.kind_case() == pb::PostgresChange::KIND_NOT_SET) {
     return Status::InvalidArgument("postgres change: kind is UNSPECIFIED");
   }
+  if (IsPgStorageChange(c)) return ValidateStorageChange(PgTargetOf(c), c);
   return ValidateObjectChange(PgTargetOf(c), c);
 }
 

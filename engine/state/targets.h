@@ -27,4 +27,8 @@ PgTarget PgTargetOf(const pb::PostgresChange& change);
 // The top-level object a PgObjectRef belongs to ("public.users" for one of its columns).
 std::string PgOwnerOf(const pb::PgObjectRef& ref);
 
+// True for the changes to storage, inheritance, foreign tables and servers, view options and
+// event triggers, which postgres_apply_storage.cc applies and one part of validation checks.
+bool IsPgStorageChange(const pb::PostgresChange& change);
+
 }  // namespace strata

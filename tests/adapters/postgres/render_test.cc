@@ -5,20 +5,14 @@
 #include <google/protobuf/text_format.h>
 #include <gtest/gtest.h>
 
+#include "tests/adapters/postgres/render_testing.h"
+
 namespace strata::postgres {
 namespace {
 
-pb::PostgresSchema Parse(const std::string& text) {
-  pb::PostgresSchema s;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &s)) << text;
-  return s;
-}
-
-std::string Ddl(const pb::PostgresSchema& s, const std::string& key) {
-  auto r = RenderObjectDdl(s, key);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? *r : "";
-}
+using render_testing::At;
+using render_testing::Ddl;
+using render_testing::Parse;
 
 TEST(QuoteIdentIfNeededTest, QuotesExactlyWhatQuoteIdentQuotes) {
   EXPECT_EQ(QuoteIdentIfNeeded("users"), "users");
@@ -352,16 +346,10 @@ TEST(RenderObjectDdlTest, MissingObjectIsNotFoundWithTheFormsToUse) {
   EXPECT_EQ(r.status().message(),
             "postgres object public.nope not found; name a table, view, sequence or type as "
             "schema.name, a function as schema.name(argument types), an extension as ext:name, "
-            "default privileges as defaults:role/schema/OBJECTS, or a schema");
+            "an event trigger as evt:name, a foreign server as server:name, default privileges "
+            "as defaults:role/schema/OBJECTS, or a schema");
   // An extension is only found under ext:, never by its bare name.
   EXPECT_FALSE(RenderObjectDdl(Parse(kShop), "citext").ok());
-}
-
-// Where `needle` starts in `haystack`; fails the test when absent.
-size_t At(const std::string& haystack, const std::string& needle) {
-  size_t at = haystack.find(needle);
-  EXPECT_NE(at, std::string::npos) << "missing: " << needle;
-  return at;
 }
 
 TEST(RenderSchemaDdlTest, OrdersStatementsSoTheServerCanFollow) {

@@ -12,6 +12,7 @@
 
 #include "engine/state/canonical_glue_postgres.h"
 #include "engine/state/postgres_keys.h"
+#include "tests/engine/testing/random_postgres_storage.h"
 #include "engine/state/postgres_security.h"
 #include "proto/commit.pb.h"
 
@@ -478,6 +479,7 @@ class RandomPostgres : public RandomBase {
     }
     for (int i = Int(0, 2); i > 0; --i) AddUnique(t.mutable_triggers(), Trigger(name, Int(0, 2)));
     t.set_comment(MaybeText("table"));
+    RandomTableStorage(*this, &t);
     AddSecurity(&t);
     CanonicalizePgTable(&t);
     return t;
@@ -495,6 +497,7 @@ class RandomPostgres : public RandomBase {
       }
     }
     v.set_comment(MaybeText("view"));
+    RandomViewOptions(*this, &v);
     GiveAcl(&v, pb::PG_OBJECT_VIEW);
     CanonicalizePgView(&v);
     return v;
@@ -582,6 +585,7 @@ class RandomPostgres : public RandomBase {
                      ") RETURNS integer LANGUAGE sql AS $$ SELECT " + std::to_string(Int(0, 9)) +
                      " $$");
     f.set_comment(MaybeText("function"));
+    if (Chance(20)) MakeAggregate(*this, &f);
     GiveAcl(&f, pb::PG_OBJECT_FUNCTION);
     return f;
   }
@@ -597,6 +601,8 @@ class RandomPostgres : public RandomBase {
     for (int i = Int(0, 3); i > 0; --i) AddType(&s);
     for (int i = Int(0, 2); i > 0; --i) AddExtension(&s);
     for (int i = Int(0, 3); i > 0; --i) AddFunction(&s);
+    for (int i = Int(0, 2); i > 0; --i) AddEventTrigger(*this, &s);
+    for (int i = Int(0, 2); i > 0; --i) AddForeignServer(*this, &s);
     for (int i = Int(0, 2); i > 0; --i) AddDefaultPrivileges(&s);
     DropBareImplicitNamespace(&s);
     return s;
@@ -689,7 +695,7 @@ class RandomPostgres : public RandomBase {
   void Mutate(pb::PgTable* t) {
     const int n = t->columns_size();
     const int at = n > 0 ? Int(0, n - 1) : -1;
-    switch (Int(0, 11)) {
+    switch (Int(0, 12)) {
       case 0: *t = Table(t->schema(), t->name()); break;
       case 1: {  // a new column, usually at the end, sometimes in the middle
         std::string name = UnusedColumnName(*t);
@@ -716,7 +722,8 @@ class RandomPostgres : public RandomBase {
         MutateParts(t->mutable_triggers(), [&] { return Trigger(t->name(), Int(0, 2)); });
         break;
       case 9: t->set_comment(MaybeText("changed")); break;
-      case 10: case 11: MutateSecurity(t); break;
+      case 10: MutateTableStorage(*this, t); break;
+      case 11: case 12: MutateSecurity(t); break;
     }
     if (Chance(10) && t->constraints_size() > 0) {  // same name, another kind of constraint
       auto* c = t->mutable_constraints(0);
@@ -727,11 +734,12 @@ class RandomPostgres : public RandomBase {
 
   void Mutate(pb::PgView* v) {
     if (Chance(20)) GiveAcl(v, pb::PG_OBJECT_VIEW);
-    switch (Int(0, 4)) {
+    switch (Int(0, 5)) {
       case 0: v->set_definition(ViewDefinition() + " -- v2"); break;
       case 1:
         v->set_materialized(!v->materialized());
         if (!v->materialized()) v->clear_indexes();
+        RandomViewOptions(*this, v);
         break;
       case 2:
         if (v->materialized()) {
@@ -741,6 +749,7 @@ class RandomPostgres : public RandomBase {
         break;
       case 3: v->set_comment(MaybeText("changed")); break;
       case 4: *v = View(v->schema(), v->name()); break;
+      case 5: RandomViewOptions(*this, v); break;
     }
     CanonicalizePgView(v);
   }
@@ -776,7 +785,7 @@ class RandomPostgres : public RandomBase {
   }
 
   void MutateOnce(pb::PostgresSchema* s) {
-    switch (Int(0, 21)) {
+    switch (Int(0, 22)) {
       case 0: AddNamespace(s, Pick(Schemas())); break;
       case 1: DropSome(s->mutable_namespaces()); break;
       case 2: AddTable(s); break;
@@ -809,9 +818,17 @@ class RandomPostgres : public RandomBase {
       case 19:
         EditSome(s->mutable_functions(), [this](pb::PgFunction* f) {
           if (Chance(30)) GiveAcl(f, pb::PG_OBJECT_FUNCTION);
-          if (Chance(50)) f->set_comment(MaybeText("changed")); else f->set_definition("-- new");
+          if (Chance(20)) {
+            if (f->aggregate()) *f = Function(f->schema(), f->name(), f->identity_arguments());
+            else MakeAggregate(*this, f);
+          } else if (Chance(50)) {
+            f->set_comment(MaybeText("changed"));
+          } else {
+            f->set_definition("-- new");
+          }
         });
         break;
+      case 22: MutateServersAndEventTriggers(*this, s); break;
     }
     EditSome(s->mutable_namespaces(), [this](pb::PgNamespace* n) {
       if (Chance(10)) n->set_comment(MaybeText("changed"));

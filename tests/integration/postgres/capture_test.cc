@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -37,6 +38,22 @@ class CaptureTest : public ::testing::Test {
     std::ofstream(fs::path(work_ / "migrations") / file, std::ios::binary) << sql;
   }
   json Log(const TestDatabase& db) { return Strata(db, {"log", "--json"}).Json(); }
+  // `strata show ARGS` on the app database, expected to succeed.
+  std::string Show(const std::vector<std::string>& args) {
+    StrataRun s = Strata(app_, args);
+    EXPECT_EQ(s.code, 0) << s;
+    return s.out;
+  }
+  // The log agrees with the app database, and replaying it rebuilds the same schema.
+  void ExpectNoDriftAndAMatchingReplay() {
+    StrataRun drift = Strata(app_, {"drift"});
+    EXPECT_EQ(drift.code, 0) << drift;
+    TestDatabase fresh;
+    StrataRun replay = Strata(fresh, {"replay", "--json"});
+    ASSERT_EQ(replay.code, 0) << replay;
+    EXPECT_EQ(replay.Json()["matches"], true) << replay.out;
+    EXPECT_EQ(Strata(fresh, {"drift"}).code, 0);
+  }
 
   TempDir work_;
   TestDatabase app_;
@@ -274,6 +291,159 @@ TEST_F(CaptureTest, LogAndBlameFollowARenamedTable) {
   StrataRun then = Strata(app_, {"show", "--at", "2", "public.film"});
   EXPECT_EQ(then.code, 0) << then;
   EXPECT_NE(then.out.find("rating integer"), std::string::npos) << then;
+}
+
+// Storage, view options, inheritance, foreign tables and servers, event triggers and aggregates
+// made and then changed by migrations: each change recorded as its own typed event, shown as
+// DDL at each point, and the replay agreeing.
+TEST_F(CaptureTest, StorageInheritanceForeignDataEventTriggersAndAggregatesAreRecorded) {
+  Migration("20240101000000_core_storage.sql", R"sql(
+CREATE EXTENSION postgres_fdw;
+CREATE SERVER remote FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host 'db.example', dbname 'app');
+CREATE FOREIGN TABLE remote_users (id integer, name text) SERVER remote
+  OPTIONS (table_name 'users');
+CREATE UNLOGGED TABLE cache (k text PRIMARY KEY, v text)
+  WITH (fillfactor = 80, toast.autovacuum_enabled = false);
+CREATE TABLE base1 (a integer);
+CREATE TABLE base2 (b integer);
+CREATE TABLE kid (c integer) INHERITS (base1, base2);
+CREATE VIEW guarded WITH (security_barrier = true) AS
+  SELECT k, v FROM cache WHERE v IS NOT NULL WITH LOCAL CHECK OPTION;
+CREATE FUNCTION noop() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN END$$;
+CREATE EVENT TRIGGER watch ON ddl_command_end WHEN TAG IN ('CREATE TABLE')
+  EXECUTE FUNCTION noop();
+CREATE AGGREGATE concat_all(text) (SFUNC = textcat, STYPE = text, INITCOND = '');
+)sql");
+  Migration("20240102000000_core_alter.sql", R"sql(
+ALTER TABLE cache SET LOGGED;
+ALTER TABLE cache SET (fillfactor = 90);
+ALTER TABLE kid NO INHERIT base2;
+ALTER VIEW guarded SET (check_option = cascaded);
+ALTER FOREIGN TABLE remote_users OPTIONS (SET table_name 'people');
+ALTER SERVER remote OPTIONS (ADD port '5433');
+ALTER EVENT TRIGGER watch DISABLE;
+)sql");
+  StrataRun r = Strata(app_, {"migrate", "run", "migrations", "--json"});
+  ASSERT_EQ(r.code, 0) << r;
+
+  // The second migration: one event per statement, each about its own object.
+  json log = Log(app_);
+  ASSERT_EQ(log["commits"].size(), 2u) << log.dump(2);
+  std::set<std::string> changes;
+  for (const auto& e : log["commits"][0]["events"]) {
+    changes.insert(e["op"].get<std::string>() + " " + e["object"].get<std::string>() + ": " +
+                   e["description"].get<std::string>());
+  }
+  EXPECT_EQ(changes, (std::set<std::string>{
+                         "set_table_storage public.cache: set storage: logged, fillfactor=90, "
+                         "toast.autovacuum_enabled=false",
+                         "set_inherits public.kid: inherit from public.base1",
+                         "set_view_options public.guarded: set view options: "
+                         "check_option=cascaded, security_barrier=true",
+                         "set_foreign_table public.remote_users: set foreign table: server "
+                         "remote, options table_name=people",
+                         "alter_foreign_server server:remote: alter foreign server (postgres_fdw)",
+                         "replace_event_trigger evt:watch: replace event trigger on "
+                         "ddl_command_end (CREATE TABLE), disabled"}))
+      << log.dump(2);
+
+  // Each object as it was after the first migration, and as it is now.
+  const std::string cache_then = Show({"show", "--at", "1", "public.cache"});
+  EXPECT_NE(cache_then.find("CREATE UNLOGGED TABLE public.cache ("), std::string::npos)
+      << cache_then;
+  EXPECT_NE(cache_then.find("WITH (fillfactor='80', toast.autovacuum_enabled='false');"),
+            std::string::npos)
+      << cache_then;
+  const std::string cache_now = Show({"show", "public.cache"});
+  EXPECT_NE(cache_now.find("CREATE TABLE public.cache ("), std::string::npos) << cache_now;
+  EXPECT_NE(cache_now.find("WITH (fillfactor='90', toast.autovacuum_enabled='false');"),
+            std::string::npos)
+      << cache_now;
+  EXPECT_NE(Show({"show", "--at", "1", "public.kid"}).find("INHERITS (public.base1, public.base2)"),
+            std::string::npos);
+  EXPECT_NE(Show({"show", "public.kid"}).find(") INHERITS (public.base1);"), std::string::npos);
+  EXPECT_NE(Show({"show", "public.guarded"}).find("WITH CASCADED CHECK OPTION;"),
+            std::string::npos);
+  EXPECT_NE(Show({"show", "public.remote_users"})
+                .find("CREATE FOREIGN TABLE public.remote_users (\n    id integer,\n    name text"
+                      "\n)\nSERVER remote OPTIONS (table_name 'people');"),
+            std::string::npos);
+  EXPECT_NE(Show({"show", "server:remote"}).find("OPTIONS (host 'db.example', dbname 'app', "
+                                                  "port '5433');"),
+            std::string::npos);
+  EXPECT_NE(Show({"show", "evt:watch"}).find("ALTER EVENT TRIGGER watch DISABLE;"),
+            std::string::npos);
+  EXPECT_NE(Show({"show", "public.concat_all(text)"}).find("INITCOND = ''"), std::string::npos);
+
+  ExpectNoDriftAndAMatchingReplay();
+}
+
+// A foreign table as a partition, and an inheriting table renamed (with its parent, after a
+// column its parent adds reached it): captured as recursing column events and renames,
+// and the log's state is the database's, rebuilt by a replay.
+TEST_F(CaptureTest, AForeignPartitionAndARenamedInheritingTableAreRecordedAndReplayed) {
+  Migration("20240101000000_core_tables.sql", R"sql(
+CREATE EXTENSION postgres_fdw;
+CREATE SERVER remote FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host 'db.example', dbname 'app');
+CREATE TABLE events (id integer NOT NULL, region text NOT NULL) PARTITION BY LIST (region);
+CREATE TABLE events_eu PARTITION OF events FOR VALUES IN ('eu');
+CREATE FOREIGN TABLE events_us PARTITION OF events FOR VALUES IN ('us')
+  SERVER remote OPTIONS (table_name 'events');
+CREATE TABLE base (a integer);
+CREATE TABLE kid (b integer) INHERITS (base);
+)sql");
+  Migration("20240102000000_core_change.sql", R"sql(
+ALTER TABLE events ADD COLUMN at timestamptz;
+ALTER TABLE base ADD COLUMN c text;
+ALTER TABLE kid RENAME TO child;
+ALTER TABLE base RENAME TO parent;
+)sql");
+  StrataRun r = Strata(app_, {"migrate", "run", "migrations", "--json"});
+  ASSERT_EQ(r.code, 0) << r;
+
+  json log = Log(app_);
+  ASSERT_EQ(log["commits"].size(), 2u) << log.dump(2);
+  // Newest first: the parents' new columns once each (they reach the partitions and the
+  // inheriting table by themselves), and two renames rather than drops and creates.
+  std::multiset<std::string> ops;
+  for (const auto& e : log["commits"][0]["events"]) ops.insert(e["op"].get<std::string>());
+  EXPECT_EQ(ops, (std::multiset<std::string>{"add_column", "add_column", "rename", "rename"}))
+      << log.dump(2);
+
+  const std::string us = Show({"show", "public.events_us"});
+  EXPECT_NE(us.find("CREATE FOREIGN TABLE public.events_us ("), std::string::npos) << us;
+  EXPECT_NE(us.find("SERVER remote OPTIONS (table_name 'events');"), std::string::npos) << us;
+  EXPECT_NE(us.find("ALTER TABLE ONLY public.events ATTACH PARTITION public.events_us FOR "
+                    "VALUES IN ('us');"),
+            std::string::npos)
+      << us;
+  const std::string kid_then = Show({"show", "--at", "1", "public.kid"});
+  EXPECT_NE(kid_then.find(") INHERITS (public.base);"), std::string::npos) << kid_then;
+
+  // The recorded state (every object's history together) has the parents' new columns in the
+  // foreign partition and in the renamed child, which inherits from the renamed parent.
+  StrataRun all = Strata(app_, {"show", "--json"});
+  ASSERT_EQ(all.code, 0) << all;
+  const json objects = all.Json()["schemas"]["postgres"]["objects"];
+  auto table = [&](const std::string& key) {
+    return objects.at(key).at("postgres").at("tables").at(key);
+  };
+  auto columns = [](const json& t) {
+    std::vector<std::string> names;
+    for (const auto& c : t["columns"]) names.push_back(c["name"].get<std::string>());
+    return names;
+  };
+  const json remote = table("public.events_us");
+  EXPECT_EQ(columns(remote), (std::vector<std::string>{"id", "region", "at"})) << remote.dump(2);
+  EXPECT_EQ(remote["foreign"]["server"], "remote") << remote.dump(2);
+  EXPECT_EQ(remote["partition_of"]["parent"], "public.events") << remote.dump(2);
+  const json renamed = table("public.child");
+  EXPECT_EQ(columns(renamed), (std::vector<std::string>{"a", "b", "c"})) << renamed.dump(2);
+  EXPECT_EQ(renamed["inherits"], json::array({"public.parent"})) << renamed.dump(2);
+  EXPECT_FALSE(objects.contains("public.kid"));
+  EXPECT_FALSE(objects.contains("public.base"));
+
+  ExpectNoDriftAndAMatchingReplay();
 }
 
 }  // namespace

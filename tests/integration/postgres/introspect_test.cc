@@ -12,6 +12,7 @@
 #include "adapters/postgres/render.h"
 #include "engine/diff/diff.h"
 #include "engine/state/apply.h"
+#include "integration/postgres/introspect_fixture.h"
 #include "integration/postgres/test_database.h"
 
 namespace strata::postgres {
@@ -21,7 +22,7 @@ using google::protobuf::util::MessageDifferencer;
 using strata::testing::TestDatabase;
 
 // Every kind of object the model holds, with a comment wherever one can go, plus things that
-// must be left out: an aggregate, the extension's own types and functions, a dropped column,
+// must be left out: the extension's own types and functions, a dropped column,
 // identity sequences, the indexes behind constraints, the triggers behind a foreign key.
 constexpr char kEveryKind[] = R"sql(
 CREATE EXTENSION citext;
@@ -106,47 +107,6 @@ CREATE TYPE public.myint (INPUT = public.myint_in, OUTPUT = public.myint_out,
 CREATE TABLE public.uses_myint (v public.myint, s public.timespan);
 )sql";
 
-class IntrospectTest : public ::testing::Test {
- protected:
-  static std::unique_ptr<Connection> Setup(const TestDatabase& db, const std::string& sql) {
-    auto conn = db.Connect();
-    if (!conn) return nullptr;
-    Status s = conn->ExecScript(sql);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return conn;
-  }
-
-  static pb::PostgresSchema Read(Connection& conn, const IntrospectOptions& options = {},
-                                 IntrospectStats* stats = nullptr) {
-    auto r = Introspect(conn, options, stats);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? *r : pb::PostgresSchema();
-  }
-
-  static std::string OneValue(Connection& conn, const std::string& sql) {
-    auto r = conn.Exec(sql);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    if (!r.ok() || r->rows.empty() || !r->rows[0][0]) return "";
-    return *r->rows[0][0];
-  }
-
-  template <typename Map>
-  static std::set<std::string> Keys(const Map& map) {
-    std::set<std::string> keys;
-    for (const auto& [k, _] : map) keys.insert(k);
-    return keys;
-  }
-
-  // The differences between two states, one per line; empty when equal.
-  static std::string Differences(const pb::PostgresSchema& a, const pb::PostgresSchema& b) {
-    std::string report;
-    MessageDifferencer d;
-    d.ReportDifferencesToString(&report);
-    d.Compare(a, b);
-    return report;
-  }
-};
-
 TEST_F(IntrospectTest, ReadsSchemasExtensionsAndTypes) {
   TestDatabase db;
   auto conn = Setup(db, kEveryKind);
@@ -221,10 +181,13 @@ TEST_F(IntrospectTest, ReadsSequencesAndFunctions) {
   EXPECT_EQ(serial.max_value(), 2147483647);
   EXPECT_FALSE(serial.cycle());
 
-  // No aggregate, none of citext's functions; procedures are keyed like functions.
+  // None of citext's functions; procedures and aggregates are keyed like functions.
   ASSERT_EQ(Keys(s.functions()),
-            std::set<std::string>(
-                {"app.add(a integer, b integer)", "app.reset(IN target app.mood)", "app.touch()"}));
+            std::set<std::string>({"app.add(a integer, b integer)",
+                                   "app.reset(IN target app.mood)", "app.total(integer)",
+                                   "app.touch()"}));
+  EXPECT_TRUE(s.functions().at("app.total(integer)").aggregate());
+  EXPECT_FALSE(s.functions().at("app.touch()").aggregate());
   const auto& add = s.functions().at("app.add(a integer, b integer)");
   EXPECT_EQ(add.schema(), "app");
   EXPECT_EQ(add.name(), "add");
