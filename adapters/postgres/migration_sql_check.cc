@@ -80,6 +80,25 @@ Control ControlOf(const Statement& s) {
   return Control::kNone;
 }
 
+// The statement's name when PostgreSQL refuses to run it inside a transaction block; empty
+// otherwise.
+std::string OutsideTransactionOnly(const Statement& s) {
+  const auto& w = s.words;
+  const bool index = w[1] == "index" && w[2] == "concurrently";
+  const bool unique_index = w[1] == "unique" && w[2] == "index" && w[3] == "concurrently";
+  if (w[0] == "create" && (index || unique_index)) return "CREATE INDEX CONCURRENTLY";
+  if (w[0] == "drop" && w[1] == "index" && w[2] == "concurrently") return "DROP INDEX CONCURRENTLY";
+  if (w[0] == "reindex" && w[2] == "concurrently") return "REINDEX CONCURRENTLY";
+  if (w[0] == "vacuum") return "VACUUM";
+  if (w[0] == "alter" && w[1] == "system") return "ALTER SYSTEM";
+  if ((w[0] == "create" || w[0] == "drop") && (w[1] == "database" || w[1] == "tablespace")) {
+    std::string out = w[0] + " " + w[1];
+    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+  }
+  return "";
+}
+
 std::string Spelled(const Statement& s) {
   std::string out = s.words[0];
   if (s.words[0] == "start" || s.words[0] == "prepare") out += " " + s.words[1];
@@ -307,6 +326,7 @@ class Checker {
   }
 
   void Classify(const Statement& st) {
+    if (!no_transaction_) RefuseOutsideTransactionOnly(st);
     const Control control = ControlOf(st);
     if (control == Control::kNone) return;
     if (no_transaction_) {
@@ -325,6 +345,16 @@ class Checker {
     Problem(st.line, fmt::format("{}; remove it, or, if the migration must manage its own "
                                  "transactions, make \"{}\" one of the comment lines that open "
                                  "the file",
+                                 what, kMarker));
+  }
+
+  // Found before running, rather than as psql's error after the migrations before it ran.
+  void RefuseOutsideTransactionOnly(const Statement& st) {
+    const std::string what = OutsideTransactionOnly(st);
+    if (what.empty()) return;
+    Problem(st.line, fmt::format("{} inside a migration cannot run in the transaction strata "
+                                 "runs it in (PostgreSQL refuses it in a transaction block); "
+                                 "make \"{}\" one of the comment lines that open the file",
                                  what, kMarker));
   }
 

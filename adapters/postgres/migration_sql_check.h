@@ -10,6 +10,10 @@
 //   SAVEPOINT is fine. In a `-- strata:no-transaction` file transaction control runs as
 //   written; only a BEGIN left open at the end of the file is a problem (psql rolls it back
 //   silently when the file ends, and reports success).
+// - in a file strata runs in one transaction, a top-level statement PostgreSQL refuses inside
+//   a transaction block: CREATE [UNIQUE] INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY, REINDEX
+//   ... CONCURRENTLY, VACUUM, ALTER SYSTEM, CREATE/DROP DATABASE and TABLESPACE. The file
+//   needs the no-transaction marker.
 // - a comment that nearly spells the no-transaction marker (`-- strata: no-transaction`,
 //   `--strata:no_transaction`, another case), or the marker after the file's first SQL: the
 //   file would run in a transaction though its author meant otherwise.

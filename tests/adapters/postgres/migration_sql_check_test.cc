@@ -55,6 +55,32 @@ TEST(MigrationSqlCheckTest, TheMessageNamesBothFixes) {
             "comment lines that open the file");
 }
 
+TEST(MigrationSqlCheckTest, StatementsThatCannotRunInATransactionNeedTheMarker) {
+  const char* sql =
+      "CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\n"     // 1
+      "create unique index concurrently u on t (b);\n"            // 2
+      "DROP INDEX CONCURRENTLY IF EXISTS i;\n"                     // 3
+      "REINDEX TABLE CONCURRENTLY t;\n"                            // 4
+      "VACUUM t;\n"                                                // 5
+      "ALTER SYSTEM SET work_mem = '8MB';\n"                       // 6
+      "CREATE DATABASE d;\nDROP DATABASE d;\n"                     // 7, 8
+      "CREATE TABLESPACE s LOCATION '/x';\nDROP TABLESPACE s;\n"   // 9, 10
+      "CREATE INDEX concurrently_named ON t (a);\n"               // 11: an index's name
+      "DO $$ BEGIN EXECUTE 'VACUUM t'; END $$;\n";                // 12: inside a body
+  EXPECT_EQ(Lines(sql), (Want{"1: CREATE INDEX CONCURRENTLY", "2: CREATE INDEX CONCURRENTLY",
+                              "3: DROP INDEX CONCURRENTLY", "4: REINDEX CONCURRENTLY",
+                              "5: VACUUM", "6: ALTER SYSTEM", "7: CREATE DATABASE",
+                              "8: DROP DATABASE", "9: CREATE TABLESPACE",
+                              "10: DROP TABLESPACE"}));
+  EXPECT_EQ(Lines(sql, /*no_transaction=*/true), Want{});
+  auto p = CheckMigrationSql("DROP INDEX CONCURRENTLY i;", false);
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].message,
+            "DROP INDEX CONCURRENTLY inside a migration cannot run in the transaction strata runs "
+            "it in (PostgreSQL refuses it in a transaction block); make "
+            "\"-- strata:no-transaction\" one of the comment lines that open the file");
+}
+
 TEST(MigrationSqlCheckTest, SavepointsAndRollbackToAreFine) {
   EXPECT_EQ(Lines("SAVEPOINT s;\nINSERT INTO t VALUES (1);\nROLLBACK TO SAVEPOINT s;\n"
                   "ROLLBACK TO s;\nRELEASE SAVEPOINT s;\n"),

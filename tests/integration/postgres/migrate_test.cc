@@ -397,13 +397,15 @@ TEST_F(MigrateTest, NoTransactionHeaderRunsOutsideATransaction) {
   EXPECT_EQ(Column("SELECT (execution_time_ms >= 0)::text FROM migrations_core WHERE "
                    "migration_name = '2_core_index'"),
             (Names{"true"}));
-  // Without the header the same statement meets the transaction and fails.
+  // Without the header the same statement would meet the transaction and fail: refused before
+  // anything runs, with the fix.
   Migration("3_core_index2.sql", "CREATE INDEX CONCURRENTLY big_id2 ON big (id);\n");
   Cli fail = Strata({"migrate", "run", "migrations"});
   EXPECT_EQ(fail.code, 1) << fail;
-  EXPECT_TRUE(Contains(fail.err, "3_core_index2.sql:1: ERROR:  CREATE INDEX CONCURRENTLY cannot run "
-                                 "inside a transaction block"))
+  EXPECT_TRUE(Contains(fail.err, "migrations/3_core_index2.sql:1: CREATE INDEX CONCURRENTLY inside "
+                                 "a migration cannot run in the transaction strata runs it in"))
       << fail;
+  EXPECT_FALSE(Contains(fail.err, "ERROR:")) << fail;
 }
 
 TEST_F(MigrateTest, TransactionControlIsRefusedBeforeAnythingRunsWithEveryFileAndLine) {
@@ -414,12 +416,16 @@ TEST_F(MigrateTest, TransactionControlIsRefusedBeforeAnythingRunsWithEveryFileAn
   Migration("4_core_marker.sql", "-- strata: no-transaction\nCREATE INDEX CONCURRENTLY i ON ok (id);\n");
   Cli run = Strata({"migrate", "run", "migrations"});
   EXPECT_EQ(run.code, 1) << run;
-  EXPECT_TRUE(Contains(run.err, "3 problem(s) in migrations to apply, which cannot run as written:")) << run;
+  EXPECT_TRUE(Contains(run.err, "4 problem(s) in migrations to apply, which cannot run as written:")) << run;
   EXPECT_TRUE(Contains(run.err, "migrations/2_core_explicit.sql:2: BEGIN inside a migration")) << run;
   EXPECT_TRUE(Contains(run.err, "migrations/2_core_explicit.sql:4: COMMIT inside a migration")) << run;
   EXPECT_TRUE(Contains(run.err, "migrations/4_core_marker.sql:1: \"-- strata: no-transaction\" is "
                                 "not the no-transaction marker, so the file would run in a "
                                 "transaction; write the line exactly as \"-- strata:no-transaction\""))
+      << run;
+  // The near miss leaves the file in a transaction, where its CREATE INDEX CONCURRENTLY fails.
+  EXPECT_TRUE(Contains(run.err, "migrations/4_core_marker.sql:2: CREATE INDEX CONCURRENTLY inside "
+                                "a migration cannot run"))
       << run;
   EXPECT_FALSE(Contains(run.err, "3_core_body")) << run;
   EXPECT_FALSE(Contains(run.err, "it was rolled back")) << run;
@@ -436,11 +442,11 @@ TEST_F(MigrateTest, TransactionControlIsRefusedBeforeAnythingRunsWithEveryFileAn
   Cli validate = Strata({"migrate", "validate", "migrations"});
   EXPECT_EQ(validate.code, 1) << validate;
   EXPECT_TRUE(Contains(validate.out, "    migrations/2_core_explicit.sql:4: COMMIT inside")) << validate;
-  EXPECT_TRUE(Contains(validate.out, "3 problem(s) in migrations to apply: migrate run would "
+  EXPECT_TRUE(Contains(validate.out, "4 problem(s) in migrations to apply: migrate run would "
                                      "refuse to start")) << validate;
   json checked = Strata({"--json", "migrate", "validate", "migrations"}).Json();
   EXPECT_EQ(checked["ok"], false);
-  EXPECT_EQ(checked["counts"]["problems"], 3);
+  EXPECT_EQ(checked["counts"]["problems"], 4);
   EXPECT_EQ(checked["migrations"][1]["problems"][1]["line"], 4);
   EXPECT_TRUE(checked["migrations"][0]["problems"].empty());
 
