@@ -209,7 +209,9 @@ TEST(MigrationSqlCheckTest, RandomTextNeverFailsAndADollarBodyHidesAllOfIt) {
       for (size_t i = 0; i < problems.size(); ++i) {
         EXPECT_GE(problems[i].line, 1) << sql;
         EXPECT_LE(problems[i].line, lines) << sql;
-        if (i > 0) EXPECT_LE(problems[i - 1].line, problems[i].line) << sql;
+        if (i > 0) {
+          EXPECT_LE(problems[i - 1].line, problems[i].line) << sql;
+        }
         EXPECT_FALSE(problems[i].message.empty());
       }
     }
