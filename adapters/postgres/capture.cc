@@ -140,6 +140,15 @@ void MigrationCapture::Fold(const StoredCommit& c) {
   }
 }
 
+// Whether this database has applied every migration the log knows for the schema: only then
+// is the log's state this database's state, so that a difference between them is something
+// the log lacks (another database may be ahead of this one in the log, which is no drift).
+bool MigrationCapture::AllKnownHere() const {
+  return std::all_of(known_.begin(), known_.end(), [this](const auto& k) {
+    return k.second.databases.count(options_.database) > 0;
+  });
+}
+
 bool MigrationCapture::KnownHere(const std::string& stem) const {
   auto it = known_.find(stem);
   return it != known_.end() && it->second.databases.count(options_.database) > 0;
@@ -314,7 +323,7 @@ Status MigrationCapture::After(Connection& conn, const MigrationFile& file,
           // First time anywhere: the typed events and the SQL.
           r.kind = "migration";
           std::vector<pb::Event> events = captured;
-          if (before_read) {
+          if (before_read && AllKnownHere()) {
             // The database may hold what the log lacks (a no-transaction migration that
             // failed half-way before this run, a change made by hand): the commit records
             // that first, so the log reaches the database's state after this migration.

@@ -89,6 +89,7 @@ class MigrationCapture {
   Result<pb::SchemaState> CaptureAfter(Connection& conn, const MigrationFile& file);
   const MigrationFile* FindFile(const std::string& stem) const;
   bool KnownHere(const std::string& stem) const;
+  bool AllKnownHere() const;
   std::string Drift(const std::vector<pb::Event>& recorded,
                     const std::vector<pb::Event>& now) const;
   void Note(const std::string& line) const;

@@ -680,13 +680,48 @@ Result<pb::SchemaState> SchemaAt(Index& index, uint64_t seq, const std::string& 
   return std::move(it->second);
 }
 
-Result<pb::State> Index::ObjectStateAt(uint64_t seq, const std::string& object) {
-  std::vector<std::string> objects = ObjectAndParents(object);
-  // A renamed object's history starts under its former names.
-  STRATA_ASSIGN_OR_RETURN(auto former, FormerNames(object, seq));
-  for (const auto& [name, _] : former) {
-    for (std::string& o : ObjectAndParents(name)) objects.push_back(std::move(o));
+// The tables a PostgreSQL table takes column changes from (its partition parent and the tables
+// it inherits from), as the state has them.
+namespace {
+std::vector<std::string> ColumnParents(const pb::State& state, const std::set<std::string>& names) {
+  std::vector<std::string> out;
+  for (const auto& [_, schema] : state.schemas()) {
+    if (!schema.has_postgres()) continue;
+    for (const auto& name : names) {
+      auto t = schema.postgres().tables().find(name);
+      if (t == schema.postgres().tables().end()) continue;
+      if (!t->second.partition_of().parent().empty()) out.push_back(t->second.partition_of().parent());
+      for (const auto& p : t->second.inherits()) out.push_back(p);
+    }
   }
+  return out;
+}
+}  // namespace
+
+Result<pb::State> Index::ObjectStateAt(uint64_t seq, const std::string& object) {
+  std::set<std::string> names = {object};
+  pb::State state;
+  // A partition or an inheriting table takes column changes made to its parents: replay them
+  // too, growing the set until it holds every parent (a few rounds at most).
+  for (int round = 0; round < 16; ++round) {
+    std::vector<std::string> objects;
+    for (const auto& name : names) {
+      for (std::string& o : ObjectAndParents(name)) objects.push_back(std::move(o));
+      // A renamed object's history starts under its former names.
+      STRATA_ASSIGN_OR_RETURN(auto former, FormerNames(name, seq));
+      for (const auto& [old_name, _] : former) {
+        for (std::string& o : ObjectAndParents(old_name)) objects.push_back(std::move(o));
+      }
+    }
+    STRATA_ASSIGN_OR_RETURN(state, ReplayObjects(seq, objects));
+    bool grew = false;
+    for (const auto& parent : ColumnParents(state, names)) grew |= names.insert(parent).second;
+    if (!grew) break;
+  }
+  return state;
+}
+
+Result<pb::State> Index::ReplayObjects(uint64_t seq, const std::vector<std::string>& objects) {
   STRATA_ASSIGN_OR_RETURN(auto checkpoint, LoadCheckpoint(seq, &objects));
   auto& [from, state] = checkpoint;
   std::set<uint64_t> seqs;

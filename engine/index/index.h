@@ -120,6 +120,8 @@ class Index {
   uint64_t FileBytes() const;
 
  private:
+  // The state of `objects` as of `seq`: the checkpoint's fragments and the events touching them.
+  Result<pb::State> ReplayObjects(uint64_t seq, const std::vector<std::string>& objects);
   friend Result<pb::SchemaState> SchemaAt(Index& index, uint64_t seq, const std::string& schema);
   Index(sqlite3* db, std::string path, CommitReader* reader, IndexOptions options);
   class Builder;

@@ -446,5 +446,25 @@ ALTER TABLE base RENAME TO parent;
   ExpectNoDriftAndAMatchingReplay();
 }
 
+// `show` of one partition includes what its parent's column changes did to it: the events
+// were recorded once, on the parent.
+TEST_F(CaptureTest, ShowOfAPartitionIncludesItsParentsColumnChanges) {
+  Migration("20240101000000_core_events.sql",
+            "CREATE TABLE events (id bigint NOT NULL, body text) PARTITION BY HASH (id);\n"
+            "CREATE TABLE events_0 PARTITION OF events FOR VALUES WITH (MODULUS 2, REMAINDER 0);\n"
+            "CREATE TABLE events_1 PARTITION OF events FOR VALUES WITH (MODULUS 2, REMAINDER 1);\n");
+  Migration("20240102000000_core_at.sql", "ALTER TABLE events ADD COLUMN at timestamptz;\n");
+  ASSERT_EQ(Strata(app_, {"migrate", "run", "migrations"}).code, 0);
+  StrataRun show = Strata(app_, {"show", "public.events_1"});
+  ASSERT_EQ(show.code, 0) << show;
+  EXPECT_NE(show.out.find("at timestamp with time zone"), std::string::npos) << show;
+  EXPECT_NE(show.out.find("ATTACH PARTITION public.events_1 FOR VALUES WITH (modulus 2, remainder 1)"),
+            std::string::npos)
+      << show;
+  StrataRun before = Strata(app_, {"show", "--at", "1", "public.events_1"});
+  ASSERT_EQ(before.code, 0) << before;
+  EXPECT_EQ(before.out.find("timestamp with time zone"), std::string::npos) << before;
+}
+
 }  // namespace
 }  // namespace strata::postgres
