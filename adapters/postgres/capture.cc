@@ -281,14 +281,14 @@ Status MigrationCapture::Before(Connection& conn, const MigrationFile&) {
 
 // Brings the catalog model up to date with what `file` changed, and says when that took a
 // read of the whole catalog.
-Result<pb::SchemaState> MigrationCapture::CaptureAfter(Connection& conn,
+Status MigrationCapture::CaptureAfter(Connection& conn,
                                                        const MigrationFile& file) {
   STRATA_RETURN_IF_ERROR(catalog_.Finish(conn));
   if (catalog_.stats().full) {
     Note(fmt::format("note: read the whole catalog after {} ({})", file.name.stem,
                      catalog_.stats().full_reason));
   }
-  return AsSchemaState(catalog_.model());
+  return Status::Ok();
 }
 
 Status MigrationCapture::After(Connection& conn, const MigrationFile& file,
@@ -296,10 +296,14 @@ Status MigrationCapture::After(Connection& conn, const MigrationFile& file,
   if (!before_) return Status::Internal("migration captured without a before state");
   // The commit's time: when the migration finished, not when its capture was recorded.
   const int64_t finished = recorder_.Now();
-  STRATA_ASSIGN_OR_RETURN(pb::SchemaState after, CaptureAfter(conn, file));
-  const CatalogSnapshot read{catalog_.model(), catalog_.identity()};
-  STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> captured, MigrationEvents(*before_, read));
-  const pb::SchemaState before = AsSchemaState(before_->schema);
+  STRATA_RETURN_IF_ERROR(CaptureAfter(conn, file));
+  // The model after the migration stays in catalog_ until the next one; it is copied into a
+  // state only on the rare paths that diff the log against it.
+  const pb::PostgresSchema& after = catalog_.model();
+  STRATA_ASSIGN_OR_RETURN(
+      std::vector<pb::Event> captured,
+      MigrationEvents({before_->schema, before_->identity}, {after, catalog_.identity()}));
+  const CatalogSnapshot before = std::move(*before_);
   const bool before_read = before_read_;
   before_.reset();
 
@@ -327,7 +331,8 @@ Status MigrationCapture::After(Connection& conn, const MigrationFile& file,
             // The database may hold what the log lacks (a no-transaction migration that
             // failed half-way before this run, a change made by hand): the commit records
             // that first, so the log reaches the database's state after this migration.
-            STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> lacking, Diff(recorded, before));
+            STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> lacking,
+                                    Diff(recorded, AsSchemaState(before.schema)));
             if (!lacking.empty()) {
               r.drift = fmt::format(
                   "the database held {} change{} the log lacked before this migration (a "
@@ -341,7 +346,7 @@ Status MigrationCapture::After(Connection& conn, const MigrationFile& file,
           if (!AppliesTo(recorded, schema, events)) {
             // The database did not match the log before this migration: record what brings
             // the log to the database's state now, and say so.
-            STRATA_ASSIGN_OR_RETURN(events, Diff(recorded, after));
+            STRATA_ASSIGN_OR_RETURN(events, Diff(recorded, AsSchemaState(after)));
             r.drift =
                 "the database differed from the log before this migration; the commit holds "
                 "the changes that bring the log to the database's state";

@@ -86,7 +86,7 @@ class MigrationCapture {
   Status RecordRecovered(const AppliedMigration& row, const pb::SchemaState& live);
   Status Before(Connection& conn, const MigrationFile& file);
   Status After(Connection& conn, const MigrationFile& file, const AppliedMigration& row);
-  Result<pb::SchemaState> CaptureAfter(Connection& conn, const MigrationFile& file);
+  Status CaptureAfter(Connection& conn, const MigrationFile& file);
   const MigrationFile* FindFile(const std::string& stem) const;
   bool KnownHere(const std::string& stem) const;
   bool AllKnownHere() const;

@@ -34,7 +34,7 @@ pb::PgObjectRef Ref(pb::PgObjectKind kind, const std::string& schema, const std:
 
 class Pairing {
  public:
-  Pairing(const CatalogSnapshot& before, const CatalogSnapshot& after)
+  Pairing(CatalogView before, CatalogView after)
       : before_(before), after_(after) {
     working_.set_engine(pb::ENGINE_POSTGRES);
     *working_.mutable_postgres() = before.schema;
@@ -207,8 +207,8 @@ class Pairing {
     }
   }
 
-  const CatalogSnapshot& before_;
-  const CatalogSnapshot& after_;
+  const CatalogView before_;
+  const CatalogView after_;
   pb::SchemaState working_;
   std::map<uint32_t, std::string> relation_key_;  // oid -> key in working_
   std::map<std::string, std::string> schema_renamed_;
@@ -271,8 +271,9 @@ const std::map<uint32_t, CatalogIdentity::Part>& PartsOf(const CatalogIdentity& 
 
 // A drop and a create of the same part that kept its OID become one SetDefinition, at the
 // create's place, when only the definition (or an index's partitioned parent) differs.
-std::vector<pb::Event> Redefined(std::vector<pb::Event> events, const CatalogSnapshot& before,
-                                 const CatalogSnapshot& after) {
+// `*substituted` says whether any pair was replaced.
+std::vector<pb::Event> Redefined(std::vector<pb::Event> events, CatalogView before,
+                                 CatalogView after, bool* substituted) {
   std::map<std::string, size_t> drops;  // "kind/schema.table/name" -> index of the drop
   auto id = [](const PartEvent& p) {
     return fmt::format("{}/{}.{}/{}", static_cast<int>(p.kind), p.schema, p.table, p.name);
@@ -301,6 +302,7 @@ std::vector<pb::Event> Redefined(std::vector<pb::Event> events, const CatalogSna
     events[i] = std::move(e);
     removed.insert(drop->second);
   }
+  *substituted = !removed.empty();
   std::vector<pb::Event> out;
   for (size_t i = 0; i < events.size(); ++i) {
     if (!removed.count(i)) out.push_back(std::move(events[i]));
@@ -310,24 +312,24 @@ std::vector<pb::Event> Redefined(std::vector<pb::Event> events, const CatalogSna
 
 }  // namespace
 
-Result<std::vector<pb::Event>> MigrationEvents(const CatalogSnapshot& before,
-                                               const CatalogSnapshot& after) {
+Result<std::vector<pb::Event>> MigrationEvents(CatalogView before, CatalogView after) {
   Pairing pairing(before, after);
   std::vector<pb::Event> events = pairing.Renames();
   pb::SchemaState target;
   target.set_engine(pb::ENGINE_POSTGRES);
   *target.mutable_postgres() = after.schema;
   STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> rest, Diff(pairing.working(), target));
-  std::vector<pb::Event> redefined = Redefined(std::move(rest), before, after);
-  // A redefinition in place must still lead to `after`; if a comment or another attribute
-  // changed with the definition, the plain diff is kept.
-  pb::SchemaState check = pairing.working();
-  bool ok = true;
-  for (const auto& e : redefined) ok = ok && Apply(e, &check).ok();
-  if (ok && google::protobuf::util::MessageDifferencer::Equals(check, target)) {
-    rest = std::move(redefined);
-  } else {
-    STRATA_ASSIGN_OR_RETURN(rest, Diff(pairing.working(), target));
+  bool substituted = false;
+  std::vector<pb::Event> redefined = Redefined(rest, before, after, &substituted);
+  if (substituted) {
+    // A redefinition in place must still lead to `after`; if a comment or another attribute
+    // changed with the definition, the plain diff is kept.
+    pb::SchemaState check = pairing.working();
+    bool ok = true;
+    for (const auto& e : redefined) ok = ok && Apply(e, &check).ok();
+    if (ok && google::protobuf::util::MessageDifferencer::Equals(check, target)) {
+      rest = std::move(redefined);
+    }
   }
   for (auto& e : rest) events.push_back(std::move(e));
   return events;

@@ -18,14 +18,20 @@
 
 namespace strata::postgres {
 
+// A catalog as read, kept: the model and the identity of what is in it.
 struct CatalogSnapshot {
   pb::PostgresSchema schema;
   CatalogIdentity identity;
 };
 
+// The same by reference, so that a capture need not copy the model it keeps.
+struct CatalogView {
+  const pb::PostgresSchema& schema;
+  const CatalogIdentity& identity;
+};
+
 // Renames, then the rest. Errors only from the engine (a bug: the result always applies to
 // `before.schema` and gives `after.schema`).
-Result<std::vector<pb::Event>> MigrationEvents(const CatalogSnapshot& before,
-                                               const CatalogSnapshot& after);
+Result<std::vector<pb::Event>> MigrationEvents(CatalogView before, CatalogView after);
 
 }  // namespace strata::postgres

@@ -1,24 +1,19 @@
 // Renames, partitions, definitions reset by the server and fallback objects: applying them to
 // PostgreSQL state, and diffing states that hold them.
-#include <google/protobuf/text_format.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
 #include "engine/diff/diff.h"
 #include "engine/state/apply.h"
 #include "engine/state/objects.h"
+#include "tests/engine/testing/postgres_events.h"
 
 namespace strata {
 namespace {
 
-using google::protobuf::TextFormat;
 using google::protobuf::util::MessageDifferencer;
 
-pb::Event Ev(const std::string& text) {
-  pb::Event e;
-  EXPECT_TRUE(TextFormat::ParseFromString("postgres { " + text + " }", &e)) << text;
-  return e;
-}
+pb::Event Ev(const std::string& text) { return strata::testing::PgEvent(text); }
 
 pb::PgColumn Col(const std::string& name, const std::string& type = "integer") {
   pb::PgColumn c;
