@@ -181,18 +181,38 @@ timed() {  # timed TOOL LOGFILE COMMAND...: runs COMMAND once, output to LOGFILE
   say "$tool: ${seconds[$tool]} s"
 }
 
+say "strata migrate run --with-psql ($n migrations, each through a psql process)"
+fresh_db strata_psql_bench
+rm -rf "$strata_dir/.strata"
+timed strata_psql "$work/strata-psql-run.log" \
+  env -C "$strata_dir" PGDATABASE=strata_psql_bench "$strata" --project "$strata_dir" \
+  migrate run migrations --with-psql
+check_tables strata_psql_bench "strata --with-psql"
+rm -rf "$strata_dir/.strata"
+# The log measured below is the default run's: run it last.
 say "strata migrate run ($n migrations, each recorded in the log)"
 fresh_db strata_bench
 timed strata "$work/strata-run.log" \
   env -C "$strata_dir" PGDATABASE=strata_bench "$strata" --project "$strata_dir" migrate run migrations
 check_tables strata_bench strata
 
+# Debian's psql on PATH is a Perl wrapper that picks a client version; sqitch starts it per
+# change unless told the client binary itself, so it runs both ways.
+psql_binary=$(ls -d /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -1)
 say "sqitch deploy ($n changes)"
 fresh_db sqitch_bench
 timed sqitch "$work/sqitch-deploy.log" \
   env -C "$sqitch_dir" SQITCH_FULLNAME=Bench SQITCH_EMAIL=bench@example.com \
   sqitch deploy "db:pg://postgres@127.0.0.1:$port/sqitch_bench"
 check_tables sqitch_bench sqitch
+if [ -n "$psql_binary" ]; then
+  say "sqitch deploy --db-client $psql_binary ($n changes)"
+  fresh_db sqitch_client_bench
+  timed sqitch_client "$work/sqitch-client-deploy.log" \
+    env -C "$sqitch_dir" SQITCH_FULLNAME=Bench SQITCH_EMAIL=bench@example.com \
+    sqitch deploy --db-client "$psql_binary" "db:pg://postgres@127.0.0.1:$port/sqitch_client_bench"
+  check_tables sqitch_client_bench "sqitch --db-client"
+fi
 
 if [ "$have_dbmate" = 1 ]; then
   say "dbmate up ($n migrations)"
@@ -236,7 +256,11 @@ results=$build_dir/pg-migrate-results.md
   echo "| tool | total s | ms per migration |"
   echo "|---|---|---|"
   row "strata \`migrate run\` (records each migration in the log)" "${seconds[strata]}"
-  row "sqitch $(sqitch --version | awk '{print $NF}') \`deploy\`" "${seconds[sqitch]}"
+  row "strata \`migrate run --with-psql\` (a psql process per migration; recorded too)" "${seconds[strata_psql]}"
+  row "sqitch $(sqitch --version | awk '{print $NF}') \`deploy\` (psql on PATH: Debian's wrapper)" "${seconds[sqitch]}"
+  if [ -n "${seconds[sqitch_client]:-}" ]; then
+    row "sqitch \`deploy --db-client $psql_binary\`" "${seconds[sqitch_client]}"
+  fi
   if [ "$have_dbmate" = 1 ]; then
     row "dbmate $("$dbmate" --version | awk '{print $NF}') \`up\`" "${seconds[dbmate]}"
   else

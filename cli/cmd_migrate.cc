@@ -297,13 +297,17 @@ CommandResult MigrateRun(Context& ctx) {
       "allow-out-of-order", po::bool_switch(), "apply pending migrations older than applied ones")(
       "lock-timeout", po::value<double>()->default_value(60), "seconds to wait for another run's lock")(
       "dry-run", po::bool_switch(), "show what would be applied; change nothing")(
-      "psql", po::value<std::string>(), "the psql program (default: psql on PATH)");
+      "psql", po::value<std::string>(), "the psql program (default: psql on PATH)")(
+      "with-psql", po::bool_switch(),
+      "hand every migration to psql (by default strata runs those that use no psql feature "
+      "itself)");
   Migrate m(ctx);
   ParseFlags(m, o);
-  const pg::MigratorOptions options = RunOptions(m.vm);
+  pg::MigratorOptions options = RunOptions(m.vm);
   const bool dry_run = m.vm["dry-run"].as<bool>();
   STRATA_RETURN_IF_ERROR(FindTracks(m));
   STRATA_RETURN_IF_ERROR(Connect(m));
+  if (!m.vm["with-psql"].as<bool>()) options.session_conninfo = m.target->conninfo();
   STRATA_RETURN_IF_ERROR(OpenMigrator(m, options, /*needs_psql=*/!dry_run));
   if (dry_run) return DryRun(m);
   STRATA_RETURN_IF_ERROR(OpenCapture(m));

@@ -120,6 +120,8 @@ json AppliedJson(const Context& ctx, const pg::AppliedStep& a) {
           {"execution_time_ms", a.row.execution_time_ms ? json(*a.row.execution_time_ms) : json(nullptr)},
           {"no_transaction", a.file->no_transaction},
           {"validation", a.validation ? json("passed") : json(nullptr)},
+          {"ran_with", a.psql_reason.empty() ? "strata" : "psql"},
+          {"psql_because", a.psql_reason.empty() ? json(nullptr) : json(a.psql_reason)},
           {"output", a.output}};
 }
 

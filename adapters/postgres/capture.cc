@@ -274,8 +274,9 @@ Status MigrationCapture::Before(Connection& conn, const MigrationFile&) {
   // before-state; the first migration of a track reads the catalog whole.
   const bool fresh = !catalog_.has_model();
   STRATA_RETURN_IF_ERROR(catalog_.Begin(conn));
-  before_ = CatalogSnapshot{catalog_.model(), catalog_.identity()};
-  before_read_ = fresh;
+  before_read_.reset();
+  if (fresh) before_read_ = catalog_.model();
+  capturing_ = true;
   return Status::Ok();
 }
 
@@ -293,19 +294,22 @@ Status MigrationCapture::CaptureAfter(Connection& conn,
 
 Status MigrationCapture::After(Connection& conn, const MigrationFile& file,
                                const AppliedMigration& row) {
-  if (!before_) return Status::Internal("migration captured without a before state");
+  if (!capturing_) return Status::Internal("migration captured without a before state");
+  capturing_ = false;
   // The commit's time: when the migration finished, not when its capture was recorded.
   const int64_t finished = recorder_.Now();
   STRATA_RETURN_IF_ERROR(CaptureAfter(conn, file));
   // The model after the migration stays in catalog_ until the next one; it is copied into a
-  // state only on the rare paths that diff the log against it.
+  // state only on the rare paths that diff the log against it. The migration's events come
+  // from the parts of the model it changed.
   const pb::PostgresSchema& after = catalog_.model();
-  STRATA_ASSIGN_OR_RETURN(
-      std::vector<pb::Event> captured,
-      MigrationEvents({before_->schema, before_->identity}, {after, catalog_.identity()}));
-  const CatalogSnapshot before = std::move(*before_);
-  const bool before_read = before_read_;
-  before_.reset();
+  const std::optional<IncrementalCapture::Change> change = catalog_.last_change();
+  if (!change) return Status::Internal("a migration's capture left no change to diff");
+  STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> captured,
+                          MigrationEvents({change->before, change->before_identity},
+                                          {change->after, change->after_identity}));
+  const std::optional<pb::PostgresSchema> before_read = std::move(before_read_);
+  before_read_.reset();
 
   pb::MigrationBody body;
   body.set_name(file.name.stem);
@@ -332,7 +336,7 @@ Status MigrationCapture::After(Connection& conn, const MigrationFile& file,
             // failed half-way before this run, a change made by hand): the commit records
             // that first, so the log reaches the database's state after this migration.
             STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> lacking,
-                                    Diff(recorded, AsSchemaState(before.schema)));
+                                    Diff(recorded, AsSchemaState(*before_read)));
             if (!lacking.empty()) {
               r.drift = fmt::format(
                   "the database held {} change{} the log lacked before this migration (a "

@@ -101,13 +101,15 @@ class MigrationCapture {
   std::map<std::string, Known> known_;       // by migration stem
   std::map<uint64_t, std::string> stem_of_;  // seq of a migration's commit -> its stem
   Head seen_;                                // the last commit folded into known_
-  std::optional<CatalogSnapshot> before_;
-  // Whether before_ was read afresh (not the previous migration's after-state): only then
-  // can the database differ from what the log holds before the migration.
-  bool before_read_ = false;
+  // Whether a migration is between Before and After.
+  bool capturing_ = false;
+  // The whole catalog before the migration, kept only when it was read afresh (not the
+  // previous migration's after-state): only then can the database differ from what the log
+  // holds before the migration, which After checks against it.
+  std::optional<pb::PostgresSchema> before_read_;
   // The catalog model kept between the migrations of this run: read whole for the first one,
-  // then brought up to date with what each migration wrote. After() finds the after-state in
-  // catalog_.model() and the identities in catalog_.before_identity() and identity().
+  // then brought up to date with what each migration wrote. After() diffs what the migration
+  // changed in it (catalog_.last_change()) and finds the after-state in catalog_.model().
   // Reset whenever the run's lock was released in between (see OnLocked).
   IncrementalCapture catalog_;
   std::vector<Recorded> recorded_;

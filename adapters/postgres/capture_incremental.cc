@@ -3,6 +3,8 @@
 // place, how transaction ids behave) are summarised in docs/postgres-history.md.
 #include "adapters/postgres/capture_incremental.h"
 
+#include <limits>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -165,6 +167,38 @@ std::string KeysSql(Tracked t, std::string_view tag, std::string_view extra_from
                      tag, s.key, s.owner, s.owner2, s.from, s.joins, extra_from, s.scope, where);
 }
 
+// The owner of a written row of `t`, looked up by index for that row alone: the planner cannot
+// know that few rows were written, and would otherwise join the whole of pg_index, pg_depend,
+// ... to find the owners of all rows of the catalog. Same results as SqlOf(t).owner.
+std::string WrittenOwnerSql(Tracked t) {
+  switch (t) {
+    case Tracked::kClass:
+      return "coalesce((SELECT i.indrelid FROM pg_index i WHERE i.indexrelid = x.oid), "
+             "(SELECT d.refobjid FROM pg_depend d WHERE x.relkind = 't' AND "
+             "d.classid = 'pg_class'::regclass AND d.objid = x.oid AND d.objsubid = 0 AND "
+             "d.deptype = 'i' LIMIT 1), x.oid)";
+    case Tracked::kDescription:
+      return "CASE WHEN x.classoid = 'pg_class'::regclass THEN coalesce((SELECT i.indrelid "
+             "FROM pg_index i WHERE i.indexrelid = x.objoid), x.objoid) "
+             "WHEN x.classoid = 'pg_constraint'::regclass THEN coalesce((SELECT k.conrelid "
+             "FROM pg_constraint k WHERE k.oid = x.objoid), 0) "
+             "WHEN x.classoid = 'pg_trigger'::regclass THEN coalesce((SELECT g.tgrelid "
+             "FROM pg_trigger g WHERE g.oid = x.objoid), 0) "
+             "WHEN x.classoid = 'pg_policy'::regclass THEN coalesce((SELECT p.polrelid "
+             "FROM pg_policy p WHERE p.oid = x.objoid), 0) ELSE 0 END";
+    default:
+      return SqlOf(t).owner;
+  }
+}
+
+// The rows of `t` written since lo, as KeysSql gives them.
+std::string WrittenKeysSql(Tracked t, std::string_view tag) {
+  const TrackedSql& s = SqlOf(t);
+  return fmt::format("SELECT '{}'::text, {}, ({})::oid::text, ({})::oid::text FROM {}, lo "
+                     "WHERE {} AND age(x.xmin) <= lo.a",
+                     tag, s.key, WrittenOwnerSql(t), s.owner2, s.from, s.scope);
+}
+
 // The xmax of the transaction's snapshot: every transaction id assigned later is at least this.
 std::string SnapshotXmaxSql(int server_version) {
   return server_version >= 130000
@@ -207,7 +241,7 @@ std::string ChangesSql(int server_version) {
   // Written keys of each tracked catalog, kept in CTEs: they are output and mapped below.
   for (Tracked t : kAllTracked) {
     sql += fmt::format(", w{0} AS ({1})", static_cast<int>(t),
-                       KeysSql(t, fmt::format("w{}", static_cast<int>(t)), ", lo", kWritten));
+                       WrittenKeysSql(t, fmt::format("w{}", static_cast<int>(t))));
   }
   // pg_class oids of everything written that belongs to a relation.
   sql += ", raw(oid) AS (";
@@ -230,8 +264,9 @@ std::string ChangesSql(int server_version) {
   // renamed changes the text of a default of the enum's array type too.
   sql += ", types(oid) AS (" + Written("x.oid", "pg_type x") + " UNION " +
          Written("x.enumtypid", "pg_enum x") +
-         " UNION SELECT d.objid FROM types t JOIN pg_depend d ON d.refclassid = "
-         "'pg_type'::regclass AND d.refobjid = t.oid AND d.classid = 'pg_type'::regclass)";
+         " UNION SELECT d.objid FROM types t, LATERAL (SELECT d.objid FROM pg_depend d WHERE "
+         "d.refclassid = 'pg_type'::regclass AND d.refobjid = t.oid AND "
+         "d.classid = 'pg_type'::regclass OFFSET 0) d)";
   // Objects whose names other objects' deparsed text shows.
   sql += ", refs(classid, objid) AS (SELECT 'pg_class'::regclass::oid, oid FROM raw UNION ALL "
          "SELECT 'pg_type'::regclass::oid, oid FROM types";
@@ -240,18 +275,22 @@ std::string ChangesSql(int server_version) {
     sql += fmt::format(" UNION ALL {}", Written(fmt::format("'{}'::regclass::oid, x.oid", c),
                                                 fmt::format("{} x", c)));
   }
-  sql += "), deps AS (SELECT DISTINCT d.classid, d.objid FROM refs r JOIN pg_depend d ON "
-         "d.refclassid = r.classid AND d.refobjid = r.objid)";
+  // Few rows are in play from here on: each is looked up by index (LATERAL with OFFSET 0,
+  // which the planner cannot flatten into a join, or = ANY of an array) rather than joined
+  // with whole catalogs, which the planner would otherwise do.
+  sql += "), deps AS (SELECT DISTINCT d.classid, d.objid FROM refs r, LATERAL (SELECT d.classid, "
+         "d.objid FROM pg_depend d WHERE d.refclassid = r.classid AND d.refobjid = r.objid OFFSET 0) "
+         "d)";
   // Relations of the dependents, and of the raw oids (an index's table, a toast's owner).
-  sql += ", rels(oid) AS (SELECT " + ClassOwner("c") + " FROM raw JOIN pg_class c ON c.oid = "
-         "raw.oid" + ClassOwnerJoins("c") +
-         " UNION SELECT " + ClassOwner("c") + " FROM deps JOIN pg_class c ON deps.classid = "
-         "'pg_class'::regclass AND c.oid = deps.objid" + ClassOwnerJoins("c");
+  const std::string owner = WrittenOwnerSql(Tracked::kClass);
+  sql += ", rels(oid) AS (SELECT " + owner + " FROM pg_class x WHERE x.oid = ANY(ARRAY(SELECT "
+         "oid FROM raw)) UNION SELECT " + owner + " FROM pg_class x WHERE x.oid = ANY(ARRAY("
+         "SELECT objid FROM deps WHERE classid = 'pg_class'::regclass))";
   for (auto [catalog, owner] : {std::pair{"pg_rewrite", "ev_class"}, {"pg_constraint", "conrelid"},
                                 {"pg_attrdef", "adrelid"}, {"pg_trigger", "tgrelid"},
                                 {"pg_policy", "polrelid"}}) {
-    sql += fmt::format(" UNION SELECT o.{1} FROM deps JOIN {0} o ON deps.classid = "
-                       "'{0}'::regclass AND o.oid = deps.objid",
+    sql += fmt::format(" UNION SELECT o.{1} FROM {0} o WHERE o.oid = ANY(ARRAY(SELECT objid FROM "
+                       "deps WHERE classid = '{0}'::regclass))",
                        catalog, owner);
   }
   sql += ")";
@@ -276,7 +315,8 @@ std::string ChangesSql(int server_version) {
   // Relations, marked when they are a sequence (not an identity column's) or a composite type,
   // which introspection reads with the unscoped parts.
   sql += " UNION ALL SELECT 'r', rels.oid::text, (c.relkind = 'c' OR (c.relkind = 'S' AND "
-         "idn.x IS NULL))::text, NULL FROM rels LEFT JOIN pg_class c ON c.oid = rels.oid "
+         "idn.x IS NULL))::text, NULL FROM rels LEFT JOIN LATERAL (SELECT c.oid, c.relkind FROM "
+         "pg_class c WHERE c.oid = rels.oid) c ON true "
          "LEFT JOIN LATERAL (SELECT 1 AS x FROM pg_depend d WHERE d.classid = "
          "'pg_class'::regclass AND d.objid = c.oid AND d.objsubid = 0 AND d.deptype = 'i' "
          "LIMIT 1) idn ON true WHERE rels.oid <> 0";
@@ -449,6 +489,9 @@ void CarryOver(const std::set<uint32_t>& relations, const std::set<std::string>&
 
 }  // namespace
 
+bool IsRelationFallbackForCut(const pb::PgOtherObject& o) { return IsRelationFallback(o); }
+std::string RelationKeyForCut(const pb::PgOtherObject& o) { return RelationKeyOf(o); }
+
 void Merge(const std::set<uint32_t>& relations, bool unscoped, pb::PostgresSchema partial,
            CatalogIdentity partial_identity, pb::PostgresSchema* model,
            CatalogIdentity* identity) {
@@ -617,7 +660,11 @@ IncrementalCapture::IncrementalCapture(IncrementalCaptureOptions options)
 void IncrementalCapture::Reset() {
   model_.reset();
   identity_ = CatalogIdentity();
-  before_identity_ = CatalogIdentity();
+  change_kind_ = ChangeKind::kNone;
+  change_before_.Clear();
+  change_after_.Clear();
+  change_before_identity_ = CatalogIdentity();
+  change_after_identity_ = CatalogIdentity();
   keys_ = KeyState();
   lo_.clear();
 }
@@ -662,8 +709,13 @@ Status IncrementalCapture::ReadWhole(Connection& conn, ReadTransaction& tx, std:
   STRATA_ASSIGN_OR_RETURN(pb::PostgresSchema model,
                           Introspect(conn, options_.introspect, &is, &identity));
   stats_.queries += is.queries;
+  // The model as it was (if any) is the change's before-state: moved, not copied.
+  change_kind_ = model_ ? ChangeKind::kWhole : ChangeKind::kNone;
+  change_before_ = model_ ? std::move(*model_) : pb::PostgresSchema();
+  change_before_identity_ = std::move(identity_);
+  change_after_.Clear();
+  change_after_identity_ = CatalogIdentity();
   model_ = std::move(model);
-  before_identity_ = std::move(identity_);
   identity_ = std::move(identity);
   keys_ = std::move(all.state);
   lo_ = std::move(all.lo);
@@ -693,7 +745,10 @@ Status IncrementalCapture::ReadChanges(Connection& conn) {
   if (plan.full_reason) {
     STRATA_RETURN_IF_ERROR(ReadWhole(conn, tx, std::move(*plan.full_reason)));
   } else if (plan.relations.empty() && !plan.unscoped) {
-    before_identity_ = identity_;  // the migration changed nothing the model holds
+    // The migration changed nothing the model holds.
+    CutPart({}, {}, false, &change_before_, &change_before_identity_);
+    CutPart({}, {}, false, &change_after_, &change_after_identity_);
+    change_kind_ = ChangeKind::kParts;
     lo_ = std::move(changes.next_lo);
   } else {
     STRATA_RETURN_IF_ERROR(ReadSome(conn, std::move(plan.relations), plan.unscoped));
@@ -758,10 +813,93 @@ Status IncrementalCapture::ReadSome(Connection& conn, std::set<uint32_t> relatio
   STRATA_ASSIGN_OR_RETURN(pb::PostgresSchema partial, Introspect(conn, options, &is, &identity));
   stats_.queries += is.queries;
   stats_.relations_read = only.size();
-  before_identity_ = identity_;
+  // The keys the relations had before and have now: a rename shows under both.
+  std::set<std::string> keys;
+  for (const auto* ids : {&identity_, &identity}) {
+    for (uint32_t oid : relations) {
+      if (auto it = ids->relations.find(oid); it != ids->relations.end()) keys.insert(it->second);
+    }
+  }
+  CutPart(keys, relations, unscoped, &change_before_, &change_before_identity_);
   incremental::Merge(relations, unscoped, std::move(partial), std::move(identity), &*model_,
                      &identity_);
+  CutPart(keys, relations, unscoped, &change_after_, &change_after_identity_);
+  change_kind_ = ChangeKind::kParts;
   return Status::Ok();
+}
+
+void IncrementalCapture::CutPart(const std::set<std::string>& keys,
+                                 const std::set<uint32_t>& oids, bool unscoped,
+                                 pb::PostgresSchema* part, CatalogIdentity* identity) {
+  pb::PostgresSchema& model = *model_;
+  part->Clear();
+  if (unscoped) {
+    // Everything but the relations, copied with the relations moved aside for the moment.
+    google::protobuf::Map<std::string, pb::PgTable> tables;
+    google::protobuf::Map<std::string, pb::PgView> views;
+    google::protobuf::Map<std::string, pb::PgOtherObject> others;
+    tables.swap(*model.mutable_tables());
+    views.swap(*model.mutable_views());
+    others.swap(*model.mutable_others());
+    *part = model;
+    tables.swap(*model.mutable_tables());
+    views.swap(*model.mutable_views());
+    others.swap(*model.mutable_others());
+    for (const auto& [key, other] : model.others()) {
+      if (!incremental::IsRelationFallbackForCut(other)) (*part->mutable_others())[key] = other;
+    }
+  }
+  for (const std::string& key : keys) {
+    if (auto t = model.tables().find(key); t != model.tables().end()) {
+      (*part->mutable_tables())[key] = t->second;
+    }
+    if (auto v = model.views().find(key); v != model.views().end()) {
+      (*part->mutable_views())[key] = v->second;
+    }
+  }
+  for (const auto& [key, other] : model.others()) {
+    if (incremental::IsRelationFallbackForCut(other) &&
+        keys.count(incremental::RelationKeyForCut(other))) {
+      (*part->mutable_others())[key] = other;
+    }
+  }
+  *identity = CatalogIdentity();
+  if (unscoped) {
+    identity->namespaces = identity_.namespaces;
+    identity->types = identity_.types;
+    identity->functions = identity_.functions;
+  }
+  for (uint32_t oid : oids) {
+    if (auto it = identity_.relations.find(oid); it != identity_.relations.end()) {
+      identity->relations.insert(*it);
+    }
+    auto column = identity_.columns.lower_bound({oid, std::numeric_limits<int>::min()});
+    for (; column != identity_.columns.end() && column->first.first == oid; ++column) {
+      identity->columns.insert(*column);
+    }
+  }
+  auto parts = [&oids](const std::map<uint32_t, CatalogIdentity::Part>& from,
+                       std::map<uint32_t, CatalogIdentity::Part>* to) {
+    for (const auto& [oid, part] : from) {
+      if (oids.count(part.relation)) to->emplace(oid, part);
+    }
+  };
+  parts(identity_.indexes, &identity->indexes);
+  parts(identity_.constraints, &identity->constraints);
+  parts(identity_.triggers, &identity->triggers);
+  parts(identity_.policies, &identity->policies);
+}
+
+std::optional<IncrementalCapture::Change> IncrementalCapture::last_change() const {
+  switch (change_kind_) {
+    case ChangeKind::kNone: return std::nullopt;
+    case ChangeKind::kParts:
+      return Change{change_before_, change_before_identity_, change_after_,
+                    change_after_identity_};
+    case ChangeKind::kWhole:
+      return Change{change_before_, change_before_identity_, *model_, identity_};
+  }
+  return std::nullopt;
 }
 
 }  // namespace strata::postgres

@@ -124,6 +124,11 @@ void Merge(const std::set<uint32_t>& relations, bool unscoped, pb::PostgresSchem
            CatalogIdentity partial_identity, pb::PostgresSchema* model,
            CatalogIdentity* identity);
 
+// Whether a fallback object stands for a table or view (read with its relation, not whole),
+// and that relation's key.
+bool IsRelationFallbackForCut(const pb::PgOtherObject& o);
+std::string RelationKeyForCut(const pb::PgOtherObject& o);
+
 }  // namespace incremental
 
 class IncrementalCapture {
@@ -144,9 +149,21 @@ class IncrementalCapture {
   // The catalog as of the last Begin or Finish; only while has_model().
   const pb::PostgresSchema& model() const { return *model_; }
   const CatalogIdentity& identity() const { return identity_; }
-  // The identity as it was before the last Finish (for pairing the objects of a migration).
-  const CatalogIdentity& before_identity() const { return before_identity_; }
   const CaptureStats& stats() const { return stats_; }
+
+  // What the last Finish changed, as two catalogs whose diff is the diff of the whole model
+  // before and after it: after a read of some relations, only the parts it replaced (tables,
+  // views and their fallback forms among those relations, under their keys before and after,
+  // and with an unscoped read everything read whole), with the identities cut the same way;
+  // after a full read, the whole model as it was and as it is. Valid until the next Begin,
+  // Finish or Reset; null before the first Finish.
+  struct Change {
+    const pb::PostgresSchema& before;
+    const CatalogIdentity& before_identity;
+    const pb::PostgresSchema& after;
+    const CatalogIdentity& after_identity;
+  };
+  std::optional<Change> last_change() const;
 
  private:
   class ReadTransaction;
@@ -160,10 +177,18 @@ class IncrementalCapture {
   std::string SequencesArray() const;
   int64_t OwnedSequences() const;
 
+  // The parts of the model (and its identity) among `keys` and `oids`, and with `unscoped`
+  // everything read whole; for last_change().
+  void CutPart(const std::set<std::string>& keys, const std::set<uint32_t>& oids, bool unscoped,
+               pb::PostgresSchema* part, CatalogIdentity* identity);
+
   IncrementalCaptureOptions options_;
   std::optional<pb::PostgresSchema> model_;
   CatalogIdentity identity_;
-  CatalogIdentity before_identity_;
+  // last_change(): `kParts` uses all four; `kWhole` the before pair and the model itself.
+  enum class ChangeKind { kNone, kParts, kWhole } change_kind_ = ChangeKind::kNone;
+  pb::PostgresSchema change_before_, change_after_;
+  CatalogIdentity change_before_identity_, change_after_identity_;
   incremental::KeyState keys_;
   std::string lo_;  // lower bound for the next migration's xids; empty: none yet
   CaptureStats stats_;

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <unordered_map>
+
 namespace strata::postgres {
 namespace {
 
@@ -49,6 +51,7 @@ std::string TargetOf(const std::string& conninfo) {
 
 struct Connection::Impl {
   PGconn* conn = nullptr;
+  std::unordered_map<std::string, std::string> prepared;  // statement text -> name
   ~Impl() {
     if (conn) PQfinish(conn);
   }
@@ -110,6 +113,33 @@ Result<QueryResult> Connection::Exec(std::string_view sql, const std::vector<Par
   const std::string text(sql);
   PGresult* res = PQexecParams(impl_->conn, text.c_str(), static_cast<int>(params.size()), nullptr,
                                values.data(), nullptr, nullptr, 0);
+  return Take(res);
+}
+
+Result<QueryResult> Connection::ExecPrepared(const std::string& sql,
+                                             const std::vector<Param>& params) {
+  auto it = impl_->prepared.find(sql);
+  if (it == impl_->prepared.end()) {
+    if (impl_->prepared.size() >= kMaxPrepared) return Exec(sql, params);
+    last_sqlstate_.clear();
+    const std::string name = fmt::format("strata_q{}", impl_->prepared.size());
+    PGresult* res = PQprepare(impl_->conn, name.c_str(), sql.c_str(),
+                              static_cast<int>(params.size()), nullptr);
+    Result<QueryResult> prepared = Take(res);
+    if (!prepared.ok()) return prepared.status();
+    it = impl_->prepared.emplace(sql, name).first;
+  }
+  last_sqlstate_.clear();
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
+  PGresult* res = PQexecPrepared(impl_->conn, it->second.c_str(), static_cast<int>(params.size()),
+                                 values.data(), nullptr, nullptr, 0);
+  return Take(res);
+}
+
+Result<QueryResult> Connection::Take(void* result) {
+  auto* res = static_cast<PGresult*>(result);
   const ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
     const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;

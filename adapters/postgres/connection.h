@@ -41,6 +41,11 @@ class Connection {
   // FailedPrecondition (with the server's message and the server named; the SQLSTATE is in
   // last_sqlstate()) when the server refuses it; Unavailable when the connection is lost.
   Result<QueryResult> Exec(std::string_view sql, const std::vector<Param>& params = {});
+  // Like Exec, but the statement is prepared once per connection and executed by name from
+  // then on, so that the server parses and plans it once: for statements run again and again
+  // with the same text. At most kMaxPrepared are kept; past that it is Exec.
+  Result<QueryResult> ExecPrepared(const std::string& sql, const std::vector<Param>& params = {});
+  static constexpr size_t kMaxPrepared = 256;
   // Runs one or more statements without parameters, discarding results.
   Status ExecScript(std::string_view sql);
 
@@ -61,6 +66,8 @@ class Connection {
   struct Impl;
   explicit Connection(std::unique_ptr<Impl> impl);
   Status ErrorFromResult(void* result, std::string_view what) const;
+  // The rows of a successful result, or its error; clears it.
+  Result<QueryResult> Take(void* result);
 
   std::unique_ptr<Impl> impl_;
   std::string description_;

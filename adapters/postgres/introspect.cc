@@ -638,7 +638,7 @@ Result<pb::PostgresSchema> Introspect(Connection& conn, const IntrospectOptions&
                     conn.description(), conn.server_version()));
   }
   if (stats) *stats = IntrospectStats();
-  Session session(conn, stats);
+  Session session(conn, stats, options);
   STRATA_RETURN_IF_ERROR(session.Begin());
   Catalog catalog;
   Status read = Reader(session, options).ReadAll(&catalog);

@@ -105,14 +105,22 @@ inline std::string IsHistoryTable(const IntrospectOptions& o, std::string_view c
 
 // `oid_expr IN (the relations asked for)` when IntrospectOptions::only_relations is set, else
 // "true". Every relation-scoped query ANDs this into its WHERE clause.
+// The list is the statement's parameter $1 (Session::Query supplies it), so that the text
+// stays the same from one capture to the next and the server plans it once.
+inline constexpr std::string_view kRelationsParam = "$1::oid[]";
 inline std::string RelationFilter(const IntrospectOptions& o, std::string_view oid_expr) {
   if (o.only_relations == nullptr) return "true";
-  std::string list;
+  return fmt::format("{} = ANY({})", oid_expr, kRelationsParam);
+}
+
+// The array literal of IntrospectOptions::only_relations ("{1,2,3}").
+inline std::string RelationsArray(const IntrospectOptions& o) {
+  std::string list = "{";
   for (uint32_t oid : *o.only_relations) {
-    if (!list.empty()) list += ',';
+    if (list.size() > 1) list += ',';
     list += std::to_string(oid);
   }
-  return fmt::format("{} = ANY('{{{}}}'::oid[])", oid_expr, list);
+  return list + "}";
 }
 
 // A collation `co` in namespace `cn` as SQL text; pg_catalog ones unqualified.
@@ -124,11 +132,18 @@ constexpr std::string_view kCollationText =
 
 class Session {
  public:
-  Session(Connection& conn, IntrospectStats* stats) : conn_(conn), stats_(stats) {}
+  // A scoped read (only_relations set) is what an incremental capture repeats after every
+  // migration: its statements are prepared once per connection (Connection::ExecPrepared).
+  Session(Connection& conn, IntrospectStats* stats, const IntrospectOptions& options)
+      : conn_(conn), stats_(stats), scoped_(options.only_relations != nullptr) {
+    if (scoped_) relations_ = RelationsArray(options);
+  }
 
   Result<QueryResult> Query(std::string_view what, const std::string& sql) {
     if (stats_) ++stats_->queries;
-    auto r = conn_.Exec(sql);
+    std::vector<Param> params;
+    if (scoped_ && sql.find(kRelationsParam) != std::string::npos) params.push_back(relations_);
+    auto r = scoped_ ? conn_.ExecPrepared(sql, params) : conn_.Exec(sql);
     if (!r.ok()) return r.status().WithContext(fmt::format("reading {}", what));
     return r;
   }
@@ -138,21 +153,21 @@ class Session {
     own_transaction_ = !conn_.in_transaction();
     if (own_transaction_) {
       STRATA_RETURN_IF_ERROR(
-          Query("the catalog", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").status());
+          Plain("the catalog", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").status());
     } else {
       STRATA_ASSIGN_OR_RETURN(auto r,
-                              Query("search_path", "SELECT current_setting('search_path')"));
+                              Plain("search_path", "SELECT current_setting('search_path')"));
       saved_search_path_ = Text(r.rows.at(0), 0);
     }
-    return Query("search_path", "SELECT set_config('search_path', '', true)").status();
+    return Plain("search_path", "SELECT set_config('search_path', '', true)").status();
   }
 
   // Ends our transaction, or puts the caller's search_path back. After a failure the
   // caller's transaction is aborted anyway; ours is rolled back.
   Status End(bool ok) {
-    if (own_transaction_) return Query("the catalog", ok ? "COMMIT" : "ROLLBACK").status();
+    if (own_transaction_) return Plain("the catalog", ok ? "COMMIT" : "ROLLBACK").status();
     if (!ok) return Status::Ok();
-    return Query("search_path", fmt::format("SELECT set_config('search_path', {}, true)",
+    return Plain("search_path", fmt::format("SELECT set_config('search_path', {}, true)",
                                             Connection::QuoteLiteral(saved_search_path_)))
         .status();
   }
@@ -160,8 +175,17 @@ class Session {
   const Connection& conn() const { return conn_; }
 
  private:
+  Result<QueryResult> Plain(std::string_view what, const std::string& sql) {
+    if (stats_) ++stats_->queries;
+    auto r = conn_.Exec(sql);
+    if (!r.ok()) return r.status().WithContext(fmt::format("reading {}", what));
+    return r;
+  }
+
   Connection& conn_;
   IntrospectStats* stats_;
+  bool scoped_;
+  std::string relations_;
   bool own_transaction_ = false;
   std::string saved_search_path_;
 };

@@ -112,6 +112,9 @@ class Checker {
 
   std::vector<SqlProblem> Run() {
     while (i_ < s_.size()) Step();
+    if (paren_depth_ > 0 || statement_.begin_depth > 0) {
+      NeedsPsql(line_, "a parenthesis or BEGIN ATOMIC body still open at the end of the file");
+    }
     EndStatement();
     if (no_transaction_ && open_block_line_) {
       Problem(*open_block_line_,
@@ -151,12 +154,20 @@ class Checker {
     } else if (c == '"') {
       Code();
       Quoted('"');
-    } else if (c == '$' && DollarQuote()) {
+    } else if (c == '$' && StartsDollarQuote()) {
       Code();
+      DollarQuote();
     } else if (c == '\\') {
       MetaCommand();
     } else if (IsWordStart(c)) {
       Word();
+    } else if (c == ':' && At(i_ + 1) == ':') {
+      Code();
+      i_ += 2;  // a cast
+    } else if (c == ':' && (IsWordStart(At(i_ + 1)) || At(i_ + 1) == '\'' || At(i_ + 1) == '"')) {
+      Code();
+      NeedsPsql(line_, "a psql variable");
+      ++i_;
     } else {
       Code();
       if (c == '(') ++paren_depth_;
@@ -171,7 +182,19 @@ class Checker {
   }
 
   // Anything but white space and `--` comments ends the file's leading comments.
-  void Code() { leading_ = false; }
+  void Code() {
+    leading_ = false;
+    if (statement_begin_ == std::string_view::npos) {
+      statement_begin_ = i_;
+      statement_line_ = line_;
+    }
+  }
+
+  void NeedsPsql(int line, std::string reason) {
+    if (split.psql_line != 0) return;
+    split.psql_line = line;
+    split.psql_reason = std::move(reason);
+  }
 
   void LineComment() {
     const size_t end = std::min(s_.find('\n', i_), s_.size());
@@ -219,6 +242,7 @@ class Checker {
         ++k;
       }
     }
+    if (depth > 0) NeedsPsql(line_, "a comment that is never closed");
     SkipTo(k);
   }
 
@@ -235,6 +259,7 @@ class Checker {
         ++k;
       }
     }
+    if (k >= s_.size()) NeedsPsql(line_, "a quoted string that is never closed");
     SkipTo(k + 1);
   }
 
@@ -249,27 +274,36 @@ class Checker {
         ++k;
       }
     }
+    if (k >= s_.size()) NeedsPsql(line_, "a quoted identifier that is never closed");
     SkipTo(k + 1);
     NoteWord("");  // a quoted identifier is a word, never a keyword
   }
 
-  // $tag$ ... $tag$; false (nothing consumed) for a `$1` parameter or a lone '$'.
-  bool DollarQuote() {
+  // The end of the $tag$ at i_ (just past its closing '$'); 0 for a `$1` parameter or a
+  // lone '$'.
+  size_t DollarTagEnd() const {
     size_t k = i_ + 1;
     if (k < s_.size() && IsWordStart(s_[k])) {
       while (k < s_.size() && IsWordChar(s_[k]) && s_[k] != '$') ++k;
     }
-    if (At(k) != '$') return false;
+    return At(k) == '$' ? k + 1 : 0;
+  }
+  bool StartsDollarQuote() const { return DollarTagEnd() != 0; }
+
+  // $tag$ ... $tag$, at a tag (StartsDollarQuote).
+  void DollarQuote() {
+    const size_t k = DollarTagEnd() - 1;
     const std::string_view tag = s_.substr(i_, k + 1 - i_);
     const size_t close = s_.find(tag, k + 1);
+    if (close == std::string_view::npos) NeedsPsql(line_, "a dollar-quoted string that is never closed");
     SkipTo(close == std::string_view::npos ? s_.size() : close + tag.size());
-    return true;
   }
 
   // A psql meta-command (\echo, \set, \i ...) runs to the end of the line; \g and its
   // variants send the statement before it, like ';'.
   void MetaCommand() {
     Code();
+    NeedsPsql(line_, "a psql meta-command");
     const size_t end = std::min(s_.find('\n', i_), s_.size());
     const std::string_view command = s_.substr(i_ + 1, end - i_ - 1);
     const size_t name_end = std::min(command.find_first_of(" \t\r"), command.size());
@@ -296,6 +330,9 @@ class Checker {
     if (st.word_count < st.words.size()) st.words[st.word_count] = word;
     ++st.word_count;
     if (st.words[0] == "copy" && word == "stdin") st.copy_from_stdin = true;
+    if (st.words[0] == "copy" && (word == "stdin" || word == "stdout")) {
+      NeedsPsql(st.line, "COPY from STDIN or to STDOUT");
+    }
     if (st.word_count <= 2 || !st.IsRoutine() || paren_depth_ > 0) return;
     // psql's heuristic for a routine's BEGIN ATOMIC body: ';' inside does not end it.
     if (word == "begin") ++st.begin_depth;
@@ -320,6 +357,10 @@ class Checker {
   }
 
   void EndStatement() {
+    if (statement_begin_ != std::string_view::npos) {
+      split.statements.push_back({statement_begin_, i_, statement_line_});
+      statement_begin_ = std::string_view::npos;
+    }
     if (!statement_.empty()) Classify(statement_);
     statement_ = Statement();
     paren_depth_ = 0;
@@ -369,12 +410,23 @@ class Checker {
   Statement statement_;
   std::optional<int> open_block_line_;
   std::vector<SqlProblem> problems_;
+  size_t statement_begin_ = std::string_view::npos;
+  int statement_line_ = 0;
+
+ public:
+  SqlSplit split;
 };
 
 }  // namespace
 
 std::vector<SqlProblem> CheckMigrationSql(std::string_view sql, bool no_transaction) {
   return Checker(sql, no_transaction).Run();
+}
+
+SqlSplit SplitMigrationSql(std::string_view sql) {
+  Checker checker(sql, /*no_transaction=*/true);
+  checker.Run();
+  return std::move(checker.split);
 }
 
 }  // namespace strata::postgres

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -311,14 +313,17 @@ Status Migrator::ApplyOne(const PlannedMigration& m, const HistoryTable& table,
     STRATA_ASSIGN_OR_RETURN(QueryResult r, conn_->Exec("SELECT clock_timestamp()::text"));
     started = *r.rows[0][0];
   }
+  std::string psql_reason;
   STRATA_ASSIGN_OR_RETURN(
       common::ProcessResult r,
-      runner_->Run(MigrationRequest(children_, file, vars,
-                                    table.InsertInTransactionSql(name, file.sha256_hex))));
+      Execute(file, vars, table.InsertInTransactionSql(name, file.sha256_hex), &psql_reason));
+  const bool by_psql = !psql_reason.empty();
   if (r.exit_code != 0) {
     return fail(FailureStage::kMigration, r.exit_code, r.output,
                 Status::FailedPrecondition(fmt::format(
-                    "migration {} failed (psql exit {}); {}", file.path, r.exit_code,
+                    "migration {} failed ({}); {}", file.path,
+                    by_psql ? fmt::format("psql exit {}", r.exit_code)
+                            : (r.exit_code == 2 ? "its connection was lost" : "a statement failed"),
                     file.no_transaction
                         ? "it ran without a transaction (strata:no-transaction), so statements "
                           "before the failing one stay applied (except those of a transaction "
@@ -341,13 +346,51 @@ Status Migrator::ApplyOne(const PlannedMigration& m, const HistoryTable& table,
   }
   Result<AppliedMigration> row = table.ReadOne(*conn_, name);
   if (!row.ok()) return fail(FailureStage::kRecording, 0, r.output, row.status());
-  report->applied.push_back({&file, *row, r.output, validation});
+  report->applied.push_back({&file, *row, r.output, validation, psql_reason});
   if (observer.on_applied) observer.on_applied(report->applied.back());
   if (hooks_.after_each) {
     Status s = hooks_.after_each(*conn_, file, *row);
     if (!s.ok()) return fail(FailureStage::kHook, 0, "", s.WithContext(name + " is applied"));
   }
   return Status::Ok();
+}
+
+Result<common::ProcessResult> Migrator::Execute(const MigrationFile& file,
+                                               const MigrationVariables& vars,
+                                               const std::string& history_insert_sql,
+                                               std::string* psql_reason) {
+  *psql_reason = "--with-psql";
+  if (options_.session_conninfo) {
+    std::ifstream in(file.path, std::ios::binary);
+    std::string sql((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) {
+      return Status::IoError(fmt::format("cannot read {}", file.path));
+    }
+    if (Sha256Hex(sql) != file.sha256_hex) {
+      return Status::FailedPrecondition(fmt::format(
+          "{} changed after this run read it; nothing of it was applied; run again", file.path));
+    }
+    const SqlSplit split = SplitMigrationSql(sql);
+    *psql_reason = fmt::format("line {}: {}", split.psql_line, split.psql_reason);
+    if (split.psql_line == 0) {
+      if (session_ == nullptr) {
+        STRATA_ASSIGN_OR_RETURN(session_, MigrationSession::Open(*options_.session_conninfo));
+      }
+      *psql_reason = "the server has standard_conforming_strings off";
+      if (session_->splits_like_psql()) {
+        psql_reason->clear();
+        Result<SessionOutcome> o =
+            session_->Run(file.path, sql, split, !file.no_transaction, history_insert_sql);
+        if (!o.ok()) {
+          // Lost in the middle, as psql's exit 2 would say; the next migration reconnects.
+          session_.reset();
+          return common::ProcessResult{2, o.status().message() + "\n", ""};
+        }
+        return common::ProcessResult{o->exit_code, std::move(o->output), ""};
+      }
+    }
+  }
+  return runner_->Run(MigrationRequest(children_, file, vars, history_insert_sql));
 }
 
 Result<std::vector<Migrator::Validation>> Migrator::Validate(const std::vector<TrackPlan>& plans,

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,7 @@
 #include "adapters/postgres/history_table.h"
 #include "adapters/postgres/migration_files.h"
 #include "adapters/postgres/migration_process.h"
+#include "adapters/postgres/migration_session.h"
 #include "adapters/common/process_runner.h"
 #include "engine/status.h"
 
@@ -85,13 +87,20 @@ struct MigratorOptions {
   int64_t lock_timeout_ms = 60000;
   // The run's UUID, given to psql as :execution_id (the caller makes it).
   std::string execution_id;
+  // When set, each migration that needs nothing of psql (SplitMigrationSql) runs in strata
+  // itself, over a second connection opened with this conninfo (migration_session.h); the
+  // others, and validation scripts, go to psql.
+  std::optional<std::string> session_conninfo;
 };
 
 struct AppliedStep {
   const MigrationFile* file = nullptr;
   AppliedMigration row;
-  std::string output;  // psql's output
+  std::string output;  // what running it printed: notices, rows
   std::optional<ValidationOutcome> validation;
+  // Why psql ran it ("line 3: a psql meta-command", "--with-psql"); empty when strata ran it
+  // itself (migration_session.h).
+  std::string psql_reason;
 };
 
 // Progress as it happens, for the caller to show. Any member may be empty.
@@ -148,6 +157,11 @@ class Migrator {
   Status ApplyOne(const PlannedMigration& m, const HistoryTable& table,
                   const RunObserver& observer, RunReport* report);
   Result<TrackPlan> PlanOne(const MigrationTrack& track);
+  // Runs a migration (with its history row unless it is no-transaction) in strata's own
+  // session or with psql; `psql_reason` says why psql ran it, and is empty when strata did.
+  Result<common::ProcessResult> Execute(const MigrationFile& file, const MigrationVariables& vars,
+                                        const std::string& history_insert_sql,
+                                        std::string* psql_reason);
 
   Connection* conn_;
   common::ProcessRunner* runner_;
@@ -155,6 +169,7 @@ class Migrator {
   MigratorOptions options_;
   MigrationHooks hooks_;
   bool recording_failed_ = false;  // the current track failed in a hook, not in its SQL
+  std::unique_ptr<MigrationSession> session_;  // opened at its first use
 };
 
 }  // namespace strata::postgres

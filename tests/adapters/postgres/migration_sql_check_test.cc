@@ -221,5 +221,108 @@ TEST(MigrationSqlCheckTest, RandomTextNeverFailsAndADollarBodyHidesAllOfIt) {
   }
 }
 
+
+// ---- SplitMigrationSql ---------------------------------------------------------------------
+
+// The statements' texts, each prefixed "LINE: ".
+std::vector<std::string> Split(std::string_view sql) {
+  const SqlSplit split = SplitMigrationSql(sql);
+  EXPECT_EQ(split.psql_line, 0) << split.psql_reason << "\n" << sql;
+  std::vector<std::string> out;
+  for (const SqlStatement& s : split.statements) {
+    out.push_back(std::to_string(s.line) + ": " + std::string(sql.substr(s.begin, s.end - s.begin)));
+  }
+  return out;
+}
+
+// "LINE: reason" when only psql can run `sql`; "" when strata can.
+std::string NeedsPsql(std::string_view sql) {
+  const SqlSplit split = SplitMigrationSql(sql);
+  if (split.psql_line == 0) return "";
+  return std::to_string(split.psql_line) + ": " + split.psql_reason;
+}
+
+TEST(SplitMigrationSqlTest, StatementsAreWhatPsqlWouldSendOneByOne) {
+  EXPECT_EQ(Split("-- leading comment\nCREATE TABLE t (id int);\n\n  ALTER TABLE t\n  ADD b text;"
+                  "  -- trailing\n"),
+            (Want{"2: CREATE TABLE t (id int);", "4: ALTER TABLE t\n  ADD b text;"}));
+  // The last statement needs no ';'; comments and blank lines alone are no statement.
+  EXPECT_EQ(Split("SELECT 1;\nSELECT 2\n"), (Want{"1: SELECT 1;", "2: SELECT 2\n"}));
+  EXPECT_EQ(Split("-- only a comment\n\n"), Want{});
+  EXPECT_EQ(Split(""), Want{});
+  // ';' inside strings, identifiers, comments, dollar quotes and parentheses ends nothing.
+  EXPECT_EQ(Split("INSERT INTO \"a;b\" VALUES ('x;y', E'it\\'s;', $$p;q$$, $t$ $$; $t$);\n"
+                  "/* a; /* nested; */ still; */ SELECT 1;\n"
+                  "CREATE RULE r AS ON INSERT TO t DO ALSO (SELECT 1; SELECT 2);\n"),
+            (Want{"1: INSERT INTO \"a;b\" VALUES ('x;y', E'it\\'s;', $$p;q$$, $t$ $$; $t$);",
+                  "2: /* a; /* nested; */ still; */ SELECT 1;",
+                  "3: CREATE RULE r AS ON INSERT TO t DO ALSO (SELECT 1; SELECT 2);"}));
+  // The body of a SQL-standard routine is one statement, as psql reads it.
+  EXPECT_EQ(Split("CREATE FUNCTION f() RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT 1;\n"
+                  "  SELECT CASE WHEN true THEN 2 END;\nEND;\nSELECT f();\n"),
+            (Want{"1: CREATE FUNCTION f() RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT 1;\n"
+                  "  SELECT CASE WHEN true THEN 2 END;\nEND;",
+                  "6: SELECT f();"}));
+  // A statement with no words is still sent (and the server says what is wrong with it).
+  EXPECT_EQ(Split("'abc';\n;\n"), (Want{"1: 'abc';", "2: ;"}));
+  // A cast is not a variable; named arguments neither.
+  EXPECT_EQ(Split("SELECT '1'::int, f(a := 1), $1;\n"), (Want{"1: SELECT '1'::int, f(a := 1), $1;"}));
+}
+
+TEST(SplitMigrationSqlTest, WhatOnlyPsqlCanRunIsNamedWithItsLine) {
+  EXPECT_EQ(NeedsPsql("CREATE TABLE t (id int);\n\\echo hi\n"), "2: a psql meta-command");
+  EXPECT_EQ(NeedsPsql("SELECT 1 \\gset\n"), "1: a psql meta-command");
+  EXPECT_EQ(NeedsPsql("\n\nINSERT INTO t VALUES (:'migration_name');\n"), "3: a psql variable");
+  EXPECT_EQ(NeedsPsql("SELECT :n;\n"), "1: a psql variable");
+  EXPECT_EQ(NeedsPsql("CREATE TABLE :\"name\" (id int);\n"), "1: a psql variable");
+  EXPECT_EQ(NeedsPsql("SELECT 1;\nCOPY t (a) FROM stdin;\n1\n\\.\n"),
+            "2: COPY from STDIN or to STDOUT");
+  EXPECT_EQ(NeedsPsql("COPY t TO STDOUT;\n"), "1: COPY from STDIN or to STDOUT");
+  EXPECT_EQ(NeedsPsql("SELECT 'open;\n"), "1: a quoted string that is never closed");
+  EXPECT_EQ(NeedsPsql("SELECT 1 AS \"open;\n"), "1: a quoted identifier that is never closed");
+  EXPECT_EQ(NeedsPsql("DO $x$ BEGIN END $y$;\n"), "1: a dollar-quoted string that is never closed");
+  EXPECT_EQ(NeedsPsql("SELECT 1; /* open\n"), "1: a comment that is never closed");
+  EXPECT_EQ(NeedsPsql("SELECT (1;\n"),
+            "2: a parenthesis or BEGIN ATOMIC body still open at the end of the file");
+  // Inside quotes, dollar quotes and comments, psql's syntax is text.
+  EXPECT_EQ(NeedsPsql("SELECT ':x', '\\echo'; -- :y \\z\nDO $$ BEGIN x := :y; END $$;\n"
+                      "/* \\echo :z */ SELECT \":w\";\n"),
+            "");
+  // A COPY from a server file needs no psql.
+  EXPECT_EQ(NeedsPsql("COPY t FROM '/srv/t.csv';\n"), "");
+}
+
+// Pasting the statements back together (with what lies between them) gives the text, the
+// statements are in order and do not overlap, and each starts on the line it says.
+TEST(SplitMigrationSqlTest, StatementsCoverTheTextInOrder) {
+  std::mt19937 rng(7);
+  const std::vector<std::string> pieces = {
+      "SELECT 1", ";", "\n", " ", "'a;b'", "E'c\\'d'", "\"e;f\"", "$$g;h$$", "-- i;\n",
+      "/* j; */", "(", ")", "CREATE FUNCTION f() BEGIN ATOMIC", "END", "x", "::int"};
+  for (int trial = 0; trial < 500; ++trial) {
+    std::string sql;
+    const int n = 1 + static_cast<int>(rng() % 30);
+    for (int i = 0; i < n; ++i) sql += pieces[rng() % pieces.size()];
+    const SqlSplit split = SplitMigrationSql(sql);
+    size_t previous_end = 0;
+    for (const SqlStatement& s : split.statements) {
+      ASSERT_LE(previous_end, s.begin) << sql;
+      ASSERT_LT(s.begin, s.end) << sql;
+      ASSERT_LE(s.end, sql.size()) << sql;
+      EXPECT_EQ(s.line, 1 + std::count(sql.begin(), sql.begin() + static_cast<long>(s.begin), '\n'))
+          << sql;
+      const std::string_view between(sql.data() + previous_end, s.begin - previous_end);
+      for (char c : between) {
+        // Only white space and `--` comments lie between statements.
+        if (c != ' ' && c != '\n') {
+          EXPECT_NE(between.find("--"), std::string_view::npos) << sql;
+          break;
+        }
+      }
+      previous_end = s.end;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace strata::postgres

@@ -3,6 +3,7 @@
 // with savepoints), the incremental model equals a full introspection of the same database, and
 // so do the identities; plus the cases that must take a full read or a key list, said so.
 #include "adapters/postgres/capture_incremental.h"
+#include "adapters/postgres/capture_events.h"
 
 #include <fmt/format.h>
 #include <google/protobuf/util/message_differencer.h>
@@ -112,7 +113,7 @@ class Generator {
   std::string Statement(const pb::PostgresSchema& m, bool* concurrently) {
     const pb::PgTable* t = Pick(m.tables());
     const pb::PgColumn* c = t ? PickIn(t->columns()) : nullptr;
-    switch (Below(34)) {
+    switch (Below(38)) {
       case 0:
       case 1:
       case 2:
@@ -295,6 +296,49 @@ class Generator {
         return fmt::format("ALTER SCHEMA {} RENAME TO {}", Pick(m.namespaces())->name(),
                            Fresh("sch"));
       }
+      case 34:
+        if (!t) return "";
+        switch (Below(3)) {
+          case 0: return fmt::format("ALTER TABLE {} ENABLE ROW LEVEL SECURITY", Q(*t));
+          case 1: return fmt::format("ALTER TABLE {} FORCE ROW LEVEL SECURITY", Q(*t));
+          default: return fmt::format("ALTER TABLE {} DISABLE ROW LEVEL SECURITY", Q(*t));
+        }
+      case 35:
+        return t ? fmt::format("CREATE POLICY {} ON {} {} USING (id > {})", Fresh("pol"), Q(*t),
+                               Below(2) == 0 ? "FOR SELECT TO PUBLIC" : "AS RESTRICTIVE",
+                               Below(100))
+                 : "";
+      case 36: {
+        const pb::PgPolicy* p = t ? PickIn(t->policies()) : nullptr;
+        if (!p) return "";
+        switch (Below(3)) {
+          case 0: return fmt::format("DROP POLICY {} ON {}", p->name(), Q(*t));
+          case 1:
+            return fmt::format("ALTER POLICY {} ON {} RENAME TO {}", p->name(), Q(*t),
+                               Fresh("pol"));
+          default:
+            return fmt::format("ALTER POLICY {} ON {} USING (id < {})", p->name(), Q(*t),
+                               Below(100));
+        }
+      }
+      case 37:
+        switch (Below(5)) {
+          case 0: return t ? fmt::format("GRANT SELECT, INSERT ON {} TO PUBLIC", Q(*t)) : "";
+          case 1: return t ? fmt::format("REVOKE ALL ON {} FROM PUBLIC", Q(*t)) : "";
+          case 2:
+            return c ? fmt::format("GRANT UPDATE ({}) ON {} TO PUBLIC", c->name(), Q(*t)) : "";
+          case 3: {
+            const pb::PgSequence* sq = Pick(m.sequences());
+            return sq ? fmt::format("GRANT USAGE ON SEQUENCE {} TO PUBLIC",
+                                    Q(sq->schema(), sq->name()))
+                      : "";
+          }
+          default:
+            return Below(2) == 0
+                       ? "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO PUBLIC"
+                       : "ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE SELECT ON TABLES "
+                         "FROM PUBLIC";
+        }
       default: {
         if (!t) return "";
         const std::string trig = Fresh("tg");
@@ -362,13 +406,33 @@ TEST(IncrementalCaptureRandom, EqualsAFullReadAfterEveryMigration) {
     IncrementalCapture capture;
     Generator gen(seed);
     int incremental = 0, full = 0, recounts = 0;
+    size_t events = 0;
     ASSERT_TRUE(capture.Begin(*conn).ok());
     for (int step = 0; step < kSteps; ++step) {
       bool concurrently = false;
       const std::vector<std::string> statements = gen.Next(capture.model(), &concurrently);
+      const pb::PostgresSchema before = capture.model();
+      const CatalogIdentity before_identity = capture.identity();
       RunMigration(*migrations, statements, concurrently ? 1 : gen.Below(3));
       Status finished = capture.Finish(*conn);
       ASSERT_TRUE(finished.ok()) << finished.ToString();
+      // The events of the parts the capture says changed are those of the whole models.
+      {
+        const auto change = capture.last_change();
+        ASSERT_TRUE(change.has_value());
+        auto from_parts = MigrationEvents({change->before, change->before_identity},
+                                          {change->after, change->after_identity});
+        auto from_whole =
+            MigrationEvents({before, before_identity}, {capture.model(), capture.identity()});
+        ASSERT_TRUE(from_parts.ok() && from_whole.ok());
+        std::string parts_text, whole_text;
+        for (const auto& e : *from_parts) parts_text += e.ShortDebugString() + "\n";
+        for (const auto& e : *from_whole) whole_text += e.ShortDebugString() + "\n";
+        std::string sql;
+        for (const auto& st : statements) sql += "\n  " + st;
+        ASSERT_EQ(parts_text, whole_text) << "step " << step << ", after:" << sql;
+        events += from_whole->size();
+      }
       (capture.stats().full ? full : incremental)++;
       recounts += capture.stats().recounted.empty() ? 0 : 1;
       CatalogIdentity identity;
@@ -385,6 +449,7 @@ TEST(IncrementalCaptureRandom, EqualsAFullReadAfterEveryMigration) {
     // The comparison means something only if most captures were incremental.
     EXPECT_GT(incremental, kSteps * 8 / 10) << full << " full reads";
     EXPECT_GT(recounts, 0);
+    EXPECT_GT(events, static_cast<size_t>(kSteps));
   }
 }
 

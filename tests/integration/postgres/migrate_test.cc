@@ -155,11 +155,21 @@ TEST_F(MigrateTest, AFailingMigrationRollsBackAndStopsTheRun) {
   Migration("2_core_broken.sql", "CREATE TABLE broken (id int);\nINSERT INTO broken VALUES (1);\n"
                                  "SELECT 1 / 0;\n");
   Migration("3_core_after.sql", "CREATE TABLE after (id int);\n");
+  // strata runs these itself; with --with-psql, psql does; both report the same way.
+  Cli with_psql = Strata({"migrate", "run", "migrations", "--with-psql"});
+  EXPECT_EQ(with_psql.code, 1) << with_psql;
+  EXPECT_TRUE(Contains(with_psql.err, "2_core_broken.sql:3: ERROR:  division by zero")) << with_psql;
+  EXPECT_TRUE(Contains(with_psql.err, "failed (psql exit 3); it was rolled back, and later "
+                                      "migrations were not run"))
+      << with_psql;
+  EXPECT_FALSE(TableExists("broken"));
+  EXPECT_EQ(History(), (Names{"1_core_first"}));
+
   Cli run = Strata({"migrate", "run", "migrations"});
   EXPECT_EQ(run.code, 1) << run;
   EXPECT_TRUE(Contains(run.err, "2_core_broken.sql:3: ERROR:  division by zero")) << run;
-  EXPECT_TRUE(Contains(run.err, "failed (psql exit 3); it was rolled back, and later migrations "
-                                "were not run"))
+  EXPECT_TRUE(Contains(run.err, "failed (a statement failed); it was rolled back, and later "
+                                "migrations were not run"))
       << run;
   EXPECT_TRUE(TableExists("first"));
   EXPECT_FALSE(TableExists("broken"));
@@ -175,6 +185,82 @@ TEST_F(MigrateTest, AFailingMigrationRollsBackAndStopsTheRun) {
   EXPECT_EQ(doc["failed"]["stage"], "migration");
   EXPECT_EQ(doc["failed"]["exit_code"], 3);
   EXPECT_TRUE(Contains(doc["failed"]["output"].get<std::string>(), "2_core_broken.sql:3:")) << j;
+}
+
+// strata runs a migration that uses nothing of psql itself, over its own connection: the same
+// statements psql would send, one by one, each migration in a fresh session.
+TEST_F(MigrateTest, StrataRunsPlainMigrationsItselfAndPsqlTheRest) {
+  conn_->ExecScript("CREATE SCHEMA other").ok();
+  Migration("1_core_session.sql",
+            "SET search_path = other;\n"
+            "CREATE TABLE in_other (id int);\n"
+            "CREATE TEMP TABLE scratch (id int);\n"
+            "SET statement_timeout = '1ms';\n"
+            "SET ROLE postgres;\n");
+  // Nothing of the first migration's session reaches the second.
+  Migration("2_core_fresh.sql",
+            "CREATE TABLE in_public (id int);\n"
+            "CREATE TEMP TABLE scratch (id int);\n"
+            "SELECT pg_sleep(0.01);\n");
+  Migration("3_core_vars.sql", "CREATE TABLE :\"migration_name\" (id int);\n");
+  Migration("4_core_body.sql",
+            "CREATE FUNCTION f() RETURNS text LANGUAGE plpgsql AS $$\n"
+            "DECLARE x text := 'a;b';\nBEGIN\n  RETURN x;\nEND $$;\n"
+            "CREATE FUNCTION g() RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT 1;\n  SELECT 2;\nEND;\n"
+            "COMMENT ON FUNCTION f() IS 'it''s; fine';\n");
+  Cli run = Strata({"--json", "migrate", "run", "migrations"});
+  ASSERT_EQ(run.code, 0) << run;
+  const json applied = run.Json()["applied"];
+  ASSERT_EQ(applied.size(), 4u) << run;
+  EXPECT_EQ(applied[0]["ran_with"], "strata");
+  EXPECT_EQ(applied[0]["psql_because"], nullptr);
+  EXPECT_EQ(applied[1]["ran_with"], "strata");
+  EXPECT_EQ(applied[2]["ran_with"], "psql");
+  EXPECT_EQ(applied[2]["psql_because"], "line 1: a psql variable");
+  EXPECT_EQ(applied[3]["ran_with"], "strata");
+  EXPECT_TRUE(TableExists("other.in_other"));
+  EXPECT_TRUE(TableExists("public.in_public"));
+  EXPECT_TRUE(TableExists("public.\"3_core_vars\""));
+  EXPECT_EQ(Column("SELECT f() || ' ' || g()::text"), (Names{"a;b 2"}));
+  EXPECT_EQ(Column("SELECT obj_description('f()'::regprocedure)"), (Names{"it's; fine"}));
+  EXPECT_EQ(History(), (Names{"1_core_session", "2_core_fresh", "3_core_vars", "4_core_body"}));
+
+  Cli all_psql = Strata({"--json", "migrate", "run", "migrations", "--with-psql"});
+  ASSERT_EQ(all_psql.code, 0) << all_psql;
+}
+
+// Errors point at the line the server names inside a statement, notices before an error are
+// shown with theirs, and a failed no-transaction migration keeps what psql would have kept.
+TEST_F(MigrateTest, StrataRunsReportTheLineOfTheErrorAndKeepWhatPsqlWouldKeep) {
+  Migration("1_core_typo.sql",
+            "DO $$ BEGIN RAISE NOTICE 'before the typo'; END $$;\n"
+            "CREATE TABLE ok (id int);\n"
+            "CREATE TABLE typo (\n"
+            "  id int,\n"
+            "  name txet\n"
+            ");\n");
+  Cli run = Strata({"migrate", "run", "migrations"});
+  EXPECT_EQ(run.code, 1) << run;
+  EXPECT_TRUE(Contains(run.err, "1_core_typo.sql:1: NOTICE:  before the typo")) << run;
+  EXPECT_TRUE(Contains(run.err, "1_core_typo.sql:5: ERROR:  type \"txet\" does not exist")) << run;
+  EXPECT_FALSE(TableExists("ok"));
+  EXPECT_EQ(History(), Names{});
+  fs::remove(Dir() + "/1_core_typo.sql");
+
+  Migration("2_core_loose.sql",
+            "-- strata:no-transaction\n"
+            "CREATE TABLE kept (id int);\n"
+            "BEGIN;\n"
+            "CREATE TABLE rolled_back (id int);\n"
+            "SELECT 1 / 0;\n"
+            "COMMIT;\n");
+  Cli loose = Strata({"migrate", "run", "migrations"});
+  EXPECT_EQ(loose.code, 1) << loose;
+  EXPECT_TRUE(Contains(loose.err, "2_core_loose.sql:5: ERROR:  division by zero")) << loose;
+  EXPECT_TRUE(Contains(loose.err, "ran without a transaction")) << loose;
+  EXPECT_TRUE(TableExists("kept"));
+  EXPECT_FALSE(TableExists("rolled_back"));
+  EXPECT_EQ(History(), Names{});
 }
 
 TEST_F(MigrateTest, PsqlVariablesAreSetAndEchoed) {
