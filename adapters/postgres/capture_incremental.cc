@@ -191,13 +191,6 @@ std::string WrittenOwnerSql(Tracked t) {
   }
 }
 
-// The rows of `t` written since lo, as KeysSql gives them.
-std::string WrittenKeysSql(Tracked t, std::string_view tag) {
-  const TrackedSql& s = SqlOf(t);
-  return fmt::format("SELECT '{}'::text, {}, ({})::oid::text, ({})::oid::text FROM {}, lo "
-                     "WHERE {} AND age(x.xmin) <= lo.a",
-                     tag, s.key, WrittenOwnerSql(t), s.owner2, s.from, s.scope);
-}
 
 // The xmax of the transaction's snapshot: every transaction id assigned later is at least this.
 std::string SnapshotXmaxSql(int server_version) {
@@ -238,10 +231,28 @@ std::string Written(std::string_view select, std::string_view from, std::string_
 // trip; $1 is the lower bound.
 std::string ChangesSql(int server_version) {
   std::string sql = "WITH RECURSIVE lo AS MATERIALIZED (SELECT age($1::xid) AS a)";
-  // Written keys of each tracked catalog, kept in CTEs: they are output and mapped below.
+  // One scan of each tracked catalog ("s0".."s5") counts the rows in scope and, where the
+  // catalog also holds something read whole, those rows and how many of them were written;
+  // and collects the written keys with their owners (looked up for those rows alone: an
+  // aggregate's arguments are evaluated only for the rows its FILTER lets through). The
+  // written keys ("w0".."w5") are output and mapped below.
   for (Tracked t : kAllTracked) {
-    sql += fmt::format(", w{0} AS ({1})", static_cast<int>(t),
-                       WrittenKeysSql(t, fmt::format("w{}", static_cast<int>(t))));
+    const int i = static_cast<int>(t);
+    const TrackedSql& ts = SqlOf(t);
+    const UnscopedSql* u = UnscopedIn(TrackedName(t));
+    const std::string written = fmt::format("{} AND {}", ts.scope, kWritten);
+    sql += fmt::format(
+        ", s{0} AS MATERIALIZED (SELECT count(*) FILTER (WHERE {1}) AS n, {2} AS uw, {3} AS un, "
+        "array_agg({4}) FILTER (WHERE {5}) AS k, array_agg(({6})::oid::text) FILTER (WHERE {5}) "
+        "AS a, array_agg(({7})::oid::text) FILTER (WHERE {5}) AS b FROM {8}, lo)",
+        i, ts.scope,
+        u ? fmt::format("(count(*) FILTER (WHERE {} AND {}))::text", u->filter, kWritten)
+          : "NULL::text",
+        u ? fmt::format("(count(*) FILTER (WHERE {}))::text", u->filter) : "NULL::text",
+        ts.key, written, WrittenOwnerSql(t), ts.owner2, ts.from);
+    sql += fmt::format(", w{0} AS (SELECT 'w{0}'::text, w.k, w.a, w.b FROM s{0}, "
+                       "unnest(s{0}.k, s{0}.a, s{0}.b) AS w(k, a, b))",
+                       i);
   }
   // pg_class oids of everything written that belongs to a relation.
   sql += ", raw(oid) AS (";
@@ -298,17 +309,8 @@ std::string ChangesSql(int server_version) {
   sql += " SELECT 'lo', " + SnapshotXmaxSql(server_version) + ", NULL, NULL";
   for (Tracked t : kAllTracked) {
     const int i = static_cast<int>(t);
-    const TrackedSql& s = SqlOf(t);
     sql += fmt::format(" UNION ALL SELECT * FROM w{0}", i);
-    // One scan counts the rows in scope and, where the catalog also holds something read
-    // whole, those rows and how many of them were written.
-    const UnscopedSql* u = UnscopedIn(TrackedName(t));
-    sql += fmt::format(
-        " UNION ALL SELECT 'c{}', (count(*) FILTER (WHERE {}))::text, {}, {} FROM {}, lo", i,
-        s.scope,
-        u ? fmt::format("(count(*) FILTER (WHERE {} AND {}))::text", u->filter, kWritten)
-          : "NULL",
-        u ? fmt::format("(count(*) FILTER (WHERE {}))::text", u->filter) : "NULL", s.from);
+    sql += fmt::format(" UNION ALL SELECT 'c{0}', s{0}.n::text, s{0}.uw, s{0}.un FROM s{0}", i);
   }
   sql += " UNION ALL " + Written("'n', x.oid::text, x.nspname::text, NULL", "pg_namespace x");
   sql += " UNION ALL " + UnscopedCountsSql(", lo", kWritten, /*skip_tracked=*/true);
