@@ -214,6 +214,27 @@ std::string AllKeysSql(int server_version) {
 // Every key of `t` with its owners.
 std::string TrackedKeysSql(Tracked t) { return KeysSql(t, "k", "", "true"); }
 
+// Every key `t` holds now, as one text[] value (keys are digits and '/', which an array's
+// text form leaves unquoted): cheaper to send and to compare than the keys with their owners.
+std::string CurrentKeysSql(Tracked t) {
+  const TrackedSql& ts = SqlOf(t);
+  return fmt::format("SELECT array_agg({})::text FROM {} WHERE {}", ts.key, ts.from, ts.scope);
+}
+
+// The elements of an array's text form "{a,b,c}" (NULL: none).
+std::set<std::string> ArrayElements(const std::optional<std::string>& text) {
+  std::set<std::string> out;
+  if (!text || text->size() < 2) return out;
+  const std::string_view inner = std::string_view(*text).substr(1, text->size() - 2);
+  size_t start = 0;
+  while (start <= inner.size() && !inner.empty()) {
+    const size_t comma = std::min(inner.find(',', start), inner.size());
+    out.emplace(inner.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
 // Rows written since $1 (an xid) in catalog alias `x`.
 // (age() is fixed for the transaction: its reference is the transaction's, so lo's age is
 // taken once.)
@@ -391,6 +412,17 @@ void Remember(const Changes& changes, KeyState* state) {
   }
   for (const auto& [oid, name] : changes.namespaces) state->namespaces[oid] = name;
   state->unscoped_counts = changes.unscoped_counts;
+}
+
+void Forget(Tracked t, const std::vector<std::string>& gone, KeyState* state,
+            std::set<uint32_t>* relations) {
+  KeyMap& was = state->keys[static_cast<int>(t)];
+  for (const std::string& key : gone) {
+    auto it = was.find(key);
+    if (it == was.end()) continue;
+    AddOwners(it->second, relations);
+    was.erase(it);
+  }
 }
 
 void Recount(Tracked t, KeyMap now, KeyState* state, std::set<uint32_t>* relations) {
@@ -735,8 +767,21 @@ Status IncrementalCapture::ReadChanges(Connection& conn) {
   if (!plan.full_reason) {
     incremental::Remember(changes, &keys_);
     for (Tracked t : plan.recount) {
-      STRATA_ASSIGN_OR_RETURN(QueryResult now, tx.Exec(incremental::TrackedKeysSql(t)));
-      incremental::Recount(t, ParseKeys(now), &keys_, &plan.relations);
+      // Rows were deleted: which of the kept keys are gone is usually all there is to it. Only
+      // when the count still differs (rows another session wrote before lo) is the whole key
+      // list read.
+      const int i = static_cast<int>(t);
+      STRATA_ASSIGN_OR_RETURN(QueryResult current, tx.Exec(incremental::CurrentKeysSql(t)));
+      const std::set<std::string> now = incremental::ArrayElements(current.rows.at(0).at(0));
+      std::vector<std::string> gone;
+      for (const auto& [key, _] : keys_.keys[i]) {
+        if (now.count(key) == 0) gone.push_back(key);
+      }
+      incremental::Forget(t, gone, &keys_, &plan.relations);
+      if (keys_.keys[i].size() != now.size()) {
+        STRATA_ASSIGN_OR_RETURN(QueryResult now, tx.Exec(incremental::TrackedKeysSql(t)));
+        incremental::Recount(t, ParseKeys(now), &keys_, &plan.relations);
+      }
       stats_.recounted.push_back(incremental::TrackedName(t));
     }
     plan.full_reason = incremental::TooMany(plan.relations.size(), identity_.relations.size(),

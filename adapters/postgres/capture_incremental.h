@@ -112,6 +112,9 @@ Plan Decide(const KeyState& state, const Changes& changes);
 std::optional<std::string> TooMany(size_t relations, size_t known, double fraction);
 // Records the written keys in `state` (new and rewritten rows alike).
 void Remember(const Changes& changes, KeyState* state);
+// Drops the `gone` keys of one catalog and adds their owners.
+void Forget(Tracked t, const std::vector<std::string>& gone, KeyState* state,
+            std::set<uint32_t>* relations);
 // Replaces one catalog's keys with `now` and adds the owners of keys that came or went.
 void Recount(Tracked t, KeyMap now, KeyState* state, std::set<uint32_t>* relations);
 
