@@ -155,7 +155,12 @@ pg::RunObserver HumanProgress(const Context& ctx) {
   o.on_applied = [&ctx](const pg::AppliedStep& a) {
     *ctx.out << Indented(a.output, "    | ");
     *ctx.out << "  " << ctx.Paint(Color::kGreen, "applied") << " " << a.file->name.stem << " in "
-             << a.row.execution_time_ms.value_or(0) << " ms\n";
+             << a.row.execution_time_ms.value_or(0) << " ms";
+    // Which migrations needed psql, and why, when strata ran the others itself.
+    if (!a.psql_reason.empty() && a.psql_reason != "--with-psql") {
+      *ctx.out << " (by psql: " << a.psql_reason << ")";
+    }
+    *ctx.out << "\n";
   };
   return o;
 }
