@@ -56,8 +56,10 @@ class Reader {
       STRATA_RETURN_IF_ERROR(Functions());
     }
     STRATA_RETURN_IF_ERROR(ReadPartitions(session_, options_, catalog_));
-    STRATA_RETURN_IF_ERROR(ReadSecurity(session_, options_, catalog_));
-    return ReadStorage(session_, options_, catalog_);
+    // Storage first: it reads foreign servers and aggregates, whose privileges the security
+    // reader attaches.
+    STRATA_RETURN_IF_ERROR(ReadStorage(session_, options_, catalog_));
+    return ReadSecurity(session_, options_, catalog_);
   }
 
  private:

@@ -207,8 +207,8 @@ struct Catalog {
 // labels, composite attributes, functions) have filled `catalog`. Each issues a fixed number
 // of queries. Tables and views are found in `catalog` by oid.
 Status ReadPartitions(Session& session, const IntrospectOptions& options, Catalog* catalog);
-Status ReadSecurity(Session& session, const IntrospectOptions& options, Catalog* catalog);
 Status ReadStorage(Session& session, const IntrospectOptions& options, Catalog* catalog);
+Status ReadSecurity(Session& session, const IntrospectOptions& options, Catalog* catalog);
 
 
 }  // namespace strata::postgres::introspect

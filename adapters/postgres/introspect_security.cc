@@ -38,7 +38,7 @@ std::string FreshPublicSql(int server_version) {
 
 // Every object with an ACL that is not NULL, as (kind, oid, schema, name, sub, acl, base):
 // relations ('r', sequences 's'), columns ('c', sub = column), schemas ('n'), functions ('f',
-// sub = identity arguments) and types ('T'). Rows of objects the model leaves out are read
+// sub = identity arguments), types ('T') and foreign servers ('S'). Rows of objects the model leaves out are read
 // and dropped on this side, like the core readers' (foreign tables included, for when the
 // model has them).
 std::string AclObjectsSql(const IntrospectOptions& o, int server_version) {
@@ -62,7 +62,9 @@ std::string AclObjectsSql(const IntrospectOptions& o, int server_version) {
       "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proacl IS NOT NULL AND {0} "
       "UNION ALL SELECT 'T', t.oid, n.nspname::text, t.typname::text, '', t.typacl, "
       "acldefault('T', t.typowner) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
-      "WHERE t.typacl IS NOT NULL AND {0}",
+      "WHERE t.typacl IS NOT NULL AND {0} "
+      "UNION ALL SELECT 'S', s.oid, '', s.srvname::text, '', s.srvacl, "
+      "acldefault('S', s.srvowner) FROM pg_foreign_server s WHERE s.srvacl IS NOT NULL",
       UserSchemaSql(o, "n"), RelationFilter(o, "c.oid"), FreshPublicSql(server_version));
 }
 
@@ -216,6 +218,10 @@ class SecurityReader {
     if (kind == "T") {
       auto t = catalog_->types.find(oid);
       return t == catalog_->types.end() ? nullptr : t->second.mutable_acl();
+    }
+    if (kind == "S") {
+      auto v = s.mutable_foreign_servers()->find(name);
+      return v == s.mutable_foreign_servers()->end() ? nullptr : v->second.mutable_acl();
     }
     return NamespaceAcl(name);
   }

@@ -10,6 +10,7 @@
 
 #include "adapters/postgres/connection.h"
 #include "adapters/postgres/render.h"
+#include "adapters/postgres/render_security.h"
 #include "engine/state/postgres_keys.h"
 
 namespace strata::postgres::render {
@@ -135,7 +136,8 @@ std::string ForeignServerDdl(const pb::PgForeignServer& s) {
   if (!s.type().empty()) sql += " TYPE " + Literal(s.type());
   if (!s.version().empty()) sql += " VERSION " + Literal(s.version());
   sql += " FOREIGN DATA WRAPPER " + QuoteIdentIfNeeded(s.wrapper()) + OptionsList(s.options());
-  return sql + ";\n" + CommentOn("SERVER", name, s.comment());
+  return sql + ";\n" + CommentOn("SERVER", name, s.comment()) +
+         AclSql("FOREIGN SERVER " + name, pb::PG_OBJECT_FOREIGN_SERVER, s.acl());
 }
 
 std::string EventTriggerDdl(const pb::PgEventTrigger& e) {

@@ -58,6 +58,8 @@ Status SetAcl(const pb::PgSetAcl& e, pb::PostgresSchema* s) {
     case pb::PG_OBJECT_TYPE: return SetObjectAcl(s->mutable_types(), key, "type", e.acl());
     case pb::PG_OBJECT_SCHEMA:
       return SetObjectAcl(s->mutable_namespaces(), r.name(), "schema", e.acl());
+    case pb::PG_OBJECT_FOREIGN_SERVER:
+      return SetObjectAcl(s->mutable_foreign_servers(), r.name(), "foreign server", e.acl());
     case pb::PG_OBJECT_FUNCTION:
       return SetObjectAcl(s->mutable_functions(), PgFunctionKey(r.schema(), r.name(), r.sub()),
                           "function", e.acl());

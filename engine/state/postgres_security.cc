@@ -14,6 +14,7 @@ const std::vector<std::string_view>& PgPrivilegesOf(pb::PgObjectKind kind) {
   static const std::vector<std::string_view> kSchema = {"USAGE", "CREATE"};
   static const std::vector<std::string_view> kFunction = {"EXECUTE"};
   static const std::vector<std::string_view> kType = {"USAGE"};
+  static const std::vector<std::string_view> kServer = {"USAGE"};
   static const std::vector<std::string_view> kNone;
   switch (kind) {
     case pb::PG_OBJECT_TABLE:
@@ -23,6 +24,7 @@ const std::vector<std::string_view>& PgPrivilegesOf(pb::PgObjectKind kind) {
     case pb::PG_OBJECT_SCHEMA: return kSchema;
     case pb::PG_OBJECT_FUNCTION: return kFunction;
     case pb::PG_OBJECT_TYPE: return kType;
+    case pb::PG_OBJECT_FOREIGN_SERVER: return kServer;
     default: return kNone;
   }
 }

@@ -25,7 +25,9 @@ Status Missing(const PgTarget& t, std::string_view label) {
 
 std::string KindName(pb::PgObjectKind kind) {
   std::string label = pb::PgObjectKind_Name(kind).substr(sizeof("PG_OBJECT_") - 1);
-  for (char& ch : label) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (char& ch : label) {
+    ch = ch == '_' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  }
   return label;
 }
 
@@ -85,6 +87,9 @@ Status ValidateAclTarget(const PgTarget& t, const pb::PgObjectRef& r) {
         fmt::format("postgres set_acl: objects of kind {} have no privileges", KindName(r.kind())));
   }
   if (r.kind() == pb::PG_OBJECT_SCHEMA) return r.name().empty() ? Missing(t, "schema") : Status::Ok();
+  if (r.kind() == pb::PG_OBJECT_FOREIGN_SERVER) {
+    return r.name().empty() ? Missing(t, "foreign server") : Status::Ok();
+  }
   if (r.schema().empty()) return Missing(t, "schema");
   if (r.kind() == pb::PG_OBJECT_COLUMN) {
     if (r.name().empty()) return Missing(t, "table");

@@ -21,6 +21,7 @@ constexpr const char* kSetup[] = {
     R"pb(create_type { type { schema: "app" name: "mood" enum_type { labels: ["a"] } } })pb",
     R"pb(create_function { function { schema: "app" name: "f" identity_arguments: "integer"
       definition: "CREATE FUNCTION ..." } })pb",
+    R"pb(create_foreign_server { server { name: "files" wrapper: "file_fdw" } })pb",
 };
 
 constexpr const char* kGrantSelect =
@@ -95,6 +96,9 @@ TEST_F(PostgresSecurityApplyTest, SetAclReachesEveryKindAndSortsTheAcl) {
   ExpectOk(R"pb(set_acl { target { kind: PG_OBJECT_SCHEMA name: "app" } acl {
       grants { grantee: "app_user" privilege: "USAGE" grantor: "postgres" } } })pb");
   EXPECT_EQ(S().namespaces().at("app").acl().grants_size(), 1);
+  ExpectOk(R"pb(set_acl { target { kind: PG_OBJECT_FOREIGN_SERVER name: "files" } acl {
+      grants { grantee: "app_user" privilege: "USAGE" grantor: "postgres" } } })pb");
+  EXPECT_EQ(S().foreign_servers().at("files").acl().grants_size(), 1);
   // Back to the default.
   ExpectOk(R"pb(set_acl { target { kind: PG_OBJECT_TABLE schema: "app" name: "docs" } })pb");
   EXPECT_EQ(Docs().acl().grants_size(), 0);
@@ -108,6 +112,8 @@ TEST_F(PostgresSecurityApplyTest, SetAclOnMissingObjects) {
               Code::kNotFound, "postgres function app.f() does not exist");
   ExpectError(R"pb(set_acl { target { kind: PG_OBJECT_SCHEMA name: "nope" } })pb",
               Code::kNotFound, "postgres schema nope does not exist");
+  ExpectError(R"pb(set_acl { target { kind: PG_OBJECT_FOREIGN_SERVER name: "nope" } })pb",
+              Code::kNotFound, "postgres foreign server nope does not exist");
 }
 
 // "public" exists in every database: its entry appears while it differs from a fresh
@@ -171,6 +177,11 @@ TEST(PostgresSecurityValidate, BadEventsSayWhatIsWrong) {
             "postgres set_acl: objects of kind index have no privileges");
   EXPECT_EQ(msg(R"pb(set_acl { target { name: "t" } })pb"),
             "postgres set_acl: object kind is UNSPECIFIED");
+  EXPECT_EQ(msg(R"pb(set_acl { target { kind: PG_OBJECT_FOREIGN_SERVER } })pb"),
+            "postgres set_acl: foreign server name is empty");
+  EXPECT_EQ(msg(R"pb(set_acl { target { kind: PG_OBJECT_FOREIGN_SERVER name: "s" } acl {
+      grants { grantee: "u" privilege: "SELECT" grantor: "postgres" } } })pb"),
+            "postgres set_acl server:s: grant to u: SELECT is not a privilege of a foreign server");
   EXPECT_EQ(msg(R"pb(set_acl { target { kind: PG_OBJECT_TABLE schema: "s" name: "t" } acl {
       grants { grantee: "u" privilege: "EXECUTE" grantor: "postgres" } } })pb"),
             "postgres set_acl s.t: grant to u: EXECUTE is not a privilege of a table");

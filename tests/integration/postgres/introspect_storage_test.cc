@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "adapters/postgres/render.h"
+#include "engine/state/postgres_keys.h"
 #include "integration/postgres/introspect_fixture.h"
 
 namespace strata::postgres {
@@ -40,6 +41,7 @@ CREATE EXTENSION postgres_fdw;
 CREATE SERVER remote TYPE 'pg' VERSION '15' FOREIGN DATA WRAPPER postgres_fdw
   OPTIONS (host 'db.example', port '5432', dbname 'app');
 COMMENT ON SERVER remote IS 'the other db';
+GRANT USAGE ON FOREIGN SERVER remote TO PUBLIC;
 CREATE USER MAPPING FOR CURRENT_USER SERVER remote OPTIONS (user 'remote', password 'secret');
 CREATE FOREIGN TABLE app.remote_users (id integer NOT NULL, name text)
   SERVER remote OPTIONS (schema_name 'public', table_name 'users');
@@ -57,6 +59,7 @@ ALTER EVENT TRIGGER every ENABLE ALWAYS;
 CREATE AGGREGATE app.concat_all(text) (SFUNC = textcat, STYPE = text, INITCOND = '');
 CREATE AGGREGATE app.total(integer) (SFUNC = int4pl, STYPE = integer, PARALLEL = SAFE);
 COMMENT ON AGGREGATE app.total(integer) IS 'sum';
+REVOKE EXECUTE ON FUNCTION app.total(integer) FROM PUBLIC;
 CREATE AGGREGATE app.msum(integer) (SFUNC = int4pl, STYPE = integer,
   MSFUNC = int4pl, MINVFUNC = int4mi, MSTYPE = integer, INITCOND = '0', MINITCOND = '0');
 CREATE AGGREGATE app.biggest(integer) (SFUNC = int4larger, STYPE = integer, SORTOP = >);
@@ -158,6 +161,11 @@ TEST_F(IntrospectStorageTest, ReadsForeignTablesAndServersButNeverUserMappings) 
   EXPECT_EQ(remote.version(), "15");
   EXPECT_EQ(List(remote.options()), (V{"host=db.example", "port=5432", "dbname=app"}));
   EXPECT_EQ(remote.comment(), "the other db");
+  // Privileges beyond the default (only the owner may use a server).
+  ASSERT_EQ(remote.acl().grants_size(), 1) << remote.acl().DebugString();
+  EXPECT_EQ(remote.acl().grants(0).grantee(), "PUBLIC");
+  EXPECT_EQ(remote.acl().grants(0).privilege(), "USAGE");
+  EXPECT_EQ(remote.acl().revokes_size(), 0);
 
   const pb::PgTable& users = s.tables().at("app.remote_users");
   EXPECT_EQ(users.foreign().server(), "remote");
@@ -267,7 +275,13 @@ TEST_F(IntrospectStorageTest, RenderedSchemaRebuildsTheSameStateElsewhere) {
   EXPECT_EQ(*remote,
             "CREATE SERVER remote TYPE 'pg' VERSION '15' FOREIGN DATA WRAPPER postgres_fdw "
             "OPTIONS (host 'db.example', port '5432', dbname 'app');\n"
-            "COMMENT ON SERVER remote IS 'the other db';\n");
+            "COMMENT ON SERVER remote IS 'the other db';\n"
+            "GRANT ALL ON FOREIGN SERVER remote TO PUBLIC;\n");
+  // An aggregate's privileges are read too (REVOKE ... FROM PUBLIC above).
+  const pb::PgFunction& total = original.functions().at(PgFunctionKey("app", "total", "integer"));
+  ASSERT_EQ(total.acl().revokes_size(), 1) << total.acl().DebugString();
+  EXPECT_EQ(total.acl().revokes(0).grantee(), "PUBLIC");
+  EXPECT_EQ(total.acl().revokes(0).privilege(), "EXECUTE");
 }
 
 }  // namespace

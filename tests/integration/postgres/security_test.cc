@@ -356,5 +356,36 @@ TEST_F(SecurityCaptureTest, DriftSeesAPolicyAddedBehindStratasBack) {
   EXPECT_NE(j["changes"][0].dump().find("sneaky"), std::string::npos) << j.dump(2);
 }
 
+// A foreign server's privileges are recorded like any object's, and a REVOKE made behind
+// strata's back is drift.
+TEST_F(SecurityCaptureTest, ForeignServerPrivilegesAreRecordedAndTheirDriftSeen) {
+  Migration("20240101000000_core_server.sql",
+            "CREATE FOREIGN DATA WRAPPER plain_fdw;\n"
+            "CREATE SERVER files FOREIGN DATA WRAPPER plain_fdw;\n");
+  Migration("20240102000000_core_grant.sql",
+            roles_.Fill("GRANT USAGE ON FOREIGN SERVER files TO {app};\n"));
+  StrataRun r = Strata({"migrate", "run", "migrations", "--json"});
+  ASSERT_EQ(r.code, 0) << r;
+  json j = r.Json();
+  ASSERT_EQ(j["recorded"].size(), 2u) << j.dump(2);
+  EXPECT_EQ(j["recorded"][1]["events"], 1);
+  StrataRun diff = Strata({"diff", "1", "2"});
+  EXPECT_NE(diff.out.find(roles_.Fill("~ privileges: grant USAGE to {app}")), std::string::npos)
+      << diff;
+  StrataRun show = Strata({"show", "server:files"});
+  ASSERT_EQ(show.code, 0) << show;
+  EXPECT_NE(show.out.find(roles_.Fill("GRANT ALL ON FOREIGN SERVER files TO {app};")),
+            std::string::npos)
+      << show;
+  ASSERT_EQ(Strata({"drift"}).code, 0);
+
+  auto conn = db_.Connect();
+  ASSERT_TRUE(conn);
+  ASSERT_TRUE(conn->ExecScript(roles_.Fill("REVOKE USAGE ON FOREIGN SERVER files FROM {app}")).ok());
+  StrataRun drift = Strata({"drift", "--json"});
+  EXPECT_EQ(drift.code, 3) << drift;
+  ASSERT_EQ(drift.Json()["changes"].size(), 1u) << drift;
+}
+
 }  // namespace
 }  // namespace strata::postgres
