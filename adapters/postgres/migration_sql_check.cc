@@ -333,6 +333,10 @@ class Checker {
     if (st.words[0] == "copy" && (word == "stdin" || word == "stdout")) {
       NeedsPsql(st.line, "COPY from STDIN or to STDOUT");
     }
+    // psql reads the rest of the file by the server's new setting; the split assumes it on.
+    if (word == "standard_conforming_strings") {
+      NeedsPsql(line_, "a change of standard_conforming_strings");
+    }
     if (st.word_count <= 2 || !st.IsRoutine() || paren_depth_ > 0) return;
     // psql's heuristic for a routine's BEGIN ATOMIC body: ';' inside does not end it.
     if (word == "begin") ++st.begin_depth;

@@ -50,7 +50,8 @@ struct SqlStatement {
 // A migration's statements in order, or why only psql can run it: a meta-command (\set,
 // \i, ...), a psql variable (:name, :'name', :"name"), COPY from STDIN or to STDOUT, or text
 // whose end psql and the server might read differently (an unterminated string, quoted
-// identifier, comment or dollar quote; an unclosed parenthesis or BEGIN ATOMIC body).
+// identifier, comment or dollar quote; an unclosed parenthesis or BEGIN ATOMIC body), or a
+// change of standard_conforming_strings (psql reads what follows by the new setting).
 // Assumes standard_conforming_strings is on, as it is by default.
 struct SqlSplit {
   std::vector<SqlStatement> statements;

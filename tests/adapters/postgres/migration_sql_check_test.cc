@@ -288,6 +288,8 @@ TEST(SplitMigrationSqlTest, WhatOnlyPsqlCanRunIsNamedWithItsLine) {
   EXPECT_EQ(NeedsPsql("SELECT ':x', '\\echo'; -- :y \\z\nDO $$ BEGIN x := :y; END $$;\n"
                       "/* \\echo :z */ SELECT \":w\";\n"),
             "");
+  EXPECT_EQ(NeedsPsql("SELECT 1;\nSET standard_conforming_strings = off;\n"),
+            "2: a change of standard_conforming_strings");
   // A COPY from a server file needs no psql.
   EXPECT_EQ(NeedsPsql("COPY t FROM '/srv/t.csv';\n"), "");
 }
