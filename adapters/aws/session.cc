@@ -15,10 +15,11 @@ struct JsonServiceInfo {
   std::string_view target_prefix;
 };
 
-constexpr std::array<JsonServiceInfo, 3> kJsonServices = {{
+constexpr std::array<JsonServiceInfo, 4> kJsonServices = {{
     {"dynamodb", "1.0", "DynamoDB_20120810"},
     {"glue", "1.1", "AWSGlue"},
     {"athena", "1.1", "AmazonAthena"},
+    {"kms", "1.1", "TrentService"},
 }};
 
 std::string Upper(std::string_view s) {
@@ -229,7 +230,7 @@ Result<std::unique_ptr<JsonService>> Session::Json(std::string_view service) {
                            [&](const JsonServiceInfo& i) { return i.name == service; });
   if (info == kJsonServices.end()) {
     return Status::InvalidArgument("no JSON AWS service called '" + std::string(service) +
-                                   "' (known: dynamodb, glue, athena)");
+                                   "' (known: dynamodb, glue, athena, kms)");
   }
   auto client = std::make_shared<const ServiceClient>(
       ServiceEndpoint{std::string(service), state_->region, EndpointFor(service)}, ClientParts());

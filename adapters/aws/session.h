@@ -63,7 +63,8 @@ class Session {  // thread-safe
   // The endpoint URL `service` resolves to (see docs/aws.md for the order).
   std::string EndpointFor(std::string_view service) const;
   // "dynamodb" (awsJson1.0, target prefix DynamoDB_20120810), "glue" (1.1, AWSGlue),
-  // "athena" (1.1, AmazonAthena); InvalidArgument for any other name.
+  // "athena" (1.1, AmazonAthena), "kms" (1.1, TrentService); InvalidArgument for any other
+  // name.
   Result<std::unique_ptr<JsonService>> Json(std::string_view service);
   // STS GetCallerIdentity, cached for the session's lifetime. FailedPrecondition without
   // touching the network when STS would be the public AWS endpoint but the session's endpoint

@@ -109,6 +109,27 @@ ordered_json RenderOperation(const pb::DynamoChange& c) {
     }
     case C::kRemoveTag:
       return With(Op("remove_tag", c.remove_tag().table()), "key", c.remove_tag().key());
+    case C::kSetEncryption: {
+      pb::DynamoTable t;
+      if (c.set_encryption().has_encryption()) *t.mutable_encryption() = c.set_encryption().encryption();
+      return With(Op("set_encryption", c.set_encryption().table()), "sse_specification",
+                  RenderSseSpecification(t));
+    }
+    case C::kSetOnDemandThroughput: {
+      const auto& e = c.set_on_demand_throughput();
+      ordered_json op = Op("set_on_demand_throughput", e.table());
+      if (!e.index().empty()) op = With(std::move(op), "index", e.index());
+      return With(std::move(op), "on_demand_throughput",
+                  RenderOnDemandThroughput(e.on_demand_throughput(), true));
+    }
+    case C::kSetWarmThroughput: {
+      const auto& e = c.set_warm_throughput();
+      ordered_json op = Op("set_warm_throughput", e.table());
+      if (!e.index().empty()) op = With(std::move(op), "index", e.index());
+      return With(std::move(op), "warm_throughput",
+                  e.has_warm_throughput() ? RenderWarmThroughput(e.warm_throughput())
+                                          : ordered_json());
+    }
     case C::KIND_NOT_SET: break;
   }
   return {{"op", "unknown"}};

@@ -25,7 +25,7 @@ using Pointer = JsonDocument::Pointer;
 constexpr Vocabulary kJsonWords{
     "ProvisionedThroughput", "ProvisionedThroughput", "BillingMode PROVISIONED",
     "BillingMode PAY_PER_REQUEST", "ProjectionType INCLUDE", "NonKeyAttributes",
-    "a RANGE element in KeySchema"};
+    "a RANGE element in KeySchema", "OnDemandThroughput"};
 
 constexpr EnumWord<pb::DynamoBillingMode> kJsonBilling[] = {
     {"PROVISIONED", pb::DYNAMO_BILLING_MODE_PROVISIONED},
@@ -50,12 +50,18 @@ constexpr EnumWord<pb::DynamoProjectionType> kJsonProjections[] = {
 const KeyList kJsonTableKeys = {
     "AttributeDefinitions", "TableName", "KeySchema", "LocalSecondaryIndexes",
     "GlobalSecondaryIndexes", "BillingMode", "ProvisionedThroughput", "StreamSpecification",
-    "Tags", "TableClass", "DeletionProtectionEnabled", "TimeToLiveSpecification"};
+    "Tags", "TableClass", "DeletionProtectionEnabled", "TimeToLiveSpecification",
+    "SSESpecification", "OnDemandThroughput", "WarmThroughput"};
 // CreateTable fields strata does not model: rejected rather than silently dropped.
-const KeyList kJsonUnmanagedKeys = {"SSESpecification", "OnDemandThroughput", "WarmThroughput",
-                                    "ResourcePolicy"};
+const KeyList kJsonUnmanagedKeys = {"ResourcePolicy"};
 const KeyList kJsonGlobalIndexKeys = {"IndexName", "KeySchema", "Projection",
-                                      "ProvisionedThroughput"};
+                                      "ProvisionedThroughput", "OnDemandThroughput",
+                                      "WarmThroughput"};
+const KeyList kJsonSseKeys = {"Enabled", "SSEType", "KMSMasterKeyId"};
+const KeyList kJsonOnDemandKeys = {"MaxReadRequestUnits", "MaxWriteRequestUnits"};
+const KeyList kJsonWarmKeys = {"ReadUnitsPerSecond", "WriteUnitsPerSecond"};
+// The alias DynamoDB's own KMS key goes by in every account: naming it is the AWS-managed key.
+constexpr std::string_view kManagedKeyAlias = "alias/aws/dynamodb";
 const KeyList kJsonLocalIndexKeys = {"IndexName", "KeySchema", "Projection"};
 const KeyList kJsonAttributeKeys = {"AttributeName", "AttributeType"};
 const KeyList kJsonKeyElementKeys = {"AttributeName", "KeyType"};
@@ -113,6 +119,10 @@ class JsonReader {
   Status Throughput(const JsonAt& at, std::string_view context, pb::DynamoThroughput* out) const;
   Status Projection(const JsonAt& parent, std::string_view context, pb::DynamoProjection* out,
                     int* line) const;
+  Status OnDemand(const JsonAt& at, std::string_view context,
+                  pb::DynamoOnDemandThroughput* out) const;
+  Status Warm(const JsonAt& at, std::string_view context, pb::DynamoWarmThroughput* out) const;
+  Status Encryption(const JsonAt& at);
   Status Billing();
   Status GlobalIndex(const JsonAt& at);
   Status LocalIndex(const JsonAt& at);
@@ -280,14 +290,111 @@ Status JsonReader::Throughput(const JsonAt& at, std::string_view context,
   return Status::Ok();
 }
 
-// The on-demand zero capacity read by Throughput becomes no capacity at all.
+// Each side a whole number of at least 1, or -1 (what UpdateTable takes to remove a maximum):
+// no maximum on that side. At least one side, as DynamoDB requires.
+Status JsonReader::OnDemand(const JsonAt& at, std::string_view context,
+                            pb::DynamoOnDemandThroughput* out) const {
+  const std::string what = fmt::format("{} OnDemandThroughput", context);
+  STRATA_RETURN_IF_ERROR(Object(at, what, kJsonOnDemandKeys));
+  if (at.value->empty()) {
+    return Error(at, fmt::format("{} needs MaxReadRequestUnits, MaxWriteRequestUnits or both; "
+                                 "remove it for no maximum",
+                                 what));
+  }
+  for (std::string_view key : kJsonOnDemandKeys) {
+    if (!at.Has(key)) continue;
+    const json& v = *at[key].value;
+    if (!v.is_number_integer() || (v.get<int64_t>() < 1 && v.get<int64_t>() != -1)) {
+      return Error(at[key], fmt::format("{} must be a whole number of at least 1 (or -1 for no "
+                                        "maximum)",
+                                        key));
+    }
+    const int64_t units = std::max<int64_t>(0, v.get<int64_t>());
+    if (key == "MaxReadRequestUnits") out->set_max_read_request_units(units);
+    if (key == "MaxWriteRequestUnits") out->set_max_write_request_units(units);
+  }
+  return Status::Ok();
+}
+
+// Both sides: DynamoDB keeps them as one setting, and strata always sends both.
+Status JsonReader::Warm(const JsonAt& at, std::string_view context,
+                        pb::DynamoWarmThroughput* out) const {
+  const std::string what = fmt::format("{} WarmThroughput", context);
+  STRATA_RETURN_IF_ERROR(Object(at, what, kJsonWarmKeys));
+  for (std::string_view key : kJsonWarmKeys) {
+    if (!at.Has(key)) {
+      return Error(at, fmt::format("{} needs both ReadUnitsPerSecond and WriteUnitsPerSecond",
+                                   what));
+    }
+    const json& v = *at[key].value;
+    if (!v.is_number_integer() || v.get<int64_t>() < 1) {
+      return Error(at[key], fmt::format("{} must be a whole number of at least 1", key));
+    }
+    if (key == "ReadUnitsPerSecond") out->set_read_units_per_second(v.get<int64_t>());
+    if (key == "WriteUnitsPerSecond") out->set_write_units_per_second(v.get<int64_t>());
+  }
+  return Status::Ok();
+}
+
+// No SSESpecification, or Enabled false: the AWS-owned key. Enabled true: a KMS key, the
+// account's aws/dynamodb key unless KMSMasterKeyId names another.
+Status JsonReader::Encryption(const JsonAt& at) {
+  STRATA_RETURN_IF_ERROR(Object(at, "SSESpecification", kJsonSseKeys));
+  bool enabled = false;
+  if (at.Has("Enabled")) {
+    STRATA_ASSIGN_OR_RETURN(enabled, Bool(at["Enabled"], "SSESpecification Enabled"));
+  }
+  std::string type = "KMS";
+  if (at.Has("SSEType")) {
+    STRATA_ASSIGN_OR_RETURN(type, String(at["SSEType"], "SSEType"));
+    if (type != "KMS") {
+      return Error(at["SSEType"], fmt::format("SSEType \"{}\" is not supported; DynamoDB takes "
+                                              "only KMS (or leave SSESpecification out for the "
+                                              "AWS-owned key)",
+                                              type));
+    }
+  }
+  if (!enabled) {
+    for (std::string_view key : {"SSEType", "KMSMasterKeyId"}) {
+      if (!at.Has(key)) continue;
+      return Error(at[key], fmt::format("{} needs \"Enabled\": true in SSESpecification; "
+                                        "without it the table uses the AWS-owned key",
+                                        key));
+    }
+    return Status::Ok();
+  }
+  auto* encryption = table_.mutable_encryption();
+  encryption->set_key(pb::DYNAMO_ENCRYPTION_KEY_AWS_MANAGED);
+  if (!at.Has("KMSMasterKeyId")) return Status::Ok();
+  STRATA_ASSIGN_OR_RETURN(std::string key, String(at["KMSMasterKeyId"], "KMSMasterKeyId"));
+  if (key.empty()) {
+    return Error(at["KMSMasterKeyId"], "KMSMasterKeyId is empty; name a KMS key id, key ARN or "
+                                       "alias, or leave it out for the aws/dynamodb key");
+  }
+  if (key == kManagedKeyAlias) return Status::Ok();
+  encryption->set_key(pb::DYNAMO_ENCRYPTION_KEY_CUSTOMER_MANAGED);
+  encryption->set_kms_key(key);
+  return Status::Ok();
+}
+
+// The on-demand zero capacity read by Throughput becomes no capacity at all, and an on-demand
+// maximum of -1 on both sides no maximum.
 void ClearZeroThroughput(pb::DynamoTable* table) {
   auto zero = [](const pb::DynamoThroughput& t) {
     return t.read_capacity_units() == 0 && t.write_capacity_units() == 0;
   };
+  auto none = [](const pb::DynamoOnDemandThroughput& t) {
+    return t.max_read_request_units() == 0 && t.max_write_request_units() == 0;
+  };
   if (table->has_throughput() && zero(table->throughput())) table->clear_throughput();
+  if (table->has_on_demand_throughput() && none(table->on_demand_throughput())) {
+    table->clear_on_demand_throughput();  // -1 on both sides: no maximum at all
+  }
   for (auto& g : *table->mutable_global_indexes()) {
     if (g.has_throughput() && zero(g.throughput())) g.clear_throughput();
+    if (g.has_on_demand_throughput() && none(g.on_demand_throughput())) {
+      g.clear_on_demand_throughput();
+    }
   }
 }
 
@@ -352,6 +459,14 @@ Status JsonReader::GlobalIndex(const JsonAt& at) {
     place.throughput_line = doc_.LineOf(at["ProvisionedThroughput"].pointer);
     STRATA_RETURN_IF_ERROR(Throughput(at["ProvisionedThroughput"], what,
                                       index->mutable_throughput()));
+  }
+  if (at.Has("OnDemandThroughput")) {
+    place.on_demand_line = doc_.LineOf(at["OnDemandThroughput"].pointer);
+    STRATA_RETURN_IF_ERROR(OnDemand(at["OnDemandThroughput"], what,
+                                    index->mutable_on_demand_throughput()));
+  }
+  if (at.Has("WarmThroughput")) {
+    STRATA_RETURN_IF_ERROR(Warm(at["WarmThroughput"], what, index->mutable_warm_throughput()));
   }
   return Status::Ok();
 }
@@ -473,6 +588,16 @@ Status JsonReader::Settings() {
   if (root_.Has("Tags")) STRATA_RETURN_IF_ERROR(Tags(root_["Tags"]));
   if (root_.Has("TimeToLiveSpecification")) {
     STRATA_RETURN_IF_ERROR(TimeToLive(root_["TimeToLiveSpecification"]));
+  }
+  if (root_.Has("SSESpecification")) STRATA_RETURN_IF_ERROR(Encryption(root_["SSESpecification"]));
+  if (root_.Has("OnDemandThroughput")) {
+    places_.on_demand_line = doc_.LineOf(root_["OnDemandThroughput"].pointer);
+    STRATA_RETURN_IF_ERROR(OnDemand(root_["OnDemandThroughput"], "table",
+                                    table_.mutable_on_demand_throughput()));
+  }
+  if (root_.Has("WarmThroughput")) {
+    STRATA_RETURN_IF_ERROR(Warm(root_["WarmThroughput"], "table",
+                                table_.mutable_warm_throughput()));
   }
   return Status::Ok();
 }

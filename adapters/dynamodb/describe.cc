@@ -62,6 +62,24 @@ std::string DescribeChange(const pb::DynamoChange& c) {
     case pb::DynamoChange::kSetTag:
       return fmt::format("tag {}={}", c.set_tag().key(), c.set_tag().value());
     case pb::DynamoChange::kRemoveTag: return "remove tag " + c.remove_tag().key();
+    case pb::DynamoChange::kSetEncryption: {
+      pb::DynamoTable t;
+      if (c.set_encryption().has_encryption()) *t.mutable_encryption() = c.set_encryption().encryption();
+      return "encrypt with " + EncryptionText(t);
+    }
+    case pb::DynamoChange::kSetOnDemandThroughput: {
+      const auto& e = c.set_on_demand_throughput();
+      const std::string where = e.index().empty() ? "" : "global index " + e.index() + " ";
+      return e.has_on_demand_throughput()
+                 ? where + "on-demand throughput " + OnDemandText(&e.on_demand_throughput())
+                 : where + "on-demand throughput: no maximum";
+    }
+    case pb::DynamoChange::kSetWarmThroughput: {
+      const auto& e = c.set_warm_throughput();
+      const std::string where = e.index().empty() ? "" : "global index " + e.index() + " ";
+      return e.has_warm_throughput() ? where + "warm throughput " + WarmText(e.warm_throughput())
+                                     : where + "warm throughput no longer managed";
+    }
     case pb::DynamoChange::KIND_NOT_SET: break;
   }
   return "unknown change";

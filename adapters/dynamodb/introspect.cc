@@ -96,6 +96,49 @@ void ReadThroughput(const json& t, pb::DynamoThroughput* out) {
   out->set_write_capacity_units(Int(t, "WriteCapacityUnits"));
 }
 
+// Absent, or -1 on a side: no maximum there. Only on-demand tables have one.
+template <typename Owner>
+void ReadOnDemand(const json& owner, bool on_demand, Owner* out) {
+  const json& o = Member(owner, "OnDemandThroughput");
+  if (!on_demand || !o.is_object()) return;
+  const int64_t read = std::max<int64_t>(0, Int(o, "MaxReadRequestUnits"));
+  const int64_t write = std::max<int64_t>(0, Int(o, "MaxWriteRequestUnits"));
+  if (read == 0 && write == 0) return;
+  out->mutable_on_demand_throughput()->set_max_read_request_units(read);
+  out->mutable_on_demand_throughput()->set_max_write_request_units(write);
+}
+
+// Every table and index reports one; which of them strata keeps is live_settings.h's call.
+template <typename Owner>
+void ReadWarm(const json& owner, const std::string& who, Owner* out,
+              std::vector<std::string>* busy) {
+  const json& w = Member(owner, "WarmThroughput");
+  if (!w.is_object()) return;
+  const std::string status = Str(w, "Status");
+  if (!status.empty() && status != "ACTIVE") busy->push_back(who + "warm throughput " + status);
+  const int64_t read = Int(w, "ReadUnitsPerSecond"), write = Int(w, "WriteUnitsPerSecond");
+  if (read <= 0 && write <= 0) return;
+  out->mutable_warm_throughput()->set_read_units_per_second(read);
+  out->mutable_warm_throughput()->set_write_units_per_second(write);
+}
+
+// No SSEDescription (or one being disabled): the AWS-owned key. Otherwise a KMS key, by its
+// ARN: live_settings.h tells the aws/dynamodb key from a customer's.
+void ReadEncryption(const json& d, LiveTable* live) {
+  const json& sse = Member(d, "SSEDescription");
+  if (!sse.is_object()) return;
+  const std::string status = Str(sse, "Status");
+  if (status == "UPDATING" || status == "ENABLING" || status == "DISABLING") {
+    live->busy_settings.push_back("encryption " + status);
+  }
+  if (status == "DISABLED" || status == "DISABLING") return;
+  const std::string arn = Str(sse, "KMSMasterKeyArn");
+  auto* e = live->table.mutable_encryption();
+  e->set_key(arn.empty() ? pb::DYNAMO_ENCRYPTION_KEY_AWS_MANAGED
+                         : pb::DYNAMO_ENCRYPTION_KEY_CUSTOMER_MANAGED);
+  e->set_kms_key(arn);
+}
+
 Status ReadAttributes(const Reader& r, const json& defs, pb::DynamoTable* t) {
   if (!defs.is_array()) return r.Bad("AttributeDefinitions", defs);
   for (const auto& d : defs) {
@@ -135,6 +178,8 @@ Status ReadGlobalIndexes(const Reader& r, const json& list, LiveTable* live) {
     STRATA_RETURN_IF_ERROR(ReadKey(r, Member(g, "KeySchema"), index->mutable_key()));
     STRATA_RETURN_IF_ERROR(ReadProjection(r, Member(g, "Projection"), index->mutable_projection()));
     if (provisioned) ReadThroughput(Member(g, "ProvisionedThroughput"), index->mutable_throughput());
+    ReadOnDemand(g, !provisioned, index);
+    ReadWarm(g, "index " + index->name() + " ", index, &live->busy_settings);
   }
   return Status::Ok();
 }
@@ -223,6 +268,9 @@ Result<LiveTable> Project(const json& d, const json& ttl,
   STRATA_RETURN_IF_ERROR(ReadGlobalIndexes(r, Member(d, "GlobalSecondaryIndexes"), &live));
   STRATA_RETURN_IF_ERROR(ReadLocalIndexes(r, Member(d, "LocalSecondaryIndexes"), &t));
   STRATA_RETURN_IF_ERROR(ReadSettings(r, d, &t));
+  ReadOnDemand(d, t.billing_mode() == pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST, &t);
+  ReadWarm(d, "", &t, &live.busy_settings);
+  ReadEncryption(d, &live);
   ReadTimeToLive(ttl, &t);
   for (const auto& [k, v] : tags) (*t.mutable_tags())[k] = v;
   CanonicalizeDynamoTable(&t);
@@ -252,7 +300,7 @@ Result<std::map<std::string, std::string>> ReadTags(aws::JsonService& ddb, const
 }  // namespace
 
 bool LiveTable::Ready() const {
-  if (status != "ACTIVE") return false;
+  if (status != "ACTIVE" || !busy_settings.empty()) return false;
   return std::all_of(index_status.begin(), index_status.end(),
                      [](const auto& entry) { return entry.second == "ACTIVE"; });
 }

@@ -35,9 +35,12 @@ struct LiveTable {
   // ListTagsOfResource with UnknownOperationException): `table.tags` is then empty and says
   // nothing, and planning leaves tags alone.
   bool tags_supported = true;
+  // Settings DynamoDB is still applying after the table reads ACTIVE: "encryption UPDATING",
+  // "warm throughput UPDATING", "index by_email warm throughput UPDATING".
+  std::vector<std::string> busy_settings;
 
-  // ACTIVE, with every global index ACTIVE: the only state in which DynamoDB accepts the
-  // next UpdateTable.
+  // ACTIVE, with every global index ACTIVE and no setting still being applied: the state in
+  // which DynamoDB accepts the next UpdateTable.
   bool Ready() const;
 };
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "adapters/dynamodb/render.h"
 #include "engine/diff/diff.h"
@@ -72,6 +73,9 @@ class OperationBuilder {
   void Billing(const pb::DynamoSetBilling& e);
   void AddIndex(const pb::DynamoAddGlobalIndex& e);
   void TimeToLive(const std::string& attribute);
+  void Encryption(const pb::DynamoSetEncryption& e);
+  void OnDemand(const pb::DynamoSetOnDemandThroughput& e);
+  void Warm(const pb::DynamoSetWarmThroughput& e);
   void Stream(pb::DynamoStreamViewType stream);
 
   std::string table_;
@@ -174,6 +178,57 @@ void OperationBuilder::TimeToLive(const std::string& attribute) {
   }
 }
 
+void OperationBuilder::Encryption(const pb::DynamoSetEncryption& e) {
+  pb::DynamoTable wanted;
+  if (e.has_encryption()) *wanted.mutable_encryption() = e.encryption();
+  json input = Update();
+  input["SSESpecification"] = Plain(RenderSseSpecification(wanted));
+  const pb::DynamoTable* before = Current();
+  Push("UpdateTable", std::move(input),
+       fmt::format("switch encryption {}to the {}",
+                   before != nullptr ? "from the " + EncryptionText(*before) + " " : "",
+                   EncryptionText(wanted)));
+}
+
+// A maximum only applies to on-demand capacity: under PROVISIONED there is nothing to send
+// (DynamoDB refuses it) and nothing that would be kept.
+void OperationBuilder::OnDemand(const pb::DynamoSetOnDemandThroughput& e) {
+  const pb::DynamoTable* before = Current();
+  if (before != nullptr && before->billing_mode() == pb::DYNAMO_BILLING_MODE_PROVISIONED) return;
+  const json value = Plain(RenderOnDemandThroughput(e.on_demand_throughput(), true));
+  const std::string text =
+      e.has_on_demand_throughput() ? OnDemandText(&e.on_demand_throughput()) : "no maximum";
+  json input = Update();
+  if (e.index().empty()) {
+    input["OnDemandThroughput"] = value;
+    Push("UpdateTable", std::move(input), "set on-demand throughput to " + text);
+    return;
+  }
+  input["GlobalSecondaryIndexUpdates"] = {
+      {{"Update", {{"IndexName", e.index()}, {"OnDemandThroughput", value}}}}};
+  Push("UpdateTable", std::move(input),
+       fmt::format("set on-demand throughput of global index {} to {}", e.index(), text));
+}
+
+// Both values are always sent: DynamoDB keeps them as one setting, and a server that replaces
+// it with what it is sent (moto does) would otherwise lose the other one.
+void OperationBuilder::Warm(const pb::DynamoSetWarmThroughput& e) {
+  if (!e.has_warm_throughput()) return;  // no longer managed: the table keeps what it has
+  const json value = Plain(RenderWarmThroughput(e.warm_throughput()));
+  json input = Update();
+  if (e.index().empty()) {
+    input["WarmThroughput"] = value;
+    Push("UpdateTable", std::move(input),
+         "raise warm throughput to " + WarmText(e.warm_throughput()));
+    return;
+  }
+  input["GlobalSecondaryIndexUpdates"] = {
+      {{"Update", {{"IndexName", e.index()}, {"WarmThroughput", value}}}}};
+  Push("UpdateTable", std::move(input),
+       fmt::format("raise warm throughput of global index {} to {}", e.index(),
+                   WarmText(e.warm_throughput())));
+}
+
 // A stream cannot change its view type in place: it is turned off, then on again.
 void OperationBuilder::Stream(pb::DynamoStreamViewType stream) {
   const pb::DynamoTable* before = Current();
@@ -242,6 +297,9 @@ void OperationBuilder::Add(const pb::DynamoChange& c) {
     }
     case pb::DynamoChange::kSetTag: set_tags_[c.set_tag().key()] = c.set_tag().value(); break;
     case pb::DynamoChange::kRemoveTag: removed_tags_.push_back(c.remove_tag().key()); break;
+    case pb::DynamoChange::kSetEncryption: Encryption(c.set_encryption()); break;
+    case pb::DynamoChange::kSetOnDemandThroughput: OnDemand(c.set_on_demand_throughput()); break;
+    case pb::DynamoChange::kSetWarmThroughput: Warm(c.set_warm_throughput()); break;
     case pb::DynamoChange::KIND_NOT_SET: break;
   }
   // Keeps `current_` in step; a change that does not apply leaves it as it was, which only
@@ -296,13 +354,54 @@ pb::DynamoSchema ManagedLiveSchema(const std::vector<LiveTable>& live,
     if (!t.tags_supported && wanted != desired.tables().end()) {
       *table.mutable_tags() = wanted->second.tags();
     }
+    NormalizeLiveTable(wanted != desired.tables().end() ? &wanted->second : nullptr,
+                       UnwantedWarm::kIgnore, options.keys, &table);
     (*schema.mutable_tables())[name] = std::move(table);
     (*by_name)[name] = &t;
   }
   return schema;
 }
 
-void Judge(const LiveTable* live, const PlanOptions& options, TablePlan* plan) {
+// "table orders" or "global index by_email of table orders" asks for less warm throughput than
+// it has; empty when nothing does.
+std::string WarmDecrease(const pb::DynamoTable& live, const std::vector<pb::DynamoChange>& changes) {
+  for (const auto& c : changes) {
+    if (c.kind_case() != pb::DynamoChange::kSetWarmThroughput) continue;
+    const auto& e = c.set_warm_throughput();
+    if (!e.has_warm_throughput()) continue;
+    const pb::DynamoWarmThroughput* now = nullptr;
+    if (e.index().empty()) {
+      if (live.has_warm_throughput()) now = &live.warm_throughput();
+    } else if (const pb::DynamoGlobalIndex* g = FindIndex(live, e.index());
+               g != nullptr && g->has_warm_throughput()) {
+      now = &g->warm_throughput();
+    }
+    if (now == nullptr) continue;
+    const auto& want = e.warm_throughput();
+    if (want.read_units_per_second() >= now->read_units_per_second() &&
+        want.write_units_per_second() >= now->write_units_per_second()) {
+      continue;
+    }
+    const std::string key = e.index().empty() ? "warm_throughput" : "the index's warm_throughput";
+    return fmt::format(
+        "{} has a warm throughput of {} and DynamoDB never lowers it, so {} cannot be reached; "
+        "set {} to at least {{ read: {}, write: {} }} in the table file (or leave it out to let "
+        "DynamoDB keep what it has), record that with strata generate, then apply again",
+        e.index().empty() ? "table " + e.table() : "global index " + e.index() + " of table " + e.table(),
+        WarmText(*now), WarmText(want), key, now->read_units_per_second(),
+        now->write_units_per_second());
+  }
+  return "";
+}
+
+void Judge(const LiveTable* live, const pb::DynamoTable* live_table, const PlanOptions& options,
+           TablePlan* plan) {
+  if (live_table != nullptr && plan->action == TableAction::kUpdate) {
+    if (std::string why = WarmDecrease(*live_table, plan->changes); !why.empty()) {
+      plan->blocked = true;
+      plan->blocked_reason = std::move(why);
+    }
+  }
   if (plan->action == TableAction::kReplace) {
     plan->replace_reason = plan->changes.front().replace_table().reason();
     if (!options.allow_replace.count(plan->table)) {
@@ -368,9 +467,15 @@ Result<Plan> PlanChanges(const std::vector<LiveTable>& live, const pb::DynamoSch
     t.action = ActionOf(changes.front());
     auto found = by_name.find(name);
     const LiveTable* current = found == by_name.end() ? nullptr : found->second;
-    t.operations = OperationsFor(current, changes);
+    std::optional<LiveTable> seen;  // the live table in the schema's terms, for summaries
+    if (current != nullptr) {
+      seen = *current;
+      seen->table = from.tables().at(name);
+    }
+    t.operations = OperationsFor(seen ? &*seen : nullptr, changes);
     t.changes = std::move(changes);
-    Judge(current, options, &t);
+    auto normalized = from.tables().find(name);
+    Judge(current, normalized != from.tables().end() ? &normalized->second : nullptr, options, &t);
     plan.tables.push_back(std::move(t));
   }
   std::sort(plan.unmanaged.begin(), plan.unmanaged.end());

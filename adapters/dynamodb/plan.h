@@ -5,6 +5,9 @@
 //     for the table and all its indexes to be ACTIVE;
 //   - billing/throughput, stream, table class and deletion protection each in their own
 //     UpdateTable; a stream changes view type by being disabled, then enabled;
+//   - encryption, the table's on-demand maximum and its warm throughput each in their own
+//     UpdateTable, then each index's, one index per call; warm throughput only ever goes up,
+//     so a schema asking for less than the table has is blocked;
 //   - time to live through UpdateTimeToLive once the table is ACTIVE; tags through
 //     TagResource/UntagResource (new tables carry them in CreateTable);
 //   - a key schema or local index change is a replace (DeleteTable, wait until gone,
@@ -19,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/dynamodb/introspect.h"
+#include "adapters/dynamodb/live_settings.h"
 #include "engine/status.h"
 #include "proto/dynamodb.pb.h"
 
@@ -63,6 +67,8 @@ struct PlanOptions {
   // Tables in the schema files or the log: only these may be created, changed or deleted.
   std::set<std::string> managed;
   std::set<std::string> allow_replace;  // consent to replace these tables (drops their data)
+  // Tells which KMS key a table file's key name stands for; null: names compared as written.
+  KeyNames* keys = nullptr;
 };
 
 // desired: the schema to reach (log head). live: what the target has now (ListLiveTables).

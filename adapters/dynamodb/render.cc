@@ -109,11 +109,69 @@ ordered_json RenderThroughput(const pb::DynamoThroughput& throughput) {
           {"WriteCapacityUnits", throughput.write_capacity_units()}};
 }
 
+ordered_json RenderOnDemandThroughput(const pb::DynamoOnDemandThroughput& o, bool remove_unset) {
+  ordered_json out = ordered_json::object();
+  auto side = [&](const char* key, int64_t units) {
+    if (units > 0) {
+      out[key] = units;
+    } else if (remove_unset) {
+      out[key] = -1;
+    }
+  };
+  side("MaxReadRequestUnits", o.max_read_request_units());
+  side("MaxWriteRequestUnits", o.max_write_request_units());
+  return out;
+}
+
+ordered_json RenderWarmThroughput(const pb::DynamoWarmThroughput& w) {
+  return {{"ReadUnitsPerSecond", w.read_units_per_second()},
+          {"WriteUnitsPerSecond", w.write_units_per_second()}};
+}
+
+ordered_json RenderSseSpecification(const pb::DynamoTable& table) {
+  if (!table.has_encryption() ||
+      table.encryption().key() == pb::DYNAMO_ENCRYPTION_KEY_AWS_OWNED) {
+    return {{"Enabled", false}};
+  }
+  ordered_json out = {{"Enabled", true}, {"SSEType", "KMS"}};
+  if (table.encryption().key() == pb::DYNAMO_ENCRYPTION_KEY_CUSTOMER_MANAGED) {
+    out["KMSMasterKeyId"] = table.encryption().kms_key();
+  }
+  return out;
+}
+
+std::string EncryptionText(const pb::DynamoTable& table) {
+  if (!table.has_encryption()) return "AWS-owned key";
+  switch (table.encryption().key()) {
+    case pb::DYNAMO_ENCRYPTION_KEY_AWS_MANAGED: return "AWS-managed key (aws/dynamodb)";
+    case pb::DYNAMO_ENCRYPTION_KEY_CUSTOMER_MANAGED: return "KMS key " + table.encryption().kms_key();
+    default: return "AWS-owned key";
+  }
+}
+
+std::string OnDemandText(const pb::DynamoOnDemandThroughput* o) {
+  if (o == nullptr) return "no maximum";
+  auto side = [](int64_t units) { return units > 0 ? std::to_string(units) : std::string("no max"); };
+  return side(o->max_read_request_units()) + " read, " + side(o->max_write_request_units()) +
+         " write request units at most";
+}
+
+std::string WarmText(const pb::DynamoWarmThroughput& w) {
+  return std::to_string(w.read_units_per_second()) + " read, " +
+         std::to_string(w.write_units_per_second()) + " write units per second";
+}
+
 ordered_json RenderGlobalIndex(const pb::DynamoGlobalIndex& index) {
   ordered_json out = {{"IndexName", index.name()},
                       {"KeySchema", KeySchema(index.key().partition_key(), index.key().sort_key())},
                       {"Projection", Projection(index.projection())}};
   if (index.has_throughput()) out["ProvisionedThroughput"] = RenderThroughput(index.throughput());
+  if (index.has_on_demand_throughput()) {
+    out["OnDemandThroughput"] = RenderOnDemandThroughput(index.on_demand_throughput());
+  }
+  if (index.has_warm_throughput()) {
+    out["WarmThroughput"] = RenderWarmThroughput(index.warm_throughput());
+  }
   return out;
 }
 
@@ -139,9 +197,16 @@ ordered_json RenderCreateTable(const pb::DynamoTable& table) {
     out["StreamSpecification"] = {{"StreamEnabled", true},
                                   {"StreamViewType", StreamViewTypeName(table.stream())}};
   }
+  if (table.has_encryption()) out["SSESpecification"] = RenderSseSpecification(table);
   if (!table.tags().empty()) out["Tags"] = Tags(table);
   out["TableClass"] = TableClassName(table.table_class());
   out["DeletionProtectionEnabled"] = table.deletion_protection();
+  if (table.has_warm_throughput()) {
+    out["WarmThroughput"] = RenderWarmThroughput(table.warm_throughput());
+  }
+  if (table.has_on_demand_throughput()) {
+    out["OnDemandThroughput"] = RenderOnDemandThroughput(table.on_demand_throughput());
+  }
   if (!table.ttl_attribute().empty()) {
     out["TimeToLiveSpecification"] = {{"AttributeName", table.ttl_attribute()},
                                       {"Enabled", true}};
@@ -187,6 +252,35 @@ void EmitCapacity(YAML::Emitter& out, const pb::DynamoThroughput& t) {
   out << YAML::EndMap;
 }
 
+void EmitOnDemand(YAML::Emitter& out, const pb::DynamoOnDemandThroughput& o) {
+  out << YAML::Key << "on_demand_throughput" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  if (o.max_read_request_units() > 0) {
+    out << YAML::Key << "max_read" << YAML::Value << o.max_read_request_units();
+  }
+  if (o.max_write_request_units() > 0) {
+    out << YAML::Key << "max_write" << YAML::Value << o.max_write_request_units();
+  }
+  out << YAML::EndMap;
+}
+
+void EmitWarm(YAML::Emitter& out, const pb::DynamoWarmThroughput& w) {
+  out << YAML::Key << "warm_throughput" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  out << YAML::Key << "read" << YAML::Value << w.read_units_per_second();
+  out << YAML::Key << "write" << YAML::Value << w.write_units_per_second();
+  out << YAML::EndMap;
+}
+
+void EmitEncryption(YAML::Emitter& out, const pb::DynamoTable& table) {
+  if (!table.has_encryption()) return;
+  out << YAML::Key << "encryption" << YAML::Value;
+  if (table.encryption().key() != pb::DYNAMO_ENCRYPTION_KEY_CUSTOMER_MANAGED) {
+    out << "aws_managed";
+    return;
+  }
+  out << YAML::Flow << YAML::BeginMap << YAML::Key << "kms_key" << YAML::Value
+      << table.encryption().kms_key() << YAML::EndMap;
+}
+
 void EmitProjection(YAML::Emitter& out, const pb::DynamoProjection& p) {
   out << YAML::Key << "projection" << YAML::Value;
   if (p.type() != pb::DYNAMO_PROJECTION_TYPE_INCLUDE) {
@@ -208,6 +302,8 @@ void EmitGlobalIndexes(YAML::Emitter& out, const pb::DynamoTable& table) {
     if (!g.key().sort_key().empty()) EmitKey(out, table, "sort_key", g.key().sort_key());
     EmitProjection(out, g.projection());
     if (g.has_throughput()) EmitCapacity(out, g.throughput());
+    if (g.has_on_demand_throughput()) EmitOnDemand(out, g.on_demand_throughput());
+    if (g.has_warm_throughput()) EmitWarm(out, g.warm_throughput());
     out << YAML::EndMap;
   }
   out << YAML::EndSeq;
@@ -236,6 +332,7 @@ void EmitSettings(YAML::Emitter& out, const pb::DynamoTable& table) {
     out << YAML::Key << "table_class" << YAML::Value
         << Lower(TableClassName(table.table_class()));
   }
+  EmitEncryption(out, table);
   if (table.deletion_protection()) {
     out << YAML::Key << "deletion_protection" << YAML::Value << true;
   }
@@ -257,6 +354,8 @@ std::string RenderTableYaml(const pb::DynamoTable& table) {
   if (!table.key().sort_key().empty()) EmitKey(out, table, "sort_key", table.key().sort_key());
   out << YAML::Key << "billing" << YAML::Value << Lower(BillingModeName(table.billing_mode()));
   if (table.has_throughput()) EmitCapacity(out, table.throughput());
+  if (table.has_on_demand_throughput()) EmitOnDemand(out, table.on_demand_throughput());
+  if (table.has_warm_throughput()) EmitWarm(out, table.warm_throughput());
   EmitGlobalIndexes(out, table);
   EmitLocalIndexes(out, table);
   EmitSettings(out, table);

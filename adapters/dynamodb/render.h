@@ -23,6 +23,22 @@ std::string RenderCreateTableText(const pb::DynamoTable& table);
 
 // The pieces, for other renderers (snapshots, migration artifacts).
 nlohmann::ordered_json RenderAttributeDefinitions(const pb::DynamoTable& table);
+// OnDemandThroughput with the sides that have a maximum; with `remove_unset`, a side without
+// one is sent as -1, which is how UpdateTable removes a maximum.
+nlohmann::ordered_json RenderOnDemandThroughput(const pb::DynamoOnDemandThroughput& o,
+                                                bool remove_unset = false);
+// WarmThroughput with both sides.
+nlohmann::ordered_json RenderWarmThroughput(const pb::DynamoWarmThroughput& w);
+// SSESpecification: {"Enabled": false} for the AWS-owned key (no `encryption`), else KMS with
+// the key id of a customer-managed key.
+nlohmann::ordered_json RenderSseSpecification(const pb::DynamoTable& table);
+// "AWS-owned key", "AWS-managed key (aws/dynamodb)", "KMS key alias/orders".
+std::string EncryptionText(const pb::DynamoTable& table);
+// "max 100 read, 50 write request units" / "no maximum".
+std::string OnDemandText(const pb::DynamoOnDemandThroughput* o);
+// "15000 read, 5000 write units per second".
+std::string WarmText(const pb::DynamoWarmThroughput& w);
+
 nlohmann::ordered_json RenderGlobalIndex(const pb::DynamoGlobalIndex& index);
 nlohmann::ordered_json RenderThroughput(const pb::DynamoThroughput& throughput);
 nlohmann::ordered_json RenderAttributeDefinition(const pb::DynamoAttributeDefinition& attribute);

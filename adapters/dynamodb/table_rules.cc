@@ -101,6 +101,15 @@ class TableRules {
     return Status::Ok();
   }
 
+  // A maximum on-demand throughput caps PAY_PER_REQUEST tables only.
+  Status OnDemandNotAllowed(int line, std::string_view who) const {
+    return Error(line ? line : at_.billing_line,
+                 fmt::format("{}{} is not allowed with {}: it caps on-demand tables only; "
+                             "remove it or use {}",
+                             who, words_.on_demand_key, words_.provisioned,
+                             words_.pay_per_request));
+  }
+
   Status CheckBilling() const {
     const bool provisioned = t_.billing_mode() == pb::DYNAMO_BILLING_MODE_PROVISIONED;
     if (provisioned && !t_.has_throughput()) {
@@ -108,9 +117,15 @@ class TableRules {
                                                  words_.throughput_form));
     }
     if (!provisioned && t_.has_throughput()) return NotAllowed(at_.throughput_line, "");
+    if (provisioned && t_.has_on_demand_throughput()) {
+      return OnDemandNotAllowed(at_.on_demand_line, "");
+    }
     for (int i = 0; i < t_.global_indexes_size(); ++i) {
       const auto& g = t_.global_indexes(i);
       const std::string who = fmt::format("global index \"{}\": ", g.name());
+      if (provisioned && g.has_on_demand_throughput()) {
+        return OnDemandNotAllowed(at_.global_indexes[i].on_demand_line, who);
+      }
       if (!provisioned && g.has_throughput()) {
         return NotAllowed(at_.global_indexes[i].throughput_line, who);
       }

@@ -34,6 +34,7 @@ struct IndexPlace {
   int sort_key_line = 0;
   int projection_line = 0;
   int throughput_line = 0;
+  int on_demand_line = 0;
 };
 
 // Where the parts of a table were written, for the errors found after reading it. The index
@@ -46,6 +47,7 @@ struct TablePlaces {
   int throughput_line = 0;
   int global_indexes_line = 0;
   int local_indexes_line = 0;
+  int on_demand_line = 0;
   std::vector<IndexPlace> global_indexes;
   std::vector<IndexPlace> local_indexes;
 };
@@ -59,6 +61,7 @@ struct Vocabulary {
   std::string_view include;          // the INCLUDE projection
   std::string_view include_form;     // how to list INCLUDE attributes
   std::string_view table_sort_key;   // how to give the table a sort key
+  std::string_view on_demand_key;    // the key that sets maximum on-demand throughput
 };
 
 // Checks `table` against the rules DynamoDB enforces. The first problem found is returned, at

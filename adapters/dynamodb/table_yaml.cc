@@ -24,7 +24,7 @@ namespace {
 constexpr Vocabulary kYamlWords{
     "capacity", "capacity: { read: N, write: N }", "billing: provisioned",
     "billing: pay_per_request", "projection include", "projection: { include: [attr, ...] }",
-    "sort_key"};
+    "sort_key", "on_demand_throughput"};
 
 constexpr EnumWord<pb::DynamoBillingMode> kYamlBilling[] = {
     {"pay_per_request", pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST},
@@ -49,9 +49,14 @@ constexpr EnumWord<pb::DynamoProjectionType> kYamlProjections[] = {
 const KeyList kYamlTableKeys = {"table",       "partition_key",       "sort_key",
                                 "billing",     "capacity",            "global_indexes",
                                 "local_indexes", "ttl",               "stream",
-                                "table_class", "deletion_protection", "tags"};
-const KeyList kYamlGlobalIndexKeys = {"name", "partition_key", "sort_key", "projection",
-                                      "capacity"};
+                                "table_class", "deletion_protection", "tags",
+                                "encryption",  "on_demand_throughput", "warm_throughput"};
+const KeyList kYamlGlobalIndexKeys = {"name",     "partition_key",        "sort_key",
+                                      "projection", "capacity", "on_demand_throughput",
+                                      "warm_throughput"};
+const KeyList kYamlOnDemandKeys = {"max_read", "max_write"};
+const KeyList kYamlWarmKeys = {"read", "write"};
+const KeyList kYamlEncryptionKeys = {"kms_key"};
 const KeyList kYamlLocalIndexKeys = {"name", "sort_key", "projection"};
 const KeyList kYamlKeyKeys = {"name", "type"};
 const KeyList kYamlCapacityKeys = {"read", "write"};
@@ -110,6 +115,11 @@ class YamlReader {
   Status Capacity(const YAML::Node& node, std::string_view what, pb::DynamoThroughput* out) const;
   Status Projection(const YAML::Node& node, std::string_view what, pb::DynamoProjection* out,
                     int* line) const;
+  Result<int64_t> Units(const YamlField& field, std::string_view what) const;
+  Status OnDemand(const YAML::Node& node, std::string_view what,
+                  pb::DynamoOnDemandThroughput* out) const;
+  Status Warm(const YAML::Node& node, std::string_view what, pb::DynamoWarmThroughput* out) const;
+  Status Encryption(const YAML::Node& node);
   Status TableKeys(const Fields& fields);
   Status Billing(const Fields& fields);
   Status GlobalIndex(const YAML::Node& node);
@@ -225,6 +235,80 @@ Status YamlReader::Capacity(const YAML::Node& node, std::string_view what,
   return Status::Ok();
 }
 
+Result<int64_t> YamlReader::Units(const YamlField& field, std::string_view what) const {
+  int64_t units = 0;
+  if (!field.value.IsScalar() || !YAML::convert<int64_t>::decode(field.value, units) ||
+      units < 1) {
+    return Error(field.value,
+                 fmt::format("{} {} must be a whole number of at least 1", what, field.key));
+  }
+  return units;
+}
+
+// `{ max_read: N, max_write: N }`, either or both: a side left out has no maximum.
+Status YamlReader::OnDemand(const YAML::Node& node, std::string_view what,
+                            pb::DynamoOnDemandThroughput* out) const {
+  STRATA_ASSIGN_OR_RETURN(Fields fields, MapFields(node, what, &kYamlOnDemandKeys,
+                                                   "{ max_read: N, max_write: N }"));
+  if (fields.empty()) {
+    return Error(node, fmt::format("{} needs max_read, max_write or both: "
+                                   "{{ max_read: N, max_write: N }}; remove it for no maximum",
+                                   what));
+  }
+  for (const auto& field : fields) {
+    STRATA_ASSIGN_OR_RETURN(int64_t units, Units(field, what));
+    if (field.key == "max_read") out->set_max_read_request_units(units);
+    if (field.key == "max_write") out->set_max_write_request_units(units);
+  }
+  return Status::Ok();
+}
+
+// `{ read: N, write: N }`, both: DynamoDB keeps the two as one setting.
+Status YamlReader::Warm(const YAML::Node& node, std::string_view what,
+                        pb::DynamoWarmThroughput* out) const {
+  STRATA_ASSIGN_OR_RETURN(Fields fields,
+                          MapFields(node, what, &kYamlWarmKeys, "{ read: N, write: N }"));
+  for (std::string_view part : kYamlWarmKeys) {
+    const YamlField* field = Find(fields, part);
+    if (!field) {
+      return Error(node, fmt::format("{} needs both read and write: {{ read: N, write: N }} "
+                                     "(units per second)",
+                                     what));
+    }
+    STRATA_ASSIGN_OR_RETURN(int64_t units, Units(*field, what));
+    if (part == "read") out->set_read_units_per_second(units);
+    if (part == "write") out->set_write_units_per_second(units);
+  }
+  return Status::Ok();
+}
+
+// `aws_owned` (the default), `aws_managed`, or `{ kms_key: KEY }` for a customer-managed key.
+Status YamlReader::Encryption(const YAML::Node& node) {
+  if (node.IsScalar()) {
+    const std::string word = Lower(node.Scalar());
+    if (word == "aws_owned") return Status::Ok();
+    if (word == "aws_managed") {
+      table_.mutable_encryption()->set_key(pb::DYNAMO_ENCRYPTION_KEY_AWS_MANAGED);
+      return Status::Ok();
+    }
+    return Error(node, fmt::format("unknown encryption \"{}\"; use aws_owned, aws_managed or "
+                                   "{{ kms_key: KEY }} (a KMS key id, key ARN or alias)",
+                                   node.Scalar()));
+  }
+  STRATA_ASSIGN_OR_RETURN(Fields fields, MapFields(node, "encryption", &kYamlEncryptionKeys,
+                                                   "{ kms_key: alias/my-key }"));
+  const YamlField* key = Find(fields, "kms_key");
+  if (!key) {
+    return Error(node, "encryption needs kms_key: { kms_key: KEY }, or write encryption: "
+                       "aws_managed for the account's aws/dynamodb key");
+  }
+  STRATA_ASSIGN_OR_RETURN(std::string id, Scalar(key->value, "kms_key"));
+  if (id.empty()) return Error(key->value, "kms_key is empty; name a KMS key id, key ARN or alias");
+  table_.mutable_encryption()->set_key(pb::DYNAMO_ENCRYPTION_KEY_CUSTOMER_MANAGED);
+  table_.mutable_encryption()->set_kms_key(id);
+  return Status::Ok();
+}
+
 // `all`, `keys_only` or `{ include: [attr, ...] }`.
 Status YamlReader::Projection(const YAML::Node& node, std::string_view what,
                               pb::DynamoProjection* out, int* line) const {
@@ -329,6 +413,15 @@ Status YamlReader::GlobalIndex(const YAML::Node& node) {
     place.throughput_line = LineOf(c->key_node);
     STRATA_RETURN_IF_ERROR(Capacity(c->value, what + " capacity", index->mutable_throughput()));
   }
+  if (const YamlField* o = Find(fields, "on_demand_throughput")) {
+    place.on_demand_line = LineOf(o->key_node);
+    STRATA_RETURN_IF_ERROR(OnDemand(o->value, what + " on_demand_throughput",
+                                    index->mutable_on_demand_throughput()));
+  }
+  if (const YamlField* w = Find(fields, "warm_throughput")) {
+    STRATA_RETURN_IF_ERROR(Warm(w->value, what + " warm_throughput",
+                                index->mutable_warm_throughput()));
+  }
   return Status::Ok();
 }
 
@@ -401,6 +494,15 @@ Status YamlReader::Settings(const Fields& fields) {
     table_.set_deletion_protection(on);
   }
   if (const YamlField* tags = Find(fields, "tags")) STRATA_RETURN_IF_ERROR(Tags(tags->value));
+  if (const YamlField* e = Find(fields, "encryption")) STRATA_RETURN_IF_ERROR(Encryption(e->value));
+  if (const YamlField* o = Find(fields, "on_demand_throughput")) {
+    places_.on_demand_line = LineOf(o->key_node);
+    STRATA_RETURN_IF_ERROR(
+        OnDemand(o->value, "on_demand_throughput", table_.mutable_on_demand_throughput()));
+  }
+  if (const YamlField* w = Find(fields, "warm_throughput")) {
+    STRATA_RETURN_IF_ERROR(Warm(w->value, "warm_throughput", table_.mutable_warm_throughput()));
+  }
   return Status::Ok();
 }
 

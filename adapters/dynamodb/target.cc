@@ -55,11 +55,13 @@ backend::ExecuteReport Report(ExecuteReport r) {
 class DynamoTarget : public backend::Target {
  public:
   DynamoTarget(std::string name, std::unique_ptr<aws::Session> session,
-               std::unique_ptr<aws::JsonService> ddb, std::string endpoint,
-               backend::Services services)
+               std::unique_ptr<aws::JsonService> ddb, std::unique_ptr<aws::JsonService> kms,
+               std::string endpoint, backend::Services services)
       : name_(std::move(name)),
         session_(std::move(session)),
         ddb_(std::move(ddb)),
+        kms_(std::move(kms)),
+        keys_(std::make_shared<KmsKeyNames>(*kms_)),
         endpoint_(std::move(endpoint)),
         services_(std::move(services)) {}
 
@@ -106,7 +108,7 @@ class DynamoTarget : public backend::Target {
         }
       }
     }
-    return std::unique_ptr<backend::Live>(new DynamoLive(std::move(live).value()));
+    return std::unique_ptr<backend::Live>(new DynamoLive(std::move(live).value(), keys_));
   }
 
   Result<std::vector<std::string>> Names() override {
@@ -121,6 +123,7 @@ class DynamoTarget : public backend::Target {
     PlanOptions o;
     o.managed = request.managed;
     o.allow_replace = request.allow_replace;
+    o.keys = keys_.get();
     auto detail = std::make_shared<DynamoPlanDetail>();
     STRATA_ASSIGN_OR_RETURN(detail->plan, PlanChanges(tables, desired.dynamodb(), o));
     backend::Plan plan;
@@ -204,6 +207,8 @@ class DynamoTarget : public backend::Target {
   std::string name_;
   std::unique_ptr<aws::Session> session_;
   std::unique_ptr<aws::JsonService> ddb_;
+  std::unique_ptr<aws::JsonService> kms_;  // to tell KMS key names apart (live_settings.h)
+  std::shared_ptr<KmsKeyNames> keys_;
   std::string endpoint_;
   backend::Services services_;
 };
@@ -220,7 +225,8 @@ const std::vector<backend::SettingInfo>& TargetSettings() {
   return kSettings;
 }
 
-DynamoLive::DynamoLive(std::vector<LiveTable> tables) : tables_(std::move(tables)) {
+DynamoLive::DynamoLive(std::vector<LiveTable> tables, std::shared_ptr<KeyNames> keys)
+    : tables_(std::move(tables)), keys_(std::move(keys)) {
   for (const LiveTable& t : tables_) {
     backend::LiveObject o;
     o.name = t.table.name();
@@ -236,7 +242,18 @@ pb::SchemaState DynamoLive::Schema(const pb::SchemaState* base) const {
   pb::SchemaState s;
   s.set_engine(pb::ENGINE_DYNAMODB);
   *s.mutable_dynamodb() = SchemaOf(tables_);
-  if (base == nullptr || !base->has_dynamodb()) return s;
+  const bool has_base = base != nullptr && base->has_dynamodb();
+  // Keys named the base's way, and warm throughput only where the base has it or someone
+  // raised it above the service's own.
+  for (auto& [name, table] : *s.mutable_dynamodb()->mutable_tables()) {
+    const pb::DynamoTable* known = nullptr;
+    if (has_base) {
+      auto it = base->dynamodb().tables().find(name);
+      if (it != base->dynamodb().tables().end()) known = &it->second;
+    }
+    NormalizeLiveTable(known, UnwantedWarm::kKeepIfRaised, keys_.get(), &table);
+  }
+  if (!has_base) return s;
   // A target that cannot report tags says nothing about them: take the base's.
   for (const LiveTable& t : tables_) {
     if (t.tags_supported) continue;
@@ -265,8 +282,11 @@ Result<std::unique_ptr<backend::Target>> OpenTarget(const backend::TargetSpec& s
       aws::ServiceSession aws,
       aws::OpenServiceSession({spec.name, Setting(spec, "region"), Setting(spec, "profile"),
                                Setting(spec, "endpoint"), services.getenv, "dynamodb"}));
-  return std::unique_ptr<backend::Target>(new DynamoTarget(
-      spec.name, std::move(aws.session), std::move(aws.client), std::move(aws.endpoint), services));
+  auto kms = aws.session->Json("kms");
+  if (!kms.ok()) return kms.status().WithContext("target " + spec.name);
+  return std::unique_ptr<backend::Target>(
+      new DynamoTarget(spec.name, std::move(aws.session), std::move(aws.client),
+                       std::move(kms).value(), std::move(aws.endpoint), services));
 }
 
 }  // namespace strata::dynamodb

@@ -10,6 +10,7 @@
 #include "adapters/aws/session.h"
 #include "adapters/backend/backend.h"
 #include "adapters/dynamodb/introspect.h"
+#include "adapters/dynamodb/live_settings.h"
 
 namespace strata::dynamodb {
 
@@ -25,7 +26,8 @@ Result<std::unique_ptr<backend::Target>> OpenTarget(const backend::TargetSpec& s
 // What a DynamoDB target has now: its tables with their live details.
 class DynamoLive : public backend::Live {
  public:
-  explicit DynamoLive(std::vector<LiveTable> tables);
+  // `keys` (may be null) tells KMS key names apart when the live tables are put in a base's terms.
+  explicit DynamoLive(std::vector<LiveTable> tables, std::shared_ptr<KeyNames> keys = nullptr);
   pb::SchemaState Schema(const pb::SchemaState* base) const override;
   const std::vector<backend::LiveObject>& Objects() const override { return objects_; }
   const std::vector<LiveTable>& tables() const { return tables_; }
@@ -33,6 +35,7 @@ class DynamoLive : public backend::Live {
  private:
   std::vector<LiveTable> tables_;
   std::vector<backend::LiveObject> objects_;
+  std::shared_ptr<KeyNames> keys_;
 };
 
 }  // namespace strata::dynamodb

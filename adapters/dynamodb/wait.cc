@@ -56,12 +56,31 @@ Result<std::optional<std::string>> TableProgress(aws::JsonService& ddb, const st
   const json& t = found != out->end() && found->is_object() ? *found : kNone;
   std::string progress = Text(t, "TableStatus");
   std::vector<std::string> busy;
+  // A change of key or warm throughput goes on after the table itself reads ACTIVE.
+  auto sse = t.find("SSEDescription");
+  if (sse != t.end() && sse->is_object()) {
+    const std::string status = Text(*sse, "Status");
+    if (status == "UPDATING" || status == "ENABLING" || status == "DISABLING") {
+      busy.push_back("encryption " + status);
+    }
+  }
+  auto warm_status = [](const json& owner) {
+    auto w = owner.find("WarmThroughput");
+    return w != owner.end() && w->is_object() ? Text(*w, "Status") : std::string();
+  };
+  if (std::string w = warm_status(t); !w.empty() && w != "ACTIVE") {
+    busy.push_back("warm throughput " + w);
+  }
   auto indexes = t.find("GlobalSecondaryIndexes");
   if (indexes != t.end() && indexes->is_array()) {
     for (const auto& g : *indexes) {
       std::string status = Text(g, "IndexStatus");
-      if (status.empty() || status == "ACTIVE") continue;
-      busy.push_back(fmt::format("index {} {}", Text(g, "IndexName"), status));
+      if (!status.empty() && status != "ACTIVE") {
+        busy.push_back(fmt::format("index {} {}", Text(g, "IndexName"), status));
+      }
+      if (std::string w = warm_status(g); !w.empty() && w != "ACTIVE") {
+        busy.push_back(fmt::format("index {} warm throughput {}", Text(g, "IndexName"), w));
+      }
     }
   }
   for (const auto& b : busy) progress += "; " + b;

@@ -2,7 +2,8 @@
 // replacement where it cannot (a different key schema, local index or key attribute type).
 //
 // Per table the order is: global index drops, billing, global index adds, index throughput,
-// then the simple properties. Drops come first so an index whose key attribute changes type
+// on-demand maxima and warm throughput (table, then kept indexes), then the simple
+// properties (time to live, stream, table class, encryption, deletion protection, tags). Drops come first so an index whose key attribute changes type
 // can be dropped and added again with the new type.
 #include <google/protobuf/util/message_differencer.h>
 
@@ -127,6 +128,51 @@ void DiffGlobalIndexes(const pb::DynamoTable& a, const pb::DynamoTable& b,
   }
 }
 
+void DiffCapacitySettings(const std::string& table, const std::string& index,
+                          const pb::DynamoOnDemandThroughput* a_on_demand,
+                          const pb::DynamoWarmThroughput* a_warm,
+                          const pb::DynamoOnDemandThroughput* b_on_demand,
+                          const pb::DynamoWarmThroughput* b_warm, std::vector<pb::Event>* out) {
+  auto differ = [](const auto* x, const auto* y) {
+    if ((x == nullptr) != (y == nullptr)) return true;
+    return x != nullptr && !Same(*x, *y);
+  };
+  if (differ(a_on_demand, b_on_demand)) {
+    auto* e = NewChange(out)->mutable_set_on_demand_throughput();
+    e->set_table(table);
+    e->set_index(index);
+    if (b_on_demand != nullptr) *e->mutable_on_demand_throughput() = *b_on_demand;
+  }
+  if (differ(a_warm, b_warm)) {
+    auto* e = NewChange(out)->mutable_set_warm_throughput();
+    e->set_table(table);
+    e->set_index(index);
+    if (b_warm != nullptr) *e->mutable_warm_throughput() = *b_warm;
+  }
+}
+
+template <typename T>
+const pb::DynamoOnDemandThroughput* OnDemandOf(const T& x) {
+  return x.has_on_demand_throughput() ? &x.on_demand_throughput() : nullptr;
+}
+template <typename T>
+const pb::DynamoWarmThroughput* WarmOf(const T& x) {
+  return x.has_warm_throughput() ? &x.warm_throughput() : nullptr;
+}
+
+// On-demand maxima and warm throughput of the table, then of each kept global index (new
+// indexes are created with theirs).
+void DiffThroughputSettings(const pb::DynamoTable& a, const pb::DynamoTable& b,
+                            std::vector<pb::Event>* out) {
+  DiffCapacitySettings(b.name(), "", OnDemandOf(a), WarmOf(a), OnDemandOf(b), WarmOf(b), out);
+  for (const auto& g : b.global_indexes()) {
+    const pb::DynamoGlobalIndex* before = FindGsi(a, g.name());
+    if (before == nullptr || !KeepGsi(a, b, *before)) continue;
+    DiffCapacitySettings(b.name(), g.name(), OnDemandOf(*before), WarmOf(*before), OnDemandOf(g),
+                         WarmOf(g), out);
+  }
+}
+
 void DiffTags(const pb::DynamoTable& a, const pb::DynamoTable& b, std::vector<pb::Event>* out) {
   std::set<std::string> keys;
   for (const auto& [k, _] : a.tags()) keys.insert(k);
@@ -164,6 +210,11 @@ void DiffProperties(const pb::DynamoTable& a, const pb::DynamoTable& b,
     e->set_table(b.name());
     e->set_table_class(b.table_class());
   }
+  if (!Same(a.encryption(), b.encryption()) || a.has_encryption() != b.has_encryption()) {
+    auto* e = NewChange(out)->mutable_set_encryption();
+    e->set_table(b.name());
+    if (b.has_encryption()) *e->mutable_encryption() = b.encryption();
+  }
   if (a.deletion_protection() != b.deletion_protection()) {
     auto* e = NewChange(out)->mutable_set_deletion_protection();
     e->set_table(b.name());
@@ -182,6 +233,7 @@ void DiffTable(const pb::DynamoTable& a, const pb::DynamoTable& b, std::vector<p
     return;
   }
   DiffGlobalIndexes(a, b, out);
+  DiffThroughputSettings(a, b, out);
   DiffProperties(a, b, out);
 }
 

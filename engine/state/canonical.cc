@@ -22,6 +22,28 @@ bool IsZero(const pb::DynamoThroughput& t) {
   return t.read_capacity_units() == 0 && t.write_capacity_units() == 0;
 }
 
+bool IsZero(const pb::DynamoOnDemandThroughput& t) {
+  return t.max_read_request_units() == 0 && t.max_write_request_units() == 0;
+}
+
+// No maximum and an all-zero maximum are the same thing; likewise the AWS-owned key and no
+// encryption setting at all: keep one form of each.
+void CanonicalizeSettings(pb::DynamoGlobalIndex* gsi) {
+  if (gsi->has_on_demand_throughput() && IsZero(gsi->on_demand_throughput())) {
+    gsi->clear_on_demand_throughput();
+  }
+}
+
+void CanonicalizeSettings(pb::DynamoTable* table) {
+  if (table->has_on_demand_throughput() && IsZero(table->on_demand_throughput())) {
+    table->clear_on_demand_throughput();
+  }
+  if (table->has_encryption() &&
+      table->encryption().key() == pb::DYNAMO_ENCRYPTION_KEY_AWS_OWNED) {
+    table->clear_encryption();
+  }
+}
+
 template <typename Repeated>
 void SortByName(Repeated* items) {
   auto by_name = [](const auto& x, const auto& y) { return x.name() < y.name(); };
@@ -42,6 +64,8 @@ void CanonicalizeDynamoThroughput(pb::DynamoTable* table) {
 
 void CanonicalizeDynamoTable(pb::DynamoTable* table) {
   CanonicalizeDynamoThroughput(table);
+  CanonicalizeSettings(table);
+  for (auto& gsi : *table->mutable_global_indexes()) CanonicalizeSettings(&gsi);
   // Replay calls this for most events: no allocation beyond one small vector.
   std::vector<std::string_view> used;
   used.reserve(2 + 2 * table->global_indexes_size() + table->local_indexes_size());
@@ -86,6 +110,7 @@ void AddDynamoGlobalIndexCanonical(
   *indexes->Add() = index;
   pb::DynamoGlobalIndex& added = *indexes->Mutable(indexes->size() - 1);
   if (added.has_throughput() && IsZero(added.throughput())) added.clear_throughput();
+  CanonicalizeSettings(&added);
   SortProjection(added.mutable_projection());
   // Rotate the new last element into place; the rest is already sorted.
   auto pos = std::upper_bound(indexes->begin(), indexes->end() - 1, added, by_name);

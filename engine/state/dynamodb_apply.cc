@@ -135,6 +135,52 @@ Status SetGlobalIndexThroughput(const pb::DynamoSetGlobalIndexThroughput& e, Tab
   return Status::Ok();
 }
 
+// The table itself when `index` is empty, else that global index.
+template <typename Event, typename Set>
+Status SetTableOrIndex(const Event& e, Tables* tables, Set set) {
+  STRATA_ASSIGN_OR_RETURN(pb::DynamoTable * table, FindTable(tables, e.table()));
+  if (e.index().empty()) {
+    set(table->mutable_on_demand_throughput(), table->mutable_warm_throughput(),
+        [table](bool on_demand) {
+          on_demand ? table->clear_on_demand_throughput() : table->clear_warm_throughput();
+        });
+    CanonicalizeDynamoTable(table);
+    return Status::Ok();
+  }
+  int i = FindGlobalIndex(*table, e.index());
+  if (i < 0) {
+    return Status::NotFound(
+        fmt::format("dynamodb index {}.{} does not exist", e.table(), e.index()));
+  }
+  pb::DynamoGlobalIndex* gsi = table->mutable_global_indexes(i);
+  set(gsi->mutable_on_demand_throughput(), gsi->mutable_warm_throughput(),
+      [gsi](bool on_demand) {
+        on_demand ? gsi->clear_on_demand_throughput() : gsi->clear_warm_throughput();
+      });
+  CanonicalizeDynamoTable(table);
+  return Status::Ok();
+}
+
+Status SetOnDemand(const pb::DynamoSetOnDemandThroughput& e, Tables* tables) {
+  return SetTableOrIndex(e, tables, [&e](auto* on_demand, auto*, auto clear) {
+    if (e.has_on_demand_throughput()) {
+      *on_demand = e.on_demand_throughput();
+    } else {
+      clear(true);
+    }
+  });
+}
+
+Status SetWarm(const pb::DynamoSetWarmThroughput& e, Tables* tables) {
+  return SetTableOrIndex(e, tables, [&e](auto*, auto* warm, auto clear) {
+    if (e.has_warm_throughput()) {
+      *warm = e.warm_throughput();
+    } else {
+      clear(false);
+    }
+  });
+}
+
 template <typename Event, typename Set>
 Status SetField(const Event& e, Tables* tables, Set set) {
   STRATA_ASSIGN_OR_RETURN(pb::DynamoTable * table, FindTable(tables, e.table()));
@@ -184,6 +230,18 @@ Status ApplyDynamo(const pb::DynamoChange& c, pb::DynamoSchema* schema) {
         (*x->mutable_tags())[c.set_tag().key()] = c.set_tag().value();
       });
     case pb::DynamoChange::kRemoveTag: return RemoveTag(c.remove_tag(), t);
+    case pb::DynamoChange::kSetEncryption:
+      return SetField(c.set_encryption(), t, [&](pb::DynamoTable* x) {
+        if (c.set_encryption().has_encryption()) {
+          *x->mutable_encryption() = c.set_encryption().encryption();
+        } else {
+          x->clear_encryption();
+        }
+        CanonicalizeDynamoTable(x);
+      });
+    case pb::DynamoChange::kSetOnDemandThroughput:
+      return SetOnDemand(c.set_on_demand_throughput(), t);
+    case pb::DynamoChange::kSetWarmThroughput: return SetWarm(c.set_warm_throughput(), t);
     case pb::DynamoChange::KIND_NOT_SET: break;
   }
   return Status::InvalidArgument("dynamodb change: kind is UNSPECIFIED");

@@ -18,6 +18,32 @@ Status ValidateProjection(const pb::DynamoProjection& p, const std::string& wher
   return Status::Ok();
 }
 
+Status ValidateEncryption(const pb::DynamoEncryption& e, const std::string& what,
+                          const std::string& table) {
+  switch (e.key()) {
+    case pb::DYNAMO_ENCRYPTION_KEY_UNSPECIFIED:
+      return Invalid(what, table, "encryption key kind is UNSPECIFIED");
+    case pb::DYNAMO_ENCRYPTION_KEY_CUSTOMER_MANAGED:
+      if (e.kms_key().empty()) return Invalid(what, table, "customer-managed key without a key id");
+      break;
+    default:
+      if (!e.kms_key().empty()) return Invalid(what, table, "a KMS key id without a customer-managed key");
+      break;
+  }
+  return Status::Ok();
+}
+
+Status ValidateAmounts(const pb::DynamoOnDemandThroughput& o, const pb::DynamoWarmThroughput& w,
+                       const std::string& what, const std::string& where) {
+  if (o.max_read_request_units() < 0 || o.max_write_request_units() < 0) {
+    return Invalid(what, where, "negative on-demand maximum");
+  }
+  if (w.read_units_per_second() < 0 || w.write_units_per_second() < 0) {
+    return Invalid(what, where, "negative warm throughput");
+  }
+  return Status::Ok();
+}
+
 Status ValidateTable(const pb::DynamoTable& t, const std::string& what) {
   if (t.name().empty()) return Status::InvalidArgument("dynamodb " + what + ": table name is empty");
   if (t.key().partition_key().empty()) return Invalid(what, t.name(), "partition key is empty");
@@ -35,7 +61,11 @@ Status ValidateTable(const pb::DynamoTable& t, const std::string& what) {
       return Invalid(what, t.name(), "attribute " + a.name() + " type is UNSPECIFIED");
     }
   }
+  if (t.has_encryption()) STRATA_RETURN_IF_ERROR(ValidateEncryption(t.encryption(), what, t.name()));
+  STRATA_RETURN_IF_ERROR(ValidateAmounts(t.on_demand_throughput(), t.warm_throughput(), what, t.name()));
   for (const auto& g : t.global_indexes()) {
+    STRATA_RETURN_IF_ERROR(ValidateAmounts(g.on_demand_throughput(), g.warm_throughput(), what,
+                                           t.name() + "." + g.name()));
     STRATA_RETURN_IF_ERROR(ValidateProjection(
         g.projection(), fmt::format("dynamodb {} {} index {}", what, t.name(), g.name())));
   }
@@ -63,6 +93,9 @@ std::string DynamoTableOf(const pb::DynamoChange& c) {
     case pb::DynamoChange::kSetDeletionProtection: return c.set_deletion_protection().table();
     case pb::DynamoChange::kSetTag: return c.set_tag().table();
     case pb::DynamoChange::kRemoveTag: return c.remove_tag().table();
+    case pb::DynamoChange::kSetEncryption: return c.set_encryption().table();
+    case pb::DynamoChange::kSetOnDemandThroughput: return c.set_on_demand_throughput().table();
+    case pb::DynamoChange::kSetWarmThroughput: return c.set_warm_throughput().table();
     case pb::DynamoChange::KIND_NOT_SET: break;
   }
   return "";
@@ -104,6 +137,17 @@ Status ValidateDynamoChange(const pb::DynamoChange& c) {
         return Invalid("set_table_class", table, "table class is UNSPECIFIED");
       }
       break;
+    case pb::DynamoChange::kSetEncryption:
+      if (c.set_encryption().has_encryption()) {
+        return ValidateEncryption(c.set_encryption().encryption(), "set_encryption", table);
+      }
+      break;
+    case pb::DynamoChange::kSetOnDemandThroughput:
+      return ValidateAmounts(c.set_on_demand_throughput().on_demand_throughput(), {},
+                             "set_on_demand_throughput", table);
+    case pb::DynamoChange::kSetWarmThroughput:
+      return ValidateAmounts({}, c.set_warm_throughput().warm_throughput(),
+                             "set_warm_throughput", table);
     default: break;
   }
   return Status::Ok();

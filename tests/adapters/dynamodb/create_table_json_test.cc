@@ -46,9 +46,55 @@ TEST(TableFileJsonErrorTest, UnknownKey) {
   EXPECT_EQ(ErrorOf(JsonTable(",\n  \"BilingMode\": \"PROVISIONED\""), "o.json"),
             "o.json:5: unknown key \"BilingMode\" in CreateTable input; did you mean "
             "\"BillingMode\"?");
-  EXPECT_EQ(ErrorOf(JsonTable(",\n  \"SSESpecification\": {\"Enabled\": true}"), "o.json"),
-            "o.json:5: SSESpecification is a CreateTable field strata does not manage; remove "
+  EXPECT_EQ(ErrorOf(JsonTable(",\n  \"ResourcePolicy\": \"{}\""), "o.json"),
+            "o.json:5: ResourcePolicy is a CreateTable field strata does not manage; remove "
             "it from the file");
+}
+
+TEST(TableFileJsonErrorTest, EncryptionSettings) {
+  EXPECT_EQ(ErrorOf(JsonTable(",\n  \"SSESpecification\": {\"KMSMasterKeyId\": \"alias/k\"}"),
+                    "o.json"),
+            "o.json:5: KMSMasterKeyId needs \"Enabled\": true in SSESpecification; without it "
+            "the table uses the AWS-owned key");
+  EXPECT_EQ(ErrorOf(JsonTable(",\n  \"SSESpecification\": {\"Enabled\": true, \"SSEType\": "
+                              "\"AES256\"}"),
+                    "o.json"),
+            "o.json:5: SSEType \"AES256\" is not supported; DynamoDB takes only KMS (or leave "
+            "SSESpecification out for the AWS-owned key)");
+  EXPECT_EQ(ErrorOf(JsonTable(",\n  \"SSESpecification\": {\"Enabled\": true, "
+                              "\"KMSMasterKeyId\": \"\"}"),
+                    "o.json"),
+            "o.json:5: KMSMasterKeyId is empty; name a KMS key id, key ARN or alias, or leave it "
+            "out for the aws/dynamodb key");
+  EXPECT_EQ(ErrorOf(JsonTable(",\n  \"SSESpecification\": {\"Enabled\": true, \"Key\": 1}"),
+                    "o.json"),
+            "o.json:5: unknown key \"Key\" in SSESpecification; use one of Enabled, SSEType, "
+            "KMSMasterKeyId");
+}
+
+TEST(TableFileJsonErrorTest, ThroughputSettings) {
+  EXPECT_EQ(ErrorOf(JsonTable(",\n  \"OnDemandThroughput\": {\"MaxReadRequestUnits\": 0}"),
+                    "o.json"),
+            "o.json:5: MaxReadRequestUnits must be a whole number of at least 1 (or -1 for no "
+            "maximum)");
+  EXPECT_EQ(ErrorOf(JsonTable(",\n  \"OnDemandThroughput\": {}"), "o.json"),
+            "o.json:5: table OnDemandThroughput needs MaxReadRequestUnits, MaxWriteRequestUnits "
+            "or both; remove it for no maximum");
+  EXPECT_EQ(ErrorOf(JsonTable(",\n  \"BillingMode\": \"PROVISIONED\",\n"
+                              "  \"ProvisionedThroughput\": {\"ReadCapacityUnits\": 1, "
+                              "\"WriteCapacityUnits\": 1},\n"
+                              "  \"OnDemandThroughput\": {\"MaxReadRequestUnits\": 5}"),
+                    "o.json"),
+            "o.json:7: OnDemandThroughput is not allowed with BillingMode PROVISIONED: it caps "
+            "on-demand tables only; remove it or use BillingMode PAY_PER_REQUEST");
+  EXPECT_EQ(ErrorOf(JsonTable(",\n  \"WarmThroughput\": {\"ReadUnitsPerSecond\": 13000}"),
+                    "o.json"),
+            "o.json:5: table WarmThroughput needs both ReadUnitsPerSecond and "
+            "WriteUnitsPerSecond");
+  EXPECT_EQ(ErrorOf(JsonTable(",\n  \"WarmThroughput\": {\"ReadUnitsPerSecond\": 13000,\n"
+                              "    \"WriteUnitsPerSecond\": \"5\"}"),
+                    "o.json"),
+            "o.json:6: WriteUnitsPerSecond must be a whole number of at least 1");
 }
 
 TEST(TableFileJsonErrorTest, UnknownAttributeType) {

@@ -370,5 +370,83 @@ TEST(Execute, ReachesTheDesiredStateFromAnyLiveState) {
   }
 }
 
+// ---- Encryption, on-demand maxima and warm throughput -----------------------------------
+
+// The UpdateTable inputs the fake received, without TableName.
+std::vector<json> UpdateInputs(const FakeDynamoDb& ddb) {
+  std::vector<json> out;
+  for (const auto& c : ddb.calls()) {
+    if (c.operation != "UpdateTable") continue;
+    json in = c.input;
+    in.erase("TableName");
+    out.push_back(in);
+  }
+  return out;
+}
+
+// The fake holds SSEDescription and WarmThroughput UPDATING for three describes after each
+// change and refuses any UpdateTable meanwhile, as the service does while it applies them: this
+// only passes when every step waits for those statuses, not just for the table's.
+TEST(Execute, SettingsChangeOneCallAtATimeWaitingForTheirOwnStatus) {
+  FakeDynamoDb ddb;
+  ddb.transient_describes = 3;
+  FakeClock clock;
+  pb::DynamoTable want = Orders();
+  AddIndex(&want, "by_a", "a");
+  want.mutable_encryption()->set_key(pb::DYNAMO_ENCRYPTION_KEY_CUSTOMER_MANAGED);
+  want.mutable_encryption()->set_kms_key("alias/orders");
+  want.mutable_warm_throughput()->set_read_units_per_second(13000);
+  want.mutable_warm_throughput()->set_write_units_per_second(4000);
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({want})), clock.Options());
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(ddb.table("orders")["SSEDescription"]["Status"], "ENABLED") << "waited until applied";
+
+  pb::DynamoTable more = want;
+  more.mutable_warm_throughput()->set_read_units_per_second(20000);
+  more.mutable_global_indexes(0)->mutable_warm_throughput()->set_read_units_per_second(15000);
+  more.mutable_global_indexes(0)->mutable_warm_throughput()->set_write_units_per_second(5000);
+  more.mutable_on_demand_throughput()->set_max_read_request_units(800);
+  more.mutable_encryption()->set_key(pb::DYNAMO_ENCRYPTION_KEY_AWS_MANAGED);
+  more.mutable_encryption()->clear_kms_key();
+  r = Execute(ddb, MustPlan(ddb, SchemaOfTables({more})), clock.Options());
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(UpdateInputs(ddb), (std::vector<json>{
+      json::parse(R"({"OnDemandThroughput": {"MaxReadRequestUnits": 800, "MaxWriteRequestUnits": -1}})"),
+      json::parse(R"({"WarmThroughput": {"ReadUnitsPerSecond": 20000, "WriteUnitsPerSecond": 4000}})"),
+      json::parse(R"({"GlobalSecondaryIndexUpdates": [{"Update": {"IndexName": "by_a",
+          "WarmThroughput": {"ReadUnitsPerSecond": 15000, "WriteUnitsPerSecond": 5000}}}]})"),
+      json::parse(R"({"SSESpecification": {"Enabled": true, "SSEType": "KMS"}})")}));
+  EXPECT_EQ(ddb.table("orders")["SSEDescription"]["KMSMasterKeyArn"],
+            "arn:aws:kms:us-east-1:123456789012:key/aws-dynamodb-key");
+
+  // Read back through a key lookup, the live table is what was asked for: nothing left to do.
+  strata::testing::FakeKms kms;
+  KmsKeyNames names(kms);
+  PlanOptions options;
+  options.managed = {"orders"};
+  options.keys = &names;
+  auto again = PlanChanges(Live(ddb), SchemaOfTables({more}), options);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->empty()) << again->tables[0].changes[0].DebugString();
+}
+
+TEST(Execute, AWarmThroughputDecreaseIsNeverSent) {
+  FakeDynamoDb ddb;
+  FakeClock clock;
+  pb::DynamoTable want = Orders();
+  want.mutable_warm_throughput()->set_read_units_per_second(20000);
+  want.mutable_warm_throughput()->set_write_units_per_second(6000);
+  ASSERT_TRUE(Execute(ddb, MustPlan(ddb, SchemaOfTables({want})), clock.Options()).status.ok());
+  pb::DynamoTable lower = want;
+  lower.mutable_warm_throughput()->set_write_units_per_second(5000);
+  Plan plan = MustPlan(ddb, SchemaOfTables({lower}));
+  ASSERT_EQ(plan.tables.size(), 1u);
+  EXPECT_TRUE(plan.tables[0].blocked);
+  ExecuteReport r = Execute(ddb, plan, clock.Options());
+  EXPECT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(ddb.count("UpdateTable"), 0u);
+  EXPECT_EQ(ddb.table("orders")["WarmThroughput"]["WriteUnitsPerSecond"], 6000);
+}
+
 }  // namespace
 }  // namespace strata::dynamodb

@@ -12,7 +12,8 @@ using nlohmann::json;
 const std::set<std::string> kCreateTableFields = {
     "AttributeDefinitions", "TableName", "KeySchema", "LocalSecondaryIndexes",
     "GlobalSecondaryIndexes", "BillingMode", "ProvisionedThroughput", "StreamSpecification",
-    "SSESpecification", "Tags", "TableClass", "DeletionProtectionEnabled"};
+    "SSESpecification", "Tags", "TableClass", "DeletionProtectionEnabled", "OnDemandThroughput",
+    "WarmThroughput"};
 
 std::string Arn(const std::string& table) {
   return "arn:aws:dynamodb:us-east-1:123456789012:table/" + table;
@@ -31,7 +32,52 @@ json Throughput(const json& in) {
           {"NumberOfDecreasesToday", 0}};
 }
 
+// What DescribeTable shows: a maximum of -1 is none, and none at all is no member.
+json OnDemand(const json& in) {
+  json out = json::object();
+  for (const char* k : {"MaxReadRequestUnits", "MaxWriteRequestUnits"}) {
+    if (in.contains(k) && in[k].get<int64_t>() > 0) out[k] = in[k];
+  }
+  return out;
+}
+
+// The warm throughput the service starts a table or index with.
+json DefaultWarm(const json& provisioned, bool on_demand) {
+  if (on_demand) {
+    return {{"ReadUnitsPerSecond", 12000}, {"WriteUnitsPerSecond", 4000}, {"Status", "ACTIVE"}};
+  }
+  return {{"ReadUnitsPerSecond", provisioned.value("ReadCapacityUnits", 0)},
+          {"WriteUnitsPerSecond", provisioned.value("WriteCapacityUnits", 0)},
+          {"Status", "ACTIVE"}};
+}
+
+json Sse(const json& spec) {
+  return {{"Status", "ENABLED"},
+          {"SSEType", "KMS"},
+          {"KMSMasterKeyArn", FakeKeyArn(spec.value("KMSMasterKeyId", "alias/aws/dynamodb"))}};
+}
+
 }  // namespace
+
+std::string FakeKeyArn(const std::string& name) {
+  const std::string prefix = "arn:aws:kms:us-east-1:123456789012:";
+  if (name.rfind(prefix + "key/", 0) == 0) return name;
+  std::string alias;
+  if (name.rfind("alias/", 0) == 0) alias = name.substr(6);
+  if (name.rfind(prefix + "alias/", 0) == 0) alias = name.substr(prefix.size() + 6);
+  if (alias == "aws/dynamodb") return prefix + "key/aws-dynamodb-key";
+  if (!alias.empty()) return prefix + "key/key-for-" + alias;
+  return prefix + "key/" + name;
+}
+
+Result<json> FakeKms::Call(std::string_view operation, const json& input, aws::ServiceError* error) {
+  ++calls;
+  if (operation == "DescribeKey" && input.contains("KeyId")) {
+    return json{{"KeyMetadata", {{"Arn", FakeKeyArn(input["KeyId"].get<std::string>())}}}};
+  }
+  if (error != nullptr) error->code = "ValidationException";
+  return Status::InvalidArgument("kms: unexpected call");
+}
 
 void FakeDynamoDb::FailNext(const std::string& operation, const std::string& code,
                             const std::string& message) {
@@ -179,6 +225,19 @@ void FakeDynamoDb::Advance(const std::string& name) {
     }
     t.desc["TableStatus"] = "ACTIVE";
   }
+  if (t.settings_countdown > 0 && --t.settings_countdown == 0) {
+    if (t.desc.contains("SSEDescription")) {
+      if (t.desc["SSEDescription"]["Status"] == "DISABLING") {
+        t.desc.erase("SSEDescription");
+      } else {
+        t.desc["SSEDescription"]["Status"] = "ENABLED";
+      }
+    }
+    if (t.desc.contains("WarmThroughput")) t.desc["WarmThroughput"]["Status"] = "ACTIVE";
+    for (auto& g : t.desc["GlobalSecondaryIndexes"]) {
+      if (g.contains("WarmThroughput")) g["WarmThroughput"]["Status"] = "ACTIVE";
+    }
+  }
   json& indexes = t.desc["GlobalSecondaryIndexes"];
   for (auto& [index, left] : t.index_countdown) {
     if (left == 0 || --left > 0) continue;
@@ -231,12 +290,31 @@ Result<json> FakeDynamoDb::CreateTable(const json& in) {
     d["StreamSpecification"] = in["StreamSpecification"];
   }
   if (in.contains("LocalSecondaryIndexes")) d["LocalSecondaryIndexes"] = in["LocalSecondaryIndexes"];
+  const bool on_demand = billing == "PAY_PER_REQUEST";
+  if (in.contains("OnDemandThroughput")) {
+    if (!on_demand) FAKE_FAIL("ValidationException", "OnDemandThroughput needs PAY_PER_REQUEST");
+    d["OnDemandThroughput"] = OnDemand(in["OnDemandThroughput"]);
+  }
+  d["WarmThroughput"] = DefaultWarm(d["ProvisionedThroughput"], on_demand);
+  if (in.contains("WarmThroughput")) {
+    d["WarmThroughput"] = in["WarmThroughput"];
+    d["WarmThroughput"]["Status"] = transient_describes > 0 ? "UPDATING" : "ACTIVE";
+  }
+  if (in.value("/SSESpecification/Enabled"_json_pointer, false)) {
+    d["SSEDescription"] = Sse(in["SSESpecification"]);
+  }
   for (auto g : in.value("GlobalSecondaryIndexes", json::array())) {
     if (billing == "PROVISIONED" && !g.contains("ProvisionedThroughput")) {
       FAKE_FAIL("ValidationException", "No provisioned throughput specified for the global "
                                        "secondary index");
     }
     g["ProvisionedThroughput"] = Throughput(g.value("ProvisionedThroughput", json::object()));
+    if (g.contains("OnDemandThroughput")) g["OnDemandThroughput"] = OnDemand(g["OnDemandThroughput"]);
+    if (g.contains("WarmThroughput")) {
+      g["WarmThroughput"]["Status"] = transient_describes > 0 ? "UPDATING" : "ACTIVE";
+    } else {
+      g["WarmThroughput"] = DefaultWarm(g["ProvisionedThroughput"], on_demand);
+    }
     g["IndexStatus"] = "ACTIVE";
     d["GlobalSecondaryIndexes"].push_back(g);
   }
@@ -245,6 +323,7 @@ Result<json> FakeDynamoDb::CreateTable(const json& in) {
   }
   t.ttl = {{"TimeToLiveStatus", "DISABLED"}};
   t.countdown = transient_describes;
+  t.settings_countdown = transient_describes;
   tables_[name] = std::move(t);
   return json{{"TableDescription", tables_[name].desc}};
 }
@@ -295,10 +374,80 @@ Status FakeDynamoDb::UpdateIndexes(const json& updates, const json& definitions,
         t->index_countdown[op["IndexName"]] = transient_describes;
       }
     } else {
-      (*it)["ProvisionedThroughput"] = Throughput(op["ProvisionedThroughput"]);
+      if (op.contains("ProvisionedThroughput")) {
+        (*it)["ProvisionedThroughput"] = Throughput(op["ProvisionedThroughput"]);
+      }
+      if (op.contains("OnDemandThroughput")) {
+        if (provisioned) FAKE_FAIL("ValidationException", "OnDemandThroughput needs PAY_PER_REQUEST");
+        (*it)["OnDemandThroughput"] = OnDemand(op["OnDemandThroughput"]);
+      }
+      if (op.contains("WarmThroughput")) {
+        const json& now = (*it)["WarmThroughput"];
+        for (const char* k : {"ReadUnitsPerSecond", "WriteUnitsPerSecond"}) {
+          if (!op["WarmThroughput"].contains(k)) continue;
+          if (now.contains(k) && op["WarmThroughput"][k].get<int64_t>() < now[k].get<int64_t>()) {
+            FAKE_FAIL("ValidationException",
+                      "One or more parameter values were invalid: Requested ReadUnitsPerSecond "
+                      "for WarmThroughput for index is lower than current WarmThroughput, "
+                      "decreasing WarmThroughput is not supported");
+          }
+        }
+        (*it)["WarmThroughput"] = op["WarmThroughput"];
+        (*it)["WarmThroughput"]["Status"] = transient_describes > 0 ? "UPDATING" : "ACTIVE";
+        t->settings_countdown = transient_describes;
+      }
     }
   }
   if (indexes.empty()) t->desc.erase("GlobalSecondaryIndexes");
+  return Status::Ok();
+}
+
+// SSESpecification, OnDemandThroughput and WarmThroughput of the table.
+Status FakeDynamoDb::UpdateSettings(const json& in, TableRec* t) {
+  json& d = t->desc;
+  for (const char* alone : {"SSESpecification", "WarmThroughput"}) {
+    if (in.contains(alone) && in.size() > 2) {
+      FAKE_FAIL("ValidationException", std::string(alone) + " is changed on its own");
+    }
+  }
+  const bool provisioned = d.value("/BillingModeSummary/BillingMode"_json_pointer,
+                                   std::string("PROVISIONED")) == "PROVISIONED";
+  const std::string billing = in.value("BillingMode", provisioned ? "PROVISIONED" : "PAY_PER_REQUEST");
+  if (in.contains("OnDemandThroughput")) {
+    if (billing == "PROVISIONED") {
+      FAKE_FAIL("ValidationException", "OnDemandThroughput needs PAY_PER_REQUEST");
+    }
+    json merged = d.value("OnDemandThroughput", json::object());
+    for (const auto& [k, v] : in["OnDemandThroughput"].items()) merged[k] = v;
+    d["OnDemandThroughput"] = OnDemand(merged);
+    if (d["OnDemandThroughput"].empty()) d.erase("OnDemandThroughput");
+  }
+  if (in.contains("WarmThroughput")) {
+    const json& now = d["WarmThroughput"];
+    for (const char* k : {"ReadUnitsPerSecond", "WriteUnitsPerSecond"}) {
+      if (!in["WarmThroughput"].contains(k)) continue;
+      if (now.contains(k) && in["WarmThroughput"][k].get<int64_t>() < now[k].get<int64_t>()) {
+        FAKE_FAIL("ValidationException",
+                  "One or more parameter values were invalid: Requested ReadUnitsPerSecond for "
+                  "WarmThroughput for table is lower than current WarmThroughput, decreasing "
+                  "WarmThroughput is not supported");
+      }
+    }
+    d["WarmThroughput"] = in["WarmThroughput"];
+    d["WarmThroughput"]["Status"] = transient_describes > 0 ? "UPDATING" : "ACTIVE";
+    t->settings_countdown = transient_describes;
+  }
+  if (in.contains("SSESpecification")) {
+    const bool enable = in["SSESpecification"].value("Enabled", false);
+    if (enable) {
+      d["SSEDescription"] = Sse(in["SSESpecification"]);
+      if (transient_describes > 0) d["SSEDescription"]["Status"] = "UPDATING";
+    } else if (d.contains("SSEDescription")) {
+      d["SSEDescription"]["Status"] = "DISABLING";
+      if (transient_describes == 0) d.erase("SSEDescription");
+    }
+    t->settings_countdown = transient_describes;
+  }
   return Status::Ok();
 }
 
@@ -315,7 +464,12 @@ Result<json> FakeDynamoDb::UpdateTable(const json& in) {
                 "Attempt to change a resource which is still in use: Index is being updated");
     }
   }
+  if (t->settings_countdown > 0) {
+    FAKE_FAIL("ResourceInUseException", "Attempt to change a resource which is still in use: "
+                                        "Table is being updated (encryption or warm throughput)");
+  }
   if (in.size() <= 1) FAKE_FAIL("ValidationException", "Nothing to update");
+  STRATA_RETURN_IF_ERROR(UpdateSettings(in, t));
   bool slow = false;
   if (in.contains("BillingMode")) {
     d["BillingModeSummary"] = {{"BillingMode", in["BillingMode"]}};

@@ -6,8 +6,11 @@
 // one global index created or deleted per UpdateTable, no UpdateTable while the table or an
 // index is not ACTIVE, a stream cannot be enabled twice, time to live cannot switch attribute
 // in one call, deletion protection blocks DeleteTable, CreateTable rejects fields it does not
-// know. Transient statuses (CREATING, UPDATING, DELETING) last `transient_describes`
-// DescribeTable calls. Thread-safe.
+// know, warm throughput never goes down, on-demand maxima only on on-demand tables, and an
+// encryption or warm throughput change shares its UpdateTable with nothing else. Transient
+// statuses (CREATING, UPDATING, DELETING, and SSEDescription and WarmThroughput UPDATING after
+// a change) last `transient_describes` DescribeTable calls; no UpdateTable is accepted
+// meanwhile. KMS keys are reported by ARN (FakeKeyArn). Thread-safe.
 #pragma once
 
 #include <functional>
@@ -22,6 +25,18 @@
 #include "adapters/aws/json_service.h"
 
 namespace strata::testing {
+
+// The key ARN the fakes report for a key id, key ARN, alias name or alias ARN.
+std::string FakeKeyArn(const std::string& name);
+
+// KMS DescribeKey over FakeKeyArn; counts its calls.
+class FakeKms : public aws::JsonService {
+ public:
+  Result<nlohmann::json> Call(std::string_view operation, const nlohmann::json& input,
+                              aws::ServiceError* error) override;
+  std::string_view service() const override { return "kms"; }
+  int calls = 0;
+};
 
 class FakeDynamoDb : public aws::JsonService {
  public:
@@ -60,6 +75,7 @@ class FakeDynamoDb : public aws::JsonService {
     nlohmann::json ttl;                  // DescribeTimeToLive "TimeToLiveDescription"
     std::map<std::string, std::string> tags;
     int countdown = 0;                   // describes left in the table's transient status
+    int settings_countdown = 0;          // describes left for encryption / warm throughput
     std::map<std::string, int> index_countdown;
   };
 
@@ -74,6 +90,7 @@ class FakeDynamoDb : public aws::JsonService {
   Result<nlohmann::json> Tags(const std::string& op, const nlohmann::json& in);
   Result<TableRec*> Find(const nlohmann::json& in);
   void Advance(const std::string& name);
+  Status UpdateSettings(const nlohmann::json& in, TableRec* t);
   Status UpdateIndexes(const nlohmann::json& updates, const nlohmann::json& definitions,
                        TableRec* t);
 

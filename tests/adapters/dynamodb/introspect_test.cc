@@ -137,6 +137,51 @@ TEST(LiveTableFromDescription, EnablingTimeToLiveCountsAsOn) {
   EXPECT_EQ(live->table.ttl_attribute(), "exp");
 }
 
+TEST(LiveTableFromDescription, ReadsEncryptionOnDemandAndWarmThroughput) {
+  json d = json::parse(R"({
+    "TableName": "ledger", "TableStatus": "ACTIVE",
+    "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"},
+                             {"AttributeName": "kind", "AttributeType": "S"}],
+    "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+    "BillingModeSummary": {"BillingMode": "PAY_PER_REQUEST"},
+    "ProvisionedThroughput": {"ReadCapacityUnits": 0, "WriteCapacityUnits": 0},
+    "SSEDescription": {"Status": "UPDATING", "SSEType": "KMS",
+                       "KMSMasterKeyArn": "arn:aws:kms:eu-west-1:1:key/k-1"},
+    "OnDemandThroughput": {"MaxReadRequestUnits": 500, "MaxWriteRequestUnits": -1},
+    "WarmThroughput": {"ReadUnitsPerSecond": 15000, "WriteUnitsPerSecond": 5000,
+                       "Status": "UPDATING"},
+    "GlobalSecondaryIndexes": [{
+      "IndexName": "by_kind", "IndexStatus": "ACTIVE",
+      "KeySchema": [{"AttributeName": "kind", "KeyType": "HASH"}],
+      "Projection": {"ProjectionType": "ALL"},
+      "OnDemandThroughput": {"MaxReadRequestUnits": -1, "MaxWriteRequestUnits": -1},
+      "WarmThroughput": {"ReadUnitsPerSecond": 12000, "WriteUnitsPerSecond": 4000,
+                         "Status": "ACTIVE"}}]
+  })");
+  auto live = LiveTableFromDescription(d, json::object(), {});
+  ASSERT_TRUE(live.ok()) << live.status().ToString();
+  const pb::DynamoTable& t = live->table;
+  EXPECT_EQ(t.encryption().key(), pb::DYNAMO_ENCRYPTION_KEY_CUSTOMER_MANAGED);
+  EXPECT_EQ(t.encryption().kms_key(), "arn:aws:kms:eu-west-1:1:key/k-1");
+  EXPECT_EQ(t.on_demand_throughput().max_read_request_units(), 500);
+  EXPECT_EQ(t.on_demand_throughput().max_write_request_units(), 0) << "-1 is no maximum";
+  EXPECT_FALSE(t.global_indexes(0).has_on_demand_throughput());
+  EXPECT_EQ(t.warm_throughput().read_units_per_second(), 15000);
+  EXPECT_EQ(t.global_indexes(0).warm_throughput().write_units_per_second(), 4000);
+  EXPECT_EQ(live->busy_settings,
+            (std::vector<std::string>{"warm throughput UPDATING", "encryption UPDATING"}));
+  EXPECT_FALSE(live->Ready()) << "the table reads ACTIVE but a setting is still being applied";
+
+  d.erase("SSEDescription");
+  d["WarmThroughput"]["Status"] = "ACTIVE";
+  d["BillingModeSummary"]["BillingMode"] = "PROVISIONED";
+  live = LiveTableFromDescription(d, json::object(), {});
+  ASSERT_TRUE(live.ok());
+  EXPECT_FALSE(live->table.has_encryption()) << "no SSEDescription: the AWS-owned key";
+  EXPECT_FALSE(live->table.has_on_demand_throughput()) << "maxima apply to on-demand tables only";
+  EXPECT_TRUE(live->Ready());
+}
+
 TEST(LiveTableFromDescription, UnknownValuesAreErrorsNamingTableAndField) {
   json d = OrdersDescription();
   d["AttributeDefinitions"][0]["AttributeType"] = "SS";

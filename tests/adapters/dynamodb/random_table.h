@@ -144,6 +144,26 @@ class RandomTable {
     t->set_table_class(static_cast<pb::DynamoTableClass>(Int(1, 2)));
     t->set_deletion_protection(Chance(30));
     for (int i = Int(0, 4); i > 0; --i) (*t->mutable_tags())[TagText(false)] = TagText(true);
+    if (Chance(30)) t->mutable_encryption()->set_key(pb::DYNAMO_ENCRYPTION_KEY_AWS_MANAGED);
+    if (Chance(30)) {
+      t->mutable_encryption()->set_key(pb::DYNAMO_ENCRYPTION_KEY_CUSTOMER_MANAGED);
+      t->mutable_encryption()->set_kms_key("alias/" + TagText(false));
+    }
+    const bool on_demand = t->billing_mode() == pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST;
+    Capacity(t, on_demand);
+    for (auto& g : *t->mutable_global_indexes()) Capacity(&g, on_demand);
+  }
+
+  template <typename Owner>
+  void Capacity(Owner* o, bool on_demand) {
+    if (on_demand && Chance(30)) {
+      o->mutable_on_demand_throughput()->set_max_read_request_units(Int(0, 3) * 100);
+      o->mutable_on_demand_throughput()->set_max_write_request_units(Int(1, 3));
+    }
+    if (Chance(30)) {
+      o->mutable_warm_throughput()->set_read_units_per_second(Int(1, 40000));
+      o->mutable_warm_throughput()->set_write_units_per_second(Int(1, 40000));
+    }
   }
 
   std::mt19937_64 rng_;

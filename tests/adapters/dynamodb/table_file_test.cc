@@ -203,6 +203,100 @@ TEST(TableFileTest, FormatComesFromTheExtension) {
             "(CreateTable input)");
 }
 
+// ---- Encryption, on-demand maxima and warm throughput -----------------------------------
+
+constexpr char kSettingsProto[] = R"pb(
+  name: "ledger"
+  key { partition_key: "id" }
+  attributes { name: "id" type: DYNAMO_ATTRIBUTE_TYPE_S }
+  attributes { name: "kind" type: DYNAMO_ATTRIBUTE_TYPE_S }
+  billing_mode: DYNAMO_BILLING_MODE_PAY_PER_REQUEST
+  global_indexes {
+    name: "by_kind"
+    key { partition_key: "kind" }
+    projection { type: DYNAMO_PROJECTION_TYPE_ALL }
+    on_demand_throughput { max_read_request_units: 300 }
+    warm_throughput { read_units_per_second: 13000 write_units_per_second: 4100 }
+  }
+  stream: DYNAMO_STREAM_DISABLED
+  table_class: DYNAMO_TABLE_CLASS_STANDARD
+  encryption { key: DYNAMO_ENCRYPTION_KEY_CUSTOMER_MANAGED kms_key: "alias/ledger" }
+  on_demand_throughput { max_read_request_units: 1000 max_write_request_units: 200 }
+  warm_throughput { read_units_per_second: 15000 write_units_per_second: 5000 }
+)pb";
+
+TEST(TableFileTest, SettingsInYaml) {
+  ExpectSame(Proto(kSettingsProto), Parsed(R"(table: ledger
+partition_key: { name: id, type: S }
+on_demand_throughput: { max_read: 1000, max_write: 200 }
+warm_throughput: { read: 15000, write: 5000 }
+encryption: { kms_key: alias/ledger }
+global_indexes:
+  - name: by_kind
+    partition_key: { name: kind, type: S }
+    on_demand_throughput: { max_read: 300 }
+    warm_throughput: { read: 13000, write: 4100 }
+)",
+                                           "ledger.yaml"));
+}
+
+// As the AWS CLI and DescribeTable write them: -1 for no maximum on a side.
+TEST(TableFileTest, SettingsInCreateTableJson) {
+  ExpectSame(Proto(kSettingsProto), Parsed(R"({
+  "TableName": "ledger",
+  "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"},
+                           {"AttributeName": "kind", "AttributeType": "S"}],
+  "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+  "BillingMode": "PAY_PER_REQUEST",
+  "GlobalSecondaryIndexes": [{
+    "IndexName": "by_kind",
+    "KeySchema": [{"AttributeName": "kind", "KeyType": "HASH"}],
+    "Projection": {"ProjectionType": "ALL"},
+    "OnDemandThroughput": {"MaxReadRequestUnits": 300, "MaxWriteRequestUnits": -1},
+    "WarmThroughput": {"ReadUnitsPerSecond": 13000, "WriteUnitsPerSecond": 4100}
+  }],
+  "SSESpecification": {"Enabled": true, "SSEType": "KMS", "KMSMasterKeyId": "alias/ledger"},
+  "OnDemandThroughput": {"MaxReadRequestUnits": 1000, "MaxWriteRequestUnits": 200},
+  "WarmThroughput": {"ReadUnitsPerSecond": 15000, "WriteUnitsPerSecond": 5000}
+})",
+                                           "ledger.json"));
+}
+
+TEST(TableFileTest, TheThreeKindsOfKeyInBothFormats) {
+  const std::string head = "table: t\npartition_key: { name: id, type: S }\n";
+  EXPECT_FALSE(Parsed(head + "encryption: aws_owned\n", "t.yaml").has_encryption());
+  EXPECT_EQ(Parsed(head + "encryption: AWS_MANAGED\n", "t.yaml").encryption().key(),
+            pb::DYNAMO_ENCRYPTION_KEY_AWS_MANAGED);
+  const std::string json_head = R"({"TableName": "t",
+      "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+      "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}], "SSESpecification": )";
+  EXPECT_FALSE(Parsed(json_head + R"({"Enabled": false}})", "t.json").has_encryption());
+  EXPECT_EQ(Parsed(json_head + R"({"Enabled": true}})", "t.json").encryption().key(),
+            pb::DYNAMO_ENCRYPTION_KEY_AWS_MANAGED);
+  EXPECT_EQ(Parsed(json_head + R"({"Enabled": true, "KMSMasterKeyId": "alias/aws/dynamodb"}})",
+                   "t.json")
+                .encryption()
+                .key(),
+            pb::DYNAMO_ENCRYPTION_KEY_AWS_MANAGED)
+      << "naming the AWS-managed key's alias is the AWS-managed key";
+  pb::DynamoTable arn = Parsed(
+      json_head + R"({"Enabled": true, "KMSMasterKeyId": "arn:aws:kms:eu-west-1:1:key/k-1"}})",
+      "t.json");
+  EXPECT_EQ(arn.encryption().key(), pb::DYNAMO_ENCRYPTION_KEY_CUSTOMER_MANAGED);
+  EXPECT_EQ(arn.encryption().kms_key(), "arn:aws:kms:eu-west-1:1:key/k-1");
+}
+
+TEST(TableFileTest, SettingsRoundTripThroughBothRenderings) {
+  const pb::DynamoTable t = Proto(kSettingsProto);
+  ExpectSame(t, Parsed(RenderTableYaml(t), "t.yaml"));
+  ExpectSame(t, Parsed(RenderCreateTableText(t), "t.json"));
+  pb::DynamoTable managed = t;
+  managed.mutable_encryption()->set_key(pb::DYNAMO_ENCRYPTION_KEY_AWS_MANAGED);
+  managed.mutable_encryption()->clear_kms_key();
+  managed.mutable_on_demand_throughput()->set_max_read_request_units(0);
+  ExpectSame(managed, Parsed(RenderTableYaml(managed), "t.yaml"));
+  ExpectSame(managed, Parsed(RenderCreateTableText(managed), "t.json"));
+}
 
 // ---- Damaged input ------------------------------------------------------------------------
 

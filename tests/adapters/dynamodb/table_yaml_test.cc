@@ -276,5 +276,47 @@ TEST(ReadTableYamlTest, ReadsYamlWhateverTheFileName) {
   EXPECT_EQ(broken.status().message().rfind("carts.txt:", 0), 0u) << broken.status().message();
 }
 
+TEST(TableFileYamlErrorTest, EncryptionSettings) {
+  EXPECT_EQ(ErrorOf(std::string("table: t\n") + kKey + "encryption: kms\n", "t.yaml"),
+            "t.yaml:3: unknown encryption \"kms\"; use aws_owned, aws_managed or "
+            "{ kms_key: KEY } (a KMS key id, key ARN or alias)");
+  EXPECT_EQ(ErrorOf(std::string("table: t\n") + kKey + "encryption: { key: a }\n", "t.yaml"),
+            "t.yaml:3: unknown key \"key\" in encryption; did you mean \"kms_key\"?");
+  EXPECT_EQ(ErrorOf(std::string("table: t\n") + kKey + "encryption: { kms_key: \"\" }\n",
+                    "t.yaml"),
+            "t.yaml:3: kms_key is empty; name a KMS key id, key ARN or alias");
+}
+
+TEST(TableFileYamlErrorTest, ThroughputSettings) {
+  EXPECT_EQ(ErrorOf(std::string("table: t\n") + kKey + "on_demand_throughput: { max_read: 0 }\n",
+                    "t.yaml"),
+            "t.yaml:3: on_demand_throughput max_read must be a whole number of at least 1");
+  EXPECT_EQ(ErrorOf(std::string("table: t\n") + kKey + "on_demand_throughput: {}\n", "t.yaml"),
+            "t.yaml:3: on_demand_throughput needs max_read, max_write or both: "
+            "{ max_read: N, max_write: N }; remove it for no maximum");
+  EXPECT_EQ(ErrorOf(std::string("table: t\n") + kKey +
+                        "capacity: { read: 1, write: 1 }\non_demand_throughput: { max_read: 5 }\n",
+                    "t.yaml"),
+            "t.yaml:4: on_demand_throughput is not allowed with billing: provisioned: it caps "
+            "on-demand tables only; remove it or use billing: pay_per_request");
+  EXPECT_EQ(ErrorOf(std::string("table: t\n") + kKey +
+                        "capacity: { read: 1, write: 1 }\nglobal_indexes:\n"
+                        "  - name: g\n    partition_key: { name: a, type: S }\n"
+                        "    capacity: { read: 1, write: 1 }\n"
+                        "    on_demand_throughput: { max_write: 5 }\n",
+                    "t.yaml"),
+            "t.yaml:8: global index \"g\": on_demand_throughput is not allowed with billing: "
+            "provisioned: it caps on-demand tables only; remove it or use billing: "
+            "pay_per_request");
+  EXPECT_EQ(ErrorOf(std::string("table: t\n") + kKey + "warm_throughput: { read: 13000 }\n",
+                    "t.yaml"),
+            "t.yaml:3: warm_throughput needs both read and write: { read: N, write: N } (units "
+            "per second)");
+  EXPECT_EQ(ErrorOf(std::string("table: t\n") + kKey + "warm_throughput: { read: 13000, "
+                                                        "write: -4 }\n",
+                    "t.yaml"),
+            "t.yaml:3: warm_throughput write must be a whole number of at least 1");
+}
+
 }  // namespace
 }  // namespace strata::dynamodb

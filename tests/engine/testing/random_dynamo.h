@@ -96,8 +96,42 @@ class RandomDynamo {
     for (int i = Int(0, 3); i > 0; --i) {
       (*t.mutable_tags())["k" + std::to_string(Int(0, 4))] = "v" + std::to_string(Int(0, 3));
     }
+    Encryption(&t);
+    Capacities(&t);
     CanonicalizeDynamoTable(&t);
     return t;
+  }
+
+  void Encryption(pb::DynamoTable* t) {
+    t->clear_encryption();
+    switch (Int(0, 3)) {
+      case 1: t->mutable_encryption()->set_key(pb::DYNAMO_ENCRYPTION_KEY_AWS_MANAGED); break;
+      case 2:
+      case 3:
+        t->mutable_encryption()->set_key(pb::DYNAMO_ENCRYPTION_KEY_CUSTOMER_MANAGED);
+        t->mutable_encryption()->set_kms_key("alias/k" + std::to_string(Int(0, 1)));
+        break;
+    }
+  }
+
+  // On-demand maxima (on-demand tables only) and warm throughput, table and indexes.
+  template <typename Owner>
+  void Capacity(Owner* o, bool on_demand) {
+    o->clear_on_demand_throughput();
+    o->clear_warm_throughput();
+    if (on_demand && Chance(40)) {
+      o->mutable_on_demand_throughput()->set_max_read_request_units(Int(0, 2) * 100);
+      o->mutable_on_demand_throughput()->set_max_write_request_units(Int(1, 2) * 50);
+    }
+    if (Chance(40)) {
+      o->mutable_warm_throughput()->set_read_units_per_second(12000 + Int(0, 2) * 1000);
+      o->mutable_warm_throughput()->set_write_units_per_second(4000 + Int(0, 2) * 500);
+    }
+  }
+  void Capacities(pb::DynamoTable* t) {
+    const bool on_demand = t->billing_mode() == pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST;
+    Capacity(t, on_demand);
+    for (auto& g : *t->mutable_global_indexes()) Capacity(&g, on_demand);
   }
 
   void SetBilling(pb::DynamoTable* t, bool provisioned) {
@@ -109,6 +143,10 @@ class RandomDynamo {
       t->set_billing_mode(pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST);
       t->clear_throughput();
       for (auto& g : *t->mutable_global_indexes()) g.clear_throughput();
+    }
+    if (provisioned) {  // maxima cap on-demand capacity only
+      t->clear_on_demand_throughput();
+      for (auto& g : *t->mutable_global_indexes()) g.clear_on_demand_throughput();
     }
   }
 
@@ -123,7 +161,7 @@ class RandomDynamo {
 
   // One random edit of an existing table, keeping it valid and canonical.
   void Mutate(pb::DynamoTable* t) {
-    switch (Int(0, 10)) {
+    switch (Int(0, 12)) {
       case 0: *t = Table(t->name()); break;  // anything may change, keys included
       case 1: if (t->global_indexes_size() > 0) t->mutable_global_indexes()->RemoveLast(); break;
       case 2: AddGsi(t, "gsi_new" + std::to_string(Int(0, 3))); break;
@@ -139,6 +177,8 @@ class RandomDynamo {
           a->set_type(static_cast<pb::DynamoAttributeType>(a->type() % 3 + 1));
         }
         break;
+      case 11: Encryption(t); break;
+      case 12: Capacities(t); break;
       case 10:
         if (t->billing_mode() == pb::DYNAMO_BILLING_MODE_PROVISIONED && t->global_indexes_size()) {
           *t->mutable_global_indexes(0)->mutable_throughput() = Throughput();
