@@ -1,11 +1,13 @@
 // strata log: commits newest first, with filters.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ostream>
 
 #include "cli/commands.h"
 #include "cli/describe.h"
 #include "cli/objects_view.h"
+#include "engine/state/objects.h"
 
 namespace strata::cli {
 namespace po = boost::program_options;
@@ -30,6 +32,18 @@ Result<int64_t> ParseInstant(const std::string& text) {
         "\"{}\" is not a time; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", text));
   }
   return ref.unix_micros;
+}
+
+// Whether an event is about `object`: it touches the object, something inside it, or an
+// object it lives in as a whole (a dropped Glue database). A commit that touched `object`
+// may hold other objects' events too; `log OBJECT --events` lists only these.
+bool Concerns(const pb::Event& event, const std::string& object) {
+  const std::vector<std::string> parents = ObjectAndParents(object);
+  for (const std::string& t : TouchedObjects(event, pb::SchemaState())) {
+    if (t.rfind(object + ".", 0) == 0) return true;
+    if (std::find(parents.begin(), parents.end(), t) != parents.end()) return true;
+  }
+  return false;
 }
 
 nlohmann::ordered_json CommitJson(const CommitSummary& c, const std::vector<pb::Event>* events) {
@@ -112,7 +126,9 @@ CommandResult RunLog(Context& ctx) {
     std::vector<pb::Event> events;
     if (with_events && c.event_count > 0) {
       STRATA_ASSIGN_OR_RETURN(StoredCommit stored, history->reader().ReadAt(c.position));
-      events.assign(stored.commit.events().begin(), stored.commit.events().end());
+      for (const auto& e : stored.commit.events()) {
+        if (!f.object || Concerns(e, *f.object)) events.push_back(e);
+      }
     }
     if (ctx.json) {
       out["commits"].push_back(CommitJson(c, &events));

@@ -5,7 +5,8 @@
 // It keeps each table as its DescribeTable answer and enforces what the adapter must honour:
 // one global index created or deleted per UpdateTable, no UpdateTable while the table or an
 // index is not ACTIVE, a stream cannot be enabled twice, time to live cannot switch attribute
-// in one call, deletion protection blocks DeleteTable, CreateTable rejects fields it does not
+// in one call nor change again within an hour of its last change (with `now_ms` set),
+// deletion protection blocks DeleteTable, CreateTable rejects fields it does not
 // know. Transient statuses (CREATING, UPDATING, DELETING) last `transient_describes`
 // DescribeTable calls. Thread-safe.
 #pragma once
@@ -13,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -38,6 +40,9 @@ class FakeDynamoDb : public aws::JsonService {
   int transient_describes = 0;  // DescribeTable calls a transient status lasts
   bool tagging = true;          // false: tag operations are unknown (an emulator without tags)
   int list_page_size = 100;     // ListTables page size cap
+  // The clock of the one-hour rule: UpdateTimeToLive on a table is refused with a
+  // ValidationException within an hour of its last successful one. Empty: no such rule.
+  std::function<int64_t()> now_ms;
 
   // Makes the next call of `operation` fail with `code` and `message`.
   void FailNext(const std::string& operation, const std::string& code, const std::string& message);
@@ -58,6 +63,7 @@ class FakeDynamoDb : public aws::JsonService {
   struct TableRec {
     nlohmann::json desc;                 // DescribeTable "Table"
     nlohmann::json ttl;                  // DescribeTimeToLive "TimeToLiveDescription"
+    std::optional<int64_t> ttl_changed_ms;  // when UpdateTimeToLive last succeeded (now_ms)
     std::map<std::string, std::string> tags;
     int countdown = 0;                   // describes left in the table's transient status
     std::map<std::string, int> index_countdown;
