@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <ostream>
 
 #include "cli/commands.h"
@@ -46,6 +47,18 @@ bool Concerns(const pb::Event& event, const std::string& object) {
   return false;
 }
 
+const char* OutcomeName(pb::DeploymentOutcome o) {
+  return o == pb::DEPLOYMENT_SUCCEEDED ? "succeeded"
+         : o == pb::DEPLOYMENT_PARTIAL ? "partial"
+                                       : "failed";
+}
+
+nlohmann::ordered_json DeploymentJson(const pb::Deployment& d) {
+  return {{"target", d.target()},     {"from_seq", d.from_seq()},
+          {"to_seq", d.to_seq()},     {"outcome", OutcomeName(d.outcome())},
+          {"detail", d.detail()}};
+}
+
 nlohmann::ordered_json CommitJson(const CommitSummary& c, const std::vector<pb::Event>* events) {
   nlohmann::ordered_json j = {{"seq", c.seq},
                       {"hash", HashHex(c.hash)},
@@ -62,7 +75,8 @@ nlohmann::ordered_json CommitJson(const CommitSummary& c, const std::vector<pb::
   return j;
 }
 
-void PrintCommit(const Context& ctx, const CommitSummary& c, const std::vector<pb::Event>* events) {
+void PrintCommit(const Context& ctx, const CommitSummary& c, const std::vector<pb::Event>* events,
+                 const pb::Deployment* deployment) {
   std::string who = c.actor_email.empty() ? c.actor_name
                                           : fmt::format("{} <{}>", c.actor_name, c.actor_email);
   *ctx.out << ctx.Paint(Color::kYellow, fmt::format("{:>5}  {}", c.seq, HashHex(c.hash).substr(0, 12)))
@@ -70,6 +84,11 @@ void PrintCommit(const Context& ctx, const CommitSummary& c, const std::vector<p
            << ctx.Paint(Color::kCyan, OriginName(c.origin))
            << (c.schema.empty() ? "" : " " + c.schema) << "\n";
   if (!c.message.empty()) *ctx.out << "       " << c.message << "\n";
+  if (deployment != nullptr && !deployment->detail().empty()) {
+    // What the deployment did beyond its message: protection lifted, a step held for later.
+    *ctx.out << "       " << OutcomeName(deployment->outcome()) << ": " << deployment->detail()
+             << "\n";
+  }
   if (events != nullptr) {
     for (const auto& e : *events) {
       // The sign is the object's ("~ public.users: create index ..."): a line reading
@@ -124,16 +143,20 @@ CommandResult RunLog(Context& ctx) {
   nlohmann::ordered_json out = {{"version", 1}, {"commits", nlohmann::ordered_json::array()}};
   for (const auto& c : commits) {
     std::vector<pb::Event> events;
-    if (with_events && c.event_count > 0) {
+    std::optional<pb::Deployment> deployment;
+    if ((with_events && c.event_count > 0) || c.origin == pb::ORIGIN_DEPLOY) {
       STRATA_ASSIGN_OR_RETURN(StoredCommit stored, history->reader().ReadAt(c.position));
       for (const auto& e : stored.commit.events()) {
-        if (!f.object || Concerns(e, *f.object)) events.push_back(e);
+        if (with_events && (!f.object || Concerns(e, *f.object))) events.push_back(e);
       }
+      if (stored.commit.has_deployment()) deployment = stored.commit.deployment();
     }
     if (ctx.json) {
-      out["commits"].push_back(CommitJson(c, &events));
+      auto j = CommitJson(c, &events);
+      if (deployment) j["deployment"] = DeploymentJson(*deployment);
+      out["commits"].push_back(std::move(j));
     } else {
-      PrintCommit(ctx, c, with_events ? &events : nullptr);
+      PrintCommit(ctx, c, with_events ? &events : nullptr, deployment ? &*deployment : nullptr);
     }
   }
   if (ctx.json) ctx.PrintJson(out);

@@ -33,6 +33,9 @@ struct SourceSpec {
   pb::Engine engine = pb::ENGINE_UNSPECIFIED;
   std::string path;       // absolute directory of the schema files
   std::string artifacts;  // absolute directory of generated artifacts
+  // The directory as messages show it (relative to the project: "schema/dynamodb"); empty
+  // for `path` itself.
+  std::string shown_path = {};
 };
 
 // A target with its settings resolved (${VAR} expanded, flags applied). `name` is empty for
