@@ -58,9 +58,10 @@ std::string ScalarText(const Message& m, const FieldDescriptor* f, int index) {
   return s;
 }
 
-void Flatten(const Message& m, const std::string& prefix, Flat* out);
+void Flatten(const Message& m, const std::string& prefix, Flat* out, bool defaults);
 
-void FlattenRepeated(const Message& m, const FieldDescriptor* f, const std::string& path, Flat* out) {
+void FlattenRepeated(const Message& m, const FieldDescriptor* f, const std::string& path, Flat* out,
+                     bool defaults) {
   const auto* r = m.GetReflection();
   const int n = r->FieldSize(m, f);
   if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) {
@@ -80,36 +81,51 @@ void FlattenRepeated(const Message& m, const FieldDescriptor* f, const std::stri
         (*out)[path + "[" + key + "]"] = ScalarText(item, value, -1);
         continue;
       }
-      Flatten(item.GetReflection()->GetMessage(item, value), path + "[" + key + "].", out);
+      Flatten(item.GetReflection()->GetMessage(item, value), path + "[" + key + "].", out, defaults);
       continue;
     }
     const FieldDescriptor* name = d->FindFieldByName("name");
     key = name != nullptr && name->type() == FieldDescriptor::TYPE_STRING
               ? item.GetReflection()->GetString(item, name)
               : std::to_string(i);
-    Flatten(item, path + "[" + key + "].", out);
+    Flatten(item, path + "[" + key + "].", out, defaults);
   }
 }
 
-void Flatten(const Message& m, const std::string& prefix, Flat* out) {
+// With `defaults`, singular scalar fields left at their default (false, 0, "", the first enum
+// value) are listed too: a setting turned off has its default, and blame must see that change.
+void Flatten(const Message& m, const std::string& prefix, Flat* out, bool defaults) {
   std::vector<const FieldDescriptor*> fields;
   m.GetReflection()->ListFields(m, &fields);
+  if (defaults) {
+    const auto* d = m.GetDescriptor();
+    for (int i = 0; i < d->field_count(); ++i) {
+      const FieldDescriptor* f = d->field(i);
+      if (f->is_repeated() || f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE ||
+          f->real_containing_oneof() != nullptr || m.GetReflection()->HasField(m, f)) {
+        continue;
+      }
+      (*out)[prefix + f->name()] = ScalarText(m, f, -1);
+    }
+  }
   for (const auto* f : fields) {
     const std::string path = prefix + f->name();
     if (f->is_repeated()) {
-      FlattenRepeated(m, f, path, out);
+      FlattenRepeated(m, f, path, out, defaults);
     } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
-      Flatten(m.GetReflection()->GetMessage(m, f), path + ".", out);
+      Flatten(m.GetReflection()->GetMessage(m, f), path + ".", out, defaults);
     } else {
       (*out)[path] = ScalarText(m, f, -1);
     }
   }
 }
 
-// Keeps the paths inside the object and strips everything up to it.
-Flat ObjectPaths(const pb::SchemaState& fragment, const std::string& object) {
+// Keeps the paths inside the object and strips everything up to it. With `defaults`, fields at
+// their default are listed too (Flatten).
+Flat ObjectPaths(const pb::SchemaState& fragment, const std::string& object,
+                 bool defaults = false) {
   Flat all, out;
-  Flatten(fragment, "", &all);
+  Flatten(fragment, "", &all, defaults);
   std::string last = object.substr(object.rfind('.') == std::string::npos ? 0 : object.rfind('.') + 1);
   for (const auto& [path, value] : all) {
     for (const std::string& key : {object, last}) {
@@ -270,7 +286,13 @@ CommandResult RunBlame(Context& ctx) {
     then.name = name_at(seq);
     auto found = FindObject(state, then, seq);
     Flat now = found.ok() ? ObjectPaths(found->fragment, then.name) : Flat();
+    // A setting back at its default (deletion protection or time to live turned off) is not
+    // in `now`, but it changed: it keeps its line, with the default, blamed on this commit.
+    const Flat with_defaults =
+        found.ok() ? ObjectPaths(found->fragment, then.name, /*defaults=*/true) : Flat();
     for (auto it = blame.begin(); it != blame.end();) {
+      auto kept = with_defaults.find(it->first);
+      if (!now.count(it->first) && kept != with_defaults.end()) now.insert(*kept);
       it = now.count(it->first) ? std::next(it) : blame.erase(it);  // gone: forget
     }
     for (const auto& [path, value] : now) {
@@ -293,7 +315,7 @@ CommandResult RunBlame(Context& ctx) {
                               {"message", c.message}});
       continue;
     }
-    std::string value = OneLine(b.value);
+    std::string value = b.value.empty() ? "(none)" : OneLine(b.value);
     if (value.size() > 30) {
       size_t cut = 27;
       while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;  // UTF-8

@@ -37,6 +37,7 @@ struct DeployFlags {
   ObjectFilter filter;
   std::set<std::string> allow_replace;
   std::set<std::string> allow_delete;
+  std::set<std::string> lift_protection;
   bool auto_approve = false;
   bool dry_run = false;
   bool wait = true;
@@ -67,7 +68,10 @@ void AddDeployOptions(po::options_description& o) {
   o.add_options()("allow-replace", po::value<std::vector<std::string>>()->composing(),
                   "consent to replacing OBJECT (its data is deleted); repeat per object")(
       "allow-delete", po::value<std::vector<std::string>>()->composing(),
-      "consent to deleting OBJECT without a terminal; repeat per object");
+      "consent to deleting OBJECT without a terminal; repeat per object")(
+      "lift-deletion-protection", po::value<std::vector<std::string>>()->composing(),
+      "consent to turning deletion protection off on OBJECT so that it can be deleted (also "
+      "consent to the delete); repeat per object");
 }
 
 DeployFlags ReadDeployFlags(const po::variables_map& vm) {
@@ -83,6 +87,7 @@ DeployFlags ReadDeployFlags(const po::variables_map& vm) {
   };
   f.allow_replace = set_of("allow-replace");
   f.allow_delete = set_of("allow-delete");
+  f.lift_protection = set_of("lift-deletion-protection");
   auto flag = [&vm](const char* name) { return vm.count(name) && vm[name].as<bool>(); };
   f.auto_approve = flag("auto-approve");
   f.dry_run = flag("dry-run");
@@ -170,6 +175,7 @@ Status MakePlan(Deploy& d, const DeployFlags& flags) {
   backend::PlanRequest r;
   r.managed = ObjectsToTouch(d);
   r.allow_replace = flags.allow_replace;
+  r.lift_protection = flags.lift_protection;
   r.deployed = &d.deployed;
   STRATA_ASSIGN_OR_RETURN(d.view.plan, d.reach.target->MakePlan(*d.live, d.desired, r));
   return Status::Ok();
@@ -203,7 +209,8 @@ Result<Deploy> Prepare(const Context& ctx, const DeployFlags& flags) {
 }
 
 // Step: consent. Blocked objects stop everything with their reasons; deletes need the name
-// typed (or --allow-delete NAME without a terminal); everything needs "yes" (or
+// typed (or, without a terminal, --allow-delete NAME, or --lift-deletion-protection NAME,
+// which names the delete it lifts protection for); everything needs "yes" (or
 // --auto-approve). Aborted when refused.
 Status Consent(const Context& ctx, const Deploy& d, const DeployFlags& flags, bool ask_approval) {
   const backend::Plan& plan = d.view.plan;
@@ -218,6 +225,7 @@ Status Consent(const Context& ctx, const Deploy& d, const DeployFlags& flags, bo
   const std::string noun(d.reach.backend->object_noun());
   for (const auto& o : plan.objects) {
     if (o.action != backend::Action::kDelete || flags.allow_delete.count(o.object)) continue;
+    if (!ctx.interactive && flags.lift_protection.count(o.object)) continue;
     if (!ctx.interactive) {
       return Status::FailedPrecondition(fmt::format(
           "the plan deletes {} {}; nothing was applied. Without a terminal, consent with "
@@ -260,6 +268,13 @@ backend::ExecuteReport Execute(const Context& ctx, Deploy& d, bool wait) {
   return d.reach.target->Execute(d.view.plan, r);
 }
 
+// What the backend said happened beyond the steps themselves ("; T: ..."), for the record.
+std::string NotesText(const backend::ExecuteReport& report) {
+  std::string text;
+  for (const auto& note : report.notes) text += "; " + note;
+  return text;
+}
+
 // Step: the deployment commit, a fact recorded against whatever head the log has then. The
 // cursor moves to the planned head only when everything was done.
 Result<StoredCommit> RecordDeployment(const Context& ctx, Deploy& d,
@@ -288,8 +303,8 @@ Result<StoredCommit> RecordDeployment(const Context& ctx, Deploy& d,
   } else if (complete) {
     dep.set_outcome(pb::DEPLOYMENT_SUCCEEDED);
     dep.set_to_seq(v.head_seq);
-    dep.set_detail(fmt::format("{} operation{}", report.operations_done,
-                               report.operations_done == 1 ? "" : "s"));
+    dep.set_detail(fmt::format("{} operation{}{}", report.operations_done,
+                               report.operations_done == 1 ? "" : "s", NotesText(report)));
     message = fmt::format("deploy {} seq {} to {}", v.source->name, v.head_seq, label);
   } else {
     dep.set_outcome(report.operations_done == 0 && report.pending.empty()
@@ -298,10 +313,11 @@ Result<StoredCommit> RecordDeployment(const Context& ctx, Deploy& d,
     dep.set_to_seq(v.cursor_seq());
     std::string detail = fmt::format("{} of {} operations done", report.operations_done,
                                      v.plan.OperationCount());
-    if (!report.pending.empty()) {
+    if (!report.pending.empty() && report.notes.empty()) {
       detail += fmt::format("; still updating: {}; run strata apply again to continue",
                             fmt::join(report.pending, ", "));
     }
+    detail += NotesText(report);
     if (!report.status.ok()) detail += "; " + report.status.message();
     if (d.narrowed) detail = fmt::format("limited to {}; {}", FilterFlags(v.filter), detail);
     dep.set_detail(detail);
@@ -333,6 +349,7 @@ void PrintOutcome(const Context& ctx, const Deploy& d, const backend::ExecuteRep
     out["applied"] = {{"outcome", OutcomeWord(dep.outcome())},
                       {"operations_done", report.operations_done},
                       {"pending", report.pending},
+                      {"notes", report.notes},
                       {"duration_ms", duration_ms},
                       {"deployment_seq", stored.commit.seq()},
                       {"target_seq", dep.to_seq()},
@@ -367,6 +384,13 @@ void PrintOutcome(const Context& ctx, const Deploy& d, const backend::ExecuteRep
                                           ? ""
                                           : ", by " + stored.commit.actor().cloud_principal()))
              << "\n";
+  } else if (report.status.ok() && !report.notes.empty()) {
+    *ctx.out << ctx.Paint(Color::kYellow,
+                          fmt::format("Done: {}. Not done yet (recorded as commit {}, partial):",
+                                      report.done.empty() ? std::string("nothing")
+                                                          : fmt::format("{}", fmt::join(report.done, "; ")),
+                                      stored.commit.seq()))
+             << "\n";
   } else if (report.status.ok()) {
     *ctx.out << ctx.Paint(Color::kYellow,
                           fmt::format("Requested: {}. {} still updating; run strata apply again to "
@@ -375,6 +399,7 @@ void PrintOutcome(const Context& ctx, const Deploy& d, const backend::ExecuteRep
                                       stored.commit.seq()))
              << "\n";
   }
+  for (const auto& note : report.notes) *ctx.out << "  " << note << "\n";
 }
 
 // apply's steps after the plan; shared by push.
@@ -455,6 +480,9 @@ CommandResult RunPush(Context& ctx) {
   po::options_description o("push options");
   AddDeployOptions(o);
   o.add_options()("message,m", po::value<std::string>(), "why (recorded in the commit)")(
+      "auto-approve", po::bool_switch(),
+      "accepted for symmetry with apply: push never asks for approval (deletes still need "
+      "consent)")(
       "dry-run", po::bool_switch(), "show what would be recorded and applied; change nothing")(
       "no-wait", po::bool_switch(), "do not wait; run apply again to continue");
   auto vm = ParseArgs(ctx, o, {});

@@ -1,11 +1,14 @@
 // strata log: commits newest first, with filters.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <optional>
 #include <ostream>
 
 #include "cli/commands.h"
 #include "cli/describe.h"
 #include "cli/objects_view.h"
+#include "engine/state/objects.h"
 
 namespace strata::cli {
 namespace po = boost::program_options;
@@ -32,6 +35,30 @@ Result<int64_t> ParseInstant(const std::string& text) {
   return ref.unix_micros;
 }
 
+// Whether an event is about `object`: it touches the object, something inside it, or an
+// object it lives in as a whole (a dropped Glue database). A commit that touched `object`
+// may hold other objects' events too; `log OBJECT --events` lists only these.
+bool Concerns(const pb::Event& event, const std::string& object) {
+  const std::vector<std::string> parents = ObjectAndParents(object);
+  for (const std::string& t : TouchedObjects(event, pb::SchemaState())) {
+    if (t.rfind(object + ".", 0) == 0) return true;
+    if (std::find(parents.begin(), parents.end(), t) != parents.end()) return true;
+  }
+  return false;
+}
+
+const char* OutcomeName(pb::DeploymentOutcome o) {
+  return o == pb::DEPLOYMENT_SUCCEEDED ? "succeeded"
+         : o == pb::DEPLOYMENT_PARTIAL ? "partial"
+                                       : "failed";
+}
+
+nlohmann::ordered_json DeploymentJson(const pb::Deployment& d) {
+  return {{"target", d.target()},     {"from_seq", d.from_seq()},
+          {"to_seq", d.to_seq()},     {"outcome", OutcomeName(d.outcome())},
+          {"detail", d.detail()}};
+}
+
 nlohmann::ordered_json CommitJson(const CommitSummary& c, const std::vector<pb::Event>* events) {
   nlohmann::ordered_json j = {{"seq", c.seq},
                       {"hash", HashHex(c.hash)},
@@ -48,7 +75,8 @@ nlohmann::ordered_json CommitJson(const CommitSummary& c, const std::vector<pb::
   return j;
 }
 
-void PrintCommit(const Context& ctx, const CommitSummary& c, const std::vector<pb::Event>* events) {
+void PrintCommit(const Context& ctx, const CommitSummary& c, const std::vector<pb::Event>* events,
+                 const pb::Deployment* deployment) {
   std::string who = c.actor_email.empty() ? c.actor_name
                                           : fmt::format("{} <{}>", c.actor_name, c.actor_email);
   *ctx.out << ctx.Paint(Color::kYellow, fmt::format("{:>5}  {}", c.seq, HashHex(c.hash).substr(0, 12)))
@@ -56,6 +84,11 @@ void PrintCommit(const Context& ctx, const CommitSummary& c, const std::vector<p
            << ctx.Paint(Color::kCyan, OriginName(c.origin))
            << (c.schema.empty() ? "" : " " + c.schema) << "\n";
   if (!c.message.empty()) *ctx.out << "       " << c.message << "\n";
+  if (deployment != nullptr && !deployment->detail().empty()) {
+    // What the deployment did beyond its message: protection lifted, a step held for later.
+    *ctx.out << "       " << OutcomeName(deployment->outcome()) << ": " << deployment->detail()
+             << "\n";
+  }
   if (events != nullptr) {
     for (const auto& e : *events) {
       // The sign is the object's ("~ public.users: create index ..."): a line reading
@@ -110,14 +143,20 @@ CommandResult RunLog(Context& ctx) {
   nlohmann::ordered_json out = {{"version", 1}, {"commits", nlohmann::ordered_json::array()}};
   for (const auto& c : commits) {
     std::vector<pb::Event> events;
-    if (with_events && c.event_count > 0) {
+    std::optional<pb::Deployment> deployment;
+    if ((with_events && c.event_count > 0) || c.origin == pb::ORIGIN_DEPLOY) {
       STRATA_ASSIGN_OR_RETURN(StoredCommit stored, history->reader().ReadAt(c.position));
-      events.assign(stored.commit.events().begin(), stored.commit.events().end());
+      for (const auto& e : stored.commit.events()) {
+        if (with_events && (!f.object || Concerns(e, *f.object))) events.push_back(e);
+      }
+      if (stored.commit.has_deployment()) deployment = stored.commit.deployment();
     }
     if (ctx.json) {
-      out["commits"].push_back(CommitJson(c, &events));
+      auto j = CommitJson(c, &events);
+      if (deployment) j["deployment"] = DeploymentJson(*deployment);
+      out["commits"].push_back(std::move(j));
     } else {
-      PrintCommit(ctx, c, with_events ? &events : nullptr);
+      PrintCommit(ctx, c, with_events ? &events : nullptr, deployment ? &*deployment : nullptr);
     }
   }
   if (ctx.json) ctx.PrintJson(out);

@@ -90,6 +90,15 @@ backend::Services ServicesFor(const Context& ctx) {
   backend::Services s;
   s.getenv = ctx.getenv;
   s.steady_ms = SteadyMillis;
+  // The context's clock, as for commits: STRATA_NOW pins it.
+  const bool pinned = ctx.getenv("STRATA_NOW").has_value();
+  const int64_t pinned_ms = ctx.now_micros / 1000;
+  s.unix_ms = [pinned, pinned_ms]() -> int64_t {
+    if (pinned) return pinned_ms;
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
   s.sleep_ms = SleepMillis;
   s.note = [&ctx](const std::string& line) { ctx.Note(line); };
   // STRATA_POLL_INTERVAL_MS (10 ms to 60 s) lets tests on a local server go faster.

@@ -30,8 +30,10 @@ json PlanJson(const PlanView& v) {
     json changes = json::array(), ops = json::array();
     for (const auto& c : o.changes) changes.push_back(EventJson(c));
     for (const auto& op : o.operations) {
-      ops.push_back({{"api", op.api}, {"summary", op.summary}, {"destructive", op.destructive},
-                     {"waits", op.waits}});
+      json jop = {{"api", op.api}, {"summary", op.summary}, {"destructive", op.destructive},
+                  {"waits", op.waits}};
+      if (!op.held.empty()) jop["held"] = op.held;
+      ops.push_back(std::move(jop));
     }
     json jo = {{"table", o.object}, {"action", backend::ActionName(o.action)},
                {"blocked", o.blocked}, {"changes", changes}, {"operations", ops}};
@@ -136,6 +138,9 @@ void PrintObjectPlan(const Context& ctx, const backend::Backend& b, const backen
                                    op.waits_for.empty() ? "" : " (then waits for " + op.waits_for + ")");
     *ctx.out << (op.destructive ? ctx.Paint(Color::kRed, line) : ctx.Paint(Color::kDim, line))
              << "\n";
+    if (!op.held.empty()) {
+      *ctx.out << ctx.Paint(Color::kYellow, "        held for a later apply: " + op.held) << "\n";
+    }
   }
   for (const auto& note : o.notes) *ctx.out << ctx.Paint(Color::kDim, "    note: " + note) << "\n";
   if (o.blocked) {

@@ -88,12 +88,12 @@ void AddDefaults(Project* p) {
   const bool dynamo_dir = fs::is_directory(root / "schema" / "dynamodb", ec);
   if (!dynamo_dir && HasSqlMigrations(root / "migrations")) {
     p->schemas["postgres"] = {"postgres", pb::ENGINE_POSTGRES, Absolute(p->root, "migrations"),
-                              Absolute(p->root, "migrations/postgres")};
+                              Absolute(p->root, "migrations/postgres"), "migrations"};
     return;
   }
   p->schemas["dynamodb"] = {"dynamodb", pb::ENGINE_DYNAMODB,
                             Absolute(p->root, "schema/dynamodb"),
-                            Absolute(p->root, "migrations/dynamodb")};
+                            Absolute(p->root, "migrations/dynamodb"), "schema/dynamodb"};
 }
 
 Status LoadSchemas(const YAML::Node& node, const std::string& file, const GetEnv& getenv,
@@ -127,6 +127,7 @@ Status LoadSchemas(const YAML::Node& node, const std::string& file, const GetEnv
     s.name = name;
     s.engine = b->engine();
     s.path = Absolute(p->root, path);
+    s.shown_path = fs::path(path).is_absolute() ? "" : fs::path(path).lexically_normal().string();
     s.artifacts = Absolute(p->root, artifacts.empty() ? "migrations/" + name : artifacts);
     p->schemas[name] = s;
   }

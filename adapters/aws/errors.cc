@@ -2,8 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include <array>
 #include <algorithm>
+#include <array>
+#include <cctype>
 
 #include "adapters/aws/xml_text.h"
 
@@ -112,13 +113,35 @@ std::string DescribeUnreachable(std::string_view service, std::string_view endpo
   return out;
 }
 
+namespace {
+
+// Characters a credential is made of (access keys, secret keys, session tokens).
+bool IsSecretChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=' ||
+         c == '_' || c == '-';
+}
+
+// Whether text[pos, pos + size) stands alone: no credential character right before or after.
+bool IsWholeToken(const std::string& text, size_t pos, size_t size) {
+  return (pos == 0 || !IsSecretChar(text[pos - 1])) &&
+         (pos + size >= text.size() || !IsSecretChar(text[pos + size]));
+}
+
+}  // namespace
+
 std::string RedactSecrets(std::string text, const std::vector<std::string>& secrets) {
+  static constexpr std::string_view kRedacted = "<redacted>";
   for (const std::string& secret : secrets) {
     if (secret.empty()) continue;
+    const bool short_secret = secret.size() < kMinEmbeddedSecretLength;
     size_t pos = 0;
     while ((pos = text.find(secret, pos)) != std::string::npos) {
-      text.replace(pos, secret.size(), "<redacted>");
-      pos += 10;
+      if (short_secret && !IsWholeToken(text, pos, secret.size())) {
+        ++pos;
+        continue;
+      }
+      text.replace(pos, secret.size(), kRedacted);
+      pos += kRedacted.size();
     }
   }
   return text;

@@ -38,7 +38,13 @@ std::string DescribeServiceError(std::string_view service, std::string_view oper
 std::string DescribeUnreachable(std::string_view service, std::string_view endpoint,
                                 std::string_view reason, int attempts);
 
-// `text` with every occurrence of each non-empty secret replaced by "<redacted>".
+// Secrets at least this long are redacted wherever they occur; shorter ones (never a real
+// credential, but possible in tests and misconfigured profiles) only where they stand as a
+// whole token, so that a secret "dy" leaves "dynamodb" alone.
+inline constexpr size_t kMinEmbeddedSecretLength = 8;
+
+// `text` with each non-empty secret replaced by "<redacted>": every occurrence of a long one,
+// whole-token occurrences of a short one (kMinEmbeddedSecretLength).
 std::string RedactSecrets(std::string text, const std::vector<std::string>& secrets);
 
 }  // namespace strata::aws

@@ -33,6 +33,9 @@ struct SourceSpec {
   pb::Engine engine = pb::ENGINE_UNSPECIFIED;
   std::string path;       // absolute directory of the schema files
   std::string artifacts;  // absolute directory of generated artifacts
+  // The directory as messages show it (relative to the project: "schema/dynamodb"); empty
+  // for `path` itself.
+  std::string shown_path = {};
 };
 
 // A target with its settings resolved (${VAR} expanded, flags applied). `name` is empty for
@@ -56,6 +59,7 @@ struct SettingInfo {
 struct Services {
   std::function<std::optional<std::string>(const std::string&)> getenv;
   std::function<int64_t()> steady_ms;           // monotonic clock
+  std::function<int64_t()> unix_ms;             // wall clock (ms since 1970), for messages
   std::function<void(int64_t ms)> sleep_ms;
   std::function<void(const std::string&)> note;  // one line of progress or notice for people
   int64_t poll_interval_ms = 1000;               // how often waits ask the service
@@ -103,6 +107,9 @@ struct OperationView {
   bool destructive = false;    // deletes data
   bool waits = false;          // waits for the object to be ready afterwards
   std::string waits_for;       // what it waits for, in the service's words ("ACTIVE")
+  // Why this step is not taken in the run that takes the steps before it (the service makes
+  // you wait between them); a later apply takes it. Empty for steps taken at once.
+  std::string held;
 };
 
 struct ObjectPlan {
@@ -136,6 +143,8 @@ struct Plan {
 struct PlanRequest {
   std::set<std::string> managed;        // only these may be created, changed or deleted
   std::set<std::string> allow_replace;  // consent to replacing these (their data is lost)
+  // Consent to turning protection against deletion off on these, to delete them.
+  std::set<std::string> lift_protection;
   // What the target was last deployed with (null: never). Where an object is shared with other
   // writers (Glue's open parameter maps), it tells what strata set before, and may remove,
   // from what someone else added, which strata leaves alone.
@@ -159,7 +168,10 @@ struct ExecuteReport {
   Status status;  // Ok, or the first failure (object and step named); nothing runs after it
   size_t operations_done = 0;
   std::vector<std::string> done;     // "OBJECT: summary" of each completed step
-  std::vector<std::string> pending;  // objects left with steps not yet issued (no-wait)
+  std::vector<std::string> pending;  // objects left with steps not yet issued (no-wait, held)
+  // "OBJECT: ..." facts the deployment records: protection lifted with consent, a step held
+  // for a later run and when it can run.
+  std::vector<std::string> notes;
 };
 
 struct DropRequest {

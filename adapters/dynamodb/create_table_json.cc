@@ -281,6 +281,13 @@ Status JsonReader::Throughput(const JsonAt& at, std::string_view context,
   for (std::string_view key : kJsonThroughputKeys) {
     STRATA_RETURN_IF_ERROR(Required(at, key, "ProvisionedThroughput"));
     const json& v = *at[key].value;
+    if (v.is_string()) {
+      // CloudFormation templates write capacities as strings; the CreateTable input does not.
+      return Error(at[key], fmt::format("{} must be a number, not the string \"{}\" (write it "
+                                        "without quotes, as CreateTable takes it; CloudFormation "
+                                        "templates quote it)",
+                                        key, v.get<std::string>()));
+    }
     if (!v.is_number_integer() || v.get<int64_t>() < (provisioned ? 1 : 0)) {
       return Error(at[key], fmt::format("{} must be a whole number of at least 1", key));
     }

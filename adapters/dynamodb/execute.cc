@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <ctime>
 #include <optional>
 
 #include "adapters/dynamodb/errors.h"
@@ -18,7 +19,33 @@ struct RunSettings {
   std::function<void(int64_t)> sleep;
   std::function<int64_t()> now_ms;
   std::function<void(const ProgressEvent&)> progress;
+  std::function<int64_t()> unix_ms;
 };
+
+// DynamoDB refuses a second time-to-live change on a table for up to this long.
+constexpr int64_t kTimeToLiveLockMs = 60 * 60 * 1000;
+
+// "after 2026-03-01 13:45 UTC" (an hour from now), or "in an hour" without a clock.
+std::string AnHourFromNow(const std::function<int64_t()>& unix_ms) {
+  if (!unix_ms) return "in an hour";
+  // Rounded up to the next minute so that the time given is never early.
+  const std::time_t at = static_cast<std::time_t>((unix_ms() + kTimeToLiveLockMs + 59999) / 60000 * 60);
+  std::tm tm{};
+  gmtime_r(&at, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M", &tm);
+  return fmt::format("after {} UTC", text);
+}
+
+// A time-to-live change DynamoDB refused because the table's last one is less than an hour
+// old. The service's text for it is not documented; what is documented is that the refusal
+// is a ValidationException, and the other ValidationExceptions of UpdateTimeToLive say that
+// time to live is already on or off, or that an input is malformed.
+bool IsTimeToLiveLock(const Operation& op, const aws::ServiceError& error) {
+  if (op.api != "UpdateTimeToLive" || error.code != "ValidationException") return false;
+  const std::string& m = error.message;
+  return m.find("already") == std::string::npos && m.find("validation error") == std::string::npos;
+}
 
 // Runs the operations of a plan's unblocked tables; one instance per Execute/DropTables.
 class Runner {
@@ -83,7 +110,15 @@ Runner::Outcome Runner::Prepare(const TablePlan& t) {
 Runner::Outcome Runner::RunOne(const Operation& op, bool last) {
   ++index_;
   Emit(op.table, op.summary, "start");
-  auto out = CallTable(ddb_, op.api, op.table, op.input);
+  aws::ServiceError error;
+  auto out = CallTable(ddb_, op.api, op.table, op.input, &error);
+  if (!out.ok() && IsTimeToLiveLock(op, error)) {
+    report_->notes.push_back(fmt::format(
+        "{}: {} was refused: DynamoDB takes one time-to-live change per table an hour and the "
+        "last one is more recent (its words: {}); run strata apply again within the hour",
+        op.table, op.summary, error.message));
+    return Outcome::kPending;
+  }
   if (!out.ok()) {
     return Fail(out.status().WithContext(
         fmt::format("table {}: {} ({})", op.table, op.summary, op.api)));
@@ -106,8 +141,21 @@ Runner::Outcome Runner::RunTable(const TablePlan& t) {
   }
   if (prepared != Outcome::kContinue) return prepared;
   for (size_t i = 0; i < t.operations.size(); ++i) {
-    Outcome o = RunOne(t.operations[i], i + 1 == t.operations.size());
+    const Operation& op = t.operations[i];
+    if (!op.held.empty()) {
+      report_->notes.push_back(fmt::format(
+          "{}: {} is held: DynamoDB takes one time-to-live change per table an hour; run strata "
+          "apply again {}",
+          t.table, op.summary, AnHourFromNow(settings_.unix_ms)));
+      return Outcome::kPending;
+    }
+    Outcome o = RunOne(op, i + 1 == t.operations.size());
     if (o != Outcome::kContinue) return o;
+    if (op.api == "UpdateTable" && op.input.value("DeletionProtectionEnabled", true) == false &&
+        t.action == TableAction::kDelete) {
+      report_->notes.push_back(fmt::format(
+          "{}: deletion protection turned off to delete the table, with consent", t.table));
+    }
   }
   return Outcome::kContinue;
 }
@@ -194,7 +242,8 @@ Status CheckAll(aws::JsonService& ddb, const std::vector<std::string>& names, bo
 ExecuteReport Execute(aws::JsonService& ddb, const Plan& plan, const ExecuteOptions& options) {
   ExecuteReport report;
   RunSettings settings{options.wait,  options.poll_interval_ms, options.wait_timeout_ms,
-                       options.sleep, options.now_ms,           options.progress};
+                       options.sleep, options.now_ms,           options.progress,
+                       options.unix_ms};
   Runner(ddb, settings, &report).Run(plan);
   return report;
 }
@@ -206,7 +255,8 @@ ExecuteReport DropTables(aws::JsonService& ddb, const std::vector<std::string>& 
   report.status = CheckAll(ddb, names, options.lift_protection, &plan);
   if (!report.status.ok()) return report;
   RunSettings settings{options.wait,  options.poll_interval_ms, options.wait_timeout_ms,
-                       options.sleep, options.now_ms,           options.progress};
+                       options.sleep, options.now_ms,           options.progress,
+                       {}};
   Runner(ddb, settings, &report).Run(plan);
   return report;
 }

@@ -4,7 +4,10 @@
 // Tables are handled one after another, each table's operations in plan order. A table that
 // is not ACTIVE when execution reaches it (left updating by an earlier run) is waited for
 // first. With wait=false nothing waits: each table runs up to its first step that would have
-// to wait and is reported pending, to be resumed by planning and executing again. Time and
+// to wait and is reported pending, to be resumed by planning and executing again. A `held`
+// operation (a second time-to-live change) is never issued in the run that planned it, and
+// a time-to-live change the service refuses within its hour leaves the table pending too,
+// with a note saying when to run again. Time and
 // sleeping come in through the options (no clock is read here). Blocking: runs on the
 // calling thread; progress callbacks run on it too.
 #pragma once
@@ -34,6 +37,8 @@ struct ExecuteOptions {
   std::function<void(int64_t ms)> sleep;     // required when wait is true
   std::function<int64_t()> now_ms;           // required when wait is true
   std::function<void(const ProgressEvent&)> progress;  // may be empty
+  // Wall-clock time (Unix ms), to say when a held step can run; may be empty ("in an hour").
+  std::function<int64_t()> unix_ms;
 };
 
 struct ExecuteReport {
@@ -42,6 +47,9 @@ struct ExecuteReport {
   std::vector<std::string> done;     // "TABLE: summary" of each completed operation
   std::vector<std::string> pending;  // tables left with operations not yet issued (wait=false)
   std::vector<std::string> skipped;  // "TABLE: reason" of blocked tables, which never run
+  // "TABLE: ..." facts to record with the deployment: protection lifted to delete a table,
+  // a step held for a later run and when it can run.
+  std::vector<std::string> notes;
 };
 
 ExecuteReport Execute(aws::JsonService& ddb, const Plan& plan, const ExecuteOptions& options);

@@ -40,7 +40,8 @@ const pb::DynamoGlobalIndex* FindIndex(const pb::DynamoTable& t, const std::stri
 // operations so far, so each step can see what it changes from.
 class OperationBuilder {
  public:
-  OperationBuilder(const LiveTable* live, std::string table) : table_(std::move(table)) {
+  OperationBuilder(const LiveTable* live, std::string table, bool lift_protection)
+      : table_(std::move(table)), lift_protection_(lift_protection) {
     if (live != nullptr) {
       (*current_.mutable_tables())[table_] = live->table;
       arn_ = live->arn;
@@ -68,6 +69,8 @@ class OperationBuilder {
   json Update() const { return {{"TableName", table_}}; }
 
   void Create(const pb::DynamoTable& t, bool destructive);
+  // UpdateTable turning deletion protection off, when the table has it ("to delete the table").
+  void LiftProtection(const std::string& why);
   void Delete();
   void Replace(const pb::DynamoReplaceTable& e);
   void Billing(const pb::DynamoSetBilling& e);
@@ -79,6 +82,7 @@ class OperationBuilder {
   void Stream(pb::DynamoStreamViewType stream);
 
   std::string table_;
+  bool lift_protection_ = false;  // consent to turn deletion protection off to delete the table
   std::string arn_;
   pb::DynamoSchema current_;
   std::vector<Operation> ops_;
@@ -99,6 +103,15 @@ void OperationBuilder::Create(const pb::DynamoTable& t, bool destructive) {
   }
 }
 
+void OperationBuilder::LiftProtection(const std::string& why) {
+  const pb::DynamoTable* before = Current();
+  if (before == nullptr || !before->deletion_protection()) return;
+  json input = Update();
+  input["DeletionProtectionEnabled"] = false;
+  Push("UpdateTable", std::move(input), "turn off deletion protection to " + why + " the table")
+      .destructive = true;
+}
+
 void OperationBuilder::Delete() {
   Operation& op = Push("DeleteTable", Update(), "delete table " + table_, false);
   op.wait_for_deleted = true;
@@ -106,13 +119,7 @@ void OperationBuilder::Delete() {
 }
 
 void OperationBuilder::Replace(const pb::DynamoReplaceTable& e) {
-  const pb::DynamoTable* before = Current();
-  if (before != nullptr && before->deletion_protection()) {
-    json input = Update();
-    input["DeletionProtectionEnabled"] = false;
-    Push("UpdateTable", std::move(input), "turn off deletion protection to replace the table")
-        .destructive = true;
-  }
+  LiftProtection("replace");
   Delete();
   Create(e.table(), true);
 }
@@ -160,7 +167,8 @@ void OperationBuilder::AddIndex(const pb::DynamoAddGlobalIndex& e) {
   Push("UpdateTable", std::move(input), "add global index " + e.index().name());
 }
 
-// DynamoDB switches time to live on or off, never from one attribute to another.
+// DynamoDB switches time to live on or off, never from one attribute to another, and takes
+// one change per table an hour: a new attribute is turned off now and on in a later run.
 void OperationBuilder::TimeToLive(const std::string& attribute) {
   const pb::DynamoTable* before = Current();
   const std::string old = before != nullptr ? before->ttl_attribute() : "";
@@ -171,10 +179,17 @@ void OperationBuilder::TimeToLive(const std::string& attribute) {
          "turn off time to live (attribute " + old + ")", false);
   }
   if (!attribute.empty()) {
-    Push("UpdateTimeToLive",
-         {{"TableName", table_},
-          {"TimeToLiveSpecification", {{"AttributeName", attribute}, {"Enabled", true}}}},
-         "turn on time to live on attribute " + attribute, false);
+    Operation& on = Push(
+        "UpdateTimeToLive",
+        {{"TableName", table_},
+         {"TimeToLiveSpecification", {{"AttributeName", attribute}, {"Enabled", true}}}},
+        "turn on time to live on attribute " + attribute, false);
+    if (!old.empty()) {
+      on.held = fmt::format(
+          "DynamoDB takes one time-to-live change per table an hour, so this runs in an apply at "
+          "least an hour after time to live on {} is turned off",
+          old);
+    }
   }
 }
 
@@ -255,7 +270,10 @@ void OperationBuilder::Stream(pb::DynamoStreamViewType stream) {
 void OperationBuilder::Add(const pb::DynamoChange& c) {
   switch (c.kind_case()) {
     case pb::DynamoChange::kCreateTable: Create(c.create_table().table(), false); break;
-    case pb::DynamoChange::kDropTable: Delete(); break;
+    case pb::DynamoChange::kDropTable:
+      if (lift_protection_) LiftProtection("delete");
+      Delete();
+      break;
     case pb::DynamoChange::kReplaceTable: Replace(c.replace_table()); break;
     case pb::DynamoChange::kSetBilling: Billing(c.set_billing()); break;
     case pb::DynamoChange::kAddGlobalIndex: AddIndex(c.add_global_index()); break;
@@ -412,13 +430,13 @@ void Judge(const LiveTable* live, const pb::DynamoTable* live_table, const PlanO
     }
   }
   if (plan->action == TableAction::kDelete && live != nullptr &&
-      live->table.deletion_protection()) {
+      live->table.deletion_protection() && !options.lift_protection.count(plan->table)) {
     plan->blocked = true;
     plan->blocked_reason = fmt::format(
-        "table {} has deletion protection enabled, so it cannot be deleted; set "
-        "deletion_protection: false in its table file and apply before removing it, or drop "
-        "it with strata drop --lift-deletion-protection",
-        plan->table);
+        "table {} has deletion protection on, so it cannot be deleted; to turn protection off "
+        "and delete it with all its items, run again with --lift-deletion-protection {} (or "
+        "put its table file back to keep it)",
+        plan->table, plan->table);
   }
   if (live != nullptr && !live->tags_supported) {
     plan->notes.push_back("tags left alone: the target does not support tagging");
@@ -438,9 +456,10 @@ std::string_view TableActionName(TableAction action) {
 }
 
 std::vector<Operation> OperationsFor(const LiveTable* live,
-                                     const std::vector<pb::DynamoChange>& changes) {
+                                     const std::vector<pb::DynamoChange>& changes,
+                                     bool lift_protection) {
   if (changes.empty()) return {};
-  OperationBuilder builder(live, DynamoTableOf(changes.front()));
+  OperationBuilder builder(live, DynamoTableOf(changes.front()), lift_protection);
   for (const auto& c : changes) builder.Add(c);
   return builder.Finish();
 }
@@ -472,7 +491,7 @@ Result<Plan> PlanChanges(const std::vector<LiveTable>& live, const pb::DynamoSch
       seen = *current;
       seen->table = from.tables().at(name);
     }
-    t.operations = OperationsFor(seen ? &*seen : nullptr, changes);
+    t.operations = OperationsFor(seen ? &*seen : nullptr, changes, options.lift_protection.count(name) > 0);
     t.changes = std::move(changes);
     auto normalized = from.tables().find(name);
     Judge(current, normalized != from.tables().end() ? &normalized->second : nullptr, options, &t);

@@ -10,8 +10,12 @@
 //     so a schema asking for less than the table has is blocked;
 //   - time to live through UpdateTimeToLive once the table is ACTIVE; tags through
 //     TagResource/UntagResource (new tables carry them in CreateTable);
+//   - a new time-to-live attribute is two UpdateTimeToLive calls at least an hour apart (the
+//     service takes one change per table an hour): off now, on in a later run (`held`);
 //   - a key schema or local index change is a replace (DeleteTable, wait until gone,
-//     CreateTable, wait), destructive, and blocked without per-table consent.
+//     CreateTable, wait), destructive, and blocked without per-table consent;
+//   - a table with deletion protection is deleted only with per-table consent to lift it
+//     (UpdateTable turning protection off, wait, DeleteTable); otherwise it is blocked.
 // Only managed tables are ever touched. Pure: no calls are made (docs/dynamodb-apply.md).
 #pragma once
 
@@ -37,6 +41,10 @@ struct Operation {
   bool wait_for_active = false;  // wait for the table and its indexes to be ACTIVE afterwards
   bool wait_for_deleted = false; // wait until the table is gone afterwards (DeleteTable)
   bool destructive = false;      // deletes data (DeleteTable, replace)
+  // Not issued in the run that issues the operations before it: DynamoDB refuses a second
+  // UpdateTimeToLive on a table for up to an hour after the first, so turning time to live on
+  // for a new attribute waits for a later run. `held` says why, for the plan.
+  std::string held;
 };
 
 enum class TableAction { kCreate, kUpdate, kReplace, kDelete };
@@ -69,6 +77,8 @@ struct PlanOptions {
   std::set<std::string> allow_replace;  // consent to replace these tables (drops their data)
   // Tells which KMS key a table file's key name stands for; null: names compared as written.
   KeyNames* keys = nullptr;
+  // Consent to turn deletion protection off on these tables so that they can be deleted.
+  std::set<std::string> lift_protection;
 };
 
 // desired: the schema to reach (log head). live: what the target has now (ListLiveTables).
@@ -78,8 +88,10 @@ Result<Plan> PlanChanges(const std::vector<LiveTable>& live, const pb::DynamoSch
                          const PlanOptions& options);
 
 // The operations for one table's changes, given its live state (null when it does not
-// exist). Exposed for tests; PlanChanges uses it.
+// exist). A delete of a protected table turns protection off first when `lift_protection`.
+// Exposed for tests; PlanChanges uses it.
 std::vector<Operation> OperationsFor(const LiveTable* live,
-                                     const std::vector<pb::DynamoChange>& changes);
+                                     const std::vector<pb::DynamoChange>& changes,
+                                     bool lift_protection = false);
 
 }  // namespace strata::dynamodb

@@ -84,12 +84,13 @@ Result<pb::DynamoSchema> ParseTableFiles(const std::vector<TableFileText>& files
   return schema;
 }
 
-Result<pb::DynamoSchema> LoadTableDir(const fs::path& dir) {
+Result<pb::DynamoSchema> LoadTableDir(const fs::path& dir, const fs::path& shown_dir) {
   STRATA_ASSIGN_OR_RETURN(std::vector<fs::path> paths, ListTableFiles(dir));
+  const fs::path& shown = shown_dir.empty() ? dir : shown_dir;
   std::vector<TableFileText> files;
   for (const auto& path : paths) {
     STRATA_ASSIGN_OR_RETURN(std::string text, ReadTextFile(path));
-    files.push_back({(dir / path.lexically_relative(dir)).generic_string(), std::move(text)});
+    files.push_back({(shown / path.lexically_relative(dir)).generic_string(), std::move(text)});
   }
   return ParseTableFiles(files);
 }

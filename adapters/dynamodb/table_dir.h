@@ -30,8 +30,10 @@ Result<std::vector<std::filesystem::path>> ListTableFiles(const std::filesystem:
 Result<pb::DynamoSchema> ParseTableFiles(const std::vector<TableFileText>& files);
 
 // ListTableFiles, then ReadTextFile for each, then ParseTableFiles; file names in messages are
-// `dir` joined with the file's relative path. Errors as those three return.
-Result<pb::DynamoSchema> LoadTableDir(const std::filesystem::path& dir);
+// `shown_dir` (`dir` when empty) joined with the file's path under `dir`, so that a project's
+// messages can name "schema/dynamodb/orders.yaml:4". Errors as those three return.
+Result<pb::DynamoSchema> LoadTableDir(const std::filesystem::path& dir,
+                                      const std::filesystem::path& shown_dir = {});
 
 // The file helpers table files, snapshots and artifacts are read and written with.
 using common::ReadTextFile;

@@ -49,6 +49,7 @@ backend::ExecuteReport Report(ExecuteReport r) {
   out.operations_done = r.operations_done;
   out.done = std::move(r.done);
   out.pending = std::move(r.pending);
+  out.notes = std::move(r.notes);
   return out;
 }
 
@@ -124,6 +125,7 @@ class DynamoTarget : public backend::Target {
     o.managed = request.managed;
     o.allow_replace = request.allow_replace;
     o.keys = keys_.get();
+    o.lift_protection = request.lift_protection;
     auto detail = std::make_shared<DynamoPlanDetail>();
     STRATA_ASSIGN_OR_RETURN(detail->plan, PlanChanges(tables, desired.dynamodb(), o));
     backend::Plan plan;
@@ -135,7 +137,7 @@ class DynamoTarget : public backend::Target {
       for (const auto& c : t.changes) *p.changes.emplace_back().mutable_dynamodb() = c;
       for (const auto& op : t.operations) {
         p.operations.push_back({op.api, op.summary, op.destructive, op.wait_for_active,
-                                op.wait_for_active ? "ACTIVE" : ""});
+                                op.wait_for_active ? "ACTIVE" : "", op.held});
       }
       p.replace_reason = t.replace_reason;
       p.blocked = t.blocked;
@@ -160,6 +162,7 @@ class DynamoTarget : public backend::Target {
     o.poll_interval_ms = services_.poll_interval_ms;
     o.sleep = services_.sleep_ms;
     o.now_ms = services_.steady_ms;
+    o.unix_ms = services_.unix_ms;
     o.progress = Forward(request.progress);
     return Report(dynamodb::Execute(*ddb_, detail->plan, o));
   }

@@ -37,7 +37,7 @@ backend::Plan ToBackendPlan(std::shared_ptr<GluePlanDetail> detail) {
     p.action = o.action;
     for (const auto& c : o.changes) *p.changes.emplace_back().mutable_glue() = c;
     for (const auto& op : o.operations) {
-      p.operations.push_back({op.api, op.summary, op.destructive, false, ""});
+      p.operations.push_back({op.api, op.summary, op.destructive, false, "", ""});
     }
     p.replace_reason = o.replace_reason;
     p.blocked = o.blocked;

@@ -65,6 +65,18 @@ TEST(DescribeUnreachableTest, NamesEndpointServiceAndReason) {
             "endpoint right and the server running?");
 }
 
+// A short secret is redacted only where it stands alone: inside a word it is part of the text.
+TEST(RedactSecretsTest, ShortSecretsGoOnlyAsWholeTokens) {
+  EXPECT_EQ(RedactSecrets("dynamodb rejected the key dy (dy, \"dy\")", {"dy"}),
+            "dynamodb rejected the key <redacted> (<redacted>, \"<redacted>\")");
+  // Within a run of credential characters it is not a token of its own.
+  EXPECT_EQ(RedactSecrets("AKIA/dy+x", {"dy"}), "AKIA/dy+x");
+  EXPECT_EQ(RedactSecrets("dynamodb: dyx xdy", {"dy"}), "dynamodb: dyx xdy");
+  EXPECT_EQ(RedactSecrets("dy", {"dy"}), "<redacted>");
+  // A secret of credential length goes even inside other text.
+  EXPECT_EQ(RedactSecrets("sig=abcdEFGH1234xyz", {"abcdEFGH1234"}), "sig=<redacted>xyz");
+}
+
 TEST(RedactSecretsTest, EveryOccurrenceGoesAndEmptySecretsAreIgnored) {
   EXPECT_EQ(RedactSecrets("a SECRET b SECRET", {"SECRET", ""}), "a <redacted> b <redacted>");
   EXPECT_EQ(RedactSecrets("nothing", {}), "nothing");

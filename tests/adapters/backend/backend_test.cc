@@ -293,12 +293,12 @@ TEST(BackendPlanTest, OperationCountAndBlockedObjects) {
 
   ObjectPlan orders;
   orders.object = "orders";
-  orders.operations = {{"UpdateTable", "add global index by_status", false, true, "ACTIVE"},
-                       {"UpdateTable", "drop global index by_day", false, true, "ACTIVE"}};
+  orders.operations = {{"UpdateTable", "add global index by_status", false, true, "ACTIVE", ""},
+                       {"UpdateTable", "drop global index by_day", false, true, "ACTIVE", ""}};
   ObjectPlan carts;
   carts.object = "carts";
   carts.action = Action::kCreate;
-  carts.operations = {{"CreateTable", "create table", false, true, "ACTIVE"}};
+  carts.operations = {{"CreateTable", "create table", false, true, "ACTIVE", ""}};
   plan.objects = {orders, carts};
   EXPECT_FALSE(plan.empty());
   EXPECT_EQ(plan.OperationCount(), 3u);

@@ -266,6 +266,15 @@ TEST(TableFileJsonErrorTest, ZeroCapacityUnderProvisioned) {
             "o.json:5: ReadCapacityUnits must be a whole number of at least 1");
 }
 
+// CloudFormation quotes capacities ("5"); the message says so instead of "at least 1".
+TEST(TableFileJsonErrorTest, QuotedCapacityNamesTheQuotes) {
+  EXPECT_EQ(ErrorOf(JsonTable(R"(,
+  "ProvisionedThroughput": {"ReadCapacityUnits": "5", "WriteCapacityUnits": 5})"),
+                    "o.json"),
+            "o.json:5: ReadCapacityUnits must be a number, not the string \"5\" (write it "
+            "without quotes, as CreateTable takes it; CloudFormation templates quote it)");
+}
+
 TEST(TableFileJsonErrorTest, InvalidNames) {
   EXPECT_EQ(ErrorOf(R"({
   "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],

@@ -344,6 +344,96 @@ pb::DynamoTable Mutate(const pb::DynamoTable& from, dynamodb::testing::RandomTab
 
 // The law the adapter exists for: executing the plan from any live state to any desired
 // state leaves the target at the desired state, so planning again finds nothing to do.
+// A new time-to-live attribute under the service's one-change-an-hour rule (played by the
+// fake): off now, on held, with the time to come back; a run within the hour is refused by the
+// service and leaves the table pending instead of failing; a run after the hour finishes.
+TEST(Execute, TimeToLiveAttributeChangeWaitsForTheServicesHour) {
+  FakeDynamoDb ddb;
+  FakeClock clock;
+  ddb.now_ms = [&clock] { return clock.now; };
+  pb::DynamoTable before = Orders();
+  before.set_ttl_attribute("expires_at");
+  ASSERT_TRUE(Execute(ddb, MustPlan(ddb, SchemaOfTables({before})), clock.Options()).status.ok());
+  clock.now += 2 * 60 * 60 * 1000;  // the table's first time-to-live change is long past
+
+  pb::DynamoTable after = Orders();
+  after.set_ttl_attribute("purge_at");
+  ExecuteOptions o = clock.Options();
+  o.unix_ms = [] { return int64_t{1772368230000}; };  // 2026-03-01 12:30:30 UTC
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({after})), o);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.done, (std::vector<std::string>{"orders: turn off time to live (attribute expires_at)"}));
+  EXPECT_EQ(r.pending, (std::vector<std::string>{"orders"}));
+  EXPECT_EQ(r.notes, (std::vector<std::string>{
+                         "orders: turn on time to live on attribute purge_at is held: DynamoDB "
+                         "takes one time-to-live change per table an hour; run strata apply "
+                         "again after 2026-03-01 13:31 UTC"}));
+  EXPECT_EQ(ddb.count("UpdateTimeToLive"), 2u);  // the create's, and the one turning it off
+  EXPECT_EQ(Live(ddb)[0].table.ttl_attribute(), "");
+
+  // Ten minutes later: what is left is one call, which the service refuses.
+  clock.now += 10 * 60 * 1000;
+  Plan rest = MustPlan(ddb, SchemaOfTables({after}));
+  ASSERT_EQ(rest.tables.size(), 1u);
+  ASSERT_EQ(rest.tables[0].operations.size(), 1u);
+  EXPECT_EQ(rest.tables[0].operations[0].held, "");
+  r = Execute(ddb, rest, clock.Options());
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.operations_done, 0u);
+  EXPECT_EQ(r.pending, (std::vector<std::string>{"orders"}));
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_EQ(r.notes[0],
+            "orders: turn on time to live on attribute purge_at was refused: DynamoDB takes one "
+            "time-to-live change per table an hour and the last one is more recent (its words: "
+            "Time to live has been modified multiple times within a fixed interval); run strata "
+            "apply again within the hour");
+
+  clock.now += 60 * 60 * 1000;
+  r = Execute(ddb, MustPlan(ddb, SchemaOfTables({after})), clock.Options());
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_TRUE(r.pending.empty());
+  EXPECT_TRUE(r.notes.empty());
+  EXPECT_EQ(Live(ddb)[0].table.ttl_attribute(), "purge_at");
+  EXPECT_TRUE(MustPlan(ddb, SchemaOfTables({after})).empty());
+}
+
+// Other refusals of UpdateTimeToLive are failures, not a wait.
+TEST(Execute, TimeToLiveValidationErrorsOtherThanTheHourFail) {
+  FakeDynamoDb ddb;
+  FakeClock clock;
+  ASSERT_TRUE(Execute(ddb, MustPlan(ddb, SchemaOfTables({Orders()})), clock.Options()).status.ok());
+  pb::DynamoTable t = Orders();
+  t.set_ttl_attribute("expires_at");
+  ddb.FailNext("UpdateTimeToLive", "ValidationException", "TimeToLive is already enabled");
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({t})), clock.Options());
+  EXPECT_EQ(r.status.code(), Code::kInvalidArgument) << r.status.ToString();
+  EXPECT_TRUE(r.pending.empty());
+}
+
+// Consent to lift deletion protection: the fake refuses DeleteTable on a protected table, so
+// this passes only when protection is turned off first; the report says so.
+TEST(Execute, LiftedProtectionIsTurnedOffBeforeTheDeleteAndNoted) {
+  FakeDynamoDb ddb;
+  FakeClock clock;
+  pb::DynamoTable t = Orders();
+  t.set_deletion_protection(true);
+  ASSERT_TRUE(Execute(ddb, MustPlan(ddb, SchemaOfTables({t})), clock.Options()).status.ok());
+
+  PlanOptions options;
+  options.managed = {"orders"};
+  options.lift_protection = {"orders"};
+  auto plan = PlanChanges(Live(ddb), SchemaOfTables({}), options);
+  ASSERT_TRUE(plan.ok());
+  ExecuteReport r = Execute(ddb, *plan, clock.Options());
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_FALSE(ddb.has_table("orders"));
+  EXPECT_EQ(r.done, (std::vector<std::string>{
+                        "orders: turn off deletion protection to delete the table",
+                        "orders: delete table orders"}));
+  EXPECT_EQ(r.notes, (std::vector<std::string>{
+                         "orders: deletion protection turned off to delete the table, with consent"}));
+}
+
 TEST(Execute, ReachesTheDesiredStateFromAnyLiveState) {
   constexpr int kRounds = 150;
   dynamodb::testing::RandomTable rnd(20240601);
@@ -351,6 +441,7 @@ TEST(Execute, ReachesTheDesiredStateFromAnyLiveState) {
     FakeDynamoDb ddb;
     ddb.transient_describes = rnd.Int(0, 2);
     FakeClock clock;
+    ddb.now_ms = [&clock] { return clock.now; };
     pb::DynamoTable a = rnd.Table();
     pb::DynamoTable b = Mutate(a, rnd, round);
     SCOPED_TRACE(fmt::format("round {}\nfrom {}\nto {}", round, a.DebugString(), b.DebugString()));
@@ -360,9 +451,19 @@ TEST(Execute, ReachesTheDesiredStateFromAnyLiveState) {
     auto live = Live(ddb);
     ASSERT_EQ(live.size(), 1u);
     ASSERT_TRUE(MessageDifferencer::Equals(live[0].table, a)) << live[0].table.DebugString();
+    clock.now += 60 * 60 * 1000;  // past the hour of the time to live the create turned on
 
     r = Execute(ddb, MustPlan(ddb, SchemaOfTables({b}), {b.name()}), clock.Options());
     ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+    if (!r.pending.empty()) {
+      // A new time-to-live attribute: turned on by a run an hour later.
+      ASSERT_NE(a.ttl_attribute(), b.ttl_attribute());
+      ASSERT_FALSE(a.ttl_attribute().empty());
+      clock.now += 60 * 60 * 1000;
+      r = Execute(ddb, MustPlan(ddb, SchemaOfTables({b}), {b.name()}), clock.Options());
+      ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+      ASSERT_TRUE(r.pending.empty());
+    }
     live = Live(ddb);
     ASSERT_EQ(live.size(), 1u);
     ASSERT_TRUE(MessageDifferencer::Equals(live[0].table, b)) << live[0].table.DebugString();

@@ -546,6 +546,12 @@ Result<json> FakeDynamoDb::UpdateTimeToLive(const json& in) {
   if (!enable && t->ttl["AttributeName"] != spec["AttributeName"]) {
     FAKE_FAIL("ValidationException", "TimeToLive attribute name does not match");
   }
+  // The service documents the refusal, not its words; these are the fake's own.
+  if (now_ms && t->ttl_changed_ms && now_ms() - *t->ttl_changed_ms < 60 * 60 * 1000) {
+    FAKE_FAIL("ValidationException",
+              "Time to live has been modified multiple times within a fixed interval");
+  }
+  if (now_ms) t->ttl_changed_ms = now_ms();
   t->ttl = enable ? json{{"TimeToLiveStatus", "ENABLED"}, {"AttributeName", spec["AttributeName"]}}
                   : json{{"TimeToLiveStatus", "DISABLED"}};
   return json{{"TimeToLiveSpecification", spec}};

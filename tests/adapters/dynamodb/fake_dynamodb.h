@@ -5,17 +5,19 @@
 // It keeps each table as its DescribeTable answer and enforces what the adapter must honour:
 // one global index created or deleted per UpdateTable, no UpdateTable while the table or an
 // index is not ACTIVE, a stream cannot be enabled twice, time to live cannot switch attribute
-// in one call, deletion protection blocks DeleteTable, CreateTable rejects fields it does not
-// know, warm throughput never goes down, on-demand maxima only on on-demand tables, and an
-// encryption or warm throughput change shares its UpdateTable with nothing else. Transient
-// statuses (CREATING, UPDATING, DELETING, and SSEDescription and WarmThroughput UPDATING after
-// a change) last `transient_describes` DescribeTable calls; no UpdateTable is accepted
+// in one call nor change again within an hour of its last change (with `now_ms` set),
+// deletion protection blocks DeleteTable, CreateTable rejects fields it does not know, warm
+// throughput never goes down, on-demand maxima only on on-demand tables, and an encryption or
+// warm throughput change shares its UpdateTable with nothing else. Transient statuses
+// (CREATING, UPDATING, DELETING, and SSEDescription and WarmThroughput UPDATING after a
+// change) last `transient_describes` DescribeTable calls; no UpdateTable is accepted
 // meanwhile. KMS keys are reported by ARN (FakeKeyArn). Thread-safe.
 #pragma once
 
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -53,6 +55,9 @@ class FakeDynamoDb : public aws::JsonService {
   int transient_describes = 0;  // DescribeTable calls a transient status lasts
   bool tagging = true;          // false: tag operations are unknown (an emulator without tags)
   int list_page_size = 100;     // ListTables page size cap
+  // The clock of the one-hour rule: UpdateTimeToLive on a table is refused with a
+  // ValidationException within an hour of its last successful one. Empty: no such rule.
+  std::function<int64_t()> now_ms;
 
   // Makes the next call of `operation` fail with `code` and `message`.
   void FailNext(const std::string& operation, const std::string& code, const std::string& message);
@@ -73,6 +78,7 @@ class FakeDynamoDb : public aws::JsonService {
   struct TableRec {
     nlohmann::json desc;                 // DescribeTable "Table"
     nlohmann::json ttl;                  // DescribeTimeToLive "TimeToLiveDescription"
+    std::optional<int64_t> ttl_changed_ms;  // when UpdateTimeToLive last succeeded (now_ms)
     std::map<std::string, std::string> tags;
     int countdown = 0;                   // describes left in the table's transient status
     int settings_countdown = 0;          // describes left for encryption / warm throughput

@@ -121,7 +121,8 @@ TEST(PlanChanges, StreamChangesViewTypeByTurningOffThenOn) {
             json::parse(R"({"StreamEnabled":true,"StreamViewType":"NEW_AND_OLD_IMAGES"})"));
 }
 
-TEST(PlanChanges, TimeToLiveMovesToAnotherAttributeByTurningOffThenOn) {
+// DynamoDB takes one time-to-live change per table an hour: the second call is held.
+TEST(PlanChanges, TimeToLiveMovesToAnotherAttributeOffNowOnInALaterRun) {
   pb::DynamoTable before = Users();
   before.set_ttl_attribute("a");
   pb::DynamoTable after = Users();
@@ -132,8 +133,21 @@ TEST(PlanChanges, TimeToLiveMovesToAnotherAttributeByTurningOffThenOn) {
   ASSERT_EQ(p.operations.size(), 2u);
   EXPECT_EQ(p.operations[0].input["TimeToLiveSpecification"],
             json::parse(R"({"AttributeName":"a","Enabled":false})"));
+  EXPECT_EQ(p.operations[0].held, "");
   EXPECT_EQ(p.operations[1].input["TimeToLiveSpecification"],
             json::parse(R"({"AttributeName":"b","Enabled":true})"));
+  EXPECT_EQ(p.operations[1].held,
+            "DynamoDB takes one time-to-live change per table an hour, so this runs in an apply "
+            "at least an hour after time to live on a is turned off");
+
+  // Turning it on or off alone is one call, at once.
+  pb::DynamoTable off = Users();
+  for (const auto& [from, to] : {std::pair{off, after}, std::pair{before, off}}) {
+    plan = PlanChanges({Live(from)}, SchemaOfTables({to}), Managing({"users"}));
+    ASSERT_TRUE(plan.ok());
+    ASSERT_EQ(plan->tables.at(0).operations.size(), 1u);
+    EXPECT_EQ(plan->tables.at(0).operations[0].held, "");
+  }
 }
 
 TEST(PlanChanges, BillingSwitchToProvisionedSetsEveryKeptIndex) {
@@ -229,7 +243,7 @@ TEST(PlanChanges, KeyChangeIsABlockedReplaceWithoutConsent) {
   EXPECT_EQ(allowed->tables.at(0).operations.size(), 3u);
 }
 
-TEST(PlanChanges, DeletingAProtectedTableIsBlockedAndSaysWhy) {
+TEST(PlanChanges, DeletingAProtectedTableIsBlockedAndNamesTheFlagThatLiftsIt) {
   pb::DynamoTable t = Users();
   t.set_deletion_protection(true);
   auto plan = PlanChanges({Live(t)}, SchemaOfTables({}), Managing({"users"}));
@@ -237,8 +251,10 @@ TEST(PlanChanges, DeletingAProtectedTableIsBlockedAndSaysWhy) {
   const TablePlan& p = plan->tables.at(0);
   EXPECT_EQ(p.action, TableAction::kDelete);
   EXPECT_TRUE(p.blocked);
-  EXPECT_NE(p.blocked_reason.find("table users has deletion protection enabled"),
-            std::string::npos);
+  EXPECT_EQ(p.blocked_reason,
+            "table users has deletion protection on, so it cannot be deleted; to turn protection "
+            "off and delete it with all its items, run again with --lift-deletion-protection "
+            "users (or put its table file back to keep it)");
   ASSERT_EQ(p.operations.size(), 1u);
   EXPECT_EQ(p.operations[0].api, "DeleteTable");
   EXPECT_TRUE(p.operations[0].destructive);
@@ -247,6 +263,40 @@ TEST(PlanChanges, DeletingAProtectedTableIsBlockedAndSaysWhy) {
   plan = PlanChanges({Live(t)}, SchemaOfTables({}), Managing({"users"}));
   ASSERT_TRUE(plan.ok());
   EXPECT_FALSE(plan->tables.at(0).blocked);
+}
+
+// Consent to lift protection: protection off (and a wait, as the service is UPDATING), then
+// the delete. Consent for another table changes nothing.
+TEST(PlanChanges, LiftingProtectionTurnsItOffThenDeletes) {
+  pb::DynamoTable t = Users();
+  t.set_deletion_protection(true);
+  PlanOptions other = Managing({"users"});
+  other.lift_protection = {"orders"};
+  auto plan = PlanChanges({Live(t)}, SchemaOfTables({}), other);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_TRUE(plan->tables.at(0).blocked);
+
+  PlanOptions o = Managing({"users"});
+  o.lift_protection = {"users"};
+  plan = PlanChanges({Live(t)}, SchemaOfTables({}), o);
+  ASSERT_TRUE(plan.ok());
+  const TablePlan& p = plan->tables.at(0);
+  EXPECT_FALSE(p.blocked);
+  EXPECT_EQ(p.action, TableAction::kDelete);
+  EXPECT_EQ(Summaries(p),
+            (std::vector<std::string>{"UpdateTable: turn off deletion protection to delete the table",
+                                      "DeleteTable: delete table users"}));
+  EXPECT_EQ(p.operations[0].input,
+            json::parse(R"({"TableName":"users","DeletionProtectionEnabled":false})"));
+  EXPECT_TRUE(p.operations[0].wait_for_active);
+  EXPECT_TRUE(p.operations[1].wait_for_deleted);
+
+  // An unprotected table is deleted as it would be without the flag.
+  t.set_deletion_protection(false);
+  plan = PlanChanges({Live(t)}, SchemaOfTables({}), o);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(Summaries(plan->tables.at(0)),
+            (std::vector<std::string>{"DeleteTable: delete table users"}));
 }
 
 TEST(PlanChanges, UnmanagedTablesAreListedAndNeverTouched) {

@@ -216,7 +216,7 @@ TEST_F(DynamoDbApply, DropRefusesDeletionProtectionUnlessLifted) {
   ASSERT_EQ(removal.tables.size(), 1u);
   EXPECT_EQ(removal.tables[0].action, TableAction::kDelete);
   EXPECT_TRUE(removal.tables[0].blocked);
-  EXPECT_NE(removal.tables[0].blocked_reason.find("has deletion protection enabled"),
+  EXPECT_NE(removal.tables[0].blocked_reason.find("run again with --lift-deletion-protection " + guarded.name()),
             std::string::npos);
 
   ExecuteReport r = DropTables(ddb_, {plain.name(), guarded.name()}, clock_.Drop(false));
