@@ -62,7 +62,7 @@ class DynamoTarget : public backend::Target {
         session_(std::move(session)),
         ddb_(std::move(ddb)),
         kms_(std::move(kms)),
-        keys_(std::make_shared<KmsKeyNames>(*kms_)),
+        keys_(kms_ ? std::make_shared<KmsKeyNames>(*kms_) : nullptr),
         endpoint_(std::move(endpoint)),
         services_(std::move(services)) {}
 
@@ -210,7 +210,7 @@ class DynamoTarget : public backend::Target {
   std::string name_;
   std::unique_ptr<aws::Session> session_;
   std::unique_ptr<aws::JsonService> ddb_;
-  std::unique_ptr<aws::JsonService> kms_;  // to tell KMS key names apart (live_settings.h)
+  std::unique_ptr<aws::JsonService> kms_;  // to tell KMS key names apart; may be null
   std::shared_ptr<KmsKeyNames> keys_;
   std::string endpoint_;
   backend::Services services_;
@@ -285,11 +285,20 @@ Result<std::unique_ptr<backend::Target>> OpenTarget(const backend::TargetSpec& s
       aws::ServiceSession aws,
       aws::OpenServiceSession({spec.name, Setting(spec, "region"), Setting(spec, "profile"),
                                Setting(spec, "endpoint"), services.getenv, "dynamodb"}));
-  auto kms = aws.session->Json("kms");
-  if (!kms.ok()) return kms.status().WithContext("target " + spec.name);
+  // KMS tells key names apart. A DynamoDB served elsewhere than AWS (a local server) is never
+  // paired with AWS's own KMS: names are then compared as written.
+  auto is_aws = [](const std::string& url) {
+    return url.find(".amazonaws.com") != std::string::npos;
+  };
+  std::unique_ptr<aws::JsonService> kms;
+  if (is_aws(aws.session->EndpointFor("kms")) == is_aws(aws.session->EndpointFor("dynamodb"))) {
+    auto client = aws.session->Json("kms");
+    if (!client.ok()) return client.status().WithContext("target " + spec.name);
+    kms = std::move(client).value();
+  }
   return std::unique_ptr<backend::Target>(
-      new DynamoTarget(spec.name, std::move(aws.session), std::move(aws.client),
-                       std::move(kms).value(), std::move(aws.endpoint), services));
+      new DynamoTarget(spec.name, std::move(aws.session), std::move(aws.client), std::move(kms),
+                       std::move(aws.endpoint), services));
 }
 
 }  // namespace strata::dynamodb

@@ -135,48 +135,40 @@ Status SetGlobalIndexThroughput(const pb::DynamoSetGlobalIndexThroughput& e, Tab
   return Status::Ok();
 }
 
-// The table itself when `index` is empty, else that global index.
-template <typename Event, typename Set>
-Status SetTableOrIndex(const Event& e, Tables* tables, Set set) {
+// Sets `field` of the table itself when `index` is empty, else of that global index.
+template <typename Event, typename SetOn>
+Status SetTableOrIndex(const Event& e, Tables* tables, SetOn set_on) {
   STRATA_ASSIGN_OR_RETURN(pb::DynamoTable * table, FindTable(tables, e.table()));
   if (e.index().empty()) {
-    set(table->mutable_on_demand_throughput(), table->mutable_warm_throughput(),
-        [table](bool on_demand) {
-          on_demand ? table->clear_on_demand_throughput() : table->clear_warm_throughput();
-        });
-    CanonicalizeDynamoTable(table);
-    return Status::Ok();
+    set_on(table);
+  } else {
+    int i = FindGlobalIndex(*table, e.index());
+    if (i < 0) {
+      return Status::NotFound(
+          fmt::format("dynamodb index {}.{} does not exist", e.table(), e.index()));
+    }
+    set_on(table->mutable_global_indexes(i));
   }
-  int i = FindGlobalIndex(*table, e.index());
-  if (i < 0) {
-    return Status::NotFound(
-        fmt::format("dynamodb index {}.{} does not exist", e.table(), e.index()));
-  }
-  pb::DynamoGlobalIndex* gsi = table->mutable_global_indexes(i);
-  set(gsi->mutable_on_demand_throughput(), gsi->mutable_warm_throughput(),
-      [gsi](bool on_demand) {
-        on_demand ? gsi->clear_on_demand_throughput() : gsi->clear_warm_throughput();
-      });
   CanonicalizeDynamoTable(table);
   return Status::Ok();
 }
 
 Status SetOnDemand(const pb::DynamoSetOnDemandThroughput& e, Tables* tables) {
-  return SetTableOrIndex(e, tables, [&e](auto* on_demand, auto*, auto clear) {
+  return SetTableOrIndex(e, tables, [&e](auto* owner) {
     if (e.has_on_demand_throughput()) {
-      *on_demand = e.on_demand_throughput();
+      *owner->mutable_on_demand_throughput() = e.on_demand_throughput();
     } else {
-      clear(true);
+      owner->clear_on_demand_throughput();
     }
   });
 }
 
 Status SetWarm(const pb::DynamoSetWarmThroughput& e, Tables* tables) {
-  return SetTableOrIndex(e, tables, [&e](auto*, auto* warm, auto clear) {
+  return SetTableOrIndex(e, tables, [&e](auto* owner) {
     if (e.has_warm_throughput()) {
-      *warm = e.warm_throughput();
+      *owner->mutable_warm_throughput() = e.warm_throughput();
     } else {
-      clear(false);
+      owner->clear_warm_throughput();
     }
   });
 }

@@ -68,8 +68,8 @@ TEST(TableFileJsonErrorTest, EncryptionSettings) {
             "out for the aws/dynamodb key");
   EXPECT_EQ(ErrorOf(JsonTable(",\n  \"SSESpecification\": {\"Enabled\": true, \"Key\": 1}"),
                     "o.json"),
-            "o.json:5: unknown key \"Key\" in SSESpecification; use one of Enabled, SSEType, "
-            "KMSMasterKeyId");
+            "o.json:5: unknown key \"Key\" in SSESpecification; expected one of: Enabled, "
+            "SSEType, KMSMasterKeyId");
 }
 
 TEST(TableFileJsonErrorTest, ThroughputSettings) {

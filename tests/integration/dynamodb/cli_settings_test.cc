@@ -45,14 +45,21 @@ TEST_F(CliSettingsTest, KmsEncryptedTablesImportExportAndLoadBackTheSame) {
   ASSERT_EQ(show.code, 0) << show;
   // moto creates the account's aws/dynamodb key for the first such table; strata finds it
   // through KMS DescribeKey (signed, checked by moto) and tells it from a customer key.
-  EXPECT_TRUE(Contains(show.out, "encryption: aws_managed")) << show;
+  EXPECT_EQ(json::parse(show.out)["SSESpecification"],
+            json::parse(R"({"Enabled": true, "SSEType": "KMS"})"))
+      << show;
   StrataRun shown = Strata({"show", T("customer")});
-  EXPECT_TRUE(Contains(shown.out, "encryption: { kms_key: alias/ledger-key }")) << shown;
+  EXPECT_EQ(json::parse(shown.out)["SSESpecification"]["KMSMasterKeyId"], "alias/ledger-key")
+      << shown;
 
   StrataRun e = Strata({"export", "--target", "local", T("managed"), T("customer")});
   ASSERT_EQ(e.code, 0) << e;
+  EXPECT_TRUE(Contains(ReadFile("schema/dynamodb/" + T("managed") + ".yaml"),
+                       "encryption: aws_managed"))
+      << ReadFile("schema/dynamodb/" + T("managed") + ".yaml");
   EXPECT_TRUE(Contains(ReadFile("schema/dynamodb/" + T("customer") + ".yaml"),
-                       "encryption: { kms_key: alias/ledger-key }"));
+                       "encryption: {kms_key: alias/ledger-key}"))
+      << ReadFile("schema/dynamodb/" + T("customer") + ".yaml");
   StrataRun g = Strata({"--json", "generate"});
   ASSERT_EQ(g.code, 0) << g;
   EXPECT_EQ(g.Json()["changes"], 0) << "the exported files load back to the imported tables";

@@ -7,6 +7,7 @@
 // all is played by the fault proxy (tests/integration/dynamodb/cli_import_test.cc); the table
 // class is covered by tests/adapters/dynamodb with the fake.
 #include "adapters/dynamodb/introspect.h"
+#include "adapters/dynamodb/live_settings.h"
 
 #include <google/protobuf/text_format.h>
 #include <google/protobuf/util/message_differencer.h>
@@ -103,7 +104,15 @@ TEST(DynamoDbIntrospect, ReadsEverySettingOfAProvisionedTable) {
     tags { key: "team" value: "core" }
   )pb");
   want.set_name(name);
-  EXPECT_TRUE(MessageDifferencer::Equals(t.table, want)) << t.table.DebugString();
+  // Like the service, moto reports a warm throughput for every table and index, starting a
+  // provisioned one at its capacity; where the schema has none, planning leaves it alone.
+  EXPECT_EQ(t.table.warm_throughput().read_units_per_second(),
+            t.table.throughput().read_capacity_units());
+  EXPECT_EQ(t.table.warm_throughput().write_units_per_second(),
+            t.table.throughput().write_capacity_units());
+  pb::DynamoTable seen = t.table;
+  NormalizeLiveTable(&want, UnwantedWarm::kIgnore, nullptr, &seen);
+  EXPECT_TRUE(MessageDifferencer::Equals(seen, want)) << t.table.DebugString();
   EXPECT_EQ(t.status, "ACTIVE");
   EXPECT_TRUE(t.Ready());
   EXPECT_EQ(t.index_status.size(), 2u);
