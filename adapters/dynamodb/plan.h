@@ -7,6 +7,9 @@
 //     UpdateTable; a stream changes view type by being disabled, then enabled;
 //   - time to live through UpdateTimeToLive once the table is ACTIVE; tags through
 //     TagResource/UntagResource (new tables carry them in CreateTable);
+//   - point-in-time recovery through UpdateContinuousBackups (a new table gets it once ACTIVE);
+//     the resource policy through PutResourcePolicy/DeleteResourcePolicy, addressed by the
+//     table's ARN (a new table carries it in CreateTable);
 //   - a key schema or local index change is a replace (DeleteTable, wait until gone,
 //     CreateTable, wait), destructive, and blocked without per-table consent.
 // Only managed tables are ever touched. Pure: no calls are made (docs/dynamodb-apply.md).
@@ -27,12 +30,21 @@ namespace strata::dynamodb {
 struct Operation {
   std::string table;
   std::string api;  // CreateTable | UpdateTable | DeleteTable | UpdateTimeToLive |
+                    // UpdateContinuousBackups | PutResourcePolicy | DeleteResourcePolicy |
                     // TagResource | UntagResource
   nlohmann::json input;
   std::string summary;           // one line for people: "add global index by_email"
   bool wait_for_active = false;  // wait for the table and its indexes to be ACTIVE afterwards
   bool wait_for_deleted = false; // wait until the table is gone afterwards (DeleteTable)
   bool destructive = false;      // deletes data (DeleteTable, replace)
+  // Wait until DescribeContinuousBackups shows the change (UpdateContinuousBackups).
+  bool wait_for_recovery = false;
+  // Wait until GetResourcePolicy shows the change (Put/DeleteResourcePolicy).
+  bool wait_for_policy = false;
+  // Refusals that only mean "not yet" for this call, retried every poll interval until the
+  // wait timeout: another policy update of the table in the last 15 s; backups still being
+  // switched on for a table just created.
+  std::vector<std::string> retry_on;
 };
 
 enum class TableAction { kCreate, kUpdate, kReplace, kDelete };

@@ -7,7 +7,10 @@
 // index is not ACTIVE, a stream cannot be enabled twice, time to live cannot switch attribute
 // in one call, deletion protection blocks DeleteTable, CreateTable rejects fields it does not
 // know. Transient statuses (CREATING, UPDATING, DELETING) last `transient_describes`
-// DescribeTable calls. Thread-safe.
+// DescribeTable calls; point-in-time recovery shows ENABLING for as many
+// DescribeContinuousBackups calls. Resource policies are kept with a revision id, CreateTable
+// attaches one, and updates within the 15 s block are refused (policy_block_calls).
+// Thread-safe.
 #pragma once
 
 #include <functional>
@@ -38,6 +41,13 @@ class FakeDynamoDb : public aws::JsonService {
   int transient_describes = 0;  // DescribeTable calls a transient status lasts
   bool tagging = true;          // false: tag operations are unknown (an emulator without tags)
   int list_page_size = 100;     // ListTables page size cap
+  bool backups = true;          // false: continuous-backup operations are unknown
+  bool policies = true;         // false: resource-policy operations are unknown
+  // After a successful policy update (CreateTable with a policy, Put, Delete), this many
+  // following Put/DeleteResourcePolicy calls on the table are refused as the service refuses
+  // updates within 15 s of the last one (ResourceInUseException; the service's exact code for
+  // this refusal is not documented, and this is one of those PutResourcePolicy lists).
+  int policy_block_calls = 0;
 
   // Makes the next call of `operation` fail with `code` and `message`.
   void FailNext(const std::string& operation, const std::string& code, const std::string& message);
@@ -61,6 +71,11 @@ class FakeDynamoDb : public aws::JsonService {
     std::map<std::string, std::string> tags;
     int countdown = 0;                   // describes left in the table's transient status
     std::map<std::string, int> index_countdown;
+    int recovery_days = 0;       // 0: point-in-time recovery off
+    int recovery_countdown = 0;  // DescribeContinuousBackups calls left showing ENABLING
+    std::string policy;          // empty: none
+    int policy_revision = 0;
+    int policy_blocked = 0;      // policy updates still refused
   };
 
   Result<nlohmann::json> Dispatch(const std::string& op, const nlohmann::json& in);
@@ -72,6 +87,8 @@ class FakeDynamoDb : public aws::JsonService {
   Result<nlohmann::json> DescribeTimeToLive(const nlohmann::json& in);
   Result<nlohmann::json> UpdateTimeToLive(const nlohmann::json& in);
   Result<nlohmann::json> Tags(const std::string& op, const nlohmann::json& in);
+  Result<nlohmann::json> Backups(const std::string& op, const nlohmann::json& in);
+  Result<nlohmann::json> Policy(const std::string& op, const nlohmann::json& in);
   Result<TableRec*> Find(const nlohmann::json& in);
   void Advance(const std::string& name);
   Status UpdateIndexes(const nlohmann::json& updates, const nlohmann::json& definitions,

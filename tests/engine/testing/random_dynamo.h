@@ -1,5 +1,5 @@
 // Seeded random DynamoDB schemas for property tests: canonical, valid states, and mutations
-// of them that exercise every kind of change (keys, indexes, billing, TTL, streams, tags).
+// of them that exercise every kind of change (keys, indexes, billing, TTL, streams, recovery, policies, tags).
 #pragma once
 
 #include <random>
@@ -93,11 +93,21 @@ class RandomDynamo {
     t.set_stream(static_cast<pb::DynamoStreamViewType>(Int(1, 5)));
     t.set_table_class(static_cast<pb::DynamoTableClass>(Int(1, 2)));
     t.set_deletion_protection(Chance(20));
+    t.set_point_in_time_recovery_days(Chance(30) ? Pick<int>({1, 7, 35}) : 0);
+    t.set_resource_policy(Chance(25) ? Policy() : "");
     for (int i = Int(0, 3); i > 0; --i) {
       (*t.mutable_tags())["k" + std::to_string(Int(0, 4))] = "v" + std::to_string(Int(0, 3));
     }
     CanonicalizeDynamoTable(&t);
     return t;
+  }
+
+  // A resource policy in the normalised form the table file loaders produce.
+  std::string Policy() {
+    return std::string(R"({"Statement":[{"Action":[")") +
+           Pick<std::string>({"dynamodb:GetItem", "dynamodb:Query", "dynamodb:*"}) +
+           R"("],"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:root"]},)"
+           R"("Resource":["*"]}],"Version":"2012-10-17"})";
   }
 
   void SetBilling(pb::DynamoTable* t, bool provisioned) {
@@ -123,7 +133,7 @@ class RandomDynamo {
 
   // One random edit of an existing table, keeping it valid and canonical.
   void Mutate(pb::DynamoTable* t) {
-    switch (Int(0, 10)) {
+    switch (Int(0, 12)) {
       case 0: *t = Table(t->name()); break;  // anything may change, keys included
       case 1: if (t->global_indexes_size() > 0) t->mutable_global_indexes()->RemoveLast(); break;
       case 2: AddGsi(t, "gsi_new" + std::to_string(Int(0, 3))); break;
@@ -144,6 +154,8 @@ class RandomDynamo {
           *t->mutable_global_indexes(0)->mutable_throughput() = Throughput();
         }
         break;
+      case 11: t->set_point_in_time_recovery_days(Pick<int>({0, 1, 7, 35})); break;
+      case 12: t->set_resource_policy(Chance(50) ? Policy() : ""); break;
     }
     // A GSI added with a clashing name is dropped again rather than left duplicated.
     auto* g = t->mutable_global_indexes();
