@@ -47,7 +47,10 @@ std::vector<FakeDynamoDb::Recorded> FakeDynamoDb::calls() const {
 std::vector<std::string> FakeDynamoDb::mutations() const {
   std::vector<std::string> out;
   for (const auto& c : calls()) {
-    if (c.operation.rfind("Describe", 0) == 0 || c.operation.rfind("List", 0) == 0) continue;
+    if (c.operation.rfind("Describe", 0) == 0 || c.operation.rfind("List", 0) == 0 ||
+        c.operation.rfind("Get", 0) == 0) {
+      continue;
+    }
     out.push_back(c.operation);
   }
   return out;

@@ -53,7 +53,7 @@ class FakeDynamoDb : public aws::JsonService {
   void FailNext(const std::string& operation, const std::string& code, const std::string& message);
 
   std::vector<Recorded> calls() const;
-  // Just the mutating calls (not Describe*/List*), as "Operation" strings.
+  // Just the mutating calls (not Describe*/List*/Get*), as "Operation" strings.
   std::vector<std::string> mutations() const;
   size_t count(const std::string& operation) const;
   bool has_table(const std::string& name) const;
