@@ -168,6 +168,7 @@ Status ReadLive(Deploy& d) {
   r.only = std::vector<std::string>(names.begin(), names.end());
   r.missing_ok = true;  // objects still to be created are simply not there
   STRATA_ASSIGN_OR_RETURN(d.live, d.reach.target->Read(r));
+  d.view.warnings = LiveWarnings(*d.live, &names);
   return Status::Ok();
 }
 

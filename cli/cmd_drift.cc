@@ -81,6 +81,11 @@ CommandResult RunDrift(Context& ctx) {
   }
   // The changes that turn the recorded schema into what the target has.
   STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> drift, Diff(recorded, has));
+  std::set<std::string> compared;
+  for (auto& n : ObjectNames(recorded)) compared.insert(std::move(n));
+  for (auto& n : ObjectNames(has)) compared.insert(std::move(n));
+  const std::vector<std::string> warnings = LiveWarnings(*live, &compared);
+  PrintWarnings(ctx, warnings);
   const size_t objects = ObjectNames(recorded).size();
   const std::string noun(reach.backend->object_noun());
   if (ctx.json) {
@@ -95,6 +100,7 @@ CommandResult RunDrift(Context& ctx) {
     out["seq"] = seq;
     out["drift"] = !drift.empty();
     out["changes"] = changes;
+    out["warnings"] = warnings;
     ctx.PrintJson(out);
   } else if (drift.empty()) {
     *ctx.out << fmt::format("No drift: {} matches the recorded {} schema at seq {} ({} {}{}).\n",

@@ -96,7 +96,8 @@ size_t CountAction(const std::vector<Adopted>& adopted, const std::string& actio
 // or refused when it was named as an argument.
 Result<pb::SchemaState> Importable(const Context& ctx, Reach& reach, const ObjectFilter& filter,
                                    const std::vector<std::string>& names,
-                                   const pb::SchemaState& recorded) {
+                                   const pb::SchemaState& recorded,
+                                   std::vector<std::string>* warnings) {
   STRATA_ASSIGN_OR_RETURN(auto live, ReadSelected(reach, filter));
   std::set<std::string> keep;
   for (const auto& o : live->Objects()) {
@@ -109,6 +110,7 @@ Result<pb::SchemaState> Importable(const Context& ctx, Reach& reach, const Objec
       ctx.Note(fmt::format("note: skipping {}: it is being deleted", o.name));
     }
   }
+  *warnings = LiveWarnings(*live, &keep);
   return SelectObjects(live->Schema(&recorded), keep);
 }
 
@@ -137,9 +139,11 @@ CommandResult ImportFromTarget(Context& ctx, const po::variables_map& vm,
   STRATA_ASSIGN_OR_RETURN(auto recorder, OpenRecorder(ctx));
   // The live side is read once; the record it is compared with is the head's at append time.
   STRATA_ASSIGN_OR_RETURN(record::HeadState first, recorder->Read());
+  std::vector<std::string> warnings;
   STRATA_ASSIGN_OR_RETURN(pb::SchemaState live,
                           Importable(ctx, reach, filter, names,
-                                     RecordedOf(*first.state, source.name)));
+                                     RecordedOf(*first.state, source.name), &warnings));
+  PrintWarnings(ctx, warnings);
   const size_t live_count = ObjectNames(live).size();
   const std::string principal = reach.target->Principal();
   std::vector<Adopted> adopted;
@@ -164,6 +168,7 @@ CommandResult ImportFromTarget(Context& ctx, const po::variables_map& vm,
               {"schema", source.name},
               {"tables", AdoptedJson(adopted)},
               {"seq", json()}};
+  out["warnings"] = warnings;
   if (!ctx.json) {
     for (const auto& a : adopted) {
       if (a.action == "unchanged") {
@@ -456,12 +461,16 @@ CommandResult RunExport(Context& ctx) {
   }
   const pb::SchemaState objects = SelectObjects(
       live->Schema(files.ok() ? &*files : recorded ? &*recorded : nullptr), keep);
+  // Files that would recreate a different table (settings strata does not manage) are said so.
+  const std::vector<std::string> warnings = LiveWarnings(*live, &keep);
+  PrintWarnings(ctx, warnings);
   STRATA_ASSIGN_OR_RETURN(auto written, WriteFiles(*reach.source, objects, request));
   if (ctx.json) {
     ctx.PrintJson({{"version", 1},
                    {"target", reach.target->Json()},
                    {"dir", request.dir},
-                   {"files", WrittenJson(ctx, written)}});
+                   {"files", WrittenJson(ctx, written)},
+                   {"warnings", warnings}});
   } else if (written.empty()) {
     *ctx.out << fmt::format("No {}s on {}; nothing written.\n", reach.backend->object_noun(),
                             reach.target->Text());

@@ -60,7 +60,8 @@ json PlanJson(const PlanView& v) {
           {"files_error", v.files_error.empty() ? json() : json(v.files_error)},
           {"unapplied_commits", unapplied},
           {"tables", objects},
-          {"summary", {{"add", s.add}, {"change", s.change}, {"destroy", s.destroy}}}};
+          {"summary", {{"add", s.add}, {"change", s.change}, {"destroy", s.destroy}}},
+          {"warnings", v.warnings}};
   if (!v.filter.empty()) {
     out["filter"] = {{"patterns", v.filter}, {"selected", v.selected}, {"of", v.total}};
   }
@@ -103,6 +104,9 @@ void PrintHeader(const Context& ctx, const PlanView& v) {
   if (!v.files_error.empty()) {
     *ctx.out << ctx.Paint(Color::kYellow, "  the schema files cannot be read: " + v.files_error)
              << "\n";
+  }
+  for (const auto& w : v.warnings) {
+    *ctx.out << ctx.Paint(Color::kYellow, "  warning: " + w) << "\n";
   }
   if (v.unrecorded > 0) {
     *ctx.out << ctx.Paint(Color::kYellow,

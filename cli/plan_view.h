@@ -28,6 +28,8 @@ struct PlanView {
   std::vector<std::string> filter;
   size_t selected = 0, total = 0;
   backend::Plan plan;
+  // What the live objects have that strata does not manage (backend::LiveObject::warnings).
+  std::vector<std::string> warnings;
 
   uint64_t cursor_seq() const { return cursor ? cursor->seq : 0; }
 };

@@ -327,4 +327,19 @@ Result<std::set<std::string>> ManagedObjects(const Context& ctx, const SchemaSou
   return names;
 }
 
+std::vector<std::string> LiveWarnings(const backend::Live& live,
+                                      const std::set<std::string>* names) {
+  std::vector<std::string> out;
+  for (const auto& o : live.Objects()) {
+    if (names != nullptr && !names->count(o.name)) continue;
+    out.insert(out.end(), o.warnings.begin(), o.warnings.end());
+  }
+  return out;
+}
+
+void PrintWarnings(const Context& ctx, const std::vector<std::string>& warnings) {
+  if (ctx.json) return;
+  for (const auto& w : warnings) ctx.Note("warning: " + w);
+}
+
 }  // namespace strata::cli

@@ -86,4 +86,11 @@ Result<Reach> OpenReach(const Context& ctx, const TargetFlags& flags, const Reac
 Result<std::set<std::string>> ManagedObjects(const Context& ctx, const SchemaSource& source,
                                              bool lenient);
 
+// The warnings of the live objects named in `names` (all of them when null), in name order:
+// what each has that strata does not manage (backend::LiveObject::warnings).
+std::vector<std::string> LiveWarnings(const backend::Live& live,
+                                      const std::set<std::string>* names = nullptr);
+// Each warning on stderr as "warning: ..." (text mode; --json carries them in "warnings").
+void PrintWarnings(const Context& ctx, const std::vector<std::string>& warnings);
+
 }  // namespace strata::cli

@@ -75,6 +75,9 @@ struct LiveObject {
   bool leaving = false;        // being deleted: import and export skip it, drop refuses it
   std::string size_text;       // "12 items", for confirmations; empty when unknown
   std::vector<std::string> marks;  // "deletion protection on", ...
+  // What the live object has that strata does not manage, one sentence each: a file made
+  // from it would not recreate it. import, export, plan and drift print these.
+  std::vector<std::string> warnings;
 };
 
 // What a target has now. Backends subclass it to keep their own detail for planning.

@@ -103,6 +103,18 @@ ordered_json RenderOperation(const pb::DynamoChange& c) {
     case C::kSetDeletionProtection:
       return With(Op("set_deletion_protection", c.set_deletion_protection().table()), "enabled",
                   c.set_deletion_protection().enabled());
+    case C::kSetPointInTimeRecovery: {
+      const auto& e = c.set_point_in_time_recovery();
+      ordered_json op = With(Op("set_point_in_time_recovery", e.table()), "enabled",
+                             e.recovery_period_days() > 0);
+      if (e.recovery_period_days() > 0) op["recovery_period_days"] = e.recovery_period_days();
+      return op;
+    }
+    case C::kSetResourcePolicy: {
+      const auto& e = c.set_resource_policy();
+      if (e.policy().empty()) return Op("remove_resource_policy", e.table());
+      return With(Op("set_resource_policy", e.table()), "policy", e.policy());
+    }
     case C::kSetTag: {
       const auto& e = c.set_tag();
       return With(With(Op("set_tag", e.table()), "key", e.key()), "value", e.value());

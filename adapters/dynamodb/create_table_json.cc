@@ -12,6 +12,7 @@
 #include <string>
 #include <utility>
 
+#include "adapters/dynamodb/resource_policy.h"
 #include "adapters/dynamodb/suggest.h"
 #include "adapters/dynamodb/table_rules.h"
 #include "engine/state/canonical.h"
@@ -51,9 +52,10 @@ const KeyList kJsonTableKeys = {
     "AttributeDefinitions", "TableName", "KeySchema", "LocalSecondaryIndexes",
     "GlobalSecondaryIndexes", "BillingMode", "ProvisionedThroughput", "StreamSpecification",
     "Tags", "TableClass", "DeletionProtectionEnabled", "TimeToLiveSpecification",
-    "SSESpecification", "OnDemandThroughput", "WarmThroughput"};
+    "SSESpecification", "OnDemandThroughput", "WarmThroughput", "ResourcePolicy",
+    "PointInTimeRecoverySpecification"};
 // CreateTable fields strata does not model: rejected rather than silently dropped.
-const KeyList kJsonUnmanagedKeys = {"ResourcePolicy"};
+const KeyList kJsonUnmanagedKeys = {};
 const KeyList kJsonGlobalIndexKeys = {"IndexName", "KeySchema", "Projection",
                                       "ProvisionedThroughput", "OnDemandThroughput",
                                       "WarmThroughput"};
@@ -70,6 +72,7 @@ const KeyList kJsonProjectionKeys = {"ProjectionType", "NonKeyAttributes"};
 const KeyList kJsonStreamKeys = {"StreamEnabled", "StreamViewType"};
 const KeyList kJsonTagKeys = {"Key", "Value"};
 const KeyList kJsonTtlKeys = {"AttributeName", "Enabled"};
+const KeyList kJsonRecoveryKeys = {"PointInTimeRecoveryEnabled", "RecoveryPeriodInDays"};
 
 // A value inside the document and where it is.
 struct JsonAt {
@@ -132,6 +135,8 @@ class JsonReader {
   Status Settings();
   Status Tags(const JsonAt& at);
   Status TimeToLive(const JsonAt& at);
+  Status Recovery(const JsonAt& at);
+  Status Policy(const JsonAt& at);
   Status Unused() const;
 
   const JsonDocument& doc_;
@@ -578,6 +583,45 @@ Status JsonReader::TimeToLive(const JsonAt& at) {
   return Status::Ok();
 }
 
+// strata's extension: UpdateContinuousBackups' PointInTimeRecoverySpecification.
+Status JsonReader::Recovery(const JsonAt& at) {
+  STRATA_RETURN_IF_ERROR(Object(at, "PointInTimeRecoverySpecification", kJsonRecoveryKeys));
+  STRATA_RETURN_IF_ERROR(
+      Required(at, "PointInTimeRecoveryEnabled", "PointInTimeRecoverySpecification"));
+  STRATA_ASSIGN_OR_RETURN(bool enabled,
+                          Bool(at["PointInTimeRecoveryEnabled"], "PointInTimeRecoveryEnabled"));
+  if (!at.Has("RecoveryPeriodInDays")) {
+    table_.set_point_in_time_recovery_days(enabled ? kDefaultRecoveryPeriodDays : 0);
+    return Status::Ok();
+  }
+  JsonAt days = at["RecoveryPeriodInDays"];
+  if (!enabled) {
+    return Error(days, "RecoveryPeriodInDays is set but PointInTimeRecoveryEnabled is false; "
+                       "remove RecoveryPeriodInDays or enable recovery");
+  }
+  if (!days.value->is_number_integer() || days.value->get<int64_t>() < 1 ||
+      days.value->get<int64_t>() > kMaxRecoveryPeriodDays) {
+    return Error(days, fmt::format("RecoveryPeriodInDays must be a whole number from 1 to 35, "
+                                   "not {}",
+                                   days.value->dump()));
+  }
+  table_.set_point_in_time_recovery_days(days.value->get<int>());
+  return Status::Ok();
+}
+
+// CreateTable's ResourcePolicy: the policy document as a JSON string.
+Status JsonReader::Policy(const JsonAt& at) {
+  if (!at.value->is_string()) {
+    return Error(at, fmt::format("ResourcePolicy is {}; CreateTable takes the policy document "
+                                 "as one JSON string (its quotes escaped), not as an object",
+                                 JsonKindName(*at.value)));
+  }
+  auto normalized = NormalizeResourcePolicy(at.value->get<std::string>());
+  if (!normalized.ok()) return Error(at, normalized.status().message());
+  table_.set_resource_policy(*normalized);
+  return Status::Ok();
+}
+
 Status JsonReader::Settings() {
   STRATA_RETURN_IF_ERROR(Stream());
   table_.set_table_class(pb::DYNAMO_TABLE_CLASS_STANDARD);
@@ -606,6 +650,10 @@ Status JsonReader::Settings() {
     STRATA_RETURN_IF_ERROR(Warm(root_["WarmThroughput"], "table",
                                 table_.mutable_warm_throughput()));
   }
+  if (root_.Has("PointInTimeRecoverySpecification")) {
+    STRATA_RETURN_IF_ERROR(Recovery(root_["PointInTimeRecoverySpecification"]));
+  }
+  if (root_.Has("ResourcePolicy")) STRATA_RETURN_IF_ERROR(Policy(root_["ResourcePolicy"]));
   return Status::Ok();
 }
 

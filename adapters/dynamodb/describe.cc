@@ -80,6 +80,14 @@ std::string DescribeChange(const pb::DynamoChange& c) {
       return e.has_warm_throughput() ? where + "warm throughput " + WarmText(e.warm_throughput())
                                      : where + "warm throughput no longer managed";
     }
+    case pb::DynamoChange::kSetPointInTimeRecovery: {
+      const int days = c.set_point_in_time_recovery().recovery_period_days();
+      return days == 0 ? "disable point-in-time recovery"
+                       : fmt::format("point-in-time recovery ({} days)", days);
+    }
+    case pb::DynamoChange::kSetResourcePolicy:
+      return c.set_resource_policy().policy().empty() ? "remove resource policy"
+                                                      : "set resource policy";
     case pb::DynamoChange::KIND_NOT_SET: break;
   }
   return "unknown change";

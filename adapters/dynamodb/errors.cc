@@ -44,7 +44,8 @@ Status Rejected(std::string_view api, const std::string& table, const aws::Servi
 }  // namespace
 
 bool IsTableNotFound(const aws::ServiceError& error) {
-  return error.code == "ResourceNotFoundException" || error.code == "ResourceNotFound";
+  return error.code == "ResourceNotFoundException" || error.code == "ResourceNotFound" ||
+         error.code == "TableNotFoundException";
 }
 
 Status ExplainError(std::string_view api, const std::string& table, const Status& status,

@@ -23,7 +23,8 @@ Result<nlohmann::json> CallTable(aws::JsonService& ddb, std::string_view api,
 
 // Whether a service error says the table is not there. DynamoDB answers
 // "ResourceNotFoundException"; some compatible servers answer "ResourceNotFound" (moto's
-// DescribeTimeToLive), which means the same.
+// DescribeTimeToLive), which means the same, and DescribeContinuousBackups answers
+// "TableNotFoundException".
 bool IsTableNotFound(const aws::ServiceError& error);
 
 // The Status for a failed `api` call on `table`:

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <ctime>
 #include <optional>
 
@@ -76,6 +77,8 @@ class Runner {
   }
 
   Outcome Prepare(const TablePlan& table);
+  Result<nlohmann::json> Call(const Operation& op, bool* not_yet, aws::ServiceError* error);
+  Status WaitAfter(const Operation& op, const nlohmann::json& answer);
   Outcome RunOne(const Operation& op, bool last);
   Outcome RunTable(const TablePlan& table);
 
@@ -107,11 +110,63 @@ Runner::Outcome Runner::Prepare(const TablePlan& t) {
   return t.action == TableAction::kDelete ? Outcome::kDone : Outcome::kContinue;
 }
 
+// Calls the operation, retrying the refusals it names as "not yet" until the wait timeout.
+// With waits off such a refusal leaves the table pending (`*not_yet`).
+Result<nlohmann::json> Runner::Call(const Operation& op, bool* not_yet,
+                                    aws::ServiceError* error) {
+  const int64_t start = settings_.wait && settings_.now_ms ? settings_.now_ms() : 0;
+  while (true) {
+    *error = aws::ServiceError();
+    auto out = CallTable(ddb_, op.api, op.table, op.input, error);
+    const bool retryable =
+        !out.ok() && std::find(op.retry_on.begin(), op.retry_on.end(), error->code) !=
+                         op.retry_on.end();
+    if (!retryable) return out;
+    if (!settings_.wait || !settings_.sleep || !settings_.now_ms) {
+      *not_yet = true;
+      return out;
+    }
+    if (settings_.now_ms() - start >= settings_.wait_timeout_ms) {
+      return out.status().WithContext(
+          fmt::format("still refused after {} s", settings_.wait_timeout_ms / 1000));
+    }
+    Emit(op.table, fmt::format("{} refused for now ({}); trying again", op.api, error->code),
+         "waiting");
+    settings_.sleep(settings_.poll_interval_ms);
+  }
+}
+
+Status Runner::WaitAfter(const Operation& op, const nlohmann::json& answer) {
+  if (op.wait_for_deleted) return WaitUntilGone(ddb_, op.table, MakeWaiter(op.table));
+  if (op.wait_for_active) return WaitUntilReady(ddb_, op.table, MakeWaiter(op.table));
+  if (op.wait_for_recovery) {
+    const auto& spec = op.input["PointInTimeRecoverySpecification"];
+    const int days = spec.value("PointInTimeRecoveryEnabled", false)
+                         ? spec.value("RecoveryPeriodInDays", 35)
+                         : 0;
+    return WaitForRecovery(ddb_, op.table, days, MakeWaiter(op.table));
+  }
+  if (op.wait_for_policy) {
+    // Put answers the new revision; Delete leaves none.
+    const std::string revision =
+        op.api == "PutResourcePolicy" ? answer.value("RevisionId", std::string()) : "";
+    if (op.api == "PutResourcePolicy" && revision.empty()) return Status::Ok();
+    return WaitForPolicy(ddb_, op.table, op.input.value("ResourceArn", std::string()), revision,
+                         MakeWaiter(op.table));
+  }
+  return Status::Ok();
+}
+
 Runner::Outcome Runner::RunOne(const Operation& op, bool last) {
   ++index_;
   Emit(op.table, op.summary, "start");
+  bool not_yet = false;
   aws::ServiceError error;
-  auto out = CallTable(ddb_, op.api, op.table, op.input, &error);
+  auto out = Call(op, &not_yet, &error);
+  if (not_yet) {
+    --index_;  // not issued: it runs when the table is resumed
+    return Outcome::kPending;
+  }
   if (!out.ok() && IsTimeToLiveLock(op, error)) {
     report_->notes.push_back(fmt::format(
         "{}: {} was refused: DynamoDB takes one time-to-live change per table an hour and the "
@@ -126,10 +181,11 @@ Runner::Outcome Runner::RunOne(const Operation& op, bool last) {
   ++report_->operations_done;
   report_->done.push_back(op.table + ": " + op.summary);
   Emit(op.table, op.summary, "done");
-  if (!op.wait_for_active && !op.wait_for_deleted) return Outcome::kContinue;
+  const bool waits = op.wait_for_active || op.wait_for_deleted || op.wait_for_recovery ||
+                     op.wait_for_policy;
+  if (!waits) return Outcome::kContinue;
   if (!settings_.wait) return last ? Outcome::kContinue : Outcome::kPending;
-  Status s = op.wait_for_deleted ? WaitUntilGone(ddb_, op.table, MakeWaiter(op.table))
-                                 : WaitUntilReady(ddb_, op.table, MakeWaiter(op.table));
+  Status s = WaitAfter(op, *out);
   return s.ok() ? Outcome::kContinue : Fail(s);
 }
 

@@ -8,6 +8,8 @@
 
 #include "adapters/common/parallel.h"
 #include "adapters/dynamodb/errors.h"
+#include "adapters/dynamodb/live_fields.h"
+#include "adapters/dynamodb/resource_policy.h"
 #include "engine/state/canonical.h"
 
 namespace strata::dynamodb {
@@ -274,6 +276,7 @@ Result<LiveTable> Project(const json& d, const json& ttl,
   ReadTimeToLive(ttl, &t);
   for (const auto& [k, v] : tags) (*t.mutable_tags())[k] = v;
   CanonicalizeDynamoTable(&t);
+  live.unmanaged = UnmanagedFields(d);
   return live;
 }
 
@@ -298,6 +301,21 @@ Result<std::map<std::string, std::string>> ReadTags(aws::JsonService& ddb, const
 }
 
 }  // namespace
+
+Status AddExtras(const RecoveryState& recovery, const PolicyState& policy, LiveTable* live) {
+  live->recovery_supported = recovery.supported;
+  live->policy_supported = policy.supported;
+  live->table.set_point_in_time_recovery_days(recovery.on() ? recovery.days : 0);
+  if (policy.policy.empty()) return Status::Ok();
+  auto normalized = NormalizeResourcePolicy(policy.policy);
+  if (!normalized.ok()) {
+    return normalized.status().WithContext(
+        fmt::format("dynamodb table {}: GetResourcePolicy answered a policy strata cannot read",
+                    live->table.name()));
+  }
+  live->table.set_resource_policy(*normalized);
+  return Status::Ok();
+}
 
 bool LiveTable::Ready() const {
   if (status != "ACTIVE" || !busy_settings.empty()) return false;
@@ -332,6 +350,15 @@ Result<std::optional<LiveTable>> DescribeLiveTable(aws::JsonService& ddb, const 
   STRATA_ASSIGN_OR_RETURN(LiveTable live,
                           LiveTableFromDescription(d, Member(*ttl, "TimeToLiveDescription"), *tags));
   live.tags_supported = tags_supported;
+  auto recovery = ReadRecovery(ddb, name);
+  if (!recovery.ok() && recovery.status().code() == Code::kNotFound) {
+    return std::optional<LiveTable>();
+  }
+  if (!recovery.ok()) return recovery.status();
+  auto policy = ReadPolicy(ddb, name, live.arn.empty() ? name : live.arn);
+  if (!policy.ok() && policy.status().code() == Code::kNotFound) return std::optional<LiveTable>();
+  if (!policy.ok()) return policy.status();
+  STRATA_RETURN_IF_ERROR(AddExtras(*recovery, *policy, &live));
   return std::optional<LiveTable>(std::move(live));
 }
 

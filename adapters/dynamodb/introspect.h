@@ -1,8 +1,8 @@
 // Introspection: the DynamoDB tables a target has now, as strata models them, plus what only
 // the live service knows (status, index status, item count, ARN).
 //
-// ListLiveTables reads every table with DescribeTable, DescribeTimeToLive and
-// ListTagsOfResource, concurrently (bounded by IntrospectOptions::max_concurrency). The tables
+// ListLiveTables reads every table with DescribeTable, DescribeTimeToLive,
+// DescribeContinuousBackups, GetResourcePolicy and ListTagsOfResource, concurrently (bounded by IntrospectOptions::max_concurrency). The tables
 // come back canonical (engine/state/canonical.h) and sorted by name, so a schema built from
 // them diffs cleanly against the log. Thread-compatible; the JsonService must be thread-safe.
 #pragma once
@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/aws/json_service.h"
+#include "adapters/dynamodb/table_extras.h"
 #include "engine/status.h"
 #include "proto/dynamodb.pb.h"
 
@@ -38,6 +39,14 @@ struct LiveTable {
   // Settings DynamoDB is still applying after the table reads ACTIVE: "encryption UPDATING",
   // "warm throughput UPDATING", "index by_email warm throughput UPDATING".
   std::vector<std::string> busy_settings;
+  // False when the target has no point-in-time recovery or no resource policies
+  // (UnknownOperationException): the table's value then says nothing, and planning leaves
+  // that setting alone.
+  bool recovery_supported = true;
+  bool policy_supported = true;
+  // Settings the live table has that strata does not manage (live_fields.h), e.g.
+  // "SSEDescription": a table file made from this table would not recreate them.
+  std::vector<std::string> unmanaged;
 
   // ACTIVE, with every global index ACTIVE and no setting still being applied: the state in
   // which DynamoDB accepts the next UpdateTable.
@@ -73,5 +82,10 @@ pb::DynamoSchema SchemaOf(const std::vector<LiveTable>& tables);
 Result<LiveTable> LiveTableFromDescription(const nlohmann::json& table,
                                            const nlohmann::json& time_to_live,
                                            const std::map<std::string, std::string>& tags);
+
+// Adds what DescribeContinuousBackups and GetResourcePolicy said to `live`: recovery counts as
+// on while ENABLED or ENABLING, and the policy is normalised (InvalidArgument naming the table
+// when it is not a policy document). Exposed for tests.
+Status AddExtras(const RecoveryState& recovery, const PolicyState& policy, LiveTable* live);
 
 }  // namespace strata::dynamodb

@@ -79,6 +79,8 @@ class OperationBuilder {
   void Encryption(const pb::DynamoSetEncryption& e);
   void OnDemand(const pb::DynamoSetOnDemandThroughput& e);
   void Warm(const pb::DynamoSetWarmThroughput& e);
+  void Recovery(int days);
+  void Policy(const std::string& policy);
   void Stream(pb::DynamoStreamViewType stream);
 
   std::string table_;
@@ -92,8 +94,13 @@ class OperationBuilder {
 
 void OperationBuilder::Create(const pb::DynamoTable& t, bool destructive) {
   json input = Plain(RenderCreateTable(t));
-  input.erase("TimeToLiveSpecification");  // strata's extension: UpdateTimeToLive does it
-  Push("CreateTable", std::move(input), "create table " + t.name()).destructive = destructive;
+  // strata's extensions: UpdateTimeToLive and UpdateContinuousBackups do them.
+  input.erase("TimeToLiveSpecification");
+  input.erase("PointInTimeRecoverySpecification");
+  Push("CreateTable", std::move(input),
+       t.resource_policy().empty() ? "create table " + t.name()
+                                   : "create table " + t.name() + " with its resource policy")
+      .destructive = destructive;
   if (!t.ttl_attribute().empty()) {
     Push("UpdateTimeToLive",
          {{"TableName", table_},
@@ -101,6 +108,45 @@ void OperationBuilder::Create(const pb::DynamoTable& t, bool destructive) {
          "turn on time to live on attribute " + t.ttl_attribute(), false)
         .destructive = destructive;
   }
+  if (t.point_in_time_recovery_days() > 0) {
+    Recovery(t.point_in_time_recovery_days());
+    ops_.back().destructive = destructive;
+  }
+}
+
+// One call either way; turning it on sets the period, and a new period is the same call.
+void OperationBuilder::Recovery(int days) {
+  json spec = {{"PointInTimeRecoveryEnabled", days > 0}};
+  if (days > 0) spec["RecoveryPeriodInDays"] = days;
+  const pb::DynamoTable* before = Current();
+  const int old = before != nullptr ? before->point_in_time_recovery_days() : 0;
+  std::string summary =
+      days == 0 ? "turn off point-in-time recovery"
+      : old > 0 ? fmt::format("set the point-in-time recovery period from {} to {} days", old, days)
+                : fmt::format("turn on point-in-time recovery ({} days)", days);
+  Operation& op = Push("UpdateContinuousBackups",
+                       {{"TableName", table_}, {"PointInTimeRecoverySpecification", spec}},
+                       std::move(summary), false);
+  op.wait_for_recovery = true;
+  // Right after CreateTable the service may still be switching continuous backups on.
+  op.retry_on = {"ContinuousBackupsUnavailableException"};
+}
+
+// DynamoDB refuses a policy update within about 15 s of the last one, and the call is
+// answered before every reader sees it: each is retried while refused, then waited for.
+void OperationBuilder::Policy(const std::string& policy) {
+  const pb::DynamoTable* before = Current();
+  const bool had = before != nullptr && !before->resource_policy().empty();
+  Operation* op = nullptr;
+  if (policy.empty()) {
+    op = &Push("DeleteResourcePolicy", {{"ResourceArn", arn_}}, "remove the resource policy",
+               false);
+  } else {
+    op = &Push("PutResourcePolicy", {{"ResourceArn", arn_}, {"Policy", policy}},
+               had ? "replace the resource policy" : "attach a resource policy", false);
+  }
+  op->wait_for_policy = true;
+  op->retry_on = {"ResourceInUseException", "LimitExceededException"};
 }
 
 void OperationBuilder::LiftProtection(const std::string& why) {
@@ -313,6 +359,10 @@ void OperationBuilder::Add(const pb::DynamoChange& c) {
            on ? "turn on deletion protection" : "turn off deletion protection");
       break;
     }
+    case pb::DynamoChange::kSetPointInTimeRecovery:
+      Recovery(c.set_point_in_time_recovery().recovery_period_days());
+      break;
+    case pb::DynamoChange::kSetResourcePolicy: Policy(c.set_resource_policy().policy()); break;
     case pb::DynamoChange::kSetTag: set_tags_[c.set_tag().key()] = c.set_tag().value(); break;
     case pb::DynamoChange::kRemoveTag: removed_tags_.push_back(c.remove_tag().key()); break;
     case pb::DynamoChange::kSetEncryption: Encryption(c.set_encryption()); break;
@@ -353,8 +403,9 @@ TableAction ActionOf(const pb::DynamoChange& first) {
   }
 }
 
-// Live tables strata manages, as a schema to diff from. Where the target cannot tag, the
-// live tags are taken to be the desired ones, so nothing is planned for them.
+// Live tables strata manages, as a schema to diff from. Where the target cannot tag, hold
+// continuous backups or resource policies, the live value is taken to be the desired one, so
+// nothing is planned for it.
 pb::DynamoSchema ManagedLiveSchema(const std::vector<LiveTable>& live,
                                    const pb::DynamoSchema& desired, const PlanOptions& options,
                                    std::map<std::string, const LiveTable*>* by_name,
@@ -369,8 +420,12 @@ pb::DynamoSchema ManagedLiveSchema(const std::vector<LiveTable>& live,
     if (t.status == "DELETING") continue;
     pb::DynamoTable table = t.table;
     auto wanted = desired.tables().find(name);
-    if (!t.tags_supported && wanted != desired.tables().end()) {
-      *table.mutable_tags() = wanted->second.tags();
+    if (wanted != desired.tables().end()) {
+      if (!t.tags_supported) *table.mutable_tags() = wanted->second.tags();
+      if (!t.recovery_supported) {
+        table.set_point_in_time_recovery_days(wanted->second.point_in_time_recovery_days());
+      }
+      if (!t.policy_supported) table.set_resource_policy(wanted->second.resource_policy());
     }
     NormalizeLiveTable(wanted != desired.tables().end() ? &wanted->second : nullptr,
                        UnwantedWarm::kIgnore, options.keys, &table);
@@ -440,6 +495,14 @@ void Judge(const LiveTable* live, const pb::DynamoTable* live_table, const PlanO
   }
   if (live != nullptr && !live->tags_supported) {
     plan->notes.push_back("tags left alone: the target does not support tagging");
+  }
+  if (live != nullptr && !live->recovery_supported) {
+    plan->notes.push_back(
+        "point-in-time recovery left alone: the target does not support continuous backups");
+  }
+  if (live != nullptr && !live->policy_supported) {
+    plan->notes.push_back(
+        "resource policy left alone: the target does not support resource policies");
   }
 }
 

@@ -12,6 +12,9 @@
 //     TagResource/UntagResource (new tables carry them in CreateTable);
 //   - a new time-to-live attribute is two UpdateTimeToLive calls at least an hour apart (the
 //     service takes one change per table an hour): off now, on in a later run (`held`);
+//   - point-in-time recovery through UpdateContinuousBackups (a new table gets it once ACTIVE);
+//     the resource policy through PutResourcePolicy/DeleteResourcePolicy, addressed by the
+//     table's ARN (a new table carries it in CreateTable);
 //   - a key schema or local index change is a replace (DeleteTable, wait until gone,
 //     CreateTable, wait), destructive, and blocked without per-table consent;
 //   - a table with deletion protection is deleted only with per-table consent to lift it
@@ -35,6 +38,7 @@ namespace strata::dynamodb {
 struct Operation {
   std::string table;
   std::string api;  // CreateTable | UpdateTable | DeleteTable | UpdateTimeToLive |
+                    // UpdateContinuousBackups | PutResourcePolicy | DeleteResourcePolicy |
                     // TagResource | UntagResource
   nlohmann::json input;
   std::string summary;           // one line for people: "add global index by_email"
@@ -45,6 +49,14 @@ struct Operation {
   // UpdateTimeToLive on a table for up to an hour after the first, so turning time to live on
   // for a new attribute waits for a later run. `held` says why, for the plan.
   std::string held;
+  // Wait until DescribeContinuousBackups shows the change (UpdateContinuousBackups).
+  bool wait_for_recovery = false;
+  // Wait until GetResourcePolicy shows the change (Put/DeleteResourcePolicy).
+  bool wait_for_policy = false;
+  // Refusals that only mean "not yet" for this call, retried every poll interval until the
+  // wait timeout: another policy update of the table in the last 15 s; backups still being
+  // switched on for a table just created.
+  std::vector<std::string> retry_on;
 };
 
 enum class TableAction { kCreate, kUpdate, kReplace, kDelete };

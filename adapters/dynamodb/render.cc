@@ -6,6 +6,8 @@
 #include <map>
 #include <vector>
 
+#include "adapters/dynamodb/resource_policy.h"
+
 namespace strata::dynamodb {
 namespace {
 
@@ -207,9 +209,15 @@ ordered_json RenderCreateTable(const pb::DynamoTable& table) {
   if (table.has_on_demand_throughput()) {
     out["OnDemandThroughput"] = RenderOnDemandThroughput(table.on_demand_throughput());
   }
+  if (!table.resource_policy().empty()) out["ResourcePolicy"] = table.resource_policy();
   if (!table.ttl_attribute().empty()) {
     out["TimeToLiveSpecification"] = {{"AttributeName", table.ttl_attribute()},
                                       {"Enabled", true}};
+  }
+  if (table.point_in_time_recovery_days() > 0) {
+    out["PointInTimeRecoverySpecification"] = {
+        {"PointInTimeRecoveryEnabled", true},
+        {"RecoveryPeriodInDays", table.point_in_time_recovery_days()}};
   }
   return out;
 }
@@ -321,6 +329,18 @@ void EmitLocalIndexes(YAML::Emitter& out, const pb::DynamoTable& table) {
   out << YAML::EndSeq;
 }
 
+// `true` for DynamoDB's default period, the period spelled out otherwise.
+void EmitRecovery(YAML::Emitter& out, int days) {
+  if (days <= 0) return;
+  out << YAML::Key << "point_in_time_recovery" << YAML::Value;
+  if (days == 35) {
+    out << true;
+    return;
+  }
+  out << YAML::Flow << YAML::BeginMap << YAML::Key << "recovery_period_days" << YAML::Value
+      << days << YAML::EndMap;
+}
+
 void EmitSettings(YAML::Emitter& out, const pb::DynamoTable& table) {
   if (!table.ttl_attribute().empty()) {
     out << YAML::Key << "ttl" << YAML::Value << table.ttl_attribute();
@@ -335,6 +355,11 @@ void EmitSettings(YAML::Emitter& out, const pb::DynamoTable& table) {
   EmitEncryption(out, table);
   if (table.deletion_protection()) {
     out << YAML::Key << "deletion_protection" << YAML::Value << true;
+  }
+  EmitRecovery(out, table.point_in_time_recovery_days());
+  if (!table.resource_policy().empty()) {
+    out << YAML::Key << "resource_policy" << YAML::Value << YAML::Literal
+        << PrettyResourcePolicy(table.resource_policy());
   }
   if (table.tags().empty()) return;
   out << YAML::Key << "tags" << YAML::Value << YAML::BeginMap;

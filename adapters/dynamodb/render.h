@@ -14,7 +14,8 @@
 
 namespace strata::dynamodb {
 
-// CreateTable input, plus strata's TimeToLiveSpecification extension when TTL is on.
+// CreateTable input (with ResourcePolicy as a string), plus strata's extensions:
+// TimeToLiveSpecification when TTL is on, PointInTimeRecoverySpecification when recovery is on.
 // Defaults are written out (BillingMode, TableClass, DeletionProtectionEnabled); a disabled
 // stream and empty tags are left out, as the CLI would.
 nlohmann::ordered_json RenderCreateTable(const pb::DynamoTable& table);
@@ -52,7 +53,8 @@ std::string_view ProjectionTypeName(pb::DynamoProjectionType type);
 std::string_view AttributeTypeName(pb::DynamoAttributeType type);
 
 // The friendly YAML form (docs/dynamodb-table-files.md). Settings at their default (stream
-// disabled, standard table class, no deletion protection, no TTL, no tags) are left out.
+// disabled, standard table class, no deletion protection, no TTL, no recovery, no policy, no
+// tags) are left out; a policy is written as indented JSON in a literal block.
 std::string RenderTableYaml(const pb::DynamoTable& table);
 
 }  // namespace strata::dynamodb

@@ -20,6 +20,9 @@ inline constexpr int kMaxLocalIndexes = 5;
 inline constexpr int kMaxGlobalIndexes = 20;
 inline constexpr size_t kMaxAttributeNameBytes = 255;
 inline constexpr size_t kMaxTagKeyChars = 128;
+// Point-in-time recovery keeps 1 to 35 days; DynamoDB uses 35 when none is given.
+inline constexpr int kDefaultRecoveryPeriodDays = 35;
+inline constexpr int kMaxRecoveryPeriodDays = 35;
 
 // InvalidArgument "FILE:LINE: message", the error every table file problem becomes.
 Status ErrorAt(std::string_view file, int line, std::string_view message);

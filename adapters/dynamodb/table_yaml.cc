@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "adapters/dynamodb/resource_policy.h"
 #include "adapters/dynamodb/suggest.h"
 #include "adapters/dynamodb/table_rules.h"
 #include "engine/state/canonical.h"
@@ -50,7 +51,8 @@ const KeyList kYamlTableKeys = {"table",       "partition_key",       "sort_key"
                                 "billing",     "capacity",            "global_indexes",
                                 "local_indexes", "ttl",               "stream",
                                 "table_class", "deletion_protection", "tags",
-                                "encryption",  "on_demand_throughput", "warm_throughput"};
+                                "encryption",  "on_demand_throughput", "warm_throughput",
+                                "point_in_time_recovery", "resource_policy"};
 const KeyList kYamlGlobalIndexKeys = {"name",     "partition_key",        "sort_key",
                                       "projection", "capacity", "on_demand_throughput",
                                       "warm_throughput"};
@@ -61,6 +63,7 @@ const KeyList kYamlLocalIndexKeys = {"name", "sort_key", "projection"};
 const KeyList kYamlKeyKeys = {"name", "type"};
 const KeyList kYamlCapacityKeys = {"read", "write"};
 const KeyList kYamlProjectionKeys = {"include"};
+const KeyList kYamlRecoveryKeys = {"recovery_period_days"};
 
 // Lists and maps that may be written with nothing under them (`tags:`).
 bool MayBeEmpty(std::string_view key) {
@@ -128,6 +131,8 @@ class YamlReader {
   Status IndexList(const Fields& fields, std::string_view key, int* line, Each each);
   Status Settings(const Fields& fields);
   Status Tags(const YAML::Node& node);
+  Status Recovery(const YAML::Node& node);
+  Status Policy(const YAML::Node& node);
 
   std::string_view file_;
   pb::DynamoTable table_;
@@ -503,6 +508,55 @@ Status YamlReader::Settings(const Fields& fields) {
   if (const YamlField* w = Find(fields, "warm_throughput")) {
     STRATA_RETURN_IF_ERROR(Warm(w->value, "warm_throughput", table_.mutable_warm_throughput()));
   }
+  if (const YamlField* pitr = Find(fields, "point_in_time_recovery")) {
+    STRATA_RETURN_IF_ERROR(Recovery(pitr->value));
+  }
+  if (const YamlField* policy = Find(fields, "resource_policy")) {
+    STRATA_RETURN_IF_ERROR(Policy(policy->value));
+  }
+  return Status::Ok();
+}
+
+// `true` (35 days, DynamoDB's default), `false`, or `{ recovery_period_days: N }`.
+Status YamlReader::Recovery(const YAML::Node& node) {
+  constexpr std::string_view kForms =
+      "write point_in_time_recovery: true, false or { recovery_period_days: N } (N from 1 to 35)";
+  bool on = false;
+  if (node.IsScalar() && YAML::convert<bool>::decode(node, on)) {
+    table_.set_point_in_time_recovery_days(on ? kDefaultRecoveryPeriodDays : 0);
+    return Status::Ok();
+  }
+  if (!node.IsMap()) {
+    return Error(node, fmt::format("point_in_time_recovery is {}; {}", KindName(node), kForms));
+  }
+  STRATA_ASSIGN_OR_RETURN(Fields fields, MapFields(node, "point_in_time_recovery",
+                                                   &kYamlRecoveryKeys,
+                                                   "{ recovery_period_days: 7 }"));
+  const YamlField* days = Find(fields, "recovery_period_days");
+  if (!days) return Error(node, std::string(kForms));
+  int value = 0;
+  if (!days->value.IsScalar() || !YAML::convert<int>::decode(days->value, value) ||
+      value < 1 || value > kMaxRecoveryPeriodDays) {
+    return Error(days->value,
+                 fmt::format("recovery_period_days must be a whole number from 1 to 35, not "
+                             "\"{}\"",
+                             days->value.IsScalar() ? days->value.Scalar() : "a list or map"));
+  }
+  table_.set_point_in_time_recovery_days(value);
+  return Status::Ok();
+}
+
+// The policy document as JSON text (a block scalar: resource_policy: |).
+Status YamlReader::Policy(const YAML::Node& node) {
+  if (!node.IsScalar()) {
+    return Error(node, fmt::format("resource_policy is {}; write the policy document as JSON "
+                                   "text in a block: resource_policy: | followed by the JSON, "
+                                   "indented",
+                                   KindName(node)));
+  }
+  auto normalized = NormalizeResourcePolicy(node.Scalar());
+  if (!normalized.ok()) return Error(node, normalized.status().message());
+  table_.set_resource_policy(*normalized);
   return Status::Ok();
 }
 

@@ -1,6 +1,7 @@
 #include "adapters/dynamodb/target.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <set>
@@ -24,6 +25,23 @@ std::string Setting(const backend::TargetSpec& spec, const char* key) {
 struct DynamoPlanDetail : backend::PlanDetail {
   Plan plan;
 };
+
+// What an operation waits for afterwards, in the service's words; empty: nothing.
+std::string WaitsFor(const Operation& op) {
+  if (op.wait_for_active) return "ACTIVE";
+  if (op.wait_for_deleted) return "deleted";
+  if (op.wait_for_recovery) return "point-in-time recovery to show the change";
+  if (op.wait_for_policy) return "the resource policy to show the change";
+  return "";
+}
+
+// The warning for a live table's settings strata does not manage.
+std::string UnmanagedWarning(const LiveTable& t) {
+  return fmt::format(
+      "table {} has settings strata does not manage: {}; strata leaves them as they are, but "
+      "a table created from its table file would not have them",
+      t.table.name(), fmt::join(t.unmanaged, ", "));
+}
 
 backend::Action ToAction(TableAction a) {
   switch (a) {
@@ -136,8 +154,8 @@ class DynamoTarget : public backend::Target {
       p.action = ToAction(t.action);
       for (const auto& c : t.changes) *p.changes.emplace_back().mutable_dynamodb() = c;
       for (const auto& op : t.operations) {
-        p.operations.push_back({op.api, op.summary, op.destructive, op.wait_for_active,
-                                op.wait_for_active ? "ACTIVE" : "", op.held});
+        p.operations.push_back({op.api, op.summary, op.destructive, WaitsFor(op) != "",
+                                WaitsFor(op), op.held});
       }
       p.replace_reason = t.replace_reason;
       p.blocked = t.blocked;
@@ -237,6 +255,7 @@ DynamoLive::DynamoLive(std::vector<LiveTable> tables, std::shared_ptr<KeyNames> 
     o.leaving = t.status == "DELETING";
     o.size_text = fmt::format("{} item{}", t.item_count, t.item_count == 1 ? "" : "s");
     if (t.table.deletion_protection()) o.marks.push_back(kDeletionProtectionMark);
+    if (!t.unmanaged.empty()) o.warnings.push_back(UnmanagedWarning(t));
     objects_.push_back(std::move(o));
   }
 }
@@ -257,15 +276,20 @@ pb::SchemaState DynamoLive::Schema(const pb::SchemaState* base) const {
     NormalizeLiveTable(known, UnwantedWarm::kKeepIfRaised, keys_.get(), &table);
   }
   if (!has_base) return s;
-  // A target that cannot report tags says nothing about them: take the base's.
+  // A target that cannot report tags (recovery, policies) says nothing about them: take the
+  // base's.
   for (const LiveTable& t : tables_) {
-    if (t.tags_supported) continue;
     auto known = base->dynamodb().tables().find(t.table.name());
     auto live = s.mutable_dynamodb()->mutable_tables()->find(t.table.name());
-    if (known != base->dynamodb().tables().end() &&
-        live != s.mutable_dynamodb()->mutable_tables()->end()) {
-      *live->second.mutable_tags() = known->second.tags();
+    if (known == base->dynamodb().tables().end() ||
+        live == s.mutable_dynamodb()->mutable_tables()->end()) {
+      continue;
     }
+    if (!t.tags_supported) *live->second.mutable_tags() = known->second.tags();
+    if (!t.recovery_supported) {
+      live->second.set_point_in_time_recovery_days(known->second.point_in_time_recovery_days());
+    }
+    if (!t.policy_supported) live->second.set_resource_policy(known->second.resource_policy());
   }
   return s;
 }

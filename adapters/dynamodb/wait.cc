@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "adapters/dynamodb/errors.h"
+#include "adapters/dynamodb/table_extras.h"
 
 namespace strata::dynamodb {
 namespace {
@@ -16,10 +17,16 @@ std::string Text(const json& object, const char* key) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-// Polls `done` until it says yes. `goal` names what is awaited, for messages.
-Status Poll(aws::JsonService& ddb, const std::string& table, const Waiter& waiter,
-            const std::string& goal,
-            const std::function<Result<bool>(const std::optional<std::string>&)>& done) {
+// What one poll saw: whether the wait is over, and what to say about it otherwise.
+struct Seen {
+  bool finished = false;
+  std::string what;
+};
+
+// Polls `look` until it says the wait is over. `subject` and `goal` name what is awaited, for
+// messages ("table orders" to be "ACTIVE").
+Status PollUntil(const std::string& subject, const Waiter& waiter, const std::string& goal,
+                 const std::function<Result<Seen>()>& look) {
   if (!waiter.sleep || !waiter.now_ms) {
     return Status::InvalidArgument(
         "dynamodb: waiting needs the sleep and now_ms options (or wait turned off)");
@@ -27,21 +34,31 @@ Status Poll(aws::JsonService& ddb, const std::string& table, const Waiter& waite
   const int64_t start = waiter.now_ms();
   std::string last;
   while (true) {
-    STRATA_ASSIGN_OR_RETURN(std::optional<std::string> progress, TableProgress(ddb, table));
-    STRATA_ASSIGN_OR_RETURN(bool finished, done(progress));
-    if (finished) return Status::Ok();
-    const std::string seen = progress.value_or("gone");
+    STRATA_ASSIGN_OR_RETURN(Seen now, look());
+    if (now.finished) return Status::Ok();
+    const std::string& seen = now.what;
     if (waiter.now_ms() - start >= waiter.timeout_ms) {
       return Status::FailedPrecondition(fmt::format(
-          "gave up after {} s waiting for table {} to be {} (it is {}); run again to resume",
-          waiter.timeout_ms / 1000, table, goal, seen));
+          "gave up after {} s waiting for {} to be {} (it is {}); run again to resume",
+          waiter.timeout_ms / 1000, subject, goal, seen));
     }
     if (seen != last && waiter.on_wait) {
-      waiter.on_wait(fmt::format("waiting for table {} to be {} (now {})", table, goal, seen));
+      waiter.on_wait(fmt::format("waiting for {} to be {} (now {})", subject, goal, seen));
     }
     last = seen;
     waiter.sleep(waiter.poll_interval_ms);
   }
+}
+
+// Polls `done` until it says yes. `goal` names what is awaited, for messages.
+Status Poll(aws::JsonService& ddb, const std::string& table, const Waiter& waiter,
+            const std::string& goal,
+            const std::function<Result<bool>(const std::optional<std::string>&)>& done) {
+  return PollUntil("table " + table, waiter, goal, [&]() -> Result<Seen> {
+    STRATA_ASSIGN_OR_RETURN(std::optional<std::string> progress, TableProgress(ddb, table));
+    STRATA_ASSIGN_OR_RETURN(bool finished, done(progress));
+    return Seen{finished, progress.value_or("gone")};
+  });
 }
 
 }  // namespace
@@ -101,6 +118,35 @@ Status WaitUntilReady(aws::JsonService& ddb, const std::string& table, const Wai
 Status WaitUntilGone(aws::JsonService& ddb, const std::string& table, const Waiter& waiter) {
   return Poll(ddb, table, waiter, "deleted",
               [](const std::optional<std::string>& p) -> Result<bool> { return !p.has_value(); });
+}
+
+Status WaitForRecovery(aws::JsonService& ddb, const std::string& table, int days,
+                       const Waiter& waiter) {
+  const std::string goal =
+      days == 0 ? "DISABLED" : fmt::format("ENABLED with a {}-day recovery period", days);
+  return PollUntil("point-in-time recovery of table " + table, waiter, goal,
+                   [&]() -> Result<Seen> {
+                     STRATA_ASSIGN_OR_RETURN(RecoveryState state, ReadRecovery(ddb, table));
+                     const bool finished = days == 0 ? state.status == "DISABLED"
+                                                     : state.status == "ENABLED" &&
+                                                           state.days == days;
+                     std::string what = state.status;
+                     if (state.on()) what += fmt::format(", {} days", state.days);
+                     return Seen{finished, what};
+                   });
+}
+
+Status WaitForPolicy(aws::JsonService& ddb, const std::string& table, const std::string& arn,
+                     const std::string& revision, const Waiter& waiter) {
+  const std::string goal = revision.empty() ? "removed" : "at revision " + revision;
+  return PollUntil("the resource policy of table " + table, waiter, goal,
+                   [&]() -> Result<Seen> {
+                     STRATA_ASSIGN_OR_RETURN(PolicyState state, ReadPolicy(ddb, table, arn));
+                     if (!state.supported) return Seen{true, ""};
+                     if (state.policy.empty()) return Seen{revision.empty(), "absent"};
+                     return Seen{!revision.empty() && state.revision == revision,
+                                 "at revision " + state.revision};
+                   });
 }
 
 }  // namespace strata::dynamodb

@@ -1,5 +1,6 @@
 // Waiting for DynamoDB: polls DescribeTable until a table and all its global indexes are
-// ACTIVE, or until the table is gone, with injected sleep and clock.
+// ACTIVE, or until the table is gone; DescribeContinuousBackups and GetResourcePolicy until a
+// recovery or policy change shows; with injected sleep and clock.
 //
 // Each wait gives up after `timeout_ms` with a message saying what it still saw. `on_wait`
 // hears what is being waited for each time that changes (not on every poll).
@@ -38,5 +39,16 @@ Status WaitUntilReady(aws::JsonService& ddb, const std::string& table, const Wai
 
 // Polls until DescribeTable says the table does not exist. Same errors as WaitUntilReady.
 Status WaitUntilGone(aws::JsonService& ddb, const std::string& table, const Waiter& waiter);
+
+// Polls DescribeContinuousBackups until point-in-time recovery is ENABLED with `days` (or
+// DISABLED when `days` is 0); ENABLING is waited through. Same errors as WaitUntilReady.
+Status WaitForRecovery(aws::JsonService& ddb, const std::string& table, int days,
+                       const Waiter& waiter);
+
+// Polls GetResourcePolicy until it answers `revision` (a policy just put), or answers that
+// there is no policy when `revision` is empty (a policy just deleted): policy changes are
+// eventually consistent, and the next plan must see this one. Same errors as WaitUntilReady.
+Status WaitForPolicy(aws::JsonService& ddb, const std::string& table, const std::string& arn,
+                     const std::string& revision, const Waiter& waiter);
 
 }  // namespace strata::dynamodb

@@ -3,8 +3,9 @@
 //
 // Per table the order is: global index drops, billing, global index adds, index throughput,
 // on-demand maxima and warm throughput (table, then kept indexes), then the simple
-// properties (time to live, stream, table class, encryption, deletion protection, tags). Drops come first so an index whose key attribute changes type
-// can be dropped and added again with the new type.
+// properties (time to live, stream, table class, encryption, deletion protection,
+// point-in-time recovery, resource policy, tags). Drops come first so an index whose key
+// attribute changes type can be dropped and added again with the new type.
 #include <google/protobuf/util/message_differencer.h>
 
 #include <algorithm>
@@ -219,6 +220,17 @@ void DiffProperties(const pb::DynamoTable& a, const pb::DynamoTable& b,
     auto* e = NewChange(out)->mutable_set_deletion_protection();
     e->set_table(b.name());
     e->set_enabled(b.deletion_protection());
+  }
+  if (a.point_in_time_recovery_days() != b.point_in_time_recovery_days()) {
+    auto* e = NewChange(out)->mutable_set_point_in_time_recovery();
+    e->set_table(b.name());
+    e->set_recovery_period_days(b.point_in_time_recovery_days());
+  }
+  // Policies are normalised before they reach the model, so equal text is equal meaning.
+  if (a.resource_policy() != b.resource_policy()) {
+    auto* e = NewChange(out)->mutable_set_resource_policy();
+    e->set_table(b.name());
+    e->set_policy(b.resource_policy());
   }
   DiffTags(a, b, out);
 }

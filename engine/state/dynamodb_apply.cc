@@ -234,6 +234,14 @@ Status ApplyDynamo(const pb::DynamoChange& c, pb::DynamoSchema* schema) {
     case pb::DynamoChange::kSetOnDemandThroughput:
       return SetOnDemand(c.set_on_demand_throughput(), t);
     case pb::DynamoChange::kSetWarmThroughput: return SetWarm(c.set_warm_throughput(), t);
+    case pb::DynamoChange::kSetResourcePolicy:
+      return SetField(c.set_resource_policy(), t, [&](pb::DynamoTable* x) {
+        x->set_resource_policy(c.set_resource_policy().policy());
+      });
+    case pb::DynamoChange::kSetPointInTimeRecovery:
+      return SetField(c.set_point_in_time_recovery(), t, [&](pb::DynamoTable* x) {
+        x->set_point_in_time_recovery_days(c.set_point_in_time_recovery().recovery_period_days());
+      });
     case pb::DynamoChange::KIND_NOT_SET: break;
   }
   return Status::InvalidArgument("dynamodb change: kind is UNSPECIFIED");

@@ -44,6 +44,14 @@ Status ValidateAmounts(const pb::DynamoOnDemandThroughput& o, const pb::DynamoWa
   return Status::Ok();
 }
 
+// DynamoDB keeps point-in-time backups for 1 to 35 days; 0 means recovery is off.
+Status ValidateRecoveryPeriod(int32_t days, const std::string& what, const std::string& table) {
+  if (days < 0 || days > 35) {
+    return Invalid(what, table, fmt::format("point-in-time recovery period {} is not 0-35", days));
+  }
+  return Status::Ok();
+}
+
 Status ValidateTable(const pb::DynamoTable& t, const std::string& what) {
   if (t.name().empty()) return Status::InvalidArgument("dynamodb " + what + ": table name is empty");
   if (t.key().partition_key().empty()) return Invalid(what, t.name(), "partition key is empty");
@@ -56,6 +64,8 @@ Status ValidateTable(const pb::DynamoTable& t, const std::string& what) {
   if (t.table_class() == pb::DYNAMO_TABLE_CLASS_UNSPECIFIED) {
     return Invalid(what, t.name(), "table class is UNSPECIFIED");
   }
+  STRATA_RETURN_IF_ERROR(
+      ValidateRecoveryPeriod(t.point_in_time_recovery_days(), what, t.name()));
   for (const auto& a : t.attributes()) {
     if (a.type() == pb::DYNAMO_ATTRIBUTE_TYPE_UNSPECIFIED) {
       return Invalid(what, t.name(), "attribute " + a.name() + " type is UNSPECIFIED");
@@ -96,6 +106,8 @@ std::string DynamoTableOf(const pb::DynamoChange& c) {
     case pb::DynamoChange::kSetEncryption: return c.set_encryption().table();
     case pb::DynamoChange::kSetOnDemandThroughput: return c.set_on_demand_throughput().table();
     case pb::DynamoChange::kSetWarmThroughput: return c.set_warm_throughput().table();
+    case pb::DynamoChange::kSetResourcePolicy: return c.set_resource_policy().table();
+    case pb::DynamoChange::kSetPointInTimeRecovery: return c.set_point_in_time_recovery().table();
     case pb::DynamoChange::KIND_NOT_SET: break;
   }
   return "";
@@ -148,6 +160,9 @@ Status ValidateDynamoChange(const pb::DynamoChange& c) {
     case pb::DynamoChange::kSetWarmThroughput:
       return ValidateAmounts({}, c.set_warm_throughput().warm_throughput(),
                              "set_warm_throughput", table);
+    case pb::DynamoChange::kSetPointInTimeRecovery:
+      return ValidateRecoveryPeriod(c.set_point_in_time_recovery().recovery_period_days(),
+                                    "set_point_in_time_recovery", table);
     default: break;
   }
   return Status::Ok();

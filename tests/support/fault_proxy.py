@@ -130,6 +130,9 @@ class DynamoDb:
         self.enabled = enabled
         self.delay = delay
         self.no_tagging = no_tagging
+        # table name -> fields laid over its DescribeTable answers (settings the service has and
+        # moto does not, e.g. Replicas)
+        self.extra = {}
         # name -> {"status": (STATUS, until) or None,
         #          "indexes": {index: {"status", "start", "until", "description"}},
         #          "deleted": TableDescription of a table being deleted,
@@ -143,6 +146,11 @@ class DynamoDb:
             self.delay = max(0.0, float(update["delay"]))
         if "no_tagging" in update:
             self.no_tagging = bool(update["no_tagging"])
+        if "describe_extra" in update:
+            extra = update["describe_extra"]
+            if not isinstance(extra, dict):
+                raise ValueError("describe_extra must map table names to objects")
+            self.extra = extra
         return self.describe_state()
 
     def describe_state(self):
@@ -252,6 +260,8 @@ class DynamoDb:
         if operation != "DeleteTable":
             t["last"] = json.loads(json.dumps(description))
         shown = self._overlay(t, description, now)
+        if operation == "DescribeTable":
+            shown.update(self.extra.get(name) or {})
         if operation == "UpdateTable" and self.delay > 0:
             shown["TableStatus"] = "UPDATING"  # the answer always says the change has begun
         return dict(body, **{key: shown})

@@ -395,3 +395,41 @@ TEST(ReadCreateTableTest, ReadsTheInputWhereverItIsInTheDocument) {
 
 }  // namespace
 }  // namespace strata::dynamodb
+
+namespace strata::dynamodb {
+namespace {
+
+TEST(TableFileJsonTest, ResourcePolicyStringAndRecoveryLoad) {
+  const pb::DynamoTable t = Parsed(
+      JsonTable(",\n  \"BillingMode\": \"PAY_PER_REQUEST\",\n"
+                "  \"ResourcePolicy\": \"{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":"
+                "[{\\\"Effect\\\":\\\"Allow\\\",\\\"Principal\\\":{\\\"AWS\\\":\\\"arn:aws:iam::"
+                "123456789012:root\\\"},\\\"Action\\\":\\\"dynamodb:GetItem\\\",\\\"Resource\\\":"
+                "\\\"*\\\"}]}\",\n"
+                "  \"PointInTimeRecoverySpecification\": {\"PointInTimeRecoveryEnabled\": true}"),
+      "o.json");
+  EXPECT_EQ(t.resource_policy(),
+            R"({"Statement":[{"Action":["dynamodb:GetItem"],"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:root"]},"Resource":["*"]}],"Version":"2012-10-17"})");
+  EXPECT_EQ(t.point_in_time_recovery_days(), 35);
+}
+
+TEST(TableFileJsonErrorTest, ResourcePolicyAndRecoveryErrors) {
+  EXPECT_EQ(ErrorOf(JsonTable(",\n  \"ResourcePolicy\": {\"Version\": \"2012-10-17\"}"), "o.json"),
+            "o.json:5: ResourcePolicy is an object; CreateTable takes the policy document as "
+            "one JSON string (its quotes escaped), not as an object");
+  EXPECT_EQ(ErrorOf(JsonTable(",\n  \"ResourcePolicy\": \"{}\""), "o.json"),
+            "o.json:5: resource policy has no Statement; a policy document needs "
+            "\"Statement\": [...]");
+  EXPECT_EQ(ErrorOf(JsonTable(",\n  \"PointInTimeRecoverySpecification\": "
+                              "{\"PointInTimeRecoveryEnabled\": true, \"RecoveryPeriodInDays\": 0}"),
+                    "o.json"),
+            "o.json:5: RecoveryPeriodInDays must be a whole number from 1 to 35, not 0");
+  EXPECT_EQ(ErrorOf(JsonTable(",\n  \"PointInTimeRecoverySpecification\": "
+                              "{\"PointInTimeRecoveryEnabled\": false, \"RecoveryPeriodInDays\": 3}"),
+                    "o.json"),
+            "o.json:5: RecoveryPeriodInDays is set but PointInTimeRecoveryEnabled is false; "
+            "remove RecoveryPeriodInDays or enable recovery");
+}
+
+}  // namespace
+}  // namespace strata::dynamodb

@@ -609,3 +609,112 @@ TEST(Execute, AWarmThroughputDecreaseIsNeverSent) {
 
 }  // namespace
 }  // namespace strata::dynamodb
+
+namespace strata::dynamodb {
+namespace {
+
+std::string PolicyFor(const std::string& action) {
+  return R"({"Statement":[{"Action":[")" + action +
+         R"("],"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:root"]},"Resource":["*"]}],"Version":"2012-10-17"})";
+}
+
+// CreateTable attaches the policy (the fake keeps it, as the service does); recovery is turned
+// on once the table is ACTIVE and waited for through ENABLING; then the live table matches.
+TEST(Execute, CreatesWithPolicyAndWaitsForRecoveryToBeEnabled) {
+  FakeDynamoDb ddb;
+  ddb.transient_describes = 2;
+  FakeClock clock;
+  pb::DynamoTable want = Orders();
+  want.set_point_in_time_recovery_days(7);
+  want.set_resource_policy(PolicyFor("dynamodb:GetItem"));
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({want})), clock.Options());
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(ddb.mutations(),
+            (std::vector<std::string>{"CreateTable", "UpdateContinuousBackups"}));
+  for (const auto& c : ddb.calls()) {
+    if (c.operation == "CreateTable") {
+      EXPECT_EQ(c.input.value("ResourcePolicy", ""), want.resource_policy());
+    }
+  }
+  bool waited_for_recovery = false;
+  for (const auto& e : clock.events) {
+    waited_for_recovery |= e.phase == "waiting" &&
+                           e.summary.find("point-in-time recovery of table orders to be ENABLED "
+                                          "with a 7-day recovery period (now ENABLING") !=
+                               std::string::npos;
+  }
+  EXPECT_TRUE(waited_for_recovery);
+  EXPECT_TRUE(MustPlan(ddb, SchemaOfTables({want})).empty()) << "live now matches";
+}
+
+// DynamoDB refuses a policy update for about 15 s after the last one: the call is retried
+// until it goes through, and its revision is waited for.
+TEST(Execute, RetriesAPolicyUpdateRefusedWithinTheBlockAfterTheLastOne) {
+  FakeDynamoDb ddb;
+  FakeClock clock;
+  pb::DynamoTable want = Orders();
+  want.set_resource_policy(PolicyFor("dynamodb:GetItem"));
+  ASSERT_TRUE(Execute(ddb, MustPlan(ddb, SchemaOfTables({want})), clock.Options()).status.ok());
+  ddb.policy_block_calls = 3;
+  want.set_resource_policy(PolicyFor("dynamodb:Query"));
+  ASSERT_TRUE(Execute(ddb, MustPlan(ddb, SchemaOfTables({want})), clock.Options()).status.ok());
+  // The Put just made starts a new block: the next update is refused three times.
+  want.set_resource_policy("");
+  const int64_t before = clock.now;
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({want})), clock.Options());
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(ddb.count("DeleteResourcePolicy"), 4u) << "three refusals, then the call";
+  EXPECT_EQ(clock.now - before, 3 * 500) << "one poll interval between tries";
+  EXPECT_EQ(r.done, std::vector<std::string>{"orders: remove the resource policy"});
+  EXPECT_TRUE(MustPlan(ddb, SchemaOfTables({want})).empty());
+}
+
+TEST(Execute, APolicyUpdateStillBlockedWithoutWaitingLeavesTheTablePending) {
+  FakeDynamoDb ddb;
+  FakeClock clock;
+  pb::DynamoTable want = Orders();
+  ddb.policy_block_calls = 1;
+  want.set_resource_policy(PolicyFor("dynamodb:GetItem"));
+  ASSERT_TRUE(Execute(ddb, MustPlan(ddb, SchemaOfTables({want})), clock.Options()).status.ok());
+  want.set_resource_policy(PolicyFor("dynamodb:Query"));
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({want})), clock.Options(false));
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.pending, std::vector<std::string>{"orders"});
+  EXPECT_EQ(r.operations_done, 0u);
+  r = Execute(ddb, MustPlan(ddb, SchemaOfTables({want})), clock.Options(false));
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(r.operations_done, 1u) << "the block is over: the resumed run puts the policy";
+  EXPECT_TRUE(MustPlan(ddb, SchemaOfTables({want})).empty());
+}
+
+TEST(Execute, RetriesRecoveryWhileBackupsAreStillBeingEnabled) {
+  FakeDynamoDb ddb;
+  FakeClock clock;
+  pb::DynamoTable want = Orders();
+  want.set_point_in_time_recovery_days(35);
+  ddb.FailNext("UpdateContinuousBackups", "ContinuousBackupsUnavailableException",
+               "Backups are being enabled for the table: orders. Please retry later");
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({want})), clock.Options());
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_EQ(ddb.count("UpdateContinuousBackups"), 2u);
+  EXPECT_TRUE(MustPlan(ddb, SchemaOfTables({want})).empty());
+}
+
+TEST(Execute, ARefusalNotListedAsRetryableFailsAtOnce) {
+  FakeDynamoDb ddb;
+  FakeClock clock;
+  pb::DynamoTable want = Orders();
+  ASSERT_TRUE(Execute(ddb, MustPlan(ddb, SchemaOfTables({want})), clock.Options()).status.ok());
+  want.set_resource_policy(PolicyFor("dynamodb:GetItem"));
+  ddb.FailNext("PutResourcePolicy", "ValidationException", "Invalid principal in policy document");
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({want})), clock.Options());
+  ASSERT_FALSE(r.status.ok());
+  EXPECT_NE(r.status.message().find(
+                "PutResourcePolicy for table orders rejected: Invalid principal in policy document"),
+            std::string::npos)
+      << r.status.message();
+  EXPECT_EQ(ddb.count("PutResourcePolicy"), 1u);
+}
+
+}  // namespace
+}  // namespace strata::dynamodb

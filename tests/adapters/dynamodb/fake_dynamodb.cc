@@ -13,7 +13,7 @@ const std::set<std::string> kCreateTableFields = {
     "AttributeDefinitions", "TableName", "KeySchema", "LocalSecondaryIndexes",
     "GlobalSecondaryIndexes", "BillingMode", "ProvisionedThroughput", "StreamSpecification",
     "SSESpecification", "Tags", "TableClass", "DeletionProtectionEnabled", "OnDemandThroughput",
-    "WarmThroughput"};
+    "WarmThroughput", "ResourcePolicy"};
 
 std::string Arn(const std::string& table) {
   return "arn:aws:dynamodb:us-east-1:123456789012:table/" + table;
@@ -93,7 +93,10 @@ std::vector<FakeDynamoDb::Recorded> FakeDynamoDb::calls() const {
 std::vector<std::string> FakeDynamoDb::mutations() const {
   std::vector<std::string> out;
   for (const auto& c : calls()) {
-    if (c.operation.rfind("Describe", 0) == 0 || c.operation.rfind("List", 0) == 0) continue;
+    if (c.operation.rfind("Describe", 0) == 0 || c.operation.rfind("List", 0) == 0 ||
+        c.operation.rfind("Get", 0) == 0) {
+      continue;
+    }
     out.push_back(c.operation);
   }
   return out;
@@ -173,6 +176,14 @@ Result<json> FakeDynamoDb::Dispatch(const std::string& op, const json& in) {
   if (op == "ListTagsOfResource" || op == "TagResource" || op == "UntagResource") {
     if (!tagging) return fail("UnknownOperationException", "Tagging is not supported.");
     return Tags(op, in);
+  }
+  if (op == "DescribeContinuousBackups" || op == "UpdateContinuousBackups") {
+    if (!backups) return fail("UnknownOperationException", "unknown operation " + op);
+    return Backups(op, in);
+  }
+  if (op == "GetResourcePolicy" || op == "PutResourcePolicy" || op == "DeleteResourcePolicy") {
+    if (!policies) return fail("UnknownOperationException", "unknown operation " + op);
+    return Policy(op, in);
   }
   return fail("UnknownOperationException", "unknown operation " + op);
 }
@@ -283,6 +294,11 @@ Result<json> FakeDynamoDb::CreateTable(const json& in) {
        {"ItemCount", 0},
        {"TableSizeBytes", 0},
        {"DeletionProtectionEnabled", in.value("DeletionProtectionEnabled", false)}};
+  if (in.contains("ResourcePolicy")) {
+    t.policy = in["ResourcePolicy"].get<std::string>();
+    t.policy_revision = 1;
+    t.policy_blocked = policy_block_calls;
+  }
   d["ProvisionedThroughput"] = Throughput(in.value("ProvisionedThroughput", json::object()));
   if (billing == "PAY_PER_REQUEST") d["BillingModeSummary"] = {{"BillingMode", billing}};
   if (in.contains("TableClass")) d["TableClassSummary"] = {{"TableClass", in["TableClass"]}};
@@ -570,6 +586,55 @@ Result<json> FakeDynamoDb::Tags(const std::string& op, const json& in) {
   json tags = json::array();
   for (const auto& [k, v] : t->tags) tags.push_back({{"Key", k}, {"Value", v}});
   return json{{"Tags", tags}};
+}
+
+Result<json> FakeDynamoDb::Backups(const std::string& op, const json& in) {
+  STRATA_ASSIGN_OR_RETURN(TableRec * t, Find(in));
+  if (op == "UpdateContinuousBackups") {
+    const json& spec = in.at("PointInTimeRecoverySpecification");
+    const bool enable = spec.at("PointInTimeRecoveryEnabled").get<bool>();
+    const int days = spec.value("RecoveryPeriodInDays", 35);
+    if (days < 1 || days > 35) {
+      FAKE_FAIL("ValidationException", "RecoveryPeriodInDays must be between 1 and 35");
+    }
+    if (enable && t->recovery_days == 0) t->recovery_countdown = transient_describes;
+    t->recovery_days = enable ? days : 0;
+  }
+  json pitr = {{"PointInTimeRecoveryStatus", "DISABLED"}};
+  if (t->recovery_days > 0) {
+    const bool enabling = op == "DescribeContinuousBackups" && t->recovery_countdown > 0;
+    if (enabling) --t->recovery_countdown;
+    pitr = {{"PointInTimeRecoveryStatus", enabling ? "ENABLING" : "ENABLED"},
+            {"RecoveryPeriodInDays", t->recovery_days}};
+  }
+  return json{{"ContinuousBackupsDescription",
+               {{"ContinuousBackupsStatus", "ENABLED"}, {"PointInTimeRecoveryDescription", pitr}}}};
+}
+
+Result<json> FakeDynamoDb::Policy(const std::string& op, const json& in) {
+  STRATA_ASSIGN_OR_RETURN(TableRec * t, Find(in));
+  if (op == "GetResourcePolicy") {
+    if (t->policy.empty()) {
+      FAKE_FAIL("PolicyNotFoundException", "Resource-based policy not found for the provided "
+                                           "ResourceArn: " + Arn(t->desc["TableName"]));
+    }
+    return json{{"Policy", t->policy}, {"RevisionId", std::to_string(t->policy_revision)}};
+  }
+  if (t->policy_blocked > 0) {
+    --t->policy_blocked;
+    FAKE_FAIL("ResourceInUseException",
+              "Subsequent updates to the resource-based policy are blocked for 15 seconds");
+  }
+  if (op == "DeleteResourcePolicy") {
+    t->policy.clear();
+    ++t->policy_revision;
+    t->policy_blocked = policy_block_calls;
+    return json::object();
+  }
+  t->policy = in.at("Policy").get<std::string>();
+  ++t->policy_revision;
+  t->policy_blocked = policy_block_calls;
+  return json{{"RevisionId", std::to_string(t->policy_revision)}};
 }
 
 }  // namespace strata::testing

@@ -11,7 +11,10 @@
 // warm throughput change shares its UpdateTable with nothing else. Transient statuses
 // (CREATING, UPDATING, DELETING, and SSEDescription and WarmThroughput UPDATING after a
 // change) last `transient_describes` DescribeTable calls; no UpdateTable is accepted
-// meanwhile. KMS keys are reported by ARN (FakeKeyArn). Thread-safe.
+// meanwhile. KMS keys are reported by ARN (FakeKeyArn). Point-in-time recovery shows ENABLING
+// for `transient_describes` DescribeContinuousBackups calls. Resource policies are kept with a
+// revision id, CreateTable attaches one, and updates within the 15 s block are refused
+// (policy_block_calls). Thread-safe.
 #pragma once
 
 #include <functional>
@@ -58,12 +61,19 @@ class FakeDynamoDb : public aws::JsonService {
   // The clock of the one-hour rule: UpdateTimeToLive on a table is refused with a
   // ValidationException within an hour of its last successful one. Empty: no such rule.
   std::function<int64_t()> now_ms;
+  bool backups = true;          // false: continuous-backup operations are unknown
+  bool policies = true;         // false: resource-policy operations are unknown
+  // After a successful policy update (CreateTable with a policy, Put, Delete), this many
+  // following Put/DeleteResourcePolicy calls on the table are refused as the service refuses
+  // updates within 15 s of the last one (ResourceInUseException; the service's exact code for
+  // this refusal is not documented, and this is one of those PutResourcePolicy lists).
+  int policy_block_calls = 0;
 
   // Makes the next call of `operation` fail with `code` and `message`.
   void FailNext(const std::string& operation, const std::string& code, const std::string& message);
 
   std::vector<Recorded> calls() const;
-  // Just the mutating calls (not Describe*/List*), as "Operation" strings.
+  // Just the mutating calls (not Describe*/List*/Get*), as "Operation" strings.
   std::vector<std::string> mutations() const;
   size_t count(const std::string& operation) const;
   bool has_table(const std::string& name) const;
@@ -83,6 +93,11 @@ class FakeDynamoDb : public aws::JsonService {
     int countdown = 0;                   // describes left in the table's transient status
     int settings_countdown = 0;          // describes left for encryption / warm throughput
     std::map<std::string, int> index_countdown;
+    int recovery_days = 0;       // 0: point-in-time recovery off
+    int recovery_countdown = 0;  // DescribeContinuousBackups calls left showing ENABLING
+    std::string policy;          // empty: none
+    int policy_revision = 0;
+    int policy_blocked = 0;      // policy updates still refused
   };
 
   Result<nlohmann::json> Dispatch(const std::string& op, const nlohmann::json& in);
@@ -94,6 +109,8 @@ class FakeDynamoDb : public aws::JsonService {
   Result<nlohmann::json> DescribeTimeToLive(const nlohmann::json& in);
   Result<nlohmann::json> UpdateTimeToLive(const nlohmann::json& in);
   Result<nlohmann::json> Tags(const std::string& op, const nlohmann::json& in);
+  Result<nlohmann::json> Backups(const std::string& op, const nlohmann::json& in);
+  Result<nlohmann::json> Policy(const std::string& op, const nlohmann::json& in);
   Result<TableRec*> Find(const nlohmann::json& in);
   void Advance(const std::string& name);
   Status UpdateSettings(const nlohmann::json& in, TableRec* t);

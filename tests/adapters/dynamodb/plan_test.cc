@@ -536,3 +536,92 @@ TEST(TableActionName, NamesEachAction) {
 
 }  // namespace
 }  // namespace strata::dynamodb
+
+namespace strata::dynamodb {
+namespace {
+
+constexpr const char* kReadPolicy =
+    R"({"Statement":[{"Action":["dynamodb:GetItem"],"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:root"]},"Resource":["*"]}],"Version":"2012-10-17"})";
+
+TEST(PlanChanges, ANewTableCarriesItsPolicyInCreateTableAndGetsRecoveryOnceActive) {
+  pb::DynamoTable t = Users();
+  t.set_ttl_attribute("expires");
+  t.set_point_in_time_recovery_days(7);
+  t.set_resource_policy(kReadPolicy);
+  auto plan = PlanChanges({}, SchemaOfTables({t}), Managing({"users"}));
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  const TablePlan& p = plan->tables[0];
+  EXPECT_EQ(Summaries(p),
+            (std::vector<std::string>{
+                "CreateTable: create table users with its resource policy",
+                "UpdateTimeToLive: turn on time to live on attribute expires",
+                "UpdateContinuousBackups: turn on point-in-time recovery (7 days)"}));
+  EXPECT_EQ(p.operations[0].input["ResourcePolicy"], kReadPolicy);
+  EXPECT_FALSE(p.operations[0].input.contains("PointInTimeRecoverySpecification"));
+  EXPECT_EQ(p.operations[2].input, json::parse(R"({"TableName":"users",
+      "PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true,"RecoveryPeriodInDays":7}})"));
+  EXPECT_TRUE(p.operations[2].wait_for_recovery);
+  EXPECT_EQ(p.operations[2].retry_on,
+            std::vector<std::string>{"ContinuousBackupsUnavailableException"});
+}
+
+TEST(PlanChanges, PolicyAndRecoveryChangesComeAfterTheTableSettingsAndBeforeTags) {
+  pb::DynamoTable before = Users();
+  before.set_point_in_time_recovery_days(35);
+  pb::DynamoTable after = before;
+  after.set_deletion_protection(true);
+  after.set_point_in_time_recovery_days(3);
+  after.set_resource_policy(kReadPolicy);
+  (*after.mutable_tags())["team"] = "core";
+  auto plan = PlanChanges({Live(before)}, SchemaOfTables({after}), Managing({"users"}));
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  const TablePlan& p = plan->tables[0];
+  EXPECT_EQ(Summaries(p),
+            (std::vector<std::string>{
+                "UpdateTable: turn on deletion protection",
+                "UpdateContinuousBackups: set the point-in-time recovery period from 35 to 3 days",
+                "PutResourcePolicy: attach a resource policy",
+                "TagResource: set tags team=core"}));
+  const Operation& put = p.operations[2];
+  EXPECT_EQ(put.input, (json{{"ResourceArn", Live(before).arn}, {"Policy", kReadPolicy}}));
+  EXPECT_TRUE(put.wait_for_policy);
+  EXPECT_EQ(put.retry_on,
+            (std::vector<std::string>{"ResourceInUseException", "LimitExceededException"}));
+}
+
+TEST(PlanChanges, RemovingPolicyAndRecoveryAreOneCallEach) {
+  pb::DynamoTable before = Users();
+  before.set_point_in_time_recovery_days(10);
+  before.set_resource_policy(kReadPolicy);
+  auto plan = PlanChanges({Live(before)}, SchemaOfTables({Users()}), Managing({"users"}));
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ(Summaries(plan->tables[0]),
+            (std::vector<std::string>{"UpdateContinuousBackups: turn off point-in-time recovery",
+                                      "DeleteResourcePolicy: remove the resource policy"}));
+  EXPECT_EQ(plan->tables[0].operations[0].input["PointInTimeRecoverySpecification"],
+            (json{{"PointInTimeRecoveryEnabled", false}}));
+}
+
+TEST(PlanChanges, ATargetWithoutPoliciesOrBackupsIsLeftAloneWithANote) {
+  pb::DynamoTable want = Users();
+  want.set_point_in_time_recovery_days(7);
+  want.set_resource_policy(kReadPolicy);
+  LiveTable live = Live(Users());
+  live.recovery_supported = false;
+  live.policy_supported = false;
+  auto plan = PlanChanges({live}, SchemaOfTables({want}), Managing({"users"}));
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_TRUE(plan->empty());
+  want.set_deletion_protection(true);
+  plan = PlanChanges({live}, SchemaOfTables({want}), Managing({"users"}));
+  ASSERT_TRUE(plan.ok());
+  ASSERT_EQ(plan->tables.size(), 1u);
+  EXPECT_EQ(plan->tables[0].notes,
+            (std::vector<std::string>{
+                "point-in-time recovery left alone: the target does not support continuous "
+                "backups",
+                "resource policy left alone: the target does not support resource policies"}));
+}
+
+}  // namespace
+}  // namespace strata::dynamodb

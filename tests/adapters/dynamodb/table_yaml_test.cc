@@ -49,7 +49,7 @@ TEST(TableFileYamlErrorTest, UnknownKeyWithoutNearMissListsTheKeys) {
             "o.yaml:3: unknown key \"sse\" in table file; expected one of: table, "
             "partition_key, sort_key, billing, capacity, global_indexes, local_indexes, ttl, "
             "stream, table_class, deletion_protection, tags, encryption, on_demand_throughput, "
-            "warm_throughput");
+            "warm_throughput, point_in_time_recovery, resource_policy");
 }
 
 TEST(TableFileYamlErrorTest, UnknownKeyInsideAnIndex) {
@@ -317,6 +317,59 @@ TEST(TableFileYamlErrorTest, ThroughputSettings) {
                                                         "write: -4 }\n",
                     "t.yaml"),
             "t.yaml:3: warm_throughput write must be a whole number of at least 1");
+}
+
+}  // namespace
+}  // namespace strata::dynamodb
+
+namespace strata::dynamodb {
+namespace {
+
+using testing::Parsed;
+
+TEST(TableFileYamlTest, RecoveryAndPolicyLoadNormalised) {
+  const pb::DynamoTable t = Parsed(std::string("table: orders\n") + kKey +
+                                       "point_in_time_recovery: { recovery_period_days: 7 }\n"
+                                       "resource_policy: |\n"
+                                       "  { \"Version\": \"2012-10-17\",\n"
+                                       "    \"Statement\": { \"Effect\": \"Allow\", \"Resource\": \"*\",\n"
+                                       "      \"Principal\": { \"AWS\": \"arn:aws:iam::123456789012:root\" },\n"
+                                       "      \"Action\": \"dynamodb:GetItem\" } }\n",
+                                   "o.yaml");
+  EXPECT_EQ(t.point_in_time_recovery_days(), 7);
+  EXPECT_EQ(t.resource_policy(),
+            R"({"Statement":[{"Action":["dynamodb:GetItem"],"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:root"]},"Resource":["*"]}],"Version":"2012-10-17"})");
+  EXPECT_EQ(Parsed(std::string("table: orders\n") + kKey + "point_in_time_recovery: true\n",
+                   "o.yaml")
+                .point_in_time_recovery_days(),
+            35);
+  EXPECT_EQ(Parsed(std::string("table: orders\n") + kKey + "point_in_time_recovery: false\n",
+                   "o.yaml")
+                .point_in_time_recovery_days(),
+            0);
+}
+
+TEST(TableFileYamlErrorTest, RecoveryAndPolicyErrorsNameTheLineAndTheFix) {
+  EXPECT_EQ(ErrorOf(std::string("table: orders\n") + kKey +
+                        "point_in_time_recovery: { recovery_period_days: 36 }\n",
+                    "o.yaml"),
+            "o.yaml:3: recovery_period_days must be a whole number from 1 to 35, not \"36\"");
+  EXPECT_EQ(ErrorOf(std::string("table: orders\n") + kKey + "point_in_time_recovery: [7]\n",
+                    "o.yaml"),
+            "o.yaml:3: point_in_time_recovery is a list; write point_in_time_recovery: true, "
+            "false or { recovery_period_days: N } (N from 1 to 35)");
+  EXPECT_EQ(ErrorOf(std::string("table: orders\n") + kKey +
+                        "point_in_time_recovery: { days: 7 }\n",
+                    "o.yaml"),
+            "o.yaml:3: unknown key \"days\" in point_in_time_recovery; expected one of: "
+            "recovery_period_days");
+  EXPECT_EQ(ErrorOf(std::string("table: orders\n") + kKey + "resource_policy:\n  Version: x\n",
+                    "o.yaml"),
+            "o.yaml:4: resource_policy is a map; write the policy document as JSON text in a "
+            "block: resource_policy: | followed by the JSON, indented");
+  EXPECT_EQ(ErrorOf(std::string("table: orders\n") + kKey + "resource_policy: '{\"Version\": 1'\n",
+                    "o.yaml"),
+            "o.yaml:3: resource policy is not valid JSON; write the policy document as JSON text");
 }
 
 }  // namespace

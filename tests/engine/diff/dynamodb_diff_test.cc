@@ -143,5 +143,36 @@ TEST(DynamoDiffEngines, DifferentEnginesCannotBeDiffed) {
   EXPECT_EQ(d.status().message(), "cannot diff a ENGINE_DYNAMODB schema against a ENGINE_GLUE schema");
 }
 
+// Recovery and the policy are simple properties: after deletion protection, before tags.
+TEST(DynamoDiff, RecoveryAndPolicyComeAfterDeletionProtectionAndBeforeTags) {
+  testing::RandomDynamo rnd(1);
+  pb::DynamoTable a = rnd.Table("t1");
+  a.set_deletion_protection(false);
+  a.set_point_in_time_recovery_days(0);
+  a.set_resource_policy("");
+  a.mutable_tags()->clear();
+  pb::DynamoTable b = a;
+  b.set_deletion_protection(true);
+  b.set_point_in_time_recovery_days(5);
+  b.set_resource_policy(rnd.Policy());
+  (*b.mutable_tags())["k"] = "v";
+  pb::DynamoSchema sa, sb;
+  (*sa.mutable_tables())["t1"] = a;
+  (*sb.mutable_tables())["t1"] = b;
+  auto diff = Diff(Wrap(sa), Wrap(sb));
+  ASSERT_TRUE(diff.ok());
+  std::vector<std::string> kinds;
+  for (const auto& e : *diff) {
+    kinds.push_back(pb::DynamoChange::descriptor()
+                        ->FindFieldByNumber(e.dynamodb().kind_case())
+                        ->name());
+  }
+  EXPECT_EQ(kinds, (std::vector<std::string>{"set_deletion_protection",
+                                             "set_point_in_time_recovery", "set_resource_policy",
+                                             "set_tag"}));
+  EXPECT_EQ((*diff)[1].dynamodb().set_point_in_time_recovery().recovery_period_days(), 5);
+  EXPECT_EQ((*diff)[2].dynamodb().set_resource_policy().policy(), b.resource_policy());
+}
+
 }  // namespace
 }  // namespace strata

@@ -147,5 +147,29 @@ TEST(ApplyTest, FailedFirstEventLeavesAFreshStateEmpty) {
   EXPECT_EQ(fresh.kind_case(), pb::SchemaState::KIND_NOT_SET);
 }
 
+TEST_F(DynamoApplyTest, RecoveryAndPolicyAreSetAndCleared) {
+  ASSERT_TRUE(Apply(Ev(R"(dynamodb { set_point_in_time_recovery { table: "orders"
+      recovery_period_days: 7 } })"), &state_).ok());
+  ASSERT_TRUE(Apply(Ev(R"(dynamodb { set_resource_policy { table: "orders"
+      policy: "{\"Statement\":[]}" } })"), &state_).ok());
+  EXPECT_EQ(Orders().point_in_time_recovery_days(), 7);
+  EXPECT_EQ(Orders().resource_policy(), "{\"Statement\":[]}");
+  ASSERT_TRUE(Apply(Ev(R"(dynamodb { set_point_in_time_recovery { table: "orders" } })"),
+                    &state_).ok());
+  ASSERT_TRUE(Apply(Ev(R"(dynamodb { set_resource_policy { table: "orders" } })"), &state_).ok());
+  EXPECT_EQ(Orders().point_in_time_recovery_days(), 0);
+  EXPECT_EQ(Orders().resource_policy(), "");
+  EXPECT_EQ(Apply(Ev(R"(dynamodb { set_resource_policy { table: "nope" } })"), &state_).message(),
+            "dynamodb table nope does not exist");
+}
+
+TEST_F(DynamoApplyTest, ARecoveryPeriodOutsideOneToThirtyFiveIsInvalid) {
+  Status s = ValidateEvent(Ev(R"(dynamodb { set_point_in_time_recovery { table: "orders"
+      recovery_period_days: 36 } })"));
+  EXPECT_EQ(s.code(), Code::kInvalidArgument);
+  EXPECT_NE(s.message().find("point-in-time recovery period 36 is not 0-35"), std::string::npos)
+      << s.message();
+}
+
 }  // namespace
 }  // namespace strata

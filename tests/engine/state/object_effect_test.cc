@@ -59,13 +59,15 @@ void ExpectEffects(const std::map<std::string, std::string>& got,
 
 TEST(ObjectEffectTest, DynamoTablesAreCreatedAndDroppedEverythingElseChangesThem) {
   auto got = EffectsOfEveryKind(&pb::Event::mutable_dynamodb);
-  EXPECT_EQ(got.size(), 16u);
+  EXPECT_EQ(got.size(), 18u);
   // A replaced table is dropped and created again, but the object stays: it changes.
   ExpectEffects(got, {"create_table"}, {"drop_table"});
   EXPECT_EQ(got.at("replace_table"), "changes");
   EXPECT_EQ(got.at("add_global_index"), "changes");
   EXPECT_EQ(got.at("drop_global_index"), "changes");
   EXPECT_EQ(got.at("remove_tag"), "changes");
+  EXPECT_EQ(got.at("set_resource_policy"), "changes");
+  EXPECT_EQ(got.at("set_point_in_time_recovery"), "changes");
 }
 
 TEST(ObjectEffectTest, GlueDatabasesAndTablesAreCreatedAndDropped) {

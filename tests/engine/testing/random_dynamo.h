@@ -1,5 +1,5 @@
 // Seeded random DynamoDB schemas for property tests: canonical, valid states, and mutations
-// of them that exercise every kind of change (keys, indexes, billing, TTL, streams, tags).
+// of them that exercise every kind of change (keys, indexes, billing, TTL, streams, recovery, policies, tags).
 #pragma once
 
 #include <random>
@@ -93,6 +93,8 @@ class RandomDynamo {
     t.set_stream(static_cast<pb::DynamoStreamViewType>(Int(1, 5)));
     t.set_table_class(static_cast<pb::DynamoTableClass>(Int(1, 2)));
     t.set_deletion_protection(Chance(20));
+    t.set_point_in_time_recovery_days(Chance(30) ? Pick<int>({1, 7, 35}) : 0);
+    t.set_resource_policy(Chance(25) ? Policy() : "");
     for (int i = Int(0, 3); i > 0; --i) {
       (*t.mutable_tags())["k" + std::to_string(Int(0, 4))] = "v" + std::to_string(Int(0, 3));
     }
@@ -132,6 +134,14 @@ class RandomDynamo {
     const bool on_demand = t->billing_mode() == pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST;
     Capacity(t, on_demand);
     for (auto& g : *t->mutable_global_indexes()) Capacity(&g, on_demand);
+  }
+
+  // A resource policy in the normalised form the table file loaders produce.
+  std::string Policy() {
+    return std::string(R"({"Statement":[{"Action":[")") +
+           Pick<std::string>({"dynamodb:GetItem", "dynamodb:Query", "dynamodb:*"}) +
+           R"("],"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:root"]},)"
+           R"("Resource":["*"]}],"Version":"2012-10-17"})";
   }
 
   void SetBilling(pb::DynamoTable* t, bool provisioned) {
@@ -184,6 +194,8 @@ class RandomDynamo {
           *t->mutable_global_indexes(0)->mutable_throughput() = Throughput();
         }
         break;
+      case 11: t->set_point_in_time_recovery_days(Pick<int>({0, 1, 7, 35})); break;
+      case 12: t->set_resource_policy(Chance(50) ? Policy() : ""); break;
     }
     // A GSI added with a clashing name is dropped again rather than left duplicated.
     auto* g = t->mutable_global_indexes();

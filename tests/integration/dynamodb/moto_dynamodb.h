@@ -93,13 +93,22 @@ class DynamoDbProxy {
   nlohmann::json State() const { return Get("/__fault/dynamodb"); }
   // Requests and connections counted so far, and DescribeTable calls per table ("described").
   nlohmann::json Stats() const { return Get("/__fault/stats"); }
+  // Changes the proxy's DynamoDB settings (e.g. {"describe_extra": {TABLE: {FIELD: VALUE}}} to
+  // lay fields moto does not keep over a table's DescribeTable answers); its new state.
+  nlohmann::json Control(const nlohmann::json& update) const {
+    return Get("/__fault/dynamodb", update.dump());
+  }
 
  private:
-  nlohmann::json Get(const std::string& path) const {
+  nlohmann::json Get(const std::string& path, const std::string& post_body = "") const {
     auto http = aws::NewCurlHttpClient(aws::HttpOptions{});
     if (!http.ok()) return nullptr;
     aws::HttpRequest request;
     request.url = url() + path;
+    if (!post_body.empty()) {
+      request.method = "POST";
+      request.body = post_body;
+    }
     auto response = (*http)->Send(request, nullptr);
     if (!response.ok()) return nullptr;
     return nlohmann::json::parse(response->body, nullptr, false);
