@@ -47,6 +47,9 @@ every table and index ACTIVE at once and accepts several index changes in one ca
     that a key of the table or of one of its indexes uses. moto replaces the table's list with
     the one of each UpdateTable that carries one (losing the table's own key attributes when an
     index is added), and keeps definitions no key uses any more.
+  - Descriptions show the table class (TableClassSummary) the table was created or last updated
+    with, as the service does; moto ignores TableClass in CreateTable and UpdateTable and never
+    reports one.
   - Errors come in the service's shape: moto's time-to-live calls answer a missing table with
     "__type": "ResourceNotFound", which becomes "...#ResourceNotFoundException".
   - --no-tagging answers ListTagsOfResource, TagResource and UntagResource with
@@ -136,7 +139,8 @@ class DynamoDb:
         # name -> {"status": (STATUS, until) or None,
         #          "indexes": {index: {"status", "start", "until", "description"}},
         #          "deleted": TableDescription of a table being deleted,
-        #          "last": the last description forwarded}
+        #          "last": the last description forwarded,
+        #          "types": attribute types seen, "table_class": the TableClass asked for}
         self.tables = {}
 
     def control(self, update):
@@ -170,12 +174,13 @@ class DynamoDb:
 
     def _entry(self, name, now):
         t = self.tables.setdefault(name, {"status": None, "indexes": {}, "deleted": None,
-                                          "last": None, "types": {}})
+                                          "last": None, "types": {}, "table_class": None})
         if t["status"] and t["status"][1] <= now:
             if t["status"][0] == "DELETING":
                 t["deleted"] = None
                 t["last"] = None
                 t["types"] = {}
+                t["table_class"] = None
             t["status"] = None
         t["indexes"] = {k: v for k, v in t["indexes"].items() if v["until"] > now}
         return t
@@ -247,12 +252,15 @@ class DynamoDb:
             return None
         if operation == "CreateTable":
             t["types"] = {}
+            t["table_class"] = request.get("TableClass")
             self._start(t, "CREATING", now)
         elif operation == "DeleteTable":
             self._start(t, "DELETING", now)
             t["deleted"] = json.loads(json.dumps(description))
         elif operation == "UpdateTable":
             self._updated(t, request, now)  # before "last" changes: it reads the old indexes
+            if request.get("TableClass"):
+                t["table_class"] = request["TableClass"]
         for source in (request, description):
             for d in source.get("AttributeDefinitions") or []:
                 if isinstance(d, dict) and d.get("AttributeName") and d.get("AttributeType"):
@@ -317,6 +325,8 @@ class DynamoDb:
             listed.append(gone)
         if listed or "GlobalSecondaryIndexes" in shown:
             shown["GlobalSecondaryIndexes"] = listed
+        if t["table_class"] and "TableClassSummary" not in shown:
+            shown["TableClassSummary"] = {"TableClass": t["table_class"]}
         self._used_attributes(t, shown)
         return shown
 
