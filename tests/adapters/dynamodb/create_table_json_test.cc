@@ -46,9 +46,10 @@ TEST(TableFileJsonErrorTest, UnknownKey) {
   EXPECT_EQ(ErrorOf(JsonTable(",\n  \"BilingMode\": \"PROVISIONED\""), "o.json"),
             "o.json:5: unknown key \"BilingMode\" in CreateTable input; did you mean "
             "\"BillingMode\"?");
+  // Every CreateTable field is managed now; a policy is read (and checked) as a document.
   EXPECT_EQ(ErrorOf(JsonTable(",\n  \"ResourcePolicy\": \"{}\""), "o.json"),
-            "o.json:5: ResourcePolicy is a CreateTable field strata does not manage; remove "
-            "it from the file");
+            "o.json:5: resource policy has no Statement; a policy document needs \"Statement\": "
+            "[...]");
 }
 
 TEST(TableFileJsonErrorTest, EncryptionSettings) {

@@ -171,7 +171,7 @@ class RandomDynamo {
 
   // One random edit of an existing table, keeping it valid and canonical.
   void Mutate(pb::DynamoTable* t) {
-    switch (Int(0, 12)) {
+    switch (Int(0, 14)) {
       case 0: *t = Table(t->name()); break;  // anything may change, keys included
       case 1: if (t->global_indexes_size() > 0) t->mutable_global_indexes()->RemoveLast(); break;
       case 2: AddGsi(t, "gsi_new" + std::to_string(Int(0, 3))); break;
@@ -194,8 +194,8 @@ class RandomDynamo {
           *t->mutable_global_indexes(0)->mutable_throughput() = Throughput();
         }
         break;
-      case 11: t->set_point_in_time_recovery_days(Pick<int>({0, 1, 7, 35})); break;
-      case 12: t->set_resource_policy(Chance(50) ? Policy() : ""); break;
+      case 13: t->set_point_in_time_recovery_days(Pick<int>({0, 1, 7, 35})); break;
+      case 14: t->set_resource_policy(Chance(50) ? Policy() : ""); break;
     }
     // A GSI added with a clashing name is dropped again rather than left duplicated.
     auto* g = t->mutable_global_indexes();
