@@ -49,7 +49,10 @@ every table and index ACTIVE at once and accepts several index changes in one ca
     index is added), and keeps definitions no key uses any more.
   - Descriptions show the table class (TableClassSummary) the table was created or last updated
     with, as the service does; moto ignores TableClass in CreateTable and UpdateTable and never
-    reports one.
+    reports one. The same holds for the maximum on-demand throughput (OnDemandThroughput, of
+    the table and of each global index) that CreateTable and UpdateTable asked for.
+  - A resource policy given to CreateTable (which moto drops) is kept by the proxy and answered
+    by GetResourcePolicy, until PutResourcePolicy or DeleteResourcePolicy replaces or removes it.
   - Errors come in the service's shape: moto's time-to-live calls answer a missing table with
     "__type": "ResourceNotFound", which becomes "...#ResourceNotFoundException".
   - --no-tagging answers ListTagsOfResource, TagResource and UntagResource with
@@ -174,13 +177,18 @@ class DynamoDb:
 
     def _entry(self, name, now):
         t = self.tables.setdefault(name, {"status": None, "indexes": {}, "deleted": None,
-                                          "last": None, "types": {}, "table_class": None})
+                                          "last": None, "types": {}, "table_class": None,
+                                          "on_demand": None, "index_on_demand": {},
+                                          "policy": None})
         if t["status"] and t["status"][1] <= now:
             if t["status"][0] == "DELETING":
                 t["deleted"] = None
                 t["last"] = None
                 t["types"] = {}
                 t["table_class"] = None
+                t["on_demand"] = None
+                t["index_on_demand"] = {}
+                t["policy"] = None
             t["status"] = None
         t["indexes"] = {k: v for k, v in t["indexes"].items() if v["until"] > now}
         return t
@@ -210,6 +218,13 @@ class DynamoDb:
             raise Refusal("ResourceNotFoundException", "Requested resource not found")
         if operation == "UpdateTable":
             self._check_update(name, t, request)
+        if operation == "GetResourcePolicy" and t["policy"]:
+            return 200, {"Policy": t["policy"], "RevisionId": "1"}
+        if operation == "DeleteResourcePolicy" and t["policy"]:
+            t["policy"] = None  # moto never had it
+            return 200, {"RevisionId": "2"}
+        if operation == "PutResourcePolicy":
+            t["policy"] = None  # moto keeps the new one
         if operation == "DescribeTable" and status == "DELETING" and t["deleted"]:
             described = dict(t["deleted"], TableStatus="DELETING")
             return 200, {"Table": described}
@@ -253,6 +268,12 @@ class DynamoDb:
         if operation == "CreateTable":
             t["types"] = {}
             t["table_class"] = request.get("TableClass")
+            t["policy"] = request.get("ResourcePolicy")
+            t["on_demand"] = request.get("OnDemandThroughput")
+            t["index_on_demand"] = {
+                g.get("IndexName"): g["OnDemandThroughput"]
+                for g in request.get("GlobalSecondaryIndexes") or []
+                if isinstance(g, dict) and g.get("OnDemandThroughput")}
             self._start(t, "CREATING", now)
         elif operation == "DeleteTable":
             self._start(t, "DELETING", now)
@@ -261,6 +282,13 @@ class DynamoDb:
             self._updated(t, request, now)  # before "last" changes: it reads the old indexes
             if request.get("TableClass"):
                 t["table_class"] = request["TableClass"]
+            if request.get("OnDemandThroughput"):
+                t["on_demand"] = request["OnDemandThroughput"]
+            for u in request.get("GlobalSecondaryIndexUpdates") or []:
+                for kind in ("Create", "Update"):
+                    g = u.get(kind) if isinstance(u, dict) else None
+                    if isinstance(g, dict) and g.get("OnDemandThroughput"):
+                        t["index_on_demand"][g.get("IndexName")] = g["OnDemandThroughput"]
         for source in (request, description):
             for d in source.get("AttributeDefinitions") or []:
                 if isinstance(d, dict) and d.get("AttributeName") and d.get("AttributeType"):
@@ -327,6 +355,12 @@ class DynamoDb:
             shown["GlobalSecondaryIndexes"] = listed
         if t["table_class"] and "TableClassSummary" not in shown:
             shown["TableClassSummary"] = {"TableClass": t["table_class"]}
+        if t["on_demand"] and "OnDemandThroughput" not in shown:
+            shown["OnDemandThroughput"] = t["on_demand"]
+        for g in listed:
+            asked = isinstance(g, dict) and t["index_on_demand"].get(g.get("IndexName"))
+            if asked and "OnDemandThroughput" not in g:
+                g["OnDemandThroughput"] = asked
         self._used_attributes(t, shown)
         return shown
 
