@@ -128,7 +128,7 @@ for db in dev staging scratch; do psql -X -q -d postgres -c "CREATE DATABASE $db
 
 step "PostgreSQL: two tracks (core first, then billing), pending on dev"
 PGDATABASE=dev run migrate status
-step "Apply them: psql runs each file; strata records what each one changed"
+step "Apply them: each file runs in one transaction with its history row; strata records what each one changed"
 PGDATABASE=dev run migrate run
 step "The captured history"
 run log --events
