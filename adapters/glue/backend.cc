@@ -62,7 +62,7 @@ class GlueBackend : public backend::Backend {
           "schema {}: no directory {}; create it and put table files in it (or run strata init)",
           source.name, source.path));
     }
-    STRATA_ASSIGN_OR_RETURN(pb::GlueSchema schema, LoadTableDir(source.path));
+    STRATA_ASSIGN_OR_RETURN(pb::GlueSchema schema, LoadTableDir(source.path, source.shown_path));
     return AsState(std::move(schema));
   }
 

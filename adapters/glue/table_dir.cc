@@ -56,7 +56,8 @@ bool IsObjectName(const std::string& name) {
 
 class DirLoader {
  public:
-  explicit DirLoader(const fs::path& dir) : dir_(dir) {}
+  DirLoader(const fs::path& dir, const fs::path& shown)
+      : dir_(dir), shown_(shown.empty() ? dir : shown) {}
 
   Result<pb::GlueSchema> Load() {
     STRATA_ASSIGN_OR_RETURN(std::vector<fs::directory_entry> entries, Entries(dir_));
@@ -77,7 +78,7 @@ class DirLoader {
  private:
   // How a file is named in messages: the directory as given, joined with the relative path.
   std::string Shown(const fs::path& path) const {
-    return (dir_ / path.lexically_relative(dir_)).generic_string();
+    return (shown_ / path.lexically_relative(dir_)).generic_string();
   }
   std::string Stem(const fs::path& path) const { return Lower(path.stem().string()); }
 
@@ -88,7 +89,7 @@ class DirLoader {
                                                                           : "<database>";
     problems_.push_back(fmt::format(
         "{}: a table file belongs in a database directory: move it to {}", Shown(path),
-        TableFilePath(dir_, database, Stem(path)).generic_string()));
+        TableFilePath(shown_, database, Stem(path)).generic_string()));
     return Status::Ok();
   }
 
@@ -124,7 +125,8 @@ class DirLoader {
       } else if (IsSqlFile(entry.path())) {
         problems_.push_back(fmt::format(
             "{}: table files go directly in their database's directory: move it to {}",
-            Shown(entry.path()), TableFilePath(dir_, database, Stem(entry.path())).generic_string()));
+            Shown(entry.path()),
+            TableFilePath(shown_, database, Stem(entry.path())).generic_string()));
       }
     }
     return Status::Ok();
@@ -145,7 +147,7 @@ class DirLoader {
           "{}:{}:{}: the statement names database {} but the file is in the directory of "
           "database {}; move it to {} or name database {}",
           file, at.line, at.column, parsed->database, db->name(),
-          TableFilePath(dir_, parsed->database, table).generic_string(), db->name()));
+          TableFilePath(shown_, parsed->database, table).generic_string(), db->name()));
       return Status::Ok();
     }
     if (table != Stem(path)) {
@@ -167,6 +169,7 @@ class DirLoader {
   }
 
   fs::path dir_;
+  fs::path shown_;  // dir_ as messages name it
   pb::GlueSchema schema_;
   std::vector<std::string> problems_;           // every bad file, not only the first
   std::map<std::string, std::string> file_of_;  // "db.table" -> the file that defines it
@@ -174,12 +177,13 @@ class DirLoader {
 
 }  // namespace
 
-Result<pb::GlueSchema> LoadTableDir(const std::filesystem::path& dir) {
+Result<pb::GlueSchema> LoadTableDir(const std::filesystem::path& dir,
+                                    const std::filesystem::path& shown_dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     return Status::NotFound(fmt::format("{}: no such directory", dir.string()));
   }
-  return DirLoader(dir).Load();
+  return DirLoader(dir, shown_dir).Load();
 }
 
 std::filesystem::path TableFilePath(const std::filesystem::path& dir, const std::string& database,

@@ -22,7 +22,9 @@ namespace strata::glue {
 // case-insensitively) — else FILE:LINE:COL error naming both. A file directly in <dir> (no
 // database directory) is an error saying where it should go. Every bad file is reported in one
 // InvalidArgument, one problem per line. NotFound when `dir` does not exist.
-Result<pb::GlueSchema> LoadTableDir(const std::filesystem::path& dir);
+// Messages name files under `shown_dir` (`dir` when empty), e.g. "schema/athena/sales/orders.sql".
+Result<pb::GlueSchema> LoadTableDir(const std::filesystem::path& dir,
+                                    const std::filesystem::path& shown_dir = {});
 
 // The file a table belongs in: <dir>/<database>/<table>.sql
 std::filesystem::path TableFilePath(const std::filesystem::path& dir, const std::string& database,
