@@ -9,12 +9,7 @@
 namespace strata::postgres {
 namespace {
 
-// libpq messages end with a newline; keep messages one line where possible.
-std::string Trimmed(const char* message) {
-  std::string m = message ? message : "";
-  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
-  return m;
-}
+std::string Trimmed(const char* message) { return TrimLibpqMessage(message); }
 
 // What the caller asked for, for a connection that never came up.
 std::string TargetOf(const std::string& conninfo) {
@@ -48,6 +43,12 @@ std::string TargetOf(const std::string& conninfo) {
 }
 
 }  // namespace
+
+std::string TrimLibpqMessage(const char* message) {
+  std::string m = message ? message : "";
+  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+  return m;
+}
 
 struct Connection::Impl {
   PGconn* conn = nullptr;

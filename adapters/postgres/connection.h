@@ -25,6 +25,9 @@ struct QueryResult {
   int Column(std::string_view name) const;
 };
 
+// A libpq message without its trailing newline and spaces (one line where possible).
+std::string TrimLibpqMessage(const char* message);
+
 // A parameter of Exec: text, or NULL.
 using Param = std::optional<std::string>;
 

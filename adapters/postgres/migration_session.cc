@@ -8,14 +8,12 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "adapters/postgres/connection.h"
+
 namespace strata::postgres {
 namespace {
 
-std::string Trimmed(const char* message) {
-  std::string m = message ? message : "";
-  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
-  return m;
-}
+std::string Trimmed(const char* message) { return TrimLibpqMessage(message); }
 
 // A server message as psql prints it at its default verbosity, without the LINE/caret
 // excerpt (the line number heading it says where): "ERROR:  text" and its DETAIL, HINT and
