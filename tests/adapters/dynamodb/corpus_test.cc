@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/adapters/dynamodb/corpus_files.h"
 #include "adapters/dynamodb/render.h"
 #include "adapters/dynamodb/table_file.h"
 #include "tests/adapters/dynamodb/table_file_testing.h"
@@ -28,19 +29,10 @@ namespace {
 namespace fs = std::filesystem;
 using testing::ExpectSame;
 
-const fs::path kCorpus = fs::path(STRATA_TESTDATA_DIR) / "dynamodb" / "corpus";
+const fs::path& kCorpus = strata::testing::kDynamoCorpus;
 // The corpus holds more; fewer means files went missing or the directory moved.
 constexpr size_t kMinFiles = 24;
 
-std::vector<std::string> CorpusFiles() {
-  std::vector<std::string> stems;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(kCorpus, ec)) {
-    if (entry.path().extension() == ".json") stems.push_back(entry.path().stem().string());
-  }
-  std::sort(stems.begin(), stems.end());
-  return stems;
-}
 
 std::string Slurp(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -158,12 +150,12 @@ std::optional<pb::DynamoTable> Load(const std::string& stem) {
 }
 
 TEST(DynamoCorpus, HoldsTheRealWorldDefinitions) {
-  EXPECT_GE(CorpusFiles().size(), kMinFiles) << "in " << kCorpus;
+  EXPECT_GE(strata::testing::DynamoCorpusFiles().size(), kMinFiles) << "in " << kCorpus;
 }
 
 TEST(DynamoCorpus, EveryFileHasExpectationsAndAReadmeEntry) {
   const std::string readme = Slurp(kCorpus / "README.md");
-  for (const auto& stem : CorpusFiles()) {
+  for (const auto& stem : strata::testing::DynamoCorpusFiles()) {
     EXPECT_TRUE(Expectations().count(stem)) << stem << ".json has no expectations in this test";
     EXPECT_NE(readme.find("`" + stem + ".json`"), std::string::npos)
         << stem << ".json is not named in the corpus README";
@@ -210,7 +202,8 @@ TEST_P(DynamoCorpusFile, ComesBackUnchangedFromTheShowAndYamlForms) {
   ExpectSame(*t, *from_yaml);
 }
 
-INSTANTIATE_TEST_SUITE_P(Aws, DynamoCorpusFile, ::testing::ValuesIn(CorpusFiles()),
+INSTANTIATE_TEST_SUITE_P(Aws, DynamoCorpusFile,
+                         ::testing::ValuesIn(strata::testing::DynamoCorpusFiles()),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            return info.param;  // file stems are snake_case: valid test names
                          });

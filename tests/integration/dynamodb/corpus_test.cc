@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/adapters/dynamodb/corpus_files.h"
 #include "adapters/dynamodb/table_file.h"
 #include "integration/dynamodb/cli_fixture.h"
 
@@ -22,17 +23,8 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-const fs::path kCorpus = fs::path(STRATA_TESTDATA_DIR) / "dynamodb" / "corpus";
+const fs::path& kCorpus = kDynamoCorpus;
 
-std::vector<std::string> CorpusFiles() {
-  std::vector<std::string> stems;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(kCorpus, ec)) {
-    if (entry.path().extension() == ".json") stems.push_back(entry.path().stem().string());
-  }
-  std::sort(stems.begin(), stems.end());
-  return stems;
-}
 
 std::string Slurp(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -55,7 +47,7 @@ class DynamoCorpusDeploy : public DynamoCliTest,
 };
 
 TEST(DynamoCorpusDeployFiles, AreThere) {
-  EXPECT_GE(CorpusFiles().size(), 24u) << "in " << kCorpus;
+  EXPECT_GE(DynamoCorpusFiles().size(), 24u) << "in " << kCorpus;
 }
 
 TEST_P(DynamoCorpusDeploy, PushedThenNothingDiffers) {
@@ -102,7 +94,7 @@ TEST_P(DynamoCorpusDeploy, PushedThenNothingDiffers) {
   EXPECT_TRUE(doc["seq"].is_null()) << imported;
 }
 
-INSTANTIATE_TEST_SUITE_P(Aws, DynamoCorpusDeploy, ::testing::ValuesIn(CorpusFiles()),
+INSTANTIATE_TEST_SUITE_P(Aws, DynamoCorpusDeploy, ::testing::ValuesIn(DynamoCorpusFiles()),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            return info.param;  // file stems are snake_case: valid test names
                          });
