@@ -56,6 +56,15 @@ bool HitsEveryTable(const Status& status, const aws::ServiceError& error) {
   return status.code() == Code::kUnavailable || aws::IsCredentialsError(error.code);
 }
 
+// A table-class change the target does not take: an emulator without table classes (DynamoDB
+// Local) ignores the class, finds the UpdateTable empty and says "Nothing to update". The
+// service itself never answers a class change so.
+bool IsTableClassNotHeld(const Operation& op, const aws::ServiceError& error) {
+  return op.api == "UpdateTable" && op.input.contains("TableClass") && op.input.size() == 2 &&
+         error.code == "ValidationException" &&
+         error.message.find("Nothing to update") != std::string::npos;
+}
+
 // Runs the operations of a plan's unblocked tables; one instance per Execute/DropTables.
 class Runner {
  public:
@@ -183,6 +192,13 @@ Runner::Outcome Runner::RunOne(const Operation& op, bool last) {
         "last one is more recent (its words: {}); run strata apply again within the hour",
         op.table, op.summary, error.message));
     return Outcome::kPending;
+  }
+  if (!out.ok() && IsTableClassNotHeld(op, error)) {
+    report_->notes.push_back(fmt::format(
+        "{}: table class left alone: the target does not keep table classes (it answered "
+        "\"{}\" to {})",
+        op.table, error.message, op.summary));
+    return Outcome::kContinue;
   }
   if (!out.ok()) {
     stop_ = HitsEveryTable(out.status(), error);

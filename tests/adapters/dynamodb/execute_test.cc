@@ -284,6 +284,32 @@ TEST(Execute, EveryFailedTableIsNamedInTheStatus) {
   EXPECT_NE(r.status.message().find("; table bbb: "), std::string::npos) << r.status.message();
 }
 
+// A target without table classes (DynamoDB Local) answers a class change "Nothing to update":
+// the class is left alone with a note, and the table's other steps and tables go on.
+TEST(Execute, ATableClassTheTargetDoesNotKeepIsLeftAloneWithANote) {
+  FakeDynamoDb ddb;
+  FakeClock clock;
+  ASSERT_TRUE(Execute(ddb, MustPlan(ddb, SchemaOfTables({Orders()})), clock.Options()).status.ok());
+  pb::DynamoTable want = Orders();
+  want.set_table_class(pb::DYNAMO_TABLE_CLASS_STANDARD_INFREQUENT_ACCESS);
+  want.set_deletion_protection(true);
+  ddb.FailNext("UpdateTable", "ValidationException", "Nothing to update");
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({want})), clock.Options());
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_EQ(r.notes[0],
+            "orders: table class left alone: the target does not keep table classes (it "
+            "answered \"Nothing to update\" to set table class to STANDARD_INFREQUENT_ACCESS)");
+  EXPECT_EQ(r.tables.at(0).result, "done");
+  EXPECT_EQ(ddb.table("orders")["DeletionProtectionEnabled"], true);
+
+  // The class is still to be set; any other refusal of the same call is a failure.
+  ddb.FailNext("UpdateTable", "ValidationException", "Table class cannot be changed now");
+  r = Execute(ddb, MustPlan(ddb, SchemaOfTables({want})), clock.Options());
+  EXPECT_FALSE(r.status.ok());
+  EXPECT_TRUE(r.notes.empty());
+}
+
 // Credentials the service refuses would fail every table the same way: the run stops, and
 // the tables after the failure are reported as not run.
 TEST(Execute, RefusedCredentialsStopTheRun) {

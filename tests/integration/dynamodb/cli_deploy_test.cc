@@ -386,6 +386,27 @@ TEST_F(CliDeployTest, OneFailedTableDoesNotHoldUpTheOthers) {
   EXPECT_EQ(Strata({"drift", "--target", "local"}).code, 0);
 }
 
+// A target that does not keep table classes (DynamoDB Local answers the change "Nothing to
+// update"; the proxy plays that answer here) gets the class left alone with a note, and the
+// deployment is not a failure.
+TEST_F(CliDeployTest, ATableClassTheTargetDoesNotKeepIsLeftAloneWithANote) {
+  WriteFile("schema/dynamodb/users.yaml", Users(""));
+  ASSERT_EQ(Strata({"push", "--target", "local"}).code, 0);
+  WriteFile("schema/dynamodb/users.yaml", Users("table_class: STANDARD_INFREQUENT_ACCESS\n"));
+  ASSERT_EQ(Strata({"generate"}).code, 0);
+  proxy_.Control({{"refuse",
+                   {{{"operation", "UpdateTable"},
+                     {"table", T("users")},
+                     {"type", "ValidationException"},
+                     {"message", "Nothing to update"}}}}});
+  StrataRun r = Strata({"apply", "--target", "local", "--auto-approve"});
+  ASSERT_EQ(r.code, 0) << r;
+  EXPECT_TRUE(Contains(r.out, T("users") + ": table class left alone: the target does not keep "
+                                           "table classes"))
+      << r;
+  EXPECT_EQ(Deployments().at(0)["deployment"]["outcome"], "succeeded");
+}
+
 // push never asks for approval; --auto-approve, which apply needs without a terminal, is
 // accepted rather than a usage error.
 TEST_F(CliDeployTest, PushTakesAutoApprove) {
