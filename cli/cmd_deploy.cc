@@ -217,12 +217,20 @@ Result<Deploy> Prepare(const Context& ctx, const DeployFlags& flags) {
 Status Consent(const Context& ctx, const Deploy& d, const DeployFlags& flags, bool ask_approval) {
   const backend::Plan& plan = d.view.plan;
   if (plan.AnyBlocked()) {
-    std::vector<std::string> reasons;
+    std::vector<std::string> reasons, others;
     for (const auto& o : plan.objects) {
       if (o.blocked) reasons.push_back(o.blocked_reason);
+      else if (!o.operations.empty()) others.push_back(o.object);
+    }
+    // The rest of the plan need not wait for that consent: name the narrowing that applies it.
+    std::string rest;
+    if (!others.empty()) {
+      rest = fmt::format("; or, to apply the other {} now and leave {} for later, add {}",
+                         std::string(d.reach.backend->object_noun()) + (others.size() == 1 ? "" : "s"),
+                         reasons.size() == 1 ? "that one" : "those", FilterFlags(others));
     }
     return Status::FailedPrecondition(
-        fmt::format("nothing was applied: {}", fmt::join(reasons, "; ")));
+        fmt::format("nothing was applied: {}{}", fmt::join(reasons, "; "), rest));
   }
   const std::string noun(d.reach.backend->object_noun());
   for (const auto& o : plan.objects) {

@@ -177,6 +177,27 @@ TEST_F(CliDeployTest, ReplacingATableNeedsConsentForThatTable) {
   EXPECT_EQ(Describe(T("users"))["KeySchema"].size(), 2u);
 }
 
+// A table waiting for consent holds up nothing the user does not choose to hold up: the
+// refusal names the narrowing that applies the other tables, and following it works.
+TEST_F(CliDeployTest, TheRefusalNamesHowToApplyTheOtherTablesMeanwhile) {
+  WriteFile("schema/dynamodb/users.yaml", Users(""));
+  ASSERT_EQ(Strata({"push", "--target", "local"}).code, 0);
+  WriteFile("schema/dynamodb/users.yaml", "table: " + T("users") +
+                                              "\npartition_key: { name: pk, type: S }\n"
+                                              "sort_key: { name: sk, type: N }\n");
+  WriteSimpleTableFile(T("orders"));
+  ASSERT_EQ(Strata({"generate"}).code, 0);
+  StrataRun refused = Strata({"apply", "--target", "local", "--auto-approve"});
+  EXPECT_EQ(refused.code, 1) << refused;
+  const std::string advice = "or, to apply the other table now and leave that one for later, add -t " + T("orders");
+  ASSERT_TRUE(Contains(refused.err, advice)) << refused;
+  EXPECT_FALSE(Exists(T("orders")));
+  StrataRun narrowed = Strata({"apply", "--target", "local", "--auto-approve", "-t", T("orders")});
+  ASSERT_EQ(narrowed.code, 0) << narrowed;
+  EXPECT_TRUE(Exists(T("orders")));
+  EXPECT_EQ(Describe(T("users"))["KeySchema"].size(), 1u);  // left for its consent
+}
+
 TEST_F(CliDeployTest, BillingTtlAndStreamChangesReachTheTable) {
   WriteFile("schema/dynamodb/users.yaml", Users("ttl: expires_at\n"));
   ASSERT_EQ(Strata({"push", "--target", "local"}).code, 0);
