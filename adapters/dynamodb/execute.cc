@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "adapters/dynamodb/errors.h"
+#include "adapters/dynamodb/table_extras.h"
 #include "adapters/dynamodb/wait.h"
 
 namespace strata::dynamodb {
@@ -146,6 +147,24 @@ Status Runner::WaitAfter(const Operation& op, const nlohmann::json& answer) {
                          : 0;
     return WaitForRecovery(ddb_, op.table, days, MakeWaiter(op.table));
   }
+  if (op.wait_for_insights) {
+    const std::string mode = op.input.value("ContributorInsightsAction", "") == "ENABLE"
+                                 ? op.input.value("ContributorInsightsMode", "")
+                                 : "";
+    return WaitForInsights(ddb_, op.table, op.input.value("IndexName", std::string()), mode,
+                           MakeWaiter(op.table));
+  }
+  if (op.wait_for_kinesis) {
+    std::string precision;
+    for (const char* key :
+         {"EnableKinesisStreamingConfiguration", "UpdateKinesisStreamingConfiguration"}) {
+      if (op.input.contains(key)) {
+        precision = op.input[key].value("ApproximateCreationDateTimePrecision", "MILLISECOND");
+      }
+    }
+    return WaitForKinesis(ddb_, op.table, op.input.value("StreamArn", std::string()), precision,
+                          MakeWaiter(op.table));
+  }
   if (op.wait_for_policy) {
     // Put answers the new revision; Delete leaves none.
     const std::string revision =
@@ -174,6 +193,13 @@ Runner::Outcome Runner::RunOne(const Operation& op, bool last) {
         op.table, op.summary, error.message));
     return Outcome::kPending;
   }
+  if (!out.ok() && (op.wait_for_insights || op.wait_for_kinesis) &&
+      IsUnsupportedOperation(error)) {
+    // A new table on a target without these settings: nothing to compare with beforehand.
+    report_->notes.push_back(fmt::format(
+        "{}: {} left out: the target does not support {}", op.table, op.summary, op.api));
+    return Outcome::kContinue;
+  }
   if (!out.ok()) {
     return Fail(out.status().WithContext(
         fmt::format("table {}: {} ({})", op.table, op.summary, op.api)));
@@ -182,7 +208,7 @@ Runner::Outcome Runner::RunOne(const Operation& op, bool last) {
   report_->done.push_back(op.table + ": " + op.summary);
   Emit(op.table, op.summary, "done");
   const bool waits = op.wait_for_active || op.wait_for_deleted || op.wait_for_recovery ||
-                     op.wait_for_policy;
+                     op.wait_for_policy || op.wait_for_insights || op.wait_for_kinesis;
   if (!waits) return Outcome::kContinue;
   if (!settings_.wait) return last ? Outcome::kContinue : Outcome::kPending;
   Status s = WaitAfter(op, *out);
