@@ -33,9 +33,29 @@ constexpr std::array<std::string_view, 10> kCredentialsCodes = {
     "MissingAuthenticationToken",
 };
 
+// An HTML document where a JSON-protocol answer belongs, with no AWS error type header.
+bool IsHtmlPage(const HttpResponse& response) {
+  if (!FindHeader(response.headers, "x-amzn-ErrorType").empty()) return false;
+  size_t first = response.body.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return false;
+  std::string head = response.body.substr(first, 14);
+  std::transform(head.begin(), head.end(), head.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return head.rfind("<!doctype html", 0) == 0 || head.rfind("<html", 0) == 0;
+}
+
 }  // namespace
 
 ServiceError ParseJsonError(const HttpResponse& response) {
+  if (IsHtmlPage(response)) {
+    ServiceError error;
+    error.http_status = response.status;
+    error.request_id = RequestId(response);
+    error.code = std::string(kHtmlErrorPage);
+    error.message = "the endpoint answered HTTP " + std::to_string(response.status) +
+                    " with an HTML page, not an AWS answer (a server without this operation?)";
+    return error;
+  }
   // Gateways and emulators sometimes answer a JSON service's request in XML (moto does for
   // signature failures); read that rather than report a bare status.
   size_t first = response.body.find_first_not_of(" \t\r\n");

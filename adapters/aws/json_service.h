@@ -25,6 +25,12 @@ struct ServiceError {
   std::string request_id;    // x-amzn-RequestId, for support cases
 };
 
+// The code ServiceError carries when a JSON-protocol call was answered with an HTML page
+// instead of an AWS error (AWS's JSON services never do that; emulators answer operations they
+// lack this way: moto's HTTP 500 page). Not an AWS code, and never retried: asking again gets
+// the same page.
+inline constexpr std::string_view kHtmlErrorPage = "HtmlErrorPage";
+
 class JsonService {
  public:
   virtual ~JsonService() = default;

@@ -1,5 +1,7 @@
 #include "adapters/aws/retry.h"
 
+#include "adapters/aws/json_service.h"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -49,6 +51,7 @@ RetryKind ClassifyFailure(int http_status, std::string_view code, TransportError
         return RetryKind::kNone;
     }
   }
+  if (code == kHtmlErrorPage) return RetryKind::kNone;  // the same page comes back every time
   if (IsThrottlingCode(code) || http_status == 429) return RetryKind::kThrottling;
   if (std::find(kTransientCodes.begin(), kTransientCodes.end(), code) != kTransientCodes.end()) {
     return RetryKind::kTransient;

@@ -115,6 +115,30 @@ ordered_json RenderOperation(const pb::DynamoChange& c) {
       if (e.policy().empty()) return Op("remove_resource_policy", e.table());
       return With(Op("set_resource_policy", e.table()), "policy", e.policy());
     }
+    case C::kSetContributorInsights: {
+      const auto& e = c.set_contributor_insights();
+      ordered_json op = Op("set_contributor_insights", e.table());
+      if (!e.index().empty()) op["index"] = e.index();
+      op["enabled"] = e.has_insights();
+      if (e.has_insights()) op["mode"] = InsightsModeName(e.insights().mode());
+      return op;
+    }
+    case C::kAddKinesisDestination: {
+      const auto& e = c.add_kinesis_destination();
+      ordered_json op = With(Op("add_kinesis_destination", e.table()), "stream_arn",
+                             e.destination().stream_arn());
+      return With(std::move(op), "precision", PrecisionName(e.destination().precision()));
+    }
+    case C::kRemoveKinesisDestination: {
+      const auto& e = c.remove_kinesis_destination();
+      return With(Op("remove_kinesis_destination", e.table()), "stream_arn", e.stream_arn());
+    }
+    case C::kSetKinesisDestinationPrecision: {
+      const auto& e = c.set_kinesis_destination_precision();
+      ordered_json op =
+          With(Op("set_kinesis_destination_precision", e.table()), "stream_arn", e.stream_arn());
+      return With(std::move(op), "precision", PrecisionName(e.precision()));
+    }
     case C::kSetTag: {
       const auto& e = c.set_tag();
       return With(With(Op("set_tag", e.table()), "key", e.key()), "value", e.value());

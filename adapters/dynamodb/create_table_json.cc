@@ -26,7 +26,8 @@ using Pointer = JsonDocument::Pointer;
 constexpr Vocabulary kJsonWords{
     "ProvisionedThroughput", "ProvisionedThroughput", "BillingMode PROVISIONED",
     "BillingMode PAY_PER_REQUEST", "ProjectionType INCLUDE", "NonKeyAttributes",
-    "a RANGE element in KeySchema", "OnDemandThroughput"};
+    "a RANGE element in KeySchema", "OnDemandThroughput", "WarmThroughput",
+    R"("WarmThroughput": {{"ReadUnitsPerSecond": {}, "WriteUnitsPerSecond": {}}})"};
 
 constexpr EnumWord<pb::DynamoBillingMode> kJsonBilling[] = {
     {"PROVISIONED", pb::DYNAMO_BILLING_MODE_PROVISIONED},
@@ -42,6 +43,14 @@ constexpr EnumWord<pb::DynamoTableClass> kJsonTableClasses[] = {
     {"STANDARD", pb::DYNAMO_TABLE_CLASS_STANDARD},
     {"STANDARD_INFREQUENT_ACCESS", pb::DYNAMO_TABLE_CLASS_STANDARD_INFREQUENT_ACCESS},
 };
+constexpr EnumWord<pb::DynamoContributorInsightsMode> kJsonInsightsModes[] = {
+    {"ACCESSED_AND_THROTTLED_KEYS", pb::DYNAMO_CONTRIBUTOR_INSIGHTS_ACCESSED_AND_THROTTLED_KEYS},
+    {"THROTTLED_KEYS", pb::DYNAMO_CONTRIBUTOR_INSIGHTS_THROTTLED_KEYS},
+};
+constexpr EnumWord<pb::DynamoTimestampPrecision> kJsonPrecisions[] = {
+    {"MILLISECOND", pb::DYNAMO_TIMESTAMP_PRECISION_MILLISECOND},
+    {"MICROSECOND", pb::DYNAMO_TIMESTAMP_PRECISION_MICROSECOND},
+};
 constexpr EnumWord<pb::DynamoProjectionType> kJsonProjections[] = {
     {"ALL", pb::DYNAMO_PROJECTION_TYPE_ALL},
     {"KEYS_ONLY", pb::DYNAMO_PROJECTION_TYPE_KEYS_ONLY},
@@ -53,12 +62,15 @@ const KeyList kJsonTableKeys = {
     "GlobalSecondaryIndexes", "BillingMode", "ProvisionedThroughput", "StreamSpecification",
     "Tags", "TableClass", "DeletionProtectionEnabled", "TimeToLiveSpecification",
     "SSESpecification", "OnDemandThroughput", "WarmThroughput", "ResourcePolicy",
-    "PointInTimeRecoverySpecification"};
+    "PointInTimeRecoverySpecification", "ContributorInsightsSpecification",
+    "KinesisStreamSpecification"};
 // CreateTable fields strata does not model: rejected rather than silently dropped.
 const KeyList kJsonUnmanagedKeys = {};
 const KeyList kJsonGlobalIndexKeys = {"IndexName", "KeySchema", "Projection",
                                       "ProvisionedThroughput", "OnDemandThroughput",
-                                      "WarmThroughput"};
+                                      "WarmThroughput", "ContributorInsightsSpecification"};
+const KeyList kJsonInsightsKeys = {"Enabled", "Mode"};
+const KeyList kJsonKinesisKeys = {"StreamArn", "ApproximateCreationDateTimePrecision"};
 const KeyList kJsonSseKeys = {"Enabled", "SSEType", "KMSMasterKeyId"};
 const KeyList kJsonOnDemandKeys = {"MaxReadRequestUnits", "MaxWriteRequestUnits"};
 const KeyList kJsonWarmKeys = {"ReadUnitsPerSecond", "WriteUnitsPerSecond"};
@@ -137,6 +149,10 @@ class JsonReader {
   Status TimeToLive(const JsonAt& at);
   Status Recovery(const JsonAt& at);
   Status Policy(const JsonAt& at);
+  Status Insights(const JsonAt& at, std::string_view context,
+                  pb::DynamoContributorInsights* out, bool* on) const;
+  Status Destination(const JsonAt& at, std::map<std::string, int>* seen);
+  Status Destinations(const JsonAt& at);
   Status Unused() const;
 
   const JsonDocument& doc_;
@@ -478,7 +494,14 @@ Status JsonReader::GlobalIndex(const JsonAt& at) {
                                     index->mutable_on_demand_throughput()));
   }
   if (at.Has("WarmThroughput")) {
+    place.warm_line = doc_.LineOf(at["WarmThroughput"].pointer);
     STRATA_RETURN_IF_ERROR(Warm(at["WarmThroughput"], what, index->mutable_warm_throughput()));
+  }
+  if (at.Has("ContributorInsightsSpecification")) {
+    bool on = false;
+    STRATA_RETURN_IF_ERROR(Insights(at["ContributorInsightsSpecification"], what,
+                                    index->mutable_contributor_insights(), &on));
+    if (!on) index->clear_contributor_insights();
   }
   return Status::Ok();
 }
@@ -583,6 +606,61 @@ Status JsonReader::TimeToLive(const JsonAt& at) {
   return Status::Ok();
 }
 
+// strata's extension, in CloudFormation's shape: {"Enabled": true, "Mode": "THROTTLED_KEYS"}.
+Status JsonReader::Insights(const JsonAt& at, std::string_view context,
+                            pb::DynamoContributorInsights* out, bool* on) const {
+  const std::string what = fmt::format("{} ContributorInsightsSpecification", context);
+  STRATA_RETURN_IF_ERROR(Object(at, what, kJsonInsightsKeys));
+  STRATA_RETURN_IF_ERROR(Required(at, "Enabled", what));
+  STRATA_ASSIGN_OR_RETURN(*on, Bool(at["Enabled"], "Enabled"));
+  if (!*on) {
+    if (at.Has("Mode")) {
+      return Error(at["Mode"], "Mode is set but Enabled is false; remove Mode or set "
+                               "\"Enabled\": true");
+    }
+    return Status::Ok();
+  }
+  pb::DynamoContributorInsightsMode mode =
+      pb::DYNAMO_CONTRIBUTOR_INSIGHTS_ACCESSED_AND_THROTTLED_KEYS;
+  if (at.Has("Mode")) STRATA_RETURN_IF_ERROR(Enum(at["Mode"], "Mode", kJsonInsightsModes, &mode));
+  out->set_mode(mode);
+  return Status::Ok();
+}
+
+Status JsonReader::Destination(const JsonAt& at, std::map<std::string, int>* seen) {
+  STRATA_RETURN_IF_ERROR(Object(at, "KinesisStreamSpecification", kJsonKinesisKeys));
+  STRATA_RETURN_IF_ERROR(Required(at, "StreamArn", "KinesisStreamSpecification"));
+  auto* d = table_.add_kinesis_destinations();
+  STRATA_ASSIGN_OR_RETURN(*d->mutable_stream_arn(), String(at["StreamArn"], "StreamArn"));
+  if (std::string problem = StreamArnProblem(d->stream_arn()); !problem.empty()) {
+    return Error(at["StreamArn"], problem);
+  }
+  const int line = doc_.LineOf(at["StreamArn"].pointer);
+  auto [it, fresh] = seen->emplace(d->stream_arn(), line);
+  if (!fresh) {
+    return Error(at["StreamArn"], fmt::format("stream {} is listed twice (first at line {}); a "
+                                              "table streams to each stream once",
+                                              d->stream_arn(), it->second));
+  }
+  pb::DynamoTimestampPrecision precision = pb::DYNAMO_TIMESTAMP_PRECISION_MILLISECOND;
+  if (at.Has("ApproximateCreationDateTimePrecision")) {
+    STRATA_RETURN_IF_ERROR(Enum(at["ApproximateCreationDateTimePrecision"],
+                                "ApproximateCreationDateTimePrecision", kJsonPrecisions,
+                                &precision));
+  }
+  d->set_precision(precision);
+  return Status::Ok();
+}
+
+// strata's extension: CloudFormation's KinesisStreamSpecification, one object, or a list of
+// them for a table that streams to several Kinesis data streams.
+Status JsonReader::Destinations(const JsonAt& at) {
+  std::map<std::string, int> seen;
+  if (!at.value->is_array()) return Destination(at, &seen);
+  for (size_t i = 0; i < at.value->size(); ++i) STRATA_RETURN_IF_ERROR(Destination(at[i], &seen));
+  return Status::Ok();
+}
+
 // strata's extension: UpdateContinuousBackups' PointInTimeRecoverySpecification.
 Status JsonReader::Recovery(const JsonAt& at) {
   STRATA_RETURN_IF_ERROR(Object(at, "PointInTimeRecoverySpecification", kJsonRecoveryKeys));
@@ -647,8 +725,18 @@ Status JsonReader::Settings() {
                                     table_.mutable_on_demand_throughput()));
   }
   if (root_.Has("WarmThroughput")) {
+    places_.warm_line = doc_.LineOf(root_["WarmThroughput"].pointer);
     STRATA_RETURN_IF_ERROR(Warm(root_["WarmThroughput"], "table",
                                 table_.mutable_warm_throughput()));
+  }
+  if (root_.Has("ContributorInsightsSpecification")) {
+    bool on = false;
+    STRATA_RETURN_IF_ERROR(Insights(root_["ContributorInsightsSpecification"], "table",
+                                    table_.mutable_contributor_insights(), &on));
+    if (!on) table_.clear_contributor_insights();
+  }
+  if (root_.Has("KinesisStreamSpecification")) {
+    STRATA_RETURN_IF_ERROR(Destinations(root_["KinesisStreamSpecification"]));
   }
   if (root_.Has("PointInTimeRecoverySpecification")) {
     STRATA_RETURN_IF_ERROR(Recovery(root_["PointInTimeRecoverySpecification"]));

@@ -88,6 +88,25 @@ std::string DescribeChange(const pb::DynamoChange& c) {
     case pb::DynamoChange::kSetResourcePolicy:
       return c.set_resource_policy().policy().empty() ? "remove resource policy"
                                                       : "set resource policy";
+    case pb::DynamoChange::kSetContributorInsights: {
+      const auto& e = c.set_contributor_insights();
+      const std::string where = e.index().empty() ? "" : "global index " + e.index() + " ";
+      return e.has_insights() ? fmt::format("{}contributor insights ({})", where,
+                                            InsightsModeName(e.insights().mode()))
+                              : where + "disable contributor insights";
+    }
+    case pb::DynamoChange::kAddKinesisDestination: {
+      const auto& d = c.add_kinesis_destination().destination();
+      return fmt::format("stream to Kinesis {} ({})", d.stream_arn(),
+                         PrecisionName(d.precision()));
+    }
+    case pb::DynamoChange::kRemoveKinesisDestination:
+      return "stop streaming to Kinesis " + c.remove_kinesis_destination().stream_arn();
+    case pb::DynamoChange::kSetKinesisDestinationPrecision: {
+      const auto& e = c.set_kinesis_destination_precision();
+      return fmt::format("Kinesis {} timestamp precision {}", e.stream_arn(),
+                         PrecisionName(e.precision()));
+    }
     case pb::DynamoChange::KIND_NOT_SET: break;
   }
   return "unknown change";

@@ -9,6 +9,7 @@
 
 #include "adapters/aws/errors.h"
 #include "adapters/dynamodb/errors.h"
+#include "adapters/dynamodb/table_extras.h"
 #include "adapters/dynamodb/wait.h"
 
 namespace strata::dynamodb {
@@ -165,6 +166,24 @@ Status Runner::WaitAfter(const Operation& op, const nlohmann::json& answer) {
                          : 0;
     return WaitForRecovery(ddb_, op.table, days, MakeWaiter(op.table));
   }
+  if (op.wait_for_insights) {
+    const std::string mode = op.input.value("ContributorInsightsAction", "") == "ENABLE"
+                                 ? op.input.value("ContributorInsightsMode", "")
+                                 : "";
+    return WaitForInsights(ddb_, op.table, op.input.value("IndexName", std::string()), mode,
+                           MakeWaiter(op.table));
+  }
+  if (op.wait_for_kinesis) {
+    std::string precision;
+    for (const char* key :
+         {"EnableKinesisStreamingConfiguration", "UpdateKinesisStreamingConfiguration"}) {
+      if (op.input.contains(key)) {
+        precision = op.input[key].value("ApproximateCreationDateTimePrecision", "MILLISECOND");
+      }
+    }
+    return WaitForKinesis(ddb_, op.table, op.input.value("StreamArn", std::string()), precision,
+                          MakeWaiter(op.table));
+  }
   if (op.wait_for_policy) {
     // Put answers the new revision; Delete leaves none.
     const std::string revision =
@@ -200,6 +219,13 @@ Runner::Outcome Runner::RunOne(const Operation& op, bool last) {
         op.table, error.message, op.summary));
     return Outcome::kContinue;
   }
+  if (!out.ok() && (op.wait_for_insights || op.wait_for_kinesis) &&
+      IsUnsupportedOperation(error)) {
+    // A new table on a target without these settings: nothing to compare with beforehand.
+    report_->notes.push_back(fmt::format(
+        "{}: {} left out: the target does not support {}", op.table, op.summary, op.api));
+    return Outcome::kContinue;
+  }
   if (!out.ok()) {
     stop_ = HitsEveryTable(out.status(), error);
     return Fail(out.status().WithContext(
@@ -209,7 +235,7 @@ Runner::Outcome Runner::RunOne(const Operation& op, bool last) {
   report_->done.push_back(op.table + ": " + op.summary);
   Emit(op.table, op.summary, "done");
   const bool waits = op.wait_for_active || op.wait_for_deleted || op.wait_for_recovery ||
-                     op.wait_for_policy;
+                     op.wait_for_policy || op.wait_for_insights || op.wait_for_kinesis;
   if (!waits) return Outcome::kContinue;
   if (!settings_.wait) return last ? Outcome::kContinue : Outcome::kPending;
   Status s = WaitAfter(op, *out);

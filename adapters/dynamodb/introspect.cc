@@ -317,6 +317,72 @@ Status AddExtras(const RecoveryState& recovery, const PolicyState& policy, LiveT
   return Status::Ok();
 }
 
+void AddStreamingExtras(const InsightsState& table,
+                        const std::map<std::string, InsightsState>& indexes,
+                        const KinesisState& kinesis, LiveTable* live) {
+  auto set = [](const InsightsState& state, auto* owner) {
+    owner->clear_contributor_insights();
+    if (!state.supported || !state.on()) return;
+    owner->mutable_contributor_insights()->set_mode(
+        state.mode == "THROTTLED_KEYS" ? pb::DYNAMO_CONTRIBUTOR_INSIGHTS_THROTTLED_KEYS
+                                       : pb::DYNAMO_CONTRIBUTOR_INSIGHTS_ACCESSED_AND_THROTTLED_KEYS);
+  };
+  live->insights_supported = table.supported;
+  set(table, &live->table);
+  for (auto& g : *live->table.mutable_global_indexes()) {
+    auto it = indexes.find(g.name());
+    if (it != indexes.end()) set(it->second, &g);
+  }
+  live->kinesis_supported = kinesis.supported;
+  live->table.clear_kinesis_destinations();
+  for (const auto& d : kinesis.destinations) {
+    if (d.status != "ACTIVE" && d.status != "ENABLING" && d.status != "UPDATING") continue;
+    auto* out = live->table.add_kinesis_destinations();
+    out->set_stream_arn(d.stream_arn);
+    out->set_precision(d.precision == "MICROSECOND" ? pb::DYNAMO_TIMESTAMP_PRECISION_MICROSECOND
+                                                    : pb::DYNAMO_TIMESTAMP_PRECISION_MILLISECOND);
+  }
+  CanonicalizeDynamoTable(&live->table);
+}
+
+void TakeUnreportedSettings(const LiveTable& t, const pb::DynamoTable& known,
+                            pb::DynamoTable* live) {
+  if (!t.insights_supported) {
+    if (known.has_contributor_insights()) {
+      *live->mutable_contributor_insights() = known.contributor_insights();
+    } else {
+      live->clear_contributor_insights();
+    }
+    for (auto& g : *live->mutable_global_indexes()) {
+      g.clear_contributor_insights();
+      for (const auto& k : known.global_indexes()) {
+        if (k.name() == g.name() && k.has_contributor_insights()) {
+          *g.mutable_contributor_insights() = k.contributor_insights();
+        }
+      }
+    }
+  }
+  if (!t.kinesis_supported) {
+    *live->mutable_kinesis_destinations() = known.kinesis_destinations();
+  }
+}
+
+// Contributor insights of the table and its indexes (the indexes only where the table's could
+// be read), and the Kinesis destinations. NotFound when the table went away meanwhile.
+Status ReadStreamingExtras(aws::JsonService& ddb, LiveTable* live) {
+  const std::string& name = live->table.name();
+  STRATA_ASSIGN_OR_RETURN(InsightsState table, ReadInsights(ddb, name, ""));
+  std::map<std::string, InsightsState> indexes;
+  if (table.supported) {
+    for (const auto& g : live->table.global_indexes()) {
+      STRATA_ASSIGN_OR_RETURN(indexes[g.name()], ReadInsights(ddb, name, g.name()));
+    }
+  }
+  STRATA_ASSIGN_OR_RETURN(KinesisState kinesis, ReadKinesis(ddb, name));
+  AddStreamingExtras(table, indexes, kinesis, live);
+  return Status::Ok();
+}
+
 bool LiveTable::Ready() const {
   if (status != "ACTIVE" || !busy_settings.empty()) return false;
   return std::all_of(index_status.begin(), index_status.end(),
@@ -359,6 +425,9 @@ Result<std::optional<LiveTable>> DescribeLiveTable(aws::JsonService& ddb, const 
   if (!policy.ok() && policy.status().code() == Code::kNotFound) return std::optional<LiveTable>();
   if (!policy.ok()) return policy.status();
   STRATA_RETURN_IF_ERROR(AddExtras(*recovery, *policy, &live));
+  Status streaming = ReadStreamingExtras(ddb, &live);
+  if (streaming.code() == Code::kNotFound) return std::optional<LiveTable>();
+  STRATA_RETURN_IF_ERROR(streaming);
   return std::optional<LiveTable>(std::move(live));
 }
 

@@ -44,6 +44,10 @@ struct LiveTable {
   // that setting alone.
   bool recovery_supported = true;
   bool policy_supported = true;
+  // Likewise for contributor insights (DescribeContributorInsights) and Kinesis streaming
+  // destinations (DescribeKinesisStreamingDestination); moto has neither.
+  bool insights_supported = true;
+  bool kinesis_supported = true;
   // Settings the live table has that strata does not manage (live_fields.h), e.g.
   // "SSEDescription": a table file made from this table would not recreate them.
   std::vector<std::string> unmanaged;
@@ -87,5 +91,18 @@ Result<LiveTable> LiveTableFromDescription(const nlohmann::json& table,
 // on while ENABLED or ENABLING, and the policy is normalised (InvalidArgument naming the table
 // when it is not a policy document). Exposed for tests.
 Status AddExtras(const RecoveryState& recovery, const PolicyState& policy, LiveTable* live);
+
+// Adds contributor insights (the table's, and each global index's by name) and the Kinesis
+// destinations to `live`: insights count as on while ENABLED or ENABLING (in the mode the
+// service names, its default when none); a destination counts while ENABLING, ACTIVE or
+// UPDATING (DISABLED, DISABLING and ENABLE_FAILED ones are not the table's). Exposed for tests.
+void AddStreamingExtras(const InsightsState& table,
+                        const std::map<std::string, InsightsState>& indexes,
+                        const KinesisState& kinesis, LiveTable* live);
+
+// Where the target cannot report contributor insights or Kinesis destinations, takes them
+// from `known` (the desired or recorded table) so that nothing is planned or reported for them.
+void TakeUnreportedSettings(const LiveTable& t, const pb::DynamoTable& known,
+                            pb::DynamoTable* live);
 
 }  // namespace strata::dynamodb

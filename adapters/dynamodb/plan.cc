@@ -81,6 +81,10 @@ class OperationBuilder {
   void Warm(const pb::DynamoSetWarmThroughput& e);
   void Recovery(int days);
   void Policy(const std::string& policy);
+  void Insights(const std::string& index, const pb::DynamoContributorInsights* insights);
+  void AddDestination(const pb::DynamoKinesisDestination& d);
+  void RemoveDestination(const std::string& arn);
+  void DestinationPrecision(const std::string& arn, pb::DynamoTimestampPrecision precision);
   void Stream(pb::DynamoStreamViewType stream);
 
   std::string table_;
@@ -97,6 +101,11 @@ void OperationBuilder::Create(const pb::DynamoTable& t, bool destructive) {
   // strata's extensions: UpdateTimeToLive and UpdateContinuousBackups do them.
   input.erase("TimeToLiveSpecification");
   input.erase("PointInTimeRecoverySpecification");
+  input.erase("ContributorInsightsSpecification");
+  input.erase("KinesisStreamSpecification");
+  if (input.contains("GlobalSecondaryIndexes")) {
+    for (auto& g : input["GlobalSecondaryIndexes"]) g.erase("ContributorInsightsSpecification");
+  }
   Push("CreateTable", std::move(input),
        t.resource_policy().empty() ? "create table " + t.name()
                                    : "create table " + t.name() + " with its resource policy")
@@ -112,6 +121,84 @@ void OperationBuilder::Create(const pb::DynamoTable& t, bool destructive) {
     Recovery(t.point_in_time_recovery_days());
     ops_.back().destructive = destructive;
   }
+  // Contributor insights and Kinesis destinations have calls of their own, once ACTIVE.
+  if (t.has_contributor_insights()) {
+    Insights("", &t.contributor_insights());
+    ops_.back().destructive = destructive;
+  }
+  for (const auto& g : t.global_indexes()) {
+    if (!g.has_contributor_insights()) continue;
+    Insights(g.name(), &g.contributor_insights());
+    ops_.back().destructive = destructive;
+  }
+  for (const auto& d : t.kinesis_destinations()) {
+    AddDestination(d);
+    ops_.back().destructive = destructive;
+  }
+}
+
+// One call for the table or one index: ENABLE with the mode (also how the mode changes), or
+// DISABLE.
+void OperationBuilder::Insights(const std::string& index,
+                                const pb::DynamoContributorInsights* insights) {
+  json input = {{"TableName", table_}};
+  if (!index.empty()) input["IndexName"] = index;
+  input["ContributorInsightsAction"] = insights != nullptr ? "ENABLE" : "DISABLE";
+  const pb::DynamoContributorInsights* before = nullptr;
+  if (const pb::DynamoTable* now = Current()) {
+    if (index.empty() && now->has_contributor_insights()) before = &now->contributor_insights();
+    if (const pb::DynamoGlobalIndex* g = index.empty() ? nullptr : FindIndex(*now, index);
+        g != nullptr && g->has_contributor_insights()) {
+      before = &g->contributor_insights();
+    }
+  }
+  const std::string of = index.empty() ? "" : " of global index " + index;
+  std::string summary;
+  if (insights == nullptr) {
+    summary = "turn off contributor insights" + of;
+  } else {
+    input["ContributorInsightsMode"] = InsightsModeName(insights->mode());
+    summary = before != nullptr
+                  ? fmt::format("switch contributor insights{} from {} to {}", of,
+                                InsightsModeName(before->mode()), InsightsModeName(insights->mode()))
+                  : fmt::format("turn on contributor insights{} ({})", of,
+                                InsightsModeName(insights->mode()));
+  }
+  Push("UpdateContributorInsights", std::move(input), std::move(summary), false)
+      .wait_for_insights = true;
+}
+
+void OperationBuilder::AddDestination(const pb::DynamoKinesisDestination& d) {
+  Push("EnableKinesisStreamingDestination",
+       {{"TableName", table_},
+        {"StreamArn", d.stream_arn()},
+        {"EnableKinesisStreamingConfiguration",
+         {{"ApproximateCreationDateTimePrecision", PrecisionName(d.precision())}}}},
+       fmt::format("start streaming to Kinesis stream {} ({} timestamps)", d.stream_arn(),
+                   PrecisionName(d.precision())),
+       false)
+      .wait_for_kinesis = true;
+}
+
+void OperationBuilder::RemoveDestination(const std::string& arn) {
+  Push("DisableKinesisStreamingDestination", {{"TableName", table_}, {"StreamArn", arn}},
+       "stop streaming to Kinesis stream " + arn, false)
+      .wait_for_kinesis = true;
+}
+
+// The precision changes in place: disabling and enabling again would leave a gap in which
+// changes reach no stream.
+void OperationBuilder::DestinationPrecision(const std::string& arn,
+                                            pb::DynamoTimestampPrecision precision) {
+  Push("UpdateKinesisStreamingDestination",
+       {{"TableName", table_},
+        {"StreamArn", arn},
+        {"UpdateKinesisStreamingConfiguration",
+         {{"ApproximateCreationDateTimePrecision", PrecisionName(precision)}}}},
+       fmt::format("set the timestamp precision of Kinesis stream {} to {}", arn,
+                   PrecisionName(precision)),
+       false)
+      .wait_for_kinesis = true;
 }
 
 // One call either way; turning it on sets the period, and a new period is the same call.
@@ -211,6 +298,9 @@ void OperationBuilder::AddIndex(const pb::DynamoAddGlobalIndex& e) {
   input["AttributeDefinitions"] = std::move(definitions);
   input["GlobalSecondaryIndexUpdates"] = {{{"Create", Plain(RenderGlobalIndex(e.index()))}}};
   Push("UpdateTable", std::move(input), "add global index " + e.index().name());
+  if (e.index().has_contributor_insights()) {
+    Insights(e.index().name(), &e.index().contributor_insights());
+  }
 }
 
 // DynamoDB switches time to live on or off, never from one attribute to another, and takes
@@ -368,6 +458,21 @@ void OperationBuilder::Add(const pb::DynamoChange& c) {
     case pb::DynamoChange::kSetEncryption: Encryption(c.set_encryption()); break;
     case pb::DynamoChange::kSetOnDemandThroughput: OnDemand(c.set_on_demand_throughput()); break;
     case pb::DynamoChange::kSetWarmThroughput: Warm(c.set_warm_throughput()); break;
+    case pb::DynamoChange::kSetContributorInsights: {
+      const auto& e = c.set_contributor_insights();
+      Insights(e.index(), e.has_insights() ? &e.insights() : nullptr);
+      break;
+    }
+    case pb::DynamoChange::kAddKinesisDestination:
+      AddDestination(c.add_kinesis_destination().destination());
+      break;
+    case pb::DynamoChange::kRemoveKinesisDestination:
+      RemoveDestination(c.remove_kinesis_destination().stream_arn());
+      break;
+    case pb::DynamoChange::kSetKinesisDestinationPrecision:
+      DestinationPrecision(c.set_kinesis_destination_precision().stream_arn(),
+                           c.set_kinesis_destination_precision().precision());
+      break;
     case pb::DynamoChange::KIND_NOT_SET: break;
   }
   // Keeps `current_` in step; a change that does not apply leaves it as it was, which only
@@ -426,6 +531,7 @@ pb::DynamoSchema ManagedLiveSchema(const std::vector<LiveTable>& live,
         table.set_point_in_time_recovery_days(wanted->second.point_in_time_recovery_days());
       }
       if (!t.policy_supported) table.set_resource_policy(wanted->second.resource_policy());
+      TakeUnreportedSettings(t, wanted->second, &table);
     }
     NormalizeLiveTable(wanted != desired.tables().end() ? &wanted->second : nullptr,
                        UnwantedWarm::kIgnore, options.keys, &table);
@@ -503,6 +609,14 @@ void Judge(const LiveTable* live, const pb::DynamoTable* live_table, const PlanO
   if (live != nullptr && !live->policy_supported) {
     plan->notes.push_back(
         "resource policy left alone: the target does not support resource policies");
+  }
+  if (live != nullptr && !live->insights_supported) {
+    plan->notes.push_back(
+        "contributor insights left alone: the target does not support contributor insights");
+  }
+  if (live != nullptr && !live->kinesis_supported) {
+    plan->notes.push_back(
+        "Kinesis streaming destinations left alone: the target does not support them");
   }
 }
 

@@ -15,6 +15,9 @@
 //   - point-in-time recovery through UpdateContinuousBackups (a new table gets it once ACTIVE);
 //     the resource policy through PutResourcePolicy/DeleteResourcePolicy, addressed by the
 //     table's ARN (a new table carries it in CreateTable);
+//   - contributor insights through UpdateContributorInsights, one call for the table and one
+//     per global index (a new table or index gets them once ACTIVE); Kinesis destinations
+//     through Enable/Disable/UpdateKinesisStreamingDestination, one call per stream;
 //   - a key schema or local index change is a replace (DeleteTable, wait until gone,
 //     CreateTable, wait), destructive, and blocked without per-table consent;
 //   - a table with deletion protection is deleted only with per-table consent to lift it
@@ -39,6 +42,7 @@ struct Operation {
   std::string table;
   std::string api;  // CreateTable | UpdateTable | DeleteTable | UpdateTimeToLive |
                     // UpdateContinuousBackups | PutResourcePolicy | DeleteResourcePolicy |
+                    // UpdateContributorInsights | Enable/Disable/UpdateKinesisStreamingDestination |
                     // TagResource | UntagResource
   nlohmann::json input;
   std::string summary;           // one line for people: "add global index by_email"
@@ -53,6 +57,11 @@ struct Operation {
   bool wait_for_recovery = false;
   // Wait until GetResourcePolicy shows the change (Put/DeleteResourcePolicy).
   bool wait_for_policy = false;
+  // Wait until DescribeContributorInsights shows the change (UpdateContributorInsights).
+  bool wait_for_insights = false;
+  // Wait until DescribeKinesisStreamingDestination shows the change (Enable, Update or
+  // DisableKinesisStreamingDestination).
+  bool wait_for_kinesis = false;
   // Refusals that only mean "not yet" for this call, retried every poll interval until the
   // wait timeout: another policy update of the table in the last 15 s; backups still being
   // switched on for a table just created.

@@ -69,6 +69,32 @@ std::string_view StreamViewTypeName(pb::DynamoStreamViewType stream) {
   }
 }
 
+std::string_view InsightsModeName(pb::DynamoContributorInsightsMode mode) {
+  switch (mode) {
+    case pb::DYNAMO_CONTRIBUTOR_INSIGHTS_ACCESSED_AND_THROTTLED_KEYS:
+      return "ACCESSED_AND_THROTTLED_KEYS";
+    case pb::DYNAMO_CONTRIBUTOR_INSIGHTS_THROTTLED_KEYS: return "THROTTLED_KEYS";
+    default: return "UNSPECIFIED";
+  }
+}
+
+std::string_view PrecisionName(pb::DynamoTimestampPrecision precision) {
+  switch (precision) {
+    case pb::DYNAMO_TIMESTAMP_PRECISION_MILLISECOND: return "MILLISECOND";
+    case pb::DYNAMO_TIMESTAMP_PRECISION_MICROSECOND: return "MICROSECOND";
+    default: return "UNSPECIFIED";
+  }
+}
+
+ordered_json RenderInsightsSpecification(const pb::DynamoContributorInsights& insights) {
+  return {{"Enabled", true}, {"Mode", InsightsModeName(insights.mode())}};
+}
+
+ordered_json RenderKinesisSpecification(const pb::DynamoKinesisDestination& d) {
+  return {{"StreamArn", d.stream_arn()},
+          {"ApproximateCreationDateTimePrecision", PrecisionName(d.precision())}};
+}
+
 std::string_view TableClassName(pb::DynamoTableClass table_class) {
   switch (table_class) {
     case pb::DYNAMO_TABLE_CLASS_STANDARD: return "STANDARD";
@@ -190,7 +216,13 @@ ordered_json RenderCreateTable(const pb::DynamoTable& table) {
   }
   if (table.global_indexes_size() > 0) {
     ordered_json& list = out["GlobalSecondaryIndexes"] = ordered_json::array();
-    for (const auto& g : table.global_indexes()) list.push_back(RenderGlobalIndex(g));
+    for (const auto& g : table.global_indexes()) {
+      list.push_back(RenderGlobalIndex(g));
+      if (g.has_contributor_insights()) {
+        list.back()["ContributorInsightsSpecification"] =
+            RenderInsightsSpecification(g.contributor_insights());
+      }
+    }
   }
   out["BillingMode"] = BillingModeName(table.billing_mode());
   if (table.has_throughput()) out["ProvisionedThroughput"] = RenderThroughput(table.throughput());
@@ -218,6 +250,16 @@ ordered_json RenderCreateTable(const pb::DynamoTable& table) {
     out["PointInTimeRecoverySpecification"] = {
         {"PointInTimeRecoveryEnabled", true},
         {"RecoveryPeriodInDays", table.point_in_time_recovery_days()}};
+  }
+  if (table.has_contributor_insights()) {
+    out["ContributorInsightsSpecification"] =
+        RenderInsightsSpecification(table.contributor_insights());
+  }
+  if (table.kinesis_destinations_size() == 1) {
+    out["KinesisStreamSpecification"] = RenderKinesisSpecification(table.kinesis_destinations(0));
+  } else if (table.kinesis_destinations_size() > 1) {
+    ordered_json& list = out["KinesisStreamSpecification"] = ordered_json::array();
+    for (const auto& d : table.kinesis_destinations()) list.push_back(RenderKinesisSpecification(d));
   }
   return out;
 }
@@ -278,6 +320,30 @@ void EmitWarm(YAML::Emitter& out, const pb::DynamoWarmThroughput& w) {
   out << YAML::EndMap;
 }
 
+// `true` for the service's default mode, the mode spelled out otherwise.
+void EmitInsights(YAML::Emitter& out, const pb::DynamoContributorInsights& insights) {
+  out << YAML::Key << "contributor_insights" << YAML::Value;
+  if (insights.mode() == pb::DYNAMO_CONTRIBUTOR_INSIGHTS_ACCESSED_AND_THROTTLED_KEYS) {
+    out << true;
+    return;
+  }
+  out << YAML::Flow << YAML::BeginMap << YAML::Key << "mode" << YAML::Value
+      << Lower(InsightsModeName(insights.mode())) << YAML::EndMap;
+}
+
+void EmitDestinations(YAML::Emitter& out, const pb::DynamoTable& table) {
+  if (table.kinesis_destinations_size() == 0) return;
+  out << YAML::Key << "kinesis_destinations" << YAML::Value << YAML::BeginSeq;
+  for (const auto& d : table.kinesis_destinations()) {
+    out << YAML::BeginMap << YAML::Key << "stream_arn" << YAML::Value << d.stream_arn();
+    if (d.precision() != pb::DYNAMO_TIMESTAMP_PRECISION_MILLISECOND) {
+      out << YAML::Key << "precision" << YAML::Value << Lower(PrecisionName(d.precision()));
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+}
+
 void EmitEncryption(YAML::Emitter& out, const pb::DynamoTable& table) {
   if (!table.has_encryption()) return;
   out << YAML::Key << "encryption" << YAML::Value;
@@ -312,6 +378,7 @@ void EmitGlobalIndexes(YAML::Emitter& out, const pb::DynamoTable& table) {
     if (g.has_throughput()) EmitCapacity(out, g.throughput());
     if (g.has_on_demand_throughput()) EmitOnDemand(out, g.on_demand_throughput());
     if (g.has_warm_throughput()) EmitWarm(out, g.warm_throughput());
+    if (g.has_contributor_insights()) EmitInsights(out, g.contributor_insights());
     out << YAML::EndMap;
   }
   out << YAML::EndSeq;
@@ -357,6 +424,8 @@ void EmitSettings(YAML::Emitter& out, const pb::DynamoTable& table) {
     out << YAML::Key << "deletion_protection" << YAML::Value << true;
   }
   EmitRecovery(out, table.point_in_time_recovery_days());
+  if (table.has_contributor_insights()) EmitInsights(out, table.contributor_insights());
+  EmitDestinations(out, table);
   if (!table.resource_policy().empty()) {
     out << YAML::Key << "resource_policy" << YAML::Value << YAML::Literal
         << PrettyResourcePolicy(table.resource_policy());

@@ -15,7 +15,10 @@
 namespace strata::dynamodb {
 
 // CreateTable input (with ResourcePolicy as a string), plus strata's extensions:
-// TimeToLiveSpecification when TTL is on, PointInTimeRecoverySpecification when recovery is on.
+// TimeToLiveSpecification when TTL is on, PointInTimeRecoverySpecification when recovery is on,
+// ContributorInsightsSpecification (table and each global index) where insights are on, and
+// KinesisStreamSpecification (one object, or a list for several streams) in CloudFormation's
+// shape.
 // Defaults are written out (BillingMode, TableClass, DeletionProtectionEnabled); a disabled
 // stream and empty tags are left out, as the CLI would.
 nlohmann::ordered_json RenderCreateTable(const pb::DynamoTable& table);
@@ -51,6 +54,8 @@ std::string_view StreamViewTypeName(pb::DynamoStreamViewType stream);
 std::string_view TableClassName(pb::DynamoTableClass table_class);
 std::string_view ProjectionTypeName(pb::DynamoProjectionType type);
 std::string_view AttributeTypeName(pb::DynamoAttributeType type);
+std::string_view InsightsModeName(pb::DynamoContributorInsightsMode mode);
+std::string_view PrecisionName(pb::DynamoTimestampPrecision precision);
 
 // The friendly YAML form (docs/dynamodb-table-files.md). Settings at their default (stream
 // disabled, standard table class, no deletion protection, no TTL, no recovery, no policy, no

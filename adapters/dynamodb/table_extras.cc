@@ -22,6 +22,56 @@ const json& Member(const json& object, const char* key) {
 
 }  // namespace
 
+bool IsUnsupportedOperation(const aws::ServiceError& error) {
+  return error.code == "UnknownOperationException" || error.code == aws::kHtmlErrorPage;
+}
+
+Result<InsightsState> ReadInsights(aws::JsonService& ddb, const std::string& table,
+                                   const std::string& index) {
+  json input = {{"TableName", table}};
+  if (!index.empty()) input["IndexName"] = index;
+  aws::ServiceError error;
+  auto out = CallTable(ddb, "DescribeContributorInsights", table, input, &error);
+  InsightsState state;
+  if (!out.ok() && IsUnsupportedOperation(error)) {
+    state.supported = false;
+    return state;
+  }
+  if (!out.ok()) return out.status();
+  const std::string status = Text(*out, "ContributorInsightsStatus");
+  if (!status.empty()) state.status = status;
+  state.mode = Text(*out, "ContributorInsightsMode");
+  const json& failure = Member(*out, "FailureException");
+  if (failure.is_object()) {
+    state.failure = Text(failure, "ExceptionName");
+    const std::string description = Text(failure, "ExceptionDescription");
+    if (!description.empty()) {
+      state.failure += (state.failure.empty() ? "" : ": ") + description;
+    }
+  }
+  return state;
+}
+
+Result<KinesisState> ReadKinesis(aws::JsonService& ddb, const std::string& table) {
+  aws::ServiceError error;
+  auto out = CallTable(ddb, "DescribeKinesisStreamingDestination", table,
+                       {{"TableName", table}}, &error);
+  KinesisState state;
+  if (!out.ok() && IsUnsupportedOperation(error)) {
+    state.supported = false;
+    return state;
+  }
+  if (!out.ok()) return out.status();
+  const json& list = Member(*out, "KinesisDataStreamDestinations");
+  if (!list.is_array()) return state;
+  for (const auto& d : list) {
+    state.destinations.push_back({Text(d, "StreamArn"), Text(d, "DestinationStatus"),
+                                  Text(d, "ApproximateCreationDateTimePrecision"),
+                                  Text(d, "DestinationStatusDescription")});
+  }
+  return state;
+}
+
 Result<RecoveryState> ReadRecovery(aws::JsonService& ddb, const std::string& table) {
   aws::ServiceError error;
   auto out = CallTable(ddb, "DescribeContinuousBackups", table, {{"TableName", table}}, &error);

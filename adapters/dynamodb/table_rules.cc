@@ -23,6 +23,7 @@ class TableRules {
     STRATA_RETURN_IF_ERROR(CheckIndexCounts());
     STRATA_RETURN_IF_ERROR(CheckKeys());
     STRATA_RETURN_IF_ERROR(CheckBilling());
+    STRATA_RETURN_IF_ERROR(CheckWarm());
     return CheckProjections();
   }
 
@@ -138,6 +139,52 @@ class TableRules {
     return Status::Ok();
   }
 
+  // A table or index starts with the on-demand defaults, or its provisioned capacity, and
+  // DynamoDB refuses a warm throughput below that (it never lowers one).
+  Status CheckWarmOf(const pb::DynamoWarmThroughput& warm, const pb::DynamoThroughput* capacity,
+                     int line, std::string_view who) const {
+    const bool provisioned = t_.billing_mode() == pb::DYNAMO_BILLING_MODE_PROVISIONED;
+    const int64_t read = provisioned && capacity ? capacity->read_capacity_units()
+                                                 : kOnDemandWarmRead;
+    const int64_t write = provisioned && capacity ? capacity->write_capacity_units()
+                                                  : kOnDemandWarmWrite;
+    if (warm.read_units_per_second() >= read && warm.write_units_per_second() >= write) {
+      return Status::Ok();
+    }
+    const std::string start =
+        provisioned ? fmt::format("its provisioned capacity ({} read, {} write)", read, write)
+                    : fmt::format("{} read and {} write units per second", read, write);
+    return Error(line ? line : at_.root_line,
+                 fmt::format("{}{} asks for {} read and {} write units per second, below what "
+                             "every {} starts with: {}; DynamoDB never lowers warm throughput, "
+                             "so ask for at least that ({}) or leave {} out",
+                             who, words_.warm_key, warm.read_units_per_second(),
+                             warm.write_units_per_second(),
+                             provisioned ? "provisioned table or index" : "on-demand table or index",
+                             start,
+                             fmt::format(fmt::runtime(words_.warm_form),
+                                         std::max(read, warm.read_units_per_second()),
+                                         std::max(write, warm.write_units_per_second())),
+                             words_.warm_key));
+  }
+
+  Status CheckWarm() const {
+    if (t_.has_warm_throughput()) {
+      STRATA_RETURN_IF_ERROR(CheckWarmOf(t_.warm_throughput(),
+                                         t_.has_throughput() ? &t_.throughput() : nullptr,
+                                         at_.warm_line, ""));
+    }
+    for (int i = 0; i < t_.global_indexes_size(); ++i) {
+      const auto& g = t_.global_indexes(i);
+      if (!g.has_warm_throughput()) continue;
+      STRATA_RETURN_IF_ERROR(CheckWarmOf(g.warm_throughput(),
+                                         g.has_throughput() ? &g.throughput() : nullptr,
+                                         at_.global_indexes[i].warm_line,
+                                         fmt::format("global index \"{}\": ", g.name())));
+    }
+    return Status::Ok();
+  }
+
   Status NotAllowed(int line, std::string_view who) const {
     return Error(line, fmt::format("{}{} is not allowed with {}; remove it or use {}", who,
                                    words_.throughput_key, words_.pay_per_request,
@@ -194,6 +241,30 @@ std::string InvalidNameMessage(std::string_view what, std::string_view name) {
 Status CheckTableRules(const pb::DynamoTable& table, const TablePlaces& at,
                        const Vocabulary& words, std::string_view file) {
   return TableRules(table, at, words, file).Check();
+}
+
+std::string StreamArnProblem(std::string_view arn) {
+  // arn:PARTITION:kinesis:REGION:ACCOUNT:stream/NAME
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  for (int i = 0; i < 5; ++i) {
+    const size_t colon = arn.find(':', start);
+    if (colon == std::string_view::npos) break;
+    parts.push_back(arn.substr(start, colon - start));
+    start = colon + 1;
+  }
+  const std::string_view resource = parts.size() == 5 ? arn.substr(start) : "";
+  const bool ok = parts.size() == 5 && parts[0] == "arn" && !parts[1].empty() &&
+                  parts[2] == "kinesis" && !parts[3].empty() && parts[4].size() == 12 &&
+                  std::all_of(parts[4].begin(), parts[4].end(),
+                              [](char c) { return c >= '0' && c <= '9'; }) &&
+                  resource.rfind("stream/", 0) == 0 && resource.size() > 7 &&
+                  resource.find('/', 7) == std::string_view::npos;
+  if (ok) return "";
+  return fmt::format("\"{}\" is not a Kinesis data stream ARN; write "
+                     "arn:aws:kinesis:REGION:ACCOUNT:stream/NAME (the stream's ARN as "
+                     "aws kinesis describe-stream-summary shows it)",
+                     arn);
 }
 
 std::string AttributeNameProblem(std::string_view name) {

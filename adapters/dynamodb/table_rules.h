@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,11 @@ inline constexpr size_t kMaxTagKeyChars = 128;
 // Point-in-time recovery keeps 1 to 35 days; DynamoDB uses 35 when none is given.
 inline constexpr int kDefaultRecoveryPeriodDays = 35;
 inline constexpr int kMaxRecoveryPeriodDays = 35;
+// What a new on-demand table or index starts with in warm throughput (read and write units per
+// second); a provisioned one starts with its capacity. DynamoDB never lowers warm throughput,
+// so it refuses a request for less than that.
+inline constexpr int64_t kOnDemandWarmRead = 12000;
+inline constexpr int64_t kOnDemandWarmWrite = 4000;
 
 // InvalidArgument "FILE:LINE: message", the error every table file problem becomes.
 Status ErrorAt(std::string_view file, int line, std::string_view message);
@@ -38,6 +44,8 @@ struct IndexPlace {
   int projection_line = 0;
   int throughput_line = 0;
   int on_demand_line = 0;
+  int warm_line = 0;
+  int insights_line = 0;
 };
 
 // Where the parts of a table were written, for the errors found after reading it. The index
@@ -51,6 +59,7 @@ struct TablePlaces {
   int global_indexes_line = 0;
   int local_indexes_line = 0;
   int on_demand_line = 0;
+  int warm_line = 0;
   std::vector<IndexPlace> global_indexes;
   std::vector<IndexPlace> local_indexes;
 };
@@ -65,12 +74,18 @@ struct Vocabulary {
   std::string_view include_form;     // how to list INCLUDE attributes
   std::string_view table_sort_key;   // how to give the table a sort key
   std::string_view on_demand_key;    // the key that sets maximum on-demand throughput
+  std::string_view warm_key;         // the key that sets warm throughput
+  std::string_view warm_form;        // how to write it with read R and write W ({} {})
 };
 
 // Checks `table` against the rules DynamoDB enforces. The first problem found is returned, at
 // the line `at` records for the part concerned (the table's line when none was recorded).
 Status CheckTableRules(const pb::DynamoTable& table, const TablePlaces& at,
                        const Vocabulary& words, std::string_view file);
+
+// Checks a Kinesis data stream ARN (arn:PARTITION:kinesis:REGION:ACCOUNT:stream/NAME); "" when
+// it is fine, else what is wrong with it.
+std::string StreamArnProblem(std::string_view arn);
 
 // Checks an attribute name used by a key; "" when it is fine.
 std::string AttributeNameProblem(std::string_view name);

@@ -25,7 +25,7 @@ namespace {
 constexpr Vocabulary kYamlWords{
     "capacity", "capacity: { read: N, write: N }", "billing: provisioned",
     "billing: pay_per_request", "projection include", "projection: { include: [attr, ...] }",
-    "sort_key", "on_demand_throughput"};
+    "sort_key", "on_demand_throughput", "warm_throughput", "warm_throughput: {{ read: {}, write: {} }}"};
 
 constexpr EnumWord<pb::DynamoBillingMode> kYamlBilling[] = {
     {"pay_per_request", pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST},
@@ -42,6 +42,14 @@ constexpr EnumWord<pb::DynamoTableClass> kYamlTableClasses[] = {
     {"standard", pb::DYNAMO_TABLE_CLASS_STANDARD},
     {"standard_infrequent_access", pb::DYNAMO_TABLE_CLASS_STANDARD_INFREQUENT_ACCESS},
 };
+constexpr EnumWord<pb::DynamoContributorInsightsMode> kYamlInsightsModes[] = {
+    {"accessed_and_throttled_keys", pb::DYNAMO_CONTRIBUTOR_INSIGHTS_ACCESSED_AND_THROTTLED_KEYS},
+    {"throttled_keys", pb::DYNAMO_CONTRIBUTOR_INSIGHTS_THROTTLED_KEYS},
+};
+constexpr EnumWord<pb::DynamoTimestampPrecision> kYamlPrecisions[] = {
+    {"millisecond", pb::DYNAMO_TIMESTAMP_PRECISION_MILLISECOND},
+    {"microsecond", pb::DYNAMO_TIMESTAMP_PRECISION_MICROSECOND},
+};
 constexpr EnumWord<pb::DynamoProjectionType> kYamlProjections[] = {
     {"all", pb::DYNAMO_PROJECTION_TYPE_ALL},
     {"keys_only", pb::DYNAMO_PROJECTION_TYPE_KEYS_ONLY},
@@ -52,10 +60,13 @@ const KeyList kYamlTableKeys = {"table",       "partition_key",       "sort_key"
                                 "local_indexes", "ttl",               "stream",
                                 "table_class", "deletion_protection", "tags",
                                 "encryption",  "on_demand_throughput", "warm_throughput",
-                                "point_in_time_recovery", "resource_policy"};
+                                "point_in_time_recovery", "resource_policy",
+                                "contributor_insights", "kinesis_destinations"};
 const KeyList kYamlGlobalIndexKeys = {"name",     "partition_key",        "sort_key",
                                       "projection", "capacity", "on_demand_throughput",
-                                      "warm_throughput"};
+                                      "warm_throughput", "contributor_insights"};
+const KeyList kYamlInsightsKeys = {"mode"};
+const KeyList kYamlDestinationKeys = {"stream_arn", "precision"};
 const KeyList kYamlOnDemandKeys = {"max_read", "max_write"};
 const KeyList kYamlWarmKeys = {"read", "write"};
 const KeyList kYamlEncryptionKeys = {"kms_key"};
@@ -67,7 +78,8 @@ const KeyList kYamlRecoveryKeys = {"recovery_period_days"};
 
 // Lists and maps that may be written with nothing under them (`tags:`).
 bool MayBeEmpty(std::string_view key) {
-  return key == "global_indexes" || key == "local_indexes" || key == "tags";
+  return key == "global_indexes" || key == "local_indexes" || key == "tags" ||
+         key == "kinesis_destinations";
 }
 
 int LineOf(const YAML::Node& node) { return node.Mark().line >= 0 ? node.Mark().line + 1 : 0; }
@@ -133,6 +145,9 @@ class YamlReader {
   Status Tags(const YAML::Node& node);
   Status Recovery(const YAML::Node& node);
   Status Policy(const YAML::Node& node);
+  Status Insights(const YAML::Node& node, std::string_view what,
+                  pb::DynamoContributorInsights* out, bool* on) const;
+  Status Destinations(const YAML::Node& node);
 
   std::string_view file_;
   pb::DynamoTable table_;
@@ -424,8 +439,15 @@ Status YamlReader::GlobalIndex(const YAML::Node& node) {
                                     index->mutable_on_demand_throughput()));
   }
   if (const YamlField* w = Find(fields, "warm_throughput")) {
+    place.warm_line = LineOf(w->key_node);
     STRATA_RETURN_IF_ERROR(Warm(w->value, what + " warm_throughput",
                                 index->mutable_warm_throughput()));
+  }
+  if (const YamlField* ci = Find(fields, "contributor_insights")) {
+    bool on = false;
+    STRATA_RETURN_IF_ERROR(Insights(ci->value, what + " contributor_insights",
+                                    index->mutable_contributor_insights(), &on));
+    if (!on) index->clear_contributor_insights();
   }
   return Status::Ok();
 }
@@ -506,7 +528,17 @@ Status YamlReader::Settings(const Fields& fields) {
         OnDemand(o->value, "on_demand_throughput", table_.mutable_on_demand_throughput()));
   }
   if (const YamlField* w = Find(fields, "warm_throughput")) {
+    places_.warm_line = LineOf(w->key_node);
     STRATA_RETURN_IF_ERROR(Warm(w->value, "warm_throughput", table_.mutable_warm_throughput()));
+  }
+  if (const YamlField* ci = Find(fields, "contributor_insights")) {
+    bool on = false;
+    STRATA_RETURN_IF_ERROR(Insights(ci->value, "contributor_insights",
+                                    table_.mutable_contributor_insights(), &on));
+    if (!on) table_.clear_contributor_insights();
+  }
+  if (const YamlField* k = Find(fields, "kinesis_destinations")) {
+    STRATA_RETURN_IF_ERROR(Destinations(k->value));
   }
   if (const YamlField* pitr = Find(fields, "point_in_time_recovery")) {
     STRATA_RETURN_IF_ERROR(Recovery(pitr->value));
@@ -543,6 +575,68 @@ Status YamlReader::Recovery(const YAML::Node& node) {
                              days->value.IsScalar() ? days->value.Scalar() : "a list or map"));
   }
   table_.set_point_in_time_recovery_days(value);
+  return Status::Ok();
+}
+
+// `true` (the service's default mode, accessed_and_throttled_keys), `false`, or
+// `{ mode: throttled_keys }`.
+Status YamlReader::Insights(const YAML::Node& node, std::string_view what,
+                            pb::DynamoContributorInsights* out, bool* on) const {
+  const std::string forms = fmt::format(
+      "write {}: true, false or {{ mode: accessed_and_throttled_keys }} (or throttled_keys)",
+      what);
+  if (node.IsScalar() && YAML::convert<bool>::decode(node, *on)) {
+    if (*on) out->set_mode(pb::DYNAMO_CONTRIBUTOR_INSIGHTS_ACCESSED_AND_THROTTLED_KEYS);
+    return Status::Ok();
+  }
+  if (!node.IsMap()) return Error(node, fmt::format("{} is {}; {}", what, KindName(node), forms));
+  STRATA_ASSIGN_OR_RETURN(Fields fields, MapFields(node, what, &kYamlInsightsKeys,
+                                                   "{ mode: throttled_keys }"));
+  const YamlField* mode = Find(fields, "mode");
+  if (!mode) return Error(node, forms);
+  pb::DynamoContributorInsightsMode value = pb::DYNAMO_CONTRIBUTOR_INSIGHTS_MODE_UNSPECIFIED;
+  STRATA_RETURN_IF_ERROR(Enum(mode->value, "contributor insights mode", kYamlInsightsModes,
+                              &value));
+  out->set_mode(value);
+  *on = true;
+  return Status::Ok();
+}
+
+// A list of `{ stream_arn: ARN, precision: millisecond }`, precision optional.
+Status YamlReader::Destinations(const YAML::Node& node) {
+  if (node.IsNull()) return Status::Ok();
+  if (!node.IsSequence()) {
+    return Error(node, fmt::format("kinesis_destinations must be a list (- stream_arn: ARN), "
+                                   "not {}",
+                                   KindName(node)));
+  }
+  std::map<std::string, int> seen;  // ARN -> line
+  for (const auto& item : node) {
+    STRATA_ASSIGN_OR_RETURN(Fields fields,
+                            MapFields(item, "Kinesis destination", &kYamlDestinationKeys,
+                                      "{ stream_arn: ARN, precision: millisecond }"));
+    const YamlField* arn = Find(fields, "stream_arn");
+    if (!arn) {
+      return Error(item, "a Kinesis destination needs stream_arn: the ARN of the Kinesis data "
+                         "stream to send the table's changes to");
+    }
+    auto* d = table_.add_kinesis_destinations();
+    STRATA_ASSIGN_OR_RETURN(*d->mutable_stream_arn(), Scalar(arn->value, "stream_arn"));
+    if (std::string problem = StreamArnProblem(d->stream_arn()); !problem.empty()) {
+      return Error(arn->value, problem);
+    }
+    auto [it, fresh] = seen.emplace(d->stream_arn(), LineOf(arn->value));
+    if (!fresh) {
+      return Error(arn->value, fmt::format("stream {} is listed twice (first at line {}); a "
+                                           "table streams to each stream once",
+                                           d->stream_arn(), it->second));
+    }
+    pb::DynamoTimestampPrecision precision = pb::DYNAMO_TIMESTAMP_PRECISION_MILLISECOND;
+    if (const YamlField* p = Find(fields, "precision")) {
+      STRATA_RETURN_IF_ERROR(Enum(p->value, "timestamp precision", kYamlPrecisions, &precision));
+    }
+    d->set_precision(precision);
+  }
   return Status::Ok();
 }
 

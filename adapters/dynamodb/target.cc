@@ -32,6 +32,8 @@ std::string WaitsFor(const Operation& op) {
   if (op.wait_for_deleted) return "deleted";
   if (op.wait_for_recovery) return "point-in-time recovery to show the change";
   if (op.wait_for_policy) return "the resource policy to show the change";
+  if (op.wait_for_insights) return "contributor insights to show the change";
+  if (op.wait_for_kinesis) return "the Kinesis destination to show the change";
   return "";
 }
 
@@ -294,6 +296,7 @@ pb::SchemaState DynamoLive::Schema(const pb::SchemaState* base) const {
       live->second.set_point_in_time_recovery_days(known->second.point_in_time_recovery_days());
     }
     if (!t.policy_supported) live->second.set_resource_policy(known->second.resource_policy());
+    TakeUnreportedSettings(t, known->second, &live->second);
   }
   return s;
 }

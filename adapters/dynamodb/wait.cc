@@ -149,4 +149,55 @@ Status WaitForPolicy(aws::JsonService& ddb, const std::string& table, const std:
                    });
 }
 
+Status WaitForInsights(aws::JsonService& ddb, const std::string& table, const std::string& index,
+                       const std::string& mode, const Waiter& waiter) {
+  const std::string subject = index.empty()
+                                  ? "contributor insights of table " + table
+                                  : "contributor insights of global index " + index +
+                                        " of table " + table;
+  const std::string goal = mode.empty() ? "DISABLED" : "ENABLED (" + mode + ")";
+  return PollUntil(subject, waiter, goal, [&]() -> Result<Seen> {
+    STRATA_ASSIGN_OR_RETURN(InsightsState state, ReadInsights(ddb, table, index));
+    if (!state.supported) return Seen{true, ""};
+    if (state.status == "FAILED") {
+      return Status::FailedPrecondition(fmt::format(
+          "{} FAILED: {}; fix the cause (CloudWatch Contributor Insights rule limits or "
+          "permissions for the account), then run strata apply again",
+          subject, state.failure.empty() ? "DynamoDB gave no reason" : state.failure));
+    }
+    // A table or index that never had insights may name no mode; the service's default then.
+    const std::string now_mode = state.mode.empty() ? "ACCESSED_AND_THROTTLED_KEYS" : state.mode;
+    const bool finished = mode.empty() ? state.status == "DISABLED"
+                                       : state.status == "ENABLED" && now_mode == mode;
+    return Seen{finished, state.on() ? state.status + " (" + now_mode + ")" : state.status};
+  });
+}
+
+Status WaitForKinesis(aws::JsonService& ddb, const std::string& table,
+                      const std::string& stream_arn, const std::string& precision,
+                      const Waiter& waiter) {
+  const std::string subject = "Kinesis stream " + stream_arn + " of table " + table;
+  const std::string goal = precision.empty() ? "DISABLED" : "ACTIVE (" + precision + ")";
+  return PollUntil(subject, waiter, goal, [&]() -> Result<Seen> {
+    STRATA_ASSIGN_OR_RETURN(KinesisState state, ReadKinesis(ddb, table));
+    if (!state.supported) return Seen{true, ""};
+    const KinesisDestinationState* d = nullptr;
+    for (const auto& x : state.destinations) {
+      if (x.stream_arn == stream_arn) d = &x;
+    }
+    if (d == nullptr) return Seen{precision.empty(), "not listed"};
+    if (d->status == "ENABLE_FAILED" && !precision.empty()) {
+      return Status::FailedPrecondition(fmt::format(
+          "{} could not be enabled (ENABLE_FAILED): {}; check that the stream exists, is ACTIVE "
+          "and may be written by DynamoDB, then run strata apply again",
+          subject, d->description.empty() ? "DynamoDB gave no reason" : d->description));
+    }
+    const std::string now_precision = d->precision.empty() ? "MILLISECOND" : d->precision;
+    const bool finished = precision.empty()
+                              ? d->status == "DISABLED"
+                              : d->status == "ACTIVE" && now_precision == precision;
+    return Seen{finished, d->status + " (" + now_precision + ")"};
+  });
+}
+
 }  // namespace strata::dynamodb

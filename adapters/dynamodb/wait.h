@@ -1,6 +1,7 @@
 // Waiting for DynamoDB: polls DescribeTable until a table and all its global indexes are
-// ACTIVE, or until the table is gone; DescribeContinuousBackups and GetResourcePolicy until a
-// recovery or policy change shows; with injected sleep and clock.
+// ACTIVE, or until the table is gone; DescribeContinuousBackups, GetResourcePolicy,
+// DescribeContributorInsights and DescribeKinesisStreamingDestination until a change of
+// recovery, policy, insights or Kinesis destination shows; with injected sleep and clock.
 //
 // Each wait gives up after `timeout_ms` with a message saying what it still saw. `on_wait`
 // hears what is being waited for each time that changes (not on every poll).
@@ -50,5 +51,20 @@ Status WaitForRecovery(aws::JsonService& ddb, const std::string& table, int days
 // eventually consistent, and the next plan must see this one. Same errors as WaitUntilReady.
 Status WaitForPolicy(aws::JsonService& ddb, const std::string& table, const std::string& arn,
                      const std::string& revision, const Waiter& waiter);
+
+// Polls DescribeContributorInsights until the table's (`index` empty) or the index's insights
+// are ENABLED in `mode` (or DISABLED when `mode` is empty); ENABLING and DISABLING are waited
+// through. FAILED is FailedPrecondition with the service's FailureException and what to do.
+// Otherwise the same errors as WaitUntilReady.
+Status WaitForInsights(aws::JsonService& ddb, const std::string& table, const std::string& index,
+                       const std::string& mode, const Waiter& waiter);
+
+// Polls DescribeKinesisStreamingDestination until the stream is ACTIVE with `precision` (or
+// DISABLED, or no longer listed, when `precision` is empty); ENABLING, UPDATING and DISABLING
+// are waited through. ENABLE_FAILED is FailedPrecondition with the service's
+// DestinationStatusDescription. Otherwise the same errors as WaitUntilReady.
+Status WaitForKinesis(aws::JsonService& ddb, const std::string& table,
+                      const std::string& stream_arn, const std::string& precision,
+                      const Waiter& waiter);
 
 }  // namespace strata::dynamodb

@@ -4,11 +4,13 @@
 // Per table the order is: global index drops, billing, global index adds, index throughput,
 // on-demand maxima and warm throughput (table, then kept indexes), then the simple
 // properties (time to live, stream, table class, encryption, deletion protection,
-// point-in-time recovery, resource policy, tags). Drops come first so an index whose key
+// point-in-time recovery, contributor insights of the table then of each kept index, Kinesis
+// destinations removed, added and changed, resource policy, tags). Drops come first so an index whose key
 // attribute changes type can be dropped and added again with the new type.
 #include <google/protobuf/util/message_differencer.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "engine/diff/diff.h"
@@ -194,6 +196,60 @@ void DiffTags(const pb::DynamoTable& a, const pb::DynamoTable& b, std::vector<pb
   }
 }
 
+void DiffInsightsOf(const std::string& table, const std::string& index,
+                    const pb::DynamoContributorInsights* a,
+                    const pb::DynamoContributorInsights* b, std::vector<pb::Event>* out) {
+  if ((a == nullptr) == (b == nullptr) && (a == nullptr || Same(*a, *b))) return;
+  auto* e = NewChange(out)->mutable_set_contributor_insights();
+  e->set_table(table);
+  e->set_index(index);
+  if (b != nullptr) *e->mutable_insights() = *b;
+}
+
+template <typename T>
+const pb::DynamoContributorInsights* InsightsOf(const T& x) {
+  return x.has_contributor_insights() ? &x.contributor_insights() : nullptr;
+}
+
+// The table's, then each kept index's (a new index is added with its own).
+void DiffInsights(const pb::DynamoTable& a, const pb::DynamoTable& b,
+                  std::vector<pb::Event>* out) {
+  DiffInsightsOf(b.name(), "", InsightsOf(a), InsightsOf(b), out);
+  for (const auto& g : b.global_indexes()) {
+    const pb::DynamoGlobalIndex* before = FindGsi(a, g.name());
+    if (before == nullptr || !KeepGsi(a, b, *before)) continue;
+    DiffInsightsOf(b.name(), g.name(), InsightsOf(*before), InsightsOf(g), out);
+  }
+}
+
+// Streams no longer wanted go first, then new ones, then new precisions of kept ones.
+void DiffDestinations(const pb::DynamoTable& a, const pb::DynamoTable& b,
+                      std::vector<pb::Event>* out) {
+  std::map<std::string, pb::DynamoTimestampPrecision> before, after;
+  for (const auto& d : a.kinesis_destinations()) before[d.stream_arn()] = d.precision();
+  for (const auto& d : b.kinesis_destinations()) after[d.stream_arn()] = d.precision();
+  for (const auto& [arn, _] : before) {
+    if (after.count(arn)) continue;
+    auto* e = NewChange(out)->mutable_remove_kinesis_destination();
+    e->set_table(b.name());
+    e->set_stream_arn(arn);
+  }
+  for (const auto& d : b.kinesis_destinations()) {
+    if (before.count(d.stream_arn())) continue;
+    auto* e = NewChange(out)->mutable_add_kinesis_destination();
+    e->set_table(b.name());
+    *e->mutable_destination() = d;
+  }
+  for (const auto& [arn, precision] : after) {
+    auto was = before.find(arn);
+    if (was == before.end() || was->second == precision) continue;
+    auto* e = NewChange(out)->mutable_set_kinesis_destination_precision();
+    e->set_table(b.name());
+    e->set_stream_arn(arn);
+    e->set_precision(precision);
+  }
+}
+
 void DiffProperties(const pb::DynamoTable& a, const pb::DynamoTable& b,
                     std::vector<pb::Event>* out) {
   if (a.ttl_attribute() != b.ttl_attribute()) {
@@ -226,6 +282,8 @@ void DiffProperties(const pb::DynamoTable& a, const pb::DynamoTable& b,
     e->set_table(b.name());
     e->set_recovery_period_days(b.point_in_time_recovery_days());
   }
+  DiffInsights(a, b, out);
+  DiffDestinations(a, b, out);
   // Policies are normalised before they reach the model, so equal text is equal meaning.
   if (a.resource_policy() != b.resource_policy()) {
     auto* e = NewChange(out)->mutable_set_resource_policy();

@@ -42,6 +42,12 @@ void CanonicalizeSettings(pb::DynamoTable* table) {
       table->encryption().key() == pb::DYNAMO_ENCRYPTION_KEY_AWS_OWNED) {
     table->clear_encryption();
   }
+  // One entry per stream, in ARN order.
+  auto* destinations = table->mutable_kinesis_destinations();
+  auto by_arn = [](const auto& x, const auto& y) { return x.stream_arn() < y.stream_arn(); };
+  if (!std::is_sorted(destinations->begin(), destinations->end(), by_arn)) {
+    std::sort(destinations->begin(), destinations->end(), by_arn);
+  }
 }
 
 template <typename Repeated>

@@ -173,6 +173,57 @@ Status SetWarm(const pb::DynamoSetWarmThroughput& e, Tables* tables) {
   });
 }
 
+Status SetInsights(const pb::DynamoSetContributorInsights& e, Tables* tables) {
+  return SetTableOrIndex(e, tables, [&e](auto* owner) {
+    if (e.has_insights()) {
+      *owner->mutable_contributor_insights() = e.insights();
+    } else {
+      owner->clear_contributor_insights();
+    }
+  });
+}
+
+int FindDestination(const pb::DynamoTable& table, const std::string& arn) {
+  for (int i = 0; i < table.kinesis_destinations_size(); ++i) {
+    if (table.kinesis_destinations(i).stream_arn() == arn) return i;
+  }
+  return -1;
+}
+
+Status AddDestination(const pb::DynamoAddKinesisDestination& e, Tables* tables) {
+  STRATA_ASSIGN_OR_RETURN(pb::DynamoTable * table, FindTable(tables, e.table()));
+  if (FindDestination(*table, e.destination().stream_arn()) >= 0) {
+    return Status::AlreadyExists(fmt::format("dynamodb table {} already streams to {}",
+                                             e.table(), e.destination().stream_arn()));
+  }
+  *table->add_kinesis_destinations() = e.destination();
+  CanonicalizeDynamoTable(table);
+  return Status::Ok();
+}
+
+Status RemoveDestination(const pb::DynamoRemoveKinesisDestination& e, Tables* tables) {
+  STRATA_ASSIGN_OR_RETURN(pb::DynamoTable * table, FindTable(tables, e.table()));
+  const int i = FindDestination(*table, e.stream_arn());
+  if (i < 0) {
+    return Status::NotFound(
+        fmt::format("dynamodb table {} does not stream to {}", e.table(), e.stream_arn()));
+  }
+  table->mutable_kinesis_destinations()->DeleteSubrange(i, 1);
+  return Status::Ok();
+}
+
+Status SetDestinationPrecision(const pb::DynamoSetKinesisDestinationPrecision& e,
+                               Tables* tables) {
+  STRATA_ASSIGN_OR_RETURN(pb::DynamoTable * table, FindTable(tables, e.table()));
+  const int i = FindDestination(*table, e.stream_arn());
+  if (i < 0) {
+    return Status::NotFound(
+        fmt::format("dynamodb table {} does not stream to {}", e.table(), e.stream_arn()));
+  }
+  table->mutable_kinesis_destinations(i)->set_precision(e.precision());
+  return Status::Ok();
+}
+
 template <typename Event, typename Set>
 Status SetField(const Event& e, Tables* tables, Set set) {
   STRATA_ASSIGN_OR_RETURN(pb::DynamoTable * table, FindTable(tables, e.table()));
@@ -242,6 +293,14 @@ Status ApplyDynamo(const pb::DynamoChange& c, pb::DynamoSchema* schema) {
       return SetField(c.set_point_in_time_recovery(), t, [&](pb::DynamoTable* x) {
         x->set_point_in_time_recovery_days(c.set_point_in_time_recovery().recovery_period_days());
       });
+    case pb::DynamoChange::kSetContributorInsights:
+      return SetInsights(c.set_contributor_insights(), t);
+    case pb::DynamoChange::kAddKinesisDestination:
+      return AddDestination(c.add_kinesis_destination(), t);
+    case pb::DynamoChange::kRemoveKinesisDestination:
+      return RemoveDestination(c.remove_kinesis_destination(), t);
+    case pb::DynamoChange::kSetKinesisDestinationPrecision:
+      return SetDestinationPrecision(c.set_kinesis_destination_precision(), t);
     case pb::DynamoChange::KIND_NOT_SET: break;
   }
   return Status::InvalidArgument("dynamodb change: kind is UNSPECIFIED");

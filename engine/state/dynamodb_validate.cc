@@ -52,6 +52,23 @@ Status ValidateRecoveryPeriod(int32_t days, const std::string& what, const std::
   return Status::Ok();
 }
 
+Status ValidateInsights(const pb::DynamoContributorInsights& i, const std::string& what,
+                        const std::string& where) {
+  if (i.mode() == pb::DYNAMO_CONTRIBUTOR_INSIGHTS_MODE_UNSPECIFIED) {
+    return Invalid(what, where, "contributor insights mode is UNSPECIFIED");
+  }
+  return Status::Ok();
+}
+
+Status ValidateDestination(const std::string& arn, pb::DynamoTimestampPrecision precision,
+                           const std::string& what, const std::string& table) {
+  if (arn.empty()) return Invalid(what, table, "Kinesis destination without a stream ARN");
+  if (precision == pb::DYNAMO_TIMESTAMP_PRECISION_UNSPECIFIED) {
+    return Invalid(what, table, "Kinesis destination " + arn + ": precision is UNSPECIFIED");
+  }
+  return Status::Ok();
+}
+
 Status ValidateTable(const pb::DynamoTable& t, const std::string& what) {
   if (t.name().empty()) return Status::InvalidArgument("dynamodb " + what + ": table name is empty");
   if (t.key().partition_key().empty()) return Invalid(what, t.name(), "partition key is empty");
@@ -73,7 +90,21 @@ Status ValidateTable(const pb::DynamoTable& t, const std::string& what) {
   }
   if (t.has_encryption()) STRATA_RETURN_IF_ERROR(ValidateEncryption(t.encryption(), what, t.name()));
   STRATA_RETURN_IF_ERROR(ValidateAmounts(t.on_demand_throughput(), t.warm_throughput(), what, t.name()));
+  if (t.has_contributor_insights()) {
+    STRATA_RETURN_IF_ERROR(ValidateInsights(t.contributor_insights(), what, t.name()));
+  }
+  for (int i = 0; i < t.kinesis_destinations_size(); ++i) {
+    const auto& d = t.kinesis_destinations(i);
+    STRATA_RETURN_IF_ERROR(ValidateDestination(d.stream_arn(), d.precision(), what, t.name()));
+    if (i > 0 && t.kinesis_destinations(i - 1).stream_arn() == d.stream_arn()) {
+      return Invalid(what, t.name(), "Kinesis destination " + d.stream_arn() + " listed twice");
+    }
+  }
   for (const auto& g : t.global_indexes()) {
+    if (g.has_contributor_insights()) {
+      STRATA_RETURN_IF_ERROR(
+          ValidateInsights(g.contributor_insights(), what, t.name() + "." + g.name()));
+    }
     STRATA_RETURN_IF_ERROR(ValidateAmounts(g.on_demand_throughput(), g.warm_throughput(), what,
                                            t.name() + "." + g.name()));
     STRATA_RETURN_IF_ERROR(ValidateProjection(
@@ -108,6 +139,12 @@ std::string DynamoTableOf(const pb::DynamoChange& c) {
     case pb::DynamoChange::kSetWarmThroughput: return c.set_warm_throughput().table();
     case pb::DynamoChange::kSetResourcePolicy: return c.set_resource_policy().table();
     case pb::DynamoChange::kSetPointInTimeRecovery: return c.set_point_in_time_recovery().table();
+    case pb::DynamoChange::kSetContributorInsights: return c.set_contributor_insights().table();
+    case pb::DynamoChange::kAddKinesisDestination: return c.add_kinesis_destination().table();
+    case pb::DynamoChange::kRemoveKinesisDestination:
+      return c.remove_kinesis_destination().table();
+    case pb::DynamoChange::kSetKinesisDestinationPrecision:
+      return c.set_kinesis_destination_precision().table();
     case pb::DynamoChange::KIND_NOT_SET: break;
   }
   return "";
@@ -163,6 +200,25 @@ Status ValidateDynamoChange(const pb::DynamoChange& c) {
     case pb::DynamoChange::kSetPointInTimeRecovery:
       return ValidateRecoveryPeriod(c.set_point_in_time_recovery().recovery_period_days(),
                                     "set_point_in_time_recovery", table);
+    case pb::DynamoChange::kSetContributorInsights:
+      if (c.set_contributor_insights().has_insights()) {
+        return ValidateInsights(c.set_contributor_insights().insights(),
+                                "set_contributor_insights", table);
+      }
+      break;
+    case pb::DynamoChange::kAddKinesisDestination:
+      return ValidateDestination(c.add_kinesis_destination().destination().stream_arn(),
+                                 c.add_kinesis_destination().destination().precision(),
+                                 "add_kinesis_destination", table);
+    case pb::DynamoChange::kRemoveKinesisDestination:
+      if (c.remove_kinesis_destination().stream_arn().empty()) {
+        return Invalid("remove_kinesis_destination", table, "no stream ARN");
+      }
+      break;
+    case pb::DynamoChange::kSetKinesisDestinationPrecision:
+      return ValidateDestination(c.set_kinesis_destination_precision().stream_arn(),
+                                 c.set_kinesis_destination_precision().precision(),
+                                 "set_kinesis_destination_precision", table);
     default: break;
   }
   return Status::Ok();

@@ -58,6 +58,24 @@ every table and index ACTIVE at once and accepts several index changes in one ca
   - --no-tagging answers ListTagsOfResource, TagResource and UntagResource with
     UnknownOperationException, as a DynamoDB emulator without tagging does.
   With --delay 0 the statuses are moto's (ACTIVE at once) and only the refusals remain.
+  - Contributor insights and Kinesis streaming destinations (moto answers every one of these
+    calls with an HTTP 500 HTML page) are answered by the proxy itself, as the service
+    documents them, from state it keeps per table (class Streaming):
+      UpdateContributorInsights / DescribeContributorInsights, for the table or one global
+        index (IndexName): ENABLE (with ContributorInsightsMode, default
+        ACCESSED_AND_THROTTLED_KEYS) shows ENABLING for --delay seconds, then ENABLED; DISABLE
+        shows DISABLING, then DISABLED. With "insights_fail" set (POST /__fault/dynamodb) an
+        ENABLE ends FAILED with a FailureException carrying that text.
+      EnableKinesisStreamingDestination (ENABLING, then ACTIVE; ENABLE_FAILED with
+        "kinesis_fail" as DestinationStatusDescription when that is set),
+        UpdateKinesisStreamingDestination (UPDATING, then ACTIVE with the new
+        ApproximateCreationDateTimePrecision), DisableKinesisStreamingDestination (DISABLING,
+        then DISABLED, still listed) and DescribeKinesisStreamingDestination.
+    Refusals: ResourceNotFoundException for a table the proxy has not seen described by moto
+    (or that was deleted since) and for an unknown index; ValidationException for a StreamArn
+    that is not a Kinesis stream ARN, for enabling a stream the table already streams to
+    (ENABLING or ACTIVE) and for disabling or updating one it does not stream to;
+    ResourceInUseException for a change of insights or of a stream still in transition.
 
 Glue mode (--glue) plays what Glue does and moto does not:
   - Listing pages: GetDatabases, GetTables and GetPartitions answer at most --page-size items
@@ -80,10 +98,12 @@ Control endpoints, never forwarded:
                           mode), so a test can tell which tables a command read
   POST /__fault/script    replace the remaining faults with the body's comma-separated list
   GET  /__fault/dynamodb  {"enabled", "delay", "no_tagging", "tables": {NAME: what is in progress},
-                          "refuse": [...]}
+                          "refuse": [...], "streaming": {NAME: {"insights": {INDEX or "":
+                          STATUS}, "kinesis": {ARN: STATUS}}}}
   POST /__fault/dynamodb  JSON {"enabled": bool, "delay": seconds, "no_tagging": bool,
                           "describe_extra": {TABLE: {FIELD: VALUE}}, "refuse": [{"operation":
-                          OP, "table": NAME, "type": ERROR, "message": TEXT, "times": N}]}, any
+                          OP, "table": NAME, "type": ERROR, "message": TEXT, "times": N}],
+                          "insights_fail": text, "kinesis_fail": text (empty: succeed)}, any
                           of them; the answer is the new state as for GET. A refusal answers
                           the next N (default 1) OP requests for that table with that error,
                           in the service's shape, before anything else is checked
@@ -134,6 +154,150 @@ def table_name(value):
     return value
 
 
+# ---- contributor insights and Kinesis streaming destinations (moto has neither) ---------------
+
+STREAMING_OPERATIONS = {"UpdateContributorInsights", "DescribeContributorInsights",
+                        "EnableKinesisStreamingDestination", "DisableKinesisStreamingDestination",
+                        "UpdateKinesisStreamingDestination", "DescribeKinesisStreamingDestination"}
+
+
+def is_kinesis_stream_arn(value):
+    parts = value.split(":", 5) if isinstance(value, str) else []
+    return (len(parts) == 6 and parts[0] == "arn" and parts[2] == "kinesis" and parts[3]
+            and len(parts[4]) == 12 and parts[4].isdigit() and parts[5].startswith("stream/")
+            and len(parts[5]) > len("stream/") and "/" not in parts[5][len("stream/"):])
+
+
+class Streaming:
+    """Contributor insights and Kinesis destinations per table, answered by the proxy itself.
+    All methods run under LOCK. `delay` is the DynamoDB mode's; a transition shows its passing
+    status until its deadline."""
+
+    def __init__(self):
+        self.insights_fail = ""
+        self.kinesis_fail = ""
+        # name -> {"insights": {index or "": {"status", "mode", "passing", "until"}},
+        #          "kinesis": {arn: {"status", "precision", "passing", "until", "description"}}}
+        self.tables = {}
+
+    def control(self, update):
+        if "insights_fail" in update:
+            self.insights_fail = str(update["insights_fail"] or "")
+        if "kinesis_fail" in update:
+            self.kinesis_fail = str(update["kinesis_fail"] or "")
+
+    def forget(self, name):
+        self.tables.pop(name, None)
+
+    def describe_state(self, now):
+        out = {}
+        for name, t in self.tables.items():
+            out[name] = {"insights": {i: self._shown(r, now) for i, r in t["insights"].items()},
+                         "kinesis": {a: self._shown(r, now) for a, r in t["kinesis"].items()}}
+        return out
+
+    @staticmethod
+    def _shown(record, now):
+        return record["passing"] if record["until"] > now else record["status"]
+
+    def answer(self, operation, request, described, delay, now):
+        """(200, body) for one of STREAMING_OPERATIONS; raises Refusal as the service would.
+        `described` is the last description of the table moto answered (None: unknown)."""
+        name = table_name(request.get("TableName"))
+        if not name or described is None:
+            raise Refusal("ResourceNotFoundException",
+                          f"Requested resource not found: Table: {name} not found")
+        t = self.tables.setdefault(name, {"insights": {}, "kinesis": {}})
+        if "ContributorInsights" in operation:
+            return self._insights(operation, request, name, described, t, delay, now)
+        return self._kinesis(operation, request, name, t, delay, now)
+
+    def _insights(self, operation, request, name, described, t, delay, now):
+        index = request.get("IndexName") or ""
+        if index and index not in [g.get("IndexName") for g in
+                                   described.get("GlobalSecondaryIndexes") or []]:
+            raise Refusal("ResourceNotFoundException",
+                          f"Requested resource not found: Index: {index} not found")
+        record = t["insights"].setdefault(index, {"status": "DISABLED", "mode": None,
+                                                  "passing": None, "until": 0.0})
+        if operation == "UpdateContributorInsights":
+            action = request.get("ContributorInsightsAction")
+            if action not in ("ENABLE", "DISABLE"):
+                raise Refusal("ValidationException",
+                              "ContributorInsightsAction must be ENABLE or DISABLE")
+            if record["until"] > now:
+                raise Refusal("ResourceInUseException",
+                              f"Contributor Insights is being updated for table {name}")
+            if action == "ENABLE":
+                record["mode"] = request.get("ContributorInsightsMode") or \
+                    "ACCESSED_AND_THROTTLED_KEYS"
+                record["status"] = "FAILED" if self.insights_fail else "ENABLED"
+                record["passing"] = "ENABLING"
+            else:
+                record["status"], record["passing"] = "DISABLED", "DISABLING"
+            record["until"] = now + delay
+        status = self._shown(record, now)
+        body = {"TableName": name, "ContributorInsightsStatus": status}
+        if index:
+            body["IndexName"] = index
+        if record["mode"] and status not in ("DISABLED", "DISABLING"):
+            body["ContributorInsightsMode"] = record["mode"]
+        if status == "FAILED":
+            body["FailureException"] = {"ExceptionName": "LimitExceededException",
+                                        "ExceptionDescription": self.insights_fail}
+        return 200, body
+
+    def _kinesis(self, operation, request, name, t, delay, now):
+        if operation == "DescribeKinesisStreamingDestination":
+            listed = []
+            for arn, record in sorted(t["kinesis"].items()):
+                entry = {"StreamArn": arn, "DestinationStatus": self._shown(record, now),
+                         "ApproximateCreationDateTimePrecision": record["precision"]}
+                if record["description"] and entry["DestinationStatus"] == "ENABLE_FAILED":
+                    entry["DestinationStatusDescription"] = record["description"]
+                listed.append(entry)
+            return 200, {"TableName": name, "KinesisDataStreamDestinations": listed}
+        arn = request.get("StreamArn")
+        if not is_kinesis_stream_arn(arn):
+            raise Refusal("ValidationException",
+                          f"1 validation error detected: Value '{arn}' at 'streamArn' failed to "
+                          f"satisfy constraint: Member must be a Kinesis data stream ARN")
+        record = t["kinesis"].get(arn)
+        shown = self._shown(record, now) if record else None
+        if record and record["until"] > now:
+            raise Refusal("ResourceInUseException",
+                          f"The streaming destination {arn} of table {name} is being changed")
+        if operation == "EnableKinesisStreamingDestination":
+            if shown == "ACTIVE":
+                raise Refusal("ValidationException",
+                              f"Table {name} is already streaming to destination {arn}")
+            config = request.get("EnableKinesisStreamingConfiguration") or {}
+            record = {"precision": config.get("ApproximateCreationDateTimePrecision")
+                      or "MILLISECOND", "description": self.kinesis_fail,
+                      "status": "ENABLE_FAILED" if self.kinesis_fail else "ACTIVE",
+                      "passing": "ENABLING"}
+        elif shown != "ACTIVE":
+            raise Refusal("ValidationException",
+                          f"Table {name} is not streaming to destination {arn}")
+        elif operation == "DisableKinesisStreamingDestination":
+            record = dict(record, status="DISABLED", passing="DISABLING")
+        elif operation == "UpdateKinesisStreamingDestination":
+            config = request.get("UpdateKinesisStreamingConfiguration") or {}
+            record = dict(record, passing="UPDATING",
+                          precision=config.get("ApproximateCreationDateTimePrecision")
+                          or record["precision"])
+        else:
+            raise Refusal("UnknownOperationException", "")
+        record["until"] = now + delay
+        t["kinesis"][arn] = record
+        body = {"TableName": name, "StreamArn": arn,
+                "DestinationStatus": self._shown(record, now)}
+        if operation == "EnableKinesisStreamingDestination":
+            body["EnableKinesisStreamingConfiguration"] = {
+                "ApproximateCreationDateTimePrecision": record["precision"]}
+        return 200, body
+
+
 class DynamoDb:
     """What the service would be doing now, per table. All methods run under LOCK."""
 
@@ -152,8 +316,10 @@ class DynamoDb:
         #          "last": the last description forwarded,
         #          "types": attribute types seen, "table_class": the TableClass asked for}
         self.tables = {}
+        self.streaming = Streaming()
 
     def control(self, update):
+        self.streaming.control(update)
         if "enabled" in update:
             self.enabled = bool(update["enabled"])
         if "delay" in update:
@@ -188,7 +354,8 @@ class DynamoDb:
             if busy:
                 tables[name] = busy
         return {"enabled": self.enabled, "delay": self.delay, "no_tagging": self.no_tagging,
-                "tables": tables, "refuse": self.refuse}
+                "tables": tables, "refuse": self.refuse,
+                "streaming": self.streaming.describe_state(now)}
 
     def _entry(self, name, now):
         t = self.tables.setdefault(name, {"status": None, "indexes": {}, "deleted": None,
@@ -224,6 +391,9 @@ class DynamoDb:
         now = time.monotonic()
         t = self._entry(name, now)
         status = t["status"][0] if t["status"] else None
+        if operation in STREAMING_OPERATIONS:
+            known = t["last"] if status != "DELETING" else None
+            return self.streaming.answer(operation, request, known, self.delay, now)
         in_use = ("ResourceInUseException",
                   f"Attempt to change a resource which is still in use: Table is being "
                   f"{BEING.get(status, '')}: {name}")
@@ -285,6 +455,7 @@ class DynamoDb:
         if not isinstance(description, dict):
             return None
         if operation == "CreateTable":
+            self.streaming.forget(name)
             t["types"] = {}
             t["table_class"] = request.get("TableClass")
             t["policy"] = request.get("ResourcePolicy")

@@ -188,5 +188,26 @@ TEST(ServiceClientTest, NonJsonSuccessIsUnavailable) {
   EXPECT_NE(out.status().message().find("not JSON"), std::string::npos);
 }
 
+// An emulator's HTML error page for an operation it lacks (moto's HTTP 500) is not retried,
+// and its code says so; an empty 500 still is.
+TEST(ServiceClientTest, AnHtmlErrorPageIsNotRetriedAndNamedAsSuch) {
+  Harness h;
+  h.http->Then(FakeHttpClient::Ok("<!doctype html>\n<html lang=en>\n<title>500 Internal Server "
+                                  "Error</title>",
+                                  500))
+      .Then(FakeHttpClient::Ok("{}"));
+  ServiceError error;
+  auto out = h.Json()->Call("DescribeContributorInsights", nlohmann::json::object(), &error);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(error.code, kHtmlErrorPage);
+  EXPECT_EQ(error.http_status, 500);
+  EXPECT_EQ(h.http->sent().size(), 1u);
+  EXPECT_NE(out.status().message().find("HTML page"), std::string::npos) << out.status().message();
+  Harness again;
+  again.http->Then(FakeHttpClient::Ok("", 500)).Then(FakeHttpClient::Ok("{}"));
+  EXPECT_TRUE(again.Json()->Call("ListTables", nlohmann::json::object(), nullptr).ok());
+  EXPECT_EQ(again.http->sent().size(), 2u);
+}
+
 }  // namespace
 }  // namespace strata::aws

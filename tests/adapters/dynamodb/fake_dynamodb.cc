@@ -185,6 +185,14 @@ Result<json> FakeDynamoDb::Dispatch(const std::string& op, const json& in) {
     if (!policies) return fail("UnknownOperationException", "unknown operation " + op);
     return Policy(op, in);
   }
+  if (op == "DescribeContributorInsights" || op == "UpdateContributorInsights") {
+    if (!insights) return fail("UnknownOperationException", "unknown operation " + op);
+    return Insights(op, in);
+  }
+  if (op.find("KinesisStreamingDestination") != std::string::npos) {
+    if (!kinesis) return fail("UnknownOperationException", "unknown operation " + op);
+    return Kinesis(op, in);
+  }
   return fail("UnknownOperationException", "unknown operation " + op);
 }
 
@@ -635,6 +643,94 @@ Result<json> FakeDynamoDb::Policy(const std::string& op, const json& in) {
   ++t->policy_revision;
   t->policy_blocked = policy_block_calls;
   return json{{"RevisionId", std::to_string(t->policy_revision)}};
+}
+
+Result<json> FakeDynamoDb::Insights(const std::string& op, const json& in) {
+  STRATA_ASSIGN_OR_RETURN(TableRec * t, Find(in));
+  const std::string index = in.value("IndexName", "");
+  if (!index.empty()) {
+    bool found = false;
+    for (const auto& g : t->desc.value("GlobalSecondaryIndexes", json::array())) {
+      found |= g.value("IndexName", "") == index;
+    }
+    if (!found) FAKE_FAIL("ResourceNotFoundException", "Requested resource not found: " + index);
+  }
+  auto& rec = t->insights[index];
+  const bool enable = in.value("ContributorInsightsAction", "") == "ENABLE";
+  if (op == "UpdateContributorInsights") {
+    if (rec.countdown > 0) {
+      FAKE_FAIL("ResourceInUseException", "Contributor Insights is already being updated");
+    }
+    rec.countdown = transient_describes;
+    rec.status = enable ? (insights_fail.empty() ? "ENABLED" : "FAILED") : "DISABLED";
+    if (enable) rec.mode = in.value("ContributorInsightsMode", "ACCESSED_AND_THROTTLED_KEYS");
+  }
+  std::string status = rec.status;
+  if (rec.countdown > 0 && op == "DescribeContributorInsights") {
+    --rec.countdown;
+    status = rec.status == "DISABLED" ? "DISABLING" : "ENABLING";
+  } else if (op == "UpdateContributorInsights" && rec.countdown > 0) {
+    status = enable ? "ENABLING" : "DISABLING";
+  }
+  json out = {{"TableName", t->desc["TableName"]}, {"ContributorInsightsStatus", status}};
+  if (!index.empty()) out["IndexName"] = index;
+  if (!rec.mode.empty() && status != "DISABLED") out["ContributorInsightsMode"] = rec.mode;
+  if (status == "FAILED") {
+    out["FailureException"] = {{"ExceptionName", "LimitExceededException"},
+                               {"ExceptionDescription", insights_fail}};
+  }
+  return out;
+}
+
+Result<json> FakeDynamoDb::Kinesis(const std::string& op, const json& in) {
+  STRATA_ASSIGN_OR_RETURN(TableRec * t, Find(in));
+  const json name = t->desc["TableName"];
+  if (op == "DescribeKinesisStreamingDestination") {
+    json list = json::array();
+    for (auto& [arn, d] : t->kinesis) {
+      std::string status = d.status;
+      if (d.countdown > 0) {
+        --d.countdown;
+        status = d.passing;
+      }
+      json entry = {{"StreamArn", arn}, {"DestinationStatus", status},
+                    {"ApproximateCreationDateTimePrecision", d.precision}};
+      if (status == "ENABLE_FAILED") entry["DestinationStatusDescription"] = kinesis_fail;
+      list.push_back(std::move(entry));
+    }
+    return json{{"TableName", name}, {"KinesisDataStreamDestinations", list}};
+  }
+  const std::string arn = in.value("StreamArn", "");
+  if (arn.rfind("arn:aws:kinesis:", 0) != 0) FAKE_FAIL("ValidationException", "Invalid StreamArn");
+  auto it = t->kinesis.find(arn);
+  if (it != t->kinesis.end() && it->second.countdown > 0) {
+    FAKE_FAIL("ResourceInUseException", "The streaming destination is being changed: " + arn);
+  }
+  const bool active = it != t->kinesis.end() && it->second.status == "ACTIVE";
+  TableRec::Destination d = it != t->kinesis.end() ? it->second : TableRec::Destination{};
+  std::string answer;
+  if (op == "EnableKinesisStreamingDestination") {
+    if (active) FAKE_FAIL("ValidationException", "Table is already streaming to " + arn);
+    d.precision = in.value("EnableKinesisStreamingConfiguration", json::object())
+                      .value("ApproximateCreationDateTimePrecision", "MILLISECOND");
+    d.status = kinesis_fail.empty() ? "ACTIVE" : "ENABLE_FAILED";
+    d.passing = answer = "ENABLING";
+  } else if (op == "DisableKinesisStreamingDestination") {
+    if (!active) FAKE_FAIL("ValidationException", "Table is not streaming to " + arn);
+    d.status = "DISABLED";
+    d.passing = answer = "DISABLING";
+  } else if (op == "UpdateKinesisStreamingDestination") {
+    if (!active) FAKE_FAIL("ResourceInUseException", "Table is not streaming to " + arn);
+    d.precision = in.value("UpdateKinesisStreamingConfiguration", json::object())
+                      .value("ApproximateCreationDateTimePrecision", "MILLISECOND");
+    d.passing = answer = "UPDATING";
+  } else {
+    FAKE_FAIL("UnknownOperationException", "unknown operation " + op);
+  }
+  d.countdown = transient_describes;
+  if (d.countdown == 0) answer = d.status;
+  t->kinesis[arn] = d;
+  return json{{"TableName", name}, {"StreamArn", arn}, {"DestinationStatus", answer}};
 }
 
 }  // namespace strata::testing

@@ -14,7 +14,11 @@
 // meanwhile. KMS keys are reported by ARN (FakeKeyArn). Point-in-time recovery shows ENABLING
 // for `transient_describes` DescribeContinuousBackups calls. Resource policies are kept with a
 // revision id, CreateTable attaches one, and updates within the 15 s block are refused
-// (policy_block_calls). Thread-safe.
+// (policy_block_calls). Contributor insights (table and each index) show ENABLING or
+// DISABLING, and Kinesis destinations ENABLING, UPDATING or DISABLING, for
+// `transient_describes` describe calls of their own, refusing another change of the same
+// insights or stream meanwhile (ResourceInUseException); an ENABLE can be made to end FAILED
+// (insights_fail) and an enable to end ENABLE_FAILED (kinesis_fail). Thread-safe.
 #pragma once
 
 #include <functional>
@@ -68,6 +72,10 @@ class FakeDynamoDb : public aws::JsonService {
   // updates within 15 s of the last one (ResourceInUseException; the service's exact code for
   // this refusal is not documented, and this is one of those PutResourcePolicy lists).
   int policy_block_calls = 0;
+  bool insights = true;        // false: contributor-insights operations are unknown
+  bool kinesis = true;         // false: Kinesis streaming-destination operations are unknown
+  std::string insights_fail;   // non-empty: an ENABLE ends FAILED with this FailureException
+  std::string kinesis_fail;    // non-empty: an enable ends ENABLE_FAILED with this description
 
   // Makes the next call of `operation` fail with `code` and `message`.
   void FailNext(const std::string& operation, const std::string& code, const std::string& message);
@@ -98,6 +106,19 @@ class FakeDynamoDb : public aws::JsonService {
     std::string policy;          // empty: none
     int policy_revision = 0;
     int policy_blocked = 0;      // policy updates still refused
+    struct Insights {
+      std::string status = "DISABLED";  // the status it settles in
+      std::string mode;
+      int countdown = 0;  // describes left showing ENABLING / DISABLING
+    };
+    std::map<std::string, Insights> insights;  // "" for the table, else the index name
+    struct Destination {
+      std::string status;  // ACTIVE, DISABLED or ENABLE_FAILED once settled
+      std::string precision;
+      std::string passing;  // ENABLING, UPDATING or DISABLING while countdown > 0
+      int countdown = 0;
+    };
+    std::map<std::string, Destination> kinesis;  // by stream ARN
   };
 
   Result<nlohmann::json> Dispatch(const std::string& op, const nlohmann::json& in);
@@ -111,6 +132,8 @@ class FakeDynamoDb : public aws::JsonService {
   Result<nlohmann::json> Tags(const std::string& op, const nlohmann::json& in);
   Result<nlohmann::json> Backups(const std::string& op, const nlohmann::json& in);
   Result<nlohmann::json> Policy(const std::string& op, const nlohmann::json& in);
+  Result<nlohmann::json> Insights(const std::string& op, const nlohmann::json& in);
+  Result<nlohmann::json> Kinesis(const std::string& op, const nlohmann::json& in);
   Result<TableRec*> Find(const nlohmann::json& in);
   void Advance(const std::string& name);
   Status UpdateSettings(const nlohmann::json& in, TableRec* t);

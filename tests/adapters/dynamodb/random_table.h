@@ -3,6 +3,8 @@
 // "null" and "true", JSON escapes, punctuation, non-ASCII, the 3- and 255-character limits).
 #pragma once
 
+#include <fmt/format.h>
+
 #include <map>
 #include <random>
 #include <set>
@@ -152,6 +154,13 @@ class RandomTable {
     const bool on_demand = t->billing_mode() == pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST;
     Capacity(t, on_demand);
     for (auto& g : *t->mutable_global_indexes()) Capacity(&g, on_demand);
+    for (int i = Int(0, 2); i > 0; --i) {
+      auto* d = t->add_kinesis_destinations();
+      d->set_stream_arn(fmt::format("arn:aws:kinesis:us-east-1:123456789012:stream/s{}-{}", i,
+                                    Int(0, 9)));
+      d->set_precision(Chance(50) ? pb::DYNAMO_TIMESTAMP_PRECISION_MICROSECOND
+                                  : pb::DYNAMO_TIMESTAMP_PRECISION_MILLISECOND);
+    }
   }
 
   template <typename Owner>
@@ -161,8 +170,16 @@ class RandomTable {
       o->mutable_on_demand_throughput()->set_max_write_request_units(Int(1, 3));
     }
     if (Chance(30)) {
-      o->mutable_warm_throughput()->set_read_units_per_second(Int(1, 40000));
-      o->mutable_warm_throughput()->set_write_units_per_second(Int(1, 40000));
+      // Never below what the table or index starts with: the loaders refuse that.
+      const int64_t read = on_demand ? 12000 : o->throughput().read_capacity_units();
+      const int64_t write = on_demand ? 4000 : o->throughput().write_capacity_units();
+      o->mutable_warm_throughput()->set_read_units_per_second(read + Int(0, 28000));
+      o->mutable_warm_throughput()->set_write_units_per_second(write + Int(0, 28000));
+    }
+    if (Chance(30)) {
+      o->mutable_contributor_insights()->set_mode(
+          Chance(50) ? pb::DYNAMO_CONTRIBUTOR_INSIGHTS_THROTTLED_KEYS
+                     : pb::DYNAMO_CONTRIBUTOR_INSIGHTS_ACCESSED_AND_THROTTLED_KEYS);
     }
   }
 

@@ -174,5 +174,76 @@ TEST(DynamoDiff, RecoveryAndPolicyComeAfterDeletionProtectionAndBeforeTags) {
   EXPECT_EQ((*diff)[2].dynamodb().set_resource_policy().policy(), b.resource_policy());
 }
 
+std::vector<std::string> KindsOf(const std::vector<pb::Event>& events) {
+  std::vector<std::string> kinds;
+  for (const auto& e : events) {
+    kinds.push_back(
+        pb::DynamoChange::descriptor()->FindFieldByNumber(e.dynamodb().kind_case())->name());
+  }
+  return kinds;
+}
+
+// Insights (table, then kept indexes) and Kinesis destinations (removed, added, changed) come
+// after recovery and before the policy and tags; a new index carries its insights in its add.
+TEST(DynamoDiff, InsightsThenDestinationsAfterRecoveryBeforePolicy) {
+  testing::RandomDynamo rnd(2);
+  pb::DynamoTable a = rnd.Table("t1");
+  a.clear_global_indexes();
+  a.set_point_in_time_recovery_days(0);
+  a.set_resource_policy("");
+  a.mutable_tags()->clear();
+  a.clear_contributor_insights();
+  a.clear_kinesis_destinations();
+  auto* g = a.add_global_indexes();
+  g->set_name("g1");
+  g->mutable_key()->set_partition_key(a.key().partition_key());
+  g->mutable_projection()->set_type(pb::DYNAMO_PROJECTION_TYPE_ALL);
+  if (a.billing_mode() == pb::DYNAMO_BILLING_MODE_PROVISIONED) {
+    g->mutable_throughput()->set_read_capacity_units(1);
+    g->mutable_throughput()->set_write_capacity_units(1);
+  }
+  auto destination = [](pb::DynamoTable* t, const std::string& name,
+                        pb::DynamoTimestampPrecision p) {
+    auto* d = t->add_kinesis_destinations();
+    d->set_stream_arn("arn:aws:kinesis:us-east-1:123456789012:stream/" + name);
+    d->set_precision(p);
+  };
+  destination(&a, "gone", pb::DYNAMO_TIMESTAMP_PRECISION_MILLISECOND);
+  destination(&a, "kept", pb::DYNAMO_TIMESTAMP_PRECISION_MILLISECOND);
+  pb::DynamoTable b = a;
+  b.set_point_in_time_recovery_days(7);
+  b.mutable_contributor_insights()->set_mode(pb::DYNAMO_CONTRIBUTOR_INSIGHTS_THROTTLED_KEYS);
+  b.mutable_global_indexes(0)->mutable_contributor_insights()->set_mode(
+      pb::DYNAMO_CONTRIBUTOR_INSIGHTS_ACCESSED_AND_THROTTLED_KEYS);
+  b.clear_kinesis_destinations();
+  destination(&b, "kept", pb::DYNAMO_TIMESTAMP_PRECISION_MICROSECOND);
+  destination(&b, "new", pb::DYNAMO_TIMESTAMP_PRECISION_MILLISECOND);
+  b.set_resource_policy(rnd.Policy());
+  CanonicalizeDynamoTable(&a);
+  CanonicalizeDynamoTable(&b);
+  pb::DynamoSchema sa, sb;
+  (*sa.mutable_tables())["t1"] = a;
+  (*sb.mutable_tables())["t1"] = b;
+  auto diff = Diff(Wrap(sa), Wrap(sb));
+  ASSERT_TRUE(diff.ok());
+  EXPECT_EQ(KindsOf(*diff),
+            (std::vector<std::string>{"set_point_in_time_recovery", "set_contributor_insights",
+                                      "set_contributor_insights", "remove_kinesis_destination",
+                                      "add_kinesis_destination",
+                                      "set_kinesis_destination_precision",
+                                      "set_resource_policy"}));
+  EXPECT_EQ((*diff)[1].dynamodb().set_contributor_insights().index(), "");
+  EXPECT_EQ((*diff)[2].dynamodb().set_contributor_insights().index(), "g1");
+  EXPECT_EQ((*diff)[3].dynamodb().remove_kinesis_destination().stream_arn(),
+            "arn:aws:kinesis:us-east-1:123456789012:stream/gone");
+  EXPECT_EQ((*diff)[5].dynamodb().set_kinesis_destination_precision().precision(),
+            pb::DYNAMO_TIMESTAMP_PRECISION_MICROSECOND);
+  // Turning the table's insights off again is one change with no insights in it.
+  auto back = Diff(Wrap(sb), Wrap(sa));
+  ASSERT_TRUE(back.ok());
+  ASSERT_GE(back->size(), 2u);
+  EXPECT_FALSE((*back)[1].dynamodb().set_contributor_insights().has_insights());
+}
+
 }  // namespace
 }  // namespace strata

@@ -171,5 +171,53 @@ TEST_F(DynamoApplyTest, ARecoveryPeriodOutsideOneToThirtyFiveIsInvalid) {
       << s.message();
 }
 
+TEST_F(DynamoApplyTest, ContributorInsightsAreSetOnTheTableAndAnIndexAndCleared) {
+  ASSERT_TRUE(Apply(Ev(R"(dynamodb { add_global_index { table: "orders"
+      index { name: "by_status" key { partition_key: "status" } projection { type: DYNAMO_PROJECTION_TYPE_ALL } }
+      attributes { name: "status" type: DYNAMO_ATTRIBUTE_TYPE_S } } })"), &state_).ok());
+  ASSERT_TRUE(Apply(Ev(R"(dynamodb { set_contributor_insights { table: "orders"
+      insights { mode: DYNAMO_CONTRIBUTOR_INSIGHTS_THROTTLED_KEYS } } })"), &state_).ok());
+  ASSERT_TRUE(Apply(Ev(R"(dynamodb { set_contributor_insights { table: "orders" index: "by_status"
+      insights { mode: DYNAMO_CONTRIBUTOR_INSIGHTS_ACCESSED_AND_THROTTLED_KEYS } } })"), &state_).ok());
+  EXPECT_EQ(Orders().contributor_insights().mode(), pb::DYNAMO_CONTRIBUTOR_INSIGHTS_THROTTLED_KEYS);
+  EXPECT_EQ(Orders().global_indexes(0).contributor_insights().mode(),
+            pb::DYNAMO_CONTRIBUTOR_INSIGHTS_ACCESSED_AND_THROTTLED_KEYS);
+  ASSERT_TRUE(Apply(Ev(R"(dynamodb { set_contributor_insights { table: "orders" } })"), &state_).ok());
+  EXPECT_FALSE(Orders().has_contributor_insights());
+  EXPECT_TRUE(Orders().global_indexes(0).has_contributor_insights());
+  EXPECT_EQ(Apply(Ev(R"(dynamodb { set_contributor_insights { table: "orders" index: "nope" } })"),
+                  &state_).message(),
+            "dynamodb index orders.nope does not exist");
+  Status s = ValidateEvent(Ev(R"(dynamodb { set_contributor_insights { table: "orders" insights { } } })"));
+  EXPECT_EQ(s.code(), Code::kInvalidArgument);
+  EXPECT_NE(s.message().find("contributor insights mode is UNSPECIFIED"), std::string::npos);
+}
+
+TEST_F(DynamoApplyTest, KinesisDestinationsAreAddedSortedChangedAndRemoved) {
+  const std::string b = "arn:aws:kinesis:us-east-1:123456789012:stream/b";
+  const std::string a = "arn:aws:kinesis:us-east-1:123456789012:stream/a";
+  ASSERT_TRUE(Apply(Ev(R"(dynamodb { add_kinesis_destination { table: "orders" destination {
+      stream_arn: ")" + b + R"(" precision: DYNAMO_TIMESTAMP_PRECISION_MILLISECOND } } })"), &state_).ok());
+  ASSERT_TRUE(Apply(Ev(R"(dynamodb { add_kinesis_destination { table: "orders" destination {
+      stream_arn: ")" + a + R"(" precision: DYNAMO_TIMESTAMP_PRECISION_MILLISECOND } } })"), &state_).ok());
+  ASSERT_EQ(Orders().kinesis_destinations_size(), 2);
+  EXPECT_EQ(Orders().kinesis_destinations(0).stream_arn(), a);  // sorted by ARN
+  Status again = Apply(Ev(R"(dynamodb { add_kinesis_destination { table: "orders" destination {
+      stream_arn: ")" + a + R"(" precision: DYNAMO_TIMESTAMP_PRECISION_MICROSECOND } } })"), &state_);
+  EXPECT_EQ(again.code(), Code::kAlreadyExists);
+  ASSERT_TRUE(Apply(Ev(R"(dynamodb { set_kinesis_destination_precision { table: "orders"
+      stream_arn: ")" + b + R"(" precision: DYNAMO_TIMESTAMP_PRECISION_MICROSECOND } })"), &state_).ok());
+  EXPECT_EQ(Orders().kinesis_destinations(1).precision(), pb::DYNAMO_TIMESTAMP_PRECISION_MICROSECOND);
+  ASSERT_TRUE(Apply(Ev(R"(dynamodb { remove_kinesis_destination { table: "orders"
+      stream_arn: ")" + a + R"(" } })"), &state_).ok());
+  ASSERT_EQ(Orders().kinesis_destinations_size(), 1);
+  EXPECT_EQ(Orders().kinesis_destinations(0).stream_arn(), b);
+  EXPECT_EQ(Apply(Ev(R"(dynamodb { remove_kinesis_destination { table: "orders"
+      stream_arn: ")" + a + R"(" } })"), &state_).code(), Code::kNotFound);
+  Status s = ValidateEvent(Ev(R"(dynamodb { add_kinesis_destination { table: "orders" destination {
+      stream_arn: ")" + a + R"(" } } })"));
+  EXPECT_NE(s.message().find("precision is UNSPECIFIED"), std::string::npos) << s.message();
+}
+
 }  // namespace
 }  // namespace strata

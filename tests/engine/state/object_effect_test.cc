@@ -59,7 +59,7 @@ void ExpectEffects(const std::map<std::string, std::string>& got,
 
 TEST(ObjectEffectTest, DynamoTablesAreCreatedAndDroppedEverythingElseChangesThem) {
   auto got = EffectsOfEveryKind(&pb::Event::mutable_dynamodb);
-  EXPECT_EQ(got.size(), 18u);
+  EXPECT_EQ(got.size(), 22u);
   // A replaced table is dropped and created again, but the object stays: it changes.
   ExpectEffects(got, {"create_table"}, {"drop_table"});
   EXPECT_EQ(got.at("replace_table"), "changes");
@@ -68,6 +68,10 @@ TEST(ObjectEffectTest, DynamoTablesAreCreatedAndDroppedEverythingElseChangesThem
   EXPECT_EQ(got.at("remove_tag"), "changes");
   EXPECT_EQ(got.at("set_resource_policy"), "changes");
   EXPECT_EQ(got.at("set_point_in_time_recovery"), "changes");
+  EXPECT_EQ(got.at("set_contributor_insights"), "changes");
+  EXPECT_EQ(got.at("add_kinesis_destination"), "changes");
+  EXPECT_EQ(got.at("remove_kinesis_destination"), "changes");
+  EXPECT_EQ(got.at("set_kinesis_destination_precision"), "changes");
 }
 
 TEST(ObjectEffectTest, GlueDatabasesAndTablesAreCreatedAndDropped) {

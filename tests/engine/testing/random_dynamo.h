@@ -100,8 +100,33 @@ class RandomDynamo {
     }
     Encryption(&t);
     Capacities(&t);
+    InsightsAndDestinations(&t);
     CanonicalizeDynamoTable(&t);
     return t;
+  }
+
+  // Contributor insights on the table and its indexes, and Kinesis destinations.
+  void InsightsAndDestinations(pb::DynamoTable* t) {
+    auto insights = [this](auto* owner) {
+      owner->clear_contributor_insights();
+      if (Chance(30)) {
+        owner->mutable_contributor_insights()->set_mode(
+            static_cast<pb::DynamoContributorInsightsMode>(Int(1, 2)));
+      }
+    };
+    insights(t);
+    for (auto& g : *t->mutable_global_indexes()) insights(&g);
+    t->clear_kinesis_destinations();
+    for (int i = Int(0, 3); i > 0; --i) {
+      const std::string arn =
+          "arn:aws:kinesis:us-east-1:123456789012:stream/s" + std::to_string(Int(0, 3));
+      bool dup = false;
+      for (const auto& d : t->kinesis_destinations()) dup |= d.stream_arn() == arn;
+      if (dup) continue;
+      auto* d = t->add_kinesis_destinations();
+      d->set_stream_arn(arn);
+      d->set_precision(static_cast<pb::DynamoTimestampPrecision>(Int(1, 2)));
+    }
   }
 
   void Encryption(pb::DynamoTable* t) {
@@ -197,6 +222,8 @@ class RandomDynamo {
       case 13: t->set_point_in_time_recovery_days(Pick<int>({0, 1, 7, 35})); break;
       case 14: t->set_resource_policy(Chance(50) ? Policy() : ""); break;
     }
+    // Apart from the one edit above, so that the switch's numbers stay as they are.
+    if (Chance(15)) InsightsAndDestinations(t);
     // A GSI added with a clashing name is dropped again rather than left duplicated.
     auto* g = t->mutable_global_indexes();
     for (int i = 0; i < g->size(); ++i) {
