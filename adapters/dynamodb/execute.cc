@@ -138,6 +138,10 @@ Result<nlohmann::json> Runner::Call(const Operation& op, bool* not_yet,
 
 Status Runner::WaitAfter(const Operation& op, const nlohmann::json& answer) {
   if (op.wait_for_deleted) return WaitUntilGone(ddb_, op.table, MakeWaiter(op.table));
+  if (!op.wait_for_replica.empty()) {
+    return WaitForReplica(ddb_, op.table, op.wait_for_replica, op.replica_gone,
+                          MakeWaiter(op.table));
+  }
   if (op.wait_for_active) return WaitUntilReady(ddb_, op.table, MakeWaiter(op.table));
   if (op.wait_for_recovery) {
     const auto& spec = op.input["PointInTimeRecoverySpecification"];
@@ -182,7 +186,7 @@ Runner::Outcome Runner::RunOne(const Operation& op, bool last) {
   report_->done.push_back(op.table + ": " + op.summary);
   Emit(op.table, op.summary, "done");
   const bool waits = op.wait_for_active || op.wait_for_deleted || op.wait_for_recovery ||
-                     op.wait_for_policy;
+                     op.wait_for_policy || !op.wait_for_replica.empty();
   if (!waits) return Outcome::kContinue;
   if (!settings_.wait) return last ? Outcome::kContinue : Outcome::kPending;
   Status s = WaitAfter(op, *out);

@@ -119,6 +119,13 @@ Status DropGlobalIndex(const pb::DynamoDropGlobalIndex& e, Tables* tables) {
         fmt::format("dynamodb index {}.{} does not exist", e.table(), e.index()));
   }
   table->mutable_global_indexes()->DeleteSubrange(i, 1);
+  // The replicas' overrides for the index go with it.
+  for (auto& r : *table->mutable_replicas()) {
+    auto* overrides = r.mutable_global_indexes();
+    overrides->erase(std::remove_if(overrides->begin(), overrides->end(),
+                                    [&e](const auto& g) { return g.name() == e.index(); }),
+                     overrides->end());
+  }
   CanonicalizeDynamoTable(table);  // drops attribute definitions only that index used
   return Status::Ok();
 }
@@ -171,6 +178,47 @@ Status SetWarm(const pb::DynamoSetWarmThroughput& e, Tables* tables) {
       owner->clear_warm_throughput();
     }
   });
+}
+
+int FindReplica(const pb::DynamoTable& table, const std::string& region) {
+  for (int i = 0; i < table.replicas_size(); ++i) {
+    if (table.replicas(i).region() == region) return i;
+  }
+  return -1;
+}
+
+Status AddReplica(const pb::DynamoAddReplica& e, Tables* tables) {
+  STRATA_ASSIGN_OR_RETURN(pb::DynamoTable * table, FindTable(tables, e.table()));
+  if (FindReplica(*table, e.replica().region()) >= 0) {
+    return Status::AlreadyExists(fmt::format("dynamodb table {} already has a replica in {}",
+                                             e.table(), e.replica().region()));
+  }
+  *table->add_replicas() = e.replica();
+  CanonicalizeDynamoTable(table);
+  return Status::Ok();
+}
+
+Status RemoveReplica(const pb::DynamoRemoveReplica& e, Tables* tables) {
+  STRATA_ASSIGN_OR_RETURN(pb::DynamoTable * table, FindTable(tables, e.table()));
+  int i = FindReplica(*table, e.region());
+  if (i < 0) {
+    return Status::NotFound(
+        fmt::format("dynamodb table {} has no replica in {}", e.table(), e.region()));
+  }
+  table->mutable_replicas()->DeleteSubrange(i, 1);
+  return Status::Ok();
+}
+
+Status UpdateReplica(const pb::DynamoUpdateReplica& e, Tables* tables) {
+  STRATA_ASSIGN_OR_RETURN(pb::DynamoTable * table, FindTable(tables, e.table()));
+  int i = FindReplica(*table, e.replica().region());
+  if (i < 0) {
+    return Status::NotFound(fmt::format("dynamodb table {} has no replica in {}", e.table(),
+                                        e.replica().region()));
+  }
+  *table->mutable_replicas(i) = e.replica();
+  CanonicalizeDynamoTable(table);
+  return Status::Ok();
 }
 
 template <typename Event, typename Set>
@@ -242,6 +290,9 @@ Status ApplyDynamo(const pb::DynamoChange& c, pb::DynamoSchema* schema) {
       return SetField(c.set_point_in_time_recovery(), t, [&](pb::DynamoTable* x) {
         x->set_point_in_time_recovery_days(c.set_point_in_time_recovery().recovery_period_days());
       });
+    case pb::DynamoChange::kAddReplica: return AddReplica(c.add_replica(), t);
+    case pb::DynamoChange::kRemoveReplica: return RemoveReplica(c.remove_replica(), t);
+    case pb::DynamoChange::kUpdateReplica: return UpdateReplica(c.update_replica(), t);
     case pb::DynamoChange::KIND_NOT_SET: break;
   }
   return Status::InvalidArgument("dynamodb change: kind is UNSPECIFIED");

@@ -52,6 +52,25 @@ Status ValidateRecoveryPeriod(int32_t days, const std::string& what, const std::
   return Status::Ok();
 }
 
+Status ValidateReplica(const pb::DynamoReplica& r, const std::string& what,
+                       const std::string& table) {
+  if (r.region().empty()) return Invalid(what, table, "replica region is empty");
+  if (r.table_class() == pb::DYNAMO_TABLE_CLASS_UNSPECIFIED) {
+    return Invalid(what, table, "replica " + r.region() + " table class is UNSPECIFIED");
+  }
+  if (r.read_capacity_units() < 0 || r.max_read_request_units() < 0) {
+    return Invalid(what, table, "replica " + r.region() + " has a negative override");
+  }
+  for (const auto& g : r.global_indexes()) {
+    if (g.name().empty()) return Invalid(what, table, "replica " + r.region() + " index name is empty");
+    if (g.read_capacity_units() < 0 || g.max_read_request_units() < 0) {
+      return Invalid(what, table, "replica " + r.region() + " index " + g.name() +
+                                      " has a negative override");
+    }
+  }
+  return Status::Ok();
+}
+
 Status ValidateTable(const pb::DynamoTable& t, const std::string& what) {
   if (t.name().empty()) return Status::InvalidArgument("dynamodb " + what + ": table name is empty");
   if (t.key().partition_key().empty()) return Invalid(what, t.name(), "partition key is empty");
@@ -83,6 +102,7 @@ Status ValidateTable(const pb::DynamoTable& t, const std::string& what) {
     STRATA_RETURN_IF_ERROR(ValidateProjection(
         l.projection(), fmt::format("dynamodb {} {} index {}", what, t.name(), l.name())));
   }
+  for (const auto& r : t.replicas()) STRATA_RETURN_IF_ERROR(ValidateReplica(r, what, t.name()));
   return Status::Ok();
 }
 
@@ -108,6 +128,9 @@ std::string DynamoTableOf(const pb::DynamoChange& c) {
     case pb::DynamoChange::kSetWarmThroughput: return c.set_warm_throughput().table();
     case pb::DynamoChange::kSetResourcePolicy: return c.set_resource_policy().table();
     case pb::DynamoChange::kSetPointInTimeRecovery: return c.set_point_in_time_recovery().table();
+    case pb::DynamoChange::kAddReplica: return c.add_replica().table();
+    case pb::DynamoChange::kRemoveReplica: return c.remove_replica().table();
+    case pb::DynamoChange::kUpdateReplica: return c.update_replica().table();
     case pb::DynamoChange::KIND_NOT_SET: break;
   }
   return "";
@@ -163,6 +186,15 @@ Status ValidateDynamoChange(const pb::DynamoChange& c) {
     case pb::DynamoChange::kSetPointInTimeRecovery:
       return ValidateRecoveryPeriod(c.set_point_in_time_recovery().recovery_period_days(),
                                     "set_point_in_time_recovery", table);
+    case pb::DynamoChange::kAddReplica:
+      return ValidateReplica(c.add_replica().replica(), "add_replica", table);
+    case pb::DynamoChange::kUpdateReplica:
+      return ValidateReplica(c.update_replica().replica(), "update_replica", table);
+    case pb::DynamoChange::kRemoveReplica:
+      if (c.remove_replica().region().empty()) {
+        return Invalid("remove_replica", table, "replica region is empty");
+      }
+      break;
     default: break;
   }
   return Status::Ok();

@@ -14,7 +14,12 @@
 // meanwhile. KMS keys are reported by ARN (FakeKeyArn). Point-in-time recovery shows ENABLING
 // for `transient_describes` DescribeContinuousBackups calls. Resource policies are kept with a
 // revision id, CreateTable attaches one, and updates within the 15 s block are refused
-// (policy_block_calls). Thread-safe.
+// (policy_block_calls). Global table replicas (2019.11.21) are kept as Replicas[]: one Create
+// or Delete per UpdateTable and with nothing else, never the local `region`, only on an
+// on-demand table with a NEW_AND_OLD_IMAGES stream, no stream change and no DeleteTable while
+// replicas exist; a replica is CREATING, UPDATING or DELETING for `transient_describes`
+// DescribeTable calls (the table UPDATING meanwhile), and one in `failing_replica_region` ends
+// CREATION_FAILED. Thread-safe.
 #pragma once
 
 #include <functional>
@@ -68,6 +73,8 @@ class FakeDynamoDb : public aws::JsonService {
   // updates within 15 s of the last one (ResourceInUseException; the service's exact code for
   // this refusal is not documented, and this is one of those PutResourcePolicy lists).
   int policy_block_calls = 0;
+  std::string region = "us-east-1";   // the table's own region, never a replica
+  std::string failing_replica_region;  // a replica created here ends CREATION_FAILED
 
   // Makes the next call of `operation` fail with `code` and `message`.
   void FailNext(const std::string& operation, const std::string& code, const std::string& message);
@@ -98,6 +105,7 @@ class FakeDynamoDb : public aws::JsonService {
     std::string policy;          // empty: none
     int policy_revision = 0;
     int policy_blocked = 0;      // policy updates still refused
+    std::map<std::string, int> replica_countdown;  // region -> describes left in its status
   };
 
   Result<nlohmann::json> Dispatch(const std::string& op, const nlohmann::json& in);
@@ -114,6 +122,8 @@ class FakeDynamoDb : public aws::JsonService {
   Result<TableRec*> Find(const nlohmann::json& in);
   void Advance(const std::string& name);
   Status UpdateSettings(const nlohmann::json& in, TableRec* t);
+  Status UpdateReplicas(const nlohmann::json& in, TableRec* t);
+  void AdvanceReplicas(TableRec* t);
   Status UpdateIndexes(const nlohmann::json& updates, const nlohmann::json& definitions,
                        TableRec* t);
 
