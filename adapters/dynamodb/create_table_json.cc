@@ -679,12 +679,12 @@ Status JsonReader::Replicas(const JsonAt& at) {
   STRATA_RETURN_IF_ERROR(Array(at, "ReplicaUpdates"));
   for (size_t i = 0; i < at.value->size(); ++i) {
     JsonAt update = at[i];
-    STRATA_RETURN_IF_ERROR(Object(update, "ReplicaUpdates entry", kJsonReplicaUpdateKeys));
     if (!update.Has("Create")) {
       return Error(update, "a ReplicaUpdates entry in a table file is {\"Create\": {...}}: it "
                            "lists the replicas the table has (remove a replica by removing its "
                            "entry)");
     }
+    STRATA_RETURN_IF_ERROR(Object(update, "ReplicaUpdates entry", kJsonReplicaUpdateKeys));
     STRATA_RETURN_IF_ERROR(Replica(update["Create"]));
   }
   return Status::Ok();

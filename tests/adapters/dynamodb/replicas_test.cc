@@ -168,7 +168,8 @@ TEST(ReplicaTableFiles, RefusalsNameTheLineAndTheFix) {
                                  "orders.json");
   ASSERT_FALSE(json_err.ok());
   EXPECT_EQ(json_err.status().message(),
-            "orders.json:7: unknown key \"Delete\" in ReplicaUpdates entry; expected Create");
+            "orders.json:7: a ReplicaUpdates entry in a table file is {\"Create\": {...}}: it "
+            "lists the replicas the table has (remove a replica by removing its entry)");
 }
 
 // ---- plan ----------------------------------------------------------------------------------
