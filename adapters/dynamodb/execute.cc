@@ -245,15 +245,19 @@ void Runner::Run(const Plan& plan) {
 struct DropTarget {
   std::string name;
   bool protected_ = false;
+  std::vector<std::string> replicas;  // regions of its replicas (global tables)
 };
 
 Result<DropTarget> CheckDrop(aws::JsonService& ddb, const std::string& name) {
   auto out = CallTable(ddb, "DescribeTable", name, {{"TableName", name}});
   if (!out.ok()) return out.status();
   auto table = out->find("Table");
-  DropTarget target{name, false};
+  DropTarget target{name, false, {}};
   if (table != out->end() && table->is_object()) {
     target.protected_ = table->value("DeletionProtectionEnabled", nlohmann::json()) == true;
+    for (const auto& r : table->value("Replicas", nlohmann::json::array())) {
+      if (r.is_object()) target.replicas.push_back(r.value("RegionName", ""));
+    }
   }
   return target;
 }
@@ -287,6 +291,13 @@ Status CheckAll(aws::JsonService& ddb, const std::vector<std::string>& names, bo
   std::vector<std::string> protected_names;
   for (const auto& name : names) {
     STRATA_ASSIGN_OR_RETURN(DropTarget target, CheckDrop(ddb, name));
+    if (!target.replicas.empty()) {
+      return Status::FailedPrecondition(fmt::format(
+          "table {} has replicas in {}; nothing was dropped. strata drop does not remove "
+          "replicas: remove the table file and run strata generate, then strata apply "
+          "--allow-replica-removal {} (the replicas go first, then the table)",
+          name, fmt::join(target.replicas, ", "), name));
+    }
     if (target.protected_) protected_names.push_back(name);
     plan->tables.push_back(DropPlan(target));
   }

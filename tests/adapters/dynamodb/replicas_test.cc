@@ -357,3 +357,26 @@ TEST(ReplicaExecute, AReplicaThatFailsToBeCreatedSaysWhy) {
 
 }  // namespace
 }  // namespace strata::dynamodb
+
+namespace strata::dynamodb {
+namespace {
+
+TEST(ReplicaDrop, DropRefusesATableWithReplicasAndSaysWhatDeletesIt) {
+  FakeDynamoDb ddb;
+  Clock clock;
+  ASSERT_TRUE(Execute(ddb, MustPlan(ddb, SchemaOfTables({Global({"eu-west-1"})})), clock.Options())
+                  .status.ok());
+  DropOptions o;
+  o.sleep = [](int64_t) {};
+  o.now_ms = [] { return int64_t{0}; };
+  ExecuteReport r = DropTables(ddb, {"orders"}, o);
+  ASSERT_FALSE(r.status.ok());
+  EXPECT_EQ(r.status.message(),
+            "table orders has replicas in eu-west-1; nothing was dropped. strata drop does not "
+            "remove replicas: remove the table file and run strata generate, then strata apply "
+            "--allow-replica-removal orders (the replicas go first, then the table)");
+  EXPECT_TRUE(ddb.has_table("orders"));
+}
+
+}  // namespace
+}  // namespace strata::dynamodb

@@ -49,7 +49,7 @@ TEST(TableFileYamlErrorTest, UnknownKeyWithoutNearMissListsTheKeys) {
             "o.yaml:3: unknown key \"sse\" in table file; expected one of: table, "
             "partition_key, sort_key, billing, capacity, global_indexes, local_indexes, ttl, "
             "stream, table_class, deletion_protection, tags, encryption, on_demand_throughput, "
-            "warm_throughput, point_in_time_recovery, resource_policy");
+            "warm_throughput, point_in_time_recovery, resource_policy, replicas");
 }
 
 TEST(TableFileYamlErrorTest, UnknownKeyInsideAnIndex) {
