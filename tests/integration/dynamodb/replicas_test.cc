@@ -18,8 +18,6 @@ using json = nlohmann::json;
 class CliReplicaTest : public DynamoCliTest {
  protected:
   CliReplicaTest() : DynamoCliTest({.delay_seconds = 1}) {}
-  // Tables left with replicas are deleted by the fixture with the proxy's rules off.
-  ~CliReplicaTest() override { proxy_.Control({{"enabled", false}}); }
 
   std::string Orders(const std::string& replicas) {
     return "table: " + T("orders") +
