@@ -14,6 +14,7 @@
 // cursor stays where it was.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 #include <set>
 
@@ -285,6 +286,20 @@ std::string NotesText(const backend::ExecuteReport& report) {
   return text;
 }
 
+pb::DeploymentObjectResult ObjectResult(const std::string& result) {
+  if (result == "done") return pb::DEPLOYMENT_OBJECT_DONE;
+  if (result == "failed") return pb::DEPLOYMENT_OBJECT_FAILED;
+  if (result == "pending") return pb::DEPLOYMENT_OBJECT_PENDING;
+  if (result == "skipped") return pb::DEPLOYMENT_OBJECT_SKIPPED;
+  return pb::DEPLOYMENT_OBJECT_NOT_RUN;
+}
+
+// Whether any object ended other than done: then the outcome lists every object.
+bool AnyObjectLeft(const backend::ExecuteReport& report) {
+  return std::any_of(report.objects.begin(), report.objects.end(),
+                     [](const backend::ObjectOutcome& o) { return o.result != "done"; });
+}
+
 // Step: the deployment commit, a fact recorded against whatever head the log has then. The
 // cursor moves to the planned head only when everything was done.
 Result<StoredCommit> RecordDeployment(const Context& ctx, Deploy& d,
@@ -295,6 +310,14 @@ Result<StoredCommit> RecordDeployment(const Context& ctx, Deploy& d,
   dep.set_target(label);
   dep.set_from_seq(v.cursor_seq());
   dep.set_duration_ms(duration_ms);
+  for (const auto& o : report.objects) {
+    pb::DeploymentObject* object = dep.add_objects();
+    object->set_name(o.object);
+    object->set_result(ObjectResult(o.result));
+    object->set_detail(o.detail);
+    object->set_steps_done(static_cast<uint32_t>(o.steps_done));
+    object->set_steps(static_cast<uint32_t>(o.steps));
+  }
   std::string message;
   const bool complete = report.status.ok() && report.pending.empty();
   if (complete && d.narrowed) {
@@ -351,6 +374,18 @@ const char* OutcomeWord(pb::DeploymentOutcome o) {
                                        : "failed";
 }
 
+json ObjectsJson(const backend::ExecuteReport& report) {
+  json out = json::array();
+  for (const auto& o : report.objects) {
+    out.push_back({{"name", o.object},
+                   {"result", o.result},
+                   {"steps_done", o.steps_done},
+                   {"steps", o.steps},
+                   {"detail", o.detail}});
+  }
+  return out;
+}
+
 void PrintOutcome(const Context& ctx, const Deploy& d, const backend::ExecuteReport& report,
                   const StoredCommit& stored, int64_t duration_ms) {
   const pb::Deployment& dep = stored.commit.deployment();
@@ -360,6 +395,7 @@ void PrintOutcome(const Context& ctx, const Deploy& d, const backend::ExecuteRep
                       {"operations_done", report.operations_done},
                       {"pending", report.pending},
                       {"notes", report.notes},
+                      {"objects", ObjectsJson(report)},
                       {"duration_ms", duration_ms},
                       {"deployment_seq", stored.commit.seq()},
                       {"target_seq", dep.to_seq()},
@@ -410,6 +446,19 @@ void PrintOutcome(const Context& ctx, const Deploy& d, const backend::ExecuteRep
              << "\n";
   }
   for (const auto& note : report.notes) *ctx.out << "  " << note << "\n";
+  if (!AnyObjectLeft(report)) return;
+  // Some object did not get all its steps: say what became of each, the done ones included,
+  // so that it is plain what the next apply will still do.
+  for (const auto& o : report.objects) {
+    const Color color = o.result == "done"     ? Color::kGreen
+                        : o.result == "failed" ? Color::kRed
+                                               : Color::kYellow;
+    std::string line = fmt::format("  {}: {} ({} of {} step{})", o.object,
+                                   ctx.Paint(color, o.result), o.steps_done, o.steps,
+                                   o.steps == 1 ? "" : "s");
+    if (!o.detail.empty() && o.result != "pending") line += ": " + o.detail;
+    *ctx.out << line << "\n";
+  }
 }
 
 // apply's steps after the plan; shared by push.
@@ -451,9 +500,25 @@ CommandResult ApplyPlan(const Context& ctx, Deploy& d, const DeployFlags& flags,
   }
   PrintOutcome(ctx, d, report, *stored, duration_ms);
   if (!report.status.ok()) {
+    const size_t failed = static_cast<size_t>(
+        std::count_if(report.objects.begin(), report.objects.end(),
+                      [](const backend::ObjectOutcome& o) { return o.result == "failed"; }));
+    const size_t ran_on = static_cast<size_t>(
+        std::count_if(report.objects.begin(), report.objects.end(),
+                      [](const backend::ObjectOutcome& o) { return o.result != "skipped"; }));
+    if (failed == 0 || ran_on <= 1) {
+      return report.status.WithContext(fmt::format(
+          "apply stopped after {} of {} operations (recorded as commit {}, outcome {}); fix the "
+          "cause and run strata apply again: it does only what is left",
+          report.operations_done, d.view.plan.OperationCount(), stored->commit.seq(),
+          OutcomeWord(stored->commit.deployment().outcome())));
+    }
     return report.status.WithContext(fmt::format(
-        "apply stopped after {} of {} operations (recorded as commit {}, outcome {})",
-        report.operations_done, d.view.plan.OperationCount(), stored->commit.seq(),
+        "apply failed on {} of {} {}s, the others went on: {} of {} operations done (recorded "
+        "as commit {}, outcome {}); fix the cause and run strata apply again: it does only what "
+        "is left",
+        failed, ran_on, d.reach.backend->object_noun(), report.operations_done,
+        d.view.plan.OperationCount(), stored->commit.seq(),
         OutcomeWord(stored->commit.deployment().outcome())));
   }
   return kExitOk;

@@ -53,10 +53,32 @@ const char* OutcomeName(pb::DeploymentOutcome o) {
                                        : "failed";
 }
 
+const char* ObjectResultName(pb::DeploymentObjectResult r) {
+  switch (r) {
+    case pb::DEPLOYMENT_OBJECT_DONE: return "done";
+    case pb::DEPLOYMENT_OBJECT_FAILED: return "failed";
+    case pb::DEPLOYMENT_OBJECT_PENDING: return "pending";
+    case pb::DEPLOYMENT_OBJECT_SKIPPED: return "skipped";
+    case pb::DEPLOYMENT_OBJECT_NOT_RUN: return "not run";
+    default: return "unknown";
+  }
+}
+
 nlohmann::ordered_json DeploymentJson(const pb::Deployment& d) {
-  return {{"target", d.target()},     {"from_seq", d.from_seq()},
-          {"to_seq", d.to_seq()},     {"outcome", OutcomeName(d.outcome())},
-          {"detail", d.detail()}};
+  nlohmann::ordered_json j = {{"target", d.target()},     {"from_seq", d.from_seq()},
+                              {"to_seq", d.to_seq()},     {"outcome", OutcomeName(d.outcome())},
+                              {"detail", d.detail()}};
+  if (d.objects_size() > 0) {
+    j["objects"] = nlohmann::ordered_json::array();
+    for (const auto& o : d.objects()) {
+      j["objects"].push_back({{"name", o.name()},
+                              {"result", ObjectResultName(o.result())},
+                              {"steps_done", o.steps_done()},
+                              {"steps", o.steps()},
+                              {"detail", o.detail()}});
+    }
+  }
+  return j;
 }
 
 nlohmann::ordered_json CommitJson(const CommitSummary& c, const std::vector<pb::Event>* events) {
@@ -88,6 +110,13 @@ void PrintCommit(const Context& ctx, const CommitSummary& c, const std::vector<p
     // What the deployment did beyond its message: protection lifted, a step held for later.
     *ctx.out << "       " << OutcomeName(deployment->outcome()) << ": " << deployment->detail()
              << "\n";
+  }
+  if (deployment != nullptr && deployment->outcome() != pb::DEPLOYMENT_SUCCEEDED) {
+    // Which objects got all their steps and which did not.
+    for (const auto& o : deployment->objects()) {
+      *ctx.out << "       " << o.name() << ": " << ObjectResultName(o.result())
+               << fmt::format(" ({} of {})", o.steps_done(), o.steps()) << "\n";
+    }
   }
   if (events != nullptr) {
     for (const auto& e : *events) {

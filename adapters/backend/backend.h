@@ -170,14 +170,25 @@ struct ExecuteRequest {
   std::function<void(const Progress&)> progress;
 };
 
+// What became of one object of the plan.
+struct ObjectOutcome {
+  std::string object;
+  std::string result;  // "done" | "failed" | "pending" | "skipped" (blocked) | "not run"
+  std::string detail;  // failed: the error; skipped: why; pending: what it waits for
+  size_t steps_done = 0, steps = 0;
+};
+
 struct ExecuteReport {
-  Status status;  // Ok, or the first failure (object and step named); nothing runs after it
+  // Ok, or the failures (object and step named). Where a backend's objects are independent, a
+  // failure on one does not stop the others; `objects` says what became of each.
+  Status status;
   size_t operations_done = 0;
   std::vector<std::string> done;     // "OBJECT: summary" of each completed step
   std::vector<std::string> pending;  // objects left with steps not yet issued (no-wait, held)
   // "OBJECT: ..." facts the deployment records: protection lifted with consent, a step held
   // for a later run and when it can run.
   std::vector<std::string> notes;
+  std::vector<ObjectOutcome> objects;  // in plan order; empty where the backend has none
 };
 
 struct DropRequest {

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <optional>
 
+#include "adapters/aws/errors.h"
 #include "adapters/dynamodb/errors.h"
 #include "adapters/dynamodb/wait.h"
 
@@ -48,6 +49,13 @@ bool IsTimeToLiveLock(const Operation& op, const aws::ServiceError& error) {
   return m.find("already") == std::string::npos && m.find("validation error") == std::string::npos;
 }
 
+// A failure that says nothing about the table: the service could not be reached (after the
+// client's retries) or refused the caller's credentials. Every later table would fail the same
+// way, so the run stops there.
+bool HitsEveryTable(const Status& status, const aws::ServiceError& error) {
+  return status.code() == Code::kUnavailable || aws::IsCredentialsError(error.code);
+}
+
 // Runs the operations of a plan's unblocked tables; one instance per Execute/DropTables.
 class Runner {
  public:
@@ -72,7 +80,7 @@ class Runner {
     return w;
   }
   Outcome Fail(Status status) {
-    report_->status = std::move(status);
+    failure_ = std::move(status);
     return Outcome::kFailed;
   }
 
@@ -86,6 +94,8 @@ class Runner {
   const RunSettings& settings_;
   ExecuteReport* report_;
   size_t index_ = 0, total_ = 0;
+  Status failure_;       // the current table's failure
+  bool stop_ = false;    // the failure would hit every table: run no more
 };
 
 // Resume: a table left creating, updating or deleting by an earlier run is waited for before
@@ -179,6 +189,7 @@ Runner::Outcome Runner::RunOne(const Operation& op, bool last) {
     return Outcome::kPending;
   }
   if (!out.ok()) {
+    stop_ = HitsEveryTable(out.status(), error);
     return Fail(out.status().WithContext(
         fmt::format("table {}: {} ({})", op.table, op.summary, op.api)));
   }
@@ -225,19 +236,52 @@ void Runner::Run(const Plan& plan) {
   for (const auto& t : plan.tables) {
     if (!t.blocked) total_ += t.operations.size();
   }
+  std::vector<std::string> failures;
   for (const auto& t : plan.tables) {
+    TableOutcome outcome{t.table, "", "", 0, t.operations.size()};
     if (t.blocked) {
       report_->skipped.push_back(t.table + ": " + t.blocked_reason);
+      outcome.result = "skipped";
+      outcome.detail = t.blocked_reason;
+      report_->tables.push_back(std::move(outcome));
       continue;
     }
     if (t.operations.empty()) continue;
+    if (stop_) {
+      outcome.result = "not run";
+      outcome.detail = "the run stopped at an earlier failure";
+      report_->tables.push_back(std::move(outcome));
+      continue;
+    }
     const size_t before = index_;
+    const size_t notes_before = report_->notes.size();
+    const size_t done_before = report_->operations_done;
+    failure_ = Status::Ok();
     Outcome o = RunTable(t);
-    if (o == Outcome::kFailed) return;
-    if (o == Outcome::kPending || o == Outcome::kDone) {
+    outcome.steps_done = report_->operations_done - done_before;
+    if (o == Outcome::kFailed) {
+      outcome.result = "failed";
+      outcome.detail = failure_.message();
+      failures.push_back(failure_.message());
+      if (report_->status.ok()) report_->status = failure_;
+    } else if (o == Outcome::kPending) {
+      outcome.result = "pending";
+      outcome.detail = report_->notes.size() > notes_before
+                           ? report_->notes.back()
+                           : "still updating; run strata apply again to continue";
+      report_->pending.push_back(t.table);
+    } else {
+      outcome.result = "done";
+    }
+    if (o != Outcome::kContinue) {
       total_ -= t.operations.size() - (index_ - before);  // what was not issued never runs
     }
-    if (o == Outcome::kPending) report_->pending.push_back(t.table);
+    report_->tables.push_back(std::move(outcome));
+  }
+  if (failures.size() > 1) {
+    report_->status = Status(report_->status.code(),
+                             fmt::format("{} tables failed: {}", failures.size(),
+                                         fmt::join(failures, "; ")));
   }
 }
 

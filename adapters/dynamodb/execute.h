@@ -1,7 +1,8 @@
 // Execution: runs a Plan's operations against DynamoDB in order, waiting where DynamoDB needs
 // the table and its indexes ACTIVE (or the table gone) before the next step.
 //
-// Tables are handled one after another, each table's operations in plan order. A table that
+// Tables are handled one after another, each table's operations in plan order; a table whose
+// step fails is left there and the next table goes on. A table that
 // is not ACTIVE when execution reaches it (left updating by an earlier run) is waited for
 // first. With wait=false nothing waits: each table runs up to its first step that would have
 // to wait and is reported pending, to be resumed by planning and executing again. A `held`
@@ -41,8 +42,19 @@ struct ExecuteOptions {
   std::function<int64_t()> unix_ms;
 };
 
+// What became of one table of the plan.
+struct TableOutcome {
+  std::string table;
+  std::string result;  // "done" | "failed" | "pending" | "skipped" (blocked) | "not run"
+  std::string detail;  // failed: the error; skipped: why; pending: what it waits for
+  size_t steps_done = 0, steps = 0;
+};
+
 struct ExecuteReport {
-  Status status;  // Ok, or the first failure (table and operation named); nothing runs after it
+  // Ok, or every table's failure. A failure on one table does not stop the others: tables are
+  // independent. Only a failure that would hit every table (the service unreachable, the
+  // credentials refused) stops the run; the tables after it are "not run".
+  Status status;
   size_t operations_done = 0;
   std::vector<std::string> done;     // "TABLE: summary" of each completed operation
   std::vector<std::string> pending;  // tables left with operations not yet issued (wait=false)
@@ -50,6 +62,7 @@ struct ExecuteReport {
   // "TABLE: ..." facts to record with the deployment: protection lifted to delete a table,
   // a step held for a later run and when it can run.
   std::vector<std::string> notes;
+  std::vector<TableOutcome> tables;  // one per table with steps or blocked, in plan order
 };
 
 ExecuteReport Execute(aws::JsonService& ddb, const Plan& plan, const ExecuteOptions& options);

@@ -72,6 +72,10 @@ backend::ExecuteReport Report(ExecuteReport r) {
   out.done = std::move(r.done);
   out.pending = std::move(r.pending);
   out.notes = std::move(r.notes);
+  for (auto& t : r.tables) {
+    out.objects.push_back({std::move(t.table), std::move(t.result), std::move(t.detail),
+                           t.steps_done, t.steps});
+  }
   return out;
 }
 

@@ -1,7 +1,11 @@
 #include "adapters/glue/execute.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <set>
+
+#include "adapters/aws/errors.h"
 #include "adapters/glue/introspect.h"
 #include "adapters/glue/table_input.h"
 
@@ -24,11 +28,42 @@ class Runner {
     for (const auto& o : objects) {
       if (!o.blocked) total_ += o.operations.size();
     }
+    std::set<std::string> failed_databases;
+    std::vector<std::string> failures;
     for (const auto& o : objects) {
-      if (o.blocked) continue;
-      for (const auto& op : o.operations) {
-        if (!RunOne(op)) return;
+      backend::ObjectOutcome outcome{o.object, "", "", 0, o.operations.size()};
+      const std::string database = o.object.substr(0, o.object.find('.'));
+      if (o.blocked) {
+        outcome.result = "skipped";
+        outcome.detail = o.blocked_reason;
+      } else if (o.operations.empty()) {
+        continue;
+      } else if (stop_) {
+        outcome.result = "not run";
+        outcome.detail = "the run stopped at an earlier failure";
+      } else if (failed_databases.count(database) != 0) {
+        outcome.result = "not run";
+        outcome.detail = fmt::format("database {} failed", database);
+      } else {
+        outcome.result = "done";
+        for (const auto& op : o.operations) {
+          if (!RunOne(op)) {
+            outcome.result = "failed";
+            outcome.detail = failure_.message();
+            failures.push_back(failure_.message());
+            if (report_->status.ok()) report_->status = failure_;
+            if (o.object == database) failed_databases.insert(database);
+            break;
+          }
+          ++outcome.steps_done;
+        }
       }
+      report_->objects.push_back(std::move(outcome));
+    }
+    if (failures.size() > 1) {
+      report_->status = Status(report_->status.code(),
+                               fmt::format("{} objects failed: {}", failures.size(),
+                                           fmt::join(failures, "; ")));
     }
   }
 
@@ -43,7 +78,9 @@ class Runner {
     aws::ServiceError error;
     auto out = CallGlue(catalog_, op.api, op.object, op.input, &error);
     if (!out.ok() && !AlreadyDone(op, error)) {
-      report_->status =
+      // Unreachable, or the caller refused: every later object would fail the same way.
+      stop_ = out.status().code() == Code::kUnavailable || aws::IsCredentialsError(error.code);
+      failure_ =
           out.status().WithContext(fmt::format("{}: {} ({})", op.object, op.summary, op.api));
       return false;
     }
@@ -57,6 +94,8 @@ class Runner {
   const ProgressFn& progress_;
   backend::ExecuteReport* report_;
   size_t index_ = 0, total_ = 0;
+  Status failure_;     // the current object's failure
+  bool stop_ = false;  // the failure would hit every object: run no more
 };
 
 // Every table to drop, checked before anything is deleted.

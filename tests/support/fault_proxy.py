@@ -99,9 +99,14 @@ Control endpoints, never forwarded:
                           mode), so a test can tell which tables a command read
   POST /__fault/script    replace the remaining faults with the body's comma-separated list
   GET  /__fault/dynamodb  {"enabled", "delay", "no_tagging", "tables": {NAME: what is in progress},
-                          "replicas": {NAME: {REGION: status}}}
-  POST /__fault/dynamodb  JSON {"enabled": bool, "delay": seconds, "no_tagging": bool}, any of
-                          them; the answer is the new state as for GET
+                          "refuse": [...], "replicas": {NAME: {REGION: status}}}
+  POST /__fault/dynamodb  JSON {"enabled": bool, "delay": seconds, "no_tagging": bool,
+                          "describe_extra": {TABLE: {FIELD: VALUE}}, "refuse": [{"operation":
+                          OP, "table": NAME, "type": ERROR, "message": TEXT, "times": N}],
+                          "failing_replica_region": REGION}, any of them; the answer is the
+                          new state as for GET. A refusal answers the next N (default 1) OP
+                          requests for that table with that error, in the service's shape,
+                          before anything else is checked
   GET  /__fault/glue      {"enabled", "page_size", "holding", "held", "versions": {DB.TABLE: V}}
   POST /__fault/glue      JSON {"page_size": N, "hold": {"operation": OP, "seconds": S}}
 Keeps connections alive (HTTP/1.1) so clients can reuse them; counts accepted connections.
@@ -159,6 +164,8 @@ class DynamoDb:
         # table name -> fields laid over its DescribeTable answers (settings the service has and
         # moto does not, e.g. Replicas)
         self.extra = {}
+        # refusals asked for by a test: [{"operation", "table", "type", "message", "times"}]
+        self.refuse = []
         # name -> {"status": (STATUS, until) or None,
         #          "indexes": {index: {"status", "start", "until", "description"}},
         #          "deleted": TableDescription of a table being deleted,
@@ -180,6 +187,14 @@ class DynamoDb:
             if not isinstance(extra, dict):
                 raise ValueError("describe_extra must map table names to objects")
             self.extra = extra
+        if "refuse" in update:
+            refuse = update["refuse"]
+            if not isinstance(refuse, list) or not all(
+                    isinstance(r, dict) and {"operation", "table", "type"} <= set(r)
+                    for r in refuse):
+                raise ValueError("refuse must be a list of {operation, table, type[, message, "
+                                 "times]}")
+            self.refuse = [dict(r, times=int(r.get("times", 1))) for r in refuse]
         return self.describe_state()
 
     def describe_state(self):
@@ -195,7 +210,7 @@ class DynamoDb:
             if busy:
                 tables[name] = busy
         return {"enabled": self.enabled, "delay": self.delay, "no_tagging": self.no_tagging,
-                "tables": tables, "replicas": REPLICAS.state(now)}
+                "tables": tables, "refuse": self.refuse, "replicas": REPLICAS.state(now)}
 
     def _entry(self, name, now):
         t = self.tables.setdefault(name, {"name": name, "status": None, "indexes": {},
@@ -226,6 +241,10 @@ class DynamoDb:
         name = table_name(request.get("TableName") or request.get("ResourceArn"))
         if name is None:
             return None
+        for r in self.refuse:
+            if r["times"] > 0 and r["operation"] == operation and r["table"] == name:
+                r["times"] -= 1
+                raise Refusal(r["type"], r.get("message", ""))
         now = time.monotonic()
         t = self._entry(name, now)
         status = t["status"][0] if t["status"] else None

@@ -214,21 +214,94 @@ TEST(Execute, ResourceInUseNamesTheTableAndWhatToDo) {
   EXPECT_EQ(r.operations_done, 0u);
 }
 
-TEST(Execute, StopsAtTheFirstFailure) {
+// Tables are independent: one refused table is left where it failed and the others go on, each
+// table's outcome reported; planning again afterwards has only the failed table left.
+TEST(Execute, AFailedTableDoesNotStopTheOthers) {
   FakeDynamoDb ddb;
   FakeClock clock;
   pb::DynamoTable a = Orders();
   a.set_name("aaa");
   pb::DynamoTable b = Orders();
   b.set_name("bbb");
+  pb::DynamoTable c = Orders();
+  c.set_name("ccc");
+  const pb::DynamoSchema desired = SchemaOfTables({a, b, c});
   ddb.FailNext("CreateTable", "LimitExceededException", "Too many tables being created");
-  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({a, b})), clock.Options());
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, desired), clock.Options());
   EXPECT_EQ(r.status.code(), Code::kFailedPrecondition);
   EXPECT_NE(r.status.message().find("table aaa: create table aaa (CreateTable): CreateTable for "
                                     "table aaa: a DynamoDB limit was reached"),
             std::string::npos)
       << r.status.message();
+  EXPECT_FALSE(ddb.has_table("aaa"));
+  EXPECT_TRUE(ddb.has_table("bbb"));
+  EXPECT_TRUE(ddb.has_table("ccc"));
+  EXPECT_EQ(r.operations_done, 2u);
+  ASSERT_EQ(r.tables.size(), 3u);
+  EXPECT_EQ(r.tables[0].table, "aaa");
+  EXPECT_EQ(r.tables[0].result, "failed");
+  EXPECT_EQ(r.tables[0].detail, r.status.message());
+  EXPECT_EQ(r.tables[0].steps_done, 0u);
+  EXPECT_EQ(r.tables[0].steps, 1u);
+  EXPECT_EQ(r.tables[1].result, "done");
+  EXPECT_EQ(r.tables[1].steps_done, 1u);
+  EXPECT_EQ(r.tables[2].result, "done");
+
+  // The next apply resumes with what is left: the failed table only.
+  Plan again = MustPlan(ddb, desired);
+  ASSERT_EQ(again.tables.size(), 1u);
+  EXPECT_EQ(again.tables[0].table, "aaa");
+  r = Execute(ddb, again, clock.Options());
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  EXPECT_TRUE(MustPlan(ddb, desired).empty());
+}
+
+TEST(Execute, EveryFailedTableIsNamedInTheStatus) {
+  FakeDynamoDb ddb;
+  FakeClock clock;
+  pb::DynamoTable a = Orders();
+  a.set_name("aaa");
+  pb::DynamoTable b = Orders();
+  b.set_name("bbb");
+  ASSERT_TRUE(Execute(ddb, MustPlan(ddb, SchemaOfTables({a, b})), clock.Options()).status.ok());
+  AddIndex(&a, "by_email", "email");
+  AddIndex(&b, "by_email", "email");
+  ddb.FailNext("UpdateTable", "LimitExceededException", "Too many indexes being created");
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({a, b})), clock.Options());
+  ASSERT_FALSE(r.status.ok());
+  // The fake fails only the next UpdateTable: aaa fails, bbb goes on.
+  EXPECT_EQ(r.tables[0].result, "failed");
+  EXPECT_EQ(r.tables[1].result, "done");
+  // Now both fail: aaa's index again, and bbb's time to live.
+  b.set_ttl_attribute("expires");
+  ddb.FailNext("UpdateTable", "ValidationException", "one");
+  ddb.FailNext("UpdateTimeToLive", "ValidationException", "TimeToLive is already enabled");
+  r = Execute(ddb, MustPlan(ddb, SchemaOfTables({a, b})), clock.Options());
+  ASSERT_EQ(r.tables.size(), 2u);
+  EXPECT_EQ(r.tables[0].result, "failed");
+  EXPECT_EQ(r.tables[1].result, "failed");
+  EXPECT_EQ(r.status.message().rfind("2 tables failed: table aaa: ", 0), 0u) << r.status.message();
+  EXPECT_NE(r.status.message().find("; table bbb: "), std::string::npos) << r.status.message();
+}
+
+// Credentials the service refuses would fail every table the same way: the run stops, and
+// the tables after the failure are reported as not run.
+TEST(Execute, RefusedCredentialsStopTheRun) {
+  FakeDynamoDb ddb;
+  FakeClock clock;
+  pb::DynamoTable a = Orders();
+  a.set_name("aaa");
+  pb::DynamoTable b = Orders();
+  b.set_name("bbb");
+  ddb.FailNext("CreateTable", "UnrecognizedClientException",
+               "The security token included in the request is invalid.");
+  ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({a, b})), clock.Options());
+  ASSERT_FALSE(r.status.ok());
   EXPECT_FALSE(ddb.has_table("bbb"));
+  ASSERT_EQ(r.tables.size(), 2u);
+  EXPECT_EQ(r.tables[0].result, "failed");
+  EXPECT_EQ(r.tables[1].result, "not run");
+  EXPECT_EQ(r.tables[1].steps_done, 0u);
 }
 
 TEST(Execute, GivesUpAfterTheTimeoutSayingWhatItSaw) {

@@ -1,5 +1,5 @@
 // Execute and DropTables against the fake Glue: plans made from what the fake holds, run in
-// order, stopped by the first failure, with Glue's optimistic lock honoured.
+// order, a failed table leaving the others to run, with Glue's optimistic lock honoured.
 #include "adapters/glue/execute.h"
 
 #include <gtest/gtest.h>
@@ -96,18 +96,27 @@ TEST(Execute, ADatabaseThatExistsByNowCountsAsCreated) {
   EXPECT_TRUE(glue.has_table("sales", "orders"));
 }
 
-TEST(Execute, ATableThatExistsByNowStopsTheRun) {
+// Tables are independent: one that fails is left there and the others go on.
+TEST(Execute, ATableThatExistsByNowFailsAndTheOthersRun) {
   FakeGlue glue;
   glue.AddDatabase("sales");
   Plan plan = PlanFor(glue, SchemaOf("sales", {Orders(), Customers()}), kSales);
   glue.AddTable("sales", OrdersInput());
-  glue.FailCall("CreateTable", 1, "AlreadyExistsException", "Table already exists.");
   backend::ExecuteReport r = Execute({&glue, ""}, plan, nullptr);
   ASSERT_FALSE(r.status.ok());
   EXPECT_EQ(r.status.code(), Code::kAlreadyExists);
-  EXPECT_EQ(r.operations_done, 0u);
-  EXPECT_EQ(glue.mutations(), (std::vector<std::string>{"CreateTable"}));
-  EXPECT_FALSE(glue.has_table("sales", "orders") && glue.has_table("sales", "customers"));
+  EXPECT_EQ(r.status.message().rfind("sales.orders: create table sales.orders (CreateTable)", 0),
+            0u)
+      << r.status.message();
+  EXPECT_EQ(r.operations_done, 1u);
+  EXPECT_EQ(glue.mutations(), (std::vector<std::string>{"CreateTable", "CreateTable"}));
+  EXPECT_TRUE(glue.has_table("sales", "customers"));
+  ASSERT_EQ(r.objects.size(), 2u);
+  EXPECT_EQ(r.objects[0].object, "sales.customers");
+  EXPECT_EQ(r.objects[0].result, "done");
+  EXPECT_EQ(r.objects[1].object, "sales.orders");
+  EXPECT_EQ(r.objects[1].result, "failed");
+  EXPECT_EQ(r.objects[1].detail, r.status.message());
 }
 
 TEST(Execute, AnUpdateKeepsWhatStrataDoesNotManage) {
@@ -140,7 +149,7 @@ TEST(Execute, AnUpdateKeepsWhatStrataDoesNotManage) {
   EXPECT_TRUE(PlanFor(glue, SchemaOf("sales", {desired}), kSales).objects.empty());
 }
 
-TEST(Execute, ATableChangedSinceItWasReadStopsTheRun) {
+TEST(Execute, ATableChangedSinceItWasReadFailsThatTableOnly) {
   FakeGlue glue;
   SeedOrders(glue);
   json returns = OrdersInput();
@@ -166,11 +175,14 @@ TEST(Execute, ATableChangedSinceItWasReadStopsTheRun) {
                                      0),
             0u)
       << r.status.message();
-  EXPECT_EQ(r.operations_done, 0u);
-  // Nothing ran after it, and the other writer's change stands.
-  EXPECT_EQ(glue.mutations(), (std::vector<std::string>{"UpdateTable"}));
+  // The other writer's change stands; the other table went on.
+  EXPECT_EQ(r.operations_done, 1u);
+  EXPECT_EQ(glue.mutations(), (std::vector<std::string>{"UpdateTable", "UpdateTable"}));
   EXPECT_EQ(glue.table("sales", "orders")["Parameters"]["team"], "ops");
-  EXPECT_EQ(glue.table("sales", "returns")["VersionId"], "1");
+  EXPECT_EQ(glue.table("sales", "returns")["VersionId"], "2");
+  ASSERT_EQ(r.objects.size(), 2u);
+  EXPECT_EQ(r.objects[0].result, "failed");
+  EXPECT_EQ(r.objects[1].result, "done");
 }
 
 TEST(Execute, BlockedObjectsAreSkippedAndTheRestRun) {
@@ -211,7 +223,7 @@ TEST(Execute, ATableAlreadyGoneCountsAsDeleted) {
   EXPECT_EQ(r.operations_done, 1u);
 }
 
-TEST(Execute, TheFirstFailureStopsEverythingAndNamesTheStep) {
+TEST(Execute, AFailureNamesTheStepAndTheOthersRun) {
   FakeGlue glue;
   Plan plan = PlanFor(glue, SchemaOf("sales", {Orders(), Customers()}), kSales);
   glue.FailCall("CreateTable", 1, "AccessDeniedException", "not authorized");
@@ -221,8 +233,48 @@ TEST(Execute, TheFirstFailureStopsEverythingAndNamesTheStep) {
             "sales.customers: create table sales.customers (CreateTable): the credentials may "
             "not call glue:CreateTable on table sales.customers (not authorized); grant that "
             "permission (and Lake Formation's, if the catalog uses it) or use another profile");
-  EXPECT_EQ(r.operations_done, 1u);
-  EXPECT_EQ(glue.mutations(), (std::vector<std::string>{"CreateDatabase", "CreateTable"}));
+  EXPECT_EQ(r.operations_done, 2u);
+  EXPECT_EQ(glue.mutations(),
+            (std::vector<std::string>{"CreateDatabase", "CreateTable", "CreateTable"}));
+  EXPECT_TRUE(glue.has_table("sales", "orders"));
+}
+
+// A database that cannot be created leaves its tables not run; another database goes on.
+TEST(Execute, AFailedDatabaseLeavesItsTablesNotRun) {
+  FakeGlue glue;
+  pb::GlueSchema desired = SchemaOf("sales", {Orders()});
+  const pb::GlueSchema hr = SchemaOf("hr", {Customers()});
+  for (const auto& [name, db] : hr.databases()) (*desired.mutable_databases())[name] = db;
+  Plan plan = PlanFor(glue, desired, {"hr", "hr.customers", "sales", "sales.orders"});
+  glue.FailCall("CreateDatabase", 1, "AccessDeniedException", "not authorized");
+  backend::ExecuteReport r = Execute({&glue, ""}, plan, nullptr);
+  ASSERT_FALSE(r.status.ok());
+  ASSERT_EQ(r.objects.size(), 4u);
+  EXPECT_EQ(r.objects[0].object, "hr");
+  EXPECT_EQ(r.objects[0].result, "failed");
+  EXPECT_EQ(r.objects[1].object, "hr.customers");
+  EXPECT_EQ(r.objects[1].result, "not run");
+  EXPECT_EQ(r.objects[1].detail, "database hr failed");
+  EXPECT_EQ(r.objects[2].result, "done");
+  EXPECT_EQ(r.objects[3].result, "done");
+  EXPECT_TRUE(glue.has_table("sales", "orders"));
+  EXPECT_FALSE(glue.has_table("hr", "customers"));
+}
+
+// Credentials the service refuses would fail every object the same way: the run stops.
+TEST(Execute, RefusedCredentialsStopTheRun) {
+  FakeGlue glue;
+  Plan plan = PlanFor(glue, SchemaOf("sales", {Orders(), Customers()}), kSales);
+  glue.FailCall("CreateDatabase", 1, "UnrecognizedClientException",
+                "The security token included in the request is invalid.");
+  backend::ExecuteReport r = Execute({&glue, ""}, plan, nullptr);
+  ASSERT_FALSE(r.status.ok());
+  ASSERT_EQ(r.objects.size(), 3u);
+  EXPECT_EQ(r.objects[0].result, "failed");
+  EXPECT_EQ(r.objects[1].result, "not run");
+  EXPECT_EQ(r.objects[1].detail, "the run stopped at an earlier failure");
+  EXPECT_EQ(r.objects[2].result, "not run");
+  EXPECT_EQ(glue.mutations(), (std::vector<std::string>{"CreateDatabase"}));
 }
 
 TEST(DropTables, DeletesTheNamedTablesFoldingTheirNames) {

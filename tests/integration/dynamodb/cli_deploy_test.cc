@@ -320,6 +320,72 @@ TEST_F(CliDeployTest, ANewTimeToLiveAttributeIsTurnedOnByALaterApply) {
   EXPECT_EQ(Strata({"drift", "--target", "local"}).code, 0);
 }
 
+// Tables are independent: one the service refuses is left where it failed, the others are
+// done, the deployment records what became of each, and the next apply, following the printed
+// advice, does only what is left.
+TEST_F(CliDeployTest, OneFailedTableDoesNotHoldUpTheOthers) {
+  for (const char* name : {"a", "b", "c"}) {
+    WriteFile(std::string("schema/dynamodb/") + name + ".yaml",
+              "table: " + T(name) + "\npartition_key: { name: pk, type: S }\n");
+  }
+  ASSERT_EQ(Strata({"generate", "-m", "three tables"}).code, 0);
+  proxy_.Control({{"refuse",
+                   {{{"operation", "CreateTable"},
+                     {"table", T("b")},
+                     {"type", "ValidationException"},
+                     {"message", "One or more parameter values were invalid: refused for this "
+                                 "test"}}}}});
+
+  StrataRun first = Strata({"--json", "apply", "--target", "local", "--auto-approve"});
+  EXPECT_EQ(first.code, 1) << first;
+  EXPECT_TRUE(Contains(first.err, "apply failed on 1 of 3 tables, the others went on")) << first;
+  EXPECT_TRUE(Contains(first.err, "run strata apply again: it does only what is left")) << first;
+  json applied = first.Json()["applied"];
+  EXPECT_EQ(applied["outcome"], "partial");
+  EXPECT_EQ(applied["operations_done"], 2);
+  ASSERT_EQ(applied["objects"].size(), 3u) << applied;
+  EXPECT_EQ(Find(applied["objects"], T("a"))["result"], "done");
+  EXPECT_EQ(Find(applied["objects"], T("c"))["result"], "done");
+  json failed = Find(applied["objects"], T("b"));
+  EXPECT_EQ(failed["result"], "failed");
+  EXPECT_EQ(failed["steps_done"], 0);
+  EXPECT_TRUE(Contains(failed["detail"].get<std::string>(),
+                       "CreateTable for table " + T("b") + " rejected: One or more parameter"))
+      << failed;
+  EXPECT_TRUE(Exists(T("a")));
+  EXPECT_FALSE(Exists(T("b")));
+  EXPECT_TRUE(Exists(T("c")));
+
+  // The log keeps each table's outcome with the deployment.
+  json recorded = Deployments().at(0)["deployment"];
+  EXPECT_EQ(recorded["outcome"], "partial");
+  EXPECT_EQ(Find(recorded["objects"], T("b"))["result"], "failed") << recorded;
+  EXPECT_EQ(Find(recorded["objects"], T("a"))["result"], "done") << recorded;
+  StrataRun log = Strata({"log", "-n", "1"});
+  EXPECT_TRUE(Contains(log.out, T("b") + ": failed (0 of 1)")) << log;
+
+  // What is left is the failed table alone; refused once more, the text says so per table.
+  json plan = Strata({"--json", "plan", "--target", "local"}).Json();
+  ASSERT_EQ(plan["tables"].size(), 1u) << plan;
+  EXPECT_EQ(plan["tables"][0]["table"], T("b"));
+  proxy_.Control({{"refuse",
+                   {{{"operation", "CreateTable"},
+                     {"table", T("b")},
+                     {"type", "ValidationException"},
+                     {"message", "refused again"}}}}});
+  StrataRun text = Strata({"apply", "--target", "local", "--auto-approve"});
+  EXPECT_EQ(text.code, 1) << text;
+  EXPECT_TRUE(Contains(text.out, "  " + T("b") + ": failed (0 of 1 step): table " + T("b") +
+                                     ": create table " + T("b") + " (CreateTable)"))
+      << text;
+  EXPECT_TRUE(Contains(text.err, "apply stopped after 0 of 1 operations")) << text;
+  StrataRun again = Strata({"apply", "--target", "local", "--auto-approve"});
+  ASSERT_EQ(again.code, 0) << again;
+  EXPECT_TRUE(Contains(again.out, "Apply complete: 1 operation")) << again;
+  EXPECT_TRUE(Exists(T("b")));
+  EXPECT_EQ(Strata({"drift", "--target", "local"}).code, 0);
+}
+
 // push never asks for approval; --auto-approve, which apply needs without a terminal, is
 // accepted rather than a usage error.
 TEST_F(CliDeployTest, PushTakesAutoApprove) {
