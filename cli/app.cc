@@ -162,15 +162,15 @@ std::string CommandUsage(const std::string& command) {
                 "(--at defaults to what the target was last deployed with, or the log head for\n"
                 "PostgreSQL databases)"},
       {"plan", "strata plan [--target T] [-t PATTERN]... [--detailed-exitcode] [--allow-replace TABLE]...\n"
-               "            [--lift-deletion-protection TABLE]...\n"
+               "            [--lift-deletion-protection TABLE]... [--allow-replica-removal TABLE[:REGION]]...\n"
                "            [--region R] [--profile P] [--endpoint-url URL] [--schema NAME] [--concurrency N]"},
       {"apply", "strata apply [--target T] [-t PATTERN]... [--auto-approve] [--dry-run] [--no-wait]\n"
                 "             [--allow-replace TABLE]... [--allow-delete TABLE]...\n"
-                "             [--lift-deletion-protection TABLE]...\n"
+                "             [--lift-deletion-protection TABLE]... [--allow-replica-removal TABLE[:REGION]]...\n"
                 "             [--region R] [--profile P] [--endpoint-url URL] [--schema NAME]"},
       {"push", "strata push [--target T] [-t PATTERN]... [-m MESSAGE] [--auto-approve] [--dry-run]\n"
                "            [--no-wait] [--allow-replace TABLE]... [--allow-delete TABLE]...\n"
-               "            [--lift-deletion-protection TABLE]...\n"
+               "            [--lift-deletion-protection TABLE]... [--allow-replica-removal TABLE[:REGION]]...\n"
                "            [--region R] [--profile P] [--endpoint-url URL] [--schema NAME]"},
       {"replay", "strata replay [--target T] [--until REF] [--psql PROGRAM] [--history-schema SCHEMA]"},
       {"list", "strata list [--target T] [-t PATTERN]... [--region R] [--profile P] [--endpoint-url URL]\n"

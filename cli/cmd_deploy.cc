@@ -39,6 +39,7 @@ struct DeployFlags {
   std::set<std::string> allow_replace;
   std::set<std::string> allow_delete;
   std::set<std::string> lift_protection;
+  std::set<std::string> allow_replica_removal;
   bool auto_approve = false;
   bool dry_run = false;
   bool wait = true;
@@ -72,7 +73,10 @@ void AddDeployOptions(po::options_description& o) {
       "consent to deleting OBJECT without a terminal; repeat per object")(
       "lift-deletion-protection", po::value<std::vector<std::string>>()->composing(),
       "consent to turning deletion protection off on OBJECT so that it can be deleted (also "
-      "consent to the delete); repeat per object");
+      "consent to the delete); repeat per object")(
+      "allow-replica-removal", po::value<std::vector<std::string>>()->composing(),
+      "consent to deleting the replicas of TABLE (or only TABLE:REGION), and their items in "
+      "those regions (also consent to deleting TABLE); repeat per table or replica");
 }
 
 DeployFlags ReadDeployFlags(const po::variables_map& vm) {
@@ -89,6 +93,7 @@ DeployFlags ReadDeployFlags(const po::variables_map& vm) {
   f.allow_replace = set_of("allow-replace");
   f.allow_delete = set_of("allow-delete");
   f.lift_protection = set_of("lift-deletion-protection");
+  f.allow_replica_removal = set_of("allow-replica-removal");
   auto flag = [&vm](const char* name) { return vm.count(name) && vm[name].as<bool>(); };
   f.auto_approve = flag("auto-approve");
   f.dry_run = flag("dry-run");
@@ -178,6 +183,7 @@ Status MakePlan(Deploy& d, const DeployFlags& flags) {
   r.managed = ObjectsToTouch(d);
   r.allow_replace = flags.allow_replace;
   r.lift_protection = flags.lift_protection;
+  r.allow_replica_removal = flags.allow_replica_removal;
   r.deployed = &d.deployed;
   STRATA_ASSIGN_OR_RETURN(d.view.plan, d.reach.target->MakePlan(*d.live, d.desired, r));
   return Status::Ok();
@@ -211,8 +217,8 @@ Result<Deploy> Prepare(const Context& ctx, const DeployFlags& flags) {
 }
 
 // Step: consent. Blocked objects stop everything with their reasons; deletes need the name
-// typed (or, without a terminal, --allow-delete NAME, or --lift-deletion-protection NAME,
-// which names the delete it lifts protection for); everything needs "yes" (or
+// typed (or, without a terminal, --allow-delete NAME, or --lift-deletion-protection NAME or
+// --allow-replica-removal NAME, which name the delete they consent to); everything needs "yes" (or
 // --auto-approve). Aborted when refused.
 Status Consent(const Context& ctx, const Deploy& d, const DeployFlags& flags, bool ask_approval) {
   const backend::Plan& plan = d.view.plan;
@@ -235,7 +241,10 @@ Status Consent(const Context& ctx, const Deploy& d, const DeployFlags& flags, bo
   const std::string noun(d.reach.backend->object_noun());
   for (const auto& o : plan.objects) {
     if (o.action != backend::Action::kDelete || flags.allow_delete.count(o.object)) continue;
-    if (!ctx.interactive && flags.lift_protection.count(o.object)) continue;
+    if (!ctx.interactive && (flags.lift_protection.count(o.object) ||
+                             flags.allow_replica_removal.count(o.object))) {
+      continue;
+    }
     if (!ctx.interactive) {
       return Status::FailedPrecondition(fmt::format(
           "the plan deletes {} {}; nothing was applied. Without a terminal, consent with "

@@ -148,6 +148,9 @@ struct PlanRequest {
   std::set<std::string> allow_replace;  // consent to replacing these (their data is lost)
   // Consent to turning protection against deletion off on these, to delete them.
   std::set<std::string> lift_protection;
+  // Consent to deleting replicas in other regions (DynamoDB global tables): "TABLE" for all of
+  // a table's replicas, "TABLE:REGION" for one. Also consent to deleting TABLE itself.
+  std::set<std::string> allow_replica_removal;
   // What the target was last deployed with (null: never). Where an object is shared with other
   // writers (Glue's open parameter maps), it tells what strata set before, and may remove,
   // from what someone else added, which strata leaves alone.

@@ -166,6 +166,15 @@ ordered_json RenderOperation(const pb::DynamoChange& c) {
                   e.has_warm_throughput() ? RenderWarmThroughput(e.warm_throughput())
                                           : ordered_json());
     }
+    case C::kAddReplica:
+      return With(Op("add_replica", c.add_replica().table()), "replica",
+                  RenderReplica(c.add_replica().replica(), pb::DYNAMO_TABLE_CLASS_UNSPECIFIED));
+    case C::kRemoveReplica:
+      return With(Op("remove_replica", c.remove_replica().table()), "region",
+                  c.remove_replica().region());
+    case C::kUpdateReplica:
+      return With(Op("update_replica", c.update_replica().table()), "replica",
+                  RenderReplica(c.update_replica().replica(), pb::DYNAMO_TABLE_CLASS_UNSPECIFIED));
     case C::KIND_NOT_SET: break;
   }
   return {{"op", "unknown"}};

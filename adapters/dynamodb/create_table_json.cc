@@ -27,7 +27,9 @@ constexpr Vocabulary kJsonWords{
     "ProvisionedThroughput", "ProvisionedThroughput", "BillingMode PROVISIONED",
     "BillingMode PAY_PER_REQUEST", "ProjectionType INCLUDE", "NonKeyAttributes",
     "a RANGE element in KeySchema", "OnDemandThroughput", "WarmThroughput",
-    R"("WarmThroughput": {{"ReadUnitsPerSecond": {}, "WriteUnitsPerSecond": {}}})"};
+    R"("WarmThroughput": {{"ReadUnitsPerSecond": {}, "WriteUnitsPerSecond": {}}})", "ReplicaUpdates",
+    "StreamSpecification { StreamEnabled: true, StreamViewType: NEW_AND_OLD_IMAGES }",
+    "ProvisionedThroughputOverride", "OnDemandThroughputOverride"};
 
 constexpr EnumWord<pb::DynamoBillingMode> kJsonBilling[] = {
     {"PROVISIONED", pb::DYNAMO_BILLING_MODE_PROVISIONED},
@@ -63,7 +65,15 @@ const KeyList kJsonTableKeys = {
     "Tags", "TableClass", "DeletionProtectionEnabled", "TimeToLiveSpecification",
     "SSESpecification", "OnDemandThroughput", "WarmThroughput", "ResourcePolicy",
     "PointInTimeRecoverySpecification", "ContributorInsightsSpecification",
-    "KinesisStreamSpecification"};
+    "KinesisStreamSpecification", "ReplicaUpdates"};
+const KeyList kJsonReplicaUpdateKeys = {"Create"};
+const KeyList kJsonReplicaKeys = {"RegionName", "KMSMasterKeyId", "ProvisionedThroughputOverride",
+                                  "OnDemandThroughputOverride", "GlobalSecondaryIndexes",
+                                  "TableClassOverride"};
+const KeyList kJsonReplicaIndexKeys = {"IndexName", "ProvisionedThroughputOverride",
+                                       "OnDemandThroughputOverride"};
+const KeyList kJsonReadOverrideKeys = {"ReadCapacityUnits"};
+const KeyList kJsonMaxReadOverrideKeys = {"MaxReadRequestUnits"};
 // CreateTable fields strata does not model: rejected rather than silently dropped.
 const KeyList kJsonUnmanagedKeys = {};
 const KeyList kJsonGlobalIndexKeys = {"IndexName", "KeySchema", "Projection",
@@ -153,6 +163,10 @@ class JsonReader {
                   pb::DynamoContributorInsights* out, bool* on) const;
   Status Destination(const JsonAt& at, std::map<std::string, int>* seen);
   Status Destinations(const JsonAt& at);
+  Status Replicas(const JsonAt& at);
+  Status Replica(const JsonAt& at);
+  Result<int64_t> Override(const JsonAt& parent, std::string_view key, std::string_view field,
+                           const KeyList& keys, int* line) const;
   Status Unused() const;
 
   const JsonDocument& doc_;
@@ -742,6 +756,100 @@ Status JsonReader::Settings() {
     STRATA_RETURN_IF_ERROR(Recovery(root_["PointInTimeRecoverySpecification"]));
   }
   if (root_.Has("ResourcePolicy")) STRATA_RETURN_IF_ERROR(Policy(root_["ResourcePolicy"]));
+  if (root_.Has("ReplicaUpdates")) STRATA_RETURN_IF_ERROR(Replicas(root_["ReplicaUpdates"]));
+  return Status::Ok();
+}
+
+// strata's extension: UpdateTable's ReplicaUpdates, with one Create per replica (what would
+// create the replicas this table should have).
+Status JsonReader::Replicas(const JsonAt& at) {
+  places_.replicas_line = doc_.LineOf(at.pointer);
+  STRATA_RETURN_IF_ERROR(Array(at, "ReplicaUpdates"));
+  for (size_t i = 0; i < at.value->size(); ++i) {
+    JsonAt update = at[i];
+    if (!update.Has("Create")) {
+      return Error(update, "a ReplicaUpdates entry in a table file is {\"Create\": {...}}: it "
+                           "lists the replicas the table has (remove a replica by removing its "
+                           "entry)");
+    }
+    STRATA_RETURN_IF_ERROR(Object(update, "ReplicaUpdates entry", kJsonReplicaUpdateKeys));
+    STRATA_RETURN_IF_ERROR(Replica(update["Create"]));
+  }
+  return Status::Ok();
+}
+
+// {"ReadCapacityUnits": N} or {"MaxReadRequestUnits": N} under `key`; 0 when absent.
+Result<int64_t> JsonReader::Override(const JsonAt& parent, std::string_view key,
+                                     std::string_view field, const KeyList& keys,
+                                     int* line) const {
+  if (!parent.Has(key)) return int64_t{0};
+  JsonAt at = parent[key];
+  if (line != nullptr) *line = doc_.LineOf(at.pointer);
+  STRATA_RETURN_IF_ERROR(Object(at, key, keys));
+  STRATA_RETURN_IF_ERROR(Required(at, field, key));
+  const json& v = *at[field].value;
+  if (!v.is_number_integer() || v.get<int64_t>() < 1) {
+    return Error(at[field], fmt::format("{} must be a whole number of at least 1", field));
+  }
+  return v.get<int64_t>();
+}
+
+Status JsonReader::Replica(const JsonAt& at) {
+  STRATA_RETURN_IF_ERROR(Object(at, "replica Create", kJsonReplicaKeys));
+  STRATA_RETURN_IF_ERROR(Required(at, "RegionName", "replica Create"));
+  auto* replica = table_.add_replicas();
+  ReplicaPlace& place = places_.replicas.emplace_back();
+  place.region_line = doc_.LineOf(at["RegionName"].pointer);
+  STRATA_ASSIGN_OR_RETURN(*replica->mutable_region(), String(at["RegionName"], "RegionName"));
+  if (at.Has("KMSMasterKeyId")) {
+    STRATA_ASSIGN_OR_RETURN(*replica->mutable_kms_key(),
+                            String(at["KMSMasterKeyId"], "KMSMasterKeyId"));
+    if (replica->kms_key().empty()) {
+      return Error(at["KMSMasterKeyId"], "KMSMasterKeyId is empty; name a KMS key of that "
+                                         "region, or remove it");
+    }
+  }
+  STRATA_ASSIGN_OR_RETURN(int64_t read,
+                          Override(at, "ProvisionedThroughputOverride", "ReadCapacityUnits",
+                                   kJsonReadOverrideKeys, &place.read_capacity_line));
+  replica->set_read_capacity_units(read);
+  STRATA_ASSIGN_OR_RETURN(int64_t max_read,
+                          Override(at, "OnDemandThroughputOverride", "MaxReadRequestUnits",
+                                   kJsonMaxReadOverrideKeys, nullptr));
+  replica->set_max_read_request_units(max_read);
+  replica->set_table_class(table_.table_class());
+  if (at.Has("TableClassOverride")) {
+    pb::DynamoTableClass table_class = pb::DYNAMO_TABLE_CLASS_STANDARD;
+    STRATA_RETURN_IF_ERROR(Enum(at["TableClassOverride"], "TableClassOverride", kJsonTableClasses,
+                                &table_class));
+    replica->set_table_class(table_class);
+  }
+  if (!at.Has("GlobalSecondaryIndexes")) return Status::Ok();
+  JsonAt list = at["GlobalSecondaryIndexes"];
+  STRATA_RETURN_IF_ERROR(Array(list, "replica GlobalSecondaryIndexes"));
+  for (size_t i = 0; i < list.value->size(); ++i) {
+    JsonAt g = list[i];
+    STRATA_RETURN_IF_ERROR(Object(g, "replica GlobalSecondaryIndexes", kJsonReplicaIndexKeys));
+    STRATA_RETURN_IF_ERROR(Required(g, "IndexName", "replica GlobalSecondaryIndexes entry"));
+    auto* index = replica->add_global_indexes();
+    place.index_lines.push_back(doc_.LineOf(g["IndexName"].pointer));
+    STRATA_ASSIGN_OR_RETURN(*index->mutable_name(), String(g["IndexName"], "IndexName"));
+    int line = 0;
+    STRATA_ASSIGN_OR_RETURN(int64_t index_read,
+                            Override(g, "ProvisionedThroughputOverride", "ReadCapacityUnits",
+                                     kJsonReadOverrideKeys, &line));
+    if (line != 0 && place.read_capacity_line == 0) place.read_capacity_line = line;
+    index->set_read_capacity_units(index_read);
+    STRATA_ASSIGN_OR_RETURN(int64_t index_max,
+                            Override(g, "OnDemandThroughputOverride", "MaxReadRequestUnits",
+                                     kJsonMaxReadOverrideKeys, nullptr));
+    index->set_max_read_request_units(index_max);
+    if (index_read == 0 && index_max == 0) {
+      return Error(g, "a replica's GlobalSecondaryIndexes entry needs OnDemandThroughputOverride "
+                      "(or ProvisionedThroughputOverride); remove it when the index has no "
+                      "override in that replica");
+    }
+  }
   return Status::Ok();
 }
 

@@ -107,6 +107,18 @@ std::string DescribeChange(const pb::DynamoChange& c) {
       return fmt::format("Kinesis {} timestamp precision {}", e.stream_arn(),
                          PrecisionName(e.precision()));
     }
+    case pb::DynamoChange::kAddReplica: {
+      const auto& r = c.add_replica().replica();
+      const std::string own = ReplicaText(r, pb::DYNAMO_TABLE_CLASS_UNSPECIFIED);
+      return "add replica " + r.region() + (own.empty() ? "" : " (" + own + ")");
+    }
+    case pb::DynamoChange::kRemoveReplica:
+      return "remove replica " + c.remove_replica().region() + " (its items in that region are lost)";
+    case pb::DynamoChange::kUpdateReplica: {
+      const auto& r = c.update_replica().replica();
+      const std::string own = ReplicaText(r, pb::DYNAMO_TABLE_CLASS_UNSPECIFIED);
+      return "replica " + r.region() + " settings: " + (own.empty() ? "the table's" : own);
+    }
     case pb::DynamoChange::KIND_NOT_SET: break;
   }
   return "unknown change";

@@ -158,6 +158,10 @@ Result<nlohmann::json> Runner::Call(const Operation& op, bool* not_yet,
 
 Status Runner::WaitAfter(const Operation& op, const nlohmann::json& answer) {
   if (op.wait_for_deleted) return WaitUntilGone(ddb_, op.table, MakeWaiter(op.table));
+  if (!op.wait_for_replica.empty()) {
+    return WaitForReplica(ddb_, op.table, op.wait_for_replica, op.replica_gone,
+                          MakeWaiter(op.table));
+  }
   if (op.wait_for_active) return WaitUntilReady(ddb_, op.table, MakeWaiter(op.table));
   if (op.wait_for_recovery) {
     const auto& spec = op.input["PointInTimeRecoverySpecification"];
@@ -235,7 +239,8 @@ Runner::Outcome Runner::RunOne(const Operation& op, bool last) {
   report_->done.push_back(op.table + ": " + op.summary);
   Emit(op.table, op.summary, "done");
   const bool waits = op.wait_for_active || op.wait_for_deleted || op.wait_for_recovery ||
-                     op.wait_for_policy || op.wait_for_insights || op.wait_for_kinesis;
+                     op.wait_for_policy || op.wait_for_insights || op.wait_for_kinesis ||
+                     !op.wait_for_replica.empty();
   if (!waits) return Outcome::kContinue;
   if (!settings_.wait) return last ? Outcome::kContinue : Outcome::kPending;
   Status s = WaitAfter(op, *out);
@@ -327,15 +332,19 @@ void Runner::Run(const Plan& plan) {
 struct DropTarget {
   std::string name;
   bool protected_ = false;
+  std::vector<std::string> replicas;  // regions of its replicas (global tables)
 };
 
 Result<DropTarget> CheckDrop(aws::JsonService& ddb, const std::string& name) {
   auto out = CallTable(ddb, "DescribeTable", name, {{"TableName", name}});
   if (!out.ok()) return out.status();
   auto table = out->find("Table");
-  DropTarget target{name, false};
+  DropTarget target{name, false, {}};
   if (table != out->end() && table->is_object()) {
     target.protected_ = table->value("DeletionProtectionEnabled", nlohmann::json()) == true;
+    for (const auto& r : table->value("Replicas", nlohmann::json::array())) {
+      if (r.is_object()) target.replicas.push_back(r.value("RegionName", ""));
+    }
   }
   return target;
 }
@@ -369,6 +378,13 @@ Status CheckAll(aws::JsonService& ddb, const std::vector<std::string>& names, bo
   std::vector<std::string> protected_names;
   for (const auto& name : names) {
     STRATA_ASSIGN_OR_RETURN(DropTarget target, CheckDrop(ddb, name));
+    if (!target.replicas.empty()) {
+      return Status::FailedPrecondition(fmt::format(
+          "table {} has replicas in {}; nothing was dropped. strata drop does not remove "
+          "replicas: remove the table file and run strata generate, then strata apply "
+          "--allow-replica-removal {} (the replicas go first, then the table)",
+          name, fmt::join(target.replicas, ", "), name));
+    }
     if (target.protected_) protected_names.push_back(name);
     plan->tables.push_back(DropPlan(target));
   }

@@ -80,7 +80,8 @@ struct DropOptions {
 // Deletes the named tables (DeleteTable each, in the order given). Checks them all first:
 // a missing table is NotFound, and a table with deletion protection is FailedPrecondition
 // naming it unless lift_protection is set (then UpdateTable turns protection off just before
-// its DeleteTable); nothing is deleted when a check fails.
+// its DeleteTable); a table with replicas is FailedPrecondition naming them and the apply that
+// removes them; nothing is deleted when a check fails.
 ExecuteReport DropTables(aws::JsonService& ddb, const std::vector<std::string>& names,
                          const DropOptions& options);
 

@@ -246,6 +246,47 @@ Status ReadSettings(const Reader& r, const json& d, pb::DynamoTable* t) {
   return Status::Ok();
 }
 
+// Global tables (2019.11.21): each replica in another region with its own read-side settings.
+// A replica being deleted is not part of the table any more; its class defaults to the table's.
+void ReadReplicas(const json& d, LiveTable* live) {
+  const json& list = Member(d, "Replicas");
+  if (!list.is_array()) return;
+  pb::DynamoTable& t = live->table;
+  for (const auto& r : list) {
+    const std::string region = Str(r, "RegionName");
+    if (region.empty()) continue;
+    std::string status = Str(r, "ReplicaStatus");
+    if (status.empty()) status = "ACTIVE";
+    live->replica_status[region] = status;
+    if (status != "ACTIVE" && !Str(r, "ReplicaStatusDescription").empty()) {
+      live->replica_problems[region] = Str(r, "ReplicaStatusDescription");
+    }
+    if (status == "DELETING") continue;
+    auto* replica = t.add_replicas();
+    replica->set_region(region);
+    replica->set_kms_key(Str(r, "KMSMasterKeyId"));
+    replica->set_read_capacity_units(Int(Member(r, "ProvisionedThroughputOverride"),
+                                         "ReadCapacityUnits"));
+    replica->set_max_read_request_units(std::max<int64_t>(
+        0, Int(Member(r, "OnDemandThroughputOverride"), "MaxReadRequestUnits")));
+    const std::string cls = Str(Member(r, "ReplicaTableClassSummary"), "TableClass");
+    replica->set_table_class(cls == "STANDARD_INFREQUENT_ACCESS"
+                                 ? pb::DYNAMO_TABLE_CLASS_STANDARD_INFREQUENT_ACCESS
+                             : cls == "STANDARD" ? pb::DYNAMO_TABLE_CLASS_STANDARD
+                                                 : t.table_class());
+    const json& indexes = Member(r, "GlobalSecondaryIndexes");
+    if (!indexes.is_array()) continue;
+    for (const auto& g : indexes) {
+      auto* index = replica->add_global_indexes();
+      index->set_name(Str(g, "IndexName"));
+      index->set_read_capacity_units(
+          Int(Member(g, "ProvisionedThroughputOverride"), "ReadCapacityUnits"));
+      index->set_max_read_request_units(std::max<int64_t>(
+          0, Int(Member(g, "OnDemandThroughputOverride"), "MaxReadRequestUnits")));
+    }
+  }
+}
+
 // ENABLING counts as on and DISABLING as off: the change has been asked for and cannot be
 // taken back while it completes.
 void ReadTimeToLive(const json& ttl, pb::DynamoTable* t) {
@@ -274,6 +315,7 @@ Result<LiveTable> Project(const json& d, const json& ttl,
   ReadWarm(d, "", &t, &live.busy_settings);
   ReadEncryption(d, &live);
   ReadTimeToLive(ttl, &t);
+  ReadReplicas(d, &live);
   for (const auto& [k, v] : tags) (*t.mutable_tags())[k] = v;
   CanonicalizeDynamoTable(&t);
   live.unmanaged = UnmanagedFields(d);
@@ -385,8 +427,9 @@ Status ReadStreamingExtras(aws::JsonService& ddb, LiveTable* live) {
 
 bool LiveTable::Ready() const {
   if (status != "ACTIVE" || !busy_settings.empty()) return false;
-  return std::all_of(index_status.begin(), index_status.end(),
-                     [](const auto& entry) { return entry.second == "ACTIVE"; });
+  auto active = [](const auto& entry) { return entry.second == "ACTIVE"; };
+  return std::all_of(index_status.begin(), index_status.end(), active) &&
+         std::all_of(replica_status.begin(), replica_status.end(), active);
 }
 
 Result<LiveTable> LiveTableFromDescription(const json& table, const json& time_to_live,

@@ -30,6 +30,11 @@ struct LiveTable {
   // GSI name -> CREATING | UPDATING | DELETING | ACTIVE; "CREATING (backfilling)" while
   // DynamoDB fills a new index. Indexes being deleted are listed here but left out of `table`.
   std::map<std::string, std::string> index_status;
+  // Replica region -> CREATING | CREATION_FAILED | UPDATING | DELETING | ACTIVE | ...; replicas
+  // being deleted are listed here but left out of `table`. A replica that is not ACTIVE has its
+  // ReplicaStatusDescription (when DynamoDB gives one) in `replica_problems`.
+  std::map<std::string, std::string> replica_status;
+  std::map<std::string, std::string> replica_problems;
   int64_t item_count = 0, size_bytes = 0;
   std::string arn;
   // False when the target cannot tag tables (some DynamoDB-compatible servers answer
@@ -52,8 +57,8 @@ struct LiveTable {
   // "SSEDescription": a table file made from this table would not recreate them.
   std::vector<std::string> unmanaged;
 
-  // ACTIVE, with every global index ACTIVE and no setting still being applied: the state in
-  // which DynamoDB accepts the next UpdateTable.
+  // ACTIVE, with every global index and replica ACTIVE and no setting still being applied: the
+  // state in which DynamoDB accepts the next UpdateTable.
   bool Ready() const;
 };
 

@@ -22,6 +22,8 @@ const std::vector<KnownField> kTableFields = {
     {"SSEDescription", FieldRole::kManaged},
     {"OnDemandThroughput", FieldRole::kManaged},
     {"WarmThroughput", FieldRole::kManaged},
+    {"Replicas", FieldRole::kManaged},
+    {"GlobalTableVersion", FieldRole::kState},
     {"TableStatus", FieldRole::kState},
     {"CreationDateTime", FieldRole::kState},
     {"TableSizeBytes", FieldRole::kState},

@@ -51,6 +51,19 @@ void NormalizeEncryption(const pb::DynamoTable* wanted, KeyNames* keys, pb::Dyna
   }
 }
 
+// A replica's key lives in its own region, where this target's KMS cannot be asked: a key id
+// and the ARN ending in it are the same key, other names are compared as written.
+void NormalizeReplicaKeys(const pb::DynamoTable* wanted, pb::DynamoTable* live) {
+  if (wanted == nullptr) return;
+  for (auto& r : *live->mutable_replicas()) {
+    for (const auto& w : wanted->replicas()) {
+      if (w.region() == r.region() && SameKey(w.kms_key(), r.kms_key(), nullptr)) {
+        r.set_kms_key(w.kms_key());
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::string KmsKeyNames::KeyArn(const std::string& name) {
@@ -98,6 +111,7 @@ bool IsDefaultWarmThroughput(const pb::DynamoWarmThroughput& warm,
 void NormalizeLiveTable(const pb::DynamoTable* wanted, UnwantedWarm unwanted, KeyNames* keys,
                         pb::DynamoTable* live) {
   NormalizeEncryption(wanted, keys, live);
+  NormalizeReplicaKeys(wanted, live);
   NormalizeWarm(wanted, unwanted, live);
   for (auto& g : *live->mutable_global_indexes()) {
     NormalizeWarm(FindIndex(wanted, g.name()), unwanted, &g);

@@ -86,6 +86,11 @@ class OperationBuilder {
   void RemoveDestination(const std::string& arn);
   void DestinationPrecision(const std::string& arn, pb::DynamoTimestampPrecision precision);
   void Stream(pb::DynamoStreamViewType stream);
+  void AddReplica(const pb::DynamoReplica& replica, bool destructive);
+  void RemoveReplica(const std::string& region, const std::string& why);
+  void UpdateReplica(const pb::DynamoReplica& replica);
+  // Removes every replica the table has, one call each: DynamoDB deletes no table with replicas.
+  void RemoveAllReplicas(const std::string& why);
 
   std::string table_;
   bool lift_protection_ = false;  // consent to turn deletion protection off to delete the table
@@ -106,6 +111,7 @@ void OperationBuilder::Create(const pb::DynamoTable& t, bool destructive) {
   if (input.contains("GlobalSecondaryIndexes")) {
     for (auto& g : input["GlobalSecondaryIndexes"]) g.erase("ContributorInsightsSpecification");
   }
+  input.erase("ReplicaUpdates");
   Push("CreateTable", std::move(input),
        t.resource_policy().empty() ? "create table " + t.name()
                                    : "create table " + t.name() + " with its resource policy")
@@ -135,6 +141,8 @@ void OperationBuilder::Create(const pb::DynamoTable& t, bool destructive) {
     AddDestination(d);
     ops_.back().destructive = destructive;
   }
+  // Replicas last, once the table (and its stream) exists: one Create per call.
+  for (const auto& r : t.replicas()) AddReplica(r, destructive);
 }
 
 // One call for the table or one index: ENABLE with the mode (also how the mode changes), or
@@ -201,6 +209,65 @@ void OperationBuilder::DestinationPrecision(const std::string& arn,
       .wait_for_kinesis = true;
 }
 
+void OperationBuilder::AddReplica(const pb::DynamoReplica& replica, bool destructive) {
+  const pb::DynamoTable* now = Current();
+  const auto table_class = now != nullptr ? now->table_class() : replica.table_class();
+  json input = Update();
+  input["ReplicaUpdates"] = {{{"Create", Plain(RenderReplica(replica, table_class))}}};
+  const std::string own = ReplicaText(replica, table_class);
+  Operation& op = Push("UpdateTable", std::move(input),
+                       fmt::format("add replica {}{}", replica.region(),
+                                   own.empty() ? "" : " (" + own + ")"),
+                       false);
+  op.wait_for_replica = replica.region();
+  op.destructive = destructive;
+}
+
+void OperationBuilder::RemoveReplica(const std::string& region, const std::string& why) {
+  json input = Update();
+  input["ReplicaUpdates"] = {{{"Delete", {{"RegionName", region}}}}};
+  Operation& op = Push("UpdateTable", std::move(input),
+                       fmt::format("remove replica {}{} (its items in {} are deleted)", region,
+                                   why, region),
+                       false);
+  op.wait_for_replica = region;
+  op.replica_gone = true;
+  op.destructive = true;
+}
+
+void OperationBuilder::RemoveAllReplicas(const std::string& why) {
+  const pb::DynamoTable* now = Current();
+  if (now == nullptr) return;
+  std::vector<std::string> regions;
+  for (const auto& r : now->replicas()) regions.push_back(r.region());
+  for (const auto& region : regions) RemoveReplica(region, " to " + why + " the table");
+}
+
+// The whole replica is sent: its class always, and -1 for an on-demand override taken away.
+void OperationBuilder::UpdateReplica(const pb::DynamoReplica& replica) {
+  const pb::DynamoTable* now = Current();
+  const pb::DynamoReplica* before = nullptr;
+  if (now != nullptr) {
+    for (const auto& r : now->replicas()) {
+      if (r.region() == replica.region()) before = &r;
+    }
+  }
+  json body = Plain(RenderReplica(replica, pb::DYNAMO_TABLE_CLASS_UNSPECIFIED));
+  if (before != nullptr && before->max_read_request_units() > 0 &&
+      replica.max_read_request_units() == 0) {
+    body["OnDemandThroughputOverride"] = {{"MaxReadRequestUnits", -1}};
+  }
+  json input = Update();
+  input["ReplicaUpdates"] = {{{"Update", std::move(body)}}};
+  const std::string own =
+      ReplicaText(replica, now != nullptr ? now->table_class() : replica.table_class());
+  Operation& op = Push("UpdateTable", std::move(input),
+                       fmt::format("update replica {}: {}", replica.region(),
+                                   own.empty() ? "the table's own settings" : own),
+                       false);
+  op.wait_for_replica = replica.region();
+}
+
 // One call either way; turning it on sets the period, and a new period is the same call.
 void OperationBuilder::Recovery(int days) {
   json spec = {{"PointInTimeRecoveryEnabled", days > 0}};
@@ -252,6 +319,7 @@ void OperationBuilder::Delete() {
 }
 
 void OperationBuilder::Replace(const pb::DynamoReplaceTable& e) {
+  RemoveAllReplicas("replace");
   LiftProtection("replace");
   Delete();
   Create(e.table(), true);
@@ -407,6 +475,7 @@ void OperationBuilder::Add(const pb::DynamoChange& c) {
   switch (c.kind_case()) {
     case pb::DynamoChange::kCreateTable: Create(c.create_table().table(), false); break;
     case pb::DynamoChange::kDropTable:
+      RemoveAllReplicas("delete");
       if (lift_protection_) LiftProtection("delete");
       Delete();
       break;
@@ -473,6 +542,9 @@ void OperationBuilder::Add(const pb::DynamoChange& c) {
       DestinationPrecision(c.set_kinesis_destination_precision().stream_arn(),
                            c.set_kinesis_destination_precision().precision());
       break;
+    case pb::DynamoChange::kAddReplica: AddReplica(c.add_replica().replica(), false); break;
+    case pb::DynamoChange::kRemoveReplica: RemoveReplica(c.remove_replica().region(), ""); break;
+    case pb::DynamoChange::kUpdateReplica: UpdateReplica(c.update_replica().replica()); break;
     case pb::DynamoChange::KIND_NOT_SET: break;
   }
   // Keeps `current_` in step; a change that does not apply leaves it as it was, which only
@@ -573,6 +645,68 @@ std::string WarmDecrease(const pb::DynamoTable& live, const std::vector<pb::Dyna
   return "";
 }
 
+// Consent is per table ("orders") or per replica ("orders:eu-west-1").
+std::string ReplicaRemovalRefusal(const TablePlan& plan, const PlanOptions& options) {
+  std::vector<std::string> regions;
+  for (const auto& op : plan.operations) {
+    if (!op.replica_gone || op.wait_for_replica.empty()) continue;
+    if (options.allow_replica_removal.count(plan.table) ||
+        options.allow_replica_removal.count(plan.table + ":" + op.wait_for_replica)) {
+      continue;
+    }
+    regions.push_back(op.wait_for_replica);
+  }
+  if (regions.empty()) return "";
+  if (plan.action == TableAction::kDelete || plan.action == TableAction::kReplace) {
+    return fmt::format(
+        "table {} has replicas in {}; DynamoDB deletes no table with replicas, so they are "
+        "removed first, which deletes their items in those regions; allow it with "
+        "--allow-replica-removal {}",
+        plan.table, fmt::join(regions, ", "), plan.table);
+  }
+  std::vector<std::string> flags;
+  for (const auto& r : regions) flags.push_back("--allow-replica-removal " + plan.table + ":" + r);
+  return fmt::format(
+      "removing the replica{} of table {} in {} deletes {} items in {}; allow it with {} (or put "
+      "the replica back in the table file to keep it)",
+      regions.size() == 1 ? "" : "s", plan.table, fmt::join(regions, ", "),
+      regions.size() == 1 ? "its" : "their", regions.size() == 1 ? "that region" : "those regions",
+      fmt::join(flags, " "));
+}
+
+// Replica rules that need the target: its own region is never a replica, and DynamoDB takes
+// no stream change while a table keeps replicas.
+std::string ReplicaRuleRefusal(const pb::DynamoTable* live_table, const pb::DynamoTable* wanted,
+                               const TablePlan& plan, const PlanOptions& options) {
+  if (wanted != nullptr && !options.region.empty()) {
+    for (const auto& r : wanted->replicas()) {
+      if (r.region() != options.region) continue;
+      return fmt::format(
+          "table {} lists a replica in {}, the target's own region, where the table itself "
+          "is; remove that replica from the table file (or deploy to a target in another "
+          "region), record that with strata generate, then apply again",
+          plan.table, options.region);
+    }
+  }
+  if (live_table == nullptr || wanted == nullptr || plan.action != TableAction::kUpdate) return "";
+  const bool stream_changes =
+      std::any_of(plan.changes.begin(), plan.changes.end(), [](const pb::DynamoChange& c) {
+        return c.kind_case() == pb::DynamoChange::kSetStream;
+      });
+  if (!stream_changes) return "";
+  for (const auto& r : live_table->replicas()) {
+    for (const auto& w : wanted->replicas()) {
+      if (w.region() != r.region()) continue;
+      return fmt::format(
+          "table {} keeps its replica in {}, and DynamoDB changes no stream while a table has "
+          "replicas; keep stream: new_and_old_images in the table file, or remove the replicas "
+          "first (an apply of its own), then change the stream",
+          plan.table, r.region());
+    }
+  }
+  return "";
+}
+
 void Judge(const LiveTable* live, const pb::DynamoTable* live_table, const PlanOptions& options,
            TablePlan* plan) {
   if (live_table != nullptr && plan->action == TableAction::kUpdate) {
@@ -598,6 +732,18 @@ void Judge(const LiveTable* live, const pb::DynamoTable* live_table, const PlanO
         "and delete it with all its items, run again with --lift-deletion-protection {} (or "
         "put its table file back to keep it)",
         plan->table, plan->table);
+  }
+  if (!plan->blocked) {
+    if (std::string why = ReplicaRemovalRefusal(*plan, options); !why.empty()) {
+      plan->blocked = true;
+      plan->blocked_reason = std::move(why);
+    }
+  }
+  if (live != nullptr) {
+    for (const auto& [region, problem] : live->replica_problems) {
+      plan->notes.push_back(fmt::format("replica {} is {}: {}", region,
+                                        live->replica_status.at(region), problem));
+    }
   }
   if (live != nullptr && !live->tags_supported) {
     plan->notes.push_back("tags left alone: the target does not support tagging");
@@ -671,7 +817,16 @@ Result<Plan> PlanChanges(const std::vector<LiveTable>& live, const pb::DynamoSch
     t.operations = OperationsFor(seen ? &*seen : nullptr, changes, options.lift_protection.count(name) > 0);
     t.changes = std::move(changes);
     auto normalized = from.tables().find(name);
-    Judge(current, normalized != from.tables().end() ? &normalized->second : nullptr, options, &t);
+    const pb::DynamoTable* live_table =
+        normalized != from.tables().end() ? &normalized->second : nullptr;
+    auto wanted = to.tables().find(name);
+    if (std::string why = ReplicaRuleRefusal(
+            live_table, wanted != to.tables().end() ? &wanted->second : nullptr, t, options);
+        !why.empty()) {
+      t.blocked = true;
+      t.blocked_reason = std::move(why);
+    }
+    Judge(current, live_table, options, &t);
     plan.tables.push_back(std::move(t));
   }
   std::sort(plan.unmanaged.begin(), plan.unmanaged.end());

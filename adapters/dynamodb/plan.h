@@ -21,7 +21,13 @@
 //   - a key schema or local index change is a replace (DeleteTable, wait until gone,
 //     CreateTable, wait), destructive, and blocked without per-table consent;
 //   - a table with deletion protection is deleted only with per-table consent to lift it
-//     (UpdateTable turning protection off, wait, DeleteTable); otherwise it is blocked.
+//     (UpdateTable turning protection off, wait, DeleteTable); otherwise it is blocked;
+//   - replicas (global tables 2019.11.21): one replica Create or Delete per UpdateTable, each
+//     followed by a wait for the table and that replica to be ACTIVE (or gone); removals come
+//     before the stream or billing they need changes, additions after; a table with replicas
+//     loses them before it is deleted or replaced. Removing a replica deletes its items in that
+//     region: blocked without consent for the table or the replica. A replica in the target's
+//     own region, or a stream change while replicas stay, is blocked.
 // Only managed tables are ever touched. Pure: no calls are made (docs/dynamodb-apply.md).
 #pragma once
 
@@ -62,6 +68,10 @@ struct Operation {
   // Wait until DescribeKinesisStreamingDestination shows the change (Enable, Update or
   // DisableKinesisStreamingDestination).
   bool wait_for_kinesis = false;
+  // Wait until the table and the replica in this region are ACTIVE, or the replica is gone
+  // when `replica_gone` (UpdateTable with ReplicaUpdates).
+  std::string wait_for_replica;
+  bool replica_gone = false;
   // Refusals that only mean "not yet" for this call, retried every poll interval until the
   // wait timeout: another policy update of the table in the last 15 s; backups still being
   // switched on for a table just created.
@@ -100,6 +110,11 @@ struct PlanOptions {
   KeyNames* keys = nullptr;
   // Consent to turn deletion protection off on these tables so that they can be deleted.
   std::set<std::string> lift_protection;
+  // Consent to delete replicas (and their items in those regions): "TABLE" for all of a
+  // table's replicas, "TABLE:REGION" for one.
+  std::set<std::string> allow_replica_removal;
+  // The target's region: a table is never its own replica there. Empty: not checked.
+  std::string region;
 };
 
 // desired: the schema to reach (log head). live: what the target has now (ListLiveTables).

@@ -1,5 +1,7 @@
 #include "adapters/dynamodb/render.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -203,6 +205,60 @@ ordered_json RenderGlobalIndex(const pb::DynamoGlobalIndex& index) {
   return out;
 }
 
+ordered_json RenderReplica(const pb::DynamoReplica& replica, pb::DynamoTableClass table_class) {
+  ordered_json out;
+  out["RegionName"] = replica.region();
+  if (!replica.kms_key().empty()) out["KMSMasterKeyId"] = replica.kms_key();
+  if (replica.read_capacity_units() > 0) {
+    out["ProvisionedThroughputOverride"] = {{"ReadCapacityUnits", replica.read_capacity_units()}};
+  }
+  if (replica.max_read_request_units() > 0) {
+    out["OnDemandThroughputOverride"] = {
+        {"MaxReadRequestUnits", replica.max_read_request_units()}};
+  }
+  if (replica.global_indexes_size() > 0) {
+    ordered_json& list = out["GlobalSecondaryIndexes"] = ordered_json::array();
+    for (const auto& g : replica.global_indexes()) {
+      ordered_json index;
+      index["IndexName"] = g.name();
+      if (g.read_capacity_units() > 0) {
+        index["ProvisionedThroughputOverride"] = {{"ReadCapacityUnits", g.read_capacity_units()}};
+      }
+      if (g.max_read_request_units() > 0) {
+        index["OnDemandThroughputOverride"] = {{"MaxReadRequestUnits", g.max_read_request_units()}};
+      }
+      list.push_back(std::move(index));
+    }
+  }
+  if (replica.table_class() != table_class &&
+      replica.table_class() != pb::DYNAMO_TABLE_CLASS_UNSPECIFIED) {
+    out["TableClassOverride"] = TableClassName(replica.table_class());
+  }
+  return out;
+}
+
+std::string ReplicaText(const pb::DynamoReplica& replica, pb::DynamoTableClass table_class) {
+  std::vector<std::string> parts;
+  if (!replica.kms_key().empty()) parts.push_back("KMS key " + replica.kms_key());
+  if (replica.read_capacity_units() > 0) {
+    parts.push_back(fmt::format("read capacity {}", replica.read_capacity_units()));
+  }
+  if (replica.max_read_request_units() > 0) {
+    parts.push_back(fmt::format("max {} read request units", replica.max_read_request_units()));
+  }
+  for (const auto& g : replica.global_indexes()) {
+    parts.push_back(fmt::format("index {} {}", g.name(),
+                                g.max_read_request_units() > 0
+                                    ? fmt::format("max {} read request units",
+                                                  g.max_read_request_units())
+                                    : fmt::format("read capacity {}", g.read_capacity_units())));
+  }
+  if (replica.table_class() != table_class) {
+    parts.push_back(fmt::format("table class {}", TableClassName(replica.table_class())));
+  }
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
 ordered_json RenderCreateTable(const pb::DynamoTable& table) {
   ordered_json out;
   out["AttributeDefinitions"] = RenderAttributeDefinitions(table);
@@ -260,6 +316,12 @@ ordered_json RenderCreateTable(const pb::DynamoTable& table) {
   } else if (table.kinesis_destinations_size() > 1) {
     ordered_json& list = out["KinesisStreamSpecification"] = ordered_json::array();
     for (const auto& d : table.kinesis_destinations()) list.push_back(RenderKinesisSpecification(d));
+  }
+  if (table.replicas_size() > 0) {
+    ordered_json& list = out["ReplicaUpdates"] = ordered_json::array();
+    for (const auto& r : table.replicas()) {
+      list.push_back({{"Create", RenderReplica(r, table.table_class())}});
+    }
   }
   return out;
 }
@@ -408,6 +470,40 @@ void EmitRecovery(YAML::Emitter& out, int days) {
       << days << YAML::EndMap;
 }
 
+void EmitReplicas(YAML::Emitter& out, const pb::DynamoTable& table) {
+  if (table.replicas_size() == 0) return;
+  out << YAML::Key << "replicas" << YAML::Value << YAML::BeginSeq;
+  for (const auto& r : table.replicas()) {
+    out << YAML::BeginMap << YAML::Key << "region" << YAML::Value << r.region();
+    if (!r.kms_key().empty()) out << YAML::Key << "kms_key" << YAML::Value << r.kms_key();
+    if (r.read_capacity_units() > 0) {
+      out << YAML::Key << "read_capacity" << YAML::Value << r.read_capacity_units();
+    }
+    if (r.max_read_request_units() > 0) {
+      out << YAML::Key << "max_read" << YAML::Value << r.max_read_request_units();
+    }
+    if (r.table_class() != table.table_class()) {
+      out << YAML::Key << "table_class" << YAML::Value << Lower(TableClassName(r.table_class()));
+    }
+    if (r.global_indexes_size() > 0) {
+      out << YAML::Key << "global_indexes" << YAML::Value << YAML::BeginSeq;
+      for (const auto& g : r.global_indexes()) {
+        out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << g.name();
+        if (g.read_capacity_units() > 0) {
+          out << YAML::Key << "read_capacity" << YAML::Value << g.read_capacity_units();
+        }
+        if (g.max_read_request_units() > 0) {
+          out << YAML::Key << "max_read" << YAML::Value << g.max_read_request_units();
+        }
+        out << YAML::EndMap;
+      }
+      out << YAML::EndSeq;
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+}
+
 void EmitSettings(YAML::Emitter& out, const pb::DynamoTable& table) {
   if (!table.ttl_attribute().empty()) {
     out << YAML::Key << "ttl" << YAML::Value << table.ttl_attribute();
@@ -430,6 +526,7 @@ void EmitSettings(YAML::Emitter& out, const pb::DynamoTable& table) {
     out << YAML::Key << "resource_policy" << YAML::Value << YAML::Literal
         << PrettyResourcePolicy(table.resource_policy());
   }
+  EmitReplicas(out, table);
   if (table.tags().empty()) return;
   out << YAML::Key << "tags" << YAML::Value << YAML::BeginMap;
   for (const auto& [key, value] : SortedTags(table)) {

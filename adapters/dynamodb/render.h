@@ -19,11 +19,20 @@ namespace strata::dynamodb {
 // ContributorInsightsSpecification (table and each global index) where insights are on, and
 // KinesisStreamSpecification (one object, or a list for several streams) in CloudFormation's
 // shape.
+// ReplicaUpdates (one Create per replica) when the table has replicas.
 // Defaults are written out (BillingMode, TableClass, DeletionProtectionEnabled); a disabled
 // stream and empty tags are left out, as the CLI would.
 nlohmann::ordered_json RenderCreateTable(const pb::DynamoTable& table);
 // RenderCreateTable as text: two-space indent, trailing newline.
 std::string RenderCreateTableText(const pb::DynamoTable& table);
+
+// A replica as UpdateTable's ReplicaUpdates Create (or Update) takes it: RegionName and the
+// overrides it has; TableClassOverride when its class differs from `table_class`.
+nlohmann::ordered_json RenderReplica(const pb::DynamoReplica& replica,
+                                     pb::DynamoTableClass table_class);
+// "KMS key alias/eu, max 500 read request units, table class STANDARD_INFREQUENT_ACCESS", or
+// "" when the replica has nothing of its own.
+std::string ReplicaText(const pb::DynamoReplica& replica, pb::DynamoTableClass table_class);
 
 // The pieces, for other renderers (snapshots, migration artifacts).
 nlohmann::ordered_json RenderAttributeDefinitions(const pb::DynamoTable& table);

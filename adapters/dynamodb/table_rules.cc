@@ -24,7 +24,8 @@ class TableRules {
     STRATA_RETURN_IF_ERROR(CheckKeys());
     STRATA_RETURN_IF_ERROR(CheckBilling());
     STRATA_RETURN_IF_ERROR(CheckWarm());
-    return CheckProjections();
+    STRATA_RETURN_IF_ERROR(CheckProjections());
+    return CheckReplicas();
   }
 
  private:
@@ -213,6 +214,71 @@ class TableRules {
     return Status::Ok();
   }
 
+  // Global tables (version 2019.11.21): replicas in distinct regions, an on-demand table (a
+  // provisioned one needs write auto scaling, which strata does not manage), and the
+  // NEW_AND_OLD_IMAGES stream the service replicates through.
+  Status CheckReplicas() const {
+    if (t_.replicas_size() == 0) return Status::Ok();
+    std::map<std::string, int> seen;  // region -> line
+    for (int i = 0; i < t_.replicas_size(); ++i) {
+      const auto& r = t_.replicas(i);
+      const ReplicaPlace& place = at_.replicas[i];
+      if (!IsRegionName(r.region())) {
+        return Error(place.region_line,
+                     fmt::format("replica region \"{}\" is not a region name like eu-west-1",
+                                 r.region()));
+      }
+      auto [it, fresh] = seen.emplace(r.region(), place.region_line);
+      if (!fresh) {
+        return Error(place.region_line,
+                     fmt::format("duplicate replica region {} (first at line {}); a table has "
+                                 "one replica per region",
+                                 r.region(), it->second));
+      }
+      const std::string who = fmt::format("replica {}: ", r.region());
+      for (int j = 0; j < r.global_indexes_size(); ++j) {
+        const auto& g = r.global_indexes(j);
+        const bool known = std::any_of(t_.global_indexes().begin(), t_.global_indexes().end(),
+                                       [&](const auto& x) { return x.name() == g.name(); });
+        if (!known) {
+          return Error(place.index_lines[j],
+                       fmt::format("{}global index \"{}\" is not an index of this table; name "
+                                   "one of the table's global indexes",
+                                   who, g.name()));
+        }
+      }
+    }
+    if (t_.billing_mode() != pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST) {
+      return Error(at_.billing_line ? at_.billing_line : at_.replicas_line,
+                   fmt::format("a table with {} needs {}: DynamoDB takes a provisioned global "
+                               "table only with write auto scaling, which strata does not "
+                               "manage; switch to {} or remove the replicas",
+                               words_.replicas_key, words_.pay_per_request,
+                               words_.pay_per_request));
+    }
+    for (int i = 0; i < t_.replicas_size(); ++i) {
+      const auto& r = t_.replicas(i);
+      bool index_capacity = std::any_of(r.global_indexes().begin(), r.global_indexes().end(),
+                                        [](const auto& g) { return g.read_capacity_units() > 0; });
+      if (r.read_capacity_units() > 0 || index_capacity) {
+        return Error(at_.replicas[i].read_capacity_line ? at_.replicas[i].read_capacity_line
+                                                        : at_.replicas[i].region_line,
+                     fmt::format("replica {}: {} applies to provisioned tables only; on an "
+                                 "on-demand table use {}",
+                                 r.region(), words_.replica_read_capacity,
+                                 words_.replica_max_read));
+      }
+    }
+    if (t_.stream() != pb::DYNAMO_STREAM_NEW_AND_OLD_IMAGES) {
+      return Error(at_.replicas_line,
+                   fmt::format("a table with {} needs {}: DynamoDB replicates every change "
+                               "through the table's stream (strata turns it on before the first "
+                               "replica is created); add it, or remove the replicas",
+                               words_.replicas_key, words_.replica_stream));
+    }
+    return Status::Ok();
+  }
+
   const pb::DynamoTable& t_;
   const TablePlaces& at_;
   const Vocabulary& words_;
@@ -223,6 +289,15 @@ class TableRules {
 
 Status ErrorAt(std::string_view file, int line, std::string_view message) {
   return Status::InvalidArgument(fmt::format("{}:{}: {}", file, line, message));
+}
+
+bool IsRegionName(std::string_view region) {
+  if (region.size() < 4 || region.size() > 32) return false;
+  if (!std::isdigit(static_cast<unsigned char>(region.back()))) return false;
+  if (region.find('-') == std::string_view::npos || region.front() == '-') return false;
+  return std::all_of(region.begin(), region.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
 }
 
 bool IsValidName(std::string_view name) {

@@ -33,6 +33,9 @@ inline constexpr int64_t kOnDemandWarmWrite = 4000;
 // InvalidArgument "FILE:LINE: message", the error every table file problem becomes.
 Status ErrorAt(std::string_view file, int line, std::string_view message);
 
+// An AWS region name: lower-case words and a number joined by '-' ("eu-west-1").
+bool IsRegionName(std::string_view region);
+
 // DynamoDB's rule for table and index names.
 bool IsValidName(std::string_view name);
 std::string InvalidNameMessage(std::string_view what, std::string_view name);
@@ -46,6 +49,13 @@ struct IndexPlace {
   int on_demand_line = 0;
   int warm_line = 0;
   int insights_line = 0;
+};
+
+// Where the parts of one replica were written (0: not written).
+struct ReplicaPlace {
+  int region_line = 0;
+  int read_capacity_line = 0;
+  std::vector<int> index_lines;  // parallel to the replica's index overrides, in file order
 };
 
 // Where the parts of a table were written, for the errors found after reading it. The index
@@ -62,6 +72,8 @@ struct TablePlaces {
   int warm_line = 0;
   std::vector<IndexPlace> global_indexes;
   std::vector<IndexPlace> local_indexes;
+  int replicas_line = 0;
+  std::vector<ReplicaPlace> replicas;  // parallel to the table's replicas in file order
 };
 
 // How each format spells what the shared rules' messages tell the user to write.
@@ -76,6 +88,10 @@ struct Vocabulary {
   std::string_view on_demand_key;    // the key that sets maximum on-demand throughput
   std::string_view warm_key;         // the key that sets warm throughput
   std::string_view warm_form;        // how to write it with read R and write W ({} {})
+  std::string_view replicas_key;     // the list of replicas
+  std::string_view replica_stream;   // how to write the stream replicas need
+  std::string_view replica_read_capacity;  // a replica's provisioned read override
+  std::string_view replica_max_read;       // a replica's on-demand read override
 };
 
 // Checks `table` against the rules DynamoDB enforces. The first problem found is returned, at

@@ -25,7 +25,8 @@ namespace {
 constexpr Vocabulary kYamlWords{
     "capacity", "capacity: { read: N, write: N }", "billing: provisioned",
     "billing: pay_per_request", "projection include", "projection: { include: [attr, ...] }",
-    "sort_key", "on_demand_throughput", "warm_throughput", "warm_throughput: {{ read: {}, write: {} }}"};
+    "sort_key", "on_demand_throughput", "warm_throughput", "warm_throughput: {{ read: {}, write: {} }}",
+    "replicas", "stream: new_and_old_images", "read_capacity", "max_read"};
 
 constexpr EnumWord<pb::DynamoBillingMode> kYamlBilling[] = {
     {"pay_per_request", pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST},
@@ -61,7 +62,10 @@ const KeyList kYamlTableKeys = {"table",       "partition_key",       "sort_key"
                                 "table_class", "deletion_protection", "tags",
                                 "encryption",  "on_demand_throughput", "warm_throughput",
                                 "point_in_time_recovery", "resource_policy",
-                                "contributor_insights", "kinesis_destinations"};
+                                "contributor_insights", "kinesis_destinations", "replicas"};
+const KeyList kYamlReplicaKeys = {"region", "kms_key", "read_capacity", "max_read",
+                                  "table_class", "global_indexes"};
+const KeyList kYamlReplicaIndexKeys = {"name", "read_capacity", "max_read"};
 const KeyList kYamlGlobalIndexKeys = {"name",     "partition_key",        "sort_key",
                                       "projection", "capacity", "on_demand_throughput",
                                       "warm_throughput", "contributor_insights"};
@@ -79,7 +83,7 @@ const KeyList kYamlRecoveryKeys = {"recovery_period_days"};
 // Lists and maps that may be written with nothing under them (`tags:`).
 bool MayBeEmpty(std::string_view key) {
   return key == "global_indexes" || key == "local_indexes" || key == "tags" ||
-         key == "kinesis_destinations";
+         key == "kinesis_destinations" || key == "replicas";
 }
 
 int LineOf(const YAML::Node& node) { return node.Mark().line >= 0 ? node.Mark().line + 1 : 0; }
@@ -148,6 +152,9 @@ class YamlReader {
   Status Insights(const YAML::Node& node, std::string_view what,
                   pb::DynamoContributorInsights* out, bool* on) const;
   Status Destinations(const YAML::Node& node);
+  Status Replicas(const YamlField& field);
+  Status Replica(const YAML::Node& node);
+  Status ReplicaIndex(const YAML::Node& node, pb::DynamoReplica* replica, ReplicaPlace* place);
 
   std::string_view file_;
   pb::DynamoTable table_;
@@ -545,6 +552,100 @@ Status YamlReader::Settings(const Fields& fields) {
   }
   if (const YamlField* policy = Find(fields, "resource_policy")) {
     STRATA_RETURN_IF_ERROR(Policy(policy->value));
+  }
+  if (const YamlField* replicas = Find(fields, "replicas")) {
+    STRATA_RETURN_IF_ERROR(Replicas(*replicas));
+  }
+  return Status::Ok();
+}
+
+// `- region: eu-west-1` with optional per-replica settings; the table's class when none.
+Status YamlReader::Replicas(const YamlField& field) {
+  places_.replicas_line = LineOf(field.key_node);
+  if (field.value.IsNull()) return Status::Ok();
+  if (!field.value.IsSequence()) {
+    return Error(field.value, fmt::format("replicas must be a list (- region: eu-west-1), not {}",
+                                          KindName(field.value)));
+  }
+  for (const auto& item : field.value) STRATA_RETURN_IF_ERROR(Replica(item));
+  return Status::Ok();
+}
+
+Status YamlReader::Replica(const YAML::Node& node) {
+  if (node.IsScalar()) {
+    return Error(node, fmt::format("write a replica as a map: - region: {}", node.Scalar()));
+  }
+  STRATA_ASSIGN_OR_RETURN(Fields fields, MapFields(node, "replica", &kYamlReplicaKeys,
+                                                   "{ region: eu-west-1 }"));
+  auto* replica = table_.add_replicas();
+  ReplicaPlace& place = places_.replicas.emplace_back();
+  place.region_line = LineOf(node);
+  const YamlField* region = Find(fields, "region");
+  if (!region) return Error(node, "replica needs a region: region: eu-west-1");
+  place.region_line = LineOf(region->value);
+  STRATA_ASSIGN_OR_RETURN(*replica->mutable_region(), Scalar(region->value, "replica region"));
+  const std::string what = fmt::format("replica {}", replica->region());
+  if (const YamlField* key = Find(fields, "kms_key")) {
+    STRATA_ASSIGN_OR_RETURN(*replica->mutable_kms_key(), Scalar(key->value, what + " kms_key"));
+    if (replica->kms_key().empty()) {
+      return Error(key->value, "kms_key is empty; name a KMS key of that region, or remove it");
+    }
+  }
+  if (const YamlField* rc = Find(fields, "read_capacity")) {
+    place.read_capacity_line = LineOf(rc->key_node);
+    STRATA_ASSIGN_OR_RETURN(int64_t units, Units(*rc, what));
+    replica->set_read_capacity_units(units);
+  }
+  if (const YamlField* mr = Find(fields, "max_read")) {
+    STRATA_ASSIGN_OR_RETURN(int64_t units, Units(*mr, what));
+    replica->set_max_read_request_units(units);
+  }
+  replica->set_table_class(table_.table_class());
+  if (const YamlField* cls = Find(fields, "table_class")) {
+    pb::DynamoTableClass table_class = pb::DYNAMO_TABLE_CLASS_STANDARD;
+    STRATA_RETURN_IF_ERROR(Enum(cls->value, what + " table class", kYamlTableClasses,
+                                &table_class));
+    replica->set_table_class(table_class);
+  }
+  if (const YamlField* list = Find(fields, "global_indexes")) {
+    if (!list->value.IsSequence()) {
+      return Error(list->value, fmt::format("{} global_indexes must be a list (- name: ...), not "
+                                            "{}",
+                                            what, KindName(list->value)));
+    }
+    for (const auto& item : list->value) {
+      STRATA_RETURN_IF_ERROR(ReplicaIndex(item, replica, &place));
+    }
+  }
+  return Status::Ok();
+}
+
+// `- name: INDEX` with `max_read` (or `read_capacity`) for that index in the replica.
+Status YamlReader::ReplicaIndex(const YAML::Node& node, pb::DynamoReplica* replica,
+                                ReplicaPlace* place) {
+  STRATA_ASSIGN_OR_RETURN(Fields fields, MapFields(node, "replica global index",
+                                                   &kYamlReplicaIndexKeys,
+                                                   "{ name: INDEX, max_read: N }"));
+  const YamlField* name = Find(fields, "name");
+  if (!name) return Error(node, "replica global index needs a name: name: INDEX");
+  auto* index = replica->add_global_indexes();
+  place->index_lines.push_back(LineOf(name->value));
+  STRATA_ASSIGN_OR_RETURN(*index->mutable_name(), Scalar(name->value, "replica global index name"));
+  const std::string what = fmt::format("replica {} global index \"{}\"", replica->region(),
+                                       index->name());
+  if (const YamlField* rc = Find(fields, "read_capacity")) {
+    if (place->read_capacity_line == 0) place->read_capacity_line = LineOf(rc->key_node);
+    STRATA_ASSIGN_OR_RETURN(int64_t units, Units(*rc, what));
+    index->set_read_capacity_units(units);
+  }
+  if (const YamlField* mr = Find(fields, "max_read")) {
+    STRATA_ASSIGN_OR_RETURN(int64_t units, Units(*mr, what));
+    index->set_max_read_request_units(units);
+  }
+  if (index->read_capacity_units() == 0 && index->max_read_request_units() == 0) {
+    return Error(node, fmt::format("{} needs max_read (or read_capacity); remove it when the "
+                                   "index has no override in that replica",
+                                   what));
   }
   return Status::Ok();
 }

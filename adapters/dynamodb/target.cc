@@ -34,6 +34,10 @@ std::string WaitsFor(const Operation& op) {
   if (op.wait_for_policy) return "the resource policy to show the change";
   if (op.wait_for_insights) return "contributor insights to show the change";
   if (op.wait_for_kinesis) return "the Kinesis destination to show the change";
+  if (!op.wait_for_replica.empty()) {
+    return fmt::format("replica {} to be {}", op.wait_for_replica,
+                       op.replica_gone ? "deleted" : "ACTIVE");
+  }
   return "";
 }
 
@@ -150,6 +154,8 @@ class DynamoTarget : public backend::Target {
     o.allow_replace = request.allow_replace;
     o.keys = keys_.get();
     o.lift_protection = request.lift_protection;
+    o.allow_replica_removal = request.allow_replica_removal;
+    o.region = session_->region();
     auto detail = std::make_shared<DynamoPlanDetail>();
     STRATA_ASSIGN_OR_RETURN(detail->plan, PlanChanges(tables, desired.dynamodb(), o));
     backend::Plan plan;

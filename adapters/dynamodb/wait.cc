@@ -63,14 +63,20 @@ Status Poll(aws::JsonService& ddb, const std::string& table, const Waiter& waite
 
 }  // namespace
 
-Result<std::optional<std::string>> TableProgress(aws::JsonService& ddb, const std::string& table) {
+namespace {
+
+// DescribeTable's "Table" object; nullopt when the table does not exist.
+Result<std::optional<json>> DescribeTableObject(aws::JsonService& ddb, const std::string& table) {
   aws::ServiceError error;
   auto out = CallTable(ddb, "DescribeTable", table, {{"TableName", table}}, &error);
-  if (!out.ok() && IsTableNotFound(error)) return std::optional<std::string>();
+  if (!out.ok() && IsTableNotFound(error)) return std::optional<json>();
   if (!out.ok()) return out.status();
-  static const json kNone = json::object();
   auto found = out->is_object() ? out->find("Table") : out->end();
-  const json& t = found != out->end() && found->is_object() ? *found : kNone;
+  return std::optional<json>(found != out->end() && found->is_object() ? *found
+                                                                        : json::object());
+}
+
+std::string ProgressOf(const json& t) {
   std::string progress = Text(t, "TableStatus");
   std::vector<std::string> busy;
   // A change of key or warm throughput goes on after the table itself reads ACTIVE.
@@ -100,8 +106,61 @@ Result<std::optional<std::string>> TableProgress(aws::JsonService& ddb, const st
       }
     }
   }
+  // A replica being created, updated or deleted keeps the table from taking the next change.
+  auto replicas = t.find("Replicas");
+  if (replicas != t.end() && replicas->is_array()) {
+    for (const auto& r : *replicas) {
+      std::string status = Text(r, "ReplicaStatus");
+      if (!status.empty() && status != "ACTIVE") {
+        busy.push_back(fmt::format("replica {} {}", Text(r, "RegionName"), status));
+      }
+    }
+  }
   for (const auto& b : busy) progress += "; " + b;
-  return std::optional<std::string>(progress);
+  return progress;
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> TableProgress(aws::JsonService& ddb, const std::string& table) {
+  STRATA_ASSIGN_OR_RETURN(std::optional<json> t, DescribeTableObject(ddb, table));
+  if (!t.has_value()) return std::optional<std::string>();
+  return std::optional<std::string>(ProgressOf(*t));
+}
+
+Status WaitForReplica(aws::JsonService& ddb, const std::string& table, const std::string& region,
+                      bool gone, const Waiter& waiter) {
+  const std::string goal = gone ? "deleted" : "ACTIVE";
+  return PollUntil(
+      fmt::format("replica {} of table {}", region, table), waiter, goal, [&]() -> Result<Seen> {
+        STRATA_ASSIGN_OR_RETURN(std::optional<json> t, DescribeTableObject(ddb, table));
+        if (!t.has_value()) {
+          return Status::NotFound(fmt::format(
+              "table {} disappeared while waiting for its replica {}", table, region));
+        }
+        const json* replica = nullptr;
+        auto list = t->find("Replicas");
+        if (list != t->end() && list->is_array()) {
+          for (const auto& r : *list) {
+            if (Text(r, "RegionName") == region) replica = &r;
+          }
+        }
+        const std::string progress = ProgressOf(*t);
+        // The service may answer before the new replica is listed: that counts as CREATING.
+        const std::string status = replica == nullptr ? (gone ? "gone" : "not listed yet")
+                                                      : Text(*replica, "ReplicaStatus");
+        if (status == "CREATION_FAILED") {
+          const std::string why = Text(*replica, "ReplicaStatusDescription");
+          return Status::FailedPrecondition(fmt::format(
+              "replica {} of table {} could not be created (CREATION_FAILED): {}; fix the cause "
+              "and remove the replica from the table file (apply removes the failed replica), "
+              "then add it again",
+              region, table, why.empty() ? "DynamoDB gave no reason" : why));
+        }
+        const bool there = gone ? replica == nullptr : status == "ACTIVE";
+        return Seen{there && progress == "ACTIVE",
+                    fmt::format("replica {}, table {}", status, progress)};
+      });
 }
 
 Status WaitUntilReady(aws::JsonService& ddb, const std::string& table, const Waiter& waiter) {

@@ -26,7 +26,8 @@ struct Waiter {
 };
 
 // What DescribeTable says about a table's progress: "ACTIVE", or e.g.
-// "UPDATING; index by_email CREATING"; nullopt when the table does not exist.
+// "UPDATING; index by_email CREATING; replica eu-west-1 CREATING"; nullopt when the table does
+// not exist.
 Result<std::optional<std::string>> TableProgress(aws::JsonService& ddb, const std::string& table);
 
 // True when TableProgress reads exactly "ACTIVE".
@@ -37,6 +38,13 @@ inline bool IsReady(const std::optional<std::string>& progress) {
 // Polls until the table and its indexes are ACTIVE. NotFound when the table disappears,
 // FailedPrecondition after the timeout, InvalidArgument when sleep or now_ms is missing.
 Status WaitUntilReady(aws::JsonService& ddb, const std::string& table, const Waiter& waiter);
+
+// Polls until the table is ACTIVE (indexes and other replicas included) and the replica in
+// `region` is ACTIVE, or no longer listed when `gone` (a replica just deleted). A replica not
+// listed yet after its Create counts as being created. FailedPrecondition with DynamoDB's
+// ReplicaStatusDescription when the replica is CREATION_FAILED; otherwise as WaitUntilReady.
+Status WaitForReplica(aws::JsonService& ddb, const std::string& table, const std::string& region,
+                      bool gone, const Waiter& waiter);
 
 // Polls until DescribeTable says the table does not exist. Same errors as WaitUntilReady.
 Status WaitUntilGone(aws::JsonService& ddb, const std::string& table, const Waiter& waiter);

@@ -1,11 +1,13 @@
 // Diff for DynamoDB: the finest changes DynamoDB itself can make in place, and a whole-table
 // replacement where it cannot (a different key schema, local index or key attribute type).
 //
-// Per table the order is: global index drops, billing, global index adds, index throughput,
+// Per table the order is: replica removals (before anything they depend on changes: the
+// stream, billing), global index drops, billing, global index adds, index throughput,
 // on-demand maxima and warm throughput (table, then kept indexes), then the simple
 // properties (time to live, stream, table class, encryption, deletion protection,
 // point-in-time recovery, contributor insights of the table then of each kept index, Kinesis
-// destinations removed, added and changed, resource policy, tags). Drops come first so an index whose key
+// destinations removed, added and changed, resource policy, tags), then replica additions and
+// replica setting updates (after the stream and billing they need). Drops come first so an index whose key
 // attribute changes type can be dropped and added again with the new type.
 #include <google/protobuf/util/message_differencer.h>
 
@@ -293,6 +295,54 @@ void DiffProperties(const pb::DynamoTable& a, const pb::DynamoTable& b,
   DiffTags(a, b, out);
 }
 
+const pb::DynamoReplica* FindReplica(const pb::DynamoTable& t, const std::string& region) {
+  for (const auto& r : t.replicas()) {
+    if (r.region() == region) return &r;
+  }
+  return nullptr;
+}
+
+void RemoveReplicas(const pb::DynamoTable& a, const pb::DynamoTable& b,
+                    std::vector<pb::Event>* out) {
+  for (const auto& r : a.replicas()) {
+    if (FindReplica(b, r.region()) != nullptr) continue;
+    auto* e = NewChange(out)->mutable_remove_replica();
+    e->set_table(b.name());
+    e->set_region(r.region());
+  }
+}
+
+// A replica as it is once the index changes before it are applied: overrides of an index
+// that is dropped (or dropped and added again) are gone with it.
+pb::DynamoReplica AfterIndexChanges(const pb::DynamoTable& a, const pb::DynamoTable& b,
+                                    const pb::DynamoReplica& r) {
+  pb::DynamoReplica out = r;
+  auto* overrides = out.mutable_global_indexes();
+  overrides->erase(std::remove_if(overrides->begin(), overrides->end(),
+                                  [&](const pb::DynamoReplicaIndex& g) {
+                                    const pb::DynamoGlobalIndex* index = FindGsi(a, g.name());
+                                    return index == nullptr || !KeepGsi(a, b, *index);
+                                  }),
+                   overrides->end());
+  return out;
+}
+
+void AddAndUpdateReplicas(const pb::DynamoTable& a, const pb::DynamoTable& b,
+                          std::vector<pb::Event>* out) {
+  for (const auto& r : b.replicas()) {
+    const pb::DynamoReplica* before = FindReplica(a, r.region());
+    if (before == nullptr) {
+      auto* e = NewChange(out)->mutable_add_replica();
+      e->set_table(b.name());
+      *e->mutable_replica() = r;
+    } else if (!Same(AfterIndexChanges(a, b, *before), r)) {
+      auto* e = NewChange(out)->mutable_update_replica();
+      e->set_table(b.name());
+      *e->mutable_replica() = r;
+    }
+  }
+}
+
 void DiffTable(const pb::DynamoTable& a, const pb::DynamoTable& b, std::vector<pb::Event>* out) {
   if (Same(a, b)) return;
   if (NeedsReplace(a, b)) {
@@ -302,9 +352,11 @@ void DiffTable(const pb::DynamoTable& a, const pb::DynamoTable& b, std::vector<p
                                           : "local indexes or key attribute types changed");
     return;
   }
+  RemoveReplicas(a, b, out);
   DiffGlobalIndexes(a, b, out);
   DiffThroughputSettings(a, b, out);
   DiffProperties(a, b, out);
+  AddAndUpdateReplicas(a, b, out);
 }
 
 std::vector<std::string> SortedNames(const pb::DynamoSchema& a, const pb::DynamoSchema& b) {

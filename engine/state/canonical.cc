@@ -34,10 +34,34 @@ void CanonicalizeSettings(pb::DynamoGlobalIndex* gsi) {
   }
 }
 
+// Replicas by region, each one's index overrides by name, and no entry for an index
+// without an override.
+void CanonicalizeReplicas(pb::DynamoTable* table) {
+  auto* replicas = table->mutable_replicas();
+  auto by_region = [](const auto& x, const auto& y) { return x.region() < y.region(); };
+  if (!std::is_sorted(replicas->begin(), replicas->end(), by_region)) {
+    std::sort(replicas->begin(), replicas->end(), by_region);
+  }
+  for (auto& r : *replicas) {
+    auto* indexes = r.mutable_global_indexes();
+    indexes->erase(std::remove_if(indexes->begin(), indexes->end(),
+                                  [](const pb::DynamoReplicaIndex& g) {
+                                    return g.read_capacity_units() == 0 &&
+                                           g.max_read_request_units() == 0;
+                                  }),
+                   indexes->end());
+    auto by_name = [](const auto& x, const auto& y) { return x.name() < y.name(); };
+    if (!std::is_sorted(indexes->begin(), indexes->end(), by_name)) {
+      std::sort(indexes->begin(), indexes->end(), by_name);
+    }
+  }
+}
+
 void CanonicalizeSettings(pb::DynamoTable* table) {
   if (table->has_on_demand_throughput() && IsZero(table->on_demand_throughput())) {
     table->clear_on_demand_throughput();
   }
+  if (table->replicas_size() > 0) CanonicalizeReplicas(table);
   if (table->has_encryption() &&
       table->encryption().key() == pb::DYNAMO_ENCRYPTION_KEY_AWS_OWNED) {
     table->clear_encryption();

@@ -119,6 +119,13 @@ Status DropGlobalIndex(const pb::DynamoDropGlobalIndex& e, Tables* tables) {
         fmt::format("dynamodb index {}.{} does not exist", e.table(), e.index()));
   }
   table->mutable_global_indexes()->DeleteSubrange(i, 1);
+  // The replicas' overrides for the index go with it.
+  for (auto& r : *table->mutable_replicas()) {
+    auto* overrides = r.mutable_global_indexes();
+    overrides->erase(std::remove_if(overrides->begin(), overrides->end(),
+                                    [&e](const auto& g) { return g.name() == e.index(); }),
+                     overrides->end());
+  }
   CanonicalizeDynamoTable(table);  // drops attribute definitions only that index used
   return Status::Ok();
 }
@@ -190,6 +197,13 @@ int FindDestination(const pb::DynamoTable& table, const std::string& arn) {
   return -1;
 }
 
+int FindReplica(const pb::DynamoTable& table, const std::string& region) {
+  for (int i = 0; i < table.replicas_size(); ++i) {
+    if (table.replicas(i).region() == region) return i;
+  }
+  return -1;
+}
+
 Status AddDestination(const pb::DynamoAddKinesisDestination& e, Tables* tables) {
   STRATA_ASSIGN_OR_RETURN(pb::DynamoTable * table, FindTable(tables, e.table()));
   if (FindDestination(*table, e.destination().stream_arn()) >= 0) {
@@ -197,6 +211,17 @@ Status AddDestination(const pb::DynamoAddKinesisDestination& e, Tables* tables) 
                                              e.table(), e.destination().stream_arn()));
   }
   *table->add_kinesis_destinations() = e.destination();
+  CanonicalizeDynamoTable(table);
+  return Status::Ok();
+}
+
+Status AddReplica(const pb::DynamoAddReplica& e, Tables* tables) {
+  STRATA_ASSIGN_OR_RETURN(pb::DynamoTable * table, FindTable(tables, e.table()));
+  if (FindReplica(*table, e.replica().region()) >= 0) {
+    return Status::AlreadyExists(fmt::format("dynamodb table {} already has a replica in {}",
+                                             e.table(), e.replica().region()));
+  }
+  *table->add_replicas() = e.replica();
   CanonicalizeDynamoTable(table);
   return Status::Ok();
 }
@@ -221,6 +246,29 @@ Status SetDestinationPrecision(const pb::DynamoSetKinesisDestinationPrecision& e
         fmt::format("dynamodb table {} does not stream to {}", e.table(), e.stream_arn()));
   }
   table->mutable_kinesis_destinations(i)->set_precision(e.precision());
+  return Status::Ok();
+}
+
+Status RemoveReplica(const pb::DynamoRemoveReplica& e, Tables* tables) {
+  STRATA_ASSIGN_OR_RETURN(pb::DynamoTable * table, FindTable(tables, e.table()));
+  int i = FindReplica(*table, e.region());
+  if (i < 0) {
+    return Status::NotFound(
+        fmt::format("dynamodb table {} has no replica in {}", e.table(), e.region()));
+  }
+  table->mutable_replicas()->DeleteSubrange(i, 1);
+  return Status::Ok();
+}
+
+Status UpdateReplica(const pb::DynamoUpdateReplica& e, Tables* tables) {
+  STRATA_ASSIGN_OR_RETURN(pb::DynamoTable * table, FindTable(tables, e.table()));
+  int i = FindReplica(*table, e.replica().region());
+  if (i < 0) {
+    return Status::NotFound(fmt::format("dynamodb table {} has no replica in {}", e.table(),
+                                        e.replica().region()));
+  }
+  *table->mutable_replicas(i) = e.replica();
+  CanonicalizeDynamoTable(table);
   return Status::Ok();
 }
 
@@ -301,6 +349,9 @@ Status ApplyDynamo(const pb::DynamoChange& c, pb::DynamoSchema* schema) {
       return RemoveDestination(c.remove_kinesis_destination(), t);
     case pb::DynamoChange::kSetKinesisDestinationPrecision:
       return SetDestinationPrecision(c.set_kinesis_destination_precision(), t);
+    case pb::DynamoChange::kAddReplica: return AddReplica(c.add_replica(), t);
+    case pb::DynamoChange::kRemoveReplica: return RemoveReplica(c.remove_replica(), t);
+    case pb::DynamoChange::kUpdateReplica: return UpdateReplica(c.update_replica(), t);
     case pb::DynamoChange::KIND_NOT_SET: break;
   }
   return Status::InvalidArgument("dynamodb change: kind is UNSPECIFIED");

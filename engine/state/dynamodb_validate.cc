@@ -69,6 +69,25 @@ Status ValidateDestination(const std::string& arn, pb::DynamoTimestampPrecision 
   return Status::Ok();
 }
 
+Status ValidateReplica(const pb::DynamoReplica& r, const std::string& what,
+                       const std::string& table) {
+  if (r.region().empty()) return Invalid(what, table, "replica region is empty");
+  if (r.table_class() == pb::DYNAMO_TABLE_CLASS_UNSPECIFIED) {
+    return Invalid(what, table, "replica " + r.region() + " table class is UNSPECIFIED");
+  }
+  if (r.read_capacity_units() < 0 || r.max_read_request_units() < 0) {
+    return Invalid(what, table, "replica " + r.region() + " has a negative override");
+  }
+  for (const auto& g : r.global_indexes()) {
+    if (g.name().empty()) return Invalid(what, table, "replica " + r.region() + " index name is empty");
+    if (g.read_capacity_units() < 0 || g.max_read_request_units() < 0) {
+      return Invalid(what, table, "replica " + r.region() + " index " + g.name() +
+                                      " has a negative override");
+    }
+  }
+  return Status::Ok();
+}
+
 Status ValidateTable(const pb::DynamoTable& t, const std::string& what) {
   if (t.name().empty()) return Status::InvalidArgument("dynamodb " + what + ": table name is empty");
   if (t.key().partition_key().empty()) return Invalid(what, t.name(), "partition key is empty");
@@ -114,6 +133,7 @@ Status ValidateTable(const pb::DynamoTable& t, const std::string& what) {
     STRATA_RETURN_IF_ERROR(ValidateProjection(
         l.projection(), fmt::format("dynamodb {} {} index {}", what, t.name(), l.name())));
   }
+  for (const auto& r : t.replicas()) STRATA_RETURN_IF_ERROR(ValidateReplica(r, what, t.name()));
   return Status::Ok();
 }
 
@@ -145,6 +165,9 @@ std::string DynamoTableOf(const pb::DynamoChange& c) {
       return c.remove_kinesis_destination().table();
     case pb::DynamoChange::kSetKinesisDestinationPrecision:
       return c.set_kinesis_destination_precision().table();
+    case pb::DynamoChange::kAddReplica: return c.add_replica().table();
+    case pb::DynamoChange::kRemoveReplica: return c.remove_replica().table();
+    case pb::DynamoChange::kUpdateReplica: return c.update_replica().table();
     case pb::DynamoChange::KIND_NOT_SET: break;
   }
   return "";
@@ -219,6 +242,15 @@ Status ValidateDynamoChange(const pb::DynamoChange& c) {
       return ValidateDestination(c.set_kinesis_destination_precision().stream_arn(),
                                  c.set_kinesis_destination_precision().precision(),
                                  "set_kinesis_destination_precision", table);
+    case pb::DynamoChange::kAddReplica:
+      return ValidateReplica(c.add_replica().replica(), "add_replica", table);
+    case pb::DynamoChange::kUpdateReplica:
+      return ValidateReplica(c.update_replica().replica(), "update_replica", table);
+    case pb::DynamoChange::kRemoveReplica:
+      if (c.remove_replica().region().empty()) {
+        return Invalid("remove_replica", table, "replica region is empty");
+      }
+      break;
     default: break;
   }
   return Status::Ok();

@@ -55,6 +55,25 @@ every table and index ACTIVE at once and accepts several index changes in one ca
     by GetResourcePolicy, until PutResourcePolicy or DeleteResourcePolicy replaces or removes it.
   - Errors come in the service's shape: moto's time-to-live calls answer a missing table with
     "__type": "ResourceNotFound", which becomes "...#ResourceNotFoundException".
+  - Global table replicas (version 2019.11.21), which moto ignores (UpdateTable.ReplicaUpdates is
+    answered 200 and nothing changes; the request is still forwarded unchanged, so moto checks
+    its signature): the proxy keeps each table's replicas from the ReplicaUpdates it forwarded
+    and lists them in DescribeTable as Replicas[] (RegionName, ReplicaStatus, the overrides asked
+    for, ReplicaTableClassSummary) with GlobalTableVersion "2019.11.21". A replica is CREATING,
+    UPDATING or DELETING for --delay seconds after its Create, Update or Delete (the table
+    UPDATING meanwhile, so further UpdateTable calls get ResourceInUseException), then ACTIVE or
+    gone. It refuses with ValidationException what the service refuses: the local region (the
+    one the request is signed for) in ReplicaUpdates, or a Create for a region that already has
+    a replica, with the service's "Cannot add, delete, or update the local region through
+    ReplicaUpdates..." text; an Update or Delete of a region without a replica ("Replica
+    specified in the Replica Update or Replica Delete action of the request was not found.");
+    a provisioned table ("Table write capacity should either be Pay-Per-Request or
+    AutoScaled."); and, in words of our own where the service's are not documented, more than
+    one replica Create or Delete in one call, a replica added to a table whose stream is not
+    NEW_AND_OLD_IMAGES, a stream change while replicas exist, and DeleteTable on a table that
+    still has replicas (the service would delete only this region's copy; strata removes the
+    replicas first). POST /__fault/dynamodb {"failing_replica_region": R} makes a replica
+    created in R end CREATION_FAILED with a ReplicaStatusDescription.
   - --no-tagging answers ListTagsOfResource, TagResource and UntagResource with
     UnknownOperationException, as a DynamoDB emulator without tagging does.
   With --delay 0 the statuses are moto's (ACTIVE at once) and only the refusals remain.
@@ -99,14 +118,16 @@ Control endpoints, never forwarded:
   POST /__fault/script    replace the remaining faults with the body's comma-separated list
   GET  /__fault/dynamodb  {"enabled", "delay", "no_tagging", "tables": {NAME: what is in progress},
                           "refuse": [...], "streaming": {NAME: {"insights": {INDEX or "":
-                          STATUS}, "kinesis": {ARN: STATUS}}}}
+                          STATUS}, "kinesis": {ARN: STATUS}}}, "replicas": {NAME: {REGION:
+                          status}}}
   POST /__fault/dynamodb  JSON {"enabled": bool, "delay": seconds, "no_tagging": bool,
                           "describe_extra": {TABLE: {FIELD: VALUE}}, "refuse": [{"operation":
                           OP, "table": NAME, "type": ERROR, "message": TEXT, "times": N}],
-                          "insights_fail": text, "kinesis_fail": text (empty: succeed)}, any
-                          of them; the answer is the new state as for GET. A refusal answers
-                          the next N (default 1) OP requests for that table with that error,
-                          in the service's shape, before anything else is checked
+                          "insights_fail": text, "kinesis_fail": text (empty: succeed),
+                          "failing_replica_region": REGION}, any of them; the answer is the
+                          new state as for GET. A refusal answers the next N (default 1) OP
+                          requests for that table with that error, in the service's shape,
+                          before anything else is checked
   GET  /__fault/glue      {"enabled", "page_size", "holding", "held", "versions": {DB.TABLE: V}}
   POST /__fault/glue      JSON {"page_size": N, "hold": {"operation": OP, "seconds": S}}
 Keeps connections alive (HTTP/1.1) so clients can reuse them; counts accepted connections.
@@ -326,6 +347,8 @@ class DynamoDb:
             self.delay = max(0.0, float(update["delay"]))
         if "no_tagging" in update:
             self.no_tagging = bool(update["no_tagging"])
+        if "failing_replica_region" in update:
+            REPLICAS.failing_region = update["failing_replica_region"] or None
         if "describe_extra" in update:
             extra = update["describe_extra"]
             if not isinstance(extra, dict):
@@ -355,10 +378,11 @@ class DynamoDb:
                 tables[name] = busy
         return {"enabled": self.enabled, "delay": self.delay, "no_tagging": self.no_tagging,
                 "tables": tables, "refuse": self.refuse,
-                "streaming": self.streaming.describe_state(now)}
+                "streaming": self.streaming.describe_state(now), "replicas": REPLICAS.state(now)}
 
     def _entry(self, name, now):
-        t = self.tables.setdefault(name, {"status": None, "indexes": {}, "deleted": None,
+        t = self.tables.setdefault(name, {"name": name, "status": None, "indexes": {},
+                                          "deleted": None,
                                           "last": None, "types": {}, "table_class": None,
                                           "on_demand": None, "index_on_demand": {},
                                           "policy": None})
@@ -377,8 +401,9 @@ class DynamoDb:
 
     # ---- before forwarding: refusals, and answers the proxy gives itself -----------------
 
-    def before(self, operation, request):
-        """None to forward; (status, body dict) to answer without forwarding."""
+    def before(self, operation, request, region=None):
+        """None to forward; (status, body dict) to answer without forwarding. `region` is the
+        one the request is signed for."""
         if self.no_tagging and operation in TAG_OPERATIONS:
             raise Refusal("UnknownOperationException", "")
         name = table_name(request.get("TableName") or request.get("ResourceArn"))
@@ -407,6 +432,7 @@ class DynamoDb:
             raise Refusal("ResourceNotFoundException", "Requested resource not found")
         if operation == "UpdateTable":
             self._check_update(name, t, request)
+        REPLICAS.check(operation, name, request, t["last"], region, now)
         if operation == "GetResourcePolicy" and t["policy"]:
             return 200, {"Policy": t["policy"], "RevisionId": "1"}
         if operation == "DeleteResourcePolicy" and t["policy"]:
@@ -466,10 +492,12 @@ class DynamoDb:
                 if isinstance(g, dict) and g.get("OnDemandThroughput")}
             self._start(t, "CREATING", now)
         elif operation == "DeleteTable":
+            REPLICAS.forget(name)
             self._start(t, "DELETING", now)
             t["deleted"] = json.loads(json.dumps(description))
         elif operation == "UpdateTable":
             self._updated(t, request, now)  # before "last" changes: it reads the old indexes
+            REPLICAS.apply(name, request, self.delay, now)
             if request.get("TableClass"):
                 t["table_class"] = request["TableClass"]
             if request.get("OnDemandThroughput"):
@@ -552,6 +580,7 @@ class DynamoDb:
             if asked and "OnDemandThroughput" not in g:
                 g["OnDemandThroughput"] = asked
         self._used_attributes(t, shown)
+        REPLICAS.overlay(t["name"], shown, t["table_class"], now)
         return shown
 
     @staticmethod
@@ -572,6 +601,139 @@ class DynamoDb:
             return
         shown["AttributeDefinitions"] = [{"AttributeName": n, "AttributeType": t["types"][n]}
                                          for n in used if n in t["types"]]
+
+
+# ---- Global table replicas (version 2019.11.21) ------------------------------------------
+# Kept apart from DynamoDb above: moto ignores ReplicaUpdates, so the proxy holds every replica.
+
+LOCAL_REGION = ("Cannot add, delete, or update the local region through ReplicaUpdates. Use "
+                "CreateTable, DeleteTable, or UpdateTable as required.")
+REPLICA_NOT_FOUND = ("Replica specified in the Replica Update or Replica Delete action of the "
+                     "request was not found.")
+NOT_AUTOSCALED = "Table write capacity should either be Pay-Per-Request or AutoScaled."
+
+
+def signing_region(authorization):
+    """The region of a SigV4 Authorization header's credential scope, or None."""
+    marker = "Credential="
+    at = (authorization or "").find(marker)
+    if at < 0:
+        return None
+    parts = authorization[at + len(marker):].split(",", 1)[0].split("/")
+    return parts[2] if len(parts) >= 5 else None
+
+
+class ReplicaPlay:
+    """Replicas per table: {name: {region: {"replica": dict, "status": S, "until": T}}}.
+    All methods run under LOCK."""
+
+    def __init__(self):
+        self.tables = {}
+        self.failing_region = None
+
+    def _current(self, name, now):
+        replicas = self.tables.get(name) or {}
+        for region in list(replicas):
+            r = replicas[region]
+            if r["status"] == "ACTIVE" or r["until"] > now:
+                continue
+            if r["status"] == "DELETING":
+                del replicas[region]
+            elif r["status"] == "CREATING" and region == self.failing_region:
+                r["status"] = "CREATION_FAILED"
+            elif r["status"] != "CREATION_FAILED":
+                r["status"] = "ACTIVE"
+        return replicas
+
+    def state(self, now):
+        return {name: {region: r["status"] for region, r in self._current(name, now).items()}
+                for name in list(self.tables) if self._current(name, now)}
+
+    def forget(self, name):
+        self.tables.pop(name, None)
+
+    def check(self, operation, name, request, last, local_region, now):
+        """Raises Refusal for what the service refuses; None otherwise."""
+        replicas = self._current(name, now)
+        if operation == "DeleteTable" and replicas:
+            raise Refusal("ValidationException",
+                          f"Table {name} still has replicas in {', '.join(sorted(replicas))}; "
+                          "delete them before the table")
+        if operation != "UpdateTable":
+            return
+        if "StreamSpecification" in request and replicas:
+            raise Refusal("ValidationException",
+                          f"The stream of table {name} cannot be changed while it has replicas")
+        updates = request.get("ReplicaUpdates")
+        if not isinstance(updates, list):
+            return
+        creates_or_deletes = [u for u in updates
+                              if isinstance(u, dict) and ("Create" in u or "Delete" in u)]
+        if len(creates_or_deletes) > 1:
+            raise Refusal("ValidationException",
+                          "Only one replica can be created or deleted per UpdateTable request")
+        if last is None:
+            return  # a table the proxy never saw described: passed through
+        billing = (last.get("BillingModeSummary") or {}).get("BillingMode", "PROVISIONED")
+        if billing != "PAY_PER_REQUEST":
+            raise Refusal("ValidationException", NOT_AUTOSCALED)
+        for u in updates:
+            kind = next((k for k in ("Create", "Update", "Delete") if k in (u or {})), None)
+            body = u.get(kind) if kind else None
+            region = body.get("RegionName") if isinstance(body, dict) else None
+            if region == local_region or (kind == "Create" and region in replicas):
+                raise Refusal("ValidationException", LOCAL_REGION)
+            if kind in ("Update", "Delete") and region not in replicas:
+                raise Refusal("ValidationException", REPLICA_NOT_FOUND)
+            stream = last.get("StreamSpecification") or {}
+            if kind == "Create" and stream.get("StreamViewType") != "NEW_AND_OLD_IMAGES":
+                raise Refusal("ValidationException",
+                              f"Table {name} needs a stream with NEW_AND_OLD_IMAGES to have "
+                              "replicas")
+
+    def apply(self, name, request, delay, now):
+        """Records the ReplicaUpdates of an UpdateTable moto accepted."""
+        replicas = self.tables.setdefault(name, {})
+        self._current(name, now)
+        for u in request.get("ReplicaUpdates") or []:
+            for kind, status in (("Create", "CREATING"), ("Update", "UPDATING"),
+                                 ("Delete", "DELETING")):
+                body = u.get(kind) if isinstance(u, dict) else None
+                if not isinstance(body, dict):
+                    continue
+                region = body.get("RegionName")
+                entry = replicas.setdefault(region, {"replica": {}, "status": "ACTIVE",
+                                                     "until": 0})
+                if kind != "Delete":
+                    merged = dict(entry["replica"], **body)
+                    if (merged.get("OnDemandThroughputOverride") or {}).get(
+                            "MaxReadRequestUnits") == -1:
+                        merged.pop("OnDemandThroughputOverride")
+                    entry["replica"] = merged
+                entry["status"], entry["until"] = status, now + delay
+        self._current(name, now)
+
+    def overlay(self, name, shown, table_class, now):
+        replicas = self._current(name, now)
+        if not replicas:
+            return
+        listed = []
+        for region in sorted(replicas):
+            r = replicas[region]
+            described = {k: v for k, v in r["replica"].items() if k != "TableClassOverride"}
+            described["RegionName"] = region
+            described["ReplicaStatus"] = r["status"]
+            if r["status"] == "CREATION_FAILED":
+                described["ReplicaStatusDescription"] = (
+                    f"The KMS key for replica {region} is not accessible")
+            described["ReplicaTableClassSummary"] = {
+                "TableClass": r["replica"].get("TableClassOverride") or table_class or "STANDARD"}
+            listed.append(described)
+        shown["Replicas"] = listed
+        shown["GlobalTableVersion"] = "2019.11.21"
+
+
+REPLICAS = ReplicaPlay()
 
 
 DYNAMODB = DynamoDb(False, 3.0, False)
@@ -775,7 +937,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if operation is not None:
             try:
                 with LOCK:
-                    answer = DYNAMODB.before(operation, request)
+                    answer = DYNAMODB.before(operation, request,
+                                             signing_region(self.headers.get("Authorization")))
             except Refusal as refusal:
                 return self._refuse(refusal)
             if answer is not None:

@@ -55,6 +55,7 @@ struct Expected {
   std::map<std::string, std::string> tags = {};
   pb::DynamoTableClass table_class = pb::DYNAMO_TABLE_CLASS_STANDARD;
   bool deletion_protection = false;
+  std::vector<std::string> replicas = {};  // regions, sorted
 };
 
 constexpr auto kOnDemand = pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST;
@@ -71,6 +72,12 @@ const std::map<std::string, Expected>& Expectations() {
        {.partition_key = "hashKey S", .sort_key = "sortKey N", .global_indexes = 5,
         .local_indexes = 4, .stream = pb::DYNAMO_STREAM_KEYS_ONLY, .ttl = "timeToLive",
         .tags = {{"Environment", "Production"}}}},
+      {"cdk_global_table_on_demand_replica",
+       {.partition_key = "pk S", .sort_key = "sk N", .global_indexes = 2, .local_indexes = 1,
+        .billing = kOnDemand, .stream = pb::DYNAMO_STREAM_NEW_AND_OLD_IMAGES, .ttl = "attr",
+        .tags = {{"primaryTableTagKey", "primaryTableTagValue"}},
+        .table_class = pb::DYNAMO_TABLE_CLASS_STANDARD_INFREQUENT_ACCESS,
+        .replicas = {"eu-west-1"}}},
       {"cdk_on_demand_max_throughput", {.partition_key = "hashKey S", .billing = kOnDemand}},
       {"cdk_pitr_recovery_period", {.partition_key = "id S"}},
       {"cdk_warm_throughput", {.partition_key = "id S", .global_indexes = 1}},
@@ -184,6 +191,9 @@ TEST_P(DynamoCorpusFile, LoadsWhatItsSourceSays) {
   EXPECT_EQ(tags, e.tags);
   EXPECT_EQ(TableClassName(t->table_class()), TableClassName(e.table_class));
   EXPECT_EQ(t->deletion_protection(), e.deletion_protection);
+  std::vector<std::string> regions;
+  for (const auto& r : t->replicas()) regions.push_back(r.region());
+  EXPECT_EQ(regions, e.replicas);
 }
 
 TEST_P(DynamoCorpusFile, ComesBackUnchangedFromTheShowAndYamlForms) {

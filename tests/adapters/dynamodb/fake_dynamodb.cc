@@ -271,6 +271,107 @@ void FakeDynamoDb::Advance(const std::string& name) {
     }
   }
   if (indexes.empty()) t.desc.erase("GlobalSecondaryIndexes");
+  AdvanceReplicas(&t);
+}
+
+void FakeDynamoDb::AdvanceReplicas(TableRec* t) {
+  if (!t->desc.contains("Replicas")) return;
+  json& replicas = t->desc["Replicas"];
+  for (auto& [region, left] : t->replica_countdown) {
+    if (left == 0 || --left > 0) continue;
+    for (size_t i = 0; i < replicas.size(); ++i) {
+      if (replicas[i]["RegionName"] != region) continue;
+      if (replicas[i]["ReplicaStatus"] == "DELETING") {
+        replicas.erase(i);
+      } else if (region == failing_replica_region) {
+        replicas[i]["ReplicaStatus"] = "CREATION_FAILED";
+        replicas[i]["ReplicaStatusDescription"] =
+            "KMS key in " + region + " is not accessible";
+      } else {
+        replicas[i]["ReplicaStatus"] = "ACTIVE";
+      }
+      break;
+    }
+  }
+  if (replicas.empty()) t->desc.erase("Replicas");
+}
+
+// One replica Create or Delete per call, alone; the service's own rules for global tables.
+Status FakeDynamoDb::UpdateReplicas(const json& in, TableRec* t) {
+  json& d = t->desc;
+  if (in.size() != 2) {
+    FAKE_FAIL("ValidationException", "ReplicaUpdates cannot be combined with other updates");
+  }
+  const json& updates = in["ReplicaUpdates"];
+  int creates_or_deletes = 0;
+  for (const auto& u : updates) creates_or_deletes += u.contains("Create") || u.contains("Delete");
+  if (creates_or_deletes > 1) {
+    FAKE_FAIL("ValidationException",
+              "Only one replica can be created or deleted per UpdateTable request");
+  }
+  if (d.value("/BillingModeSummary/BillingMode"_json_pointer, std::string("PROVISIONED")) !=
+      "PAY_PER_REQUEST") {
+    FAKE_FAIL("ValidationException",
+              "Table write capacity should either be Pay-Per-Request or AutoScaled.");
+  }
+  if (d.value("/StreamSpecification/StreamViewType"_json_pointer, std::string()) !=
+      "NEW_AND_OLD_IMAGES") {
+    FAKE_FAIL("ValidationException",
+              "Table must have DynamoDB Streams enabled with NEW_AND_OLD_IMAGES to add replicas");
+  }
+  json& replicas = d["Replicas"];
+  if (replicas.is_null()) replicas = json::array();
+  for (const auto& u : updates) {
+    const std::string kind = u.contains("Create") ? "Create" : u.contains("Delete") ? "Delete"
+                                                                                     : "Update";
+    const json& body = u[kind];
+    const std::string region = body.value("RegionName", "");
+    json* found = nullptr;
+    for (auto& r : replicas) {
+      if (r["RegionName"] == region) found = &r;
+    }
+    if (region == this->region || (kind == "Create" && found != nullptr)) {
+      FAKE_FAIL("ValidationException",
+                "Cannot add, delete, or update the local region through ReplicaUpdates. Use "
+                "CreateTable, DeleteTable, or UpdateTable as required.");
+    }
+    if (kind != "Create" && found == nullptr) {
+      FAKE_FAIL("ValidationException", "Replica specified in the Replica Update or Replica "
+                                       "Delete action of the request was not found.");
+    }
+    const std::string status = kind == "Create" ? "CREATING" : kind == "Delete" ? "DELETING"
+                                                                                 : "UPDATING";
+    if (kind == "Create") {
+      json r = body;
+      replicas.push_back(std::move(r));
+      found = &replicas.back();
+    } else if (kind == "Update") {
+      for (const auto& [k, v] : body.items()) (*found)[k] = v;
+      if (found->contains("OnDemandThroughputOverride") &&
+          (*found)["OnDemandThroughputOverride"].value("MaxReadRequestUnits", 0) == -1) {
+        found->erase("OnDemandThroughputOverride");
+      }
+    }
+    if (found->contains("TableClassOverride")) {
+      (*found)["ReplicaTableClassSummary"] = {{"TableClass", (*found)["TableClassOverride"]}};
+      found->erase("TableClassOverride");
+    }
+    (*found)["ReplicaStatus"] = transient_describes > 0 ? status : "ACTIVE";
+    if (transient_describes > 0) {
+      t->replica_countdown[region] = transient_describes;
+      d["TableStatus"] = "UPDATING";
+      t->countdown = transient_describes;
+    } else if (kind == "Delete") {
+      replicas.erase(std::remove_if(replicas.begin(), replicas.end(),
+                                    [&](const json& r) { return r["RegionName"] == region; }),
+                     replicas.end());
+    } else if (region == failing_replica_region) {
+      (*found)["ReplicaStatus"] = "CREATION_FAILED";
+    }
+  }
+  d["GlobalTableVersion"] = "2019.11.21";
+  if (replicas.empty()) d.erase("Replicas");
+  return Status::Ok();
 }
 
 Result<json> FakeDynamoDb::DescribeTable(const json& in) {
@@ -493,6 +594,19 @@ Result<json> FakeDynamoDb::UpdateTable(const json& in) {
                                         "Table is being updated (encryption or warm throughput)");
   }
   if (in.size() <= 1) FAKE_FAIL("ValidationException", "Nothing to update");
+  for (const auto& [region, status] : t->replica_countdown) {
+    if (status > 0) {
+      FAKE_FAIL("ResourceInUseException", "Attempt to change a resource which is still in use: "
+                                          "a replica is being changed");
+    }
+  }
+  if (in.contains("ReplicaUpdates")) {
+    STRATA_RETURN_IF_ERROR(UpdateReplicas(in, t));
+    return json{{"TableDescription", d}};
+  }
+  if (in.contains("StreamSpecification") && d.contains("Replicas")) {
+    FAKE_FAIL("ValidationException", "The stream of a table with replicas cannot be changed");
+  }
   STRATA_RETURN_IF_ERROR(UpdateSettings(in, t));
   bool slow = false;
   if (in.contains("BillingMode")) {
@@ -543,6 +657,9 @@ Result<json> FakeDynamoDb::DeleteTable(const json& in) {
   if (t->desc["TableStatus"] != "ACTIVE") {
     FAKE_FAIL("ResourceInUseException", "Attempt to change a resource which is still in use: "
                                         "Table is being " + t->desc["TableStatus"].get<std::string>());
+  }
+  if (t->desc.contains("Replicas")) {
+    FAKE_FAIL("ValidationException", "Table has replicas; delete them before the table");
   }
   json out = {{"TableDescription", t->desc}};
   const std::string name = in["TableName"];

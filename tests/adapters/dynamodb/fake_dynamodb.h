@@ -18,7 +18,13 @@
 // DISABLING, and Kinesis destinations ENABLING, UPDATING or DISABLING, for
 // `transient_describes` describe calls of their own, refusing another change of the same
 // insights or stream meanwhile (ResourceInUseException); an ENABLE can be made to end FAILED
-// (insights_fail) and an enable to end ENABLE_FAILED (kinesis_fail). Thread-safe.
+// (insights_fail) and an enable to end ENABLE_FAILED (kinesis_fail).
+// Global table replicas (2019.11.21) are kept as Replicas[]: one Create
+// or Delete per UpdateTable and with nothing else, never the local `region`, only on an
+// on-demand table with a NEW_AND_OLD_IMAGES stream, no stream change and no DeleteTable while
+// replicas exist; a replica is CREATING, UPDATING or DELETING for `transient_describes`
+// DescribeTable calls (the table UPDATING meanwhile), and one in `failing_replica_region` ends
+// CREATION_FAILED. Thread-safe.
 #pragma once
 
 #include <functional>
@@ -76,6 +82,8 @@ class FakeDynamoDb : public aws::JsonService {
   bool kinesis = true;         // false: Kinesis streaming-destination operations are unknown
   std::string insights_fail;   // non-empty: an ENABLE ends FAILED with this FailureException
   std::string kinesis_fail;    // non-empty: an enable ends ENABLE_FAILED with this description
+  std::string region = "us-east-1";   // the table's own region, never a replica
+  std::string failing_replica_region;  // a replica created here ends CREATION_FAILED
 
   // Makes the next call of `operation` fail with `code` and `message`.
   void FailNext(const std::string& operation, const std::string& code, const std::string& message);
@@ -119,6 +127,7 @@ class FakeDynamoDb : public aws::JsonService {
       int countdown = 0;
     };
     std::map<std::string, Destination> kinesis;  // by stream ARN
+    std::map<std::string, int> replica_countdown;  // region -> describes left in its status
   };
 
   Result<nlohmann::json> Dispatch(const std::string& op, const nlohmann::json& in);
@@ -137,6 +146,8 @@ class FakeDynamoDb : public aws::JsonService {
   Result<TableRec*> Find(const nlohmann::json& in);
   void Advance(const std::string& name);
   Status UpdateSettings(const nlohmann::json& in, TableRec* t);
+  Status UpdateReplicas(const nlohmann::json& in, TableRec* t);
+  void AdvanceReplicas(TableRec* t);
   Status UpdateIndexes(const nlohmann::json& updates, const nlohmann::json& definitions,
                        TableRec* t);
 

@@ -41,10 +41,12 @@ TEST(UnmanagedFields, NamesEverySettingStrataDoesNotManage) {
   t["GlobalSecondaryIndexes"][0]["OnDemandThroughput"] = {{"MaxReadRequestUnits", 5}};
   t["GlobalSecondaryIndexes"][0]["ContributorInsightsSomething"] = true;
   t["Replicas"] = json::array({{{"RegionName", "eu-west-1"}}});
+  t["GlobalTableVersion"] = "2019.11.21";
+  t["MultiRegionConsistency"] = "EVENTUAL";
   t["SomeFutureSetting"] = true;
-  // Encryption, on-demand maxima and warm throughput are managed: not named.
+  // Encryption, on-demand maxima, warm throughput and replicas are managed: not named.
   EXPECT_EQ(UnmanagedFields(t),
-            (std::vector<std::string>{"Replicas", "SomeFutureSetting",
+            (std::vector<std::string>{"MultiRegionConsistency", "SomeFutureSetting",
                                       "global index by_a: ContributorInsightsSomething"}));
 }
 

@@ -8,7 +8,8 @@ namespace strata::dynamodb::internal {
 namespace {
 
 constexpr Vocabulary kWords{"cap", "cap: N", "mode: provisioned", "mode: on_demand", "include",
-                            "include: [a]", "sort", "max", "warm", "warm: {{ r: {}, w: {} }}"};
+                            "include: [a]", "sort", "max", "warm", "warm: {{ r: {}, w: {} }}",
+                            "replicas", "stream: both", "read", "max_read"};
 
 // A valid on-demand table with one global index, as a reader would build it.
 pb::DynamoTable Table() {

@@ -50,7 +50,7 @@ TEST(TableFileYamlErrorTest, UnknownKeyWithoutNearMissListsTheKeys) {
             "partition_key, sort_key, billing, capacity, global_indexes, local_indexes, ttl, "
             "stream, table_class, deletion_protection, tags, encryption, on_demand_throughput, "
             "warm_throughput, point_in_time_recovery, resource_policy, contributor_insights, "
-            "kinesis_destinations");
+            "kinesis_destinations, replicas");
 }
 
 TEST(TableFileYamlErrorTest, UnknownKeyInsideAnIndex) {

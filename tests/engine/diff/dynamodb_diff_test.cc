@@ -245,5 +245,65 @@ TEST(DynamoDiff, InsightsThenDestinationsAfterRecoveryBeforePolicy) {
   EXPECT_FALSE((*back)[1].dynamodb().set_contributor_insights().has_insights());
 }
 
+pb::DynamoReplica Replica(const std::string& region) {
+  pb::DynamoReplica r;
+  r.set_region(region);
+  r.set_table_class(pb::DYNAMO_TABLE_CLASS_STANDARD);
+  return r;
+}
+
+// A stream turned on for the first replica comes before it; one turned off after the last
+// replica is removed comes after the removal; tags stay before the additions.
+TEST_F(DynamoDiffTest, ReplicasAreAddedAfterAndRemovedBeforeTheStreamTheyNeed) {
+  table_.set_stream(pb::DYNAMO_STREAM_DISABLED);
+  table_.clear_replicas();
+  table_.mutable_tags()->clear();
+  pb::DynamoTable b = table_;
+  b.set_stream(pb::DYNAMO_STREAM_NEW_AND_OLD_IMAGES);
+  *b.add_replicas() = Replica("us-west-2");
+  *b.add_replicas() = Replica("eu-west-1");
+  (*b.mutable_tags())["k"] = "v";
+  CanonicalizeDynamoTable(&b);
+  auto added = DiffTo(b);
+  EXPECT_EQ(KindsOf(added), (std::vector<std::string>{"set_stream", "set_tag", "add_replica",
+                                                      "add_replica"}));
+  EXPECT_EQ(added[2].dynamodb().add_replica().replica().region(), "eu-west-1");
+
+  table_ = b;
+  pb::DynamoTable c = b;
+  c.clear_replicas();
+  c.set_stream(pb::DYNAMO_STREAM_DISABLED);
+  auto removed = DiffTo(c);
+  EXPECT_EQ(KindsOf(removed),
+            (std::vector<std::string>{"remove_replica", "remove_replica", "set_stream"}));
+}
+
+// Settings of a kept replica are one update with the whole replica; overrides of an index
+// that is dropped go with the index and need no update of their own.
+TEST_F(DynamoDiffTest, ReplicaSettingsAreOneUpdateAndDroppedIndexesTakeTheirOverrides) {
+  testing::RandomDynamo rnd(3);
+  rnd.AddGsi(&table_, "by_kind");
+  table_.clear_replicas();
+  pb::DynamoReplica r = Replica("eu-west-1");
+  auto* o = r.add_global_indexes();
+  o->set_name("by_kind");
+  o->set_max_read_request_units(40);
+  *table_.add_replicas() = r;
+  CanonicalizeDynamoTable(&table_);
+
+  pb::DynamoTable b = table_;
+  b.mutable_replicas(0)->set_max_read_request_units(700);
+  b.mutable_replicas(0)->set_kms_key("alias/eu");
+  auto updated = DiffTo(b);
+  ASSERT_EQ(KindsOf(updated), (std::vector<std::string>{"update_replica"}));
+  EXPECT_EQ(updated[0].dynamodb().update_replica().replica().max_read_request_units(), 700);
+
+  pb::DynamoTable c = table_;
+  c.clear_global_indexes();
+  c.mutable_replicas(0)->clear_global_indexes();
+  CanonicalizeDynamoTable(&c);
+  EXPECT_EQ(KindsOf(DiffTo(c)), (std::vector<std::string>{"drop_global_index"}));
+}
+
 }  // namespace
 }  // namespace strata

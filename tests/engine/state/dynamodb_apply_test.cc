@@ -221,3 +221,70 @@ TEST_F(DynamoApplyTest, KinesisDestinationsAreAddedSortedChangedAndRemoved) {
 
 }  // namespace
 }  // namespace strata
+
+namespace strata {
+namespace {
+
+TEST_F(DynamoApplyTest, ReplicasAreAddedSortedUpdatedAndRemoved) {
+  ASSERT_TRUE(Apply(Ev(R"(dynamodb { add_replica { table: "orders" replica {
+      region: "us-west-2" table_class: DYNAMO_TABLE_CLASS_STANDARD } } })"), &state_).ok());
+  ASSERT_TRUE(Apply(Ev(R"(dynamodb { add_replica { table: "orders" replica {
+      region: "eu-west-1" table_class: DYNAMO_TABLE_CLASS_STANDARD
+      global_indexes { name: "x" } } } })"), &state_).ok());
+  ASSERT_EQ(Orders().replicas_size(), 2);
+  EXPECT_EQ(Orders().replicas(0).region(), "eu-west-1");  // sorted by region
+  EXPECT_EQ(Orders().replicas(0).global_indexes_size(), 0);  // no override: no entry
+  pb::SchemaState before = state_;
+  Status again = Apply(Ev(R"(dynamodb { add_replica { table: "orders" replica {
+      region: "us-west-2" table_class: DYNAMO_TABLE_CLASS_STANDARD } } })"), &state_);
+  EXPECT_EQ(again.code(), Code::kAlreadyExists);
+  EXPECT_EQ(again.message(), "dynamodb table orders already has a replica in us-west-2");
+  EXPECT_TRUE(MessageDifferencer::Equals(before, state_));
+
+  ASSERT_TRUE(Apply(Ev(R"(dynamodb { update_replica { table: "orders" replica {
+      region: "us-west-2" max_read_request_units: 300
+      table_class: DYNAMO_TABLE_CLASS_STANDARD_INFREQUENT_ACCESS } } })"), &state_).ok());
+  EXPECT_EQ(Orders().replicas(1).max_read_request_units(), 300);
+  EXPECT_EQ(Orders().replicas(1).table_class(), pb::DYNAMO_TABLE_CLASS_STANDARD_INFREQUENT_ACCESS);
+
+  ASSERT_TRUE(Apply(Ev(R"(dynamodb { remove_replica { table: "orders" region: "eu-west-1" } })"),
+                    &state_).ok());
+  ASSERT_EQ(Orders().replicas_size(), 1);
+  EXPECT_EQ(Orders().replicas(0).region(), "us-west-2");
+  Status missing =
+      Apply(Ev(R"(dynamodb { remove_replica { table: "orders" region: "eu-west-1" } })"), &state_);
+  EXPECT_EQ(missing.code(), Code::kNotFound);
+  EXPECT_EQ(missing.message(), "dynamodb table orders has no replica in eu-west-1");
+  Status update_missing = Apply(Ev(R"(dynamodb { update_replica { table: "orders" replica {
+      region: "ap-south-1" table_class: DYNAMO_TABLE_CLASS_STANDARD } } })"), &state_);
+  EXPECT_EQ(update_missing.code(), Code::kNotFound);
+}
+
+TEST_F(DynamoApplyTest, DroppingAnIndexDropsTheReplicasOverridesForIt) {
+  ASSERT_TRUE(Apply(Ev(R"(dynamodb { add_global_index { table: "orders"
+      index { name: "by_status" key { partition_key: "status" }
+              projection { type: DYNAMO_PROJECTION_TYPE_ALL } }
+      attributes { name: "status" type: DYNAMO_ATTRIBUTE_TYPE_S } } })"), &state_).ok());
+  ASSERT_TRUE(Apply(Ev(R"(dynamodb { add_replica { table: "orders" replica {
+      region: "eu-west-1" table_class: DYNAMO_TABLE_CLASS_STANDARD
+      global_indexes { name: "by_status" max_read_request_units: 50 } } } })"), &state_).ok());
+  ASSERT_EQ(Orders().replicas(0).global_indexes_size(), 1);
+  ASSERT_TRUE(Apply(Ev(R"(dynamodb { drop_global_index { table: "orders" index: "by_status" } })"),
+                    &state_).ok());
+  EXPECT_EQ(Orders().replicas(0).global_indexes_size(), 0);
+}
+
+TEST(DynamoValidateTest, ReplicasNeedARegionAndATableClass) {
+  Status no_region = ValidateEvent(Ev(R"(dynamodb { add_replica { table: "orders" replica {
+      table_class: DYNAMO_TABLE_CLASS_STANDARD } } })"));
+  EXPECT_EQ(no_region.message(), "dynamodb add_replica orders: replica region is empty");
+  Status no_class = ValidateEvent(Ev(R"(dynamodb { update_replica { table: "orders" replica {
+      region: "eu-west-1" } } })"));
+  EXPECT_EQ(no_class.message(),
+            "dynamodb update_replica orders: replica eu-west-1 table class is UNSPECIFIED");
+  Status remove = ValidateEvent(Ev(R"(dynamodb { remove_replica { table: "orders" } })"));
+  EXPECT_EQ(remove.message(), "dynamodb remove_replica orders: replica region is empty");
+}
+
+}  // namespace
+}  // namespace strata

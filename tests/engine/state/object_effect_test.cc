@@ -59,7 +59,7 @@ void ExpectEffects(const std::map<std::string, std::string>& got,
 
 TEST(ObjectEffectTest, DynamoTablesAreCreatedAndDroppedEverythingElseChangesThem) {
   auto got = EffectsOfEveryKind(&pb::Event::mutable_dynamodb);
-  EXPECT_EQ(got.size(), 22u);
+  EXPECT_EQ(got.size(), 25u);
   // A replaced table is dropped and created again, but the object stays: it changes.
   ExpectEffects(got, {"create_table"}, {"drop_table"});
   EXPECT_EQ(got.at("replace_table"), "changes");
@@ -72,6 +72,10 @@ TEST(ObjectEffectTest, DynamoTablesAreCreatedAndDroppedEverythingElseChangesThem
   EXPECT_EQ(got.at("add_kinesis_destination"), "changes");
   EXPECT_EQ(got.at("remove_kinesis_destination"), "changes");
   EXPECT_EQ(got.at("set_kinesis_destination_precision"), "changes");
+  // A replica is part of its table: adding or removing one changes the table.
+  EXPECT_EQ(got.at("add_replica"), "changes");
+  EXPECT_EQ(got.at("remove_replica"), "changes");
+  EXPECT_EQ(got.at("update_replica"), "changes");
 }
 
 TEST(ObjectEffectTest, GlueDatabasesAndTablesAreCreatedAndDropped) {

@@ -2,6 +2,7 @@
 // of them that exercise every kind of change (keys, indexes, billing, TTL, streams, recovery, policies, tags).
 #pragma once
 
+#include <algorithm>
 #include <random>
 #include <string>
 
@@ -101,6 +102,7 @@ class RandomDynamo {
     Encryption(&t);
     Capacities(&t);
     InsightsAndDestinations(&t);
+    Replicas(&t);  // drawn last, so the fields above are what they were before replicas
     CanonicalizeDynamoTable(&t);
     return t;
   }
@@ -126,6 +128,42 @@ class RandomDynamo {
       auto* d = t->add_kinesis_destinations();
       d->set_stream_arn(arn);
       d->set_precision(static_cast<pb::DynamoTimestampPrecision>(Int(1, 2)));
+    }
+  }
+
+  // Up to two replicas in other regions, with random read-side overrides.
+  void Replicas(pb::DynamoTable* t) {
+    t->clear_replicas();
+    for (const char* region : {"eu-west-1", "us-west-2", "ap-south-1"}) {
+      if (Chance(25)) *t->add_replicas() = Replica(*t, region);
+    }
+  }
+  pb::DynamoReplica Replica(const pb::DynamoTable& t, const std::string& region) {
+    pb::DynamoReplica r;
+    r.set_region(region);
+    r.set_table_class(Chance(70) ? t.table_class() : static_cast<pb::DynamoTableClass>(Int(1, 2)));
+    if (Chance(30)) r.set_kms_key("alias/r" + std::to_string(Int(0, 1)));
+    if (Chance(30)) r.set_max_read_request_units(Int(1, 3) * 100);
+    for (const auto& g : t.global_indexes()) {
+      if (!Chance(30)) continue;
+      auto* o = r.add_global_indexes();
+      o->set_name(g.name());
+      o->set_max_read_request_units(Int(1, 3) * 50);
+    }
+    return r;
+  }
+  // Overrides of indexes the table no longer has are gone (as DynamoDB drops them).
+  static void PruneReplicaIndexes(pb::DynamoTable* t) {
+    for (auto& r : *t->mutable_replicas()) {
+      auto* o = r.mutable_global_indexes();
+      o->erase(std::remove_if(o->begin(), o->end(),
+                              [t](const pb::DynamoReplicaIndex& x) {
+                                for (const auto& g : t->global_indexes()) {
+                                  if (g.name() == x.name()) return false;
+                                }
+                                return true;
+                              }),
+               o->end());
     }
   }
 
@@ -196,7 +234,7 @@ class RandomDynamo {
 
   // One random edit of an existing table, keeping it valid and canonical.
   void Mutate(pb::DynamoTable* t) {
-    switch (Int(0, 14)) {
+    switch (Int(0, 16)) {
       case 0: *t = Table(t->name()); break;  // anything may change, keys included
       case 1: if (t->global_indexes_size() > 0) t->mutable_global_indexes()->RemoveLast(); break;
       case 2: AddGsi(t, "gsi_new" + std::to_string(Int(0, 3))); break;
@@ -221,6 +259,13 @@ class RandomDynamo {
         break;
       case 13: t->set_point_in_time_recovery_days(Pick<int>({0, 1, 7, 35})); break;
       case 14: t->set_resource_policy(Chance(50) ? Policy() : ""); break;
+      case 15: Replicas(t); break;
+      case 16:
+        if (t->replicas_size() > 0) {
+          const int i = Int(0, t->replicas_size() - 1);
+          *t->mutable_replicas(i) = Replica(*t, t->replicas(i).region());
+        }
+        break;
     }
     // Apart from the one edit above, so that the switch's numbers stay as they are.
     if (Chance(15)) InsightsAndDestinations(t);
@@ -234,6 +279,7 @@ class RandomDynamo {
         }
       }
     }
+    PruneReplicaIndexes(t);
     CanonicalizeDynamoTable(t);
   }
 

@@ -69,6 +69,8 @@ class DynamoCliTest : public ::testing::Test {
   }
 
   ~DynamoCliTest() override {
+    // Straight to moto: the proxy would refuse to delete a table that still has replicas.
+    proxy_.Control({{"enabled", false}});
     for (const auto& name : LiveTables()) {
       (void)Call("UpdateTable", {{"TableName", name}, {"DeletionProtectionEnabled", false}});
       (void)Call("DeleteTable", {{"TableName", name}});

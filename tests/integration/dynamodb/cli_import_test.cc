@@ -195,8 +195,8 @@ TEST_F(CliImportTest, ATableThatIsNotThereIsNamedAndNothingIsRecorded) {
   EXPECT_EQ(Strata({"--json", "log"}).Json()["commits"].size(), 0u);
 }
 
-// A live setting strata does not manage (replicas of a global table, which moto does not keep:
-// the proxy lays them over its answers) is named by import, export, plan and drift, in text
+// A live setting strata does not manage (the consistency mode of a global table, which moto
+// does not keep: the proxy lays it over its answers) is named by import, export, plan and drift, in text
 // and in JSON; one it manages (SSE with a KMS key, which moto keeps from CreateTable) is not.
 TEST_F(CliImportTest, UnmanagedLiveSettingsAreNamedEverywhere) {
   Must("CreateTable", {{"TableName", T("secret")},
@@ -206,10 +206,9 @@ TEST_F(CliImportTest, UnmanagedLiveSettingsAreNamedEverywhere) {
                        {"SSESpecification", {{"Enabled", true}, {"SSEType", "KMS"}}}});
   proxy_.Control({{"describe_extra",
                    {{T("secret"),
-                     {{"Replicas", json::array({{{"RegionName", "eu-west-1"},
-                                                 {"ReplicaStatus", "ACTIVE"}}})}}}}}});
+                     {{"MultiRegionConsistency", "EVENTUAL"}}}}}});
   const std::string warning = "table " + T("secret") +
-                              " has settings strata does not manage: Replicas; strata "
+                              " has settings strata does not manage: MultiRegionConsistency; strata "
                               "leaves them as they are, but a table created from its table file "
                               "would not have them";
   StrataRun imported = Strata({"--json", "import", "--target", "local", T("secret")});

@@ -121,8 +121,8 @@ TEST_F(DynamoDbTableSettings, UnmanagedSettingsOfALiveTableAreNamed) {
             {"SSESpecification", {{"Enabled", true}, {"SSEType", "KMS"}}}});
   // Encryption is a setting strata manages: not named.
   EXPECT_EQ(Live(n).unmanaged, std::vector<std::string>{});
-  proxy_.Control({{"describe_extra", {{n, {{"Replicas", json::array({{{"RegionName", "eu-west-1"}}})}}}}}});
-  EXPECT_EQ(Live(n).unmanaged, std::vector<std::string>{"Replicas"});
+  proxy_.Control({{"describe_extra", {{n, {{"MultiRegionConsistency", "EVENTUAL"}}}}}});
+  EXPECT_EQ(Live(n).unmanaged, std::vector<std::string>{"MultiRegionConsistency"});
   const std::string plain = UniqueTable("plain");
   Reach(SimpleTable(plain));
   EXPECT_EQ(Live(plain).unmanaged, std::vector<std::string>{})
