@@ -62,6 +62,10 @@ constexpr auto kOnDemand = pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST;
 
 const std::map<std::string, Expected>& Expectations() {
   static const auto* const kExpected = new std::map<std::string, Expected>{
+      {"cdk_contributor_insights_global_table",
+       {.partition_key = "hashKey S", .sort_key = "sortKey N", .global_indexes = 1,
+        .billing = kOnDemand, .stream = pb::DYNAMO_STREAM_NEW_AND_OLD_IMAGES,
+        .replicas = {"eu-west-2"}}},
       {"cdk_deletion_protection",
        {.partition_key = "pk S", .deletion_protection = true}},
       {"cdk_every_setting_on_demand",
@@ -78,6 +82,7 @@ const std::map<std::string, Expected>& Expectations() {
         .tags = {{"primaryTableTagKey", "primaryTableTagValue"}},
         .table_class = pb::DYNAMO_TABLE_CLASS_STANDARD_INFREQUENT_ACCESS,
         .replicas = {"eu-west-1"}}},
+      {"cdk_kinesis_stream_destination", {.partition_key = "hashKey S"}},
       {"cdk_on_demand_max_throughput", {.partition_key = "hashKey S", .billing = kOnDemand}},
       {"cdk_pitr_recovery_period", {.partition_key = "id S"}},
       {"cdk_warm_throughput", {.partition_key = "id S", .global_indexes = 1}},
