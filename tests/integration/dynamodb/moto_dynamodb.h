@@ -23,6 +23,8 @@
 #include "adapters/aws/json_service.h"
 #include "adapters/aws/session.h"
 #include "adapters/dynamodb/execute.h"
+#include "adapters/dynamodb/introspect.h"
+#include "adapters/dynamodb/plan.h"
 #include "tests/support/local_server.h"
 #include "tests/support/moto.h"
 
@@ -167,6 +169,34 @@ struct RealClock {
     return o;
   }
 };
+
+// The plan that brings table `t` (managed, alone) from what `ddb` holds now to `t`.
+inline dynamodb::Plan PlanTable(aws::JsonService& ddb, const pb::DynamoTable& t) {
+  dynamodb::IntrospectOptions only;
+  only.only = std::vector<std::string>{t.name()};
+  auto live = dynamodb::ListLiveTables(ddb, only);
+  EXPECT_TRUE(live.ok()) << live.status().ToString();
+  dynamodb::PlanOptions options;
+  options.managed = {t.name()};
+  pb::DynamoSchema desired;
+  (*desired.mutable_tables())[t.name()] = t;
+  auto plan = dynamodb::PlanChanges(live.ok() ? *live : std::vector<dynamodb::LiveTable>{},
+                                    desired, options);
+  EXPECT_TRUE(plan.ok()) << plan.status().ToString();
+  return plan.ok() ? *plan : dynamodb::Plan{};
+}
+
+// Plans and executes table `t`, checks that planning again finds nothing, and returns what
+// was done.
+inline std::vector<std::string> ReachTable(aws::JsonService& ddb, RealClock& clock,
+                                           const pb::DynamoTable& t) {
+  dynamodb::ExecuteReport r = dynamodb::Execute(ddb, PlanTable(ddb, t), clock.Execute());
+  EXPECT_TRUE(r.status.ok()) << r.status.ToString();
+  dynamodb::Plan again = PlanTable(ddb, t);
+  EXPECT_TRUE(again.empty()) << "still planned: "
+                             << (again.empty() ? "" : again.tables[0].operations[0].summary);
+  return r.done;
+}
 
 // Calls the service directly (a change made behind strata's back), failing the test on error.
 inline nlohmann::json MustCall(aws::JsonService& ddb, std::string_view operation,

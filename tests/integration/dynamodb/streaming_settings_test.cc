@@ -37,26 +37,12 @@ class StreamingSettings : public ::testing::Test {
   RealClock clock_;
 
   Plan PlanFor(aws::JsonService& ddb, const pb::DynamoTable& t) {
-    IntrospectOptions only;
-    only.only = std::vector<std::string>{t.name()};
-    auto live = ListLiveTables(ddb, only);
-    EXPECT_TRUE(live.ok()) << live.status().ToString();
-    PlanOptions options;
-    options.managed = {t.name()};
-    auto plan = PlanChanges(live.ok() ? *live : std::vector<LiveTable>{}, SchemaOfTables({t}),
-                            options);
-    EXPECT_TRUE(plan.ok()) << plan.status().ToString();
-    return plan.ok() ? *plan : Plan{};
+    return strata::testing::PlanTable(ddb, t);
   }
 
   // Plans and executes `t`, checks that planning again finds nothing, returns what was done.
   std::vector<std::string> Reach(const pb::DynamoTable& t) {
-    ExecuteReport r = Execute(ddb_, PlanFor(ddb_, t), clock_.Execute());
-    EXPECT_TRUE(r.status.ok()) << r.status.ToString();
-    Plan again = PlanFor(ddb_, t);
-    EXPECT_TRUE(again.empty()) << "still planned: "
-                               << (again.empty() ? "" : again.tables[0].operations[0].summary);
-    return r.done;
+    return strata::testing::ReachTable(ddb_, clock_, t);
   }
 
   // What the proxy shows for the table's insights and streams right now.

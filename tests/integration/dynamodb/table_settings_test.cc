@@ -36,27 +36,11 @@ class DynamoDbTableSettings : public ::testing::Test {
     return live.ok() && live->has_value() ? **live : LiveTable{};
   }
 
-  Plan PlanFor(const pb::DynamoTable& t) {
-    IntrospectOptions only;
-    only.only = std::vector<std::string>{t.name()};
-    auto live = ListLiveTables(ddb_, only);
-    EXPECT_TRUE(live.ok()) << live.status().ToString();
-    PlanOptions options;
-    options.managed = {t.name()};
-    auto plan = PlanChanges(live.ok() ? *live : std::vector<LiveTable>{}, SchemaOfTables({t}),
-                            options);
-    EXPECT_TRUE(plan.ok()) << plan.status().ToString();
-    return plan.ok() ? *plan : Plan{};
-  }
+  Plan PlanFor(const pb::DynamoTable& t) { return strata::testing::PlanTable(ddb_, t); }
 
   // Plans and executes `t`, then checks that planning again finds nothing.
   std::vector<std::string> Reach(const pb::DynamoTable& t) {
-    ExecuteReport r = Execute(ddb_, PlanFor(t), clock_.Execute());
-    EXPECT_TRUE(r.status.ok()) << r.status.ToString();
-    Plan again = PlanFor(t);
-    EXPECT_TRUE(again.empty()) << "still planned: "
-                               << (again.empty() ? "" : again.tables[0].operations[0].summary);
-    return r.done;
+    return strata::testing::ReachTable(ddb_, clock_, t);
   }
 };
 
