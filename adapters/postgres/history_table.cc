@@ -114,7 +114,11 @@ Status HistoryTable::Insert(Connection& conn, const std::string& name, const std
 
 std::string HistoryTable::InsertInTransactionSql(const std::string& name,
                                                  const std::string& hash) const {
-  return "INSERT INTO " + QuotedName() +
+  // A migration's own timeouts (SET statement_timeout = ...) would otherwise govern the
+  // bookkeeping too and could fail a migration whose statements all ran; SET LOCAL ends with
+  // the transaction.
+  return "SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0; INSERT INTO " +
+         QuotedName() +
          " (migration_name, migration_hash, applied_at, execution_time_ms) VALUES (" +
          Connection::QuoteLiteral(name) + ", " + Connection::QuoteLiteral(hash) +
          ", now() AT TIME ZONE 'UTC', "

@@ -188,6 +188,28 @@ TEST_F(MigrateTest, AFailingMigrationRollsBackAndStopsTheRun) {
   EXPECT_TRUE(Contains(doc["failed"]["output"].get<std::string>(), "2_core_broken.sql:3:")) << j;
 }
 
+// A migration that sets a short statement timeout for itself does not fail strata's own
+// bookkeeping after its statements, by strata or by psql. The history insert is made slow on
+// purpose (a trigger) so that the timeout would surely hit it.
+TEST_F(MigrateTest, AMigrationsOwnTimeoutDoesNotGovernTheHistoryInsert) {
+  Migration("1_core_first.sql", "CREATE TABLE first (id int);\n");
+  ASSERT_EQ(Strata({"migrate", "run", "migrations"}).code, 0);
+  ASSERT_TRUE(conn_->ExecScript(
+                      "CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                      "PERFORM pg_sleep(0.05); RETURN NEW; END $$;\n"
+                      "CREATE TRIGGER slow BEFORE INSERT ON migrations_core FOR EACH ROW "
+                      "EXECUTE FUNCTION slow();")
+                  .ok());
+  Migration("2_core_timeout.sql", "SET statement_timeout = '10ms';\nCREATE TABLE second (id int);\n");
+  Cli run = Strata({"migrate", "run", "migrations"});
+  ASSERT_EQ(run.code, 0) << run;
+  Migration("3_core_timeout_psql.sql",
+            "SET lock_timeout = '1ms';\nSET statement_timeout = '10ms';\nCREATE TABLE third (id int);\n");
+  Cli psql = Strata({"migrate", "run", "--with-psql", "migrations"});
+  ASSERT_EQ(psql.code, 0) << psql;
+  EXPECT_EQ(History(), (Names{"1_core_first", "2_core_timeout", "3_core_timeout_psql"}));
+}
+
 // strata runs a migration that uses nothing of psql itself, over its own connection: the same
 // statements psql would send, one by one, each migration in a fresh session.
 TEST_F(MigrateTest, StrataRunsPlainMigrationsItselfAndPsqlTheRest) {
