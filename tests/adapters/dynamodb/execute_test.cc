@@ -121,8 +121,7 @@ TEST(Execute, ProgressNumbersOperationsAcrossTables) {
   FakeDynamoDb ddb;
   FakeClock clock;
   pb::DynamoTable a = Orders();
-  pb::DynamoTable b = Orders();
-  b.set_name("payments");
+  pb::DynamoTable b = SimpleTable("payments");
   b.set_ttl_attribute("exp");
   ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({a, b})), clock.Options());
   ASSERT_TRUE(r.status.ok()) << r.status.ToString();
@@ -219,12 +218,9 @@ TEST(Execute, ResourceInUseNamesTheTableAndWhatToDo) {
 TEST(Execute, AFailedTableDoesNotStopTheOthers) {
   FakeDynamoDb ddb;
   FakeClock clock;
-  pb::DynamoTable a = Orders();
-  a.set_name("aaa");
-  pb::DynamoTable b = Orders();
-  b.set_name("bbb");
-  pb::DynamoTable c = Orders();
-  c.set_name("ccc");
+  pb::DynamoTable a = SimpleTable("aaa");
+  pb::DynamoTable b = SimpleTable("bbb");
+  pb::DynamoTable c = SimpleTable("ccc");
   const pb::DynamoSchema desired = SchemaOfTables({a, b, c});
   ddb.FailNext("CreateTable", "LimitExceededException", "Too many tables being created");
   ExecuteReport r = Execute(ddb, MustPlan(ddb, desired), clock.Options());
@@ -259,10 +255,8 @@ TEST(Execute, AFailedTableDoesNotStopTheOthers) {
 TEST(Execute, EveryFailedTableIsNamedInTheStatus) {
   FakeDynamoDb ddb;
   FakeClock clock;
-  pb::DynamoTable a = Orders();
-  a.set_name("aaa");
-  pb::DynamoTable b = Orders();
-  b.set_name("bbb");
+  pb::DynamoTable a = SimpleTable("aaa");
+  pb::DynamoTable b = SimpleTable("bbb");
   ASSERT_TRUE(Execute(ddb, MustPlan(ddb, SchemaOfTables({a, b})), clock.Options()).status.ok());
   AddIndex(&a, "by_email", "email");
   AddIndex(&b, "by_email", "email");
@@ -315,10 +309,8 @@ TEST(Execute, ATableClassTheTargetDoesNotKeepIsLeftAloneWithANote) {
 TEST(Execute, RefusedCredentialsStopTheRun) {
   FakeDynamoDb ddb;
   FakeClock clock;
-  pb::DynamoTable a = Orders();
-  a.set_name("aaa");
-  pb::DynamoTable b = Orders();
-  b.set_name("bbb");
+  pb::DynamoTable a = SimpleTable("aaa");
+  pb::DynamoTable b = SimpleTable("bbb");
   ddb.FailNext("CreateTable", "UnrecognizedClientException",
                "The security token included in the request is invalid.");
   ExecuteReport r = Execute(ddb, MustPlan(ddb, SchemaOfTables({a, b})), clock.Options());
