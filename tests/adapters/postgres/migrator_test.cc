@@ -134,7 +134,9 @@ TEST(HistoryTableTest, NamesQuotingAndLockKeys) {
   EXPECT_NE(t.LockKey(), HistoryTable("public", "we\"ird").LockKey());
   EXPECT_EQ(t.LockKey(), HistoryTable("my schema", "we\"ird").LockKey());
   const std::string sql = HistoryTable("public", "core").InsertInTransactionSql("1_core_it's", "ab");
+  // The migration's own timeouts are lifted for the insert, for the rest of its transaction.
   EXPECT_EQ(sql,
+            "SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0; "
             "INSERT INTO \"public\".\"migrations_core\" (migration_name, migration_hash, applied_at, "
             "execution_time_ms) VALUES ('1_core_it''s', 'ab', now() AT TIME ZONE 'UTC', "
             "round(extract(epoch FROM clock_timestamp() - now()) * 1000)::integer)");
