@@ -14,6 +14,7 @@ using strata::dynamodb::testing::SimpleTable;
 using strata::dynamodb::testing::AddGlobalIndex;
 using strata::dynamodb::testing::DefineAttribute;
 using strata::dynamodb::testing::SchemaOfTables;
+using strata::dynamodb::testing::Summaries;
 
 pb::DynamoTable Users() { return SimpleTable("users"); }
 
@@ -30,12 +31,6 @@ PlanOptions Managing(std::set<std::string> managed, std::set<std::string> allow 
   o.managed = std::move(managed);
   o.allow_replace = std::move(allow);
   return o;
-}
-
-std::vector<std::string> Summaries(const TablePlan& t) {
-  std::vector<std::string> out;
-  for (const auto& op : t.operations) out.push_back(op.api + ": " + op.summary);
-  return out;
 }
 
 TEST(PlanChanges, CreateCarriesEverythingButTimeToLiveWhichFollowsOnceActive) {

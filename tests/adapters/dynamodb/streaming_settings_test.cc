@@ -22,6 +22,7 @@ using strata::dynamodb::testing::ErrorOf;
 using strata::dynamodb::testing::Parsed;
 using strata::dynamodb::testing::SchemaOfTables;
 using strata::dynamodb::testing::SimpleTable;
+using strata::dynamodb::testing::Summaries;
 using strata::testing::FakeDynamoDb;
 
 const std::string kArnA = "arn:aws:kinesis:us-east-1:123456789012:stream/a";
@@ -164,12 +165,6 @@ PlanOptions Managing() {
   PlanOptions o;
   o.managed = {"orders"};
   return o;
-}
-
-std::vector<std::string> Summaries(const TablePlan& t) {
-  std::vector<std::string> out;
-  for (const auto& op : t.operations) out.push_back(op.api + ": " + op.summary);
-  return out;
 }
 
 TEST(StreamingPlan, ANewTableGetsItsInsightsAndStreamsOnceActiveEachInItsOwnCall) {

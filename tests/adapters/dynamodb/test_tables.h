@@ -8,7 +8,9 @@
 
 #include <initializer_list>
 #include <string>
+#include <vector>
 
+#include "adapters/dynamodb/plan.h"
 #include "engine/state/canonical.h"
 #include "proto/dynamodb.pb.h"
 
@@ -74,6 +76,13 @@ inline pb::DynamoSchema SchemaOfTables(std::initializer_list<pb::DynamoTable> ta
   pb::DynamoSchema s;
   for (const auto& t : tables) (*s.mutable_tables())[t.name()] = t;
   return s;
+}
+
+// A table plan's operations as "Api: summary" lines, for comparing a plan with what is expected.
+inline std::vector<std::string> Summaries(const TablePlan& t) {
+  std::vector<std::string> out;
+  for (const auto& op : t.operations) out.push_back(op.api + ": " + op.summary);
+  return out;
 }
 
 }  // namespace strata::dynamodb::testing
