@@ -81,8 +81,7 @@ Status Recorder::OpenOwnStore() {
     options_.sleep_ms(std::min(kLockPollMs, options_.lock_wait_ms - waited));
     return Status::Ok();
   };
-  STRATA_ASSIGN_OR_RETURN(owned_store_, LocalLogStore::Open(std::move(o)));
-  store_ = owned_store_.get();
+  STRATA_ASSIGN_OR_RETURN(store_, LocalLogStore::Open(std::move(o)));
   return Status::Ok();
 }
 
@@ -217,7 +216,16 @@ Result<StoredCommit> Recorder::AppendTracked(const Head& expected, Draft draft,
           now.head.seq, ShortHash(now.head), expected.seq, ShortHash(expected)));
     }
   }
-  STRATA_RETURN_IF_ERROR(CheckDraft(commit, expected.seq));
+  if (Status checked = CheckDraft(commit, expected.seq); !checked.ok()) {
+    // A fact made from a newer view of the log than `expected` (a tag naming a seq another
+    // process appended after `expected` was read) is a Conflict, recomputed by Record, not an
+    // invalid draft.
+    auto head = store_->ReadHead();
+    if (head.ok() && !SameHead(*head, expected)) {
+      return MovedFrom(expected, Status::Conflict("the head moved"));
+    }
+    return checked;
+  }
   // Only a commit that replays is written: applied to the cached state first (all or nothing),
   // which also moves the cache to the new head.
   const uint64_t seq = expected.seq + 1;

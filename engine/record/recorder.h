@@ -29,7 +29,7 @@ namespace strata::record {
 struct RecorderOptions {
   // The store commits go to. Unset: the log directory `log_dir` (a LocalLogStore over `env`,
   // waiting lock_wait_ms for its lock).
-  LogStore* store = nullptr;
+  std::shared_ptr<LogStore> store;
   Env* env = nullptr;
   std::string log_dir;
   // The index of the log directory used to read the state at the head; empty: replay the whole
@@ -124,8 +124,7 @@ class Recorder {
   Status OpenOwnStore();
 
   RecorderOptions options_;
-  std::unique_ptr<LogStore> owned_store_;  // the log directory, when no store was given
-  LogStore* store_ = nullptr;
+  std::shared_ptr<LogStore> store_;  // options_.store, or the log directory's
   bool cached_ = false;
   Head cached_head_;
   int64_t cached_time_ = 0;

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "engine/store/log_store.h"
@@ -25,6 +26,8 @@ struct LogStoreCase {
   std::string name;
   std::function<std::unique_ptr<LogStoreFixture>()> make;
 };
+
+inline void PrintTo(const LogStoreCase& c, std::ostream* os) { *os << c.name; }
 
 inline std::string LogStoreCaseName(const ::testing::TestParamInfo<LogStoreCase>& info) {
   return info.param.name;
