@@ -413,6 +413,12 @@ Result<std::optional<StoredCommit>> Recorder::Record(const Maker& make) {
   NewNonce();                  // one per recording, the same across its rebases
   for (int attempt = 0;; ++attempt) {
     STRATA_ASSIGN_OR_RETURN(HeadState at, Read());
+    if (first && store_->shared() && !tried.empty() && at.head.seq > first->seq) {
+      // An earlier attempt whose write landed after its look found nothing is ours all the
+      // same: recorded once, never again on top of itself.
+      STRATA_ASSIGN_OR_RETURN(std::optional<StoredCommit> own, FindOwn(first->seq + 1, tried));
+      if (own) return own;
+    }
     STRATA_ASSIGN_OR_RETURN(std::optional<Draft> draft, make(at));
     if (!draft || draft->empty_change()) return std::optional<StoredCommit>();
     if (first && !SameHead(*first, at.head) && IsIntent(draft->commit().origin())) {

@@ -196,6 +196,20 @@ TEST_F(RecorderStoreTest, ARequestLostBeforeTheStoreIsTriedAgainAndRecordedOnce)
   EXPECT_EQ(Commits()[0].deployment().target(), "v1");
 }
 
+TEST_F(RecorderStoreTest, AWriteThatLandsAfterTheLookIsStillRecordedOnce) {
+  auto a = Open(store_, "alice", 1);
+  ASSERT_TRUE(a->Record(Tag("seed")).ok());
+  // No answer, and the look right after finds nothing: the write lands only afterwards.
+  log_->land_late = 1;
+  auto r = a->Record(Tag("v1"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const auto commits = Commits();
+  ASSERT_EQ(commits.size(), 2u);  // not a second copy on top of the late one
+  EXPECT_EQ(commits[1].tag().name(), "v1");
+  EXPECT_EQ((*r)->commit.seq(), 2u);
+  EXPECT_EQ((*r)->hash, log_->entries[1].hash);
+}
+
 TEST_F(RecorderStoreTest, AFactThatLostTheRaceIsRebasedOnTheWinner) {
   auto a = Open(store_, "alice", 1);
   ASSERT_TRUE(a->Record(GenerateTo({"orders"})).ok());

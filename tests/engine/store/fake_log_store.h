@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/store/log_store.h"
@@ -20,6 +21,9 @@ struct FakeLog {
   int appends = 0;                 // Append calls that reached the store
   int lose_replies = 0;            // the next N appends are applied, then answer Unavailable
   int lose_requests = 0;           // the next N appends are not applied and answer Unavailable
+  int land_late = 0;               // the next N appends answer Unavailable and land at the next
+                                   // ReadHead (a write still in flight when the writer looked)
+  std::vector<std::pair<uint64_t, std::string>> in_flight;
   bool reads_fail = false;         // ReadHead and Read answer Unavailable
   bool fail_reads_after_lost_reply = false;  // a lost reply also breaks reads from then on
   std::function<void()> before_append;       // runs (once each time) before an append applies
@@ -40,6 +44,11 @@ class FakeLogStore : public LogStore {
 
   Result<Head> ReadHead() override {
     if (log_->reads_fail) return Status::Unavailable("fake log: reads fail");
+    for (auto& [seq, payload] : std::exchange(log_->in_flight, {})) {
+      if (seq == log_->head().seq + 1 && CheckEntry(seq, payload, log_->head()).ok()) {
+        log_->entries.push_back(LogEntry{seq, payload, Sha256(payload)});
+      }
+    }
     return log_->head();
   }
   Result<std::vector<LogEntry>> Read(uint64_t from, size_t limit) override {
@@ -55,6 +64,11 @@ class FakeLogStore : public LogStore {
     if (auto hook = std::move(log_->before_append)) {
       log_->before_append = nullptr;
       hook();
+    }
+    if (log_->land_late > 0) {
+      --log_->land_late;
+      log_->in_flight.emplace_back(seq, std::string(payload));
+      return Status::Unavailable("fake log: no answer (the write is still on its way)");
     }
     if (log_->lose_requests > 0) {
       --log_->lose_requests;
