@@ -17,6 +17,7 @@
 #include "adapters/postgres/migration_files.h"
 #include "adapters/postgres/migrator.h"
 #include "cli/commands.h"
+#include "cli/log_store.h"
 #include "cli/migrate_view.h"
 #include "cli/postgres_session.h"
 #include "engine/refs/refs.h"
@@ -163,6 +164,8 @@ Status OpenMigrator(Migrate& m, pg::MigratorOptions options, bool needs_psql) {
 
 // Every migration the run applies becomes a commit in the log (adapters/postgres/capture.h).
 Status OpenCapture(Migrate& m) {
+  // The capture reads the recorded state from the log directory.
+  STRATA_RETURN_IF_ERROR(RequireLogDirectory(m.ctx, "`strata migrate run`"));
   STRATA_ASSIGN_OR_RETURN(m.recorder, OpenRecorder(m.ctx));
   pg::CaptureOptions o;
   o.env = m.ctx.env;

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "adapters/backend/registry.h"
+#include "cli/log_store.h"
 
 namespace strata::cli {
 
@@ -53,6 +54,7 @@ int64_t EnvNumber(const Context& ctx, const char* name, int64_t fallback, int64_
 }  // namespace
 
 Result<std::unique_ptr<History>> OpenHistory(const Context& ctx) {
+  STRATA_RETURN_IF_ERROR(RequireLogDirectory(ctx, "`strata " + ctx.command + "`"));
   HistoryOptions o;
   o.env = ctx.env;
   o.log_dir = ctx.project.log_dir;
@@ -62,9 +64,11 @@ Result<std::unique_ptr<History>> OpenHistory(const Context& ctx) {
 
 Result<std::unique_ptr<record::Recorder>> OpenRecorder(const Context& ctx) {
   record::RecorderOptions o;
+  STRATA_ASSIGN_OR_RETURN(o.store, OpenSharedLogStore(ctx));
   o.env = ctx.env;
   o.log_dir = ctx.project.log_dir;
-  o.index_path = ctx.project.log_dir + "/index.sqlite";
+  // The index belongs to the log directory; a shared log's state is replayed from the store.
+  if (!o.store) o.index_path = ctx.project.log_dir + "/index.sqlite";
   o.actor = ctx.actor;
   // The context's clock: STRATA_NOW pins it; otherwise it is read when the commit is stamped.
   const bool pinned = ctx.getenv("STRATA_NOW").has_value();

@@ -180,12 +180,17 @@ Status LoadConfig(const std::string& file, const GetEnv& getenv, Project* p) {
   if (root["log"]) {
     STRATA_ASSIGN_OR_RETURN(std::string log,
                             Expand(root["log"].as<std::string>(), getenv, Where(file, root["log"])));
-    if (log.find("://") != std::string::npos) {
+    if (log.rfind("postgres://", 0) == 0 || log.rfind("postgresql://", 0) == 0) {
+      // A shared log: the URL is opened when a command needs the log (cli/log_store.cc).
+      p->log_url = log;
+      p->log_where = Where(file, root["log"]);
+    } else if (log.find("://") != std::string::npos) {
       return Status::Unimplemented(fmt::format(
-          "{}: shared log stores ({}) are not supported yet; use a directory",
+          "{}: this strata keeps shared logs on PostgreSQL only (log: postgres://...), not {}; "
+          "use a PostgreSQL URL or a directory",
           Where(file, root["log"]), log));
     }
-    p->log_dir = Absolute(p->root, log);
+    if (p->log_url.empty()) p->log_dir = Absolute(p->root, log);
   }
   if (root["schemas"]) STRATA_RETURN_IF_ERROR(LoadSchemas(root["schemas"], file, getenv, p));
   if (root["targets"]) STRATA_RETURN_IF_ERROR(LoadTargets(root["targets"], file, p));

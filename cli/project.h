@@ -39,6 +39,9 @@ struct Project {
   std::string root;         // absolute
   std::string config_path;  // absolute; empty when running on defaults
   std::string log_dir;      // absolute
+  // A shared log store ("postgres://..."); empty: the log is the directory log_dir.
+  std::string log_url;
+  std::string log_where;    // "strata.yaml:2", for messages about log_url
   std::map<std::string, SchemaSource> schemas;
   std::map<std::string, TargetConfig> targets;
 

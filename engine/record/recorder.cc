@@ -11,7 +11,9 @@
 
 #include "engine/index/index.h"
 #include "engine/state/apply.h"
+#include "engine/state/objects.h"
 #include "engine/state/validate.h"
+#include "engine/store/local_log_store.h"
 
 namespace strata::record {
 namespace {
@@ -24,6 +26,8 @@ constexpr uint64_t kMaxAdvanceCommits = 1000;
 // Rebase backoff: from about kBackoffBaseMs, doubling, up to kBackoffCapMs, jittered.
 constexpr int64_t kBackoffBaseMs = 2;
 constexpr int64_t kBackoffCapMs = 100;
+// Entries read from the store per request.
+constexpr size_t kReadPage = 256;
 
 bool SameHead(const Head& a, const Head& b) { return a.seq == b.seq && a.hash == b.hash; }
 
@@ -34,14 +38,51 @@ std::string ShortHash(const Head& h) {
 }  // namespace
 
 Result<std::unique_ptr<Recorder>> Recorder::Open(RecorderOptions options) {
-  if (options.env == nullptr) return Status::InvalidArgument("recorder: no Env");
-  if (options.log_dir.empty()) return Status::InvalidArgument("recorder: no log directory");
   if (!options.now_micros || !options.steady_ms || !options.sleep_ms || !options.random) {
     return Status::InvalidArgument(
         "recorder: now_micros, steady_ms, sleep_ms and random are required");
   }
-  STRATA_RETURN_IF_ERROR(options.env->CreateDirs(options.log_dir));
-  return std::unique_ptr<Recorder>(new Recorder(std::move(options)));
+  if (options.store == nullptr) {
+    if (options.env == nullptr) return Status::InvalidArgument("recorder: no Env");
+    if (options.log_dir.empty()) return Status::InvalidArgument("recorder: no log directory");
+  }
+  std::unique_ptr<Recorder> r(new Recorder(std::move(options)));
+  STRATA_RETURN_IF_ERROR(r->OpenOwnStore());
+  return r;
+}
+
+Status Recorder::OpenOwnStore() {
+  if (options_.store != nullptr) {
+    store_ = options_.store;
+    return Status::Ok();
+  }
+  LocalLogStoreOptions o;
+  o.env = options_.env;
+  o.dir = options_.log_dir;
+  o.log = options_.log;
+  o.note = options_.note;
+  // The wait for the directory's lock: polled, with one note, up to lock_wait_ms per append.
+  o.on_lock_busy = [this]() -> Status {
+    const int64_t now = options_.steady_ms();
+    if (lock_wait_start_ < 0) lock_wait_start_ = now;  // the first refusal of this append
+    const int64_t waited = now - lock_wait_start_;
+    if (waited >= options_.lock_wait_ms) {
+      return Status::FailedPrecondition(fmt::format(
+          "waited {:.1f} s for another writer to release the log {} (its LOCK is held) and "
+          "gave up; nothing was recorded: run this again once the other strata process has "
+          "finished",
+          static_cast<double>(waited) / 1000.0, options_.log_dir));
+    }
+    if (!lock_waiting_) {
+      Note(fmt::format("waiting for another writer to finish with the log {} ...",
+                       options_.log_dir));
+      lock_waiting_ = true;
+    }
+    options_.sleep_ms(std::min(kLockPollMs, options_.lock_wait_ms - waited));
+    return Status::Ok();
+  };
+  STRATA_ASSIGN_OR_RETURN(store_, LocalLogStore::Open(std::move(o)));
+  return Status::Ok();
 }
 
 void Recorder::Note(const std::string& line) const {
@@ -51,35 +92,28 @@ void Recorder::Note(const std::string& line) const {
 // ---- reading the head --------------------------------------------------------------------
 
 Result<HeadState> Recorder::Read() {
-  // A fresh reader each time: a long-lived one could hold a segment file a writer has since
-  // removed (a torn segment creation) and replaced.
-  STRATA_ASSIGN_OR_RETURN(auto reader, CommitReader::Open(options_.env, options_.log_dir));
-  STRATA_ASSIGN_OR_RETURN(Head head, reader->ReadHead());
+  STRATA_ASSIGN_OR_RETURN(Head head, store_->ReadHead());
   if (cached_ && SameHead(head, cached_head_)) return Cached();
-  if (cached_ && head.seq > cached_head_.seq &&
-      (cached_head_.position || cached_head_.seq == 0) &&
-      head.seq - cached_head_.seq <= kMaxAdvanceCommits) {
-    if (Advance(reader.get(), head).ok()) return Cached();
+  if (cached_ && head.seq > cached_head_.seq && head.seq - cached_head_.seq <= kMaxAdvanceCommits) {
+    if (Advance(head).ok()) return Cached();
     // Whatever went wrong (the log was rewritten under the cache, say), a full load says it.
   }
   STRATA_RETURN_IF_ERROR(Load());
   return Cached();
 }
 
-Status Recorder::Advance(CommitReader* reader, const Head& head) {
+Status Recorder::Advance(const Head& head) {
   cached_ = false;  // until the scan below has applied everything
-  CommitScanOptions scan;
-  if (cached_head_.seq > 0) scan.after = cached_head_;
-  scan.until_seq = head.seq;
   Head at = cached_head_;
   int64_t time = cached_time_;
-  STRATA_RETURN_IF_ERROR(reader->Scan(scan, [&](const StoredCommit& c) -> Status {
-    STRATA_RETURN_IF_ERROR(ApplyCommit(c.commit, &cached_state_, OnFailure::kDiscard));
-    at = Head{c.commit.seq(), c.hash, c.position};
-    time = c.commit.time_unix_micros();
-    return Status::Ok();
-  }));
-  if (!SameHead(at, head)) {
+  STRATA_RETURN_IF_ERROR(ScanStore(
+      *store_, cached_head_, kReadPage, [&](const LogEntry& e, const pb::Commit& c) -> Status {
+        STRATA_RETURN_IF_ERROR(ApplyCommit(c, &cached_state_, OnFailure::kDiscard));
+        at = Head{e.seq, e.hash, std::nullopt};
+        time = c.time_unix_micros();
+        return Status::Ok();
+      }));
+  if (at.seq < head.seq) {
     return Status::Corruption(fmt::format("the log's head is seq {} but its commits end at {}",
                                           head.seq, at.seq));
   }
@@ -92,7 +126,8 @@ Status Recorder::Advance(CommitReader* reader, const Head& head) {
 Status Recorder::Load() {
   cached_ = false;
   cached_state_.Clear();
-  STRATA_RETURN_IF_ERROR(options_.index_path.empty() ? LoadByReplay() : LoadFromIndex());
+  STRATA_RETURN_IF_ERROR(options_.index_path.empty() || options_.log_dir.empty() ? LoadByReplay()
+                                                                              : LoadFromIndex());
   cached_ = true;
   return Status::Ok();
 }
@@ -117,17 +152,15 @@ Status Recorder::LoadFromIndex() {
 }
 
 Status Recorder::LoadByReplay() {
-  STRATA_ASSIGN_OR_RETURN(auto reader, CommitReader::Open(options_.env, options_.log_dir));
-  CommitScanOptions scan;
-  scan.decode_ahead = true;
   Head at;
   int64_t time = 0;
-  STRATA_RETURN_IF_ERROR(reader->Scan(scan, [&](const StoredCommit& c) -> Status {
-    STRATA_RETURN_IF_ERROR(ApplyCommit(c.commit, &cached_state_, OnFailure::kDiscard));
-    at = Head{c.commit.seq(), c.hash, c.position};
-    time = c.commit.time_unix_micros();
-    return Status::Ok();
-  }));
+  STRATA_RETURN_IF_ERROR(ScanStore(
+      *store_, Head{}, kReadPage, [&](const LogEntry& e, const pb::Commit& c) -> Status {
+        STRATA_RETURN_IF_ERROR(ApplyCommit(c, &cached_state_, OnFailure::kDiscard));
+        at = Head{e.seq, e.hash, std::nullopt};
+        time = c.time_unix_micros();
+        return Status::Ok();
+      }));
   cached_head_ = at;
   cached_time_ = time;
   return Status::Ok();
@@ -164,43 +197,16 @@ Status Recorder::CheckDraft(const pb::Commit& c, uint64_t head_seq) const {
   return Status::Ok();
 }
 
-Result<std::unique_ptr<CommitWriter>> Recorder::OpenWriter() {
-  CommitWriterOptions open;
-  open.log = options_.log;
-  const int64_t start = options_.steady_ms();
-  bool waiting = false;
-  open.on_lock_busy = [&]() -> Status {
-    const int64_t waited = options_.steady_ms() - start;
-    if (waited >= options_.lock_wait_ms) {
-      return Status::FailedPrecondition(fmt::format(
-          "waited {:.1f} s for another writer to release the log {} (its LOCK is held) and "
-          "gave up; nothing was recorded: run this again once the other strata process has "
-          "finished",
-          static_cast<double>(waited) / 1000.0, options_.log_dir));
-    }
-    if (!waiting) {
-      Note(fmt::format("waiting for another writer to finish with the log {} ...",
-                       options_.log_dir));
-      waiting = true;
-    }
-    options_.sleep_ms(std::min(kLockPollMs, options_.lock_wait_ms - waited));
-    return Status::Ok();
-  };
-  auto writer = CommitWriter::Open(options_.env, options_.log_dir, open);
-  if (!writer.ok()) return writer.status();
-  const RecoveryReport& recovery = (*writer)->recovery();
-  if (recovery.truncated) {
-    Note(fmt::format("cut a torn tail off the log ({} bytes, never acknowledged): {}",
-                     recovery.dropped_bytes, recovery.detail));
-  }
-  if (!(*writer)->witness_note().empty()) Note((*writer)->witness_note());
-  return writer;
+Result<StoredCommit> Recorder::Append(const Head& expected, Draft draft) {
+  NewNonce();
+  std::vector<Hash> tried;
+  return AppendTracked(expected, std::move(draft), &tried);
 }
 
-Result<StoredCommit> Recorder::Append(const Head& expected, Draft draft) {
+Result<StoredCommit> Recorder::AppendTracked(const Head& expected, Draft draft,
+                                             std::vector<Hash>* tried) {
   pb::Commit commit;
   commit.Swap(&draft.commit_);
-  // The state at `expected`, read before the lock so the lock is held for the append alone.
   if (!cached_ || !SameHead(cached_head_, expected)) {
     STRATA_ASSIGN_OR_RETURN(HeadState now, Read());
     if (!SameHead(now.head, expected)) {
@@ -210,28 +216,28 @@ Result<StoredCommit> Recorder::Append(const Head& expected, Draft draft) {
           now.head.seq, ShortHash(now.head), expected.seq, ShortHash(expected)));
     }
   }
-  STRATA_ASSIGN_OR_RETURN(auto writer, OpenWriter());
-  const Head head = writer->head();
-  if (!SameHead(head, expected)) {
-    return Status::Conflict(fmt::format(
-        "the log's head moved from seq {} ({}) to seq {} ({}) since it was read; recompute "
-        "against the new head",
-        expected.seq, ShortHash(expected), head.seq, ShortHash(head)));
+  if (Status checked = CheckDraft(commit, expected.seq); !checked.ok()) {
+    // A fact made from a newer view of the log than `expected` (a tag naming a seq another
+    // process appended after `expected` was read) is a Conflict, recomputed by Record, not an
+    // invalid draft.
+    auto head = store_->ReadHead();
+    if (head.ok() && !SameHead(*head, expected)) {
+      return MovedFrom(expected, Status::Conflict("the head moved"));
+    }
+    return checked;
   }
-  // Checked once the head is known to be `expected`: a fact made from a newer view of the log
-  // (a tag naming a seq that another process appended after `expected` was read) is a
-  // Conflict above, recomputed by Record, not an invalid draft.
-  STRATA_RETURN_IF_ERROR(CheckDraft(commit, head.seq));
   // Only a commit that replays is written: applied to the cached state first (all or nothing),
   // which also moves the cache to the new head.
-  commit.set_seq(head.seq + 1);
+  const uint64_t seq = expected.seq + 1;
+  commit.set_seq(seq);
+  commit.set_prev_hash(std::string(HashBytes(expected.hash)));
   STRATA_RETURN_IF_ERROR(ValidateCommit(commit));  // before the cache is touched
   Status applied = ApplyCommit(commit, &cached_state_, OnFailure::kRestore);
   if (!applied.ok()) {
     return Status::InvalidArgument(fmt::format(
         "the change does not apply to the recorded state at the log's head (seq {}): {}; "
         "nothing was recorded",
-        head.seq, applied.message()));
+        expected.seq, applied.message()));
   }
   pb::Actor actor = options_.actor;
   if (!commit.actor().cloud_principal().empty()) {
@@ -241,15 +247,83 @@ Result<StoredCommit> Recorder::Append(const Head& expected, Draft draft) {
   const int64_t happened = commit.time_unix_micros();
   const int64_t time = std::max(happened != 0 ? happened : options_.now_micros(), cached_time_);
   commit.set_time_unix_micros(time);
-  auto stored = writer->Append(std::move(commit));
-  writer.reset();  // releases the lock
-  if (!stored.ok()) {
-    cached_ = false;  // the cache holds a commit the log may not
-    return stored.status();
+  if (store_->shared()) commit.set_writer_nonce(nonce_);
+  std::string payload;
+  STRATA_RETURN_IF_ERROR(SerializeCommit(commit, &payload));
+  const Hash hash = Sha256(payload);
+  tried->push_back(hash);
+  lock_wait_start_ = -1;
+  lock_waiting_ = false;
+  auto appended = store_->Append(seq, payload);
+  if (appended.ok()) {
+    cached_head_ = *appended;
+    cached_time_ = time;
+    RecordPosition position = appended->position.value_or(RecordPosition{});
+    return StoredCommit{std::move(commit), hash, position, payload.size(), {}};
   }
-  cached_head_ = Head{stored->commit.seq(), stored->hash, stored->position};
-  cached_time_ = time;
-  return stored;
+  cached_ = false;  // the cache holds a commit the log may not
+  const Code code = appended.status().code();
+  if (code != Code::kConflict && code != Code::kUnavailable) return appended.status();
+  if (code == Code::kConflict && !store_->shared()) return MovedFrom(expected, appended.status());
+  // Taken, or no answer: the entry may be this writer's own (a reply lost after the write, a
+  // retry that then found its own first try). Look from the tried seq to the head.
+  auto own = FindOwn(seq, *tried);
+  if (own.ok() && *own) return std::move(**own);
+  if (code == Code::kUnavailable && !own.ok()) {
+    return Status::Unavailable(fmt::format(
+        "commit {} may or may not be in the log: {} did not answer the append ({}) and could "
+        "not be read to find out ({}); nothing more was written. Run `strata verify` once the "
+        "store answers, then run the command again (it records nothing twice)",
+        seq, store_->Describe(), appended.status().message(), own.status().message()));
+  }
+  if (!own.ok()) return own.status();
+  if (code == Code::kUnavailable) {
+    return Status::Conflict(fmt::format(
+        "{} did not answer the append of commit {} ({}) and the commit is not in the log; "
+        "recompute against the head",
+        store_->Describe(), seq, appended.status().message()));
+  }
+  return MovedFrom(expected, appended.status());
+}
+
+Status Recorder::MovedFrom(const Head& expected, const Status& refusal) {
+  auto head = store_->ReadHead();
+  if (!head.ok()) return refusal;
+  return Status::Conflict(fmt::format(
+      "the log's head moved from seq {} ({}) to seq {} ({}) since it was read; recompute "
+      "against the new head",
+      expected.seq, ShortHash(expected), head->seq, ShortHash(*head)));
+}
+
+void Recorder::NewNonce() {
+  nonce_.clear();
+  for (int i = 0; i < 2; ++i) {
+    uint64_t r = options_.random();
+    for (int b = 0; b < 8; ++b) nonce_.push_back(static_cast<char>((r >> (8 * b)) & 0xff));
+  }
+}
+
+Result<std::optional<StoredCommit>> Recorder::FindOwn(uint64_t seq,
+                                                      const std::vector<Hash>& tried) {
+  if (tried.empty()) return std::optional<StoredCommit>();
+  for (uint64_t from = seq;;) {
+    STRATA_ASSIGN_OR_RETURN(std::vector<LogEntry> entries, store_->Read(from, kReadPage));
+    for (LogEntry& e : entries) {
+      if (std::find(tried.begin(), tried.end(), e.hash) == tried.end()) continue;
+      StoredCommit c;
+      if (!c.commit.ParseFromString(e.payload)) {
+        return Status::Corruption(fmt::format("{}: commit {} is not a commit",
+                                              store_->Describe(), e.seq));
+      }
+      c.hash = e.hash;
+      c.payload_bytes = e.payload.size();
+      Note(fmt::format("the store's answer to commit {} was lost, but the commit is in the log "
+                       "(seq {}); recorded once", seq, e.seq));
+      return std::optional<StoredCommit>(std::move(c));
+    }
+    if (entries.size() < kReadPage) return std::optional<StoredCommit>();
+    from = entries.back().seq + 1;
+  }
 }
 
 // ---- the rebase loop ---------------------------------------------------------------------
@@ -261,13 +335,98 @@ void Recorder::Backoff(int attempt) const {
   options_.sleep_ms(ms);
 }
 
+namespace {
+
+// Intents are computed by diffing files against the recorded state; facts say what happened.
+bool IsIntent(pb::Origin origin) {
+  return origin == pb::ORIGIN_GENERATE || origin == pb::ORIGIN_IMPORT ||
+         origin == pb::ORIGIN_DROP;
+}
+
+// The top-level objects a commit's events touch in its schema, given the state before it.
+std::vector<std::string> ObjectsOf(const pb::Commit& c, const pb::State& state) {
+  static const pb::SchemaState kEmpty;
+  auto it = state.schemas().find(c.schema());
+  const pb::SchemaState& before = it == state.schemas().end() ? kEmpty : it->second;
+  std::vector<std::string> out;
+  for (const pb::Event& e : c.events()) {
+    for (std::string& o : TouchedObjects(e, before)) out.push_back(std::move(o));
+  }
+  return out;
+}
+
+// The same object, or one holding the other ("sales" holds "sales.orders").
+bool Overlap(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  const auto pa = ObjectAndParents(a), pb = ObjectAndParents(b);
+  return std::find(pa.begin(), pa.end(), b) != pa.end() ||
+         std::find(pb.begin(), pb.end(), a) != pb.end();
+}
+
+std::string OriginWord(pb::Origin origin) {
+  std::string name = pb::Origin_Name(origin);
+  if (name.rfind("ORIGIN_", 0) == 0) name = name.substr(7);
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  return name;
+}
+
+}  // namespace
+
+Status Recorder::CheckIntentRebase(const Head& since, const HeadState& at,
+                                   const pb::Commit& draft) {
+  const std::vector<std::string> mine = ObjectsOf(draft, *at.state);
+  if (mine.empty()) return Status::Ok();
+  // The commits in between are judged against the state at the new head: a commit that dropped
+  // a Glue database is seen by the database's name, which holds every table in it.
+  Status found;
+  Status scanned = ScanStore(
+      *store_, since, kReadPage, [&](const LogEntry& e, const pb::Commit& c) -> Status {
+        if (e.seq > at.head.seq) return Status::Aborted("past the head");
+        if (c.schema() != draft.schema() || c.events_size() == 0) return Status::Ok();
+        for (const std::string& theirs : ObjectsOf(c, *at.state)) {
+          for (const std::string& ours : mine) {
+            if (!Overlap(ours, theirs)) continue;
+            const std::string who = c.actor().email().empty()
+                                        ? c.actor().name()
+                                        : fmt::format("{} <{}>", c.actor().name(), c.actor().email());
+            found = Status::Conflict(fmt::format(
+                "commit {} ({} by {}) changed {}:{} after this change was computed against seq "
+                "{}; recording it now would undo that change. Nothing was recorded: look at it "
+                "(strata show --at {} {}), bring your files up to date with it, and run the "
+                "command again",
+                e.seq, OriginWord(c.origin()), who.empty() ? "someone" : who, draft.schema(),
+                theirs, since.seq, e.seq, theirs));
+            return Status::Aborted("found");
+          }
+        }
+        return Status::Ok();
+      });
+  if (!found.ok()) return found;
+  if (!scanned.ok() && scanned.code() != Code::kAborted) return scanned;
+  return Status::Ok();
+}
+
 Result<std::optional<StoredCommit>> Recorder::Record(const Maker& make) {
+  std::vector<Hash> tried;     // every attempt's bytes, to recognise a lost reply of any of them
+  std::optional<Head> first;   // the head the first attempt was made against
+  NewNonce();                  // one per recording, the same across its rebases
   for (int attempt = 0;; ++attempt) {
     STRATA_ASSIGN_OR_RETURN(HeadState at, Read());
+    if (first && store_->shared() && !tried.empty() && at.head.seq > first->seq) {
+      // An earlier attempt whose write landed after its look found nothing is ours all the
+      // same: recorded once, never again on top of itself.
+      STRATA_ASSIGN_OR_RETURN(std::optional<StoredCommit> own, FindOwn(first->seq + 1, tried));
+      if (own) return own;
+    }
     STRATA_ASSIGN_OR_RETURN(std::optional<Draft> draft, make(at));
     if (!draft || draft->empty_change()) return std::optional<StoredCommit>();
+    if (first && !SameHead(*first, at.head) && IsIntent(draft->commit().origin())) {
+      STRATA_RETURN_IF_ERROR(CheckIntentRebase(*first, at, draft->commit()));
+    }
+    if (!first) first = at.head;
     const Head expected = at.head;
-    auto stored = Append(expected, std::move(*draft));
+    auto stored = AppendTracked(expected, std::move(*draft), &tried);
     if (stored.ok()) return std::optional<StoredCommit>(std::move(stored).value());
     if (stored.status().code() != Code::kConflict) return stored.status();
     if (attempt >= options_.max_rebases) {

@@ -1,8 +1,10 @@
-// Recorder: the one path by which a commit is written to the log. A caller reads the head and
-// the recorded state there (Read), makes a Draft against it, and Append records the draft only
-// if the log's head is still that head and the draft applies to the state there, both checked
-// under the writer lock. So every commit it acknowledges replays, and two writers racing never
-// record one change twice: the second gets Conflict and recomputes (Record does that in a loop).
+// Recorder: the one path by which a commit is written to the log, whatever store holds it
+// (engine/store/log_store.h). A caller reads the head and the recorded state there (Read), makes
+// a Draft against it, and Append records the draft only if it applies to the state there and
+// the store creates entry head+1 (its conditional append). So every commit it acknowledges
+// replays, and two writers racing never record one change twice: the second gets Conflict and
+// recomputes (Record does that in a loop, under the rebase rules of docs/team-log.md). A write
+// whose reply was lost is recognised as the writer's own by the hash of its bytes.
 // Not thread-safe: one Recorder per thread; any number of Recorders, in any number of
 // processes, may share a log.
 #pragma once
@@ -12,20 +14,26 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/log/env.h"
 #include "engine/log/log.h"
 #include "engine/record/draft.h"
 #include "engine/status.h"
 #include "engine/store/commit_store.h"
+#include "engine/store/log_store.h"
 #include "proto/commit.pb.h"
 
 namespace strata::record {
 
 struct RecorderOptions {
+  // The store commits go to. Unset: the log directory `log_dir` (a LocalLogStore over `env`,
+  // waiting lock_wait_ms for its lock).
+  std::shared_ptr<LogStore> store;
   Env* env = nullptr;
   std::string log_dir;
-  // The index used to read the state at the head; empty: replay the whole log instead.
+  // The index of the log directory used to read the state at the head; empty: replay the whole
+  // log from the store instead.
   std::string index_path;
   LogOptions log;
   pb::Actor actor;  // stamped on every commit (plus a draft's cloud principal)
@@ -33,7 +41,7 @@ struct RecorderOptions {
   std::function<int64_t()> steady_ms;   // for waiting
   std::function<void(int64_t ms)> sleep_ms;
   std::function<uint64_t()> random;  // jitter for rebase backoff
-  int64_t lock_wait_ms = 30000;  // how long Append waits for another writer's lock
+  int64_t lock_wait_ms = 30000;  // how long Append waits for the log directory's lock
   int max_rebases = 50;          // Record(): how many times it recomputes after a Conflict
   // One line for people: waiting for the lock, torn tail cut, witness missing or behind.
   std::function<void(const std::string&)> note;
@@ -48,8 +56,8 @@ struct HeadState {
 
 class Recorder {
  public:
-  // Creates `log_dir` when missing. InvalidArgument when env, log_dir or one of the clock,
-  // sleep and random functions is missing.
+  // Without a store: creates `log_dir` when missing. InvalidArgument when neither a store nor
+  // env and log_dir are given, or one of the clock, sleep and random functions is missing.
   static Result<std::unique_ptr<Recorder>> Open(RecorderOptions options);
 
   // The log's current head and its state: from the index (checkpoint + replay), or advanced
@@ -57,9 +65,13 @@ class Recorder {
   // and advanced by this recorder's own appends. Corruption for a damaged log.
   Result<HeadState> Read();
 
-  // Appends `draft` if and only if the log's head is still `expected` (seq and hash), under the
-  // writer lock (waiting up to lock_wait_ms, with a note when it has to wait; FailedPrecondition
-  // naming the wait and what to do when it times out). Conflict when the head moved.
+  // Appends `draft` if and only if the log's head is still `expected` (seq and hash): the store
+  // creates entry expected.seq+1 only if it is absent (the log directory under its lock, waiting
+  // up to lock_wait_ms, with a note when it has to wait; FailedPrecondition naming the wait and
+  // what to do when it times out). Conflict when the head moved. When the store answers
+  // Conflict or Unavailable, the entries from that seq to the head are compared with the bytes
+  // written: a match is this append, acknowledged once (the reply was lost). Unavailable, with
+  // what to do, when the outcome cannot be known because the store cannot be read.
   // InvalidArgument, with nothing written, when the draft is empty, a deployment or tag names a
   // seq after the head, or the commit does not apply to the state at the head. Sets seq,
   // prev_hash, actor, and time = max(the draft's time or else now_micros(), head's time) so
@@ -71,7 +83,10 @@ class Recorder {
   // most max_rebases times, then Conflict. `make` returns nullopt (or an empty draft) when there
   // is nothing to record against that head: Record then returns nullopt and writes nothing.
   // Facts (a deployment, a tag, a migration that ran) are made again unchanged; intents
-  // (generate, import, drop) are recomputed from the new head's state.
+  // (generate, import, drop) are recomputed from the new head's state, and refused (Conflict
+  // naming the commit, its author and the object) when a commit appended since the first
+  // attempt touched an object the recomputed draft touches. Every attempt's bytes are
+  // remembered, so a lost reply of any attempt is recognised (Append).
   using Maker = std::function<Result<std::optional<Draft>>(const HeadState&)>;
   Result<std::optional<StoredCommit>> Record(const Maker& make);
 
@@ -87,20 +102,37 @@ class Recorder {
   Status Load();
   Status LoadFromIndex();
   Status LoadByReplay();
-  // Moves the cache forward over the commits after it, up to `head`.
-  Status Advance(CommitReader* reader, const Head& head);
-  // Opens the writer, waiting for the lock as the options say.
-  Result<std::unique_ptr<CommitWriter>> OpenWriter();
+  // Moves the cache forward over the commits after it, up to `head` (or past it).
+  Status Advance(const Head& head);
+  // Append, remembering the hash of the bytes written in `tried` (every attempt of a Record).
+  Result<StoredCommit> AppendTracked(const Head& expected, Draft draft, std::vector<Hash>* tried);
+  // The entry from `seq` to the head whose hash is one of `tried`; nullopt when none is.
+  Result<std::optional<StoredCommit>> FindOwn(uint64_t seq, const std::vector<Hash>& tried);
+  // Conflict naming the first commit after `since` (up to the head in `at`) that touched an
+  // object `draft` touches; Ok when none did.
+  Status CheckIntentRebase(const Head& since, const HeadState& at, const pb::Commit& draft);
   // InvalidArgument for a draft that cannot be recorded at a head of seq `head_seq` whatever the
   // state: empty, or naming a later seq.
   Status CheckDraft(const pb::Commit& commit, uint64_t head_seq) const;
   void Note(const std::string& line) const;
   void Backoff(int attempt) const;
+  // Conflict "the log's head moved from seq A to seq B" after the store refused entry A+1.
+  Status MovedFrom(const Head& expected, const Status& refusal);
+  // Draws the writer nonce of a recording (shared stores only).
+  void NewNonce();
+  // Sets store_: the given store, or the log directory's.
+  Status OpenOwnStore();
 
   RecorderOptions options_;
+  std::shared_ptr<LogStore> store_;  // options_.store, or the log directory's
   bool cached_ = false;
   Head cached_head_;
   int64_t cached_time_ = 0;
+  // The wait for the log directory's lock during the current append: since when (-1: not
+  // waiting), and whether it was said.
+  std::string nonce_;  // the current recording's writer nonce
+  int64_t lock_wait_start_ = -1;
+  bool lock_waiting_ = false;
   pb::State cached_state_;
 };
 

@@ -49,6 +49,17 @@ Status DecodeInto(const RecordPosition& position, std::string_view payload, Stor
 
 }  // namespace
 
+Status SerializeCommit(const pb::Commit& commit, std::string* payload) {
+  // Deterministic: map entries in key order, so the same commit always hashes the same
+  // (reproducible demos and tests). The chain never depends on it: readers hash what is stored.
+  payload->clear();
+  google::protobuf::io::StringOutputStream stream(payload);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  if (!commit.SerializeToCodedStream(&coded)) return Status::Internal("commit did not serialize");
+  return Status::Ok();
+}
+
 Result<StoredCommit> DecodeCommit(const RecordPosition& position, std::string_view payload) {
   StoredCommit out;
   STRATA_RETURN_IF_ERROR(DecodeInto(position, payload, &out));
@@ -119,16 +130,7 @@ Status CommitWriter::Prepare(pb::Commit* commit, uint64_t seq, const Hash& prev,
   commit->set_seq(seq);
   commit->set_prev_hash(std::string(HashBytes(prev)));
   STRATA_RETURN_IF_ERROR(ValidateCommit(*commit));
-  // Deterministic: map entries in key order, so the same commit always hashes the same
-  // (reproducible demos and tests). The chain never depends on it: readers hash what is stored.
-  payload->clear();
-  {
-    google::protobuf::io::StringOutputStream stream(payload);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    if (!commit->SerializeToCodedStream(&coded)) return Status::Internal("commit did not serialize");
-  }
-  return Status::Ok();
+  return SerializeCommit(*commit, payload);
 }
 
 Result<StoredCommit> CommitWriter::Append(pb::Commit commit) {
@@ -136,7 +138,26 @@ Result<StoredCommit> CommitWriter::Append(pb::Commit commit) {
   std::string payload;
   STRATA_RETURN_IF_ERROR(Prepare(&commit, head_.seq + 1, head_.hash, &payload));
   STRATA_ASSIGN_OR_RETURN(RecordPosition pos, log_->Append(payload));
-  StoredCommit stored{std::move(commit), Sha256(payload), pos, payload.size()};
+  StoredCommit stored{std::move(commit), Sha256(payload), pos, payload.size(), {}};
+  head_ = Head{stored.commit.seq(), stored.hash, pos};
+  STRATA_RETURN_IF_ERROR(Acknowledge());
+  return stored;
+}
+
+Result<StoredCommit> CommitWriter::AppendPayload(std::string_view payload) {
+  STRATA_RETURN_IF_ERROR(CheckUsable());
+  pb::Commit commit;
+  if (!commit.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+    return Status::InvalidArgument("the bytes to append are not a commit");
+  }
+  if (commit.seq() != head_.seq + 1 || commit.prev_hash() != HashBytes(head_.hash)) {
+    return Status::InvalidArgument(fmt::format(
+        "the commit to append (seq {}) does not follow the log's head (seq {})", commit.seq(),
+        head_.seq));
+  }
+  STRATA_RETURN_IF_ERROR(ValidateCommit(commit).WithContext(fmt::format("commit {}", commit.seq())));
+  STRATA_ASSIGN_OR_RETURN(RecordPosition pos, log_->Append(payload));
+  StoredCommit stored{std::move(commit), Sha256(payload), pos, payload.size(), {}};
   head_ = Head{stored.commit.seq(), stored.hash, pos};
   STRATA_RETURN_IF_ERROR(Acknowledge());
   return stored;
@@ -158,7 +179,7 @@ Result<std::vector<StoredCommit>> CommitWriter::AppendBatch(std::vector<pb::Comm
   std::vector<StoredCommit> out;
   out.reserve(commits.size());
   for (size_t i = 0; i < commits.size(); ++i) {
-    out.push_back({std::move(commits[i]), hashes[i], positions[i], payloads[i].size()});
+    out.push_back({std::move(commits[i]), hashes[i], positions[i], payloads[i].size(), {}});
   }
   head_ = Head{out.back().commit.seq(), out.back().hash, out.back().position};
   STRATA_RETURN_IF_ERROR(Acknowledge());
@@ -263,6 +284,7 @@ Status CommitReader::ScanChecked(const CommitScanOptions& options,
     StoredCommit* c = slot();
     if (c == nullptr) return Status::Aborted("the scan was stopped");
     STRATA_RETURN_IF_ERROR(DecodeInto(pos, payload, c));
+    if (options.keep_payload) c->payload.assign(payload);
     const uint64_t seq = c->commit.seq();
     if (seq != prev.seq + 1) {
       return Status::Corruption(fmt::format(

@@ -28,6 +28,8 @@ struct StoredCommit {
   Hash hash{};
   RecordPosition position;
   uint64_t payload_bytes = 0;
+  // The stored bytes themselves, only when a scan was asked to keep them (keep_payload).
+  std::string payload;
 };
 
 // The newest commit; seq 0 and a zero hash for an empty log.
@@ -72,6 +74,10 @@ class CommitWriter {
   Result<StoredCommit> Append(pb::Commit commit);
   // The same for several commits with one fsync and one witness write (imports, benchmarks).
   Result<std::vector<StoredCommit>> AppendBatch(std::vector<pb::Commit> commits);
+  // Appends bytes already serialized (by SerializeCommit, for a LogStore) as they are: they must
+  // be a valid commit whose seq is head+1 and whose prev_hash is the head's hash, else
+  // InvalidArgument with nothing written. Otherwise as Append.
+  Result<StoredCommit> AppendPayload(std::string_view payload);
 
  private:
   CommitWriter(Env* env, std::string dir, std::unique_ptr<LogWriter> log, Head head)
@@ -101,6 +107,8 @@ struct CommitScanOptions {
   // the caller's: for long scans whose visitor does real work (verify, index builds, replay).
   // Same results and errors, in the same order.
   bool decode_ahead = false;
+  // Fill StoredCommit::payload with the stored bytes (for copying commits to another store).
+  bool keep_payload = false;
 };
 
 class CommitReader {
@@ -153,6 +161,10 @@ class CommitReader {
   std::optional<Witness> witness_;
   Status witness_status_;
 };
+
+// The bytes a commit is stored as: deterministic (map entries in key order), so the same commit
+// always hashes the same. Internal when it does not serialize.
+Status SerializeCommit(const pb::Commit& commit, std::string* payload);
 
 // Parses and hashes one stored payload. Corruption when it is not a valid commit.
 Result<StoredCommit> DecodeCommit(const RecordPosition& position, std::string_view payload);

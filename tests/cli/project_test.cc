@@ -305,6 +305,27 @@ TEST_F(ProjectTest, AFileWithoutSchemasGetsTheImplicitSource) {
   ASSERT_NE(p->Schema("postgres"), nullptr);
 }
 
+TEST_F(ProjectTest, APostgresLogUrlNamesASharedStoreWithItsVariablesExpanded) {
+  env_["LOG_HOST"] = "db.internal";
+  Write("strata.yaml", "version: 1\nlog: postgres://strata@${LOG_HOST}/ops?log=acme\n");
+  auto p = Load();
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->log_url, "postgres://strata@db.internal/ops?log=acme");
+  EXPECT_EQ(p->log_where, Config() + ":2");
+  EXPECT_EQ(p->log_dir, Abs(".strata"));  // untouched: the default directory
+}
+
+TEST_F(ProjectTest, AnotherLogUrlIsRefusedNamingTheLineAndWhatWorks) {
+  Write("strata.yaml", "version: 1\nlog: s3://bucket/prefix\n");
+  auto p = Load();
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), Code::kUnimplemented);
+  EXPECT_EQ(p.status().message(),
+            Config() + ":2: this strata keeps shared logs on PostgreSQL only (log: "
+                       "postgres://...), not s3://bucket/prefix; use a PostgreSQL URL or a "
+                       "directory");
+}
+
 TEST_F(ProjectTest, AProjectDirectoryThatDoesNotExistIsNotFound) {
   auto p = LoadProject(tmp_.path(), std::string("nowhere"), Env());
   ASSERT_FALSE(p.ok());
