@@ -7,6 +7,7 @@
 #include <set>
 
 #include "adapters/backend/registry.h"
+#include "cli/log_store.h"
 
 namespace strata::cli {
 namespace fs = std::filesystem;
@@ -180,15 +181,11 @@ Status LoadConfig(const std::string& file, const GetEnv& getenv, Project* p) {
   if (root["log"]) {
     STRATA_ASSIGN_OR_RETURN(std::string log,
                             Expand(root["log"].as<std::string>(), getenv, Where(file, root["log"])));
-    if (log.rfind("postgres://", 0) == 0 || log.rfind("postgresql://", 0) == 0) {
+    if (log.find("://") != std::string::npos) {
       // A shared log: the URL is opened when a command needs the log (cli/log_store.cc).
+      STRATA_RETURN_IF_ERROR(CheckLogUrlScheme(log, Where(file, root["log"])));
       p->log_url = log;
       p->log_where = Where(file, root["log"]);
-    } else if (log.find("://") != std::string::npos) {
-      return Status::Unimplemented(fmt::format(
-          "{}: this strata keeps shared logs on PostgreSQL only (log: postgres://...), not {}; "
-          "use a PostgreSQL URL or a directory",
-          Where(file, root["log"]), log));
     }
     if (p->log_url.empty()) p->log_dir = Absolute(p->root, log);
   }

@@ -59,6 +59,13 @@ class LogStore {
   //   anything else: a failure; nothing was written.
   // On Ok, the new head (its position filled in where the store has positions).
   virtual Result<Head> Append(uint64_t seq, std::string_view payload) = 0;
+
+  // Checks that the store creates an entry only when none exists: some S3-compatible stores
+  // accept a conditional write and ignore its condition, and a log on one would fork. Writes
+  // only outside the log's entries (a probe object of its own). Stores whose condition is a
+  // lock or a database constraint (the log directory, PostgreSQL) have nothing to probe: Ok.
+  // FailedPrecondition naming the store and what it ignored; Unavailable when unreachable.
+  virtual Status ProbeConditionalWrites() { return Status::Ok(); }
 };
 
 // Checks that `payload` is a commit that may become entry `seq` after `prev` (seq, prev_hash,

@@ -316,14 +316,13 @@ TEST_F(ProjectTest, APostgresLogUrlNamesASharedStoreWithItsVariablesExpanded) {
 }
 
 TEST_F(ProjectTest, AnotherLogUrlIsRefusedNamingTheLineAndWhatWorks) {
-  Write("strata.yaml", "version: 1\nlog: s3://bucket/prefix\n");
+  Write("strata.yaml", "version: 1\nlog: ftp://host/prefix\n");
   auto p = Load();
   ASSERT_FALSE(p.ok());
-  EXPECT_EQ(p.status().code(), Code::kUnimplemented);
+  EXPECT_EQ(p.status().code(), Code::kInvalidArgument);
   EXPECT_EQ(p.status().message(),
-            Config() + ":2: this strata keeps shared logs on PostgreSQL only (log: "
-                       "postgres://...), not s3://bucket/prefix; use a PostgreSQL URL or a "
-                       "directory");
+            Config() + ":2: this strata keeps shared logs at postgres://, postgresql:// URLs, "
+                       "not ftp://host/prefix; use one of those or a directory");
 }
 
 TEST_F(ProjectTest, AProjectDirectoryThatDoesNotExistIsNotFound) {

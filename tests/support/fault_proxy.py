@@ -2,7 +2,7 @@
 
 Usage: fault_proxy.py --port-file FILE --upstream URL [--faults LIST] [--dynamodb]
                       [--delay SECONDS] [--no-tagging] [--glue] [--page-size N]
-                      [--parent-pid PID]
+                      [--parent-pid PID] [--serialize]
 
 Listens on 127.0.0.1 on a port the OS chooses and writes that port to FILE once it listens.
 Requests are forwarded to URL (http://host:port) with their headers and bodies untouched, so a
@@ -10,12 +10,20 @@ SigV4 signature made for this proxy's address (or for the absolute URL a client 
 uses this as its HTTP proxy) still checks out upstream: the proxy never signs anything. With
 --parent-pid it exits when that process is gone, so a test that dies leaves no proxy behind.
 
+--serialize forwards one request at a time. moto checks a conditional write and then makes it
+with no lock between the two, so two requests racing for the same key can both win (measured:
+a few double winners per thousand contended keys). Real S3 and DynamoDB decide such races
+atomically; one request in flight at a time makes moto do the same. The shared-log race tests
+run through it; one test runs without it to show the problem it hides.
+
 Scripted faults (--faults, or POST /__fault/script): the next requests are answered with the
 listed faults, in order, before anything else happens to them:
   503, 500, 502, 504   that HTTP status with an empty body
   throttle             400 with a DynamoDB-style ThrottlingException JSON body
   drop                 close the connection without answering
   stall                wait 5 s, then close the connection without answering (client timeouts)
+  lose-reply           forward the request, let the server apply it, then close the connection
+                       without answering (a write whose reply was lost: ambiguous success)
 
 DynamoDB mode (--dynamodb) plays what the real service does and moto does not (moto reports
 every table and index ACTIVE at once and accepts several index changes in one call):
@@ -146,6 +154,7 @@ sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
 from serving import serve  # noqa: E402 (after the line above)
 
 LOCK = threading.Lock()
+SERIALIZE = None  # a Lock with --serialize: one request forwarded at a time
 STATE = {"faults": [], "requests": 0, "connections": 0, "served": 0, "described": {}}
 UPSTREAM = ("127.0.0.1", 0)
 
@@ -923,6 +932,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         if fault == "throttle":
             return self._send(400, THROTTLE)
+        if fault == "lose-reply":
+            self._forward(body)
+            self.close_connection = True
+            return
         if fault:
             return self._send(int(fault))
 
@@ -1039,6 +1052,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         path = target.path or "/"
         if target.query:
             path += "?" + target.query
+        if SERIALIZE is not None:
+            with SERIALIZE:
+                return self._forward_now(body, path)
+        return self._forward_now(body, path)
+
+    def _forward_now(self, body, path):
         conn = http.client.HTTPConnection(*UPSTREAM, timeout=60)
         try:
             conn.putrequest(self.command, path, skip_host=True, skip_accept_encoding=True)
@@ -1067,7 +1086,10 @@ def main():
     parser.add_argument("--glue", action="store_true")
     parser.add_argument("--page-size", type=int, default=100)
     parser.add_argument("--parent-pid", type=int)
+    parser.add_argument("--serialize", action="store_true")
     args = parser.parse_args()
+    global SERIALIZE
+    SERIALIZE = threading.Lock() if args.serialize else None
     upstream = urllib.parse.urlsplit(args.upstream)
     UPSTREAM = (upstream.hostname, upstream.port or 80)
     STATE["faults"] = [f for f in args.faults.split(",") if f]

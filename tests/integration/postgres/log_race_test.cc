@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -42,7 +43,9 @@ TEST(LogRaceTest, SixteenWritersAppendOneLinearChainWithEveryAcknowledgedCommitO
     const std::string out = tmp / ("out." + std::to_string(w));
     const std::string err = tmp / ("err." + std::to_string(w));
     const std::string name = "w" + std::to_string(w);
-    const std::string conninfo = db.conninfo();
+    const std::string url = fmt::format(
+        "postgres://127.0.0.1:{}/{}?user=postgres&table=strata_log&log=race",
+        strata::testing::TestClusterPort(), db.name());
     const std::string count = std::to_string(kCommitsEach);
     pid_t pid = fork();
     ASSERT_GE(pid, 0);
@@ -53,8 +56,8 @@ TEST(LogRaceTest, SixteenWritersAppendOneLinearChainWithEveryAcknowledgedCommitO
       int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       dup2(o, 1);
       dup2(e, 2);
-      execl(STRATA_LOG_RACE_WRITER, STRATA_LOG_RACE_WRITER, conninfo.c_str(), "strata_log",
-            "race", count.c_str(), name.c_str(), static_cast<char*>(nullptr));
+      execl(STRATA_LOG_RACE_WRITER, STRATA_LOG_RACE_WRITER, url.c_str(), count.c_str(),
+            name.c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }
     pids.push_back(pid);

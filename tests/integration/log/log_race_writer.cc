@@ -1,6 +1,7 @@
-// log_race_writer CONNINFO TABLE LOG COUNT NAME: one writer of the race test
-// (log_race_test.cc beside it). Waits until stdin closes (so all writers start
-// together), then records COUNT commits to the PostgreSQL log through the Recorder (tags and
+// log_race_writer URL COUNT NAME: one writer of the shared-log race tests (for PostgreSQL,
+// tests/integration/postgres/log_race_test.cc). URL is a `log:` URL of strata.yaml. Waits until
+// stdin closes (so all writers start together), then records COUNT commits to that shared log
+// through the Recorder (tags and
 // deployment records, facts that must all land) and prints one line per acknowledged commit:
 // "SEQ HASH NONCE" (hex). Exit 0 when every commit was acknowledged; 1 with the error on stderr.
 #include <fmt/format.h>
@@ -11,7 +12,7 @@
 #include <random>
 #include <thread>
 
-#include "adapters/postgres/log_store.h"
+#include "cli/log_store.h"
 #include "engine/record/recorder.h"
 
 using namespace strata;
@@ -27,26 +28,23 @@ std::string Hex(std::string_view bytes) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 6) {
-    std::cerr << "usage: log_race_writer CONNINFO TABLE LOG COUNT NAME\n";
+  if (argc != 4) {
+    std::cerr << "usage: log_race_writer URL COUNT NAME\n";
     return 2;
   }
-  postgres::PostgresLogStoreOptions o;
-  o.conninfo = argv[1];
-  o.table = argv[2];
-  o.log_id = argv[3];
-  const int count = std::atoi(argv[4]);
-  const std::string name = argv[5];
+  const std::string url = argv[1];
+  const int count = std::atoi(argv[2]);
+  const std::string name = argv[3];
   char gate;
   while (read(0, &gate, 1) > 0) {
   }
-  auto store = postgres::PostgresLogStore::Open(o);
+  auto store = cli::OpenLogStoreUrl(url);
   if (!store.ok()) {
     std::cerr << store.status().ToString() << "\n";
     return 1;
   }
   record::RecorderOptions ro;
-  ro.store = std::shared_ptr<LogStore>(std::move(*store));
+  ro.store = std::move(*store);
   ro.actor.set_name(name);
   ro.now_micros = [] {
     return std::chrono::duration_cast<std::chrono::microseconds>(
