@@ -120,8 +120,10 @@ std::string S3LogStore::EntryKey(uint64_t seq) const {
   return fmt::format("{}{:0{}}{}", log_prefix_, seq, kDigits, kSuffix);
 }
 
-void S3LogStore::Remember(uint64_t seq, const Hash& hash) {
-  if (!seen_ || seen_->seq <= seq) seen_ = Seen{seq, hash};
+void S3LogStore::Remember(const LogEntry& entry) {
+  if (!seen_ || seen_->seq <= entry.seq) seen_ = Seen{entry.seq, entry.hash};
+  kept_.insert_or_assign(entry.seq, entry);
+  while (kept_.size() > kKeptEntries) kept_.erase(kept_.begin());
 }
 
 Result<std::vector<uint64_t>> S3LogStore::ListAfter(uint64_t after, size_t max) {
@@ -165,6 +167,7 @@ Result<std::vector<uint64_t>> S3LogStore::ListAfter(uint64_t after, size_t max) 
 }
 
 Result<LogEntry> S3LogStore::Get(uint64_t seq) {
+  if (auto it = kept_.find(seq); it != kept_.end()) return it->second;
   auto object = options_.client->GetObject(EntryKey(seq));
   if (!object.ok()) {
     if (object.status().code() == Code::kNotFound) {
@@ -183,6 +186,7 @@ Result<LogEntry> S3LogStore::Get(uint64_t seq) {
         "{}: commit {}: the object's bytes do not match its {} ({}); the object was changed",
         Describe(), seq, kShaHeader, stored));
   }
+  Remember(e);
   return e;
 }
 
@@ -195,7 +199,6 @@ Result<Head> S3LogStore::ReadHead() {
     if (last.status().code() == Code::kNotFound) return Status::Corruption(last.status().message());
     return last.status();
   }
-  Remember(last->seq, last->hash);
   return Head{last->seq, last->hash, std::nullopt};
 }
 
@@ -203,9 +206,16 @@ Result<std::vector<LogEntry>> S3LogStore::Read(uint64_t from, size_t limit) {
   if (from == 0 || limit == 0) {
     return Status::InvalidArgument("S3 log store: Read needs from >= 1 and limit > 0");
   }
-  STRATA_ASSIGN_OR_RETURN(std::vector<uint64_t> seqs, ListAfter(from - 1, limit));
+  // The entries kept from earlier reads first (they cannot have changed), then the listing
+  // from the first one not kept: it finds what is new, and any gap after it.
   std::vector<LogEntry> out;
-  out.reserve(seqs.size());
+  uint64_t next = from;
+  for (auto it = kept_.find(next); it != kept_.end() && it->first == next && out.size() < limit;
+       ++it, ++next) {
+    out.push_back(it->second);
+  }
+  if (out.size() == limit) return out;
+  STRATA_ASSIGN_OR_RETURN(std::vector<uint64_t> seqs, ListAfter(next - 1, limit - out.size()));
   for (uint64_t seq : seqs) {
     auto e = Get(seq);
     if (!e.ok()) {
@@ -214,7 +224,6 @@ Result<std::vector<LogEntry>> S3LogStore::Read(uint64_t from, size_t limit) {
     }
     out.push_back(std::move(*e));
   }
-  if (!out.empty()) Remember(out.back().seq, out.back().hash);
   return out;
 }
 
@@ -260,7 +269,7 @@ Result<Head> S3LogStore::Append(uint64_t seq, std::string_view payload) {
   Status s = Put(EntryKey(seq), payload, hash);
   switch (s.code()) {
     case Code::kOk:
-      Remember(seq, hash);
+      Remember(LogEntry{seq, std::string(payload), hash});
       return Head{seq, hash, std::nullopt};
     case Code::kConflict:
       return Status::Conflict(fmt::format("{}: commit {} exists already ({})", Describe(), seq,

@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -80,11 +81,15 @@ class S3LogStore : public LogStore {
   // Entry `seq`'s bytes, checked against their stored SHA-256. NotFound when there is none.
   Result<LogEntry> Get(uint64_t seq);
   Status Put(const std::string& key, std::string_view body, const Hash& hash);
-  void Remember(uint64_t seq, const Hash& hash);
+  void Remember(const LogEntry& entry);
 
   S3LogStoreOptions options_;
   std::string log_prefix_;  // "PREFIX/log/"
   std::optional<Seen> seen_;  // the newest entry this store has read or written
+  // The entries read or written lately (at most kKeptEntries, the newest): entries never
+  // change, so a writer catching up after a lost race reads each one from S3 once.
+  static constexpr size_t kKeptEntries = 1024;
+  std::map<uint64_t, LogEntry> kept_;
   uint64_t counter_ = 0;
 };
 
