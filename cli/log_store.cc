@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+
+#include "adapters/aws/s3_log_store.h"
 #include "adapters/postgres/log_store.h"
 
 namespace strata::cli {
@@ -19,9 +22,22 @@ Result<std::shared_ptr<LogStore>> OpenPostgres(const std::string& url) {
   return std::shared_ptr<LogStore>(std::move(store));
 }
 
+// The AWS environment of this process (region, profile, endpoints, credentials), as a target
+// without settings of its own sees it.
+Result<std::shared_ptr<LogStore>> OpenS3(const std::string& url) {
+  auto getenv = [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    if (v == nullptr) return std::nullopt;
+    return std::string(v);
+  };
+  STRATA_ASSIGN_OR_RETURN(auto store, aws::OpenS3LogStore(url, getenv));
+  return std::shared_ptr<LogStore>(std::move(store));
+}
+
 constexpr LogScheme kSchemes[] = {
     {"postgres", OpenPostgres},
     {"postgresql", OpenPostgres},
+    {"s3", OpenS3},
 };
 
 const LogScheme* SchemeOf(std::string_view url) {

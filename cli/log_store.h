@@ -15,7 +15,7 @@ namespace strata::cli {
 // (strata.yaml's line), the scheme and the schemes that work otherwise.
 Status CheckLogUrlScheme(std::string_view url, std::string_view where);
 
-// Opens the shared store `url` names (`postgres://...`). InvalidArgument for a URL that does not
+// Opens the shared store `url` names (`postgres://...`, `s3://...`). InvalidArgument for a URL that does not
 // parse; Unavailable when the store cannot be reached.
 Result<std::shared_ptr<LogStore>> OpenLogStoreUrl(const std::string& url);
 

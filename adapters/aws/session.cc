@@ -238,6 +238,11 @@ Result<std::unique_ptr<JsonService>> Session::Json(std::string_view service) {
                         JsonProtocol{std::string(info->version), std::string(info->target_prefix)});
 }
 
+std::shared_ptr<const ServiceClient> Session::Client(std::string_view service) {
+  return std::make_shared<const ServiceClient>(
+      ServiceEndpoint{std::string(service), state_->region, EndpointFor(service)}, ClientParts());
+}
+
 Result<CallerIdentity> Session::Caller() {
   {
     std::lock_guard<std::mutex> lock(state_->mu);

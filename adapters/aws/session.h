@@ -66,6 +66,9 @@ class Session {  // thread-safe
   // "athena" (1.1, AmazonAthena), "kms" (1.1, TrentService); InvalidArgument for any other
   // name.
   Result<std::unique_ptr<JsonService>> Json(std::string_view service);
+  // A signed client of `service` at its endpoint (EndpointFor), for the protocols that build
+  // their own requests (S3's REST-XML).
+  std::shared_ptr<const ServiceClient> Client(std::string_view service);
   // STS GetCallerIdentity, cached for the session's lifetime. FailedPrecondition without
   // touching the network when STS would be the public AWS endpoint but the session's endpoint
   // override points elsewhere (a local DynamoDB): tests must never reach the internet.

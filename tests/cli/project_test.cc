@@ -321,8 +321,16 @@ TEST_F(ProjectTest, AnotherLogUrlIsRefusedNamingTheLineAndWhatWorks) {
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.status().code(), Code::kInvalidArgument);
   EXPECT_EQ(p.status().message(),
-            Config() + ":2: this strata keeps shared logs at postgres://, postgresql:// URLs, "
-                       "not ftp://host/prefix; use one of those or a directory");
+            Config() + ":2: this strata keeps shared logs at postgres://, postgresql://, s3:// "
+                       "URLs, not ftp://host/prefix; use one of those or a directory");
+}
+
+TEST_F(ProjectTest, AnS3LogUrlNamesASharedStore) {
+  Write("strata.yaml", "version: 1\nlog: s3://acme-schema/strata/prod?region=eu-west-1\n");
+  auto p = Load();
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->log_url, "s3://acme-schema/strata/prod?region=eu-west-1");
+  EXPECT_EQ(p->log_where, Config() + ":2");
 }
 
 TEST_F(ProjectTest, AProjectDirectoryThatDoesNotExistIsNotFound) {

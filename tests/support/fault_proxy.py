@@ -2,7 +2,7 @@
 
 Usage: fault_proxy.py --port-file FILE --upstream URL [--faults LIST] [--dynamodb]
                       [--delay SECONDS] [--no-tagging] [--glue] [--page-size N]
-                      [--parent-pid PID] [--serialize]
+                      [--parent-pid PID] [--serialize] [--s3-ignore-if-none-match]
 
 Listens on 127.0.0.1 on a port the OS chooses and writes that port to FILE once it listens.
 Requests are forwarded to URL (http://host:port) with their headers and bodies untouched, so a
@@ -24,6 +24,15 @@ listed faults, in order, before anything else happens to them:
   stall                wait 5 s, then close the connection without answering (client timeouts)
   lose-reply           forward the request, let the server apply it, then close the connection
                        without answering (a write whose reply was lost: ambiguous success)
+  slowdown             503 with S3's XML SlowDown error (S3's throttling answer)
+  conditional-conflict 409 with S3's XML ConditionalRequestConflict error (a conditional write
+                       raced another one to the same key; nothing was written)
+A fault written FAULT@METHOD (lose-reply@PUT) waits for the next request with that method;
+requests with other methods pass it by untouched.
+
+--s3-ignore-if-none-match plays an S3-compatible store that accepts `If-None-Match: *` and ignores
+it: a PUT carrying the header that the server refuses with 412 is answered 200 instead (the
+request is still forwarded unchanged, so its signature is checked; the object stays as it was).
 
 DynamoDB mode (--dynamodb) plays what the real service does and moto does not (moto reports
 every table and index ACTIVE at once and accepts several index changes in one call):
@@ -120,9 +129,11 @@ Glue mode (--glue) plays what Glue does and moto does not:
     the versions the proxy knows.
 
 Control endpoints, never forwarded:
-  GET  /__fault/stats     {"requests": N, "connections": N, "faults": N, "described": {NAME: N}}
-                          as JSON; "described" counts DescribeTable calls per table (DynamoDB
-                          mode), so a test can tell which tables a command read
+  GET  /__fault/stats     {"requests": N, "connections": N, "faults": N, "described": {NAME: N},
+                          "max_in_flight": N} as JSON; "described" counts DescribeTable calls per
+                          table (DynamoDB mode), so a test can tell which tables a command read;
+                          "max_in_flight" is the most requests ever forwarded upstream at once
+                          (1 with --serialize)
   POST /__fault/script    replace the remaining faults with the body's comma-separated list
   GET  /__fault/dynamodb  {"enabled", "delay", "no_tagging", "tables": {NAME: what is in progress},
                           "refuse": [...], "streaming": {NAME: {"insights": {INDEX or "":
@@ -144,6 +155,7 @@ import argparse
 import http.client
 import http.server
 import json
+import socket
 import sys
 import threading
 import time
@@ -155,7 +167,15 @@ from serving import serve  # noqa: E402 (after the line above)
 
 LOCK = threading.Lock()
 SERIALIZE = None  # a Lock with --serialize: one request forwarded at a time
-STATE = {"faults": [], "requests": 0, "connections": 0, "served": 0, "described": {}}
+STATE = {"faults": [], "requests": 0, "connections": 0, "served": 0, "described": {},
+         "in_flight": 0, "max_in_flight": 0}
+IGNORE_IF_NONE_MATCH = False  # --s3-ignore-if-none-match
+S3_SLOWDOWN = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code>'
+               b'<Message>Please reduce your request rate.</Message></Error>')
+S3_CONDITIONAL_CONFLICT = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error>'
+                           b'<Code>ConditionalRequestConflict</Code><Message>A conflicting '
+                           b'conditional operation is currently in progress against this '
+                           b'resource. Please try again.</Message></Error>')
 UPSTREAM = ("127.0.0.1", 0)
 
 ERROR_PREFIX = "com.amazonaws.dynamodb.v20120810#"
@@ -858,6 +878,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def setup(self):
         super().setup()
+        # Headers and body leave in separate writes: without this, Nagle's algorithm holds the
+        # body back until the client's delayed ACK (some 40 ms per answer).
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         with LOCK:
             STATE["connections"] += 1
 
@@ -888,7 +911,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.command == "GET" and self.path == "/__fault/stats":
             with LOCK:
                 stats = {"requests": STATE["requests"], "connections": STATE["connections"],
-                         "faults": STATE["served"], "described": dict(STATE["described"])}
+                         "faults": STATE["served"], "described": dict(STATE["described"]),
+                         "max_in_flight": STATE["max_in_flight"]}
             self._send_json(stats)
         elif self.command == "POST" and self.path == "/__fault/script":
             with LOCK:
@@ -920,7 +944,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self._control(body)
         with LOCK:
             STATE["requests"] += 1
-            fault = STATE["faults"].pop(0) if STATE["faults"] else None
+            fault = None
+            if STATE["faults"]:
+                name, _, method = STATE["faults"][0].partition("@")
+                if not method or method == self.command:
+                    fault = name
+                    STATE["faults"].pop(0)
             if fault:
                 STATE["served"] += 1
         if fault == "stall":
@@ -936,6 +965,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._forward(body)
             self.close_connection = True
             return
+        if fault == "slowdown":
+            return self._send(503, S3_SLOWDOWN, "application/xml")
+        if fault == "conditional-conflict":
+            return self._send(409, S3_CONDITIONAL_CONFLICT, "application/xml")
         if fault:
             return self._send(int(fault))
 
@@ -959,6 +992,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         status, headers, data = self._forward(body)
         if operation is not None:
             data = self._rewrite(operation, request, status, headers, data)
+        if (IGNORE_IF_NONE_MATCH and self.command == "PUT" and status == 412
+                and self.headers.get("If-None-Match") is not None):
+            status, headers, data = 200, [("ETag", '"ignored-if-none-match"')], b""
         self._answer(status, headers, data)
 
     def _glue(self, operation, request, body):
@@ -1058,6 +1094,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self._forward_now(body, path)
 
     def _forward_now(self, body, path):
+        with LOCK:
+            STATE["in_flight"] += 1
+            STATE["max_in_flight"] = max(STATE["max_in_flight"], STATE["in_flight"])
+        try:
+            return self._forward_upstream(body, path)
+        finally:
+            with LOCK:
+                STATE["in_flight"] -= 1
+
+    def _forward_upstream(self, body, path):
         conn = http.client.HTTPConnection(*UPSTREAM, timeout=60)
         try:
             conn.putrequest(self.command, path, skip_host=True, skip_accept_encoding=True)
@@ -1087,8 +1133,10 @@ def main():
     parser.add_argument("--page-size", type=int, default=100)
     parser.add_argument("--parent-pid", type=int)
     parser.add_argument("--serialize", action="store_true")
+    parser.add_argument("--s3-ignore-if-none-match", action="store_true")
     args = parser.parse_args()
-    global SERIALIZE
+    global SERIALIZE, IGNORE_IF_NONE_MATCH
+    IGNORE_IF_NONE_MATCH = args.s3_ignore_if_none_match
     SERIALIZE = threading.Lock() if args.serialize else None
     upstream = urllib.parse.urlsplit(args.upstream)
     UPSTREAM = (upstream.hostname, upstream.port or 80)

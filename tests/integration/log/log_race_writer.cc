@@ -1,5 +1,5 @@
 // log_race_writer URL COUNT NAME: one writer of the shared-log race tests (for PostgreSQL,
-// tests/integration/postgres/log_race_test.cc). URL is a `log:` URL of strata.yaml. Waits until
+// tests/integration/postgres/log_race_test.cc; for S3, tests/integration/s3/log_race_test.cc). URL is a `log:` URL of strata.yaml. Waits until
 // stdin closes (so all writers start together), then records COUNT commits to that shared log
 // through the Recorder (tags and
 // deployment records, facts that must all land) and prints one line per acknowledged commit:
