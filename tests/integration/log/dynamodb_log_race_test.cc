@@ -83,8 +83,12 @@ TEST(DynamoLogRaceTest, SixteenWritersAppendOneLinearChainWithEveryAcknowledgedC
         << "writer " << w << " status " << status << ": " << text.str();
   }
   const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started);
-  std::cout << fmt::format("{} writers x {} commits on DynamoDB (moto, serialized): {:.1f} s\n",
-                           kWriters, kCommitsEach, seconds.count());
+  const int requests = proxy.Stats()["requests"].get<int>();
+  std::cout << fmt::format(
+      "{} writers x {} commits on DynamoDB (moto, serialized): {:.1f} s, {} requests ({:.1f} "
+      "per commit)\n",
+      kWriters, kCommitsEach, seconds.count(), requests,
+      static_cast<double>(requests) / (kWriters * kCommitsEach));
   RecordProperty("wall_seconds", fmt::format("{:.1f}", seconds.count()));
 
   std::map<uint64_t, Claim> claims;
@@ -127,6 +131,7 @@ TEST(DynamoLogRaceTest, SixteenWritersAppendOneLinearChainWithEveryAcknowledgedC
   EXPECT_EQ(j["ok"], true);
   EXPECT_EQ(j["commits"], claimed);
   EXPECT_EQ(j["head_seq"], claimed);
+  strata::testing::DropLogTable(table);
 }
 
 }  // namespace

@@ -31,6 +31,7 @@ using strata::testing::UniqueTable;
 
 class DynamoFixture : public strata::testing::LogStoreFixture {
  public:
+  ~DynamoFixture() override { strata::testing::DropLogTable(table_); }
   std::unique_ptr<LogStore> Open() override { return OpenLog(proxy_.url(), LogOptions(table_)); }
 
  private:
@@ -61,6 +62,7 @@ std::string BigEntry(uint64_t seq, const Hash& prev, size_t bytes, char fill) {
 
 class DynamoLogStoreTest : public ::testing::Test {
  protected:
+  void TearDown() override { strata::testing::DropLogTable(table_); }
   // Appends n chained entries (made by `make`); returns their bytes.
   std::vector<std::string> AppendChain(
       LogStore& store, int n,

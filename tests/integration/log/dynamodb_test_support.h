@@ -29,10 +29,17 @@ class SerializingProxy {
 
   // POST /__fault/operations with `update`; the proxy's state after it.
   nlohmann::json Operations(const nlohmann::json& update = nullptr) const {
+    return Control("/__fault/operations", update);
+  }
+  // Requests forwarded so far and the like (GET /__fault/stats).
+  nlohmann::json Stats() const { return Control("/__fault/stats", nullptr); }
+
+ private:
+  nlohmann::json Control(const std::string& path, const nlohmann::json& update) const {
     auto http = aws::NewCurlHttpClient(aws::HttpOptions{});
     if (!http.ok()) return nullptr;
     aws::HttpRequest request;
-    request.url = url() + "/__fault/operations";
+    request.url = url() + path;
     if (!update.is_null()) {
       request.method = "POST";
       request.body = update.dump();
@@ -42,7 +49,6 @@ class SerializingProxy {
     return nlohmann::json::parse(response->body, nullptr, false);
   }
 
- private:
   LocalServer server_;
 };
 
@@ -72,6 +78,16 @@ inline std::unique_ptr<dynamodb::DynamoLogStore> OpenLog(const std::string& endp
   auto s = TryOpenLog(endpoint, std::move(o));
   EXPECT_TRUE(s.ok()) << s.status().ToString();
   return s.ok() ? std::move(*s) : nullptr;
+}
+
+// Deletes a log table a test made (strata creates them with deletion protection on), so the
+// server's table list stays what other tests expect.
+inline void DropLogTable(const std::string& table) {
+  TestDynamoDb moto;
+  aws::ServiceError error;
+  (void)moto.Call("UpdateTable", {{"TableName", table}, {"DeletionProtectionEnabled", false}},
+                  &error);
+  (void)moto.Call("DeleteTable", {{"TableName", table}}, &error);
 }
 
 // The whole environment of a strata process that reaches moto with the test user's keys and
