@@ -2,9 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <random>
+#include <thread>
 
 #include "adapters/aws/s3_log_store.h"
+#include "adapters/aws/session.h"
+#include "adapters/dynamodb/log_store.h"
 #include "adapters/postgres/log_store.h"
 
 namespace strata::cli {
@@ -24,13 +29,46 @@ Result<std::shared_ptr<LogStore>> OpenPostgres(const std::string& url) {
 
 // The AWS environment of this process (region, profile, endpoints, credentials), as a target
 // without settings of its own sees it.
+std::optional<std::string> ProcessEnv(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  if (v == nullptr) return std::nullopt;
+  return std::string(v);
+}
+
 Result<std::shared_ptr<LogStore>> OpenS3(const std::string& url) {
-  auto getenv = [](const std::string& name) -> std::optional<std::string> {
-    const char* v = std::getenv(name.c_str());
-    if (v == nullptr) return std::nullopt;
-    return std::string(v);
+  STRATA_ASSIGN_OR_RETURN(auto store, aws::OpenS3LogStore(url, ProcessEnv));
+  return std::shared_ptr<LogStore>(std::move(store));
+}
+
+// The session is the targets' own (adapters/aws/session.h): the URL's region, endpoint and
+// profile, otherwise the AWS environment and its credential chain.
+Result<std::shared_ptr<LogStore>> OpenDynamo(const std::string& url) {
+  STRATA_ASSIGN_OR_RETURN(auto options, dynamodb::ParseLogUrl(url));
+  aws::ServiceSessionOptions so;
+  so.region = options.region;
+  so.profile = options.profile;
+  so.endpoint_url = options.endpoint;
+  so.service = "dynamodb";
+  so.getenv = ProcessEnv;
+  STRATA_ASSIGN_OR_RETURN(aws::ServiceSession ss, aws::OpenServiceSession(so));
+  options.endpoint_used = ss.endpoint;
+  options.region_used = ss.session->region();
+  options.now_micros = [] {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
   };
-  STRATA_ASSIGN_OR_RETURN(auto store, aws::OpenS3LogStore(url, getenv));
+  options.random = [rng = std::make_shared<std::mt19937_64>(std::random_device{}())] {
+    return (*rng)();
+  };
+  options.sleep_ms = [](int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); };
+  options.steady_ms = [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  };
+  STRATA_ASSIGN_OR_RETURN(auto store,
+                          dynamodb::DynamoLogStore::Open(std::move(ss.client), std::move(options)));
   return std::shared_ptr<LogStore>(std::move(store));
 }
 
@@ -38,6 +76,7 @@ constexpr LogScheme kSchemes[] = {
     {"postgres", OpenPostgres},
     {"postgresql", OpenPostgres},
     {"s3", OpenS3},
+    {"dynamodb", OpenDynamo},
 };
 
 const LogScheme* SchemeOf(std::string_view url) {

@@ -86,6 +86,7 @@ ServiceError ParseJsonError(const HttpResponse& response) {
   }
   error.code = StripNamespace(code);
   if (error.code.empty()) error.code = "HTTP " + std::to_string(response.status);
+  if (body.is_object()) error.document = std::move(body);
   return error;
 }
 

@@ -23,6 +23,8 @@ struct ServiceError {
                              // "ResourceNotFoundException"; empty when there was no answer
   std::string message;       // the service's own message
   std::string request_id;    // x-amzn-RequestId, for support cases
+  nlohmann::json document;   // a JSON error body as it came (DynamoDB puts the item a failed
+                             // condition found there, with ReturnValuesOnConditionCheckFailure)
 };
 
 // The code ServiceError carries when a JSON-protocol call was answered with an HTML page

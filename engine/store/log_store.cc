@@ -43,7 +43,14 @@ Status ScanStore(LogStore& store, const Head& after, size_t page,
                  const std::function<Status(const LogEntry&, const pb::Commit&)>& visit) {
   Head prev = after;
   for (;;) {
-    STRATA_ASSIGN_OR_RETURN(std::vector<LogEntry> entries, store.Read(prev.seq + 1, page));
+    auto read = store.Read(prev.seq + 1, page);
+    if (!read.ok() && read.status().code() == Code::kCorruption && page > 1) {
+      // A store that refuses a whole page over one bad entry: go on one entry at a time, so
+      // the entries before it are visited and the problem is reported at its own seq.
+      page = 1;
+      continue;
+    }
+    STRATA_ASSIGN_OR_RETURN(std::vector<LogEntry> entries, std::move(read));
     for (const LogEntry& e : entries) {
       if (e.seq != prev.seq + 1) {
         return Status::Corruption(fmt::format(

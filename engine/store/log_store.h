@@ -82,7 +82,9 @@ Result<EntryChain> ChainOf(std::string_view payload);
 
 // Reads every entry after `after` (seq and hash of a verified commit; Head{} for the start) up to
 // the head, `page` at a time, checking that seqs are dense and each prev_hash chains, and calls
-// `visit` for each. Corruption naming the seq on a gap or a broken chain.
+// `visit` for each. Corruption naming the seq on a gap or a broken chain. A page the store
+// refuses as Corruption is read again one entry at a time, so that the entries before the bad
+// one are visited and the error comes from the bad entry's own read.
 Status ScanStore(LogStore& store, const Head& after, size_t page,
                  const std::function<Status(const LogEntry&, const pb::Commit&)>& visit);
 

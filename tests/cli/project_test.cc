@@ -321,8 +321,8 @@ TEST_F(ProjectTest, AnotherLogUrlIsRefusedNamingTheLineAndWhatWorks) {
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.status().code(), Code::kInvalidArgument);
   EXPECT_EQ(p.status().message(),
-            Config() + ":2: this strata keeps shared logs at postgres://, postgresql://, s3:// "
-                       "URLs, not ftp://host/prefix; use one of those or a directory");
+            Config() + ":2: this strata keeps shared logs at postgres://, postgresql://, s3://, "
+                       "dynamodb:// URLs, not ftp://host/prefix; use one of those or a directory");
 }
 
 TEST_F(ProjectTest, AnS3LogUrlNamesASharedStore) {

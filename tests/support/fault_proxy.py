@@ -128,6 +128,16 @@ Glue mode (--glue) plays what Glue does and moto does not:
     forwarded; GET /__fault/glue says how many requests are being held now ("holding") and
     the versions the proxy knows.
 
+Per-operation faults (for the shared-log stores; POST /__fault/operations): faults for the next
+requests of one operation, the operation read from X-Amz-Target ("DynamoDB_20120810.PutItem" ->
+"PutItem"), so a test can hit the one write it means whatever reads come before it. Besides the
+faults above:
+  fake-ok              answer 200 "{}" without forwarding (a write the server claims to have made)
+  validation-return-values  400 ValidationException refusing ReturnValuesOnConditionCheckFailure,
+                       as a server older than that parameter does
+"ignore_conditions": true answers every PutItem that carries a ConditionExpression with fake-ok:
+a server that ignores conditions (nothing is written, so two "creates" of one key both succeed).
+
 Control endpoints, never forwarded:
   GET  /__fault/stats     {"requests": N, "connections": N, "faults": N, "described": {NAME: N},
                           "max_in_flight": N} as JSON; "described" counts DescribeTable calls per
@@ -147,6 +157,10 @@ Control endpoints, never forwarded:
                           new state as for GET. A refusal answers the next N (default 1) OP
                           requests for that table with that error, in the service's shape,
                           before anything else is checked
+  GET  /__fault/operations  {"faults": {OP: [FAULT, ...]}, "ignore_conditions": bool,
+                          "served": {OP: N}}: what is left and how many faults each operation got
+  POST /__fault/operations  JSON {"faults": {OP: [FAULT, ...]}, "ignore_conditions": bool}, any
+                          of them (the faults replace those left for the operations named)
   GET  /__fault/glue      {"enabled", "page_size", "holding", "held", "versions": {DB.TABLE: V}}
   POST /__fault/glue      JSON {"page_size": N, "hold": {"operation": OP, "seconds": S}}
 Keeps connections alive (HTTP/1.1) so clients can reuse them; counts accepted connections.
@@ -186,6 +200,43 @@ ONE_INDEX = ("Subscriber limit exceeded: Only 1 online index can be created or d
 ITEM_OPERATIONS = {"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan"}
 TAG_OPERATIONS = {"ListTagsOfResource", "TagResource", "UntagResource"}
 BEING = {"CREATING": "created", "UPDATING": "updated", "DELETING": "deleted"}
+
+
+# ---- per-operation faults, for the shared-log stores ------------------------------------------
+
+
+class OperationFaults:
+    """Faults for the next requests of named operations (see the header); guarded by LOCK."""
+
+    def __init__(self):
+        self.faults = {}
+        self.ignore_conditions = False
+        self.served = {}
+
+    def control(self, update):
+        for op, faults in (update.get("faults") or {}).items():
+            self.faults[op] = [str(f) for f in faults]
+        if "ignore_conditions" in update:
+            self.ignore_conditions = bool(update["ignore_conditions"])
+        return {"faults": self.faults, "ignore_conditions": self.ignore_conditions,
+                "served": self.served}
+
+    def take(self, target, body):
+        """The fault for this request, or None."""
+        op = (target or "").split(".", 1)[1] if "." in (target or "") else None
+        if op is None:
+            return None
+        fault = None
+        if self.faults.get(op):
+            fault = self.faults[op].pop(0)
+        elif self.ignore_conditions and op == "PutItem" and b'"ConditionExpression"' in body:
+            fault = "fake-ok"
+        if fault:
+            self.served[op] = self.served.get(op, 0) + 1
+        return fault
+
+
+OPERATION_FAULTS = OperationFaults()
 
 
 class Refusal(Exception):
@@ -926,6 +977,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             except (ValueError, TypeError) as e:
                 return self._send(400, str(e).encode(), "text/plain")
             self._send_json(state)
+        elif self.path == "/__fault/operations" and self.command in ("GET", "POST"):
+            try:
+                update = json.loads(body or b"{}") if self.command == "POST" else {}
+                with LOCK:
+                    state = OPERATION_FAULTS.control(update)
+            except (ValueError, TypeError, AttributeError) as e:
+                return self._send(400, str(e).encode(), "text/plain")
+            self._send_json(state)
         elif self.path == "/__fault/glue" and self.command in ("GET", "POST"):
             try:
                 update = json.loads(body or b"{}") if self.command == "POST" else {}
@@ -952,6 +1011,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     STATE["faults"].pop(0)
             if fault:
                 STATE["served"] += 1
+            else:
+                fault = OPERATION_FAULTS.take(self.headers.get("X-Amz-Target"), body)
+        if fault == "fake-ok":
+            return self._send(200, b"{}", "application/x-amz-json-1.0")
+        if fault == "validation-return-values":
+            return self._send(400, json.dumps({
+                "__type": ERROR_PREFIX + "ValidationException",
+                "message": "1 validation error detected: ReturnValuesOnConditionCheckFailure is "
+                           "not a known parameter"}).encode())
         if fault == "stall":
             time.sleep(5)
             self.close_connection = True

@@ -40,13 +40,13 @@ TEST(ParseJsonErrorTest, XmlBodyIsReadAsQueryProtocolError) {
 }
 
 TEST(DescribeServiceErrorTest, PlainErrorReadsServiceOperationCodeMessage) {
-  ServiceError e{400, "ResourceNotFoundException", "Requested resource not found", ""};
+  ServiceError e{400, "ResourceNotFoundException", "Requested resource not found", "", {}};
   EXPECT_EQ(DescribeServiceError("dynamodb", "DescribeTable", e, "", 1),
             "dynamodb DescribeTable: ResourceNotFoundException: Requested resource not found");
 }
 
 TEST(DescribeServiceErrorTest, CredentialsErrorSaysWhatToCheck) {
-  ServiceError e{400, "UnrecognizedClientException", "The security token is invalid.", ""};
+  ServiceError e{400, "UnrecognizedClientException", "The security token is invalid.", "", {}};
   EXPECT_EQ(DescribeServiceError("dynamodb", "ListTables", e, "profile dev", 1),
             "dynamodb ListTables: the dynamodb endpoint rejected the credentials "
             "(UnrecognizedClientException: The security token is invalid.): check AWS_PROFILE / "
@@ -54,7 +54,7 @@ TEST(DescribeServiceErrorTest, CredentialsErrorSaysWhatToCheck) {
 }
 
 TEST(DescribeServiceErrorTest, ExhaustedRetriesSayHowManyAttempts) {
-  ServiceError e{400, "ThrottlingException", "Rate exceeded", ""};
+  ServiceError e{400, "ThrottlingException", "Rate exceeded", "", {}};
   EXPECT_EQ(DescribeServiceError("glue", "GetTables", e, "", 3),
             "glue GetTables: ThrottlingException: Rate exceeded (gave up after 3 attempts)");
 }
