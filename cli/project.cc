@@ -186,6 +186,7 @@ Status LoadConfig(const std::string& file, const GetEnv& getenv, Project* p) {
       STRATA_RETURN_IF_ERROR(CheckLogUrlScheme(log, Where(file, root["log"])));
       p->log_url = log;
       p->log_where = Where(file, root["log"]);
+      p->log_written = root["log"].as<std::string>();
     }
     if (p->log_url.empty()) p->log_dir = Absolute(p->root, log);
   }

@@ -42,6 +42,9 @@ struct Project {
   // A shared log store ("postgres://..."); empty: the log is the directory log_dir.
   std::string log_url;
   std::string log_where;    // "strata.yaml:2", for messages about log_url
+  // The log: line's value as written (${VAR} unexpanded): names the local mirror of log_url, so
+  // the mirror stays the same when a variable in the URL changes (a password, a port).
+  std::string log_written;
   std::map<std::string, SchemaSource> schemas;
   std::map<std::string, TargetConfig> targets;
 
