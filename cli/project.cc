@@ -197,6 +197,11 @@ Status LoadConfig(const std::string& file, const GetEnv& getenv, Project* p) {
 
 }  // namespace
 
+Result<std::string> ExpandVariables(const std::string& text, const GetEnv& getenv,
+                                    const std::string& where) {
+  return Expand(text, getenv, where);
+}
+
 Result<Project> LoadProject(const std::string& cwd, const std::optional<std::string>& project_dir,
                             const GetEnv& getenv) {
   Project p;

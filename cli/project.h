@@ -58,6 +58,11 @@ struct Project {
 Result<Project> LoadProject(const std::string& cwd, const std::optional<std::string>& project_dir,
                             const GetEnv& getenv);
 
+// `text` with each ${VAR} replaced by the variable's value; InvalidArgument naming `where` for
+// an unset variable.
+Result<std::string> ExpandVariables(const std::string& text, const GetEnv& getenv,
+                                    const std::string& where);
+
 // The target's settings with ${VAR} expanded and its engine checked. InvalidArgument naming
 // the file and line ("strata.yaml:10: environment variable DEMO_ENDPOINT is not set (target
 // dev)").
