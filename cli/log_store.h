@@ -24,4 +24,8 @@ Result<std::shared_ptr<LogStore>> OpenLogStoreUrl(const std::string& url);
 // reached.
 Result<std::shared_ptr<LogStore>> OpenSharedLogStore(const Context& ctx);
 
+// strata.yaml's text with its top-level log: line set to `value` (quoted when YAML needs it),
+// every other byte kept; the line is added after version: (or first) when there is none.
+std::string WithLogLine(const std::string& text, const std::string& value);
+
 }  // namespace strata::cli

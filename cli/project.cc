@@ -259,7 +259,8 @@ std::string DefaultConfigText(const std::vector<InitSource>& sources) {
 # values may use ${ENV_VAR}.
 version: 1
 
-# Where the event log lives. A directory (the embedded default) for now.
+# Where the event log lives: a directory (the embedded default), or a shared store URL
+# (postgres://...) that the whole team records into; docs/team-log.md.
 log: .strata
 
 # Desired state, one entry per schema source. The key names the schema in the log.

@@ -254,5 +254,35 @@ TEST_F(SharedLogCommandsTest, MovingASharedLogRecordsARelocationThatStopsStaleWr
   EXPECT_EQ(old.Json()["commits"][0]["origin"], "relocated");
 }
 
+std::string ReadText(const fs::path& p) {
+  std::ifstream in(p);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+TEST_F(SharedLogCommandsTest, InitWritesTheLogLineAndTheGitignoreThatFitIt) {
+  TempDir local;
+  StrataRun plain = In(local, {"init"});
+  ASSERT_EQ(plain.code, 0) << plain;
+  EXPECT_TRUE(Contains(ReadText(fs::path(local.path()) / "strata.yaml"), "\nlog: .strata\n"));
+  const std::string ignore = ReadText(fs::path(local.path()) / ".gitignore");
+  EXPECT_TRUE(Contains(ignore, "\n.strata/index.sqlite\n")) << ignore;
+  EXPECT_FALSE(Contains(ignore, "\n.strata/\n")) << ignore;  // the segments may be committed
+  StrataRun again = In(local, {"init"});
+  EXPECT_EQ(again.code, 1) << again;
+  EXPECT_TRUE(Contains(again.err, "already exists; edit it instead (or run init --force")) << again;
+
+  // A shared log: the line names the store, the mirror is ignored, and an existing log is joined.
+  ASSERT_EQ(In(a_, {"generate", "-m", "base"}).code, 0);
+  TempDir joined;
+  StrataRun init = In(joined, {"init", "--log", LogUrl(log_db_)});
+  ASSERT_EQ(init.code, 0) << init;
+  EXPECT_TRUE(Contains(ReadText(fs::path(joined.path()) / "strata.yaml"),
+                       "\nlog: " + LogUrl(log_db_) + "\n"));
+  EXPECT_TRUE(Contains(ReadText(fs::path(joined.path()) / ".gitignore"), "\n.strata/\n"));
+  StrataRun log = In(joined, {"--json", "log"});
+  ASSERT_EQ(log.code, 0) << log;
+  EXPECT_EQ(log.Json()["commits"].size(), 1u);
+}
+
 }  // namespace
 }  // namespace strata
