@@ -148,13 +148,30 @@ Result<PullReport> PullInto(const Context& ctx, LogStore& store, const std::stri
 
 }  // namespace
 
+// A note for readers when the mirror ends with a relocation commit: the log goes on elsewhere.
+void NoteRelocated(const Context& ctx, const std::string& dir, const Head& head) {
+  if (head.seq == 0) return;
+  auto mirror = OpenMirror(ctx, dir);
+  if (!mirror.ok()) return;
+  auto top = (*mirror)->Read(head.seq, 1);
+  if (!top.ok() || top->empty()) return;
+  pb::Commit c;
+  if (!c.ParseFromString(top->front().payload) || !c.has_relocation()) return;
+  ctx.Note(fmt::format("note: this log moved to {} (commit {}); what you see here ends there. "
+                       "Set `log: {}` in strata.yaml",
+                       c.relocation().to(), head.seq, c.relocation().to()));
+}
+
 Status RefreshMirrorForRead(const Context& ctx) {
   const std::string dir = MirrorDir(ctx.project);
   auto store = SharedStore(ctx);
   Status failed = store.status();
   if (store.ok()) {
     auto pulled = PullMirror(ctx, **store, dir, true);
-    if (pulled.ok()) return Status::Ok();
+    if (pulled.ok()) {
+      NoteRelocated(ctx, dir, pulled->after);
+      return Status::Ok();
+    }
     failed = pulled.status();
   }
   if (failed.code() != Code::kUnavailable) return failed;

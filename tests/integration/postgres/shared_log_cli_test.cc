@@ -252,6 +252,7 @@ TEST_F(SharedLogCommandsTest, MovingASharedLogRecordsARelocationThatStopsStaleWr
   StrataRun old = In(b_, {"--json", "log"});
   ASSERT_EQ(old.code, 0) << old;
   EXPECT_EQ(old.Json()["commits"][0]["origin"], "relocated");
+  EXPECT_TRUE(Contains(old.err, "note: this log moved to local-log (commit 3)")) << old;
 }
 
 std::string ReadText(const fs::path& p) {
