@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/mirror.h"
 #include "engine/refs/refs.h"
 
 #ifndef STRATA_VERSION
@@ -265,6 +266,8 @@ int Main(int argc, char** argv) {
   ctx.project = std::move(project).value();
   try {
     CommandResult r = it->second.first(ctx);
+    // A command that appended to a shared log leaves its mirror up to date, whatever it says.
+    CatchUpMirror(ctx);
     if (!r.ok()) return Fail(ctx, r.status());
     return *r;
   } catch (const UsageError& e) {

@@ -18,6 +18,8 @@
 #include "cli/commands.h"
 #include "cli/describe.h"
 #include "cli/generate.h"
+#include "cli/log_store.h"
+#include "cli/mirror.h"
 #include "engine/refs/refs.h"
 
 namespace strata::cli {
@@ -284,20 +286,82 @@ Result<std::vector<const backend::Backend*>> InitBackends(const Context& ctx,
   return out;
 }
 
+// Creates the log `log` names: a directory, or a shared store (opened, which creates its table
+// where the store does that, probed for conditional writes, and pulled into a first mirror, so
+// an existing team log is joined).
+Status CreateLog(const Context& ctx, const std::string& root, const std::string& log) {
+  if (log.find("://") == std::string::npos) {
+    const fs::path dir = fs::path(log).is_absolute() ? fs::path(log) : fs::path(root) / log;
+    return ctx.env->CreateDirs(dir.lexically_normal().string());
+  }
+  STRATA_RETURN_IF_ERROR(CheckLogUrlScheme(log, "init --log"));
+  STRATA_ASSIGN_OR_RETURN(std::string url, ExpandVariables(log, ctx.getenv, "init --log"));
+  STRATA_ASSIGN_OR_RETURN(auto store, OpenLogStoreUrl(url));
+  Status probed = store->ProbeConditionalWrites();
+  if (!probed.ok()) {
+    return Status::FailedPrecondition(fmt::format(
+        "{}: {}; a shared log there could fork. Use a store that honours conditional writes",
+        store->Describe(), probed.message()));
+  }
+  return PullMirror(ctx, *store, MirrorDirFor(root, log), true).status();
+}
+
+// The .gitignore lines that fit the log: a shared log's mirror is a cache of the store, so all of
+// .strata/ is ignored; a local log's segments and HEAD may be committed (a one-person project
+// keeps its history with its code), its index, lock and any mirrors are derived or per machine.
+Status WriteGitignore(const Context& ctx, const std::string& root, const std::string& log,
+                      bool shared) {
+  std::vector<std::string> wanted;
+  if (shared) {
+    wanted = {".strata/"};
+  } else {
+    const std::string dir = fs::path(log).is_absolute() ? "" : fs::path(log).lexically_normal().string();
+    if (dir.empty() || dir.rfind("..", 0) == 0) return Status::Ok();
+    for (const char* f : {"/index.sqlite", "/index.sqlite-*", "/LOCK", "/remote/"}) {
+      wanted.push_back(dir + f);
+    }
+  }
+  const std::string path = (fs::path(root) / ".gitignore").string();
+  std::string text;
+  if (ctx.env->Exists(path)) {
+    STRATA_ASSIGN_OR_RETURN(text, ctx.env->ReadFile(path));
+  }
+  std::string add;
+  for (const std::string& w : wanted) {
+    if (("\n" + text + "\n").find("\n" + w + "\n") == std::string::npos) add += w + "\n";
+  }
+  if (add.empty()) return Status::Ok();
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  text += shared ? "# strata: the local mirror of the shared log (a cache; the store holds the log)\n"
+                 : "# strata: the log's derived index and per-machine files (the segments and HEAD "
+                   "are the history)\n";
+  return ctx.env->WriteFileAtomic(path, text + add);
+}
+
 }  // namespace
 
 CommandResult RunInit(Context& ctx) {
   po::options_description o("init options");
   o.add_options()("yes,y", po::bool_switch(), "accept the defaults without asking")(
       "engine", po::value<std::string>(),
-      "the schema engines to set up, comma-separated (default: dynamodb)");
+      "the schema engines to set up, comma-separated (default: dynamodb)")(
+      "log", po::value<std::string>(), "where the log lives: a directory or a store URL")(
+      "force", po::bool_switch(), "replace an existing strata.yaml");
   auto vm = ParseArgs(ctx, o, {});
   const fs::path root = ctx.project_dir ? fs::path(ctx.project.root) : fs::path(ctx.cwd);
   const fs::path config = root / "strata.yaml";
-  if (fs::exists(config)) {
-    return Status::AlreadyExists(fmt::format("{} already exists; edit it instead", config.string()));
+  if (fs::exists(config) && !vm["force"].as<bool>()) {
+    return Status::AlreadyExists(fmt::format(
+        "{} already exists; edit it instead (or run init --force to replace it)", config.string()));
   }
   const bool ask = ctx.interactive && !vm["yes"].as<bool>();
+  std::string log = vm.count("log") ? vm["log"].as<std::string>() : ".strata";
+  if (ask && !vm.count("log")) {
+    *ctx.err << "Where the log lives: a directory, or a shared store URL (postgres://...) [" << log
+             << "]: " << std::flush;
+    std::string line;
+    if (std::getline(std::cin, line) && !line.empty()) log = line;
+  }
   STRATA_ASSIGN_OR_RETURN(auto backends, InitBackends(ctx, vm, ask));
   std::vector<InitSource> sources;
   for (const backend::Backend* b : backends) {
@@ -314,10 +378,13 @@ CommandResult RunInit(Context& ctx) {
     sources.push_back(s);
   }
   for (const auto& s : sources) STRATA_RETURN_IF_ERROR(ctx.env->CreateDirs((root / s.dir).string()));
-  STRATA_RETURN_IF_ERROR(ctx.env->CreateDirs((root / ".strata").string()));
-  STRATA_RETURN_IF_ERROR(ctx.env->WriteFileAtomic(config.string(), DefaultConfigText(sources)));
+  const bool shared = log.find("://") != std::string::npos;
+  STRATA_RETURN_IF_ERROR(CreateLog(ctx, root.string(), log));
+  STRATA_RETURN_IF_ERROR(ctx.env->WriteFileAtomic(
+      config.string(), WithLogLine(DefaultConfigText(sources), log)));
+  STRATA_RETURN_IF_ERROR(WriteGitignore(ctx, root.string(), log, shared));
   if (ctx.json) {
-    json j = {{"version", 1}, {"config", config.string()}};
+    json j = {{"version", 1}, {"config", config.string()}, {"log", log}};
     // The first source with files of desired state, under the keys this document always had.
     for (const auto& s : sources) {
       if (s.backend->declarative() && !j.contains("tables")) {
@@ -331,7 +398,7 @@ CommandResult RunInit(Context& ctx) {
     }
     ctx.PrintJson(j);
   } else {
-    *ctx.out << "Wrote " << config.string() << "\n";
+    *ctx.out << "Wrote " << config.string() << " (log: " << log << ")\n";
     for (const auto& s : sources) {
       if (s.backend->declarative()) {
         *ctx.out << "Put " << s.backend->object_noun() << " files in " << s.dir

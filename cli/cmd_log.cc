@@ -135,6 +135,15 @@ void PrintCommit(const Context& ctx, const CommitSummary& c, const std::vector<p
 }  // namespace
 
 CommandResult RunLog(Context& ctx) {
+  // Subcommands; an object of one of these names is written SCHEMA:NAME.
+  if (!ctx.args.empty() && (ctx.args[0] == "pull" || ctx.args[0] == "status" ||
+                            ctx.args[0] == "push")) {
+    const std::string sub = ctx.args[0];
+    ctx.args.erase(ctx.args.begin());
+    if (sub == "pull") return RunLogPull(ctx);
+    if (sub == "status") return RunLogStatus(ctx);
+    return RunLogPush(ctx);
+  }
   po::options_description o("log options");
   o.add_options()("object", po::value<std::string>(), "only commits that touched this object")(
       "actor", po::value<std::string>(), "only commits by this name or email")(

@@ -165,7 +165,6 @@ Status OpenMigrator(Migrate& m, pg::MigratorOptions options, bool needs_psql) {
 // Every migration the run applies becomes a commit in the log (adapters/postgres/capture.h).
 Status OpenCapture(Migrate& m) {
   // The capture reads the recorded state from the log directory.
-  STRATA_RETURN_IF_ERROR(RequireLogDirectory(m.ctx, "`strata migrate run`"));
   STRATA_ASSIGN_OR_RETURN(m.recorder, OpenRecorder(m.ctx));
   pg::CaptureOptions o;
   o.env = m.ctx.env;

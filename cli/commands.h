@@ -11,6 +11,10 @@ CommandResult RunInit(Context& ctx);
 CommandResult RunGenerate(Context& ctx);
 CommandResult RunStatus(Context& ctx);
 CommandResult RunLog(Context& ctx);
+// strata log pull | status | push (a shared log and its local mirror).
+CommandResult RunLogPull(Context& ctx);
+CommandResult RunLogStatus(Context& ctx);
+CommandResult RunLogPush(Context& ctx);
 CommandResult RunShow(Context& ctx);
 CommandResult RunDiff(Context& ctx);
 CommandResult RunBlame(Context& ctx);

@@ -9,6 +9,7 @@
 
 #include "adapters/backend/registry.h"
 #include "cli/log_store.h"
+#include "cli/mirror.h"
 
 namespace strata::cli {
 
@@ -54,21 +55,29 @@ int64_t EnvNumber(const Context& ctx, const char* name, int64_t fallback, int64_
 }  // namespace
 
 Result<std::unique_ptr<History>> OpenHistory(const Context& ctx) {
-  STRATA_RETURN_IF_ERROR(RequireLogDirectory(ctx, "`strata " + ctx.command + "`"));
   HistoryOptions o;
   o.env = ctx.env;
   o.log_dir = ctx.project.log_dir;
+  if (!ctx.project.log_url.empty()) {
+    // A shared log is read from its local mirror, pulled first.
+    STRATA_RETURN_IF_ERROR(RefreshMirrorForRead(ctx));
+    o.log_dir = MirrorDir(ctx.project);
+  }
   o.note = [&ctx](const std::string& line) { ctx.Note(line); };
   return History::Open(o);
 }
 
 Result<std::unique_ptr<record::Recorder>> OpenRecorder(const Context& ctx) {
   record::RecorderOptions o;
-  STRATA_ASSIGN_OR_RETURN(o.store, OpenSharedLogStore(ctx));
   o.env = ctx.env;
   o.log_dir = ctx.project.log_dir;
-  // The index belongs to the log directory; a shared log's state is replayed from the store.
-  if (!o.store) o.index_path = ctx.project.log_dir + "/index.sqlite";
+  if (!ctx.project.log_url.empty()) {
+    // Commits go to the shared store; the state they are made against comes from the local
+    // mirror's index (pulled first), advanced from the store when it has moved on since.
+    STRATA_ASSIGN_OR_RETURN(o.store, StoreForWrite(ctx));
+    o.log_dir = MirrorDir(ctx.project);
+  }
+  o.index_path = o.log_dir + "/index.sqlite";
   o.actor = ctx.actor;
   // The context's clock: STRATA_NOW pins it; otherwise it is read when the commit is stamped.
   const bool pinned = ctx.getenv("STRATA_NOW").has_value();

@@ -17,6 +17,7 @@
 #include "engine/record/recorder.h"
 #include "engine/log/env.h"
 #include "engine/status.h"
+#include "engine/store/log_store.h"
 #include "proto/commit.pb.h"
 
 namespace strata::cli {
@@ -38,6 +39,10 @@ struct Context {
   int64_t now_micros = 0;
   pb::Actor actor;
   Project project;
+  // A shared log's store, opened once per command (cli/mirror.h), and whether this command
+  // appended to it (its mirror is then brought up to date before the command ends).
+  mutable std::shared_ptr<LogStore> shared_store;
+  mutable bool shared_appended = false;
 
   std::string Paint(Color c, const std::string& text) const;
   void PrintJson(const nlohmann::ordered_json& j) const;

@@ -122,13 +122,4 @@ Result<std::shared_ptr<LogStore>> OpenSharedLogStore(const Context& ctx) {
   return std::move(*store);
 }
 
-Status RequireLogDirectory(const Context& ctx, std::string_view what) {
-  if (ctx.project.log_url.empty()) return Status::Ok();
-  return Status::FailedPrecondition(fmt::format(
-      "{}: the log is a shared store ({}); {} reads the log through the local index of a log "
-      "directory, which this strata does not keep for a shared log yet. `strata verify` reads "
-      "a shared log; to run {} now, set `log: .strata` in strata.yaml to work on a local log",
-      ctx.project.log_where, ctx.project.log_url, what, what));
-}
-
 }  // namespace strata::cli

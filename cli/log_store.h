@@ -1,5 +1,5 @@
 // The project's log store: the directory (.strata/ or strata.yaml's `log:` path) or a shared
-// store named by URL (`log: postgres://...`), opened for the recorder and for verify.
+// store named by URL (`log: postgres://...`); cli/mirror.h keeps a shared log's local mirror.
 #pragma once
 
 #include <memory>
@@ -24,8 +24,8 @@ Result<std::shared_ptr<LogStore>> OpenLogStoreUrl(const std::string& url);
 // reached.
 Result<std::shared_ptr<LogStore>> OpenSharedLogStore(const Context& ctx);
 
-// FailedPrecondition for a command that reads the log directory's index, when the project's log
-// is a shared store (which this build reads only with `strata verify`).
-Status RequireLogDirectory(const Context& ctx, std::string_view what);
+// strata.yaml's text with its top-level log: line set to `value` (quoted when YAML needs it),
+// every other byte kept; the line is added after version: (or first) when there is none.
+std::string WithLogLine(const std::string& text, const std::string& value);
 
 }  // namespace strata::cli

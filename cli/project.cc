@@ -186,6 +186,7 @@ Status LoadConfig(const std::string& file, const GetEnv& getenv, Project* p) {
       STRATA_RETURN_IF_ERROR(CheckLogUrlScheme(log, Where(file, root["log"])));
       p->log_url = log;
       p->log_where = Where(file, root["log"]);
+      p->log_written = root["log"].as<std::string>();
     }
     if (p->log_url.empty()) p->log_dir = Absolute(p->root, log);
   }
@@ -195,6 +196,11 @@ Status LoadConfig(const std::string& file, const GetEnv& getenv, Project* p) {
 }
 
 }  // namespace
+
+Result<std::string> ExpandVariables(const std::string& text, const GetEnv& getenv,
+                                    const std::string& where) {
+  return Expand(text, getenv, where);
+}
 
 Result<Project> LoadProject(const std::string& cwd, const std::optional<std::string>& project_dir,
                             const GetEnv& getenv) {
@@ -253,7 +259,8 @@ std::string DefaultConfigText(const std::vector<InitSource>& sources) {
 # values may use ${ENV_VAR}.
 version: 1
 
-# Where the event log lives. A directory (the embedded default) for now.
+# Where the event log lives: a directory (the embedded default), or a shared store URL
+# (postgres://...) that the whole team records into; docs/team-log.md.
 log: .strata
 
 # Desired state, one entry per schema source. The key names the schema in the log.

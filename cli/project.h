@@ -42,6 +42,9 @@ struct Project {
   // A shared log store ("postgres://..."); empty: the log is the directory log_dir.
   std::string log_url;
   std::string log_where;    // "strata.yaml:2", for messages about log_url
+  // The log: line's value as written (${VAR} unexpanded): names the local mirror of log_url, so
+  // the mirror stays the same when a variable in the URL changes (a password, a port).
+  std::string log_written;
   std::map<std::string, SchemaSource> schemas;
   std::map<std::string, TargetConfig> targets;
 
@@ -54,6 +57,11 @@ struct Project {
 // strata.yaml; NotFound when --project names a directory that does not exist.
 Result<Project> LoadProject(const std::string& cwd, const std::optional<std::string>& project_dir,
                             const GetEnv& getenv);
+
+// `text` with each ${VAR} replaced by the variable's value; InvalidArgument naming `where` for
+// an unset variable.
+Result<std::string> ExpandVariables(const std::string& text, const GetEnv& getenv,
+                                    const std::string& where);
 
 // The target's settings with ${VAR} expanded and its engine checked. InvalidArgument naming
 // the file and line ("strata.yaml:10: environment variable DEMO_ENDPOINT is not set (target

@@ -82,6 +82,14 @@ Draft Draft::Tag(std::string name, uint64_t target_seq, bool deleted, std::strin
   return d;
 }
 
+Draft Draft::Relocate(std::string to, std::string message) {
+  Draft d;
+  d.commit_.set_origin(pb::ORIGIN_RELOCATED);
+  d.commit_.set_message(std::move(message));
+  d.commit_.mutable_relocation()->set_to(std::move(to));
+  return d;
+}
+
 void Draft::set_cloud_principal(std::string arn) {
   commit_.mutable_actor()->set_cloud_principal(std::move(arn));
 }
@@ -90,7 +98,7 @@ void Draft::set_time(int64_t unix_micros) { commit_.set_time_unix_micros(unix_mi
 
 bool Draft::empty_change() const {
   return commit_.events_size() == 0 && !commit_.has_deployment() && !commit_.has_tag() &&
-         !commit_.has_migration();
+         !commit_.has_migration() && !commit_.has_relocation();
 }
 
 }  // namespace strata::record

@@ -40,6 +40,8 @@ class Draft {
                                pb::Deployment deployment, std::string message,
                                pb::Origin origin = pb::ORIGIN_DEPLOY);
   static Draft Tag(std::string name, uint64_t target_seq, bool deleted, std::string message);
+  // The log moves to `to` (strata.yaml's log: value): the last commit this store takes.
+  static Draft Relocate(std::string to, std::string message);
 
   // The actor's cloud principal (e.g. the caller ARN from STS), when known.
   void set_cloud_principal(std::string arn);

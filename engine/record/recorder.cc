@@ -111,6 +111,7 @@ Status Recorder::Advance(const Head& head) {
         STRATA_RETURN_IF_ERROR(ApplyCommit(c, &cached_state_, OnFailure::kDiscard));
         at = Head{e.seq, e.hash, std::nullopt};
         time = c.time_unix_micros();
+        NoteRelocation(c);
         return Status::Ok();
       }));
   if (at.seq < head.seq) {
@@ -123,9 +124,17 @@ Status Recorder::Advance(const Head& head) {
   return Status::Ok();
 }
 
+void Recorder::NoteRelocation(const pb::Commit& c) {
+  if (!c.has_relocation()) return;
+  moved_seq_ = c.seq();
+  moved_to_ = c.relocation().to();
+}
+
 Status Recorder::Load() {
   cached_ = false;
   cached_state_.Clear();
+  moved_seq_ = 0;
+  moved_to_.clear();
   STRATA_RETURN_IF_ERROR(options_.index_path.empty() || options_.log_dir.empty() ? LoadByReplay()
                                                                               : LoadFromIndex());
   cached_ = true;
@@ -145,6 +154,10 @@ Status Recorder::LoadFromIndex() {
       return Status::Corruption(fmt::format("the index lacks its head, seq {}", head.seq));
     }
     time = summary->time_unix_micros;
+    if (summary->origin == pb::ORIGIN_RELOCATED) {
+      STRATA_ASSIGN_OR_RETURN(StoredCommit top, reader->ReadAt(summary->position));
+      NoteRelocation(top.commit);
+    }
   }
   cached_head_ = head;
   cached_time_ = time;
@@ -159,6 +172,7 @@ Status Recorder::LoadByReplay() {
         STRATA_RETURN_IF_ERROR(ApplyCommit(c, &cached_state_, OnFailure::kDiscard));
         at = Head{e.seq, e.hash, std::nullopt};
         time = c.time_unix_micros();
+        NoteRelocation(c);
         return Status::Ok();
       }));
   cached_head_ = at;
@@ -169,7 +183,8 @@ Status Recorder::LoadByReplay() {
 // ---- appending ---------------------------------------------------------------------------
 
 Status Recorder::CheckDraft(const pb::Commit& c, uint64_t head_seq) const {
-  if (c.events_size() == 0 && !c.has_deployment() && !c.has_tag() && !c.has_migration()) {
+  if (c.events_size() == 0 && !c.has_deployment() && !c.has_tag() && !c.has_migration() &&
+      !c.has_relocation()) {
     return Status::InvalidArgument(
         "nothing to record: the draft has no events, deployment, tag or migration");
   }
@@ -216,6 +231,12 @@ Result<StoredCommit> Recorder::AppendTracked(const Head& expected, Draft draft,
           now.head.seq, ShortHash(now.head), expected.seq, ShortHash(expected)));
     }
   }
+  if (moved_seq_ != 0) {
+    return Status::FailedPrecondition(fmt::format(
+        "this log moved to {} (commit {} of {} says so) and takes no more commits; nothing was "
+        "recorded. Update strata.yaml: set `log: {}` and run the command again",
+        moved_to_, moved_seq_, store_->Describe(), moved_to_));
+  }
   if (Status checked = CheckDraft(commit, expected.seq); !checked.ok()) {
     // A fact made from a newer view of the log than `expected` (a tag naming a seq another
     // process appended after `expected` was read) is a Conflict, recomputed by Record, not an
@@ -258,6 +279,7 @@ Result<StoredCommit> Recorder::AppendTracked(const Head& expected, Draft draft,
   if (appended.ok()) {
     cached_head_ = *appended;
     cached_time_ = time;
+    NoteRelocation(commit);
     RecordPosition position = appended->position.value_or(RecordPosition{});
     return StoredCommit{std::move(commit), hash, position, payload.size(), {}};
   }

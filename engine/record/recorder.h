@@ -72,7 +72,8 @@ class Recorder {
   // Conflict or Unavailable, the entries from that seq to the head are compared with the bytes
   // written: a match is this append, acknowledged once (the reply was lost). Unavailable, with
   // what to do, when the outcome cannot be known because the store cannot be read.
-  // InvalidArgument, with nothing written, when the draft is empty, a deployment or tag names a
+  // FailedPrecondition naming where, with nothing written, when the log moved (a relocation
+  // commit, Draft::Relocate, is in it). InvalidArgument, with nothing written, when the draft is empty, a deployment or tag names a
   // seq after the head, or the commit does not apply to the state at the head. Sets seq,
   // prev_hash, actor, and time = max(the draft's time or else now_micros(), head's time) so
   // times never go backwards.
@@ -118,6 +119,8 @@ class Recorder {
   void Backoff(int attempt) const;
   // Conflict "the log's head moved from seq A to seq B" after the store refused entry A+1.
   Status MovedFrom(const Head& expected, const Status& refusal);
+  // Remembers that the log moved when `c` is a relocation commit.
+  void NoteRelocation(const pb::Commit& c);
   // Draws the writer nonce of a recording (shared stores only).
   void NewNonce();
   // Sets store_: the given store, or the log directory's.
@@ -134,6 +137,10 @@ class Recorder {
   int64_t lock_wait_start_ = -1;
   bool lock_waiting_ = false;
   pb::State cached_state_;
+  // The relocation commit among the cached commits (0: none): the log moved to moved_to_, and
+  // Append refuses every further commit.
+  uint64_t moved_seq_ = 0;
+  std::string moved_to_;
 };
 
 }  // namespace strata::record

@@ -163,6 +163,31 @@ Result<StoredCommit> CommitWriter::AppendPayload(std::string_view payload) {
   return stored;
 }
 
+Result<Head> CommitWriter::AppendPayloads(const std::vector<std::string>& payloads) {
+  STRATA_RETURN_IF_ERROR(CheckUsable());
+  if (payloads.empty()) return head_;
+  Head next = head_;
+  for (const std::string& payload : payloads) {
+    pb::Commit commit;
+    if (!commit.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+      return Status::InvalidArgument(
+          fmt::format("the bytes to append as commit {} are not a commit", next.seq + 1));
+    }
+    if (commit.seq() != next.seq + 1 || commit.prev_hash() != HashBytes(next.hash)) {
+      return Status::InvalidArgument(fmt::format(
+          "the commit to append (seq {}) does not follow seq {}", commit.seq(), next.seq));
+    }
+    STRATA_RETURN_IF_ERROR(
+        ValidateCommit(commit).WithContext(fmt::format("commit {}", commit.seq())));
+    next.seq += 1;
+    next.hash = Sha256(payload);
+  }
+  STRATA_ASSIGN_OR_RETURN(std::vector<RecordPosition> positions, log_->AppendBatch(payloads));
+  head_ = Head{next.seq, next.hash, positions.back()};
+  STRATA_RETURN_IF_ERROR(Acknowledge());
+  return head_;
+}
+
 Result<std::vector<StoredCommit>> CommitWriter::AppendBatch(std::vector<pb::Commit> commits) {
   STRATA_RETURN_IF_ERROR(CheckUsable());
   if (commits.empty()) return std::vector<StoredCommit>();

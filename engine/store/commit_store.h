@@ -78,6 +78,10 @@ class CommitWriter {
   // be a valid commit whose seq is head+1 and whose prev_hash is the head's hash, else
   // InvalidArgument with nothing written. Otherwise as Append.
   Result<StoredCommit> AppendPayload(std::string_view payload);
+  // The same for several payloads in seq order with one fsync and one witness write (a mirror
+  // catching up with its shared store). Each must chain to the one before it (the first to the
+  // head); InvalidArgument naming the first that does not, with nothing written.
+  Result<Head> AppendPayloads(const std::vector<std::string>& payloads);
 
  private:
   CommitWriter(Env* env, std::string dir, std::unique_ptr<LogWriter> log, Head head)

@@ -61,6 +61,10 @@ Result<std::vector<LogEntry>> LocalLogStore::Read(uint64_t from, size_t limit) {
 }
 
 Result<Head> LocalLogStore::Append(uint64_t seq, std::string_view payload) {
+  return AppendBatch(seq, {std::string(payload)});
+}
+
+Result<Head> LocalLogStore::AppendBatch(uint64_t seq, const std::vector<std::string>& payloads) {
   CommitWriterOptions open;
   open.log = options_.log;
   open.on_lock_busy = options_.on_lock_busy;
@@ -80,8 +84,7 @@ Result<Head> LocalLogStore::Append(uint64_t seq, std::string_view payload) {
     return Status::InvalidArgument(fmt::format(
         "{}: cannot append commit {}: the log ends at seq {}", Describe(), seq, head.seq));
   }
-  STRATA_ASSIGN_OR_RETURN(StoredCommit stored, writer->AppendPayload(payload));
-  const Head appended{stored.commit.seq(), stored.hash, stored.position};
+  STRATA_ASSIGN_OR_RETURN(const Head appended, writer->AppendPayloads(payloads));
   Remember(appended);
   return appended;
 }

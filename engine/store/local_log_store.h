@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/log/env.h"
 #include "engine/log/log.h"
@@ -39,6 +40,10 @@ class LocalLogStore : public LogStore {
   Result<std::vector<LogEntry>> Read(uint64_t from, size_t limit) override;
   // Conflict when the log's head is at or past `seq`; InvalidArgument when it is before seq-1.
   Result<Head> Append(uint64_t seq, std::string_view payload) override;
+  // Append for several entries first_seq, first_seq+1, ... under one lock with one fsync (a
+  // mirror catching up). Conflict when the head is at or past first_seq; InvalidArgument when
+  // it is before first_seq-1 or an entry does not chain; nothing is written on an error.
+  Result<Head> AppendBatch(uint64_t first_seq, const std::vector<std::string>& payloads);
 
   const std::string& dir() const { return options_.dir; }
 

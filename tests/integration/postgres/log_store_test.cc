@@ -232,18 +232,13 @@ TEST_F(SharedLogCliTest, VerifyReadsTheSharedLogAndFindsABrokenOne) {
       << broken;
 }
 
-TEST_F(SharedLogCliTest, ACommandThatNeedsTheLocalIndexSaysWhatWorks) {
-  auto r = Strata({"log"});
-  EXPECT_EQ(r.code, 1) << r;
-  EXPECT_NE(r.err.find("strata.yaml:2: the log is a shared store (postgres://"),
-            std::string::npos)
-      << r;
-  EXPECT_NE(r.err.find("`strata verify` reads a shared log; to run `strata log` now, set "
-                       "`log: .strata` in strata.yaml"),
-            std::string::npos)
-      << r;
-  // Nothing was created locally.
-  EXPECT_FALSE(std::filesystem::exists(work_ / ".strata"));
+TEST_F(SharedLogCliTest, HistoryCommandsReadAnEmptySharedLogThroughTheMirror) {
+  auto r = Strata({"--json", "log"});
+  ASSERT_EQ(r.code, 0) << r;
+  EXPECT_EQ(r.Json()["commits"].size(), 0u);
+  // The mirror lives under .strata/remote/; nothing else is made.
+  EXPECT_TRUE(std::filesystem::is_directory(work_ / ".strata/remote"));
+  EXPECT_FALSE(std::filesystem::exists(work_ / ".strata/HEAD"));
 }
 
 TEST_F(SharedLogCliTest, AnUnreachableStoreIsNamedWithTheLine) {
