@@ -99,6 +99,10 @@ Result<HeadState> Recorder::Read() {
     // Whatever went wrong (the log was rewritten under the cache, say), a full load says it.
   }
   STRATA_RETURN_IF_ERROR(Load());
+  // The index loaded from may be behind the store: a shared log's local mirror holds what was
+  // pulled before other writers appended. Move forward from the store, however far; otherwise
+  // every attempt would be made against the same old head and lose again.
+  if (head.seq > cached_head_.seq) STRATA_RETURN_IF_ERROR(Advance(head));
   return Cached();
 }
 

@@ -11,8 +11,10 @@
 #include "engine/diff/diff.h"
 #include "engine/record/recorder.h"
 #include "engine/state/apply.h"
+#include "engine/store/local_log_store.h"
 #include "tests/engine/store/fake_log_store.h"
 #include "tests/engine/testing/dynamo_events.h"
+#include "tests/engine/testing/temp_dir.h"
 
 namespace strata::record {
 namespace {
@@ -24,8 +26,8 @@ constexpr int64_t kT0 = 1'772'000'000'000'000;
 
 class RecorderStoreTest : public ::testing::Test {
  protected:
-  std::unique_ptr<Recorder> Open(std::shared_ptr<LogStore> store, const std::string& who, uint64_t seed) {
-    RecorderOptions o;
+  std::unique_ptr<Recorder> Open(std::shared_ptr<LogStore> store, const std::string& who, uint64_t seed,
+                                 RecorderOptions o = {}) {
     o.store = store;
     o.actor.set_name(who);
     o.now_micros = [this] { return now_; };
@@ -258,6 +260,36 @@ TEST_F(RecorderStoreTest, AnIntentOnOtherObjectsIsRebasedAndAnIdenticalOneRecord
   ASSERT_TRUE(same.ok()) << same.status().ToString();
   EXPECT_FALSE(same->has_value());
   EXPECT_EQ(Commits().size(), 4u);
+}
+
+TEST_F(RecorderStoreTest, StateFromAMirrorBehindTheStoreIsMovedForwardBeforeEachAttempt) {
+  // A shared log's checkout reads state from its local mirror (a log directory with its index),
+  // pulled before the command; other writers append after that pull, and again while it writes.
+  auto a = Open(store_, "alice", 1);
+  ASSERT_TRUE(a->Record(GenerateTo({"orders"})).ok());
+  strata::testing::TempDir tmp;
+  auto env = NewPosixEnv();
+  LocalLogStoreOptions mo;
+  mo.env = env.get();
+  mo.dir = tmp / "mirror";
+  auto mirror = LocalLogStore::Open(std::move(mo));
+  ASSERT_TRUE(mirror.ok()) << mirror.status().ToString();
+  ASSERT_TRUE((*mirror)->Append(1, log_->entries[0].payload).ok());
+  OtherWriterRecords(Tag("bob-1"));
+  OtherWriterRecords(Tag("bob-2"));
+  RecorderOptions o;
+  o.env = env.get();
+  o.log_dir = tmp / "mirror";
+  o.index_path = tmp / "mirror/index.sqlite";
+  o.max_rebases = 3;
+  auto c = Open(store_, "carol", 3, std::move(o));
+  log_->before_append = [&] { OtherWriterRecords(Tag("bob-3")); };
+  auto r = c->Record(Tag("release"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const auto commits = Commits();
+  ASSERT_EQ(commits.size(), 5u);
+  EXPECT_EQ(commits[4].tag().name(), "release");
+  EXPECT_EQ(commits[4].tag().target_seq(), 4u);  // the head it was made against: the store's
 }
 
 }  // namespace

@@ -31,7 +31,8 @@ bool Contains(const std::string& text, const std::string& part) {
 // in an event prints its keys in.
 std::vector<std::string> History(const StrataRun& log) {
   std::vector<std::string> out;
-  for (const auto& c : log.Json()["commits"]) {
+  const nlohmann::json json = log.Json();  // kept: the loop walks into it
+  for (const auto& c : json["commits"]) {
     out.push_back(std::to_string(c["seq"].get<int>()) + " " + c["hash"].get<std::string>());
   }
   return out;
