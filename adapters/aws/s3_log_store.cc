@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "adapters/aws/session.h"
+#include "adapters/common/url_query.h"
 
 namespace strata::aws {
 namespace {
@@ -14,26 +15,6 @@ constexpr std::string_view kSuffix = ".commit";
 constexpr size_t kDigits = 20;
 constexpr std::string_view kShaHeader = "x-amz-meta-strata-sha256";
 constexpr size_t kPage = 1000;  // S3's largest listing page
-
-int HexDigit(char ch) {
-  if (ch >= '0' && ch <= '9') return ch - '0';
-  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-  if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-  return -1;
-}
-
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && HexDigit(s[i + 1]) >= 0 && HexDigit(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexDigit(s[i + 1]) * 16 + HexDigit(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
 
 // S3's rules for general-purpose bucket names: 3-63 characters of a-z 0-9 . -, starting and
 // ending with a letter or digit.
@@ -75,16 +56,9 @@ Result<S3LogUrl> ParseS3LogUrl(const std::string& url) {
         fmt::format("log {}: the prefix '{}' has an empty path segment ('//')", url, out.prefix));
   }
   if (q != std::string::npos) {
-    std::string_view query = std::string_view(url).substr(q + 1);
-    while (!query.empty()) {
-      const size_t amp = query.find('&');
-      std::string_view part = query.substr(0, amp);
-      query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-      if (part.empty()) continue;
-      const size_t eq = part.find('=');
-      const std::string key(part.substr(0, eq));
-      const std::string value =
-          eq == std::string_view::npos ? std::string() : PercentDecode(part.substr(eq + 1));
+    for (const common::QueryPart& part : common::SplitQuery(std::string_view(url).substr(q + 1))) {
+      const std::string& key = part.key;
+      const std::string& value = part.value;
       if (key == "region") {
         out.region = value;
       } else if (key == "endpoint") {

@@ -11,6 +11,8 @@
 #include <map>
 #include <vector>
 
+#include "adapters/common/url_query.h"
+
 namespace strata::aws {
 namespace {
 
@@ -38,29 +40,6 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// %XX sequences become bytes; anything else (a stray '%' included) stays as it is. '+' is not
-// a space in AWS query strings.
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
   return out;
 }
 
@@ -102,8 +81,8 @@ std::string CanonicalQuery(std::string_view query) {
       size_t eq = item.find('=');
       std::string_view key = item.substr(0, eq);
       std::string_view value = eq == std::string_view::npos ? "" : item.substr(eq + 1);
-      params.emplace_back(UriEncode(PercentDecode(key), false),
-                          UriEncode(PercentDecode(value), false));
+      params.emplace_back(UriEncode(common::PercentDecode(key), false),
+                          UriEncode(common::PercentDecode(value), false));
     }
     start = end + 1;
   }

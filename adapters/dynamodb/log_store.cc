@@ -6,6 +6,7 @@
 #include <cctype>
 #include <map>
 
+#include "adapters/common/url_query.h"
 #include "adapters/dynamodb/wait.h"
 
 namespace strata::dynamodb {
@@ -65,26 +66,6 @@ std::optional<std::string> FromBase64(std::string_view in) {
     }
   }
   if (pad > 2) return std::nullopt;
-  return out;
-}
-
-int HexDigit(char ch) {
-  if (ch >= '0' && ch <= '9') return ch - '0';
-  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-  if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
-  return -1;
-}
-
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && HexDigit(s[i + 1]) >= 0 && HexDigit(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexDigit(s[i + 1]) * 16 + HexDigit(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
   return out;
 }
 
@@ -167,7 +148,7 @@ Result<DynamoLogStoreOptions> ParseLogUrl(const std::string& url) {
   DynamoLogStoreOptions o;
   const std::string rest = url.substr(kScheme.size());
   const size_t q = rest.find('?');
-  o.table = PercentDecode(rest.substr(0, q));
+  o.table = common::PercentDecode(rest.substr(0, q));
   if (!o.table.empty() && o.table.back() == '/') o.table.pop_back();
   if (!IsTableName(o.table)) {
     return Status::InvalidArgument(fmt::format(
@@ -176,17 +157,9 @@ Result<DynamoLogStoreOptions> ParseLogUrl(const std::string& url) {
         url, o.table));
   }
   if (q != std::string::npos) {
-    const std::string query = rest.substr(q + 1);
-    size_t start = 0;
-    while (start <= query.size()) {
-      size_t amp = query.find('&', start);
-      if (amp == std::string::npos) amp = query.size();
-      const std::string part = query.substr(start, amp - start);
-      start = amp + 1;
-      if (part.empty()) continue;
-      const size_t eq = part.find('=');
-      const std::string key = part.substr(0, eq);
-      const std::string value = eq == std::string::npos ? "" : PercentDecode(part.substr(eq + 1));
+    for (const common::QueryPart& part : common::SplitQuery(rest.substr(q + 1))) {
+      const std::string& key = part.key;
+      const std::string& value = part.value;
       if (key == "log") {
         o.log_id = value;
       } else if (key == "region") {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "adapters/common/url_query.h"
 #include "engine/state/validate.h"
 
 namespace strata::postgres {
@@ -45,21 +46,6 @@ Result<std::string> FromByteaText(const std::optional<std::string>& text) {
   return out;
 }
 
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && HexDigit(s[i + 1]) >= 0 && HexDigit(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexDigit(s[i + 1]) * 16 + HexDigit(s[i + 2])));
-      i += 2;
-    } else if (s[i] == '+') {
-      out.push_back(' ');
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
 bool IsIdentifier(std::string_view s) {
   if (s.empty() || s.size() > 63) return false;
   if (!(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
@@ -84,23 +70,15 @@ Result<PostgresLogStoreOptions> ParseLogUrl(const std::string& url) {
   std::string base = url.substr(0, q);
   std::vector<std::string> passed;
   if (q != std::string::npos) {
-    std::string query = url.substr(q + 1);
-    size_t start = 0;
-    while (start <= query.size()) {
-      size_t amp = query.find('&', start);
-      if (amp == std::string::npos) amp = query.size();
-      const std::string part = query.substr(start, amp - start);
-      start = amp + 1;
-      if (part.empty()) continue;
-      const size_t eq = part.find('=');
-      const std::string key = part.substr(0, eq);
-      const std::string value = eq == std::string::npos ? "" : PercentDecode(part.substr(eq + 1));
+    for (const common::QueryPart& part : common::SplitQuery(url.substr(q + 1), true)) {
+      const std::string& key = part.key;
+      const std::string& value = part.value;
       if (key == "table") {
         o.table = value;
       } else if (key == "log") {
         o.log_id = value;
       } else {
-        passed.push_back(part);  // libpq's own (sslmode, connect_timeout, ...)
+        passed.push_back(part.raw);  // libpq's own (sslmode, connect_timeout, ...)
       }
     }
   }
