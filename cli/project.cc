@@ -260,7 +260,7 @@ std::string DefaultConfigText(const std::vector<InitSource>& sources) {
 version: 1
 
 # Where the event log lives: a directory (the embedded default), or a shared store URL
-# (postgres://...) that the whole team records into; docs/team-log.md.
+# (s3://, dynamodb:// or postgres://) that the whole team records into; docs/team-log.md.
 log: .strata
 
 # Desired state, one entry per schema source. The key names the schema in the log.
