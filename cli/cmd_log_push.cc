@@ -86,10 +86,9 @@ Status OpenDestination(Push& p) {
   }
   Status probed = p.dest->ProbeConditionalWrites();
   if (!probed.ok()) {
-    return Status::FailedPrecondition(fmt::format(
-        "{}: {}; a shared log there could fork, so nothing was copied. Use a store that honours "
-        "conditional writes",
-        p.dest->Describe(), probed.message()));
+    // The probe's own message names the store and what went wrong: a store that ignores the
+    // condition (and says to use one that does), or one that could not be written at all.
+    return Status(probed.code(), fmt::format("{}; nothing was copied", probed.message()));
   }
   return Status::Ok();
 }

@@ -269,6 +269,12 @@ Status S3LogStore::ProbeConditionalWrites() {
   const std::string body = "strata: a probe of create-only writes; safe to delete\n";
   const Hash hash = Sha256(body);
   Status first = Put(key, body, hash);
+  if (first.code() == Code::kNotFound) {
+    return first.WithContext(fmt::format(
+        "{}: probing conditional writes with {} (does the bucket exist? create it first, e.g. "
+        "aws s3 mb s3://{})",
+        Describe(), key, options_.client->bucket()));
+  }
   if (!first.ok()) {
     return first.WithContext(fmt::format("{}: probing conditional writes with {}", Describe(), key));
   }
