@@ -299,9 +299,7 @@ Status CreateLog(const Context& ctx, const std::string& root, const std::string&
   STRATA_ASSIGN_OR_RETURN(auto store, OpenLogStoreUrl(url));
   Status probed = store->ProbeConditionalWrites();
   if (!probed.ok()) {
-    return Status::FailedPrecondition(fmt::format(
-        "{}: {}; a shared log there could fork. Use a store that honours conditional writes",
-        store->Describe(), probed.message()));
+    return Status(probed.code(), fmt::format("{}; nothing was written", probed.message()));
   }
   return PullMirror(ctx, *store, MirrorDirFor(root, log), true).status();
 }

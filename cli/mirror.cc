@@ -14,6 +14,9 @@ namespace strata::cli {
 namespace {
 
 constexpr char kPullStateFile[] = "PULLED";
+// Written once the store passed the conditional-write probe, so each checkout probes a store
+// at its first write and not at every write.
+constexpr char kProbedFile[] = "PROBED";
 
 Result<PullReport> PullInto(const Context& ctx, LogStore& store, const std::string& mirror_dir,
                             bool progress);
@@ -202,10 +205,25 @@ Result<std::shared_ptr<LogStore>> StoreForWrite(const Context& ctx) {
     if (store.status().code() == Code::kUnavailable) return refuse(store.status());
     return store.status();
   }
-  auto pulled = PullMirror(ctx, **store, MirrorDir(ctx.project), true);
+  const std::string dir = MirrorDir(ctx.project);
+  auto pulled = PullMirror(ctx, **store, dir, true);
   if (!pulled.ok()) {
     if (pulled.status().code() == Code::kUnavailable) return refuse(pulled.status());
     return pulled.status();
+  }
+  // The first write from this checkout: a store that ignores conditional writes (some
+  // S3-compatible ones do) would let racing writers fork the log, so it is refused before
+  // anything is written to it.
+  if (!ctx.env->ReadFile(dir + "/" + kProbedFile).ok()) {
+    Status probed = (*store)->ProbeConditionalWrites();
+    if (probed.code() == Code::kUnavailable) return refuse(probed);
+    if (!probed.ok()) {
+      return Status(probed.code(), fmt::format("{}; nothing was recorded", probed.message()));
+    }
+    STRATA_RETURN_IF_ERROR(ctx.env->WriteFileAtomic(
+        dir + "/" + kProbedFile,
+        fmt::format("{} honoured conditional writes at {}\n", (*store)->Describe(),
+                    FormatTime(ctx.now_micros))));
   }
   return *store;
 }

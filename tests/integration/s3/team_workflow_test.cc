@@ -53,5 +53,30 @@ TEST(S3TeamWorkflowTest, PushRefusesAStoreThatIgnoresConditionsOrIsMissingAndCop
   EXPECT_EQ(team.History(a).size(), 1u);  // the local log as it was
 }
 
+// A checkout whose strata.yaml names the store by hand (no init, no push) probes it at its first
+// write: one that ignores If-None-Match is refused before anything is written to it.
+TEST(S3TeamWorkflowTest, TheFirstWriteToAStoreProbesItAndRefusesOneThatIgnoresConditions) {
+  strata::testing::S3LogPlace ignoring({"--serialize", "--s3-ignore-if-none-match"});
+  strata::testing::TeamWorkflow team(ignoring.Environment());
+  strata::testing::TempDir a;
+  team.MakeCheckout(a, ignoring.Url());
+  auto refused = team.In(a, {"generate", "-m", "shop tables"});
+  EXPECT_EQ(refused.code, 1) << refused;
+  EXPECT_NE(refused.err.find("this S3 endpoint ignores If-None-Match; a log on it would fork"),
+            std::string::npos)
+      << refused;
+  EXPECT_NE(refused.err.find("; nothing was recorded"), std::string::npos) << refused;
+  EXPECT_TRUE(ignoring.Keys("log/").empty());
+
+  // A store that honours them is probed once, then written to.
+  strata::testing::S3LogPlace honouring;
+  strata::testing::TempDir b;
+  team.MakeCheckout(b, honouring.Url());
+  auto recorded = team.In(b, {"generate", "-m", "shop tables"});
+  EXPECT_EQ(recorded.code, 0) << recorded;
+  EXPECT_EQ(honouring.Keys("log/").size(), 1u);
+  EXPECT_EQ(honouring.Keys("probe/").size(), 0u);  // the probe's object is removed after it
+}
+
 }  // namespace
 }  // namespace strata
