@@ -3,14 +3,19 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
+#include "adapters/common/text_file.h"
 #include "cli/log_store.h"
 #include "engine/refs/refs.h"
 #include "engine/store/hash.h"
 #include "engine/store/local_log_store.h"
 
 namespace strata::cli {
+namespace fs = std::filesystem;
+
 namespace {
 
 constexpr char kPullStateFile[] = "PULLED";
@@ -68,6 +73,19 @@ Result<std::unique_ptr<LocalLogStore>> OpenMirror(const Context& ctx, const std:
   o.env = ctx.env;
   o.dir = dir;
   o.note = [&ctx](const std::string& line) { ctx.Note("mirror: " + line); };
+  // Several strata processes of one checkout pull into the same mirror: a pull waits for the
+  // one in progress (each holds the lock for one page) rather than failing the command.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  o.on_lock_busy = [deadline, dir]() -> Status {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return Status::Unavailable(fmt::format(
+          "the local mirror {} stayed locked by another strata process for 30 s; run the "
+          "command again once it has finished",
+          dir));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    return Status::Ok();
+  };
   return LocalLogStore::Open(std::move(o));
 }
 
@@ -79,7 +97,9 @@ Status WritePullState(const Context& ctx, const std::string& dir, const LogStore
       {"hash", head.seq == 0 ? "" : HashHex(head.hash)},
       {"pulled_at", ctx.now_micros},
       {"store", store.Describe()}};
-  return ctx.env->WriteFileAtomic(dir + "/" + kPullStateFile, j.dump(2) + "\n");
+  // A temporary file of this process's own: processes of one checkout pulling at once each
+  // leave a whole PULLED (the newest pull's, or one just before it).
+  return common::WriteTextFile(fs::path(dir) / kPullStateFile, j.dump(2) + "\n");
 }
 
 std::string Staleness(const std::optional<PullState>& state) {
@@ -220,8 +240,8 @@ Result<std::shared_ptr<LogStore>> StoreForWrite(const Context& ctx) {
     if (!probed.ok()) {
       return Status(probed.code(), fmt::format("{}; nothing was recorded", probed.message()));
     }
-    STRATA_RETURN_IF_ERROR(ctx.env->WriteFileAtomic(
-        dir + "/" + kProbedFile,
+    STRATA_RETURN_IF_ERROR(common::WriteTextFile(
+        fs::path(dir) / kProbedFile,
         fmt::format("{} honoured conditional writes at {}\n", (*store)->Describe(),
                     FormatTime(ctx.now_micros))));
   }

@@ -110,6 +110,18 @@ Status MigrationCapture::CatchUp(const Head& head) {
     stem_of_.clear();
     seen_ = Head();
   }
+  if (recorder_.store().shared()) {
+    // A shared log: its entries come from the store, which holds every commit up to `head`
+    // (the checkout's local mirror may not have the newest yet, and its positions are its own).
+    Status s = ScanStore(recorder_.store(), Head{seen_.seq, seen_.hash, std::nullopt}, 512,
+                         [&](const LogEntry& e, const pb::Commit& c) -> Status {
+                           if (e.seq > head.seq) return Status::Aborted("past the head");
+                           Fold(StoredCommit{c, e.hash, RecordPosition{}, e.payload.size(), {}});
+                           return Status::Ok();
+                         });
+    if (s.code() == Code::kAborted) s = Status::Ok();
+    return s.WithContext("reading the log's migrations");
+  }
   STRATA_ASSIGN_OR_RETURN(auto reader, CommitReader::Open(options_.env, options_.log_dir));
   CommitScanOptions scan;
   if (seen_.seq > 0) scan.after = seen_;

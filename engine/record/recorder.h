@@ -65,6 +65,10 @@ class Recorder {
   // and advanced by this recorder's own appends. Corruption for a damaged log.
   Result<HeadState> Read();
 
+  // The store commits go to: for callers that read the log as the recorder writes it (a shared
+  // store's entries may be newer than any local copy of them).
+  LogStore& store() const { return *store_; }
+
   // Appends `draft` if and only if the log's head is still `expected` (seq and hash): the store
   // creates entry expected.seq+1 only if it is absent (the log directory under its lock, waiting
   // up to lock_wait_ms, with a note when it has to wait; FailedPrecondition naming the wait and

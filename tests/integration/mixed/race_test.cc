@@ -11,7 +11,9 @@
 // exactly once, and each migration's commit holds what that migration did; every commit a
 // process claims is in the log as it claimed, and every commit is claimed by exactly one
 // process; losers say what happened; nothing crashed; commit times never go back; and both
-// backends match the log. No assertion depends on timing.
+// backends match the log. No assertion depends on timing. The same race runs twice: on the
+// project's log directory, and on a shared log in PostgreSQL (`log: postgres://...`, every
+// process writing through the store and reading through the project's local mirror).
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -19,6 +21,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -26,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/postgres/log_store.h"
 #include "engine/log/env.h"
 #include "engine/store/commit_store.h"
 #include "engine/store/hash.h"
@@ -262,8 +266,46 @@ class MixedRaceTest : public ::testing::Test {
     std::map<uint64_t, std::string> hashes;  // hex
     std::map<uint64_t, json> shown;
   };
+  // Moves the project's log to a shared PostgreSQL log (a database of its own) before anything
+  // is recorded.
+  void UseSharedLog() {
+    log_url_ = fmt::format("postgres://127.0.0.1:{}/{}?user=postgres&log=race",
+                           TestClusterPort(), db_log_.name());
+    const fs::path yaml = fs::path(project_) / "strata.yaml";
+    std::ifstream in(yaml);
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    text.replace(0, std::string("version: 1\n").size(), "version: 1\nlog: " + log_url_ + "\n");
+    WriteText(yaml, text);
+  }
+
   Log ReadLog() {
     Log log;
+    if (!log_url_.empty()) {
+      postgres::PostgresLogStoreOptions o;
+      o.conninfo = db_log_.conninfo();
+      o.log_id = "race";
+      auto store = postgres::PostgresLogStore::Open(o);
+      EXPECT_TRUE(store.ok()) << store.status().ToString();
+      if (store.ok()) {
+        Status s = ScanStore(**store, Head{}, 500, [&](const LogEntry& e, const pb::Commit& c) {
+          log.commits[c.seq()] = c;
+          log.hashes[c.seq()] = HashHex(e.hash);
+          return Status::Ok();
+        });
+        EXPECT_TRUE(s.ok()) << s.ToString();
+      }
+    } else {
+      ReadLogDirectory(&log);
+    }
+    StrataRun shown = Strata({"--json", "log", "--events"});
+    EXPECT_EQ(shown.code, 0) << shown;
+    const json document = shown.Json();
+    for (const auto& c : document.at("commits")) log.shown[c.at("seq").get<uint64_t>()] = c;
+    return log;
+  }
+
+  void ReadLogDirectory(Log* out) {
+    Log& log = *out;
     auto env = NewPosixEnv();
     auto reader = CommitReader::Open(env.get(), (fs::path(project_) / ".strata").string());
     EXPECT_TRUE(reader.ok()) << reader.status().ToString();
@@ -275,11 +317,6 @@ class MixedRaceTest : public ::testing::Test {
       });
       EXPECT_TRUE(s.ok()) << s.ToString();
     }
-    StrataRun shown = Strata({"--json", "log", "--events"});
-    EXPECT_EQ(shown.code, 0) << shown;
-    const json document = shown.Json();
-    for (const auto& c : document.at("commits")) log.shown[c.at("seq").get<uint64_t>()] = c;
-    return log;
   }
 
   // This test's live tables on moto.
@@ -698,10 +735,35 @@ class MixedRaceTest : public ::testing::Test {
         stats_.apply_operations, stats_.lock_waits);
   }
 
+  void RunTheRace() {
+    WriteTable(prefix_ + "seed");  // something to tag from the first round on
+    RunAlone({Kind::kGenerate, true, {"generate", "-m", "seed"}, "", ""});
+    ASSERT_EQ(ran_.back().run.code, 0) << ran_.back().run;
+    for (int r = 0; r < kRounds; ++r) {
+      ASSERT_NO_FATAL_FAILURE(RunRound(r));
+    }
+    const size_t racing = ran_.size() - 1;
+    EXPECT_GE(racing, 200u);
+    // The last deployment brings moto to the head (or finds it there and records nothing).
+    RunAlone({Kind::kApply, true, {"apply", "--target", "ddb", "--auto-approve"}, "ddb", ""});
+
+    const std::vector<Claim> claims = ReadEveryProcess();
+    const Log log = ReadLog();
+    ASSERT_NO_FATAL_FAILURE(ExpectTheLogIntact(log));
+    ExpectClaimsAreTheLog(claims, log);
+    ExpectEachDynamoDbChangeOnce(log);
+    ExpectEachMigrationOnce(log);
+    ExpectAnArtifactPerGenerateCommit(log);
+    ExpectTheBackendsMatchTheLog();
+    PrintSummary(racing, log.commits.size());
+  }
+
   MotoIdentity keys_;
   std::string endpoint_;
   TestDynamoDb ddb_{endpoint_, keys_};
   TestDatabase db_a_, db_b_;
+  TestDatabase db_log_;  // the shared log's, when UseSharedLog() is called
+  std::string log_url_;
   TempDir tmp_;
   std::string prefix_, project_, scratch_, staging_;
   std::set<std::string> tables_;                   // every DynamoDB table written
@@ -712,26 +774,12 @@ class MixedRaceTest : public ::testing::Test {
 };
 
 TEST_F(MixedRaceTest, ManyWritersAtOnceRecordEveryChangeOnceAndBothBackendsMatchTheLog) {
-  WriteTable(prefix_ + "seed");  // something to tag from the first round on
-  RunAlone({Kind::kGenerate, true, {"generate", "-m", "seed"}, "", ""});
-  ASSERT_EQ(ran_.back().run.code, 0) << ran_.back().run;
-  for (int r = 0; r < kRounds; ++r) {
-    ASSERT_NO_FATAL_FAILURE(RunRound(r));
-  }
-  const size_t racing = ran_.size() - 1;
-  EXPECT_GE(racing, 200u);
-  // The last deployment brings moto to the head (or finds it there and records nothing).
-  RunAlone({Kind::kApply, true, {"apply", "--target", "ddb", "--auto-approve"}, "ddb", ""});
+  RunTheRace();
+}
 
-  const std::vector<Claim> claims = ReadEveryProcess();
-  const Log log = ReadLog();
-  ASSERT_NO_FATAL_FAILURE(ExpectTheLogIntact(log));
-  ExpectClaimsAreTheLog(claims, log);
-  ExpectEachDynamoDbChangeOnce(log);
-  ExpectEachMigrationOnce(log);
-  ExpectAnArtifactPerGenerateCommit(log);
-  ExpectTheBackendsMatchTheLog();
-  PrintSummary(racing, log.commits.size());
+TEST_F(MixedRaceTest, OnASharedPostgresLogEveryChangeIsRecordedOnceAndBothBackendsMatchIt) {
+  UseSharedLog();
+  RunTheRace();
 }
 
 }  // namespace
