@@ -11,6 +11,7 @@
 #include <ostream>
 #include <string>
 
+#include "engine/record/recorder.h"
 #include "engine/store/log_store.h"
 
 namespace strata::testing {
@@ -218,6 +219,19 @@ TEST_P(LogStoreConformance, ScanStoreWalksPagesAndChecksTheChain) {
   EXPECT_NE(s.message().find("commit 21: prev_hash does not match the hash of commit 20"),
             std::string::npos)
       << s.message();
+}
+
+// A recorder on `store` whose clock, waits and randomness are fixed: for the stores' tests that
+// record through the writer protocol (a lost reply recorded once, a deleted entry refused).
+inline record::RecorderOptions FixedRecorderOptions(std::shared_ptr<LogStore> store) {
+  record::RecorderOptions o;
+  o.store = std::move(store);
+  o.actor.set_name("alice");
+  o.now_micros = [] { return int64_t{1'772'000'000'000'000}; };
+  o.steady_ms = [] { return int64_t{0}; };
+  o.sleep_ms = [](int64_t) {};
+  o.random = [n = uint64_t{1}]() mutable { return n = n * 6364136223846793005ULL + 1; };
+  return o;
 }
 
 }  // namespace strata::testing

@@ -241,17 +241,6 @@ TEST_F(DynamoLogStoreTest, APayloadTooBigForOneItemIsStoredInContentAddressedPar
       << damaged.status().message();
 }
 
-record::RecorderOptions RecorderFor(std::shared_ptr<LogStore> store) {
-  record::RecorderOptions o;
-  o.store = std::move(store);
-  o.actor.set_name("alice");
-  o.now_micros = [] { return int64_t{1'772'000'000'000'000}; };
-  o.steady_ms = [] { return int64_t{0}; };
-  o.sleep_ms = [](int64_t) {};
-  o.random = [n = uint64_t{1}]() mutable { return n = n * 6364136223846793005ULL + 1; };
-  return o;
-}
-
 Result<std::optional<StoredCommit>> RecordDeployment(record::Recorder& recorder) {
   return recorder.Record([](const record::HeadState&) {
     pb::Deployment d;
@@ -267,7 +256,7 @@ Result<std::optional<StoredCommit>> RecordDeployment(record::Recorder& recorder)
 // reports success, once.
 TEST_F(DynamoLogStoreTest, AReplyLostAfterThePutItemIsRecordedOnce) {
   std::shared_ptr<LogStore> store = OpenLog(proxy_.url(), LogOptions(table_));
-  auto recorder = record::Recorder::Open(RecorderFor(store));
+  auto recorder = record::Recorder::Open(strata::testing::FixedRecorderOptions(store));
   ASSERT_TRUE(recorder.ok()) << recorder.status().ToString();
   ASSERT_TRUE(RecordDeployment(**recorder).ok());
   proxy_.Operations({{"faults", {{"PutItem", {"lose-reply"}}}}});
@@ -286,7 +275,7 @@ TEST_F(DynamoLogStoreTest, AReplyLostAfterThePutItemIsRecordedOnce) {
 TEST_F(DynamoLogStoreTest, ThrottlingAndServerErrorsAreRetried) {
   std::shared_ptr<LogStore> store = OpenLog(proxy_.url(), LogOptions(table_));
   proxy_.Operations({{"faults", {{"PutItem", {"throttle", "500"}}, {"Query", {"503"}}}}});
-  auto recorder = record::Recorder::Open(RecorderFor(store));
+  auto recorder = record::Recorder::Open(strata::testing::FixedRecorderOptions(store));
   ASSERT_TRUE(recorder.ok()) << recorder.status().ToString();
   auto made = RecordDeployment(**recorder);
   ASSERT_TRUE(made.ok()) << made.status().ToString();
@@ -310,7 +299,7 @@ TEST_F(DynamoLogStoreTest, ARemovedEntryIsReportedAndWritersRefuse) {
   EXPECT_NE(read.status().message().find("commit 2 is missing (the next entry is 3)"),
             std::string::npos)
       << read.status().message();
-  auto recorder = record::Recorder::Open(RecorderFor(fresh));
+  auto recorder = record::Recorder::Open(strata::testing::FixedRecorderOptions(fresh));
   Status refused = recorder.ok() ? RecordDeployment(**recorder).status() : recorder.status();
   EXPECT_EQ(refused.code(), Code::kCorruption) << refused.ToString();
   EXPECT_NE(refused.message().find("commit 2 is missing"), std::string::npos)

@@ -142,17 +142,6 @@ TEST_F(PostgresLogStoreTest, ATableInAnotherSchemaIsCreatedThere) {
   EXPECT_EQ(r->rows[0][0], std::optional<std::string>("2"));
 }
 
-record::RecorderOptions RecorderFor(std::shared_ptr<LogStore> store) {
-  record::RecorderOptions o;
-  o.store = std::move(store);
-  o.actor.set_name("alice");
-  o.now_micros = [] { return int64_t{1'772'000'000'000'000}; };
-  o.steady_ms = [] { return int64_t{0}; };
-  o.sleep_ms = [](int64_t) {};
-  o.random = [n = uint64_t{1}]() mutable { return n = n * 6364136223846793005ULL + 1; };
-  return o;
-}
-
 // The connection is lost after the server committed the row: the writer finds its own entry
 // and reports success, once.
 TEST_F(PostgresLogStoreTest, AReplyLostAfterTheInsertCommittedIsRecordedOnce) {
@@ -163,7 +152,7 @@ TEST_F(PostgresLogStoreTest, AReplyLostAfterTheInsertCommittedIsRecordedOnce) {
     return Status::Unavailable(
         fmt::format("connection lost after the INSERT of {} (test fault)", seq));
   };
-  auto recorder = record::Recorder::Open(RecorderFor(std::shared_ptr<LogStore>(OpenStore(o))));
+  auto recorder = record::Recorder::Open(strata::testing::FixedRecorderOptions(std::shared_ptr<LogStore>(OpenStore(o))));
   ASSERT_TRUE(recorder.ok());
   auto made = (*recorder)->Record([](const record::HeadState&) {
     pb::Deployment d;

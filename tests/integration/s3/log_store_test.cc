@@ -50,17 +50,6 @@ Head AppendChain(LogStore& store, int n) {
   return at;
 }
 
-record::RecorderOptions RecorderFor(std::shared_ptr<LogStore> store) {
-  record::RecorderOptions o;
-  o.store = std::move(store);
-  o.actor.set_name("alice");
-  o.now_micros = [] { return int64_t{1'772'000'000'000'000}; };
-  o.steady_ms = [] { return int64_t{0}; };
-  o.sleep_ms = [](int64_t) {};
-  o.random = [n = uint64_t{1}]() mutable { return n = n * 6364136223846793005ULL + 1; };
-  return o;
-}
-
 Result<std::optional<StoredCommit>> RecordDeployment(record::Recorder& recorder,
                                                     const std::string& target) {
   return recorder.Record([&](const record::HeadState&) {
@@ -122,7 +111,7 @@ TEST(S3LogStoreTest, ALostReplyIsAConflictForTheStoreAndOneSuccessForTheRecorder
   EXPECT_EQ((*entries)[0].payload, bytes);  // the "conflict" was our own write
 
   S3LogPlace other;
-  auto recorder = record::Recorder::Open(RecorderFor(other.Open()));
+  auto recorder = record::Recorder::Open(strata::testing::FixedRecorderOptions(other.Open()));
   ASSERT_TRUE(recorder.ok()) << recorder.status().ToString();
   other.Faults("lose-reply@PUT");
   auto made = RecordDeployment(**recorder, "prod");
@@ -217,7 +206,7 @@ TEST(S3LogStoreTest, ADeletedEntryIsReportedByReadersAndRefusedByWriters) {
   ASSERT_FALSE(read.ok());
   EXPECT_EQ(read.status().code(), Code::kCorruption);
 
-  auto recorder = record::Recorder::Open(RecorderFor(place.Open()));
+  auto recorder = record::Recorder::Open(strata::testing::FixedRecorderOptions(place.Open()));
   if (recorder.ok()) {
     auto made = RecordDeployment(**recorder, "prod");
     EXPECT_FALSE(made.ok());
