@@ -108,24 +108,24 @@ Result<HeadState> Recorder::Read() {
 
 Status Recorder::Advance(const Head& head) {
   cached_ = false;  // until the scan below has applied everything
-  Head at = cached_head_;
-  int64_t time = cached_time_;
-  STRATA_RETURN_IF_ERROR(ScanStore(
-      *store_, cached_head_, kReadPage, [&](const LogEntry& e, const pb::Commit& c) -> Status {
-        STRATA_RETURN_IF_ERROR(ApplyCommit(c, &cached_state_, OnFailure::kDiscard));
-        at = Head{e.seq, e.hash, std::nullopt};
-        time = c.time_unix_micros();
-        NoteRelocation(c);
-        return Status::Ok();
-      }));
-  if (at.seq < head.seq) {
+  STRATA_RETURN_IF_ERROR(ApplyForward());
+  if (cached_head_.seq < head.seq) {
     return Status::Corruption(fmt::format("the log's head is seq {} but its commits end at {}",
-                                          head.seq, at.seq));
+                                          head.seq, cached_head_.seq));
   }
-  cached_head_ = at;
-  cached_time_ = time;
   cached_ = true;
   return Status::Ok();
+}
+
+Status Recorder::ApplyForward() {
+  return ScanStore(
+      *store_, cached_head_, kReadPage, [&](const LogEntry& e, const pb::Commit& c) -> Status {
+        STRATA_RETURN_IF_ERROR(ApplyCommit(c, &cached_state_, OnFailure::kDiscard));
+        cached_head_ = Head{e.seq, e.hash, std::nullopt};
+        cached_time_ = c.time_unix_micros();
+        NoteRelocation(c);
+        return Status::Ok();
+      });
 }
 
 void Recorder::NoteRelocation(const pb::Commit& c) {
@@ -169,19 +169,9 @@ Status Recorder::LoadFromIndex() {
 }
 
 Status Recorder::LoadByReplay() {
-  Head at;
-  int64_t time = 0;
-  STRATA_RETURN_IF_ERROR(ScanStore(
-      *store_, Head{}, kReadPage, [&](const LogEntry& e, const pb::Commit& c) -> Status {
-        STRATA_RETURN_IF_ERROR(ApplyCommit(c, &cached_state_, OnFailure::kDiscard));
-        at = Head{e.seq, e.hash, std::nullopt};
-        time = c.time_unix_micros();
-        NoteRelocation(c);
-        return Status::Ok();
-      }));
-  cached_head_ = at;
-  cached_time_ = time;
-  return Status::Ok();
+  cached_head_ = Head{};
+  cached_time_ = 0;
+  return ApplyForward();
 }
 
 // ---- appending ---------------------------------------------------------------------------

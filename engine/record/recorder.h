@@ -109,6 +109,9 @@ class Recorder {
   Status LoadByReplay();
   // Moves the cache forward over the commits after it, up to `head` (or past it).
   Status Advance(const Head& head);
+  // Applies the store's commits after cached_head_ to the cached state, moving cached_head_ and
+  // cached_time_ along with them.
+  Status ApplyForward();
   // Append, remembering the hash of the bytes written in `tried` (every attempt of a Record).
   Result<StoredCommit> AppendTracked(const Head& expected, Draft draft, std::vector<Hash>* tried);
   // The entry from `seq` to the head whose hash is one of `tried`; nullopt when none is.
