@@ -183,7 +183,9 @@ CommandResult RunLog(Context& ctx) {
 
   const bool show_signature = vm["show-signature"].as<bool>();
   TrustFiles trust;
-  if (show_signature) STRATA_ASSIGN_OR_RETURN(trust, LoadTrust(ctx));
+  if (show_signature) {
+    STRATA_ASSIGN_OR_RETURN(trust, LoadTrust(ctx));
+  }
 
   STRATA_ASSIGN_OR_RETURN(auto history, OpenHistory(ctx));
   STRATA_ASSIGN_OR_RETURN(auto commits, history->index().Commits(f));

@@ -5,8 +5,8 @@
 #include <google/protobuf/wire_format_lite.h>
 
 #include <climits>
-#include <ctime>
 
+#include "engine/refs/refs.h"
 #include "engine/store/commit_store.h"
 #include "engine/store/hash.h"
 #include "proto/commit.pb.h"
@@ -17,15 +17,6 @@ namespace {
 using google::protobuf::internal::WireFormatLite;
 
 constexpr int kSignatureField = 15;
-
-std::string FormatUtc(int64_t unix_micros) {
-  const std::time_t t = static_cast<std::time_t>(unix_micros / 1000000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 SignatureCheck Bad(SignatureCheck c, std::string detail) {
   c.status = SignatureStatus::kBad;
@@ -71,8 +62,8 @@ void JudgeKey(const PublicKey& key, int64_t time, const Trust& trust, SignatureC
     c->status = SignatureStatus::kNotValidAtTime;
     const bool early = e.valid_after && time < *e.valid_after;
     c->detail = fmt::format("{} ({}): the commit is from {}, the key is valid {} {}", e.principals,
-                            e.where, FormatUtc(time), early ? "from" : "until",
-                            FormatUtc(early ? *e.valid_after : *e.valid_before));
+                            e.where, FormatTime(time), early ? "from" : "until",
+                            FormatTime(early ? *e.valid_after : *e.valid_before));
     return;
   }
   c->status = SignatureStatus::kUnknownKey;

@@ -149,12 +149,12 @@ TEST_F(CommitSignatureTest, TheKeyMustBeValidAtTheCommitsTime) {
   EXPECT_EQ(early.status, SignatureStatus::kNotValidAtTime);
   EXPECT_EQ(early.Describe(), "key not valid at the commit's time (ED25519 " + Fingerprint() +
                                   "): alice@shop.example (allowed_signers:1): the commit is from "
-                                  "2026-03-01T00:00:00Z, the key is valid from 2026-03-02T00:00:00Z");
+                                  "2026-03-01T00:00:00.000005Z, the key is valid from 2026-03-02T00:00:00Z");
   EXPECT_EQ(Check(stored, kMarch2026 + int64_t{86400} * 1000000).status, SignatureStatus::kSigned);
   Allow("alice@shop.example valid-before=\"20260228\"");
   EXPECT_EQ(Check(stored).detail,
-            "alice@shop.example (allowed_signers:1): the commit is from 2026-03-01T00:00:00Z, the "
-            "key is valid until 2026-02-28T00:00:00Z");
+            "alice@shop.example (allowed_signers:1): the commit is from 2026-03-01T00:00:00.000005Z, "
+            "the key is valid until 2026-02-28T00:00:00Z");
 }
 
 TEST_F(CommitSignatureTest, ASignerBlobMustBeAnSshSigInTheStrataNamespace) {
