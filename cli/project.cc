@@ -206,6 +206,7 @@ Status LoadSigning(const YAML::Node& node, const std::string& file, const GetEnv
             "{}: signing.require must be true or false, not \"{}\"", Where(file, kv.second), v));
       }
       s.require = v == "true";
+      s.require_where = Where(file, kv.second);
     } else if (key == "program") {
       // A bare name is looked for on PATH when a commit is signed; a path is the project's.
       STRATA_ASSIGN_OR_RETURN(s.program, ConfigPath(kv.second, file, getenv, *p));

@@ -42,7 +42,8 @@ struct SigningConfig {
   std::string revoked_keys;     // keys no longer trusted; empty: none
   std::string program;          // ssh-keygen's path as written; empty: ssh-keygen on PATH
   bool require = false;         // new commits must be signed
-  std::string where;            // "strata.yaml:7", the signing: line
+  std::string where;            // "strata.yaml:7", where the signing: section starts
+  std::string require_where;    // the require: line
 };
 
 struct Project {

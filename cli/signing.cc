@@ -141,7 +141,7 @@ Result<std::shared_ptr<sign::Signer>> SignerFor(const Context& ctx) {
   }
   if (key.empty()) {
     if (!s.require) return std::shared_ptr<sign::Signer>();
-    return std::shared_ptr<sign::Signer>(std::make_shared<RefusingSigner>(s.where));
+    return std::shared_ptr<sign::Signer>(std::make_shared<RefusingSigner>(s.require_where));
   }
   STRATA_ASSIGN_OR_RETURN(std::string program,
                           FindProgram(ctx, s.program.empty() ? "ssh-keygen" : s.program));

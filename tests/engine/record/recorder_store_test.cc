@@ -332,7 +332,7 @@ TEST_F(RecorderStoreTest, ASignerThatCannotSignRecordsNothing) {
   o.signer = signer;
   auto a = Open(store_, "alice", 1, o);
   auto r = a->Record(GenerateTo({"orders"}));
-  EXPECT_EQ(r.status().ToString(), "FailedPrecondition: no key");
+  EXPECT_EQ(r.status().ToString(), "FAILED_PRECONDITION: no key");
   EXPECT_TRUE(log_->entries.empty());
   // The cached state did not keep the refused draft: once the signer works, it is recorded.
   signer->refusal = Status::Ok();
@@ -348,7 +348,7 @@ TEST_F(RecorderStoreTest, ASignatureInAnotherNamespaceIsRefusedBeforeWriting) {
   o.signer = signer;
   auto a = Open(store_, "alice", 1, o);
   EXPECT_EQ(a->Record(GenerateTo({"orders"})).status().ToString(),
-            "FailedPrecondition: the signer returned an unusable signature (the signature is for "
+            "FAILED_PRECONDITION: the signer returned an unusable signature (the signature is for "
             "namespace \"git\", not \"strata\"); nothing was recorded");
   EXPECT_TRUE(log_->entries.empty());
 }

@@ -45,19 +45,19 @@ TEST(AllowedSigners, ErrorsNameTheFileAndLine) {
     return ParseAllowedSigners(text, "allowed_signers").status().ToString();
   };
   EXPECT_EQ(err("\n" + Line("ca@shop.example cert-authority")),
-            "Unimplemented: allowed_signers:2: cert-authority is not supported: list each "
+            "UNIMPLEMENTED: allowed_signers:2: cert-authority is not supported: list each "
             "signer's own public key");
   EXPECT_EQ(err(Line("a@b expires=\"1\"")),
-            "InvalidArgument: allowed_signers:1: unknown option \"expires\"");
+            "INVALID_ARGUMENT: allowed_signers:1: unknown option \"expires\"");
   EXPECT_EQ(err(Line("a@b valid-after=\"2026-03-01\"")),
-            "InvalidArgument: allowed_signers:1: valid-after: \"2026-03-01\" is not a time; use "
+            "INVALID_ARGUMENT: allowed_signers:1: valid-after: \"2026-03-01\" is not a time; use "
             "YYYYMMDD, YYYYMMDDHHMM or YYYYMMDDHHMMSS (UTC, Z optional)");
   EXPECT_EQ(err("alice@shop.example\n"),
-            "InvalidArgument: allowed_signers:1: expected a public key after the principals");
+            "INVALID_ARGUMENT: allowed_signers:1: expected a public key after the principals");
   EXPECT_EQ(err("alice@shop.example ssh-ed25519 !!!!\n"),
-            "InvalidArgument: allowed_signers:1: the ssh-ed25519 key is not valid base64");
+            "INVALID_ARGUMENT: allowed_signers:1: the ssh-ed25519 key is not valid base64");
   EXPECT_EQ(err("\"alice ssh-ed25519 AAAA\n"),
-            "InvalidArgument: allowed_signers:1: unterminated quote");
+            "INVALID_ARGUMENT: allowed_signers:1: unterminated quote");
 }
 
 TEST(AllowedSigners, TimesAreUtcWithOrWithoutZ) {
@@ -66,7 +66,7 @@ TEST(AllowedSigners, TimesAreUtcWithOrWithoutZ) {
   EXPECT_EQ(*ParseSignerTime("203001010000"), int64_t{1893456000} * 1000000);
   EXPECT_EQ(*ParseSignerTime("20300101000001"), int64_t{1893456001} * 1000000);
   EXPECT_EQ(ParseSignerTime("20301301").status().ToString(),
-            "InvalidArgument: \"20301301\" is not a valid date and time");
+            "INVALID_ARGUMENT: \"20301301\" is not a valid date and time");
 }
 
 TEST(AllowedSigners, PatternListsMatchLikeOpenSsh) {
@@ -83,7 +83,7 @@ TEST(RevokedKeys, OneKeyALine) {
   ASSERT_EQ(r->size(), 1u);
   EXPECT_EQ((*r)[0].Kind(), "ED25519");
   EXPECT_EQ(ParseRevokedKeys("\nnot-a-key\n", "revoked_keys").status().ToString(),
-            "InvalidArgument: revoked_keys:2: expected a key type and a base64 key");
+            "INVALID_ARGUMENT: revoked_keys:2: expected a key type and a base64 key");
 }
 
 }  // namespace

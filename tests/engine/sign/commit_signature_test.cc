@@ -85,12 +85,12 @@ TEST_F(CommitSignatureTest, AFieldAfterTheSignatureIsABadSignature) {
   std::string tail;
   ASSERT_TRUE(SerializeCommit(more, &tail).ok());
   EXPECT_EQ(SplitSignature(stored + tail).status().ToString(),
-            "Corruption: the signature is not the last field of the commit");
+            "CORRUPTION: the signature is not the last field of the commit");
   Allow("alice@shop.example");
   EXPECT_EQ(Check(stored + tail).Describe(),
             "bad signature: the signature is not the last field of the commit");
   EXPECT_EQ(SplitSignature(stored.substr(0, stored.size() - 1)).status().ToString(),
-            "Corruption: the commit's bytes are not a protobuf message");
+            "CORRUPTION: the commit's bytes are not a protobuf message");
 }
 
 TEST_F(CommitSignatureTest, AValidSignatureByAnAllowedSigner) {
@@ -160,9 +160,9 @@ TEST_F(CommitSignatureTest, TheKeyMustBeValidAtTheCommitsTime) {
 TEST_F(CommitSignatureTest, ASignerBlobMustBeAnSshSigInTheStrataNamespace) {
   EXPECT_TRUE(CheckSignatureBlob(signer_.Blob("m", "strata")).ok());
   EXPECT_EQ(CheckSignatureBlob(signer_.Blob("m", "git")).ToString(),
-            "InvalidArgument: the signature is for namespace \"git\", not \"strata\"");
+            "INVALID_ARGUMENT: the signature is for namespace \"git\", not \"strata\"");
   EXPECT_EQ(CheckSignatureBlob("-----BEGIN SSH SIGNATURE-----").ToString(),
-            "InvalidArgument: not an SSH signature (no SSHSIG magic)");
+            "INVALID_ARGUMENT: not an SSH signature (no SSHSIG magic)");
 }
 
 }  // namespace

@@ -75,7 +75,7 @@ TEST(SshSig, AnRsaSha512SignatureByOpenSshVerifies) {
 TEST(SshSig, AnotherMessageDoesNotVerify) {
   for (std::string_view armored : {kEdSig, kRsaSig}) {
     Status s = VerifySshSig(Parsed(armored), "strata", std::string(kMessage) + "0");
-    EXPECT_EQ(s.ToString(), "InvalidArgument: the signature does not match");
+    EXPECT_EQ(s.ToString(), "INVALID_ARGUMENT: the signature does not match");
   }
 }
 
@@ -84,14 +84,14 @@ TEST(SshSig, AFlippedSignatureByteDoesNotVerify) {
     SshSig sig = Parsed(armored);
     sig.signature[10] ^= 0x01;
     EXPECT_EQ(VerifySshSig(sig, "strata", kMessage).ToString(),
-              "InvalidArgument: the signature does not match");
+              "INVALID_ARGUMENT: the signature does not match");
   }
 }
 
 TEST(SshSig, ASignatureInAnotherNamespaceIsRefused) {
   const SshSig sig = Parsed(kEdGitSig);
   EXPECT_EQ(VerifySshSig(sig, "strata", kMessage).ToString(),
-            "InvalidArgument: the signature is for namespace \"git\", not \"strata\"");
+            "INVALID_ARGUMENT: the signature is for namespace \"git\", not \"strata\"");
   EXPECT_TRUE(VerifySshSig(sig, "git", kMessage).ok());
 }
 
@@ -99,7 +99,7 @@ TEST(SshSig, AKeyOfOneKindWithASignatureOfAnotherIsRefused) {
   SshSig sig = Parsed(kEdSig);
   sig.signature_type = "rsa-sha2-256";
   EXPECT_EQ(VerifySshSig(sig, "strata", kMessage).ToString(),
-            "InvalidArgument: a rsa-sha2-256 signature does not fit a ssh-ed25519 key");
+            "INVALID_ARGUMENT: a rsa-sha2-256 signature does not fit a ssh-ed25519 key");
 }
 
 TEST(SshSig, ArmorIsWhatSshKeygenWrites) {
@@ -115,30 +115,30 @@ TEST(SshSig, MalformedBlobsSayWhatIsWrong) {
   auto blob = DearmorSshSig(kEdSig);
   ASSERT_TRUE(blob.ok());
   EXPECT_EQ(ParseSshSig("SSHSIX" + blob->substr(6)).status().ToString(),
-            "InvalidArgument: not an SSH signature (no SSHSIG magic)");
+            "INVALID_ARGUMENT: not an SSH signature (no SSHSIG magic)");
   EXPECT_EQ(ParseSshSig(blob->substr(0, blob->size() - 5)).status().ToString(),
-            "InvalidArgument: the SSH signature is truncated");
+            "INVALID_ARGUMENT: the SSH signature is truncated");
   EXPECT_EQ(ParseSshSig(*blob + "x").status().ToString(),
-            "InvalidArgument: the SSH signature has trailing bytes");
+            "INVALID_ARGUMENT: the SSH signature has trailing bytes");
   std::string v2 = *blob;
   v2[9] = 2;
   EXPECT_EQ(ParseSshSig(v2).status().ToString(),
-            "InvalidArgument: SSH signature version 2 is not supported");
+            "INVALID_ARGUMENT: SSH signature version 2 is not supported");
   EXPECT_EQ(DearmorSshSig("hello").status().ToString(),
-            "InvalidArgument: not an armored SSH signature (no BEGIN/END SSH SIGNATURE)");
+            "INVALID_ARGUMENT: not an armored SSH signature (no BEGIN/END SSH SIGNATURE)");
 }
 
 TEST(SshSig, PublicKeyLinesAreChecked) {
   EXPECT_EQ(ParsePublicKeyLine("ssh-ed25519").status().ToString(),
-            "InvalidArgument: expected a key type and a base64 key");
+            "INVALID_ARGUMENT: expected a key type and a base64 key");
   EXPECT_EQ(ParsePublicKeyLine("ssh-ed25519 ***").status().ToString(),
-            "InvalidArgument: the ssh-ed25519 key is not valid base64");
+            "INVALID_ARGUMENT: the ssh-ed25519 key is not valid base64");
   const std::string ed_b64(kEdPub.substr(12, 68));
   EXPECT_EQ(ParsePublicKeyLine("ssh-rsa " + ed_b64).status().ToString(),
-            "InvalidArgument: the key says it is ssh-rsa but its blob holds a ssh-ed25519 key");
+            "INVALID_ARGUMENT: the key says it is ssh-rsa but its blob holds a ssh-ed25519 key");
   // An ECDSA key: a clear refusal, not a parse error.
   EXPECT_EQ(ParsePublicKey(std::string("\0\0\0\x13", 4) + "ecdsa-sha2-nistp256").status().ToString(),
-            "Unimplemented: key type \"ecdsa-sha2-nistp256\" is not supported; use ssh-ed25519 "
+            "UNIMPLEMENTED: key type \"ecdsa-sha2-nistp256\" is not supported; use ssh-ed25519 "
             "or ssh-rsa keys");
 }
 
