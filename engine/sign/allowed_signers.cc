@@ -106,7 +106,9 @@ bool LooksLikeKeyType(std::string_view token) {
          token.rfind("sk-", 0) == 0;
 }
 
-Result<AllowedSigner> ParseLine(std::string_view line) {
+// The line's signer; nullopt for a key of a type strata does not check (an ECDSA key in a file
+// shared with git), which can then never match a signature strata accepts.
+Result<std::optional<AllowedSigner>> ParseLine(std::string_view line) {
   AllowedSigner e;
   STRATA_ASSIGN_OR_RETURN(std::string principals, Token(&line));
   e.principals = Unquote(principals);
@@ -119,8 +121,13 @@ Result<AllowedSigner> ParseLine(std::string_view line) {
   }
   SkipSpace(&line);
   if (line.empty()) return Status::InvalidArgument("expected a public key after the options");
-  STRATA_ASSIGN_OR_RETURN(e.key, ParsePublicKeyLine(line));
-  return e;
+  auto key = ParsePublicKeyLine(line);
+  if (!key.ok() && key.status().code() == Code::kUnimplemented) {
+    return std::optional<AllowedSigner>();
+  }
+  STRATA_RETURN_IF_ERROR(key.status());
+  e.key = *std::move(key);
+  return std::optional<AllowedSigner>(std::move(e));
 }
 
 // Calls `each(line, number)` for every line that is neither blank nor a comment.
@@ -181,9 +188,10 @@ bool MatchPatternList(std::string_view name, const std::vector<std::string>& pat
 Result<AllowedSigners> ParseAllowedSigners(std::string_view text, const std::string& file) {
   AllowedSigners out;
   STRATA_RETURN_IF_ERROR(ForEachLine(text, file, [&](std::string_view line, const std::string& where) -> Status {
-    STRATA_ASSIGN_OR_RETURN(AllowedSigner e, ParseLine(line));
-    e.where = where;
-    out.entries.push_back(std::move(e));
+    STRATA_ASSIGN_OR_RETURN(std::optional<AllowedSigner> e, ParseLine(line));
+    if (!e) return Status::Ok();
+    e->where = where;
+    out.entries.push_back(*std::move(e));
     return Status::Ok();
   }));
   return out;
@@ -192,8 +200,10 @@ Result<AllowedSigners> ParseAllowedSigners(std::string_view text, const std::str
 Result<std::vector<PublicKey>> ParseRevokedKeys(std::string_view text, const std::string& file) {
   std::vector<PublicKey> out;
   STRATA_RETURN_IF_ERROR(ForEachLine(text, file, [&](std::string_view line, const std::string&) -> Status {
-    STRATA_ASSIGN_OR_RETURN(PublicKey key, ParsePublicKeyLine(line));
-    out.push_back(std::move(key));
+    auto key = ParsePublicKeyLine(line);
+    if (!key.ok() && key.status().code() == Code::kUnimplemented) return Status::Ok();
+    STRATA_RETURN_IF_ERROR(key.status());
+    out.push_back(*std::move(key));
     return Status::Ok();
   }));
   return out;

@@ -3,6 +3,8 @@
 // names FILE:LINE. Each line: principals (comma-separated, may be quoted), optional options
 // (namespaces="...", valid-after="...", valid-before="..."; cert-authority is refused), the key
 // type, the base64 key, an optional comment. Times are YYYYMMDD[HHMM[SS]][Z], read as UTC.
+// Lines with keys of a type strata does not check (ECDSA, security keys) are skipped, so a file
+// shared with git may hold them.
 // Values only; thread-safe to read.
 #pragma once
 

@@ -34,6 +34,22 @@ TEST(AllowedSigners, ReadsPrincipalsOptionsAndKeys) {
   EXPECT_EQ(a->entries[1].where, "allowed_signers:4");
 }
 
+TEST(AllowedSigners, KeysOfOtherTypesAreSkipped) {
+  // An ECDSA key (its blob: the type, the curve, the point) in a file shared with git.
+  std::string blob;
+  for (std::string_view part : {std::string_view("ecdsa-sha2-nistp256"), std::string_view("nistp256"),
+                                std::string_view("\x04point")}) {
+    blob += std::string("\0\0\0", 3) + static_cast<char>(part.size());
+    blob += part;
+  }
+  const std::string text = "carol@shop.example ecdsa-sha2-nistp256 " + Base64Encode(blob) + "\n" +
+                           Line("alice@shop.example");
+  auto a = ParseAllowedSigners(text, "allowed_signers");
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_EQ(a->entries.size(), 1u);
+  EXPECT_EQ(a->entries[0].where, "allowed_signers:2");
+}
+
 TEST(AllowedSigners, QuotedPrincipalsMayHoldSpaces) {
   auto a = ParseAllowedSigners(Line("\"Alice Smith\""), "f");
   ASSERT_TRUE(a.ok()) << a.status().ToString();
