@@ -41,7 +41,7 @@ void Write(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
 
-common::ProcessResult Run(const std::vector<std::string>& argv, const std::string& dir) {
+common::ProcessResult RunProgram(const std::vector<std::string>& argv, const std::string& dir) {
   common::ProcessRequest req;
   req.argv = argv;
   req.environment = {"PATH=/usr/bin:/bin", "TZ=UTC"};
@@ -84,7 +84,7 @@ class SigningTest : public ::testing::Test {
       std::vector<std::string> argv = {kSshKeygen, "-q", "-t", type, "-N", "", "-C", name,
                                        "-f", keys_ + "/" + name};
       if (type == "rsa") argv.insert(argv.begin() + 4, {"-b", "2048"});
-      ASSERT_EQ(Run(argv, keys_).exit_code, 0);
+      ASSERT_EQ(RunProgram(argv, keys_).exit_code, 0);
     }
     // carol signs but is nobody's allowed signer; dave is allowed and revoked; erin is allowed
     // only from 2099 on.
@@ -132,7 +132,8 @@ class SigningTest : public ::testing::Test {
     StrataRun r = Strata({"log", "--show-signature", "--json"});
     EXPECT_EQ(r.code, 0) << r;
     std::map<uint64_t, nlohmann::json> out;
-    for (const auto& c : r.Json()["commits"]) {
+    const nlohmann::json log = r.Json();
+    for (const auto& c : log["commits"]) {
       nlohmann::json s = c["signature"];
       s["time"] = c["time"];
       out[c["seq"].get<uint64_t>()] = s;
@@ -168,7 +169,7 @@ class SigningTest : public ::testing::Test {
                       (tmp_ / "commit.sig") + "' -Overify-time=" + verify_time;
     if (with_revoked) cmd += " -r '" + project_ + "/revoked_keys'";
     cmd += " < '" + (tmp_ / "commit.msg") + "'";
-    return Run({"/bin/sh", "-c", cmd}, tmp_.path()).exit_code;
+    return RunProgram({"/bin/sh", "-c", cmd}, tmp_.path()).exit_code;
   }
 
   testing::TempDir tmp_;
