@@ -305,5 +305,28 @@ TEST_F(SigningTest, ABadAllowedSignersLineStopsTheCheckNamingIt) {
             "signer's own public key\n");
 }
 
+// With a public key file, ssh-keygen asks ssh-agent for the signature: the private key stays
+// in the agent (started here for this test alone, and stopped after).
+TEST_F(SigningTest, APublicKeyFileSignsThroughTheAgent) {
+  ConfigureSigning();
+  Write(project_ + "/schema/dynamodb/orders.yaml",
+        "table: orders\npartition_key: { name: id, type: S }\n");
+  const std::string script =
+      "set -e\n"
+      "eval \"$(ssh-agent -s -a '" + (tmp_ / "agent.sock") + "')\" >/dev/null\n"
+      "trap 'ssh-agent -k >/dev/null' EXIT\n"
+      "ssh-add -q '" + keys_ + "/alice' 2>/dev/null\n"
+      "rm '" + keys_ + "/alice'\n"  // only the agent holds the private key now
+      "cd '" + project_ + "'\n"
+      "NO_COLOR=1 HOME='" + tmp_.path() + "' STRATA_SIGNING_KEY='" + keys_ + "/alice.pub' '" +
+      STRATA_BINARY + "' generate -m 'add orders'\n";
+  const common::ProcessResult r = RunProgram({"/bin/sh", "-c", script}, tmp_.path());
+  ASSERT_EQ(r.exit_code, 0) << r.output << r.errors;
+  auto sigs = Signatures();
+  ASSERT_EQ(sigs.size(), 1u);
+  EXPECT_EQ(sigs[1]["status"], "signed") << sigs[1].dump(2);
+  EXPECT_EQ(sigs[1]["principals"], "alice@shop.example");
+}
+
 }  // namespace
 }  // namespace strata
