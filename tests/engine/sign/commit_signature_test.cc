@@ -165,5 +165,27 @@ TEST_F(CommitSignatureTest, ASignerBlobMustBeAnSshSigInTheStrataNamespace) {
             "INVALID_ARGUMENT: not an SSH signature (no SSHSIG magic)");
 }
 
+// The stored bytes are untrusted: every truncation and every single flipped bit of a signed
+// commit is judged without crashing, and never as validly signed.
+TEST_F(CommitSignatureTest, NoDamagedPayloadPassesAsSigned) {
+  Allow("alice@shop.example");
+  const std::string stored = Signed(UnsignedPayload());
+  ASSERT_TRUE(Check(stored).ok());
+  size_t judged = 0;
+  for (size_t n = 0; n < stored.size(); ++n) {
+    EXPECT_FALSE(Check(stored.substr(0, n)).ok()) << "cut at " << n;
+    ++judged;
+  }
+  for (size_t i = 0; i < stored.size(); ++i) {
+    for (int bit = 0; bit < 8; ++bit) {
+      std::string damaged = stored;
+      damaged[i] = static_cast<char>(damaged[i] ^ (1 << bit));
+      EXPECT_FALSE(Check(damaged).ok()) << "byte " << i << " bit " << bit;
+      ++judged;
+    }
+  }
+  EXPECT_EQ(judged, stored.size() * 9);
+}
+
 }  // namespace
 }  // namespace strata::sign
