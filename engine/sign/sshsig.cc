@@ -12,6 +12,8 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 
+#include <algorithm>
+#include <cctype>
 #include <memory>
 
 #include "engine/store/hash.h"
