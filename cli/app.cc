@@ -37,7 +37,7 @@ const std::map<std::string, std::pair<Runner, const char*>>& Commands() {
       {"show", {RunShow, "the schema, or one object, as of a ref"}},
       {"diff", {RunDiff, "the changes between two refs"}},
       {"blame", {RunBlame, "who last changed each part of an object"}},
-      {"verify", {RunVerify, "check checksums, the hash chain and replay of the whole log"}},
+      {"verify", {RunVerify, "check checksums, the hash chain, signatures and replay of the whole log"}},
       {"tag", {RunTag, "name a point in history, or list tags"}},
       {"migrate", {RunMigrate, "PostgreSQL migration tracks: add, status, run, history, validate"}},
       {"drift", {RunDrift, "compare a live target with the recorded schema (exit 3 on drift)"}},
@@ -152,11 +152,11 @@ std::string CommandUsage(const std::string& command) {
       {"generate", "strata generate [-m MESSAGE] [--name NAME] [--schema NAME] [--dry-run]"},
       {"status", "strata status [--detailed-exitcode]"},
       {"log", "strata log [OBJECT] [--actor WHO] [--since TIME] [--until TIME] [--origin ORIGIN]\n"
-              "           [-n N] [--events]"},
+              "           [-n N] [--events] [--show-signature]"},
       {"show", "strata show [--at REF] [OBJECT]"},
       {"diff", "strata diff REF [REF2] [--detailed-exitcode]"},
       {"blame", "strata blame OBJECT[.PART] [--at REF]"},
-      {"verify", "strata verify"},
+      {"verify", "strata verify [--require-signed [--since REF]]"},
       {"tag", "strata tag [NAME [REF]] [--force] [-d NAME] [-m MESSAGE]"},
       {"drift", "strata drift [--target T] [--schema NAME] [--at REF] [-t PATTERN]...\n"
                 "             [--region R] [--profile P] [--endpoint-url URL] [--concurrency N]\n"

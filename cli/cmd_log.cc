@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/describe.h"
 #include "cli/objects_view.h"
+#include "cli/signing.h"
 #include "engine/state/objects.h"
 
 namespace strata::cli {
@@ -98,13 +99,16 @@ nlohmann::ordered_json CommitJson(const CommitSummary& c, const std::vector<pb::
 }
 
 void PrintCommit(const Context& ctx, const CommitSummary& c, const std::vector<pb::Event>* events,
-                 const pb::Deployment* deployment) {
+                 const pb::Deployment* deployment, const sign::SignatureCheck* signature) {
   std::string who = c.actor_email.empty() ? c.actor_name
                                           : fmt::format("{} <{}>", c.actor_name, c.actor_email);
   *ctx.out << ctx.Paint(Color::kYellow, fmt::format("{:>5}  {}", c.seq, HashHex(c.hash).substr(0, 12)))
            << "  " << FormatTime(c.time_unix_micros) << "  " << who << "  "
            << ctx.Paint(Color::kCyan, OriginName(c.origin))
            << (c.schema.empty() ? "" : " " + c.schema) << "\n";
+  if (signature != nullptr) {
+    *ctx.out << "       " << ctx.Paint(SignatureColor(*signature), signature->Describe()) << "\n";
+  }
   if (!c.message.empty()) *ctx.out << "       " << c.message << "\n";
   if (deployment != nullptr && !deployment->detail().empty()) {
     // What the deployment did beyond its message: protection lifted, a step held for later.
@@ -151,7 +155,8 @@ CommandResult RunLog(Context& ctx) {
       "until", po::value<std::string>(), "only commits at or before this time")(
       "origin", po::value<std::string>(), "only commits of this origin")(
       "max-count,n", po::value<uint64_t>(), "at most N commits")(
-      "events,e", po::bool_switch(), "list each commit's changes");
+      "events,e", po::bool_switch(), "list each commit's changes")(
+      "show-signature", po::bool_switch(), "check and show each commit's signature");
   po::positional_options_description p;
   p.add("object", 1);
   auto vm = ParseArgs(ctx, o, p);
@@ -176,14 +181,25 @@ CommandResult RunLog(Context& ctx) {
   if (vm.count("max-count")) f.limit = vm["max-count"].as<uint64_t>();
   const bool with_events = vm["events"].as<bool>() || ctx.json;
 
+  const bool show_signature = vm["show-signature"].as<bool>();
+  TrustFiles trust;
+  if (show_signature) {
+    STRATA_ASSIGN_OR_RETURN(trust, LoadTrust(ctx));
+  }
+
   STRATA_ASSIGN_OR_RETURN(auto history, OpenHistory(ctx));
   STRATA_ASSIGN_OR_RETURN(auto commits, history->index().Commits(f));
   nlohmann::ordered_json out = {{"version", 1}, {"commits", nlohmann::ordered_json::array()}};
   for (const auto& c : commits) {
     std::vector<pb::Event> events;
     std::optional<pb::Deployment> deployment;
-    if ((with_events && c.event_count > 0) || c.origin == pb::ORIGIN_DEPLOY) {
+    std::optional<sign::SignatureCheck> signature;
+    if ((with_events && c.event_count > 0) || c.origin == pb::ORIGIN_DEPLOY || show_signature) {
       STRATA_ASSIGN_OR_RETURN(StoredCommit stored, history->reader().ReadAt(c.position));
+      if (show_signature) {
+        signature = sign::CheckCommitSignature(stored.payload, stored.commit.time_unix_micros(),
+                                               trust.trust());
+      }
       for (const auto& e : stored.commit.events()) {
         if (with_events && (!f.object || Concerns(e, *f.object))) events.push_back(e);
       }
@@ -192,9 +208,11 @@ CommandResult RunLog(Context& ctx) {
     if (ctx.json) {
       auto j = CommitJson(c, &events);
       if (deployment) j["deployment"] = DeploymentJson(*deployment);
+      if (signature) j["signature"] = SignatureJson(*signature);
       out["commits"].push_back(std::move(j));
     } else {
-      PrintCommit(ctx, c, with_events ? &events : nullptr, deployment ? &*deployment : nullptr);
+      PrintCommit(ctx, c, with_events ? &events : nullptr, deployment ? &*deployment : nullptr,
+                  signature ? &*signature : nullptr);
     }
   }
   if (ctx.json) ctx.PrintJson(out);

@@ -1,4 +1,5 @@
 #include "cli/context.h"
+#include "cli/signing.h"
 
 #include <algorithm>
 #include <chrono>
@@ -96,6 +97,7 @@ Result<std::unique_ptr<record::Recorder>> OpenRecorder(const Context& ctx) {
   };
   o.lock_wait_ms = EnvNumber(ctx, "STRATA_LOG_LOCK_TIMEOUT", 30, 0, 24 * 3600) * 1000;
   o.note = [&ctx](const std::string& line) { ctx.Note(line); };
+  STRATA_ASSIGN_OR_RETURN(o.signer, SignerFor(ctx));
   return record::Recorder::Open(std::move(o));
 }
 

@@ -161,15 +161,75 @@ Status LoadTargets(const YAML::Node& node, const std::string& file, Project* p) 
   return Status::Ok();
 }
 
+// A path from strata.yaml: ${VAR} expanded, ~/ the home directory, relative to the project.
+Result<std::string> ConfigPath(const YAML::Node& v, const std::string& file, const GetEnv& getenv,
+                               const Project& p) {
+  STRATA_ASSIGN_OR_RETURN(std::string path, Expand(v.as<std::string>(), getenv, Where(file, v)));
+  if (path == "~" || path.rfind("~/", 0) == 0) {
+    auto home = getenv("HOME");
+    if (!home) {
+      return Status::InvalidArgument(
+          fmt::format("{}: {} starts with ~ but HOME is not set", Where(file, v), path));
+    }
+    path = *home + path.substr(1);
+  }
+  return Absolute(p.root, path);
+}
+
+Status LoadSigning(const YAML::Node& node, const std::string& file, const GetEnv& getenv,
+                   Project* p) {
+  static const std::set<std::string> kKeys = {"key", "allowed_signers", "revoked_keys", "program",
+                                              "require"};
+  if (!node.IsMap()) {
+    return Status::InvalidArgument(fmt::format(
+        "{}: signing must be a map (key, allowed_signers, revoked_keys, program, require)",
+        Where(file, node)));
+  }
+  SigningConfig& s = p->signing;
+  s.where = Where(file, node);
+  for (const auto& kv : node) {
+    const std::string key = kv.first.as<std::string>();
+    if (!kKeys.count(key)) {
+      return Status::InvalidArgument(fmt::format(
+          "{}: unknown signing setting \"{}\"; expected key, allowed_signers, revoked_keys, "
+          "program or require",
+          Where(file, kv.first), key));
+    }
+    if (!kv.second.IsScalar()) {
+      return Status::InvalidArgument(
+          fmt::format("{}: signing.{} must be a single value", Where(file, kv.second), key));
+    }
+    if (key == "require") {
+      const std::string v = kv.second.as<std::string>();
+      if (v != "true" && v != "false") {
+        return Status::InvalidArgument(fmt::format(
+            "{}: signing.require must be true or false, not \"{}\"", Where(file, kv.second), v));
+      }
+      s.require = v == "true";
+      s.require_where = Where(file, kv.second);
+    } else if (key == "program") {
+      // A bare name is looked for on PATH when a commit is signed; a path is the project's.
+      STRATA_ASSIGN_OR_RETURN(s.program, ConfigPath(kv.second, file, getenv, *p));
+      if (kv.second.as<std::string>().find('/') == std::string::npos) {
+        s.program = kv.second.as<std::string>();
+      }
+    } else {
+      STRATA_ASSIGN_OR_RETURN(std::string path, ConfigPath(kv.second, file, getenv, *p));
+      (key == "key" ? s.key : key == "allowed_signers" ? s.allowed_signers : s.revoked_keys) = path;
+    }
+  }
+  return Status::Ok();
+}
+
 Status LoadConfig(const std::string& file, const GetEnv& getenv, Project* p) {
-  static const std::set<std::string> kKeys = {"version", "log", "schemas", "targets"};
+  static const std::set<std::string> kKeys = {"version", "log", "schemas", "targets", "signing"};
   YAML::Node root = YAML::LoadFile(file);
   if (!root.IsMap()) return Status::InvalidArgument(file + ":1: expected a map of settings");
   for (const auto& entry : root) {
     const std::string key = entry.first.as<std::string>();
     if (!kKeys.count(key)) {
       return Status::InvalidArgument(fmt::format(
-          "{}: unknown key \"{}\"; expected version, log, schemas or targets",
+          "{}: unknown key \"{}\"; expected version, log, schemas, targets or signing",
           Where(file, entry.first), key));
     }
   }
@@ -192,6 +252,7 @@ Status LoadConfig(const std::string& file, const GetEnv& getenv, Project* p) {
   }
   if (root["schemas"]) STRATA_RETURN_IF_ERROR(LoadSchemas(root["schemas"], file, getenv, p));
   if (root["targets"]) STRATA_RETURN_IF_ERROR(LoadTargets(root["targets"], file, p));
+  if (root["signing"]) STRATA_RETURN_IF_ERROR(LoadSigning(root["signing"], file, getenv, p));
   return Status::Ok();
 }
 

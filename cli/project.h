@@ -35,6 +35,17 @@ struct TargetConfig {
   std::string where;   // the target's own line
 };
 
+// strata.yaml's signing: section (docs/signing.md). Paths are absolute once loaded.
+struct SigningConfig {
+  std::string key;              // the key ssh-keygen signs with (private, or .pub for the agent)
+  std::string allowed_signers;  // who may sign; empty: none configured
+  std::string revoked_keys;     // keys no longer trusted; empty: none
+  std::string program;          // ssh-keygen's path as written; empty: ssh-keygen on PATH
+  bool require = false;         // new commits must be signed
+  std::string where;            // "strata.yaml:7", where the signing: section starts
+  std::string require_where;    // the require: line
+};
+
 struct Project {
   std::string root;         // absolute
   std::string config_path;  // absolute; empty when running on defaults
@@ -47,6 +58,7 @@ struct Project {
   std::string log_written;
   std::map<std::string, SchemaSource> schemas;
   std::map<std::string, TargetConfig> targets;
+  SigningConfig signing;
 
   const SchemaSource* Schema(const std::string& name) const;
   // "strata.yaml" as messages name it.

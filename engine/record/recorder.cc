@@ -265,6 +265,13 @@ Result<StoredCommit> Recorder::AppendTracked(const Head& expected, Draft draft,
   if (store_->shared()) commit.set_writer_nonce(nonce_);
   std::string payload;
   STRATA_RETURN_IF_ERROR(SerializeCommit(commit, &payload));
+  if (options_.signer != nullptr) {
+    Status signed_ok = Sign(&commit, &payload);
+    if (!signed_ok.ok()) {
+      cached_ = false;  // the cache holds the draft, which is not recorded
+      return signed_ok;
+    }
+  }
   const Hash hash = Sha256(payload);
   tried->push_back(hash);
   lock_wait_start_ = -1;
@@ -300,6 +307,20 @@ Result<StoredCommit> Recorder::AppendTracked(const Head& expected, Draft draft,
         store_->Describe(), seq, appended.status().message()));
   }
   return MovedFrom(expected, appended.status());
+}
+
+Status Recorder::Sign(pb::Commit* commit, std::string* payload) {
+  // The signature goes after the bytes it signs, never inside a re-serialization of them.
+  STRATA_ASSIGN_OR_RETURN(std::string sshsig,
+                          options_.signer->Sign(sign::SignedMessage(*payload)));
+  if (Status s = sign::CheckSignatureBlob(sshsig); !s.ok()) {
+    return Status::FailedPrecondition(
+        fmt::format("the signer returned an unusable signature ({}); nothing was recorded",
+                    s.message()));
+  }
+  payload->append(sign::SignatureField(sshsig));
+  commit->mutable_signature()->set_sshsig(std::move(sshsig));
+  return Status::Ok();
 }
 
 Status Recorder::MovedFrom(const Head& expected, const Status& refusal) {

@@ -19,6 +19,7 @@
 #include "engine/log/env.h"
 #include "engine/log/log.h"
 #include "engine/record/draft.h"
+#include "engine/sign/commit_signature.h"
 #include "engine/status.h"
 #include "engine/store/commit_store.h"
 #include "engine/store/log_store.h"
@@ -45,6 +46,9 @@ struct RecorderOptions {
   int max_rebases = 50;          // Record(): how many times it recomputes after a Conflict
   // One line for people: waiting for the lock, torn tail cut, witness missing or behind.
   std::function<void(const std::string&)> note;
+  // Signs every commit (docs/signing.md); unset: commits are recorded unsigned. Asked again on
+  // every attempt of a Record, since a rebase changes seq and prev_hash and so the bytes.
+  std::shared_ptr<sign::Signer> signer;
 };
 
 // What a draft is computed against: the head and the whole recorded state there.
@@ -80,7 +84,8 @@ class Recorder {
   // commit, Draft::Relocate, is in it). InvalidArgument, with nothing written, when the draft is empty, a deployment or tag names a
   // seq after the head, or the commit does not apply to the state at the head. Sets seq,
   // prev_hash, actor, and time = max(the draft's time or else now_micros(), head's time) so
-  // times never go backwards.
+  // times never go backwards. With a signer, the signature over those bytes is appended as the
+  // commit's last field; the signer's error, with nothing written, when it cannot sign.
   // Returns once the commit is durable and the head witness names it.
   Result<StoredCommit> Append(const Head& expected, Draft draft);
 
@@ -128,6 +133,9 @@ class Recorder {
   Status MovedFrom(const Head& expected, const Status& refusal);
   // Remembers that the log moved when `c` is a relocation commit.
   void NoteRelocation(const pb::Commit& c);
+  // Signs the serialized commit: appends the signature field to `payload` and sets it on
+  // `commit`. The signer's error when it cannot sign.
+  Status Sign(pb::Commit* commit, std::string* payload);
   // Draws the writer nonce of a recording (shared stores only).
   void NewNonce();
   // Sets store_: the given store, or the log directory's.

@@ -275,7 +275,9 @@ Result<Head> CommitReader::ReadHead() {
 
 Result<StoredCommit> CommitReader::ReadAt(const RecordPosition& position) {
   STRATA_ASSIGN_OR_RETURN(std::string payload, log_->ReadAt(position));
-  return DecodeCommit(position, payload);
+  STRATA_ASSIGN_OR_RETURN(StoredCommit c, DecodeCommit(position, payload));
+  c.payload = std::move(payload);
+  return c;
 }
 
 Status CommitReader::Scan(const CommitScanOptions& options, const Visitor& visit) {

@@ -28,7 +28,7 @@ struct StoredCommit {
   Hash hash{};
   RecordPosition position;
   uint64_t payload_bytes = 0;
-  // The stored bytes themselves, only when a scan was asked to keep them (keep_payload).
+  // The stored bytes themselves: from ReadAt, and from a scan asked to keep them (keep_payload).
   std::string payload;
 };
 
@@ -134,7 +134,8 @@ class CommitReader {
   // missing or damaged ...", naming the first missing seq; one that reaches the end with a
   // damaged witness returns that Corruption after visiting every commit.
   Status Scan(const CommitScanOptions& options, const Visitor& visit);
-  // One commit at a known position (from the index); hash computed, chain not checked.
+  // One commit at a known position (from the index), with its stored bytes; hash computed,
+  // chain not checked.
   Result<StoredCommit> ReadAt(const RecordPosition& position);
   const std::string& tail_note() const { return log_->tail_note(); }
 

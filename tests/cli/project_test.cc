@@ -340,5 +340,42 @@ TEST_F(ProjectTest, AProjectDirectoryThatDoesNotExistIsNotFound) {
   EXPECT_EQ(p.status().message(), "--project nowhere: no such directory");
 }
 
+TEST_F(ProjectTest, TheSigningSectionIsTypedWithPathsResolved) {
+  env_["HOME"] = "/home/alice";
+  Write("strata.yaml",
+        "version: 1\n"
+        "signing:\n"                                // 2
+        "  key: ~/.ssh/id_ed25519.pub\n"
+        "  allowed_signers: allowed_signers\n"
+        "  revoked_keys: keys/revoked\n"
+        "  program: ssh-keygen\n"
+        "  require: true\n");
+  auto p = Load();
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->signing.key, "/home/alice/.ssh/id_ed25519.pub");
+  EXPECT_EQ(p->signing.allowed_signers, Abs("allowed_signers"));
+  EXPECT_EQ(p->signing.revoked_keys, Abs("keys/revoked"));
+  EXPECT_EQ(p->signing.program, "ssh-keygen");  // looked for on PATH when used
+  EXPECT_TRUE(p->signing.require);
+  EXPECT_EQ(p->signing.where, Config() + ":3");
+  EXPECT_EQ(p->signing.require_where, Config() + ":7");
+}
+
+TEST_F(ProjectTest, SigningSettingsAreCheckedWithTheirLine) {
+  Write("strata.yaml", "signing:\n  require: yes please\n");
+  EXPECT_EQ(Load().status().ToString(),
+            "INVALID_ARGUMENT: " + Config() +
+                ":2: signing.require must be true or false, not \"yes please\"");
+  Write("strata.yaml", "signing:\n  keyfile: a\n");
+  EXPECT_EQ(Load().status().ToString(),
+            "INVALID_ARGUMENT: " + Config() +
+                ":2: unknown signing setting \"keyfile\"; expected key, allowed_signers, "
+                "revoked_keys, program or require");
+  Write("strata.yaml", "signing: true\n");
+  EXPECT_EQ(Load().status().ToString(),
+            "INVALID_ARGUMENT: " + Config() +
+                ":1: signing must be a map (key, allowed_signers, revoked_keys, program, require)");
+}
+
 }  // namespace
 }  // namespace strata::cli

@@ -15,6 +15,7 @@
 #include "tests/engine/store/fake_log_store.h"
 #include "tests/engine/testing/dynamo_events.h"
 #include "tests/engine/testing/temp_dir.h"
+#include "tests/engine/testing/test_signer.h"
 
 namespace strata::record {
 namespace {
@@ -290,6 +291,66 @@ TEST_F(RecorderStoreTest, StateFromAMirrorBehindTheStoreIsMovedForwardBeforeEach
   ASSERT_EQ(commits.size(), 5u);
   EXPECT_EQ(commits[4].tag().name(), "release");
   EXPECT_EQ(commits[4].tag().target_seq(), 4u);  // the head it was made against: the store's
+}
+
+// A signed commit: the signature is over the bytes as appended without it, and a rebase (new seq
+// and prev_hash) is signed again, so what lands verifies.
+TEST_F(RecorderStoreTest, ASignerSignsEveryAttemptAndTheStoredCommitVerifies) {
+  auto signer = std::make_shared<testing::TestSigner>();
+  RecorderOptions o;
+  o.signer = signer;
+  auto a = Open(store_, "alice", 1, o);
+  ASSERT_TRUE(a->Record(GenerateTo({"orders"})).ok());
+  log_->before_append = [&] { OtherWriterRecords(Tag("bob's")); };
+  auto r = a->Record(Tag("release"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(r->has_value());
+  EXPECT_TRUE((*r)->commit.has_signature());
+  // First commit, then the tag twice: against seq 1, and again against Bob's seq 2.
+  ASSERT_EQ(signer->messages.size(), 3u);
+  EXPECT_NE(signer->messages[1], signer->messages[2]);
+  auto allowed = sign::ParseAllowedSigners("alice " + signer->PublicLine() + "\n", "a");
+  ASSERT_TRUE(allowed.ok());
+  ASSERT_EQ(log_->entries.size(), 3u);
+  std::vector<std::string> seen;
+  for (const LogEntry& e : log_->entries) {
+    pb::Commit c;
+    ASSERT_TRUE(c.ParseFromString(e.payload));
+    seen.push_back(std::string(sign::StatusName(
+        sign::CheckCommitSignature(e.payload, c.time_unix_micros(), {&*allowed, nullptr}).status)));
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"signed", "unsigned", "signed"}));
+  auto split = sign::SplitSignature(log_->entries[2].payload);
+  ASSERT_TRUE(split.ok());
+  EXPECT_EQ(sign::SignedMessage(split->unsigned_bytes), signer->messages[2]);
+}
+
+TEST_F(RecorderStoreTest, ASignerThatCannotSignRecordsNothing) {
+  auto signer = std::make_shared<testing::TestSigner>();
+  signer->refusal = Status::FailedPrecondition("no key");
+  RecorderOptions o;
+  o.signer = signer;
+  auto a = Open(store_, "alice", 1, o);
+  auto r = a->Record(GenerateTo({"orders"}));
+  EXPECT_EQ(r.status().ToString(), "FAILED_PRECONDITION: no key");
+  EXPECT_TRUE(log_->entries.empty());
+  // The cached state did not keep the refused draft: once the signer works, it is recorded.
+  signer->refusal = Status::Ok();
+  auto again = a->Record(GenerateTo({"orders"}));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->has_value());
+}
+
+TEST_F(RecorderStoreTest, ASignatureInAnotherNamespaceIsRefusedBeforeWriting) {
+  auto signer = std::make_shared<testing::TestSigner>();
+  signer->name_space = "git";
+  RecorderOptions o;
+  o.signer = signer;
+  auto a = Open(store_, "alice", 1, o);
+  EXPECT_EQ(a->Record(GenerateTo({"orders"})).status().ToString(),
+            "FAILED_PRECONDITION: the signer returned an unusable signature (the signature is for "
+            "namespace \"git\", not \"strata\"); nothing was recorded");
+  EXPECT_TRUE(log_->entries.empty());
 }
 
 }  // namespace
