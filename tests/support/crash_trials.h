@@ -47,6 +47,8 @@ struct CrashTrials {
   // Changes the inputs for trial `n` and returns the commands (strata's arguments) that start
   // together and are killed together.
   std::function<std::vector<std::vector<std::string>>(int n, std::mt19937_64& rng)> prepare;
+  // Run to its end before the first trial (a first commit, so that a tag has something to name).
+  std::vector<std::string> first = {"generate", "-m", "before the trials"};
   // Run to its end after every kill: the next command must work.
   std::vector<std::string> recover = {"generate", "-m", "after the kill"};
   // A fresh handle on the log; unset: the project's log directory (.strata).
@@ -160,8 +162,7 @@ inline std::unique_ptr<LogStore> OpenDir(Env* env, const std::string& dir) {
 }  // namespace crash_trials_internal
 
 // A project of DynamoDB table files on the log `log` ("" for the log directory), with one
-// table so that a tag has something to name from the first trial on; the caller runs the first
-// generate.
+// table, which the trials' first generate records.
 inline void MakeTableProject(const std::string& project, const std::string& log) {
   std::filesystem::create_directories(std::filesystem::path(project) / "schema/dynamodb");
   std::ofstream(std::filesystem::path(project) / "strata.yaml")
@@ -171,11 +172,11 @@ inline void MakeTableProject(const std::string& project, const std::string& log)
       << "table: base\npartition_key: { name: id, type: S }\n";
 }
 
-// Trial n's inputs and commands on such a project: table t(n % 6) is created when its file is
+// Trial n's inputs and commands on such a project: table tab(n % 6) is created when its file is
 // missing, else changed or deleted (so the schema stays small however many trials run); then
 // `generate` and `tag` start together.
 inline std::vector<std::vector<std::string>> GenerateAndTag(const std::string& project, int n) {
-  const std::string name = "t" + std::to_string(n % 6);
+  const std::string name = "tab" + std::to_string(n % 6);
   const auto file = std::filesystem::path(project) / "schema/dynamodb" / (name + ".yaml");
   if (!std::filesystem::exists(file)) {
     std::ofstream(file) << "table: " << name << "\npartition_key: { name: id, type: S }\n";
@@ -200,6 +201,11 @@ inline CrashTrialFigures RunCrashTrials(const CrashTrials& t) {
   std::map<uint64_t, std::string> acked;  // every commit acknowledged so far
   const std::string scratch = t.project + "/../crash-trial-output";
   std::filesystem::create_directories(scratch);
+  if (!t.first.empty()) {
+    StrataRun first = RunStrata(t.first, t.env, t.project);
+    EXPECT_EQ(first.code, 0) << first;
+    for (const auto& [seq, hash] : in::Acks(first.err)) acked.emplace(seq, hash);
+  }
   for (int n = 0; n < t.trials && !::testing::Test::HasFailure(); ++n) {
     SCOPED_TRACE("crash trial " + std::to_string(n) + " of seed " + std::to_string(t.seed) +
                  " (replay: STRATA_CRASH_SEED=" + std::to_string(t.seed) +
