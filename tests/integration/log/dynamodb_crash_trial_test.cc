@@ -31,7 +31,8 @@ TEST(DynamoCrashTrialTest, GenerateAndTagKilledAtRandomMomentsOnADynamoDbLog) {
   t.env = strata::testing::StrataAwsEnvironment();
   const char* trials = std::getenv("STRATA_REMOTE_CRASH_TRIALS");
   t.trials = trials != nullptr ? std::atoi(trials) : 100;
-  t.seed = 20261206;
+  const char* seed = std::getenv("STRATA_CRASH_SEED");
+  t.seed = seed != nullptr ? std::strtoull(seed, nullptr, 10) : 20261206;
   t.max_kill_ms = 400;
   t.prepare = [&](int n, std::mt19937_64&) {
     return strata::testing::GenerateAndTag(project, n);
