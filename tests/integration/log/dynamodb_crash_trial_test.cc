@@ -33,7 +33,7 @@ TEST(DynamoCrashTrialTest, GenerateAndTagKilledAtRandomMomentsOnADynamoDbLog) {
   t.trials = trials != nullptr ? std::atoi(trials) : 100;
   const char* seed = std::getenv("STRATA_CRASH_SEED");
   t.seed = seed != nullptr ? std::strtoull(seed, nullptr, 10) : 20261206;
-  t.max_kill_ms = 400;
+  t.max_kill_ms = 300;
   t.prepare = [&](int n, std::mt19937_64&) {
     return strata::testing::GenerateAndTag(project, n);
   };
@@ -45,7 +45,7 @@ TEST(DynamoCrashTrialTest, GenerateAndTagKilledAtRandomMomentsOnADynamoDbLog) {
   const strata::testing::CrashTrialFigures f = strata::testing::RunCrashTrials(t);
   std::cout << "crash trials (DynamoDB log store on moto): " << f << "\n";
   EXPECT_EQ(f.trials, t.trials);
-  EXPECT_GT(f.killed_running, f.processes / 4);
+  EXPECT_GT(f.killed_running, f.processes / 8);
   strata::testing::DropLogTable(table);
 }
 
