@@ -82,15 +82,16 @@ inline std::ostream& operator<<(std::ostream& os, const CrashTrialFigures& f) {
             << " s";
 }
 
-namespace crash_trials_internal {
-
+// A strata process started with stdin and stdout on /dev/null and stderr into `err_path`, for
+// the caller to kill and wait for.
 struct Started {
   pid_t pid = -1;
   std::string err_path;
 };
 
-inline Started Start(const std::vector<std::string>& args, const std::vector<std::string>& env,
-                     const std::string& dir, const std::string& err_path) {
+inline Started StartStrata(const std::vector<std::string>& args,
+                           const std::vector<std::string>& env, const std::string& dir,
+                           const std::string& err_path) {
   std::vector<std::string> argv_s = {STRATA_BINARY};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<std::string> env_s = env;
@@ -113,6 +114,8 @@ inline Started Start(const std::vector<std::string>& args, const std::vector<std
   }
   return {pid, err_path};
 }
+
+namespace crash_trials_internal {
 
 inline std::string ReadAll(const std::string& path) {
   std::ifstream in(path);
@@ -213,9 +216,9 @@ inline CrashTrialFigures RunCrashTrials(const CrashTrials& t) {
     ++f.trials;
     const auto commands = t.prepare(n, rng);
     const int kill_us = static_cast<int>(rng() % (static_cast<uint64_t>(t.max_kill_ms) * 1000));
-    std::vector<in::Started> procs;
+    std::vector<Started> procs;
     for (size_t i = 0; i < commands.size(); ++i) {
-      procs.push_back(in::Start(commands[i], t.env, t.project,
+      procs.push_back(StartStrata(commands[i], t.env, t.project,
                                 scratch + "/err." + std::to_string(i)));
       ++f.processes;
     }

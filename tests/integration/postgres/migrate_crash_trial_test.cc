@@ -127,26 +127,9 @@ class MigrateCrashTrialTest : public ::testing::Test {
 
   // Starts `migrate run` with stderr in a file; the caller kills it.
   pid_t StartRun(const std::string& err_path) {
-    std::vector<std::string> argv_s = {STRATA_BINARY, "migrate", "run", "migrations"};
-    std::vector<std::string> env_s = Environment();
-    std::vector<char*> argv, envp;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    for (auto& e : env_s) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    const std::string dir = work_.path();
-    pid_t pid = fork();
-    if (pid == 0) {
-      int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      int null = open("/dev/null", O_RDWR);
-      if (err < 0 || null < 0 || chdir(dir.c_str()) != 0) _exit(126);
-      dup2(null, 0);
-      dup2(null, 1);
-      dup2(err, 2);
-      execve(argv[0], argv.data(), envp.data());
-      _exit(127);
-    }
-    return pid;
+    return strata::testing::StartStrata({"migrate", "run", "migrations"}, Environment(),
+                                        work_.path(), err_path)
+        .pid;
   }
 
   // Waits (up to 60 s) until `ready` holds.
