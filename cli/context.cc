@@ -8,9 +8,12 @@
 #include <random>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "adapters/backend/registry.h"
 #include "cli/log_store.h"
 #include "cli/mirror.h"
+#include "engine/store/hash.h"
 
 namespace strata::cli {
 
@@ -98,6 +101,11 @@ Result<std::unique_ptr<record::Recorder>> OpenRecorder(const Context& ctx) {
   o.lock_wait_ms = EnvNumber(ctx, "STRATA_LOG_LOCK_TIMEOUT", 30, 0, 24 * 3600) * 1000;
   o.note = [&ctx](const std::string& line) { ctx.Note(line); };
   STRATA_ASSIGN_OR_RETURN(o.signer, SignerFor(ctx));
+  // Said the moment a commit is durable, with its whole hash: whatever happens to the process
+  // after this line, the log keeps that commit at that seq (the crash trials rely on it).
+  o.acknowledged = [&ctx](const StoredCommit& c) {
+    ctx.Note(fmt::format("recorded commit {} {}", c.commit.seq(), HashHex(c.hash)));
+  };
   return record::Recorder::Open(std::move(o));
 }
 

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,7 +50,12 @@ std::vector<char*> CStrings(const std::vector<std::string>& v) {
 
 // In the child between fork and exec: async-signal-safe calls only. Reports errno on `status`.
 [[noreturn]] void ExecChild(const ProcessRequest& req, char* const* argv, char* const* envp,
-                            int out_fd, int err_fd, int status_fd) {
+                            int out_fd, int err_fd, int status_fd, pid_t parent) {
+  // The child dies with strata: a psql left running after strata was killed would go on to
+  // commit a migration that no run records and no lock guards any more (the track's advisory
+  // lock was strata's session), racing the next run that applies it again. The parent may have
+  // died before this line; then the child never starts.
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) _exit(127);
   int devnull = ::open("/dev/null", O_RDONLY);
   if (devnull < 0 || ::dup2(devnull, 0) < 0 || ::dup2(out_fd, 1) < 0 || ::dup2(err_fd, 2) < 0 ||
       (!req.working_dir.empty() && ::chdir(req.working_dir.c_str()) != 0)) {
@@ -102,13 +109,14 @@ class PosixProcessRunner : public ProcessRunner {
       STRATA_RETURN_IF_ERROR(err.Open());
     }
     STRATA_RETURN_IF_ERROR(status.Open());
+    const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
     if (pid < 0) {
       return Status::IoError(fmt::format("cannot start {}: {}", program, std::strerror(errno)));
     }
     if (pid == 0) {
       ExecChild(req, argv.data(), envp.data(), out.write, req.merge_stderr ? out.write : err.write,
-                status.write);
+                status.write, parent);
     }
     out.CloseWrite();
     err.CloseWrite();

@@ -1,8 +1,9 @@
 // ProcessRunner: starts a program and waits for it, capturing its output. No shell is involved:
 // argv goes to execve as it is, and the environment is exactly the one given (the caller
 // decides what a child inherits). The interface lets tests fake the programs adapters run: psql
-// and validation scripts (postgres), credential_process (aws). Implementations are safe to use
-// from one thread at a time.
+// and validation scripts (postgres), credential_process (aws). A child never outlives the
+// process that started it: when strata dies first (killed, crashed), the child is killed too.
+// Implementations are safe to use from one thread at a time.
 #pragma once
 
 #include <memory>
@@ -35,7 +36,9 @@ class ProcessRunner {
   virtual Result<ProcessResult> Run(const ProcessRequest& request) = 0;
 };
 
-// fork + execve with pipes.
+// fork + execve with pipes. The child gets SIGKILL when the thread that called Run ends (Linux's
+// parent-death signal); that thread waits in Run until the child exits, so only the death of the
+// whole process sets it off.
 std::unique_ptr<ProcessRunner> NewPosixProcessRunner();
 
 }  // namespace strata::common

@@ -213,6 +213,10 @@ Result<std::unique_ptr<FileLock>> FaultInjectionEnv::LockFile(const std::string&
 }
 
 Status FaultInjectionEnv::DropUnsyncedData() {
+  return DropUnsyncedData([](const std::string&, uint64_t) { return uint64_t{0}; });
+}
+
+Status FaultInjectionEnv::DropUnsyncedData(const KeepUnsynced& keep) {
   std::lock_guard<std::mutex> l(mu_);
   for (auto it = files_.begin(); it != files_.end();) {
     const std::string& path = it->first;
@@ -224,7 +228,13 @@ Status FaultInjectionEnv::DropUnsyncedData() {
     }
     if (base_->Exists(path)) {
       STRATA_ASSIGN_OR_RETURN(uint64_t size, base_->FileSize(path));
-      if (size > f.synced) STRATA_RETURN_IF_ERROR(base_->Truncate(path, f.synced));
+      if (size > f.synced) {
+        const uint64_t kept = std::min(keep(path, size - f.synced), size - f.synced);
+        if (kept < size - f.synced) {
+          STRATA_RETURN_IF_ERROR(base_->Truncate(path, f.synced + kept));
+        }
+        f.synced += kept;
+      }
     }
     f.size = f.synced;
     ++it;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -37,6 +38,10 @@ class FaultInjectionEnv final : public Env {
   // and files whose creation was never made durable by SyncDir are removed. Clears faults.
   // Returns the base Env's error if it cannot truncate or remove.
   Status DropUnsyncedData();
+  // The same power cut, except that `keep(path, unsynced)` of each surviving file's unsynced
+  // bytes (at most all of them) reach the disk before it: a write torn at any byte.
+  using KeepUnsynced = std::function<uint64_t(const std::string& path, uint64_t unsynced)>;
+  Status DropUnsyncedData(const KeepUnsynced& keep);
 
   // Mutating operations seen so far (failed ones included).
   uint64_t operation_count() const;

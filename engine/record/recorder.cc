@@ -209,7 +209,13 @@ Status Recorder::CheckDraft(const pb::Commit& c, uint64_t head_seq) const {
 Result<StoredCommit> Recorder::Append(const Head& expected, Draft draft) {
   NewNonce();
   std::vector<Hash> tried;
-  return AppendTracked(expected, std::move(draft), &tried);
+  STRATA_ASSIGN_OR_RETURN(StoredCommit stored, AppendTracked(expected, std::move(draft), &tried));
+  return Acknowledge(std::move(stored));
+}
+
+StoredCommit Recorder::Acknowledge(StoredCommit c) const {
+  if (options_.acknowledged) options_.acknowledged(c);
+  return c;
 }
 
 Result<StoredCommit> Recorder::AppendTracked(const Head& expected, Draft draft,
@@ -454,7 +460,7 @@ Result<std::optional<StoredCommit>> Recorder::Record(const Maker& make) {
       // An earlier attempt whose write landed after its look found nothing is ours all the
       // same: recorded once, never again on top of itself.
       STRATA_ASSIGN_OR_RETURN(std::optional<StoredCommit> own, FindOwn(first->seq + 1, tried));
-      if (own) return own;
+      if (own) return std::optional<StoredCommit>(Acknowledge(std::move(*own)));
     }
     STRATA_ASSIGN_OR_RETURN(std::optional<Draft> draft, make(at));
     if (!draft || draft->empty_change()) return std::optional<StoredCommit>();
@@ -464,7 +470,7 @@ Result<std::optional<StoredCommit>> Recorder::Record(const Maker& make) {
     if (!first) first = at.head;
     const Head expected = at.head;
     auto stored = AppendTracked(expected, std::move(*draft), &tried);
-    if (stored.ok()) return std::optional<StoredCommit>(std::move(stored).value());
+    if (stored.ok()) return std::optional<StoredCommit>(Acknowledge(std::move(stored).value()));
     if (stored.status().code() != Code::kConflict) return stored.status();
     if (attempt >= options_.max_rebases) {
       return Status::Conflict(fmt::format(

@@ -49,6 +49,10 @@ struct RecorderOptions {
   // Signs every commit (docs/signing.md); unset: commits are recorded unsigned. Asked again on
   // every attempt of a Record, since a rebase changes seq and prev_hash and so the bytes.
   std::shared_ptr<sign::Signer> signer;
+  // Called once for each commit Append or Record returns, as soon as it is durable (the log
+  // directory synced it, or the shared store acknowledged it), before the caller goes on: a
+  // process killed after this call has a commit the log keeps.
+  std::function<void(const StoredCommit&)> acknowledged;
 };
 
 // What a draft is computed against: the head and the whole recorded state there.
@@ -128,6 +132,8 @@ class Recorder {
   // state: empty, or naming a later seq.
   Status CheckDraft(const pb::Commit& commit, uint64_t head_seq) const;
   void Note(const std::string& line) const;
+  // Passes a durable commit to options_.acknowledged and returns it.
+  StoredCommit Acknowledge(StoredCommit c) const;
   void Backoff(int attempt) const;
   // Conflict "the log's head moved from seq A to seq B" after the store refused entry A+1.
   Status MovedFrom(const Head& expected, const Status& refusal);

@@ -1,6 +1,13 @@
 #include "adapters/common/process_runner.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
 
 #include "tests/engine/testing/temp_dir.h"
 
@@ -72,6 +79,40 @@ TEST(PosixProcessRunnerTest, ASignalIsAnExitCodeAbove128) {
   auto r = runner->Run(Shell("kill -9 $$"));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->exit_code, 128 + 9);
+}
+
+// A child does not outlive strata: when the process that ran it is killed, the child is killed
+// too (a psql left running would commit a migration nobody records; see the crash trials).
+TEST(PosixProcessRunnerTest, TheChildDiesWithTheProcessThatStartedIt) {
+  testing::TempDir tmp;
+  const std::string pid_file = tmp / "child.pid";
+  const pid_t runner_process = fork();
+  ASSERT_GE(runner_process, 0);
+  if (runner_process == 0) {
+    auto r = NewPosixProcessRunner()->Run(Shell("echo $$ > " + pid_file + "; exec sleep 60"));
+    _exit(r.ok() ? 0 : 1);
+  }
+  // The child's pid, once it has written it.
+  pid_t child = 0;
+  for (int i = 0; i < 2000 && child == 0; ++i) {
+    std::ifstream(pid_file) >> child;
+    if (child == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_GT(child, 0);
+  kill(runner_process, SIGKILL);
+  waitpid(runner_process, nullptr, 0);
+  // Gone, or a zombie waiting for whoever adopted it to reap it: either way, not running.
+  auto running = [child] {
+    std::ifstream stat("/proc/" + std::to_string(child) + "/stat");
+    std::string pid, name, state;
+    if (!(stat >> pid >> name >> state)) return false;
+    return state != "Z" && state != "X";
+  };
+  for (int i = 0; i < 1000 && running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_FALSE(running()) << "sleep (pid " << child << ") outlived the process that ran it";
+  if (running()) kill(child, SIGKILL);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <random>
 
 #include "engine/log/log.h"
@@ -49,6 +50,38 @@ TEST(FaultInjectionEnvTest, PowerCutKeepsOnlySyncedBytesAndDurableFiles) {
   ASSERT_TRUE(env.DropUnsyncedData().ok());
   EXPECT_EQ(log_test::ReadBytes(a), "synced");
   EXPECT_FALSE(std::filesystem::exists(b)) << "created after the last directory sync";
+}
+
+// A power cut that tears a write: part of the unsynced bytes reach the disk, as many as `keep`
+// says per file (never more than were written), and from then on they count as synced.
+TEST(FaultInjectionEnvTest, PowerCutCanKeepPartOfTheUnsyncedBytes) {
+  TempDir dir;
+  auto posix = NewPosixEnv();
+  FaultInjectionEnv env(posix.get());
+  const std::string a = dir.path() + "/a";
+  const std::string b = dir.path() + "/b";
+  ASSERT_TRUE(env.SyncDir(dir.path()).ok());
+  {
+    auto f = env.OpenAppendable(a);
+    auto g = env.OpenAppendable(b);
+    ASSERT_TRUE(f.ok() && g.ok());
+    ASSERT_TRUE(env.SyncDir(dir.path()).ok());
+    ASSERT_TRUE((*f)->Append("synced").ok());
+    ASSERT_TRUE((*f)->Sync().ok());
+    ASSERT_TRUE((*f)->Append("+torn here").ok());
+    ASSERT_TRUE((*g)->Append("all of it").ok());
+  }
+  std::map<std::string, uint64_t> asked;
+  ASSERT_TRUE(env.DropUnsyncedData([&](const std::string& path, uint64_t unsynced) {
+                   asked[path] = unsynced;
+                   return path == a ? uint64_t{5} : uint64_t{1000};
+                 }).ok());
+  EXPECT_EQ(asked, (std::map<std::string, uint64_t>{{a, 10}, {b, 9}}));
+  EXPECT_EQ(log_test::ReadBytes(a), "synced+torn");
+  EXPECT_EQ(log_test::ReadBytes(b), "all of it");
+  EXPECT_EQ(env.unsynced_bytes(a), 0u);
+  ASSERT_TRUE(env.DropUnsyncedData().ok());  // nothing more to drop
+  EXPECT_EQ(log_test::ReadBytes(a), "synced+torn");
 }
 
 TEST(FaultInjectionEnvTest, InjectedFaults) {

@@ -188,6 +188,43 @@ TEST_F(RecorderTest, AppendStampsTheCommitAndReadSeesItsState) {
 
 // The measured bug: a change computed against a head read before another writer appended was
 // recorded anyway (commit 4 created tbl3 a second time, and verify failed from then on).
+// The acknowledgement the CLI prints ("recorded commit SEQ HASH"): once per commit Append or
+// Record returns, only when the commit is already durable in the log, never for a write that
+// failed or a recording with nothing to record.
+TEST_F(RecorderTest, AcknowledgedOnceForEachDurableCommitAndNeverForAFailedWrite) {
+  FaultInjectionEnv env(env_.get());
+  std::vector<StoredCommit> acked;
+  std::vector<size_t> durable_at_ack;  // commits a fresh reader sees during each call
+  uint64_t unsynced_at_ack = 0;        // bytes of the log not synced yet during the calls
+  auto o = Options(&clock_, &env);
+  o.acknowledged = [&](const StoredCommit& c) {
+    acked.push_back(c);
+    durable_at_ack.push_back(ReplayedLog(env_.get(), log_).size());
+    for (const auto& [name, bytes] : DirFiles(log_)) {
+      unsynced_at_ack += env.unsynced_bytes(log_ + "/" + name);
+    }
+  };
+  auto rec = Open(o);
+  ASSERT_TRUE(rec);
+  auto first = rec->Append(rec->Read()->head, Create("orders"));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto second = rec->Record(GenerateTo({"orders", "users"}));
+  ASSERT_TRUE(second.ok() && *second) << second.status().ToString();
+  auto nothing = rec->Record(GenerateTo({"orders", "users"}));
+  ASSERT_TRUE(nothing.ok() && !*nothing);
+  env.InjectSyncFailure();
+  auto failed = rec->Append(rec->Read()->head, Deploy("prod", 2));
+  EXPECT_EQ(failed.status().code(), Code::kIoError) << failed.status().ToString();
+
+  ASSERT_EQ(acked.size(), 2u);
+  EXPECT_EQ(acked[0].commit.seq(), 1u);
+  EXPECT_EQ(acked[0].hash, first->hash);
+  EXPECT_EQ(acked[1].commit.seq(), 2u);
+  EXPECT_EQ(acked[1].hash, (*second)->hash);
+  EXPECT_EQ(durable_at_ack, (std::vector<size_t>{1, 2}));
+  EXPECT_EQ(unsynced_at_ack, 0u);
+}
+
 TEST_F(RecorderTest, AppendIsAConflictWhenTheHeadMoved) {
   auto a = Open(Options(&clock_));
   auto b = Open(Options(&clock_));
