@@ -4,7 +4,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "adapters/backend/registry.h"
 #include "cli/log_store.h"
@@ -221,9 +223,10 @@ Status LoadSigning(const YAML::Node& node, const std::string& file, const GetEnv
   return Status::Ok();
 }
 
-Status LoadConfig(const std::string& file, const GetEnv& getenv, Project* p) {
+Status LoadConfig(std::string_view text, const std::string& file, const GetEnv& getenv,
+                  Project* p) {
   static const std::set<std::string> kKeys = {"version", "log", "schemas", "targets", "signing"};
-  YAML::Node root = YAML::LoadFile(file);
+  YAML::Node root = YAML::Load(std::string(text));
   if (!root.IsMap()) return Status::InvalidArgument(file + ":1: expected a map of settings");
   for (const auto& entry : root) {
     const std::string key = entry.first.as<std::string>();
@@ -250,6 +253,14 @@ Status LoadConfig(const std::string& file, const GetEnv& getenv, Project* p) {
     }
     if (p->log_url.empty()) p->log_dir = Absolute(p->root, log);
   }
+  // Iterating a list or a scalar as a map throws without a place; say where instead.
+  for (const char* section : {"schemas", "targets"}) {
+    const YAML::Node node = root[section];
+    if (node && !node.IsNull() && !node.IsMap()) {
+      return Status::InvalidArgument(fmt::format("{}: {} must be a map, name: settings",
+                                                 Where(file, node), section));
+    }
+  }
   if (root["schemas"]) STRATA_RETURN_IF_ERROR(LoadSchemas(root["schemas"], file, getenv, p));
   if (root["targets"]) STRATA_RETURN_IF_ERROR(LoadTargets(root["targets"], file, p));
   if (root["signing"]) STRATA_RETURN_IF_ERROR(LoadSigning(root["signing"], file, getenv, p));
@@ -257,6 +268,15 @@ Status LoadConfig(const std::string& file, const GetEnv& getenv, Project* p) {
 }
 
 }  // namespace
+
+Status ParseProjectConfig(std::string_view text, const std::string& file, const GetEnv& getenv,
+                          Project* project) {
+  try {
+    return LoadConfig(text, file, getenv, project);
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(fmt::format("{}:{}: {}", file, e.mark.line + 1, e.msg));
+  }
+}
 
 Result<std::string> ExpandVariables(const std::string& text, const GetEnv& getenv,
                                     const std::string& where) {
@@ -281,12 +301,11 @@ Result<Project> LoadProject(const std::string& cwd, const std::optional<std::str
   }
   if (dir) {
     p.config_path = (fs::path(*dir) / kConfigName).string();
-    try {
-      STRATA_RETURN_IF_ERROR(LoadConfig(p.config_path, getenv, &p));
-    } catch (const YAML::Exception& e) {
-      return Status::InvalidArgument(
-          fmt::format("{}:{}: {}", p.config_path, e.mark.line + 1, e.msg));
-    }
+    std::ifstream in(p.config_path, std::ios::binary);
+    if (!in) return Status::IoError(fmt::format("{}: cannot read the file", p.config_path));
+    std::ostringstream text;
+    text << in.rdbuf();
+    STRATA_RETURN_IF_ERROR(ParseProjectConfig(text.str(), p.config_path, getenv, &p));
   }
   AddDefaults(&p);
   return p;

@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "adapters/backend/backend.h"
@@ -69,6 +70,12 @@ struct Project {
 // strata.yaml; NotFound when --project names a directory that does not exist.
 Result<Project> LoadProject(const std::string& cwd, const std::optional<std::string>& project_dir,
                             const GetEnv& getenv);
+
+// Reads the text of a strata.yaml (`file`, as messages name it) into `project`, whose root is
+// set: the log, the schema sources, the targets. InvalidArgument "FILE:LINE: message" for
+// anything wrong, YAML syntax included; never throws. LoadProject reads the file through it.
+Status ParseProjectConfig(std::string_view text, const std::string& file, const GetEnv& getenv,
+                          Project* project);
 
 // `text` with each ${VAR} replaced by the variable's value; InvalidArgument naming `where` for
 // an unset variable.

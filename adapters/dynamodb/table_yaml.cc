@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "adapters/common/utf8.h"
 #include "adapters/dynamodb/resource_policy.h"
 #include "adapters/dynamodb/suggest.h"
 #include "adapters/dynamodb/table_rules.h"
@@ -807,6 +808,13 @@ Status YamlSyntaxError(std::string_view file, const YAML::Exception& e) {
 }  // namespace
 
 Result<pb::DynamoTable> ReadTableYaml(std::string_view text, std::string_view file_name) {
+  // yaml-cpp passes any bytes through, and names that are not UTF-8 would make the table
+  // unrenderable as JSON (found by the dynamodb_table fuzz target).
+  if (const auto bad = common::FindInvalidUtf8(text)) {
+    return ErrorAt(file_name, bad->line,
+                   fmt::format("byte 0x{:02X} is not valid UTF-8; save the file as UTF-8",
+                               bad->byte));
+  }
   try {
     std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
     if (documents.size() > 1) {

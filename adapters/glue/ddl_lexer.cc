@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "adapters/common/utf8.h"
 #include "adapters/glue/ddl_literal.h"
 
 namespace strata::glue {
@@ -16,34 +17,7 @@ bool IsWordChar(char c) {
 }
 bool IsContinuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
-// The length of the well-formed UTF-8 sequence at text[i] (1 to 4), or 0 when it is not one:
-// overlong forms, surrogates and code points past U+10FFFF are refused, as protobuf refuses them
-// in string fields.
-size_t Utf8Length(std::string_view text, size_t i) {
-  const auto b = [&](size_t k) { return static_cast<unsigned char>(text[i + k]); };
-  const unsigned char lead = b(0);
-  if (lead < 0x80) return 1;
-  size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    n = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    n = 3;
-    if (lead == 0xE0) lo = 0xA0;
-    if (lead == 0xED) hi = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    n = 4;
-    if (lead == 0xF0) lo = 0x90;
-    if (lead == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + n > text.size() || b(1) < lo || b(1) > hi) return 0;
-  for (size_t k = 2; k < n; ++k) {
-    if (!IsContinuation(text[i + k])) return 0;
-  }
-  return n;
-}
+using common::Utf8Length;
 
 class Lexer {
  public:
@@ -200,28 +174,6 @@ class Lexer {
   TextPosition pos_;
 };
 
-// The position of the first byte that is not part of well-formed UTF-8, if any.
-bool FindInvalidUtf8(std::string_view text, TextPosition* at, unsigned char* byte) {
-  TextPosition pos;
-  size_t i = 0;
-  while (i < text.size()) {
-    const size_t n = Utf8Length(text, i);
-    if (n == 0) {
-      *at = pos;
-      *byte = static_cast<unsigned char>(text[i]);
-      return true;
-    }
-    if (text[i] == '\n') {
-      ++pos.line;
-      pos.column = 1;
-    } else {
-      ++pos.column;
-    }
-    i += n;
-  }
-  return false;
-}
-
 }  // namespace
 
 Status ErrorAt(std::string_view file, TextPosition at, std::string_view message) {
@@ -235,11 +187,10 @@ Result<std::vector<Token>> Lex(std::string_view text, std::string_view file) {
                                "(split it: one CREATE EXTERNAL TABLE per file)",
                                text.size(), kMaxStatementBytes));
   }
-  TextPosition bad;
-  unsigned char byte = 0;
-  if (FindInvalidUtf8(text, &bad, &byte)) {
-    return ErrorAt(file, bad,
-                   fmt::format("byte 0x{:02X} is not valid UTF-8; save the file as UTF-8", byte));
+  if (const auto bad = common::FindInvalidUtf8(text)) {
+    return ErrorAt(file, TextPosition{bad->line, bad->column},
+                   fmt::format("byte 0x{:02X} is not valid UTF-8; save the file as UTF-8",
+                               bad->byte));
   }
   return Lexer(text, file).Run();
 }

@@ -250,7 +250,9 @@ pb::SchemaState GlueLive::Schema(const pb::SchemaState* base) const {
 
 Result<std::unique_ptr<backend::Target>> OpenTarget(const backend::TargetSpec& spec,
                                                     const backend::Services& services) {
-  for (const auto& [key, value] : spec.settings) {
+  for (const auto& setting : spec.settings) {
+    // Named, not a structured binding: clang 14 (the fuzz build's) cannot capture those.
+    const std::string& key = setting.first;
     const auto& known = TargetSettings();
     if (std::none_of(known.begin(), known.end(), [&](const auto& s) { return s.key == key; })) {
       return Status::InvalidArgument(fmt::format(

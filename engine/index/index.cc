@@ -641,7 +641,9 @@ Result<std::pair<uint64_t, pb::State>> Index::LoadCheckpoint(
 
 Result<pb::State> Index::StateAt(uint64_t seq) {
   STRATA_ASSIGN_OR_RETURN(auto checkpoint, LoadCheckpoint(seq, nullptr));
-  auto& [from, state] = checkpoint;
+  // Named, not a structured binding: clang 14 (the fuzz build's) cannot capture those.
+  const uint64_t from = checkpoint.first;
+  pb::State& state = checkpoint.second;
   if (from == seq) return std::move(state);
   CommitScanOptions scan;
   scan.until_seq = seq;
@@ -659,7 +661,8 @@ Result<pb::State> Index::StateAt(uint64_t seq) {
 
 Result<pb::SchemaState> SchemaAt(Index& index, uint64_t seq, const std::string& schema) {
   STRATA_ASSIGN_OR_RETURN(auto checkpoint, index.LoadCheckpoint(seq, nullptr, &schema));
-  auto& [from, state] = checkpoint;
+  const uint64_t from = checkpoint.first;
+  pb::State& state = checkpoint.second;
   if (from < seq) {
     CommitScanOptions scan;
     scan.until_seq = seq;

@@ -61,10 +61,13 @@ Result<PullReport> Pull(LogStore& store, LocalLogStore& mirror, const PullOption
   Head local = report.before;
   for (int restarts = 0;;) {
     // Read from the mirror's own head (when it has one) to check it against the store's entry.
+    // That entry comes on top of the page: with a page of one, reading only `page` entries from
+    // there would read the mirror's head alone, again and again.
     const uint64_t from = local.seq == 0 ? 1 : local.seq;
-    STRATA_ASSIGN_OR_RETURN(std::vector<LogEntry> read, store.Read(from, page));
+    const size_t want = local.seq == 0 ? page : page + 1;
+    STRATA_ASSIGN_OR_RETURN(std::vector<LogEntry> read, store.Read(from, want));
     if (local.seq > 0) STRATA_RETURN_IF_ERROR(CheckShared(store, local, read));
-    const bool last_page = read.size() < page;
+    const bool last_page = read.size() < want;
     std::vector<std::string> batch;
     Head prev = local;
     Status bad;

@@ -151,6 +151,24 @@ TEST_F(ProjectTest, ATargetThatIsNotAMapIsRefusedAtLoad) {
   EXPECT_EQ(p.status().message(), Config() + ":3: target dev must be a map of settings");
 }
 
+// Found by the project_config fuzz target (tests/fuzz/project_config_seeds/schema_list): a list
+// where a map belongs failed with yaml-cpp's "strata.yaml:0: invalid node; ..." and no place.
+TEST_F(ProjectTest, SchemasOrTargetsThatAreNotAMapAreRefusedWithTheirLine) {
+  Write("strata.yaml",
+        "version: 1\n"          // 1
+        "schemas: [a, b]\n");   // 2
+  auto p = Load();
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(p.status().message(), Config() + ":2: schemas must be a map, name: settings");
+  Write("strata.yaml",
+        "targets:\n"            // 1
+        "  just text\n");       // 2
+  p = Load();
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().message(), Config() + ":2: targets must be a map, name: settings");
+}
+
 TEST_F(ProjectTest, ASchemaSourceWithAnUnknownEngineFailsAtLoadWithItsLine) {
   Write("strata.yaml",
         "version: 1\n"                 // 1

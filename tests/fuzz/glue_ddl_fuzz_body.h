@@ -20,7 +20,7 @@ namespace strata::glue::fuzz {
 inline constexpr std::string_view kFuzzFile = "fuzz.sql";
 
 // "" when `input` keeps the contract above, else what broke it (with the texts involved).
-inline std::string GlueDdlLawViolation(std::string_view input) {
+inline std::string GlueDdlViolation(std::string_view input) {
   Result<ParsedTable> parsed = ParseCreateTable(input, kFuzzFile);
   if (!parsed.ok()) {
     const Status& error = parsed.status();

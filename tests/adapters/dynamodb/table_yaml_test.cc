@@ -23,6 +23,15 @@ TEST(TableFileYamlErrorTest, MalformedYaml) {
             "o.yaml:4: invalid YAML: end of map flow not found");
 }
 
+// Found by the dynamodb_table fuzz target (tests/fuzz/dynamodb_table_seeds/yaml_name_not_utf8):
+// yaml-cpp took a name holding byte 0xA7 as it was, and rendering the table as CreateTable JSON
+// then threw.
+TEST(TableFileYamlErrorTest, TextThatIsNotUtf8IsRefusedWithItsLine) {
+  EXPECT_EQ(ErrorOf("table: invoices\npartition_key: { name: invoic\xa7" "e_id, type: S }\n",
+                    "o.yaml"),
+            "o.yaml:2: byte 0xA7 is not valid UTF-8; save the file as UTF-8");
+}
+
 TEST(TableFileYamlErrorTest, EmptyFile) {
   EXPECT_EQ(ErrorOf("# nothing yet\n", "o.yaml"),
             "o.yaml:1: no table here; a table file starts with table: NAME");

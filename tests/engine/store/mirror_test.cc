@@ -88,6 +88,21 @@ TEST_F(MirrorTest, PullCopiesTheStoredBytesUnchangedAcrossPagesAndThenOnlyWhatIs
   EXPECT_EQ(MirrorEntries().size(), 13u);
 }
 
+// Found by the team_log fuzz target (tests/fuzz/team_log_seeds/pull_shop_mirror_holds_two_page_one):
+// a page of one entry, read from the mirror's head, held only that entry, so the pull read it
+// again and again and never returned.
+TEST_F(MirrorTest, APageOfOneEntryStillMovesOnFromTheMirrorsHead) {
+  Grow(3);
+  ASSERT_TRUE(PullNow(1).ok());
+  Grow(2, "u");
+  auto pulled = PullNow(1);
+  ASSERT_TRUE(pulled.ok()) << pulled.status().ToString();
+  EXPECT_EQ(pulled->before.seq, 3u);
+  EXPECT_EQ(pulled->after.seq, 5u);
+  EXPECT_EQ(pulled->pulled, 2u);
+  EXPECT_EQ(MirrorEntries().size(), 5u);
+}
+
 TEST_F(MirrorTest, AStoreWhoseEntryAtTheMirrorsHeadDiffersIsDivergenceNamingTheSeq) {
   Grow(5);
   ASSERT_TRUE(PullNow().ok());

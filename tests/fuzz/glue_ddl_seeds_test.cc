@@ -1,63 +1,24 @@
-// The Glue DDL fuzz target's seeds (tests/fuzz/glue_ddl_seeds/), replayed through the fuzz
-// target's own check (tests/fuzz/glue_ddl_fuzz_body.h) in every test run, so the inputs the fuzzer
-// starts from, and every crash it ever found, stay fixed without a fuzzing build. Then, for a few
-// seeds, the outcome itself: which parse, and the error the hostile ones must get.
+// What particular seeds of the Glue DDL fuzz target (tests/fuzz/glue_ddl_seeds/) give: which
+// parse, and the error the hostile ones must get. Every seed also goes through the target's own
+// check in fuzz_seeds_test.cc.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
-#include <vector>
 
 #include "adapters/glue/ddl.h"
 #include "tests/fuzz/glue_ddl_fuzz_body.h"
+#include "tests/fuzz/seeds.h"
 
 namespace strata::glue {
 namespace {
 
-namespace fs = std::filesystem;
-
-const fs::path kSeeds = fs::path(STRATA_FUZZ_DIR) / "glue_ddl_seeds";
-constexpr size_t kMinSeeds = 20;
-
-std::vector<std::string> SeedNames() {
-  std::vector<std::string> names;
-  if (!fs::is_directory(kSeeds)) return names;
-  for (const auto& entry : fs::directory_iterator(kSeeds)) {
-    if (entry.is_regular_file()) names.push_back(entry.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-std::string Seed(const std::string& name) {
-  std::ifstream in(kSeeds / name, std::ios::binary);
-  EXPECT_TRUE(in.good()) << "cannot read " << (kSeeds / name);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
+std::string Seed(const std::string& name) { return ::strata::fuzz::Seed("glue_ddl", name); }
 
 // The error ParseCreateTable gives a seed, or "parsed".
 std::string Outcome(const std::string& name) {
   Result<ParsedTable> parsed = ParseCreateTable(Seed(name), fuzz::kFuzzFile);
   return parsed.ok() ? "parsed" : parsed.status().message();
 }
-
-TEST(GlueDdlFuzzSeeds, AreThere) { EXPECT_GE(SeedNames().size(), kMinSeeds) << "in " << kSeeds; }
-
-class GlueDdlFuzzSeed : public ::testing::TestWithParam<std::string> {};
-
-TEST_P(GlueDdlFuzzSeed, KeepsTheParsersContract) {
-  EXPECT_EQ(fuzz::GlueDdlLawViolation(Seed(GetParam())), "");
-}
-
-INSTANTIATE_TEST_SUITE_P(Seeds, GlueDdlFuzzSeed, ::testing::ValuesIn(SeedNames()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           return info.param;  // seed names are snake_case: valid test names
-                         });
 
 TEST(GlueDdlFuzzSeeds, TheWellFormedOnesParseSoTheLawIsExercised) {
   for (const char* name : {"corpus_alb_logs", "corpus_waf_logs", "corpus_avro_flights",
