@@ -200,11 +200,10 @@ Result<SessionOutcome> MigrationSession::Run(std::string_view display_path, std:
     STRATA_ASSIGN_OR_RETURN(bool rolled_back, control("ROLLBACK", last_line));
     (void)rolled_back;
   }
-  // The next migration starts in a fresh session, as with a new psql; should the reset fail,
-  // a new connection gives one.
-  PGresult* reset = PQexec(conn, "DISCARD ALL");
-  if (PQresultStatus(reset) != PGRES_COMMAND_OK) PQreset(conn);
-  PQclear(reset);
+  // The next migration starts in a fresh session, as with a new psql: a new connection. Not
+  // DISCARD ALL on this one: a migration's own tiny statement_timeout (or lock_timeout) can
+  // cancel the DISCARD, or, on a loaded server, the statement after it.
+  PQreset(conn);
   out.exit_code = ok ? 0 : 3;
   return out;
 }
