@@ -7,8 +7,10 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include "adapters/backend/registry.h"
+#include "adapters/common/yaml_documents.h"
 #include "cli/log_store.h"
 
 namespace strata::cli {
@@ -226,7 +228,13 @@ Status LoadSigning(const YAML::Node& node, const std::string& file, const GetEnv
 Status LoadConfig(std::string_view text, const std::string& file, const GetEnv& getenv,
                   Project* p) {
   static const std::set<std::string> kKeys = {"version", "log", "schemas", "targets", "signing"};
-  YAML::Node root = YAML::Load(std::string(text));
+  const std::vector<YAML::Node> documents = common::LoadYamlDocuments(text);
+  if (documents.size() > 1) {
+    return Status::InvalidArgument(fmt::format(
+        "{}: a second YAML document; strata.yaml holds one map of settings",
+        Where(file, documents[1])));
+  }
+  const YAML::Node root = documents.empty() ? YAML::Node() : documents[0];
   if (!root.IsMap()) return Status::InvalidArgument(file + ":1: expected a map of settings");
   for (const auto& entry : root) {
     const std::string key = entry.first.as<std::string>();

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "adapters/common/utf8.h"
+#include "adapters/common/yaml_documents.h"
 #include "adapters/dynamodb/resource_policy.h"
 #include "adapters/dynamodb/suggest.h"
 #include "adapters/dynamodb/table_rules.h"
@@ -816,7 +817,7 @@ Result<pb::DynamoTable> ReadTableYaml(std::string_view text, std::string_view fi
                                bad->byte));
   }
   try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+    std::vector<YAML::Node> documents = common::LoadYamlDocuments(text);
     if (documents.size() > 1) {
       return ErrorAt(file_name, LineOf(documents[1]),
                      "a second YAML document; a table file holds one table");

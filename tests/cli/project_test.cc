@@ -169,6 +169,32 @@ TEST_F(ProjectTest, SchemasOrTargetsThatAreNotAMapAreRefusedWithTheirLine) {
   EXPECT_EQ(p.status().message(), Config() + ":2: targets must be a map, name: settings");
 }
 
+// yaml-cpp's single-document Load stopped at a stray comma and dropped the rest of the file
+// without a word; the stream reader makes it an error with its line.
+TEST_F(ProjectTest, AStrayCommaIsAnErrorNotTheRestOfTheFileDropped) {
+  Write("strata.yaml",
+        "{\"version\": 1\n"                      // 1
+        "},\n"                                   // 2
+        "  \"log\": \"postgres://db/strata\"\n"    // 3
+        "}\n");                                  // 4
+  auto p = Load();
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(p.status().message(), Config() + ":2: unexpected ',' outside any [ ] or { }; check "
+                                             "that the brackets before it pair up");
+}
+
+TEST_F(ProjectTest, ASecondDocumentIsRefusedWithItsLine) {
+  Write("strata.yaml",
+        "version: 1\n"   // 1
+        "---\n"          // 2
+        "version: 1\n"); // 3
+  auto p = Load();
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().message(),
+            Config() + ":3: a second YAML document; strata.yaml holds one map of settings");
+}
+
 TEST_F(ProjectTest, ASchemaSourceWithAnUnknownEngineFailsAtLoadWithItsLine) {
   Write("strata.yaml",
         "version: 1\n"                 // 1

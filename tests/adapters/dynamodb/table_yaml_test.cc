@@ -32,6 +32,15 @@ TEST(TableFileYamlErrorTest, TextThatIsNotUtf8IsRefusedWithItsLine) {
             "o.yaml:2: byte 0xA7 is not valid UTF-8; save the file as UTF-8");
 }
 
+// Found by the dynamodb_table fuzz target (tests/fuzz/dynamodb_table_seeds/stray_comma_loop): a
+// CreateTable JSON whose braces closed too early, leaving a comma outside them, made yaml-cpp
+// loop, growing past 2 GB.
+TEST(TableFileYamlErrorTest, AStrayCommaOutsideBracketsIsAnErrorNotAHang) {
+  EXPECT_EQ(ErrorOf("{\n  \"TableName\": \"orders\"\n},\n  \"KeySchema\": []\n}\n", "o.yaml"),
+            "o.yaml:3: invalid YAML: unexpected ',' outside any [ ] or { }; check that the "
+            "brackets before it pair up");
+}
+
 TEST(TableFileYamlErrorTest, EmptyFile) {
   EXPECT_EQ(ErrorOf("# nothing yet\n", "o.yaml"),
             "o.yaml:1: no table here; a table file starts with table: NAME");
