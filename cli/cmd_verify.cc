@@ -130,6 +130,12 @@ class SignatureTally {
   std::vector<Problem> problems_;
 };
 
+// The first word of the chain's line: a green "ok" only when nothing else fails, so a run that
+// fails on signatures does not open with a green ok.
+std::string ChainOk(const Context& ctx, const SignatureTally& tally) {
+  return tally.failures() > 0 ? "chain ok" : ctx.Paint(Color::kGreen, "ok");
+}
+
 // Adds the signature report to the output (when worth saying) and turns signature failures into
 // exit code 1.
 int FinishSignatures(const Context& ctx, const SignatureTally& tally, bool chain_ok,
@@ -178,7 +184,7 @@ CommandResult VerifyShared(Context& ctx, LogStore& store, SignatureTally& tally,
   if (ctx.json) {
     // Printed by FinishSignatures, with the signatures.
   } else if (s.ok()) {
-    *ctx.out << ctx.Paint(Color::kGreen, "ok") << fmt::format(
+    *ctx.out << ChainOk(ctx, tally) << fmt::format(
         ": {} commits, {} events, {} bytes; chain intact up to seq {} ({}) in {}\n", commits,
         events, bytes, head.seq, HashHex(head.hash).substr(0, 12), store.Describe());
   } else {
@@ -260,7 +266,7 @@ CommandResult RunVerify(Context& ctx) {
   if (ctx.json) {
     // Printed by FinishSignatures, with the signatures.
   } else if (s.ok()) {
-    *ctx.out << ctx.Paint(Color::kGreen, "ok") << fmt::format(
+    *ctx.out << ChainOk(ctx, tally) << fmt::format(
         ": {} commits, {} events, {} bytes; chain intact up to seq {} ({})\n", commits, events,
         bytes, head.seq, HashHex(head.hash).substr(0, 12));
     if (!reader->tail_note().empty()) {

@@ -289,6 +289,9 @@ TEST_F(SigningTest, UnsignedHistoryBeforeTheSwitchPassesWithSince) {
                          "FAILED: 2 commits are not validly signed (--require-signed)\n"),
             std::string::npos)
       << all;
+  // The chain is intact, but a failing run does not open with a plain "ok".
+  EXPECT_EQ(all.out.rfind("chain ok: 4 commits, ", 0), 0u) << all;
+  EXPECT_EQ(since.out.rfind("ok: 4 commits, ", 0), 0u) << since;
   // A plain verify reports the counts and passes: unsigned history is not damage.
   StrataRun plain = Strata({"verify"});
   EXPECT_EQ(plain.code, 0) << plain;
