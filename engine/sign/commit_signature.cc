@@ -117,7 +117,8 @@ Status CheckSignatureBlob(std::string_view sshsig) {
   STRATA_ASSIGN_OR_RETURN(SshSig sig, ParseSshSig(sshsig));
   if (sig.name_space != kSignatureNamespace) {
     return Status::InvalidArgument(fmt::format(
-        "the signature is for namespace \"{}\", not \"{}\"", sig.name_space, kSignatureNamespace));
+        "the signature is for namespace \"{}\", not \"{}\"", Shown(sig.name_space),
+        kSignatureNamespace));
   }
   return Status::Ok();
 }

@@ -49,7 +49,7 @@ std::string SignedMessage(std::string_view unsigned_bytes);
 std::string SignatureField(std::string_view sshsig);
 
 // Checks what a Signer returned before it is recorded: an SSHSIG blob in kSignatureNamespace.
-// InvalidArgument naming what is wrong.
+// InvalidArgument naming what is wrong; Unimplemented for a key type strata does not check.
 Status CheckSignatureBlob(std::string_view sshsig);
 
 enum class SignatureStatus {

@@ -149,7 +149,7 @@ Result<PublicKey> ParsePublicKey(std::string_view blob) {
     return key;
   }
   return Status::Unimplemented(fmt::format(
-      "key type \"{}\" is not supported; use ssh-ed25519 or ssh-rsa keys", type));
+      "key type \"{}\" is not supported; use ssh-ed25519 or ssh-rsa keys", Shown(type)));
 }
 
 Result<PublicKey> ParsePublicKeyLine(std::string_view line) {
@@ -227,17 +227,32 @@ Result<std::string> DearmorSshSig(std::string_view text) {
   return blob;
 }
 
+std::string Shown(std::string_view text) {
+  constexpr size_t kMax = 64;
+  std::string out;
+  for (size_t i = 0; i < text.size() && i < kMax; ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      out += fmt::format("\\x{:02X}", c);
+    }
+  }
+  if (text.size() > kMax) out += "...";
+  return out;
+}
+
 Status VerifySshSig(const SshSig& sig, std::string_view name_space, std::string_view message) {
   if (sig.name_space != name_space) {
     return Status::InvalidArgument(fmt::format(
-        "the signature is for namespace \"{}\", not \"{}\"", sig.name_space, name_space));
+        "the signature is for namespace \"{}\", not \"{}\"", Shown(sig.name_space), name_space));
   }
   const EVP_MD* hash = sig.hash_algorithm == "sha512"   ? EVP_sha512()
                        : sig.hash_algorithm == "sha256" ? EVP_sha256()
                                                         : nullptr;
   if (hash == nullptr) {
     return Status::InvalidArgument(
-        fmt::format("unsupported hash algorithm \"{}\"", sig.hash_algorithm));
+        fmt::format("unsupported hash algorithm \"{}\"", Shown(sig.hash_algorithm)));
   }
   const EVP_MD* sig_md = nullptr;  // the digest the signature algorithm itself applies
   if (sig.key.type == "ssh-ed25519" && sig.signature_type == "ssh-ed25519") {
@@ -248,7 +263,7 @@ Status VerifySshSig(const SshSig& sig, std::string_view name_space, std::string_
     sig_md = EVP_sha512();
   } else {
     return Status::InvalidArgument(fmt::format("a {} signature does not fit a {} key",
-                                               sig.signature_type, sig.key.type));
+                                               Shown(sig.signature_type), sig.key.type));
   }
   std::string signed_data(kMagic);
   PutString(&signed_data, sig.name_space);

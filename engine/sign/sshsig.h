@@ -51,6 +51,10 @@ Result<std::string> DearmorSshSig(std::string_view text);
 // signature type that does not fit the key, or "the signature does not match".
 Status VerifySshSig(const SshSig& sig, std::string_view name_space, std::string_view message);
 
+// Text from a signature (a key type, a namespace) as it may appear in a message: printable ASCII
+// kept, every other byte as \xNN, at most 64 bytes shown ("..." after them).
+std::string Shown(std::string_view text);
+
 // Standard base64 (with padding) and its inverse; nullopt-like InvalidArgument for bad input.
 std::string Base64Encode(std::string_view bytes);
 Result<std::string> Base64Decode(std::string_view text);

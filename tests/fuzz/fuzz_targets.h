@@ -16,6 +16,7 @@
 #include "tests/fuzz/pg_text_fuzz_body.h"
 #include "tests/fuzz/project_config_fuzz_body.h"
 #include "tests/fuzz/refs_fuzz_body.h"
+#include "tests/fuzz/signatures_fuzz_body.h"
 #include "tests/fuzz/team_log_fuzz_body.h"
 
 namespace strata::fuzz {
@@ -36,6 +37,7 @@ inline const std::vector<FuzzTarget>& FuzzTargets() {
       {"pg_text", &PgTextViolation},
       {"project_config", &ProjectConfigViolation},
       {"refs", &RefsViolation},
+      {"signatures", &SignaturesViolation},
       {"team_log", &TeamLogViolation},
   };
   return kTargets;

@@ -51,6 +51,26 @@ SshSig Parsed(std::string_view armored) {
   return *sig;
 }
 
+// Found by the signatures fuzz target: a blob's key type went into the message as raw bytes.
+TEST(SshSig, TextFromABlobIsShownPrintable) {
+  EXPECT_EQ(Shown("ssh-ed25519"), "ssh-ed25519");
+  EXPECT_EQ(Shown("\xf3sh-ed\n25519"), "\\xF3sh-ed\\x0A25519");
+  EXPECT_EQ(Shown(std::string(70, 'a')), std::string(64, 'a') + "...");
+  const auto wire = [](const std::string& bytes) {
+    const auto n = static_cast<uint32_t>(bytes.size());
+    return std::string{static_cast<char>(n >> 24), static_cast<char>(n >> 16),
+                       static_cast<char>(n >> 8), static_cast<char>(n)} + bytes;
+  };
+  const std::string blob = "SSHSIG" + std::string("\0\0\0\1", 4) +
+                           wire(wire("\x1bsh-ed25519") + wire(std::string(32, 'k'))) +
+                           wire("strata") + wire("") + wire("sha512") +
+                           wire(wire("ssh-ed25519") + wire(std::string(64, 's')));
+  auto parsed = ParseSshSig(blob);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().message(),
+            "key type \"\\x1Bsh-ed25519\" is not supported; use ssh-ed25519 or ssh-rsa keys");
+}
+
 TEST(SshSig, AnEd25519SignatureByOpenSshVerifies) {
   const SshSig sig = Parsed(kEdSig);
   EXPECT_EQ(sig.key.Kind(), "ED25519");
