@@ -25,10 +25,12 @@ class JsonClient : public JsonService {
     STRATA_ASSIGN_OR_RETURN(HttpResponse response, client_->Send(call, error));
     if (response.body.empty()) return nlohmann::json::object();
     nlohmann::json output = nlohmann::json::parse(response.body, nullptr, false);
-    if (output.is_discarded()) {
-      return Status::Unavailable(std::string(service()) + " " + call.operation +
-                                 ": the answer is not JSON (HTTP " +
-                                 std::to_string(response.status) + ", " +
+    // Every answer of the JSON protocols is an object; callers read it as one (value(),
+    // operator[]), which would throw on anything else from a broken proxy or server.
+    if (output.is_discarded() || !output.is_object()) {
+      return Status::Unavailable(std::string(service()) + " " + call.operation + ": the answer is " +
+                                 (output.is_discarded() ? "not JSON" : "not a JSON object") +
+                                 " (HTTP " + std::to_string(response.status) + ", " +
                                  std::to_string(response.body.size()) + " bytes)");
     }
     return output;

@@ -101,6 +101,15 @@ std::optional<uint64_t> NumberAttr(const json& item, const char* name) {
   }
 }
 
+// The Items of a Query page: a list, or Corruption naming the store.
+Result<json> ItemsOf(const json& page, const std::string& where) {
+  if (!page.contains("Items")) return json::array();
+  if (!page["Items"].is_array()) {
+    return Status::Corruption(fmt::format("{}: a Query answer whose Items is not a list", where));
+  }
+  return page["Items"];
+}
+
 std::optional<std::string> BinaryAttr(const json& item, const char* name) {
   auto text = Attr(item, name, "B");
   if (!text) return std::nullopt;
@@ -297,6 +306,14 @@ Result<LogEntry> DynamoLogStore::EntryOf(const json& item, bool whole) {
         e.seq));
   }
   e.hash = *stored;
+  // Parts hold at least one byte and at most kLogPartBytes (WriteParts); a size the parts
+  // cannot hold was not written by strata, and taken at its word it could ask for any amount of
+  // memory.
+  if (*size < *parts || (*size - 1) / kLogPartBytes + 1 > *parts) {
+    return Status::Corruption(fmt::format(
+        "{}: commit {}: the item says {} bytes in {} parts, which strata never writes",
+        Describe(), e.seq, *size, *parts));
+  }
   if (!whole) return e;
   STRATA_ASSIGN_OR_RETURN(e.payload, ReadParts(e.seq, HashHex(e.hash), *parts, *size));
   if (Sha256(e.payload) != e.hash) {
@@ -311,7 +328,7 @@ Result<std::string> DynamoLogStore::ReadParts(uint64_t seq, const std::string& s
                                               uint64_t parts, uint64_t size) {
   const std::string partition = options_.log_id + "#blob#" + sha_hex;
   std::string out;
-  out.reserve(size);
+  out.reserve(std::min<uint64_t>(size, 4 * kLogPartBytes));
   uint64_t next = 1;
   json request = {{"TableName", options_.table},
                   {"KeyConditionExpression", "#l = :l"},
@@ -324,7 +341,8 @@ Result<std::string> DynamoLogStore::ReadParts(uint64_t seq, const std::string& s
       return page.status().WithContext(fmt::format("{}: reading the parts of commit {}",
                                                    Describe(), seq));
     }
-    for (const json& item : page->value("Items", json::array())) {
+    STRATA_ASSIGN_OR_RETURN(const json items, ItemsOf(*page, Describe()));
+    for (const json& item : items) {
       auto n = NumberAttr(item, "seq");
       auto data = BinaryAttr(item, "data");
       if (!n || !data || *n != next) {
@@ -385,7 +403,7 @@ Result<Head> DynamoLogStore::ReadHead() {
                         {"ConsistentRead", true}};
   auto page = ddb_->Call("Query", request, nullptr);
   if (!page.ok()) return page.status().WithContext(Describe());
-  const json items = page->value("Items", json::array());
+  STRATA_ASSIGN_OR_RETURN(const json items, ItemsOf(*page, Describe()));
   if (items.empty()) return Head{};
   STRATA_ASSIGN_OR_RETURN(LogEntry e, EntryOf(items[0], false));
   Head head{e.seq, e.hash, std::nullopt};
@@ -413,7 +431,8 @@ Result<std::vector<LogEntry>> DynamoLogStore::Read(uint64_t from, size_t limit) 
     request["Limit"] = std::min<size_t>(want, 1u << 30);
     auto page = ddb_->Call("Query", request, nullptr);
     if (!page.ok()) return page.status().WithContext(Describe());
-    for (const json& item : page->value("Items", json::array())) {
+    STRATA_ASSIGN_OR_RETURN(const json items, ItemsOf(*page, Describe()));
+    for (const json& item : items) {
       STRATA_ASSIGN_OR_RETURN(LogEntry e, EntryOf(item, true));
       if (e.seq != expect) {
         return Status::Corruption(fmt::format("{}: commit {} is missing (the next entry is {})",

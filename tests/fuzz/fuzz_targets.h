@@ -9,6 +9,7 @@
 
 #include "tests/fuzz/aws_errors_fuzz_body.h"
 #include "tests/fuzz/commit_apply_fuzz_body.h"
+#include "tests/fuzz/dynamodb_log_fuzz_body.h"
 #include "tests/fuzz/dynamodb_table_fuzz_body.h"
 #include "tests/fuzz/glue_ddl_fuzz_body.h"
 #include "tests/fuzz/log_segment_fuzz_body.h"
@@ -30,6 +31,7 @@ inline const std::vector<FuzzTarget>& FuzzTargets() {
   static const std::vector<FuzzTarget> kTargets = {
       {"aws_errors", &AwsErrorsViolation},
       {"commit_apply", &CommitApplyViolation},
+      {"dynamodb_log", &DynamoLogViolation},
       {"dynamodb_table", &DynamoDbTableViolation},
       {"glue_ddl", &glue::fuzz::GlueDdlViolation},
       {"log_segment", &LogSegmentViolation},

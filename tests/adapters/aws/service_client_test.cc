@@ -44,6 +44,21 @@ FakeHttpClient::Answer Throttled() {
                             400);
 }
 
+// A 200 whose body is JSON but not an object (a broken proxy, a hostile server) is an error
+// value, not an object the callers' value() and operator[] would throw on.
+TEST(ServiceClientTest, AnAnswerThatIsNotAJsonObjectIsUnavailable) {
+  for (const char* body : {"[]", "\"text\"", "42", "null", "<html>"}) {
+    Harness h;
+    h.http->Then(FakeHttpClient::Ok(body));
+    auto out = h.Json(RetryOptions{.max_attempts = 1})->Call("ListTables", {}, nullptr);
+    ASSERT_FALSE(out.ok()) << body;
+    EXPECT_EQ(out.status().code(), Code::kUnavailable) << body;
+    EXPECT_NE(out.status().message().find("dynamodb ListTables: the answer is not "),
+              std::string::npos)
+        << out.status().message();
+  }
+}
+
 TEST(ServiceClientTest, JsonCallIsASignedPostWithTargetAndBody) {
   Harness h;
   h.http->Then(FakeHttpClient::Ok(R"({"TableNames":["a"]})"));
