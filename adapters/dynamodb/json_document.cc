@@ -26,6 +26,8 @@ Status ErrorAt(std::string_view file, int line, std::string_view message) {
 // Builds a JsonDocument from nlohmann's SAX events, noting the line of every value. The line
 // is that of the last character the lexer has read: the token just completed (a number's
 // one-character lookahead is never counted, so a number at the end of a line stays there).
+constexpr size_t kMaxJsonDepth = 64;
+
 class JsonLineRecorder : public nlohmann::json_sax<json> {
  public:
   JsonLineRecorder(JsonDocument* doc, const char* begin, const char* const* read_end)
@@ -129,6 +131,13 @@ class JsonLineRecorder : public nlohmann::json_sax<json> {
     return true;
   }
   bool Open(json container) {
+    // Every pointer names its whole path, so the pointers of deep nesting add up to the square
+    // of the depth (a 5 KB run of '[' noted 25 MB of them); no document strata reads is deep.
+    if (stack_.size() >= kMaxJsonDepth) {
+      status = ErrorAt(doc_->file_name(), Line(),
+                       fmt::format("invalid JSON: nested deeper than {} levels", kMaxJsonDepth));
+      return false;
+    }
     json* placed = Place(std::move(container));
     stack_.push_back({placed, PointerOfLast()});
     return true;

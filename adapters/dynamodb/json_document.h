@@ -20,8 +20,8 @@ class JsonDocument {
  public:
   using Pointer = nlohmann::json::json_pointer;
 
-  // Returns InvalidArgument "FILE:LINE: invalid JSON: ..." when `text` is not JSON, or
-  // "FILE:LINE: duplicate key ..." when an object repeats a key.
+  // Returns InvalidArgument "FILE:LINE: invalid JSON: ..." when `text` is not JSON or nests
+  // deeper than 64 levels, or "FILE:LINE: duplicate key ..." when an object repeats a key.
   static Result<JsonDocument> Parse(std::string_view text, std::string file_name);
 
   const nlohmann::json& root() const { return root_; }

@@ -30,6 +30,17 @@ TEST(JsonDocumentTest, RemembersTheLineOfEveryValue) {
   EXPECT_EQ(doc->ErrorAt(P("/b/0"), "no").message(), "d.json:4: no");
 }
 
+// Found by the dynamodb_table fuzz target (tests/fuzz/dynamodb_table_seeds/deep_brackets): 5,000
+// '[' kept a pointer per level, each as long as its depth, and timed out; 100,000 would have
+// asked for gigabytes.
+TEST(JsonDocumentTest, NestingDeeperThan64LevelsIsRefusedAtItsLine) {
+  const std::string ok = std::string(64, '[') + std::string(64, ']');
+  EXPECT_TRUE(JsonDocument::Parse(ok, "d.json").ok());
+  Result<JsonDocument> deep = JsonDocument::Parse("\n" + std::string(100000, '['), "d.json");
+  ASSERT_FALSE(deep.ok());
+  EXPECT_EQ(deep.status().message(), "d.json:2: invalid JSON: nested deeper than 64 levels");
+}
+
 TEST(JsonDocumentTest, ANumberAtTheEndOfALineStaysOnThatLine) {
   Result<JsonDocument> doc = JsonDocument::Parse("[1,\n2\n,\n3]", "d.json");
   ASSERT_TRUE(doc.ok());
