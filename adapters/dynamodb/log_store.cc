@@ -128,17 +128,32 @@ bool IsConditionFailure(const aws::ServiceError& e) {
   return e.code == "ConditionalCheckFailedException";
 }
 
+// The string member `key` of `object`, or "" when `object` is not an object or the member is
+// not a string (a describe answer of another shape must not throw).
+std::string StringOf(const json& object, const char* key) {
+  if (!object.is_object()) return "";
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// The list member `key` of `object`, or an empty list.
+json ListOf(const json& object, const char* key) {
+  if (!object.is_object()) return json::array();
+  auto it = object.find(key);
+  return it != object.end() && it->is_array() ? *it : json::array();
+}
+
 // "log (HASH, S), seq (RANGE, N)" for messages.
 std::string KeysOf(const json& table) {
   std::map<std::string, std::string> types;
-  for (const json& a : table.value("AttributeDefinitions", json::array())) {
-    types[a.value("AttributeName", "")] = a.value("AttributeType", "");
+  for (const json& a : ListOf(table, "AttributeDefinitions")) {
+    types[StringOf(a, "AttributeName")] = StringOf(a, "AttributeType");
   }
   std::string out;
-  for (const json& k : table.value("KeySchema", json::array())) {
-    const std::string name = k.value("AttributeName", "");
+  for (const json& k : ListOf(table, "KeySchema")) {
+    const std::string name = StringOf(k, "AttributeName");
     if (!out.empty()) out += ", ";
-    out += fmt::format("{} ({}, {})", name, k.value("KeyType", ""), types[name]);
+    out += fmt::format("{} ({}, {})", name, StringOf(k, "KeyType"), types[name]);
   }
   return out.empty() ? "none" : out;
 }
@@ -258,7 +273,7 @@ Status DynamoLogStore::EnsureTable() {
           "seq (N). Name another table in the log: URL, or create one as docs/team-log.md shows",
           Describe(), options_.table, KeysOf((*described)["Table"])));
     }
-    if ((*described)["Table"].value("TableStatus", "") == "ACTIVE") return Status::Ok();
+    if (StringOf((*described)["Table"], "TableStatus") == "ACTIVE") return Status::Ok();
   }
   if (!options_.sleep_ms || !options_.steady_ms) {
     return Status::InvalidArgument(
@@ -273,11 +288,12 @@ Status DynamoLogStore::EnsureTable() {
   // A table created by someone else at the same moment: its keys must be the log's too.
   auto again = ddb_->Call("DescribeTable", json{{"TableName", options_.table}}, nullptr);
   if (!again.ok()) return again.status().WithContext(Describe());
-  if (!HasLogKeys(again->value("Table", json::object()))) {
+  const json table = again->contains("Table") ? (*again)["Table"] : json::object();
+  if (!HasLogKeys(table)) {
     return Status::FailedPrecondition(fmt::format(
         "{}: table {} has the keys {}; a strata log needs partition key log (S) and sort key "
         "seq (N)",
-        Describe(), options_.table, KeysOf(again->value("Table", json::object()))));
+        Describe(), options_.table, KeysOf(table)));
   }
   return Status::Ok();
 }

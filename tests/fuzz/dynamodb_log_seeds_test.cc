@@ -66,6 +66,22 @@ TEST(DynamoLogFuzzSeeds, ItemsThatAreNotAListAreCorruption) {
       << head.status().message();
 }
 
+// Found by the target: a DescribeTable answer whose KeySchema was not a list of objects threw
+// a JSON type error out of the key check.
+TEST(DynamoLogFuzzSeeds, ADescribeAnswerOfAnotherShapeIsATableWithoutTheLogsKeys) {
+  dynamodb::DynamoLogStoreOptions o;
+  o.table = "strata-log";
+  auto store = dynamodb::DynamoLogStore::Open(
+      std::make_unique<ScriptedDynamoDb>(Seed("dynamodb_log", "describe_key_schema_not_a_list")),
+      o);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("table strata-log has the keys none; a strata log "
+                                          "needs partition key log (S) and sort key seq (N)"),
+            std::string::npos)
+      << store.status().message();
+}
+
 TEST(DynamoLogFuzzSeeds, AGapOrAWrongHashNamesTheCommit) {
   auto gap = Open("gap");
   ASSERT_NE(gap, nullptr);
