@@ -20,6 +20,9 @@
 #ifndef STRATA_VERSION
 #define STRATA_VERSION "0.0.0"
 #endif
+#ifndef STRATA_RELEASE_DATE
+#define STRATA_RELEASE_DATE "1970-01-01"
+#endif
 
 namespace strata::cli {
 namespace {
@@ -28,40 +31,50 @@ namespace po = boost::program_options;
 
 using Runner = std::function<CommandResult(Context&)>;
 
-const std::map<std::string, std::pair<Runner, const char*>>& Commands() {
-  static const std::map<std::string, std::pair<Runner, const char*>> kCommands = {
-      {"init", {RunInit, "write a commented strata.yaml"}},
-      {"generate", {RunGenerate, "record schema file changes as a commit"}},
-      {"status", {RunStatus, "the log head and pending schema file changes"}},
-      {"log", {RunLog, "list commits (filters: object, --actor, --since, --until, --origin)"}},
-      {"show", {RunShow, "the schema, or one object, as of a ref"}},
-      {"diff", {RunDiff, "the changes between two refs"}},
-      {"blame", {RunBlame, "who last changed each part of an object"}},
-      {"verify", {RunVerify, "check checksums, the hash chain, signatures and replay of the whole log"}},
-      {"tag", {RunTag, "name a point in history, or list tags"}},
-      {"migrate", {RunMigrate, "PostgreSQL migration tracks: add, status, run, history, validate"}},
-      {"drift", {RunDrift, "compare a live target with the recorded schema (exit 3 on drift)"}},
-      {"plan", {RunPlan, "what apply would do to a target (exit 3 with --detailed-exitcode)"}},
-      {"apply", {RunApply, "bring a target to the log head, and record the deployment"}},
-      {"push", {RunPush, "generate and apply in one step, for development loops"}},
-      {"replay", {RunReplay, "run the recorded migrations into an empty database and check the result"}},
-      {"list", {RunList, "the live objects of a target: keys, indexes, billing, managed or not"}},
-      {"drop", {RunDrop, "delete live objects strata manages, with consent for each, and record it"}},
-      {"import", {RunImport, "adopt live objects (or a Mizzle snapshot) into the log"}},
-      {"export", {RunExport, "write the live objects of a target as schema files"}},
+const std::map<std::string, Runner>& Commands() {
+  static const std::map<std::string, Runner> kCommands = {
+      {"init", RunInit},       {"generate", RunGenerate}, {"status", RunStatus},
+      {"log", RunLog},         {"show", RunShow},         {"diff", RunDiff},
+      {"blame", RunBlame},     {"verify", RunVerify},     {"tag", RunTag},
+      {"migrate", RunMigrate}, {"drift", RunDrift},       {"plan", RunPlan},
+      {"apply", RunApply},     {"push", RunPush},         {"replay", RunReplay},
+      {"list", RunList},       {"drop", RunDrop},         {"import", RunImport},
+      {"export", RunExport},
   };
   return kCommands;
 }
 
-std::string MainUsage() {
-  std::string s =
-      "usage: strata [--project DIR] [--json] [--no-color] <command> [args]\n\n"
-      "Schema as code for DynamoDB, Glue/Athena and PostgreSQL, with every change kept in a\n"
-      "hash-chained log.\n\ncommands:\n";
-  for (const auto& [name, entry] : Commands()) s += fmt::format("  {:<10} {}\n", name, entry.second);
-  s += "\nrefs: 42, HEAD, HEAD~3, a tag, a hash prefix, @2026-03-01, @2026-03-01T12:00:00Z\n"
-       "exit codes: 0 ok, 1 error, 2 usage, 3 changes present (with --detailed-exitcode)\n";
-  return s;
+// `strata completion SHELL` and `strata man`: they print what cli/help.cc renders, and need no
+// project. Returns nullopt for other commands.
+std::optional<int> RunDocumentation(const Context& ctx, const std::string& command) {
+  if (command == "man") {
+    if (!ctx.args.empty()) {
+      *ctx.err << "strata man: takes no arguments\n\n" << CommandUsage("man");
+      return kExitUsage;
+    }
+    *ctx.out << ManPage(STRATA_VERSION, STRATA_RELEASE_DATE);
+    return kExitOk;
+  }
+  if (command != "completion") return std::nullopt;
+  static const std::map<std::string, Shell> kShells = {
+      {"bash", Shell::kBash}, {"zsh", Shell::kZsh}, {"fish", Shell::kFish}};
+  auto shell = ctx.args.size() == 1 ? kShells.find(ctx.args[0]) : kShells.end();
+  if (shell == kShells.end()) {
+    *ctx.err << "strata completion: name one shell: bash, zsh or fish\n\n"
+             << CommandUsage("completion");
+    return kExitUsage;
+  }
+  *ctx.out << CompletionScript(shell->second);
+  return kExitOk;
+}
+
+// The help entry `strata COMMAND ARGS... --help` asks for: the subcommand's when the first
+// argument names one ("migrate run --help"), else the command's.
+std::string HelpEntryFor(const std::string& command, const std::vector<std::string>& args) {
+  if (!args.empty() && FindCommandHelp(command + " " + args[0]) != nullptr) {
+    return command + " " + args[0];
+  }
+  return command;
 }
 
 std::optional<std::string> GetEnvVar(const std::string& name) {
@@ -146,67 +159,6 @@ int Fail(const Context& ctx, const Status& s) {
 
 }  // namespace
 
-std::string CommandUsage(const std::string& command) {
-  static const std::map<std::string, std::string> kUsage = {
-      {"init", "strata init [--yes] [--engine dynamodb[,glue][,postgres]]"},
-      {"generate", "strata generate [-m MESSAGE] [--name NAME] [--schema NAME] [--dry-run]"},
-      {"status", "strata status [--detailed-exitcode]"},
-      {"log", "strata log [OBJECT] [--actor WHO] [--since TIME] [--until TIME] [--origin ORIGIN]\n"
-              "           [-n N] [--events] [--show-signature]"},
-      {"show", "strata show [--at REF] [OBJECT]"},
-      {"diff", "strata diff REF [REF2] [--detailed-exitcode]"},
-      {"blame", "strata blame OBJECT[.PART] [--at REF]"},
-      {"verify", "strata verify [--require-signed [--since REF]]"},
-      {"tag", "strata tag [NAME [REF]] [--force] [-d NAME] [-m MESSAGE]"},
-      {"drift", "strata drift [--target T] [--schema NAME] [--at REF] [-t PATTERN]...\n"
-                "             [--region R] [--profile P] [--endpoint-url URL] [--concurrency N]\n"
-                "(--at defaults to what the target was last deployed with, or the log head for\n"
-                "PostgreSQL databases)"},
-      {"plan", "strata plan [--target T] [-t PATTERN]... [--detailed-exitcode] [--allow-replace TABLE]...\n"
-               "            [--lift-deletion-protection TABLE]... [--allow-replica-removal TABLE[:REGION]]...\n"
-               "            [--region R] [--profile P] [--endpoint-url URL] [--schema NAME] [--concurrency N]"},
-      {"apply", "strata apply [--target T] [-t PATTERN]... [--auto-approve] [--dry-run] [--no-wait]\n"
-                "             [--allow-replace TABLE]... [--allow-delete TABLE]...\n"
-                "             [--lift-deletion-protection TABLE]... [--allow-replica-removal TABLE[:REGION]]...\n"
-                "             [--region R] [--profile P] [--endpoint-url URL] [--schema NAME]"},
-      {"push", "strata push [--target T] [-t PATTERN]... [-m MESSAGE] [--auto-approve] [--dry-run]\n"
-               "            [--no-wait] [--allow-replace TABLE]... [--allow-delete TABLE]...\n"
-               "            [--lift-deletion-protection TABLE]... [--allow-replica-removal TABLE[:REGION]]...\n"
-               "            [--region R] [--profile P] [--endpoint-url URL] [--schema NAME]"},
-      {"replay", "strata replay [--target T] [--until REF] [--psql PROGRAM] [--history-schema SCHEMA]"},
-      {"list", "strata list [--target T] [-t PATTERN]... [--region R] [--profile P] [--endpoint-url URL]\n"
-               "            [--concurrency N]"},
-      {"drop", "strata drop [--target T] [TABLE...] [--yes] [--lift-deletion-protection] [--no-wait]\n"
-               "            [-m MESSAGE] [--region R] [--profile P] [--endpoint-url URL]\n"
-               "(without a terminal, --yes and the table names are required)"},
-      {"import", "strata import [--target T] [TABLE...] [-t PATTERN]... [-m MESSAGE]\n"
-                 "                     [--region R] [--profile P] [--endpoint-url URL]\n"
-                 "       strata import mizzle PATH/snapshot.json [-m MESSAGE] [--force]\n"
-                 "                     [--write-files [--dir DIR] [--format yaml|json]]"},
-      {"export", "strata export [--target T] [TABLE...] [-t PATTERN]... [--dir DIR] [--format yaml|json]\n"
-                 "              [--overwrite] [--region R] [--profile P] [--endpoint-url URL]"},
-      {"migrate",
-       "strata migrate add [PATH] DESCRIPTION [--track T] [--with-validation[=sh|sql]]\n"
-       "       strata migrate status [PATH] [--track T] [--detailed-exitcode]\n"
-       "       strata migrate run [PATH] [--track T] [--allow-out-of-order] [--lock-timeout SECONDS]\n"
-       "                          [--dry-run] [--psql PROGRAM]\n"
-       "       strata migrate history [PATH] [--track T]\n"
-       "       strata migrate validate [PATH] [--track T] [--all] [--psql PROGRAM]\n"
-       "(status, run, history, validate: [--target T] [--history-schema SCHEMA]; PATH defaults to\n"
-       "the postgres schema directory in strata.yaml)"},
-  };
-  static const std::set<std::string> kFiltered = {"plan",   "apply",  "push", "list",
-                                                   "import", "export", "drift"};
-  auto it = kUsage.find(command);
-  std::string usage = it == kUsage.end() ? "strata " + command : it->second;
-  std::string notes;
-  if (kFiltered.count(command)) {
-    notes = "(-t/--filter PATTERN: only objects whose name matches; * stands for any characters:\n"
-            "orders_*, sales.*, *.logs; repeat for more)\n";
-  }
-  return "usage: " + usage + "\n" + notes + "(global flags: --project DIR, --json, --no-color)\n";
-}
-
 std::optional<std::string> OptArg(const po::variables_map& vm, const char* name) {
   if (!vm.count(name)) return std::nullopt;
   return vm[name].as<std::string>();
@@ -235,6 +187,7 @@ int Main(int argc, char** argv) {
   ctx.json = g.json;
   ctx.color = !g.no_color && !GetEnvVar("NO_COLOR") && isatty(STDOUT_FILENO) && isatty(STDERR_FILENO);
   ctx.interactive = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+  ctx.progress = isatty(STDERR_FILENO) && !g.json;
   ctx.project_dir = g.project;
   if (g.version) {
     if (ctx.json) ctx.PrintJson({{"version", 1}, {"strata", STRATA_VERSION}});
@@ -247,31 +200,34 @@ int Main(int argc, char** argv) {
   }
   ctx.command = g.rest.front();
   ctx.args.assign(g.rest.begin() + 1, g.rest.end());
+  const bool documentation = ctx.command == "completion" || ctx.command == "man";
   auto it = Commands().find(ctx.command);
-  if (it == Commands().end()) {
+  if (it == Commands().end() && !documentation) {
     *ctx.err << "strata: unknown command \"" << ctx.command << "\"\n\n" << MainUsage();
     return kExitUsage;
   }
   for (const auto& a : ctx.args) {
     if (a == "--help" || a == "-h") {
-      *ctx.out << CommandUsage(ctx.command);
+      *ctx.out << CommandHelpText(HelpEntryFor(ctx.command, ctx.args));
       return kExitOk;
     }
   }
+  if (auto printed = RunDocumentation(ctx, ctx.command)) return *printed;
   ctx.cwd = std::filesystem::current_path().string();
   ctx.now_micros = Now(ctx.getenv);
   ctx.actor = ActorFromEnv(ctx.getenv);
   auto project = LoadProject(ctx.cwd, ctx.project_dir, ctx.getenv);
   if (!project.ok()) return Fail(ctx, project.status());
   ctx.project = std::move(project).value();
+  const std::string help_entry = HelpEntryFor(ctx.command, ctx.args);
   try {
-    CommandResult r = it->second.first(ctx);
+    CommandResult r = it->second(ctx);
     // A command that appended to a shared log leaves its mirror up to date, whatever it says.
     CatchUpMirror(ctx);
     if (!r.ok()) return Fail(ctx, r.status());
     return *r;
   } catch (const UsageError& e) {
-    *ctx.err << "strata " << ctx.command << ": " << e.message << "\n\n" << CommandUsage(ctx.command);
+    *ctx.err << "strata " << ctx.command << ": " << e.message << "\n\n" << CommandUsage(help_entry);
     return kExitUsage;
   }
 }

@@ -232,11 +232,9 @@ struct Blame {
 }  // namespace
 
 CommandResult RunBlame(Context& ctx) {
-  po::options_description o("blame options");
-  o.add_options()("object", po::value<std::string>(), "OBJECT or OBJECT.PART")(
-      "at", po::value<std::string>()->default_value("HEAD"), "the point in history");
-  po::positional_options_description p;
-  p.add("object", 1);
+  const CommandFlags spec = BlameFlags();
+  const po::options_description& o = spec.options;
+  const po::positional_options_description& p = spec.positional;
   auto vm = ParseArgs(ctx, o, p);
   if (!vm.count("object")) throw UsageError{"blame needs an OBJECT"};
 
@@ -328,6 +326,16 @@ CommandResult RunBlame(Context& ctx) {
   }
   if (ctx.json) ctx.PrintJson(out);
   return kExitOk;
+}
+
+CommandFlags BlameFlags() {
+  CommandFlags f{po::options_description("blame options"), {}};
+  po::options_description& o = f.options;
+  o.add_options()("object", po::value<std::string>(), "OBJECT or OBJECT.PART")(
+      "at", po::value<std::string>()->default_value("HEAD"), "the point in history");
+  po::positional_options_description& p = f.positional;
+  p.add("object", 1);
+  return f;
 }
 
 }  // namespace strata::cli

@@ -535,10 +535,8 @@ CommandResult ApplyPlan(const Context& ctx, Deploy& d, const DeployFlags& flags,
 }  // namespace
 
 CommandResult RunPlan(Context& ctx) {
-  po::options_description o("plan options");
-  AddDeployOptions(o);
-  o.add_options()("detailed-exitcode", po::bool_switch(),
-                  "exit 3 when changes are pending (unrecorded, unapplied or to make)");
+  const CommandFlags spec = PlanFlags();
+  const po::options_description& o = spec.options;
   const DeployFlags flags = ReadDeployFlags(ParseArgs(ctx, o, {}));
   STRATA_ASSIGN_OR_RETURN(Deploy d, Prepare(ctx, flags));
   if (ctx.json) ctx.PrintJson(PlanJson(d.view));
@@ -548,26 +546,16 @@ CommandResult RunPlan(Context& ctx) {
 }
 
 CommandResult RunApply(Context& ctx) {
-  po::options_description o("apply options");
-  AddDeployOptions(o);
-  o.add_options()("auto-approve", po::bool_switch(), "do not ask for approval")(
-      "dry-run", po::bool_switch(), "show the plan; change nothing")(
-      "no-wait", po::bool_switch(),
-      "issue what can be issued without waiting; run apply again to continue");
+  const CommandFlags spec = ApplyFlags();
+  const po::options_description& o = spec.options;
   const DeployFlags flags = ReadDeployFlags(ParseArgs(ctx, o, {}));
   STRATA_ASSIGN_OR_RETURN(Deploy d, Prepare(ctx, flags));
   return ApplyPlan(ctx, d, flags, /*ask_approval=*/true);
 }
 
 CommandResult RunPush(Context& ctx) {
-  po::options_description o("push options");
-  AddDeployOptions(o);
-  o.add_options()("message,m", po::value<std::string>(), "why (recorded in the commit)")(
-      "auto-approve", po::bool_switch(),
-      "accepted for symmetry with apply: push never asks for approval (deletes still need "
-      "consent)")(
-      "dry-run", po::bool_switch(), "show what would be recorded and applied; change nothing")(
-      "no-wait", po::bool_switch(), "do not wait; run apply again to continue");
+  const CommandFlags spec = PushFlags();
+  const po::options_description& o = spec.options;
   auto vm = ParseArgs(ctx, o, {});
   DeployFlags flags = ReadDeployFlags(vm);
   flags.auto_approve = true;  // push is the development loop; destructive steps still ask
@@ -594,6 +582,39 @@ CommandResult RunPush(Context& ctx) {
   // Plan against the head as it is now (the new commit, or another writer's).
   STRATA_RETURN_IF_ERROR(Survey(ctx, d, flags));
   return ApplyPlan(ctx, d, flags, /*ask_approval=*/false);
+}
+
+CommandFlags PlanFlags() {
+  CommandFlags f{po::options_description("plan options"), {}};
+  po::options_description& o = f.options;
+  AddDeployOptions(o);
+  o.add_options()("detailed-exitcode", po::bool_switch(),
+                  "exit 3 when changes are pending (unrecorded, unapplied or to make)");
+  return f;
+}
+
+CommandFlags ApplyFlags() {
+  CommandFlags f{po::options_description("apply options"), {}};
+  po::options_description& o = f.options;
+  AddDeployOptions(o);
+  o.add_options()("auto-approve", po::bool_switch(), "do not ask for approval")(
+      "dry-run", po::bool_switch(), "show the plan; change nothing")(
+      "no-wait", po::bool_switch(),
+      "issue what can be issued without waiting; run apply again to continue");
+  return f;
+}
+
+CommandFlags PushFlags() {
+  CommandFlags f{po::options_description("push options"), {}};
+  po::options_description& o = f.options;
+  AddDeployOptions(o);
+  o.add_options()("message,m", po::value<std::string>(), "why (recorded in the commit)")(
+      "auto-approve", po::bool_switch(),
+      "accepted for symmetry with apply: push never asks for approval (deletes still need "
+      "consent)")(
+      "dry-run", po::bool_switch(), "show what would be recorded and applied; change nothing")(
+      "no-wait", po::bool_switch(), "do not wait; run apply again to continue");
+  return f;
 }
 
 }  // namespace strata::cli

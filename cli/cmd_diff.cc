@@ -15,12 +15,9 @@ namespace strata::cli {
 namespace po = boost::program_options;
 
 CommandResult RunDiff(Context& ctx) {
-  po::options_description o("diff options");
-  o.add_options()("from", po::value<std::string>(), "the older point")(
-      "to", po::value<std::string>()->default_value("HEAD"), "the newer point")(
-      "detailed-exitcode", po::bool_switch(), "exit 3 when there are differences");
-  po::positional_options_description p;
-  p.add("from", 1).add("to", 1);
+  const CommandFlags spec = DiffFlags();
+  const po::options_description& o = spec.options;
+  const po::positional_options_description& p = spec.positional;
   auto vm = ParseArgs(ctx, o, p);
   if (!vm.count("from")) throw UsageError{"diff needs a REF to compare from"};
 
@@ -59,6 +56,17 @@ CommandResult RunDiff(Context& ctx) {
     PrintSummaryLine(ctx, total, fmt::format("seq {} -> {}", from, to));
   }
   return count > 0 && vm["detailed-exitcode"].as<bool>() ? kExitChanges : kExitOk;
+}
+
+CommandFlags DiffFlags() {
+  CommandFlags f{po::options_description("diff options"), {}};
+  po::options_description& o = f.options;
+  o.add_options()("from", po::value<std::string>(), "the older point")(
+      "to", po::value<std::string>()->default_value("HEAD"), "the newer point")(
+      "detailed-exitcode", po::bool_switch(), "exit 3 when there are differences");
+  po::positional_options_description& p = f.positional;
+  p.add("from", 1).add("to", 1);
+  return f;
 }
 
 }  // namespace strata::cli

@@ -19,12 +19,8 @@ namespace po = boost::program_options;
 using json = nlohmann::ordered_json;
 
 CommandResult RunDrift(Context& ctx) {
-  po::options_description o("drift options");
-  AddTargetOptions(o);
-  AddFilterOptions(o);
-  o.add_options()("at", po::value<std::string>(),
-                  "the recorded point to compare with (default: what the target was last deployed "
-                  "with, else the log head)");
+  const CommandFlags spec = DriftFlags();
+  const po::options_description& o = spec.options;
   auto vm = ParseArgs(ctx, o, {});
   const ObjectFilter filter = ReadFilter(vm);
   ReachOptions options;
@@ -119,6 +115,17 @@ CommandResult RunDrift(Context& ctx) {
     }
   }
   return drift.empty() ? kExitOk : kExitChanges;
+}
+
+CommandFlags DriftFlags() {
+  CommandFlags f{po::options_description("drift options"), {}};
+  po::options_description& o = f.options;
+  AddTargetOptions(o);
+  AddFilterOptions(o);
+  o.add_options()("at", po::value<std::string>(),
+                  "the recorded point to compare with (default: what the target was last deployed "
+                  "with, else the log head)");
+  return f;
 }
 
 }  // namespace strata::cli

@@ -25,7 +25,7 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
-struct DropFlags {
+struct DropChoices {
   TargetFlags target;
   std::vector<std::string> names;
   bool yes = false;
@@ -43,20 +43,12 @@ struct Drop {
   std::string noun;  // "table"
 };
 
-DropFlags ReadFlags(const Context& ctx) {
-  po::options_description o("drop options");
-  AddTargetOptions(o);
-  o.add_options()("tables", po::value<std::vector<std::string>>(), "objects to drop")(
-      "yes,y", po::bool_switch(),
-      "do not ask to type each name (needed without a terminal)")(
-      "lift-deletion-protection", po::bool_switch(),
-      "turn deletion protection off first for protected objects")(
-      "no-wait", po::bool_switch(), "do not wait until the objects are gone")(
-      "message,m", po::value<std::string>(), "why (recorded in the commit)");
-  po::positional_options_description positional;
-  positional.add("tables", -1);
+DropChoices ReadFlags(const Context& ctx) {
+  const CommandFlags spec = DropFlags();
+  const po::options_description& o = spec.options;
+  const po::positional_options_description& positional = spec.positional;
   auto vm = ParseArgs(ctx, o, positional);
-  DropFlags f;
+  DropChoices f;
   f.target = ReadTargetFlags(vm);
   if (vm.count("tables")) f.names = vm["tables"].as<std::vector<std::string>>();
   f.yes = vm["yes"].as<bool>();
@@ -67,7 +59,7 @@ DropFlags ReadFlags(const Context& ctx) {
 }
 
 // Step: what is there and what strata manages.
-Status Load(const Context& ctx, const DropFlags& flags, Drop& d) {
+Status Load(const Context& ctx, const DropChoices& flags, Drop& d) {
   STRATA_ASSIGN_OR_RETURN(d.reach, OpenReach(ctx, flags.target, ReachOptions{}));
   d.noun = d.reach.backend->object_noun();
   STRATA_ASSIGN_OR_RETURN(d.managed, ManagedObjects(ctx, *d.reach.source, /*lenient=*/false));
@@ -104,7 +96,7 @@ Status Choose(const Context& ctx, Drop& d) {
 }
 
 // Step: every refusal at once, before anything is deleted.
-Status Refusals(const Drop& d, const DropFlags& flags) {
+Status Refusals(const Drop& d, const DropChoices& flags) {
   std::vector<std::string> problems;
   for (const auto& name : d.chosen) {
     const backend::LiveObject& o = d.objects.at(name);
@@ -124,7 +116,7 @@ Status Refusals(const Drop& d, const DropFlags& flags) {
       fmt::format("nothing was dropped: {}", fmt::join(problems, "; ")));
 }
 
-backend::ExecuteReport DeleteObjects(const Context& ctx, Drop& d, const DropFlags& flags) {
+backend::ExecuteReport DeleteObjects(const Context& ctx, Drop& d, const DropChoices& flags) {
   backend::DropRequest r = flags.request;
   r.progress = [&ctx](const backend::Progress& e) {
     if (e.phase == "done") return;
@@ -143,7 +135,7 @@ struct DropRecord {
 // against the head it is appended to); the deployment record moves the target's cursor
 // along when it was at the head.
 Result<DropRecord> Record(const Context& ctx, Drop& d, const std::vector<std::string>& dropped,
-                          const DropFlags& flags, int64_t duration_ms) {
+                          const DropChoices& flags, int64_t duration_ms) {
   const SchemaSource& source = *d.reach.source;
   const std::string label = d.reach.target->Label();
   const std::string principal = d.reach.target->Principal();
@@ -256,7 +248,7 @@ void PrintResult(const Context& ctx, const Drop& d, const std::vector<std::strin
 }  // namespace
 
 CommandResult RunDrop(Context& ctx) {
-  const DropFlags flags = ReadFlags(ctx);
+  const DropChoices flags = ReadFlags(ctx);
   if (!ctx.interactive && (flags.names.empty() || !flags.yes)) {
     throw UsageError{
         "without a terminal, name the tables and pass --yes: drop deletes every item in them"};
@@ -310,6 +302,22 @@ CommandResult RunDrop(Context& ctx) {
         fmt::format("dropped {} (recorded), then stopped", fmt::join(*dropped, ", ")));
   }
   return kExitOk;
+}
+
+CommandFlags DropFlags() {
+  CommandFlags f{po::options_description("drop options"), {}};
+  po::options_description& o = f.options;
+  AddTargetOptions(o);
+  o.add_options()("tables", po::value<std::vector<std::string>>(), "objects to drop")(
+      "yes,y", po::bool_switch(),
+      "do not ask to type each name (needed without a terminal)")(
+      "lift-deletion-protection", po::bool_switch(),
+      "turn deletion protection off first for protected objects")(
+      "no-wait", po::bool_switch(), "do not wait until the objects are gone")(
+      "message,m", po::value<std::string>(), "why (recorded in the commit)");
+  po::positional_options_description& positional = f.positional;
+  positional.add("tables", -1);
+  return f;
 }
 
 }  // namespace strata::cli

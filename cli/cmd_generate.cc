@@ -106,11 +106,8 @@ Result<json> GenerateOne(Context& ctx, const SchemaSource& source, const po::var
 }  // namespace
 
 CommandResult RunGenerate(Context& ctx) {
-  po::options_description o("generate options");
-  o.add_options()("message,m", po::value<std::string>(), "why (recorded in the commit)")(
-      "name", po::value<std::string>(), "the artifact's name (NNNN_<name>.json)")(
-      "schema", po::value<std::string>(), "which schema source (default: every one with files)")(
-      "dry-run", po::bool_switch(), "show what would be recorded; write nothing");
+  const CommandFlags spec = GenerateFlags();
+  const po::options_description& o = spec.options;
   auto vm = ParseArgs(ctx, o, {});
   STRATA_ASSIGN_OR_RETURN(auto sources, SourcesToGenerate(ctx, OptArg(vm, "schema")));
   json all = json::array();
@@ -181,8 +178,8 @@ void PrintSourceReport(const Context& ctx, const SourceReport& r) {
 }  // namespace
 
 CommandResult RunStatus(Context& ctx) {
-  po::options_description o("status options");
-  o.add_options()("detailed-exitcode", po::bool_switch(), "exit 3 when schema files have changes");
+  const CommandFlags spec = StatusFlags();
+  const po::options_description& o = spec.options;
   auto vm = ParseArgs(ctx, o, {});
   STRATA_ASSIGN_OR_RETURN(auto history, OpenHistory(ctx));
   const Head& head = history->head();
@@ -339,12 +336,8 @@ Status WriteGitignore(const Context& ctx, const std::string& root, const std::st
 }  // namespace
 
 CommandResult RunInit(Context& ctx) {
-  po::options_description o("init options");
-  o.add_options()("yes,y", po::bool_switch(), "accept the defaults without asking")(
-      "engine", po::value<std::string>(),
-      "the schema engines to set up, comma-separated (default: dynamodb)")(
-      "log", po::value<std::string>(), "where the log lives: a directory or a store URL")(
-      "force", po::bool_switch(), "replace an existing strata.yaml");
+  const CommandFlags spec = InitFlags();
+  const po::options_description& o = spec.options;
   auto vm = ParseArgs(ctx, o, {});
   const fs::path root = ctx.project_dir ? fs::path(ctx.project.root) : fs::path(ctx.cwd);
   const fs::path config = root / "strata.yaml";
@@ -409,6 +402,34 @@ CommandResult RunInit(Context& ctx) {
     }
   }
   return kExitOk;
+}
+
+CommandFlags GenerateFlags() {
+  CommandFlags f{po::options_description("generate options"), {}};
+  po::options_description& o = f.options;
+  o.add_options()("message,m", po::value<std::string>(), "why (recorded in the commit)")(
+      "name", po::value<std::string>(), "the artifact's name (NNNN_<name>.json)")(
+      "schema", po::value<std::string>(), "which schema source (default: every one with files)")(
+      "dry-run", po::bool_switch(), "show what would be recorded; write nothing");
+  return f;
+}
+
+CommandFlags StatusFlags() {
+  CommandFlags f{po::options_description("status options"), {}};
+  po::options_description& o = f.options;
+  o.add_options()("detailed-exitcode", po::bool_switch(), "exit 3 when schema files have changes");
+  return f;
+}
+
+CommandFlags InitFlags() {
+  CommandFlags f{po::options_description("init options"), {}};
+  po::options_description& o = f.options;
+  o.add_options()("yes,y", po::bool_switch(), "accept the defaults without asking")(
+      "engine", po::value<std::string>(),
+      "the schema engines to set up, comma-separated (default: dynamodb)")(
+      "log", po::value<std::string>(), "where the log lives: a directory or a store URL")(
+      "force", po::bool_switch(), "replace an existing strata.yaml");
+  return f;
 }
 
 }  // namespace strata::cli

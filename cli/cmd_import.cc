@@ -388,17 +388,9 @@ std::vector<std::string> ImportFormats(const Context& ctx) {
 }  // namespace
 
 CommandResult RunImport(Context& ctx) {
-  po::options_description o("import options");
-  AddTargetOptions(o);
-  AddFilterOptions(o);
-  o.add_options()("tables", po::value<std::vector<std::string>>(), "objects to import")(
-      "message,m", po::value<std::string>(), "why (recorded in the commit)")(
-      "force", po::bool_switch(), "from a file: import even when the schema already has history")(
-      "write-files", po::bool_switch(), "from a file: also write each object's schema file")(
-      "dir", po::value<std::string>(), "--write-files: where (default: the schema directory)")(
-      "format", po::value<std::string>()->default_value("yaml"), "--write-files: yaml or json");
-  po::positional_options_description positional;
-  positional.add("tables", -1);
+  const CommandFlags spec = ImportFlags();
+  const po::options_description& o = spec.options;
+  const po::positional_options_description& positional = spec.positional;
   auto vm = ParseArgs(ctx, o, positional);
   std::vector<std::string> names;
   if (vm.count("tables")) names = vm["tables"].as<std::vector<std::string>>();
@@ -426,18 +418,9 @@ CommandResult RunImport(Context& ctx) {
 }
 
 CommandResult RunExport(Context& ctx) {
-  po::options_description o("export options");
-  AddTargetOptions(o);
-  AddFilterOptions(o);
-  o.add_options()("tables", po::value<std::vector<std::string>>(),
-                  "objects to export (default: all)")(
-      "dir", po::value<std::string>(), "where to write (default: the schema directory)")(
-      "format", po::value<std::string>(),
-      "the format of new files: yaml or json for DynamoDB (default yaml); sql for Glue")(
-      "overwrite", po::bool_switch(), "replace files that define an object differently")(
-      "force", po::bool_switch(), "the older name of --overwrite");
-  po::positional_options_description positional;
-  positional.add("tables", -1);
+  const CommandFlags spec = ExportFlags();
+  const po::options_description& o = spec.options;
+  const po::positional_options_description& positional = spec.positional;
   auto vm = ParseArgs(ctx, o, positional);
   const TargetFlags flags = ReadTargetFlags(vm);
   const ObjectFilter filter = ReadFilter(
@@ -480,6 +463,39 @@ CommandResult RunExport(Context& ctx) {
   STRATA_RETURN_IF_ERROR(Refused(ctx, std::string(reach.backend->object_noun()), written,
                                  "pass --overwrite to overwrite"));
   return kExitOk;
+}
+
+CommandFlags ImportFlags() {
+  CommandFlags f{po::options_description("import options"), {}};
+  po::options_description& o = f.options;
+  AddTargetOptions(o);
+  AddFilterOptions(o);
+  o.add_options()("tables", po::value<std::vector<std::string>>(), "objects to import")(
+      "message,m", po::value<std::string>(), "why (recorded in the commit)")(
+      "force", po::bool_switch(), "from a file: import even when the schema already has history")(
+      "write-files", po::bool_switch(), "from a file: also write each object's schema file")(
+      "dir", po::value<std::string>(), "--write-files: where (default: the schema directory)")(
+      "format", po::value<std::string>()->default_value("yaml"), "--write-files: yaml or json");
+  po::positional_options_description& positional = f.positional;
+  positional.add("tables", -1);
+  return f;
+}
+
+CommandFlags ExportFlags() {
+  CommandFlags f{po::options_description("export options"), {}};
+  po::options_description& o = f.options;
+  AddTargetOptions(o);
+  AddFilterOptions(o);
+  o.add_options()("tables", po::value<std::vector<std::string>>(),
+                  "objects to export (default: all)")(
+      "dir", po::value<std::string>(), "where to write (default: the schema directory)")(
+      "format", po::value<std::string>(),
+      "the format of new files: yaml or json for DynamoDB (default yaml); sql for Glue")(
+      "overwrite", po::bool_switch(), "replace files that define an object differently")(
+      "force", po::bool_switch(), "the older name of --overwrite");
+  po::positional_options_description& positional = f.positional;
+  positional.add("tables", -1);
+  return f;
 }
 
 }  // namespace strata::cli

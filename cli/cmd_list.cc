@@ -66,9 +66,8 @@ void PrintRows(const Context& ctx, const std::vector<std::vector<backend::Cell>>
 }  // namespace
 
 CommandResult RunList(Context& ctx) {
-  po::options_description o("list options");
-  AddTargetOptions(o);
-  AddFilterOptions(o);
+  const CommandFlags spec = ListFlags();
+  const po::options_description& o = spec.options;
   auto vm = ParseArgs(ctx, o, {});
   const ObjectFilter filter = ReadFilter(vm);
   ReachOptions options;
@@ -89,6 +88,14 @@ CommandResult RunList(Context& ctx) {
   PrintRows(ctx, view.rows);
   if (!view.footer.empty()) *ctx.out << "\n" << view.footer << "\n";
   return kExitOk;
+}
+
+CommandFlags ListFlags() {
+  CommandFlags f{po::options_description("list options"), {}};
+  po::options_description& o = f.options;
+  AddTargetOptions(o);
+  AddFilterOptions(o);
+  return f;
 }
 
 }  // namespace strata::cli

@@ -148,17 +148,9 @@ CommandResult RunLog(Context& ctx) {
     if (sub == "status") return RunLogStatus(ctx);
     return RunLogPush(ctx);
   }
-  po::options_description o("log options");
-  o.add_options()("object", po::value<std::string>(), "only commits that touched this object")(
-      "actor", po::value<std::string>(), "only commits by this name or email")(
-      "since", po::value<std::string>(), "only commits at or after this time")(
-      "until", po::value<std::string>(), "only commits at or before this time")(
-      "origin", po::value<std::string>(), "only commits of this origin")(
-      "max-count,n", po::value<uint64_t>(), "at most N commits")(
-      "events,e", po::bool_switch(), "list each commit's changes")(
-      "show-signature", po::bool_switch(), "check and show each commit's signature");
-  po::positional_options_description p;
-  p.add("object", 1);
+  const CommandFlags spec = LogFlags();
+  const po::options_description& o = spec.options;
+  const po::positional_options_description& p = spec.positional;
   auto vm = ParseArgs(ctx, o, p);
 
   CommitFilter f;
@@ -218,6 +210,22 @@ CommandResult RunLog(Context& ctx) {
   if (ctx.json) ctx.PrintJson(out);
   else if (commits.empty()) ctx.Note("no commits match");
   return kExitOk;
+}
+
+CommandFlags LogFlags() {
+  CommandFlags f{po::options_description("log options"), {}};
+  po::options_description& o = f.options;
+  o.add_options()("object", po::value<std::string>(), "only commits that touched this object")(
+      "actor", po::value<std::string>(), "only commits by this name or email")(
+      "since", po::value<std::string>(), "only commits at or after this time")(
+      "until", po::value<std::string>(), "only commits at or before this time")(
+      "origin", po::value<std::string>(), "only commits of this origin")(
+      "max-count,n", po::value<uint64_t>(), "at most N commits")(
+      "events,e", po::bool_switch(), "list each commit's changes")(
+      "show-signature", po::bool_switch(), "check and show each commit's signature");
+  po::positional_options_description& p = f.positional;
+  p.add("object", 1);
+  return f;
 }
 
 }  // namespace strata::cli

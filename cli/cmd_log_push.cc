@@ -317,10 +317,9 @@ Status SeedMirror(Push& p) {
 }  // namespace
 
 CommandResult RunLogPush(Context& ctx) {
-  po::options_description o("log push options");
-  o.add_options()("location", po::value<std::string>(), "a store URL or a directory");
-  po::positional_options_description pos;
-  pos.add("location", 1);
+  const CommandFlags spec = LogPushFlags();
+  const po::options_description& o = spec.options;
+  const po::positional_options_description& pos = spec.positional;
   auto vm = ParseArgs(ctx, o, pos);
   if (!vm.count("location")) throw UsageError{"log push needs a LOCATION (a store URL or a directory)"};
   Push p(ctx);
@@ -355,6 +354,15 @@ CommandResult RunLogPush(Context& ctx) {
     }
   }
   return kExitOk;
+}
+
+CommandFlags LogPushFlags() {
+  CommandFlags f{po::options_description("log push options"), {}};
+  po::options_description& o = f.options;
+  o.add_options()("location", po::value<std::string>(), "a store URL or a directory");
+  po::positional_options_description& pos = f.positional;
+  pos.add("location", 1);
+  return f;
 }
 
 }  // namespace strata::cli

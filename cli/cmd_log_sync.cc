@@ -39,7 +39,8 @@ std::string HeadText(const Head& h) {
 }  // namespace
 
 CommandResult RunLogPull(Context& ctx) {
-  po::options_description o("log pull options");
+  const CommandFlags spec = LogPullFlags();
+  const po::options_description& o = spec.options;
   ParseArgs(ctx, o, {});
   if (ctx.project.log_url.empty()) return NotShared(ctx, "`strata log pull`");
   STRATA_ASSIGN_OR_RETURN(auto store, SharedStore(ctx));
@@ -64,7 +65,8 @@ CommandResult RunLogPull(Context& ctx) {
 }
 
 CommandResult RunLogStatus(Context& ctx) {
-  po::options_description o("log status options");
+  const CommandFlags spec = LogStatusFlags();
+  const po::options_description& o = spec.options;
   ParseArgs(ctx, o, {});
   if (ctx.project.log_url.empty()) return NotShared(ctx, "`strata log status`");
   const std::string dir = MirrorDir(ctx.project);
@@ -116,6 +118,16 @@ CommandResult RunLogStatus(Context& ctx) {
                       : std::string("never"))
            << "\n";
   return kExitOk;
+}
+
+CommandFlags LogPullFlags() {
+  CommandFlags f{po::options_description("log pull options"), {}};
+  return f;
+}
+
+CommandFlags LogStatusFlags() {
+  CommandFlags f{po::options_description("log status options"), {}};
+  return f;
 }
 
 }  // namespace strata::cli

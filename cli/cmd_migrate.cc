@@ -197,11 +197,8 @@ void PrintStatus(Migrate& m, const std::vector<pg::TrackPlan>& plans, const json
 }
 
 CommandResult MigrateStatus(Context& ctx) {
-  po::options_description o("migrate status options");
-  AddTrackOption(&o);
-  AddConnectionOptions(&o);
-  o.add_options()("path", po::value<std::string>(), "the migrations directory")(
-      "detailed-exitcode", po::bool_switch(), "exit 3 when migrations are pending");
+  const CommandFlags spec = MigrateStatusFlags();
+  const po::options_description& o = spec.options;
   Migrate m(ctx);
   ParseFlags(m, o);
   STRATA_RETURN_IF_ERROR(FindTracks(m));
@@ -292,17 +289,8 @@ pg::RunReport Apply(Migrate& m) {
 }
 
 CommandResult MigrateRun(Context& ctx) {
-  po::options_description o("migrate run options");
-  AddTrackOption(&o);
-  AddConnectionOptions(&o);
-  o.add_options()("path", po::value<std::string>(), "the migrations directory")(
-      "allow-out-of-order", po::bool_switch(), "apply pending migrations older than applied ones")(
-      "lock-timeout", po::value<double>()->default_value(60), "seconds to wait for another run's lock")(
-      "dry-run", po::bool_switch(), "show what would be applied; change nothing")(
-      "psql", po::value<std::string>(), "the psql program (default: psql on PATH)")(
-      "with-psql", po::bool_switch(),
-      "hand every migration to psql (by default strata runs those that use no psql feature "
-      "itself)");
+  const CommandFlags spec = MigrateRunFlags();
+  const po::options_description& o = spec.options;
   Migrate m(ctx);
   ParseFlags(m, o);
   pg::MigratorOptions options = RunOptions(m.vm);
@@ -370,11 +358,8 @@ void PrintHistory(Migrate& m, const std::string& schema, const json& j) {
 }
 
 CommandResult MigrateHistory(Context& ctx) {
-  po::options_description o("migrate history options");
-  AddTrackOption(&o);
-  AddConnectionOptions(&o);
-  o.add_options()("path", po::value<std::string>(), "the migrations directory (default: every "
-                                                    "migrations_* table in the history schema)");
+  const CommandFlags spec = MigrateHistoryFlags();
+  const po::options_description& o = spec.options;
   Migrate m(ctx);
   ParseFlags(m, o);
   const std::string schema = m.vm["history-schema"].as<std::string>();
@@ -462,12 +447,8 @@ void PrintValidationSummary(Migrate& m, const std::vector<pg::TrackPlan>& plans,
 }
 
 CommandResult MigrateValidate(Context& ctx) {
-  po::options_description o("migrate validate options");
-  AddTrackOption(&o);
-  AddConnectionOptions(&o);
-  o.add_options()("path", po::value<std::string>(), "the migrations directory")(
-      "all", po::bool_switch(), "also run the scripts of applied migrations")(
-      "psql", po::value<std::string>(), "the psql program (default: psql on PATH)");
+  const CommandFlags spec = MigrateValidateFlags();
+  const po::options_description& o = spec.options;
   Migrate m(ctx);
   ParseFlags(m, o);
   const bool all = m.vm["all"].as<bool>();
@@ -569,15 +550,9 @@ void PrintNewMigration(const Context& ctx, const NewMigration& n) {
 }
 
 CommandResult MigrateAdd(Context& ctx) {
-  po::options_description o("migrate add options");
-  AddTrackOption(&o);
-  o.add_options()("path", po::value<std::string>(), "the migrations directory")(
-      "description", po::value<std::string>(), "what the migration does")(
-      "with-validation", po::value<std::string>()->implicit_value("sh"),
-      "also write a validation script: sh (an executable <stem>.sh, the default) or sql "
-      "(<stem>.check.sql)");
-  po::positional_options_description p;
-  p.add("path", 1).add("description", 1);
+  const CommandFlags spec = MigrateAddFlags();
+  const po::options_description& o = spec.options;
+  const po::positional_options_description& p = spec.positional;
   Migrate m(ctx);
   ParseFlags(m, o, p);
   if (!m.vm.count("path")) throw UsageError{"missing DESCRIPTION"};
@@ -608,6 +583,71 @@ CommandResult RunMigrate(Context& ctx) {
   Context sub = ctx;
   sub.args.erase(sub.args.begin());
   return it->second(sub);
+}
+
+CommandFlags MigrateStatusFlags() {
+  CommandFlags f{po::options_description("migrate status options"), {}};
+  f.positional = PathPositional();
+  po::options_description& o = f.options;
+  AddTrackOption(&o);
+  AddConnectionOptions(&o);
+  o.add_options()("path", po::value<std::string>(), "the migrations directory")(
+      "detailed-exitcode", po::bool_switch(), "exit 3 when migrations are pending");
+  return f;
+}
+
+CommandFlags MigrateRunFlags() {
+  CommandFlags f{po::options_description("migrate run options"), {}};
+  f.positional = PathPositional();
+  po::options_description& o = f.options;
+  AddTrackOption(&o);
+  AddConnectionOptions(&o);
+  o.add_options()("path", po::value<std::string>(), "the migrations directory")(
+      "allow-out-of-order", po::bool_switch(), "apply pending migrations older than applied ones")(
+      "lock-timeout", po::value<double>()->default_value(60), "seconds to wait for another run's lock")(
+      "dry-run", po::bool_switch(), "show what would be applied; change nothing")(
+      "psql", po::value<std::string>(), "the psql program (default: psql on PATH)")(
+      "with-psql", po::bool_switch(),
+      "hand every migration to psql (by default strata runs those that use no psql feature "
+      "itself)");
+  return f;
+}
+
+CommandFlags MigrateHistoryFlags() {
+  CommandFlags f{po::options_description("migrate history options"), {}};
+  f.positional = PathPositional();
+  po::options_description& o = f.options;
+  AddTrackOption(&o);
+  AddConnectionOptions(&o);
+  o.add_options()("path", po::value<std::string>(), "the migrations directory (default: every "
+                                                    "migrations_* table in the history schema)");
+  return f;
+}
+
+CommandFlags MigrateValidateFlags() {
+  CommandFlags f{po::options_description("migrate validate options"), {}};
+  f.positional = PathPositional();
+  po::options_description& o = f.options;
+  AddTrackOption(&o);
+  AddConnectionOptions(&o);
+  o.add_options()("path", po::value<std::string>(), "the migrations directory")(
+      "all", po::bool_switch(), "also run the scripts of applied migrations")(
+      "psql", po::value<std::string>(), "the psql program (default: psql on PATH)");
+  return f;
+}
+
+CommandFlags MigrateAddFlags() {
+  CommandFlags f{po::options_description("migrate add options"), {}};
+  po::options_description& o = f.options;
+  AddTrackOption(&o);
+  o.add_options()("path", po::value<std::string>(), "the migrations directory")(
+      "description", po::value<std::string>(), "what the migration does")(
+      "with-validation", po::value<std::string>()->implicit_value("sh"),
+      "also write a validation script: sh (an executable <stem>.sh, the default) or sql "
+      "(<stem>.check.sql)");
+  po::positional_options_description& p = f.positional;
+  p.add("path", 1).add("description", 1);
+  return f;
 }
 
 }  // namespace strata::cli

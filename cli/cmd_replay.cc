@@ -31,18 +31,6 @@ struct Replay {
   std::string schema;  // the log's name for the PostgreSQL source
 };
 
-po::options_description Flags() {
-  po::options_description o("replay options");
-  o.add_options()("target", po::value<std::string>(),
-                  "an empty PostgreSQL database: a target in strata.yaml (default: the libpq "
-                  "environment)")("until", po::value<std::string>()->default_value("HEAD"),
-                                  "replay up to this ref")(
-      "psql", po::value<std::string>(), "the psql program (default: psql on PATH)")(
-      "history-schema", po::value<std::string>()->default_value("public"),
-      "the schema of the migrations_<track> tables");
-  return o;
-}
-
 Status Connect(Replay& r) {
   STRATA_ASSIGN_OR_RETURN(r.target, OpenPostgresTarget(r.ctx, OptArg(r.vm, "target")));
   return Status::Ok();
@@ -108,7 +96,7 @@ int Print(Replay& r, const pg::ReplayReport& report) {
 
 CommandResult RunReplay(Context& ctx) {
   Replay r(ctx);
-  r.vm = ParseArgs(ctx, Flags(), {});
+  r.vm = ParseArgs(ctx, ReplayFlags().options, {});
   STRATA_RETURN_IF_ERROR(Connect(r));
   STRATA_RETURN_IF_ERROR(ReadRecorded(r));
   STRATA_RETURN_IF_ERROR(Prepare(r));
@@ -116,6 +104,19 @@ CommandResult RunReplay(Context& ctx) {
   STRATA_ASSIGN_OR_RETURN(pg::ReplayReport report,
                           pg::Replay(r.target->connection(), *runner, std::move(r.request)));
   return Print(r, report);
+}
+
+CommandFlags ReplayFlags() {
+  CommandFlags f{po::options_description("replay options"), {}};
+  po::options_description& o = f.options;
+  o.add_options()("target", po::value<std::string>(),
+                  "an empty PostgreSQL database: a target in strata.yaml (default: the libpq "
+                  "environment)")("until", po::value<std::string>()->default_value("HEAD"),
+                                  "replay up to this ref")(
+      "psql", po::value<std::string>(), "the psql program (default: psql on PATH)")(
+      "history-schema", po::value<std::string>()->default_value("public"),
+      "the schema of the migrations_<track> tables");
+  return f;
 }
 
 }  // namespace strata::cli

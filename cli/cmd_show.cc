@@ -29,11 +29,9 @@ void PrintSummary(const Context& ctx, const pb::State& state) {
 }  // namespace
 
 CommandResult RunShow(Context& ctx) {
-  po::options_description o("show options");
-  o.add_options()("at", po::value<std::string>()->default_value("HEAD"), "the point in history")(
-      "object", po::value<std::string>(), "one object: a DynamoDB table, a Glue table, a PostgreSQL object such as public.users (schema:name when ambiguous)");
-  po::positional_options_description p;
-  p.add("object", 1);
+  const CommandFlags spec = ShowFlags();
+  const po::options_description& o = spec.options;
+  const po::positional_options_description& p = spec.positional;
   auto vm = ParseArgs(ctx, o, p);
   const std::string at = vm["at"].as<std::string>();
 
@@ -64,6 +62,16 @@ CommandResult RunShow(Context& ctx) {
     *ctx.out << found.definition.dump(2) << "\n";
   }
   return kExitOk;
+}
+
+CommandFlags ShowFlags() {
+  CommandFlags f{po::options_description("show options"), {}};
+  po::options_description& o = f.options;
+  o.add_options()("at", po::value<std::string>()->default_value("HEAD"), "the point in history")(
+      "object", po::value<std::string>(), "one object: a DynamoDB table, a Glue table, a PostgreSQL object such as public.users (schema:name when ambiguous)");
+  po::positional_options_description& p = f.positional;
+  p.add("object", 1);
+  return f;
 }
 
 }  // namespace strata::cli

@@ -24,14 +24,9 @@ Result<int> ListTags(Context& ctx, History& history) {
 }  // namespace
 
 CommandResult RunTag(Context& ctx) {
-  po::options_description o("tag options");
-  o.add_options()("name", po::value<std::string>(), "the tag")(
-      "ref", po::value<std::string>()->default_value("HEAD"), "what it names")(
-      "delete,d", po::bool_switch(), "remove the tag")(
-      "force,f", po::bool_switch(), "move an existing tag")(
-      "message,m", po::value<std::string>(), "why");
-  po::positional_options_description p;
-  p.add("name", 1).add("ref", 1);
+  const CommandFlags spec = TagFlags();
+  const po::options_description& o = spec.options;
+  const po::positional_options_description& p = spec.positional;
   auto vm = ParseArgs(ctx, o, p);
 
   if (!vm.count("name")) {
@@ -78,6 +73,19 @@ CommandResult RunTag(Context& ctx) {
     }
   }
   return kExitOk;
+}
+
+CommandFlags TagFlags() {
+  CommandFlags f{po::options_description("tag options"), {}};
+  po::options_description& o = f.options;
+  o.add_options()("name", po::value<std::string>(), "the tag")(
+      "ref", po::value<std::string>()->default_value("HEAD"), "what it names")(
+      "delete,d", po::bool_switch(), "remove the tag")(
+      "force,f", po::bool_switch(), "move an existing tag")(
+      "message,m", po::value<std::string>(), "why");
+  po::positional_options_description& p = f.positional;
+  p.add("name", 1).add("ref", 1);
+  return f;
 }
 
 }  // namespace strata::cli

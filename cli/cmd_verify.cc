@@ -212,11 +212,8 @@ Result<SignatureOptions> ReadSignatureOptions(Context& ctx, const po::variables_
 }  // namespace
 
 CommandResult RunVerify(Context& ctx) {
-  po::options_description o("verify options");
-  o.add_options()("require-signed", po::bool_switch(),
-                  "fail on every commit that is not validly signed")(
-      "since", po::value<std::string>(),
-      "with --require-signed: only commits after this one (a tag, a seq) must be signed");
+  const CommandFlags spec = VerifyFlags();
+  const po::options_description& o = spec.options;
   auto vm = ParseArgs(ctx, o, {});
   const auto start = std::chrono::steady_clock::now();
   STRATA_ASSIGN_OR_RETURN(SignatureOptions signature_options, ReadSignatureOptions(ctx, vm));
@@ -233,6 +230,11 @@ CommandResult RunVerify(Context& ctx) {
   CommitScanOptions scan;
   scan.decode_ahead = true;
   scan.keep_payload = true;  // for the signatures, which are judged on the stored bytes
+  // Progress against the head the log says it has (none when even that cannot be read).
+  auto progress = ctx.Progress("verifying the log");
+  const auto log_head = reader->ReadHead();
+  const uint64_t total = log_head.ok() ? log_head->seq : 0;
+  if (total == 0) progress = nullptr;
   Status s = reader->Scan(scan, [&](const StoredCommit& c) -> Status {
     Status applied = ApplyCommit(c.commit, &state, OnFailure::kDiscard);
     if (!applied.ok()) {
@@ -244,11 +246,11 @@ CommandResult RunVerify(Context& ctx) {
     events += c.commit.events_size();
     bytes += c.position.stored_size;
     head = Head{c.commit.seq(), c.hash, c.position};
-    if (ctx.interactive && !ctx.json && commits % 20000 == 0) {
-      ctx.Note(fmt::format("  verified {} commits", commits));
-    }
+    if (progress && commits % 1000 == 0) progress(c.commit.seq(), total);
     return Status::Ok();
   });
+  if (progress && s.ok() && head.seq == total) progress(total, total);
+  else if (progress) progress(0, 0);
   const WitnessReport witness = ReportWitness(*reader, commits);
   // A damaged witness is its own problem, not damage at the commit after the last good one.
   const bool witness_only = !s.ok() && witness.state == "damaged";
@@ -284,6 +286,16 @@ CommandResult RunVerify(Context& ctx) {
         s.message(), commits, commits == 1 ? "" : "s", commits == 1 ? "is" : "are", head.seq);
   }
   return FinishSignatures(ctx, tally, s.ok(), &j);
+}
+
+CommandFlags VerifyFlags() {
+  CommandFlags f{po::options_description("verify options"), {}};
+  po::options_description& o = f.options;
+  o.add_options()("require-signed", po::bool_switch(),
+                  "fail on every commit that is not validly signed")(
+      "since", po::value<std::string>(),
+      "with --require-signed: only commits after this one (a tag, a seq) must be signed");
+  return f;
 }
 
 }  // namespace strata::cli

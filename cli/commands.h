@@ -4,6 +4,7 @@
 #include <boost/program_options.hpp>
 
 #include "cli/context.h"
+#include "cli/help.h"
 
 namespace strata::cli {
 
@@ -40,7 +41,33 @@ boost::program_options::variables_map ParseArgs(
 // The value of a string option, or nullopt when it was not given.
 std::optional<std::string> OptArg(const boost::program_options::variables_map& vm, const char* name);
 
-// The usage text of one command (for --help and usage errors).
-std::string CommandUsage(const std::string& command);
+// Each command's flags, as its parser takes them; cli/help.h renders --help, the completions
+// and the man page from the same functions.
+CommandFlags ApplyFlags();
+CommandFlags BlameFlags();
+CommandFlags DiffFlags();
+CommandFlags DriftFlags();
+CommandFlags DropFlags();
+CommandFlags ExportFlags();
+CommandFlags GenerateFlags();
+CommandFlags ImportFlags();
+CommandFlags InitFlags();
+CommandFlags ListFlags();
+CommandFlags LogFlags();
+CommandFlags LogPullFlags();
+CommandFlags LogPushFlags();
+CommandFlags LogStatusFlags();
+CommandFlags MigrateAddFlags();
+CommandFlags MigrateHistoryFlags();
+CommandFlags MigrateRunFlags();
+CommandFlags MigrateStatusFlags();
+CommandFlags MigrateValidateFlags();
+CommandFlags PlanFlags();
+CommandFlags PushFlags();
+CommandFlags ReplayFlags();
+CommandFlags ShowFlags();
+CommandFlags StatusFlags();
+CommandFlags TagFlags();
+CommandFlags VerifyFlags();
 
 }  // namespace strata::cli

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <ostream>
 #include <random>
 #include <thread>
@@ -58,6 +59,35 @@ int64_t EnvNumber(const Context& ctx, const char* name, int64_t fallback, int64_
 
 }  // namespace
 
+std::function<void(uint64_t, uint64_t)> Context::Progress(std::string what) const {
+  if (!progress) return nullptr;
+  struct Shown {
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+    bool visible = false;
+  };
+  auto shown = std::make_shared<Shown>();
+  std::ostream* out = err;
+  // STRATA_PROGRESS_DELAY_MS: how long a step runs before its progress shows (tests set 0).
+  const auto delay =
+      std::chrono::milliseconds(EnvNumber(*this, "STRATA_PROGRESS_DELAY_MS", 1000, 0, 3600000));
+  return [out, shown, delay, what = std::move(what)](uint64_t done, uint64_t total) {
+    if (total == 0) {
+      if (shown->visible) *out << "\r\033[K" << std::flush;
+      shown->visible = false;
+      return;
+    }
+    const bool finished = done >= total;
+    if (!shown->visible &&
+        (finished || std::chrono::steady_clock::now() - shown->start < delay)) {
+      return;
+    }
+    shown->visible = !finished;
+    const uint64_t percent = total == 0 ? 100 : done * 100 / total;
+    *out << fmt::format("\r\033[K{}: {}/{} ({}%)", what, done, total, percent)
+         << (finished ? "\n" : "") << std::flush;
+  };
+}
+
 Result<std::unique_ptr<History>> OpenHistory(const Context& ctx) {
   HistoryOptions o;
   o.env = ctx.env;
@@ -68,6 +98,7 @@ Result<std::unique_ptr<History>> OpenHistory(const Context& ctx) {
     o.log_dir = MirrorDir(ctx.project);
   }
   o.note = [&ctx](const std::string& line) { ctx.Note(line); };
+  o.index_progress = ctx.Progress("indexing the log");
   return History::Open(o);
 }
 
@@ -100,6 +131,7 @@ Result<std::unique_ptr<record::Recorder>> OpenRecorder(const Context& ctx) {
   };
   o.lock_wait_ms = EnvNumber(ctx, "STRATA_LOG_LOCK_TIMEOUT", 30, 0, 24 * 3600) * 1000;
   o.note = [&ctx](const std::string& line) { ctx.Note(line); };
+  o.index_progress = ctx.Progress("indexing the log");
   STRATA_ASSIGN_OR_RETURN(o.signer, SignerFor(ctx));
   // Said the moment a commit is durable, with its whole hash: whatever happens to the process
   // after this line, the log keeps that commit at that seq (the crash trials rely on it).

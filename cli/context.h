@@ -30,6 +30,7 @@ struct Context {
   bool json = false;
   bool color = false;             // stdout is a terminal and NO_COLOR is unset
   bool interactive = false;       // stdin and stderr are terminals
+  bool progress = false;          // stderr is a terminal and --json is off: live progress
   std::string cwd;
   std::optional<std::string> project_dir;
   GetEnv getenv;
@@ -48,6 +49,11 @@ struct Context {
   void PrintJson(const nlohmann::ordered_json& j) const;
   // A progress or notice line on stderr (never stdout, which --json keeps clean).
   void Note(const std::string& line) const;
+  // Progress of a long step named `what` ("indexing the log"), as (done, total): one line on
+  // stderr rewritten in place, shown only with `progress` set and once the step has run for a
+  // second; the call with done == total ends the line, and (0, 0) takes it away (a step that
+  // stopped early). Null when progress is not shown.
+  std::function<void(uint64_t, uint64_t)> Progress(std::string what) const;
 };
 
 // A usage error: exit code 2.

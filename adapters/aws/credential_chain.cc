@@ -30,10 +30,11 @@ class EnvironmentProvider : public CredentialsProvider {
     }
     if (c.access_key_id.empty() || c.secret_access_key.empty()) {
       return Status::InvalidArgument(
-          std::string("the environment sets ") +
-          (c.access_key_id.empty() ? "AWS_SECRET_ACCESS_KEY but not AWS_ACCESS_KEY_ID"
-                                   : "AWS_ACCESS_KEY_ID but not AWS_SECRET_ACCESS_KEY") +
-          ": set both, or neither to use a profile");
+          c.access_key_id.empty()
+              ? "the environment sets AWS_SECRET_ACCESS_KEY but not AWS_ACCESS_KEY_ID: set "
+                "both, or neither to use a profile"
+              : "the environment sets AWS_ACCESS_KEY_ID but not AWS_SECRET_ACCESS_KEY: set "
+                "both, or neither to use a profile");
     }
     return c;
   }

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "adapters/aws/credential_chain.h"
+#include "adapters/aws/json_members.h"
 #include "adapters/aws/sts.h"
 
 namespace strata::aws {
@@ -17,11 +18,6 @@ constexpr auto kMetadataTimeout = std::chrono::milliseconds(1000);
 std::string Env(const GetEnv& getenv, const std::string& name) {
   std::optional<std::string> value = getenv ? getenv(name) : std::nullopt;
   return value.value_or("");
-}
-
-std::string JsonString(const nlohmann::json& doc, const char* key) {
-  auto it = doc.find(key);
-  return it != doc.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
 // The JSON documents of credential_process, the container endpoint and instance metadata share

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <set>
 
+#include "adapters/aws/json_members.h"
 #include "adapters/common/parallel.h"
 #include "adapters/dynamodb/errors.h"
 #include "adapters/dynamodb/live_fields.h"
@@ -44,30 +45,14 @@ class Reader {
   std::string table_;
 };
 
-std::string Str(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-int64_t Int(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_number() ? it->get<int64_t>() : 0;
-}
-
-const json& Member(const json& object, const char* key) {
-  static const json kNull;
-  auto it = object.find(key);
-  return it != object.end() ? *it : kNull;
-}
-
 Status ReadKey(const Reader& r, const json& key_schema, pb::DynamoKeySchema* key) {
   if (!key_schema.is_array()) return r.Bad("KeySchema", key_schema);
   for (const auto& element : key_schema) {
-    const std::string type = Str(element, "KeyType");
+    const std::string type = aws::JsonString(element, "KeyType");
     if (type == "HASH") {
-      key->set_partition_key(Str(element, "AttributeName"));
+      key->set_partition_key(aws::JsonString(element, "AttributeName"));
     } else if (type == "RANGE") {
-      key->set_sort_key(Str(element, "AttributeName"));
+      key->set_sort_key(aws::JsonString(element, "AttributeName"));
     } else {
       return r.Bad("KeySchema.KeyType", element);
     }
@@ -77,14 +62,14 @@ Status ReadKey(const Reader& r, const json& key_schema, pb::DynamoKeySchema* key
 }
 
 Status ReadProjection(const Reader& r, const json& p, pb::DynamoProjection* out) {
-  STRATA_ASSIGN_OR_RETURN(
-      auto type, r.Parse<pb::DynamoProjectionType>("Projection.ProjectionType",
-                                                   Member(p, "ProjectionType"),
-                                                   {{"ALL", pb::DYNAMO_PROJECTION_TYPE_ALL},
-                                                    {"KEYS_ONLY", pb::DYNAMO_PROJECTION_TYPE_KEYS_ONLY},
-                                                    {"INCLUDE", pb::DYNAMO_PROJECTION_TYPE_INCLUDE}}));
+  STRATA_ASSIGN_OR_RETURN(auto type,
+                          r.Parse<pb::DynamoProjectionType>(
+                              "Projection.ProjectionType", aws::JsonMember(p, "ProjectionType"),
+                              {{"ALL", pb::DYNAMO_PROJECTION_TYPE_ALL},
+                               {"KEYS_ONLY", pb::DYNAMO_PROJECTION_TYPE_KEYS_ONLY},
+                               {"INCLUDE", pb::DYNAMO_PROJECTION_TYPE_INCLUDE}}));
   out->set_type(type);
-  const json& attrs = Member(p, "NonKeyAttributes");
+  const json& attrs = aws::JsonMember(p, "NonKeyAttributes");
   if (attrs.is_array()) {
     for (const auto& a : attrs) {
       if (a.is_string()) out->add_non_key_attributes(a.get<std::string>());
@@ -94,17 +79,17 @@ Status ReadProjection(const Reader& r, const json& p, pb::DynamoProjection* out)
 }
 
 void ReadThroughput(const json& t, pb::DynamoThroughput* out) {
-  out->set_read_capacity_units(Int(t, "ReadCapacityUnits"));
-  out->set_write_capacity_units(Int(t, "WriteCapacityUnits"));
+  out->set_read_capacity_units(aws::JsonInt(t, "ReadCapacityUnits"));
+  out->set_write_capacity_units(aws::JsonInt(t, "WriteCapacityUnits"));
 }
 
 // Absent, or -1 on a side: no maximum there. Only on-demand tables have one.
 template <typename Owner>
 void ReadOnDemand(const json& owner, bool on_demand, Owner* out) {
-  const json& o = Member(owner, "OnDemandThroughput");
+  const json& o = aws::JsonMember(owner, "OnDemandThroughput");
   if (!on_demand || !o.is_object()) return;
-  const int64_t read = std::max<int64_t>(0, Int(o, "MaxReadRequestUnits"));
-  const int64_t write = std::max<int64_t>(0, Int(o, "MaxWriteRequestUnits"));
+  const int64_t read = std::max<int64_t>(0, aws::JsonInt(o, "MaxReadRequestUnits"));
+  const int64_t write = std::max<int64_t>(0, aws::JsonInt(o, "MaxWriteRequestUnits"));
   if (read == 0 && write == 0) return;
   out->mutable_on_demand_throughput()->set_max_read_request_units(read);
   out->mutable_on_demand_throughput()->set_max_write_request_units(write);
@@ -114,11 +99,12 @@ void ReadOnDemand(const json& owner, bool on_demand, Owner* out) {
 template <typename Owner>
 void ReadWarm(const json& owner, const std::string& who, Owner* out,
               std::vector<std::string>* busy) {
-  const json& w = Member(owner, "WarmThroughput");
+  const json& w = aws::JsonMember(owner, "WarmThroughput");
   if (!w.is_object()) return;
-  const std::string status = Str(w, "Status");
+  const std::string status = aws::JsonString(w, "Status");
   if (!status.empty() && status != "ACTIVE") busy->push_back(who + "warm throughput " + status);
-  const int64_t read = Int(w, "ReadUnitsPerSecond"), write = Int(w, "WriteUnitsPerSecond");
+  const int64_t read = aws::JsonInt(w, "ReadUnitsPerSecond"),
+                write = aws::JsonInt(w, "WriteUnitsPerSecond");
   if (read <= 0 && write <= 0) return;
   out->mutable_warm_throughput()->set_read_units_per_second(read);
   out->mutable_warm_throughput()->set_write_units_per_second(write);
@@ -127,14 +113,14 @@ void ReadWarm(const json& owner, const std::string& who, Owner* out,
 // No SSEDescription (or one being disabled): the AWS-owned key. Otherwise a KMS key, by its
 // ARN: live_settings.h tells the aws/dynamodb key from a customer's.
 void ReadEncryption(const json& d, LiveTable* live) {
-  const json& sse = Member(d, "SSEDescription");
+  const json& sse = aws::JsonMember(d, "SSEDescription");
   if (!sse.is_object()) return;
-  const std::string status = Str(sse, "Status");
+  const std::string status = aws::JsonString(sse, "Status");
   if (status == "UPDATING" || status == "ENABLING" || status == "DISABLING") {
     live->busy_settings.push_back("encryption " + status);
   }
   if (status == "DISABLED" || status == "DISABLING") return;
-  const std::string arn = Str(sse, "KMSMasterKeyArn");
+  const std::string arn = aws::JsonString(sse, "KMSMasterKeyArn");
   auto* e = live->table.mutable_encryption();
   e->set_key(arn.empty() ? pb::DYNAMO_ENCRYPTION_KEY_AWS_MANAGED
                          : pb::DYNAMO_ENCRYPTION_KEY_CUSTOMER_MANAGED);
@@ -144,21 +130,21 @@ void ReadEncryption(const json& d, LiveTable* live) {
 Status ReadAttributes(const Reader& r, const json& defs, pb::DynamoTable* t) {
   if (!defs.is_array()) return r.Bad("AttributeDefinitions", defs);
   for (const auto& d : defs) {
-    STRATA_ASSIGN_OR_RETURN(auto type, r.Parse<pb::DynamoAttributeType>(
-                                           "AttributeDefinitions.AttributeType",
-                                           Member(d, "AttributeType"),
-                                           {{"S", pb::DYNAMO_ATTRIBUTE_TYPE_S},
-                                            {"N", pb::DYNAMO_ATTRIBUTE_TYPE_N},
-                                            {"B", pb::DYNAMO_ATTRIBUTE_TYPE_B}}));
+    STRATA_ASSIGN_OR_RETURN(auto type,
+                            r.Parse<pb::DynamoAttributeType>("AttributeDefinitions.AttributeType",
+                                                             aws::JsonMember(d, "AttributeType"),
+                                                             {{"S", pb::DYNAMO_ATTRIBUTE_TYPE_S},
+                                                              {"N", pb::DYNAMO_ATTRIBUTE_TYPE_N},
+                                                              {"B", pb::DYNAMO_ATTRIBUTE_TYPE_B}}));
     auto* a = t->add_attributes();
-    a->set_name(Str(d, "AttributeName"));
+    a->set_name(aws::JsonString(d, "AttributeName"));
     a->set_type(type);
   }
   return Status::Ok();
 }
 
 std::string IndexStatusOf(const json& g) {
-  std::string status = Str(g, "IndexStatus");
+  std::string status = aws::JsonString(g, "IndexStatus");
   if (status.empty()) status = "ACTIVE";
   auto backfilling = g.find("Backfilling");
   if (backfilling != g.end() && backfilling->is_boolean() && backfilling->get<bool>()) {
@@ -173,13 +159,15 @@ Status ReadGlobalIndexes(const Reader& r, const json& list, LiveTable* live) {
   const bool provisioned = live->table.billing_mode() == pb::DYNAMO_BILLING_MODE_PROVISIONED;
   for (const auto& g : list) {
     const std::string status = IndexStatusOf(g);
-    live->index_status[Str(g, "IndexName")] = status;
+    live->index_status[aws::JsonString(g, "IndexName")] = status;
     if (status == "DELETING") continue;  // on its way out: not part of the table any more
     auto* index = live->table.add_global_indexes();
-    index->set_name(Str(g, "IndexName"));
-    STRATA_RETURN_IF_ERROR(ReadKey(r, Member(g, "KeySchema"), index->mutable_key()));
-    STRATA_RETURN_IF_ERROR(ReadProjection(r, Member(g, "Projection"), index->mutable_projection()));
-    if (provisioned) ReadThroughput(Member(g, "ProvisionedThroughput"), index->mutable_throughput());
+    index->set_name(aws::JsonString(g, "IndexName"));
+    STRATA_RETURN_IF_ERROR(ReadKey(r, aws::JsonMember(g, "KeySchema"), index->mutable_key()));
+    STRATA_RETURN_IF_ERROR(
+        ReadProjection(r, aws::JsonMember(g, "Projection"), index->mutable_projection()));
+    if (provisioned)
+      ReadThroughput(aws::JsonMember(g, "ProvisionedThroughput"), index->mutable_throughput());
     ReadOnDemand(g, !provisioned, index);
     ReadWarm(g, "index " + index->name() + " ", index, &live->busy_settings);
   }
@@ -191,18 +179,19 @@ Status ReadLocalIndexes(const Reader& r, const json& list, pb::DynamoTable* t) {
   if (!list.is_array()) return r.Bad("LocalSecondaryIndexes", list);
   for (const auto& l : list) {
     auto* index = t->add_local_indexes();
-    index->set_name(Str(l, "IndexName"));
+    index->set_name(aws::JsonString(l, "IndexName"));
     pb::DynamoKeySchema key;
-    STRATA_RETURN_IF_ERROR(ReadKey(r, Member(l, "KeySchema"), &key));
+    STRATA_RETURN_IF_ERROR(ReadKey(r, aws::JsonMember(l, "KeySchema"), &key));
     index->set_sort_key(key.sort_key());
-    STRATA_RETURN_IF_ERROR(ReadProjection(r, Member(l, "Projection"), index->mutable_projection()));
+    STRATA_RETURN_IF_ERROR(
+        ReadProjection(r, aws::JsonMember(l, "Projection"), index->mutable_projection()));
   }
   return Status::Ok();
 }
 
 // A table created PROVISIONED that never switched has no BillingModeSummary.
 Status ReadBilling(const Reader& r, const json& d, pb::DynamoTable* t) {
-  const json& mode = Member(Member(d, "BillingModeSummary"), "BillingMode");
+  const json& mode = aws::JsonMember(aws::JsonMember(d, "BillingModeSummary"), "BillingMode");
   pb::DynamoBillingMode billing = pb::DYNAMO_BILLING_MODE_PROVISIONED;
   if (!mode.is_null()) {
     STRATA_ASSIGN_OR_RETURN(
@@ -213,26 +202,27 @@ Status ReadBilling(const Reader& r, const json& d, pb::DynamoTable* t) {
   }
   t->set_billing_mode(billing);
   if (billing == pb::DYNAMO_BILLING_MODE_PROVISIONED) {
-    ReadThroughput(Member(d, "ProvisionedThroughput"), t->mutable_throughput());
+    ReadThroughput(aws::JsonMember(d, "ProvisionedThroughput"), t->mutable_throughput());
   }
   return Status::Ok();
 }
 
 Status ReadSettings(const Reader& r, const json& d, pb::DynamoTable* t) {
-  const json& stream = Member(d, "StreamSpecification");
+  const json& stream = aws::JsonMember(d, "StreamSpecification");
   t->set_stream(pb::DYNAMO_STREAM_DISABLED);
-  if (Member(stream, "StreamEnabled") == json(true)) {
+  if (aws::JsonMember(stream, "StreamEnabled") == json(true)) {
     STRATA_ASSIGN_OR_RETURN(
-        auto view, r.Parse<pb::DynamoStreamViewType>(
-                       "StreamSpecification.StreamViewType", Member(stream, "StreamViewType"),
-                       {{"KEYS_ONLY", pb::DYNAMO_STREAM_KEYS_ONLY},
-                        {"NEW_IMAGE", pb::DYNAMO_STREAM_NEW_IMAGE},
-                        {"OLD_IMAGE", pb::DYNAMO_STREAM_OLD_IMAGE},
-                        {"NEW_AND_OLD_IMAGES", pb::DYNAMO_STREAM_NEW_AND_OLD_IMAGES}}));
+        auto view,
+        r.Parse<pb::DynamoStreamViewType>(
+            "StreamSpecification.StreamViewType", aws::JsonMember(stream, "StreamViewType"),
+            {{"KEYS_ONLY", pb::DYNAMO_STREAM_KEYS_ONLY},
+             {"NEW_IMAGE", pb::DYNAMO_STREAM_NEW_IMAGE},
+             {"OLD_IMAGE", pb::DYNAMO_STREAM_OLD_IMAGE},
+             {"NEW_AND_OLD_IMAGES", pb::DYNAMO_STREAM_NEW_AND_OLD_IMAGES}}));
     t->set_stream(view);
   }
   // Absent for tables that were never given a class: those are STANDARD.
-  const json& table_class = Member(Member(d, "TableClassSummary"), "TableClass");
+  const json& table_class = aws::JsonMember(aws::JsonMember(d, "TableClassSummary"), "TableClass");
   t->set_table_class(pb::DYNAMO_TABLE_CLASS_STANDARD);
   if (!table_class.is_null()) {
     STRATA_ASSIGN_OR_RETURN(
@@ -242,47 +232,49 @@ Status ReadSettings(const Reader& r, const json& d, pb::DynamoTable* t) {
                      {"STANDARD_INFREQUENT_ACCESS", pb::DYNAMO_TABLE_CLASS_STANDARD_INFREQUENT_ACCESS}}));
     t->set_table_class(c);
   }
-  t->set_deletion_protection(Member(d, "DeletionProtectionEnabled") == json(true));
+  t->set_deletion_protection(aws::JsonMember(d, "DeletionProtectionEnabled") == json(true));
   return Status::Ok();
 }
 
 // Global tables (2019.11.21): each replica in another region with its own read-side settings.
 // A replica being deleted is not part of the table any more; its class defaults to the table's.
 void ReadReplicas(const json& d, LiveTable* live) {
-  const json& list = Member(d, "Replicas");
+  const json& list = aws::JsonMember(d, "Replicas");
   if (!list.is_array()) return;
   pb::DynamoTable& t = live->table;
   for (const auto& r : list) {
-    const std::string region = Str(r, "RegionName");
+    const std::string region = aws::JsonString(r, "RegionName");
     if (region.empty()) continue;
-    std::string status = Str(r, "ReplicaStatus");
+    std::string status = aws::JsonString(r, "ReplicaStatus");
     if (status.empty()) status = "ACTIVE";
     live->replica_status[region] = status;
-    if (status != "ACTIVE" && !Str(r, "ReplicaStatusDescription").empty()) {
-      live->replica_problems[region] = Str(r, "ReplicaStatusDescription");
+    if (status != "ACTIVE" && !aws::JsonString(r, "ReplicaStatusDescription").empty()) {
+      live->replica_problems[region] = aws::JsonString(r, "ReplicaStatusDescription");
     }
     if (status == "DELETING") continue;
     auto* replica = t.add_replicas();
     replica->set_region(region);
-    replica->set_kms_key(Str(r, "KMSMasterKeyId"));
-    replica->set_read_capacity_units(Int(Member(r, "ProvisionedThroughputOverride"),
-                                         "ReadCapacityUnits"));
+    replica->set_kms_key(aws::JsonString(r, "KMSMasterKeyId"));
+    replica->set_read_capacity_units(
+        aws::JsonInt(aws::JsonMember(r, "ProvisionedThroughputOverride"), "ReadCapacityUnits"));
     replica->set_max_read_request_units(std::max<int64_t>(
-        0, Int(Member(r, "OnDemandThroughputOverride"), "MaxReadRequestUnits")));
-    const std::string cls = Str(Member(r, "ReplicaTableClassSummary"), "TableClass");
+        0, aws::JsonInt(aws::JsonMember(r, "OnDemandThroughputOverride"), "MaxReadRequestUnits")));
+    const std::string cls =
+        aws::JsonString(aws::JsonMember(r, "ReplicaTableClassSummary"), "TableClass");
     replica->set_table_class(cls == "STANDARD_INFREQUENT_ACCESS"
                                  ? pb::DYNAMO_TABLE_CLASS_STANDARD_INFREQUENT_ACCESS
                              : cls == "STANDARD" ? pb::DYNAMO_TABLE_CLASS_STANDARD
                                                  : t.table_class());
-    const json& indexes = Member(r, "GlobalSecondaryIndexes");
+    const json& indexes = aws::JsonMember(r, "GlobalSecondaryIndexes");
     if (!indexes.is_array()) continue;
     for (const auto& g : indexes) {
       auto* index = replica->add_global_indexes();
-      index->set_name(Str(g, "IndexName"));
+      index->set_name(aws::JsonString(g, "IndexName"));
       index->set_read_capacity_units(
-          Int(Member(g, "ProvisionedThroughputOverride"), "ReadCapacityUnits"));
+          aws::JsonInt(aws::JsonMember(g, "ProvisionedThroughputOverride"), "ReadCapacityUnits"));
       index->set_max_read_request_units(std::max<int64_t>(
-          0, Int(Member(g, "OnDemandThroughputOverride"), "MaxReadRequestUnits")));
+          0,
+          aws::JsonInt(aws::JsonMember(g, "OnDemandThroughputOverride"), "MaxReadRequestUnits")));
     }
   }
 }
@@ -290,8 +282,9 @@ void ReadReplicas(const json& d, LiveTable* live) {
 // ENABLING counts as on and DISABLING as off: the change has been asked for and cannot be
 // taken back while it completes.
 void ReadTimeToLive(const json& ttl, pb::DynamoTable* t) {
-  const std::string status = Str(ttl, "TimeToLiveStatus");
-  if (status == "ENABLED" || status == "ENABLING") t->set_ttl_attribute(Str(ttl, "AttributeName"));
+  const std::string status = aws::JsonString(ttl, "TimeToLiveStatus");
+  if (status == "ENABLED" || status == "ENABLING")
+    t->set_ttl_attribute(aws::JsonString(ttl, "AttributeName"));
 }
 
 Result<LiveTable> Project(const json& d, const json& ttl,
@@ -299,17 +292,17 @@ Result<LiveTable> Project(const json& d, const json& ttl,
   if (!d.is_object()) return Status::InvalidArgument("dynamodb DescribeTable: no Table in the answer");
   LiveTable live;
   pb::DynamoTable& t = live.table;
-  t.set_name(Str(d, "TableName"));
+  t.set_name(aws::JsonString(d, "TableName"));
   Reader r(t.name());
-  live.status = Str(d, "TableStatus");
-  live.item_count = Int(d, "ItemCount");
-  live.size_bytes = Int(d, "TableSizeBytes");
-  live.arn = Str(d, "TableArn");
-  STRATA_RETURN_IF_ERROR(ReadKey(r, Member(d, "KeySchema"), t.mutable_key()));
-  STRATA_RETURN_IF_ERROR(ReadAttributes(r, Member(d, "AttributeDefinitions"), &t));
+  live.status = aws::JsonString(d, "TableStatus");
+  live.item_count = aws::JsonInt(d, "ItemCount");
+  live.size_bytes = aws::JsonInt(d, "TableSizeBytes");
+  live.arn = aws::JsonString(d, "TableArn");
+  STRATA_RETURN_IF_ERROR(ReadKey(r, aws::JsonMember(d, "KeySchema"), t.mutable_key()));
+  STRATA_RETURN_IF_ERROR(ReadAttributes(r, aws::JsonMember(d, "AttributeDefinitions"), &t));
   STRATA_RETURN_IF_ERROR(ReadBilling(r, d, &t));
-  STRATA_RETURN_IF_ERROR(ReadGlobalIndexes(r, Member(d, "GlobalSecondaryIndexes"), &live));
-  STRATA_RETURN_IF_ERROR(ReadLocalIndexes(r, Member(d, "LocalSecondaryIndexes"), &t));
+  STRATA_RETURN_IF_ERROR(ReadGlobalIndexes(r, aws::JsonMember(d, "GlobalSecondaryIndexes"), &live));
+  STRATA_RETURN_IF_ERROR(ReadLocalIndexes(r, aws::JsonMember(d, "LocalSecondaryIndexes"), &t));
   STRATA_RETURN_IF_ERROR(ReadSettings(r, d, &t));
   ReadOnDemand(d, t.billing_mode() == pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST, &t);
   ReadWarm(d, "", &t, &live.busy_settings);
@@ -335,8 +328,9 @@ Result<std::map<std::string, std::string>> ReadTags(aws::JsonService& ddb, const
       return tags;
     }
     if (!out.ok()) return out.status();
-    for (const auto& tag : Member(*out, "Tags")) tags[Str(tag, "Key")] = Str(tag, "Value");
-    const std::string next = Str(*out, "NextToken");
+    for (const auto& tag : aws::JsonMember(*out, "Tags"))
+      tags[aws::JsonString(tag, "Key")] = aws::JsonString(tag, "Value");
+    const std::string next = aws::JsonString(*out, "NextToken");
     if (next.empty()) return tags;
     input["NextToken"] = next;
   }
@@ -437,9 +431,9 @@ Result<LiveTable> LiveTableFromDescription(const json& table, const json& time_t
   try {
     return Project(table, time_to_live, tags);
   } catch (const json::exception& e) {
-    return Status::InvalidArgument(fmt::format("dynamodb table {}: unexpected DescribeTable answer: {}",
-                                               table.is_object() ? Str(table, "TableName") : "?",
-                                               e.what()));
+    return Status::InvalidArgument(
+        fmt::format("dynamodb table {}: unexpected DescribeTable answer: {}",
+                    table.is_object() ? aws::JsonString(table, "TableName") : "?", e.what()));
   }
 }
 
@@ -451,13 +445,14 @@ Result<std::optional<LiveTable>> DescribeLiveTable(aws::JsonService& ddb, const 
   auto ttl = CallTable(ddb, "DescribeTimeToLive", name, {{"TableName", name}}, &error);
   if (!ttl.ok() && IsTableNotFound(error)) return std::optional<LiveTable>();
   if (!ttl.ok()) return ttl.status();
-  const json& d = Member(*described, "Table");
+  const json& d = aws::JsonMember(*described, "Table");
   bool tags_supported = true;
-  auto tags = ReadTags(ddb, name, Str(d, "TableArn"), &tags_supported);
+  auto tags = ReadTags(ddb, name, aws::JsonString(d, "TableArn"), &tags_supported);
   if (!tags.ok() && tags.status().code() == Code::kNotFound) return std::optional<LiveTable>();
   if (!tags.ok()) return tags.status();
-  STRATA_ASSIGN_OR_RETURN(LiveTable live,
-                          LiveTableFromDescription(d, Member(*ttl, "TimeToLiveDescription"), *tags));
+  STRATA_ASSIGN_OR_RETURN(
+      LiveTable live,
+      LiveTableFromDescription(d, aws::JsonMember(*ttl, "TimeToLiveDescription"), *tags));
   live.tags_supported = tags_supported;
   auto recovery = ReadRecovery(ddb, name);
   if (!recovery.ok() && recovery.status().code() == Code::kNotFound) {
@@ -480,10 +475,10 @@ Result<std::vector<std::string>> ListTableNames(aws::JsonService& ddb) {
   while (true) {
     auto out = ddb.Call("ListTables", input, nullptr);
     if (!out.ok()) return out.status().WithContext("listing dynamodb tables");
-    for (const auto& n : Member(*out, "TableNames")) {
+    for (const auto& n : aws::JsonMember(*out, "TableNames")) {
       if (n.is_string()) names.push_back(n.get<std::string>());
     }
-    const std::string last = Str(*out, "LastEvaluatedTableName");
+    const std::string last = aws::JsonString(*out, "LastEvaluatedTableName");
     if (last.empty()) break;
     input["ExclusiveStartTableName"] = last;
   }

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <map>
 
+#include "adapters/aws/json_members.h"
 #include "adapters/common/url_query.h"
 #include "adapters/dynamodb/wait.h"
 
@@ -128,14 +129,6 @@ bool IsConditionFailure(const aws::ServiceError& e) {
   return e.code == "ConditionalCheckFailedException";
 }
 
-// The string member `key` of `object`, or "" when `object` is not an object or the member is
-// not a string (a describe answer of another shape must not throw).
-std::string StringOf(const json& object, const char* key) {
-  if (!object.is_object()) return "";
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 // The list member `key` of `object`, or an empty list.
 json ListOf(const json& object, const char* key) {
   if (!object.is_object()) return json::array();
@@ -147,13 +140,13 @@ json ListOf(const json& object, const char* key) {
 std::string KeysOf(const json& table) {
   std::map<std::string, std::string> types;
   for (const json& a : ListOf(table, "AttributeDefinitions")) {
-    types[StringOf(a, "AttributeName")] = StringOf(a, "AttributeType");
+    types[aws::JsonString(a, "AttributeName")] = aws::JsonString(a, "AttributeType");
   }
   std::string out;
   for (const json& k : ListOf(table, "KeySchema")) {
-    const std::string name = StringOf(k, "AttributeName");
+    const std::string name = aws::JsonString(k, "AttributeName");
     if (!out.empty()) out += ", ";
-    out += fmt::format("{} ({}, {})", name, StringOf(k, "KeyType"), types[name]);
+    out += fmt::format("{} ({}, {})", name, aws::JsonString(k, "KeyType"), types[name]);
   }
   return out.empty() ? "none" : out;
 }
@@ -273,7 +266,7 @@ Status DynamoLogStore::EnsureTable() {
           "seq (N). Name another table in the log: URL, or create one as docs/team-log.md shows",
           Describe(), options_.table, KeysOf((*described)["Table"])));
     }
-    if (StringOf((*described)["Table"], "TableStatus") == "ACTIVE") return Status::Ok();
+    if (aws::JsonString((*described)["Table"], "TableStatus") == "ACTIVE") return Status::Ok();
   }
   if (!options_.sleep_ms || !options_.steady_ms) {
     return Status::InvalidArgument(

@@ -1,24 +1,12 @@
 #include "adapters/dynamodb/table_extras.h"
 
+#include "adapters/aws/json_members.h"
 #include "adapters/dynamodb/errors.h"
 
 namespace strata::dynamodb {
 namespace {
 
 using nlohmann::json;
-
-std::string Text(const json& object, const char* key) {
-  if (!object.is_object()) return "";
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-const json& Member(const json& object, const char* key) {
-  static const json kNull;
-  if (!object.is_object()) return kNull;
-  auto it = object.find(key);
-  return it != object.end() ? *it : kNull;
-}
 
 }  // namespace
 
@@ -38,13 +26,13 @@ Result<InsightsState> ReadInsights(aws::JsonService& ddb, const std::string& tab
     return state;
   }
   if (!out.ok()) return out.status();
-  const std::string status = Text(*out, "ContributorInsightsStatus");
+  const std::string status = aws::JsonString(*out, "ContributorInsightsStatus");
   if (!status.empty()) state.status = status;
-  state.mode = Text(*out, "ContributorInsightsMode");
-  const json& failure = Member(*out, "FailureException");
+  state.mode = aws::JsonString(*out, "ContributorInsightsMode");
+  const json& failure = aws::JsonMember(*out, "FailureException");
   if (failure.is_object()) {
-    state.failure = Text(failure, "ExceptionName");
-    const std::string description = Text(failure, "ExceptionDescription");
+    state.failure = aws::JsonString(failure, "ExceptionName");
+    const std::string description = aws::JsonString(failure, "ExceptionDescription");
     if (!description.empty()) {
       state.failure += (state.failure.empty() ? "" : ": ") + description;
     }
@@ -62,12 +50,13 @@ Result<KinesisState> ReadKinesis(aws::JsonService& ddb, const std::string& table
     return state;
   }
   if (!out.ok()) return out.status();
-  const json& list = Member(*out, "KinesisDataStreamDestinations");
+  const json& list = aws::JsonMember(*out, "KinesisDataStreamDestinations");
   if (!list.is_array()) return state;
   for (const auto& d : list) {
-    state.destinations.push_back({Text(d, "StreamArn"), Text(d, "DestinationStatus"),
-                                  Text(d, "ApproximateCreationDateTimePrecision"),
-                                  Text(d, "DestinationStatusDescription")});
+    state.destinations.push_back({aws::JsonString(d, "StreamArn"),
+                                  aws::JsonString(d, "DestinationStatus"),
+                                  aws::JsonString(d, "ApproximateCreationDateTimePrecision"),
+                                  aws::JsonString(d, "DestinationStatusDescription")});
   }
   return state;
 }
@@ -81,12 +70,12 @@ Result<RecoveryState> ReadRecovery(aws::JsonService& ddb, const std::string& tab
     return state;
   }
   if (!out.ok()) return out.status();
-  const json& pitr = Member(Member(*out, "ContinuousBackupsDescription"),
-                            "PointInTimeRecoveryDescription");
-  const std::string status = Text(pitr, "PointInTimeRecoveryStatus");
+  const json& pitr = aws::JsonMember(aws::JsonMember(*out, "ContinuousBackupsDescription"),
+                                     "PointInTimeRecoveryDescription");
+  const std::string status = aws::JsonString(pitr, "PointInTimeRecoveryStatus");
   if (!status.empty()) state.status = status;
   if (state.on()) {
-    const json& days = Member(pitr, "RecoveryPeriodInDays");
+    const json& days = aws::JsonMember(pitr, "RecoveryPeriodInDays");
     state.days = days.is_number_integer() ? days.get<int>() : 35;  // the service's default
   }
   return state;
@@ -103,8 +92,8 @@ Result<PolicyState> ReadPolicy(aws::JsonService& ddb, const std::string& table,
     return state;
   }
   if (!out.ok()) return out.status();
-  state.policy = Text(*out, "Policy");
-  state.revision = Text(*out, "RevisionId");
+  state.policy = aws::JsonString(*out, "Policy");
+  state.revision = aws::JsonString(*out, "RevisionId");
   return state;
 }
 

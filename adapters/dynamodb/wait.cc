@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "adapters/aws/json_members.h"
 #include "adapters/dynamodb/errors.h"
 #include "adapters/dynamodb/table_extras.h"
 
@@ -11,11 +12,6 @@ namespace strata::dynamodb {
 namespace {
 
 using nlohmann::json;
-
-std::string Text(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 // What one poll saw: whether the wait is over, and what to say about it otherwise.
 struct Seen {
@@ -77,19 +73,19 @@ Result<std::optional<json>> DescribeTableObject(aws::JsonService& ddb, const std
 }
 
 std::string ProgressOf(const json& t) {
-  std::string progress = Text(t, "TableStatus");
+  std::string progress = aws::JsonString(t, "TableStatus");
   std::vector<std::string> busy;
   // A change of key or warm throughput goes on after the table itself reads ACTIVE.
   auto sse = t.find("SSEDescription");
   if (sse != t.end() && sse->is_object()) {
-    const std::string status = Text(*sse, "Status");
+    const std::string status = aws::JsonString(*sse, "Status");
     if (status == "UPDATING" || status == "ENABLING" || status == "DISABLING") {
       busy.push_back("encryption " + status);
     }
   }
   auto warm_status = [](const json& owner) {
     auto w = owner.find("WarmThroughput");
-    return w != owner.end() && w->is_object() ? Text(*w, "Status") : std::string();
+    return w != owner.end() && w->is_object() ? aws::JsonString(*w, "Status") : std::string();
   };
   if (std::string w = warm_status(t); !w.empty() && w != "ACTIVE") {
     busy.push_back("warm throughput " + w);
@@ -97,12 +93,13 @@ std::string ProgressOf(const json& t) {
   auto indexes = t.find("GlobalSecondaryIndexes");
   if (indexes != t.end() && indexes->is_array()) {
     for (const auto& g : *indexes) {
-      std::string status = Text(g, "IndexStatus");
+      std::string status = aws::JsonString(g, "IndexStatus");
       if (!status.empty() && status != "ACTIVE") {
-        busy.push_back(fmt::format("index {} {}", Text(g, "IndexName"), status));
+        busy.push_back(fmt::format("index {} {}", aws::JsonString(g, "IndexName"), status));
       }
       if (std::string w = warm_status(g); !w.empty() && w != "ACTIVE") {
-        busy.push_back(fmt::format("index {} warm throughput {}", Text(g, "IndexName"), w));
+        busy.push_back(
+            fmt::format("index {} warm throughput {}", aws::JsonString(g, "IndexName"), w));
       }
     }
   }
@@ -110,9 +107,9 @@ std::string ProgressOf(const json& t) {
   auto replicas = t.find("Replicas");
   if (replicas != t.end() && replicas->is_array()) {
     for (const auto& r : *replicas) {
-      std::string status = Text(r, "ReplicaStatus");
+      std::string status = aws::JsonString(r, "ReplicaStatus");
       if (!status.empty() && status != "ACTIVE") {
-        busy.push_back(fmt::format("replica {} {}", Text(r, "RegionName"), status));
+        busy.push_back(fmt::format("replica {} {}", aws::JsonString(r, "RegionName"), status));
       }
     }
   }
@@ -142,15 +139,15 @@ Status WaitForReplica(aws::JsonService& ddb, const std::string& table, const std
         auto list = t->find("Replicas");
         if (list != t->end() && list->is_array()) {
           for (const auto& r : *list) {
-            if (Text(r, "RegionName") == region) replica = &r;
+            if (aws::JsonString(r, "RegionName") == region) replica = &r;
           }
         }
         const std::string progress = ProgressOf(*t);
         // The service may answer before the new replica is listed: that counts as CREATING.
         const std::string status = replica == nullptr ? (gone ? "gone" : "not listed yet")
-                                                      : Text(*replica, "ReplicaStatus");
+                                                      : aws::JsonString(*replica, "ReplicaStatus");
         if (status == "CREATION_FAILED") {
-          const std::string why = Text(*replica, "ReplicaStatusDescription");
+          const std::string why = aws::JsonString(*replica, "ReplicaStatusDescription");
           return Status::FailedPrecondition(fmt::format(
               "replica {} of table {} could not be created (CREATION_FAILED): {}; fix the cause "
               "and remove the replica from the table file (apply removes the failed replica), "

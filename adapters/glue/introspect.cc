@@ -7,6 +7,7 @@
 #include <mutex>
 #include <set>
 
+#include "adapters/aws/json_members.h"
 #include "adapters/common/parallel.h"
 #include "adapters/glue/table_input.h"
 
@@ -19,11 +20,6 @@ using nlohmann::json;
 // 100) instead of asking for each table.
 constexpr size_t kListTablesFrom = 8;
 
-std::string Str(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 // Every page of a list call: `key` holds each page's items, NextToken the next page's token.
 Result<std::vector<json>> ListAll(const Catalog& catalog, std::string_view api,
                                   const std::string& object, json input, const char* key) {
@@ -33,7 +29,7 @@ Result<std::vector<json>> ListAll(const Catalog& catalog, std::string_view api,
     if (auto it = page.find(key); it != page.end() && it->is_array()) {
       for (auto& item : *it) items.push_back(std::move(item));
     }
-    const std::string token = Str(page, "NextToken");
+    const std::string token = aws::JsonString(page, "NextToken");
     if (token.empty()) return items;
     input["NextToken"] = token;
   }
@@ -57,7 +53,7 @@ Result<std::optional<std::vector<LiveTable>>> TablesOf(const Catalog& catalog,
     if (auto it = page->find("TableList"); it != page->end() && it->is_array()) {
       for (auto& t : *it) out.push_back(LiveTableFromGlue(std::move(t), Lower(glue_database)));
     }
-    const std::string token = Str(*page, "NextToken");
+    const std::string token = aws::JsonString(*page, "NextToken");
     if (token.empty()) return std::optional<std::vector<LiveTable>>(std::move(out));
     input["NextToken"] = token;
   }
@@ -83,7 +79,7 @@ Result<LiveCatalog> ReadEverything(const Catalog& catalog, const ReadOptions& op
                           ListAll(catalog, "GetDatabases", "the catalog",
                                   {{"MaxResults", 100}}, "DatabaseList"));
   std::vector<std::string> names;
-  for (const auto& d : dbs) names.push_back(Str(d, "Name"));
+  for (const auto& d : dbs) names.push_back(aws::JsonString(d, "Name"));
   std::mutex mu;
   size_t done = 0;
   auto results = common::RunParallel<Result<std::optional<std::vector<LiveTable>>>>(
@@ -167,12 +163,12 @@ Result<LiveCatalog> ReadNamed(const Catalog& catalog, const std::vector<std::str
 }  // namespace
 
 std::string LiveTable::glue_database() const {
-  const std::string stored = Str(glue, "DatabaseName");
+  const std::string stored = aws::JsonString(glue, "DatabaseName");
   return stored.empty() ? database : stored;
 }
 
 std::string LiveTable::glue_name() const {
-  const std::string stored = Str(glue, "Name");
+  const std::string stored = aws::JsonString(glue, "Name");
   return stored.empty() ? table.name() : stored;
 }
 
@@ -184,10 +180,10 @@ std::pair<std::string, std::string> SplitObject(const std::string& object) {
 
 LiveTable LiveTableFromGlue(json table, const std::string& database) {
   LiveTable t;
-  const std::string stored_db = Str(table, "DatabaseName");
+  const std::string stored_db = aws::JsonString(table, "DatabaseName");
   t.database = Lower(stored_db.empty() ? database : stored_db);
   t.table = TableFromGlue(table);
-  t.version_id = Str(table, "VersionId");
+  t.version_id = aws::JsonString(table, "VersionId");
   t.glue = std::move(table);
   return t;
 }

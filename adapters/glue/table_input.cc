@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 
+#include "adapters/aws/json_members.h"
 #include "adapters/glue/ddl_types.h"
 #include "engine/state/canonical_glue_postgres.h"
 
@@ -28,18 +29,6 @@ const char* const kStorageDescriptorMembers[] = {
 const char* const kSerDeMembers[] = {"Name", "SerializationLibrary", "Parameters"};
 const char* const kColumnMembers[] = {"Name", "Type", "Comment", "Parameters"};
 
-const json& Member(const json& object, const char* key) {
-  static const json kNull;
-  if (!object.is_object()) return kNull;
-  auto it = object.find(key);
-  return it != object.end() ? *it : kNull;
-}
-
-std::string Str(const json& object, const char* key) {
-  const json& v = Member(object, key);
-  return v.is_string() ? v.get<std::string>() : std::string();
-}
-
 template <size_t N>
 json Pick(const json& object, const char* const (&members)[N]) {
   json out = json::object();
@@ -61,9 +50,9 @@ using KeepSerDeKey = std::function<bool(const std::string& key, const std::strin
 
 pb::GlueColumn ColumnFromGlue(const json& c) {
   pb::GlueColumn column;
-  column.set_name(Lower(Str(c, "Name")));
-  column.set_type(CanonicalColumnType(Str(c, "Type")));
-  const std::string comment = Str(c, "Comment");
+  column.set_name(Lower(aws::JsonString(c, "Name")));
+  column.set_type(CanonicalColumnType(aws::JsonString(c, "Type")));
+  const std::string comment = aws::JsonString(c, "Comment");
   if (comment != kFromDeserializer) column.set_comment(comment);
   return column;
 }
@@ -86,16 +75,16 @@ void ParametersFromGlue(const json& map, const std::function<bool(const std::str
 // Glue's NumberOfBuckets, BucketColumns and SortColumns (SortOrder 1 ascending, 0 descending).
 // A sort order outside buckets says nothing Hive would use, so only a bucketed table has one.
 void BucketingFromGlue(const json& sd, pb::GlueTable* m) {
-  const json& count = Member(sd, "NumberOfBuckets");
+  const json& count = aws::JsonMember(sd, "NumberOfBuckets");
   if (!count.is_number_integer() || count.get<int64_t>() <= 0) return;
   m->set_num_buckets(count.get<int32_t>());
-  for (const auto& c : Member(sd, "BucketColumns")) {
+  for (const auto& c : aws::JsonMember(sd, "BucketColumns")) {
     if (c.is_string()) m->add_bucket_columns(Lower(c.get<std::string>()));
   }
-  for (const auto& c : Member(sd, "SortColumns")) {
+  for (const auto& c : aws::JsonMember(sd, "SortColumns")) {
     pb::GlueSortColumn* sort = m->add_sort_columns();
-    sort->set_column(Lower(Str(c, "Column")));
-    const json& order = Member(c, "SortOrder");
+    sort->set_column(Lower(aws::JsonString(c, "Column")));
+    const json& order = aws::JsonMember(c, "SortOrder");
     sort->set_descending(order.is_number_integer() && order.get<int>() == 0);
   }
 }
@@ -103,9 +92,9 @@ void BucketingFromGlue(const json& sd, pb::GlueTable* m) {
 // Sets the storage descriptor's bucketing to the desired table's. An unbucketed table that is
 // unbucketed already keeps Glue's spelling of it (-1, 0, or nothing at all).
 void PutBucketing(json& sd, const pb::GlueTable& d) {
-  const json& live_count = Member(sd, "NumberOfBuckets");
+  const json& live_count = aws::JsonMember(sd, "NumberOfBuckets");
   const bool live_bucketed = (live_count.is_number_integer() && live_count.get<int64_t>() > 0) ||
-                             !IsEmpty(Member(sd, "BucketColumns"));
+                             !IsEmpty(aws::JsonMember(sd, "BucketColumns"));
   if (d.num_buckets() <= 0 && !live_bucketed) return;
   sd["NumberOfBuckets"] = d.num_buckets() > 0 ? d.num_buckets() : -1;
   sd["BucketColumns"] = json::array();
@@ -118,25 +107,26 @@ void PutBucketing(json& sd, const pb::GlueTable& d) {
 
 pb::GlueTable Model(const json& t, const KeepTableKey& keep_table, const KeepSerDeKey& keep_serde) {
   pb::GlueTable m;
-  m.set_name(Lower(Str(t, "Name")));
-  const json& sd = Member(t, "StorageDescriptor");
-  ColumnsFromGlue(Member(sd, "Columns"), m.mutable_columns());
-  ColumnsFromGlue(Member(t, "PartitionKeys"), m.mutable_partition_keys());
-  m.set_location(Str(sd, "Location"));
-  m.set_input_format(Str(sd, "InputFormat"));
-  m.set_output_format(Str(sd, "OutputFormat"));
-  const json& serde = Member(sd, "SerdeInfo");
-  m.mutable_serde()->set_serialization_library(Str(serde, "SerializationLibrary"));
-  ParametersFromGlue(Member(serde, "Parameters"), keep_serde, m.mutable_serde()->mutable_parameters());
+  m.set_name(Lower(aws::JsonString(t, "Name")));
+  const json& sd = aws::JsonMember(t, "StorageDescriptor");
+  ColumnsFromGlue(aws::JsonMember(sd, "Columns"), m.mutable_columns());
+  ColumnsFromGlue(aws::JsonMember(t, "PartitionKeys"), m.mutable_partition_keys());
+  m.set_location(aws::JsonString(sd, "Location"));
+  m.set_input_format(aws::JsonString(sd, "InputFormat"));
+  m.set_output_format(aws::JsonString(sd, "OutputFormat"));
+  const json& serde = aws::JsonMember(sd, "SerdeInfo");
+  m.mutable_serde()->set_serialization_library(aws::JsonString(serde, "SerializationLibrary"));
+  ParametersFromGlue(aws::JsonMember(serde, "Parameters"), keep_serde,
+                     m.mutable_serde()->mutable_parameters());
   // Hive writes serialization.format=1 on every table, and reading DDL adds it (ddl.h): a live
   // table with a SerDe but without it is the same table.
   if (serde.is_object()) {
     m.mutable_serde()->mutable_parameters()->insert({"serialization.format", "1"});
   }
   BucketingFromGlue(sd, &m);
-  m.set_table_type(Str(t, "TableType"));
+  m.set_table_type(aws::JsonString(t, "TableType"));
   ParametersFromGlue(
-      Member(t, "Parameters"),
+      aws::JsonMember(t, "Parameters"),
       [&keep_table](const std::string& k, const std::string&) { return keep_table(k); },
       m.mutable_parameters());
   CanonicalizeGlueTable(&m);
@@ -152,7 +142,8 @@ json ColumnsInput(const google::protobuf::RepeatedPtrField<pb::GlueColumn>& colu
     // A column's own parameters (Iceberg's field ids, for one) are not strata's: carried.
     if (live.is_array()) {
       for (const auto& l : live) {
-        if (Lower(Str(l, "Name")) == c.name() && Member(l, "Parameters").is_object()) {
+        if (Lower(aws::JsonString(l, "Name")) == c.name() &&
+            aws::JsonMember(l, "Parameters").is_object()) {
           j["Parameters"] = l["Parameters"];
         }
       }
@@ -293,10 +284,11 @@ json UpdatedTableInput(const json& live, const pb::GlueTable& d, const ManagedKe
   if (!d.description().empty()) in["Description"] = d.description();
   // A table without a TableType breaks SHOW CREATE TABLE and MSCK: never remove it.
   if (!d.table_type().empty()) in["TableType"] = d.table_type();
-  Put(in, "PartitionKeys", ColumnsInput(d.partition_keys(), Member(live, "PartitionKeys")));
+  Put(in, "PartitionKeys",
+      ColumnsInput(d.partition_keys(), aws::JsonMember(live, "PartitionKeys")));
   json sd = in.value("StorageDescriptor", json::object());
-  const json& live_sd = Member(live, "StorageDescriptor");
-  Put(sd, "Columns", ColumnsInput(d.columns(), Member(live_sd, "Columns")));
+  const json& live_sd = aws::JsonMember(live, "StorageDescriptor");
+  Put(sd, "Columns", ColumnsInput(d.columns(), aws::JsonMember(live_sd, "Columns")));
   Put(sd, "Location", d.location());
   Put(sd, "InputFormat", d.input_format());
   Put(sd, "OutputFormat", d.output_format());
@@ -304,11 +296,12 @@ json UpdatedTableInput(const json& live, const pb::GlueTable& d, const ManagedKe
   json serde = sd.value("SerdeInfo", json::object());
   Put(serde, "SerializationLibrary", d.serde().serialization_library());
   Put(serde, "Parameters",
-      Merged(Member(serde, "Parameters"), ParametersInput(d.serde().parameters()), managed.serde));
+      Merged(aws::JsonMember(serde, "Parameters"), ParametersInput(d.serde().parameters()),
+             managed.serde));
   Put(sd, "SerdeInfo", std::move(serde));
   Put(in, "StorageDescriptor", std::move(sd));
   Put(in, "Parameters",
-      Merged(Member(in, "Parameters"), ParametersInput(d.parameters()), managed.table));
+      Merged(aws::JsonMember(in, "Parameters"), ParametersInput(d.parameters()), managed.table));
   return in;
 }
 

@@ -14,12 +14,7 @@ Result<std::unique_ptr<History>> History::Open(const HistoryOptions& options) {
   STRATA_RETURN_IF_ERROR(options.env->CreateDirs(options.log_dir));
   STRATA_ASSIGN_OR_RETURN(h->reader_, CommitReader::Open(options.env, options.log_dir));
   IndexOptions index_options;
-  bool noted = false;
-  index_options.progress = [&note, &noted](uint64_t done, uint64_t seq) {
-    if (!noted) note("indexing the log...");
-    noted = true;
-    if (done % 10000 == 0) note(fmt::format("  indexed {} commits (seq {})", done, seq));
-  };
+  index_options.progress = options.index_progress;
   const std::string path =
       options.index_path.empty() ? options.log_dir + "/index.sqlite" : options.index_path;
   auto index = Index::Open(path, h->reader_.get(), index_options);
@@ -35,6 +30,9 @@ Result<std::unique_ptr<History>> History::Open(const HistoryOptions& options) {
   }
   if (!index.ok()) return index.status().WithContext("opening the index");
   h->index_ = std::move(index).value();
+  if (options.index_progress && h->index_->sync_report().indexed >= 1000) {
+    options.index_progress(h->index_->head_seq(), h->index_->head_seq());
+  }
   // Only now is a torn tail known to be past every acknowledged commit (the head witness was
   // checked on the way): an interrupted append, which the next write cuts back.
   if (!h->reader_->tail_note().empty()) {

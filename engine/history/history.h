@@ -24,8 +24,11 @@ struct HistoryOptions {
   Env* env = nullptr;
   std::string log_dir;
   std::string index_path;  // empty: log_dir/index.sqlite
-  // One line for people: indexing progress, a torn tail ignored, a rebuilt index.
+  // One line for people: a torn tail ignored, a rebuilt index.
   std::function<void(const std::string&)> note;
+  // Indexing progress, now and then while the index catches up with many commits: (seq
+  // indexed so far, the log's head seq); called once more with both equal when it is done.
+  std::function<void(uint64_t, uint64_t)> index_progress;
 };
 
 class History : public RefLookup {

@@ -340,6 +340,7 @@ Status Index::Sync() {
   STRATA_RETURN_IF_ERROR(sql::Exec(db_, "BEGIN IMMEDIATE"));
   Status s = [&]() -> Status {
     STRATA_ASSIGN_OR_RETURN(Head log_head, reader_->ReadHead());
+    log_head_seq_ = log_head.seq;
     STRATA_ASSIGN_OR_RETURN(Meta meta, ReadMeta(db_));
     if (meta.head.seq == log_head.seq && meta.head.hash == log_head.hash) {
       head_ = log_head;
@@ -391,7 +392,7 @@ Status Index::IndexFrom(const Head& after, Builder* builder) {
   uint64_t n = 0;
   STRATA_RETURN_IF_ERROR(reader_->Scan(scan, [&](const StoredCommit& c) -> Status {
     STRATA_RETURN_IF_ERROR(builder->Add(c));
-    if (options_.progress && ++n % 1000 == 0) options_.progress(n, c.commit.seq());
+    if (options_.progress && ++n % 1000 == 0) options_.progress(c.commit.seq(), log_head_seq_);
     return Status::Ok();
   }));
   STRATA_RETURN_IF_ERROR(builder->Finish());

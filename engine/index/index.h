@@ -28,7 +28,8 @@ struct IndexOptions {
   // the previous checkpoint) bytes since the last one.
   uint64_t min_checkpoint_spacing_bytes = 256 << 10;
   double checkpoint_ratio = 1.5;
-  // Called now and then while indexing many commits: (commits indexed, head seq).
+  // Called now and then while indexing many commits: (seq indexed so far, the log's head seq
+  // the index is being brought to).
   std::function<void(uint64_t, uint64_t)> progress;
 };
 
@@ -140,6 +141,7 @@ class Index {
   CommitReader* reader_;
   IndexOptions options_;
   Head head_;
+  uint64_t log_head_seq_ = 0;  // what Sync brings the index to, for progress
   SyncReport sync_;
 };
 

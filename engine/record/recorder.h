@@ -46,6 +46,8 @@ struct RecorderOptions {
   int max_rebases = 50;          // Record(): how many times it recomputes after a Conflict
   // One line for people: waiting for the lock, torn tail cut, witness missing or behind.
   std::function<void(const std::string&)> note;
+  // Progress of bringing the index up to date (IndexOptions::progress).
+  std::function<void(uint64_t, uint64_t)> index_progress;
   // Signs every commit (docs/signing.md); unset: commits are recorded unsigned. Asked again on
   // every attempt of a Record, since a rebase changes seq and prev_hash and so the bytes.
   std::shared_ptr<sign::Signer> signer;

@@ -113,7 +113,11 @@ Result<std::optional<AllowedSigner>> ParseLine(std::string_view line) {
   STRATA_ASSIGN_OR_RETURN(std::string principals, Token(&line));
   e.principals = Unquote(principals);
   std::string_view rest = line;
-  STRATA_ASSIGN_OR_RETURN(std::string next, Token(&rest));
+  // Held as the Result, not moved out of it: gcc 12 takes a string moved out of a Result for
+  // uninitialized when it is compared next (a false -Wmaybe-uninitialized).
+  Result<std::string> token = Token(&rest);
+  STRATA_RETURN_IF_ERROR(token.status());
+  const std::string& next = *token;
   if (next.empty()) return Status::InvalidArgument("expected a public key after the principals");
   if (!LooksLikeKeyType(next)) {
     STRATA_RETURN_IF_ERROR(ParseOptions(next, &e));

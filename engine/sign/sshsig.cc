@@ -205,11 +205,15 @@ Result<SshSig> ParseSshSig(std::string_view blob) {
 
 std::string ArmorSshSig(std::string_view blob) {
   const std::string b64 = Base64Encode(blob);
-  std::string out = std::string(kArmorBegin) + "\n";
+  std::string out(kArmorBegin);
+  out += '\n';
   for (size_t i = 0; i < b64.size(); i += kArmorWidth) {
-    out += b64.substr(i, kArmorWidth) + "\n";
+    out.append(b64, i, kArmorWidth);
+    out += '\n';
   }
-  return out + std::string(kArmorEnd) + "\n";
+  out += kArmorEnd;
+  out += '\n';
+  return out;
 }
 
 Result<std::string> DearmorSshSig(std::string_view text) {
