@@ -33,13 +33,11 @@ using Runner = std::function<CommandResult(Context&)>;
 
 const std::map<std::string, Runner>& Commands() {
   static const std::map<std::string, Runner> kCommands = {
-      {"init", RunInit},       {"generate", RunGenerate}, {"status", RunStatus},
-      {"log", RunLog},         {"show", RunShow},         {"diff", RunDiff},
-      {"blame", RunBlame},     {"verify", RunVerify},     {"tag", RunTag},
-      {"migrate", RunMigrate}, {"drift", RunDrift},       {"plan", RunPlan},
-      {"apply", RunApply},     {"push", RunPush},         {"replay", RunReplay},
-      {"list", RunList},       {"drop", RunDrop},         {"import", RunImport},
-      {"export", RunExport},
+      {"init", RunInit},   {"generate", RunGenerate}, {"status", RunStatus}, {"log", RunLog},
+      {"show", RunShow},   {"diff", RunDiff},         {"blame", RunBlame},   {"verify", RunVerify},
+      {"tag", RunTag},     {"migrate", RunMigrate},   {"drift", RunDrift},   {"plan", RunPlan},
+      {"apply", RunApply}, {"push", RunPush},         {"replay", RunReplay}, {"list", RunList},
+      {"drop", RunDrop},   {"import", RunImport},     {"export", RunExport},
   };
   return kCommands;
 }

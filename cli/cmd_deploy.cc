@@ -611,8 +611,8 @@ CommandFlags PushFlags() {
   o.add_options()("message,m", po::value<std::string>(), "why (recorded in the commit)")(
       "auto-approve", po::bool_switch(),
       "accepted for symmetry with apply: push never asks for approval (deletes still need "
-      "consent)")(
-      "dry-run", po::bool_switch(), "show what would be recorded and applied; change nothing")(
+      "consent)")("dry-run", po::bool_switch(),
+                  "show what would be recorded and applied; change nothing")(
       "no-wait", po::bool_switch(), "do not wait; run apply again to continue");
   return f;
 }

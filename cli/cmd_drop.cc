@@ -309,8 +309,7 @@ CommandFlags DropFlags() {
   po::options_description& o = f.options;
   AddTargetOptions(o);
   o.add_options()("tables", po::value<std::vector<std::string>>(), "objects to drop")(
-      "yes,y", po::bool_switch(),
-      "do not ask to type each name (needed without a terminal)")(
+      "yes,y", po::bool_switch(), "do not ask to type each name (needed without a terminal)")(
       "lift-deletion-protection", po::bool_switch(),
       "turn deletion protection off first for protected objects")(
       "no-wait", po::bool_switch(), "do not wait until the objects are gone")(

@@ -220,8 +220,8 @@ CommandFlags LogFlags() {
       "since", po::value<std::string>(), "only commits at or after this time")(
       "until", po::value<std::string>(), "only commits at or before this time")(
       "origin", po::value<std::string>(), "only commits of this origin")(
-      "max-count,n", po::value<uint64_t>(), "at most N commits")(
-      "events,e", po::bool_switch(), "list each commit's changes")(
+      "max-count,n", po::value<uint64_t>(), "at most N commits")("events,e", po::bool_switch(),
+                                                                 "list each commit's changes")(
       "show-signature", po::bool_switch(), "check and show each commit's signature");
   po::positional_options_description& p = f.positional;
   p.add("object", 1);

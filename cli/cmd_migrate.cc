@@ -604,8 +604,9 @@ CommandFlags MigrateRunFlags() {
   AddConnectionOptions(&o);
   o.add_options()("path", po::value<std::string>(), "the migrations directory")(
       "allow-out-of-order", po::bool_switch(), "apply pending migrations older than applied ones")(
-      "lock-timeout", po::value<double>()->default_value(60), "seconds to wait for another run's lock")(
-      "dry-run", po::bool_switch(), "show what would be applied; change nothing")(
+      "lock-timeout", po::value<double>()->default_value(60),
+      "seconds to wait for another run's lock")("dry-run", po::bool_switch(),
+                                                "show what would be applied; change nothing")(
       "psql", po::value<std::string>(), "the psql program (default: psql on PATH)")(
       "with-psql", po::bool_switch(),
       "hand every migration to psql (by default strata runs those that use no psql feature "
@@ -619,8 +620,9 @@ CommandFlags MigrateHistoryFlags() {
   po::options_description& o = f.options;
   AddTrackOption(&o);
   AddConnectionOptions(&o);
-  o.add_options()("path", po::value<std::string>(), "the migrations directory (default: every "
-                                                    "migrations_* table in the history schema)");
+  o.add_options()("path", po::value<std::string>(),
+                  "the migrations directory (default: every "
+                  "migrations_* table in the history schema)");
   return f;
 }
 

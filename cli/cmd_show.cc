@@ -68,7 +68,9 @@ CommandFlags ShowFlags() {
   CommandFlags f{po::options_description("show options"), {}};
   po::options_description& o = f.options;
   o.add_options()("at", po::value<std::string>()->default_value("HEAD"), "the point in history")(
-      "object", po::value<std::string>(), "one object: a DynamoDB table, a Glue table, a PostgreSQL object such as public.users (schema:name when ambiguous)");
+      "object", po::value<std::string>(),
+      "one object: a DynamoDB table, a Glue table, a PostgreSQL object such as public.users "
+      "(schema:name when ambiguous)");
   po::positional_options_description& p = f.positional;
   p.add("object", 1);
   return f;

@@ -81,8 +81,8 @@ CommandFlags TagFlags() {
   o.add_options()("name", po::value<std::string>(), "the tag")(
       "ref", po::value<std::string>()->default_value("HEAD"), "what it names")(
       "delete,d", po::bool_switch(), "remove the tag")(
-      "force,f", po::bool_switch(), "move an existing tag")(
-      "message,m", po::value<std::string>(), "why");
+      "force,f", po::bool_switch(), "move an existing tag")("message,m", po::value<std::string>(),
+                                                            "why");
   po::positional_options_description& p = f.positional;
   p.add("name", 1).add("ref", 1);
   return f;

@@ -249,8 +249,10 @@ CommandResult RunVerify(Context& ctx) {
     if (progress && commits % 1000 == 0) progress(c.commit.seq(), total);
     return Status::Ok();
   });
-  if (progress && s.ok() && head.seq == total) progress(total, total);
-  else if (progress) progress(0, 0);
+  if (progress && s.ok() && head.seq == total)
+    progress(total, total);
+  else if (progress)
+    progress(0, 0);
   const WitnessReport witness = ReportWitness(*reader, commits);
   // A damaged witness is its own problem, not damage at the commit after the last good one.
   const bool witness_only = !s.ok() && witness.state == "damaged";

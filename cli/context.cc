@@ -1,5 +1,6 @@
 #include "cli/context.h"
-#include "cli/signing.h"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
@@ -9,11 +10,10 @@
 #include <random>
 #include <thread>
 
-#include <fmt/format.h>
-
 #include "adapters/backend/registry.h"
 #include "cli/log_store.h"
 #include "cli/mirror.h"
+#include "cli/signing.h"
 #include "engine/store/hash.h"
 
 namespace strata::cli {
@@ -77,8 +77,7 @@ std::function<void(uint64_t, uint64_t)> Context::Progress(std::string what) cons
       return;
     }
     const bool finished = done >= total;
-    if (!shown->visible &&
-        (finished || std::chrono::steady_clock::now() - shown->start < delay)) {
+    if (!shown->visible && (finished || std::chrono::steady_clock::now() - shown->start < delay)) {
       return;
     }
     shown->visible = !finished;

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <boost/program_options.hpp>
-
 #include <string>
 #include <vector>
 
@@ -18,10 +17,10 @@ struct CommandFlags {
 };
 
 struct CommandHelp {
-  std::string name;      // "plan", or "migrate run" for a subcommand
-  std::string summary;   // one line
-  std::string synopsis;  // "strata plan [--target T] ...", one or more lines
-  std::string notes;     // printed after the synopsis ("" for none)
+  std::string name;                   // "plan", or "migrate run" for a subcommand
+  std::string summary;                // one line
+  std::string synopsis;               // "strata plan [--target T] ...", one or more lines
+  std::string notes;                  // printed after the synopsis ("" for none)
   CommandFlags (*flags)() = nullptr;  // null: no flags of its own
 };
 
@@ -30,7 +29,8 @@ struct CommandHelp {
 const std::vector<CommandHelp>& CommandHelps();
 // The entry named `name` ("plan", "migrate run"), or null.
 const CommandHelp* FindCommandHelp(const std::string& name);
-// The subcommands of `name` ("migrate" -> add, history, ...), in table order; "" gives the commands.
+// The subcommands of `name` ("migrate" -> add, history, ...), in table order; "" gives the
+// commands.
 std::vector<const CommandHelp*> Subcommands(const std::string& name);
 
 // `strata --help`.

@@ -4,9 +4,8 @@
 // object at all, and never throw. Callers decide whether an empty value is an error.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace strata::aws {

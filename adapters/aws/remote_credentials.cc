@@ -1,8 +1,7 @@
 // The credential sources that reach outside the process: STS with a web identity token, a
 // credential_process program, the container credentials endpoint and instance metadata.
-#include <nlohmann/json.hpp>
-
 #include <array>
+#include <nlohmann/json.hpp>
 
 #include "adapters/aws/credential_chain.h"
 #include "adapters/aws/json_members.h"

@@ -149,7 +149,8 @@ Status Recorder::LoadFromIndex() {
   STRATA_ASSIGN_OR_RETURN(auto reader, CommitReader::Open(options_.env, options_.log_dir));
   IndexOptions index_options;
   index_options.progress = options_.index_progress;
-  STRATA_ASSIGN_OR_RETURN(auto index, Index::Open(options_.index_path, reader.get(), index_options));
+  STRATA_ASSIGN_OR_RETURN(auto index,
+                          Index::Open(options_.index_path, reader.get(), index_options));
   if (options_.index_progress && index->sync_report().indexed >= 1000) {
     options_.index_progress(index->head_seq(), index->head_seq());
   }

@@ -54,7 +54,8 @@ std::vector<std::vector<std::string>> StrataCommands(const std::string& script) 
   std::vector<std::vector<std::string>> out;
   size_t at = 0;
   while ((at = script.find("strata ", at)) != std::string::npos) {
-    const bool starts = at == 0 || std::string(" \t\n;&|(").find(script[at - 1]) != std::string::npos;
+    const bool starts =
+        at == 0 || std::string(" \t\n;&|(").find(script[at - 1]) != std::string::npos;
     at += 7;
     if (!starts) continue;
     std::vector<std::string> words;
@@ -204,8 +205,7 @@ TEST_F(CiRecipeTest, GitLabCiHasTheSameJobsWithTheirRules) {
 TEST_F(CiRecipeTest, TheCheckerItselfRefusesAnUnknownCommandAndFlag) {
   EXPECT_NONFATAL_FAILURE(CheckCommands("t", {"strata plann --target x"}), "no strata command");
   EXPECT_NONFATAL_FAILURE(CheckCommands("t", {"strata plan --detailed"}), "takes no --detailed");
-  EXPECT_NONFATAL_FAILURE(CheckCommands("t", {"x && strata migrate run --all"}),
-                          "takes no --all");
+  EXPECT_NONFATAL_FAILURE(CheckCommands("t", {"x && strata migrate run --all"}), "takes no --all");
   EXPECT_EQ(CheckCommands("t", {"strata migrate validate --all; strata verify"}), 2);
 }
 

@@ -140,13 +140,13 @@ class BashCompletionTest : public HelpTest {
   // What TAB offers after `line` (the last word is the one being completed).
   std::string Complete(const std::string& line) {
     const std::string script = Saved("strata.bash", CompletionScript(Shell::kBash));
-    const std::string probe =
-        "source '" + script + "'\n"
-        "read -ra COMP_WORDS <<< \"$LINE\"\n"
-        "[[ $LINE == *' ' ]] && COMP_WORDS+=('')\n"
-        "COMP_CWORD=$((${#COMP_WORDS[@]} - 1))\n"
-        "_strata\n"
-        "printf '%s\\n' \"${COMPREPLY[@]}\" | sort | paste -sd' '\n";
+    const std::string probe = "source '" + script +
+                              "'\n"
+                              "read -ra COMP_WORDS <<< \"$LINE\"\n"
+                              "[[ $LINE == *' ' ]] && COMP_WORDS+=('')\n"
+                              "COMP_CWORD=$((${#COMP_WORDS[@]} - 1))\n"
+                              "_strata\n"
+                              "printf '%s\\n' \"${COMPREPLY[@]}\" | sort | paste -sd' '\n";
     common::ProcessRequest req;
     req.argv = {Which("bash"), "-c", probe};
     req.environment = {"PATH=/usr/bin:/bin", "LINE=" + line};
@@ -196,8 +196,8 @@ TEST_F(HelpTest, ZshLoadsTheScriptAndHasAFunctionPerCommand) {
   ASSERT_EQ(syntax.code, 0) << "zsh -n (./dev test installs zsh): " << syntax.err;
   // Loaded the way compinit loads a #compdef file, then each command path's function is there.
   std::string probe = "autoload -Uz compinit && compinit -u -d '" + tmp_.path() + "/zcd'\n" +
-                      "fpath=('" + tmp_.path() + "' $fpath); autoload -Uz _strata\n" +
-                      "source '" + script + "' 2>/dev/null\n";
+                      "fpath=('" + tmp_.path() + "' $fpath); autoload -Uz _strata\n" + "source '" +
+                      script + "' 2>/dev/null\n";
   for (const CommandHelp& c : CommandHelps()) {
     std::string fn = "_strata_";
     for (char ch : c.name) fn += (ch == ' ' || ch == '-') ? '_' : ch;
@@ -211,16 +211,17 @@ TEST_F(HelpTest, ZshLoadsTheScriptAndHasAFunctionPerCommand) {
 TEST_F(HelpTest, FishOffersWhatTheTableHolds) {
   const std::string script = Saved("strata.fish", CompletionScript(Shell::kFish));
   auto complete = [&](const std::string& line) {
-    Ran r = RunProgram({"fish", "--no-config", "-c", "source '" + script + "'; complete -C'" + line + "'"},
-                tmp_.path());
+    Ran r = RunProgram(
+        {"fish", "--no-config", "-c", "source '" + script + "'; complete -C'" + line + "'"},
+        tmp_.path());
     EXPECT_EQ(r.code, 0) << "fish (./dev test installs fish): " << r.err;
     std::set<std::string> words;
     size_t at = 0;
     while (at < r.out.size()) {
       size_t end = r.out.find('\n', at);
       if (end == std::string::npos) end = r.out.size();
-      words.insert(r.out.substr(at, r.out.find('\t', at) < end ? r.out.find('\t', at) - at
-                                                                : end - at));
+      words.insert(
+          r.out.substr(at, r.out.find('\t', at) < end ? r.out.find('\t', at) - at : end - at));
       at = end + 1;
     }
     return words;
@@ -238,7 +239,8 @@ TEST_F(HelpTest, FishOffersWhatTheTableHolds) {
 TEST_F(HelpTest, TheManPageIsCleanManMarkupWithEveryCommandAndFlag) {
   const std::string page = Saved("strata.1", ManPage("1.2.3", "2026-12-07"));
   Ran lint = RunProgram({"mandoc", "-T", "lint", "-W", "warning", page});
-  EXPECT_EQ(lint.code, 0) << "mandoc -T lint (./dev test installs mandoc):\n" << lint.out << lint.err;
+  EXPECT_EQ(lint.code, 0) << "mandoc -T lint (./dev test installs mandoc):\n"
+                          << lint.out << lint.err;
   Ran text = RunProgram({"mandoc", "-T", "utf8", "-O", "width=200", page});
   ASSERT_EQ(text.code, 0) << text.err;
   // Overstrike (bold) removed, as `col -b` would.
