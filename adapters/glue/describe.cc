@@ -25,7 +25,7 @@ std::string ClassName(const std::string& qualified) {
 
 std::string Shortened(const std::string& value) {
   if (value.size() <= kValueWidth) return value;
-  return value.substr(0, kValueWidth) + "...";
+  return fmt::format("{}...", std::string_view(value).substr(0, kValueWidth));
 }
 
 std::string ColumnText(const pb::GlueColumn& c) {
