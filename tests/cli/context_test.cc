@@ -7,10 +7,9 @@
 #include <vector>
 
 #include "adapters/common/process_runner.h"
-#include "engine/diff/diff.h"
 #include "engine/log/env.h"
 #include "engine/store/commit_store.h"
-#include "tests/engine/testing/random_dynamo.h"
+#include "tests/engine/testing/random_history.h"
 #include "tests/engine/testing/temp_dir.h"
 #include "tests/support/strata_runner.h"
 
@@ -30,28 +29,11 @@ class IndexProgressTest : public ::testing::Test {
     auto w = CommitWriter::Open(env.get(), dir_ + "/.strata", LogOptions{});
     ASSERT_TRUE(w.ok()) << w.status().ToString();
     testing::RandomDynamo rnd(7);
-    pb::DynamoSchema model;
-    for (int i = 0; i < kCommits;) {
-      pb::DynamoSchema next = rnd.Mutated(model);
-      pb::SchemaState a, b;
-      a.set_engine(pb::ENGINE_DYNAMODB);
-      b.set_engine(pb::ENGINE_DYNAMODB);
-      *a.mutable_dynamodb() = model;
-      *b.mutable_dynamodb() = next;
-      auto events = Diff(a, b);
-      ASSERT_TRUE(events.ok());
-      if (events->empty()) continue;
-      pb::Commit c;
-      c.set_origin(pb::ORIGIN_GENERATE);
-      c.set_schema("dynamodb");
-      c.set_engine(pb::ENGINE_DYNAMODB);
-      c.set_time_unix_micros(1767225600000000LL + i * 1000000LL);
-      c.mutable_actor()->set_name("alice");
-      for (auto& e : *events) *c.add_events() = e;
-      ASSERT_TRUE((*w)->Append(c).ok());
-      model = next;
-      ++i;
-    }
+    std::vector<pb::DynamoSchema> models;
+    testing::AppendRandomDynamoHistory(**w, rnd, kCommits, &models, [](pb::Commit* c, size_t n) {
+      c->set_time_unix_micros(1767225600000000LL + static_cast<int64_t>(n) * 1000000LL);
+      c->mutable_actor()->set_name("alice");
+    });
   }
 
   // `strata args` on a pseudo-terminal (stdout and stderr both the terminal), with progress

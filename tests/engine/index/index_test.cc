@@ -11,6 +11,7 @@
 
 #include "engine/diff/diff.h"
 #include "tests/engine/testing/random_dynamo.h"
+#include "tests/engine/testing/random_history.h"
 #include "tests/engine/testing/temp_dir.h"
 
 namespace strata {
@@ -34,28 +35,10 @@ class IndexTest : public ::testing::Test {
     auto w = CommitWriter::Open(env_.get(), log_, LogOptions{});
     ASSERT_TRUE(w.ok()) << w.status().ToString();
     testing::RandomDynamo rnd(seed);
-    if (models_.empty()) models_.push_back(pb::DynamoSchema());  // seq 0
-    for (int i = 0; i < commits;) {
-      pb::DynamoSchema next = rnd.Mutated(models_.back());
-      pb::SchemaState a, b;
-      a.set_engine(pb::ENGINE_DYNAMODB);
-      b.set_engine(pb::ENGINE_DYNAMODB);
-      *a.mutable_dynamodb() = models_.back();
-      *b.mutable_dynamodb() = next;
-      auto events = Diff(a, b);
-      ASSERT_TRUE(events.ok());
-      if (events->empty()) continue;
-      pb::Commit c;
-      c.set_origin(pb::ORIGIN_GENERATE);
-      c.set_schema("dynamodb");
-      c.set_engine(pb::ENGINE_DYNAMODB);
-      c.set_time_unix_micros(static_cast<int64_t>(models_.size()) * kDay);
-      c.mutable_actor()->set_name(models_.size() % 2 ? "alice" : "bob");
-      for (auto& e : *events) *c.add_events() = e;
-      ASSERT_TRUE((*w)->Append(c).ok());
-      models_.push_back(next);
-      ++i;
-    }
+    testing::AppendRandomDynamoHistory(**w, rnd, commits, &models_, [](pb::Commit* c, size_t n) {
+      c->set_time_unix_micros(static_cast<int64_t>(n) * kDay);
+      c->mutable_actor()->set_name(n % 2 ? "alice" : "bob");
+    });
   }
 
   std::unique_ptr<Index> OpenIndex() {
