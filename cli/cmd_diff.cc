@@ -24,8 +24,11 @@ CommandResult RunDiff(Context& ctx) {
   STRATA_ASSIGN_OR_RETURN(auto history, OpenHistory(ctx));
   STRATA_ASSIGN_OR_RETURN(uint64_t from, history->Resolve(vm["from"].as<std::string>()));
   STRATA_ASSIGN_OR_RETURN(uint64_t to, history->Resolve(vm["to"].as<std::string>()));
-  STRATA_ASSIGN_OR_RETURN(pb::State a, history->index().StateAt(from));
-  STRATA_ASSIGN_OR_RETURN(pb::State b, history->index().StateAt(to));
+  google::protobuf::Arena arena(StateArenaOptions());
+  STRATA_ASSIGN_OR_RETURN(pb::State * state_a, history->index().StateAt(from, &arena));
+  STRATA_ASSIGN_OR_RETURN(pb::State * state_b, history->index().StateAt(to, &arena));
+  const pb::State& a = *state_a;
+  const pb::State& b = *state_b;
 
   std::set<std::string> names;
   for (const auto& [n, _] : a.schemas()) names.insert(n);

@@ -38,12 +38,13 @@ CommandResult RunShow(Context& ctx) {
   STRATA_ASSIGN_OR_RETURN(auto history, OpenHistory(ctx));
   STRATA_ASSIGN_OR_RETURN(uint64_t seq, history->Resolve(at));
   if (!vm.count("object")) {
-    STRATA_ASSIGN_OR_RETURN(pb::State state, history->index().StateAt(seq));
+    google::protobuf::Arena arena(StateArenaOptions());
+    STRATA_ASSIGN_OR_RETURN(pb::State * state, history->index().StateAt(seq, &arena));
     if (ctx.json) {
-      ctx.PrintJson({{"version", 1}, {"seq", seq}, {"schemas", StateJson(state)}});
+      ctx.PrintJson({{"version", 1}, {"seq", seq}, {"schemas", StateJson(*state)}});
     } else {
       *ctx.out << ctx.Paint(Color::kDim, fmt::format("as of seq {} ({})", seq, at)) << "\n";
-      PrintSummary(ctx, state);
+      PrintSummary(ctx, *state);
     }
     return kExitOk;
   }

@@ -2,10 +2,13 @@
 //   meta(key, value)                     format version and the indexed head (seq, hash)
 //   commits(seq, hash, time, ...)        one row per commit, with its record position
 //   objects(id, name)                    top-level object names, numbered
-//   object_events(object_id, seq)        which commits touched which top-level object
+//   object_seqs(object_id, first_seq, seqs)   which commits touched which top-level object:
+//                                        one seq list (checkpoint_block.h) per object per
+//                                        indexing run, keyed by its first seq
 //   checkpoints(seq, bytes)              when a checkpoint was taken and its stored size
-//   checkpoint_objects(seq, schema, object, data)   the state then, one zstd-compressed
-//                                        fragment per object
+//   checkpoint_blocks(seq, schema, first_object, last_object, data)   the state then: the
+//                                        fragments of consecutive objects (sorted by name),
+//                                        one zstd frame per block (IndexOptions)
 //   tags(name, seq, tag_seq), cursors(target, seq, deployment_seq, outcome)
 // Everything here is recomputed from the log; `synchronous=OFF` is safe because a torn index
 // is detected (it disagrees with the log or fails to open) and rebuilt.
@@ -20,6 +23,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "engine/index/checkpoint_block.h"
 #include "engine/index/sqlite.h"
 #include "engine/log/zstd_codec.h"
 #include "engine/state/apply.h"
@@ -29,7 +33,11 @@
 namespace strata {
 namespace {
 
-constexpr int kFormatVersion = 3;  // 2: object ids, compressed checkpoints; 3: renames
+// 2: object ids, compressed checkpoints; 3: renames; 4: checkpoint blocks, seq lists.
+constexpr int kFormatVersion = 4;
+
+// Seqs kept in memory before they are written as seq lists (bounds a rebuild's memory).
+constexpr size_t kMaxPendingSeqs = 4 << 20;
 
 constexpr char kSchema[] = R"(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;
@@ -40,13 +48,13 @@ CREATE TABLE IF NOT EXISTS commits(
 CREATE INDEX IF NOT EXISTS commits_time ON commits(time);
 CREATE INDEX IF NOT EXISTS commits_hash ON commits(hash);
 CREATE TABLE IF NOT EXISTS objects(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
-CREATE TABLE IF NOT EXISTS object_events(object_id INTEGER, seq INTEGER,
-  PRIMARY KEY(object_id, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS object_seqs(object_id INTEGER, first_seq INTEGER, seqs BLOB NOT NULL,
+  PRIMARY KEY(object_id, first_seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS renames(new_name TEXT, seq INTEGER, old_name TEXT NOT NULL,
   PRIMARY KEY(new_name, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS checkpoints(seq INTEGER PRIMARY KEY, bytes INTEGER);
-CREATE TABLE IF NOT EXISTS checkpoint_objects(seq INTEGER, schema_name TEXT, object TEXT,
-  data BLOB, PRIMARY KEY(seq, object, schema_name)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS checkpoint_blocks(seq INTEGER, schema_name TEXT, first_object TEXT,
+  last_object TEXT, data BLOB, PRIMARY KEY(seq, schema_name, first_object)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS tags(name TEXT PRIMARY KEY, seq INTEGER, tag_seq INTEGER)
   WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cursors(target TEXT PRIMARY KEY, seq INTEGER, deployment_seq INTEGER,
@@ -102,6 +110,7 @@ class Index::Builder {
   }
 
   Status Finish() {
+    STRATA_RETURN_IF_ERROR(FlushSeqs());
     sql::Statement put(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
     STRATA_RETURN_IF_ERROR(put.Bind(1, "head_seq").Bind(2, head_.seq).Run());
     STRATA_RETURN_IF_ERROR(put.Bind(1, "head_hash").BindBlob(2, AsBytes(head_.hash)).Run());
@@ -145,8 +154,29 @@ class Index::Builder {
     state_.set_seq(c.commit.seq());
     for (const auto& o : touched) {
       STRATA_ASSIGN_OR_RETURN(int64_t id, ObjectId(o));
-      STRATA_RETURN_IF_ERROR(insert_object_.Bind(1, id).Bind(2, c.commit.seq()).Run());
+      pending_seqs_[id].push_back(c.commit.seq());
     }
+    pending_count_ += touched.size();
+    if (pending_count_ >= kMaxPendingSeqs) return FlushSeqs();
+    return Status::Ok();
+  }
+
+  // Writes the seqs gathered so far, one seq list per object, in object order.
+  Status FlushSeqs() {
+    std::vector<int64_t> ids;
+    ids.reserve(pending_seqs_.size());
+    for (const auto& [id, _] : pending_seqs_) ids.push_back(id);
+    std::sort(ids.begin(), ids.end());
+    std::string bytes;
+    for (int64_t id : ids) {
+      const std::vector<uint64_t>& seqs = pending_seqs_[id];
+      bytes.clear();
+      index_format::EncodeSeqs(seqs, &bytes);
+      STRATA_RETURN_IF_ERROR(
+          insert_seqs_.Bind(1, id).Bind(2, seqs.front()).BindBlob(3, bytes).Run());
+    }
+    pending_seqs_.clear();
+    pending_count_ = 0;
     return Status::Ok();
   }
 
@@ -195,14 +225,20 @@ class Index::Builder {
       STRATA_ASSIGN_OR_RETURN(compressor_, log_codec::Compressor::Create(3));
     }
     uint64_t bytes = 0;
+    const size_t block_bytes = index_->options_.checkpoint_block_bytes;
     for (const auto& [schema_name, schema] : state_.schemas()) {
-      for (const auto& [object, data] : SplitSchema(schema)) {
-        compressed_.clear();
-        STRATA_RETURN_IF_ERROR(compressor_->Compress(data, &compressed_));
-        bytes += compressed_.size() + object.size();
-        insert_fragment_.Bind(1, seq).Bind(2, schema_name).Bind(3, object);
-        insert_fragment_.BindBlob(4, compressed_);
-        STRATA_RETURN_IF_ERROR(insert_fragment_.Run());
+      auto fragments = SplitSchema(schema);
+      std::sort(fragments.begin(), fragments.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
+      size_t begin = 0, raw = 0;
+      for (size_t i = 0; i < fragments.size(); ++i) {
+        raw += fragments[i].first.size() + fragments[i].second.size();
+        if (raw < block_bytes && i + 1 < fragments.size()) continue;
+        STRATA_ASSIGN_OR_RETURN(uint64_t stored,
+                                PutBlock(seq, schema_name, fragments, begin, i + 1));
+        bytes += stored;
+        begin = i + 1;
+        raw = 0;
       }
     }
     sql::Statement put(db_, "INSERT OR REPLACE INTO checkpoints(seq, bytes) VALUES(?, ?)");
@@ -210,6 +246,25 @@ class Index::Builder {
     last_checkpoint_bytes_ = bytes;
     bytes_since_ = 0;
     return Status::Ok();
+  }
+
+  // Stores fragments [begin, end) as one block; returns the bytes it takes.
+  Result<uint64_t> PutBlock(uint64_t seq, const std::string& schema_name,
+                            const std::vector<std::pair<std::string, std::string>>& fragments,
+                            size_t begin, size_t end) {
+    std::vector<index_format::BlockEntry> entries;
+    entries.reserve(end - begin);
+    for (size_t i = begin; i < end; ++i) entries.push_back({fragments[i].first, fragments[i].second});
+    raw_.clear();
+    index_format::EncodeBlock(entries, &raw_);
+    compressed_.clear();
+    STRATA_RETURN_IF_ERROR(compressor_->Compress(raw_, &compressed_));
+    const std::string& first = fragments[begin].first;
+    const std::string& last = fragments[end - 1].first;
+    insert_block_.Bind(1, seq).Bind(2, schema_name).Bind(3, first).Bind(4, last);
+    insert_block_.BindBlob(5, compressed_);
+    STRATA_RETURN_IF_ERROR(insert_block_.Run());
+    return compressed_.size() + first.size() + last.size() + schema_name.size();
   }
 
   Index* index_;
@@ -223,16 +278,19 @@ class Index::Builder {
       "INSERT OR REPLACE INTO commits(seq, hash, time, actor_name, actor_email, origin, "
       "schema_name, message, event_count, segment, offset, stored_size) "
       "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"};
-  sql::Statement insert_object_{db_,
-      "INSERT OR IGNORE INTO object_events(object_id, seq) VALUES(?, ?)"};
+  sql::Statement insert_seqs_{db_,
+      "INSERT OR REPLACE INTO object_seqs(object_id, first_seq, seqs) VALUES(?, ?, ?)"};
+  std::unordered_map<int64_t, std::vector<uint64_t>> pending_seqs_;
+  size_t pending_count_ = 0;
   sql::Statement find_object_id_{db_, "SELECT id FROM objects WHERE name = ?"};
   sql::Statement insert_object_name_{db_, "INSERT INTO objects(name) VALUES(?)"};
   std::unordered_map<std::string, int64_t> object_ids_;
   std::unique_ptr<log_codec::Compressor> compressor_;
+  std::string raw_;
   std::string compressed_;
-  sql::Statement insert_fragment_{db_,
-      "INSERT OR REPLACE INTO checkpoint_objects(seq, schema_name, object, data) "
-      "VALUES(?,?,?,?)"};
+  sql::Statement insert_block_{db_,
+      "INSERT OR REPLACE INTO checkpoint_blocks(seq, schema_name, first_object, last_object, "
+      "data) VALUES(?,?,?,?,?)"};
 };
 
 // ---- opening and syncing -----------------------------------------------------------------
@@ -271,13 +329,15 @@ Result<std::unique_ptr<Index>> Index::Open(const std::string& path, CommitReader
   Status s = index->Prepare();
   if (s.code() == Code::kCorruption) {
     // A damaged index is only a cache: throw it away and build it again.
+    const bool other_format = index->other_format_;
     index.reset();
     RemoveIndexFiles(path);
     STRATA_ASSIGN_OR_RETURN(db, OpenDb(path));
     index.reset(new Index(db, path, reader, options));
     s = index->Prepare();
     index->sync_.rebuilt = true;
-    index->sync_.reason = "the index file was damaged";
+    index->sync_.reason = other_format ? "the index was written in another format"
+                                       : "the index file was damaged";
   }
   STRATA_RETURN_IF_ERROR(s);
   STRATA_RETURN_IF_ERROR(index->Sync());
@@ -289,7 +349,9 @@ Status Index::Prepare() {
   // the same new file at once, SQLite answers SQLITE_BUSY without calling the busy handler.
   Status wal;
   for (int attempt = 0; attempt < 500; ++attempt) {
-    wal = sql::Exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;");
+    // A larger page cache keeps a rebuild's B-tree pages in memory instead of spilling them.
+    wal = sql::Exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; "
+                         "PRAGMA cache_size=-32768;");
     if (wal.ok() || sqlite3_errcode(db_) != SQLITE_BUSY) break;
     sqlite3_sleep(10);
   }
@@ -300,6 +362,7 @@ Status Index::Prepare() {
   sql::Statement get(db_, "SELECT value FROM meta WHERE key = 'format'");
   STRATA_ASSIGN_OR_RETURN(bool row, get.Step());
   if (row && get.Int(0) != kFormatVersion) {
+    other_format_ = true;
     return Status::Corruption("index format version differs");  // rebuilt by Open
   }
   STRATA_RETURN_IF_ERROR(sql::Exec(db_, kSchema));
@@ -376,9 +439,9 @@ Status Index::Rebuild(const std::string& reason) {
   sync_.rebuilt = true;
   sync_.reason = reason;
   STRATA_RETURN_IF_ERROR(sql::Exec(db_,
-      "DELETE FROM commits; DELETE FROM objects; DELETE FROM object_events; "
+      "DELETE FROM commits; DELETE FROM objects; DELETE FROM object_seqs; "
       "DELETE FROM checkpoints; "
-      "DELETE FROM checkpoint_objects; DELETE FROM tags; DELETE FROM cursors; "
+      "DELETE FROM checkpoint_blocks; DELETE FROM tags; DELETE FROM cursors; "
       "DELETE FROM meta WHERE key != 'format';"));
   Builder builder(this, pb::State(), 0, 0);
   return IndexFrom(Head{}, &builder);
@@ -441,20 +504,18 @@ constexpr char kObjectMatch[] =
 
 Result<std::vector<CommitSummary>> Index::Commits(const CommitFilter& f) {
   std::string sql = fmt::format("SELECT {} FROM commits WHERE 1", kCommitColumns);
+  std::string object_seqs;
   if (f.object) {
     // A renamed object's history goes on under its former names, up to each rename.
-    STRATA_ASSIGN_OR_RETURN(auto names, FormerNames(*f.object, UINT64_MAX >> 1));
-    std::string any = fmt::format("seq IN (SELECT seq FROM object_events WHERE {})", kObjectMatch);
+    constexpr uint64_t kAll = UINT64_MAX >> 1;
+    STRATA_ASSIGN_OR_RETURN(auto names, FormerNames(*f.object, kAll));
+    STRATA_ASSIGN_OR_RETURN(std::vector<uint64_t> seqs, SeqsTouching(*f.object, kAll));
     for (const auto& [name, renamed_at] : names) {
-      std::string quoted;
-      for (char ch : name) quoted += ch == '\'' ? std::string("''") : std::string(1, ch);
-      any += fmt::format(
-          " OR (seq <= {0} AND seq IN (SELECT seq FROM object_events WHERE object_id IN "
-          "(SELECT id FROM objects WHERE name = '{1}' OR (name > '{1}' || '.' AND "
-          "name < '{1}' || '/'))))",
-          renamed_at, quoted);
+      STRATA_ASSIGN_OR_RETURN(auto before, SeqsTouching(name, renamed_at));
+      seqs.insert(seqs.end(), before.begin(), before.end());
     }
-    sql += " AND (" + any + ")";
+    object_seqs = "[" + fmt::format("{}", fmt::join(seqs, ",")) + "]";
+    sql += " AND seq IN (SELECT value FROM json_each(?10))";
   }
   if (f.actor) sql += " AND (actor_name = ?2 OR actor_email = ?2)";
   if (f.since_micros) sql += " AND time >= ?3";
@@ -466,7 +527,7 @@ Result<std::vector<CommitSummary>> Index::Commits(const CommitFilter& f) {
   sql += " ORDER BY seq DESC";
   if (f.limit > 0) sql += " LIMIT ?7";
   sql::Statement q(db_, sql);
-  if (f.object) q.Bind(1, *f.object);
+  if (f.object) q.Bind(10, object_seqs);
   if (f.actor) q.Bind(2, *f.actor);
   if (f.since_micros) q.Bind(3, *f.since_micros);
   if (f.until_micros) q.Bind(4, *f.until_micros);
@@ -565,15 +626,18 @@ Result<std::vector<CursorInfo>> Index::Cursors() {
 }
 
 Result<std::vector<uint64_t>> Index::SeqsTouching(const std::string& object, uint64_t max_seq) {
-  sql::Statement q(db_, fmt::format("SELECT DISTINCT seq FROM object_events WHERE {} AND seq <= ?2 "
-                                    "ORDER BY seq", kObjectMatch));
+  sql::Statement q(db_, fmt::format("SELECT seqs FROM object_seqs WHERE {} AND first_seq <= ?2",
+                                    kObjectMatch));
   q.Bind(1, object).Bind(2, max_seq);
   std::vector<uint64_t> out;
   for (;;) {
     STRATA_ASSIGN_OR_RETURN(bool row, q.Step());
     if (!row) break;
-    out.push_back(q.Int(0));
+    STRATA_RETURN_IF_ERROR(index_format::DecodeSeqs(q.Blob(0), &out));
   }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  out.erase(std::upper_bound(out.begin(), out.end(), max_seq), out.end());
   return out;
 }
 
@@ -599,53 +663,123 @@ Result<std::vector<std::pair<std::string, uint64_t>>> Index::FormerNames(const s
 
 // ---- time travel -------------------------------------------------------------------------
 
+namespace {
+
+// Merges the fragments of one decoded checkpoint block into `schema`: all of them, or only
+// the named objects (and the engine-only fragment of an empty schema) when `wanted` is set.
+Status MergeBlock(const index_format::Block& block, const std::set<std::string_view>* wanted,
+                  pb::SchemaState* schema) {
+  if (block.entries.empty()) return Status::Ok();
+  if (wanted == nullptr) {
+    // The first fragment says which engine this is. Past it, DynamoDB and PostgreSQL objects
+    // are distinct top-level map entries, so the rest of the block parses in one go; Glue
+    // tables share their database's entry and are merged one by one.
+    const std::string_view first = block.entries.front().fragment;
+    STRATA_RETURN_IF_ERROR(MergeFragment(first, schema));
+    if (schema->kind_case() != pb::SchemaState::kGlue) {
+      return MergeFragment(block.fragments.substr(first.size()), schema);
+    }
+    for (size_t i = 1; i < block.entries.size(); ++i) {
+      STRATA_RETURN_IF_ERROR(MergeFragment(block.entries[i].fragment, schema));
+    }
+    return Status::Ok();
+  }
+  for (const index_format::BlockEntry& e : block.entries) {
+    if (!e.name.empty() && wanted->count(e.name) == 0) continue;
+    STRATA_RETURN_IF_ERROR(MergeFragment(e.fragment, schema));
+  }
+  return Status::Ok();
+}
+
+// `names` as a JSON array of strings, for json_each.
+std::string JsonStrings(const std::vector<std::string>& names) {
+  std::string list = "[";
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i) list += ",";
+    list += "\"";
+    for (char ch : names[i]) {
+      if (ch == '"' || ch == '\\') {
+        list += '\\';
+        list += ch;
+      } else if (static_cast<unsigned char>(ch) < 0x20) {
+        list += fmt::format("\\u{:04x}", static_cast<unsigned char>(ch));
+      } else {
+        list += ch;
+      }
+    }
+    list += "\"";
+  }
+  return list + "]";
+}
+
+}  // namespace
+
 Result<std::pair<uint64_t, pb::State>> Index::LoadCheckpoint(
     uint64_t at_or_before, const std::vector<std::string>* objects, const std::string* schema) {
+  pb::State state;
+  STRATA_ASSIGN_OR_RETURN(uint64_t seq, LoadCheckpointInto(at_or_before, objects, schema, &state));
+  return std::make_pair(seq, std::move(state));
+}
+
+Result<uint64_t> Index::LoadCheckpointInto(uint64_t at_or_before,
+                                           const std::vector<std::string>* objects,
+                                           const std::string* schema, pb::State* state) {
   sql::Statement find(db_, "SELECT max(seq) FROM checkpoints WHERE seq <= ?");
   find.Bind(1, at_or_before);
   STRATA_ASSIGN_OR_RETURN(bool row, find.Step());
-  pb::State state;
-  if (!row || find.IsNull(0)) return std::make_pair(uint64_t{0}, std::move(state));
+  if (!row || find.IsNull(0)) return uint64_t{0};
   const uint64_t seq = find.Int(0);
   STRATA_ASSIGN_OR_RETURN(auto decompressor, log_codec::Decompressor::Create());
-  std::string fragment;
-  std::string sql = "SELECT schema_name, data FROM checkpoint_objects WHERE seq = ?1";
-  if (objects != nullptr) sql += " AND (object = '' OR object IN (SELECT value FROM json_each(?2)))";
+  std::string sql = "SELECT schema_name, data FROM checkpoint_blocks WHERE seq = ?1";
+  // A block holds an object when the name falls between its first and last object.
+  if (objects != nullptr) {
+    sql += " AND (first_object = '' OR EXISTS (SELECT 1 FROM json_each(?2) "
+           "WHERE value >= first_object AND value <= last_object))";
+  }
   if (schema != nullptr) sql += " AND schema_name = ?3";
   sql::Statement q(db_, sql);
   q.Bind(1, seq);
   if (schema != nullptr) q.Bind(3, *schema);
+  std::set<std::string_view> wanted;
   if (objects != nullptr) {
-    std::string list = "[";
-    for (size_t i = 0; i < objects->size(); ++i) {
-      if (i) list += ",";
-      list += "\"";
-      for (char ch : (*objects)[i]) {
-        if (ch == '"' || ch == '\\') list += '\\';
-        list += ch;
-      }
-      list += "\"";
-    }
-    q.Bind(2, list + "]");
+    q.Bind(2, JsonStrings(*objects));
+    wanted.insert(objects->begin(), objects->end());
   }
+  std::string raw;
   for (;;) {
     STRATA_ASSIGN_OR_RETURN(bool more, q.Step());
     if (!more) break;
-    pb::SchemaState& schema = (*state.mutable_schemas())[q.Text(0)];
-    fragment.clear();
-    STRATA_RETURN_IF_ERROR(decompressor->Decompress(q.Blob(1), nullptr, &fragment));
-    STRATA_RETURN_IF_ERROR(MergeFragment(fragment, &schema));
+    const std::string schema_name = q.Text(0);
+    raw.clear();
+    STRATA_RETURN_IF_ERROR(decompressor->Decompress(q.Blob(1), nullptr, &raw));
+    STRATA_ASSIGN_OR_RETURN(index_format::Block block, index_format::DecodeBlock(raw));
+    Status merged = MergeBlock(block, objects != nullptr ? &wanted : nullptr,
+                               &(*state->mutable_schemas())[schema_name]);
+    if (!merged.ok()) {
+      return merged.WithContext(fmt::format("index checkpoint at seq {}, schema {}", seq,
+                                            schema_name));
+    }
   }
-  state.set_seq(seq);
-  return std::make_pair(seq, std::move(state));
+  state->set_seq(seq);
+  return seq;
 }
 
 Result<pb::State> Index::StateAt(uint64_t seq) {
-  STRATA_ASSIGN_OR_RETURN(auto checkpoint, LoadCheckpoint(seq, nullptr));
-  // Named, not a structured binding: clang 14 (the fuzz build's) cannot capture those.
-  const uint64_t from = checkpoint.first;
-  pb::State& state = checkpoint.second;
-  if (from == seq) return std::move(state);
+  pb::State state;
+  STRATA_ASSIGN_OR_RETURN(uint64_t from, LoadCheckpointInto(seq, nullptr, nullptr, &state));
+  STRATA_RETURN_IF_ERROR(ReplayAfter(from, seq, &state));
+  return state;
+}
+
+Result<pb::State*> Index::StateAt(uint64_t seq, google::protobuf::Arena* arena) {
+  auto* state = google::protobuf::Arena::CreateMessage<pb::State>(arena);
+  STRATA_ASSIGN_OR_RETURN(uint64_t from, LoadCheckpointInto(seq, nullptr, nullptr, state));
+  STRATA_RETURN_IF_ERROR(ReplayAfter(from, seq, state));
+  return state;
+}
+
+Status Index::ReplayAfter(uint64_t from, uint64_t seq, pb::State* state) {
+  if (from == seq) return Status::Ok();
   CommitScanOptions scan;
   scan.until_seq = seq;
   if (from > 0) {
@@ -653,11 +787,11 @@ Result<pb::State> Index::StateAt(uint64_t seq) {
     if (!at) return Status::Corruption(fmt::format("index has a checkpoint at missing seq {}", from));
     scan.after = Head{from, at->hash, at->position};
   }
-  STRATA_RETURN_IF_ERROR(reader_->Scan(scan, [&state](const StoredCommit& c) {
-    return ApplyCommit(c.commit, &state, OnFailure::kDiscard);
+  STRATA_RETURN_IF_ERROR(reader_->Scan(scan, [state](const StoredCommit& c) {
+    return ApplyCommit(c.commit, state, OnFailure::kDiscard);
   }));
-  if (state.seq() < seq) state.set_seq(seq);
-  return std::move(state);
+  if (state->seq() < seq) state->set_seq(seq);
+  return Status::Ok();
 }
 
 Result<pb::SchemaState> SchemaAt(Index& index, uint64_t seq, const std::string& schema) {

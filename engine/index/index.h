@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include <google/protobuf/arena.h>
+
 #include "engine/status.h"
 #include "engine/store/commit_store.h"
 #include "proto/commit.pb.h"
@@ -28,10 +30,22 @@ struct IndexOptions {
   // the previous checkpoint) bytes since the last one.
   uint64_t min_checkpoint_spacing_bytes = 256 << 10;
   double checkpoint_ratio = 1.5;
+  // Raw bytes of object fragments per checkpoint block (checkpoint_block.h): large enough for
+  // zstd to find what similar tables share, small enough that one object's time travel
+  // decompresses little.
+  size_t checkpoint_block_bytes = 128 << 10;
   // Called now and then while indexing many commits: (seq indexed so far, the log's head seq
   // the index is being brought to).
   std::function<void(uint64_t, uint64_t)> progress;
 };
+
+// Arena settings for a whole replayed state (megabytes of small messages).
+inline google::protobuf::ArenaOptions StateArenaOptions() {
+  google::protobuf::ArenaOptions options;
+  options.start_block_size = 64 << 10;
+  options.max_block_size = 4 << 20;
+  return options;
+}
 
 struct CommitSummary {
   uint64_t seq = 0;
@@ -105,6 +119,9 @@ class Index {
 
   // Every schema as of `seq` (checkpoint + replay of the commits after it).
   Result<pb::State> StateAt(uint64_t seq);
+  // The same state allocated on `arena`, which owns it: a whole schema is built and freed
+  // in large blocks instead of one allocation per field.
+  Result<pb::State*> StateAt(uint64_t seq, google::protobuf::Arena* arena);
   // Just `object` (and the objects it lives in, e.g. a Glue table's database) as of `seq`:
   // cost grows with that object's changes since the last checkpoint, not with the schema.
   Result<pb::State> ObjectStateAt(uint64_t seq, const std::string& object);
@@ -135,6 +152,12 @@ class Index {
   Result<std::pair<uint64_t, pb::State>> LoadCheckpoint(uint64_t at_or_before,
                                                         const std::vector<std::string>* objects,
                                                         const std::string* schema = nullptr);
+  // The same into `state` (empty on entry); returns the checkpoint's seq, 0 when none.
+  Result<uint64_t> LoadCheckpointInto(uint64_t at_or_before,
+                                      const std::vector<std::string>* objects,
+                                      const std::string* schema, pb::State* state);
+  // Applies the commits after checkpoint `from` up to `seq` to `state`.
+  Status ReplayAfter(uint64_t from, uint64_t seq, pb::State* state);
 
   sqlite3* db_;
   std::string path_;
@@ -142,6 +165,7 @@ class Index {
   IndexOptions options_;
   Head head_;
   uint64_t log_head_seq_ = 0;  // what Sync brings the index to, for progress
+  bool other_format_ = false;  // Prepare found another format number
   SyncReport sync_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,6 +30,7 @@ class IndexTest : public ::testing::Test {
     log_ = tmp_ / "log";
     index_path_ = tmp_ / "index.sqlite";
     options_.min_checkpoint_spacing_bytes = 2048;  // many checkpoints even in a small log
+    options_.checkpoint_block_bytes = 300;         // and several blocks in each
   }
 
   void Record(int commits, uint64_t seed) {
@@ -253,26 +255,92 @@ TEST_F(IndexTest, CommitFiltersAndTimeLookups) {
   }
 }
 
+// The seqs at which the model's table `name` changed.
+std::set<uint64_t> ChangedAt(const std::vector<pb::DynamoSchema>& models, const std::string& name) {
+  std::set<uint64_t> out;
+  for (uint64_t s = 1; s < models.size(); ++s) {
+    const auto& a = models[s - 1].tables();
+    const auto& b = models[s].tables();
+    bool in_a = a.count(name), in_b = b.count(name);
+    if (in_a != in_b || (in_a && !MessageDifferencer::Equals(a.at(name), b.at(name)))) {
+      out.insert(s);
+    }
+  }
+  return out;
+}
+
+std::set<uint64_t> ListedFor(Index& index, const std::string& name) {
+  CommitFilter f;
+  f.object = name;
+  std::set<uint64_t> listed;
+  auto commits = index.Commits(f);
+  EXPECT_TRUE(commits.ok()) << commits.status().ToString();
+  if (commits.ok()) {
+    for (const auto& c : *commits) listed.insert(c.seq);
+  }
+  return listed;
+}
+
 TEST_F(IndexTest, ObjectFilterListsExactlyTheCommitsThatTouchedIt) {
   Record(80, 11);
   auto index = OpenIndex();
   ASSERT_TRUE(index);
-  CommitFilter f;
-  f.object = "t3";
-  std::set<uint64_t> listed;
-  auto commits = index->Commits(f);
-  ASSERT_TRUE(commits.ok()) << commits.status().ToString();
-  for (const auto& c : *commits) listed.insert(c.seq);
-  std::set<uint64_t> expected;
-  for (uint64_t s = 1; s < models_.size(); ++s) {
-    const auto& a = models_[s - 1].tables();
-    const auto& b = models_[s].tables();
-    bool in_a = a.count("t3"), in_b = b.count("t3");
-    if (in_a != in_b || (in_a && !MessageDifferencer::Equals(a.at("t3"), b.at("t3")))) {
-      expected.insert(s);
-    }
+  EXPECT_EQ(ListedFor(*index, "t3"), ChangedAt(models_, "t3"));
+}
+
+// Each indexing run writes its own seq lists; questions about an object read them all.
+TEST_F(IndexTest, ObjectHistorySpansIndexingRuns) {
+  Record(30, 21);
+  { auto index = OpenIndex(); }
+  for (int run = 0; run < 3; ++run) {
+    Record(7 + run, 22 + run);
+    auto index = OpenIndex();
+    ASSERT_TRUE(index);
+    ASSERT_FALSE(index->sync_report().rebuilt);
   }
-  EXPECT_EQ(listed, expected);
+  auto index = OpenIndex();
+  ASSERT_TRUE(index);
+  for (int t = 0; t < 10; ++t) {
+    const std::string name = "t" + std::to_string(t);
+    const std::set<uint64_t> expected = ChangedAt(models_, name);
+    EXPECT_EQ(ListedFor(*index, name), expected) << name;
+    auto seqs = index->SeqsTouching(name, 35);
+    ASSERT_TRUE(seqs.ok());
+    std::set<uint64_t> upto35;
+    for (uint64_t s : expected) {
+      if (s <= 35) upto35.insert(s);
+    }
+    EXPECT_EQ(std::set<uint64_t>(seqs->begin(), seqs->end()), upto35) << name;
+  }
+  // The same answers from an index built in one run.
+  std::filesystem::remove(index_path_);
+  auto rebuilt = OpenIndex();
+  ASSERT_TRUE(rebuilt);
+  for (int t = 0; t < 10; ++t) {
+    const std::string name = "t" + std::to_string(t);
+    EXPECT_EQ(ListedFor(*rebuilt, name), ChangedAt(models_, name)) << name;
+  }
+}
+
+// An index written by another version of strata (another format number) is rebuilt, and
+// the note says why.
+TEST_F(IndexTest, IndexOfAnotherFormatIsRebuilt) {
+  Record(20, 31);
+  { auto index = OpenIndex(); }
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(index_path_.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "UPDATE meta SET value = 3 WHERE key = 'format'", nullptr,
+                           nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto index = OpenIndex();
+  ASSERT_TRUE(index);
+  EXPECT_TRUE(index->sync_report().rebuilt);
+  EXPECT_EQ(index->sync_report().reason, "the index was written in another format");
+  ExpectStateMatchesModel(*index, 20);
+  ExpectStateMatchesModel(*index, 11);
 }
 
 TEST_F(IndexTest, TagsAndCursorsComeFromTheLog) {
