@@ -36,9 +36,13 @@ CommandResult RunDiff(Context& ctx) {
   nlohmann::ordered_json out = {{"version", 1}, {"from", from}, {"to", to}, {"schemas", nlohmann::ordered_json::object()}};
   DiffSummary total;
   size_t count = 0;
+  // By reference: a schema absent on one side compares with the empty one, never a copy.
+  auto side = [](const pb::State& s, const std::string& n) -> const pb::SchemaState& {
+    auto it = s.schemas().find(n);
+    return it == s.schemas().end() ? pb::SchemaState::default_instance() : it->second;
+  };
   for (const auto& n : names) {
-    STRATA_ASSIGN_OR_RETURN(auto events, Diff(a.schemas().count(n) ? a.schemas().at(n) : pb::SchemaState(),
-                                              b.schemas().count(n) ? b.schemas().at(n) : pb::SchemaState()));
+    STRATA_ASSIGN_OR_RETURN(auto events, Diff(side(a, n), side(b, n)));
     count += events.size();
     if (ctx.json) {
       auto& list = out["schemas"][n] = nlohmann::ordered_json::array();

@@ -27,9 +27,10 @@ namespace strata {
 
 struct IndexOptions {
   // A checkpoint is written once the log has grown by max(min_spacing, ratio x the size of
-  // the previous checkpoint) bytes since the last one.
+  // the previous checkpoint) bytes since the last one, so all checkpoints together take at
+  // most about log size / ratio.
   uint64_t min_checkpoint_spacing_bytes = 256 << 10;
-  double checkpoint_ratio = 1.5;
+  double checkpoint_ratio = 0.75;
   // Raw bytes of object fragments per checkpoint block (checkpoint_block.h): large enough for
   // zstd to find what similar tables share, small enough that one object's time travel
   // decompresses little.

@@ -15,12 +15,53 @@ void Emit(const std::string& object, const pb::SchemaState& fragment, Out* out) 
   out->emplace_back(object, fragment.SerializeAsString());
 }
 
+// Protobuf wire format, for writing a fragment around an already serialized message.
+void PutVarint(uint64_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+void PutLengthDelimited(int field, size_t size, std::string* out) {
+  PutVarint(static_cast<uint64_t>(field) << 3 | 2, out);
+  PutVarint(size, out);
+}
+
+size_t VarintSize(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+// A DynamoDB table's fragment, the bytes SchemaState{engine, dynamodb{tables{name: table}}}
+// serializes to, written around the table's own serialization instead of copying the table
+// into a new message first (checkpoints split every table of the schema).
 void SplitDynamo(const pb::SchemaState& s, Out* out) {
+  std::string table_bytes;
   for (const auto& [name, table] : s.dynamodb().tables()) {
-    pb::SchemaState f;
-    f.set_engine(s.engine());
-    (*f.mutable_dynamodb()->mutable_tables())[name] = table;
-    Emit(name, f, out);
+    table_bytes.clear();
+    table.SerializeToString(&table_bytes);
+    const size_t entry = 1 + VarintSize(name.size()) + name.size() + 1 +
+                         VarintSize(table_bytes.size()) + table_bytes.size();
+    const size_t tables = 1 + VarintSize(entry) + entry;
+    std::string f;
+    f.reserve(tables + 16);
+    if (s.engine() != pb::ENGINE_UNSPECIFIED) {
+      PutVarint(pb::SchemaState::kEngineFieldNumber << 3, &f);
+      PutVarint(static_cast<uint64_t>(s.engine()), &f);
+    }
+    PutLengthDelimited(pb::SchemaState::kDynamodbFieldNumber, tables, &f);
+    PutLengthDelimited(pb::DynamoSchema::kTablesFieldNumber, entry, &f);
+    PutLengthDelimited(1, name.size(), &f);  // map entry key
+    f += name;
+    PutLengthDelimited(2, table_bytes.size(), &f);  // map entry value
+    f += table_bytes;
+    out->emplace_back(name, std::move(f));
   }
 }
 

@@ -38,6 +38,29 @@ TEST(FragmentsTest, DynamoStatesSplitAndMergeBackExactly) {
   }
 }
 
+// A DynamoDB fragment is written around the table's own bytes; it must parse to exactly the
+// one-table schema a message-built fragment holds, long names and large tables included.
+TEST(FragmentsTest, DynamoFragmentIsTheOneTableSchema) {
+  for (int seed = 0; seed < 200; ++seed) {
+    testing::RandomDynamo rnd(seed);
+    pb::SchemaState s;
+    s.set_engine(pb::ENGINE_DYNAMODB);
+    *s.mutable_dynamodb() = rnd.Schema();
+    pb::DynamoTable big = s.dynamodb().tables().empty() ? pb::DynamoTable()
+                                                        : s.dynamodb().tables().begin()->second;
+    for (int i = 0; i < 40; ++i) (*big.mutable_tags())["tag" + std::to_string(i)] = std::string(50, 'v');
+    (*s.mutable_dynamodb()->mutable_tables())[std::string(200, 'n')] = big;
+    for (const auto& [object, bytes] : SplitSchema(s)) {
+      pb::SchemaState expected;
+      expected.set_engine(pb::ENGINE_DYNAMODB);
+      (*expected.mutable_dynamodb()->mutable_tables())[object] = s.dynamodb().tables().at(object);
+      pb::SchemaState parsed;
+      ASSERT_TRUE(parsed.ParseFromString(bytes)) << object;
+      EXPECT_TRUE(MessageDifferencer::Equals(parsed, expected)) << "seed " << seed << " " << object;
+    }
+  }
+}
+
 TEST(FragmentsTest, GlueTablesAreSeparateFromTheirDatabase) {
   pb::SchemaState s;
   s.set_engine(pb::ENGINE_GLUE);
