@@ -782,6 +782,8 @@ Status Index::ReplayAfter(uint64_t from, uint64_t seq, pb::State* state) {
   if (from == seq) return Status::Ok();
   CommitScanOptions scan;
   scan.until_seq = seq;
+  // Decoding is a third of replaying: on a second thread once there is enough of it.
+  scan.decode_ahead = seq - from >= 64;
   if (from > 0) {
     STRATA_ASSIGN_OR_RETURN(auto at, CommitAt(from));
     if (!at) return Status::Corruption(fmt::format("index has a checkpoint at missing seq {}", from));
