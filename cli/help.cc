@@ -129,6 +129,12 @@ const std::vector<CommandHelp>& Table() {
       {"replay", "run the recorded migrations into an empty database and check the result",
        "strata replay [--target T] [--until REF] [--psql PROGRAM] [--history-schema SCHEMA]", "",
        ReplayFlags},
+      {"report", "the history as one self-contained HTML page",
+       "strata report [--out FILE] [--since REF] [--until REF] [--max-commits N]\n"
+       "              [--objects NAME[,NAME...]]... [--max-objects N]",
+       "(a timeline, objects' histories with blame, side-by-side diffs and deployments;\n"
+       "the page loads nothing from the network: docs/report.md)\n",
+       ReportFlags},
       {"show", "the schema, or one object, as of a ref", "strata show [--at REF] [OBJECT]", "",
        ShowFlags},
       {"status", "the log head and pending schema file changes",
