@@ -566,7 +566,7 @@ const char* ReportScript() {
       if (state.until !== null && DEP.time[d] > state.until) continue;
       rows.push(d);
     }
-    const t0 = Math.min(...DEP.time), t1 = Math.max(...DEP.time);
+    const t0 = DEP.time.reduce((a, b) => Math.min(a, b)), t1 = DEP.time.reduce((a, b) => Math.max(a, b));
     const lanes = el('div', { class: 'lanes', id: 'lanes' });
     D.targets.forEach((name, ti) => {
       const track = el('div', { class: 'track' });

@@ -37,7 +37,8 @@ TEST(ReportHtml, ThePageEmbedsTheDataOnceAndLoadsNothing) {
                       "</script>"),
             std::string::npos);
   EXPECT_EQ(html.find("src="), std::string::npos);
-  EXPECT_EQ(html.find("http"), std::string::npos);
+  EXPECT_EQ(html.find("http:"), std::string::npos);
+  EXPECT_EQ(html.find("https:"), std::string::npos);
   // The script itself never contains the text that would end its element early.
   EXPECT_EQ(std::string(ReportScript()).find("</script"), std::string::npos);
   EXPECT_EQ(std::string(ReportScript()).find("innerHTML"), std::string::npos);

@@ -207,7 +207,7 @@ def run_checks(d, page, out):
 
     # The timeline, newest first.
     check(visible_seqs(d) == [10, 9, 8, 7, 6, 5, 4, 3, 2, 1], f"timeline: {visible_seqs(d)}")
-    check("10 commits, 5 objects" in d.text("#f-count"), d.text("#f-count"))
+    check("10 commits, 4 objects" in d.text("#f-count"), d.text("#f-count"))
 
     # Filters: actor, schema, object name, time.
     pick_option(d, "f-actor", "bob <bob@shop.example>")
@@ -222,7 +222,6 @@ def run_checks(d, page, out):
     check(visible_seqs(d) == [6, 3, 1], f"object filter: {visible_seqs(d)}")
     clear_input(d, "#f-object")
     check(len(visible_seqs(d)) == 10, f"object filter cleared: {visible_seqs(d)}")
-    d.click("#f-since")
     d.type("#f-since", "03052026")  # mm dd yyyy: 2026-03-05
     check(visible_seqs(d) == [10, 9, 8, 7, 6, 5], f"since filter: {visible_seqs(d)}")
     clear_input(d, "#f-since")
