@@ -28,7 +28,7 @@ nav button.active { background:var(--bg); font-weight:600; position:relative; to
 main { padding:10px 16px; }
 .view { display:none; }
 .view.active { display:block; }
-.split { display:grid; grid-template-columns: minmax(0,1.2fr) minmax(0,1fr); gap:14px; }
+.split { display:grid; grid-template-columns: minmax(0,1.6fr) minmax(0,1fr); gap:14px; }
 .list { position:relative; height:62vh; overflow-y:auto; border:1px solid var(--line);
   border-radius:6px; }
 .row { position:absolute; left:0; right:0; height:28px; display:flex; align-items:center;
@@ -36,11 +36,12 @@ main { padding:10px 16px; }
 .row:hover { background:#f6f8fa; }
 .row.selected { background:var(--hl); }
 .row .c-seq { width:64px; text-align:right; color:var(--acc); font-variant-numeric:tabular-nums; }
-.row .c-time { width:150px; color:var(--dim); }
-.row .c-actor { width:150px; overflow:hidden; text-overflow:ellipsis; }
+.row .c-time { width:160px; color:var(--dim); }
+.row .c-actor { width:130px; overflow:hidden; text-overflow:ellipsis; }
 .row .c-origin { width:70px; color:var(--warn); }
 .row .c-schema { width:80px; color:var(--dim); overflow:hidden; text-overflow:ellipsis; }
-.row .c-msg { flex:1; overflow:hidden; text-overflow:ellipsis; }
+.row .c-msg { flex:1; min-width:80px; overflow:hidden; text-overflow:ellipsis; }
+.row > span:not(.c-msg):not(.c-name), .row > button { flex-shrink:0; }
 .row .c-n { width:44px; text-align:right; color:var(--dim); }
 .row .c-name { flex:1; overflow:hidden; text-overflow:ellipsis; }
 .pick { font:11px monospace; padding:0 5px; border:1px solid var(--line); background:#fff;

@@ -39,7 +39,7 @@ ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
 CHROME_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--window-size=1400,1000", "--lang=en-US",
+    "--window-size=1400,1000", "--lang=en-US", "--disable-crash-reporter", "--disable-breakpad",
 ]
 
 
@@ -57,6 +57,29 @@ def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def become_subreaper():
+    """Orphans of the browser (its crash handler double-forks) become this process's children,
+    so close() can reap them instead of leaving them to an init that may not."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_CHILD_SUBREAPER = 36
+        libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def reap_orphans():
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.05)
 
 
 class Driver:
@@ -100,7 +123,8 @@ class Driver:
             with urllib.request.urlopen(req, timeout=120) as resp:
                 return json.loads(resp.read())
         except urllib.error.HTTPError as e:
-            raise CheckFailed(f"WebDriver {method} {path}: {e.code} {e.read()[:500]!r}")
+            detail = json.loads(e.read()).get("value", {}).get("message", "").split("\n")[0]
+            raise CheckFailed(f"WebDriver {method} {path} {body}: {e.code} {detail}")
 
     def s(self, method, path, body=None):
         return self._call(method, f"/session/{self.session}{path}", body)["value"]
@@ -120,8 +144,10 @@ class Driver:
         check(found, f"no element matches {css}")
         return found[0]
 
-    def click(self, css_or_id):
-        eid = self.find(css_or_id) if isinstance(css_or_id, str) else css_or_id
+    def click(self, css):
+        self.click_element(self.find(css))
+
+    def click_element(self, eid):
         self.s("POST", f"/element/{eid}/click", {})
 
     def type(self, css, text):
@@ -156,6 +182,7 @@ class Driver:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        reap_orphans()
 
 
 def wait_ready(d, timeout=60):
@@ -181,7 +208,7 @@ def visible_seqs(d):
 def pick_option(d, select_id, label):
     for eid in d.find_all(f"#{select_id} option"):
         if d.s("GET", f"/element/{eid}/text") == label:
-            d.click(eid)
+            d.click_element(eid)
             return
     raise CheckFailed(f"no option {label!r} in #{select_id}")
 
@@ -276,7 +303,7 @@ def run_checks(d, page, out):
     check(len(rows) == 1, f"{len(rows)} objects match img")
     check(d.s("GET", f"/element/{rows[0]}/text").startswith("app." + HOSTILE_TABLE),
           d.s("GET", f"/element/{rows[0]}/text"))
-    d.click(rows[0])
+    d.click_element(rows[0])
     check(d.text("#object-detail h2") == "app." + HOSTILE_TABLE, d.text("#object-detail h2"))
     clear_input(d, "#f-object")
 
@@ -303,14 +330,15 @@ def run_checks(d, page, out):
 
 
 def test_mode(args):
-    out = Path(args.out)
+    out = Path(args.out).resolve()
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     project = out / "project"
-    subprocess.run([args.history_tool, str(project)], check=True)
+    strata = str(Path(args.strata).resolve())
+    subprocess.run([str(Path(args.history_tool).resolve()), str(project)], check=True)
     env = {"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "STRATA_NOW": "2026-03-20T12:00:00Z"}
     page = out / "report.html"
-    subprocess.run([args.strata, "report", "--out", str(page)], cwd=project, env=env, check=True)
+    subprocess.run([strata, "report", "--out", str(page)], cwd=project, env=env, check=True)
     d = Driver(out)
     try:
         run_checks(d, page, out)
@@ -358,6 +386,7 @@ def main():
     p.add_argument("--measure")
     p.add_argument("--runs", type=int, default=3)
     args = p.parse_args()
+    become_subreaper()
     for tool in (CHROMIUM, CHROMEDRIVER):
         if not os.access(tool, os.X_OK):
             print(f"report_browser: {tool} is missing (apt-get install chromium chromium-driver)")
