@@ -97,6 +97,17 @@ const char* ReportScript() {
   const DEP = D.deployments && D.deployments.seq ? D.deployments : null;
   const commitRow = new Map();
   C.seq.forEach((s, i) => commitRow.set(s, i));
+  const X = D.extra_commits;
+  const extraRow = new Map();
+  X.seq.forEach((s, i) => extraRow.set(s, i));
+  // Who made commit `seq`, when and why: from the timeline, or from the commits kept for
+  // embedded versions older than it.
+  function commitInfo(seq) {
+    const r = commitRow.get(seq);
+    if (r !== undefined) return { time: C.time[r], actor: C.actor[r], message: C.message[r] };
+    const e = extraRow.get(seq);
+    return { time: X.time[e], actor: X.actor[e], message: X.message[e] };
+  }
   const depBySeq = new Map();
   if (DEP) DEP.seq.forEach((s, i) => depBySeq.set(s, i));
   const state = { schema: '', object: '', actor: '', since: null, until: null,
@@ -148,10 +159,18 @@ const char* ReportScript() {
     vs = [];
     let lines = [], origin = [];
     D.details[k].versions.forEach((v, n) => {
-      const [p, s, mid] = v.edit;
-      lines = lines.slice(0, p).concat(mid, lines.slice(lines.length - s));
-      origin = origin.slice(0, p).concat(mid.map(() => n), origin.slice(origin.length - s));
-      vs.push({ v: v, lines: lines, origin: origin });
+      const nl = [], no = [];
+      let cur = 0;
+      const keep = (to) => { for (; cur < to; ++cur) { nl.push(lines[cur]); no.push(origin[cur]); } };
+      for (const [at, deleted, added] of v.edit) {
+        keep(at);
+        for (const line of added) { nl.push(line); no.push(n); }
+        cur = at + deleted;
+      }
+      keep(lines.length);
+      lines = nl; origin = no;
+      const info = commitInfo(v.seq);
+      vs.push({ v: Object.assign({}, v, info), lines: lines, origin: origin });
     });
     versionCache.set(k, vs);
     return vs;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <type_traits>
 #include <unordered_map>
@@ -20,6 +21,10 @@ namespace strata::cli {
 namespace {
 
 using json = nlohmann::json;
+
+// Above this many cells (lines before x lines after, once the common start and end are set
+// aside), an edit replaces the whole middle instead of finding the common lines in it.
+constexpr size_t kMaxLcsCells = 1 << 20;
 
 // Small strings repeated on many rows (actors, schemas, origins, targets) stored once; rows
 // hold their position.
@@ -55,6 +60,8 @@ struct Collected {
   std::vector<ObjectInfo> objects;
   std::unordered_map<std::string, size_t> object_ids;  // schema '\0' name -> objects[i]
   std::vector<RecordPosition> positions;                // by seq (0 unused)
+  uint64_t timeline_first = 0;  // the oldest seq the timeline keeps
+  std::map<uint64_t, json> extra;  // commits of embedded versions older than timeline_first
   json deployments = json::object();
 };
 
@@ -127,10 +134,11 @@ Status ScanLog(History& history, const ReportOptions& options, Collected* c) {
 }
 
 // Step 2: the timeline, newest `max_commits` rows of the range, as columns.
-json TimelineColumns(const Collected& c, const ReportOptions& options) {
+json TimelineColumns(Collected& c, const ReportOptions& options) {
   const size_t n = c.seq.size();
   const size_t keep = options.max_commits == 0 ? n : std::min<size_t>(n, options.max_commits);
   const auto first = static_cast<std::ptrdiff_t>(n - keep);
+  c.timeline_first = keep == 0 ? options.until_seq + 1 : c.seq[n - keep];
   auto tail = [&](const auto& v) {
     return json(std::vector<typename std::decay_t<decltype(v)>::value_type>(v.begin() + first,
                                                                            v.end()));
@@ -226,10 +234,13 @@ Result<json> ObjectHistory(History& history, Collected& c, size_t id) {
     std::vector<std::string> now = SplitLines(text);
     // A commit that changed only an object it lives in, and not its text, is no version of it.
     if (changes.empty() && now == lines && !versions.empty()) continue;
+    if (seq < c.timeline_first && !c.extra.count(seq)) {
+      // Outside the timeline: the page still needs who made this version, when and why.
+      c.extra[seq] = {{"time", commit.time_unix_micros() / 1000000},
+                      {"actor", c.actors.Id(ActorText(commit.actor()))},
+                      {"message", commit.message()}};
+    }
     versions.push_back({{"seq", seq},
-                        {"time", commit.time_unix_micros() / 1000000},
-                        {"actor", c.actors.Id(ActorText(commit.actor()))},
-                        {"message", commit.message()},
                         {"gone", text.empty()},
                         {"edit", LineEdit(lines, now)},
                         {"changes", std::move(changes)}});
@@ -298,6 +309,7 @@ std::vector<std::string> SplitLines(const std::string& text) {
 }
 
 json LineEdit(const std::vector<std::string>& before, const std::vector<std::string>& after) {
+  // The common start and end first: most changes touch a few lines of a long text.
   size_t prefix = 0;
   while (prefix < before.size() && prefix < after.size() && before[prefix] == after[prefix]) {
     ++prefix;
@@ -307,9 +319,49 @@ json LineEdit(const std::vector<std::string>& before, const std::vector<std::str
          before[before.size() - 1 - suffix] == after[after.size() - 1 - suffix]) {
     ++suffix;
   }
-  json middle = json::array();
-  for (size_t i = prefix; i < after.size() - suffix; ++i) middle.push_back(after[i]);
-  return json::array({prefix, suffix, std::move(middle)});
+  const size_t m = before.size() - prefix - suffix, n = after.size() - prefix - suffix;
+  auto x = [&](size_t i) -> const std::string& { return before[prefix + i]; };
+  auto y = [&](size_t j) -> const std::string& { return after[prefix + j]; };
+  json hunks = json::array();
+  if (m == 0 && n == 0) return hunks;
+  if (m == 0 || n == 0 || m * n > kMaxLcsCells) {
+    json lines = json::array();
+    for (size_t j = 0; j < n; ++j) lines.push_back(y(j));
+    hunks.push_back(json::array({prefix, m, std::move(lines)}));
+    return hunks;
+  }
+  // Longest common subsequence of the middles; each run of non-matching lines is a hunk.
+  std::vector<uint32_t> lcs((m + 1) * (n + 1), 0);
+  auto at = [&](size_t i, size_t j) -> uint32_t& { return lcs[i * (n + 1) + j]; };
+  for (size_t i = m; i-- > 0;) {
+    for (size_t j = n; j-- > 0;) {
+      at(i, j) = x(i) == y(j) ? at(i + 1, j + 1) + 1 : std::max(at(i + 1, j), at(i, j + 1));
+    }
+  }
+  size_t i = 0, j = 0, start = 0, deleted = 0;
+  json added = json::array();
+  auto flush = [&] {
+    if (deleted > 0 || !added.empty()) {
+      hunks.push_back(json::array({prefix + start, deleted, std::move(added)}));
+    }
+    deleted = 0;
+    added = json::array();
+  };
+  while (i < m || j < n) {
+    if (i < m && j < n && x(i) == y(j)) {
+      flush();
+      ++i;
+      ++j;
+      start = i;
+    } else if (j < n && (i == m || at(i, j + 1) >= at(i + 1, j))) {
+      added.push_back(y(j++));
+    } else {
+      ++deleted;
+      ++i;
+    }
+  }
+  flush();
+  return hunks;
 }
 
 Result<ReportData> CollectReport(History& history, const ReportOptions& options) {
@@ -334,6 +386,15 @@ Result<ReportData> CollectReport(History& history, const ReportOptions& options)
   for (size_t id : detailed) {
     STRATA_ASSIGN_OR_RETURN(json h, ObjectHistory(history, c, id));
     page["details"].push_back(std::move(h));
+  }
+  page["extra_commits"] = {{"seq", json::array()}, {"time", json::array()},
+                           {"actor", json::array()}, {"message", json::array()}};
+  for (auto& [seq, row] : c.extra) {
+    json& e = page["extra_commits"];
+    e["seq"].push_back(seq);
+    e["time"].push_back(row["time"]);
+    e["actor"].push_back(row["actor"]);
+    e["message"].push_back(row["message"]);
   }
   page["objects"] = ObjectColumns(c, detailed);
   out.objects = c.objects.size();

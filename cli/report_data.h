@@ -45,8 +45,9 @@ struct ReportData {
 // NotFound when an object named in options.objects was never recorded; Corruption from the log.
 Result<ReportData> CollectReport(History& history, const ReportOptions& options);
 
-// The lines of `after` as an edit of `before`: {kept prefix, kept suffix, [new middle lines]}.
-// The page rebuilds each version from the previous one, and blames lines through these edits.
+// The lines of `after` as an edit of `before`: hunks [at, deleted, [added lines]], in order,
+// each replacing `deleted` lines of `before` from line `at` (0-based) with the added ones. The
+// page rebuilds each version from the previous one, and blames lines through these edits.
 nlohmann::json LineEdit(const std::vector<std::string>& before,
                         const std::vector<std::string>& after);
 
