@@ -92,6 +92,7 @@ const char* ReportScript() {
 (function () {
   const D = JSON.parse(document.getElementById('report-data').textContent);
   const ROW = 28;
+  const DIFF_PAGE = 25;
   const C = D.commits;
   const O = D.objects;
   const DEP = D.deployments && D.deployments.seq ? D.deployments : null;
@@ -540,7 +541,7 @@ const char* ReportScript() {
     }
     state.a = a; state.b = b;
     const lo = Math.min(a, b), hi = Math.max(a, b);
-    let shown = 0;
+    const differ = [];
     const others = [];
     for (let i = 0; i < O.name.length; ++i) {
       if (!objectMatches(i)) continue;
@@ -549,13 +550,29 @@ const char* ReportScript() {
       if (O.detail[i] < 0) { others.push(i); continue; }
       const x = linesAt(i, a), y = linesAt(i, b);
       if (x.join('\n') === y.join('\n')) continue;
-      out.append(el('h2', { class: 'diff-object', text: `${D.schemas[O.schema[i]]}: ${O.name[i]}` }),
-                 sbsTable(O.name[i], x, y, a, b));
-      ++shown;
+      differ.push([i, x, y]);
     }
-    out.prepend(el('div', { id: 'diff-summary',
+    const shown = differ.length;
+    out.append(el('div', { id: 'diff-summary',
       text: `seq ${a} → seq ${b}: ${shown} object${shown === 1 ? '' : 's'} differ` +
             (others.length ? `; ${others.length} more changed whose text is not embedded` : '') + '.' }));
+    // Side by side, DIFF_PAGE objects at a time: a diff across a long history stays quick.
+    const tables = el('div', { id: 'diff-tables' });
+    out.append(tables);
+    let next = 0;
+    const more = el('button', { class: 'act', id: 'diff-more' });
+    const page = () => {
+      for (const [i, x, y] of differ.slice(next, next + DIFF_PAGE)) {
+        tables.append(el('h2', { class: 'diff-object', text: `${D.schemas[O.schema[i]]}: ${O.name[i]}` }),
+                      sbsTable(O.name[i], x, y, a, b));
+      }
+      next += DIFF_PAGE;
+      more.textContent = `show ${Math.min(DIFF_PAGE, shown - next)} more of ${shown - next}`;
+      more.style.display = next < shown ? '' : 'none';
+    };
+    more.addEventListener('click', page);
+    page();
+    out.append(more);
     if (others.length) {
       const list = el('div', { class: 'dim' }, 'Changed, not embedded: ');
       others.slice(0, 50).forEach((i, n) => { if (n) list.append(', '); list.append(objectLink(i)); });

@@ -369,9 +369,32 @@ def measure_mode(args):
                       "const e = document.getElementById('f-object'); e.value = 'orders-audit';"
                       "e.dispatchEvent(new Event('input'));"
                       "return performance.now() - t;")
+            clicks = d.js("""
+              const time = (f) => { const t = performance.now(); f(); document.body.offsetHeight;
+                                    return Math.round(performance.now() - t); };
+              const e = document.getElementById('f-object'); e.value = '';
+              e.dispatchEvent(new Event('input'));
+              const out = {};
+              out.commit_ms = time(() => document.querySelector('#timeline-list .tl-row').click());
+              out.object_ms = time(() => document.querySelector('#commit-objects a.obj-link').click());
+              const seqs = window.strataReport.commits;
+              out.diff_ms = time(() => {
+                document.getElementById('tab-diff').click();
+                document.getElementById('diff-a').value = 1;
+                document.getElementById('diff-b').value = 999999999;
+                document.getElementById('diff-run').click();
+              });
+              out.diff_objects = document.querySelectorAll('#diff-out table.sbs').length;
+              out.deployments_ms = time(() => document.getElementById('tab-deployments').click());
+              out.scroll_ms = time(() => {
+                document.getElementById('tab-timeline').click();
+                const l = document.getElementById('timeline-list');
+                l.scrollTop = l.scrollHeight / 2; l.dispatchEvent(new Event('scroll'));
+              });
+              return out;""")
             heap = d.js("return performance.memory ? performance.memory.usedJSHeapSize : 0;")
             print(json.dumps({"run": run + 1, "ready_ms": round(ready), "wall_s": round(wall, 2),
-                              "filter_ms": round(ms), "heap_mb": round(heap / 2**20),
+                              "filter_ms": round(ms), **clicks, "heap_mb": round(heap / 2**20),
                               "errors": errors_in_log(d)}))
         d.screenshot(out / "report-measure.png")
     finally:
