@@ -124,7 +124,7 @@ class Driver:
                 return json.loads(resp.read())
         except urllib.error.HTTPError as e:
             detail = json.loads(e.read()).get("value", {}).get("message", "").split("\n")[0]
-            raise CheckFailed(f"WebDriver {method} {path} {body}: {e.code} {detail}")
+            raise CheckFailed(f"WebDriver {method} {path} {str(body)[:200]}: {e.code} {detail}")
 
     def s(self, method, path, body=None):
         return self._call(method, f"/session/{self.session}{path}", body)["value"]
@@ -375,9 +375,10 @@ def measure_mode(args):
               const e = document.getElementById('f-object'); e.value = '';
               e.dispatchEvent(new Event('input'));
               const out = {};
-              out.commit_ms = time(() => document.querySelector('#timeline-list .tl-row').click());
+              const row = [...document.querySelectorAll('#timeline-list .tl-row')]
+                .find((r) => r.querySelector('.c-n').textContent !== '');
+              out.commit_ms = time(() => row.click());
               out.object_ms = time(() => document.querySelector('#commit-objects a.obj-link').click());
-              const seqs = window.strataReport.commits;
               out.diff_ms = time(() => {
                 document.getElementById('tab-diff').click();
                 document.getElementById('diff-a').value = 1;
