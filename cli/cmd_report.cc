@@ -56,6 +56,8 @@ void ReadFlags(Run& r) {
     if (r.options.objects.empty()) throw UsageError{"--objects needs at least one name"};
   }
   r.options.generated_micros = r.ctx.now_micros;
+  r.options.scan_progress = r.ctx.Progress("reading the log");
+  r.options.detail_progress = r.ctx.Progress("embedding object histories");
 }
 
 // Step 2: the log, and the range the flags name.
@@ -63,7 +65,8 @@ Status OpenRange(Run& r) {
   STRATA_ASSIGN_OR_RETURN(r.history, OpenHistory(r.ctx));
   STRATA_ASSIGN_OR_RETURN(r.options.until_seq, r.history->Resolve(r.vm["until"].as<std::string>()));
   if (r.vm.count("since")) {
-    STRATA_ASSIGN_OR_RETURN(r.options.from_seq, r.history->Resolve(r.vm["since"].as<std::string>()));
+    STRATA_ASSIGN_OR_RETURN(r.options.from_seq,
+                            r.history->Resolve(r.vm["since"].as<std::string>()));
   }
   if (r.options.from_seq > r.options.until_seq) {
     return Status::InvalidArgument(fmt::format("--since is seq {}, after --until (seq {})",
@@ -145,8 +148,8 @@ CommandFlags ReportFlags() {
   CommandFlags f{po::options_description("report options"), {}};
   po::options_description& o = f.options;
   o.add_options()("out,o", po::value<std::string>()->default_value("strata-report.html"),
-                  "the HTML file to write")(
-      "since", po::value<std::string>(), "the timeline starts at this ref (default: seq 1)")(
+                  "the HTML file to write")("since", po::value<std::string>(),
+                                            "the timeline starts at this ref (default: seq 1)")(
       "until", po::value<std::string>()->default_value("HEAD"),
       "the report shows history up to this ref")(
       "max-commits", po::value<uint64_t>()->default_value(kDefaultMaxCommits),

@@ -29,6 +29,7 @@ main { padding:10px 16px; }
 .view { display:none; }
 .view.active { display:block; }
 .split { display:grid; grid-template-columns: minmax(0,1.6fr) minmax(0,1fr); gap:14px; }
+.split.wide-detail { grid-template-columns: minmax(0,1fr) minmax(0,1.5fr); }
 .list { position:relative; height:62vh; overflow-y:auto; border:1px solid var(--line);
   border-radius:6px; }
 .row { position:absolute; left:0; right:0; height:28px; display:flex; align-items:center;
@@ -379,7 +380,7 @@ const char* ReportScript() {
   const objList = el('div', { class: 'list', id: 'object-list' });
   const objPanel = el('div', { class: 'panel', id: 'object-detail' },
     el('span', { class: 'dim', text: 'Click an object to see its life: every change, who made it, and blame.' }));
-  views.objects.append(el('div', { class: 'split' }, objList, objPanel));
+  views.objects.append(el('div', { class: 'split wide-detail' }, objList, objPanel));
   const objectList = virtualList(objList, (i) => {
     const seqs = objectSeqs(i);
     return el('div', { class: 'row obj-row' + (state.object_id === i ? ' selected' : ''),

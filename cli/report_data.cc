@@ -59,8 +59,8 @@ struct Collected {
   std::vector<std::string> hash, message;
   std::vector<ObjectInfo> objects;
   std::unordered_map<std::string, size_t> object_ids;  // schema '\0' name -> objects[i]
-  std::vector<RecordPosition> positions;                // by seq (0 unused)
-  uint64_t timeline_first = 0;  // the oldest seq the timeline keeps
+  std::vector<RecordPosition> positions;               // by seq (0 unused)
+  uint64_t timeline_first = 0;                         // the oldest seq the timeline keeps
   std::map<uint64_t, json> extra;  // commits of embedded versions older than timeline_first
   json deployments = json::object();
 };
@@ -120,6 +120,9 @@ Status ScanLog(History& history, const ReportOptions& options, Collected* c) {
     const size_t actor = c->actors.Id(ActorText(commit.actor()));
     NoteObjects(c, commit);
     if (commit.has_deployment()) AddDeployment(c, commit, actor);
+    if (options.scan_progress && commit.seq() % 1000 == 0) {
+      options.scan_progress(commit.seq(), options.until_seq);
+    }
     if (commit.seq() < options.from_seq) return Status::Ok();
     c->seq.push_back(commit.seq());
     c->time.push_back(commit.time_unix_micros() / 1000000);
@@ -140,11 +143,11 @@ json TimelineColumns(Collected& c, const ReportOptions& options) {
   const auto first = static_cast<std::ptrdiff_t>(n - keep);
   c.timeline_first = keep == 0 ? options.until_seq + 1 : c.seq[n - keep];
   auto tail = [&](const auto& v) {
-    return json(std::vector<typename std::decay_t<decltype(v)>::value_type>(v.begin() + first,
-                                                                           v.end()));
+    return json(
+        std::vector<typename std::decay_t<decltype(v)>::value_type>(v.begin() + first, v.end()));
   };
-  return {{"seq", tail(c.seq)},       {"time", tail(c.time)},     {"actor", tail(c.actor)},
-          {"origin", tail(c.origin)}, {"schema", tail(c.schema)}, {"events", tail(c.events)},
+  return {{"seq", tail(c.seq)},       {"time", tail(c.time)},      {"actor", tail(c.actor)},
+          {"origin", tail(c.origin)}, {"schema", tail(c.schema)},  {"events", tail(c.events)},
           {"hash", tail(c.hash)},     {"message", tail(c.message)}};
 }
 
@@ -162,8 +165,8 @@ Result<std::vector<size_t>> ChooseDetailed(Collected& c, const ReportOptions& op
         if (std::find(chosen.begin(), chosen.end(), i) == chosen.end()) chosen.push_back(i);
       }
       if (!found) {
-        return Status::NotFound(fmt::format("no object {} in the log up to seq {}", text,
-                                            options.until_seq));
+        return Status::NotFound(
+            fmt::format("no object {} in the log up to seq {}", text, options.until_seq));
       }
     }
     return chosen;
@@ -253,8 +256,8 @@ Result<json> ObjectHistory(History& history, Collected& c, size_t id) {
 json ObjectColumns(Collected& c, const std::vector<size_t>& detailed) {
   std::vector<int64_t> detail(c.objects.size(), -1);
   for (size_t i = 0; i < detailed.size(); ++i) detail[detailed[i]] = static_cast<int64_t>(i);
-  json j = {{"name", json::array()},  {"schema", json::array()},  {"dropped", json::array()},
-            {"changes", json::array()}, {"seqs", json::array()}, {"detail", detail}};
+  json j = {{"name", json::array()},    {"schema", json::array()}, {"dropped", json::array()},
+            {"changes", json::array()}, {"seqs", json::array()},   {"detail", detail}};
   for (const ObjectInfo& o : c.objects) {
     j["name"].push_back(o.name);
     j["schema"].push_back(c.schemas.Id(o.schema));
@@ -273,8 +276,7 @@ json ObjectColumns(Collected& c, const std::vector<size_t>& detailed) {
 }
 
 // Step 6: targets' cursors and tags, from the index.
-Status AddCursorsAndTags(History& history, const ReportOptions& options, Collected& c,
-                         json* page) {
+Status AddCursorsAndTags(History& history, const ReportOptions& options, Collected& c, json* page) {
   STRATA_ASSIGN_OR_RETURN(auto cursors, history.index().Cursors());
   (*page)["cursors"] = json::array();
   for (const CursorInfo& cursor : cursors) {
@@ -367,6 +369,7 @@ json LineEdit(const std::vector<std::string>& before, const std::vector<std::str
 Result<ReportData> CollectReport(History& history, const ReportOptions& options) {
   Collected c;
   STRATA_RETURN_IF_ERROR(ScanLog(history, options, &c));
+  if (options.scan_progress) options.scan_progress(options.until_seq, options.until_seq);
   ReportData out;
   json& page = out.page;
   page = {{"version", 1},
@@ -386,9 +389,17 @@ Result<ReportData> CollectReport(History& history, const ReportOptions& options)
   for (size_t id : detailed) {
     STRATA_ASSIGN_OR_RETURN(json h, ObjectHistory(history, c, id));
     page["details"].push_back(std::move(h));
+    if (options.detail_progress && page["details"].size() % 10 == 0) {
+      options.detail_progress(page["details"].size(), detailed.size());
+    }
   }
-  page["extra_commits"] = {{"seq", json::array()}, {"time", json::array()},
-                           {"actor", json::array()}, {"message", json::array()}};
+  if (options.detail_progress && !detailed.empty()) {
+    options.detail_progress(detailed.size(), detailed.size());
+  }
+  page["extra_commits"] = {{"seq", json::array()},
+                           {"time", json::array()},
+                           {"actor", json::array()},
+                           {"message", json::array()}};
   for (auto& [seq, row] : c.extra) {
     json& e = page["extra_commits"];
     e["seq"].push_back(seq);

@@ -6,9 +6,9 @@
 // every change; the others carry the seqs that touched them. Not thread-safe (it reads History).
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,10 +30,14 @@ struct ReportOptions {
   uint64_t max_objects = 0;
   // The time the page says it was made at (microseconds since the epoch).
   int64_t generated_micros = 0;
+  // Called now and then with (done, total): commits read in the pass over the log, then objects
+  // whose histories are embedded; each called once more with done == total. Null: none.
+  std::function<void(uint64_t, uint64_t)> scan_progress;
+  std::function<void(uint64_t, uint64_t)> detail_progress;
 };
 
 struct ReportData {
-  nlohmann::json page;  // the document the page reads
+  nlohmann::json page;            // the document the page reads
   uint64_t commits = 0;           // in the timeline
   uint64_t commits_in_range = 0;  // before max_commits
   uint64_t objects = 0;           // summarized

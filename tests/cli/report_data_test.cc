@@ -58,8 +58,8 @@ TEST(ReportData, LineEditKeepsCommonLinesBetweenTwoChanges) {
 
 TEST(ReportData, LineEditRebuildsEveryShape) {
   const std::vector<Lines> texts = {
-      {}, {"a"}, {"a", "a"}, {"a", "b", "a"}, {"b"}, {"a", "b", "c", "a", "b"}, {}, {"x", "a"},
-      {"b", "a", "c"}, {"c", "b", "a", "x", "y"}};
+      {}, {"a"},      {"a", "a"},      {"a", "b", "a"},          {"b"}, {"a", "b", "c", "a", "b"},
+      {}, {"x", "a"}, {"b", "a", "c"}, {"c", "b", "a", "x", "y"}};
   for (const Lines& a : texts) {
     for (const Lines& b : texts) {
       const nlohmann::json edit = LineEdit(a, b);

@@ -30,41 +30,89 @@ struct ReportCommit {
 };
 
 inline std::vector<ReportCommit> ReportHistoryCommits() {
+  // The name is spliced between two halves of protobuf text, which the formatter misreads.
+  // clang-format off
   const std::string hostile_table =
       std::string(R"pb(events { postgres { create_table { table { schema: "app" name: ")pb") +
       R"(</script><img src=x onerror=\"window.__xss=1\">)" +
       R"pb(" columns { name: "id" type: "integer" identity: PG_IDENTITY_NONE } } } } })pb";
+  // clang-format on
   return {
       {"dynamodb", pb::ORIGIN_GENERATE, "alice", "initial tables",
-       R"pb(events { dynamodb { create_table { table { name: "orders"
-              key { partition_key: "id" } attributes { name: "id" type: DYNAMO_ATTRIBUTE_TYPE_S }
-              billing_mode: DYNAMO_BILLING_MODE_PAY_PER_REQUEST stream: DYNAMO_STREAM_DISABLED
-              table_class: DYNAMO_TABLE_CLASS_STANDARD } } } })pb"},
+       R"pb(events {
+              dynamodb {
+                create_table {
+                  table {
+                    name: "orders"
+                    key { partition_key: "id" }
+                    attributes { name: "id" type: DYNAMO_ATTRIBUTE_TYPE_S }
+                    billing_mode: DYNAMO_BILLING_MODE_PAY_PER_REQUEST
+                    stream: DYNAMO_STREAM_DISABLED
+                    table_class: DYNAMO_TABLE_CLASS_STANDARD
+                  }
+                }
+              }
+            })pb"},
       {"dynamodb", pb::ORIGIN_GENERATE, "bob", "customers",
-       R"pb(events { dynamodb { create_table { table { name: "customers"
-              key { partition_key: "email" } attributes { name: "email" type: DYNAMO_ATTRIBUTE_TYPE_S }
-              billing_mode: DYNAMO_BILLING_MODE_PAY_PER_REQUEST stream: DYNAMO_STREAM_DISABLED
-              table_class: DYNAMO_TABLE_CLASS_STANDARD } } } })pb"},
+       R"pb(events {
+              dynamodb {
+                create_table {
+                  table {
+                    name: "customers"
+                    key { partition_key: "email" }
+                    attributes { name: "email" type: DYNAMO_ATTRIBUTE_TYPE_S }
+                    billing_mode: DYNAMO_BILLING_MODE_PAY_PER_REQUEST
+                    stream: DYNAMO_STREAM_DISABLED
+                    table_class: DYNAMO_TABLE_CLASS_STANDARD
+                  }
+                }
+              }
+            })pb"},
       {"dynamodb", pb::ORIGIN_GENERATE, "bob", kHostileMessage,
-       R"pb(events { dynamodb { add_global_index { table: "orders"
-              index { name: "by_status" key { partition_key: "status" }
-                      projection { type: DYNAMO_PROJECTION_TYPE_ALL } }
-              attributes { name: "status" type: DYNAMO_ATTRIBUTE_TYPE_S } } } })pb"},
+       R"pb(events {
+              dynamodb {
+                add_global_index {
+                  table: "orders"
+                  index {
+                    name: "by_status"
+                    key { partition_key: "status" }
+                    projection { type: DYNAMO_PROJECTION_TYPE_ALL }
+                  }
+                  attributes { name: "status" type: DYNAMO_ATTRIBUTE_TYPE_S }
+                }
+              }
+            })pb"},
       {"postgres", pb::ORIGIN_MIGRATE, kHostileActor, "app schema & a table named '<img>'",
        R"pb(events { postgres { create_schema { schema { name: "app" } } } })pb" + hostile_table},
       {"dynamodb", pb::ORIGIN_DEPLOY, "alice", "deploy to prod-ddb",
-       R"pb(deployment { target: "prod-ddb" from_seq: 0 to_seq: 3
-              outcome: DEPLOYMENT_SUCCEEDED duration_ms: 1200 })pb"},
+       R"pb(deployment {
+              target: "prod-ddb"
+              from_seq: 0
+              to_seq: 3
+              outcome: DEPLOYMENT_SUCCEEDED
+              duration_ms: 1200
+            })pb"},
       {"dynamodb", pb::ORIGIN_GENERATE, "carol", "protect orders",
        R"pb(events { dynamodb { set_deletion_protection { table: "orders" enabled: true } } })pb"},
       {"dynamodb", pb::ORIGIN_DROP, "alice", "customers retired",
        R"pb(events { dynamodb { drop_table { table: "customers" } } })pb"},
       {"dynamodb", pb::ORIGIN_DEPLOY, "alice", "deploy to prod-ddb",
-       R"pb(deployment { target: "prod-ddb" from_seq: 3 to_seq: 7
-              outcome: DEPLOYMENT_FAILED duration_ms: 800 detail: "throttled" })pb"},
+       R"pb(deployment {
+              target: "prod-ddb"
+              from_seq: 3
+              to_seq: 7
+              outcome: DEPLOYMENT_FAILED
+              duration_ms: 800
+              detail: "throttled"
+            })pb"},
       {"dynamodb", pb::ORIGIN_DEPLOY, "carol", "deploy to staging-ddb",
-       R"pb(deployment { target: "staging-ddb" from_seq: 0 to_seq: 7
-              outcome: DEPLOYMENT_SUCCEEDED duration_ms: 950 })pb"},
+       R"pb(deployment {
+              target: "staging-ddb"
+              from_seq: 0
+              to_seq: 7
+              outcome: DEPLOYMENT_SUCCEEDED
+              duration_ms: 950
+            })pb"},
       {"", pb::ORIGIN_TAG, "alice", "", R"pb(tag { name: "v1" target_seq: 3 })pb"},
   };
 }

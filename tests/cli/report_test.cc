@@ -91,15 +91,15 @@ TEST_F(ReportTest, WritesOneSelfContainedPageInTheCurrentDirectory) {
   EXPECT_EQ(html.find("<link"), std::string::npos);
   EXPECT_EQ(html.find("@import"), std::string::npos);
   EXPECT_EQ(html.find("url("), std::string::npos);
-  EXPECT_FALSE(std::regex_search(html, std::regex(R"(<(script|img|iframe)[^>]*\ssrc\s*=)",
-                                                  std::regex::icase)));
+  EXPECT_FALSE(std::regex_search(
+      html, std::regex(R"(<(script|img|iframe)[^>]*\ssrc\s*=)", std::regex::icase)));
   EXPECT_NE(html.find("Content-Security-Policy\" content=\"default-src 'none'"), std::string::npos);
   EXPECT_EQ(StrayFiles(), std::vector<std::string>{"strata-report.html"});
 }
 
 TEST_F(ReportTest, JsonPrintsOnlyASummary) {
   StrataRun r = RunStrata({"--json", "report", "--out", "out.html"},
-                {"PATH=/usr/bin:/bin", "NO_COLOR=1"}, dir_);
+                          {"PATH=/usr/bin:/bin", "NO_COLOR=1"}, dir_);
   ASSERT_EQ(r.code, 0) << r;
   const nlohmann::json j = r.Json();
   const fs::path file = fs::path(dir_) / "out.html";
@@ -253,8 +253,8 @@ TEST_F(ReportTest, AFailedRunLeavesAnEarlierReportAsItWas) {
 TEST_F(ReportTest, HelpListsEveryFlag) {
   StrataRun r = Report({"--help"});
   ASSERT_EQ(r.code, 0) << r;
-  for (const char* flag : {"--out", "--since", "--until", "--max-commits", "--objects",
-                           "--max-objects"}) {
+  for (const char* flag :
+       {"--out", "--since", "--until", "--max-commits", "--objects", "--max-objects"}) {
     EXPECT_NE(r.out.find(flag), std::string::npos) << flag << "\n" << r.out;
   }
 }
