@@ -93,7 +93,12 @@ void AddDeployment(Collected* c, const pb::Commit& commit, size_t actor) {
 void NoteObjects(Collected* c, const pb::Commit& commit) {
   for (const pb::Event& e : commit.events()) {
     const std::vector<std::string> touched = TouchedObjects(e, pb::SchemaState());
-    const char sign = ObjectSign(e);
+    // Only a create, drop or replace can create or drop an object; describing every event
+    // to learn its sign would cost more than the rest of the pass.
+    const std::string kind = ChangeKind(e);
+    const bool may_create_or_drop = kind.rfind("create_", 0) == 0 || kind.rfind("drop_", 0) == 0 ||
+                                    kind.rfind("replace_", 0) == 0;
+    const char sign = may_create_or_drop ? ObjectSign(e) : '~';
     for (size_t i = 0; i < touched.size(); ++i) {
       const std::string key = commit.schema() + '\0' + touched[i];
       auto [it, added] = c->object_ids.emplace(key, c->objects.size());
