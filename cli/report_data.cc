@@ -13,6 +13,7 @@
 #include "cli/objects_view.h"
 #include "engine/refs/refs.h"
 #include "engine/state/apply.h"
+#include "engine/state/fragments.h"
 #include "engine/state/objects.h"
 #include "engine/store/hash.h"
 
@@ -189,13 +190,14 @@ Result<std::vector<size_t>> ChooseDetailed(Collected& c, const ReportOptions& op
   return chosen;
 }
 
-// The object's text as `show` prints it; empty when it does not exist then.
-Result<std::string> ObjectTextAt(const pb::State& state, const ObjectInfo& o, uint64_t seq) {
-  auto found = FindObject(state, ObjectRef{o.schema, o.name, false, {}}, seq);
-  if (!found.ok()) return std::string();
-  const backend::Backend* b = backend::ForEngine(found->engine);
-  if (b == nullptr) return found->definition.dump(2);
-  return b->ObjectText(found->fragment, o.name);
+// The object's text as `show` prints it; empty when it does not exist in `schema`.
+Result<std::string> ObjectTextIn(const pb::SchemaState& schema, const ObjectInfo& o) {
+  const std::vector<std::string> names = ObjectNames(schema);
+  if (!std::binary_search(names.begin(), names.end(), o.name)) return std::string();
+  const pb::SchemaState fragment = SelectObjects(schema, {o.name});
+  const backend::Backend* b = backend::ForEngine(fragment.engine());
+  if (b == nullptr) return ProtoJson(fragment).dump(2);
+  return b->ObjectText(fragment, o.name);
 }
 
 bool Touches(const pb::Event& e, const std::set<std::string>& names) {
@@ -238,7 +240,7 @@ Result<json> ObjectHistory(History& history, Collected& c, size_t id) {
       const EventText t = Describe(e);
       changes.push_back({std::string(1, ObjectSign(e)), t.text});
     }
-    STRATA_ASSIGN_OR_RETURN(std::string text, ObjectTextAt(state, o, seq));
+    STRATA_ASSIGN_OR_RETURN(std::string text, ObjectTextIn(schema, o));
     std::vector<std::string> now = SplitLines(text);
     // A commit that changed only an object it lives in, and not its text, is no version of it.
     if (changes.empty() && now == lines && !versions.empty()) continue;
