@@ -241,6 +241,16 @@ TEST_F(ReportTest, BadRefsAndPlacesFailAndWriteNothing) {
   EXPECT_EQ(StrayFiles(), std::vector<std::string>{});
 }
 
+TEST_F(ReportTest, AnEmptyLogIsAnError) {
+  const std::string empty = (fs::path(tmp_.path()) / "empty").string();
+  fs::create_directories(empty);
+  std::ofstream(fs::path(empty) / "strata.yaml") << "version: 1\nlog: .strata\nschemas: {}\n";
+  StrataRun r = RunStrata({"report"}, {"PATH=/usr/bin:/bin", "NO_COLOR=1"}, empty);
+  EXPECT_EQ(r.code, 1) << r;
+  EXPECT_EQ(r.err, "strata: error: the log is empty\n");
+  EXPECT_FALSE(fs::exists(fs::path(empty) / "strata-report.html"));
+}
+
 TEST_F(ReportTest, AFailedRunLeavesAnEarlierReportAsItWas) {
   std::ofstream(fs::path(dir_) / "r.html") << "earlier";
   EXPECT_EQ(Report({"--out", "r.html", "--until", "99"}).code, 1);
