@@ -240,7 +240,11 @@ std::string Placeholder(const Flag& f) {
       {"allow-replica-removal", "TABLE[:REGION]"},
       {"with-validation", "sh|sql"},
       {"log", "DIR|URL"},
-      {"engine", "ENGINES"}};
+      {"engine", "ENGINES"},
+      {"out", "FILE"},
+      {"objects", "NAME"},
+      {"max-commits", "N"},
+      {"max-objects", "N"}};
   if (auto it = kNames.find(f.long_name); it != kNames.end()) return it->second;
   std::string upper;
   for (char ch : f.long_name) upper += ch == '-' ? '_' : static_cast<char>(std::toupper(ch));
@@ -258,6 +262,7 @@ std::string FlagHelp(const Flag& f) {
 ValueKind KindOf(const Flag& f, std::string* choices) {
   if (f.long_name == "dir" || f.long_name == "project") return ValueKind::kDirectory;
   if (f.long_name == "psql") return ValueKind::kCommand;
+  if (f.long_name == "out") return ValueKind::kFile;
   if (f.long_name == "format")
     *choices = "yaml json sql";
   else if (f.long_name == "engine")
