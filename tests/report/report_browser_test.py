@@ -71,15 +71,39 @@ def become_subreaper():
         pass
 
 
+def children():
+    """The pids whose parent is this process (the browser's orphans, once it is a subreaper)."""
+    me, found = os.getpid(), []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        # pid (comm) state ppid ...: comm may hold spaces, so read after its closing paren.
+        if int(stat.rsplit(")", 1)[1].split()[1]) == me:
+            found.append(int(entry))
+    return found
+
+
 def reap_orphans():
+    """Ends and reaps what the browser left behind in other process groups."""
     deadline = time.time() + 5
     while time.time() < deadline:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
+        left = children()
+        if not left:
             return
-        if pid == 0:
-            time.sleep(0.05)
+        for pid in left:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for pid in left:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
 
 
 class Driver:
@@ -94,6 +118,13 @@ class Driver:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         self.base = f"http://127.0.0.1:{self.port}"
         self.session = None
+        try:
+            self._start_session()
+        except BaseException:
+            self.close()
+            raise
+
+    def _start_session(self):
         deadline = time.time() + 30
         while True:
             try:
@@ -411,6 +442,10 @@ def main():
     p.add_argument("--runs", type=int, default=3)
     args = p.parse_args()
     become_subreaper()
+    # A test runner's timeout or ^C ends the script through its finally blocks, which stop the
+    # browser and chromedriver.
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, lambda signum, frame: sys.exit(128 + signum))
     for tool in (CHROMIUM, CHROMEDRIVER):
         if not os.access(tool, os.X_OK):
             print(f"report_browser: {tool} is missing (apt-get install chromium chromium-driver)")
