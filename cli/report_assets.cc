@@ -274,7 +274,8 @@ const char* ReportScript() {
   header.append(notes);
 
   const fSchema = el('select', { id: 'f-schema' }, el('option', { value: '', text: 'all schemas' }));
-  D.schemas.forEach((s, i) => fSchema.append(el('option', { value: i, text: s })));
+  // Tags and log moves belong to no schema.
+  D.schemas.forEach((s, i) => fSchema.append(el('option', { value: i, text: s || '(no schema)' })));
   const fActor = el('select', { id: 'f-actor' }, el('option', { value: '', text: 'all actors' }));
   D.actors.map((a, i) => [a, i]).sort((x, y) => x[0].localeCompare(y[0]))
     .forEach(([a, i]) => fActor.append(el('option', { value: i, text: a })));

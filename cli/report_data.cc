@@ -64,6 +64,9 @@ struct Collected {
   uint64_t timeline_first = 0;                         // the oldest seq the timeline keeps
   std::map<uint64_t, json> extra;  // commits of embedded versions older than timeline_first
   json deployments = json::object();
+  // As the index keeps them, but as of until_seq: each target's newest deployment, and tags.
+  std::map<std::string, json> cursors;
+  std::map<std::string, uint64_t> tags;
 };
 
 std::string ActorText(const pb::Actor& a) {
@@ -89,6 +92,20 @@ void AddDeployment(Collected* c, const pb::Commit& commit, size_t actor) {
   j["outcome"].push_back(OutcomeText(d.outcome()));
   j["ms"].push_back(d.duration_ms());
   j["detail"].push_back(d.detail());
+  if (!d.target().empty()) {
+    c->cursors[d.target()] = {{"target", d.target()},
+                              {"seq", d.to_seq()},
+                              {"deployment_seq", commit.seq()},
+                              {"outcome", OutcomeText(d.outcome())}};
+  }
+}
+
+void NoteTag(Collected* c, const pb::Tag& tag) {
+  if (tag.deleted()) {
+    c->tags.erase(tag.name());
+  } else {
+    c->tags[tag.name()] = tag.target_seq();
+  }
 }
 
 void NoteObjects(Collected* c, const pb::Commit& commit) {
@@ -126,6 +143,7 @@ Status ScanLog(History& history, const ReportOptions& options, Collected* c) {
     const size_t actor = c->actors.Id(ActorText(commit.actor()));
     NoteObjects(c, commit);
     if (commit.has_deployment()) AddDeployment(c, commit, actor);
+    if (commit.has_tag()) NoteTag(c, commit.tag());
     if (options.scan_progress && commit.seq() % 1000 == 0) {
       options.scan_progress(commit.seq(), options.until_seq);
     }
@@ -282,25 +300,12 @@ json ObjectColumns(Collected& c, const std::vector<size_t>& detailed) {
   return j;
 }
 
-// Step 6: targets' cursors and tags, from the index.
-Status AddCursorsAndTags(History& history, const ReportOptions& options, Collected& c, json* page) {
-  STRATA_ASSIGN_OR_RETURN(auto cursors, history.index().Cursors());
+// Step 6: each target's newest deployment and the tags, as of until_seq.
+void AddCursorsAndTags(Collected& c, json* page) {
   (*page)["cursors"] = json::array();
-  for (const CursorInfo& cursor : cursors) {
-    if (cursor.deployment_seq > options.until_seq) continue;
-    c.targets.Id(cursor.target);
-    (*page)["cursors"].push_back({{"target", cursor.target},
-                                  {"seq", cursor.seq},
-                                  {"deployment_seq", cursor.deployment_seq},
-                                  {"outcome", OutcomeText(cursor.outcome)}});
-  }
-  STRATA_ASSIGN_OR_RETURN(auto tags, history.index().Tags());
+  for (auto& [target, cursor] : c.cursors) (*page)["cursors"].push_back(std::move(cursor));
   (*page)["tags"] = json::array();
-  for (const TagInfo& t : tags) {
-    if (t.tagged_at_seq > options.until_seq) continue;
-    (*page)["tags"].push_back({{"name", t.name}, {"seq", t.seq}});
-  }
-  return Status::Ok();
+  for (const auto& [name, seq] : c.tags) (*page)["tags"].push_back({{"name", name}, {"seq", seq}});
 }
 
 }  // namespace
@@ -419,7 +424,7 @@ Result<ReportData> CollectReport(History& history, const ReportOptions& options)
   out.detailed_objects = detailed.size();
   out.deployments = c.deployments.empty() ? 0 : c.deployments["seq"].size();
   page["deployments"] = std::move(c.deployments);
-  STRATA_RETURN_IF_ERROR(AddCursorsAndTags(history, options, c, &page));
+  AddCursorsAndTags(c, &page);
   page["actors"] = c.actors.Values();
   page["schemas"] = c.schemas.Values();
   page["origins"] = c.origins.Values();
