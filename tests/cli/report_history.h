@@ -5,6 +5,7 @@
 
 #include <google/protobuf/text_format.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -117,8 +118,51 @@ inline std::vector<ReportCommit> ReportHistoryCommits() {
   };
 }
 
+// A longer tail after the known history, for the page's bounds: one commit creating `tables`
+// DynamoDB tables (load-0000, ...), then commits that each retag three of them.
+struct ReportHistoryOptions {
+  int tail_commits = 0;
+  int tail_tables = 0;
+};
+
+inline pb::Commit TailCommit(int n, const ReportHistoryOptions& options) {
+  static const char* const kActors[] = {"dana", "erin", "frank", "grace"};
+  pb::Commit c;
+  auto table = [](int t) {
+    char name[32];
+    std::snprintf(name, sizeof name, "load-%04d", t);
+    return std::string(name);
+  };
+  if (n == 0) {
+    for (int t = 0; t < options.tail_tables; ++t) {
+      auto* created = c.add_events()->mutable_dynamodb()->mutable_create_table()->mutable_table();
+      created->set_name(table(t));
+      created->mutable_key()->set_partition_key("id");
+      auto* a = created->add_attributes();
+      a->set_name("id");
+      a->set_type(pb::DYNAMO_ATTRIBUTE_TYPE_S);
+      created->set_billing_mode(pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST);
+      created->set_stream(pb::DYNAMO_STREAM_DISABLED);
+      created->set_table_class(pb::DYNAMO_TABLE_CLASS_STANDARD);
+    }
+    c.set_message("load tables");
+  } else {
+    for (int k = 0; k < 3; ++k) {
+      auto* tag = c.add_events()->mutable_dynamodb()->mutable_set_tag();
+      tag->set_table(table((n * 7 + k * 13) % options.tail_tables));
+      tag->set_key("revision");
+      tag->set_value(std::to_string(n));
+    }
+    c.set_message("retag, round " + std::to_string(n));
+  }
+  c.set_origin(pb::ORIGIN_GENERATE);
+  c.mutable_actor()->set_name(kActors[n % 4]);
+  return c;
+}
+
 // Writes strata.yaml and the history's log into `dir` (created). Returns "" or what failed.
-inline std::string WriteReportHistory(const std::string& dir) {
+inline std::string WriteReportHistory(const std::string& dir,
+                                      const ReportHistoryOptions& options = {}) {
   namespace fs = std::filesystem;
   fs::create_directories(fs::path(dir) / "schema" / "dynamodb");
   fs::create_directories(fs::path(dir) / "migrations");
@@ -144,6 +188,15 @@ inline std::string WriteReportHistory(const std::string& dir) {
     c.set_message(rc.message);
     c.set_time_unix_micros(time);
     time += 86400000000;  // a day apart
+    auto appended = (*writer)->Append(c);
+    if (!appended.ok()) return appended.status().ToString();
+  }
+  for (int n = 0; n < options.tail_commits && options.tail_tables > 0; ++n) {
+    pb::Commit c = TailCommit(n, options);
+    c.set_schema("dynamodb");
+    c.set_engine(pb::ENGINE_DYNAMODB);
+    c.set_time_unix_micros(time);
+    time += 3600000000;  // an hour apart
     auto appended = (*writer)->Append(c);
     if (!appended.ok()) return appended.status().ToString();
   }

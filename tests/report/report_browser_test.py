@@ -360,6 +360,53 @@ def run_checks(d, page, out):
     check(d.js("return window.__xss === undefined;"), "hostile text ran as script")
 
 
+def run_long_checks(d, page, out):
+    """A longer history with most objects summarized: rows are drawn only where they are seen,
+    and what is not embedded says so."""
+    d.go(page.as_uri())
+    wait_ready(d)
+    check(errors_in_log(d) == [], f"console errors on load: {errors_in_log(d)}")
+    check(d.text("#f-count") == "3010 commits, 124 objects", d.text("#f-count"))
+    drawn = len(d.find_all("#timeline-list .tl-row"))
+    check(drawn < 80, f"{drawn} timeline rows drawn for 3010 commits")
+    # Scroll the timeline to its end with the mouse wheel, as a reader would.
+    wheel = {"type": "wheel", "id": "wheel", "actions": [
+        {"type": "scroll", "x": 0, "y": 0, "deltaX": 0, "deltaY": 3010 * 28,
+         "origin": {ELEMENT: d.find("#timeline-list")}}]}
+    d.s("POST", "/actions", {"actions": [wheel]})
+    deadline = time.time() + 10
+    while 1 not in visible_seqs(d) and time.time() < deadline:
+        time.sleep(0.05)
+    check(1 in visible_seqs(d), f"the oldest commit after scrolling: {visible_seqs(d)[-5:]}")
+    d.click('#timeline-list .tl-row[data-seq="1"]')
+    check("Commit 1" in d.text("#commit-detail") and "alice" in d.text("#commit-detail"),
+          d.text("#commit-detail"))
+
+    # An object whose text is not embedded: its commits, and how to embed it.
+    d.click("#tab-objects")
+    d.type("#f-object", "load-0000")
+    d.click("#object-list .obj-row")
+    detail = d.text("#object-detail")
+    check("not embedded" in detail and "--objects load-0000" in detail, detail)
+    rows = len(d.find_all("#object-history tr"))
+    changes = d.js("return document.querySelector('#object-list .obj-row .c-n').textContent;")
+    check(rows == int(changes), f"{rows} commits listed, {changes} recorded")
+    clear_input(d, "#f-object")
+
+    # A diff across the tail: embedded objects side by side, the others named.
+    d.click("#tab-diff")
+    clear_input(d, "#diff-a")
+    d.type("#diff-a", "11")
+    clear_input(d, "#diff-b")
+    d.type("#diff-b", "3010")
+    d.click("#diff-run")
+    summary = d.text("#diff-summary")
+    check(summary == "seq 11 → seq 3010: 10 objects differ; 110 more changed whose text is not "
+          "embedded.", summary)
+    d.screenshot(out / "report-long.png")
+    check(errors_in_log(d) == [], f"console errors: {errors_in_log(d)}")
+
+
 def test_mode(args):
     out = Path(args.out).resolve()
     shutil.rmtree(out, ignore_errors=True)
@@ -370,9 +417,16 @@ def test_mode(args):
     env = {"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "STRATA_NOW": "2026-03-20T12:00:00Z"}
     page = out / "report.html"
     subprocess.run([strata, "report", "--out", str(page)], cwd=project, env=env, check=True)
+    long_project = out / "long"
+    subprocess.run([str(Path(args.history_tool).resolve()), str(long_project), "3000", "120"],
+                   check=True)
+    long_page = out / "report-long.html"
+    subprocess.run([strata, "report", "--max-objects", "10", "--out", str(long_page)],
+                   cwd=long_project, env=env, check=True)
     d = Driver(out)
     try:
         run_checks(d, page, out)
+        run_long_checks(d, long_page, out)
     except CheckFailed:
         d.screenshot(out / "report-failure.png")
         print(f"screenshot of the failure: {out / 'report-failure.png'}")
