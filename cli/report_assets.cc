@@ -94,6 +94,7 @@ const char* ReportScript() {
   const D = JSON.parse(document.getElementById('report-data').textContent);
   const ROW = 28;
   const DIFF_PAGE = 25;
+  const FATES = ['', 'dropped', 'renamed'];  // what became of an object (objects.fate)
   const C = D.commits;
   const O = D.objects;
   const DEP = D.deployments && D.deployments.seq ? D.deployments : null;
@@ -390,7 +391,7 @@ const char* ReportScript() {
       el('span', { class: 'c-schema', text: D.schemas[O.schema[i]] }),
       el('span', { class: 'c-n', text: O.changes[i], title: 'commits that touched it' }),
       el('span', { class: 'c-seq', text: seqs[seqs.length - 1], title: 'last changed at seq' }),
-      el('span', { class: 'c-origin', text: O.dropped[i] ? 'dropped' : (O.detail[i] >= 0 ? 'history' : '') }));
+      el('span', { class: 'c-origin', text: FATES[O.fate[i]] || (O.detail[i] >= 0 ? 'history' : '') }));
   });
   function showObject(i, selected) {
     state.object_id = i;
@@ -398,7 +399,7 @@ const char* ReportScript() {
     const panel = clear(objPanel);
     panel.append(el('h2', { text: O.name[i] }),
       el('div', { class: 'dim', text: `${D.schemas[O.schema[i]]} · ${O.changes[i]} commits · ` +
-                                      (O.dropped[i] ? 'dropped' : 'exists') }));
+                                      (FATES[O.fate[i]] || 'exists') }));
     const vs = versions(i);
     if (!vs) {
       panel.append(el('div', { class: 'note', text: 'Its text is not embedded in this report ' +

@@ -43,11 +43,14 @@ class Dictionary {
   std::vector<std::string> values_;
 };
 
+// What became of an object, as the page shows it.
+enum class Fate { kExists = 0, kDropped = 1, kRenamed = 2 };
+
 struct ObjectInfo {
   std::string schema;
   std::string name;
   std::vector<uint64_t> seqs;  // commits that touched it, oldest first
-  bool dropped = false;        // its last create-or-drop was a drop
+  Fate fate = Fate::kExists;   // after its last create, drop or rename
 };
 
 // Everything one pass over the log gathers; the steps below shape it into the page.
@@ -117,15 +120,18 @@ void NoteObjects(Collected* c, const pb::Commit& commit) {
     const bool may_create_or_drop = kind.rfind("create_", 0) == 0 || kind.rfind("drop_", 0) == 0 ||
                                     kind.rfind("replace_", 0) == 0;
     const char sign = may_create_or_drop ? ObjectSign(e) : '~';
+    const auto [renamed_from, renamed_to] = RenameOf(e);
     for (size_t i = 0; i < touched.size(); ++i) {
       const std::string key = commit.schema() + '\0' + touched[i];
       auto [it, added] = c->object_ids.emplace(key, c->objects.size());
-      if (added) c->objects.push_back({commit.schema(), touched[i], {}, false});
+      if (added) c->objects.push_back({commit.schema(), touched[i], {}, Fate::kExists});
       ObjectInfo& o = c->objects[it->second];
       if (o.seqs.empty() || o.seqs.back() != commit.seq()) o.seqs.push_back(commit.seq());
       // The sign is about the event's first object (describe.h).
-      if (i == 0 && sign == '-') o.dropped = true;
-      if (i == 0 && (sign == '+' || sign == '!')) o.dropped = false;
+      if (i == 0 && sign == '-') o.fate = Fate::kDropped;
+      if (i == 0 && (sign == '+' || sign == '!')) o.fate = Fate::kExists;
+      if (!renamed_to.empty() && o.name == renamed_from) o.fate = Fate::kRenamed;
+      if (!renamed_to.empty() && o.name == renamed_to) o.fate = Fate::kExists;
     }
   }
 }
@@ -208,14 +214,14 @@ Result<std::vector<size_t>> ChooseDetailed(Collected& c, const ReportOptions& op
   return chosen;
 }
 
-// The object's text as `show` prints it; empty when it does not exist in `schema`.
-Result<std::string> ObjectTextIn(const pb::SchemaState& schema, const ObjectInfo& o) {
+// The text of object `name` as `show` prints it; empty when it does not exist in `schema`.
+Result<std::string> ObjectTextIn(const pb::SchemaState& schema, const std::string& name) {
   const std::vector<std::string> names = ObjectNames(schema);
-  if (!std::binary_search(names.begin(), names.end(), o.name)) return std::string();
-  const pb::SchemaState fragment = SelectObjects(schema, {o.name});
+  if (!std::binary_search(names.begin(), names.end(), name)) return std::string();
+  const pb::SchemaState fragment = SelectObjects(schema, {name});
   const backend::Backend* b = backend::ForEngine(fragment.engine());
   if (b == nullptr) return ProtoJson(fragment).dump(2);
-  return b->ObjectText(fragment, o.name);
+  return b->ObjectText(fragment, name);
 }
 
 bool Touches(const pb::Event& e, const std::set<std::string>& names) {
@@ -227,14 +233,26 @@ bool Touches(const pb::Event& e, const std::set<std::string>& names) {
 
 // Step 4: one object's life: after each commit that touched it (or an object it lives in),
 // its text as an edit of the previous one, and the changes that commit made to it.
-Result<json> ObjectHistory(History& history, Collected& c, size_t id) {
+Result<json> ObjectHistory(History& history, Collected& c, uint64_t until_seq, size_t id) {
   const ObjectInfo& o = c.objects[id];
-  const std::vector<std::string> parents = ObjectAndParents(o.name);
-  const std::set<std::string> wanted(parents.begin(), parents.end());
-  const std::set<std::string> self = {o.name};
-  std::set<uint64_t> seqs(o.seqs.begin(), o.seqs.end());
-  for (const std::string& p : parents) {
-    auto it = c.object_ids.find(o.schema + '\0' + p);
+  // A renamed object's history goes back through its former names (as blame follows it).
+  STRATA_ASSIGN_OR_RETURN(auto former, history.index().FormerNames(o.name, until_seq));
+  auto name_at = [&](uint64_t seq) {
+    std::string name = o.name;
+    for (const auto& [old_name, renamed_at] : former) {
+      if (seq < renamed_at) name = old_name;
+    }
+    return name;
+  };
+  std::set<std::string> self = {o.name};
+  for (const auto& [old_name, renamed_at] : former) self.insert(old_name);
+  std::set<std::string> wanted;
+  for (const std::string& name : self) {
+    for (std::string& p : ObjectAndParents(name)) wanted.insert(std::move(p));
+  }
+  std::set<uint64_t> seqs;
+  for (const std::string& name : wanted) {
+    auto it = c.object_ids.find(o.schema + '\0' + name);
     if (it != c.object_ids.end()) {
       seqs.insert(c.objects[it->second].seqs.begin(), c.objects[it->second].seqs.end());
     }
@@ -247,18 +265,22 @@ Result<json> ObjectHistory(History& history, Collected& c, size_t id) {
     const pb::Commit& commit = stored.commit;
     pb::SchemaState& schema = (*state.mutable_schemas())[commit.schema()];
     json changes = json::array();
+    bool replayed = true;
     for (const pb::Event& e : commit.events()) {
       if (!Touches(e, wanted)) continue;
-      const Status applied = Apply(e, &schema);
-      if (!applied.ok()) {
-        return Status::Corruption(
-            fmt::format("replaying {} at seq {}: {}", o.name, seq, applied.ToString()));
-      }
+      // Replaying only this object's events can miss something an event needs (a table a
+      // view reads); the index's state of the object after this commit is then the truth.
+      if (replayed && !Apply(e, &schema).ok()) replayed = false;
       if (!Touches(e, self)) continue;
       const EventText t = Describe(e);
       changes.push_back({std::string(1, ObjectSign(e)), t.text});
     }
-    STRATA_ASSIGN_OR_RETURN(std::string text, ObjectTextIn(schema, o));
+    if (!replayed) {
+      STRATA_ASSIGN_OR_RETURN(pb::State at, history.index().ObjectStateAt(seq, name_at(seq)));
+      schema = at.schemas().count(commit.schema()) ? at.schemas().at(commit.schema())
+                                                   : pb::SchemaState();
+    }
+    STRATA_ASSIGN_OR_RETURN(std::string text, ObjectTextIn(schema, name_at(seq)));
     std::vector<std::string> now = SplitLines(text);
     // A commit that changed only an object it lives in, and not its text, is no version of it.
     if (changes.empty() && now == lines && !versions.empty()) continue;
@@ -281,12 +303,12 @@ Result<json> ObjectHistory(History& history, Collected& c, size_t id) {
 json ObjectColumns(Collected& c, const std::vector<size_t>& detailed) {
   std::vector<int64_t> detail(c.objects.size(), -1);
   for (size_t i = 0; i < detailed.size(); ++i) detail[detailed[i]] = static_cast<int64_t>(i);
-  json j = {{"name", json::array()},    {"schema", json::array()}, {"dropped", json::array()},
+  json j = {{"name", json::array()},    {"schema", json::array()}, {"fate", json::array()},
             {"changes", json::array()}, {"seqs", json::array()},   {"detail", detail}};
   for (const ObjectInfo& o : c.objects) {
     j["name"].push_back(o.name);
     j["schema"].push_back(c.schemas.Id(o.schema));
-    j["dropped"].push_back(o.dropped ? 1 : 0);
+    j["fate"].push_back(static_cast<int>(o.fate));
     j["changes"].push_back(o.seqs.size());
     // Delta-encoded: the first seq, then the gaps (small numbers keep the page small).
     json seqs = json::array();
@@ -399,7 +421,7 @@ Result<ReportData> CollectReport(History& history, const ReportOptions& options)
   STRATA_ASSIGN_OR_RETURN(std::vector<size_t> detailed, ChooseDetailed(c, options));
   page["details"] = json::array();
   for (size_t id : detailed) {
-    STRATA_ASSIGN_OR_RETURN(json h, ObjectHistory(history, c, id));
+    STRATA_ASSIGN_OR_RETURN(json h, ObjectHistory(history, c, options.until_seq, id));
     page["details"].push_back(std::move(h));
     if (options.detail_progress && page["details"].size() % 10 == 0) {
       options.detail_progress(page["details"].size(), detailed.size());

@@ -160,9 +160,11 @@ inline pb::Commit TailCommit(int n, const ReportHistoryOptions& options) {
   return c;
 }
 
-// Writes strata.yaml and the history's log into `dir` (created). Returns "" or what failed.
-inline std::string WriteReportHistory(const std::string& dir,
-                                      const ReportHistoryOptions& options = {}) {
+// Writes strata.yaml and the history's log into `dir` (created): `commits` (the known history
+// unless given), a day apart, then the tail. Returns "" or what failed.
+inline std::string WriteReportHistory(
+    const std::string& dir, const ReportHistoryOptions& options = {},
+    const std::vector<ReportCommit>& commits = ReportHistoryCommits()) {
   namespace fs = std::filesystem;
   fs::create_directories(fs::path(dir) / "schema" / "dynamodb");
   fs::create_directories(fs::path(dir) / "migrations");
@@ -174,7 +176,7 @@ inline std::string WriteReportHistory(const std::string& dir,
   auto writer = CommitWriter::Open(env.get(), (fs::path(dir) / ".strata").string(), LogOptions());
   if (!writer.ok()) return writer.status().ToString();
   int64_t time = 1772355600000000;  // 2026-03-01T09:00:00Z
-  for (const ReportCommit& rc : ReportHistoryCommits()) {
+  for (const ReportCommit& rc : commits) {
     pb::Commit c;
     if (!google::protobuf::TextFormat::ParseFromString(rc.body, &c)) return "bad text: " + rc.body;
     const std::string schema = rc.schema;

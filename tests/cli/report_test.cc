@@ -133,8 +133,8 @@ TEST_F(ReportTest, HoldsTheCommitsObjectsAndDeploymentsOfTheHistory) {
   ASSERT_EQ(at.size(), 4u) << o["name"];
   ASSERT_TRUE(at.count("orders") && at.count("customers") && at.count("app"));
   ASSERT_TRUE(at.count(std::string("app.") + testing::kHostileTable)) << o["name"];
-  EXPECT_EQ(o["dropped"][at["customers"]], 1);
-  EXPECT_EQ(o["dropped"][at["orders"]], 0);
+  EXPECT_EQ(o["fate"][at["customers"]], 1) << "dropped";
+  EXPECT_EQ(o["fate"][at["orders"]], 0) << "exists";
   EXPECT_EQ(o["seqs"][at["orders"]], nlohmann::json({1, 2, 3}));  // seqs 1, 3, 6
 
   // The full history of orders: a version per commit, its changes, its text rebuilt by edits.
@@ -245,6 +245,71 @@ TEST_F(ReportTest, BadRefsAndPlacesFailAndWriteNothing) {
     EXPECT_EQ(r.out, "");
   }
   EXPECT_EQ(StrayFiles(), std::vector<std::string>{});
+}
+
+TEST(ReportRenameTest, ARenamedTableKeepsItsHistoryFromItsFormerName) {
+  strata::testing::TempDir tmp;
+  const std::string dir = (fs::path(tmp.path()) / "renames").string();
+  const std::string table =
+      R"pb(events {
+             postgres {
+               create_table {
+                 table {
+                   schema: "app"
+                   name: "accounts"
+                   columns { name: "id" type: "integer" identity: PG_IDENTITY_NONE }
+                 }
+               }
+             }
+           })pb";
+  const std::string rename =
+      R"pb(events {
+             postgres {
+               rename {
+                 target { kind: PG_OBJECT_TABLE schema: "app" name: "accounts" }
+                 new_name: "customers"
+               }
+             }
+           })pb";
+  const std::string column =
+      R"pb(events {
+             postgres {
+               add_column {
+                 schema: "app"
+                 table: "customers"
+                 column { name: "email" type: "text" identity: PG_IDENTITY_NONE }
+               }
+             }
+           })pb";
+  ASSERT_EQ(
+      testing::WriteReportHistory(
+          dir, {},
+          {{"postgres", pb::ORIGIN_MIGRATE, "alice", "accounts",
+            R"pb(events { postgres { create_schema { schema { name: "app" } } } })pb" + table},
+           {"postgres", pb::ORIGIN_MIGRATE, "bob", "accounts are customers", rename},
+           {"postgres", pb::ORIGIN_MIGRATE, "carol", "customers have email", column}}),
+      "");
+  StrataRun r = RunStrata({"report"}, {"PATH=/usr/bin:/bin", "NO_COLOR=1"}, dir);
+  ASSERT_EQ(r.code, 0) << r;
+  const nlohmann::json d = PageData(ReadFile(fs::path(dir) / "strata-report.html"));
+  const auto& o = d["objects"];
+  std::map<std::string, size_t> at;
+  for (size_t i = 0; i < o["name"].size(); ++i) at[o["name"][i]] = i;
+  ASSERT_TRUE(at.count("app.accounts") && at.count("app.customers")) << o["name"];
+  EXPECT_EQ(o["fate"][at["app.accounts"]], 2) << "renamed";
+  EXPECT_EQ(o["fate"][at["app.customers"]], 0) << "exists";
+  // customers' life starts when it was created as accounts.
+  const auto& versions = d["details"][o["detail"][at["app.customers"]].get<size_t>()]["versions"];
+  ASSERT_EQ(versions.size(), 3u) << versions;
+  EXPECT_EQ(versions[0]["seq"], 1);
+  EXPECT_NE(versions[0]["edit"].dump().find("app.accounts"), std::string::npos) << versions[0];
+  EXPECT_NE(versions[1]["edit"].dump().find("app.customers"), std::string::npos) << versions[1];
+  EXPECT_NE(versions[2]["edit"].dump().find("email"), std::string::npos) << versions[2];
+  EXPECT_EQ(versions[2]["gone"], false);
+  // ... and accounts' ends with the rename.
+  const auto& old = d["details"][o["detail"][at["app.accounts"]].get<size_t>()]["versions"];
+  EXPECT_EQ(old.back()["seq"], 2);
+  EXPECT_EQ(old.back()["gone"], true);
 }
 
 TEST_F(ReportTest, AnEmptyLogIsAnError) {
