@@ -38,6 +38,7 @@ const std::map<std::string, Runner>& Commands() {
       {"tag", RunTag},     {"migrate", RunMigrate},   {"drift", RunDrift},   {"plan", RunPlan},
       {"apply", RunApply}, {"push", RunPush},         {"replay", RunReplay}, {"list", RunList},
       {"drop", RunDrop},   {"import", RunImport},     {"export", RunExport},
+      {"report", RunReport},
   };
   return kCommands;
 }

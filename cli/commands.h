@@ -32,6 +32,8 @@ CommandResult RunList(Context& ctx);
 CommandResult RunDrop(Context& ctx);
 CommandResult RunImport(Context& ctx);
 CommandResult RunExport(Context& ctx);
+// The history as one self-contained HTML page.
+CommandResult RunReport(Context& ctx);
 
 // Parses ctx.args against `options` (and positional names); throws UsageError on bad flags.
 boost::program_options::variables_map ParseArgs(
@@ -65,6 +67,7 @@ CommandFlags MigrateValidateFlags();
 CommandFlags PlanFlags();
 CommandFlags PushFlags();
 CommandFlags ReplayFlags();
+CommandFlags ReportFlags();
 CommandFlags ShowFlags();
 CommandFlags StatusFlags();
 CommandFlags TagFlags();

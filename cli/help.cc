@@ -129,6 +129,12 @@ const std::vector<CommandHelp>& Table() {
       {"replay", "run the recorded migrations into an empty database and check the result",
        "strata replay [--target T] [--until REF] [--psql PROGRAM] [--history-schema SCHEMA]", "",
        ReplayFlags},
+      {"report", "the history as one self-contained HTML page",
+       "strata report [--out FILE] [--since REF] [--until REF] [--max-commits N]\n"
+       "              [--objects NAME[,NAME...]]... [--max-objects N]",
+       "(a timeline, objects' histories with blame, side-by-side diffs and deployments;\n"
+       "the page loads nothing from the network: docs/report.md)\n",
+       ReportFlags},
       {"show", "the schema, or one object, as of a ref", "strata show [--at REF] [OBJECT]", "",
        ShowFlags},
       {"status", "the log head and pending schema file changes",
@@ -234,7 +240,11 @@ std::string Placeholder(const Flag& f) {
       {"allow-replica-removal", "TABLE[:REGION]"},
       {"with-validation", "sh|sql"},
       {"log", "DIR|URL"},
-      {"engine", "ENGINES"}};
+      {"engine", "ENGINES"},
+      {"out", "FILE"},
+      {"objects", "NAME"},
+      {"max-commits", "N"},
+      {"max-objects", "N"}};
   if (auto it = kNames.find(f.long_name); it != kNames.end()) return it->second;
   std::string upper;
   for (char ch : f.long_name) upper += ch == '-' ? '_' : static_cast<char>(std::toupper(ch));
@@ -252,6 +262,7 @@ std::string FlagHelp(const Flag& f) {
 ValueKind KindOf(const Flag& f, std::string* choices) {
   if (f.long_name == "dir" || f.long_name == "project") return ValueKind::kDirectory;
   if (f.long_name == "psql") return ValueKind::kCommand;
+  if (f.long_name == "out") return ValueKind::kFile;
   if (f.long_name == "format")
     *choices = "yaml json sql";
   else if (f.long_name == "engine")

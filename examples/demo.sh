@@ -109,6 +109,8 @@ step "apply puts the index back; the plan shows one UpdateTable"
 run apply --target dev --auto-approve
 step "Deployments are commits too"
 run log --origin deploy
+step "The whole history as one HTML page: timeline, blame, diffs, deployments (docs/report.md)"
+run report --out "$work/strata-report.html"
 bash "$support/moto_server.sh" stop "$ddb_state" >/dev/null 2>&1 || true
 trap - EXIT
 
