@@ -101,7 +101,7 @@ inline std::vector<ReportCommit> ReportHistoryCommits() {
        R"pb(deployment {
               target: "prod-ddb"
               from_seq: 3
-              to_seq: 7
+              to_seq: 3
               outcome: DEPLOYMENT_FAILED
               duration_ms: 800
               detail: "throttled"

@@ -158,7 +158,7 @@ TEST_F(ReportTest, HoldsTheCommitsObjectsAndDeploymentsOfTheHistory) {
   EXPECT_EQ(dep["outcome"], nlohmann::json({"succeeded", "failed", "succeeded"}));
   EXPECT_EQ(dep["detail"][1], "throttled");
   EXPECT_EQ(d["cursors"], nlohmann::json::parse(R"([
-      {"target": "prod-ddb", "seq": 7, "deployment_seq": 8, "outcome": "failed"},
+      {"target": "prod-ddb", "seq": 3, "deployment_seq": 8, "outcome": "failed"},
       {"target": "staging-ddb", "seq": 7, "deployment_seq": 9, "outcome": "succeeded"}])"));
   EXPECT_EQ(d["tags"], nlohmann::json::parse(R"([{"name": "v1", "seq": 3}])"));
 }
@@ -212,7 +212,7 @@ TEST_F(ReportTest, FlagsBoundWhatIsEmbedded) {
   EXPECT_EQ(d["until"], 8);
   EXPECT_EQ(d["deployments"]["seq"], nlohmann::json({5, 8})) << "none after --until";
   // Targets as they stood at seq 8: staging-ddb was first deployed at seq 9.
-  EXPECT_EQ(d["cursors"], nlohmann::json::parse(R"([{"target": "prod-ddb", "seq": 7,
+  EXPECT_EQ(d["cursors"], nlohmann::json::parse(R"([{"target": "prod-ddb", "seq": 3,
       "deployment_seq": 8, "outcome": "failed"}])"));
   EXPECT_EQ(d["tags"], nlohmann::json::array()) << "v1 was tagged at seq 10";
 }
