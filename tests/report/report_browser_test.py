@@ -5,9 +5,11 @@ WebDriver HTTP on 127.0.0.1 (standard library only).
 Test mode (what ctest runs): writes the known history (tests/cli/report_history.h) with
 report_history_tool, runs `strata report`, opens the file from disk, checks that nothing logs an
 error or runs hostile text, clicks through the filters, a commit, an object's history and blame,
-a diff between two points and the deployments, and saves a screenshot as OUT/report.png.
+a diff between two points and the deployments, and saves a screenshot as OUT/report.png. It
+then records the demo shop's rounds (examples/demo.sh) and saves its report as
+OUT/report-demo.png.
 
-    report_browser_test.py --strata BIN --history-tool BIN --out DIR
+    report_browser_test.py --strata BIN --history-tool BIN --examples DIR --out DIR
 
 Measure mode (docs/benchmarks.md): opens an existing report and prints how long it took to
 load and to apply a filter.
@@ -407,6 +409,55 @@ def run_long_checks(d, page, out):
     check(errors_in_log(d) == [], f"console errors: {errors_in_log(d)}")
 
 
+# The demo's shop (examples/demo.sh, its recorded part): four rounds of table files recorded by
+# three people on four days, and tag v1.
+DEMO_ROUNDS = [
+    ("1-initial", "alice", "2026-03-01T09:00:00Z", "initial tables"),
+    ("2-lookups", "bob", "2026-03-03T14:30:00Z", "customers by email; owner tags"),
+    ("3-streams", "alice", "2026-03-10T11:00:00Z", "totals on the status index; carts"),
+    ("4-retire", "carol", "2026-03-20T16:45:00Z", "retire sessions; carts per item"),
+]
+
+
+def record_demo_shop(strata, examples, project):
+    shop = Path(examples) / "shop"
+    (project / "schema" / "dynamodb").mkdir(parents=True)
+    shutil.copy(shop / "strata.yaml", project / "strata.yaml")
+    for step, who, when, message in DEMO_ROUNDS:
+        tables = project / "schema" / "dynamodb"
+        for f in tables.iterdir():
+            f.unlink()
+        for f in (shop / "steps" / step).iterdir():
+            shutil.copy(f, tables / f.name)
+        env = {"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "STRATA_NOW": when,
+               "STRATA_ACTOR_NAME": who, "STRATA_ACTOR_EMAIL": f"{who}@shop.example",
+               "STRATA_ACTOR_HOST": f"laptop-{who}"}
+        subprocess.run([strata, "generate", "-m", message], cwd=project, env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        if step == "2-lookups":
+            subprocess.run([strata, "tag", "v1", "-m", "first release"], cwd=project, env=env,
+                           check=True, stdout=subprocess.DEVNULL)
+
+
+def run_demo_checks(d, page, out):
+    """The demo project's report, as a reader opens it: the screenshot a person looks at."""
+    d.go(page.as_uri())
+    wait_ready(d)
+    check(errors_in_log(d) == [], f"console errors: {errors_in_log(d)}")
+    seqs = visible_seqs(d)
+    check(seqs == [5, 4, 3, 2, 1], f"four rounds and a tag (seq 3): {seqs}")
+    d.click('#timeline-list .tl-row[data-seq="5"]')
+    detail = d.text("#commit-detail")
+    check("carol" in detail and "retire sessions" in detail, detail)
+    d.click('#commit-objects a.obj-link[data-object="orders"]')
+    check(d.text("#object-detail h2") == "orders", d.text("#object-detail h2"))
+    check("alice" in d.text("#object-blame"), d.text("#object-blame"))
+    d.click("#tab-timeline")
+    d.click('#timeline-list .tl-row[data-seq="5"]')
+    d.screenshot(out / "report-demo.png")
+    check(errors_in_log(d) == [], f"console errors: {errors_in_log(d)}")
+
+
 def test_mode(args):
     out = Path(args.out).resolve()
     shutil.rmtree(out, ignore_errors=True)
@@ -423,10 +474,16 @@ def test_mode(args):
     long_page = out / "report-long.html"
     subprocess.run([strata, "report", "--max-objects", "10", "--out", str(long_page)],
                    cwd=long_project, env=env, check=True)
+    demo_project = out / "demo-shop"
+    record_demo_shop(strata, args.examples, demo_project)
+    demo_page = out / "report-demo.html"
+    subprocess.run([strata, "report", "--out", str(demo_page)], cwd=demo_project, env=env,
+                   check=True, stdout=subprocess.DEVNULL)
     d = Driver(out)
     try:
         run_checks(d, page, out)
         run_long_checks(d, long_page, out)
+        run_demo_checks(d, demo_page, out)
     except CheckFailed:
         d.screenshot(out / "report-failure.png")
         print(f"screenshot of the failure: {out / 'report-failure.png'}")
@@ -434,6 +491,7 @@ def test_mode(args):
     finally:
         d.close()
     print(f"screenshot: {out / 'report.png'}")
+    print(f"screenshot of the demo project's report: {out / 'report-demo.png'}")
     print("report_browser: all checks passed")
 
 
@@ -491,6 +549,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--strata")
     p.add_argument("--history-tool")
+    p.add_argument("--examples", help="the examples directory (the demo shop's table files)")
     p.add_argument("--out", required=True)
     p.add_argument("--measure")
     p.add_argument("--runs", type=int, default=3)
