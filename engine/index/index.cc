@@ -750,14 +750,19 @@ Result<uint64_t> Index::LoadCheckpointInto(uint64_t at_or_before,
     STRATA_ASSIGN_OR_RETURN(bool more, q.Step());
     if (!more) break;
     const std::string schema_name = q.Text(0);
-    raw.clear();
-    STRATA_RETURN_IF_ERROR(decompressor->Decompress(q.Blob(1), nullptr, &raw));
-    STRATA_ASSIGN_OR_RETURN(index_format::Block block, index_format::DecodeBlock(raw));
-    Status merged = MergeBlock(block, objects != nullptr ? &wanted : nullptr,
-                               &(*state->mutable_schemas())[schema_name]);
+    Status merged = [&]() -> Status {
+      raw.clear();
+      STRATA_RETURN_IF_ERROR(decompressor->Decompress(q.Blob(1), nullptr, &raw));
+      STRATA_ASSIGN_OR_RETURN(index_format::Block block, index_format::DecodeBlock(raw));
+      return MergeBlock(block, objects != nullptr ? &wanted : nullptr,
+                        &(*state->mutable_schemas())[schema_name]);
+    }();
     if (!merged.ok()) {
-      return merged.WithContext(fmt::format("index checkpoint at seq {}, schema {}", seq,
-                                            schema_name));
+      // The log is intact (it is read and checked separately); only this cache is not.
+      return Status::Corruption(fmt::format(
+          "index {}: checkpoint at seq {}, schema {}: {}; the index is rebuilt from the log "
+          "when the file is deleted: rm {}",
+          path_, seq, schema_name, merged.message(), path_));
     }
   }
   state->set_seq(seq);

@@ -343,6 +343,37 @@ TEST_F(IndexTest, IndexOfAnotherFormatIsRebuilt) {
   ExpectStateMatchesModel(*index, 11);
 }
 
+// A damaged checkpoint block is Corruption that names the index file and how to rebuild it,
+// never a crash or a wrong state; deleting the file brings the right answers back.
+TEST_F(IndexTest, DamagedCheckpointBlockSaysHowToRebuild) {
+  Record(60, 41);
+  { auto index = OpenIndex(); }
+  const std::vector<std::string> damage = {
+      "UPDATE checkpoint_blocks SET data = X'00'",                  // not zstd
+      "UPDATE checkpoint_blocks SET data = X'28B52FFD2000010000'",  // a frame of no bytes
+  };
+  for (const std::string& sql : damage) {
+    {
+      sqlite3* db = nullptr;
+      ASSERT_EQ(sqlite3_open(index_path_.c_str(), &db), SQLITE_OK);
+      ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+      ASSERT_GT(sqlite3_changes(db), 0);
+      sqlite3_close(db);
+    }
+    auto index = OpenIndex();
+    ASSERT_TRUE(index);
+    auto state = index->StateAt(60);
+    ASSERT_FALSE(state.ok()) << sql;
+    EXPECT_EQ(state.status().code(), Code::kCorruption);
+    EXPECT_NE(state.status().message().find("rm " + index_path_), std::string::npos)
+        << state.status().ToString();
+    index.reset();
+    std::filesystem::remove(index_path_);
+    index = OpenIndex();
+    ExpectStateMatchesModel(*index, 60);
+  }
+}
+
 TEST_F(IndexTest, TagsAndCursorsComeFromTheLog) {
   Record(5, 12);
   {
