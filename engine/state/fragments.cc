@@ -177,6 +177,37 @@ Status MergeFragment(std::string_view bytes, pb::SchemaState* into) {
   return Status::Ok();
 }
 
+void MergeDisjoint(pb::SchemaState* from, pb::SchemaState* into) {
+  if (from->engine() != pb::ENGINE_UNSPECIFIED) into->set_engine(from->engine());
+  if (into->kind_case() == pb::SchemaState::KIND_NOT_SET) {
+    const pb::Engine engine = into->engine();
+    into->Swap(from);
+    into->set_engine(engine);
+    return;
+  }
+  switch (from->kind_case()) {
+    case pb::SchemaState::kDynamodb: {
+      auto& tables = *into->mutable_dynamodb()->mutable_tables();
+      for (auto& [name, t] : *from->mutable_dynamodb()->mutable_tables()) tables[name].Swap(&t);
+      break;
+    }
+    case pb::SchemaState::kGlue:
+      for (auto& [db_name, db] : *from->mutable_glue()->mutable_databases()) {
+        pb::GlueDatabase& target = (*into->mutable_glue()->mutable_databases())[db_name];
+        // The tables move; the database's own fields (set on one side only) merge.
+        for (auto& [t, table] : *db.mutable_tables()) (*target.mutable_tables())[t].Swap(&table);
+        db.clear_tables();
+        target.MergeFrom(db);
+      }
+      break;
+    case pb::SchemaState::kPostgres:
+      // Every PostgreSQL object is its own top-level map entry: a merge is exact.
+      into->mutable_postgres()->MergeFrom(from->postgres());
+      break;
+    case pb::SchemaState::KIND_NOT_SET: break;
+  }
+}
+
 std::vector<std::string> ObjectNames(const pb::SchemaState& state) {
   std::vector<std::string> names;
   for (auto& [object, bytes] : SplitSchema(state)) {

@@ -26,6 +26,12 @@ Status MergeFragment(std::string_view bytes, pb::SchemaState* into);
 // The same merge for an already parsed fragment.
 void MergeFragment(const pb::SchemaState& fragment, pb::SchemaState* into);
 
+// Moves the objects of `from` into `into`, when each was merged from a different set of the
+// same schema's fragments (two halves of a checkpoint restored apart). `from` is left empty
+// or hollow. Objects move without copying when both live on the same arena (or both on the
+// heap); a Glue database's own settings come from whichever side held its fragment.
+void MergeDisjoint(pb::SchemaState* from, pb::SchemaState* into);
+
 // The top-level object names of `state` (those SplitSchema uses), sorted.
 std::vector<std::string> ObjectNames(const pb::SchemaState& state);
 // Just the named objects of `state`, with what they live in (a Glue table's database); the
