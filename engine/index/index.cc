@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <limits>
 #include <set>
+#include <system_error>
 #include <thread>
 #include <unordered_map>
 
@@ -788,10 +789,17 @@ Result<uint64_t> Index::LoadCheckpointInto(uint64_t at_or_before,
     auto* second = google::protobuf::Arena::CreateMessage<pb::State>(arena);
     std::unique_ptr<pb::State> owned(arena == nullptr ? second : nullptr);
     Status second_status;
-    std::thread worker(
-        [&] { second_status = MergeBlocks(blocks, half, blocks.size(), nullptr, second); });
+    auto second_half = [&] {
+      second_status = MergeBlocks(blocks, half, blocks.size(), nullptr, second);
+    };
+    std::thread worker;
+    try {
+      worker = std::thread(second_half);
+    } catch (const std::system_error&) {
+      second_half();  // no thread to be had (a process limit): the same work, in turn
+    }
     restored = MergeBlocks(blocks, 0, half, nullptr, state);
-    worker.join();
+    if (worker.joinable()) worker.join();
     if (restored.ok()) restored = second_status;
     if (restored.ok()) {
       for (auto& [name, part] : *second->mutable_schemas()) {
