@@ -14,6 +14,7 @@
 #include "engine/log/env.h"
 #include "engine/store/commit_store.h"
 #include "proto/commit.pb.h"
+#include "tests/engine/testing/dynamo_events.h"
 
 namespace strata::testing {
 
@@ -135,15 +136,7 @@ inline pb::Commit TailCommit(int n, const ReportHistoryOptions& options) {
   };
   if (n == 0) {
     for (int t = 0; t < options.tail_tables; ++t) {
-      auto* created = c.add_events()->mutable_dynamodb()->mutable_create_table()->mutable_table();
-      created->set_name(table(t));
-      created->mutable_key()->set_partition_key("id");
-      auto* a = created->add_attributes();
-      a->set_name("id");
-      a->set_type(pb::DYNAMO_ATTRIBUTE_TYPE_S);
-      created->set_billing_mode(pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST);
-      created->set_stream(pb::DYNAMO_STREAM_DISABLED);
-      created->set_table_class(pb::DYNAMO_TABLE_CLASS_STANDARD);
+      *c.add_events() = CreateTableEvent(table(t));
     }
     c.set_message("load tables");
   } else {
