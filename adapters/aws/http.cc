@@ -8,6 +8,8 @@
 #include <mutex>
 #include <vector>
 
+#include "adapters/aws/curl_loader.h"
+
 namespace strata::aws {
 namespace {
 
@@ -204,6 +206,7 @@ Result<UrlParts> SplitUrl(std::string_view url) {
 }
 
 Result<std::unique_ptr<HttpClient>> NewCurlHttpClient(const HttpOptions& options) {
+  if (Status loaded = LoadLibcurl(); !loaded.ok()) return loaded;
   static std::once_flag init_once;
   static CURLcode init_code = CURLE_OK;
   // curl's one-time process setup (TLS library init); not a handle, nothing shared per call.

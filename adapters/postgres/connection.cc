@@ -6,6 +6,8 @@
 
 #include <unordered_map>
 
+#include "adapters/postgres/libpq_loader.h"
+
 namespace strata::postgres {
 namespace {
 
@@ -75,6 +77,7 @@ Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
 Connection::~Connection() = default;
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& conninfo) {
+  if (Status loaded = LoadLibpq(); !loaded.ok()) return loaded;
   auto impl = std::make_unique<Impl>();
   // expand_dbname=1 lets `dbname` carry a whole conninfo or URI.
   const char* keywords[] = {"dbname", "fallback_application_name", nullptr};

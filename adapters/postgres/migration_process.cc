@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "adapters/postgres/libpq_loader.h"
+
 namespace strata::postgres {
 namespace {
 
@@ -55,6 +57,7 @@ Result<ChildSetup> MakeChildSetup(const std::string& psql_path, const std::strin
                                   const std::vector<std::string>& base_environment) {
   ChildSetup setup{psql_path, base_environment, ""};
   if (conninfo.empty()) return setup;
+  if (Status loaded = LoadLibpq(); !loaded.ok()) return loaded;
   char* err = nullptr;
   PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &err);
   if (err) PQfreemem(err);

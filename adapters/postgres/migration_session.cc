@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "adapters/postgres/connection.h"
+#include "adapters/postgres/libpq_loader.h"
 
 namespace strata::postgres {
 namespace {
@@ -61,6 +62,7 @@ MigrationSession::MigrationSession(std::unique_ptr<Impl> impl) : impl_(std::move
 MigrationSession::~MigrationSession() = default;
 
 Result<std::unique_ptr<MigrationSession>> MigrationSession::Open(const std::string& conninfo) {
+  if (Status loaded = LoadLibpq(); !loaded.ok()) return loaded;
   // psql's client encoding: PGCLIENTENCODING, else the locale's ("auto"), unless the conninfo
   // names one.
   bool conninfo_sets_encoding = false;
