@@ -7,6 +7,7 @@
 #include <set>
 
 #include "cli/commands.h"
+#include "cli/exit_memory.h"
 #include "cli/describe.h"
 #include "cli/objects_view.h"
 #include "engine/diff/diff.h"
@@ -24,9 +25,9 @@ CommandResult RunDiff(Context& ctx) {
   STRATA_ASSIGN_OR_RETURN(auto history, OpenHistory(ctx));
   STRATA_ASSIGN_OR_RETURN(uint64_t from, history->Resolve(vm["from"].as<std::string>()));
   STRATA_ASSIGN_OR_RETURN(uint64_t to, history->Resolve(vm["to"].as<std::string>()));
-  google::protobuf::Arena arena(StateArenaOptions());
-  STRATA_ASSIGN_OR_RETURN(pb::State * state_a, history->index().StateAt(from, &arena));
-  STRATA_ASSIGN_OR_RETURN(pb::State * state_b, history->index().StateAt(to, &arena));
+  google::protobuf::Arena* arena = ArenaFreedByExit(StateArenaOptions());
+  STRATA_ASSIGN_OR_RETURN(pb::State * state_a, history->index().StateAt(from, arena));
+  STRATA_ASSIGN_OR_RETURN(pb::State * state_b, history->index().StateAt(to, arena));
   const pb::State& a = *state_a;
   const pb::State& b = *state_b;
 
@@ -41,18 +42,25 @@ CommandResult RunDiff(Context& ctx) {
     auto it = s.schemas().find(n);
     return it == s.schemas().end() ? pb::SchemaState::default_instance() : it->second;
   };
+  // A batch of objects at a time: the events of a diff across thousands of tables would hold
+  // a copy of every table created between the two points.
+  constexpr size_t kBatchObjects = 256;
   for (const auto& n : names) {
-    STRATA_ASSIGN_OR_RETURN(auto events, Diff(side(a, n), side(b, n)));
-    count += events.size();
-    if (ctx.json) {
-      auto& list = out["schemas"][n] = nlohmann::ordered_json::array();
-      for (const auto& e : events) list.push_back(EventJson(e));
-      continue;
-    }
-    DiffSummary s = PrintChanges(ctx, n, events);
-    total.add += s.add;
-    total.change += s.change;
-    total.destroy += s.destroy;
+    nlohmann::ordered_json* list = nullptr;
+    if (ctx.json) list = &(out["schemas"][n] = nlohmann::ordered_json::array());
+    STRATA_RETURN_IF_ERROR(DiffInBatches(side(a, n), side(b, n), kBatchObjects,
+                                         [&](std::vector<pb::Event>& events) {
+      count += events.size();
+      if (list != nullptr) {
+        for (const auto& e : events) list->push_back(EventJson(e));
+        return Status::Ok();
+      }
+      DiffSummary s = PrintChanges(ctx, n, events);
+      total.add += s.add;
+      total.change += s.change;
+      total.destroy += s.destroy;
+      return Status::Ok();
+    }));
   }
   if (ctx.json) {
     out["changes"] = count;

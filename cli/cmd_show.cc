@@ -6,6 +6,7 @@
 
 #include "adapters/backend/registry.h"
 #include "cli/commands.h"
+#include "cli/exit_memory.h"
 #include "cli/objects_view.h"
 
 namespace strata::cli {
@@ -38,8 +39,8 @@ CommandResult RunShow(Context& ctx) {
   STRATA_ASSIGN_OR_RETURN(auto history, OpenHistory(ctx));
   STRATA_ASSIGN_OR_RETURN(uint64_t seq, history->Resolve(at));
   if (!vm.count("object")) {
-    google::protobuf::Arena arena(StateArenaOptions());
-    STRATA_ASSIGN_OR_RETURN(pb::State * state, history->index().StateAt(seq, &arena));
+    google::protobuf::Arena* arena = ArenaFreedByExit(StateArenaOptions());
+    STRATA_ASSIGN_OR_RETURN(pb::State * state, history->index().StateAt(seq, arena));
     if (ctx.json) {
       ctx.PrintJson({{"version", 1}, {"seq", seq}, {"schemas", StateJson(*state)}});
     } else {

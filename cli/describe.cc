@@ -42,13 +42,22 @@ EventText Describe(const pb::Event& e) {
   return t;
 }
 
+char ObjectSign(const pb::Event& e, const EventText& described) {
+  switch (EffectOf(e)) {
+    case ObjectEffect::kCreates: return '+';
+    case ObjectEffect::kDrops: return '-';
+    case ObjectEffect::kChanges: break;
+  }
+  return described.sign == '!' ? '!' : '~';
+}
+
 char ObjectSign(const pb::Event& e) {
   switch (EffectOf(e)) {
     case ObjectEffect::kCreates: return '+';
     case ObjectEffect::kDrops: return '-';
     case ObjectEffect::kChanges: break;
   }
-  return Describe(e).sign == '!' ? '!' : '~';
+  return ObjectSign(e, Describe(e));
 }
 
 nlohmann::ordered_json EventJson(const pb::Event& e) {
@@ -74,8 +83,10 @@ DiffSummary PrintChanges(const Context& ctx, const std::string& schema,
   std::vector<std::string> order;
   for (const auto& e : events) {
     EventText t = Describe(e);
-    if (!by_object.count(t.object)) order.push_back(t.object);
-    by_object[t.object].emplace_back(std::move(t), ObjectSign(e));
+    const char sign = ObjectSign(e, t);
+    auto& texts = by_object[t.object];
+    if (texts.empty()) order.push_back(t.object);
+    texts.emplace_back(std::move(t), sign);
   }
   DiffSummary sum;
   for (const auto& object : order) {

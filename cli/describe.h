@@ -21,6 +21,8 @@ EventText Describe(const pb::Event& event);
 // creates the object, '-' only when it drops it, '!' when it replaces it, '~' otherwise (a new
 // index or column changes its table, though the event's own sign is '+').
 char ObjectSign(const pb::Event& event);
+// The same for an event already described (Describe(event)), without describing it again.
+char ObjectSign(const pb::Event& event, const EventText& described);
 // The event as JSON: {"op": "...", "object": "...", "description": "...", "change": {...}}.
 nlohmann::ordered_json EventJson(const pb::Event& event);
 std::string OriginName(pb::Origin origin);

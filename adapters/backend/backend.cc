@@ -119,6 +119,14 @@ char SignOf(std::string_view kind) {
   return '~';
 }
 
+char ChangeSign(const pb::Event& e) {
+  const google::protobuf::Message* change = ChangeOf(e);
+  if (change == nullptr) return '~';
+  const auto* field = change->GetReflection()->GetOneofFieldDescriptor(
+      *change, change->GetDescriptor()->oneof_decl(0));
+  return field == nullptr ? '~' : SignOf(field->name());
+}
+
 ChangeText Backend::DescribeChange(const pb::Event& e) const {
   const google::protobuf::Message* change = ChangeOf(e);
   if (change == nullptr) return {'~', "unknown change"};

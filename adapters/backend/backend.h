@@ -256,6 +256,9 @@ std::string ChangeKind(const pb::Event& event);
 // The sign of a change from its kind's name: "create_"/"add_" '+', "drop_"/"remove_" '-',
 // "replace_table" '!', else '~'.
 char SignOf(std::string_view kind);
+// SignOf the event's change: what DescribeChange's sign is before a backend refines it, without
+// building the generic text (for backends that write their own).
+char ChangeSign(const pb::Event& event);
 
 // ---- the interfaces --------------------------------------------------------------------
 

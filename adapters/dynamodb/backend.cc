@@ -123,9 +123,8 @@ class DynamoBackend : public backend::Backend {
   }
 
   backend::ChangeText DescribeChange(const pb::Event& event) const override {
-    backend::ChangeText out = Backend::DescribeChange(event);
-    if (!event.has_dynamodb()) return out;
-    out.text = dynamodb::DescribeChange(event.dynamodb());
+    if (!event.has_dynamodb()) return Backend::DescribeChange(event);
+    backend::ChangeText out{backend::ChangeSign(event), dynamodb::DescribeChange(event.dynamodb())};
     // The table changes; the index comes or goes.
     if (event.dynamodb().has_add_global_index() || event.dynamodb().has_drop_global_index()) {
       out.sign = '~';

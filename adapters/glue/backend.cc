@@ -94,9 +94,8 @@ class GlueBackend : public backend::Backend {
   }
 
   backend::ChangeText DescribeChange(const pb::Event& event) const override {
-    backend::ChangeText out = Backend::DescribeChange(event);
-    if (event.has_glue()) out.text = glue::DescribeChange(event.glue());
-    return out;
+    if (!event.has_glue()) return Backend::DescribeChange(event);
+    return {backend::ChangeSign(event), glue::DescribeChange(event.glue())};
   }
 
   Result<std::string> ObjectText(const pb::SchemaState& fragment,

@@ -11,7 +11,6 @@
 // attribute changes type can be dropped and added again with the new type.
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-#include <google/protobuf/util/message_differencer.h>
 
 #include <algorithm>
 #include <map>
@@ -22,26 +21,31 @@
 namespace strata {
 namespace {
 
-using google::protobuf::util::MessageDifferencer;
-
-std::string DeterministicBytes(const google::protobuf::MessageLite& m) {
-  std::string bytes;
-  google::protobuf::io::StringOutputStream stream(&bytes);
-  google::protobuf::io::CodedOutputStream out(&stream);
+// `m`'s deterministic serialization (map entries in key order) into `buffer`, whose capacity
+// is reused from call to call. ByteSizeLong must have been called on `m` just before.
+void SerializeDeterministic(const google::protobuf::MessageLite& m, size_t size,
+                            std::string* buffer) {
+  buffer->resize(size);
+  google::protobuf::io::ArrayOutputStream array(buffer->data(), static_cast<int>(size));
+  google::protobuf::io::CodedOutputStream out(&array);
   out.SetSerializationDeterministic(true);
   m.SerializeWithCachedSizes(&out);
-  return bytes;
 }
 
-// Equal bytes are equal messages, and checking them is much cheaper than the field-by-field
-// comparison; only messages whose bytes differ go to MessageDifferencer, which knows that,
-// say, the order of a map's entries does not matter.
+// Two messages are the same when their deterministic serializations are: map entries are
+// written in key order, proto3 scalars at their default are not written either way, a present
+// sub-message is written even when empty, and these messages have no floating-point fields
+// (where -0.0 and NaN would make bytes and values disagree). That is what field-by-field
+// comparison (MessageDifferencer::Equals) decides, at a fraction of the cost; the buffers are
+// per thread and keep their capacity, so comparing allocates nothing.
 template <typename Message>
 bool Same(const Message& x, const Message& y) {
-  if (x.ByteSizeLong() == y.ByteSizeLong() && DeterministicBytes(x) == DeterministicBytes(y)) {
-    return true;
-  }
-  return MessageDifferencer::Equals(x, y);
+  const size_t size = x.ByteSizeLong();
+  if (size != y.ByteSizeLong()) return false;
+  thread_local std::string x_bytes, y_bytes;
+  SerializeDeterministic(x, size, &x_bytes);
+  SerializeDeterministic(y, size, &y_bytes);
+  return x_bytes == y_bytes;
 }
 
 pb::DynamoChange* NewChange(std::vector<pb::Event>* out) {
@@ -376,27 +380,54 @@ void DiffTable(const pb::DynamoTable& a, const pb::DynamoTable& b, std::vector<p
   AddAndUpdateReplicas(a, b, out);
 }
 
-std::vector<std::string> SortedNames(const pb::DynamoSchema& a, const pb::DynamoSchema& b) {
-  std::set<std::string> names;
-  for (const auto& [name, _] : a.tables()) names.insert(name);
-  for (const auto& [name, _] : b.tables()) names.insert(name);
-  return {names.begin(), names.end()};
+// Every table name on either side, sorted, each once: pointers to the maps' own keys, which
+// stay put while the schemas are not changed.
+std::vector<const std::string*> SortedNames(const pb::DynamoSchema& a,
+                                            const pb::DynamoSchema& b) {
+  std::vector<const std::string*> names;
+  names.reserve(a.tables_size() + b.tables_size());
+  for (const auto& [name, _] : a.tables()) names.push_back(&name);
+  for (const auto& [name, _] : b.tables()) names.push_back(&name);
+  auto less = [](const std::string* x, const std::string* y) { return *x < *y; };
+  auto equal = [](const std::string* x, const std::string* y) { return *x == *y; };
+  std::sort(names.begin(), names.end(), less);
+  names.erase(std::unique(names.begin(), names.end(), equal), names.end());
+  return names;
+}
+
+// The events of one table present on either side.
+void DiffNamedTable(const pb::DynamoSchema& a, const pb::DynamoSchema& b,
+                    const std::string& name, std::vector<pb::Event>* out) {
+  auto in_a = a.tables().find(name);
+  auto in_b = b.tables().find(name);
+  if (in_b == b.tables().end()) {
+    NewChange(out)->mutable_drop_table()->set_table(name);
+  } else if (in_a == a.tables().end()) {
+    *NewChange(out)->mutable_create_table()->mutable_table() = in_b->second;
+  } else {
+    DiffTable(in_a->second, in_b->second, out);
+  }
 }
 
 }  // namespace
 
 void DiffDynamo(const pb::DynamoSchema& a, const pb::DynamoSchema& b, std::vector<pb::Event>* out) {
-  for (const auto& name : SortedNames(a, b)) {
-    auto in_a = a.tables().find(name);
-    auto in_b = b.tables().find(name);
-    if (in_b == b.tables().end()) {
-      NewChange(out)->mutable_drop_table()->set_table(name);
-    } else if (in_a == a.tables().end()) {
-      *NewChange(out)->mutable_create_table()->mutable_table() = in_b->second;
-    } else {
-      DiffTable(in_a->second, in_b->second, out);
-    }
+  for (const std::string* name : SortedNames(a, b)) DiffNamedTable(a, b, *name, out);
+}
+
+Status DiffDynamoInBatches(const pb::DynamoSchema& a, const pb::DynamoSchema& b,
+                           size_t batch_tables, const DiffSink& sink) {
+  std::vector<pb::Event> batch;
+  size_t tables = 0;
+  for (const std::string* name : SortedNames(a, b)) {
+    const size_t before = batch.size();
+    DiffNamedTable(a, b, *name, &batch);
+    if (batch.size() == before || ++tables < batch_tables) continue;
+    STRATA_RETURN_IF_ERROR(sink(batch));
+    batch.clear();
+    tables = 0;
   }
+  return batch.empty() ? Status::Ok() : sink(batch);
 }
 
 }  // namespace strata

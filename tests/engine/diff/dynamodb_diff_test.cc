@@ -1,8 +1,12 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 #include "engine/diff/diff.h"
 #include "engine/state/apply.h"
+#include "engine/state/objects.h"
 #include "tests/engine/testing/random_dynamo.h"
 
 namespace strata {
@@ -306,6 +310,136 @@ TEST_F(DynamoDiffTest, ReplicaSettingsAreOneUpdateAndDroppedIndexesTakeTheirOver
   c.mutable_replicas(0)->clear_global_indexes();
   CanonicalizeDynamoTable(&c);
   EXPECT_EQ(KindsOf(DiffTo(c)), (std::vector<std::string>{"drop_global_index"}));
+}
+
+// ---- in batches -------------------------------------------------------------------------
+
+// The batches of DiffInBatches, each as the tables its events are about, in order.
+struct Batches {
+  std::vector<pb::Event> joined;
+  std::vector<std::vector<std::string>> tables;  // per batch, each table once, in order
+};
+
+Batches CollectBatches(const pb::SchemaState& a, const pb::SchemaState& b, size_t size) {
+  Batches out;
+  Status s = DiffInBatches(a, b, size, [&](std::vector<pb::Event>& batch) {
+    EXPECT_FALSE(batch.empty());
+    std::vector<std::string> tables;
+    for (auto& e : batch) {
+      const std::string t = DynamoTableOf(e.dynamodb());
+      if (tables.empty() || tables.back() != t) tables.push_back(t);
+      out.joined.push_back(std::move(e));
+    }
+    out.tables.push_back(std::move(tables));
+    return Status::Ok();
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return out;
+}
+
+TEST(DynamoDiffBatches, JoinedTheyAreTheWholeDiffAndNoTableIsSplit) {
+  int split_runs = 0;
+  for (int seed = 0; seed < 300; ++seed) {
+    testing::RandomDynamo rnd(seed);
+    pb::SchemaState a = Wrap(rnd.Schema());
+    pb::SchemaState b = Wrap(rnd.Mutated(a.dynamodb()));
+    auto whole = Diff(a, b);
+    ASSERT_TRUE(whole.ok());
+    for (size_t size : {size_t{1}, size_t{2}, size_t{3}, size_t{1000}}) {
+      Batches got = CollectBatches(a, b, size);
+      ASSERT_EQ(got.joined.size(), whole->size()) << "seed " << seed << " size " << size;
+      for (size_t i = 0; i < whole->size(); ++i) {
+        ASSERT_TRUE(MessageDifferencer::Equals(got.joined[i], (*whole)[i]))
+            << "seed " << seed << " size " << size << " event " << i;
+      }
+      std::set<std::string> seen;
+      for (size_t i = 0; i < got.tables.size(); ++i) {
+        // Every batch but the last holds exactly `size` tables; a table is never in two.
+        if (i + 1 < got.tables.size()) {
+          EXPECT_EQ(got.tables[i].size(), size) << "seed " << seed;
+        }
+        for (const auto& t : got.tables[i]) {
+          EXPECT_TRUE(seen.insert(t).second) << "seed " << seed << ": " << t << " split";
+        }
+      }
+      split_runs += got.tables.size() > 1;
+    }
+  }
+  EXPECT_GT(split_runs, 300);  // most pairs really came in several batches
+}
+
+TEST(DynamoDiffBatches, ASinksErrorEndsTheDiffAndIsReturned) {
+  testing::RandomDynamo rnd(7);
+  pb::SchemaState a = Wrap(rnd.Schema());
+  pb::SchemaState b;
+  b.set_engine(pb::ENGINE_DYNAMODB);
+  b.mutable_dynamodb();  // every table dropped: one event per table
+  ASSERT_GT(a.dynamodb().tables_size(), 1);
+  int calls = 0;
+  Status s = DiffInBatches(a, b, 1, [&](std::vector<pb::Event>&) {
+    ++calls;
+    return Status::Aborted("the reader went away");
+  });
+  EXPECT_EQ(s.code(), Code::kAborted);
+  EXPECT_EQ(s.message(), "the reader went away");
+  EXPECT_EQ(calls, 1);
+}
+
+TEST(DynamoDiffBatches, OtherEnginesArriveInOneBatchAndMismatchesAreRefused) {
+  pb::SchemaState a, b;
+  a.set_engine(pb::ENGINE_GLUE);
+  b.set_engine(pb::ENGINE_GLUE);
+  for (const char* db : {"sales", "ops", "logs"}) {
+    (*b.mutable_glue()->mutable_databases())[db].set_name(db);
+  }
+  auto whole = Diff(a, b);
+  ASSERT_TRUE(whole.ok());
+  ASSERT_EQ(whole->size(), 3u);
+  int calls = 0;
+  size_t events = 0;
+  ASSERT_TRUE(DiffInBatches(a, b, 1, [&](std::vector<pb::Event>& batch) {
+                ++calls;
+                events += batch.size();
+                return Status::Ok();
+              }).ok());
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(events, 3u);
+  // No events, no batch.
+  calls = 0;
+  ASSERT_TRUE(DiffInBatches(b, b, 1, [&](std::vector<pb::Event>&) {
+                ++calls;
+                return Status::Ok();
+              }).ok());
+  EXPECT_EQ(calls, 0);
+  pb::SchemaState dynamo;
+  dynamo.set_engine(pb::ENGINE_DYNAMODB);
+  EXPECT_EQ(DiffInBatches(dynamo, b, 1, [](std::vector<pb::Event>&) { return Status::Ok(); })
+                .code(),
+            Code::kInvalidArgument);
+}
+
+// The diff decides "unchanged" by comparing deterministic serializations, which agrees with
+// comparing values only while no message holds a floating-point field (-0.0 and NaN).
+bool HasFloatingPoint(const google::protobuf::Descriptor* d,
+                      std::set<const google::protobuf::Descriptor*>* seen) {
+  if (!seen->insert(d).second) return false;
+  for (int i = 0; i < d->field_count(); ++i) {
+    const auto* f = d->field(i);
+    if (f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_DOUBLE ||
+        f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_FLOAT) {
+      ADD_FAILURE() << f->full_name() << " is floating point";
+      return true;
+    }
+    if (f->message_type() != nullptr && HasFloatingPoint(f->message_type(), seen)) return true;
+  }
+  return false;
+}
+
+TEST(DynamoDiffSame, NoDynamoMessageHasAFloatingPointField) {
+  std::set<const google::protobuf::Descriptor*> seen;
+  EXPECT_FALSE(HasFloatingPoint(pb::DynamoTable::descriptor(), &seen));
+  EXPECT_FALSE(HasFloatingPoint(pb::DynamoChange::descriptor(), &seen));
+  EXPECT_GT(seen.size(), 10u);  // the walk went into the nested messages
 }
 
 }  // namespace
