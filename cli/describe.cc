@@ -1,7 +1,6 @@
 #include "cli/describe.h"
 
 #include <fmt/format.h>
-#include <google/protobuf/util/json_util.h>
 
 #include <map>
 #include <ostream>
@@ -61,15 +60,11 @@ char ObjectSign(const pb::Event& e) {
 }
 
 nlohmann::ordered_json EventJson(const pb::Event& e) {
-  std::string change_json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(e, &change_json, options);
   EventText t = Describe(e);
   return {{"op", ChangeKind(e)},
           {"object", t.object},
           {"description", t.text},
-          {"change", nlohmann::ordered_json::parse(change_json, nullptr, false)}};
+          {"change", backend::ProtoJson(e)}};
 }
 
 std::string OriginName(pb::Origin origin) {

@@ -1,7 +1,6 @@
 #include "cli/objects_view.h"
 
 #include <fmt/format.h>
-#include <google/protobuf/util/json_util.h>
 
 #include <algorithm>
 
@@ -12,11 +11,7 @@
 namespace strata::cli {
 
 nlohmann::ordered_json ProtoJson(const google::protobuf::Message& m) {
-  std::string text;
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(m, &text, options);
-  return nlohmann::ordered_json::parse(text, nullptr, false);
+  return backend::ProtoJson(m);
 }
 
 std::string EngineName(pb::Engine engine) {

@@ -1,7 +1,10 @@
 #include "adapters/backend/backend.h"
 
 #include <fmt/format.h>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/type_resolver_util.h>
 
 #include <algorithm>
 
@@ -144,12 +147,31 @@ ChangeText Backend::DescribeChange(const pb::Event& e) const {
   return out;
 }
 
-nlohmann::ordered_json Backend::ObjectJson(const pb::SchemaState& fragment) const {
-  std::string text;
+nlohmann::ordered_json ProtoJson(const google::protobuf::Message& message) {
+  // The JSON printer renders the wire bytes in their order: write them deterministically
+  // (map entries sorted by key) and print those.
+  static constexpr char kUrlPrefix[] = "type.googleapis.com";
+  static google::protobuf::util::TypeResolver* const resolver =
+      google::protobuf::util::NewTypeResolverForDescriptorPool(
+          kUrlPrefix, google::protobuf::DescriptorPool::generated_pool());
+  std::string binary;
+  {
+    google::protobuf::io::StringOutputStream stream(&binary);
+    google::protobuf::io::CodedOutputStream out(&stream);
+    out.SetSerializationDeterministic(true);
+    message.SerializePartialToCodedStream(&out);
+  }
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(fragment, &text, options);
+  std::string text;
+  (void)google::protobuf::util::BinaryToJsonString(
+      resolver, std::string(kUrlPrefix) + "/" + message.GetDescriptor()->full_name(), binary,
+      &text, options);
   return nlohmann::ordered_json::parse(text, nullptr, false);
+}
+
+nlohmann::ordered_json Backend::ObjectJson(const pb::SchemaState& fragment) const {
+  return ProtoJson(fragment);
 }
 
 Result<std::string> Backend::ObjectText(const pb::SchemaState& fragment, const std::string&) const {

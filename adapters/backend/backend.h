@@ -247,6 +247,11 @@ struct ListView {
   std::string empty_text;         // when there is nothing to list
 };
 
+// A message as JSON with proto field names and map entries in key order, so the same message
+// always prints the same text (protobuf's own printer follows the maps' hash order, which
+// differs from run to run).
+nlohmann::ordered_json ProtoJson(const google::protobuf::Message& message);
+
 struct ChangeText {
   char sign = '~';
   std::string text;

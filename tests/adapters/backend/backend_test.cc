@@ -6,8 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "adapters/backend/registry.h"
 
@@ -312,6 +314,31 @@ TEST(BackendPlanTest, OperationCountAndBlockedObjects) {
   plan.objects.push_back(users);
   EXPECT_TRUE(plan.AnyBlocked());
   EXPECT_EQ(plan.OperationCount(), 3u);
+}
+
+TEST(ProtoJsonTest, MapEntriesComeInKeyOrderWhateverTheInsertionOrder) {
+  // Enough entries that the hash order of protobuf's map and the key order differ.
+  std::vector<std::string> keys;
+  for (int i = 0; i < 40; ++i) keys.push_back("tag-" + std::to_string((i * 17) % 40));
+  pb::DynamoTable forward, backward;
+  for (pb::DynamoTable* t : {&forward, &backward}) {
+    t->set_name("orders");
+    t->set_ttl_attribute("expires_at");
+  }
+  for (const auto& k : keys) (*forward.mutable_tags())[k] = "v" + k;
+  for (auto it = keys.rbegin(); it != keys.rend(); ++it) (*backward.mutable_tags())[*it] = "v" + *it;
+  const nlohmann::ordered_json a = ProtoJson(forward), b = ProtoJson(backward);
+  EXPECT_EQ(a.dump(), b.dump());
+  ASSERT_TRUE(a.contains("tags"));
+  std::vector<std::string> order;
+  for (const auto& [key, value] : a["tags"].items()) {
+    order.push_back(key);
+    EXPECT_EQ(value, "v" + key);
+  }
+  std::vector<std::string> sorted = keys;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(order, sorted);
+  EXPECT_EQ(a["ttl_attribute"], "expires_at");  // proto field names, not lowerCamelCase
 }
 
 }  // namespace
