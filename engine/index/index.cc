@@ -21,7 +21,6 @@
 #include <cstdio>
 #include <limits>
 #include <set>
-#include <system_error>
 #include <thread>
 #include <unordered_map>
 
@@ -31,6 +30,7 @@
 #include "engine/state/apply.h"
 #include "engine/state/fragments.h"
 #include "engine/state/objects.h"
+#include "engine/threads.h"
 
 namespace strata {
 namespace {
@@ -792,14 +792,10 @@ Result<uint64_t> Index::LoadCheckpointInto(uint64_t at_or_before,
     auto second_half = [&] {
       second_status = MergeBlocks(blocks, half, blocks.size(), nullptr, second);
     };
-    std::thread worker;
-    try {
-      worker = std::thread(second_half);
-    } catch (const std::system_error&) {
-      second_half();  // no thread to be had (a process limit): the same work, in turn
-    }
+    std::optional<std::thread> worker = TryStartThread(second_half);
+    if (!worker) second_half();  // no thread to be had (a process limit): the same work, in turn
     restored = MergeBlocks(blocks, 0, half, nullptr, state);
-    if (worker.joinable()) worker.join();
+    if (worker) worker->join();
     if (restored.ok()) restored = second_status;
     if (restored.ok()) {
       for (auto& [name, part] : *second->mutable_schemas()) {

@@ -10,6 +10,8 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+
+#include "engine/threads.h"
 #include <vector>
 
 #include "engine/state/validate.h"
@@ -431,13 +433,19 @@ class Handoff {
 
 Status CommitReader::ScanAhead(const CommitScanOptions& options, const Visitor& visit) {
   Handoff handoff;
-  std::thread decoder([&] {
+  std::optional<std::thread> decoder = TryStartThread([&] {
     Status s = ScanChecked(
         options,
         [&handoff] { return handoff.Slot(); },
         [&handoff](StoredCommit* c) { return handoff.Push(c); });
     handoff.Finish(std::move(s));
   });
+  if (!decoder) {
+    // No thread to be had (a process limit): decode and visit in turn, as without decode_ahead.
+    StoredCommit c;
+    return ScanChecked(
+        options, [&c] { return &c; }, [&visit](StoredCommit* got) { return visit(*got); });
+  }
   Status visited;
   while (StoredCommit* c = handoff.Next()) {
     visited = visit(*c);
@@ -447,7 +455,7 @@ Status CommitReader::ScanAhead(const CommitScanOptions& options, const Visitor& 
       break;
     }
   }
-  decoder.join();
+  decoder->join();
   // A visitor error comes from an earlier commit than anything the decoder found after it.
   return visited.ok() ? handoff.decoder_status() : visited;
 }

@@ -1,4 +1,5 @@
 #include "engine/index/index.h"
+#include "engine/threads.h"
 
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
@@ -76,6 +77,17 @@ TEST_F(IndexTest, StateAtEverySeqEqualsTheModel) {
   EXPECT_TRUE(index->sync_report().rebuilt);
   EXPECT_EQ(index->sync_report().indexed, 150u);
   for (uint64_t seq = 0; seq <= 150; ++seq) ExpectStateMatchesModel(*index, seq);
+}
+
+// With no second thread to be had, a whole-state restore parses both halves of a checkpoint in
+// turn, and the answers are the same.
+TEST_F(IndexTest, StateAtWithoutThreadsEqualsTheModel) {
+  Record(150, 1);
+  auto index = OpenIndex();
+  ASSERT_TRUE(index);
+  RefuseThreadsForTesting no_threads;
+  for (uint64_t seq = 0; seq <= 150; ++seq) ExpectStateMatchesModel(*index, seq);
+  EXPECT_GT(no_threads.refused(), 0);  // the restores did ask for a thread
 }
 
 // One schema source at any seq, through checkpoints, with another source's commits beside it.

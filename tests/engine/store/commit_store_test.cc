@@ -1,6 +1,9 @@
 #include "engine/store/commit_store.h"
+#include "engine/threads.h"
 
 #include <gtest/gtest.h>
+
+#include <memory>
 
 #include "tests/engine/testing/temp_dir.h"
 
@@ -16,10 +19,25 @@ pb::Commit Tagging(const std::string& name, uint64_t target) {
   return c;
 }
 
-// Parameter: CommitScanOptions::decode_ahead (every scan behaves the same either way).
-class CommitStoreTest : public ::testing::TestWithParam<bool> {
+// How scans run: in turn, decoding ahead on a second thread, or asked to decode ahead when no
+// thread can be started (it then decodes in turn). Every scan behaves the same in all three.
+enum class ScanMode { kInline, kDecodeAhead, kDecodeAheadWithoutThreads };
+
+class CommitStoreTest : public ::testing::TestWithParam<ScanMode> {
  protected:
-  void SetUp() override { env_ = NewPosixEnv(); }
+  void SetUp() override {
+    env_ = NewPosixEnv();
+    if (GetParam() == ScanMode::kDecodeAheadWithoutThreads) {
+      no_threads_ = std::make_unique<RefuseThreadsForTesting>();
+    }
+  }
+  void TearDown() override {
+    // The fallback really ran whenever this mode scanned at all.
+    if (no_threads_ != nullptr && scans_ > 0) {
+      EXPECT_GT(no_threads_->refused(), 0);
+    }
+    no_threads_.reset();
+  }
 
   // Appends `n` valid commits to a log at `dir`; returns their stored form.
   std::vector<StoredCommit> Write(const std::string& dir, int n, const std::string& prefix) {
@@ -64,12 +82,15 @@ class CommitStoreTest : public ::testing::TestWithParam<bool> {
 
   CommitScanOptions Options() const {
     CommitScanOptions o;
-    o.decode_ahead = GetParam();
+    o.decode_ahead = GetParam() != ScanMode::kInline;
+    ++scans_;
     return o;
   }
 
   std::unique_ptr<Env> env_;
   testing::TempDir tmp_;
+  std::unique_ptr<RefuseThreadsForTesting> no_threads_;
+  mutable int scans_ = 0;
 };
 
 TEST_P(CommitStoreTest, EachCommitCarriesTheHashOfThePreviousStoredBytes) {
@@ -234,8 +255,10 @@ TEST_P(CommitStoreTest, VisitorErrorStopsTheScanAndWinsOverLaterDamage) {
   EXPECT_EQ(seen, 100u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Inline, CommitStoreTest, ::testing::Values(false));
-INSTANTIATE_TEST_SUITE_P(DecodeAhead, CommitStoreTest, ::testing::Values(true));
+INSTANTIATE_TEST_SUITE_P(Inline, CommitStoreTest, ::testing::Values(ScanMode::kInline));
+INSTANTIATE_TEST_SUITE_P(DecodeAhead, CommitStoreTest, ::testing::Values(ScanMode::kDecodeAhead));
+INSTANTIATE_TEST_SUITE_P(DecodeAheadWithoutThreads, CommitStoreTest,
+                         ::testing::Values(ScanMode::kDecodeAheadWithoutThreads));
 
 }  // namespace
 }  // namespace strata
