@@ -7,8 +7,8 @@
 #include <set>
 
 #include "cli/commands.h"
-#include "cli/exit_memory.h"
 #include "cli/describe.h"
+#include "cli/exit_memory.h"
 #include "cli/objects_view.h"
 #include "engine/diff/diff.h"
 

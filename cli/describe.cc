@@ -51,12 +51,8 @@ char ObjectSign(const pb::Event& e, const EventText& described) {
 }
 
 char ObjectSign(const pb::Event& e) {
-  switch (EffectOf(e)) {
-    case ObjectEffect::kCreates: return '+';
-    case ObjectEffect::kDrops: return '-';
-    case ObjectEffect::kChanges: break;
-  }
-  return ObjectSign(e, Describe(e));
+  // Only a change needs the description (for a replacement's '!').
+  return ObjectSign(e, EffectOf(e) == ObjectEffect::kChanges ? Describe(e) : EventText{});
 }
 
 nlohmann::ordered_json EventJson(const pb::Event& e) {
