@@ -5,6 +5,7 @@
 // must be safe to use from one thread at a time per open file.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -24,12 +25,34 @@ class WritableFile {
   virtual Status Close() = 0;
 };
 
+// Bytes of a file mapped into memory, read-only; unmapped when destroyed.
+class MappedBytes {
+ public:
+  virtual ~MappedBytes() = default;
+  virtual std::string_view bytes() const = 0;
+};
+
 class RandomAccessFile {
  public:
   virtual ~RandomAccessFile() = default;
   // Reads up to `n` bytes at `offset` into `out` (fewer at end of file; none past it).
   virtual Status Read(uint64_t offset, size_t n, std::string* out) const = 0;
   virtual Result<uint64_t> Size() const = 0;
+  // The same into `out`, which has room for `n` bytes; returns how many were read. The rest of
+  // `out` is left as it was, so a caller reading parts of a large buffer pays only for those.
+  virtual Result<size_t> ReadInto(uint64_t offset, size_t n, char* out) const {
+    std::string bytes;
+    STRATA_RETURN_IF_ERROR(Read(offset, n, &bytes));
+    std::copy(bytes.begin(), bytes.end(), out);
+    return bytes.size();
+  }
+  // The first `size` bytes mapped into memory, for a file that no longer changes (a mapping
+  // outlives nothing that shrinks the file); nullptr when this file cannot be mapped, and the
+  // caller reads it instead. Pages are read as they are touched.
+  virtual std::unique_ptr<MappedBytes> MapUnchanging(uint64_t size) const {
+    (void)size;
+    return nullptr;
+  }
 };
 
 // Held while alive; released on destruction (or when the process dies).

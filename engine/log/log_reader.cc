@@ -52,7 +52,12 @@ class LogReaderImpl final : public LogReader {
   // frame (a full walk only when that fails). Sets tail_note_ for a torn tail.
   Result<uint64_t> FindTail(uint32_t segment);
   Result<RandomAccessFile*> File(uint32_t segment);
-  Status ReadSegment(uint32_t segment, std::string* out);
+  // The bytes of `segment` a walk from `start_offset` reads (log_internal::WalkSegment): a
+  // segment that is not the last no longer changes and is mapped, pages read as the walk
+  // touches them. The last one is read from the file: its header and first frame (the
+  // dictionary), then everything from `start_offset` on; the bytes between are never touched.
+  // Valid until the next call.
+  Result<std::string_view> ReadSegment(uint32_t segment, uint64_t start_offset, bool is_last);
   // The valid frame ending at `end`, read through its trailer; nullopt when there is none.
   Result<std::optional<Frame>> FrameEndingAt(RandomAccessFile* file, uint64_t end,
                                              std::string* buffer);
@@ -70,7 +75,9 @@ class LogReaderImpl final : public LogReader {
   std::map<uint32_t, std::unique_ptr<RandomAccessFile>> files_;
   std::unique_ptr<log_codec::Decompressor> decompressor_;
   log_codec::DictionaryCache dictionaries_;
-  std::string segment_buffer_;
+  std::unique_ptr<MappedBytes> segment_mapped_;
+  std::unique_ptr<char[]> segment_buffer_;  // not zeroed: only the bytes read are looked at
+  size_t segment_buffer_size_ = 0;
   std::string payload_buffer_;
   std::string tail_note_;
 };
@@ -91,10 +98,48 @@ Result<RandomAccessFile*> LogReaderImpl::File(uint32_t segment) {
   return raw;
 }
 
-Status LogReaderImpl::ReadSegment(uint32_t segment, std::string* out) {
+Result<std::string_view> LogReaderImpl::ReadSegment(uint32_t segment, uint64_t start_offset,
+                                                    bool is_last) {
+  segment_mapped_.reset();
   STRATA_ASSIGN_OR_RETURN(RandomAccessFile * file, File(segment));
   STRATA_ASSIGN_OR_RETURN(uint64_t size, file->Size());
-  return file->Read(0, size, out);
+  if (!is_last) {
+    // Sealed before the next segment was begun, and never written again.
+    segment_mapped_ = file->MapUnchanging(size);
+    if (segment_mapped_ != nullptr) return segment_mapped_->bytes();
+  }
+  if (segment_buffer_size_ < size) {
+    segment_buffer_ = std::make_unique_for_overwrite<char[]>(size);
+    segment_buffer_size_ = size;
+  }
+  char* buffer = segment_buffer_.get();
+  // Reads [from, to) into its place. When the file was shorter than its size said a moment
+  // ago, `end` becomes where its bytes stop.
+  uint64_t end = size;
+  auto read = [&](uint64_t from, uint64_t to) -> Status {
+    STRATA_ASSIGN_OR_RETURN(size_t got, file->ReadInto(from, to - from, buffer + from));
+    if (got < to - from) end = from + got;
+    return Status::Ok();
+  };
+  constexpr uint64_t kFirstFrame = log_format::kSegmentHeaderSize;
+  constexpr uint64_t kFirstBody = kFirstFrame + log_format::kFrameHeaderSize;
+  if (start_offset <= kFirstBody || size <= kFirstBody) {
+    STRATA_RETURN_IF_ERROR(read(0, size));
+    return std::string_view(buffer, end);
+  }
+  STRATA_RETURN_IF_ERROR(read(0, kFirstBody));
+  const uint64_t first_end =
+      kFirstFrame + log_format::kFrameOverhead + log_format::DecodeFixed32(buffer + kFirstFrame + 4);
+  if (end < kFirstBody || first_end >= start_offset || start_offset >= size) {
+    // Short, damaged, or nothing to skip: the walk reads it all.
+    end = size;
+    STRATA_RETURN_IF_ERROR(read(0, size));
+    return std::string_view(buffer, end);
+  }
+  STRATA_RETURN_IF_ERROR(read(kFirstBody, first_end));
+  if (end < first_end) return std::string_view(buffer, end);
+  STRATA_RETURN_IF_ERROR(read(start_offset, size));
+  return std::string_view(buffer, end);
 }
 
 void LogReaderImpl::NoteTornTail(uint32_t segment, uint64_t offset, uint64_t bytes,
@@ -221,12 +266,14 @@ Status LogReaderImpl::Scan(const ScanOptions& options, const Visitor& visit) {
                     fmt::format("missing segment (the log has segments {} and {})",
                                 segments[i - 1], segment));
     }
-    STRATA_RETURN_IF_ERROR(ReadSegment(segment, &segment_buffer_));
     log_internal::WalkOptions walk_options;
     walk_options.segment = segment;
     walk_options.is_last = i + 1 == segments.size();
     walk_options.verify_checksums = options.verify_checksums;
     if (i == first && options.from) walk_options.start_offset = options.from->offset;
+    STRATA_ASSIGN_OR_RETURN(
+        std::string_view bytes,
+        ReadSegment(segment, walk_options.start_offset, walk_options.is_last));
     const ZSTD_DDict_s* dictionary = nullptr;
     auto on_frame = [&](const Frame& f) -> Status {
       if (f.type == static_cast<uint8_t>(RecordType::kDictionary)) {
@@ -245,9 +292,10 @@ Status LogReaderImpl::Scan(const ScanOptions& options, const Visitor& visit) {
       return visit(RecordPosition{segment, f.offset, f.size}, payload_buffer_);
     };
     STRATA_ASSIGN_OR_RETURN(log_internal::WalkResult walk,
-                            log_internal::WalkSegment(segment_buffer_, walk_options, on_frame));
+                            log_internal::WalkSegment(bytes, walk_options, on_frame));
+    segment_mapped_.reset();
     if (walk.torn) {
-      NoteTornTail(segment, walk.valid_end, segment_buffer_.size() - walk.valid_end,
+      NoteTornTail(segment, walk.valid_end, bytes.size() - walk.valid_end,
                    walk.torn_what);
     }
   }

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -94,6 +95,17 @@ class PosixWritableFile final : public WritableFile {
   int fd_;
 };
 
+class PosixMappedBytes final : public MappedBytes {
+ public:
+  PosixMappedBytes(const char* data, size_t size) : data_(data), size_(size) {}
+  ~PosixMappedBytes() override { ::munmap(const_cast<char*>(data_), size_); }
+  std::string_view bytes() const override { return {data_, size_}; }
+
+ private:
+  const char* data_;
+  size_t size_;
+};
+
 class PosixRandomAccessFile final : public RandomAccessFile {
  public:
   PosixRandomAccessFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
@@ -101,20 +113,34 @@ class PosixRandomAccessFile final : public RandomAccessFile {
 
   Status Read(uint64_t offset, size_t n, std::string* out) const override {
     out->resize(n);
+    auto got = ReadInto(offset, n, out->data());
+    if (!got.ok()) {
+      out->clear();
+      return got.status();
+    }
+    out->resize(*got);
+    return Status::Ok();
+  }
+
+  Result<size_t> ReadInto(uint64_t offset, size_t n, char* out) const override {
     size_t done = 0;
     while (done < n) {
-      const ssize_t r = ::pread(fd_, out->data() + done, n - done,
-                                static_cast<off_t>(offset + done));
+      const ssize_t r = ::pread(fd_, out + done, n - done, static_cast<off_t>(offset + done));
       if (r < 0) {
         if (errno == EINTR) continue;
-        out->clear();
         return OsError("reading", path_, errno);
       }
       if (r == 0) break;  // end of file
       done += static_cast<size_t>(r);
     }
-    out->resize(done);
-    return Status::Ok();
+    return done;
+  }
+
+  std::unique_ptr<MappedBytes> MapUnchanging(uint64_t size) const override {
+    if (size == 0 || size > SIZE_MAX) return nullptr;
+    void* p = ::mmap(nullptr, static_cast<size_t>(size), PROT_READ, MAP_PRIVATE, fd_, 0);
+    if (p == MAP_FAILED) return nullptr;
+    return std::make_unique<PosixMappedBytes>(static_cast<const char*>(p), static_cast<size_t>(size));
   }
 
   Result<uint64_t> Size() const override {

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <filesystem>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "engine/log/crc32c.h"
@@ -453,6 +454,72 @@ TEST(LogReaderConcurrencyTest, ReaderBesideAWriterSeesWholeRecordsOnly) {
   EXPECT_EQ(log_test::Payloads(log_test::ReadAllRecords(env.get(), dir.log())), payloads);
 }
 
+// A scan may start at any record: sealed segments are mapped, and the last one is read from
+// that record on with its dictionary. Every start gives exactly the records from there.
+TEST_F(LogReaderTest, ScanFromAnyRecordGivesTheRestOfTheLog) {
+  auto reader = LogReader::Open(env_.get(), dir_);
+  ASSERT_TRUE(reader.ok());
+  for (size_t start = 0; start < positions_.size(); ++start) {
+    ScanOptions from;
+    from.from = positions_[start];
+    size_t next = start;
+    Status s = (*reader)->Scan(from, [&](const RecordPosition& at, std::string_view p) {
+      EXPECT_EQ(at.offset, positions_[next].offset) << "record " << next;
+      EXPECT_EQ(p, payloads_[next]) << "record " << next;
+      ++next;
+      return Status::Ok();
+    });
+    ASSERT_TRUE(s.ok()) << "from record " << start << ": " << s.ToString();
+    EXPECT_EQ(next, payloads_.size()) << "from record " << start;
+  }
+}
+
+// Starting in the middle of the last segment, a torn tail is still found and set aside, and
+// damage to the dictionary the skipped records share is still reported.
+TEST_F(LogReaderTest, ScanFromTheMiddleOfTheLastSegmentChecksItsTailAndDictionary) {
+  const RecordPosition middle = Middle(last_segment_);
+  const size_t start = static_cast<size_t>(
+      std::find_if(positions_.begin(), positions_.end(),
+                   [&](const RecordPosition& p) {
+                     return p.segment == middle.segment && p.offset == middle.offset;
+                   }) -
+      positions_.begin());
+  const std::string pristine = ReadBytes(Path(last_segment_));
+  WriteBytes(Path(last_segment_), pristine + std::string("\x07\x00\x00", 3));
+  {
+    auto reader = LogReader::Open(env_.get(), dir_);
+    ASSERT_TRUE(reader.ok());
+    ScanOptions from;
+    from.from = middle;
+    size_t seen = 0;
+    Status s = (*reader)->Scan(from, [&](const RecordPosition&, std::string_view p) {
+      EXPECT_EQ(p, payloads_[start + seen]);
+      ++seen;
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_EQ(start + seen, payloads_.size());
+    EXPECT_NE((*reader)->tail_note(), "");
+  }
+  ASSERT_EQ(static_cast<uint8_t>(pristine[log_format::kSegmentHeaderSize + 8]),
+            static_cast<uint8_t>(log_format::RecordType::kDictionary));
+  WriteBytes(Path(last_segment_), pristine);
+  log_test::FlipByte(Path(last_segment_), log_format::kSegmentHeaderSize + 100);
+  auto reader = LogReader::Open(env_.get(), dir_);
+  ASSERT_TRUE(reader.ok());
+  ScanOptions from;
+  from.from = middle;
+  Status s = (*reader)->Scan(from, [](const RecordPosition&, std::string_view) {
+    return Status::Ok();
+  });
+  // As when the scan starts at the first record: the damaged dictionary is not loaded, and the
+  // first record that needs it names the segment and the missing dictionary.
+  EXPECT_EQ(s.code(), Code::kCorruption);
+  EXPECT_EQ(s.message().rfind("segment " + std::to_string(last_segment_) + " at offset ", 0), 0u)
+      << s.message();
+  EXPECT_NE(s.message().find("dictionary"), std::string::npos) << s.message();
+}
+
 TEST_F(LogReaderTest, ReadAtAWrongPositionIsInvalidArgument) {
   auto reader = LogReader::Open(env_.get(), dir_);
   ASSERT_TRUE(reader.ok());
@@ -487,7 +554,10 @@ class CountingEnv final : public Env {
   }
   Result<std::unique_ptr<RandomAccessFile>> OpenReadable(const std::string& p) override {
     STRATA_ASSIGN_OR_RETURN(auto f, base_->OpenReadable(p));
-    return std::unique_ptr<RandomAccessFile>(new File(std::move(f), &bytes_read_));
+    auto* file = new File(std::move(f), &bytes_read_);
+    file->env_ = this;
+    file->path_ = p;
+    return std::unique_ptr<RandomAccessFile>(file);
   }
   Result<std::string> ReadFile(const std::string& p) override { return base_->ReadFile(p); }
   Status WriteFileAtomic(const std::string& p, std::string_view d) override {
@@ -516,14 +586,34 @@ class CountingEnv final : public Env {
       *counter_ += out->size();
       return s;
     }
+    Result<size_t> ReadInto(uint64_t offset, size_t n, char* out) const override {
+      auto got = base_->ReadInto(offset, n, out);
+      if (got.ok()) *counter_ += *got;
+      return got;
+    }
     Result<uint64_t> Size() const override { return base_->Size(); }
+    std::unique_ptr<MappedBytes> MapUnchanging(uint64_t size) const override {
+      if (!env_->maps_allowed_) return nullptr;
+      auto mapped = base_->MapUnchanging(size);
+      if (mapped != nullptr) env_->mapped_.push_back(path_);
+      return mapped;
+    }
 
    private:
+    friend class CountingEnv;
     std::unique_ptr<RandomAccessFile> base_;
     uint64_t* counter_;
+    const CountingEnv* env_ = nullptr;
+    std::string path_;
   };
   Env* base_;
   uint64_t bytes_read_ = 0;
+
+ public:
+  // Files mapped (MapUnchanging) so far, when maps are allowed; none are otherwise, and
+  // readers read instead.
+  bool maps_allowed_ = false;
+  mutable std::vector<std::string> mapped_;
 };
 
 // Finding the head must not cost a scan: ReadLast reads the dictionary and the last frames,
@@ -556,6 +646,99 @@ TEST(LogReaderReadLastTest, ReadsTheTailNotTheSegment) {
   EXPECT_EQ((*last)->second, last_payload);
   // The dictionary (32 KiB) and the last frames, not the segment (megabytes).
   EXPECT_LT(env.bytes_read(), 64u << 10);
+}
+
+// A scan from a record late in the last segment reads from there on (and the dictionary), not
+// the megabytes before it.
+TEST(LogReaderScanCostTest, ScanFromALateRecordReadsFromThereOn) {
+  log_test::TempDir dir;
+  auto posix = NewPosixEnv();
+  log_test::PayloadGenerator gen(78);
+  std::vector<std::string> payloads;
+  std::vector<RecordPosition> positions;
+  {
+    auto writer = LogWriter::Open(posix.get(), dir.log(), LogOptions{});
+    ASSERT_TRUE(writer.ok());
+    for (int batch = 0; batch < 10; ++batch) {
+      std::vector<std::string> some;
+      for (int i = 0; i < 1000; ++i) some.push_back(gen.Commit());
+      auto at = (*writer)->AppendBatch(some);
+      ASSERT_TRUE(at.ok());
+      payloads.insert(payloads.end(), some.begin(), some.end());
+      positions.insert(positions.end(), at->begin(), at->end());
+    }
+  }
+  // The last segment is read rather than mapped.
+  const uint32_t last = positions.back().segment;
+  const size_t start = positions.size() - 100;
+  ASSERT_EQ(positions[start].segment, last);
+  const uint64_t size = std::filesystem::file_size(log_test::SegmentFile(dir.log(), last));
+  ASSERT_GT(size - positions[start].offset, 16u << 10);
+  ASSERT_GT(positions[start].offset, 1u << 20);  // megabytes before the start are skipped
+  CountingEnv env(posix.get());
+  auto reader = LogReader::Open(&env, dir.log());
+  ASSERT_TRUE(reader.ok());
+  const uint64_t opened = env.bytes_read();
+  ScanOptions from;
+  from.from = positions[start];
+  size_t seen = 0;
+  ASSERT_TRUE((*reader)->Scan(from, [&](const RecordPosition&, std::string_view p) {
+    EXPECT_EQ(p, payloads[start + seen]);
+    ++seen;
+    return Status::Ok();
+  }).ok());
+  EXPECT_EQ(seen, 100u);
+  const uint64_t scanned = env.bytes_read() - opened;
+  EXPECT_GE(scanned, size - positions[start].offset);
+  EXPECT_LT(scanned, size - positions[start].offset + (64u << 10));
+}
+
+// Sealed segments no longer change, so a scan maps them; the last one, which a writer may
+// still cut back after a crash, is read. What the scan returns is the same either way.
+TEST(LogReaderScanCostTest, SealedSegmentsAreMappedAndTheLastIsRead) {
+  log_test::TempDir dir;
+  auto posix = NewPosixEnv();
+  log_test::PayloadGenerator gen(79);
+  std::vector<std::string> payloads;
+  LogOptions options;  // small segments, as in LogReaderTest
+  options.segment_target_bytes = 8 << 10;
+  options.dictionary_bytes = 4 << 10;
+  options.dictionary_min_records = 20;
+  options.dictionary_min_sample_bytes = 8 << 10;
+  uint32_t last = 0;
+  {
+    auto writer = LogWriter::Open(posix.get(), dir.log(), options);
+    ASSERT_TRUE(writer.ok());
+    for (int i = 0; i < 200; ++i) payloads.push_back(gen.Commit(gen.Uniform(1, 3)));
+    auto at = (*writer)->AppendBatch(payloads);
+    ASSERT_TRUE(at.ok());
+    last = at->back().segment;
+  }
+  ASSERT_GE(last, 4u);
+  for (bool maps : {true, false}) {
+    SCOPED_TRACE(maps ? "mapped" : "read");
+    CountingEnv env(posix.get());
+    env.maps_allowed_ = maps;
+    auto reader = LogReader::Open(&env, dir.log());
+    ASSERT_TRUE(reader.ok());
+    size_t seen = 0;
+    ASSERT_TRUE((*reader)->Scan({}, [&](const RecordPosition&, std::string_view p) {
+      EXPECT_EQ(p, payloads[seen]);
+      ++seen;
+      return Status::Ok();
+    }).ok());
+    EXPECT_EQ(seen, payloads.size());
+    std::set<std::string> mapped(env.mapped_.begin(), env.mapped_.end());
+    if (maps) {
+      for (uint32_t segment = 1; segment < last; ++segment) {
+        EXPECT_EQ(mapped.count(log_test::SegmentFile(dir.log(), segment)), 1u) << segment;
+      }
+      EXPECT_EQ(mapped.count(log_test::SegmentFile(dir.log(), last)), 0u);
+      EXPECT_EQ(mapped.size(), last - 1);
+    } else {
+      EXPECT_TRUE(mapped.empty());
+    }
+  }
 }
 
 }  // namespace
