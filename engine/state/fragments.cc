@@ -9,10 +9,20 @@
 namespace strata {
 namespace {
 
-using Out = std::vector<std::pair<std::string, std::string>>;
+using Fragments = std::vector<std::pair<std::string, std::string>>;
+
+// The fragments one share takes: objects are dealt to the shares in turn, and each share
+// serializes only its own.
+struct Out {
+  Fragments fragments;
+  size_t share = 0;
+  size_t shares = 1;
+  size_t dealt = 0;  // objects seen, of every share
+  bool Take() { return dealt++ % shares == share; }
+};
 
 void Emit(const std::string& object, const pb::SchemaState& fragment, Out* out) {
-  out->emplace_back(object, fragment.SerializeAsString());
+  out->fragments.emplace_back(object, fragment.SerializeAsString());
 }
 
 // Protobuf wire format, for writing a fragment around an already serialized message.
@@ -44,6 +54,7 @@ size_t VarintSize(uint64_t v) {
 void SplitDynamo(const pb::SchemaState& s, Out* out) {
   std::string table_bytes;
   for (const auto& [name, table] : s.dynamodb().tables()) {
+    if (!out->Take()) continue;
     table_bytes.clear();
     table.SerializeToString(&table_bytes);
     const size_t entry = 1 + VarintSize(name.size()) + name.size() + 1 +
@@ -61,19 +72,22 @@ void SplitDynamo(const pb::SchemaState& s, Out* out) {
     f += name;
     PutLengthDelimited(2, table_bytes.size(), &f);  // map entry value
     f += table_bytes;
-    out->emplace_back(name, std::move(f));
+    out->fragments.emplace_back(name, std::move(f));
   }
 }
 
 void SplitGlue(const pb::SchemaState& s, Out* out) {
   for (const auto& [db_name, db] : s.glue().databases()) {
-    pb::SchemaState f;
-    f.set_engine(s.engine());
-    pb::GlueDatabase& shell = (*f.mutable_glue()->mutable_databases())[db_name];
-    shell = db;
-    shell.clear_tables();
-    Emit(db_name, f, out);
+    if (out->Take()) {
+      pb::SchemaState f;
+      f.set_engine(s.engine());
+      pb::GlueDatabase& shell = (*f.mutable_glue()->mutable_databases())[db_name];
+      shell = db;
+      shell.clear_tables();
+      Emit(db_name, f, out);
+    }
     for (const auto& [table_name, table] : db.tables()) {
+      if (!out->Take()) continue;
       pb::SchemaState tf;
       tf.set_engine(s.engine());
       pb::GlueDatabase& holder = (*tf.mutable_glue()->mutable_databases())[db_name];
@@ -88,6 +102,7 @@ template <typename Map>
 void SplitMap(const pb::SchemaState& s, const Map& map, const std::string& prefix,
               Map* (pb::PostgresSchema::*mutable_map)(), Out* out) {
   for (const auto& [key, value] : map) {
+    if (!out->Take()) continue;
     pb::SchemaState f;
     f.set_engine(s.engine());
     (*(f.mutable_postgres()->*mutable_map)())[key] = value;
@@ -114,20 +129,23 @@ void SplitPostgres(const pb::SchemaState& s, Out* out) {
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>> SplitSchema(const pb::SchemaState& state) {
+std::vector<std::pair<std::string, std::string>> SplitSchema(const pb::SchemaState& state,
+                                                             size_t share, size_t shares) {
   Out out;
+  out.share = share;
+  out.shares = std::max<size_t>(shares, 1);
   switch (state.kind_case()) {
     case pb::SchemaState::kDynamodb: SplitDynamo(state, &out); break;
     case pb::SchemaState::kGlue: SplitGlue(state, &out); break;
     case pb::SchemaState::kPostgres: SplitPostgres(state, &out); break;
     case pb::SchemaState::KIND_NOT_SET: break;
   }
-  if (out.empty()) {
+  if (out.dealt == 0 && share == 0) {
     pb::SchemaState engine_only;
     engine_only.set_engine(state.engine());
     Emit("", engine_only, &out);
   }
-  return out;
+  return std::move(out.fragments);
 }
 
 void MergeFragment(const pb::SchemaState& f, pb::SchemaState* into) {

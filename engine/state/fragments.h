@@ -18,7 +18,12 @@
 namespace strata {
 
 // (object name, serialized fragment) pairs; an empty schema gives one ("", engine-only) pair.
-std::vector<std::pair<std::string, std::string>> SplitSchema(const pb::SchemaState& state);
+// With `shares` > 1, only share number `share` of them: objects are dealt to the shares in
+// turn, so that threads splitting one schema share the work, and together the shares hold
+// each fragment once (the engine-only pair goes to share 0). Thread-safe for distinct shares
+// of the same state.
+std::vector<std::pair<std::string, std::string>> SplitSchema(const pb::SchemaState& state,
+                                                             size_t share = 0, size_t shares = 1);
 
 // Merges one fragment into `into`. Corruption when the bytes do not parse.
 Status MergeFragment(std::string_view bytes, pb::SchemaState* into);

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <thread>
 
 #include "engine/diff/diff.h"
 #include "tests/engine/testing/random_dynamo.h"
@@ -88,6 +89,42 @@ TEST_F(IndexTest, StateAtWithoutThreadsEqualsTheModel) {
   RefuseThreadsForTesting no_threads;
   for (uint64_t seq = 0; seq <= 150; ++seq) ExpectStateMatchesModel(*index, seq);
   EXPECT_GT(no_threads.refused(), 0);  // the restores did ask for a thread
+}
+
+// Checkpoints split and compress the state on two threads; with no second thread to be had,
+// they do it all in turn and hold the same states.
+TEST_F(IndexTest, IndexBuiltWithoutThreadsEqualsTheModel) {
+  Record(150, 3);
+  std::unique_ptr<Index> index;
+  {
+    RefuseThreadsForTesting no_threads;
+    index = OpenIndex();
+    ASSERT_TRUE(index);
+    EXPECT_GT(no_threads.refused(), 0);  // checkpoints did ask for threads
+  }
+  for (uint64_t seq = 0; seq <= 150; ++seq) ExpectStateMatchesModel(*index, seq);
+}
+
+// A replayed state's arena takes memory in whole, aligned 2 MiB blocks (so the kernel can back
+// each with one huge page instead of 512 faults), from several threads at once, and gives it
+// all back.
+TEST(StateArenaTest, BlocksAreAlignedHugePagesAndWorkAcrossThreads) {
+  auto arena = std::make_unique<google::protobuf::Arena>(StateArenaOptions());
+  auto fill = [&arena](int thread) {
+    for (int i = 0; i < 4000; ++i) {
+      auto* t = google::protobuf::Arena::CreateMessage<pb::DynamoTable>(arena.get());
+      t->set_name(std::string(600, static_cast<char>('a' + thread)) + std::to_string(i));
+      ASSERT_EQ(t->name().size(), 600 + std::to_string(i).size());
+      ASSERT_EQ(t->name()[0], 'a' + thread);
+    }
+  };
+  std::thread other(fill, 1);
+  fill(0);
+  other.join();
+  // Over 4.8 MB of names: several blocks, each a whole number of huge pages.
+  EXPECT_GE(arena->SpaceAllocated(), 4u << 20);
+  EXPECT_EQ(arena->SpaceAllocated() % (2u << 20), 0u);
+  EXPECT_EQ(arena->Reset() % (2u << 20), 0u);
 }
 
 // One schema source at any seq, through checkpoints, with another source's commits beside it.

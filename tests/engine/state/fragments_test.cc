@@ -160,6 +160,58 @@ TEST(FragmentsTest, HalvesMergedApartJoinBackExactly) {
   }
 }
 
+// Threads splitting one schema for a checkpoint each take a share: whatever the number of
+// shares, each fragment is in exactly one of them, byte for byte as SplitSchema gives it, and
+// an empty schema's engine-only fragment goes to the first.
+TEST(FragmentsTest, SharesTogetherHoldEachFragmentOnce) {
+  std::vector<pb::SchemaState> schemas;
+  for (int seed = 0; seed < 40; ++seed) {
+    pb::SchemaState d;
+    d.set_engine(pb::ENGINE_DYNAMODB);
+    *d.mutable_dynamodb() = testing::RandomDynamo(seed).Schema();
+    pb::SchemaState g;
+    g.set_engine(pb::ENGINE_GLUE);
+    *g.mutable_glue() = testing::RandomGlue(seed).Schema();
+    pb::SchemaState p;
+    p.set_engine(pb::ENGINE_POSTGRES);
+    *p.mutable_postgres() = testing::RandomPostgres(seed).Schema();
+    schemas.insert(schemas.end(), {d, g, p});
+  }
+  schemas.push_back(GlueSalesAndHr());
+  pb::SchemaState empty;
+  empty.set_engine(pb::ENGINE_POSTGRES);
+  schemas.push_back(empty);
+  for (size_t n = 0; n < schemas.size(); ++n) {
+    auto whole = SplitSchema(schemas[n]);
+    std::sort(whole.begin(), whole.end());
+    for (size_t shares : {2u, 3u, 7u}) {
+      std::vector<std::pair<std::string, std::string>> joined;
+      for (size_t share = 0; share < shares; ++share) {
+        auto part = SplitSchema(schemas[n], share, shares);
+        if (whole.size() >= shares) {
+          EXPECT_FALSE(part.empty()) << n << " share " << share;
+        }
+        joined.insert(joined.end(), part.begin(), part.end());
+      }
+      // The same objects; each fragment the same message (map order in bytes may differ).
+      std::sort(joined.begin(), joined.end());
+      ASSERT_EQ(joined.size(), whole.size()) << "schema " << n << " in " << shares << " shares";
+      for (size_t i = 0; i < whole.size(); ++i) {
+        ASSERT_EQ(joined[i].first, whole[i].first);
+        pb::SchemaState a, b;
+        ASSERT_TRUE(a.ParseFromString(joined[i].second));
+        ASSERT_TRUE(b.ParseFromString(whole[i].second));
+        EXPECT_TRUE(MessageDifferencer::Equals(a, b))
+            << "schema " << n << " object " << whole[i].first << " in " << shares << " shares";
+      }
+    }
+  }
+  auto first = SplitSchema(empty, 0, 2);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].first, "");
+  EXPECT_TRUE(SplitSchema(empty, 1, 2).empty());
+}
+
 TEST(FragmentsTest, ObjectNamesAreSortedAndNameEveryTopLevelObject) {
   EXPECT_EQ(ObjectNames(GlueSalesAndHr()),
             (std::vector<std::string>{"hr", "hr.people", "sales", "sales.orders",
