@@ -909,6 +909,49 @@ Result<pb::State*> Index::StateAt(uint64_t seq, google::protobuf::Arena* arena) 
   return state;
 }
 
+Result<std::unique_ptr<Index>> Index::OpenReadOnlyTwin(CommitReader* reader) const {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    Status s = sql::Error(db, "open " + path_);
+    sqlite3_close(db);
+    return s;
+  }
+  sqlite3_busy_timeout(db, 30000);
+  std::unique_ptr<Index> twin(new Index(db, path_, reader, options_));
+  twin->head_ = head_;
+  twin->log_head_seq_ = log_head_seq_;
+  return twin;
+}
+
+Result<std::pair<pb::State*, pb::State*>> Index::StatesAt(uint64_t first, uint64_t second,
+                                                          google::protobuf::Arena* arena) {
+  if (first == second) {
+    STRATA_ASSIGN_OR_RETURN(pb::State * state, StateAt(first, arena));
+    return std::make_pair(state, state);
+  }
+  // The twin's own reader and connection: neither this index's nor its reader's may be used
+  // from two threads. When either cannot be opened, the second state is replayed after the
+  // first, as without a thread.
+  std::unique_ptr<CommitReader> other_reader;
+  std::unique_ptr<Index> twin;
+  if (auto r = reader_->OpenAnother(); r.ok()) {
+    other_reader = std::move(r).value();
+    if (auto t = OpenReadOnlyTwin(other_reader.get()); t.ok()) twin = std::move(t).value();
+  }
+  Result<pb::State*> at_second = Status::Internal("the second state was not replayed");
+  std::optional<std::thread> worker;
+  if (twin) worker = TryStartThread([&] { at_second = twin->StateAt(second, arena); });
+  Result<pb::State*> at_first = StateAt(first, arena);
+  if (worker) {
+    worker->join();
+  } else {
+    at_second = StateAt(second, arena);
+  }
+  STRATA_RETURN_IF_ERROR(at_first.status());
+  STRATA_RETURN_IF_ERROR(at_second.status());
+  return std::make_pair(*at_first, *at_second);
+}
+
 Status Index::ReplayAfter(uint64_t from, uint64_t seq, pb::State* state) {
   if (from == seq) return Status::Ok();
   CommitScanOptions scan;

@@ -119,6 +119,12 @@ class Index {
   // The same state allocated on `arena`, which owns it: a whole schema is built and freed
   // in large blocks instead of one allocation per field.
   Result<pb::State*> StateAt(uint64_t seq, google::protobuf::Arena* arena);
+  // The states at `first` and `second`, both on `arena`, replayed at the same time: the second
+  // on another thread, through a reader of the log and a connection to the index of its own
+  // (one after the other when no thread can be had). `diff` needs both, and one replay alone
+  // keeps the second core only half busy.
+  Result<std::pair<pb::State*, pb::State*>> StatesAt(uint64_t first, uint64_t second,
+                                                     google::protobuf::Arena* arena);
   // Just `object` (and the objects it lives in, e.g. a Glue table's database) as of `seq`:
   // cost grows with that object's changes since the last checkpoint, not with the schema.
   Result<pb::State> ObjectStateAt(uint64_t seq, const std::string& object);
@@ -139,6 +145,9 @@ class Index {
   Result<pb::State> ReplayObjects(uint64_t seq, const std::vector<std::string>& objects);
   friend Result<pb::SchemaState> SchemaAt(Index& index, uint64_t seq, const std::string& schema);
   Index(sqlite3* db, std::string path, CommitReader* reader, IndexOptions options);
+  // A second, read-only connection to this index file, reading the log through `reader`, for
+  // queries on another thread. It answers up to this index's head and never syncs.
+  Result<std::unique_ptr<Index>> OpenReadOnlyTwin(CommitReader* reader) const;
   class Builder;
   Status Prepare();
   Status Sync();

@@ -120,6 +120,8 @@ class CommitReader {
   // NotFound when `dir` does not exist. A damaged head witness does not fail the open: it is
   // reported by witness_status(), ReadHead and Scan.
   static Result<std::unique_ptr<CommitReader>> Open(Env* env, const std::string& dir);
+  // Another reader of the same log, for a second thread (a reader is not thread-safe).
+  Result<std::unique_ptr<CommitReader>> OpenAnother() const { return Open(env_, dir_); }
 
   // The newest commit (only the last record is decoded). Corruption when the log ends before
   // the commit its head witness acknowledged, or holds another commit at that seq ("commit 14

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <thread>
 
 #include "engine/diff/diff.h"
@@ -125,6 +126,61 @@ TEST(StateArenaTest, BlocksAreAlignedHugePagesAndWorkAcrossThreads) {
   EXPECT_GE(arena->SpaceAllocated(), 4u << 20);
   EXPECT_EQ(arena->SpaceAllocated() % (2u << 20), 0u);
   EXPECT_EQ(arena->Reset() % (2u << 20), 0u);
+}
+
+// Two states replayed at once (the second through a read-only twin on another thread) are the
+// states StateAt gives one at a time, with threads or without, for any pair of seqs.
+TEST_F(IndexTest, StatesAtEqualsTwoStateAtsWithAndWithoutThreads) {
+  Record(120, 5);
+  auto index = OpenIndex();
+  ASSERT_TRUE(index);
+  google::protobuf::Arena arena;
+  const std::vector<std::pair<uint64_t, uint64_t>> pairs = {
+      {0, 120}, {120, 0}, {37, 37}, {1, 119}, {60, 61}, {99, 13}};
+  for (bool threads : {true, false}) {
+    std::optional<RefuseThreadsForTesting> refuse;
+    if (!threads) refuse.emplace();
+    for (const auto& [a, b] : pairs) {
+      SCOPED_TRACE(std::to_string(a) + " and " + std::to_string(b) +
+                   (threads ? "" : ", threads refused"));
+      auto both = index->StatesAt(a, b, &arena);
+      ASSERT_TRUE(both.ok()) << both.status().ToString();
+      auto want_a = index->StateAt(a);
+      auto want_b = index->StateAt(b);
+      ASSERT_TRUE(want_a.ok() && want_b.ok());
+      EXPECT_TRUE(MessageDifferencer::Equals(*both->first, *want_a));
+      EXPECT_TRUE(MessageDifferencer::Equals(*both->second, *want_b));
+      EXPECT_EQ(both->first->seq(), a);
+      EXPECT_EQ(both->second->seq(), b);
+    }
+    if (refuse) {
+      EXPECT_GT(refuse->refused(), 0);
+    }
+  }
+}
+
+// A damaged checkpoint found by the replay on the other thread is reported as the one-at-a-time
+// replay reports it.
+TEST_F(IndexTest, StatesAtReportsDamageFoundOnTheOtherThread) {
+  Record(150, 9);
+  auto index = OpenIndex();
+  ASSERT_TRUE(index);
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(index_path_.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "UPDATE checkpoint_blocks SET data = x'00112233' WHERE seq = "
+                               "(SELECT max(seq) FROM checkpoints)",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  google::protobuf::Arena arena;
+  auto one = index->StateAt(150, &arena);
+  ASSERT_FALSE(one.ok());
+  auto both = index->StatesAt(1, 150, &arena);
+  ASSERT_FALSE(both.ok());
+  EXPECT_EQ(both.status().code(), one.status().code());
+  EXPECT_EQ(both.status().message(), one.status().message());
 }
 
 // One schema source at any seq, through checkpoints, with another source's commits beside it.
