@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <optional>
+#include <sstream>
+#include <thread>
 #include <ostream>
 #include <set>
 
@@ -11,6 +14,7 @@
 #include "cli/exit_memory.h"
 #include "cli/objects_view.h"
 #include "engine/diff/diff.h"
+#include "engine/threads.h"
 
 namespace strata::cli {
 namespace po = boost::program_options;
@@ -26,10 +30,9 @@ CommandResult RunDiff(Context& ctx) {
   STRATA_ASSIGN_OR_RETURN(uint64_t from, history->Resolve(vm["from"].as<std::string>()));
   STRATA_ASSIGN_OR_RETURN(uint64_t to, history->Resolve(vm["to"].as<std::string>()));
   google::protobuf::Arena* arena = ArenaFreedByExit(StateArenaOptions());
-  STRATA_ASSIGN_OR_RETURN(pb::State * state_a, history->index().StateAt(from, arena));
-  STRATA_ASSIGN_OR_RETURN(pb::State * state_b, history->index().StateAt(to, arena));
-  const pb::State& a = *state_a;
-  const pb::State& b = *state_b;
+  STRATA_ASSIGN_OR_RETURN(auto states, history->index().StatesAt(from, to, arena));
+  const pb::State& a = *states.first;
+  const pb::State& b = *states.second;
 
   std::set<std::string> names;
   for (const auto& [n, _] : a.schemas()) names.insert(n);
@@ -45,22 +48,50 @@ CommandResult RunDiff(Context& ctx) {
   // A batch of objects at a time: the events of a diff across thousands of tables would hold
   // a copy of every table created between the two points.
   constexpr size_t kBatchObjects = 256;
-  for (const auto& n : names) {
-    nlohmann::ordered_json* list = nullptr;
-    if (ctx.json) list = &(out["schemas"][n] = nlohmann::ordered_json::array());
-    STRATA_RETURN_IF_ERROR(DiffInBatches(side(a, n), side(b, n), kBatchObjects,
-                                         [&](std::vector<pb::Event>& events) {
-      count += events.size();
-      if (list != nullptr) {
-        for (const auto& e : events) list->push_back(EventJson(e));
+  // What one part of a schema's objects gave: its text (or JSON events) and counts.
+  struct PartResult {
+    std::ostringstream text;
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    DiffSummary sum;
+    size_t count = 0;
+    Status status;
+  };
+  auto run_part = [&](const std::string& n, DiffPart part, const Context& c, PartResult* r) {
+    r->status = DiffInBatches(side(a, n), side(b, n), kBatchObjects,
+                              [&](std::vector<pb::Event>& events) {
+      r->count += events.size();
+      if (c.json) {
+        for (const auto& e : events) r->list.push_back(EventJson(e));
         return Status::Ok();
       }
-      DiffSummary s = PrintChanges(ctx, n, events);
-      total.add += s.add;
-      total.change += s.change;
-      total.destroy += s.destroy;
+      DiffSummary s = PrintChanges(c, n, events);
+      r->sum.add += s.add;
+      r->sum.change += s.change;
+      r->sum.destroy += s.destroy;
       return Status::Ok();
-    }));
+    }, part);
+  };
+  for (const auto& n : names) {
+    // The objects in two halves at once: the second on another thread into a buffer, written
+    // out after the first (both only read the states). In turn, as one part, without a thread.
+    PartResult first, second;
+    Context second_ctx = ctx;
+    second_ctx.out = &second.text;
+    std::optional<std::thread> helper =
+        TryStartThread([&] { run_part(n, DiffPart{1, 2}, second_ctx, &second); });
+    run_part(n, helper ? DiffPart{0, 2} : DiffPart{}, ctx, &first);
+    if (helper) helper->join();
+    STRATA_RETURN_IF_ERROR(first.status);
+    STRATA_RETURN_IF_ERROR(second.status);
+    if (!ctx.json) *ctx.out << second.text.view();
+    count += first.count + second.count;
+    total.add += first.sum.add + second.sum.add;
+    total.change += first.sum.change + second.sum.change;
+    total.destroy += first.sum.destroy + second.sum.destroy;
+    if (ctx.json) {
+      for (auto& e : second.list) first.list.push_back(std::move(e));
+      out["schemas"][n] = std::move(first.list);
+    }
   }
   if (ctx.json) {
     out["changes"] = count;

@@ -30,11 +30,12 @@ Result<std::vector<pb::Event>> Diff(const pb::SchemaState& a, const pb::SchemaSt
 }
 
 Status DiffInBatches(const pb::SchemaState& a, const pb::SchemaState& b, size_t batch_objects,
-                     const DiffSink& sink) {
+                     const DiffSink& sink, DiffPart part) {
   STRATA_ASSIGN_OR_RETURN(pb::Engine engine, EngineOfPair(a, b));
   if (engine == pb::ENGINE_DYNAMODB) {
-    return DiffDynamoInBatches(a.dynamodb(), b.dynamodb(), batch_objects, sink);
+    return DiffDynamoInBatches(a.dynamodb(), b.dynamodb(), batch_objects, sink, part);
   }
+  if (part.index != 0) return Status::Ok();
   STRATA_ASSIGN_OR_RETURN(std::vector<pb::Event> all, Diff(a, b));
   return all.empty() ? Status::Ok() : sink(all);
 }

@@ -416,10 +416,15 @@ void DiffDynamo(const pb::DynamoSchema& a, const pb::DynamoSchema& b, std::vecto
 }
 
 Status DiffDynamoInBatches(const pb::DynamoSchema& a, const pb::DynamoSchema& b,
-                           size_t batch_tables, const DiffSink& sink) {
+                           size_t batch_tables, const DiffSink& sink, DiffPart part) {
+  const std::vector<const std::string*> names = SortedNames(a, b);
+  const size_t count = std::max<size_t>(part.count, 1);
+  const size_t begin = names.size() * part.index / count;
+  const size_t end = names.size() * std::min(part.index + 1, count) / count;
   std::vector<pb::Event> batch;
   size_t tables = 0;
-  for (const std::string* name : SortedNames(a, b)) {
+  for (size_t i = begin; i < end; ++i) {
+    const std::string* name = names[i];
     const size_t before = batch.size();
     DiffNamedTable(a, b, *name, &batch);
     if (batch.size() == before || ++tables < batch_tables) continue;

@@ -320,7 +320,8 @@ struct Batches {
   std::vector<std::vector<std::string>> tables;  // per batch, each table once, in order
 };
 
-Batches CollectBatches(const pb::SchemaState& a, const pb::SchemaState& b, size_t size) {
+Batches CollectBatches(const pb::SchemaState& a, const pb::SchemaState& b, size_t size,
+                       DiffPart part = {}) {
   Batches out;
   Status s = DiffInBatches(a, b, size, [&](std::vector<pb::Event>& batch) {
     EXPECT_FALSE(batch.empty());
@@ -332,7 +333,7 @@ Batches CollectBatches(const pb::SchemaState& a, const pb::SchemaState& b, size_
     }
     out.tables.push_back(std::move(tables));
     return Status::Ok();
-  });
+  }, part);
   EXPECT_TRUE(s.ok()) << s.ToString();
   return out;
 }
@@ -366,6 +367,59 @@ TEST(DynamoDiffBatches, JoinedTheyAreTheWholeDiffAndNoTableIsSplit) {
     }
   }
   EXPECT_GT(split_runs, 300);  // most pairs really came in several batches
+}
+
+// `diff` prints the two halves of a schema's tables on two threads: the parts, joined in
+// order, are the whole diff event for event, each table in one part only, and the parts are
+// about equally long.
+TEST(DynamoDiffBatches, PartsJoinedInOrderAreTheWholeDiff) {
+  for (int seed = 0; seed < 200; ++seed) {
+    testing::RandomDynamo rnd(seed);
+    pb::SchemaState a = Wrap(rnd.Schema());
+    pb::SchemaState b = Wrap(rnd.Mutated(a.dynamodb()));
+    auto whole = Diff(a, b);
+    ASSERT_TRUE(whole.ok());
+    for (size_t count : {size_t{1}, size_t{2}, size_t{3}, size_t{7}}) {
+      std::vector<pb::Event> joined;
+      std::set<std::string> seen;
+      for (size_t index = 0; index < count; ++index) {
+        Batches part = CollectBatches(a, b, 2, DiffPart{index, count});
+        std::set<std::string> here;
+        for (const auto& tables : part.tables) here.insert(tables.begin(), tables.end());
+        for (const auto& t : here) {
+          EXPECT_TRUE(seen.insert(t).second) << "seed " << seed << ": " << t << " in two parts";
+        }
+        for (auto& e : part.joined) joined.push_back(std::move(e));
+      }
+      ASSERT_EQ(joined.size(), whole->size()) << "seed " << seed << " in " << count;
+      for (size_t i = 0; i < whole->size(); ++i) {
+        ASSERT_TRUE(MessageDifferencer::Equals(joined[i], (*whole)[i]))
+            << "seed " << seed << " in " << count << " parts, event " << i;
+      }
+    }
+  }
+  // The parts cut the table names (of either side) into runs of about equal length: ten tables
+  // all dropped are one event each, in parts of 5 and 5, or of 3, 3 and 4.
+  pb::SchemaState a;
+  a.set_engine(pb::ENGINE_DYNAMODB);
+  for (int i = 0; i < 10; ++i) {
+    const std::string name = "t" + std::to_string(i);
+    pb::DynamoTable& t = (*a.mutable_dynamodb()->mutable_tables())[name];
+    t.set_name(name);
+    t.mutable_key()->set_partition_key("id");
+  }
+  pb::SchemaState none;
+  none.set_engine(pb::ENGINE_DYNAMODB);
+  none.mutable_dynamodb();
+  auto sizes = [&](size_t count) {
+    std::vector<size_t> out;
+    for (size_t i = 0; i < count; ++i) {
+      out.push_back(CollectBatches(a, none, 1000, DiffPart{i, count}).joined.size());
+    }
+    return out;
+  };
+  EXPECT_EQ(sizes(2), (std::vector<size_t>{5, 5}));
+  EXPECT_EQ(sizes(3), (std::vector<size_t>{3, 3, 4}));
 }
 
 TEST(DynamoDiffBatches, ASinksErrorEndsTheDiffAndIsReturned) {
@@ -404,6 +458,18 @@ TEST(DynamoDiffBatches, OtherEnginesArriveInOneBatchAndMismatchesAreRefused) {
               }).ok());
   EXPECT_EQ(calls, 1);
   EXPECT_EQ(events, 3u);
+  // In parts, that one batch is part 0's; the others send none.
+  calls = 0;
+  ASSERT_TRUE(DiffInBatches(a, b, 1, [&](std::vector<pb::Event>& batch) {
+                ++calls;
+                EXPECT_EQ(batch.size(), 3u);
+                return Status::Ok();
+              }, DiffPart{0, 2}).ok());
+  ASSERT_TRUE(DiffInBatches(a, b, 1, [&](std::vector<pb::Event>&) {
+                ++calls;
+                return Status::Ok();
+              }, DiffPart{1, 2}).ok());
+  EXPECT_EQ(calls, 1);
   // No events, no batch.
   calls = 0;
   ASSERT_TRUE(DiffInBatches(b, b, 1, [&](std::vector<pb::Event>&) {
