@@ -14,9 +14,9 @@ std::string Short(const std::string& enum_name, const std::string& prefix) {
   return enum_name.rfind(prefix, 0) == 0 ? enum_name.substr(prefix.size()) : enum_name;
 }
 
-std::string TypeLetter(const pb::DynamoTable& t, const std::string& attr) {
+std::string_view TypeLetter(const pb::DynamoTable& t, const std::string& attr) {
   for (const auto& a : t.attributes()) {
-    if (a.name() == attr) return std::string(AttributeTypeName(a.type()));
+    if (a.name() == attr) return AttributeTypeName(a.type());
   }
   return "?";
 }
@@ -125,20 +125,35 @@ std::string DescribeChange(const pb::DynamoChange& c) {
 }
 
 std::string SummaryLine(const pb::DynamoTable& t) {
-  std::string s = fmt::format("{}  PK {} ({})", t.name(), t.key().partition_key(),
-                              TypeLetter(t, t.key().partition_key()));
-  if (!t.key().sort_key().empty()) {
-    s += fmt::format("  SK {} ({})", t.key().sort_key(), TypeLetter(t, t.key().sort_key()));
+  // Appended piece by piece: a whole-schema `show` makes one line per table.
+  std::string s;
+  s.reserve(128);
+  auto key = [&](const char* label, const std::string& attr) {
+    s += label;
+    s += attr;
+    s += " (";
+    s += TypeLetter(t, attr);
+    s += ')';
+  };
+  auto names = [&](const char* label, const auto& indexes) {
+    if (indexes.empty()) return;
+    s += label;
+    for (int i = 0; i < indexes.size(); ++i) {
+      if (i > 0) s += ',';
+      s += indexes[i].name();
+    }
+  };
+  s += t.name();
+  key("  PK ", t.key().partition_key());
+  if (!t.key().sort_key().empty()) key("  SK ", t.key().sort_key());
+  names("  GSI ", t.global_indexes());
+  names("  LSI ", t.local_indexes());
+  if (t.billing_mode() == pb::DYNAMO_BILLING_MODE_PROVISIONED) {
+    fmt::format_to(std::back_inserter(s), "  provisioned {}/{}",
+                   t.throughput().read_capacity_units(), t.throughput().write_capacity_units());
+  } else {
+    s += "  on-demand";
   }
-  std::vector<std::string> gsis, lsis;
-  for (const auto& g : t.global_indexes()) gsis.push_back(g.name());
-  for (const auto& l : t.local_indexes()) lsis.push_back(l.name());
-  if (!gsis.empty()) s += "  GSI " + fmt::format("{}", fmt::join(gsis, ","));
-  if (!lsis.empty()) s += "  LSI " + fmt::format("{}", fmt::join(lsis, ","));
-  s += t.billing_mode() == pb::DYNAMO_BILLING_MODE_PROVISIONED
-           ? fmt::format("  provisioned {}/{}", t.throughput().read_capacity_units(),
-                         t.throughput().write_capacity_units())
-           : "  on-demand";
   return s;
 }
 

@@ -781,12 +781,13 @@ struct StoredBlock {
   std::string data;  // compressed
 };
 
-// Decompresses blocks [begin, end) and merges them into `state`.
-Status MergeBlocks(const std::vector<StoredBlock>& blocks, size_t begin, size_t end,
+// Decompresses blocks and merges them into `state`: each block not yet taken, in turn, taking
+// it by moving `next` on (threads sharing `next` share the blocks), until none is left.
+Status MergeBlocks(const std::vector<StoredBlock>& blocks, std::atomic<size_t>* next,
                    const std::set<std::string_view>* wanted, pb::State* state) {
   STRATA_ASSIGN_OR_RETURN(auto decompressor, log_codec::Decompressor::Create());
   std::string raw;
-  for (size_t i = begin; i < end; ++i) {
+  for (size_t i; (i = next->fetch_add(1)) < blocks.size();) {
     Status merged = [&]() -> Status {
       raw.clear();
       STRATA_RETURN_IF_ERROR(decompressor->Decompress(blocks[i].data, nullptr, &raw));
@@ -859,23 +860,22 @@ Result<uint64_t> Index::LoadCheckpointInto(uint64_t at_or_before,
   }
   const std::set<std::string_view>* filter = objects != nullptr ? &wanted : nullptr;
   Status restored;
-  // A whole state of many blocks restores on two threads, each parsing half the blocks; the
-  // halves hold different objects, so joining them moves entries instead of copying them.
+  // A whole state of many blocks restores on two threads, each parsing the next block not
+  // yet taken into a state of its own; the two hold different objects, so joining them moves
+  // entries instead of copying them.
+  std::atomic<size_t> next{0};
   if (filter != nullptr || blocks.size() < kParallelRestoreBlocks ||
       std::thread::hardware_concurrency() < 2) {
-    restored = MergeBlocks(blocks, 0, blocks.size(), filter, state);
+    restored = MergeBlocks(blocks, &next, filter, state);
   } else {
-    const size_t half = blocks.size() / 2;
     google::protobuf::Arena* arena = state->GetArena();
     auto* second = google::protobuf::Arena::CreateMessage<pb::State>(arena);
     std::unique_ptr<pb::State> owned(arena == nullptr ? second : nullptr);
     Status second_status;
-    auto second_half = [&] {
-      second_status = MergeBlocks(blocks, half, blocks.size(), nullptr, second);
-    };
-    std::optional<std::thread> worker = TryStartThread(second_half);
-    if (!worker) second_half();  // no thread to be had (a process limit): the same work, in turn
-    restored = MergeBlocks(blocks, 0, half, nullptr, state);
+    // With no thread to be had (a process limit), this thread takes every block.
+    std::optional<std::thread> worker =
+        TryStartThread([&] { second_status = MergeBlocks(blocks, &next, nullptr, second); });
+    restored = MergeBlocks(blocks, &next, nullptr, state);
     if (worker) worker->join();
     if (restored.ok()) restored = second_status;
     if (restored.ok()) {

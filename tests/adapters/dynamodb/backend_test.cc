@@ -12,9 +12,11 @@
 
 #include "adapters/backend/registry.h"
 #include "adapters/dynamodb/render.h"
+#include "adapters/dynamodb/describe.h"
 #include "adapters/dynamodb/snapshot.h"
 #include "adapters/dynamodb/table_dir.h"
 #include "tests/adapters/dynamodb/test_tables.h"
+#include "engine/threads.h"
 #include "tests/engine/testing/temp_dir.h"
 
 namespace strata::dynamodb {
@@ -429,6 +431,51 @@ TEST_F(DynamoBackendTest, SummaryLinesAreOnePerTableInNameOrder) {
   EXPECT_EQ(backend_.SummaryLines(StateOf({orders, SimpleTable("carts")})),
             (std::vector<std::string>{"carts  PK id (S)  on-demand",
                                       "orders  PK id (S)  GSI by_status  on-demand"}));
+}
+
+TEST_F(DynamoBackendTest, SummaryLineNamesKeysIndexesAndCapacity) {
+  pb::DynamoTable t = SimpleTable("events");
+  t.mutable_key()->set_sort_key("at");
+  auto* at = t.add_attributes();
+  at->set_name("at");
+  at->set_type(pb::DYNAMO_ATTRIBUTE_TYPE_N);
+  AddGlobalIndex(&t, "by_user", "user");
+  AddGlobalIndex(&t, "by_kind", "kind");
+  t.add_local_indexes()->set_name("by_at");
+  t.set_billing_mode(pb::DYNAMO_BILLING_MODE_PROVISIONED);
+  t.mutable_throughput()->set_read_capacity_units(5);
+  t.mutable_throughput()->set_write_capacity_units(25);
+  EXPECT_EQ(SummaryLine(t),
+            "events  PK id (S)  SK at (N)  GSI by_kind,by_user  LSI by_at  provisioned 5/25");
+  t.mutable_key()->set_sort_key("missing");
+  EXPECT_EQ(SummaryLine(t).find("SK missing (?)"), std::string("events  PK id (S)  ").size());
+}
+
+// Thousands of tables are summed up on two threads (one half each); the lines are the tables'
+// own summary lines in name order either way.
+TEST_F(DynamoBackendTest, ManySummaryLinesAreEachTablesLineInNameOrderWithOrWithoutThreads) {
+  pb::SchemaState state;
+  state.set_engine(pb::ENGINE_DYNAMODB);
+  std::vector<std::string> names;
+  for (int i = 0; i < 1500; ++i) {
+    const std::string name = "t" + std::to_string((i * 7919) % 1500);
+    pb::DynamoTable t = SimpleTable(name);
+    for (int g = 0; g < i % 4; ++g) AddGlobalIndex(&t, "g" + std::to_string(g), "k");
+    if (i % 3 == 0) {
+      t.set_billing_mode(pb::DYNAMO_BILLING_MODE_PROVISIONED);
+      t.mutable_throughput()->set_read_capacity_units(i);
+      t.mutable_throughput()->set_write_capacity_units(1);
+    }
+    (*state.mutable_dynamodb()->mutable_tables())[name] = t;
+    names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  std::vector<std::string> want;
+  for (const auto& n : names) want.push_back(SummaryLine(state.dynamodb().tables().at(n)));
+  EXPECT_EQ(backend_.SummaryLines(state), want);
+  RefuseThreadsForTesting no_threads;
+  EXPECT_EQ(backend_.SummaryLines(state), want);
+  EXPECT_EQ(no_threads.refused(), 1);
 }
 
 }  // namespace
