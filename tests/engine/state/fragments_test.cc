@@ -124,12 +124,10 @@ pb::SchemaState GlueSalesAndHr() {
   return s;
 }
 
-// Restoring a checkpoint in two halves: every split of a schema's fragments, merged apart and
-// then joined with MergeDisjoint, gives the schema back, whatever the engine and however the
-// halves cut a Glue database from its tables.
-TEST(FragmentsTest, HalvesMergedApartJoinBackExactly) {
+// Random schemas of each engine for `seeds` seeds, and the Glue schema above.
+std::vector<pb::SchemaState> SchemasOfEveryEngine(int seeds) {
   std::vector<pb::SchemaState> schemas;
-  for (int seed = 0; seed < 60; ++seed) {
+  for (int seed = 0; seed < seeds; ++seed) {
     pb::SchemaState d;
     d.set_engine(pb::ENGINE_DYNAMODB);
     *d.mutable_dynamodb() = testing::RandomDynamo(seed).Schema();
@@ -142,6 +140,14 @@ TEST(FragmentsTest, HalvesMergedApartJoinBackExactly) {
     schemas.insert(schemas.end(), {d, g, p});
   }
   schemas.push_back(GlueSalesAndHr());
+  return schemas;
+}
+
+// Restoring a checkpoint in two halves: every split of a schema's fragments, merged apart and
+// then joined with MergeDisjoint, gives the schema back, whatever the engine and however the
+// halves cut a Glue database from its tables.
+TEST(FragmentsTest, HalvesMergedApartJoinBackExactly) {
+  const std::vector<pb::SchemaState> schemas = SchemasOfEveryEngine(60);
   for (size_t n = 0; n < schemas.size(); ++n) {
     const pb::SchemaState& s = schemas[n];
     auto parts = SplitSchema(s);
@@ -161,23 +167,10 @@ TEST(FragmentsTest, HalvesMergedApartJoinBackExactly) {
 }
 
 // Threads splitting one schema for a checkpoint each take a share: whatever the number of
-// shares, each fragment is in exactly one of them, byte for byte as SplitSchema gives it, and
-// an empty schema's engine-only fragment goes to the first.
+// shares, each fragment is in exactly one of them, the same message SplitSchema gives, and an
+// empty schema's engine-only fragment goes to the first.
 TEST(FragmentsTest, SharesTogetherHoldEachFragmentOnce) {
-  std::vector<pb::SchemaState> schemas;
-  for (int seed = 0; seed < 40; ++seed) {
-    pb::SchemaState d;
-    d.set_engine(pb::ENGINE_DYNAMODB);
-    *d.mutable_dynamodb() = testing::RandomDynamo(seed).Schema();
-    pb::SchemaState g;
-    g.set_engine(pb::ENGINE_GLUE);
-    *g.mutable_glue() = testing::RandomGlue(seed).Schema();
-    pb::SchemaState p;
-    p.set_engine(pb::ENGINE_POSTGRES);
-    *p.mutable_postgres() = testing::RandomPostgres(seed).Schema();
-    schemas.insert(schemas.end(), {d, g, p});
-  }
-  schemas.push_back(GlueSalesAndHr());
+  std::vector<pb::SchemaState> schemas = SchemasOfEveryEngine(40);
   pb::SchemaState empty;
   empty.set_engine(pb::ENGINE_POSTGRES);
   schemas.push_back(empty);
