@@ -128,8 +128,8 @@ Result<std::string_view> LogReaderImpl::ReadSegment(uint32_t segment, uint64_t s
     return std::string_view(buffer, end);
   }
   STRATA_RETURN_IF_ERROR(read(0, kFirstBody));
-  const uint64_t first_end =
-      kFirstFrame + log_format::kFrameOverhead + log_format::DecodeFixed32(buffer + kFirstFrame + 4);
+  const uint64_t first_length = log_format::DecodeFixed32(buffer + kFirstFrame + 4);
+  const uint64_t first_end = kFirstFrame + log_format::kFrameOverhead + first_length;
   if (end < kFirstBody || first_end >= start_offset || start_offset >= size) {
     // Short, damaged, or nothing to skip: the walk reads it all.
     end = size;

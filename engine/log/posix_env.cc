@@ -140,7 +140,8 @@ class PosixRandomAccessFile final : public RandomAccessFile {
     if (size == 0 || size > SIZE_MAX) return nullptr;
     void* p = ::mmap(nullptr, static_cast<size_t>(size), PROT_READ, MAP_PRIVATE, fd_, 0);
     if (p == MAP_FAILED) return nullptr;
-    return std::make_unique<PosixMappedBytes>(static_cast<const char*>(p), static_cast<size_t>(size));
+    return std::make_unique<PosixMappedBytes>(static_cast<const char*>(p),
+                                              static_cast<size_t>(size));
   }
 
   Result<uint64_t> Size() const override {
