@@ -14,7 +14,10 @@ namespace po = boost::program_options;
 
 namespace {
 
-void PrintSummary(const Context& ctx, const pb::State& state) {
+// The state's parts in turn: the split schema's lines are one per table, and every table in
+// the first part sorts before every table in the second.
+void PrintSummary(const Context& ctx, const StateParts& parts) {
+  const pb::State& state = *parts.first;
   if (state.schemas().empty()) {
     *ctx.out << "(no schemas recorded yet)\n";
     return;
@@ -24,6 +27,11 @@ void PrintSummary(const Context& ctx, const pb::State& state) {
     *ctx.out << ctx.Paint(Color::kBold, fmt::format("{} ({})", name, EngineName(schema.engine())))
              << "\n";
     for (const auto& line : SummaryLines(schema)) *ctx.out << "  " << line << "\n";
+    if (parts.second != nullptr && name == parts.split_schema) {
+      for (const auto& line : SummaryLines(parts.second->schemas().at(name))) {
+        *ctx.out << "  " << line << "\n";
+      }
+    }
   }
 }
 
@@ -40,12 +48,12 @@ CommandResult RunShow(Context& ctx) {
   STRATA_ASSIGN_OR_RETURN(uint64_t seq, history->Resolve(at));
   if (!vm.count("object")) {
     google::protobuf::Arena* arena = ArenaFreedByExit(StateArenaOptions());
-    STRATA_ASSIGN_OR_RETURN(pb::State * state, history->index().StateAt(seq, arena));
+    STRATA_ASSIGN_OR_RETURN(StateParts parts, history->index().StatePartsAt(seq, arena));
     if (ctx.json) {
-      ctx.PrintJson({{"version", 1}, {"seq", seq}, {"schemas", StateJson(*state)}});
+      ctx.PrintJson({{"version", 1}, {"seq", seq}, {"schemas", StateJson(*JoinParts(parts))}});
     } else {
       *ctx.out << ctx.Paint(Color::kDim, fmt::format("as of seq {} ({})", seq, at)) << "\n";
-      PrintSummary(ctx, *state);
+      PrintSummary(ctx, parts);
     }
     return kExitOk;
   }

@@ -20,14 +20,18 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdio>
 #include <limits>
+#include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_map>
 
 #include "engine/index/checkpoint_block.h"
 #include "engine/index/sqlite.h"
+#include "engine/index/state_parts.h"
 #include "engine/log/zstd_codec.h"
 #include "engine/state/apply.h"
 #include "engine/state/fragments.h"
@@ -780,23 +784,49 @@ Status MergeBlock(const index_format::Block& block, const std::set<std::string_v
 
 struct StoredBlock {
   std::string schema;
+  std::string first_object;
   std::string data;  // compressed
 };
 
-// Decompresses blocks and merges them into `state`: each block not yet taken, in turn, taking
-// it by moving `next` on (threads sharing `next` share the blocks), until none is left.
-Status MergeBlocks(const std::vector<StoredBlock>& blocks, std::atomic<size_t>* next,
-                   const std::set<std::string_view>* wanted, pb::State* state) {
+// Blocks shared by up to two threads: one takes them from the front, the other from the back,
+// so each ends up with a run of consecutive blocks, and so of object names. Thread-safe.
+class BlockQueue {
+ public:
+  explicit BlockQueue(size_t size) : back_(size) {}
+  std::optional<size_t> Take(bool from_back) {
+    std::lock_guard lock(mu_);
+    if (front_ == back_) return std::nullopt;
+    return from_back ? --back_ : front_++;
+  }
+  // Once every block is taken: blocks [0, front()) went to the front.
+  size_t front() {
+    std::lock_guard lock(mu_);
+    return front_;
+  }
+
+ private:
+  std::mutex mu_;
+  size_t front_ = 0;
+  size_t back_;
+};
+
+// Decompresses blocks and merges them into `state`: block `first` when set, then each block
+// not yet taken from `queue`'s front (or back), in turn, until none is left.
+Status MergeBlocks(const std::vector<StoredBlock>& blocks, std::optional<size_t> first,
+                   BlockQueue* queue, bool from_back, const std::set<std::string_view>* wanted,
+                   pb::State* state) {
   STRATA_ASSIGN_OR_RETURN(auto decompressor, log_codec::Decompressor::Create());
   std::string raw;
-  for (size_t i; (i = next->fetch_add(1)) < blocks.size();) {
+  for (std::optional<size_t> i = first ? first : queue->Take(from_back); i;
+       i = queue->Take(from_back)) {
+    const StoredBlock& stored = blocks[*i];
     Status merged = [&]() -> Status {
       raw.clear();
-      STRATA_RETURN_IF_ERROR(decompressor->Decompress(blocks[i].data, nullptr, &raw));
+      STRATA_RETURN_IF_ERROR(decompressor->Decompress(stored.data, nullptr, &raw));
       STRATA_ASSIGN_OR_RETURN(index_format::Block block, index_format::DecodeBlock(raw));
-      return MergeBlock(block, wanted, &(*state->mutable_schemas())[blocks[i].schema]);
+      return MergeBlock(block, wanted, &(*state->mutable_schemas())[stored.schema]);
     }();
-    if (!merged.ok()) return merged.WithContext("schema " + blocks[i].schema);
+    if (!merged.ok()) return merged.WithContext("schema " + stored.schema);
   }
   return Status::Ok();
 }
@@ -833,19 +863,23 @@ Result<std::pair<uint64_t, pb::State>> Index::LoadCheckpoint(
 
 Result<uint64_t> Index::LoadCheckpointInto(uint64_t at_or_before,
                                            const std::vector<std::string>* objects,
-                                           const std::string* schema, pb::State* state) {
+                                           const std::string* schema, pb::State* state,
+                                           StateParts* parts) {
   sql::Statement find(db_, "SELECT max(seq) FROM checkpoints WHERE seq <= ?");
   find.Bind(1, at_or_before);
   STRATA_ASSIGN_OR_RETURN(bool row, find.Step());
   if (!row || find.IsNull(0)) return uint64_t{0};
   const uint64_t seq = find.Int(0);
-  std::string sql = "SELECT schema_name, data FROM checkpoint_blocks WHERE seq = ?1";
+  std::string sql = "SELECT schema_name, first_object, data FROM checkpoint_blocks WHERE seq = ?1";
   // A block holds an object when the name falls between its first and last object.
   if (objects != nullptr) {
     sql += " AND (first_object = '' OR EXISTS (SELECT 1 FROM json_each(?2) "
            "WHERE value >= first_object AND value <= last_object))";
   }
   if (schema != nullptr) sql += " AND schema_name = ?3";
+  // In name order (byte order, as the objects in a block are), so that the blocks each thread
+  // takes from its end of the list hold a run of names.
+  sql += " ORDER BY schema_name, first_object";
   sql::Statement q(db_, sql);
   q.Bind(1, seq);
   if (schema != nullptr) q.Bind(3, *schema);
@@ -858,31 +892,54 @@ Result<uint64_t> Index::LoadCheckpointInto(uint64_t at_or_before,
   for (;;) {
     STRATA_ASSIGN_OR_RETURN(bool more, q.Step());
     if (!more) break;
-    blocks.push_back({q.Text(0), std::string(q.Blob(1))});
+    blocks.push_back({q.Text(0), q.Text(1), std::string(q.Blob(2))});
   }
   const std::set<std::string_view>* filter = objects != nullptr ? &wanted : nullptr;
   Status restored;
-  // A whole state of many blocks restores on two threads, each parsing the next block not
-  // yet taken into a state of its own; the two hold different objects, so joining them moves
-  // entries instead of copying them.
-  std::atomic<size_t> next{0};
   if (filter != nullptr || blocks.size() < kParallelRestoreBlocks ||
       std::thread::hardware_concurrency() < 2) {
-    restored = MergeBlocks(blocks, &next, filter, state);
+    BlockQueue queue(blocks.size());
+    restored = MergeBlocks(blocks, std::nullopt, &queue, false, filter, state);
   } else {
+    // A whole state of many blocks restores on two threads, this one taking blocks from the
+    // front and the other from the back (the last block is its own before it starts), each
+    // into a state of its own; the two hold different objects, so joining them moves entries
+    // instead of copying them.
     google::protobuf::Arena* arena = state->GetArena();
     auto* second = google::protobuf::Arena::CreateMessage<pb::State>(arena);
     std::unique_ptr<pb::State> owned(arena == nullptr ? second : nullptr);
+    const size_t last = blocks.size() - 1;
+    BlockQueue queue(last);
     Status second_status;
+    std::optional<std::thread> worker = TryStartThread([&] {
+      second_status = MergeBlocks(blocks, last, &queue, true, nullptr, second);
+    });
+    restored = MergeBlocks(blocks, std::nullopt, &queue, false, nullptr, state);
     // With no thread to be had (a process limit), this thread takes every block.
-    std::optional<std::thread> worker =
-        TryStartThread([&] { second_status = MergeBlocks(blocks, &next, nullptr, second); });
-    restored = MergeBlocks(blocks, &next, nullptr, state);
+    if (!worker && restored.ok()) {
+      restored = MergeBlocks(blocks, last, &queue, false, nullptr, state);
+    }
     if (worker) worker->join();
     if (restored.ok()) restored = second_status;
     if (restored.ok()) {
+      // The schema the two runs meet in stays in two parts when the caller takes parts and it
+      // is a DynamoDB schema, whose tables are independent; the rest is joined.
+      const size_t k = queue.front();
+      std::string split;
+      auto meets = k > 0 && k < blocks.size() ? second->schemas().find(blocks[k].schema)
+                                              : second->schemas().end();
+      if (parts != nullptr && arena != nullptr && worker && meets != second->schemas().end() &&
+          blocks[k].schema == blocks[k - 1].schema &&
+          meets->second.kind_case() == pb::SchemaState::kDynamodb) {
+        split = blocks[k].schema;
+        parts->split_schema = split;
+        parts->pivot = blocks[k].first_object;
+        parts->second = second;
+      }
       for (auto& [name, part] : *second->mutable_schemas()) {
-        MergeDisjoint(&part, &(*state->mutable_schemas())[name]);
+        if (split.empty() || name != split) {
+          MergeDisjoint(&part, &(*state->mutable_schemas())[name]);
+        }
       }
     }
   }
@@ -905,10 +962,17 @@ Result<pb::State> Index::StateAt(uint64_t seq) {
 }
 
 Result<pb::State*> Index::StateAt(uint64_t seq, google::protobuf::Arena* arena) {
-  auto* state = google::protobuf::Arena::CreateMessage<pb::State>(arena);
-  STRATA_ASSIGN_OR_RETURN(uint64_t from, LoadCheckpointInto(seq, nullptr, nullptr, state));
-  STRATA_RETURN_IF_ERROR(ReplayAfter(from, seq, state));
-  return state;
+  STRATA_ASSIGN_OR_RETURN(StateParts parts, StatePartsAt(seq, arena));
+  return JoinParts(parts);
+}
+
+Result<StateParts> Index::StatePartsAt(uint64_t seq, google::protobuf::Arena* arena) {
+  StateParts parts;
+  parts.first = google::protobuf::Arena::CreateMessage<pb::State>(arena);
+  STRATA_ASSIGN_OR_RETURN(uint64_t from,
+                          LoadCheckpointInto(seq, nullptr, nullptr, parts.first, &parts));
+  STRATA_RETURN_IF_ERROR(ReplayAfter(from, seq, &parts));
+  return parts;
 }
 
 Result<std::unique_ptr<Index>> Index::OpenReadOnlyTwin(CommitReader* reader) const {
@@ -955,6 +1019,12 @@ Result<std::pair<pb::State*, pb::State*>> Index::StatesAt(uint64_t first, uint64
 }
 
 Status Index::ReplayAfter(uint64_t from, uint64_t seq, pb::State* state) {
+  StateParts parts;
+  parts.first = state;
+  return ReplayAfter(from, seq, &parts);
+}
+
+Status Index::ReplayAfter(uint64_t from, uint64_t seq, StateParts* parts) {
   if (from == seq) return Status::Ok();
   CommitScanOptions scan;
   scan.until_seq = seq;
@@ -965,10 +1035,10 @@ Status Index::ReplayAfter(uint64_t from, uint64_t seq, pb::State* state) {
     if (!at) return Status::Corruption(fmt::format("index has a checkpoint at missing seq {}", from));
     scan.after = Head{from, at->hash, at->position};
   }
-  STRATA_RETURN_IF_ERROR(reader_->Scan(scan, [state](const StoredCommit& c) {
-    return ApplyCommit(c.commit, state, OnFailure::kDiscard);
+  STRATA_RETURN_IF_ERROR(reader_->Scan(scan, [parts](const StoredCommit& c) {
+    return ApplyCommitToParts(c.commit, parts);
   }));
-  if (state->seq() < seq) state->set_seq(seq);
+  if (parts->first->seq() < seq) parts->first->set_seq(seq);
   return Status::Ok();
 }
 

@@ -17,6 +17,7 @@
 
 #include <google/protobuf/arena.h>
 
+#include "engine/index/state_parts.h"
 #include "engine/status.h"
 #include "engine/store/commit_store.h"
 #include "proto/commit.pb.h"
@@ -119,6 +120,9 @@ class Index {
   // The same state allocated on `arena`, which owns it: a whole schema is built and freed
   // in large blocks instead of one allocation per field.
   Result<pb::State*> StateAt(uint64_t seq, google::protobuf::Arena* arena);
+  // The same state in two parts, as two threads restored it: a caller that reads the parts in
+  // turn skips joining them (a pass over some of the tables).
+  Result<StateParts> StatePartsAt(uint64_t seq, google::protobuf::Arena* arena);
   // The states at `first` and `second`, both on `arena`, replayed at the same time: the second
   // on another thread, through a reader of the log and a connection to the index of its own
   // (one after the other when no thread can be had). `diff` needs both, and one replay alone
@@ -158,12 +162,17 @@ class Index {
   Result<std::pair<uint64_t, pb::State>> LoadCheckpoint(uint64_t at_or_before,
                                                         const std::vector<std::string>* objects,
                                                         const std::string* schema = nullptr);
-  // The same into `state` (empty on entry); returns the checkpoint's seq, 0 when none.
+  // The same into `state` (empty on entry); returns the checkpoint's seq, 0 when none. With
+  // `parts` (whose `first` is `state`), a whole state restored on two threads may be left in
+  // two parts; without, it is always one.
   Result<uint64_t> LoadCheckpointInto(uint64_t at_or_before,
                                       const std::vector<std::string>* objects,
-                                      const std::string* schema, pb::State* state);
+                                      const std::string* schema, pb::State* state,
+                                      StateParts* parts = nullptr);
   // Applies the commits after checkpoint `from` up to `seq` to `state`.
   Status ReplayAfter(uint64_t from, uint64_t seq, pb::State* state);
+  // The same to a state in two parts, which it leaves in two parts.
+  Status ReplayAfter(uint64_t from, uint64_t seq, StateParts* parts);
 
   sqlite3* db_;
   std::string path_;

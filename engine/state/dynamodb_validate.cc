@@ -139,7 +139,7 @@ Status ValidateTable(const pb::DynamoTable& t, const std::string& what) {
 
 }  // namespace
 
-std::string DynamoTableOf(const pb::DynamoChange& c) {
+const std::string& DynamoTableOf(const pb::DynamoChange& c) {
   switch (c.kind_case()) {
     case pb::DynamoChange::kCreateTable: return c.create_table().table().name();
     case pb::DynamoChange::kDropTable: return c.drop_table().table();
@@ -170,7 +170,8 @@ std::string DynamoTableOf(const pb::DynamoChange& c) {
     case pb::DynamoChange::kUpdateReplica: return c.update_replica().table();
     case pb::DynamoChange::KIND_NOT_SET: break;
   }
-  return "";
+  static const std::string kNone;
+  return kNone;
 }
 
 Status ValidateDynamoChange(const pb::DynamoChange& c) {

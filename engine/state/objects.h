@@ -29,8 +29,8 @@ std::pair<std::string, std::string> RenameOf(const pb::Event& event);
 std::vector<std::string> ObjectAndParents(const std::string& object);
 
 // Per-engine halves, each in its own file; they append to `out`.
-// The table a DynamoDB change is about; empty for an unset change.
-std::string DynamoTableOf(const pb::DynamoChange& change);
+// The table a DynamoDB change is about (a field of `change`); empty for an unset change.
+const std::string& DynamoTableOf(const pb::DynamoChange& change);
 void TouchedDynamo(const pb::DynamoChange& change, std::vector<std::string>* out);
 void TouchedGlue(const pb::GlueChange& change, const pb::GlueSchema& before,
                  std::vector<std::string>* out);

@@ -106,6 +106,63 @@ TEST_F(IndexTest, IndexBuiltWithoutThreadsEqualsTheModel) {
   for (uint64_t seq = 0; seq <= 150; ++seq) ExpectStateMatchesModel(*index, seq);
 }
 
+// A whole state restored on two threads may stay in two parts, split by table name, through
+// its replay: at every seq the parts hold each table once, on its side of the pivot, and join
+// into the model's schema.
+TEST_F(IndexTest, StatePartsAtEverySeqJoinIntoTheModel) {
+  options_.checkpoint_block_bytes = 100;  // a block or two per table: most restores split
+  Record(150, 1);
+  auto index = OpenIndex();
+  ASSERT_TRUE(index);
+  int split = 0;
+  for (uint64_t seq = 0; seq <= 150; ++seq) {
+    google::protobuf::Arena arena;
+    auto parts = index->StatePartsAt(seq, &arena);
+    ASSERT_TRUE(parts.ok()) << parts.status().ToString();
+    if (parts->second != nullptr) {
+      ++split;
+      EXPECT_EQ(parts->split_schema, "dynamodb");
+      int tables = 0;
+      for (const auto& [name, _] : parts->first->schemas().at("dynamodb").dynamodb().tables()) {
+        EXPECT_LT(name, parts->pivot) << "seq " << seq;
+        ++tables;
+      }
+      for (const auto& [name, _] : parts->second->schemas().at("dynamodb").dynamodb().tables()) {
+        EXPECT_GE(name, parts->pivot) << "seq " << seq;
+        ++tables;
+      }
+      EXPECT_EQ(tables, models_[seq].tables_size()) << "seq " << seq;
+    }
+    pb::State* whole = JoinParts(*parts);
+    EXPECT_EQ(whole->seq(), seq);
+    pb::DynamoSchema got;
+    if (whole->schemas().count("dynamodb")) got = whole->schemas().at("dynamodb").dynamodb();
+    EXPECT_TRUE(MessageDifferencer::Equals(models_[seq], got)) << "seq " << seq;
+  }
+  // Where a restore splits depends on how the two threads shared the blocks, but the other
+  // thread's first block is its own before it starts.
+  EXPECT_GT(split, 75);
+}
+
+// With no second thread, a restore is one part, and the answers are the same.
+TEST_F(IndexTest, StatePartsAtWithoutThreadsIsOnePart) {
+  Record(150, 2);
+  auto index = OpenIndex();
+  ASSERT_TRUE(index);
+  RefuseThreadsForTesting no_threads;
+  for (uint64_t seq = 0; seq <= 150; ++seq) {
+    google::protobuf::Arena arena;
+    auto parts = index->StatePartsAt(seq, &arena);
+    ASSERT_TRUE(parts.ok()) << parts.status().ToString();
+    EXPECT_EQ(parts->second, nullptr);
+    pb::DynamoSchema got;
+    if (parts->first->schemas().count("dynamodb")) {
+      got = parts->first->schemas().at("dynamodb").dynamodb();
+    }
+    EXPECT_TRUE(MessageDifferencer::Equals(models_[seq], got)) << "seq " << seq;
+  }
+}
+
 // A replayed state's arena takes memory in whole, aligned 2 MiB blocks (so the kernel can back
 // each with one huge page instead of 512 faults), from several threads at once, and gives it
 // all back.
