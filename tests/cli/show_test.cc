@@ -14,6 +14,7 @@
 
 #include "engine/log/env.h"
 #include "engine/store/commit_store.h"
+#include "tests/engine/testing/dynamo_events.h"
 #include "tests/engine/testing/temp_dir.h"
 #include "tests/support/strata_runner.h"
 
@@ -38,17 +39,11 @@ pb::Commit Commit(const std::string& message) {
 }
 
 // A table with a dozen tags of random hex, so that the log and the checkpoint are large (the
-// checkpoint some twenty blocks).
+// checkpoint a dozen blocks).
 void AddCreate(pb::Commit* c, const std::string& name, std::mt19937_64& rng) {
-  pb::DynamoTable* t = c->add_events()->mutable_dynamodb()->mutable_create_table()->mutable_table();
-  t->set_name(name);
-  t->mutable_key()->set_partition_key("id");
-  auto* a = t->add_attributes();
-  a->set_name("id");
-  a->set_type(pb::DYNAMO_ATTRIBUTE_TYPE_S);
-  t->set_billing_mode(pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST);
-  t->set_stream(pb::DYNAMO_STREAM_DISABLED);
-  t->set_table_class(pb::DYNAMO_TABLE_CLASS_STANDARD);
+  pb::Event* e = c->add_events();
+  *e = testing::CreateTableEvent(name);
+  pb::DynamoTable* t = e->mutable_dynamodb()->mutable_create_table()->mutable_table();
   for (int k = 0; k < 12; ++k) {
     (*t->mutable_tags())["tag" + std::to_string(k)] = fmt::format("{:016x}{:016x}", rng(), rng());
   }

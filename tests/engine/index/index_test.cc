@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "engine/diff/diff.h"
+#include "tests/engine/testing/dynamo_events.h"
 #include "tests/engine/testing/random_dynamo.h"
 #include "tests/engine/testing/random_history.h"
 #include "tests/engine/testing/temp_dir.h"
@@ -250,15 +251,7 @@ TEST_F(IndexTest, SchemaAtEverySeqEqualsTheModelAndIgnoresOtherSchemas) {
     c.set_origin(pb::ORIGIN_IMPORT);
     c.set_schema("second");
     c.set_engine(pb::ENGINE_DYNAMODB);
-    auto* t = c.add_events()->mutable_dynamodb()->mutable_create_table()->mutable_table();
-    t->set_name("x");
-    t->mutable_key()->set_partition_key("id");
-    auto* a = t->add_attributes();
-    a->set_name("id");
-    a->set_type(pb::DYNAMO_ATTRIBUTE_TYPE_S);
-    t->set_billing_mode(pb::DYNAMO_BILLING_MODE_PAY_PER_REQUEST);
-    t->set_stream(pb::DYNAMO_STREAM_DISABLED);
-    t->set_table_class(pb::DYNAMO_TABLE_CLASS_STANDARD);
+    *c.add_events() = testing::CreateTableEvent("x");
     ASSERT_TRUE((*w)->Append(c).ok());
   }
   auto index = OpenIndex();
