@@ -149,26 +149,40 @@ class Index::Builder {
   Status IndexEvents(const StoredCommit& c) {
     if (c.commit.events_size() == 0) return Status::Ok();
     pb::SchemaState& schema = (*state_.mutable_schemas())[c.commit.schema()];
-    std::set<std::string> touched;
+    // The objects touched, as views: a DynamoDB event's table is a field of the event (which
+    // outlives this call), other engines' names are kept in `owned_names_`. A commit of
+    // DynamoDB events copies no name.
+    touched_.clear();
+    owned_names_.clear();
     for (int i = 0; i < c.commit.events_size(); ++i) {
-      for (auto& o : TouchedObjects(c.commit.events(i), schema)) touched.insert(std::move(o));
-      if (auto [from, to] = RenameOf(c.commit.events(i)); !to.empty()) {
+      const pb::Event& event = c.commit.events(i);
+      if (event.kind_case() == pb::Event::kDynamodb) {
+        touched_.push_back(DynamoTableOf(event.dynamodb()));
+      } else {
+        for (auto& o : TouchedObjects(event, schema)) owned_names_.push_back(std::move(o));
+      }
+      if (auto [from, to] = RenameOf(event); !to.empty()) {
         sql::Statement put(db_, "INSERT OR REPLACE INTO renames(new_name, seq, old_name) "
                                 "VALUES(?,?,?)");
         STRATA_RETURN_IF_ERROR(put.Bind(1, to).Bind(2, c.commit.seq()).Bind(3, from).Run());
       }
-      Status s = Apply(c.commit.events(i), &schema);
+      Status s = Apply(event, &schema);
       if (!s.ok()) {
         return Status::Corruption(fmt::format("commit {} event {} cannot be replayed: {}",
                                               c.commit.seq(), i + 1, s.message()));
       }
     }
     state_.set_seq(c.commit.seq());
-    for (const auto& o : touched) {
+    // Views into `owned_names_` are taken once it no longer grows.
+    touched_.insert(touched_.end(), owned_names_.begin(), owned_names_.end());
+    std::sort(touched_.begin(), touched_.end());
+    touched_.erase(std::unique(touched_.begin(), touched_.end()), touched_.end());
+    for (std::string_view o : touched_) {
+      if (o.empty()) continue;  // an event that names no object (Apply refused it already)
       STRATA_ASSIGN_OR_RETURN(int64_t id, ObjectId(o));
       pending_seqs_[id].push_back(c.commit.seq());
     }
-    pending_count_ += touched.size();
+    pending_count_ += touched_.size();
     if (pending_count_ >= kMaxPendingSeqs) return FlushSeqs();
     return Status::Ok();
   }
@@ -193,7 +207,7 @@ class Index::Builder {
   }
 
   // The number of an object name, given one on first sight (kept across indexing runs).
-  Result<int64_t> ObjectId(const std::string& name) {
+  Result<int64_t> ObjectId(std::string_view name) {
     if (auto it = object_ids_.find(name); it != object_ids_.end()) return it->second;
     find_object_id_.Bind(1, name);
     STRATA_ASSIGN_OR_RETURN(bool row, find_object_id_.Step());
@@ -337,7 +351,14 @@ class Index::Builder {
   size_t pending_count_ = 0;
   sql::Statement find_object_id_{db_, "SELECT id FROM objects WHERE name = ?"};
   sql::Statement insert_object_name_{db_, "INSERT INTO objects(name) VALUES(?)"};
-  std::unordered_map<std::string, int64_t> object_ids_;
+  // Looked up by string_view without making a string (a transparent hash).
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view name) const { return std::hash<std::string_view>()(name); }
+  };
+  std::unordered_map<std::string, int64_t, NameHash, std::equal_to<>> object_ids_;
+  std::vector<std::string_view> touched_;  // IndexEvents' own, kept to reuse their memory
+  std::vector<std::string> owned_names_;
   std::unique_ptr<log_codec::Compressor> compressors_[2];  // this thread's and the helper's
   std::string raw_;
   sql::Statement insert_block_{db_,
