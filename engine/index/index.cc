@@ -20,7 +20,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
 #include <cstdio>
 #include <limits>
 #include <mutex>
