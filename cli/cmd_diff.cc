@@ -4,10 +4,10 @@
 
 #include <map>
 #include <optional>
-#include <sstream>
-#include <thread>
 #include <ostream>
 #include <set>
+#include <sstream>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/describe.h"

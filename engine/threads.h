@@ -2,8 +2,9 @@
 //
 // The engine uses a second thread where it only speeds things up (restoring a checkpoint's
 // blocks, decoding the log ahead of replay, writing checkpoints, replaying the second state of
-// a pair, and in the CLI diffing and summing up half the tables). When the process may not start another thread (a limit on
-// processes or memory), that work runs on the calling thread instead of failing the command.
+// a pair, and in the CLI diffing and summing up half the tables). When the process may not
+// start another thread (a limit on processes or memory), that work runs on the calling thread
+// instead of failing the command.
 // Tests replace the way threads start to take that path on purpose. Thread-safe, apart from
 // replacing the starter, which tests do while nothing else runs.
 #pragma once
