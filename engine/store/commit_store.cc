@@ -365,15 +365,25 @@ Status CommitReader::CheckScanEnd(const CommitScanOptions& options, uint64_t las
 namespace {
 
 // Decoded commits passed from the decoding thread to the visiting one, in order, with a
-// bounded number in flight; visited ones go back to be decoded into again.
+// bounded number in flight; visited ones go back to be decoded into again. A side that waits
+// is woken once the other has done a batch of work, not for every commit: waking a thread
+// costs more than decoding or applying one commit.
 class Handoff {
  public:
   static constexpr size_t kInFlight = 64;
+  // A waiting decoder resumes once this few are left to visit; a waiting visitor once this
+  // many are ready (or the decoder has finished).
+  static constexpr size_t kResumeDecoding = kInFlight / 2;
+  static constexpr size_t kResumeVisiting = 8;
 
   // Decoding side. nullptr once the visitor has stopped.
   StoredCommit* Slot() {
     std::unique_lock lock(mu_);
-    changed_.wait(lock, [this] { return cancelled_ || full_.size() < kInFlight; });
+    if (!cancelled_ && full_.size() >= kInFlight) {
+      decoder_waiting_ = true;
+      decoder_wake_.wait(lock, [this] { return cancelled_ || full_.size() <= kResumeDecoding; });
+      decoder_waiting_ = false;
+    }
     if (cancelled_) return nullptr;
     if (free_.empty()) return owned_.emplace_back(std::make_unique<StoredCommit>()).get();
     StoredCommit* c = free_.back();
@@ -384,34 +394,38 @@ class Handoff {
     std::lock_guard lock(mu_);
     if (cancelled_) return Status::Aborted("the visitor stopped");
     full_.push_back(c);
-    changed_.notify_all();
+    if (visitor_waiting_ && full_.size() >= kResumeVisiting) visitor_wake_.notify_one();
     return Status::Ok();
   }
   void Finish(Status s) {
     std::lock_guard lock(mu_);
     done_ = true;
     decoder_status_ = std::move(s);
-    changed_.notify_all();
+    visitor_wake_.notify_one();
   }
 
   // Visiting side. nullptr when the decoder has finished and everything was visited.
   StoredCommit* Next() {
     std::unique_lock lock(mu_);
-    changed_.wait(lock, [this] { return done_ || !full_.empty(); });
+    if (!done_ && full_.empty()) {
+      visitor_waiting_ = true;
+      visitor_wake_.wait(lock, [this] { return done_ || full_.size() >= kResumeVisiting; });
+      visitor_waiting_ = false;
+    }
     if (full_.empty()) return nullptr;
     StoredCommit* c = full_.front();
     full_.pop_front();
+    if (decoder_waiting_ && full_.size() <= kResumeDecoding) decoder_wake_.notify_one();
     return c;
   }
   void Recycle(StoredCommit* c) {
     std::lock_guard lock(mu_);
     free_.push_back(c);
-    changed_.notify_all();
   }
   void Cancel() {
     std::lock_guard lock(mu_);
     cancelled_ = true;
-    changed_.notify_all();
+    decoder_wake_.notify_one();
   }
   Status decoder_status() {
     std::lock_guard lock(mu_);
@@ -420,10 +434,13 @@ class Handoff {
 
  private:
   std::mutex mu_;
-  std::condition_variable changed_;
+  std::condition_variable decoder_wake_;
+  std::condition_variable visitor_wake_;
   std::deque<StoredCommit*> full_;
   std::vector<StoredCommit*> free_;
   std::vector<std::unique_ptr<StoredCommit>> owned_;  // only the decoding side adds
+  bool decoder_waiting_ = false;
+  bool visitor_waiting_ = false;
   bool cancelled_ = false;
   bool done_ = false;
   Status decoder_status_;

@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
+#include <thread>
 
 #include "tests/engine/testing/temp_dir.h"
 
@@ -235,6 +237,41 @@ TEST_P(CommitStoreTest, LongScanVisitsEveryCommitOnceInOrder) {
                  return Status::Ok();
                }).ok());
   EXPECT_EQ(want, 300u);
+}
+
+// A visitor that falls behind lets the decoder fill its bound and wait; each side then wakes
+// the other only after a batch. Nothing is lost or repeated across those waits, and a slow
+// start and a fast finish both end the scan.
+TEST_P(CommitStoreTest, SlowVisitorThenFastStillSeesEveryCommitInOrder) {
+  auto written = Write(tmp_ / "log", 300, "t");
+  auto r = CommitReader::Open(env_.get(), tmp_ / "log");
+  ASSERT_TRUE(r.ok());
+  uint64_t want = 0;
+  ASSERT_TRUE((*r)->Scan(Options(), [&](const StoredCommit& c) {
+                 // Long enough for the decoder to reach its bound of commits in flight.
+                 if (want % 100 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                 EXPECT_EQ(c.commit.seq(), want + 1);
+                 EXPECT_EQ(c.hash, written[want].hash);
+                 ++want;
+                 return Status::Ok();
+               }).ok());
+  EXPECT_EQ(want, 300u);
+}
+
+// A visitor that stops while the decoder waits for room: the decoder is woken and the scan
+// returns the visitor's error (it would hang if the waiting decoder were not woken).
+TEST_P(CommitStoreTest, VisitorErrorWakesADecoderWaitingForRoom) {
+  Write(tmp_ / "log", 200, "t");
+  auto r = CommitReader::Open(env_.get(), tmp_ / "log");
+  ASSERT_TRUE(r.ok());
+  uint64_t seen = 0;
+  Status s = (*r)->Scan(Options(), [&](const StoredCommit& c) {
+    ++seen;
+    if (c.commit.seq() == 1) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return c.commit.seq() == 2 ? Status::InvalidArgument("stop at 2") : Status::Ok();
+  });
+  EXPECT_EQ(s.message(), "stop at 2");
+  EXPECT_EQ(seen, 2u);
 }
 
 // The visitor's error ends the scan at once, even with later commits damaged.
