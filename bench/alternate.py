@@ -9,10 +9,16 @@ quartiles are then comparable even when the means are not.
     python3 bench/alternate.py --dir PROJECT_DIR --runs 60 NEW_BIN OLD_BIN -- show --at 36266
 """
 import argparse
+import os
 import statistics
 import subprocess
 import sys
 import time
+
+
+def resolve(binary: str) -> str:
+    """A binary given by a relative path still runs from inside the project directory."""
+    return os.path.abspath(binary) if os.sep in binary else binary
 
 
 def main() -> int:
@@ -26,6 +32,9 @@ def main() -> int:
     args = opts.args[1:] if opts.args[:1] == ["--"] else opts.args
     if not args:
         parser.error("give the strata arguments after --")
+    opts.new, opts.old = resolve(opts.new), resolve(opts.old)
+    if opts.new == opts.old:
+        parser.error("give two different binaries")
     times = {opts.new: [], opts.old: []}
     for i in range(opts.runs):
         order = (opts.new, opts.old) if i % 2 == 0 else (opts.old, opts.new)
