@@ -4,12 +4,19 @@
 On a shared or virtualised machine the load drifts over a minute, and timing all runs of one
 binary before all runs of the other (as hyperfine does) moves that drift into the comparison.
 Alternating the order each round puts both binaries under the same drift; medians and lower
-quartiles are then comparable even when the means are not.
+quartiles are then comparable even when the means are not. Beside the wall time it reports the
+median CPU time (user + system) of each run and its voluntary context switches (a thread that
+waits for another).
 
     python3 bench/alternate.py --dir PROJECT_DIR --runs 60 NEW_BIN OLD_BIN -- show --at 36266
+    python3 bench/alternate.py --dir PROJECT_DIR --runs 6 --fresh-index NEW_BIN OLD_BIN -- log -n 1
+
+--fresh-index deletes the project's index before each run, to time the first index build.
 """
 import argparse
+import glob
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -27,6 +34,8 @@ def main() -> int:
     parser.add_argument("old")
     parser.add_argument("--dir", required=True, help="the project directory the command runs in")
     parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument("--fresh-index", action="store_true",
+                        help="delete the project's index before each run")
     parser.add_argument("args", nargs=argparse.REMAINDER, help="-- then the strata arguments")
     opts = parser.parse_args()
     args = opts.args[1:] if opts.args[:1] == ["--"] else opts.args
@@ -35,18 +44,28 @@ def main() -> int:
     opts.new, opts.old = resolve(opts.new), resolve(opts.old)
     if opts.new == opts.old:
         parser.error("give two different binaries")
-    times = {opts.new: [], opts.old: []}
+    runs = {opts.new: [], opts.old: []}  # (wall ms, CPU ms, voluntary switches) per run
     for i in range(opts.runs):
         order = (opts.new, opts.old) if i % 2 == 0 else (opts.old, opts.new)
         for binary in order:
+            if opts.fresh_index:
+                for f in glob.glob(os.path.join(opts.dir, ".strata", "index.sqlite*")):
+                    os.remove(f)
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             subprocess.run([binary, *args], cwd=opts.dir, check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            times[binary].append((time.perf_counter() - start) * 1000)
+            wall = (time.perf_counter() - start) * 1000
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000
+            runs[binary].append((wall, cpu, after.ru_nvcsw - before.ru_nvcsw))
     for label, binary in (("new", opts.new), ("old", opts.old)):
-        t = sorted(times[binary])
+        t = sorted(r[0] for r in runs[binary])
+        cpu = statistics.median(r[1] for r in runs[binary])
+        switches = statistics.median(r[2] for r in runs[binary])
         print(f"{label}: median {statistics.median(t):.1f} ms, lower quartile "
-              f"{t[(len(t) - 1) // 4]:.1f} ms, min {t[0]:.1f} ms ({len(t)} runs)")
+              f"{t[(len(t) - 1) // 4]:.1f} ms, min {t[0]:.1f} ms ({len(t)} runs); CPU median "
+              f"{cpu:.1f} ms, voluntary context switches median {switches:g}")
     return 0
 
 
