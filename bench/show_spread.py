@@ -13,8 +13,8 @@ Each binary reads the project's index, so both must read its format (or give eac
 project with --old-dir).
 """
 import argparse
-import os
 import json
+import os
 import statistics
 import subprocess
 import sys
