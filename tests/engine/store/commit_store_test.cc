@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <thread>
 
@@ -87,6 +88,26 @@ class CommitStoreTest : public ::testing::TestWithParam<ScanMode> {
     o.decode_ahead = GetParam() != ScanMode::kInline;
     ++scans_;
     return o;
+  }
+
+  // Writes 300 commits and scans them, calling `pause(n)` before checking the n-th visited
+  // (from 0); returns how many were visited. Each must be visited once, in order, with its own
+  // content (decode-ahead recycles StoredCommits, so a stale one would show).
+  uint64_t ScanInOrder(const std::function<void(uint64_t)>& pause) {
+    auto written = Write(tmp_ / "log", 300, "t");
+    auto r = CommitReader::Open(env_.get(), tmp_ / "log");
+    EXPECT_TRUE(r.ok());
+    if (!r.ok()) return 0;
+    uint64_t want = 0;
+    EXPECT_TRUE((*r)->Scan(Options(), [&](const StoredCommit& c) {
+                   pause(want);
+                   EXPECT_EQ(c.commit.seq(), want + 1);
+                   EXPECT_EQ(c.commit.tag().name(), "t" + std::to_string(want));
+                   EXPECT_EQ(c.hash, written[want].hash);
+                   ++want;
+                   return Status::Ok();
+                 }).ok());
+    return want;
   }
 
   std::unique_ptr<Env> env_;
@@ -222,40 +243,20 @@ TEST_P(CommitStoreTest, SecondWriterIsRefused) {
   EXPECT_EQ(second.status().code(), Code::kFailedPrecondition);
 }
 
-// More commits than the decoding thread keeps in flight: each visited once, in order, with
-// its own content (decode-ahead recycles StoredCommits, so a stale one would show).
+// More commits than the decoding thread keeps in flight.
 TEST_P(CommitStoreTest, LongScanVisitsEveryCommitOnceInOrder) {
-  auto written = Write(tmp_ / "log", 300, "t");
-  auto r = CommitReader::Open(env_.get(), tmp_ / "log");
-  ASSERT_TRUE(r.ok());
-  uint64_t want = 0;
-  ASSERT_TRUE((*r)->Scan(Options(), [&](const StoredCommit& c) {
-                 EXPECT_EQ(c.commit.seq(), want + 1);
-                 EXPECT_EQ(c.commit.tag().name(), "t" + std::to_string(want));
-                 EXPECT_EQ(c.hash, written[want].hash);
-                 ++want;
-                 return Status::Ok();
-               }).ok());
-  EXPECT_EQ(want, 300u);
+  EXPECT_EQ(ScanInOrder([](uint64_t) {}), 300u);
 }
 
 // A visitor that falls behind lets the decoder fill its bound and wait; each side then wakes
 // the other only after a batch. Nothing is lost or repeated across those waits, and a slow
 // start and a fast finish both end the scan.
 TEST_P(CommitStoreTest, SlowVisitorThenFastStillSeesEveryCommitInOrder) {
-  auto written = Write(tmp_ / "log", 300, "t");
-  auto r = CommitReader::Open(env_.get(), tmp_ / "log");
-  ASSERT_TRUE(r.ok());
-  uint64_t want = 0;
-  ASSERT_TRUE((*r)->Scan(Options(), [&](const StoredCommit& c) {
-                 // Long enough for the decoder to reach its bound of commits in flight.
-                 if (want % 100 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-                 EXPECT_EQ(c.commit.seq(), want + 1);
-                 EXPECT_EQ(c.hash, written[want].hash);
-                 ++want;
-                 return Status::Ok();
-               }).ok());
-  EXPECT_EQ(want, 300u);
+  EXPECT_EQ(ScanInOrder([](uint64_t n) {
+              // Long enough for the decoder to reach its bound of commits in flight.
+              if (n % 100 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            }),
+            300u);
 }
 
 // A visitor that stops while the decoder waits for room: the decoder is woken and the scan
