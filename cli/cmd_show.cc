@@ -26,12 +26,10 @@ void PrintSummary(const Context& ctx, const StateParts& parts) {
     const pb::SchemaState& schema = state.schemas().at(name);
     *ctx.out << ctx.Paint(Color::kBold, fmt::format("{} ({})", name, EngineName(schema.engine())))
              << "\n";
-    for (const auto& line : SummaryLines(schema)) *ctx.out << "  " << line << "\n";
-    if (parts.second != nullptr && name == parts.split_schema) {
-      for (const auto& line : SummaryLines(parts.second->schemas().at(name))) {
-        *ctx.out << "  " << line << "\n";
-      }
-    }
+    const bool split = parts.second != nullptr && name == parts.split_schema;
+    const std::vector<std::string> lines =
+        split ? SummaryLines(schema, parts.second->schemas().at(name)) : SummaryLines(schema);
+    for (const auto& line : lines) *ctx.out << "  " << line << "\n";
   }
 }
 

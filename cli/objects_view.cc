@@ -176,6 +176,15 @@ std::vector<std::string> SummaryLines(const pb::SchemaState& schema) {
   return lines;
 }
 
+std::vector<std::string> SummaryLines(const pb::SchemaState& first,
+                                      const pb::SchemaState& second) {
+  const backend::Backend* b = backend::ForEngine(first.engine());
+  if (b != nullptr) return b->SummaryLinesOfParts(first, second);
+  std::vector<std::string> lines = SummaryLines(first);
+  for (auto& line : SummaryLines(second)) lines.push_back(std::move(line));
+  return lines;
+}
+
 nlohmann::ordered_json StateJson(const pb::State& state) {
   nlohmann::ordered_json out = nlohmann::ordered_json::object();
   for (const auto& name : SortedKeys(state.schemas())) {

@@ -42,6 +42,8 @@ Result<FoundObject> FindObject(const pb::State& state, const ObjectRef& ref, uin
 
 std::string EngineName(pb::Engine engine);
 std::vector<std::string> SummaryLines(const pb::SchemaState& schema);
+// The lines of one schema held in two parts (engine/index/state_parts.h), in order.
+std::vector<std::string> SummaryLines(const pb::SchemaState& first, const pb::SchemaState& second);
 nlohmann::ordered_json StateJson(const pb::State& state);
 nlohmann::ordered_json ProtoJson(const google::protobuf::Message& m);
 

@@ -182,4 +182,13 @@ std::vector<std::string> Backend::SummaryLines(const pb::SchemaState& schema) co
   return ObjectNames(schema);
 }
 
+std::vector<std::string> Backend::SummaryLinesOfParts(const pb::SchemaState& first,
+                                                      const pb::SchemaState& second) const {
+  std::vector<std::string> lines = SummaryLines(first);
+  std::vector<std::string> more = SummaryLines(second);
+  lines.insert(lines.end(), std::make_move_iterator(more.begin()),
+               std::make_move_iterator(more.end()));
+  return lines;
+}
+
 }  // namespace strata::backend

@@ -373,6 +373,11 @@ class Backend {
                                          const std::string& object) const;
   // One line per object for `show` of a whole schema.
   virtual std::vector<std::string> SummaryLines(const pb::SchemaState& schema) const;
+  // The same for a schema held in two parts with no object in both, every object of `first`
+  // sorting before every object of `second` (engine/index/state_parts.h): the lines of `first`
+  // then those of `second`.
+  virtual std::vector<std::string> SummaryLinesOfParts(const pb::SchemaState& first,
+                                                       const pb::SchemaState& second) const;
 };
 
 }  // namespace strata::backend

@@ -273,6 +273,9 @@ TEST(BackendDefaultsTest, SummaryLinesAreTheObjectNames) {
   FakeBackend fake;
   EXPECT_EQ(fake.SummaryLines(DynamoState({"users", "carts", "orders"})),
             (std::vector<std::string>{"carts", "orders", "users"}));
+  // A schema in two parts: the first part's lines, then the second's.
+  EXPECT_EQ(fake.SummaryLinesOfParts(DynamoState({"users", "carts"}), DynamoState({"x", "a"})),
+            (std::vector<std::string>{"carts", "users", "a", "x"}));
   EXPECT_EQ(fake.display_name(), "fake");
   EXPECT_EQ(fake.data_noun(), "data");
   EXPECT_TRUE(fake.drift_against_cursor());

@@ -4,6 +4,7 @@
 #include "adapters/dynamodb/backend.h"
 
 #include <google/protobuf/util/message_differencer.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -476,6 +477,35 @@ TEST_F(DynamoBackendTest, ManySummaryLinesAreEachTablesLineInNameOrderWithOrWith
   RefuseThreadsForTesting no_threads;
   EXPECT_EQ(backend_.SummaryLines(state), want);
   EXPECT_EQ(no_threads.refused(), 1);
+}
+
+// A schema replayed in two parts (split by table name at a pivot) has the lines of the whole:
+// the parts are sorted on two threads and the lines made on two, whatever the sizes of the
+// parts, and the same without threads.
+TEST_F(DynamoBackendTest, SummaryLinesOfTwoPartsAreTheWholeSchemasLines) {
+  pb::SchemaState whole;
+  whole.set_engine(pb::ENGINE_DYNAMODB);
+  for (int i = 0; i < 1500; ++i) {
+    const std::string name = fmt::format("t{:04}", (i * 7919) % 1500);
+    pb::DynamoTable t = SimpleTable(name);
+    for (int g = 0; g < i % 3; ++g) AddGlobalIndex(&t, "g" + std::to_string(g), "k");
+    (*whole.mutable_dynamodb()->mutable_tables())[name] = t;
+  }
+  const std::vector<std::string> want = backend_.SummaryLines(whole);
+  ASSERT_EQ(want.size(), 1500u);
+  for (const std::string pivot : {"t0000", "t0100", "t0750", "t1400", "t9999"}) {
+    pb::SchemaState first, second;
+    first.set_engine(pb::ENGINE_DYNAMODB);
+    second.set_engine(pb::ENGINE_DYNAMODB);
+    for (const auto& [name, t] : whole.dynamodb().tables()) {
+      pb::SchemaState& part = name < pivot ? first : second;
+      (*part.mutable_dynamodb()->mutable_tables())[name] = t;
+    }
+    EXPECT_EQ(backend_.SummaryLinesOfParts(first, second), want) << "pivot " << pivot;
+    RefuseThreadsForTesting no_threads;
+    EXPECT_EQ(backend_.SummaryLinesOfParts(first, second), want) << "pivot " << pivot;
+    EXPECT_EQ(no_threads.refused(), 2);  // the second part's sort, and half of the lines
+  }
 }
 
 }  // namespace
