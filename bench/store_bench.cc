@@ -251,7 +251,7 @@ void BM_ScanVerifyReplay(benchmark::State& state) {
   for (auto _ : state) {
     auto reader = Check(CommitReader::Open(PosixEnv(), h.log_dir), "open reader");
     pb::State replayed;
-    Status s = reader->Scan({}, [&replayed](const StoredCommit& c) {
+    Status s = reader->Scan({}, [&replayed](const ScannedCommit& c) {
       return ApplyCommit(c.commit, &replayed, OnFailure::kDiscard);
     });
     if (!s.ok()) Die("scan", s);
@@ -270,7 +270,7 @@ void BM_ScanVerifyOnly(benchmark::State& state) {
   for (auto _ : state) {
     auto reader = Check(CommitReader::Open(PosixEnv(), h.log_dir), "open reader");
     uint64_t events = 0;
-    Status s = reader->Scan({}, [&events](const StoredCommit& c) {
+    Status s = reader->Scan({}, [&events](const ScannedCommit& c) {
       events += static_cast<uint64_t>(c.commit.events_size());
       return Status::Ok();
     });

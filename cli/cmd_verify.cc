@@ -235,7 +235,7 @@ CommandResult RunVerify(Context& ctx) {
   const auto log_head = reader->ReadHead();
   const uint64_t total = log_head.ok() ? log_head->seq : 0;
   if (total == 0) progress = nullptr;
-  Status s = reader->Scan(scan, [&](const StoredCommit& c) -> Status {
+  Status s = reader->Scan(scan, [&](const ScannedCommit& c) -> Status {
     Status applied = ApplyCommit(c.commit, &state, OnFailure::kDiscard);
     if (!applied.ok()) {
       return Status::Corruption(fmt::format("commit {}: cannot be replayed: {}", c.commit.seq(),

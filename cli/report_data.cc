@@ -142,7 +142,7 @@ Status ScanLog(History& history, const ReportOptions& options, Collected* c) {
   scan.until_seq = options.until_seq;
   scan.decode_ahead = true;
   c->positions.resize(options.until_seq + 1);
-  return history.reader().Scan(scan, [&](const StoredCommit& stored) -> Status {
+  return history.reader().Scan(scan, [&](const ScannedCommit& stored) -> Status {
     const pb::Commit& commit = stored.commit;
     if (commit.seq() >= c->positions.size()) return Status::Ok();
     c->positions[commit.seq()] = stored.position;

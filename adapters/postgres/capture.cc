@@ -126,14 +126,14 @@ Status MigrationCapture::CatchUp(const Head& head) {
   CommitScanOptions scan;
   if (seen_.seq > 0) scan.after = seen_;
   scan.until_seq = head.seq;
-  Status s = reader->Scan(scan, [this](const StoredCommit& c) {
+  Status s = reader->Scan(scan, [this](const ScannedCommit& c) {
     Fold(c);
     return Status::Ok();
   });
   return s.WithContext("reading the log's migrations");
 }
 
-void MigrationCapture::Fold(const StoredCommit& c) {
+void MigrationCapture::Fold(const ScannedCommit& c) {
   seen_ = Head{c.commit.seq(), c.hash, c.position};
   if (c.commit.schema() != options_.schema) return;
   const pb::MigrationBody& m = c.commit.migration();

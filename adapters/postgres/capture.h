@@ -76,7 +76,7 @@ class MigrationCapture {
   };
   // Folds the commits after `seen_` up to `head` into known_ (a scan of only what is new).
   Status CatchUp(const Head& head);
-  void Fold(const StoredCommit& c);
+  void Fold(const ScannedCommit& c);
   // Records what `make` decides against the current head; nullopt when it decided nothing.
   using Decide = std::function<Result<std::optional<record::Draft>>(const pb::SchemaState&,
                                                                      const record::HeadState&)>;

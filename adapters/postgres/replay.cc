@@ -73,7 +73,7 @@ Result<std::vector<RecordedMigration>> RecordedMigrations(History& history,
   std::vector<RecordedMigration> out;
   CommitScanOptions scan;
   scan.until_seq = until;
-  STRATA_RETURN_IF_ERROR(history.reader().Scan(scan, [&](const StoredCommit& c) {
+  STRATA_RETURN_IF_ERROR(history.reader().Scan(scan, [&](const ScannedCommit& c) {
     const pb::Commit& commit = c.commit;
     if (commit.schema() == schema && commit.has_migration() && !commit.has_deployment() &&
         !commit.migration().sql().empty()) {

@@ -106,7 +106,7 @@ class Index::Builder {
       : index_(index), db_(index->db_), state_(std::move(state)),
         bytes_since_(bytes_since), last_checkpoint_bytes_(last_checkpoint) {}
 
-  Status Add(const StoredCommit& c) {
+  Status Add(const ScannedCommit& c) {
     STRATA_RETURN_IF_ERROR(InsertCommit(c));
     STRATA_RETURN_IF_ERROR(IndexEvents(c));
     STRATA_RETURN_IF_ERROR(IndexTagAndDeployment(c));
@@ -134,7 +134,7 @@ class Index::Builder {
   uint64_t count() const { return count_; }
 
  private:
-  Status InsertCommit(const StoredCommit& c) {
+  Status InsertCommit(const ScannedCommit& c) {
     const pb::Commit& m = c.commit;
     insert_commit_.Bind(1, m.seq()).BindBlob(2, AsBytes(c.hash));
     insert_commit_.Bind(3, m.time_unix_micros()).Bind(4, m.actor().name());
@@ -145,7 +145,7 @@ class Index::Builder {
     return insert_commit_.Run();
   }
 
-  Status IndexEvents(const StoredCommit& c) {
+  Status IndexEvents(const ScannedCommit& c) {
     if (c.commit.events_size() == 0) return Status::Ok();
     pb::SchemaState& schema = (*state_.mutable_schemas())[c.commit.schema()];
     // The objects touched, as views: a DynamoDB event's table is a field of the event (which
@@ -220,7 +220,7 @@ class Index::Builder {
     return id;
   }
 
-  Status IndexTagAndDeployment(const StoredCommit& c) {
+  Status IndexTagAndDeployment(const ScannedCommit& c) {
     const pb::Commit& m = c.commit;
     if (m.has_tag()) {
       if (m.tag().deleted()) {
@@ -525,7 +525,7 @@ Status Index::IndexFrom(const Head& after, Builder* builder) {
   if (after.seq > 0) scan.after = after;
   builder->set_head(after);
   uint64_t n = 0;
-  STRATA_RETURN_IF_ERROR(reader_->Scan(scan, [&](const StoredCommit& c) -> Status {
+  STRATA_RETURN_IF_ERROR(reader_->Scan(scan, [&](const ScannedCommit& c) -> Status {
     STRATA_RETURN_IF_ERROR(builder->Add(c));
     if (options_.progress && ++n % 1000 == 0) options_.progress(c.commit.seq(), log_head_seq_);
     return Status::Ok();
@@ -1055,7 +1055,7 @@ Status Index::ReplayAfter(uint64_t from, uint64_t seq, StateParts* parts) {
     if (!at) return Status::Corruption(fmt::format("index has a checkpoint at missing seq {}", from));
     scan.after = Head{from, at->hash, at->position};
   }
-  STRATA_RETURN_IF_ERROR(reader_->Scan(scan, [parts](const StoredCommit& c) {
+  STRATA_RETURN_IF_ERROR(reader_->Scan(scan, [parts](const ScannedCommit& c) {
     return ApplyCommitToParts(c.commit, parts);
   }));
   if (parts->first->seq() < seq) parts->first->set_seq(seq);
@@ -1076,7 +1076,7 @@ Result<pb::SchemaState> SchemaAt(Index& index, uint64_t seq, const std::string& 
       }
       scan.after = Head{from, at->hash, at->position};
     }
-    STRATA_RETURN_IF_ERROR(index.reader_->Scan(scan, [&](const StoredCommit& c) -> Status {
+    STRATA_RETURN_IF_ERROR(index.reader_->Scan(scan, [&](const ScannedCommit& c) -> Status {
       if (c.commit.schema() != schema) return Status::Ok();
       return ApplyCommit(c.commit, &state, OnFailure::kDiscard);
     }));

@@ -1,6 +1,7 @@
 #include "engine/store/commit_store.h"
 
 #include <fmt/format.h>
+#include <google/protobuf/arena.h>
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
@@ -10,11 +11,10 @@
 #include <memory>
 #include <mutex>
 #include <thread>
-
-#include "engine/threads.h"
 #include <vector>
 
 #include "engine/state/validate.h"
+#include "engine/threads.h"
 
 namespace strata {
 
@@ -37,8 +37,7 @@ std::string TailDetail(const std::string& tail_note) {
   return tail_note.empty() ? "" : " (" + tail_note + ")";
 }
 
-// Parses into `out`, reusing what its earlier contents allocated (a scan decodes every record
-// into one StoredCommit, which saves most of the allocations of a parse).
+// Parses and hashes one commit into `out` (scans decode into a ScanSlot instead).
 Status DecodeInto(const RecordPosition& position, std::string_view payload, StoredCommit* out) {
   if (!out->commit.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
     return Status::Corruption(Where(position) + ": record is not a commit");
@@ -67,6 +66,55 @@ Result<StoredCommit> DecodeCommit(const RecordPosition& position, std::string_vi
   STRATA_RETURN_IF_ERROR(DecodeInto(position, payload, &out));
   return out;
 }
+
+// What a scan decodes one commit into, again and again: an arena emptied before each commit,
+// whose first block is part of the slot. Parsing into a reused heap message frees and allocates
+// every event's parts (a oneof member is deleted when cleared), which was half of decoding.
+class ScanSlot {
+ public:
+  ScanSlot() : arena_(Options(first_block_)) {}
+  ScanSlot(const ScanSlot&) = delete;
+  ScanSlot& operator=(const ScanSlot&) = delete;
+
+  Status Decode(const RecordPosition& position, std::string_view payload) {
+    commit_ = nullptr;
+    arena_.Reset();
+    pb::Commit* c = google::protobuf::Arena::CreateMessage<pb::Commit>(&arena_);
+    if (!c->ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+      return Status::Corruption(Where(position) + ": record is not a commit");
+    }
+    commit_ = c;
+    hash_ = Sha256(payload);
+    position_ = position;
+    payload_bytes_ = payload.size();
+    return Status::Ok();
+  }
+  const pb::Commit& commit() const { return *commit_; }
+  const Hash& hash() const { return hash_; }
+  const RecordPosition& position() const { return position_; }
+  std::string* mutable_payload() { return &payload_; }
+  ScannedCommit View() const { return {*commit_, hash_, position_, payload_bytes_, payload_}; }
+
+ private:
+  // Most commits fit in the first block: no allocation for the arena itself.
+  static constexpr size_t kFirstBlockBytes = 16 << 10;
+  static google::protobuf::ArenaOptions Options(char* first_block) {
+    google::protobuf::ArenaOptions o;
+    o.initial_block = first_block;
+    o.initial_block_size = kFirstBlockBytes;
+    o.start_block_size = kFirstBlockBytes;
+    o.max_block_size = 256 << 10;
+    return o;
+  }
+
+  alignas(16) char first_block_[kFirstBlockBytes];  // before arena_, which uses it
+  google::protobuf::Arena arena_;
+  pb::Commit* commit_ = nullptr;
+  Hash hash_{};
+  RecordPosition position_;
+  uint64_t payload_bytes_ = 0;
+  std::string payload_;
+};
 
 // ---- CommitWriter ------------------------------------------------------------------------
 
@@ -288,14 +336,14 @@ Status CommitReader::Scan(const CommitScanOptions& options, const Visitor& visit
     return witness_status_;  // could not be read at all; a damaged one is reported at the end
   }
   if (options.decode_ahead) return ScanAhead(options, visit);
-  StoredCommit c;  // reused: a parse into it recycles what the previous one allocated
+  ScanSlot c;  // reused: the previous commit's arena blocks are this one's
   return ScanChecked(
-      options, [&c] { return &c; }, [&visit](StoredCommit* got) { return visit(*got); });
+      options, [&c] { return &c; }, [&visit](ScanSlot* got) { return visit(got->View()); });
 }
 
 Status CommitReader::ScanChecked(const CommitScanOptions& options,
-                                 const std::function<StoredCommit*()>& slot,
-                                 const std::function<Status(StoredCommit*)>& emit) {
+                                 const std::function<ScanSlot*()>& slot,
+                                 const std::function<Status(ScanSlot*)>& emit) {
   Head prev = options.after.value_or(Head{});
   ScanOptions scan;
   scan.verify_checksums = options.verify_checksums;
@@ -310,26 +358,26 @@ Status CommitReader::ScanChecked(const CommitScanOptions& options,
       skip_first = false;
       return Status::Ok();
     }
-    StoredCommit* c = slot();
+    ScanSlot* c = slot();
     if (c == nullptr) return Status::Aborted("the scan was stopped");
-    STRATA_RETURN_IF_ERROR(DecodeInto(pos, payload, c));
-    if (options.keep_payload) c->payload.assign(payload);
-    const uint64_t seq = c->commit.seq();
+    STRATA_RETURN_IF_ERROR(c->Decode(pos, payload));
+    if (options.keep_payload) c->mutable_payload()->assign(payload);
+    const uint64_t seq = c->commit().seq();
     if (seq != prev.seq + 1) {
       return Status::Corruption(fmt::format(
           "commit after {} ({}): found seq {} where {} was expected (reordered or missing commits)",
           prev.seq, Where(pos), seq, prev.seq + 1));
     }
-    if (c->commit.prev_hash() != HashBytes(prev.hash)) {
+    if (c->commit().prev_hash() != HashBytes(prev.hash)) {
       return Status::Corruption(fmt::format(
           "commit {} ({}): prev_hash does not match the hash of commit {} (spliced or edited "
           "history)", seq, Where(pos), prev.seq));
     }
-    Status valid = ValidateCommit(c->commit);
+    Status valid = ValidateCommit(c->commit());
     if (!valid.ok()) {
       return Status::Corruption(fmt::format("commit {} ({}): {}", seq, Where(pos), valid.message()));
     }
-    if (witness_ && seq == witness_->seq && c->hash != witness_->hash) {
+    if (witness_ && seq == witness_->seq && c->hash() != witness_->hash) {
       return Status::Corruption(fmt::format(
           "commit {} ({}): not the commit the head witness acknowledged (its hash differs): "
           "history was rewritten from there, or {} belongs to another log",
@@ -339,7 +387,7 @@ Status CommitReader::ScanChecked(const CommitScanOptions& options,
       stopped = true;
       return Status::Aborted("until reached");
     }
-    prev = Head{seq, c->hash, pos};
+    prev = Head{seq, c->hash(), pos};
     return emit(c);
   });
   if (stopped) return Status::Ok();
@@ -377,7 +425,7 @@ class Handoff {
   static constexpr size_t kResumeVisiting = 8;
 
   // Decoding side. nullptr once the visitor has stopped.
-  StoredCommit* Slot() {
+  ScanSlot* Slot() {
     std::unique_lock lock(mu_);
     if (!cancelled_ && full_.size() >= kInFlight) {
       decoder_waiting_ = true;
@@ -385,12 +433,12 @@ class Handoff {
       decoder_waiting_ = false;
     }
     if (cancelled_) return nullptr;
-    if (free_.empty()) return owned_.emplace_back(std::make_unique<StoredCommit>()).get();
-    StoredCommit* c = free_.back();
+    if (free_.empty()) return owned_.emplace_back(std::make_unique<ScanSlot>()).get();
+    ScanSlot* c = free_.back();
     free_.pop_back();
     return c;
   }
-  Status Push(StoredCommit* c) {
+  Status Push(ScanSlot* c) {
     std::lock_guard lock(mu_);
     if (cancelled_) return Status::Aborted("the visitor stopped");
     full_.push_back(c);
@@ -405,7 +453,7 @@ class Handoff {
   }
 
   // Visiting side. nullptr when the decoder has finished and everything was visited.
-  StoredCommit* Next() {
+  ScanSlot* Next() {
     std::unique_lock lock(mu_);
     if (!done_ && full_.empty()) {
       visitor_waiting_ = true;
@@ -413,12 +461,12 @@ class Handoff {
       visitor_waiting_ = false;
     }
     if (full_.empty()) return nullptr;
-    StoredCommit* c = full_.front();
+    ScanSlot* c = full_.front();
     full_.pop_front();
     if (decoder_waiting_ && full_.size() <= kResumeDecoding) decoder_wake_.notify_one();
     return c;
   }
-  void Recycle(StoredCommit* c) {
+  void Recycle(ScanSlot* c) {
     std::lock_guard lock(mu_);
     free_.push_back(c);
   }
@@ -436,9 +484,9 @@ class Handoff {
   std::mutex mu_;
   std::condition_variable decoder_wake_;
   std::condition_variable visitor_wake_;
-  std::deque<StoredCommit*> full_;
-  std::vector<StoredCommit*> free_;
-  std::vector<std::unique_ptr<StoredCommit>> owned_;  // only the decoding side adds
+  std::deque<ScanSlot*> full_;
+  std::vector<ScanSlot*> free_;
+  std::vector<std::unique_ptr<ScanSlot>> owned_;  // only the decoding side adds
   bool decoder_waiting_ = false;
   bool visitor_waiting_ = false;
   bool cancelled_ = false;
@@ -454,18 +502,18 @@ Status CommitReader::ScanAhead(const CommitScanOptions& options, const Visitor& 
     Status s = ScanChecked(
         options,
         [&handoff] { return handoff.Slot(); },
-        [&handoff](StoredCommit* c) { return handoff.Push(c); });
+        [&handoff](ScanSlot* c) { return handoff.Push(c); });
     handoff.Finish(std::move(s));
   });
   if (!decoder) {
     // No thread to be had (a process limit): decode and visit in turn, as without decode_ahead.
-    StoredCommit c;
+    ScanSlot c;
     return ScanChecked(
-        options, [&c] { return &c; }, [&visit](StoredCommit* got) { return visit(*got); });
+        options, [&c] { return &c; }, [&visit](ScanSlot* got) { return visit(got->View()); });
   }
   Status visited;
-  while (StoredCommit* c = handoff.Next()) {
-    visited = visit(*c);
+  while (ScanSlot* c = handoff.Next()) {
+    visited = visit(c->View());
     handoff.Recycle(c);
     if (!visited.ok()) {
       handoff.Cancel();

@@ -23,6 +23,9 @@
 
 namespace strata {
 
+class ScanSlot;  // commit_store.cc
+struct ScannedCommit;
+
 struct StoredCommit {
   pb::Commit commit;
   Hash hash{};
@@ -30,7 +33,25 @@ struct StoredCommit {
   uint64_t payload_bytes = 0;
   // The stored bytes themselves: from ReadAt, and from a scan asked to keep them (keep_payload).
   std::string payload;
+
+  operator ScannedCommit() const;  // NOLINT(google-explicit-constructor): a view of it
 };
+
+// A commit as a scan hands it to its visitor: views of what the scan decoded, valid during the
+// visit only (a scan decodes each commit onto an arena it reuses). Copy() keeps one.
+struct ScannedCommit {
+  const pb::Commit& commit;
+  const Hash& hash;
+  const RecordPosition& position;
+  uint64_t payload_bytes;
+  const std::string& payload;  // empty unless the scan keeps payloads (keep_payload)
+
+  StoredCommit Copy() const { return {commit, hash, position, payload_bytes, payload}; }
+};
+
+inline StoredCommit::operator ScannedCommit() const {
+  return {commit, hash, position, payload_bytes, payload};
+}
 
 // The newest commit; seq 0 and a zero hash for an empty log.
 struct Head {
@@ -111,7 +132,7 @@ struct CommitScanOptions {
   // the caller's: for long scans whose visitor does real work (verify, index builds, replay).
   // Same results and errors, in the same order.
   bool decode_ahead = false;
-  // Fill StoredCommit::payload with the stored bytes (for copying commits to another store).
+  // Fill ScannedCommit::payload with the stored bytes (for copying commits to another store).
   bool keep_payload = false;
 };
 
@@ -128,7 +149,7 @@ class CommitReader {
   // was acknowledged (head witness) but the log ends at seq 13 ..."), or when the witness is
   // damaged. Reads the witness again first, so a long-lived reader checks the newest one.
   Result<Head> ReadHead();
-  using Visitor = std::function<Status(const StoredCommit&)>;
+  using Visitor = std::function<Status(const ScannedCommit&)>;
   // Visits commits in order, checking that seqs are dense and each prev_hash matches.
   // Corruption names the seq: "commit 42 (segment 1 at offset 812): prev_hash does not match
   // the hash of commit 41 (spliced or edited history)". A scan that reaches the end of the log
@@ -154,10 +175,10 @@ class CommitReader {
   // Ok when `last` (the last whole commit, null for an empty log) is at or after the witnessed
   // commit and agrees with it.
   Status CheckWitness(const Witness& witness, const StoredCommit* last);
-  // Decodes each commit into a StoredCommit from `slot`, checks it, and passes it to `emit`.
+  // Decodes each commit into a slot from `slot`, checks it, and passes it to `emit`.
   Status ScanChecked(const CommitScanOptions& options,
-                     const std::function<StoredCommit*()>& slot,
-                     const std::function<Status(StoredCommit*)>& emit);
+                     const std::function<ScanSlot*()>& slot,
+                     const std::function<Status(ScanSlot*)>& emit);
   Status ScanAhead(const CommitScanOptions& options, const Visitor& visit);
   // Corruption for a scan that ended at `last_seq`, the end of the log, short of the witness.
   Status CheckScanEnd(const CommitScanOptions& options, uint64_t last_seq) const;

@@ -45,7 +45,7 @@ Result<std::vector<LogEntry>> LocalLogStore::Read(uint64_t from, size_t limit) {
   scan.until_seq = from - 1 + limit;
   scan.keep_payload = true;
   Head last;
-  Status s = reader->Scan(scan, [&](const StoredCommit& c) -> Status {
+  Status s = reader->Scan(scan, [&](const ScannedCommit& c) -> Status {
     last = Head{c.commit.seq(), c.hash, c.position};
     if (c.commit.seq() < from) return Status::Ok();
     LogEntry e;

@@ -75,7 +75,7 @@ class ConcurrencyTest : public ::testing::Test {
     auto reader = CommitReader::Open(env.get(), (fs::path(project_) / ".strata").string());
     EXPECT_TRUE(reader.ok()) << reader.status().ToString();
     if (!reader.ok()) return out;
-    Status s = (*reader)->Scan({}, [&](const StoredCommit& c) {
+    Status s = (*reader)->Scan({}, [&](const ScannedCommit& c) {
       out.push_back(c.commit);
       return Status::Ok();
     });
@@ -117,7 +117,7 @@ class ConcurrencyTest : public ::testing::Test {
     EXPECT_TRUE(reader.ok()) << reader.status().ToString();
     std::vector<pb::Event> events;
     if (!reader.ok()) return events;
-    Status s = (*reader)->Scan({}, [&](const StoredCommit& c) {
+    Status s = (*reader)->Scan({}, [&](const ScannedCommit& c) {
       events.assign(c.commit.events().begin(), c.commit.events().end());  // the last one's
       return Status::Ok();
     });

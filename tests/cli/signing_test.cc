@@ -150,7 +150,7 @@ class SigningTest : public ::testing::Test {
     CommitScanOptions o;
     o.keep_payload = true;
     EXPECT_TRUE((*reader)
-                    ->Scan(o, [&](const StoredCommit& c) {
+                    ->Scan(o, [&](const ScannedCommit& c) {
                       out[c.commit.seq()] = c.payload;
                       return Status::Ok();
                     })

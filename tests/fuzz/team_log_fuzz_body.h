@@ -118,7 +118,7 @@ inline std::string PullViolation(uint8_t flag_byte, std::string_view input) {
   auto reader = CommitReader::Open(&env, "mirror");
   if (!reader.ok()) return "the mirror does not open for reading: " + reader.status().ToString();
   std::vector<std::string> mirrored;
-  const Status scanned = (*reader)->Scan({}, [&](const StoredCommit& c) {
+  const Status scanned = (*reader)->Scan({}, [&](const ScannedCommit& c) {
     mirrored.push_back(c.commit.SerializeAsString());
     return Status::Ok();
   });

@@ -159,7 +159,7 @@ Result<std::map<uint64_t, Hash>> ScanAndReplay(Env* env, const std::string& dir)
   std::map<uint64_t, Hash> out;
   STRATA_ASSIGN_OR_RETURN(auto reader, CommitReader::Open(env, dir));
   pb::State state;
-  STRATA_RETURN_IF_ERROR(reader->Scan({}, [&](const StoredCommit& c) -> Status {
+  STRATA_RETURN_IF_ERROR(reader->Scan({}, [&](const ScannedCommit& c) -> Status {
     STRATA_RETURN_IF_ERROR(ApplyCommit(c.commit, &state, OnFailure::kDiscard));
     out[c.commit.seq()] = c.hash;
     return Status::Ok();

@@ -80,7 +80,7 @@ std::vector<pb::Commit> ReplayedLog(Env* env, const std::string& dir) {
   EXPECT_TRUE(reader.ok()) << reader.status().ToString();
   if (!reader.ok()) return out;
   pb::State state;
-  Status s = (*reader)->Scan({}, [&](const StoredCommit& c) -> Status {
+  Status s = (*reader)->Scan({}, [&](const ScannedCommit& c) -> Status {
     STRATA_RETURN_IF_ERROR(ApplyCommit(c.commit, &state, OnFailure::kDiscard));
     if (!out.empty()) {
       EXPECT_GE(c.commit.time_unix_micros(), out.back().time_unix_micros())

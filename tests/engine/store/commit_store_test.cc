@@ -77,7 +77,7 @@ class CommitStoreTest : public ::testing::TestWithParam<ScanMode> {
     auto r = CommitReader::Open(env_.get(), dir);
     if (!r.ok()) return r.status();
     *seen = 0;
-    return (*r)->Scan(Options(), [seen](const StoredCommit&) {
+    return (*r)->Scan(Options(), [seen](const ScannedCommit&) {
       ++*seen;
       return Status::Ok();
     });
@@ -92,14 +92,14 @@ class CommitStoreTest : public ::testing::TestWithParam<ScanMode> {
 
   // Writes 300 commits and scans them, calling `pause(n)` before checking the n-th visited
   // (from 0); returns how many were visited. Each must be visited once, in order, with its own
-  // content (decode-ahead recycles StoredCommits, so a stale one would show).
+  // content (scans reuse what they decode into, so a stale one would show).
   uint64_t ScanInOrder(const std::function<void(uint64_t)>& pause) {
     auto written = Write(tmp_ / "log", 300, "t");
     auto r = CommitReader::Open(env_.get(), tmp_ / "log");
     EXPECT_TRUE(r.ok());
     if (!r.ok()) return 0;
     uint64_t want = 0;
-    EXPECT_TRUE((*r)->Scan(Options(), [&](const StoredCommit& c) {
+    EXPECT_TRUE((*r)->Scan(Options(), [&](const ScannedCommit& c) {
                    pause(want);
                    EXPECT_EQ(c.commit.seq(), want + 1);
                    EXPECT_EQ(c.commit.tag().name(), "t" + std::to_string(want));
@@ -228,7 +228,7 @@ TEST_P(CommitStoreTest, ScanCanStartAfterACommitAndStopAtASeq) {
   o.after = Head{2, commits[1].hash, commits[1].position};
   o.until_seq = 4;
   std::vector<uint64_t> seqs;
-  ASSERT_TRUE((*r)->Scan(o, [&](const StoredCommit& c) {
+  ASSERT_TRUE((*r)->Scan(o, [&](const ScannedCommit& c) {
                  seqs.push_back(c.commit.seq());
                  return Status::Ok();
                }).ok());
@@ -266,7 +266,7 @@ TEST_P(CommitStoreTest, VisitorErrorWakesADecoderWaitingForRoom) {
   auto r = CommitReader::Open(env_.get(), tmp_ / "log");
   ASSERT_TRUE(r.ok());
   uint64_t seen = 0;
-  Status s = (*r)->Scan(Options(), [&](const StoredCommit& c) {
+  Status s = (*r)->Scan(Options(), [&](const ScannedCommit& c) {
     ++seen;
     if (c.commit.seq() == 1) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     return c.commit.seq() == 2 ? Status::InvalidArgument("stop at 2") : Status::Ok();
@@ -284,13 +284,46 @@ TEST_P(CommitStoreTest, VisitorErrorStopsTheScanAndWinsOverLaterDamage) {
   auto r = CommitReader::Open(env_.get(), tmp_ / "b");
   ASSERT_TRUE(r.ok());
   uint64_t seen = 0;
-  Status s = (*r)->Scan(Options(), [&](const StoredCommit& c) {
+  Status s = (*r)->Scan(Options(), [&](const ScannedCommit& c) {
     ++seen;
     return c.commit.seq() == 100 ? Status::InvalidArgument("stop at 100") : Status::Ok();
   });
   EXPECT_EQ(s.code(), Code::kInvalidArgument) << s.ToString();
   EXPECT_EQ(s.message(), "stop at 100");
   EXPECT_EQ(seen, 100u);
+}
+
+// A scan decodes each commit onto an arena it empties for the next: commits far larger than its
+// first block and small ones after them come out whole, and a copy taken during the visit
+// (Copy) is the commit as written, after the scan has moved on.
+TEST_P(CommitStoreTest, ScannedCommitsOfAnySizeAreWholeAndCopiesOutliveTheVisit) {
+  std::vector<StoredCommit> written;
+  {
+    auto w = CommitWriter::Open(env_.get(), tmp_ / "log", LogOptions{});
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    for (int i = 0; i < 120; ++i) {
+      pb::Commit c = Tagging("t" + std::to_string(i), 1);
+      // Every seventh commit carries a message of 40-100 KB: several arena blocks.
+      if (i % 7 == 3) c.set_message(std::string(40000 + 500 * i, static_cast<char>('a' + i % 26)));
+      auto stored = (*w)->Append(c);
+      ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+      written.push_back(*stored);
+    }
+  }
+  auto r = CommitReader::Open(env_.get(), tmp_ / "log");
+  ASSERT_TRUE(r.ok());
+  std::vector<StoredCommit> copies;
+  ASSERT_TRUE((*r)->Scan(Options(), [&](const ScannedCommit& c) {
+                   copies.push_back(c.Copy());
+                   return Status::Ok();
+                 }).ok());
+  ASSERT_EQ(copies.size(), written.size());
+  for (size_t i = 0; i < copies.size(); ++i) {
+    EXPECT_EQ(copies[i].commit.SerializeAsString(), written[i].commit.SerializeAsString()) << i;
+    EXPECT_EQ(copies[i].hash, written[i].hash) << i;
+    EXPECT_EQ(copies[i].payload_bytes, written[i].payload_bytes) << i;
+    EXPECT_EQ(copies[i].position.offset, written[i].position.offset) << i;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Inline, CommitStoreTest, ::testing::Values(ScanMode::kInline));

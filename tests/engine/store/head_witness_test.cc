@@ -66,7 +66,7 @@ class HeadWitnessTest : public ::testing::Test {
     CommitScanOptions o;
     o.decode_ahead = decode_ahead;
     uint64_t n = 0;
-    Status s = (*r)->Scan(o, [&n](const StoredCommit&) {
+    Status s = (*r)->Scan(o, [&n](const ScannedCommit&) {
       ++n;
       return Status::Ok();
     });

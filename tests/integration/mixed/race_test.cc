@@ -310,7 +310,7 @@ class MixedRaceTest : public ::testing::Test {
     auto reader = CommitReader::Open(env.get(), (fs::path(project_) / ".strata").string());
     EXPECT_TRUE(reader.ok()) << reader.status().ToString();
     if (reader.ok()) {
-      Status s = (*reader)->Scan({}, [&](const StoredCommit& c) {
+      Status s = (*reader)->Scan({}, [&](const ScannedCommit& c) {
         log.commits[c.commit.seq()] = c.commit;
         log.hashes[c.commit.seq()] = HashHex(c.hash);
         return Status::Ok();

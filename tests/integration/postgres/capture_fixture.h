@@ -86,7 +86,7 @@ class MigrationCaptureTest : public ::testing::Test {
     auto reader = CommitReader::Open(env_.get(), log_.path());
     EXPECT_TRUE(reader.ok());
     if (!reader.ok()) return out;
-    Status s = (*reader)->Scan({}, [&](const StoredCommit& c) {
+    Status s = (*reader)->Scan({}, [&](const ScannedCommit& c) {
       out.push_back(c.commit);
       return Status::Ok();
     });

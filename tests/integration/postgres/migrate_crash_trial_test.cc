@@ -94,7 +94,7 @@ class MigrateCrashTrialTest : public ::testing::Test {
     auto reader = CommitReader::Open(env.get(), work_ / ".strata");
     EXPECT_TRUE(reader.ok()) << reader.status().ToString();
     if (!reader.ok()) return out;
-    Status s = (*reader)->Scan({}, [&](const StoredCommit& c) {
+    Status s = (*reader)->Scan({}, [&](const ScannedCommit& c) {
       if (!c.commit.migration().name().empty()) ++out[c.commit.migration().name()];
       return Status::Ok();
     });

@@ -350,7 +350,7 @@ class RealProjectTest : public ::testing::Test {
     EXPECT_TRUE(reader.ok()) << reader.status().ToString();
     if (!reader.ok()) return {};
     pb::State state;
-    Status s = (*reader)->Scan({}, [&](const StoredCommit& c) {
+    Status s = (*reader)->Scan({}, [&](const ScannedCommit& c) {
       return ApplyCommit(c.commit, &state, OnFailure::kDiscard);
     });
     EXPECT_TRUE(s.ok()) << s.ToString();
