@@ -29,7 +29,17 @@ void PrintSummary(const Context& ctx, const StateParts& parts) {
     const bool split = parts.second != nullptr && name == parts.split_schema;
     const std::vector<std::string> lines =
         split ? SummaryLines(schema, parts.second->schemas().at(name)) : SummaryLines(schema);
-    for (const auto& line : lines) *ctx.out << "  " << line << "\n";
+    // One write for ten thousand lines, not three stream insertions per line.
+    size_t bytes = 0;
+    for (const auto& line : lines) bytes += line.size() + 3;
+    std::string text;
+    text.reserve(bytes);
+    for (const auto& line : lines) {
+      text += "  ";
+      text += line;
+      text += '\n';
+    }
+    ctx.out->write(text.data(), static_cast<std::streamsize>(text.size()));
   }
 }
 
