@@ -6,7 +6,9 @@ binary before all runs of the other (as hyperfine does) moves that drift into th
 Alternating the order each round puts both binaries under the same drift; medians and lower
 quartiles are then comparable even when the means are not. Beside the wall time it reports the
 median CPU time (user + system) of each run and its voluntary context switches (a thread that
-waits for another).
+waits for another). Last, it pairs the two runs of each round, which ran seconds apart, and
+reports the median of their differences: the figure least moved by a host whose load changes
+over minutes.
 
     python3 bench/alternate.py --dir PROJECT_DIR --runs 60 NEW_BIN OLD_BIN -- show --at 36266
     python3 bench/alternate.py --dir PROJECT_DIR --runs 6 --fresh-index NEW_BIN OLD_BIN -- log -n 1
@@ -66,6 +68,12 @@ def main() -> int:
         print(f"{label}: median {statistics.median(t):.1f} ms, lower quartile "
               f"{t[(len(t) - 1) // 4]:.1f} ms, min {t[0]:.1f} ms ({len(t)} runs); CPU median "
               f"{cpu:.1f} ms, voluntary context switches median {switches:g}")
+    # Round by round: both runs of a round met nearly the same load.
+    wall = [n[0] - o[0] for n, o in zip(runs[opts.new], runs[opts.old])]
+    cpu = [n[1] - o[1] for n, o in zip(runs[opts.new], runs[opts.old])]
+    faster = sum(1 for d in wall if d < 0)
+    print(f"paired: new - old median {statistics.median(wall):+.1f} ms wall, "
+          f"{statistics.median(cpu):+.1f} ms CPU; new faster in {faster} of {len(wall)} rounds")
     return 0
 
 
