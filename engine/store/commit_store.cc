@@ -37,14 +37,11 @@ std::string TailDetail(const std::string& tail_note) {
   return tail_note.empty() ? "" : " (" + tail_note + ")";
 }
 
-// Parses and hashes one commit into `out` (scans decode into a ScanSlot instead).
-Status DecodeInto(const RecordPosition& position, std::string_view payload, StoredCommit* out) {
-  if (!out->commit.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+// Parses one stored payload into `into`; Corruption naming the record when it is not a commit.
+Status ParseCommit(const RecordPosition& position, std::string_view payload, pb::Commit* into) {
+  if (!into->ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
     return Status::Corruption(Where(position) + ": record is not a commit");
   }
-  out->hash = Sha256(payload);
-  out->position = position;
-  out->payload_bytes = payload.size();
   return Status::Ok();
 }
 
@@ -63,7 +60,10 @@ Status SerializeCommit(const pb::Commit& commit, std::string* payload) {
 
 Result<StoredCommit> DecodeCommit(const RecordPosition& position, std::string_view payload) {
   StoredCommit out;
-  STRATA_RETURN_IF_ERROR(DecodeInto(position, payload, &out));
+  STRATA_RETURN_IF_ERROR(ParseCommit(position, payload, &out.commit));
+  out.hash = Sha256(payload);
+  out.position = position;
+  out.payload_bytes = payload.size();
   return out;
 }
 
@@ -80,9 +80,7 @@ class ScanSlot {
     commit_ = nullptr;
     arena_.Reset();
     pb::Commit* c = google::protobuf::Arena::CreateMessage<pb::Commit>(&arena_);
-    if (!c->ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
-      return Status::Corruption(Where(position) + ": record is not a commit");
-    }
+    STRATA_RETURN_IF_ERROR(ParseCommit(position, payload, c));
     commit_ = c;
     hash_ = Sha256(payload);
     position_ = position;
@@ -91,7 +89,6 @@ class ScanSlot {
   }
   const pb::Commit& commit() const { return *commit_; }
   const Hash& hash() const { return hash_; }
-  const RecordPosition& position() const { return position_; }
   std::string* mutable_payload() { return &payload_; }
   ScannedCommit View() const { return {*commit_, hash_, position_, payload_bytes_, payload_}; }
 
