@@ -14,6 +14,8 @@ over minutes.
     python3 bench/alternate.py --dir PROJECT_DIR --runs 6 --fresh-index NEW_BIN OLD_BIN -- log -n 1
 
 --fresh-index deletes the project's index before each run, to time the first index build.
+--old-dir gives the old binary a project of its own (say, the same log indexed with other
+settings); both run in --dir otherwise.
 """
 import argparse
 import glob
@@ -35,6 +37,7 @@ def main() -> int:
     parser.add_argument("new")
     parser.add_argument("old")
     parser.add_argument("--dir", required=True, help="the project directory the command runs in")
+    parser.add_argument("--old-dir", help="the old binary's project directory (default: --dir)")
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--fresh-index", action="store_true",
                         help="delete the project's index before each run")
@@ -44,33 +47,38 @@ def main() -> int:
     if not args:
         parser.error("give the strata arguments after --")
     opts.new, opts.old = resolve(opts.new), resolve(opts.old)
-    if opts.new == opts.old:
-        parser.error("give two different binaries")
-    runs = {opts.new: [], opts.old: []}  # (wall ms, CPU ms, voluntary switches) per run
+    same_dir = os.path.abspath(opts.old_dir or opts.dir) == os.path.abspath(opts.dir)
+    if opts.new == opts.old and same_dir:
+        parser.error("give two different binaries, or two project directories")
+    sides = ("new", "old")
+    binaries = {"new": opts.new, "old": opts.old}
+    dirs = {"new": opts.dir, "old": opts.old_dir or opts.dir}
+    runs = {"new": [], "old": []}  # (wall ms, CPU ms, voluntary switches) per run
     for i in range(opts.runs):
-        order = (opts.new, opts.old) if i % 2 == 0 else (opts.old, opts.new)
-        for binary in order:
+        order = sides if i % 2 == 0 else sides[::-1]
+        for side in order:
+            binary, project = binaries[side], dirs[side]
             if opts.fresh_index:
-                for f in glob.glob(os.path.join(opts.dir, ".strata", "index.sqlite*")):
+                for f in glob.glob(os.path.join(project, ".strata", "index.sqlite*")):
                     os.remove(f)
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
-            subprocess.run([binary, *args], cwd=opts.dir, check=True,
+            subprocess.run([binary, *args], cwd=project, check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             wall = (time.perf_counter() - start) * 1000
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000
-            runs[binary].append((wall, cpu, after.ru_nvcsw - before.ru_nvcsw))
-    for label, binary in (("new", opts.new), ("old", opts.old)):
-        t = sorted(r[0] for r in runs[binary])
-        cpu = statistics.median(r[1] for r in runs[binary])
-        switches = statistics.median(r[2] for r in runs[binary])
+            runs[side].append((wall, cpu, after.ru_nvcsw - before.ru_nvcsw))
+    for label in sides:
+        t = sorted(r[0] for r in runs[label])
+        cpu = statistics.median(r[1] for r in runs[label])
+        switches = statistics.median(r[2] for r in runs[label])
         print(f"{label}: median {statistics.median(t):.1f} ms, lower quartile "
               f"{t[(len(t) - 1) // 4]:.1f} ms, min {t[0]:.1f} ms ({len(t)} runs); CPU median "
               f"{cpu:.1f} ms, voluntary context switches median {switches:g}")
     # Round by round: both runs of a round met nearly the same load.
-    wall = [n[0] - o[0] for n, o in zip(runs[opts.new], runs[opts.old])]
-    cpu = [n[1] - o[1] for n, o in zip(runs[opts.new], runs[opts.old])]
+    wall = [n[0] - o[0] for n, o in zip(runs["new"], runs["old"])]
+    cpu = [n[1] - o[1] for n, o in zip(runs["new"], runs["old"])]
     faster = sum(1 for d in wall if d < 0)
     print(f"paired: new - old median {statistics.median(wall):+.1f} ms wall, "
           f"{statistics.median(cpu):+.1f} ms CPU; new faster in {faster} of {len(wall)} rounds")

@@ -1055,9 +1055,20 @@ Status Index::ReplayAfter(uint64_t from, uint64_t seq, StateParts* parts) {
     if (!at) return Status::Corruption(fmt::format("index has a checkpoint at missing seq {}", from));
     scan.after = Head{from, at->hash, at->position};
   }
-  STRATA_RETURN_IF_ERROR(reader_->Scan(scan, [parts](const ScannedCommit& c) {
+  // The log is read up to the last commit replayed, not to the end of its segment.
+  STRATA_ASSIGN_OR_RETURN(auto until, CommitAt(seq));
+  if (until) scan.until_position = until->position;
+  Status replayed = reader_->Scan(scan, [parts](const ScannedCommit& c) {
     return ApplyCommitToParts(c.commit, parts);
-  }));
+  });
+  if (until && replayed.code() == Code::kCorruption &&
+      replayed.message().rfind(fmt::format("commit {} is not where", seq), 0) == 0) {
+    // The records are sound but not where this index says: it is out of date or damaged.
+    return Status::Corruption(fmt::format(
+        "index {}: {}; the index is rebuilt from the log when the file is deleted: rm {}", path_,
+        replayed.message(), path_));
+  }
+  STRATA_RETURN_IF_ERROR(replayed);
   if (parts->first->seq() < seq) parts->first->set_seq(seq);
   return Status::Ok();
 }

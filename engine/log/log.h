@@ -98,6 +98,10 @@ struct ScanOptions {
   std::optional<RecordPosition> from;
   // Verify each record's checksum (always on for `verify`).
   bool verify_checksums = true;
+  // Stop after this record (a position from Append or a scan, at or after `from`): the bytes
+  // of its segment past its end are not read, so a scan that ends early in a long last
+  // segment reads only what it visits.
+  std::optional<RecordPosition> until;
 };
 
 class LogReader {

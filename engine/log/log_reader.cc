@@ -57,7 +57,10 @@ class LogReaderImpl final : public LogReader {
   // touches them. The last one is read from the file: its header and first frame (the
   // dictionary), then everything from `start_offset` on; the bytes between are never touched.
   // Valid until the next call.
-  Result<std::string_view> ReadSegment(uint32_t segment, uint64_t start_offset, bool is_last);
+  // The segment's bytes from `start_offset` (and its dictionary frame), up to `bound` when
+  // set.
+  Result<std::string_view> ReadSegment(uint32_t segment, uint64_t start_offset, bool is_last,
+                                       std::optional<uint64_t> bound);
   // The valid frame ending at `end`, read through its trailer; nullopt when there is none.
   Result<std::optional<Frame>> FrameEndingAt(RandomAccessFile* file, uint64_t end,
                                              std::string* buffer);
@@ -99,10 +102,11 @@ Result<RandomAccessFile*> LogReaderImpl::File(uint32_t segment) {
 }
 
 Result<std::string_view> LogReaderImpl::ReadSegment(uint32_t segment, uint64_t start_offset,
-                                                    bool is_last) {
+                                                    bool is_last, std::optional<uint64_t> bound) {
   segment_mapped_.reset();
   STRATA_ASSIGN_OR_RETURN(RandomAccessFile * file, File(segment));
   STRATA_ASSIGN_OR_RETURN(uint64_t size, file->Size());
+  if (bound) size = std::min(size, *bound);
   if (!is_last) {
     // Sealed before the next segment was begun, and never written again.
     segment_mapped_ = file->MapUnchanging(size);
@@ -271,9 +275,17 @@ Status LogReaderImpl::Scan(const ScanOptions& options, const Visitor& visit) {
     walk_options.is_last = i + 1 == segments.size();
     walk_options.verify_checksums = options.verify_checksums;
     if (i == first && options.from) walk_options.start_offset = options.from->offset;
+    // A scan that ends in this segment reads it up to the end of its last record, and the
+    // walk takes that end as the segment's (a sealed segment's end record is past it).
+    std::optional<uint64_t> bound;
+    if (options.until && options.until->segment == segment) {
+      bound = options.until->offset + options.until->stored_size;
+    }
     STRATA_ASSIGN_OR_RETURN(
         std::string_view bytes,
-        ReadSegment(segment, walk_options.start_offset, walk_options.is_last));
+        ReadSegment(segment, walk_options.start_offset, walk_options.is_last, bound));
+    const bool is_last_segment = walk_options.is_last;
+    if (bound) walk_options.is_last = true;
     const ZSTD_DDict_s* dictionary = nullptr;
     auto on_frame = [&](const Frame& f) -> Status {
       if (f.type == static_cast<uint8_t>(RecordType::kDictionary)) {
@@ -294,7 +306,12 @@ Status LogReaderImpl::Scan(const ScanOptions& options, const Visitor& visit) {
     STRATA_ASSIGN_OR_RETURN(log_internal::WalkResult walk,
                             log_internal::WalkSegment(bytes, walk_options, on_frame));
     segment_mapped_.reset();
-    if (walk.torn) {
+    if (bound) {
+      // What lies past `until` was not read: a frame cut at the bound is not the log's tail,
+      // and the caller, who sees which records came, tells a wrong bound from damage.
+      break;
+    }
+    if (walk.torn && is_last_segment) {
       NoteTornTail(segment, walk.valid_end, bytes.size() - walk.valid_end,
                    walk.torn_what);
     }

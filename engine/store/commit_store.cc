@@ -344,6 +344,7 @@ Status CommitReader::ScanChecked(const CommitScanOptions& options,
   Head prev = options.after.value_or(Head{});
   ScanOptions scan;
   scan.verify_checksums = options.verify_checksums;
+  if (options.until_seq) scan.until = options.until_position;
   bool skip_first = false;
   if (options.after && options.after->position) {
     scan.from = options.after->position;
@@ -393,6 +394,11 @@ Status CommitReader::ScanChecked(const CommitScanOptions& options,
     return s.WithContext(fmt::format("commit {}", prev.seq + 1));
   }
   if (!s.ok()) return s;
+  if (scan.until && prev.seq != *options.until_seq) {
+    return Status::Corruption(fmt::format(
+        "commit {} is not where it was looked for ({}): the records up to there end with commit "
+        "{}", *options.until_seq, Where(*scan.until), prev.seq));
+  }
   return CheckScanEnd(options, prev.seq);
 }
 

@@ -127,6 +127,9 @@ struct CommitScanOptions {
   std::optional<Head> after;
   // Stop after this seq (inclusive); everything when unset.
   std::optional<uint64_t> until_seq;
+  // Where commit until_seq is, when known (from an index): the log is read no further than its
+  // end. Corruption when the record there turns out not to be that commit.
+  std::optional<RecordPosition> until_position;
   bool verify_checksums = true;
   // Read, decompress, parse and check commits on a second thread while the visitor runs on
   // the caller's: for long scans whose visitor does real work (verify, index builds, replay).

@@ -1,12 +1,14 @@
 #include "engine/index/index.h"
 #include "engine/threads.h"
 
+#include <fmt/format.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -527,6 +529,54 @@ TEST_F(IndexTest, DamagedCheckpointBlockSaysHowToRebuild) {
     index = OpenIndex();
     ExpectStateMatchesModel(*index, 60);
   }
+}
+
+// A replay reads the log up to where the index says its last commit is. When the commit is not
+// there, the index is wrong, and the error says so and how to rebuild it.
+TEST_F(IndexTest, WrongCommitPositionInTheIndexSaysHowToRebuild) {
+  Record(60, 43);
+  { auto index = OpenIndex(); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(index_path_.c_str(), &db), SQLITE_OK);
+  // A seq at least four commits past the checkpoint before it.
+  std::vector<uint64_t> checkpoints;
+  sqlite3_stmt* q = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT seq FROM checkpoints ORDER BY seq", -1, &q, nullptr),
+            SQLITE_OK);
+  while (sqlite3_step(q) == SQLITE_ROW) {
+    checkpoints.push_back(static_cast<uint64_t>(sqlite3_column_int64(q, 0)));
+  }
+  sqlite3_finalize(q);
+  uint64_t seq = 0;
+  for (uint64_t s = 60; s > 4 && seq == 0; --s) {
+    auto before = std::upper_bound(checkpoints.begin(), checkpoints.end(), s);
+    const uint64_t from = before == checkpoints.begin() ? 0 : *std::prev(before);
+    if (from + 4 <= s && from != s) seq = s;
+  }
+  ASSERT_GT(seq, 0u);
+  const std::string sql = fmt::format(
+      "UPDATE commits SET segment = (SELECT segment FROM commits WHERE seq = {0}), "
+      "offset = (SELECT offset FROM commits WHERE seq = {0}), "
+      "stored_size = (SELECT stored_size FROM commits WHERE seq = {0}) WHERE seq = {1}",
+      seq - 2, seq);
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_changes(db), 1);
+  sqlite3_close(db);
+  auto index = OpenIndex();
+  ASSERT_TRUE(index);
+  auto state = index->StateAt(seq);
+  ASSERT_FALSE(state.ok());
+  EXPECT_EQ(state.status().code(), Code::kCorruption);
+  EXPECT_NE(state.status().message().find(fmt::format(
+                "commit {} is not where it was looked for", seq)),
+            std::string::npos)
+      << state.status().ToString();
+  EXPECT_NE(state.status().message().find("rm " + index_path_), std::string::npos)
+      << state.status().ToString();
+  index.reset();
+  std::filesystem::remove(index_path_);
+  index = OpenIndex();
+  ExpectStateMatchesModel(*index, seq);
 }
 
 TEST_F(IndexTest, TagsAndCursorsComeFromTheLog) {

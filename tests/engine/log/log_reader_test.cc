@@ -474,6 +474,55 @@ TEST_F(LogReaderTest, ScanFromAnyRecordGivesTheRestOfTheLog) {
   }
 }
 
+// A scan told to stop after a record visits the records from its start through that one, in
+// whichever segments they lie, and nothing past it: damage there is not met.
+TEST_F(LogReaderTest, ScanUntilARecordVisitsThroughItAndNoFurther) {
+  const RecordPosition damaged = Middle(last_segment_ - 1);
+  const size_t damaged_index = static_cast<size_t>(
+      std::find(positions_.begin(), positions_.end(), damaged) - positions_.begin());
+  ASSERT_LT(damaged_index, positions_.size());
+  std::string bytes = ReadBytes(Path(damaged.segment));
+  bytes[damaged.offset + damaged.stored_size / 2] ^= 0x40;
+  WriteBytes(Path(damaged.segment), bytes);
+  std::string last = ReadBytes(Path(last_segment_));
+  WriteBytes(Path(last_segment_), last + std::string("\x13\x00\x00", 3));  // a torn tail
+  auto reader = LogReader::Open(env_.get(), dir_);
+  ASSERT_TRUE(reader.ok());
+  auto scan = [&](size_t start, std::optional<size_t> until, size_t* seen) {
+    ScanOptions o;
+    o.from = positions_[start];
+    if (until) o.until = positions_[*until];
+    *seen = 0;
+    return (*reader)->Scan(o, [&](const RecordPosition& at, std::string_view p) {
+      EXPECT_EQ(at.offset, positions_[start + *seen].offset);
+      EXPECT_EQ(p, payloads_[start + *seen]);
+      ++*seen;
+      return Status::Ok();
+    });
+  };
+  size_t seen = 0;
+  // Up to the record before the damage: from the first segment, and from the same one.
+  for (size_t start : {size_t{0}, damaged_index - 2}) {
+    Status s = scan(start, damaged_index - 1, &seen);
+    ASSERT_TRUE(s.ok()) << start << ": " << s.ToString();
+    EXPECT_EQ(seen, damaged_index - start);
+  }
+  // Without a bound the damage is met.
+  EXPECT_EQ(scan(0, std::nullopt, &seen).code(), Code::kCorruption);
+  // Past the damage, and through the last record before the torn tail.
+  const size_t after = damaged_index + 1;
+  const size_t in_last = static_cast<size_t>(
+      std::find(positions_.begin(), positions_.end(), Middle(last_segment_)) - positions_.begin());
+  for (size_t until : {after, in_last, positions_.size() - 1}) {
+    Status s = scan(after, until, &seen);
+    ASSERT_TRUE(s.ok()) << until << ": " << s.ToString();
+    EXPECT_EQ(seen, until - after + 1);
+  }
+  // An unbounded scan from there reaches the torn tail, which is set aside.
+  ASSERT_TRUE(scan(after, std::nullopt, &seen).ok());
+  EXPECT_EQ(seen, positions_.size() - after);
+}
+
 // Starting in the middle of the last segment, a torn tail is still found and set aside, and
 // damage to the dictionary the skipped records share is still reported.
 TEST_F(LogReaderTest, ScanFromTheMiddleOfTheLastSegmentChecksItsTailAndDictionary) {
@@ -650,24 +699,28 @@ TEST(LogReaderReadLastTest, ReadsTheTailNotTheSegment) {
 
 // A scan from a record late in the last segment reads from there on (and the dictionary), not
 // the megabytes before it.
+// Writes 10,000 records of default-sized segments (megabytes each) to a log at `dir`.
+void WriteTenThousand(Env* env, const std::string& dir, uint64_t seed,
+                      std::vector<std::string>* payloads, std::vector<RecordPosition>* positions) {
+  log_test::PayloadGenerator gen(seed);
+  auto writer = LogWriter::Open(env, dir, LogOptions{});
+  ASSERT_TRUE(writer.ok());
+  for (int batch = 0; batch < 10; ++batch) {
+    std::vector<std::string> some;
+    for (int i = 0; i < 1000; ++i) some.push_back(gen.Commit());
+    auto at = (*writer)->AppendBatch(some);
+    ASSERT_TRUE(at.ok());
+    payloads->insert(payloads->end(), some.begin(), some.end());
+    positions->insert(positions->end(), at->begin(), at->end());
+  }
+}
+
 TEST(LogReaderScanCostTest, ScanFromALateRecordReadsFromThereOn) {
   log_test::TempDir dir;
   auto posix = NewPosixEnv();
-  log_test::PayloadGenerator gen(78);
   std::vector<std::string> payloads;
   std::vector<RecordPosition> positions;
-  {
-    auto writer = LogWriter::Open(posix.get(), dir.log(), LogOptions{});
-    ASSERT_TRUE(writer.ok());
-    for (int batch = 0; batch < 10; ++batch) {
-      std::vector<std::string> some;
-      for (int i = 0; i < 1000; ++i) some.push_back(gen.Commit());
-      auto at = (*writer)->AppendBatch(some);
-      ASSERT_TRUE(at.ok());
-      payloads.insert(payloads.end(), some.begin(), some.end());
-      positions.insert(positions.end(), at->begin(), at->end());
-    }
-  }
+  ASSERT_NO_FATAL_FAILURE(WriteTenThousand(posix.get(), dir.log(), 78, &payloads, &positions));
   // The last segment is read rather than mapped.
   const uint32_t last = positions.back().segment;
   const size_t start = positions.size() - 100;
@@ -691,6 +744,41 @@ TEST(LogReaderScanCostTest, ScanFromALateRecordReadsFromThereOn) {
   const uint64_t scanned = env.bytes_read() - opened;
   EXPECT_GE(scanned, size - positions[start].offset);
   EXPECT_LT(scanned, size - positions[start].offset + (64u << 10));
+}
+
+// A scan that ends early in the last segment reads up to the end of its last record, not the
+// rest of the segment.
+TEST(LogReaderScanCostTest, ScanUntilARecordReadsNoFurther) {
+  log_test::TempDir dir;
+  auto posix = NewPosixEnv();
+  std::vector<std::string> payloads;
+  std::vector<RecordPosition> positions;
+  ASSERT_NO_FATAL_FAILURE(WriteTenThousand(posix.get(), dir.log(), 80, &payloads, &positions));
+  const uint32_t last = positions.back().segment;
+  const size_t start = positions.size() - 2000;
+  const size_t until = start + 100;
+  ASSERT_EQ(positions[start].segment, last);
+  const uint64_t size = std::filesystem::file_size(log_test::SegmentFile(dir.log(), last));
+  const uint64_t wanted = positions[until].offset + positions[until].stored_size -
+                          positions[start].offset;
+  ASSERT_GT(size - positions[start].offset, wanted + (256u << 10));
+  CountingEnv env(posix.get());
+  auto reader = LogReader::Open(&env, dir.log());
+  ASSERT_TRUE(reader.ok());
+  const uint64_t opened = env.bytes_read();
+  ScanOptions o;
+  o.from = positions[start];
+  o.until = positions[until];
+  size_t seen = 0;
+  ASSERT_TRUE((*reader)->Scan(o, [&](const RecordPosition&, std::string_view p) {
+    EXPECT_EQ(p, payloads[start + seen]);
+    ++seen;
+    return Status::Ok();
+  }).ok());
+  EXPECT_EQ(seen, until - start + 1);
+  const uint64_t scanned = env.bytes_read() - opened;
+  EXPECT_GE(scanned, wanted);
+  EXPECT_LT(scanned, wanted + (64u << 10));  // and the dictionary
 }
 
 // Sealed segments no longer change, so a scan maps them; the last one, which a writer may

@@ -1,6 +1,7 @@
 #include "engine/store/commit_store.h"
 #include "engine/threads.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -276,6 +277,53 @@ TEST_P(CommitStoreTest, VisitorErrorWakesADecoderWaitingForRoom) {
 }
 
 // The visitor's error ends the scan at once, even with later commits damaged.
+// Told where the last commit is (as an index knows), a scan stops there without reading on:
+// damage past it is not met. Told a wrong place, it says the commit is not there.
+TEST_P(CommitStoreTest, ScanUntilAKnownPositionStopsThereAndChecksTheCommitIsThere) {
+  auto commits = Write(tmp_ / "a", 200, "t");
+  auto p = Payloads(tmp_ / "a");
+  p[150] = std::string("\xff\xff\xff\xff", 4);  // commit 151 is not a commit
+  WriteRaw(tmp_ / "b", p);
+  auto r = CommitReader::Open(env_.get(), tmp_ / "b");
+  ASSERT_TRUE(r.ok());
+  auto scan = [&](const CommitScanOptions& o, std::vector<uint64_t>* seqs) {
+    seqs->clear();
+    return (*r)->Scan(o, [seqs](const ScannedCommit& c) {
+      seqs->push_back(c.commit.seq());
+      return Status::Ok();
+    });
+  };
+  std::vector<uint64_t> seqs;
+  CommitScanOptions o = Options();
+  o.after = Head{20, commits[19].hash, commits[19].position};
+  o.until_seq = 120;
+  // Without the position, the scan decodes the commit after 120 to see that it is past it.
+  ASSERT_TRUE(scan(o, &seqs).ok());
+  ASSERT_EQ(seqs.size(), 100u);
+  o.until_seq = 150;
+  o.until_position = commits[149].position;
+  Status s = scan(o, &seqs);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_EQ(seqs.size(), 130u);
+  EXPECT_EQ(seqs.front(), 21u);
+  EXPECT_EQ(seqs.back(), 150u);
+  // Without it, the scan reaches the damaged record after 150.
+  o.until_position.reset();
+  s = scan(o, &seqs);
+  EXPECT_EQ(s.code(), Code::kCorruption) << s.ToString();
+  EXPECT_EQ(seqs.size(), 130u);
+  // A position that holds another commit.
+  o.until_seq = 120;
+  o.until_position = commits[109].position;
+  s = scan(o, &seqs);
+  EXPECT_EQ(s.code(), Code::kCorruption) << s.ToString();
+  EXPECT_EQ(s.message(), fmt::format("commit 120 is not where it was looked for (segment {} at "
+                                     "offset {}): the records up to there end with commit 110",
+                                     commits[109].position.segment,
+                                     commits[109].position.offset));
+  EXPECT_EQ(seqs.size(), 90u);
+}
+
 TEST_P(CommitStoreTest, VisitorErrorStopsTheScanAndWinsOverLaterDamage) {
   Write(tmp_ / "a", 200, "t");
   auto p = Payloads(tmp_ / "a");
