@@ -103,8 +103,10 @@ class Index::Builder {
 
  public:
   Builder(Index* index, pb::State state, uint64_t bytes_since, uint64_t last_checkpoint)
-      : index_(index), db_(index->db_), state_(std::move(state)),
-        bytes_since_(bytes_since), last_checkpoint_bytes_(last_checkpoint) {}
+      : index_(index), db_(index->db_), bytes_since_(bytes_since),
+        last_checkpoint_bytes_(last_checkpoint) {
+    MoveStateTo(std::make_unique<google::protobuf::Arena>(StateArenaOptions()), &state);
+  }
 
   Status Add(const ScannedCommit& c) {
     STRATA_RETURN_IF_ERROR(InsertCommit(c));
@@ -132,6 +134,7 @@ class Index::Builder {
 
   void set_head(const Head& h) { head_ = h; }
   uint64_t count() const { return count_; }
+  uint64_t state_copies() const { return copies_; }
 
  private:
   Status InsertCommit(const ScannedCommit& c) {
@@ -147,7 +150,7 @@ class Index::Builder {
 
   Status IndexEvents(const ScannedCommit& c) {
     if (c.commit.events_size() == 0) return Status::Ok();
-    pb::SchemaState& schema = (*state_.mutable_schemas())[c.commit.schema()];
+    pb::SchemaState& schema = (*state_->mutable_schemas())[c.commit.schema()];
     // The objects touched, as views: a DynamoDB event's table is a field of the event (which
     // outlives this call), other engines' names are kept in `owned_names_`. A commit of
     // DynamoDB events copies no name.
@@ -171,7 +174,7 @@ class Index::Builder {
                                               c.commit.seq(), i + 1, s.message()));
       }
     }
-    state_.set_seq(c.commit.seq());
+    state_->set_seq(c.commit.seq());
     // Views into `owned_names_` are taken once it no longer grows.
     touched_.insert(touched_.end(), owned_names_.begin(), owned_names_.end());
     std::sort(touched_.begin(), touched_.end());
@@ -255,12 +258,12 @@ class Index::Builder {
       std::string compressed;
     };
     std::vector<Fragments> split;
-    split.reserve(state_.schemas_size());
-    for (const auto& [_, schema] : state_.schemas()) split.push_back(SplitInTwo(schema));
+    split.reserve(state_->schemas_size());
+    for (const auto& [_, schema] : state_->schemas()) split.push_back(SplitInTwo(schema));
     std::vector<PlannedBlock> blocks;
     const size_t block_bytes = index_->options_.checkpoint_block_bytes;
     size_t k = 0;
-    for (const auto& [schema_name, _] : state_.schemas()) {
+    for (const auto& [schema_name, _] : state_->schemas()) {
       Fragments& fragments = split[k++];
       std::sort(fragments.begin(), fragments.end(),
                 [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -317,7 +320,28 @@ class Index::Builder {
     STRATA_RETURN_IF_ERROR(put.Bind(1, seq).Bind(2, bytes).Run());
     last_checkpoint_bytes_ = bytes;
     bytes_since_ = 0;
+    CopyStateWhenGrown();
     return Status::Ok();
+  }
+
+  void MoveStateTo(std::unique_ptr<google::protobuf::Arena> arena, pb::State* from) {
+    pb::State* to = google::protobuf::Arena::CreateMessage<pb::State>(arena.get());
+    *to = std::move(*from);  // a copy, from another arena or the heap
+    state_ = to;
+    arena_ = std::move(arena);  // frees the old one, after the copy
+    copied_bytes_ = arena_->SpaceAllocated();
+  }
+
+  // Once the arena has grown by IndexOptions::state_copy_growth_bytes since the last copy, the
+  // state is copied to a fresh arena, leaving behind what events dropped: about the cost of
+  // serializing one checkpoint, and the build's memory stays within the state's twice over
+  // plus that growth.
+  void CopyStateWhenGrown() {
+    if (arena_->SpaceAllocated() - copied_bytes_ < index_->options_.state_copy_growth_bytes) {
+      return;
+    }
+    MoveStateTo(std::make_unique<google::protobuf::Arena>(StateArenaOptions()), state_);
+    ++copies_;
   }
 
   // SplitSchema(schema), the objects dealt between this thread and a second one.
@@ -335,7 +359,13 @@ class Index::Builder {
 
   Index* index_;
   sqlite3* db_;
-  pb::State state_;
+  // The state being rolled forward lives on an arena: a million events allocate and drop
+  // millions of small messages, and an arena makes both nearly free. What events drop stays
+  // on the arena until the state is copied to a fresh one (CopyStateWhenGrown).
+  std::unique_ptr<google::protobuf::Arena> arena_;
+  pb::State* state_ = nullptr;
+  uint64_t copied_bytes_ = 0;  // the arena's size just after the last copy
+  uint64_t copies_ = 0;
   uint64_t bytes_since_;
   uint64_t last_checkpoint_bytes_;
   Head head_;
@@ -532,6 +562,7 @@ Status Index::IndexFrom(const Head& after, Builder* builder) {
   }));
   STRATA_RETURN_IF_ERROR(builder->Finish());
   sync_.indexed = builder->count();
+  sync_.state_copies = builder->state_copies();
   STRATA_ASSIGN_OR_RETURN(Meta meta, ReadMeta(db_));
   head_ = meta.head;
   if (head_.seq > 0) {

@@ -36,6 +36,10 @@ struct IndexOptions {
   // zstd to find what similar tables share, small enough that one object's time travel
   // decompresses little.
   size_t checkpoint_block_bytes = 128 << 10;
+  // While indexing, the state rolled forward lives on an arena, where what events drop stays
+  // until the state is copied to a fresh arena: after a checkpoint, once the arena has grown
+  // by this many bytes since the last copy.
+  uint64_t state_copy_growth_bytes = 64 << 20;
   // Called now and then while indexing many commits: (seq indexed so far, the log's head seq
   // the index is being brought to).
   std::function<void(uint64_t, uint64_t)> progress;
@@ -74,6 +78,7 @@ struct SyncReport {
   bool rebuilt = false;
   std::string reason;        // why it was rebuilt ("no index", "index disagrees with log at seq 7")
   uint64_t indexed = 0;      // commits added by this open
+  uint64_t state_copies = 0; // times indexing moved its state to a fresh arena (IndexOptions)
 };
 
 struct TagInfo {

@@ -95,6 +95,33 @@ TEST_F(IndexTest, StateAtWithoutThreadsEqualsTheModel) {
   EXPECT_GT(no_threads.refused(), 0);  // the restores did ask for a thread
 }
 
+// Indexing rolls its state forward on an arena and now and then copies it to a fresh one (here
+// after every checkpoint), in a rebuild and in a catch-up that starts from a checkpoint: the
+// copies hold the same states, and so do the checkpoints taken after them.
+TEST_F(IndexTest, IndexBuiltCopyingItsStateEqualsTheModel) {
+  options_.state_copy_growth_bytes = 0;
+  Record(120, 6);
+  {
+    auto index = OpenIndex();
+    ASSERT_TRUE(index);
+    EXPECT_TRUE(index->sync_report().rebuilt);
+    EXPECT_GT(index->sync_report().state_copies, 3u);
+  }
+  Record(60, 7);
+  auto index = OpenIndex();
+  ASSERT_TRUE(index);
+  EXPECT_FALSE(index->sync_report().rebuilt);
+  EXPECT_EQ(index->sync_report().indexed, 60u);
+  EXPECT_GT(index->sync_report().state_copies, 0u);
+  for (uint64_t seq = 0; seq <= 180; ++seq) ExpectStateMatchesModel(*index, seq);
+  // With the default growth a history this small never copies its state.
+  options_ = IndexOptions{};
+  std::filesystem::remove(index_path_);
+  index = OpenIndex();
+  ASSERT_TRUE(index);
+  EXPECT_EQ(index->sync_report().state_copies, 0u);
+}
+
 // Checkpoints split and compress the state on two threads; with no second thread to be had,
 // they do it all in turn and hold the same states.
 TEST_F(IndexTest, IndexBuiltWithoutThreadsEqualsTheModel) {
