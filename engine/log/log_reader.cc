@@ -56,9 +56,7 @@ class LogReaderImpl final : public LogReader {
   // segment that is not the last no longer changes and is mapped, pages read as the walk
   // touches them. The last one is read from the file: its header and first frame (the
   // dictionary), then everything from `start_offset` on; the bytes between are never touched.
-  // Valid until the next call.
-  // The segment's bytes from `start_offset` (and its dictionary frame), up to `bound` when
-  // set.
+  // With `bound`, nothing from there on is mapped or read. Valid until the next call.
   Result<std::string_view> ReadSegment(uint32_t segment, uint64_t start_offset, bool is_last,
                                        std::optional<uint64_t> bound);
   // The valid frame ending at `end`, read through its trailer; nullopt when there is none.
@@ -284,7 +282,6 @@ Status LogReaderImpl::Scan(const ScanOptions& options, const Visitor& visit) {
     STRATA_ASSIGN_OR_RETURN(
         std::string_view bytes,
         ReadSegment(segment, walk_options.start_offset, walk_options.is_last, bound));
-    const bool is_last_segment = walk_options.is_last;
     if (bound) walk_options.is_last = true;
     const ZSTD_DDict_s* dictionary = nullptr;
     auto on_frame = [&](const Frame& f) -> Status {
@@ -311,7 +308,7 @@ Status LogReaderImpl::Scan(const ScanOptions& options, const Visitor& visit) {
       // and the caller, who sees which records came, tells a wrong bound from damage.
       break;
     }
-    if (walk.torn && is_last_segment) {
+    if (walk.torn) {
       NoteTornTail(segment, walk.valid_end, bytes.size() - walk.valid_end,
                    walk.torn_what);
     }
