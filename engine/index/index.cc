@@ -1095,8 +1095,7 @@ Status Index::ReplayAfter(uint64_t from, uint64_t seq, StateParts* parts) {
   Status replayed = reader_->Scan(scan, [parts](const ScannedCommit& c) {
     return ApplyCommitToParts(c.commit, parts);
   });
-  if (until && replayed.code() == Code::kCorruption &&
-      replayed.message().rfind(fmt::format("commit {} is not where", seq), 0) == 0) {
+  if (until && replayed.code() == Code::kFailedPrecondition) {
     // The records are sound but not where this index says: it is out of date or damaged.
     return Status::Corruption(fmt::format(
         "index {}: {}; the index is rebuilt from the log when the file is deleted: rm {}", path_,

@@ -395,7 +395,8 @@ Status CommitReader::ScanChecked(const CommitScanOptions& options,
   }
   if (!s.ok()) return s;
   if (scan.until && prev.seq != *options.until_seq) {
-    return Status::Corruption(fmt::format(
+    // The log is sound as far as it was read; what the caller said of it is not.
+    return Status::FailedPrecondition(fmt::format(
         "commit {} is not where it was looked for ({}): the records up to there end with commit "
         "{}", *options.until_seq, Where(*scan.until), prev.seq));
   }

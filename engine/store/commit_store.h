@@ -128,7 +128,7 @@ struct CommitScanOptions {
   // Stop after this seq (inclusive); everything when unset.
   std::optional<uint64_t> until_seq;
   // Where commit until_seq is, when known (from an index): the log is read no further than its
-  // end. Corruption when the record there turns out not to be that commit.
+  // end. FailedPrecondition when the records up to there end with another commit.
   std::optional<RecordPosition> until_position;
   bool verify_checksums = true;
   // Read, decompress, parse and check commits on a second thread while the visitor runs on

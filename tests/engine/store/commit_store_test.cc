@@ -316,7 +316,7 @@ TEST_P(CommitStoreTest, ScanUntilAKnownPositionStopsThereAndChecksTheCommitIsThe
   o.until_seq = 120;
   o.until_position = commits[109].position;
   s = scan(o, &seqs);
-  EXPECT_EQ(s.code(), Code::kCorruption) << s.ToString();
+  EXPECT_EQ(s.code(), Code::kFailedPrecondition) << s.ToString();
   EXPECT_EQ(s.message(), fmt::format("commit 120 is not where it was looked for (segment {} at "
                                      "offset {}): the records up to there end with commit 110",
                                      commits[109].position.segment,
